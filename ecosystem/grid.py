@@ -1,0 +1,130 @@
+"""Characterisation grid: criteria, groups and the ordinal scale, from a JSON file.
+
+The default grid (``data/grids/default.json``) is built from what the project's
+sources give (core and complementary criteria); users may load their own file
+of the same shape. Scores are stored per project and criterion; a missing
+score (NULL) means "not assessed".
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_GRID = ROOT / "data" / "grids" / "default.json"
+GROUPS = ("core", "complementary")
+
+
+class GridError(ValueError):
+    """The grid file is not usable; the message says what is wrong and where."""
+
+
+@dataclass(frozen=True)
+class Criterion:
+    id: str
+    group: str
+    label_fr: str
+    label_en: str
+    help_fr: str = ""
+    help_en: str = ""
+
+    def label(self, lang: str = "fr") -> str:
+        return self.label_en if lang == "en" else self.label_fr
+
+    def help(self, lang: str = "fr") -> str:
+        return self.help_en if lang == "en" else self.help_fr
+
+
+@dataclass(frozen=True)
+class Grid:
+    id: str
+    label_fr: str
+    label_en: str
+    criteria: tuple[Criterion, ...]
+    scale: tuple[tuple[int, str, str], ...]
+    not_assessed_fr: str = "Non évalué"
+    not_assessed_en: str = "Not assessed"
+    note_fr: str = ""
+    note_en: str = ""
+
+    @property
+    def ids(self) -> list[str]:
+        return [c.id for c in self.criteria]
+
+    @property
+    def min_score(self) -> int:
+        return min(v for v, _, _ in self.scale)
+
+    @property
+    def max_score(self) -> int:
+        return max(v for v, _, _ in self.scale)
+
+    def criterion(self, cid: str) -> Criterion:
+        return next(c for c in self.criteria if c.id == cid)
+
+    def label(self, lang: str = "fr") -> str:
+        return self.label_en if lang == "en" else self.label_fr
+
+    def scale_label(self, value, lang: str = "fr") -> str:
+        if value is None or value != value:
+            return self.not_assessed_en if lang == "en" else self.not_assessed_fr
+        for v, fr, en in self.scale:
+            if v == int(value):
+                return en if lang == "en" else fr
+        return str(value)
+
+
+def parse_grid(raw: dict) -> Grid:
+    """Build a :class:`Grid` from a decoded JSON object, with precise errors."""
+    if not isinstance(raw, dict):
+        raise GridError("the grid must be a JSON object")
+    for key in ("id", "criteria", "scale"):
+        if key not in raw:
+            raise GridError(f"missing key '{key}'")
+    criteria = []
+    seen = set()
+    for i, item in enumerate(raw["criteria"], start=1):
+        for key in ("id", "group", "label_fr", "label_en"):
+            if not isinstance(item, dict) or not str(item.get(key, "")).strip():
+                raise GridError(f"criterion {i}: missing '{key}'")
+        if item["group"] not in GROUPS:
+            raise GridError(f"criterion {i} ({item['id']}): group must be one of {GROUPS}")
+        if item["id"] in seen:
+            raise GridError(f"criterion {i}: duplicate id '{item['id']}'")
+        seen.add(item["id"])
+        criteria.append(Criterion(str(item["id"]), item["group"], str(item["label_fr"]),
+                                  str(item["label_en"]), str(item.get("help_fr", "")),
+                                  str(item.get("help_en", ""))))
+    if not criteria:
+        raise GridError("the grid has no criterion")
+    scale = []
+    for i, step in enumerate(raw["scale"], start=1):
+        try:
+            scale.append((int(step["value"]), str(step["label_fr"]), str(step["label_en"])))
+        except (KeyError, TypeError, ValueError) as exc:
+            raise GridError(f"scale step {i}: needs an integer 'value', 'label_fr' and 'label_en'") from exc
+    if len(scale) < 2 or len({v for v, _, _ in scale}) != len(scale):
+        raise GridError("the scale needs at least two distinct values")
+    if min(v for v, _, _ in scale) < 0 or max(v for v, _, _ in scale) > 9:
+        raise GridError("scale values must lie between 0 and 9")
+    return Grid(str(raw["id"]), str(raw.get("label_fr", raw["id"])), str(raw.get("label_en", raw["id"])),
+                tuple(criteria), tuple(sorted(scale)),
+                str(raw.get("not_assessed_fr", "Non évalué")),
+                str(raw.get("not_assessed_en", "Not assessed")),
+                str(raw.get("note_fr", "")), str(raw.get("note_en", "")))
+
+
+def load_grid(source: str | Path | bytes | None = None) -> Grid:
+    """Load a grid from a path or raw JSON bytes (default grid when None)."""
+    if source is None:
+        source = DEFAULT_GRID
+    try:
+        if isinstance(source, (bytes, bytearray)):
+            raw = json.loads(source.decode("utf-8-sig"))
+        else:
+            raw = json.loads(Path(source).read_text(encoding="utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise GridError(f"not a JSON file: {exc}") from exc
+    return parse_grid(raw)

@@ -1,0 +1,196 @@
+"""Controlled vocabularies: the codes stored in data and their FR/EN labels.
+
+This is the only place where actor types, social-need domains, project stages,
+funding kinds and origins, partner roles and territory levels are defined.
+Schemas, filters, the demo generator, importers, exports and the UI all read
+from here; translation of a code never goes through the UI catalogues.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Term:
+    code: str
+    fr: str
+    en: str
+    help_fr: str = ""
+    help_en: str = ""
+
+    def label(self, lang: str = "fr") -> str:
+        return self.en if lang == "en" else self.fr
+
+    def help(self, lang: str = "fr") -> str:
+        return self.help_en if lang == "en" else self.help_fr
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    name: str
+    terms: tuple[Term, ...]
+    _index: dict = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_index", {t.code: t for t in self.terms})
+        if len(self._index) != len(self.terms):
+            raise ValueError(f"duplicate code in vocabulary {self.name}")
+
+    @property
+    def codes(self) -> list[str]:
+        return [t.code for t in self.terms]
+
+    def __contains__(self, code: object) -> bool:
+        return code in self._index
+
+    def __iter__(self):
+        return iter(self.terms)
+
+    def __len__(self) -> int:
+        return len(self.terms)
+
+    def term(self, code: str) -> Term:
+        return self._index[code]
+
+    def label(self, code: str | None, lang: str = "fr") -> str:
+        """Label of a code; unknown codes are returned as they are (never raise in UI)."""
+        if code is None:
+            return ""
+        term = self._index.get(code)
+        return term.label(lang) if term else str(code)
+
+    def labels(self, lang: str = "fr") -> dict[str, str]:
+        return {t.code: t.label(lang) for t in self.terms}
+
+
+ACTOR_TYPES = Vocabulary("actor_type", (
+    Term("association", "Association", "Association",
+         "Association loi 1901, association reconnue d'utilité publique, SIAE associative",
+         "Non-profit association (loi 1901), incl. public-interest associations"),
+    Term("foundation", "Fondation / fonds de dotation", "Foundation / endowment fund",
+         "Fondation d'entreprise, fondation RUP, fonds de dotation",
+         "Corporate or public-interest foundation, endowment fund"),
+    Term("local_authority", "Collectivité territoriale", "Local authority",
+         "Commune, EPCI, département, région", "Municipality, inter-municipality, département, région"),
+    Term("research", "Recherche et enseignement supérieur", "Research and higher education",
+         "Laboratoire, université, école", "Laboratory, university, school"),
+    Term("social_enterprise", "Entreprise de l'ESS", "Social economy enterprise",
+         "SCOP, SCIC, mutuelle, entreprise agréée ESUS",
+         "Worker or multi-stakeholder cooperative, mutual, ESUS-approved company"),
+    Term("company", "Entreprise engagée (RSE)", "Committed company (CSR)",
+         "Entreprise ayant une politique RSE, partenaire d'associations",
+         "Company with a CSR policy, partner of associations"),
+    Term("network", "Réseau / fédération", "Network / federation",
+         "CRESS, URIOPSS, têtes de réseau", "Regional ESS chambers, federations, umbrella networks"),
+    Term("funder", "Financeur", "Funder",
+         "Financeur public ou solidaire (France Active, Banque des Territoires…)",
+         "Public or solidarity funder"),
+))
+
+DOMAINS = Vocabulary("domain", (
+    Term("employment", "Emploi et insertion", "Employment and work integration"),
+    Term("ageing", "Vieillissement", "Ageing"),
+    Term("early_childhood", "Petite enfance et famille", "Early childhood and family"),
+    Term("housing", "Logement", "Housing"),
+    Term("health", "Santé", "Health"),
+    Term("poverty", "Pauvreté et exclusion", "Poverty and exclusion"),
+    Term("social_cohesion", "Cohésion sociale et lien social", "Social cohesion and ties"),
+    Term("education_youth", "Éducation et jeunesse", "Education and youth"),
+    Term("disability", "Handicap", "Disability"),
+    Term("ecological_transition", "Transition écologique", "Ecological transition",
+         "Énergie citoyenne, économie circulaire", "Community energy, circular economy"),
+    Term("food", "Alimentation", "Food"),
+    Term("mobility", "Mobilité", "Mobility"),
+    Term("digital_inclusion", "Inclusion numérique", "Digital inclusion"),
+    Term("culture", "Culture", "Culture"),
+    Term("sport", "Sport", "Sport"),
+    Term("citizen_participation", "Participation citoyenne et gouvernance",
+         "Citizen participation and governance"),
+    Term("migration", "Migrations et accueil", "Migration and reception"),
+))
+
+STAGES = Vocabulary("stage", (
+    Term("emergence", "Émergence", "Emergence",
+         "Repérage du besoin, idée, constitution du collectif",
+         "Need identified, idea, forming the group"),
+    Term("experimentation", "Expérimentation", "Experimentation",
+         "Test en conditions réelles, ajustements", "Tested in real conditions, adjusted"),
+    Term("diffusion", "Diffusion / essaimage", "Diffusion / scaling",
+         "Généralisation, essaimage sur d'autres territoires", "Spread to other places or scaled up"),
+    Term("evaluation", "Évaluation", "Evaluation",
+         "Mesure des effets et de l'impact social", "Effects and social impact measured"),
+))
+
+FUNDING_KINDS = Vocabulary("funding_kind", (
+    Term("subvention", "Subvention", "Grant"),
+    Term("pret", "Prêt", "Loan"),
+    Term("mecenat", "Mécénat", "Corporate sponsorship"),
+    Term("commande_publique", "Commande publique", "Public procurement"),
+    Term("investissement_solidaire", "Investissement solidaire", "Solidarity investment"),
+    Term("recettes", "Recettes d'activité", "Earned income",
+         "Ventes de biens et services aux usagers", "Sales of goods and services to users"),
+))
+
+FUNDING_ORIGINS = Vocabulary("funding_origin", (
+    Term("public", "Public", "Public", "Subventions et prêts de financeurs publics",
+         "Grants and loans from public bodies"),
+    Term("private", "Privé", "Private", "Mécénat, fondations, investissement solidaire",
+         "Sponsorship, foundations, solidarity investment"),
+    Term("earned", "Recettes propres", "Earned income",
+         "Ventes, prestations, commande publique", "Sales, services, public procurement"),
+))
+
+PARTNER_ROLES = Vocabulary("partner_role", (
+    Term("co_lead", "Co-porteur", "Co-lead"),
+    Term("operational", "Partenaire opérationnel", "Operational partner"),
+    Term("research", "Partenaire de recherche", "Research partner"),
+    Term("financial", "Partenaire financier", "Financial partner"),
+    Term("technical", "Appui technique / accompagnement", "Technical support"),
+    Term("institutional", "Partenaire institutionnel", "Institutional partner"),
+    Term("users", "Représentants des usagers", "User representatives"),
+))
+
+LEVELS = Vocabulary("level", (
+    Term("region", "Région", "Region"),
+    Term("departement", "Département", "Département"),
+    Term("epci", "Intercommunalité (EPCI)", "Inter-municipality (EPCI)"),
+    Term("commune", "Commune", "Municipality"),
+))
+
+GEO_METHODS = Vocabulary("geo_method", (
+    Term("coordinates", "Coordonnées (point dans la commune)", "Coordinates (point in polygon)"),
+    Term("commune_code", "Code commune", "Commune code"),
+    Term("old_code", "Ancien code commune", "Former commune code"),
+    Term("postal_city", "Code postal et nom de commune", "Postal code and city name"),
+    Term("postal_code", "Code postal seul", "Postal code only"),
+    Term("city_name", "Nom de commune seul", "City name only"),
+    Term("none", "Non localisé", "Not located"),
+))
+
+#: Default origin of a funding from its kind and the funder's actor type.
+PUBLIC_FUNDER_TYPES = {"local_authority"}
+
+
+def default_origin(kind: str, funder_type: str | None = None, funder_public: bool | None = None) -> str:
+    """Origin (public / private / earned) of a funding when the source does not say.
+
+    Earned income and public procurement are market resources (``earned``);
+    sponsorship and solidarity investment are ``private``; a grant or a loan is
+    ``public`` when its funder is a public body (a local authority, or a funder
+    flagged public), otherwise ``private``.
+    """
+    if kind in ("recettes", "commande_publique"):
+        return "earned"
+    if kind in ("mecenat", "investissement_solidaire"):
+        return "private"
+    if funder_public is None:
+        funder_public = funder_type in PUBLIC_FUNDER_TYPES
+    return "public" if funder_public else "private"
+
+
+ALL = {v.name: v for v in (ACTOR_TYPES, DOMAINS, STAGES, FUNDING_KINDS, FUNDING_ORIGINS,
+                           PARTNER_ROLES, LEVELS, GEO_METHODS)}
+
+#: Separator of multi-valued fields (domains) in flat files and DataFrames.
+LIST_SEP = ";"
