@@ -1,0 +1,172 @@
+"""The user's current view: territory level and scope, and data filters.
+
+:class:`Filters` is what the sidebar edits and the URL carries. :func:`scoped`
+turns it into SQL common table expressions over an inventory:
+
+* ``fp`` — filtered projects: stage, domain, year range, funder, lead's actor
+  type, and the territory of the project's commune;
+* ``fa`` — filtered actors: type, domain, territory of the actor's commune,
+  and, when a project-side filter is set (stage, year, funder), only actors
+  that lead or partner at least one project of ``fp``.
+
+Both carry their commune's ``reg``, ``dep`` and ``epci`` codes, so every
+analysis can group by any level. All values are passed as SQL parameters.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, replace
+
+from . import vocabulary as voc
+from .geo import LEVELS, parse_territory, territory_key
+from .store import InventoryRef
+
+LEVEL_COLUMN = {"region": "reg", "departement": "dep", "epci": "epci", "commune": "commune_code"}
+YEAR_MIN, YEAR_MAX = 1990, 2026
+
+
+@dataclass(frozen=True)
+class Filters:
+    level: str = "region"
+    territory: str | None = None  # "level:code" or None for France
+    actor_types: tuple[str, ...] = ()
+    domains: tuple[str, ...] = ()
+    stages: tuple[str, ...] = ()
+    funders: tuple[str, ...] = ()
+    year_min: int | None = None
+    year_max: int | None = None
+
+    # -------------------------------------------------------------- helpers
+    @property
+    def scope(self) -> tuple[str, str] | None:
+        return parse_territory(self.territory)
+
+    @property
+    def has_project_filter(self) -> bool:
+        return bool(self.stages or self.funders or self.year_min or self.year_max)
+
+    @property
+    def is_default(self) -> bool:
+        return not (self.territory or self.actor_types or self.domains or self.has_project_filter)
+
+    def with_(self, **changes) -> "Filters":
+        return replace(self, **changes)
+
+    def cache_key(self) -> tuple:
+        return tuple(asdict(self).items())
+
+    # ------------------------------------------------------- URL round trip
+    def to_params(self) -> dict[str, str]:
+        """Query-string form (only non-default values)."""
+        out: dict[str, str] = {}
+        if self.level != "region":
+            out["level"] = self.level
+        if self.territory:
+            out["terr"] = self.territory
+        for key, values in (("types", self.actor_types), ("domains", self.domains),
+                            ("stages", self.stages), ("funders", self.funders)):
+            if values:
+                out[key] = ",".join(values)
+        if self.year_min:
+            out["from"] = str(self.year_min)
+        if self.year_max:
+            out["to"] = str(self.year_max)
+        return out
+
+    @classmethod
+    def from_params(cls, params) -> "Filters":
+        """Parse query parameters; unknown or malformed values are dropped, never fatal."""
+        def get(key):
+            value = params.get(key)
+            if isinstance(value, list):
+                value = value[-1] if value else None
+            return value
+
+        def codes(key, vocabulary):
+            raw = get(key) or ""
+            return tuple(c for c in raw.split(",") if c in vocabulary)
+
+        level = get("level") if get("level") in LEVELS else "region"
+        terr = get("terr")
+        terr = territory_key(*parse_territory(terr)) if parse_territory(terr) else None
+        funders = tuple(f for f in (get("funders") or "").split(",") if f and len(f) <= 64)
+
+        def year(key):
+            try:
+                y = int(get(key))
+                return y if YEAR_MIN - 200 <= y <= YEAR_MAX + 50 else None
+            except (TypeError, ValueError):
+                return None
+
+        return cls(level=level, territory=terr, actor_types=codes("types", voc.ACTOR_TYPES),
+                   domains=codes("domains", voc.DOMAINS), stages=codes("stages", voc.STAGES),
+                   funders=funders[:20], year_min=year("from"), year_max=year("to"))
+
+
+@dataclass
+class Sql:
+    """SQL text with its positional parameters."""
+
+    text: str
+    params: list = field(default_factory=list)
+
+
+def _territory_clause(alias: str, scope, params: list) -> str:
+    if scope is None:
+        return "TRUE"
+    level, code = scope
+    params.append(code)
+    return f"{alias}.{LEVEL_COLUMN[level]} = ?"
+
+
+def scoped(ref: InventoryRef, f: Filters, body: str, *, territory: bool = True) -> Sql:
+    """``WITH fp AS (...), fa AS (...) <body>`` for this inventory and filters.
+
+    ``territory=False`` ignores the territory scope (used to compute parent and
+    national references under the same other filters).
+    """
+    params: list = []
+    scope = f.scope if territory else None
+
+    # projects
+    p_where = []
+    if f.stages:
+        p_where.append(f"p.stage IN ({', '.join('?' * len(f.stages))})")
+        params += list(f.stages)
+    if f.domains:
+        p_where.append("list_has_any(p.domains, ?::VARCHAR[])")
+        params.append(list(f.domains))
+    if f.year_min:
+        p_where.append("coalesce(p.end_year, 9999) >= ?")
+        params.append(f.year_min)
+    if f.year_max:
+        p_where.append("coalesce(p.start_year, 0) <= ?")
+        params.append(f.year_max)
+    if f.funders:
+        p_where.append(f"p.project_id IN (SELECT project_id FROM {ref.table('fundings')} "
+                       f"WHERE funder_actor_id IN ({', '.join('?' * len(f.funders))}))")
+        params += list(f.funders)
+    if f.actor_types:
+        p_where.append(f"p.lead_actor_id IN (SELECT actor_id FROM {ref.actors} "
+                       f"WHERE actor_type IN ({', '.join('?' * len(f.actor_types))}))")
+        params += list(f.actor_types)
+    p_where.append(_territory_clause("g", scope, params))
+    fp = (f"fp AS (SELECT p.*, g.reg, g.dep, g.epci FROM {ref.projects} p "
+          f"LEFT JOIN geo_communes g ON g.code = p.commune_code WHERE {' AND '.join(p_where)})")
+
+    # actors
+    a_where = []
+    if f.actor_types:
+        a_where.append(f"a.actor_type IN ({', '.join('?' * len(f.actor_types))})")
+        params += list(f.actor_types)
+    if f.domains:
+        a_where.append("list_has_any(a.domains, ?::VARCHAR[])")
+        params.append(list(f.domains))
+    a_where.append(_territory_clause("g", scope, params))
+    if f.has_project_filter:
+        a_where.append(f"(a.actor_id IN (SELECT lead_actor_id FROM fp) OR a.actor_id IN "
+                       f"(SELECT actor_id FROM {ref.table('partners')} "
+                       f"WHERE project_id IN (SELECT project_id FROM fp)))")
+    fa = (f"fa AS (SELECT a.*, g.reg, g.dep, g.epci FROM {ref.actors} a "
+          f"LEFT JOIN geo_communes g ON g.code = a.commune_code WHERE {' AND '.join(a_where)})")
+    return Sql(f"WITH {fp}, {fa} {body}", params)

@@ -1,0 +1,441 @@
+"""Named inventories in a DuckDB file.
+
+One file (``$ECOSYSTEM_DB``, default ``data/ecosystem.duckdb``) holds:
+
+* ``meta``: key/value pairs, among them ``schema_version``;
+* ``inventories``: one row per named inventory (id, name, description,
+  synthetic flag, version, timestamps, row counts);
+* per inventory, one table per kind of record, named ``inv_<id>__<table>``
+  (ids never change, so renaming an inventory touches one row);
+* ``geo_communes`` / ``geo_territories``: the shipped geography, loaded from
+  ``data/geo`` so analytics can join on it in SQL.
+
+Every write (create, save, append, copy, rename, delete) runs in one
+transaction: if anything fails, the previous version stays as it was.
+Reads use a cursor per call, so Streamlit threads can query concurrently.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import re
+import threading
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from . import model
+from .geo import GEO_DIR, LEVELS, Geography
+
+ROOT = Path(__file__).resolve().parent.parent
+DB_ENV = "ECOSYSTEM_DB"
+DEFAULT_DB = ROOT / "data" / "ecosystem.duckdb"
+SCHEMA_VERSION = 1
+NAME_RE = re.compile(r"^[^\x00-\x1f]{1,80}$")
+
+
+class StoreError(RuntimeError):
+    """A store problem the user can fix; ``hint`` says how (an i18n key)."""
+
+    def __init__(self, message: str, hint: str = "store.hint.generic", **params):
+        super().__init__(message)
+        self.hint = hint
+        self.params = params
+
+
+class InventoryNotFound(StoreError):
+    def __init__(self, name: str):
+        super().__init__(f"inventory not found: {name!r}", "store.hint.not_found", name=name)
+
+
+class InventoryExists(StoreError):
+    def __init__(self, name: str):
+        super().__init__(f"an inventory named {name!r} already exists", "store.hint.exists",
+                         name=name)
+
+
+def default_path() -> Path:
+    return Path(os.environ.get(DB_ENV, DEFAULT_DB))
+
+
+@dataclass(frozen=True)
+class InventoryRef:
+    """Where an inventory's tables are, for SQL analytics."""
+
+    id: int
+    name: str
+    version: int
+    synthetic: bool
+
+    def table(self, kind: str) -> str:
+        if kind not in model.TABLES:
+            raise KeyError(kind)
+        return f"inv_{self.id}__{kind}"
+
+    @property
+    def actors(self) -> str:
+        return self.table("actors")
+
+    @property
+    def projects(self) -> str:
+        return self.table("projects")
+
+    @property
+    def cache_key(self) -> tuple:
+        return (self.id, self.version)
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None, microsecond=0)
+
+
+def _select_list(table: model.Table) -> str:
+    """SELECT expressions turning a flat DataFrame into typed columns."""
+    exprs = []
+    for col in table.columns:
+        name = f'"{col.name}"'
+        if col.kind == "list":
+            exprs.append(
+                f"CASE WHEN {name} IS NULL OR trim(CAST({name} AS VARCHAR)) = '' THEN NULL "
+                f"ELSE list_filter(list_transform(string_split(CAST({name} AS VARCHAR), "
+                f"'{model.voc.LIST_SEP}'), lambda x: trim(x)), lambda x: x <> '') END AS {name}")
+        else:
+            exprs.append(f"CAST({name} AS {col.sql_type}) AS {name}")
+    return ", ".join(exprs)
+
+
+class Store:
+    """DuckDB-backed inventories. Thread-safe: one writer at a time, readers in parallel."""
+
+    backend = "duckdb"
+
+    def __init__(self, path: str | Path | None = None, geo: Geography | None = None,
+                 read_only: bool = False):
+        self.path = Path(path) if path is not None else default_path()
+        self.read_only = read_only
+        self._lock = threading.RLock()
+        self._geo = geo
+        self.con = self._connect()
+        if not read_only:
+            if self._has_table("meta"):
+                self._check_schema()
+            self._init_schema()
+        self._check_schema()
+        if not read_only:
+            self._sync_geography()
+
+    # ------------------------------------------------------------- connection
+    def _connect(self) -> duckdb.DuckDBPyConnection:
+        if str(self.path) != ":memory:":
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            return duckdb.connect(str(self.path), read_only=self.read_only)
+        except duckdb.IOException as exc:
+            text = str(exc)
+            if "lock" in text.lower():
+                raise StoreError(f"database locked: {self.path}: {text}", "store.hint.locked",
+                                 path=str(self.path)) from exc
+            raise StoreError(f"database unreadable: {self.path}: {text}", "store.hint.corrupt",
+                             path=str(self.path)) from exc
+        except duckdb.Error as exc:
+            raise StoreError(f"database unreadable: {self.path}: {exc}", "store.hint.corrupt",
+                             path=str(self.path)) from exc
+
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    @contextmanager
+    def _cursor(self):
+        cur = self.con.cursor()
+        try:
+            yield cur
+        finally:
+            cur.close()
+
+    def query(self, sql: str, params=None) -> pd.DataFrame:
+        """Run a read query on a fresh cursor (safe from any thread)."""
+        with self._cursor() as cur:
+            return cur.execute(sql, params or []).df()
+
+    def arrow(self, sql: str, params=None):
+        with self._cursor() as cur:
+            return cur.execute(sql, params or []).arrow()
+
+    def scalar(self, sql: str, params=None):
+        with self._cursor() as cur:
+            row = cur.execute(sql, params or []).fetchone()
+            return row[0] if row else None
+
+    @contextmanager
+    def transaction(self):
+        """One write transaction on the main connection; rolled back on any error."""
+        if self.read_only:
+            raise StoreError("store opened read-only", "store.hint.read_only")
+        with self._lock:
+            self.con.execute("BEGIN TRANSACTION")
+            try:
+                yield self.con
+                self.con.execute("COMMIT")
+            except BaseException:
+                self.con.execute("ROLLBACK")
+                raise
+
+    # ----------------------------------------------------------------- schema
+    def _has_table(self, name: str) -> bool:
+        try:
+            return bool(self.scalar("SELECT count(*) FROM information_schema.tables "
+                                    "WHERE table_name = ?", [name]))
+        except duckdb.Error as exc:
+            raise StoreError(f"database unreadable: {self.path}: {exc}", "store.hint.corrupt",
+                             path=str(self.path)) from exc
+
+    def _init_schema(self) -> None:
+        try:
+            with self.transaction() as con:
+                con.execute("CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
+                con.execute("""CREATE TABLE IF NOT EXISTS inventories (
+                    id INTEGER PRIMARY KEY, name VARCHAR UNIQUE NOT NULL, description VARCHAR,
+                    synthetic BOOLEAN NOT NULL DEFAULT FALSE, source VARCHAR,
+                    version INTEGER NOT NULL DEFAULT 1, created_at TIMESTAMP, updated_at TIMESTAMP,
+                    n_actors BIGINT DEFAULT 0, n_projects BIGINT DEFAULT 0)""")
+                con.execute("INSERT INTO meta VALUES ('schema_version', ?) ON CONFLICT DO NOTHING",
+                            [str(SCHEMA_VERSION)])
+        except duckdb.Error as exc:
+            raise StoreError(f"database unreadable: {self.path}: {exc}", "store.hint.corrupt",
+                             path=str(self.path)) from exc
+
+    def _check_schema(self) -> None:
+        try:
+            version = self.scalar("SELECT value FROM meta WHERE key = 'schema_version'")
+        except duckdb.Error as exc:
+            raise StoreError(f"not an inventory store: {self.path}: {exc}", "store.hint.corrupt",
+                             path=str(self.path)) from exc
+        if version is None or int(version) > SCHEMA_VERSION:
+            raise StoreError(f"schema version {version} not supported (expected {SCHEMA_VERSION})",
+                             "store.hint.version", path=str(self.path))
+
+    @property
+    def schema_version(self) -> int:
+        return int(self.scalar("SELECT value FROM meta WHERE key = 'schema_version'"))
+
+    @property
+    def geo(self) -> Geography:
+        if self._geo is None:
+            self._geo = Geography()
+        return self._geo
+
+    def _sync_geography(self) -> None:
+        """Load data/geo into geo_* tables when missing or when the files changed."""
+        geo_dir = self.geo.root
+        digest = hashlib.sha256((geo_dir / "meta.json").read_bytes()).hexdigest()
+        if self.scalar("SELECT value FROM meta WHERE key = 'geo_digest'") == digest:
+            return
+        communes = self.geo.communes.reset_index(drop=True)[
+            ["code", "name", "dep", "reg", "epci", "population", "lat", "lon", "area_km2"]]
+        frames = []
+        for level in LEVELS:
+            tb = self.geo.table(level).reset_index(drop=True)
+            frames.append(pd.DataFrame({
+                "level": level, "code": tb.code, "name": tb.name,
+                "population": tb.population.astype("Int64"),
+                "reg": tb["reg"] if "reg" in tb else (tb.code if level == "region" else None),
+                "dep": tb["dep"] if "dep" in tb else (tb.code if level == "departement" else None),
+                "lat": tb.lat, "lon": tb.lon, "area_km2": tb.area_km2}))
+        territories = pd.concat(frames, ignore_index=True)
+        with self.transaction() as con:
+            con.register("_communes", communes)
+            con.register("_territories", territories)
+            con.execute("CREATE OR REPLACE TABLE geo_communes AS SELECT * FROM _communes")
+            con.execute("CREATE OR REPLACE TABLE geo_territories AS SELECT * FROM _territories")
+            con.unregister("_communes")
+            con.unregister("_territories")
+            con.execute("INSERT OR REPLACE INTO meta VALUES ('geo_digest', ?)", [digest])
+
+    # ------------------------------------------------------------ inventories
+    def list(self) -> pd.DataFrame:
+        return self.query("SELECT name, description, synthetic, source, version, n_actors, "
+                          "n_projects, created_at, updated_at FROM inventories ORDER BY name")
+
+    def names(self) -> list[str]:
+        return self.list().name.tolist()
+
+    def exists(self, name: str) -> bool:
+        return bool(self.scalar("SELECT count(*) FROM inventories WHERE name = ?", [name]))
+
+    def ref(self, name: str) -> InventoryRef:
+        with self._cursor() as cur:
+            row = cur.execute("SELECT id, name, version, synthetic FROM inventories WHERE name = ?",
+                              [name]).fetchone()
+        if row is None:
+            raise InventoryNotFound(name)
+        return InventoryRef(*row)
+
+    def info(self, name: str) -> dict:
+        df = self.query("SELECT * FROM inventories WHERE name = ?", [name])
+        if df.empty:
+            raise InventoryNotFound(name)
+        return df.iloc[0].to_dict()
+
+    @staticmethod
+    def _check_name(name: str) -> str:
+        name = (name or "").strip()
+        if not NAME_RE.match(name):
+            raise StoreError(f"invalid inventory name {name!r}", "store.hint.bad_name")
+        return name
+
+    def create(self, name: str, data: model.InventoryData | None = None, *, description: str = "",
+               synthetic: bool = False, source: str = "", validate: bool = True) -> InventoryRef:
+        """Create a named inventory (empty, or holding ``data``) in one transaction."""
+        name = self._check_name(name)
+        data = data if data is not None else model.InventoryData()
+        if validate:
+            data = self._validated(data)
+        with self.transaction() as con:
+            if con.execute("SELECT count(*) FROM inventories WHERE name = ?", [name]).fetchone()[0]:
+                raise InventoryExists(name)
+            new_id = con.execute("SELECT coalesce(max(id), 0) + 1 FROM inventories").fetchone()[0]
+            now = _now()
+            con.execute("INSERT INTO inventories (id, name, description, synthetic, source, version, "
+                        "created_at, updated_at) VALUES (?, ?, ?, ?, ?, 1, ?, ?)",
+                        [new_id, name, description, synthetic, source, now, now])
+            self._write_tables(con, new_id, data)
+        return self.ref(name)
+
+    def save(self, name: str, data: model.InventoryData, *, validate: bool = True,
+             description: str | None = None) -> InventoryRef:
+        """Replace the whole content of an inventory; the old version survives any failure."""
+        ref = self.ref(name)
+        if validate:
+            data = self._validated(data)
+        with self.transaction() as con:
+            self._write_tables(con, ref.id, data)
+            con.execute("UPDATE inventories SET version = version + 1, updated_at = ?, "
+                        "description = coalesce(?, description) WHERE id = ?",
+                        [_now(), description, ref.id])
+        return self.ref(name)
+
+    def append(self, name: str, data: model.InventoryData, *, validate: bool = True) -> InventoryRef:
+        """Add records to an inventory in one transaction (imports).
+
+        Ids already present are rejected: deduplication happens before, in the
+        ingest pipeline, where the user reviews merges.
+        """
+        ref = self.ref(name)
+        if validate:
+            current = self.load(name)
+            merged = model.InventoryData(**{k: pd.concat([current.tables()[k], v])
+                                            for k, v in data.tables().items()})
+            _, issues = model.validate(_renumbered(merged))
+            if issues:
+                raise model.ValidationError(issues)
+            data, _ = model.validate(data)
+        with self.transaction() as con:
+            for kind, df in data.tables().items():
+                if df.empty:
+                    continue
+                table = model.TABLES[kind]
+                con.register("_df", df.reset_index(drop=True))
+                con.execute(f"INSERT INTO {ref.table(kind)} SELECT {_select_list(table)} FROM _df")
+                con.unregister("_df")
+            self._update_counts(con, ref.id)
+            con.execute("UPDATE inventories SET version = version + 1, updated_at = ? WHERE id = ?",
+                        [_now(), ref.id])
+        return self.ref(name)
+
+    def copy(self, src: str, dst: str) -> InventoryRef:
+        ref = self.ref(src)
+        dst = self._check_name(dst)
+        with self.transaction() as con:
+            if con.execute("SELECT count(*) FROM inventories WHERE name = ?", [dst]).fetchone()[0]:
+                raise InventoryExists(dst)
+            new_id = con.execute("SELECT coalesce(max(id), 0) + 1 FROM inventories").fetchone()[0]
+            now = _now()
+            con.execute("INSERT INTO inventories SELECT ?, ?, description, synthetic, source, 1, ?, ?, "
+                        "n_actors, n_projects FROM inventories WHERE id = ?",
+                        [new_id, dst, now, now, ref.id])
+            for kind in model.TABLES:
+                con.execute(f"CREATE TABLE inv_{new_id}__{kind} AS SELECT * FROM {ref.table(kind)}")
+        return self.ref(dst)
+
+    def rename(self, old: str, new: str) -> InventoryRef:
+        ref = self.ref(old)
+        new = self._check_name(new)
+        with self.transaction() as con:
+            if con.execute("SELECT count(*) FROM inventories WHERE name = ? AND id <> ?",
+                           [new, ref.id]).fetchone()[0]:
+                raise InventoryExists(new)
+            con.execute("UPDATE inventories SET name = ?, updated_at = ? WHERE id = ?",
+                        [new, _now(), ref.id])
+        return self.ref(new)
+
+    def delete(self, name: str) -> None:
+        ref = self.ref(name)
+        with self.transaction() as con:
+            for kind in model.TABLES:
+                con.execute(f"DROP TABLE IF EXISTS {ref.table(kind)}")
+            con.execute("DELETE FROM inventories WHERE id = ?", [ref.id])
+
+    def load(self, name: str) -> model.InventoryData:
+        """Whole inventory as flat DataFrames (lists joined with ``;``)."""
+        ref = self.ref(name)
+        out = {}
+        for kind, table in model.TABLES.items():
+            cols = ", ".join(
+                f"array_to_string(\"{c.name}\", '{model.voc.LIST_SEP}') AS \"{c.name}\""
+                if c.kind == "list" else f'"{c.name}"' for c in table.columns)
+            df = self.query(f"SELECT {cols} FROM {ref.table(kind)}")
+            out[kind] = df.astype({c.name: c.pandas_dtype for c in table.columns})
+        return model.InventoryData(**out)
+
+    # ---------------------------------------------------------------- writing
+    @staticmethod
+    def _validated(data: model.InventoryData) -> model.InventoryData:
+        coerced, issues = model.validate(data)
+        if issues:
+            raise model.ValidationError(issues)
+        return coerced
+
+    def _write_tables(self, con, inv_id: int, data: model.InventoryData) -> None:
+        for kind, df in data.tables().items():
+            table = model.TABLES[kind]
+            frame = model.conform(kind, df).reset_index(drop=True)
+            name = f"inv_{inv_id}__{kind}"
+            con.execute(f"DROP TABLE IF EXISTS {name}")
+            con.register("_df", frame)
+            con.execute(f"CREATE TABLE {name} AS SELECT {_select_list(table)} FROM _df")
+            con.unregister("_df")
+            self._after_table_written(kind)
+        self._update_counts(con, inv_id)
+
+    def _after_table_written(self, kind: str) -> None:
+        """Hook called inside the write transaction after each table (tests inject failures)."""
+
+    @staticmethod
+    def _update_counts(con, inv_id: int) -> None:
+        con.execute(f"UPDATE inventories SET n_actors = (SELECT count(*) FROM inv_{inv_id}__actors), "
+                    f"n_projects = (SELECT count(*) FROM inv_{inv_id}__projects) WHERE id = ?",
+                    [inv_id])
+
+
+def _renumbered(data: model.InventoryData) -> model.InventoryData:
+    return model.InventoryData(**{k: v.reset_index(drop=True).set_axis(range(1, len(v) + 1))
+                                  for k, v in data.tables().items()})
+
+
+def open_store(path: str | Path | None = None, geo: Geography | None = None) -> Store:
+    return Store(path, geo=geo)
+
+
+__all__ = ["Store", "StoreError", "InventoryNotFound", "InventoryExists", "InventoryRef",
+           "open_store", "default_path", "SCHEMA_VERSION", "GEO_DIR"]
