@@ -1,0 +1,22 @@
+"""Entry point: ``streamlit run app.py``.
+
+Reads the view from the URL, opens the geography and the store (creating the
+demo inventory on first run), draws the sidebar and runs the selected page.
+Pages are thin layouts over the ``ecosystem`` package; their list is here.
+"""
+
+import streamlit as st
+
+from ecosystem.i18n import t
+from pages import _shell as shell
+
+ctx = shell.boot()
+lang = ctx.lang
+
+PAGES = [
+    st.Page("pages/accueil.py", title=t("nav.home", lang), icon=":material/home:",
+            url_path="accueil", default=True),
+    st.Page("pages/a_propos.py", title=t("nav.about", lang), icon=":material/info:",
+            url_path="a_propos"),
+]
+st.navigation(PAGES, position="sidebar").run()

@@ -1,0 +1,389 @@
+"""Folium map builders that work offline and escape every user string.
+
+* Leaflet and its plugins are served by the app (``/app/static/vendor/``) or
+  inlined into standalone HTML (reports): :func:`localize` rewrites every
+  element's ``default_js`` / ``default_css`` and refuses any remote asset.
+* No base tiles by default: our own boundaries make the map readable.
+* Overseas départements are drawn as insets next to metropolitan France
+  (:func:`inset_geometry`, :func:`inset_points`), as INSEE maps do.
+* Legends are plain HTML (a branca colormap would make streamlit-folium load
+  d3 from a CDN).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import branca
+import folium
+import folium.elements
+import numpy as np
+import pandas as pd
+import shapely
+
+ROOT = Path(__file__).resolve().parent.parent
+STATIC = ROOT / "static"
+STATIC_URL = "/app/static"
+
+#: local files standing in for folium's CDN assets, by folium's asset name
+LOCAL_JS = {
+    "leaflet": "vendor/leaflet/leaflet.js",
+    "markerclusterjs": "vendor/leaflet.markercluster/leaflet.markercluster.js",
+}
+LOCAL_CSS = {
+    "leaflet_css": "vendor/leaflet/leaflet.css",
+    "markerclustercss": "vendor/leaflet.markercluster/MarkerCluster.css",
+    "markerclusterdefaultcss": "vendor/leaflet.markercluster/MarkerCluster.Default.css",
+}
+#: assets folium lists that our maps do not need (Bootstrap, jQuery, icon fonts)
+DROPPED = {"jquery", "bootstrap", "awesome_markers", "bootstrap_css", "glyphicons_css",
+           "awesome_markers_font_css", "awesome_markers_css", "awesome_rotate_css"}
+
+FRANCE_BOUNDS = [[41.2, -9.8], [51.2, 9.7]]  # metropole + insets
+
+# --------------------------------------------------------------------- escaping
+
+
+def esc(value) -> str:
+    """HTML-escape any user value (None and NaN become an empty string)."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and math.isnan(value):
+        return ""
+    return html.escape(str(value), quote=True)
+
+
+# ------------------------------------------------------------------ offline assets
+
+
+class RemoteAssetError(RuntimeError):
+    """A map element wants a script or stylesheet from the Internet."""
+
+
+def _walk(element):
+    yield element
+    for child in getattr(element, "_children", {}).values():
+        yield from _walk(child)
+
+
+def localize(m: folium.Map, mode: str = "url") -> folium.Map:
+    """Point every element's JS/CSS at our vendored copies.
+
+    ``mode="url"`` links ``/app/static/...`` (served by Streamlit);
+    ``mode="inline"`` embeds the files' text in the page header (standalone
+    HTML such as reports). Raises :class:`RemoteAssetError` for an asset we do
+    not ship.
+    """
+    js, css = [], []
+    for el in _walk(m):
+        if not isinstance(el, folium.elements.JSCSSMixin) and el is not m:
+            continue
+        new_js, new_css = [], []
+        for name, url in getattr(el, "default_js", []):
+            if name in DROPPED:
+                continue
+            if name not in LOCAL_JS:
+                if url.startswith(STATIC_URL):
+                    new_js.append((name, url))
+                    continue
+                raise RemoteAssetError(f"no local copy of script {name} ({url})")
+            new_js.append((name, f"{STATIC_URL}/{LOCAL_JS[name]}"))
+            js.append(LOCAL_JS[name])
+        for name, url in getattr(el, "default_css", []):
+            if name in DROPPED:
+                continue
+            if name not in LOCAL_CSS:
+                if url.startswith(STATIC_URL):
+                    new_css.append((name, url))
+                    continue
+                raise RemoteAssetError(f"no local copy of stylesheet {name} ({url})")
+            new_css.append((name, f"{STATIC_URL}/{LOCAL_CSS[name]}"))
+            css.append(LOCAL_CSS[name])
+        el.default_js = [] if mode == "inline" else new_js
+        el.default_css = [] if mode == "inline" else new_css
+    if mode == "inline":
+        header = m.get_root().header
+        for i, rel in enumerate(dict.fromkeys(css)):
+            header.add_child(branca.element.Element(f"<style>{_asset(rel)}</style>"),
+                             name=f"inline_css_{i}")
+        for i, rel in enumerate(dict.fromkeys(js)):
+            header.add_child(branca.element.Element(f"<script>{_asset(rel)}</script>"),
+                             name=f"inline_js_{i}")
+    return m
+
+
+@lru_cache(maxsize=None)
+def _asset(rel: str) -> str:
+    text = (STATIC / rel).read_text(encoding="utf-8")
+    if rel.endswith(".css"):
+        # image references inside leaflet.css become data-free: drop them
+        text = re.sub(r"url\((?!data:)[^)]*\)", "none", text)
+    return text.replace("</script", "<\\/script")
+
+
+EXTERNAL_RE = re.compile(
+    r"""<(?:script|link|img|iframe)\b[^>]*\b(?:src|href)\s*=\s*["']?\s*(?:https?:)?//""",
+    re.IGNORECASE)
+
+
+def external_assets(page: str) -> list[str]:
+    """Tags of an HTML page that would load something from another host."""
+    return [m.group(0) for m in EXTERNAL_RE.finditer(page)]
+
+
+def base_map(height: int = 560, bounds=None, tiles: bool = False, mode: str = "url") -> folium.Map:
+    """An empty offline map fitted to ``bounds`` (default: France with insets)."""
+    m = folium.Map(location=[46.6, 2.2], zoom_start=5, tiles=None, control_scale=True,
+                   prefer_canvas=True, height=height, zoom_snap=0.25)
+    if tiles:
+        folium.TileLayer("OpenStreetMap", name="OpenStreetMap").add_to(m)
+    m.fit_bounds(bounds or FRANCE_BOUNDS)
+    m.get_root().header.add_child(branca.element.Element(
+        "<style>.leaflet-container{background:#f4f6f8;font-family:system-ui,sans-serif}"
+        ".eco-legend{background:rgba(255,255,255,.92);padding:6px 8px;border-radius:4px;"
+        "font-size:12px;line-height:1.35;box-shadow:0 1px 4px rgba(0,0,0,.25)}"
+        ".eco-legend i{display:inline-block;width:14px;height:10px;margin-right:6px}</style>"),
+        name="eco_style")
+    return m
+
+
+# --------------------------------------------------------------------- insets
+#: overseas départements drawn next to the metropole: target centre (lon, lat)
+#: and scale factor
+INSETS = {
+    "971": (-8.2, 47.9, 1.6),   # Guadeloupe
+    "972": (-8.2, 46.6, 1.9),   # Martinique
+    "973": (-8.2, 44.9, 0.38),  # Guyane
+    "974": (-8.2, 43.45, 1.35), # La Réunion
+    "976": (-8.2, 42.3, 2.2),   # Mayotte
+}
+REGION_DEP = {"01": "971", "02": "972", "03": "973", "04": "974", "06": "976"}
+
+
+@lru_cache(maxsize=None)
+def _inset_params(dep: str, cx: float, cy: float):
+    tx, ty, s = INSETS[dep]
+    sy = s * math.cos(math.radians(ty)) / math.cos(math.radians(cy))
+    return cx, cy, tx, ty, s, sy
+
+
+#: source centre of each overseas département (fixed so every level agrees)
+INSET_SOURCE_CENTRE = {"971": (-61.55, 16.2), "972": (-61.02, 14.65), "973": (-53.2, 3.95),
+                       "974": (55.53, -21.13), "976": (45.15, -12.82)}
+
+
+def inset_coords(lon, lat, dep: str):
+    cx, cy = INSET_SOURCE_CENTRE[dep]
+    cx, cy, tx, ty, s, sy = _inset_params(dep, cx, cy)
+    return tx + (np.asarray(lon) - cx) * s, ty + (np.asarray(lat) - cy) * sy
+
+
+def inset_geometry(geom, dep: str | None):
+    """Move an overseas geometry into its inset (identity for the metropole)."""
+    if dep not in INSETS:
+        return geom
+
+    def move(coords):
+        x, y = inset_coords(coords[:, 0], coords[:, 1], dep)
+        return np.column_stack([x, y])
+
+    return shapely.transform(geom, move)
+
+
+def inset_points(lon: np.ndarray, lat: np.ndarray, deps: np.ndarray):
+    """Move overseas points (by their département) into the insets."""
+    lon = np.asarray(lon, dtype=float).copy()
+    lat = np.asarray(lat, dtype=float).copy()
+    deps = np.asarray(deps, dtype=object)
+    for dep in INSETS:
+        m = deps == dep
+        if m.any():
+            lon[m], lat[m] = inset_coords(lon[m], lat[m], dep)
+    return lon, lat
+
+
+def inset_frames(m: folium.Map, lang: str = "fr") -> None:
+    """Thin frames and names around the insets."""
+    names = {"971": "Guadeloupe", "972": "Martinique", "973": "Guyane",
+             "974": "La Réunion" if lang == "fr" else "Réunion", "976": "Mayotte"}
+    for dep, (x, y, _) in INSETS.items():
+        folium.Rectangle([[y - 0.62, x - 1.15], [y + 0.62, x + 1.15]], color="#9aa5b1", weight=1,
+                         fill=False, interactive=False).add_to(m)
+        Label([y + 0.6, x - 1.12], names[dep], anchor=(0, 0)).add_to(m)
+
+
+class Label(branca.element.MacroElement):
+    """A non-interactive text label (a divIcon marker, no default icon image)."""
+
+    _template = branca.element.Template("""
+        {% macro script(this, kwargs) %}
+        L.marker({{ this.location|tojson }}, {interactive: false, keyboard: false,
+          icon: L.divIcon({className: 'eco-label', iconSize: null,
+                           iconAnchor: {{ this.anchor|tojson }},
+                           html: {{ this.html|tojson }}})}).addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, location, text: str, style: str = "font-size:10px;color:#52606d",
+                 anchor=(0, 14)):
+        super().__init__()
+        self._name = "Label"
+        self.anchor = list(anchor)
+        self.location = [float(location[0]), float(location[1])]
+        self.html = f'<div style="{style};white-space:nowrap">{esc(text)}</div>'
+
+
+# ---------------------------------------------------------------- choropleths
+PALETTE = ["#f1eef6", "#d0d1e6", "#a6bddb", "#74a9cf", "#3690c0", "#0570b0", "#034e7b"]
+NO_DATA = "#e4e7eb"
+
+
+def class_breaks(values: pd.Series, k: int = 6) -> list[float]:
+    """Quantile class breaks (unique, increasing) of the non-null values."""
+    v = pd.to_numeric(values, errors="coerce").dropna()
+    if v.empty:
+        return []
+    qs = np.unique(np.round(np.quantile(v, np.linspace(0, 1, k + 1)), 6))
+    if len(qs) == 1:
+        qs = np.array([qs[0], qs[0] + 1])
+    return qs.tolist()
+
+
+def color_for(value, breaks: list[float]) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)) or not breaks:
+        return NO_DATA
+    i = int(np.searchsorted(breaks[1:-1], value, side="right"))
+    palette = PALETTE[-(len(breaks) - 1):] if len(breaks) - 1 <= len(PALETTE) else PALETTE
+    return palette[min(i, len(palette) - 1)]
+
+
+def features(geoms: pd.Series, props: pd.DataFrame, parents: dict | None = None,
+             precision: int = 4) -> dict:
+    """GeoJSON FeatureCollection from geometries by code and a property table.
+
+    Every string property is HTML-escaped here, once, because folium's tooltips
+    insert properties as raw HTML.
+    """
+    feats = []
+    props = props.set_index("code", drop=False) if "code" in props.columns else props
+    for code, geom in geoms.items():
+        if code not in props.index:
+            continue
+        dep = (parents or {}).get(code)
+        g = inset_geometry(geom, dep)
+        gj = json.loads(shapely.to_geojson(shapely.set_precision(g, 10 ** -precision)))
+        row = props.loc[code]
+        properties = {k: (esc(v) if isinstance(v, str) else _json_value(v)) for k, v in row.items()}
+        feats.append({"type": "Feature", "geometry": gj, "properties": properties})
+    return {"type": "FeatureCollection", "features": feats}
+
+
+def _json_value(v):
+    if v is None:
+        return None
+    if isinstance(v, (np.integer,)):
+        return int(v)
+    if isinstance(v, (float, np.floating)):
+        return None if math.isnan(v) else float(v)
+    if v is pd.NA:
+        return None
+    return v
+
+
+def legend_html(title: str, breaks: list[float], unit: str = "", fmt=lambda v: f"{v:,.1f}",
+                no_data: str = "") -> str:
+    rows = []
+    palette = PALETTE[-(len(breaks) - 1):] if breaks else []
+    for i in range(len(breaks) - 1):
+        rows.append(f'<div><i style="background:{palette[i]}"></i>{esc(fmt(breaks[i]))} – '
+                    f'{esc(fmt(breaks[i + 1]))}</div>')
+    if no_data:
+        rows.append(f'<div><i style="background:{NO_DATA}"></i>{esc(no_data)}</div>')
+    unit_html = f' <span style="color:#52606d">({esc(unit)})</span>' if unit else ""
+    return f'<div class="eco-legend"><b>{esc(title)}</b>{unit_html}{"".join(rows)}</div>'
+
+
+class Legend(branca.element.MacroElement):
+    """A Leaflet control holding plain, already-escaped HTML."""
+
+    _template = branca.element.Template("""
+        {% macro script(this, kwargs) %}
+        (function(){
+          var ctl = L.control({position: {{ this.position|tojson }}});
+          ctl.onAdd = function(){ var d = L.DomUtil.create('div'); d.innerHTML = {{ this.body|tojson }};
+            L.DomEvent.disableClickPropagation(d); return d; };
+          ctl.addTo({{ this._parent.get_name() }});
+        })();
+        {% endmacro %}
+    """)
+
+    def __init__(self, body: str, position: str = "bottomright"):
+        super().__init__()
+        self._name = "Legend"
+        self.body = body
+        self.position = position
+
+
+def choropleth(m: folium.Map, fc: dict, value_field: str, breaks: list[float],
+               tooltip_fields: list[str], tooltip_aliases: list[str], name: str,
+               highlight: bool = True) -> folium.GeoJson:
+    """Add a choropleth layer; ``fc`` properties must already be escaped (see :func:`features`)."""
+    def style(feature):
+        v = feature["properties"].get(value_field)
+        return {"fillColor": color_for(v, breaks), "color": "#ffffff", "weight": 0.8,
+                "fillOpacity": 0.85}
+
+    layer = folium.GeoJson(
+        fc, name=name, style_function=style,
+        highlight_function=(lambda f: {"weight": 2.5, "color": "#1f2933"}) if highlight else None,
+        tooltip=folium.GeoJsonTooltip(fields=tooltip_fields, aliases=[esc(a) for a in tooltip_aliases],
+                                      localize=False, sticky=True, labels=True),
+        zoom_on_click=False,
+    )
+    layer.add_to(m)
+    return layer
+
+
+def render(m: folium.Map) -> str:
+    """Full standalone HTML of a map (for tests, reports and size checks)."""
+    return m.get_root().render()
+
+
+# ------------------------------------------------------------------ home map
+def home_map(geo, regions: pd.DataFrame, lang: str = "fr", selected=None,
+             mode: str = "url") -> folium.Map:
+    """Régions coloured by actors per 10,000 inhabitants (``regions`` from
+    :func:`ecosystem.overview.by_region`), overseas as insets."""
+    from .i18n import fmt_number, t
+
+    props = pd.DataFrame({
+        "code": regions.code,
+        "name": regions.name,
+        "value": regions.actors_per_10k,
+        "actors_txt": [fmt_number(v, lang) for v in regions.actors],
+        "rate_txt": [fmt_number(v, lang, 2) for v in regions.actors_per_10k],
+        "pop_txt": [fmt_number(v, lang) for v in regions.population],
+    })
+    fc = features(geo.shapes("region"), props, parents=REGION_DEP)
+    breaks = class_breaks(props.value)
+    m = base_map(mode=mode)
+    choropleth(m, fc, "value", breaks, ["name", "actors_txt", "rate_txt", "pop_txt"],
+               [t("col.region", lang), t("home.actors", lang), t("col.actors_per_10k", lang),
+                t("col.population", lang)], name=t("col.actors_per_10k", lang))
+    if selected and selected[0] == "region":
+        geom = geo.shapes("region", [selected[1]])
+        if len(geom):
+            g = inset_geometry(geom.iloc[0], REGION_DEP.get(selected[1]))
+            folium.GeoJson(json.loads(shapely.to_geojson(g)), interactive=False,
+                           style_function=lambda f: {"fill": False, "color": "#c2410c",
+                                                     "weight": 3}).add_to(m)
+    inset_frames(m, lang)
+    decimals = 2 if breaks and breaks[-1] < 10 else 1
+    Legend(legend_html(t("col.actors_per_10k", lang), breaks,
+                       fmt=lambda v: fmt_number(v, lang, decimals))).add_to(m)
+    return localize(m, mode)

@@ -1,0 +1,65 @@
+"""Accueil: the inventory's key figures and a map of régions by actors per 10,000 inhabitants."""
+
+import plotly.express as px
+import streamlit as st
+from streamlit_folium import st_folium
+
+from ecosystem import overview
+from ecosystem import vocabulary as voc
+from ecosystem.i18n import fmt_compact, fmt_number
+from ecosystem.maps import home_map
+from pages import _shell as shell
+from pages._shell import tr
+
+ctx = shell.context()
+lang = ctx.lang
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _figures(_store, ref, f):
+    return (overview.key_figures(_store, ref, f), overview.count_by(_store, ref, f, "actor_type"),
+            overview.count_by(_store, ref, f, "stage"), overview.by_region(_store, ref, f))
+
+
+st.title(tr("home.title"))
+st.caption(tr("home.subtitle", inventory=ctx.ref.name, scope=shell.scope_label(ctx)))
+shell.synthetic_banner(ctx.ref)
+
+figures, by_type, by_stage, regions = _figures(ctx.store, ctx.ref, ctx.filters)
+cols = st.columns(5)
+cols[0].metric(tr("home.actors"), fmt_number(figures["actors"], lang))
+cols[1].metric(tr("home.projects"), fmt_number(figures["projects"], lang))
+cols[2].metric(tr("home.collaborations"), fmt_number(figures["collaborations"], lang),
+               help=tr("home.collaborations_help"))
+cols[3].metric(tr("home.funding"), fmt_compact(figures["funding_eur"], lang) + " €")
+cols[4].metric(tr("home.population"), fmt_compact(figures["population"], lang))
+
+left, right = st.columns([5, 3], gap="large")
+with left:
+    st.subheader(tr("home.map_title"))
+    st.caption(tr("home.map_caption"))
+    st_folium(home_map(ctx.geo, regions, lang, selected=ctx.filters.scope), height=560,
+              use_container_width=True, returned_objects=[], key="home_map")
+with right:
+    st.subheader(tr("home.by_type"))
+    if by_type.empty:
+        st.info(tr("home.no_actor"))
+    else:
+        df = by_type.assign(label=by_type.code.map(lambda c: voc.ACTOR_TYPES.label(c, lang)))
+        fig = px.bar(df.sort_values("n"), x="n", y="label", orientation="h", text="n",
+                     labels={"n": tr("home.actors"), "label": ""})
+        fig.update_layout(height=300, margin=dict(l=0, r=10, t=10, b=0), showlegend=False)
+        st.plotly_chart(fig, width="stretch", config={"displaylogo": False})
+    st.subheader(tr("home.by_stage"))
+    stage = by_stage.set_index("code").reindex(voc.STAGES.codes).fillna(0).reset_index()
+    stage["label"] = stage.code.map(lambda c: voc.STAGES.label(c, lang))
+    fig = px.funnel(stage, x="n", y="label", labels={"n": tr("home.projects"), "label": ""})
+    fig.update_layout(height=240, margin=dict(l=0, r=10, t=10, b=0))
+    st.plotly_chart(fig, width="stretch", config={"displaylogo": False})
+
+st.subheader(tr("home.by_region"))
+table = regions.rename(columns={"name": tr("col.region"), "population": tr("col.population"),
+                                "actors": tr("home.actors"), "projects": tr("home.projects"),
+                                "actors_per_10k": tr("col.actors_per_10k")}).drop(columns="code")
+st.dataframe(table, hide_index=True, width="stretch",
+             column_config={tr("col.actors_per_10k"): st.column_config.NumberColumn(format="%.2f")})
