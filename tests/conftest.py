@@ -1,0 +1,166 @@
+"""Shared fixtures: geography, stores on temporary files, demo and tiny inventories,
+and a Streamlit server for browser tests."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from ecosystem import demo  # noqa: E402
+from ecosystem.geo import Geography  # noqa: E402
+from ecosystem.store import Store  # noqa: E402
+from tests import fixtures  # noqa: E402
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--no-first-run", "--disable-sync",
+                 # no network: every host but localhost fails to resolve
+                 "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1"]
+ARTIFACTS = ROOT / "tests" / "artifacts"
+
+
+@pytest.fixture(scope="session")
+def geo() -> Geography:
+    return Geography()
+
+
+@pytest.fixture
+def store(tmp_path, geo) -> Store:
+    s = Store(tmp_path / "test.duckdb", geo=geo)
+    yield s
+    s.close()
+
+
+@pytest.fixture(scope="session")
+def demo_small(geo):
+    """A 600-actor demo inventory (generated once per session)."""
+    return demo.generate(600, seed=7, geo=geo)
+
+
+@pytest.fixture
+def tiny_store(store):
+    """A store holding the hand-made inventory of tests/fixtures.py as "tiny"."""
+    store.create("tiny", fixtures.tiny())
+    return store
+
+
+# ------------------------------------------------------------------ browser
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class AppServer:
+    def __init__(self, db: Path, env: dict | None = None):
+        self.port = _free_port()
+        self.url = f"http://localhost:{self.port}"
+        environ = os.environ | {"ECOSYSTEM_DB": str(db), "PYTHONPATH": str(ROOT)} | (env or {})
+        self.log = open(db.with_suffix(".log"), "w")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+             "--server.headless", "true", "--server.port", str(self.port),
+             "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
+            cwd=ROOT, env=environ, stdout=self.log, stderr=subprocess.STDOUT)
+        deadline = time.time() + 90
+        while time.time() < deadline:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/_stcore/health",
+                                            timeout=2) as r:
+                    if r.status == 200:
+                        return
+            except OSError:
+                time.sleep(0.5)
+        self.stop()
+        raise RuntimeError(f"streamlit did not start; log: {db.with_suffix('.log').read_text()}")
+
+    def stop(self):
+        self.proc.terminate()
+        try:
+            self.proc.wait(10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+        self.log.close()
+
+
+@pytest.fixture(scope="session")
+def app_server(tmp_path_factory):
+    """A Streamlit server on a fresh database (the demo is created at first page load)."""
+    db = tmp_path_factory.mktemp("e2e") / "e2e.duckdb"
+    server = AppServer(db)
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Debian chromium is required for e2e tests (apt-get install chromium)")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+class OfflinePage:
+    """A browser page that records (and blocks) any request leaving localhost."""
+
+    def __init__(self, browser, viewport=(1280, 800)):
+        self.context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]},
+                                           locale="fr-FR")
+        self.page = self.context.new_page()
+        self.external: list[str] = []
+        self.dialogs: list[str] = []
+        self.errors: list[str] = []
+        self.page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+
+        def route(r):
+            url = r.request.url
+            if url.startswith(("http://localhost", "http://127.0.0.1", "ws://", "data:", "blob:",
+                               "about:")):
+                return r.continue_()
+            self.external.append(url)
+            return r.abort()
+
+        self.context.route("**/*", route)
+
+    def open(self, url: str, timeout: float = 90_000):
+        self.page.goto(url)
+        wait_idle(self.page, timeout)
+        return self.page
+
+    def close(self):
+        self.context.close()
+
+
+def wait_idle(page, timeout: float = 90_000):
+    page.wait_for_selector('[data-test-connection-state="CONNECTED"]', timeout=timeout)
+    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]',
+                           timeout=timeout)
+
+
+@pytest.fixture
+def offline_page(browser):
+    p = OfflinePage(browser)
+    yield p
+    p.close()
+
+
+def screenshot(page, name: str) -> Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path))
+    return path

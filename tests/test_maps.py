@@ -1,0 +1,91 @@
+"""Map builders: no remote asset, every user string escaped, insets for overseas."""
+
+import re
+
+import folium
+import folium.plugins
+import pandas as pd
+import pytest
+import shapely
+
+from ecosystem import maps, overview
+from ecosystem.filters import Filters
+
+PAYLOAD = '<img src=x onerror=alert(1)>'
+
+
+def test_home_map_has_no_external_asset(tiny_store, geo):
+    regions = overview.by_region(tiny_store, tiny_store.ref("tiny"), Filters())
+    html = maps.render(maps.home_map(geo, regions, "fr"))
+    assert maps.external_assets(html) == []
+    scripts = re.findall(r'<script[^>]+src="([^"]+)"', html)
+    styles = re.findall(r'<link[^>]+href="([^"]+)"', html)
+    assert scripts == ["/app/static/vendor/leaflet/leaflet.js"]
+    assert styles == ["/app/static/vendor/leaflet/leaflet.css"]
+    for url in scripts + styles:
+        assert (maps.STATIC / url.removeprefix("/app/static/")).exists()
+    assert "Pays de la Loire" in html and "Acteurs pour 10" in html
+
+
+def test_inline_mode_embeds_leaflet(tiny_store, geo):
+    regions = overview.by_region(tiny_store, tiny_store.ref("tiny"), Filters())
+    html = maps.render(maps.home_map(geo, regions, "en", mode="inline"))
+    assert maps.external_assets(html) == []
+    assert "<script src=" not in html
+    assert "Leaflet" in html and len(html) > 150_000
+
+
+def test_plugins_are_localised_or_refused():
+    m = maps.base_map()
+    folium.plugins.MarkerCluster().add_to(m)
+    html = maps.render(maps.localize(m))
+    assert maps.external_assets(html) == []
+    assert "/app/static/vendor/leaflet.markercluster/leaflet.markercluster.js" in html
+    m = maps.base_map()
+    folium.plugins.Fullscreen().add_to(m)  # a plugin we do not ship
+    with pytest.raises(maps.RemoteAssetError):
+        maps.localize(m)
+
+
+def test_external_asset_detector_catches_cdn_links():
+    page = ('<script src="https://cdn.jsdelivr.net/npm/leaflet.js"></script>'
+            '<link rel="stylesheet" href="//unpkg.com/x.css"/><script src="/app/static/a.js">')
+    assert len(maps.external_assets(page)) == 2
+
+
+def test_feature_properties_are_escaped(geo):
+    props = pd.DataFrame({"code": ["44"], "name": [PAYLOAD], "value": [1.0]})
+    fc = maps.features(geo.shapes("departement", ["44"]), props)
+    name = fc["features"][0]["properties"]["name"]
+    assert name == "&lt;img src=x onerror=alert(1)&gt;"
+    m = maps.base_map()
+    maps.choropleth(m, fc, "value", [0, 1, 2], ["name"], [PAYLOAD], name="x")
+    html = maps.render(maps.localize(m))
+    assert PAYLOAD not in html
+
+
+def test_legend_and_labels_are_escaped():
+    html = maps.legend_html(PAYLOAD, [0, 1, 2], unit=PAYLOAD, no_data=PAYLOAD)
+    assert "<img" not in html and "&lt;img" in html
+    m = maps.base_map()
+    maps.Label([46, 2], PAYLOAD).add_to(m)
+    assert PAYLOAD not in maps.render(m)
+
+
+def test_overseas_insets_move_next_to_the_metropole(geo):
+    guadeloupe = geo.shapes("departement", ["971"]).iloc[0]
+    moved = maps.inset_geometry(guadeloupe, "971")
+    minx, miny, maxx, maxy = shapely.bounds(moved)
+    assert -10 < minx < maxx < -6 and 46 < miny < maxy < 49.5
+    lon, lat = maps.inset_points([-61.5, 2.0], [16.2, 47.0], ["971", "44"])
+    assert -10 < lon[0] < -6 and lon[1] == 2.0 and lat[1] == 47.0
+    assert maps.inset_geometry(guadeloupe, "44") is guadeloupe
+
+
+def test_class_breaks_and_colours():
+    breaks = maps.class_breaks(pd.Series([1, 2, 3, 4, 5, 6, 7, None]))
+    assert breaks[0] == 1 and breaks[-1] == 7 and breaks == sorted(breaks)
+    assert maps.color_for(None, breaks) == maps.NO_DATA
+    assert maps.color_for(7, breaks) == maps.PALETTE[-1]
+    assert maps.color_for(1, breaks) != maps.color_for(7, breaks)
+    assert maps.class_breaks(pd.Series([None])) == []

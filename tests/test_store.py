@@ -1,0 +1,154 @@
+"""Store: named inventories, one transaction per write, readable errors."""
+
+import duckdb
+import pandas as pd
+import pytest
+
+from ecosystem import model
+from ecosystem.store import (SCHEMA_VERSION, InventoryExists, InventoryNotFound, Store,
+                             StoreError)
+from tests.fixtures import tiny
+
+
+def test_create_list_load_round_trip(store):
+    ref = store.create("Inventaire A", tiny(), description="test")
+    assert ref.version == 1
+    listing = store.list()
+    assert listing.name.tolist() == ["Inventaire A"]
+    assert listing.n_actors.iloc[0] == 10 and listing.n_projects.iloc[0] == 5
+    data = store.load("Inventaire A")
+    src = tiny()
+    for kind, df in src.tables().items():
+        assert len(data.tables()[kind]) == len(df), kind
+    actors = data.actors.set_index("actor_id")
+    assert actors.at["A1", "domains"] == "poverty;social_cohesion"
+    assert actors.at["A3", "siren"] == "732829320"
+    scores = data.scores.set_index(["project_id", "criterion_id"]).score
+    assert pd.isna(scores[("P1", "participation")])  # "not assessed" survives the trip
+    # lists are real lists in SQL
+    n = store.scalar(f"SELECT count(*) FROM {ref.actors} WHERE list_contains(domains, 'poverty')")
+    assert n == 2
+
+
+def test_schema_version_is_recorded(store):
+    assert store.schema_version == SCHEMA_VERSION
+
+
+def test_copy_rename_delete(store):
+    store.create("A", tiny())
+    store.copy("A", "B")
+    assert store.names() == ["A", "B"]
+    store.rename("B", "C")
+    assert store.names() == ["A", "C"]
+    assert len(store.load("C").actors) == 10
+    store.delete("A")
+    assert store.names() == ["C"]
+    with pytest.raises(InventoryNotFound):
+        store.load("A")
+    with pytest.raises(InventoryExists):
+        store.copy("C", "C")
+    # the copy is independent of its source
+    data = store.load("C")
+    data.actors = data.actors.iloc[:3]
+    data.projects = data.projects[data.projects.lead_actor_id.isin(["A1", "A2", "A3"])]
+    data.partners = data.partners.iloc[0:0]
+    data.fundings = data.fundings.iloc[0:0]
+    data.memberships = data.memberships.iloc[0:0]
+    data.partnerships = data.partnerships[data.partnerships.actor_id_b == "A3"]
+    data.scores = data.scores[data.scores.project_id.isin(data.projects.project_id)]
+    store.create("D", data)
+    assert store.info("C")["n_actors"] == 10 and store.info("D")["n_actors"] == 3
+
+
+def test_create_rejects_invalid_data_and_writes_nothing(store):
+    bad = tiny()
+    bad.actors.loc[2, "actor_type"] = "asso"
+    with pytest.raises(model.ValidationError) as err:
+        store.create("bad", bad)
+    assert err.value.issues[0].row == 2
+    assert store.names() == []
+
+
+def test_failed_save_keeps_the_previous_version(store, monkeypatch):
+    store.create("inv", tiny())
+    before = store.load("inv")
+    new = tiny()
+    new.actors.loc[1, "name"] = "Nom changé"
+
+    calls = []
+
+    def boom(kind):
+        calls.append(kind)
+        if kind == "fundings":  # actors, projects, partners already rewritten
+            raise RuntimeError("disk full")
+
+    monkeypatch.setattr(store, "_after_table_written", boom)
+    with pytest.raises(RuntimeError):
+        store.save("inv", new)
+    assert calls == ["actors", "projects", "partners", "fundings"]
+    after = store.load("inv")
+    assert store.info("inv")["version"] == 1
+    pd.testing.assert_frame_equal(after.actors, before.actors)
+    assert after.actors.set_index("actor_id").at["A1", "name"] == "Entraide Nantes"
+    # and the store still works
+    monkeypatch.undo()
+    store.save("inv", new)
+    assert store.load("inv").actors.set_index("actor_id").at["A1", "name"] == "Nom changé"
+    assert store.info("inv")["version"] == 2
+
+
+def test_failed_sql_cast_mid_save_rolls_back(store):
+    store.create("inv", tiny())
+    broken = tiny()
+    # skip validation: the projects table fails in SQL, after actors were rewritten
+    broken.actors.loc[1, "name"] = "changed"
+    broken.projects["start_year"] = broken.projects.start_year.astype(object)
+    broken.projects.loc[1, "start_year"] = "deux mille"
+    with pytest.raises(duckdb.Error):
+        store.save("inv", broken, validate=False)
+    assert store.load("inv").actors.set_index("actor_id").at["A1", "name"] == "Entraide Nantes"
+
+
+def test_append_adds_records_atomically(store):
+    data = tiny()
+    store.create("inv", model.InventoryData(actors=data.actors.iloc[:5]))
+    more = model.InventoryData(actors=data.actors.iloc[5:])
+    store.append("inv", more)
+    assert store.info("inv")["n_actors"] == 10
+    dup = model.InventoryData(actors=data.actors.iloc[:1])
+    with pytest.raises(model.ValidationError):
+        store.append("inv", dup)
+    assert store.info("inv")["n_actors"] == 10
+
+
+def test_bad_names_are_refused(store):
+    with pytest.raises(StoreError):
+        store.create("", tiny())
+    with pytest.raises(StoreError):
+        store.create("x" * 81, tiny())
+
+
+def test_corrupt_database_file_gives_a_readable_error(tmp_path, geo):
+    path = tmp_path / "broken.duckdb"
+    path.write_bytes(b"this is not a database" * 100)
+    with pytest.raises(StoreError) as err:
+        Store(path, geo=geo)
+    assert err.value.hint == "store.hint.corrupt"
+
+
+def test_foreign_duckdb_file_is_not_taken_for_a_store(tmp_path, geo):
+    path = tmp_path / "other.duckdb"
+    con = duckdb.connect(str(path))
+    con.execute("CREATE TABLE meta (key VARCHAR, value VARCHAR)")
+    con.execute("INSERT INTO meta VALUES ('schema_version', '99')")
+    con.close()
+    with pytest.raises(StoreError) as err:
+        Store(path, geo=geo)
+    assert err.value.hint == "store.hint.version"
+
+
+def test_geography_tables_are_loaded(store, geo):
+    n = store.scalar("SELECT count(*) FROM geo_communes")
+    assert n == len(geo.communes)
+    levels = store.query("SELECT level, count(*) AS n FROM geo_territories GROUP BY 1")
+    assert dict(zip(levels.level, levels.n))["departement"] == 101
