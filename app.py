@@ -16,6 +16,8 @@ lang = ctx.lang
 PAGES = [
     st.Page("pages/accueil.py", title=t("nav.home", lang), icon=":material/home:",
             url_path="accueil", default=True),
+    st.Page("pages/importer.py", title=t("nav.import", lang), icon=":material/upload_file:",
+            url_path="importer"),
     st.Page("pages/a_propos.py", title=t("nav.about", lang), icon=":material/info:",
             url_path="a_propos"),
 ]

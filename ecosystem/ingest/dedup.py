@@ -1,0 +1,216 @@
+"""Duplicates inside the file and against the inventory, for the user to merge or keep.
+
+Exact matches (``kind = exact``), on the keys people rely on:
+
+* the record id (``actor_id``; for other tables their key), the RNA id, the
+  SIRET, or the SIREN when one of the two records has no SIRET (two
+  establishments of one company are not duplicates).
+
+Fuzzy matches (``kind = fuzzy``) on name and commune, actors only:
+
+* candidates: records of the same commune that sit next to each other when
+  sorted by a name key (capitals, no accents, no generic words such as
+  ``association``/``les``/``de``, words sorted), then sorted by the key
+  reversed so a typo in the first letters is still caught (sorted
+  neighbourhood, :data:`WINDOW` neighbours each way); DuckDB's Jaro-Winkler
+  drops pairs that are obviously different (< 0.8);
+* score: rapidfuzz ``ratio`` of the two name keys; a pair is proposed from
+  :data:`FUZZY_SCORE` (90) and when the numbers in the two names are the same
+  (``Club 1`` and ``Club 2`` are different clubs).
+
+Decisions: ``merge`` keeps one record (the first of the file, or the one
+already in the inventory) and fills its empty fields from the other (or, when
+the user asks, overwrites them with the file's values); ``keep`` imports both,
+except that a record whose id is already taken cannot be kept (it is
+reported as ``id_exists`` or ``unique``). Exact matches are merged by default,
+fuzzy ones kept by default.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from rapidfuzz import fuzz
+from rapidfuzz.process import cpdist
+
+from .. import model
+from ..geo import normalize_name
+from .normalise import NAME_STOP_WORDS
+from .sql import ident, lit
+
+WINDOW = 2
+PREFILTER = 0.85
+FUZZY_SCORE = 93
+MAX_FUZZY_ROWS = 5_000_000
+PAIR_COLUMNS = ["kind", "basis", "a_row", "b_row", "b_id", "score", "merge"]
+
+
+def _exact_keys(table: str) -> list[str]:
+    keys = list(model.TABLES[table].key)
+    if table == "actors":
+        keys += ["rna_id", "siret", "siren"]
+    return keys
+
+
+def _key_cond(table: str, key: list[str], a: str, b: str) -> str:
+    return " AND ".join(f"{a}.{ident(k)} = {b}.{ident(k)}" for k in key)
+
+
+def candidates(con, table: str, final: str, inventory: str | None, out: str) -> pd.DataFrame:
+    """Create the pairs table ``out`` from the checked table ``final`` (``_row`` + model
+    columns) and the inventory's table (None when the import creates an inventory)."""
+    f = ident(final)
+    parts = []
+    keys = _exact_keys(table)
+    id_key = list(model.TABLES[table].key)
+    cols = set(model.TABLES[table].column_names)
+    # inside the file: each record linked to the first record with the same key
+    for basis in (["id"] if len(id_key) else []) + [k for k in keys[len(id_key):] if k in cols]:
+        key = id_key if basis == "id" else [basis]
+        notnull = " AND ".join(f"{ident(k)} IS NOT NULL" for k in key)
+        extra = ""
+        if basis == "siren":
+            extra = " AND (siret IS NULL OR first_siret IS NULL)"
+        first = ", first_value(siret) OVER w AS first_siret" if basis == "siren" else ""
+        parts.append(f"""SELECT 'exact' AS kind, {lit(basis if basis != 'id' else id_key[-1])} AS basis,
+                first_row AS a_row, _row AS b_row, NULL::VARCHAR AS b_id, 100.0 AS score
+            FROM (SELECT _row, {'siret, ' if basis == 'siren' else ''}first_value(_row) OVER w AS first_row{first}
+                  FROM {f} WHERE {notnull}
+                  WINDOW w AS (PARTITION BY {', '.join(ident(k) for k in key)} ORDER BY _row))
+            WHERE _row <> first_row{extra}""")
+    if inventory:
+        inv = ident(inventory)
+        for basis in (["id"] if len(id_key) else []) + [k for k in keys[len(id_key):] if k in cols]:
+            key = id_key if basis == "id" else [basis]
+            cond = _key_cond(table, key, "f", "i")
+            extra = " AND (f.siret IS NULL OR i.siret IS NULL)" if basis == "siren" else ""
+            parts.append(f"""SELECT 'exact', {lit(basis if basis != 'id' else id_key[-1])}, f._row, NULL,
+                    CAST(i.{ident(id_key[0])} AS VARCHAR), 100.0
+                FROM {f} f JOIN {inv} i ON {cond}{extra}""")
+    sql = " UNION ALL ".join(parts) if parts else \
+        "SELECT NULL::VARCHAR, NULL::VARCHAR, NULL::BIGINT, NULL::BIGINT, NULL::VARCHAR, NULL::DOUBLE WHERE FALSE"
+    con.execute(f"""CREATE OR REPLACE TABLE {ident(out)} AS
+        SELECT kind, basis, a_row, b_row, b_id, score, TRUE AS merge FROM (
+            SELECT *, row_number() OVER (PARTITION BY a_row, coalesce(CAST(b_row AS VARCHAR), b_id)
+                                         ORDER BY basis) AS k FROM ({sql})) WHERE k = 1""")
+    # one inventory match per file record (the first key that matched)
+    con.execute(f"""DELETE FROM {ident(out)} WHERE b_id IS NOT NULL AND rowid NOT IN (
+        SELECT first(rowid ORDER BY CASE basis WHEN 'actor_id' THEN 0 WHEN 'rna_id' THEN 1
+                     WHEN 'siret' THEN 2 WHEN 'siren' THEN 3 ELSE 4 END)
+        FROM {ident(out)} WHERE b_id IS NOT NULL GROUP BY a_row)""")
+    if table == "actors":
+        fuzzy(con, final, inventory, out)
+    return con.execute(f"SELECT kind, count(*) FROM {ident(out)} GROUP BY 1").df()
+
+
+def name_key(name: str | None) -> str:
+    """Matching key of a name: capitals without accents or punctuation, generic words
+    left out, words sorted (``Les Amis de l'École`` → ``AMIS ECOLE``)."""
+    words = [w for w in normalize_name(name or "").split() if w not in NAME_STOP_WORDS]
+    return " ".join(sorted(words))
+
+
+def fuzzy(con, final: str, inventory: str | None, out: str) -> int:
+    """Add fuzzy name + commune pairs to ``out``; returns how many."""
+    rows = [f"SELECT _row, NULL::VARCHAR AS inv_id, upper(name) AS k, commune_code AS c "
+            f"FROM {ident(final)} WHERE name IS NOT NULL AND commune_code IS NOT NULL"]
+    if inventory:
+        rows.append(f"SELECT NULL, CAST(actor_id AS VARCHAR), upper(name), commune_code "
+                    f"FROM {ident(inventory)} WHERE name IS NOT NULL AND commune_code IS NOT NULL")
+    con.execute("CREATE OR REPLACE TEMP TABLE _names AS SELECT *, "
+                "regexp_replace(k, '[^0-9]+', ' ', 'g') AS d FROM (" + " UNION ALL ".join(rows) + ")")
+    n = con.execute("SELECT count(*) FROM _names").fetchall()[0][0]
+    if n == 0 or n > MAX_FUZZY_ROWS:
+        return 0
+    # sorted neighbourhood: by name, then by name read backwards
+    leads = [f"""SELECT _row AS ar, inv_id AS a_inv, k AS a_k, d AS a_d,
+                lead(_row, {w}) OVER w AS br, lead(inv_id, {w}) OVER w AS b_inv,
+                lead(k, {w}) OVER w AS b_k, lead(d, {w}) OVER w AS b_d
+            FROM _names WINDOW w AS (PARTITION BY c ORDER BY {order}, _row, inv_id)"""
+             for order, window in (("k", WINDOW), ("reverse(k)", 1)) for w in range(1, window + 1)]
+    pairs = con.execute(f"""
+        SELECT DISTINCT
+               CASE WHEN ar IS NOT NULL AND br IS NOT NULL THEN least(ar, br) ELSE coalesce(ar, br) END AS a_row,
+               CASE WHEN ar IS NOT NULL AND br IS NOT NULL THEN greatest(ar, br) END AS b_row,
+               CASE WHEN ar IS NULL THEN a_inv WHEN br IS NULL THEN b_inv END AS b_id,
+               a_k, b_k
+        FROM ({' UNION ALL '.join(leads)})
+        WHERE (ar IS NOT NULL OR br IS NOT NULL) AND b_k IS NOT NULL AND a_d = b_d
+          AND jaro_winkler_similarity(a_k, b_k) >= {PREFILTER}""").df()
+    con.execute("DROP TABLE IF EXISTS _names")
+    if pairs.empty:
+        return 0
+    keys = {k: name_key(k) for k in set(pairs.a_k) | set(pairs.b_k)}
+    scores = cpdist([keys[k] for k in pairs.a_k], [keys[k] for k in pairs.b_k],
+                    scorer=fuzz.ratio, workers=-1)
+    pairs["score"] = np.round(np.asarray(scores, dtype=float), 1)
+    empty = np.array([not keys[k] for k in pairs.a_k]) | np.array([not keys[k] for k in pairs.b_k])
+    pairs = pairs[(pairs.score >= FUZZY_SCORE) & ~empty].drop_duplicates(["a_row", "b_row", "b_id"])
+    frame = pd.DataFrame({"kind": "fuzzy", "basis": "name", "a_row": pairs.a_row.astype("int64"),
+                          "b_row": pairs.b_row.astype("Int64"), "b_id": pairs.b_id.astype(object),
+                          "score": pairs.score, "merge": False})
+    con.register("_fz", frame)
+    # a pair already found exactly is not proposed again
+    con.execute(f"""INSERT INTO {ident(out)} SELECT z.* FROM _fz z WHERE NOT EXISTS (
+        SELECT 1 FROM {ident(out)} o WHERE o.a_row = z.a_row
+          AND coalesce(CAST(o.b_row AS VARCHAR), o.b_id) = coalesce(CAST(z.b_row AS VARCHAR), z.b_id))""")
+    con.unregister("_fz")
+    return len(frame)
+
+
+def review(con, table: str, final: str, inventory: str | None, pairs: str,
+           limit: int | None = 500) -> pd.DataFrame:
+    """Pairs with what the user needs to decide: both names, communes and ids."""
+    label = "name" if table == "actors" else ("title" if table == "projects" else None)
+    key = model.TABLES[table].key[0]
+    show = f"{ident(label)}" if label else f"CAST({ident(key)} AS VARCHAR)"
+    commune = "commune_code" if "commune_code" in model.TABLES[table].column_names else "NULL"
+    inv_join = (f"LEFT JOIN {ident(inventory)} i ON p.b_id IS NOT NULL AND "
+                f"CAST(i.{ident(key)} AS VARCHAR) = p.b_id") if inventory else ""
+    inv_name = f"i.{show}" if inventory else "NULL"
+    inv_com = f"i.{commune}" if inventory and commune != "NULL" else "NULL"
+    lim = f"LIMIT {int(limit)}" if limit else ""
+    return con.execute(f"""
+        SELECT p.rowid AS pair, p.kind, p.basis, p.score, p.merge, p.a_row,
+               a.{show} AS a_name, {'a.' + commune if commune != 'NULL' else 'NULL'} AS a_commune,
+               CASE WHEN p.b_id IS NULL THEN 'file' ELSE 'inventory' END AS b_where,
+               coalesce(CAST(p.b_row AS VARCHAR), p.b_id) AS b_ref,
+               coalesce(b.{show}, {inv_name}) AS b_name,
+               coalesce({'b.' + commune if commune != 'NULL' else 'NULL'}, {inv_com}) AS b_commune
+        FROM {ident(pairs)} p
+        JOIN {ident(final)} a ON a._row = p.a_row
+        LEFT JOIN {ident(final)} b ON b._row = p.b_row
+        {inv_join}
+        ORDER BY p.kind, p.a_row {lim}""").df()
+
+
+def set_decisions(con, pairs: str, merge: dict[int, bool] | None = None, *,
+                  all_exact: bool | None = None, all_fuzzy: bool | None = None) -> None:
+    """Record decisions: per pair (by its ``pair`` number) or for every exact / fuzzy pair."""
+    t = ident(pairs)
+    if all_exact is not None:
+        con.execute(f"UPDATE {t} SET merge = ? WHERE kind = 'exact'", [all_exact])
+    if all_fuzzy is not None:
+        con.execute(f"UPDATE {t} SET merge = ? WHERE kind = 'fuzzy'", [all_fuzzy])
+    for pair, value in (merge or {}).items():
+        con.execute(f"UPDATE {t} SET merge = ? WHERE rowid = ?", [bool(value), int(pair)])
+
+
+def clusters(con, pairs: str) -> pd.DataFrame:
+    """Within-file merges as (_row, rep): every merged record and the record it joins
+    (the first of its group, following chains of pairs)."""
+    edges = con.execute(f"SELECT a_row, b_row FROM {ident(pairs)} WHERE merge AND b_row IS NOT NULL").fetchall()
+    parent: dict[int, int] = {}
+
+    def find(x):
+        while parent.get(x, x) != x:
+            parent[x] = parent.get(parent[x], parent[x])
+            x = parent[x]
+        return x
+
+    for a, b in edges:
+        ra, rb = find(int(a)), find(int(b))
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    rows = sorted(parent)
+    return pd.DataFrame({"_row": rows, "rep": [find(r) for r in rows]}, dtype="int64")
