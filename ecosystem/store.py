@@ -96,12 +96,21 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None, microsecond=0)
 
 
-def _select_list(table: model.Table) -> str:
-    """SELECT expressions turning a flat DataFrame into typed columns."""
+def _types(con, relation: str) -> dict[str, str]:
+    """Column types of a registered relation."""
+    return {r[0]: str(r[1]) for r in con.execute(f"DESCRIBE SELECT * FROM {relation}").fetchall()}
+
+
+def _select_list(table: model.Table, types: dict[str, str] | None = None) -> str:
+    """SELECT expressions turning a flat DataFrame into typed columns (columns that
+    already have the store's type, lists included, are taken as they are)."""
     exprs = []
+    types = types or {}
     for col in table.columns:
         name = f'"{col.name}"'
-        if col.kind == "list":
+        if types.get(col.name) == col.sql_type:
+            exprs.append(name)
+        elif col.kind == "list":
             exprs.append(
                 f"CASE WHEN {name} IS NULL OR trim(CAST({name} AS VARCHAR)) = '' THEN NULL "
                 f"ELSE list_filter(list_transform(string_split(CAST({name} AS VARCHAR), "
@@ -386,12 +395,12 @@ class Store:
                     sets = ", ".join(
                         f'"{c}" = ' + (f'coalesce(u."{c}", t."{c}")' if overwrite else f'coalesce(t."{c}", u."{c}")')
                         for c in table.column_names if c not in table.key)
-                    con.execute(f"UPDATE {target} t SET {sets} FROM (SELECT {_select_list(table)} "
+                    con.execute(f"UPDATE {target} t SET {sets} FROM (SELECT {_select_list(table, _types(con, '_upd'))} "
                                 f"FROM _upd) u WHERE {key}")
                     con.unregister("_upd")
                 if kind in inserts:
                     con.register("_ins", inserts[kind])
-                    con.execute(f"INSERT INTO {target} SELECT {_select_list(table)} FROM _ins")
+                    con.execute(f"INSERT INTO {target} SELECT {_select_list(table, _types(con, '_ins'))} FROM _ins")
                     con.unregister("_ins")
                 if kind in inserts or kind in updates:
                     self._after_table_written(kind)
@@ -417,6 +426,8 @@ class Store:
                 issues.append(model.Issue(kind, None, table.key[-1], value, check, params))
         for kind, column, target, tcol in model.REFERENCES:
             if kind not in kinds and target not in kinds:
+                continue
+            if not con.execute(f"SELECT count(*) FROM inv_{inv_id}__{kind}").fetchall()[0][0]:
                 continue
             for (value,) in con.execute(
                     f'SELECT DISTINCT "{column}" FROM inv_{inv_id}__{kind} WHERE "{column}" IS NOT NULL '

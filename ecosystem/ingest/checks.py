@@ -1,32 +1,38 @@
-"""Validation in SQL, derived from the model's declarations (``model.TABLES``).
+"""Mapping, normalisation and validation in one SQL pass, from the model's declarations.
 
-The same rules as ``model.validate`` (required values, vocabularies, formats,
-SIREN/SIRET keys, ranges, unique ids, references) run here as SQL over the
-normalised table, so that a national file is checked in seconds. Each
-problem is one row of an issues table: source row, column, value, check (one
-of ``model.CHECKS``, so messages come from the same catalogue), parameters,
-and what happens to the record:
+:func:`build` reads the raw table once and writes the *checked* table: the
+model's columns, normalised, typed, invalid optional values cleared,
+defaults applied, placed in a commune; plus, per record, a bit mask of the
+checks it failed. :func:`issues` then lists those problems for the few
+flagged records, one row each: source row, column, value as written in the
+file, check (one of ``model.CHECKS``, so messages come from the same
+catalogue as ``model.validate``), parameters, and what happens:
 
 * ``excluded`` — the record is not imported (a required value is missing or
-  wrong, an id is repeated or already in the inventory, a reference points
-  nowhere);
-* ``cleared`` — the value is left empty and the record imported (a wrong
-  optional value: an invalid SIRET, an unreadable number, an unknown domain);
+  wrong; later, an id repeated or already in the inventory, a reference to
+  nothing);
+* ``cleared`` — the value is left empty and the record imported (an invalid
+  SIRET, an unreadable number, an unknown domain);
 * ``default`` — an unknown code replaced by the import's default (e.g. the
   actor type chosen for the file).
+
+The rules are the model's (required, vocabularies, patterns, SIREN/SIRET
+keys, ranges); a test checks that they agree with ``model.validate``.
 """
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 
 from .. import model
-from .mapping import LOOKUPS, Mapping, Rule, key_sql, levels, raw_sql, row_sql
+from .mapping import (LOOKUPS, Mapping, Rule, build_lookup, key_sql, levels, raw_sql, row_sql,
+                      sources, targets)
 from .sql import ident, lit
 
 #: transforms whose failure is a wrong type (the cleaned value is not empty, the result is)
-CONVERSIONS = ("number", "int", "year", "bool", "staff_band")
-#: columns set by geocoding, not checked here
+CONVERSIONS = ("number", "int", "year", "bool")
+#: columns set by geocoding
 PLACED = ("commune_code", "lat", "lon", "geo_method")
 ISSUE_COLUMNS = "_row BIGINT, \"column\" VARCHAR, value VARCHAR, \"check\" VARCHAR, " \
                 "params VARCHAR, action VARCHAR"
@@ -63,81 +69,186 @@ def _action(col: model.Col, mapping: Mapping) -> str:
     return "excluded" if col.required else "cleared"
 
 
-def row_issues(con, raw: str, row_expr: str, norm: str, mapping: Mapping, hows: dict[str, str],
-               out: str) -> None:
-    """Create the issues table ``out`` for the checks of one record at a time."""
+@dataclass
+class Check:
+    bit: int
+    column: str
+    check: str
+    cond: str            # SQL over the joined relation, true when the check fails
+    value: str           # "none", "bad" (the lookup's part not understood) or "raw"
+    params: str
+    action: str
+
+
+def plan(mapping: Mapping, hows: dict[str, str], alias: str = "j") -> list[Check]:
+    """Every check the mapping's columns get, with its bit in the mask."""
     table = model.TABLES[mapping.table]
-    parts = []
-    n = ident(norm)
+    out: list[Check] = []
+
+    def add(column, check, cond, value, prm, action):
+        out.append(Check(len(out), column, check, cond, value, prm, action))
+
     for col in table.columns:
-        c = ident(col.name)
+        c = f"{alias}.{ident(col.name)}"
+        bad = f"{alias}.{ident('_bad_' + col.name)}"
         how = hows.get(col.name)
-        placed = mapping.table == "actors" and col.name in PLACED
+        lookup = how in LOOKUPS
         if col.required and col.name not in mapping.defaults:
-            bad = f" AND {ident('_bad_' + col.name)} IS NULL" if how in LOOKUPS else ""
-            parts.append(f"SELECT _row, {lit(col.name)}, NULL, 'required', {lit(params())}, "
-                         f"'excluded' FROM {n} WHERE {c} IS NULL{bad}")
-        if how in LOOKUPS and col.vocabulary is not None:
+            add(col.name, "required", f"{c} IS NULL" + (f" AND {bad} IS NULL" if lookup else ""),
+                "none", params(), "excluded")
+        if lookup:
             action = "cleared" if col.kind == "list" and not col.required else _action(col, mapping)
-            parts.append(f"SELECT _row, {lit(col.name)}, {ident('_bad_' + col.name)}, 'vocabulary', "
-                         f"{lit(params(vocabulary=col.vocabulary.name))}, {lit(action)} FROM {n} "
-                         f"WHERE {ident('_bad_' + col.name)} IS NOT NULL")
-        elif how in LOOKUPS:  # e.g. a staff band that is not one
-            parts.append(f"SELECT _row, {lit(col.name)}, {ident('_bad_' + col.name)}, 'type', "
-                         f"{lit(params(kind=col.kind))}, {lit(_action(col, mapping))} FROM {n} "
-                         f"WHERE {ident('_bad_' + col.name)} IS NOT NULL")
-        if how is None or placed:
+            if col.vocabulary is not None:
+                add(col.name, "vocabulary", f"{bad} IS NOT NULL", "bad",
+                    params(vocabulary=col.vocabulary.name), action)
+            else:  # e.g. a staff band that is not one
+                add(col.name, "type", f"{bad} IS NOT NULL", "bad", params(kind=col.kind), action)
+        if how is None or (mapping.table == "actors" and col.name in PLACED):
             continue
         for check, cond, prm in valid_sql(col, c):
-            parts.append(f"SELECT _row, {lit(col.name)}, {c}, {lit(check)}, {lit(prm)}, "
-                         f"{lit(_action(col, mapping))} FROM {n} WHERE {c} IS NOT NULL "
-                         f"AND NOT coalesce({cond}, FALSE)")
-        if how in CONVERSIONS and how not in LOOKUPS:
-            rule = mapping.rules.get(col.name, Rule())
-            if rule.columns:
-                src, refs = levels(raw, row_expr, rule.columns)
-                parts.append(
-                    f"SELECT _row, {lit(col.name)}, {raw_sql(mapping, col.name, refs)}, 'type', "
-                    f"{lit(params(kind=col.kind))}, {lit(_action(col, mapping))} FROM {src} "
-                    f"WHERE {key_sql(mapping, col.name, refs)} IS NOT NULL "
-                    f"AND ({row_sql(mapping, col.name, refs=refs)}) IS NULL")
+            add(col.name, check, f"{c} IS NOT NULL AND NOT coalesce({cond}, FALSE)", "raw", prm,
+                _action(col, mapping))
+        if how in CONVERSIONS and mapping.rules.get(col.name, Rule()).columns:
+            add(col.name, "type", f"{alias}.{ident('_c_' + col.name)} IS NOT NULL AND {c} IS NULL",
+                "raw", params(kind=col.kind), _action(col, mapping))
     if mapping.table == "projects" and {"start_year", "end_year"} <= set(hows):
-        parts.append(f"SELECT _row, 'end_year', end_year, 'end_before_start', {lit(params())}, "
-                     f"'cleared' FROM {n} WHERE TRY_CAST(end_year AS INTEGER) < "
-                     f"TRY_CAST(start_year AS INTEGER)")
-    body = " UNION ALL ".join(parts) if parts else "SELECT NULL, NULL, NULL, NULL, NULL, NULL WHERE FALSE"
-    con.execute(f"CREATE OR REPLACE TABLE {ident(out)} ({ISSUE_COLUMNS})")
-    con.execute(f"INSERT INTO {ident(out)} {body}")
+        add("end_year", "end_before_start",
+            f"TRY_CAST({alias}.end_year AS INTEGER) < TRY_CAST({alias}.start_year AS INTEGER)",
+            "raw", params(), "cleared")
+    if len(out) > 62:
+        raise ValueError("too many checks for one mask")
+    return out
 
 
-def final_columns(mapping: Mapping, hows: dict[str, str], norm_alias: str = "n",
-                  place_alias: str | None = "p") -> list[str]:
+def final_columns(mapping: Mapping, hows: dict[str, str], alias: str = "j",
+                  place: bool = False) -> list[str]:
     """SELECT expressions of the checked, typed table: invalid optional values cleared,
-    defaults applied, geocoded columns taken from the placement."""
+    defaults applied, commune and coordinates from a current commune code (``gc``;
+    the other records are placed afterwards, see geocode.place_others)."""
     table = model.TABLES[mapping.table]
     out = []
+    coords = {"lat", "lon"} <= set(hows)
+    source_ok = (f"TRY_CAST({alias}.lat AS DOUBLE) BETWEEN -90 AND 90 AND "
+                 f"TRY_CAST({alias}.lon AS DOUBLE) BETWEEN -180 AND 180")
     for col in table.columns:
-        if place_alias and col.name in PLACED and (mapping.table == "actors"
-                                                   or col.name == "commune_code"):
-            out.append(f"{place_alias}.{ident(col.name)} AS {ident(col.name)}")
+        name = ident(col.name)
+        c = f"{alias}.{name}"
+        if place and col.name in PLACED and (mapping.table == "actors" or col.name == "commune_code"):
+            if col.name == "commune_code":
+                expr = "gc.code"
+            elif col.name == "geo_method":
+                expr = "CASE WHEN gc.code IS NOT NULL THEN 'commune_code' ELSE 'none' END"
+            else:  # the source's point when valid, else the commune's
+                given = f"CASE WHEN {source_ok} THEN TRY_CAST({c} AS DOUBLE) END, " if coords else ""
+                expr = f"coalesce({given}gc.{name})"
+            out.append(f"{expr} AS {name}")
             continue
         if col.name not in hows:
             default = mapping.defaults.get(col.name)
-            out.append(f"{lit(default) if default is not None else 'NULL'} AS {ident(col.name)}")
+            value = "NULL" if default is None else lit(default)
+            out.append(f"CAST({value} AS {col.sql_type}) AS {name}")
             continue
-        c = f"{norm_alias}.{ident(col.name)}"
         expr = typed(col, c)
         conds = [cond for _, cond, _ in valid_sql(col, c)]
         if col.name == "end_year" and "start_year" in hows:
             conds.append(f"NOT coalesce(TRY_CAST({c} AS INTEGER) < "
-                         f"TRY_CAST({norm_alias}.start_year AS INTEGER), FALSE)")
+                         f"TRY_CAST({alias}.start_year AS INTEGER), FALSE)")
         if conds:
             expr = f"CASE WHEN {' AND '.join(f'coalesce({x}, FALSE)' for x in conds)} THEN {expr} END"
-        if col.name == "siren" and "siret" in hows:
-            # a SIREN written in the SIRET column
-            s = f"{norm_alias}.siret"
+        if col.name == "siren" and "siret" in hows:  # a SIREN written in the SIRET column
+            s = f"{alias}.siret"
             expr = f"coalesce({expr}, CASE WHEN length({s}) = 9 AND imp_siren_ok({s}) THEN {s} END)"
         if col.name in mapping.defaults:
             expr = f"coalesce({expr}, {lit(mapping.defaults[col.name])})"
-        out.append(f"{expr} AS {ident(col.name)}")
+        if col.kind == "list":  # the store's type: a list of codes
+            expr = f"CASE WHEN {expr} IS NULL OR {expr} = '' THEN NULL ELSE string_split({expr}, ';') END"
+        out.append(f"{expr} AS {name}")
     return out
+
+
+def build(con, raw: str, row_expr: str, mapping: Mapping, out: str, *, geo: bool = False,
+          limit: int | None = None) -> tuple[dict[str, str], list[Check]]:
+    """Create the checked table ``out`` from the raw table in one pass.
+
+    ``geo``: place records by their current commune code (table ``geo_c``); the
+    others keep their location inputs in ``_in_*`` columns for geocode.place_others.
+    Returns ({target: how}, the checks planned)."""
+    if limit:  # a preview: the first records only
+        con.execute(f"CREATE OR REPLACE TEMP TABLE _lim AS SELECT {row_expr} AS __line, * "
+                    f"FROM {ident(raw)} LIMIT {int(limit)}")
+        raw, row_expr = "_lim", "__line"
+    hows: dict[str, str] = {}
+    src, refs = levels(raw, row_expr, sources(mapping))
+    inner, joined, joins = ["_row"], ["s.*"], []
+    for target in targets(mapping):
+        how = mapping.how(target)
+        hows[target] = how
+        if target == "source" and not mapping.rules.get("source", Rule()).columns:
+            inner.append(f"{lit(mapping.source)} AS \"source\"")
+            continue
+        if how in LOOKUPS:
+            key = key_sql(mapping, target, refs)
+            if key is None:
+                inner.append(f"NULL::VARCHAR AS {ident(target)}")
+                inner.append(f"NULL::VARCHAR AS {ident('_bad_' + target)}")
+                continue
+            lk = f"{out}__lk_{target}"
+            build_lookup(con, raw, mapping, target, lk)
+            alias = f"lk_{len(joins)}"
+            inner.append(f"{key} AS {ident('_k_' + target)}")
+            joins.append(f"LEFT JOIN {ident(lk)} {alias} ON {alias}.k = s.{ident('_k_' + target)}")
+            joined += [f"{alias}.v AS {ident(target)}", f"{alias}.bad AS {ident('_bad_' + target)}"]
+            continue
+        sql = row_sql(mapping, target, refs=refs)
+        inner.append(f"{sql if sql is not None else 'NULL::VARCHAR'} AS {ident(target)}")
+        if how in CONVERSIONS and mapping.rules.get(target, Rule()).columns:
+            inner.append(f"{key_sql(mapping, target, refs)} AS {ident('_c_' + target)}")
+    checks_ = plan(mapping, hows)
+    mask = " + ".join(f"CASE WHEN {c.cond} THEN {1 << c.bit} ELSE 0 END" for c in checks_) or "0"
+    cols = final_columns(mapping, hows, "j", place=geo)
+    extra_joins = []
+    hidden = []  # what the other geocoding methods need, for the records no code placed
+    if geo:
+        extra_joins.append("LEFT JOIN geo_c gc ON " + ("gc.code = j.commune_code" if "commune_code" in hows
+                                                         else "FALSE"))
+        for target in ("commune_code", "lat", "lon", "_x", "_y"):
+            if target in hows:  # projected coordinates are converted even when the code placed
+                value = f"j.{ident(target)}" if target.startswith("_") else \
+                    f"CASE WHEN gc.code IS NULL THEN j.{ident(target)} END"
+                hidden.append(f"{value} AS {ident('_in_' + target)}")
+    bad_cols = [f"j.{ident('_bad_' + t)}" for t, h in hows.items() if h in LOOKUPS]
+    con.execute(f"""CREATE OR REPLACE TABLE {ident(out)} AS
+        SELECT j._row, {', '.join(cols + bad_cols + hidden)}, CAST({mask} AS BIGINT) AS _issues
+        FROM (SELECT {', '.join(joined)} FROM (SELECT {', '.join(inner)} FROM {src}) s {' '.join(joins)}) j
+        {' '.join(extra_joins)}""")
+    con.execute("DROP TABLE IF EXISTS _lim")
+    return hows, checks_
+
+
+def issues(con, raw: str, row_expr: str, mapping: Mapping, checked: str, checks_: list[Check],
+           out: str) -> None:
+    """Create the issues table ``out`` for the records of ``checked`` that failed a check;
+    values are shown as written in the file (read back from the raw table)."""
+    con.execute(f"CREATE OR REPLACE TABLE {ident(out)} ({ISSUE_COLUMNS})")
+    if not checks_:
+        return
+    flagged = con.execute(f"SELECT count(*) FROM {ident(checked)} WHERE _issues <> 0").fetchall()[0][0]
+    if not flagged:
+        return
+    need_raw = sorted({c.column for c in checks_ if c.value == "raw"})
+    if need_raw:
+        cols = sources(mapping, need_raw)
+        src, refs = levels(raw, row_expr, cols)
+        values = ", ".join(f"{raw_sql(mapping, t, refs) or 'NULL'} AS {ident(t)}" for t in need_raw)
+        con.execute(f"""CREATE OR REPLACE TEMP TABLE _flag AS SELECT _row, {values} FROM {src}
+            WHERE _row IN (SELECT _row FROM {ident(checked)} WHERE _issues <> 0)""")
+    parts = []
+    for c in checks_:
+        value = {"none": "NULL", "bad": f"k.{ident('_bad_' + c.column)}",
+                 "raw": f"f.{ident(c.column)}"}[c.value]
+        join = "LEFT JOIN _flag f ON f._row = k._row" if c.value == "raw" else ""
+        parts.append(f"SELECT k._row, {lit(c.column)}, CAST({value} AS VARCHAR), {lit(c.check)}, "
+                     f"{lit(c.params)}, {lit(c.action)} FROM {ident(checked)} k {join} "
+                     f"WHERE k._issues & {1 << c.bit} <> 0")
+    con.execute(f"INSERT INTO {ident(out)} " + " UNION ALL ".join(parts))
+    con.execute("DROP TABLE IF EXISTS _flag")

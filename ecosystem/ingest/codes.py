@@ -322,18 +322,26 @@ def vocabulary_code(vocab: str, text: str | None) -> str | None:
     return _LABELS[vocab].get(normalize_name(text or ""))
 
 
-LIST_SPLIT = re.compile(r"\s*[;,|/\n]\s*")
+#: labels that name a sector, not a social need: dropped without a warning
+NOT_DOMAINS = frozenset({"ECONOMIE SOCIALE ET SOLIDAIRE", "ESS", "AUTRE", "AUTRES", "DIVERS",
+                         "NON CLASSE", "OTHER"})
+STRONG_SPLIT = re.compile(r"\s*[;|\n]\s*")
+WEAK_SPLIT = re.compile(r"\s*[,/]\s*")
 
 
 def domain_codes(text: str | None) -> tuple[list[str], list[str]]:
-    """Domains of a cell holding codes or labels separated by ``; , | /``.
+    """Domains of a cell holding codes or labels separated by ``;`` (or ``|``, a line
+    break; when there is none, by ``,`` or ``/``: labels such as "Fabriquer, réparer"
+    stay whole in lists separated by ``;``).
 
     Returns (codes, parts not understood). A part that is neither a code nor a
     label is read by keywords (:data:`DOMAIN_KEYWORDS`)."""
     codes: list[str] = []
     unknown: list[str] = []
-    for part in LIST_SPLIT.split(text or ""):
-        if not part:
+    text = text or ""
+    splitter = STRONG_SPLIT if STRONG_SPLIT.search(text) else WEAK_SPLIT
+    for part in splitter.split(text):
+        if not part or normalize_name(part) in NOT_DOMAINS:
             continue
         found = [c] if (c := vocabulary_code("domain", part)) else keyword_domains(part)
         if found:

@@ -38,7 +38,7 @@ from ..geo import normalize_name
 from .normalise import NAME_STOP_WORDS
 from .sql import ident, lit
 
-WINDOW = 2
+WINDOW = 1
 PREFILTER = 0.85
 FUZZY_SCORE = 93
 MAX_FUZZY_ROWS = 5_000_000
@@ -64,28 +64,29 @@ def candidates(con, table: str, final: str, inventory: str | None, out: str) -> 
     keys = _exact_keys(table)
     id_key = list(model.TABLES[table].key)
     cols = set(model.TABLES[table].column_names)
-    # inside the file: each record linked to the first record with the same key
-    for basis in (["id"] if len(id_key) else []) + [k for k in keys[len(id_key):] if k in cols]:
-        key = id_key if basis == "id" else [basis]
+    bases = [("id", id_key)] + [(k, [k]) for k in keys[len(id_key):] if k in cols]
+    # inside the file: each record linked to the first record with the same key (grouped
+    # first, so only the repeated keys are joined back)
+    for basis, key in bases:
+        label = lit(id_key[-1] if basis == "id" else basis)
+        using = ", ".join(ident(k) for k in key)
         notnull = " AND ".join(f"{ident(k)} IS NOT NULL" for k in key)
-        extra = ""
-        if basis == "siren":
-            extra = " AND (siret IS NULL OR first_siret IS NULL)"
-        first = ", first_value(siret) OVER w AS first_siret" if basis == "siren" else ""
-        parts.append(f"""SELECT 'exact' AS kind, {lit(basis if basis != 'id' else id_key[-1])} AS basis,
-                first_row AS a_row, _row AS b_row, NULL::VARCHAR AS b_id, 100.0 AS score
-            FROM (SELECT _row, {'siret, ' if basis == 'siren' else ''}first_value(_row) OVER w AS first_row{first}
-                  FROM {f} WHERE {notnull}
-                  WINDOW w AS (PARTITION BY {', '.join(ident(k) for k in key)} ORDER BY _row))
-            WHERE _row <> first_row{extra}""")
+        extra, first_siret = "", ""
+        if basis == "siren":  # two establishments of one company are not duplicates
+            first_siret = ", arg_min(siret, _row) AS first_siret"
+            extra = " AND (f.siret IS NULL OR d.first_siret IS NULL)"
+        parts.append(f"""SELECT 'exact' AS kind, {label} AS basis, d.first_row AS a_row, f._row AS b_row,
+                NULL::VARCHAR AS b_id, 100.0 AS score
+            FROM {f} f JOIN (SELECT {using}, min(_row) AS first_row{first_siret} FROM {f}
+                             WHERE {notnull} GROUP BY {using} HAVING count(*) > 1) d USING ({using})
+            WHERE f._row <> d.first_row{extra}""")
     if inventory:
         inv = ident(inventory)
-        for basis in (["id"] if len(id_key) else []) + [k for k in keys[len(id_key):] if k in cols]:
-            key = id_key if basis == "id" else [basis]
+        for basis, key in bases:
+            label = lit(id_key[-1] if basis == "id" else basis)
             cond = _key_cond(table, key, "f", "i")
             extra = " AND (f.siret IS NULL OR i.siret IS NULL)" if basis == "siren" else ""
-            parts.append(f"""SELECT 'exact', {lit(basis if basis != 'id' else id_key[-1])}, f._row, NULL,
-                    CAST(i.{ident(id_key[0])} AS VARCHAR), 100.0
+            parts.append(f"""SELECT 'exact', {label}, f._row, NULL, CAST(i.{ident(id_key[0])} AS VARCHAR), 100.0
                 FROM {f} f JOIN {inv} i ON {cond}{extra}""")
     sql = " UNION ALL ".join(parts) if parts else \
         "SELECT NULL::VARCHAR, NULL::VARCHAR, NULL::BIGINT, NULL::BIGINT, NULL::VARCHAR, NULL::DOUBLE WHERE FALSE"
@@ -117,26 +118,29 @@ def fuzzy(con, final: str, inventory: str | None, out: str) -> int:
     if inventory:
         rows.append(f"SELECT NULL, CAST(actor_id AS VARCHAR), upper(name), commune_code "
                     f"FROM {ident(inventory)} WHERE name IS NOT NULL AND commune_code IS NOT NULL")
-    con.execute("CREATE OR REPLACE TEMP TABLE _names AS SELECT *, "
-                "regexp_replace(k, '[^0-9]+', ' ', 'g') AS d FROM (" + " UNION ALL ".join(rows) + ")")
+    con.execute("CREATE OR REPLACE TEMP TABLE _names AS " + " UNION ALL ".join(rows))
     n = con.execute("SELECT count(*) FROM _names").fetchall()[0][0]
     if n == 0 or n > MAX_FUZZY_ROWS:
         return 0
-    # sorted neighbourhood: by name, then by name read backwards
-    leads = [f"""SELECT _row AS ar, inv_id AS a_inv, k AS a_k, d AS a_d,
-                lead(_row, {w}) OVER w AS br, lead(inv_id, {w}) OVER w AS b_inv,
-                lead(k, {w}) OVER w AS b_k, lead(d, {w}) OVER w AS b_d
-            FROM _names WINDOW w AS (PARTITION BY c ORDER BY {order}, _row, inv_id)"""
-             for order, window in (("k", WINDOW), ("reverse(k)", 1)) for w in range(1, window + 1)]
+    # sorted neighbourhood: the next WINDOW records by name in the same commune (one sort)
+    leads = ", ".join(f"lead(_row, {w}) OVER w AS br{w}, lead(inv_id, {w}) OVER w AS bi{w}, "
+                      f"lead(k, {w}) OVER w AS bk{w}" for w in range(1, WINDOW + 1))
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE _next AS SELECT _row AS ar, inv_id AS a_inv, k AS a_k,
+        {leads} FROM _names WINDOW w AS (PARTITION BY c ORDER BY k, _row, inv_id)""")
+    near = " UNION ALL ".join(
+        f"SELECT ar, a_inv, a_k, br{w} AS br, bi{w} AS b_inv, bk{w} AS b_k FROM _next "
+        f"WHERE bk{w} IS NOT NULL AND jaro_winkler_similarity(a_k, bk{w}) >= {PREFILTER}"
+        for w in range(1, WINDOW + 1))
     pairs = con.execute(f"""
         SELECT DISTINCT
                CASE WHEN ar IS NOT NULL AND br IS NOT NULL THEN least(ar, br) ELSE coalesce(ar, br) END AS a_row,
                CASE WHEN ar IS NOT NULL AND br IS NOT NULL THEN greatest(ar, br) END AS b_row,
                CASE WHEN ar IS NULL THEN a_inv WHEN br IS NULL THEN b_inv END AS b_id,
                a_k, b_k
-        FROM ({' UNION ALL '.join(leads)})
-        WHERE (ar IS NOT NULL OR br IS NOT NULL) AND b_k IS NOT NULL AND a_d = b_d
-          AND jaro_winkler_similarity(a_k, b_k) >= {PREFILTER}""").df()
+        FROM ({near})
+        WHERE (ar IS NOT NULL OR br IS NOT NULL)
+          AND regexp_extract_all(a_k, '[0-9]+') = regexp_extract_all(b_k, '[0-9]+')""").df()
+    con.execute("DROP TABLE IF EXISTS _next")
     con.execute("DROP TABLE IF EXISTS _names")
     if pairs.empty:
         return 0

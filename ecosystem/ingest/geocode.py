@@ -16,8 +16,9 @@ Methods, tried in this order for each record (the first that succeeds wins):
 
 Records placed by a code or a name get their commune's representative point
 as coordinates (``geo_method`` says how precise they are). Everything runs on
-distinct values: SQL joins for codes, Python only for distinct coordinates
-and distinct (postal code, city) pairs.
+distinct values: the records a current code places are joined to the
+communes in SQL (:func:`locate` only takes the others), Python only sees
+distinct coordinates and distinct (postal code, city) pairs.
 
 Reasons reported when a method fails (:data:`REASONS`): ``code_unknown``,
 ``coords_invalid``, ``coords_outside``, ``postal_unknown``, ``city_unmatched``,
@@ -204,7 +205,7 @@ def register_geography(con, geo: Geography) -> None:
 
 
 def geocode(con, geo: Geography, norm: str, out: str, columns: set[str], crs: str = "auto",
-            names: PlaceNames | None = None) -> GeoReport:
+            names: PlaceNames | None = None) -> None:
     """Create table ``out`` (_row, commune_code, geo_method, lat, lon, geo_reason) from the
     normalised table ``norm`` (text columns named like the model's, plus _x, _y)."""
     register_geography(con, geo)
@@ -283,18 +284,46 @@ def geocode(con, geo: Geography, norm: str, out: str, columns: set[str], crs: st
     con.unregister("_pc")
     for tmp in ("_g1", "_g2"):
         con.execute(f"DROP TABLE IF EXISTS {tmp}")
-    return report(con, out)
 
 
-def report(con, place: str) -> GeoReport:
+def place_others(con, geo: Geography, checked: str, out: str, hows: dict[str, str],
+                 crs: str = "auto") -> int:
+    """Place the records of the checked table that no current commune code placed
+    (no code, a former or unknown code) and those with projected coordinates: table
+    ``out`` (the placements, with the reason of any method that failed), then the
+    checked table updated for them. Returns how many records were looked at."""
+    register_geography(con, geo)
+    t = ident(checked)
+    has = set(hows)
+    cols = {"commune_code": "_in_commune_code", "lat": "_in_lat", "lon": "_in_lon",
+            "_x": "_in__x", "_y": "_in__y", "postal_code": "postal_code", "city": "city"}
+    select = ", ".join(f"CAST({ident(src)} AS VARCHAR) AS {ident(name)}" if name in has
+                       else f"NULL::VARCHAR AS {ident(name)}" for name, src in cols.items())
+    projected = "OR (_in__x IS NOT NULL AND _in__y IS NOT NULL)" if {"_x", "_y"} <= has else ""
+    columns = {r[0] for r in con.execute(f"DESCRIBE {t}").fetchall()}
+    method = "geo_method = 'none'" if "geo_method" in columns else "commune_code IS NULL"
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _gx AS SELECT _row, {select} FROM {t} "
+                f"WHERE {method} {projected}")
+    n = con.execute("SELECT count(*) FROM _gx").fetchall()[0][0]
+    geocode(con, geo, "_gx", out, has & set(cols), crs)
+    con.execute("DROP TABLE IF EXISTS _gx")
+    if n:
+        point = "geo_method = p.geo_method, lat = p.lat, lon = p.lon, " if method.startswith("geo") else ""
+        con.execute(f"UPDATE {t} SET {point}commune_code = p.commune_code FROM {ident(out)} p "
+                    f"WHERE {t}._row = p._row AND p.commune_code IS NOT NULL")
+    return int(n)
+
+
+def report(con, checked: str, place: str) -> GeoReport:
+    """Counts by method (from the checked table), reasons (from the placement table)."""
+    total = con.execute(f"SELECT count(*) FROM {ident(checked)}").fetchall()[0][0]
+    by_method = dict(con.execute(f"SELECT geo_method, count(*) FROM {ident(checked)} GROUP BY 1").fetchall())
     t = ident(place)
-    total = con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0]
-    by_method = dict(con.execute(f"SELECT geo_method, count(*) FROM {t} GROUP BY 1").fetchall())
     by_reason = dict(con.execute(f"SELECT geo_reason, count(*) FROM {t} WHERE commune_code IS NULL "
                                  "GROUP BY 1").fetchall())
     fallbacks = dict(con.execute(f"SELECT geo_reason, count(*) FROM {t} WHERE commune_code IS NOT "
                                  "NULL AND geo_reason IS NOT NULL GROUP BY 1").fetchall())
-    return GeoReport(total, {k: int(v) for k, v in by_method.items()},
+    return GeoReport(int(total), {k: int(v) for k, v in by_method.items()},
                      {k: int(v) for k, v in by_reason.items()},
                      {k: int(v) for k, v in fallbacks.items()})
 

@@ -189,10 +189,12 @@ def row_sql(mapping: Mapping, target: str, row: str = "_row", refs: Refs = RAW) 
     if not cols:
         return None
     first = cols[0]
-    simple = {"text": "{}", "name": "imp_name({})", "commune": "imp_commune({})",
+    simple = {"text": "{}", "name": "imp_space({})", "commune": "imp_commune({})",
               "postal": "imp_postal({})", "digits": "imp_digits({})",
               "number": "CAST(imp_number({}) AS VARCHAR)", "int": "CAST(imp_int({}) AS VARCHAR)",
               "year": "CAST(imp_year({}) AS VARCHAR)"}
+    if how == "name" and len(cols) > 1:  # the first name given
+        return "imp_space(coalesce(" + ", ".join(c(x) for x in cols) + "))"
     if how in simple:
         return simple[how].format(c(first))
     if how == "bool":
@@ -470,42 +472,3 @@ def targets(mapping: Mapping) -> list[str]:
     out = [c for c in table.column_names
            if c in used or c in mapping.defaults or (c == "source" and "source" in table.column_names)]
     return out + [t for t in EXTRA_TARGETS if t in used]
-
-
-def build_norm(con: duckdb.DuckDBPyConnection, raw: str, row_expr: str, mapping: Mapping,
-               out: str) -> dict[str, str]:
-    """Create table ``out``: ``_row`` and one normalised text column per target, plus
-    ``_bad_<target>`` for lookups (the source value or parts not understood).
-    Returns {target: how}."""
-    if "source" in model.TABLES[mapping.table].column_names and \
-            not mapping.rules.get("source", Rule()).columns:
-        source = Rule(constant=mapping.source, how="constant")
-        mapping = replace(mapping, rules={**mapping.rules, "source": source})
-    hows: dict[str, str] = {}
-    src, refs = levels(raw, row_expr, sources(mapping))
-    inner = ["_row"]
-    outer = ["s._row"]
-    joins = []
-    for target in targets(mapping):
-        how = mapping.how(target)
-        hows[target] = how
-        if how in LOOKUPS:
-            key = key_sql(mapping, target, refs)
-            if key is None:
-                outer.append(f"NULL::VARCHAR AS {ident(target)}")
-                outer.append(f"NULL::VARCHAR AS {ident('_bad_' + target)}")
-                continue
-            lk = f"{out}__lk_{target}"
-            build_lookup(con, raw, mapping, target, lk)
-            alias = f"lk_{len(joins)}"
-            inner.append(f"{key} AS {ident('_k_' + target)}")
-            joins.append(f"LEFT JOIN {ident(lk)} {alias} ON {alias}.k = s.{ident('_k_' + target)}")
-            outer.append(f"{alias}.v AS {ident(target)}")
-            outer.append(f"{alias}.bad AS {ident('_bad_' + target)}")
-        else:
-            sql = row_sql(mapping, target, refs=refs)
-            inner.append(f"{sql if sql is not None else 'NULL::VARCHAR'} AS {ident(target)}")
-            outer.append(f"s.{ident(target)}")
-    con.execute(f"CREATE OR REPLACE TABLE {ident(out)} AS SELECT {', '.join(outer)} FROM "
-                f"(SELECT {', '.join(inner)} FROM {src}) s {' '.join(joins)}")
-    return hows

@@ -28,6 +28,7 @@ from typing import Callable
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from .. import model
 from ..geo import Geography
@@ -58,6 +59,7 @@ class Part:
     saved: str | None = None            # name of the saved mapping applied
     hows: dict[str, str] = field(default_factory=dict)
     geo: geocode.GeoReport | None = None
+    checks: list = field(default_factory=list)
     analysed: bool = False
     counts: dict[str, int] = field(default_factory=dict)
 
@@ -168,15 +170,16 @@ class Import:
             self.con.execute(f"SELECT * FROM {ident(part.raw.table)} LIMIT {int(n)}").df()
 
     def mapped_preview(self, index: int = 0, n: int = 10) -> pd.DataFrame:
-        """The first rows as the mapping reads them (before checks)."""
+        """The first rows as the mapping reads them (normalised and checked, not placed)."""
         part = self._part(index)
         tmp = f"p{part.index}_prev"
-        self.con.execute(f"CREATE OR REPLACE TABLE {tmp}_src AS SELECT {part.raw.row_sql} AS __line, * "
-                         f"FROM {ident(part.raw.table)} LIMIT {int(n)}")
-        mp.build_norm(self.con, f"{tmp}_src", "__line", part.mapping, tmp)
-        df = self.con.execute(f"SELECT * FROM {tmp} ORDER BY _row").df()
+        hows, _ = checks.build(self.con, part.raw.table, part.raw.row_sql, part.mapping, tmp, limit=n)
+        df = self.con.execute(f"SELECT * EXCLUDE (_issues) FROM {tmp} ORDER BY _row").df()
         self._drop_prefix(tmp)
-        return df[[c for c in df.columns if not c.startswith("_") or c == "_row"]]
+        df = titled_frame(df, [t for t, h in hows.items() if h == "name"])
+        keep = ["_row"] + [c for c in model.TABLES[part.table].column_names
+                           if c in part.mapping.used() or c in part.mapping.defaults]
+        return df[[c for c in keep if c in df.columns]]
 
     # ------------------------------------------------------------------ analyse
     def analyse(self, inventory: str | None = None) -> None:
@@ -195,27 +198,23 @@ class Import:
 
     def _analyse(self, part: Part) -> None:
         con = self.con
+        raw, row = part.raw.table, part.raw.row_sql
         t0 = time.perf_counter()
         self.progress("normalise", 0.0)
-        part.hows = mp.build_norm(con, part.raw.table, part.raw.row_sql, part.mapping, part.tbl("norm"))
+        geo = "commune_code" in model.TABLES[part.table].column_names and (
+            part.table == "actors" or "commune_code" in part.mapping.rules)
+        if geo:
+            geocode.register_geography(con, self.geo)
+        part.hows, part.checks = checks.build(con, raw, row, part.mapping, part.tbl("chk"), geo=geo)
         t1 = time.perf_counter()
         self.progress("geocode", 0.0)
-        place = None
-        located = {"commune_code", "lat", "lon", "postal_code", "city", "_x", "_y"}
-        if "commune_code" in model.TABLES[part.table].column_names:
-            if part.table == "actors" or "commune_code" in part.hows:
-                cols = set(part.hows) & located
-                part.geo = geocode.geocode(con, self.geo, part.tbl("norm"), part.tbl("place"), cols,
-                                           part.mapping.crs)
-                place = part.tbl("place")
+        if geo:
+            geocode.place_others(con, self.geo, part.tbl("chk"), part.tbl("place"), part.hows,
+                                 part.mapping.crs)
+            part.geo = geocode.report(con, part.tbl("chk"), part.tbl("place"))
         t2 = time.perf_counter()
         self.progress("validate", 0.0)
-        checks.row_issues(con, part.raw.table, part.raw.row_sql, part.tbl("norm"), part.mapping,
-                          part.hows, part.tbl("issues"))
-        cols = checks.final_columns(part.mapping, part.hows, "n", "p" if place else None)
-        join = f"LEFT JOIN {ident(place)} p ON p._row = n._row" if place else ""
-        con.execute(f"CREATE OR REPLACE TABLE {ident(part.tbl('chk'))} AS SELECT n._row, "
-                    f"{', '.join(cols)} FROM {ident(part.tbl('norm'))} n {join}")
+        checks.issues(con, raw, row, part.mapping, part.tbl("chk"), part.checks, part.tbl("issues"))
         t3 = time.perf_counter()
         self.progress("dedup", 0.0)
         inv = f"inv_{part.table}" if self._has(f"inv_{part.table}") else None
@@ -229,14 +228,17 @@ class Import:
 
     def _drop_prefix(self, prefix: str) -> None:
         """Drop the tables whose name starts with ``prefix`` (a stage and its lookups)."""
-        names = self.con.execute("SELECT table_name FROM information_schema.tables "
-                                 "WHERE starts_with(table_name, ?)", [prefix]).fetchall()
-        for (name,) in names:
-            self.con.execute(f"DROP TABLE IF EXISTS {ident(name)}")
+        names = self.con.execute("SELECT table_name, table_type FROM information_schema.tables "
+                                 "WHERE starts_with(table_name, ?) ORDER BY table_type = 'VIEW' DESC",
+                                 [prefix]).fetchall()
+        for name, kind in names:
+            self.con.execute(f"DROP {'VIEW' if kind == 'VIEW' else 'TABLE'} IF EXISTS {ident(name)}")
 
-    def _has(self, table: str) -> bool:
+    def _has(self, table: str, views: bool = False) -> bool:
+        kinds = "('BASE TABLE', 'LOCAL TEMPORARY', 'VIEW')" if views else "('BASE TABLE', 'LOCAL TEMPORARY')"
         return bool(self.con.execute("SELECT count(*) FROM information_schema.tables "
-                                     "WHERE table_name = ?", [table]).fetchall()[0][0])
+                                     f"WHERE table_name = ? AND table_type IN {kinds}",
+                                     [table]).fetchall()[0][0])
 
     def _load_inventory(self, name: str | None) -> None:
         """The inventory's keys (and actors' names and places) for dedup and references."""
@@ -262,7 +264,8 @@ class Import:
     def pairs(self, index: int = 0, limit: int | None = 500) -> pd.DataFrame:
         part = self._part(index)
         inv = f"inv_{part.table}" if self._has(f"inv_{part.table}") else None
-        return dedup.review(self.con, part.table, part.tbl("chk"), inv, part.tbl("pairs"), limit)
+        frame = dedup.review(self.con, part.table, part.tbl("chk"), inv, part.tbl("pairs"), limit)
+        return titled_frame(frame, ["a_name", "b_name"])
 
     def decide(self, index: int = 0, merge: dict[int, bool] | None = None, *,
                all_exact: bool | None = None, all_fuzzy: bool | None = None) -> None:
@@ -289,108 +292,125 @@ class Import:
         return self.summary()
 
     def _prepare(self, part: Part) -> None:
+        """Decisions applied with small tables and views over the checked table, so a
+        national file is not copied again (``ins`` is a view that the save reads)."""
         con = self.con
         table = model.TABLES[part.table]
         cols = table.column_names
         key = list(table.key)
         chk, pairs = ident(part.tbl("chk")), ident(part.tbl("pairs"))
-        dec = ident(part.tbl("dec"))
+        out, grp, merged, invm = (ident(part.tbl(x)) for x in ("out", "grp", "merged", "invm"))
+        dec, rows = ident(part.tbl("dec")), ident(part.tbl("rows"))
         con.execute(f"CREATE OR REPLACE TABLE {dec} ({checks.ISSUE_COLUMNS})")
         # 1. records excluded by their own values, or filtered out (inactive)
-        con.execute(f"""CREATE OR REPLACE TEMP TABLE _out AS
+        con.execute(f"""CREATE OR REPLACE TABLE {out} AS
             SELECT DISTINCT _row FROM {ident(part.tbl('issues'))} WHERE action = 'excluded'""")
         filtered = 0
         if self.only_active and "active" in part.hows:
-            filtered = con.execute(f"INSERT INTO _out SELECT _row FROM {chk} WHERE active = FALSE "
-                                   f"AND _row NOT IN (SELECT _row FROM _out)").fetchall()[0][0]
+            filtered = con.execute(f"INSERT INTO {out} SELECT _row FROM {chk} WHERE active = FALSE "
+                                   f"AND _row NOT IN (SELECT _row FROM {out})").fetchall()[0][0]
         # 2. merges inside the file (groups joined to their first record)
-        groups = dedup.clusters(con, part.tbl("pairs"))
-        con.register("_groups", groups)
-        con.execute("""CREATE OR REPLACE TEMP TABLE _grp AS
-            SELECT g._row, g.rep FROM _groups g WHERE g._row NOT IN (SELECT _row FROM _out)
-              AND g.rep NOT IN (SELECT _row FROM _out)""")
+        con.register("_groups", dedup.clusters(con, part.tbl("pairs")))
+        con.execute(f"""CREATE OR REPLACE TABLE {grp} AS SELECT g._row, g.rep FROM _groups g
+            WHERE g._row NOT IN (SELECT _row FROM {out}) AND g.rep NOT IN (SELECT _row FROM {out})""")
         con.unregister("_groups")
         fill = ", ".join(f"arg_min({ident(c)}, c._row) FILTER (WHERE {ident(c)} IS NOT NULL) AS {ident(c)}"
                          for c in cols)
-        con.execute(f"""CREATE OR REPLACE TEMP TABLE _merged AS
+        con.execute(f"""CREATE OR REPLACE TABLE {merged} AS
             SELECT m.rep AS _row, {fill} FROM {chk} c
-            JOIN (SELECT _row, rep FROM _grp UNION SELECT DISTINCT rep, rep FROM _grp) m ON m._row = c._row
+            JOIN (SELECT _row, rep FROM {grp} UNION SELECT DISTINCT rep, rep FROM {grp}) m ON m._row = c._row
             GROUP BY m.rep""")
-        if len(key) == 1:
-            con.execute(f"""INSERT INTO id_remap SELECT {lit(part.table)}, CAST(c.{ident(key[0])} AS VARCHAR),
-                CAST(r.{ident(key[0])} AS VARCHAR) FROM _grp g JOIN {chk} c ON c._row = g._row
-                JOIN {chk} r ON r._row = g.rep WHERE c.{ident(key[0])} <> r.{ident(key[0])}""")
-        con.execute(f"""CREATE OR REPLACE TEMP TABLE _rows AS
-            SELECT * FROM {chk} WHERE _row NOT IN (SELECT _row FROM _out)
-              AND _row NOT IN (SELECT _row FROM _grp)
-            UNION ALL BY NAME SELECT * FROM _merged""")
         # 3. merges into the inventory: those records update an existing one
-        con.execute(f"""CREATE OR REPLACE TEMP TABLE _inv_merge AS
+        con.execute(f"""CREATE OR REPLACE TABLE {invm} AS
             SELECT a_row AS _row, first(b_id ORDER BY kind, score DESC) AS b_id FROM {pairs}
-            WHERE merge AND b_id IS NOT NULL GROUP BY a_row""")
-        upd_cols = ", ".join((f"i.b_id AS {ident(c)}" if c == key[0] and len(key) == 1
-                              else f"r.{ident(c)}") for c in cols)
-        con.execute(f"""CREATE OR REPLACE TABLE {ident(part.tbl('upd'))} AS
-            SELECT r._row, {upd_cols} FROM _rows r JOIN _inv_merge i ON i._row = r._row""")
+            WHERE merge AND b_id IS NOT NULL AND a_row NOT IN (SELECT _row FROM {out}) GROUP BY a_row""")
         if len(key) == 1:
-            con.execute(f"""INSERT INTO id_remap SELECT {lit(part.table)}, CAST(r.{ident(key[0])} AS VARCHAR),
-                i.b_id FROM _rows r JOIN _inv_merge i ON i._row = r._row
-                WHERE CAST(r.{ident(key[0])} AS VARCHAR) <> i.b_id""")
-        con.execute("DELETE FROM _rows WHERE _row IN (SELECT _row FROM _inv_merge)")
-        # 4. references: ids of merged records replaced, then checked
-        for tbl, column, target, tcol in model.REFERENCES:
-            if tbl != part.table:
-                continue
+            k = ident(key[0])
+            con.execute(f"""INSERT INTO id_remap
+                SELECT {lit(part.table)}, CAST(c.{k} AS VARCHAR), CAST(r.{k} AS VARCHAR) FROM {grp} g
+                JOIN {chk} c ON c._row = g._row JOIN {chk} r ON r._row = g.rep WHERE c.{k} <> r.{k}
+                UNION ALL
+                SELECT {lit(part.table)}, CAST(c.{k} AS VARCHAR), i.b_id FROM {invm} i
+                JOIN {chk} c ON c._row = coalesce((SELECT rep FROM {grp} g WHERE g._row = i._row), i._row)
+                WHERE CAST(c.{k} AS VARCHAR) <> i.b_id""")
+        # the records kept, references to merged records replaced (a view: no copy)
+        skip = " AND ".join(f"_row NOT IN (SELECT _row FROM {t})" for t in (out, grp, invm)
+                            if self._count(t))
+        base = f"SELECT * FROM {chk}" + (f" WHERE {skip}" if skip else "")
+        if self._count(merged):
+            base += f" UNION ALL BY NAME SELECT * FROM {merged} WHERE _row NOT IN (SELECT _row FROM {invm})"
+        refs = [(c, target) for tbl, c, target, _ in model.REFERENCES if tbl == part.table]
+        remaps = self.con.execute("SELECT count(*) FROM id_remap").fetchall()[0][0]
+        select = []
+        for c in cols:
+            expr = f"b.{ident(c)}"
+            target = dict(refs).get(c)
+            if target and remaps:
+                expr = (f"coalesce((SELECT m.new_id FROM id_remap m WHERE m.kind = {lit(target)} "
+                        f"AND m.old_id = CAST(b.{ident(c)} AS VARCHAR) LIMIT 1), b.{ident(c)})")
+            if part.table == "projects" and c == "commune_code":  # the lead's commune by default
+                expr = f"coalesce(b.commune_code, {self._lead_commune_sql('b.lead_actor_id')})"
+            select.append(f"{expr} AS {ident(c)}")
+        con.execute(f"CREATE OR REPLACE VIEW {rows} AS SELECT b._row, {', '.join(select)} FROM ({base}) b")
+        upd_cols = ", ".join((f"i.b_id AS {ident(c)}" if len(key) == 1 and c == key[0]
+                              else f"c.{ident(c)}") for c in cols)
+        con.execute(f"""CREATE OR REPLACE TABLE {ident(part.tbl('upd'))} AS
+            SELECT i._row, {upd_cols} FROM {invm} i
+            JOIN (SELECT * FROM {chk} WHERE _row NOT IN (SELECT _row FROM {grp})
+                  UNION ALL BY NAME SELECT * FROM {merged}) c ON c._row = i._row""")
+        # 4. references to nothing
+        for column, target in refs:
             c = ident(column)
-            con.execute(f"""UPDATE _rows SET {c} = m.new_id FROM id_remap m
-                WHERE m.kind = {lit(target)} AND m.old_id = CAST(_rows.{c} AS VARCHAR)""")
-            known = [f"SELECT CAST({ident(tcol)} AS VARCHAR) AS id FROM "
-                     f"{ident(self._final(target))}"] if self._final(target) else []
+            known = []
+            if self._final(target):
+                known.append(f"SELECT CAST({ident(model.TABLES[target].key[0])} AS VARCHAR) AS id "
+                             f"FROM {ident(self._final(target))}")
             if self._has(f"inv_{target}"):
-                known.append(f"SELECT CAST({ident(tcol)} AS VARCHAR) FROM inv_{target}")
+                known.append(f"SELECT CAST({ident(model.TABLES[target].key[0])} AS VARCHAR) FROM inv_{target}")
             known_sql = " UNION ALL ".join(known) or "SELECT NULL::VARCHAR AS id WHERE FALSE"
             con.execute(f"""INSERT INTO {dec} SELECT _row, {lit(column)}, CAST({c} AS VARCHAR),
-                'unknown_ref', {lit(checks.params(target=target))}, 'excluded' FROM _rows
+                'unknown_ref', {lit(checks.params(target=target))}, 'excluded' FROM {rows}
                 WHERE {c} IS NOT NULL AND CAST({c} AS VARCHAR) NOT IN ({known_sql})""")
         # 5. keys repeated in the file, or already in the inventory, and not merged
         key_cols = ", ".join(ident(k) for k in key)
-        con.execute(f"""INSERT INTO {dec} SELECT _row, {lit(key[-1])}, CAST({ident(key[-1])} AS VARCHAR),
-            {"'unique'" if len(key) == 1 else "'duplicate_key'"},
-            {lit(checks.params() if len(key) == 1 else checks.params(key=', '.join(key)))}, 'excluded'
-            FROM (SELECT _row, {key_cols}, row_number() OVER (PARTITION BY {key_cols} ORDER BY _row) AS k
-                  FROM _rows) WHERE k > 1""")
+        check = "'unique'" if len(key) == 1 else "'duplicate_key'"
+        prm = lit(checks.params() if len(key) == 1 else checks.params(key=", ".join(key)))
+        con.execute(f"""INSERT INTO {dec} SELECT r._row, {lit(key[-1])}, CAST(r.{ident(key[-1])} AS VARCHAR),
+            {check}, {prm}, 'excluded' FROM {rows} r JOIN (
+                SELECT {key_cols}, min(_row) AS first_row FROM {rows} GROUP BY {key_cols}
+                HAVING count(*) > 1) d USING ({key_cols}) WHERE r._row <> d.first_row""")
         if self._has(f"inv_{part.table}"):
-            cond = " AND ".join(f"i.{ident(k)} = r.{ident(k)}" for k in key)
             con.execute(f"""INSERT INTO {dec} SELECT r._row, {lit(key[-1])},
                 CAST(r.{ident(key[-1])} AS VARCHAR), 'id_exists', {lit(checks.params())}, 'excluded'
-                FROM _rows r WHERE EXISTS (SELECT 1 FROM inv_{part.table} i WHERE {cond})""")
-        if part.table == "projects":  # a project's commune defaults to its lead's
-            self._lead_communes()
-        select = ", ".join(ident(c) for c in cols)
-        con.execute(f"""CREATE OR REPLACE TABLE {ident(part.tbl('ins'))} AS SELECT _row, {select} FROM _rows
-            WHERE _row NOT IN (SELECT _row FROM {dec}) ORDER BY _row""")
+                FROM {rows} r SEMI JOIN inv_{part.table} i USING ({key_cols})""")
+        view = f"SELECT * FROM {rows}"
+        if self._count(dec):
+            view += f" WHERE _row NOT IN (SELECT _row FROM {dec})"
+        con.execute(f"CREATE OR REPLACE VIEW {ident(part.tbl('ins'))} AS {view}")
         part.counts.update(
             filtered=int(filtered or 0),
-            merged_in_file=int(con.execute("SELECT count(*) FROM _grp WHERE _row <> rep").fetchall()[0][0]),
-            merged_into_inventory=int(con.execute(f"SELECT count(*) FROM {ident(part.tbl('upd'))}").fetchall()[0][0]),
-            insert=int(con.execute(f"SELECT count(*) FROM {ident(part.tbl('ins'))}").fetchall()[0][0]))
-        for tmp in ("_out", "_grp", "_merged", "_rows", "_inv_merge"):
-            con.execute(f"DROP TABLE IF EXISTS {tmp}")
+            merged_in_file=self._count(grp, "_row <> rep"),
+            merged_into_inventory=self._count(ident(part.tbl("upd"))),
+            insert=self._count(ident(part.tbl("ins"))))
 
-    def _lead_communes(self) -> None:
+    def _count(self, table: str, where: str = "") -> int:
+        sql = f"SELECT count(*) FROM {table}" + (f" WHERE {where}" if where else "")
+        return int(self.con.execute(sql).fetchall()[0][0])
+
+    def _lead_commune_sql(self, lead: str) -> str:
         sources = []
         if self._final("actors"):
             sources.append(f"SELECT actor_id, commune_code FROM {ident(self._final('actors'))}")
         if self._has("inv_actors"):
             sources.append("SELECT actor_id, commune_code FROM inv_actors")
-        if sources:
-            self.con.execute(f"""UPDATE _rows SET commune_code = a.commune_code
-                FROM ({' UNION ALL '.join(sources)}) a
-                WHERE _rows.commune_code IS NULL AND a.actor_id = _rows.lead_actor_id""")
+        if not sources:
+            return "NULL"
+        return (f"(SELECT a.commune_code FROM ({' UNION ALL '.join(sources)}) a "
+                f"WHERE a.actor_id = {lead} LIMIT 1)")
 
     def _final(self, table: str) -> str | None:
         part = next((p for p in self.parts if p.table == table), None)
-        if part is None or not self._has(part.tbl("ins")):
+        if part is None or not self._has(part.tbl("ins"), views=True):
             return None
         return part.tbl("ins")
 
@@ -454,13 +474,15 @@ class Import:
         inserts, updates, cursors = {}, {}, []
         for part in self.parts:
             cols = ", ".join(ident(c) for c in model.TABLES[part.table].column_names)
+            names = [t for t, h in part.hows.items() if h == "name"]
             if self.con.execute(f"SELECT count(*) FROM {ident(part.tbl('upd'))}").fetchall()[0][0]:
-                updates[part.table] = self.con.sql(
-                    f"SELECT {cols} FROM {ident(part.tbl('upd'))}").to_arrow_table()
-            # each insert streams from its own cursor (one open result per connection)
+                updates[part.table] = titled(self.con.sql(
+                    f"SELECT {cols} FROM {ident(part.tbl('upd'))}").to_arrow_table(), names)
+            # each insert streams from its own cursor (one open result per connection);
+            # names in capitals are title-cased batch by batch on the way
             cursors.append(self.con.cursor())
-            inserts[part.table] = cursors[-1].sql(f"SELECT {cols} FROM {ident(part.tbl('ins'))} "
-                                                  f"ORDER BY _row").to_arrow_reader(100_000)
+            inserts[part.table] = titled(cursors[-1].sql(
+                f"SELECT {cols} FROM {ident(part.tbl('ins'))}").to_arrow_reader(100_000), names)
         source = ", ".join(sorted({p.mapping.source for p in self.parts}))
         try:
             ref = store.apply_import(inventory, inserts, updates, create=create,
@@ -490,6 +512,38 @@ class Import:
 
     def __exit__(self, *exc):
         self.close()
+
+
+def titled(data, names: list[str]):
+    """Arrow data (a table or a stream of batches) with its name columns title-cased
+    (normalise.title_case: names written all in capitals)."""
+    if not names:
+        return data
+    if isinstance(data, pa.Table):
+        for n in names:
+            data = data.set_column(data.schema.get_field_index(n), n, normalise.title_case(data[n]))
+        return data
+    schema = data.schema
+    index = [schema.get_field_index(n) for n in names]
+
+    def batches():
+        for batch in data:
+            arrays = list(batch.columns)
+            for i in index:
+                arrays[i] = normalise.title_case(arrays[i])
+            yield pa.RecordBatch.from_arrays(arrays, schema=schema)
+
+    return pa.RecordBatchReader.from_batches(schema, batches())
+
+
+def titled_frame(df: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """A small DataFrame (a preview, the duplicate review) with names title-cased."""
+    out = df.copy()
+    for col in columns:
+        if col in out.columns and len(out):
+            values = pa.array(out[col].astype(object).where(out[col].notna(), None), type=pa.string())
+            out[col] = normalise.title_case(values).to_pylist()
+    return out
 
 
 def _file_hash(path: Path) -> str:

@@ -93,7 +93,7 @@ def _sirene(cols: dict[str, str]) -> tuple[Mapping, str]:
                              _pick(cols, "nomUniteLegale"), _pick(cols, "sigleUniteLegale")) if c]
     rules = {
         "actor_id": Rule(source=siret if etab else cols["siren"], how="id"),
-        "name": Rule(sources=name_cols, how="first"),
+        "name": Rule(sources=name_cols, how="name"),
         "actor_type": Rule(sources=[c for c in (_pick(cols, "categorieJuridiqueUniteLegale"),
                                                 _pick(cols, "economieSocialeSolidaireUniteLegale")) if c],
                            how="legal_type"),
