@@ -230,7 +230,11 @@ class Issue:
             params["allowed"] = ", ".join(voc.ALL[params["vocabulary"]].codes)
         if "target" in params:
             params["target"] = t(f"table.{params['target']}", lang)
-        return t(f"check.{self.check}", lang, **params)
+        text = t(f"check.{self.check}", lang)
+        try:  # formatted here: a parameter may be called "key", like t()'s first argument
+            return text.format(**params) if params else text
+        except (KeyError, IndexError, ValueError):
+            return text
 
     def message(self, lang: str = "fr") -> str:
         where = t("issue.where", lang, table=t(f"table.{self.table}", lang),

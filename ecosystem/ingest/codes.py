@@ -279,29 +279,34 @@ TYPE_KEYWORDS: dict[str, str] = {
 }
 
 
-def _has(key: str, word: str) -> bool:
-    """Whole word (plural allowed), or a word start when the keyword ends with ``*``."""
+def _find(key: str, word: str) -> int:
+    """Where a keyword is in a normalised text (-1: absent): a whole word (plural
+    allowed), or a word start when the keyword ends with ``*``."""
     if word.endswith("*"):
-        return re.search(rf"(^| ){re.escape(word[:-1])}", key) is not None
-    return re.search(rf"(^| ){re.escape(word)}[SX]?( |$)", key) is not None
+        m = re.search(rf"(^| ){re.escape(word[:-1])}", key)
+    else:
+        m = re.search(rf"(^| ){re.escape(word)}[SX]?( |$)", key)
+    return m.start() if m else -1
 
 
 def keyword_domains(text: str | None) -> list[str]:
-    """Domains named by a free-text label (``Agriculture et alimentation`` → food)."""
+    """Domains named by a free-text label, in the order the text names them
+    (``Agriculture et alimentation`` → food)."""
     key = normalize_name(text or "")
+    found = sorted((pos, i, domains) for i, (word, domains) in enumerate(DOMAIN_KEYWORDS.items())
+                   if (pos := _find(key, word)) >= 0)
     out: list[str] = []
-    for word, domains in DOMAIN_KEYWORDS.items():
-        if _has(key, word):
-            out += [d for d in domains if d not in out]
+    for _, _, domains in found:
+        out += [d for d in domains if d not in out]
     return out
 
 
 def keyword_type(text: str | None) -> str | None:
+    """The actor type a label or a name names first (``SCOP Ressourcerie`` → social_enterprise)."""
     key = normalize_name(text or "")
-    for word, code in TYPE_KEYWORDS.items():
-        if _has(key, word):
-            return code
-    return None
+    found = sorted((pos, i, code) for i, (word, code) in enumerate(TYPE_KEYWORDS.items())
+                   if (pos := _find(key, word)) >= 0)
+    return found[0][2] if found else None
 
 
 # --------------------------------------------- our vocabulary, by code or by label

@@ -164,23 +164,29 @@ def fuzzy(con, final: str, inventory: str | None, out: str) -> int:
 
 def review(con, table: str, final: str, inventory: str | None, pairs: str,
            limit: int | None = 500) -> pd.DataFrame:
-    """Pairs with what the user needs to decide: both names, communes and ids."""
+    """Pairs with what the user needs to decide: both names (or keys), communes and ids."""
+    columns = model.TABLES[table].column_names
     label = "name" if table == "actors" else ("title" if table == "projects" else None)
-    key = model.TABLES[table].key[0]
-    show = f"{ident(label)}" if label else f"CAST({ident(key)} AS VARCHAR)"
-    commune = "commune_code" if "commune_code" in model.TABLES[table].column_names else "NULL"
+    keys = list(model.TABLES[table].key)
+
+    def show(alias: str) -> str:
+        if label:
+            return f"{alias}.{ident(label)}"
+        return "concat_ws(' / ', " + ", ".join(f"CAST({alias}.{ident(k)} AS VARCHAR)" for k in keys) + ")"
+
+    def commune(alias: str) -> str:
+        return f"{alias}.commune_code" if "commune_code" in columns else "NULL"
+
     inv_join = (f"LEFT JOIN {ident(inventory)} i ON p.b_id IS NOT NULL AND "
-                f"CAST(i.{ident(key)} AS VARCHAR) = p.b_id") if inventory else ""
-    inv_name = f"i.{show}" if inventory else "NULL"
-    inv_com = f"i.{commune}" if inventory and commune != "NULL" else "NULL"
+                f"CAST(i.{ident(keys[0])} AS VARCHAR) = p.b_id") if inventory else ""
     lim = f"LIMIT {int(limit)}" if limit else ""
     return con.execute(f"""
         SELECT p.rowid AS pair, p.kind, p.basis, p.score, p.merge, p.a_row,
-               a.{show} AS a_name, {'a.' + commune if commune != 'NULL' else 'NULL'} AS a_commune,
+               {show('a')} AS a_name, {commune('a')} AS a_commune,
                CASE WHEN p.b_id IS NULL THEN 'file' ELSE 'inventory' END AS b_where,
                coalesce(CAST(p.b_row AS VARCHAR), p.b_id) AS b_ref,
-               coalesce(b.{show}, {inv_name}) AS b_name,
-               coalesce({'b.' + commune if commune != 'NULL' else 'NULL'}, {inv_com}) AS b_commune
+               coalesce({show('b')}, {show('i') if inventory and label else 'NULL'}) AS b_name,
+               coalesce({commune('b')}, {commune('i') if inventory else 'NULL'}) AS b_commune
         FROM {ident(pairs)} p
         JOIN {ident(final)} a ON a._row = p.a_row
         LEFT JOIN {ident(final)} b ON b._row = p.b_row

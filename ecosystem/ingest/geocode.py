@@ -307,18 +307,27 @@ def place_others(con, geo: Geography, checked: str, out: str, hows: dict[str, st
     n = con.execute("SELECT count(*) FROM _gx").fetchall()[0][0]
     geocode(con, geo, "_gx", out, has & set(cols), crs)
     con.execute("DROP TABLE IF EXISTS _gx")
-    if n:
-        point = "geo_method = p.geo_method, lat = p.lat, lon = p.lon, " if method.startswith("geo") else ""
-        con.execute(f"UPDATE {t} SET {point}commune_code = p.commune_code FROM {ident(out)} p "
-                    f"WHERE {t}._row = p._row AND p.commune_code IS NOT NULL")
+    if n:  # a current code keeps its placement; converted coordinates are kept in any case
+        point = (f"geo_method = CASE WHEN {t}.commune_code IS NOT NULL THEN {t}.geo_method "
+                 f"ELSE p.geo_method END, lat = coalesce(p.lat, {t}.lat), lon = coalesce(p.lon, {t}.lon), "
+                 if method.startswith("geo") else "")
+        con.execute(f"UPDATE {t} SET {point}commune_code = coalesce({t}.commune_code, p.commune_code) "
+                    f"FROM {ident(out)} p WHERE {t}._row = p._row")
     return int(n)
 
 
 def report(con, checked: str, place: str) -> GeoReport:
     """Counts by method (from the checked table), reasons (from the placement table)."""
     total = con.execute(f"SELECT count(*) FROM {ident(checked)}").fetchall()[0][0]
-    by_method = dict(con.execute(f"SELECT geo_method, count(*) FROM {ident(checked)} GROUP BY 1").fetchall())
     t = ident(place)
+    columns = {r[0] for r in con.execute(f"DESCRIBE {ident(checked)}").fetchall()}
+    if "geo_method" in columns:
+        method = "c.geo_method"
+    else:  # projects: no method column, the placement says
+        method = ("CASE WHEN p._row IS NOT NULL THEN coalesce(p.geo_method, 'none') "
+                  "WHEN c.commune_code IS NULL THEN 'none' ELSE 'commune_code' END")
+    by_method = dict(con.execute(f"SELECT {method} AS m, count(*) FROM {ident(checked)} c "
+                                 f"LEFT JOIN {t} p ON p._row = c._row GROUP BY 1").fetchall())
     by_reason = dict(con.execute(f"SELECT geo_reason, count(*) FROM {t} WHERE commune_code IS NULL "
                                  "GROUP BY 1").fetchall())
     fallbacks = dict(con.execute(f"SELECT geo_reason, count(*) FROM {t} WHERE commune_code IS NOT "

@@ -336,6 +336,8 @@ class Import:
         # the records kept, references to merged records replaced (a view: no copy)
         skip = " AND ".join(f"_row NOT IN (SELECT _row FROM {t})" for t in (out, grp, invm)
                             if self._count(t))
+        if self._count(grp):  # the first record of a group comes back merged
+            skip += f" AND _row NOT IN (SELECT rep FROM {grp})"
         base = f"SELECT * FROM {chk}" + (f" WHERE {skip}" if skip else "")
         if self._count(merged):
             base += f" UNION ALL BY NAME SELECT * FROM {merged} WHERE _row NOT IN (SELECT _row FROM {invm})"

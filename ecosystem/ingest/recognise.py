@@ -122,6 +122,8 @@ def _sirene(cols: dict[str, str]) -> tuple[Mapping, str]:
     }
     mapping = Mapping("actors", {k: v for k, v in rules.items() if v.columns}, format="sirene",
                       source="sirene", id_prefix="sirene:", crs="sirene")
+    # establishments carry no legal category: the type the user picks (association by default)
+    mapping.defaults["actor_type"] = "association"
     return mapping, ("StockEtablissement" if etab else "StockUniteLegale")
 
 
