@@ -153,10 +153,11 @@ if info.kind == "xlsx" and len(imp.parts) == 1:
 
 for part in imp.parts:
     if part.recognition:
-        variant = part.recognition.variant
-        st.success(tr("imp.recognised", format=tr(f"imp.format.{part.format}"),
-                      table=tr(f"table.{part.table}"),
-                      variant=md(tr(f"table.{variant}") if variant in model.TABLES else variant)),
+        label = tr(f"imp.format.{part.format}")
+        variant = part.recognition.variant or (part.mapping.source if part.format == "gogocarto" else "")
+        if variant and variant not in model.TABLES:
+            label += f" ({md(variant)})"
+        st.success(tr("imp.recognised", format=label, table=tr(f"table.{part.table}")),
                    icon=":material/check_circle:")
     elif part.saved:
         st.info(tr("imp.saved_used", name=md(part.saved)), icon=":material/bookmark:")
@@ -361,7 +362,7 @@ for p, entry in zip(imp.parts, summary["parts"]):
             st.info(tr("imp.geo.not_applicable"))
         else:
             st.metric(tr("imp.geo.placed"), f"{fmt_number(geo['placed'], lang)} / {fmt_number(geo['total'], lang)}",
-                      f"{100 * geo['placed'] / geo['total']:.2f} %" if geo["total"] else None,
+                      fmt_number(100 * geo["placed"] / geo["total"], lang, 2) + " %" if geo["total"] else None,
                       delta_color="off")
             methods = pd.DataFrame([{tr("imp.geo.method"): voc.GEO_METHODS.label(k, lang),
                                      tr("imp.col.count"): v}
@@ -413,7 +414,7 @@ for p, entry in zip(imp.parts, summary["parts"]):
                                "a_commune": tr("imp.dedup.a_commune"), "b_where": tr("imp.dedup.b_where"),
                                "b_ref": tr("imp.dedup.b_ref"), "b_name": tr("imp.dedup.b_name"),
                                "b_commune": tr("imp.dedup.b_commune")})
-            changed = {int(pair): bool(new) for pair, new, old in zip(pairs.pair, edited["merge"], pairs.merge)
+            changed = {int(pair): bool(new) for pair, new, old in zip(pairs["pair"], edited["merge"], pairs["merge"])
                        if bool(new) != bool(old)}
             if changed:
                 imp.decide(p.index, changed)
