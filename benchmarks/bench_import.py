@@ -3,9 +3,10 @@
 Target (issue 6): 1.5 million rows imported end to end (sniff, read,
 normalise, geocode, check, find duplicates, save in a new inventory) in
 ≤ 90 s and ≤ 3× a raw ``read_csv`` of the same file, measured in the same
-process just before. The baseline is the plain DuckDB read most people would
-write: ``CREATE TABLE t AS SELECT * FROM read_csv(path, encoding='latin-1',
-delim=';', header=true)`` into an in-memory database.
+process. The baseline is the plain DuckDB read most people would write:
+``CREATE TABLE t AS SELECT * FROM read_csv(path, encoding='latin-1',
+delim=';', header=true)`` into an in-memory database, timed just before and
+just after the import (the mean is the baseline: the machine is shared).
 
 The file is generated in a temporary directory in the RNA ``rna_import``
 layout (24 columns, ``;``, every field quoted, ISO-8859-1): real commune codes
@@ -99,7 +100,7 @@ def run(size: int) -> list[Result]:
         tmp = Path(tmp)
         path = make_rna_file(tmp / f"rna_import_bench_{size}.csv", size, geo)
         mb = os.path.getsize(path) / 2**20
-        baseline, n_read = raw_read(path)
+        before, n_read = raw_read(path)
         store = Store(tmp / "bench.duckdb", geo=geo)
         with timed() as t:
             imp, ref = run_import(path, store, "Bench RNA", geo=geo)
@@ -108,6 +109,9 @@ def run(size: int) -> list[Result]:
         imp.close()
         saved = store.info("Bench RNA")["n_actors"]
         store.close()
+        # the machine is shared: the baseline is read before and after the import
+        after, _ = raw_read(path)
+        baseline = (before + after) / 2
     target = "≤ 90 s, ≤ 3× read_csv" if size >= 1_500_000 else "≤ 3× read_csv"
     ok = t.seconds <= 3 * baseline and (t.seconds <= 90 or size < 1_500_000)
     return [Result("import", "RNA file end to end (new inventory)", size, t.seconds,
@@ -117,4 +121,5 @@ def run(size: int) -> list[Result]:
                    extra={"saved": int(saved), "placed": summary["geo"]["placed"],
                           "excluded": summary.get("excluded", 0), "pairs": summary.get("pairs", {}),
                           "stages_s": stages, "file_mb": round(mb, 1),
-                          "import_over_read": round(t.seconds / baseline, 2)})]
+                          "import_over_read": round(t.seconds / baseline, 2),
+                          "read_csv_before_after_s": [round(before, 2), round(after, 2)]})]

@@ -30,6 +30,7 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from . import model
 from .geo import GEO_DIR, LEVELS, Geography
@@ -94,6 +95,13 @@ class InventoryRef:
 
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None, microsecond=0)
+
+
+def _parts(data):
+    """A table to insert, or an iterable of them (chunks of a large import)."""
+    if isinstance(data, (pd.DataFrame, pa.Table, pa.RecordBatchReader)):
+        return [data]
+    return data
 
 
 def _types(con, relation: str) -> dict[str, str]:
@@ -366,7 +374,8 @@ class Store:
         existing records from ``updates`` (merges: empty fields filled, or every field
         overwritten with ``overwrite``), insert ``inserts``; then check in SQL that keys
         are unique and references exist. Tables are DataFrames, Arrow tables or record
-        batch readers with the model's columns (flat values). Any failure rolls back."""
+        batch readers with the model's columns (flat values, or the store's types), or
+        iterables of them (chunks). Any failure rolls back."""
         updates = updates or {}
         with self.transaction() as con:
             if create:
@@ -399,9 +408,11 @@ class Store:
                                 f"FROM _upd) u WHERE {key}")
                     con.unregister("_upd")
                 if kind in inserts:
-                    con.register("_ins", inserts[kind])
-                    con.execute(f"INSERT INTO {target} SELECT {_select_list(table, _types(con, '_ins'))} FROM _ins")
-                    con.unregister("_ins")
+                    for part in _parts(inserts[kind]):
+                        con.register("_ins", part)
+                        con.execute(f"INSERT INTO {target} SELECT {_select_list(table, _types(con, '_ins'))} "
+                                    "FROM _ins")
+                        con.unregister("_ins")
                 if kind in inserts or kind in updates:
                     self._after_table_written(kind)
             issues = self._integrity(con, inv_id, set(inserts) | set(updates))

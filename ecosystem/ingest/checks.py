@@ -63,6 +63,22 @@ def valid_sql(col: model.Col, expr: str) -> list[tuple[str, str, str]]:
     return out
 
 
+def flag(column: str, check: str) -> str:
+    """Name of the precomputed column telling whether a value passes a check."""
+    return ident(f"_ok_{column}__{check}")
+
+
+def flags(mapping: Mapping, hows: dict[str, str], alias: str = "j") -> list[str]:
+    """Each value rule evaluated once (the mask and the cleared values both use it)."""
+    out = []
+    for col in model.TABLES[mapping.table].columns:
+        if col.name not in hows:
+            continue
+        for check, cond, _ in valid_sql(col, f"{alias}.{ident(col.name)}"):
+            out.append(f"coalesce({cond}, FALSE) AS {flag(col.name, check)}")
+    return out
+
+
 def _action(col: model.Col, mapping: Mapping) -> str:
     if col.name in mapping.defaults:
         return "default"
@@ -105,8 +121,8 @@ def plan(mapping: Mapping, hows: dict[str, str], alias: str = "j") -> list[Check
                 add(col.name, "type", f"{bad} IS NOT NULL", "bad", params(kind=col.kind), action)
         if how is None or (mapping.table == "actors" and col.name in PLACED):
             continue
-        for check, cond, prm in valid_sql(col, c):
-            add(col.name, check, f"{c} IS NOT NULL AND NOT coalesce({cond}, FALSE)", "raw", prm,
+        for check, _, prm in valid_sql(col, c):
+            add(col.name, check, f"{c} IS NOT NULL AND NOT {alias}.{flag(col.name, check)}", "raw", prm,
                 _action(col, mapping))
         if how in CONVERSIONS and mapping.rules.get(col.name, Rule()).columns:
             add(col.name, "type", f"{alias}.{ident('_c_' + col.name)} IS NOT NULL AND {c} IS NULL",
@@ -149,12 +165,12 @@ def final_columns(mapping: Mapping, hows: dict[str, str], alias: str = "j",
             out.append(f"CAST({value} AS {col.sql_type}) AS {name}")
             continue
         expr = typed(col, c)
-        conds = [cond for _, cond, _ in valid_sql(col, c)]
+        conds = [f"{alias}.{flag(col.name, check)}" for check, _, _ in valid_sql(col, c)]
         if col.name == "end_year" and "start_year" in hows:
             conds.append(f"NOT coalesce(TRY_CAST({c} AS INTEGER) < "
                          f"TRY_CAST({alias}.start_year AS INTEGER), FALSE)")
         if conds:
-            expr = f"CASE WHEN {' AND '.join(f'coalesce({x}, FALSE)' for x in conds)} THEN {expr} END"
+            expr = f"CASE WHEN {' AND '.join(conds)} THEN {expr} END"
         if col.name == "siren" and "siret" in hows:  # a SIREN written in the SIRET column
             s = f"{alias}.siret"
             expr = f"coalesce({expr}, CASE WHEN length({s}) = 9 AND imp_siren_ok({s}) THEN {s} END)"
@@ -219,7 +235,9 @@ def build(con, raw: str, row_expr: str, mapping: Mapping, out: str, *, geo: bool
     bad_cols = [f"j.{ident('_bad_' + t)}" for t, h in hows.items() if h in LOOKUPS]
     con.execute(f"""CREATE OR REPLACE TABLE {ident(out)} AS
         SELECT j._row, {', '.join(cols + bad_cols + hidden)}, CAST({mask} AS BIGINT) AS _issues
-        FROM (SELECT {', '.join(joined)} FROM (SELECT {', '.join(inner)} FROM {src}) s {' '.join(joins)}) j
+        FROM (SELECT j.*{''.join(', ' + f for f in flags(mapping, hows))}
+              FROM (SELECT {', '.join(joined)} FROM (SELECT {', '.join(inner)} FROM {src}) s
+                    {' '.join(joins)}) j) j
         {' '.join(extra_joins)}""")
     con.execute("DROP TABLE IF EXISTS _lim")
     return hows, checks_

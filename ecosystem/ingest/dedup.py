@@ -56,9 +56,12 @@ def _key_cond(table: str, key: list[str], a: str, b: str) -> str:
     return " AND ".join(f"{a}.{ident(k)} = {b}.{ident(k)}" for k in key)
 
 
-def candidates(con, table: str, final: str, inventory: str | None, out: str) -> pd.DataFrame:
+def candidates(con, table: str, final: str, inventory: str | None, out: str,
+               redundant: frozenset[str] = frozenset()) -> pd.DataFrame:
     """Create the pairs table ``out`` from the checked table ``final`` (``_row`` + model
-    columns) and the inventory's table (None when the import creates an inventory)."""
+    columns) and the inventory's table (None when the import creates an inventory).
+    ``redundant``: keys not compared inside the file because another key is read from
+    the same source column (``id`` when ids are generated, hence unique)."""
     f = ident(final)
     parts = []
     keys = _exact_keys(table)
@@ -68,6 +71,8 @@ def candidates(con, table: str, final: str, inventory: str | None, out: str) -> 
     # inside the file: each record linked to the first record with the same key (grouped
     # first, so only the repeated keys are joined back)
     for basis, key in bases:
+        if basis in redundant:
+            continue
         label = lit(id_key[-1] if basis == "id" else basis)
         using = ", ".join(ident(k) for k in key)
         notnull = " AND ".join(f"{ident(k)} IS NOT NULL" for k in key)
@@ -118,18 +123,22 @@ def fuzzy(con, final: str, inventory: str | None, out: str) -> int:
     if inventory:
         rows.append(f"SELECT NULL, CAST(actor_id AS VARCHAR), upper(name), commune_code "
                     f"FROM {ident(inventory)} WHERE name IS NOT NULL AND commune_code IS NOT NULL")
-    con.execute("CREATE OR REPLACE TEMP TABLE _names AS " + " UNION ALL ".join(rows))
-    n = con.execute("SELECT count(*) FROM _names").fetchall()[0][0]
+    names = " UNION ALL ".join(rows)
+    n = con.execute(f"SELECT count(*) FROM ({names})").fetchall()[0][0]
     if n == 0 or n > MAX_FUZZY_ROWS:
         return 0
-    # sorted neighbourhood: the next WINDOW records by name in the same commune (one sort)
+    # sorted neighbourhood: the next WINDOW records by name in the same commune (one sort);
+    # the numbers in the names compared first (cheap), Jaro-Winkler then
     leads = ", ".join(f"lead(_row, {w}) OVER w AS br{w}, lead(inv_id, {w}) OVER w AS bi{w}, "
-                      f"lead(k, {w}) OVER w AS bk{w}" for w in range(1, WINDOW + 1))
+                      f"lead(k, {w}) OVER w AS bk{w}, lead(d, {w}) OVER w AS bd{w}"
+                      for w in range(1, WINDOW + 1))
     con.execute(f"""CREATE OR REPLACE TEMP TABLE _next AS SELECT _row AS ar, inv_id AS a_inv, k AS a_k,
-        {leads} FROM _names WINDOW w AS (PARTITION BY c ORDER BY k, _row, inv_id)""")
+        d AS a_d, {leads}
+        FROM (SELECT *, regexp_replace(k, '[^0-9]+', ' ', 'g') AS d FROM ({names}))
+        WINDOW w AS (PARTITION BY c ORDER BY k, _row, inv_id)""")
     near = " UNION ALL ".join(
         f"SELECT ar, a_inv, a_k, br{w} AS br, bi{w} AS b_inv, bk{w} AS b_k FROM _next "
-        f"WHERE bk{w} IS NOT NULL AND jaro_winkler_similarity(a_k, bk{w}) >= {PREFILTER}"
+        f"WHERE bk{w} IS NOT NULL AND a_d = bd{w} AND jaro_winkler_similarity(a_k, bk{w}) >= {PREFILTER}"
         for w in range(1, WINDOW + 1))
     pairs = con.execute(f"""
         SELECT DISTINCT
@@ -137,11 +146,8 @@ def fuzzy(con, final: str, inventory: str | None, out: str) -> int:
                CASE WHEN ar IS NOT NULL AND br IS NOT NULL THEN greatest(ar, br) END AS b_row,
                CASE WHEN ar IS NULL THEN a_inv WHEN br IS NULL THEN b_inv END AS b_id,
                a_k, b_k
-        FROM ({near})
-        WHERE (ar IS NOT NULL OR br IS NOT NULL)
-          AND regexp_extract_all(a_k, '[0-9]+') = regexp_extract_all(b_k, '[0-9]+')""").df()
+        FROM ({near}) WHERE ar IS NOT NULL OR br IS NOT NULL""").df()
     con.execute("DROP TABLE IF EXISTS _next")
-    con.execute("DROP TABLE IF EXISTS _names")
     if pairs.empty:
         return 0
     keys = {k: name_key(k) for k in set(pairs.a_k) | set(pairs.b_k)}

@@ -3,7 +3,7 @@
 :func:`install` creates the macros on a connection; the pipeline's SQL calls
 them by name. Every rule here is listed in docs/import.md:
 
-* ``imp_clean(x)``  trims spaces, tabs and no-break spaces; empty markers
+* ``imp_clean(x)``  trims spaces (and tabs, no-break spaces next to them); empty markers
   (:data:`EMPTY_MARKERS`: ``NON``, ``N/A``, ``0001-01-01``, ``[ND]``…) become
   NULL; a spreadsheet formula escaped by our exports (``'=…``) is unescaped.
 * ``imp_space(x)``  runs of whitespace become one space (names, addresses).
@@ -59,8 +59,8 @@ NAME_STOP_WORDS = ("ASSOCIATION", "ASSO", "ASS", "ASSOC", "LE", "LA", "LES", "L"
                    "DES", "D", "ET", "A", "AU", "AUX", "EN", "POUR", "SUR", "THE", "OF")
 
 _WS = "' ' || chr(9) || chr(10) || chr(13) || chr(160) || chr(8239)"
-#: characters trimmed from cell edges: spaces and no-break spaces (a LIKE guard keeps
-#: the common case cheap; tabs and line breaks at the edges go with them)
+#: a cell is trimmed when it starts or ends with a space or a no-break space (then tabs
+#: and line breaks at its edges go too): the LIKE guard keeps the common case cheap
 _EDGES = (" ", "\u00a0")
 
 
@@ -72,7 +72,7 @@ def _macros() -> list[str]:
         f"imp_trim(x) AS CASE WHEN {edges} THEN trim(CAST(x AS VARCHAR), {_WS}) ELSE CAST(x AS VARCHAR) END",
         # trimmed text (t), empty markers as NULL, our exports' formula escape undone
         f"""imp_clean_t(t) AS CASE
-            WHEN length(t) <= 10 AND upper(t) IN {empty} THEN NULL
+            WHEN strlen(t) <= 12 AND upper(t) IN {empty} THEN NULL
             WHEN t LIKE {lit(chr(39) + "%")} AND t[2] IN ('=', '+', '-', '@') THEN t[2:]
             ELSE t END""",
         "imp_clean(x) AS imp_clean_t(imp_trim(x))",

@@ -19,8 +19,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import queue
 import shutil
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,6 +40,7 @@ from .sql import ident, lit
 Progress = Callable[[str, float], None]
 #: order in which parts are prepared and saved (referenced tables first)
 TABLE_ORDER = ("actors", "projects", "partners", "fundings", "memberships", "partnerships", "scores")
+CHUNK = 250_000
 
 
 class ImportError_(Exception):
@@ -218,7 +221,8 @@ class Import:
         t3 = time.perf_counter()
         self.progress("dedup", 0.0)
         inv = f"inv_{part.table}" if self._has(f"inv_{part.table}") else None
-        dedup.candidates(con, part.table, part.tbl("chk"), inv, part.tbl("pairs"))
+        dedup.candidates(con, part.table, part.tbl("chk"), inv, part.tbl("pairs"),
+                         redundant_keys(part.mapping))
         t4 = time.perf_counter()
         part.analysed = True
         part.counts["read"] = part.raw.n_rows
@@ -480,11 +484,11 @@ class Import:
             if self.con.execute(f"SELECT count(*) FROM {ident(part.tbl('upd'))}").fetchall()[0][0]:
                 updates[part.table] = titled(self.con.sql(
                     f"SELECT {cols} FROM {ident(part.tbl('upd'))}").to_arrow_table(), names)
-            # each insert streams from its own cursor (one open result per connection);
-            # names in capitals are title-cased batch by batch on the way
+            # each insert comes from its own cursor (one open result per connection),
+            # in chunks prepared while the previous one is written
             cursors.append(self.con.cursor())
-            inserts[part.table] = titled(cursors[-1].sql(
-                f"SELECT {cols} FROM {ident(part.tbl('ins'))}").to_arrow_reader(100_000), names)
+            inserts[part.table] = chunks(cursors[-1].sql(
+                f"SELECT {cols} FROM {ident(part.tbl('ins'))}").to_arrow_reader(CHUNK), names)
         source = ", ".join(sorted({p.mapping.source for p in self.parts}))
         try:
             ref = store.apply_import(inventory, inserts, updates, create=create,
@@ -516,26 +520,62 @@ class Import:
         self.close()
 
 
-def titled(data, names: list[str]):
-    """Arrow data (a table or a stream of batches) with its name columns title-cased
-    (normalise.title_case: names written all in capitals)."""
-    if not names:
-        return data
-    if isinstance(data, pa.Table):
-        for n in names:
-            data = data.set_column(data.schema.get_field_index(n), n, normalise.title_case(data[n]))
-        return data
-    schema = data.schema
-    index = [schema.get_field_index(n) for n in names]
+def redundant_keys(mapping: mp.Mapping) -> frozenset[str]:
+    """Keys not worth comparing inside a file: generated ids (unique by construction),
+    and keys read from the same column as the id (RNA: actor_id and rna_id from ``id``)."""
+    key = model.TABLES[mapping.table].key
+    out = set()
+    if len(key) == 1:
+        rule = mapping.rules.get(key[0])
+        if rule is not None and rule.how == "id" and not rule.columns:
+            out.add("id")
+        source = tuple(rule.columns) if rule is not None else ()
+        for k in ("rna_id", "siret", "siren"):
+            if source and k in mapping.rules and tuple(mapping.rules[k].columns) == source:
+                out.add(k)
+    return frozenset(out)
 
-    def batches():
-        for batch in data:
-            arrays = list(batch.columns)
-            for i in index:
-                arrays[i] = normalise.title_case(arrays[i])
-            yield pa.RecordBatch.from_arrays(arrays, schema=schema)
 
-    return pa.RecordBatchReader.from_batches(schema, batches())
+def titled(data: pa.Table, names: list[str]) -> pa.Table:
+    """An Arrow table with its name columns title-cased (normalise.title_case)."""
+    for n in names:
+        data = data.set_column(data.schema.get_field_index(n), n, normalise.title_case(data[n]))
+    return data
+
+
+def chunks(reader: pa.RecordBatchReader, names: list[str]):
+    """The rows to save as Arrow tables of about 250,000 rows, names title-cased: a
+    thread prepares the next one while the store writes the current one."""
+    done = object()
+    ready: queue.Queue = queue.Queue(maxsize=2)
+    stop = threading.Event()
+
+    def put(item) -> None:
+        while not stop.is_set():
+            try:
+                ready.put(item, timeout=0.2)
+                return
+            except queue.Full:
+                continue
+
+    def work():
+        try:
+            for batch in reader:
+                if stop.is_set():
+                    return
+                put(titled(pa.Table.from_batches([batch]), names))
+            put(done)
+        except BaseException as exc:  # noqa: BLE001 - handed to the reading side
+            put(exc)
+
+    threading.Thread(target=work, daemon=True, name="import-chunks").start()
+    try:
+        while (item := ready.get()) is not done:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:  # the store is done with it (or gave up): the thread stops
+        stop.set()
 
 
 def titled_frame(df: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
