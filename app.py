@@ -16,6 +16,8 @@ lang = ctx.lang
 PAGES = [
     st.Page("pages/accueil.py", title=t("nav.home", lang), icon=":material/home:",
             url_path="accueil", default=True),
+    st.Page("pages/acteur.py", title=t("nav.actor", lang), icon=":material/badge:",
+            url_path="acteur"),
     st.Page("pages/a_propos.py", title=t("nav.about", lang), icon=":material/info:",
             url_path="a_propos"),
 ]

@@ -29,7 +29,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from . import model
+from . import derived, model
 from .geo import GEO_DIR, LEVELS, Geography
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -76,6 +76,12 @@ class InventoryRef:
         if kind not in model.TABLES:
             raise KeyError(kind)
         return f"inv_{self.id}__{kind}"
+
+    def derived(self, kind: str) -> str:
+        """Analysis table of this inventory (see :mod:`ecosystem.derived`)."""
+        if kind not in derived.DERIVED:
+            raise KeyError(kind)
+        return derived.name(self.id, kind)
 
     @property
     def actors(self) -> str:
@@ -134,7 +140,9 @@ class Store:
         if str(self.path) != ":memory:":
             self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            return duckdb.connect(str(self.path), read_only=self.read_only)
+            con = duckdb.connect(str(self.path), read_only=self.read_only)
+            con.execute("SET enable_progress_bar = false")
+            return con
         except duckdb.IOException as exc:
             text = str(exc)
             if "lock" in text.lower():
@@ -158,6 +166,7 @@ class Store:
     @contextmanager
     def _cursor(self):
         cur = self.con.cursor()
+        cur.execute("SET enable_progress_bar = false")
         try:
             yield cur
         finally:
@@ -261,6 +270,9 @@ class Store:
             con.unregister("_communes")
             con.unregister("_territories")
             con.execute("INSERT OR REPLACE INTO meta VALUES ('geo_digest', ?)", [digest])
+            # analysis tables carry geography codes: rebuild them
+            for (inv_id,) in con.execute("SELECT id FROM inventories").fetchall():
+                derived.build(con, inv_id)
 
     # ------------------------------------------------------------ inventories
     def list(self) -> pd.DataFrame:
@@ -279,7 +291,16 @@ class Store:
                               [name]).fetchone()
         if row is None:
             raise InventoryNotFound(name)
-        return InventoryRef(*row)
+        ref = InventoryRef(*row)
+        self.ensure_derived(ref)
+        return ref
+
+    def ensure_derived(self, ref: InventoryRef) -> None:
+        """Build the derived statistics of an inventory if a store written by an
+        older version of the code lacks them (they are normally built on save)."""
+        if not derived.exists(self, ref.id) and not self.read_only:
+            with self.transaction() as con:
+                derived.build(con, ref.id)
 
     def info(self, name: str) -> dict:
         df = self.query("SELECT * FROM inventories WHERE name = ?", [name])
@@ -348,6 +369,7 @@ class Store:
                 con.register("_df", df.reset_index(drop=True))
                 con.execute(f"INSERT INTO {ref.table(kind)} SELECT {_select_list(table)} FROM _df")
                 con.unregister("_df")
+            derived.build(con, ref.id)
             self._update_counts(con, ref.id)
             con.execute("UPDATE inventories SET version = version + 1, updated_at = ? WHERE id = ?",
                         [_now(), ref.id])
@@ -366,6 +388,7 @@ class Store:
                         [new_id, dst, now, now, ref.id])
             for kind in model.TABLES:
                 con.execute(f"CREATE TABLE inv_{new_id}__{kind} AS SELECT * FROM {ref.table(kind)}")
+            derived.build(con, new_id)
         return self.ref(dst)
 
     def rename(self, old: str, new: str) -> InventoryRef:
@@ -384,6 +407,7 @@ class Store:
         with self.transaction() as con:
             for kind in model.TABLES:
                 con.execute(f"DROP TABLE IF EXISTS {ref.table(kind)}")
+            derived.drop(con, ref.id)
             con.execute("DELETE FROM inventories WHERE id = ?", [ref.id])
 
     def load(self, name: str) -> model.InventoryData:
@@ -416,6 +440,7 @@ class Store:
             con.execute(f"CREATE TABLE {name} AS SELECT {_select_list(table)} FROM _df")
             con.unregister("_df")
             self._after_table_written(kind)
+        derived.build(con, inv_id)
         self._update_counts(con, inv_id)
 
     def _after_table_written(self, kind: str) -> None:

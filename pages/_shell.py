@@ -266,3 +266,17 @@ def scope_label(ctx: Context) -> str:
     level, code = scope
     return f"{voc.LEVELS.label(level, lang())} : {ctx.geo.label(level, code)}" if lang() == "fr" \
         else f"{voc.LEVELS.label(level, lang())}: {ctx.geo.label(level, code)}"
+
+
+_MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_{}[]()#+-.!|<>~$"})
+
+
+def md(text) -> str:
+    """Escape user text for st.markdown / st.title (no links, emphasis or HTML from data)."""
+    return "" if text is None else str(text).translate(_MD_SPECIAL)
+
+
+def open_actor(actor_id: str) -> None:
+    """Go to the actor profile page (same session, state kept)."""
+    st.session_state["_actor"] = actor_id
+    st.switch_page("pages/acteur.py")
