@@ -30,7 +30,7 @@ import duckdb
 import pandas as pd
 
 from . import derived, model
-from .geo import GEO_DIR, LEVELS, Geography
+from .geo import LEVELS, Geography
 
 ROOT = Path(__file__).resolve().parent.parent
 DB_ENV = "ECOSYSTEM_DB"
@@ -463,4 +463,4 @@ def open_store(path: str | Path | None = None, geo: Geography | None = None) -> 
 
 
 __all__ = ["Store", "StoreError", "InventoryNotFound", "InventoryExists", "InventoryRef",
-           "open_store", "default_path", "SCHEMA_VERSION", "GEO_DIR"]
+           "open_store", "default_path", "SCHEMA_VERSION"]

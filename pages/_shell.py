@@ -15,9 +15,9 @@ import streamlit as st
 from ecosystem import vocabulary as voc
 from ecosystem.bootstrap import ensure_demo
 from ecosystem.filters import Filters
-from ecosystem.geo import Geography, GeographyError, parse_territory, territory_key
+from ecosystem.geo import Geography, GeographyError, geo_dir, parse_territory, territory_key
 from ecosystem.i18n import DEFAULT_LANG, LANGS, t
-from ecosystem.store import InventoryRef, Store, StoreError
+from ecosystem.store import InventoryRef, Store, StoreError, default_path
 
 # a local file: a Material icon as page_icon makes the browser fetch it from Google
 FAVICON = Path(__file__).resolve().parent.parent / "static" / "favicon.png"
@@ -48,15 +48,17 @@ def boot() -> "Context":
 
 # ------------------------------------------------------------------ resources
 @st.cache_resource(show_spinner=False)
-def get_geo() -> Geography:
-    geo = Geography()
+def get_geo(root: str) -> Geography:
+    geo = Geography(root)
     geo.communes  # noqa: B018 - load now so errors surface here
     return geo
 
 
 @st.cache_resource(show_spinner=False)
-def get_store() -> Store:
-    store = Store(geo=get_geo())
+def get_store(path: str, geo_root: str) -> Store:
+    """One store per database path (the path is the cache key, so changing
+    ``ECOSYSTEM_DB`` opens another store)."""
+    store = Store(path, geo=get_geo(geo_root))
     ensure_demo(store)
     return store
 
@@ -83,13 +85,14 @@ def _fail(title_key: str, exc: Exception, hint_key: str, **params) -> None:
 
 def resources() -> tuple[Store, Geography]:
     """Geography and store, or a readable message that says how to fix them."""
+    geo_root = str(geo_dir())
     try:
-        geo = get_geo()
+        geo = get_geo(geo_root)
     except GeographyError as exc:
         _fail("error.geo.title", exc, "error.geo.hint", command=exc.hint)
     try:
         with st.spinner(tr("app.first_run")):
-            store = get_store()
+            store = get_store(str(default_path()), geo_root)
     except StoreError as exc:
         _fail("error.store.title", exc, exc.hint, **exc.params)
     return store, geo
