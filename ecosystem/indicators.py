@@ -29,6 +29,9 @@ from .filters import LEVEL_COLUMN, Filters, scoped
 from .store import InventoryRef, Store
 
 N_DOMAINS = len(voc.DOMAINS)
+#: tag of extensive indicators (sums that grow with the territory's size): compare them
+#: between territories only through their per-capita counterparts
+TOTAL = ("total",)
 GROUPS = ("actors", "projects", "needs", "money", "results", "cooperation", "network", "grid")
 
 
@@ -73,7 +76,7 @@ _REGISTRY: list[Indicator] = [
     _I("actors", "actors", "Acteurs", "Actors", "acteurs", "actors",
        "Nombre d'acteurs de l'inventaire dont la commune est dans le territoire (filtres appliqués).",
        "Number of inventory actors whose commune lies in the territory (filters applied).",
-       "n_actors", "n_actors", decimals=0),
+       "n_actors", "n_actors", decimals=0, tags=TOTAL),
     _I("actors_per_10k", "actors", "Acteurs pour 10 000 habitants", "Actors per 10,000 inhabitants",
        "pour 10 000 hab.", "per 10,000 inh.",
        "Nombre d'acteurs rapporté à la population municipale légale (INSEE), pour 10 000 habitants. "
@@ -93,7 +96,7 @@ _REGISTRY: list[Indicator] = [
     _I("projects", "projects", "Projets", "Projects", "projets", "projects",
        "Nombre de projets dont la commune de réalisation est dans le territoire.",
        "Number of projects whose commune lies in the territory.",
-       "n_projects", "n_projects", decimals=0),
+       "n_projects", "n_projects", decimals=0, tags=TOTAL),
     _I("projects_per_100k", "projects", "Projets pour 100 000 habitants",
        "Projects per 100,000 inhabitants", "pour 100 000 hab.", "per 100,000 inh.",
        "Nombre de projets rapporté à la population municipale légale, pour 100 000 habitants. "
@@ -114,7 +117,7 @@ _REGISTRY: list[Indicator] = [
     _I("active_projects", "projects", "Projets en cours", "Active projects", "projets", "projects",
        "Projets en cours : marqués actifs, ou sans année de fin, ou finissant cette année ou après.",
        "Projects under way: flagged active, or with no end year, or ending this year or later.",
-       "n_active", "n_active", 0),
+       "n_active", "n_active", 0, tags=TOTAL),
     # -------------------------------------------------------------- needs
     _I("white_zones", "needs", "Zones blanches (domaines sans projet actif)",
        "White zones (domains with no active project)", f"sur {N_DOMAINS}", f"of {N_DOMAINS}",
@@ -136,7 +139,7 @@ _REGISTRY: list[Indicator] = [
        "solidaire, recettes) reçus par les projets du territoire.",
        "Sum of the fundings (grants, loans, sponsorship, procurement, solidarity investment, earned "
        "income) received by the territory's projects.",
-       "Σ amount_eur", "funding_total", 0),
+       "Σ amount_eur", "funding_total", 0, tags=TOTAL),
     _I("funding_per_inhabitant", "money", "Financements par habitant", "Funding per inhabitant",
        "€ / hab.", "€ / inh.",
        "Financements des projets du territoire rapportés à sa population. Non défini si la "
@@ -174,11 +177,11 @@ _REGISTRY: list[Indicator] = [
     _I("beneficiaries", "results", "Bénéficiaires", "Beneficiaries", "personnes", "people",
        "Somme des bénéficiaires déclarés par les projets du territoire.",
        "Sum of the beneficiaries reported by the territory's projects.",
-       "Σ beneficiaries", "beneficiaries", 0),
+       "Σ beneficiaries", "beneficiaries", 0, tags=TOTAL),
     _I("jobs_fte", "results", "Emplois créés (ETP)", "Jobs created (FTE)", "ETP", "FTE",
        "Somme des emplois créés par les projets, en équivalents temps plein.",
        "Sum of the jobs created by the projects, in full-time equivalents.",
-       "Σ jobs_fte", "jobs_fte", 1),
+       "Σ jobs_fte", "jobs_fte", 1, tags=TOTAL),
     _I("jobs_per_10k", "results", "Emplois créés pour 10 000 habitants",
        "Jobs created per 10,000 inhabitants", "ETP pour 10 000 hab.", "FTE per 10,000 inh.",
        "Emplois créés (ETP) par les projets du territoire, pour 10 000 habitants.",
@@ -187,7 +190,21 @@ _REGISTRY: list[Indicator] = [
     _I("volunteers", "results", "Bénévoles mobilisés", "Volunteers involved", "personnes", "people",
        "Somme des bénévoles mobilisés par les projets du territoire.",
        "Sum of the volunteers involved in the territory's projects.",
-       "Σ volunteers", "volunteers", 0),
+       "Σ volunteers", "volunteers", 0, tags=TOTAL),
+    _I("beneficiaries_per_10k", "results", "Bénéficiaires pour 10 000 habitants",
+       "Beneficiaries per 10,000 inhabitants", "pour 10 000 hab.", "per 10,000 inh.",
+       "Bénéficiaires déclarés par les projets du territoire, pour 10 000 habitants. Un même "
+       "habitant peut être compté par plusieurs projets. Non défini si la population est nulle.",
+       "Beneficiaries reported by the territory's projects, per 10,000 inhabitants. One "
+       "inhabitant may be counted by several projects. Undefined when the population is zero.",
+       "Σ beneficiaries / population × 10 000", _pc("beneficiaries", 10000), 1, per_capita=True),
+    _I("volunteers_per_10k", "results", "Bénévoles pour 10 000 habitants",
+       "Volunteers per 10,000 inhabitants", "pour 10 000 hab.", "per 10,000 inh.",
+       "Bénévoles mobilisés par les projets du territoire, pour 10 000 habitants. Non défini si "
+       "la population est nulle.",
+       "Volunteers involved in the territory's projects, per 10,000 inhabitants. Undefined when "
+       "the population is zero.",
+       "Σ volunteers / population × 10 000", _pc("volunteers", 10000), 2, per_capita=True),
     # -------------------------------------------------------- cooperation
     _I("partners_per_actor", "cooperation", "Partenariats par acteur", "Partnerships per actor",
        "liens", "links",
@@ -220,7 +237,7 @@ _REGISTRY: list[Indicator] = [
        "Number of links between an association and a committed company: association–company pairs "
        "taking part in one of the territory's projects, plus declared partnerships whose "
        "association is in the territory.",
-       "project pairs + declared partnerships", "links_assoc_company + declared_assoc_company", 0),
+       "project pairs + declared partnerships", "links_assoc_company + declared_assoc_company", 0, tags=TOTAL),
     # ------------------------------------------------------------- network
     _I("net_density", "network", "Densité du réseau local", "Local network density", "0–1", "0–1",
        "Densité du graphe des acteurs du territoire (liens : projets partagés, adhésions, "
@@ -264,8 +281,26 @@ DEFAULT_MAP = ["actors", "actors_per_10k", "projects_per_100k", "funding_per_inh
                "cross_type_share"]
 
 
+#: indicators that compare territories of different sizes (per capita, shares, indexes)
+COMPARABLE_IDS = [i.id for i in _REGISTRY if i.engine == "sql" and "total" not in i.tags]
+
+
 def get(indicator_id: str) -> Indicator:
     return INDICATORS[indicator_id]
+
+
+def format_value(indicator_id: str, value, lang: str = "fr", with_unit: bool = False) -> str:
+    """A value as users read it: shares in percent, the registry's decimals,
+    French or English separators; undefined values as a dash."""
+    from .i18n import fmt_number
+
+    i = INDICATORS[indicator_id]
+    if value is None or (isinstance(value, float) and value != value) or value is pd.NA:
+        return "—"
+    if i.unit_fr == "%":
+        return fmt_number(float(value) * 100, lang, 1) + ("\u202f%" if lang == "fr" else " %")
+    text = fmt_number(float(value), lang, i.decimals)
+    return f"{text} {i.unit(lang)}" if with_unit else text
 
 
 def by_group(group: str) -> list[Indicator]:
