@@ -59,8 +59,16 @@ class Report:
     national: bool = False  # the report is about France itself (no separate France column)
 
     def file_stem(self) -> str:
-        safe = "".join(c if c.isalnum() else "-" for c in self.territory).strip("-").lower()
-        return f"rapport-{safe or 'territoire'}" if self.lang == "fr" else f"report-{safe}"
+        return file_stem(self.territory, self.lang)
+
+
+def file_stem(territory: str, lang: str = "fr") -> str:
+    """``rapport-loire-atlantique`` (ASCII letters, digits and dashes only)."""
+    import unicodedata
+
+    ascii_name = unicodedata.normalize("NFKD", territory).encode("ascii", "ignore").decode()
+    safe = "-".join("".join(c if c.isalnum() else " " for c in ascii_name).lower().split())
+    return ("rapport-" if lang == "fr" else "report-") + (safe or "france")
 
 
 def describe_filters(f: Filters, geo, lang: str) -> list[tuple[str, str]]:

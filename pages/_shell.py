@@ -283,3 +283,32 @@ def open_actor(actor_id: str) -> None:
     """Go to the actor profile page (same session, state kept)."""
     st.session_state["_actor"] = actor_id
     st.switch_page("pages/acteur.py")
+
+
+def download_table(df, stem: str, key: str, sheet: str | None = None) -> None:
+    """CSV and XLSX download buttons for a table (formulas neutralised; the files
+    are written only when a button is clicked)."""
+    from ecosystem import exports
+
+    left, right, _ = st.columns([1, 1, 4])
+    left.download_button(tr("export.csv"), data=lambda: exports.to_csv_bytes(df),
+                         file_name=f"{stem}.csv", mime="text/csv", key=f"{key}_csv",
+                         on_click="ignore", icon=":material/download:")
+    right.download_button(
+        tr("export.xlsx"), data=lambda: exports.to_xlsx_bytes({sheet or stem: df}),
+        file_name=f"{stem}.xlsx", key=f"{key}_xlsx", on_click="ignore",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        icon=":material/download:")
+
+
+def territory_label(key_or_scope, with_level: bool = True) -> str:
+    """``Département : Loire-Atlantique (44)`` for a ``level:code`` key or a scope."""
+    scope = parse_territory(key_or_scope) if isinstance(key_or_scope, str) else key_or_scope
+    if scope is None:
+        return tr("scope.france")
+    label = context().geo.label(*scope)
+    if not with_level:
+        return label
+    sep = " : " if lang() == "fr" else ": "
+    return f"{voc.LEVELS.label(scope[0], lang())}{sep}{label}"
+
