@@ -19,6 +19,22 @@ from ecosystem.geo import Geography, GeographyError, geo_dir, parse_territory, t
 from ecosystem.i18n import DEFAULT_LANG, LANGS, t
 from ecosystem.store import InventoryRef, Store, StoreError, default_path
 
+
+def _navigation_only() -> None:
+    """Streamlit runs an app that has a ``pages/`` folder in its legacy multipage
+    mode: a session whose first URL is ``/comparer`` would run pages/comparer.py
+    without app.py (no sidebar, no context). This app declares its pages with
+    ``st.navigation`` only, so the legacy mode is switched off for the process as
+    soon as any page module is imported (see :func:`context` for the first run)."""
+    try:
+        from streamlit.runtime.pages_manager import PagesManager
+    except ImportError:  # pragma: no cover - internal module moved
+        return
+    PagesManager.uses_pages_directory = False
+
+
+_navigation_only()
+
 # a local file: a Material icon as page_icon makes the browser fetch it from Google
 FAVICON = Path(__file__).resolve().parent.parent / "static" / "favicon.png"
 GLOBAL_PARAMS = ("lang", "inv", "level", "terr", "types", "domains", "stages", "funders",
@@ -254,6 +270,11 @@ def _reset_filters() -> None:
 
 
 def context() -> Context:
+    if "_ctx" not in st.session_state:
+        # a page run directly by Streamlit's legacy pages/ mode (first request of a
+        # fresh server on a deep link): run again through app.py, now that the
+        # legacy mode is off
+        st.rerun()
     return st.session_state["_ctx"]
 
 

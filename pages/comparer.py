@@ -124,13 +124,15 @@ long = terr.index_vs_france(table, ids)
 long = long[long.key != terr.FRANCE].assign(
     territory=lambda d: d.key.map(names), indicator=lambda d: d.id.map(
         lambda i: ind.get(i).label(lang)))
-fig = px.bar(long, x="indicator", y="index", color="territory", barmode="group",
+fig = px.bar(long, y="indicator", x="index", color="territory", barmode="group", orientation="h",
              labels={"indicator": "", "index": tr("cmp.index"), "territory": ""},
-             hover_data={"value": ":.3g"})
-fig.add_hline(y=100, line_dash="dash", line_color="#52606d",
-              annotation_text=tr("cmp.france_100"), annotation_position="top left")
-fig.update_layout(height=420, margin=dict(l=0, r=10, t=30, b=0),
-                  legend=dict(orientation="h", y=-0.25))
+             hover_data={"value": ":.3g"},
+             category_orders={"indicator": [ind.get(i).label(lang) for i in ids]})
+fig.add_vline(x=100, line_dash="dash", line_color="#52606d",
+              annotation_text=tr("cmp.france_100"), annotation_position="top")
+fig.update_layout(height=120 + 22 * len(ids) * len(keys), margin=dict(l=0, r=10, t=30, b=0),
+                  legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0))
+fig.update_yaxes(autorange="reversed")
 st.plotly_chart(fig, width="stretch", config={"displaylogo": False})
 
 st.subheader(tr("cmp.values_chart"))

@@ -83,7 +83,7 @@ def pivot(roll: pd.DataFrame, names: dict) -> pd.DataFrame:
 
 
 def score_columns(df: pd.DataFrame) -> dict:
-    return {c: st.column_config.NumberColumn(c, format="%.2f") for c in df.columns
+    return {c: st.column_config.NumberColumn(c, format="localized") for c in df.columns
             if c in labels.values()}
 
 
@@ -161,7 +161,7 @@ with tabs[2]:
             **{labels[c]: [grid.scale_label(v if pd.notna(v) else None, lang) for v in scores[c]]
                for c in grid.ids}})
         st.dataframe(shown, hide_index=True, width="stretch", height=420, column_config={
-            tr("col.mean_score"): st.column_config.NumberColumn(format="%.2f")})
+            tr("col.mean_score"): st.column_config.NumberColumn(format="localized")})
         shell.download_table(shown, tr("grid.file.project"), "dl_grid_projects")
         pick = st.selectbox(tr("grid.one_project"), scores.project_id.tolist(), index=None,
                             format_func=dict(zip(scores.project_id, scores.title)).get,

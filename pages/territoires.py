@@ -90,7 +90,7 @@ def indicator_picker(key: str, default: str) -> str:
 
 def value_column(indicator_id: str, label: str):
     i = ind.get(indicator_id)
-    fmt = "percent" if i.unit_fr == "%" else ("%d" if i.decimals == 0 else f"%.{i.decimals}f")
+    fmt = "percent" if i.unit_fr == "%" else "localized"  # the browser's separators
     return st.column_config.NumberColumn(label, format=fmt, help=i.definition(lang))
 
 
@@ -99,7 +99,7 @@ def profile() -> None:
     shell.sync_url()
     refs = _references(ctx.store, ctx.ref, f, scope).set_index("id")
     parent_name = shell.territory_label(parent, with_level=False) if parent else ""
-    cols = st.columns(len(KEY_FIGURES))
+    cols = st.columns(3) + st.columns(3)
     for col, iid in zip(cols, KEY_FIGURES):
         i = ind.get(iid)
         row = refs.loc[iid]
@@ -171,7 +171,7 @@ def profile() -> None:
         st.success(tr("report.no_white_zone"))
 
     actors, projects = _tops(ctx.store, ctx.ref, f)
-    left, right = st.columns(2, gap="large")
+    left, right = st.container(), st.container()
     with left:
         st.subheader(tr("report.top_actors"))
         if actors.empty:
@@ -230,7 +230,7 @@ def ranking() -> None:
     st.caption(tr("terr.ranking_caption", n=fmt_number(len(table), lang),
                   level=voc.LEVELS.label(level, lang).lower(),
                   where=shell.territory_label(within) if within else tr("scope.france")))
-    left, right = st.columns([5, 4], gap="large")
+    left, right = st.columns([1, 1], gap="medium")
     with left:
         if len(table) > maps.MAX_RANKING_FEATURES:
             st.info(tr("terr.map_too_big", n=fmt_number(len(table), lang)))
@@ -244,10 +244,12 @@ def ranking() -> None:
         shown = table.rename(columns={"rank": tr("terr.rank"), "name": tr("col.name"),
                                       "code": tr("col.code"), "population": tr("col.population"),
                                       chosen: i.label(lang)})
-        shown = shown[[tr("terr.rank"), tr("col.name"), tr("col.code"), tr("col.population"),
-                       i.label(lang)]]
+        shown = shown[[tr("terr.rank"), tr("col.name"), i.label(lang), tr("col.population"),
+                       tr("col.code")]]
         st.dataframe(shown, hide_index=True, width="stretch", height=460,
-                     column_config={i.label(lang): value_column(chosen, i.label(lang))})
+                     column_config={i.label(lang): value_column(chosen, i.label(lang)),
+                                    tr("col.population"): st.column_config.NumberColumn(
+                                        format="localized")})
         shell.download_table(shown, tr("terr.file.ranking", indicator=chosen), "dl_rank")
         options = table.code.tolist()[:500]
         names = dict(zip(table.code, table.name))

@@ -41,7 +41,7 @@ def test_ranking_from_url_then_open_a_profile():
     assert at.radio(key="w_terr_view").value == "ranking"
     ranking = at.dataframe[0].value
     assert len(ranking) == 101 and ranking.iloc[0]["Rang"] == 1
-    values = ranking.iloc[:, -1].dropna()
+    values = ranking["Projets pour 100 000 habitants"].dropna()
     assert values.is_monotonic_decreasing
     assert at.query_params["ind"] in ("projects_per_100k", ["projects_per_100k"])
     top = ranking.iloc[0]["Code"]
