@@ -314,23 +314,41 @@ def _base_sql(ref: InventoryRef, key: str, project_filter: bool) -> str:
     fp and fa read the derived tables, which already carry geography codes and
     per-project statistics (:mod:`ecosystem.derived`); ``key`` is the level
     column (or a constant for the national row).
+
+    Two grouped scans do almost all the work: projects (``p_agg``; domain counts
+    come from one 0/1 column per domain, so there is no unnest and no grouping by
+    (territory, domain)) and actors (``a_agg``; actor types counted per type
+    rather than with a distinct count, links summed in the same pass). Only
+    declared partnerships and, under project filters, the partnership links of
+    actors need joins.
     """
     ps, ac = ref.table("partnerships"), ref.actors
     stage_counts = ", ".join(f"count(*) FILTER (WHERE stage = '{s}') AS n_{s}"
                              for s in voc.STAGES.codes)
-    domains_list = ", ".join(f"'{d}'" for d in voc.DOMAINS.codes)
     active = "coalesce(active, end_year IS NULL OR end_year >= year(current_date))"
     fa_key = key if key.startswith("'") else f"fa.{key}"
+    doms = range(N_DOMAINS)
+    flags = ", ".join(f"coalesce(list_contains(domains, '{d}'), false)::INTEGER AS dm{i}"
+                      for i, d in enumerate(voc.DOMAINS.codes))
+    dom_sums = ", ".join(f"sum(dm{i}) AS nd{i}, sum(dm{i} * act) AS na{i}" for i in doms)
+    dom_total = " + ".join(f"nd{i}" for i in doms)
+    entropy = " + ".join(f"CASE WHEN nd{i} > 0 THEN nd{i} / dom_total * ln(nd{i} / dom_total) "
+                         f"ELSE 0 END" for i in doms)
+    n_active_domains = " + ".join(f"(na{i} > 0)::INTEGER" for i in doms)
+    type_flags = " + ".join(f"(count(*) FILTER (WHERE actor_type = '{t}') > 0)::INTEGER"
+                            for t in voc.ACTOR_TYPES.codes)
     if project_filter:  # links of each actor within the filtered projects only
-        actor_links = (f"SELECT {fa_key} AS code, sum(m.n_members - 1) AS actor_links "
-                       f"FROM {ref.derived('d_members')} m SEMI JOIN fp USING (project_id) "
-                       f"JOIN fa USING (actor_id) GROUP BY 1")
-    else:
-        actor_links = f"SELECT {key} AS code, sum(links_all) AS actor_links FROM fa GROUP BY 1"
+        links_col = ""
+        actor_links = (f", links_of_actors AS (SELECT {fa_key} AS code, "
+                       f"sum(m.n_members - 1) AS actor_links "
+                       f"FROM fm m JOIN fa USING (actor_id) GROUP BY 1)")
+    else:  # each actor's links over all projects are precomputed (links_all)
+        links_col = ", sum(links_all) AS actor_links"
+        actor_links = ""
     return f"""
-    , p_agg AS (
+    , p_sums AS (
         SELECT {key} AS code, count(*) AS n_projects, {stage_counts},
-               count(*) FILTER (WHERE {active}) AS n_active,
+               sum(act) AS n_active,
                coalesce(sum(beneficiaries), 0) AS beneficiaries,
                coalesce(sum(jobs_fte), 0) AS jobs_fte,
                coalesce(sum(volunteers), 0) AS volunteers,
@@ -340,23 +358,22 @@ def _base_sql(ref: InventoryRef, key: str, project_filter: bool) -> str:
                sum(funding_total) AS funding_total, sum(funding_public) AS funding_public,
                sum(funding_private) AS funding_private, sum(funding_earned) AS funding_earned,
                count(*) FILTER (WHERE n_scores > 0) AS n_assessed,
-               sum(score_sum) / nullif(sum(n_scores), 0) AS grid_mean
-        FROM fp GROUP BY 1)
-    , d_counts AS (
-        SELECT code, d, count(*) AS n, count(*) FILTER (WHERE act) AS n_act FROM (
-            SELECT {key} AS code, unnest(domains) AS d, {active} AS act FROM fp)
-        WHERE d IN ({domains_list}) GROUP BY 1, 2)
-    , d_agg AS (
-        SELECT code, count(*) FILTER (WHERE n_act > 0) AS n_domains_active,
-               CASE WHEN sum(n) > 0 THEN
-                 -sum((n * 1.0 / tot) * ln(n * 1.0 / tot)) / ln({N_DOMAINS}) END AS domain_entropy
-        FROM (SELECT *, sum(n) OVER (PARTITION BY code) AS tot FROM d_counts) GROUP BY 1)
+               sum(score_sum) / nullif(sum(n_scores), 0) AS grid_mean,
+               {dom_sums}
+        FROM (SELECT *, ({active})::INTEGER AS act, {flags} FROM fp) GROUP BY 1)
+    , p_agg AS (
+        SELECT code, n_projects, {', '.join(f'n_{s}' for s in voc.STAGES.codes)}, n_active,
+               beneficiaries, jobs_fte, volunteers, links, links_cross, links_assoc_company,
+               n_research, funding_total, funding_public, funding_private, funding_earned,
+               n_assessed, grid_mean, {n_active_domains} AS n_domains_active,
+               CASE WHEN dom_total > 0 THEN -({entropy}) / ln({N_DOMAINS}) END AS domain_entropy
+        FROM (SELECT *, ({dom_total})::DOUBLE AS dom_total FROM p_sums))
     , a_agg AS (
         SELECT {key} AS code, count(*) AS n_actors,
                count(*) FILTER (WHERE actor_type = 'association') AS n_associations,
-               count(DISTINCT actor_type) AS n_actor_types
+               {type_flags} AS n_actor_types{links_col}
         FROM fa GROUP BY 1)
-    , links_of_actors AS ({actor_links})
+    {actor_links}
     , declared AS (  -- declared association–company partnerships, by the association
         SELECT code, count(*) AS declared_assoc_company FROM (
             SELECT {fa_key} AS code FROM {ps} d JOIN fa ON fa.actor_id = d.actor_id_a
@@ -369,11 +386,12 @@ def _base_sql(ref: InventoryRef, key: str, project_filter: bool) -> str:
     """
 
 
-_BASE_FROM = """
-    FROM geo_territories t
-    LEFT JOIN a_agg USING (code) LEFT JOIN p_agg USING (code) LEFT JOIN d_agg USING (code)
-    LEFT JOIN links_of_actors USING (code) LEFT JOIN declared USING (code)
-"""
+def _base_from(project_filter: bool) -> str:
+    """Joins of the per-territory aggregates (after ``FROM <territories> t``)."""
+    links = "LEFT JOIN links_of_actors USING (code) " if project_filter else ""
+    return (f"LEFT JOIN a_agg USING (code) LEFT JOIN p_agg USING (code) {links}"
+            f"LEFT JOIN declared USING (code)")
+
 
 #: base columns available to indicator expressions (with their zero default)
 BASE_COLUMNS = {
@@ -406,7 +424,8 @@ def compute(store: Store, ref: InventoryRef, filters: Filters, level: str,
     exprs = "".join(f", {INDICATORS[i].expr} AS {i}" for i in sql_ids)
     body = (_base_sql(ref, key, filters.has_project_filter) +
             f"SELECT *{exprs} FROM (SELECT t.code, t.name, t.population, {_base_select()} "
-            f"{_BASE_FROM} WHERE {where}) ORDER BY code")
+            f"FROM geo_territories t {_base_from(filters.has_project_filter)} WHERE {where}) "
+            f"ORDER BY code")
     sql = scoped(ref, filters, body, territory=False)
     df = store.query(sql.text, sql.params + tail)
     other = [i for i in ids if INDICATORS[i].engine == "network"]
@@ -450,9 +469,7 @@ def national(store: Store, ref: InventoryRef, filters: Filters,
     body = (_base_sql(ref, "'FR'", filters.has_project_filter) +
             f"SELECT *{exprs} FROM (SELECT 'FR' AS code, 'France' AS name, "
             f"(SELECT sum(population) FROM geo_communes) AS population, {_base_select()} "
-            f"FROM (SELECT 'FR' AS code) t LEFT JOIN a_agg USING (code) "
-            f"LEFT JOIN p_agg USING (code) LEFT JOIN d_agg USING (code) "
-            f"LEFT JOIN links_of_actors USING (code) LEFT JOIN declared USING (code))")
+            f"FROM (SELECT 'FR' AS code) t {_base_from(filters.has_project_filter)})")
     sql = scoped(ref, filters, body, territory=False)
     return store.query(sql.text, sql.params).iloc[0]
 
