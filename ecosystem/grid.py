@@ -149,7 +149,7 @@ def project_scores(store, ref, filters, grid: Grid, limit: int = 1000):
     # the CTEs' parameters come first in the text, then the pivot's criteria
     df = store.query(sql.text, sql.params + ids)
     df = df.rename(columns={f"c_{k}": i for k, i in enumerate(ids)})
-    scores = df[ids].astype(float)
+    df[ids] = scores = df[ids].astype(float)
     df["n_scored"] = scores.notna().sum(axis=1)
     df["mean_score"] = scores.mean(axis=1)
     return df.sort_values(["n_scored", "title"], ascending=[False, True]).head(limit) \
