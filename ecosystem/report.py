@@ -122,22 +122,10 @@ def build(store: Store, ref: InventoryRef, f: Filters, lang: str = "fr",
                "eur"),
     ]
     info = store.info(ref.name)
-    actors = terr.top_actors(store, ref, f, top)
-    actors = pd.DataFrame({
-        t("col.name", lang): actors.name,
-        t("col.type", lang): actors.actor_type.map(lambda c: voc.ACTOR_TYPES.label(c, lang)),
-        t("col.commune", lang): actors.commune_code.map(
-            lambda c: geo.name("commune", c) if isinstance(c, str) else ""),
-        t("report.col.projects", lang): actors.projects.astype(int),
-    })
-    projects = terr.top_projects(store, ref, f, top)
-    projects = pd.DataFrame({
-        t("col.project", lang): projects.title,
-        t("report.col.lead", lang): projects["lead"].fillna(""),
-        t("col.stage", lang): projects.stage.map(lambda c: voc.STAGES.label(c, lang)),
-        t("report.col.funding", lang): [fmt_number(v, lang) + " €" for v in projects.funding_total],
-        t("report.col.beneficiaries", lang): [fmt_number(v, lang) for v in projects.beneficiaries],
-    })
+    actors = terr.actors_table(terr.top_actors(store, ref, f, top), geo, lang)
+    projects = terr.projects_table(terr.top_projects(store, ref, f, top), lang)
+    for col, unit in ((t("report.col.funding", lang), " €"), (t("report.col.beneficiaries", lang), "")):
+        projects[col] = [fmt_number(v, lang) + unit for v in projects[col]]
     name = terr.name_of(geo, scope, t("scope.france", lang))
     return Report(
         lang=lang,

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from . import indicators as ind
+from . import vocabulary as voc
 from .filters import LEVEL_COLUMN, Filters, scoped
 from .geo import LEVELS, Geography, parse_territory, territory_key
 from .store import InventoryRef, Store
@@ -96,6 +97,34 @@ def top_projects(store: Store, ref: InventoryRef, filters: Filters,
         LIMIT {int(limit)}"""
     sql = scoped(ref, filters, body)
     return store.query(sql.text, sql.params)
+
+
+def commune_names(geo: Geography, codes: pd.Series) -> pd.Series:
+    """Commune names for a column of commune codes (empty when missing)."""
+    return codes.map(lambda c: geo.name("commune", c) if isinstance(c, str) else "")
+
+
+def actors_table(actors: pd.DataFrame, geo: Geography, lang: str) -> pd.DataFrame:
+    """:func:`top_actors` with labels and column names for people (UI, exports, reports)."""
+    from .i18n import t
+
+    return pd.DataFrame({
+        t("col.name", lang): actors.name,
+        t("col.type", lang): actors.actor_type.map(lambda c: voc.ACTOR_TYPES.label(c, lang)),
+        t("col.commune", lang): commune_names(geo, actors.commune_code),
+        t("report.col.projects", lang): actors.projects.astype(int)})
+
+
+def projects_table(projects: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """:func:`top_projects` with labels and column names for people (amounts stay numbers)."""
+    from .i18n import t
+
+    return pd.DataFrame({
+        t("col.project", lang): projects.title,
+        t("report.col.lead", lang): projects["lead"].fillna(""),
+        t("col.stage", lang): projects.stage.map(lambda c: voc.STAGES.label(c, lang)),
+        t("report.col.funding", lang): projects.funding_total,
+        t("report.col.beneficiaries", lang): projects.beneficiaries})
 
 
 def ranking_within(filters: Filters, level: str) -> tuple[str, str] | None:

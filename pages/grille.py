@@ -155,8 +155,7 @@ with tabs[2]:
         shown = pd.DataFrame({
             tr("col.project"): scores.title,
             tr("col.stage"): scores.stage.map(lambda s: voc.STAGES.label(s, lang)),
-            tr("col.commune"): scores.commune_code.map(
-                lambda c: geo.name("commune", c) if isinstance(c, str) else ""),
+            tr("col.commune"): terr.commune_names(geo, scores.commune_code),
             tr("col.mean_score"): scores.mean_score,
             **{labels[c]: [grid.scale_label(v if pd.notna(v) else None, lang) for v in scores[c]]
                for c in grid.ids}})

@@ -177,12 +177,7 @@ def profile() -> None:
         if actors.empty:
             st.info(tr("report.no_data"))
         else:
-            shown = pd.DataFrame({
-                tr("col.name"): actors.name,
-                tr("col.type"): actors.actor_type.map(lambda c: voc.ACTOR_TYPES.label(c, lang)),
-                tr("col.commune"): actors.commune_code.map(
-                    lambda c: geo.name("commune", c) if isinstance(c, str) else ""),
-                tr("report.col.projects"): actors.projects.astype(int)})
+            shown = terr.actors_table(actors, geo, lang)
             st.dataframe(shown, hide_index=True, width="stretch")
             shell.download_table(shown, tr("terr.file.actors"), "dl_terr_actors")
             pick = st.selectbox(tr("terr.open_actor"), actors.actor_id.tolist(), index=None,
@@ -196,12 +191,7 @@ def profile() -> None:
         if projects.empty:
             st.info(tr("report.no_data"))
         else:
-            shown = pd.DataFrame({
-                tr("col.project"): projects.title,
-                tr("report.col.lead"): projects["lead"],
-                tr("col.stage"): projects.stage.map(lambda c: voc.STAGES.label(c, lang)),
-                tr("report.col.funding"): projects.funding_total,
-                tr("report.col.beneficiaries"): projects.beneficiaries})
+            shown = terr.projects_table(projects, lang)
             st.dataframe(shown, hide_index=True, width="stretch", column_config={
                 tr("report.col.funding"): st.column_config.NumberColumn(format="%.0f €")})
             shell.download_table(shown, tr("terr.file.projects"), "dl_terr_projects")
