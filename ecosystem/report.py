@@ -310,7 +310,7 @@ def to_pdf(r: Report) -> bytes:
     cols += [t("scope.france", L)] if r.national is False else []
     rows = [cols] + [[x.label, x.unit, x.territory] + ([x.parent] if r.parent else []) +
                      ([x.france] if r.national is False else []) for x in r.figures.itertuples()]
-    widths = {5: (70, 26, 28, 28, 28), 4: (80, 30, 35, 35), 3: (100, 40, 40)}[len(cols)]
+    widths = {5: (64, 32, 28, 28, 28), 4: (76, 34, 35, 35), 3: (100, 40, 40)}[len(cols)]
     table(rows, widths, align_right_from=2)
 
     heading(t("report.charts", L))

@@ -111,3 +111,18 @@ def test_grid_file_rejected_with_a_clear_message(tmp_path):
     ok(at.run())
     assert any("group must be one of" in str(e.value) for e in at.error)
     assert len(at.dataframe[0].value) == 12  # the default grid is still used
+
+
+def test_profile_of_a_commune_with_no_inhabitant():
+    at = ok(page_test("pages/territoires.py", {"terr": "commune:55039"}).run())
+    assert at.title[0].value.replace("\\", "") == "Beaumont-en-Verdunois"
+    assert metrics(at)["Acteurs pour 10 000 habitants"] == "—"   # undefined, not infinite
+    assert "Meuse" in texts(at) or "Communauté" in texts(at)     # its parent (EPCI)
+
+
+def test_ranking_in_english_within_a_region():
+    at = ok(page_test("pages/territoires.py", {"view": "ranking", "level": "departement",
+                                                "terr": "region:52", "lang": "en"}).run())
+    ranking = at.dataframe[0].value
+    assert set(ranking["Code"]) == {"44", "49", "53", "72", "85"}
+    assert "5 territories" in texts(at)
