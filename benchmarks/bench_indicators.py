@@ -5,7 +5,8 @@ computing the same values from the same derived tables in the same process.
 Target (issue 5): all indicators for all communes (and every other level) of a
 1.5 M-actor inventory in ≤ 1 s. The pandas baseline gets its tables already in
 memory (the load is reported apart, not counted); its results are checked
-against DuckDB's, indicator by indicator.
+against DuckDB's, indicator by indicator. DuckDB figures are the best of three
+runs, pandas runs once.
 """
 
 from __future__ import annotations
@@ -147,11 +148,15 @@ def run(size: int) -> list[Result]:
             target="≤ 1 s" if target else "", ok=(best <= 1.0 and not bad) if target else
             (None if not bad else False),
             extra={"duckdb_runs": runs, "differs": bad}))
-    with timed() as s:
-        ind.compute(store, ref, Filters(stages=("experimentation",)), "commune")
-    results.append(Result(NAME, "every commune, stage filter", size, s.seconds,
+    runs = []
+    for _ in range(3):
+        with timed() as s:
+            ind.compute(store, ref, Filters(stages=("experimentation",)), "commune")
+        runs.append(s.seconds)
+    results.append(Result(NAME, "every commune, stage filter", size, min(runs),
                           target="≤ 1 s" if target else "",
-                          ok=(s.seconds <= 1.0) if target else None))
+                          ok=(min(runs) <= 1.0) if target else None,
+                          extra={"duckdb_runs": runs}))
     results.append(Result(NAME, "pandas: load derived tables (not counted)", size, load_t.seconds))
     return results
 
