@@ -132,7 +132,6 @@ fig.add_vline(x=100, line_dash="dash", line_color="#52606d",
               annotation_text=tr("cmp.france_100"), annotation_position="top")
 fig.update_layout(height=120 + 22 * len(ids) * len(keys), margin=dict(l=0, r=10, t=30, b=0),
                   legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0))
-fig.update_yaxes(autorange="reversed")
 st.plotly_chart(fig, width="stretch", config={"displaylogo": False})
 
 st.subheader(tr("cmp.values_chart"))
