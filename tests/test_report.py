@@ -79,3 +79,38 @@ def test_pdf_text_accents_and_fonts(built):
     fonts = {str(f["/BaseFont"]) for p in pdf.pages
              for f in (p["/Resources"].get("/Font") or {}).values()}
     assert any("DejaVu" in f for f in fonts), fonts             # embedded, no system font
+
+
+def test_hostile_inventory_stays_text_in_reports_and_exports(store):
+    from html.parser import HTMLParser
+
+    import pandas as pd
+
+    from ecosystem import exports, territories
+    from tests.xss_inventory import hostile
+
+    class Tags(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.tags, self.attrs = set(), set()
+
+        def handle_starttag(self, tag, attrs):
+            self.tags.add(tag)
+            self.attrs |= {k for k, _ in attrs}
+
+    store.create("<script>alert('xss-inv')</script>", hostile(), synthetic=True)
+    ref = store.ref("<script>alert('xss-inv')</script>")
+    f = Filters(territory="departement:44")
+    r = report.build(store, ref, f, "fr")
+    parsed = Tags()
+    parsed.feed(report.to_html(r))
+    # only the report's own markup: no element or attribute from the data
+    assert parsed.tags <= {"html", "head", "meta", "title", "style", "body", "h1", "h2", "h3",
+                           "p", "div", "table", "thead", "tbody", "tr", "th", "td", "svg",
+                           "text", "rect", "dl", "dt", "dd", "code"}, parsed.tags
+    assert not {a for a in parsed.attrs if a.startswith("on") or a in ("href", "src")}
+    assert report.to_pdf(r).startswith(b"%PDF")
+    table = territories.actors_table(territories.top_actors(store, ref, f), store.geo, "fr")
+    cells = pd.read_csv(io.BytesIO(exports.to_csv_bytes(table)), encoding="utf-8-sig")
+    assert cells.iloc[:, 0].str.contains("alert").all()          # the payloads, as text
+    assert not cells.iloc[:, 0].str.startswith(("=", "+", "-", "@")).any()
