@@ -16,6 +16,12 @@ lang = ctx.lang
 PAGES = [
     st.Page("pages/accueil.py", title=t("nav.home", lang), icon=":material/home:",
             url_path="accueil", default=True),
+    st.Page("pages/territoires.py", title=t("nav.territories", lang), icon=":material/leaderboard:",
+            url_path="territoires"),
+    st.Page("pages/comparer.py", title=t("nav.compare", lang), icon=":material/compare_arrows:",
+            url_path="comparer"),
+    st.Page("pages/grille.py", title=t("nav.grid", lang), icon=":material/checklist:",
+            url_path="grille"),
     st.Page("pages/acteur.py", title=t("nav.actor", lang), icon=":material/badge:",
             url_path="acteur"),
     st.Page("pages/a_propos.py", title=t("nav.about", lang), icon=":material/info:",

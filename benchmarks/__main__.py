@@ -18,7 +18,7 @@ from pathlib import Path
 
 from benchmarks.common import ROOT, label
 
-BENCHES = ["demo"]
+BENCHES = ["demo", "indicators"]
 
 
 def machine() -> str:

@@ -7,7 +7,9 @@ turns it into SQL common table expressions over an inventory:
   type, and the territory of the project's commune;
 * ``fa`` — filtered actors: type, domain, territory of the actor's commune,
   and, when a project-side filter is set (stage, year, funder), only actors
-  that lead or partner at least one project of ``fp``.
+  that lead or partner at least one project of ``fp``;
+* ``fm`` — only when a project-side filter is set: the participations (lead or
+  partner, with the project's participant count) in the projects of ``fp``.
 
 Both read the derived tables (:mod:`ecosystem.derived`): they carry their
 commune's ``reg``, ``dep`` and ``epci`` codes, so every analysis can group by
@@ -165,8 +167,11 @@ def scoped(ref: InventoryRef, f: Filters, body: str, *, territory: bool = True) 
         params.append(list(f.domains))
     a_where.append(_territory_clause("a", scope, params))
     if f.has_project_filter:
-        a_where.append(f"(a.actor_id IN (SELECT lead_actor_id FROM fp) OR a.actor_id IN "
-                       f"(SELECT actor_id FROM {ref.table('partners')} "
-                       f"WHERE project_id IN (SELECT project_id FROM fp)))")
+        # leads and partners are both in fm (participations in fp): one semi-join
+        a_where.append("a.actor_id IN (SELECT actor_id FROM fm)")
     fa = f"fa AS MATERIALIZED (SELECT * FROM {ref.derived('d_actors')} a WHERE {' AND '.join(a_where)})"
+    if f.has_project_filter:
+        fm = (f"fm AS MATERIALIZED (SELECT m.* FROM {ref.derived('d_members')} m "
+              f"SEMI JOIN fp USING (project_id))")
+        return Sql(f"WITH {fp}, {fm}, {fa} {body}", params)
     return Sql(f"WITH {fp}, {fa} {body}", params)

@@ -29,6 +29,9 @@ from .filters import LEVEL_COLUMN, Filters, scoped
 from .store import InventoryRef, Store
 
 N_DOMAINS = len(voc.DOMAINS)
+#: tag of extensive indicators (sums that grow with the territory's size): compare them
+#: between territories only through their per-capita counterparts
+TOTAL = ("total",)
 GROUPS = ("actors", "projects", "needs", "money", "results", "cooperation", "network", "grid")
 
 
@@ -73,7 +76,7 @@ _REGISTRY: list[Indicator] = [
     _I("actors", "actors", "Acteurs", "Actors", "acteurs", "actors",
        "Nombre d'acteurs de l'inventaire dont la commune est dans le territoire (filtres appliqués).",
        "Number of inventory actors whose commune lies in the territory (filters applied).",
-       "n_actors", "n_actors", decimals=0),
+       "n_actors", "n_actors", decimals=0, tags=TOTAL),
     _I("actors_per_10k", "actors", "Acteurs pour 10 000 habitants", "Actors per 10,000 inhabitants",
        "pour 10 000 hab.", "per 10,000 inh.",
        "Nombre d'acteurs rapporté à la population municipale légale (INSEE), pour 10 000 habitants. "
@@ -93,7 +96,7 @@ _REGISTRY: list[Indicator] = [
     _I("projects", "projects", "Projets", "Projects", "projets", "projects",
        "Nombre de projets dont la commune de réalisation est dans le territoire.",
        "Number of projects whose commune lies in the territory.",
-       "n_projects", "n_projects", decimals=0),
+       "n_projects", "n_projects", decimals=0, tags=TOTAL),
     _I("projects_per_100k", "projects", "Projets pour 100 000 habitants",
        "Projects per 100,000 inhabitants", "pour 100 000 hab.", "per 100,000 inh.",
        "Nombre de projets rapporté à la population municipale légale, pour 100 000 habitants. "
@@ -114,7 +117,7 @@ _REGISTRY: list[Indicator] = [
     _I("active_projects", "projects", "Projets en cours", "Active projects", "projets", "projects",
        "Projets en cours : marqués actifs, ou sans année de fin, ou finissant cette année ou après.",
        "Projects under way: flagged active, or with no end year, or ending this year or later.",
-       "n_active", "n_active", 0),
+       "n_active", "n_active", 0, tags=TOTAL),
     # -------------------------------------------------------------- needs
     _I("white_zones", "needs", "Zones blanches (domaines sans projet actif)",
        "White zones (domains with no active project)", f"sur {N_DOMAINS}", f"of {N_DOMAINS}",
@@ -136,7 +139,7 @@ _REGISTRY: list[Indicator] = [
        "solidaire, recettes) reçus par les projets du territoire.",
        "Sum of the fundings (grants, loans, sponsorship, procurement, solidarity investment, earned "
        "income) received by the territory's projects.",
-       "Σ amount_eur", "funding_total", 0),
+       "Σ amount_eur", "funding_total", 0, tags=TOTAL),
     _I("funding_per_inhabitant", "money", "Financements par habitant", "Funding per inhabitant",
        "€ / hab.", "€ / inh.",
        "Financements des projets du territoire rapportés à sa population. Non défini si la "
@@ -174,11 +177,11 @@ _REGISTRY: list[Indicator] = [
     _I("beneficiaries", "results", "Bénéficiaires", "Beneficiaries", "personnes", "people",
        "Somme des bénéficiaires déclarés par les projets du territoire.",
        "Sum of the beneficiaries reported by the territory's projects.",
-       "Σ beneficiaries", "beneficiaries", 0),
+       "Σ beneficiaries", "beneficiaries", 0, tags=TOTAL),
     _I("jobs_fte", "results", "Emplois créés (ETP)", "Jobs created (FTE)", "ETP", "FTE",
        "Somme des emplois créés par les projets, en équivalents temps plein.",
        "Sum of the jobs created by the projects, in full-time equivalents.",
-       "Σ jobs_fte", "jobs_fte", 1),
+       "Σ jobs_fte", "jobs_fte", 1, tags=TOTAL),
     _I("jobs_per_10k", "results", "Emplois créés pour 10 000 habitants",
        "Jobs created per 10,000 inhabitants", "ETP pour 10 000 hab.", "FTE per 10,000 inh.",
        "Emplois créés (ETP) par les projets du territoire, pour 10 000 habitants.",
@@ -187,7 +190,21 @@ _REGISTRY: list[Indicator] = [
     _I("volunteers", "results", "Bénévoles mobilisés", "Volunteers involved", "personnes", "people",
        "Somme des bénévoles mobilisés par les projets du territoire.",
        "Sum of the volunteers involved in the territory's projects.",
-       "Σ volunteers", "volunteers", 0),
+       "Σ volunteers", "volunteers", 0, tags=TOTAL),
+    _I("beneficiaries_per_10k", "results", "Bénéficiaires pour 10 000 habitants",
+       "Beneficiaries per 10,000 inhabitants", "pour 10 000 hab.", "per 10,000 inh.",
+       "Bénéficiaires déclarés par les projets du territoire, pour 10 000 habitants. Un même "
+       "habitant peut être compté par plusieurs projets. Non défini si la population est nulle.",
+       "Beneficiaries reported by the territory's projects, per 10,000 inhabitants. One "
+       "inhabitant may be counted by several projects. Undefined when the population is zero.",
+       "Σ beneficiaries / population × 10 000", _pc("beneficiaries", 10000), 1, per_capita=True),
+    _I("volunteers_per_10k", "results", "Bénévoles pour 10 000 habitants",
+       "Volunteers per 10,000 inhabitants", "pour 10 000 hab.", "per 10,000 inh.",
+       "Bénévoles mobilisés par les projets du territoire, pour 10 000 habitants. Non défini si "
+       "la population est nulle.",
+       "Volunteers involved in the territory's projects, per 10,000 inhabitants. Undefined when "
+       "the population is zero.",
+       "Σ volunteers / population × 10 000", _pc("volunteers", 10000), 2, per_capita=True),
     # -------------------------------------------------------- cooperation
     _I("partners_per_actor", "cooperation", "Partenariats par acteur", "Partnerships per actor",
        "liens", "links",
@@ -220,7 +237,7 @@ _REGISTRY: list[Indicator] = [
        "Number of links between an association and a committed company: association–company pairs "
        "taking part in one of the territory's projects, plus declared partnerships whose "
        "association is in the territory.",
-       "project pairs + declared partnerships", "links_assoc_company + declared_assoc_company", 0),
+       "project pairs + declared partnerships", "links_assoc_company + declared_assoc_company", 0, tags=TOTAL),
     # ------------------------------------------------------------- network
     _I("net_density", "network", "Densité du réseau local", "Local network density", "0–1", "0–1",
        "Densité du graphe des acteurs du territoire (liens : projets partagés, adhésions, "
@@ -264,8 +281,26 @@ DEFAULT_MAP = ["actors", "actors_per_10k", "projects_per_100k", "funding_per_inh
                "cross_type_share"]
 
 
+#: indicators that compare territories of different sizes (per capita, shares, indexes)
+COMPARABLE_IDS = [i.id for i in _REGISTRY if i.engine == "sql" and "total" not in i.tags]
+
+
 def get(indicator_id: str) -> Indicator:
     return INDICATORS[indicator_id]
+
+
+def format_value(indicator_id: str, value, lang: str = "fr", with_unit: bool = False) -> str:
+    """A value as users read it: shares in percent, the registry's decimals,
+    French or English separators; undefined values as a dash."""
+    from .i18n import fmt_number
+
+    i = INDICATORS[indicator_id]
+    if value is None or (isinstance(value, float) and value != value) or value is pd.NA:
+        return "—"
+    if i.unit_fr == "%":
+        return fmt_number(float(value) * 100, lang, 1) + ("\u202f%" if lang == "fr" else " %")
+    text = fmt_number(float(value), lang, i.decimals)
+    return f"{text} {i.unit(lang)}" if with_unit else text
 
 
 def by_group(group: str) -> list[Indicator]:
@@ -279,23 +314,41 @@ def _base_sql(ref: InventoryRef, key: str, project_filter: bool) -> str:
     fp and fa read the derived tables, which already carry geography codes and
     per-project statistics (:mod:`ecosystem.derived`); ``key`` is the level
     column (or a constant for the national row).
+
+    Two grouped scans do almost all the work: projects (``p_agg``; domain counts
+    come from one 0/1 column per domain, so there is no unnest and no grouping by
+    (territory, domain)) and actors (``a_agg``; actor types counted per type
+    rather than with a distinct count, links summed in the same pass). Only
+    declared partnerships and, under project filters, the partnership links of
+    actors need joins.
     """
     ps, ac = ref.table("partnerships"), ref.actors
     stage_counts = ", ".join(f"count(*) FILTER (WHERE stage = '{s}') AS n_{s}"
                              for s in voc.STAGES.codes)
-    domains_list = ", ".join(f"'{d}'" for d in voc.DOMAINS.codes)
     active = "coalesce(active, end_year IS NULL OR end_year >= year(current_date))"
     fa_key = key if key.startswith("'") else f"fa.{key}"
+    doms = range(N_DOMAINS)
+    flags = ", ".join(f"coalesce(list_contains(domains, '{d}'), false)::INTEGER AS dm{i}"
+                      for i, d in enumerate(voc.DOMAINS.codes))
+    dom_sums = ", ".join(f"sum(dm{i}) AS nd{i}, sum(dm{i} * act) AS na{i}" for i in doms)
+    dom_total = " + ".join(f"nd{i}" for i in doms)
+    entropy = " + ".join(f"CASE WHEN nd{i} > 0 THEN nd{i} / dom_total * ln(nd{i} / dom_total) "
+                         f"ELSE 0 END" for i in doms)
+    n_active_domains = " + ".join(f"(na{i} > 0)::INTEGER" for i in doms)
+    type_flags = " + ".join(f"(count(*) FILTER (WHERE actor_type = '{t}') > 0)::INTEGER"
+                            for t in voc.ACTOR_TYPES.codes)
     if project_filter:  # links of each actor within the filtered projects only
-        actor_links = (f"SELECT {fa_key} AS code, sum(m.n_members - 1) AS actor_links "
-                       f"FROM {ref.derived('d_members')} m SEMI JOIN fp USING (project_id) "
-                       f"JOIN fa USING (actor_id) GROUP BY 1")
-    else:
-        actor_links = f"SELECT {key} AS code, sum(links_all) AS actor_links FROM fa GROUP BY 1"
+        links_col = ""
+        actor_links = (f", links_of_actors AS (SELECT {fa_key} AS code, "
+                       f"sum(m.n_members - 1) AS actor_links "
+                       f"FROM fm m JOIN fa USING (actor_id) GROUP BY 1)")
+    else:  # each actor's links over all projects are precomputed (links_all)
+        links_col = ", sum(links_all) AS actor_links"
+        actor_links = ""
     return f"""
-    , p_agg AS (
+    , p_sums AS (
         SELECT {key} AS code, count(*) AS n_projects, {stage_counts},
-               count(*) FILTER (WHERE {active}) AS n_active,
+               sum(act) AS n_active,
                coalesce(sum(beneficiaries), 0) AS beneficiaries,
                coalesce(sum(jobs_fte), 0) AS jobs_fte,
                coalesce(sum(volunteers), 0) AS volunteers,
@@ -305,23 +358,22 @@ def _base_sql(ref: InventoryRef, key: str, project_filter: bool) -> str:
                sum(funding_total) AS funding_total, sum(funding_public) AS funding_public,
                sum(funding_private) AS funding_private, sum(funding_earned) AS funding_earned,
                count(*) FILTER (WHERE n_scores > 0) AS n_assessed,
-               sum(score_sum) / nullif(sum(n_scores), 0) AS grid_mean
-        FROM fp GROUP BY 1)
-    , d_counts AS (
-        SELECT code, d, count(*) AS n, count(*) FILTER (WHERE act) AS n_act FROM (
-            SELECT {key} AS code, unnest(domains) AS d, {active} AS act FROM fp)
-        WHERE d IN ({domains_list}) GROUP BY 1, 2)
-    , d_agg AS (
-        SELECT code, count(*) FILTER (WHERE n_act > 0) AS n_domains_active,
-               CASE WHEN sum(n) > 0 THEN
-                 -sum((n * 1.0 / tot) * ln(n * 1.0 / tot)) / ln({N_DOMAINS}) END AS domain_entropy
-        FROM (SELECT *, sum(n) OVER (PARTITION BY code) AS tot FROM d_counts) GROUP BY 1)
+               sum(score_sum) / nullif(sum(n_scores), 0) AS grid_mean,
+               {dom_sums}
+        FROM (SELECT *, ({active})::INTEGER AS act, {flags} FROM fp) GROUP BY 1)
+    , p_agg AS (
+        SELECT code, n_projects, {', '.join(f'n_{s}' for s in voc.STAGES.codes)}, n_active,
+               beneficiaries, jobs_fte, volunteers, links, links_cross, links_assoc_company,
+               n_research, funding_total, funding_public, funding_private, funding_earned,
+               n_assessed, grid_mean, {n_active_domains} AS n_domains_active,
+               CASE WHEN dom_total > 0 THEN -({entropy}) / ln({N_DOMAINS}) END AS domain_entropy
+        FROM (SELECT *, ({dom_total})::DOUBLE AS dom_total FROM p_sums))
     , a_agg AS (
         SELECT {key} AS code, count(*) AS n_actors,
                count(*) FILTER (WHERE actor_type = 'association') AS n_associations,
-               count(DISTINCT actor_type) AS n_actor_types
+               {type_flags} AS n_actor_types{links_col}
         FROM fa GROUP BY 1)
-    , links_of_actors AS ({actor_links})
+    {actor_links}
     , declared AS (  -- declared association–company partnerships, by the association
         SELECT code, count(*) AS declared_assoc_company FROM (
             SELECT {fa_key} AS code FROM {ps} d JOIN fa ON fa.actor_id = d.actor_id_a
@@ -334,11 +386,12 @@ def _base_sql(ref: InventoryRef, key: str, project_filter: bool) -> str:
     """
 
 
-_BASE_FROM = """
-    FROM geo_territories t
-    LEFT JOIN a_agg USING (code) LEFT JOIN p_agg USING (code) LEFT JOIN d_agg USING (code)
-    LEFT JOIN links_of_actors USING (code) LEFT JOIN declared USING (code)
-"""
+def _base_from(project_filter: bool) -> str:
+    """Joins of the per-territory aggregates (after ``FROM <territories> t``)."""
+    links = "LEFT JOIN links_of_actors USING (code) " if project_filter else ""
+    return (f"LEFT JOIN a_agg USING (code) LEFT JOIN p_agg USING (code) {links}"
+            f"LEFT JOIN declared USING (code)")
+
 
 #: base columns available to indicator expressions (with their zero default)
 BASE_COLUMNS = {
@@ -371,7 +424,8 @@ def compute(store: Store, ref: InventoryRef, filters: Filters, level: str,
     exprs = "".join(f", {INDICATORS[i].expr} AS {i}" for i in sql_ids)
     body = (_base_sql(ref, key, filters.has_project_filter) +
             f"SELECT *{exprs} FROM (SELECT t.code, t.name, t.population, {_base_select()} "
-            f"{_BASE_FROM} WHERE {where}) ORDER BY code")
+            f"FROM geo_territories t {_base_from(filters.has_project_filter)} WHERE {where}) "
+            f"ORDER BY code")
     sql = scoped(ref, filters, body, territory=False)
     df = store.query(sql.text, sql.params + tail)
     other = [i for i in ids if INDICATORS[i].engine == "network"]
@@ -415,9 +469,7 @@ def national(store: Store, ref: InventoryRef, filters: Filters,
     body = (_base_sql(ref, "'FR'", filters.has_project_filter) +
             f"SELECT *{exprs} FROM (SELECT 'FR' AS code, 'France' AS name, "
             f"(SELECT sum(population) FROM geo_communes) AS population, {_base_select()} "
-            f"FROM (SELECT 'FR' AS code) t LEFT JOIN a_agg USING (code) "
-            f"LEFT JOIN p_agg USING (code) LEFT JOIN d_agg USING (code) "
-            f"LEFT JOIN links_of_actors USING (code) LEFT JOIN declared USING (code))")
+            f"FROM (SELECT 'FR' AS code) t {_base_from(filters.has_project_filter)})")
     sql = scoped(ref, filters, body, territory=False)
     return store.query(sql.text, sql.params).iloc[0]
 

@@ -172,3 +172,32 @@ def test_every_sql_indicator_is_computed(tiny):
     for ind in I.INDICATORS.values():
         if ind.engine == "sql":
             assert ind.id in df.columns
+
+
+def test_results_per_capita(deps, geo, tiny):
+    d = deps.loc["44"]
+    pop = geo.population("departement", "44")
+    assert d.beneficiaries_per_10k == pytest.approx(340 * 1e4 / pop)   # P1 300 + P2 40
+    assert d.volunteers_per_10k == pytest.approx(32 * 1e4 / pop)       # 20 + 12
+    gua = deps.loc["971"]                                               # P4 ended, still counted
+    assert gua.beneficiaries_per_10k == pytest.approx(500 * 1e4 / geo.population("departement", "971"))
+    assert deps.loc["75"].beneficiaries_per_10k == 0                   # Paris: nothing
+    store, ref = tiny
+    c = I.for_territory(store, ref, Filters(), "commune", "55039")
+    assert math.isnan(c.beneficiaries_per_10k) and math.isnan(c.volunteers_per_10k)
+
+
+def test_totals_are_tagged_and_left_out_of_comparisons():
+    totals = {i.id for i in I.INDICATORS.values() if "total" in i.tags}
+    assert totals == {"actors", "projects", "active_projects", "funding_total", "beneficiaries",
+                      "jobs_fte", "volunteers", "assoc_company_links"}
+    assert not totals & set(I.COMPARABLE_IDS)
+    assert {"actors_per_10k", "hybridity", "white_zones"} <= set(I.COMPARABLE_IDS)
+
+
+def test_format_value():
+    assert I.format_value("cross_type_share", 0.75, "fr") == "75,0\u202f%"
+    assert I.format_value("cross_type_share", 0.75, "en") == "75.0 %"
+    assert I.format_value("actors_per_10k", 1234.567, "en", with_unit=True) == \
+        "1,234.57 per 10,000 inh."
+    assert I.format_value("hybridity", float("nan")) == "—"
