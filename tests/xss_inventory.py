@@ -38,20 +38,17 @@ def hostile() -> InventoryData:
     """tests.fixtures.tiny() with every free-text field replaced by a payload."""
     data = tiny()
     a = data.actors.copy()
-    for j, idx in enumerate(a.index):
-        a.at[idx, "name"] = f"{payload(j)} acteur {j}"
-        a.at[idx, "city"] = payload(j + 1)
-        a.at[idx, "address"] = payload(j + 2)
-        a.at[idx, "description"] = payload(j + 3)
-        a.at[idx, "website"] = payload(j + 4)
-        a.at[idx, "source"] = payload(j + 5)
-        a.at[idx, "source_id"] = payload(j + 6)
+    n = len(a)
+    for field, shift in (("name", 0), ("city", 1), ("address", 2), ("description", 3),
+                         ("website", 4), ("source", 5), ("source_id", 6)):
+        values = [payload(j + shift) for j in range(n)]
+        a[field] = [f"{v} acteur {j}" for j, v in enumerate(values)] if field == "name" else values
     data.actors = a
     p = data.projects.copy()
-    for j, idx in enumerate(p.index):
-        p.at[idx, "title"] = f"{payload(j + 7)} projet {j}"
-        p.at[idx, "description"] = payload(j + 8)
-        p.at[idx, "source"] = payload(j + 9)
+    n = len(p)
+    p["title"] = [f"{payload(j + 7)} projet {j}" for j in range(n)]
+    p["description"] = [payload(j + 8) for j in range(n)]
+    p["source"] = [payload(j + 9) for j in range(n)]
     data.projects = p
     f = data.fundings.copy()
     f["funder_name"] = [payload(j) for j in range(len(f))]
