@@ -68,7 +68,7 @@ def import_(files: list[Path] = typer.Argument(..., exists=True, dir_okay=False,
             lang: str = typer.Option("fr", callback=_lang, help="language of messages: fr or en"),
             db: Optional[Path] = typer.Option(None, help="database file (default $ECOSYSTEM_DB)")):
     """Import files into an inventory (one transaction per file)."""
-    from .exports import csv_bytes
+    from .exports import to_csv_bytes
     from .ingest import mapping as mp
     from .ingest.pipeline import ImportError_, run_import
 
@@ -108,7 +108,7 @@ def import_(files: list[Path] = typer.Argument(..., exists=True, dir_okay=False,
                 _print_summary(imp, lang)
                 if report:
                     frame = imp.issues(imp.parts[0].index, lang, limit=None)
-                    report.write_bytes(csv_bytes(frame))
+                    report.write_bytes(to_csv_bytes(frame, sep=";"))
                     console.print(t("imp.cli.report", lang, file=str(report)))
                 if ref is not None:
                     console.print("[green]" + t("imp.cli.saved", lang, inventory=inventory,

@@ -1,71 +1,113 @@
-"""Files users download: CSV, XLSX and Parquet, safe to open in a spreadsheet.
+"""Table exports: CSV and XLSX whose cells cannot run as spreadsheet formulas.
 
-A cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return
-is read as a formula by Excel and LibreOffice (CSV/formula injection): such a
-text gets a leading apostrophe (:func:`neutralise`, :func:`safe_sql` for SQL
-exports). Only text is changed, never numbers; the importer removes the
-apostrophe again when it reads our own files back.
+A cell of user data such as ``=HYPERLINK(...)`` or ``@SUM(...)`` would be
+evaluated by Excel or LibreOffice when the file is opened (CSV/formula
+injection). :func:`neutralise_formulas` prefixes every text cell that starts
+with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return with an apostrophe,
+which spreadsheets display as text. Numbers stay numbers (a negative amount is
+a number, not text). XLSX files are also written with xlsxwriter's formula and
+URL detection off, so no text cell is ever stored as a formula.
 
-CSV files are UTF-8 with a byte order mark and ``;`` separators, what French
-spreadsheets open directly. Inventories are exported with their flat values
-(``domains`` as codes separated by ``;``), the same form the importer reads.
+Inventories are exported (:func:`export_inventory`, ``python -m ecosystem
+export``) with their flat values (``domains`` as codes separated by ``;``), the
+form the importer reads back: CSV written by DuckDB (UTF-8 with BOM, ``;``,
+formulas neutralised in SQL with :func:`safe_sql`), XLSX (a sheet per table),
+Parquet. The import templates (:func:`templates_workbook`) come from the model.
 """
 
 from __future__ import annotations
 
 import io
+import math
+import re
 import shutil
 import tempfile
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from . import model
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-CSV_SEP = ";"
-XLSX_MAX_ROWS = 1_048_575  # one row is the header
-FORMATS = ("csv", "xlsx", "parquet")
+_SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
 
 
-def neutralise(value):
-    """A text cell that a spreadsheet would run as a formula, made inert."""
+def _flat(value):
+    """Lists / arrays (multi-valued codes) become ``a;b`` text; NaN stays missing."""
+    if isinstance(value, (list, tuple, np.ndarray)):
+        return ";".join(str(v) for v in value)
+    return value
+
+
+def _inert(value):
     if isinstance(value, str) and value.startswith(FORMULA_START):
         return "'" + value
     return value
 
 
-def safe_frame(df: pd.DataFrame) -> pd.DataFrame:
-    """A copy of ``df`` whose text cells are neutralised (numbers untouched)."""
+def neutralise_formulas(df: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``df`` whose text cells (and column names) cannot start a formula."""
     out = df.copy()
     for col in out.columns:
-        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
-            out[col] = out[col].map(neutralise)
+        s = out[col]
+        if s.dtype == object or pd.api.types.is_string_dtype(s):
+            out[col] = s.map(lambda v: _inert(_flat(v)), na_action="ignore").astype(object)
+    out.columns = [_inert(str(c)) for c in out.columns]
     return out
 
 
+def to_csv_bytes(df: pd.DataFrame, sep: str = ",") -> bytes:
+    """UTF-8 CSV with a byte-order mark (so Excel reads accents), CRLF line ends,
+    formulas neutralised."""
+    # CRLF line ends (RFC 4180) make the writer quote any field holding a CR or LF
+    return neutralise_formulas(df).to_csv(index=False, sep=sep, lineterminator="\r\n").encode(
+        "utf-8-sig")
+
+
+def sheet_name(name: str, taken: set[str] | None = None) -> str:
+    """A valid, unique Excel sheet name (31 characters, no ``[]:*?/\\``)."""
+    base = _SHEET_BAD.sub(" ", str(name)).strip().strip("'")[:31] or "Sheet"
+    name, i = base, 2
+    while taken is not None and name.lower() in {t.lower() for t in taken}:
+        suffix = f" ({i})"
+        name, i = base[:31 - len(suffix)] + suffix, i + 1
+    return name
+
+
+def to_xlsx_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
+    """One XLSX workbook, a sheet per table, formulas neutralised, header row frozen."""
+    buf = io.BytesIO()
+    options = {"strings_to_formulas": False, "strings_to_urls": False,
+               "strings_to_numbers": False, "nan_inf_to_errors": False}
+    with pd.ExcelWriter(buf, engine="xlsxwriter", engine_kwargs={"options": options}) as xw:
+        taken: set[str] = set()
+        for name, df in sheets.items():
+            sheet = sheet_name(name, taken)
+            taken.add(sheet)
+            clean = neutralise_formulas(df)
+            for col in clean.columns:  # xlsxwriter refuses NaN/inf in numeric cells
+                if pd.api.types.is_float_dtype(clean[col]):
+                    clean[col] = clean[col].map(
+                        lambda v: None if v is None or not math.isfinite(v) else v).astype(object)
+            clean.to_excel(xw, sheet_name=sheet, index=False)
+            ws = xw.sheets[sheet]
+            ws.freeze_panes(1, 0)
+            for i, col in enumerate(clean.columns):
+                width = max([len(str(col))] + [len(str(v)) for v in clean[col].head(200)])
+                ws.set_column(i, i, min(max(width + 2, 8), 60))
+    return buf.getvalue()
+
+
+CSV_SEP = ";"  # inventory exports: what French spreadsheets open directly
+XLSX_MAX_ROWS = 1_048_575  # one row is the header
+FORMATS = ("csv", "xlsx", "parquet")
+
+
 def safe_sql(expr: str) -> str:
-    """SQL doing what :func:`neutralise` does, for exports written by DuckDB."""
+    """SQL doing what :func:`neutralise_formulas` does to a text, for exports written by DuckDB."""
     starts = ", ".join(f"'{c}'" if c not in ("\t", "\r") else f"chr({ord(c)})" for c in FORMULA_START)
     return f"CASE WHEN left({expr}, 1) IN ({starts}) THEN chr(39) || {expr} ELSE {expr} END"
-
-
-def csv_bytes(df: pd.DataFrame) -> bytes:
-    """CSV for download: UTF-8 with BOM, ``;``, formulas neutralised."""
-    return safe_frame(df).to_csv(index=False, sep=CSV_SEP).encode("utf-8-sig")
-
-
-def xlsx_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
-    """A workbook, one sheet per frame (text never turned into formulas or links)."""
-    buf = io.BytesIO()
-    with pd.ExcelWriter(buf, engine="xlsxwriter",
-                        engine_kwargs={"options": {"strings_to_formulas": False,
-                                                   "strings_to_urls": False}}) as writer:
-        for name, df in sheets.items():
-            if len(df) > XLSX_MAX_ROWS:
-                raise ValueError(f"{name}: {len(df)} rows, more than a worksheet holds")
-            safe_frame(df).to_excel(writer, sheet_name=name[:31], index=False)
-    return buf.getvalue()
 
 
 # ------------------------------------------------------------------ inventories
@@ -100,8 +142,11 @@ def export_inventory(store, name: str, fmt: str, out: str | Path,
     if fmt == "xlsx":
         frames = {t: store.query(f"SELECT {_flat_select(model.TABLES[t], False)} FROM {ref.table(t)}")
                   for t in tables}
+        for t, df in frames.items():
+            if len(df) > XLSX_MAX_ROWS:
+                raise ValueError(f"{t}: {len(df):,} rows, more than a worksheet holds (use csv or parquet)")
         out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_bytes(xlsx_bytes(frames))
+        out.write_bytes(to_xlsx_bytes(frames))
         return [out]
     single = len(tables) == 1 and out.suffix.lower() == f".{fmt}"
     if not single:
@@ -170,4 +215,4 @@ def templates_workbook(lang: str = "fr") -> bytes:
         frame.insert(0, "table", name)
         help_rows.append(frame)
     sheets["README"] = pd.concat(help_rows, ignore_index=True)
-    return xlsx_bytes(sheets)
+    return to_xlsx_bytes(sheets)

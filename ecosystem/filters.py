@@ -7,10 +7,14 @@ turns it into SQL common table expressions over an inventory:
   type, and the territory of the project's commune;
 * ``fa`` — filtered actors: type, domain, territory of the actor's commune,
   and, when a project-side filter is set (stage, year, funder), only actors
-  that lead or partner at least one project of ``fp``.
+  that lead or partner at least one project of ``fp``;
+* ``fm`` — only when a project-side filter is set: the participations (lead or
+  partner, with the project's participant count) in the projects of ``fp``.
 
-Both carry their commune's ``reg``, ``dep`` and ``epci`` codes, so every
-analysis can group by any level. All values are passed as SQL parameters.
+Both read the derived tables (:mod:`ecosystem.derived`): they carry their
+commune's ``reg``, ``dep`` and ``epci`` codes, so every analysis can group by
+any level, and projects carry their per-project statistics. All values are
+passed as SQL parameters.
 """
 
 from __future__ import annotations
@@ -150,9 +154,8 @@ def scoped(ref: InventoryRef, f: Filters, body: str, *, territory: bool = True) 
         p_where.append(f"p.lead_actor_id IN (SELECT actor_id FROM {ref.actors} "
                        f"WHERE actor_type IN ({', '.join('?' * len(f.actor_types))}))")
         params += list(f.actor_types)
-    p_where.append(_territory_clause("g", scope, params))
-    fp = (f"fp AS (SELECT p.*, g.reg, g.dep, g.epci FROM {ref.projects} p "
-          f"LEFT JOIN geo_communes g ON g.code = p.commune_code WHERE {' AND '.join(p_where)})")
+    p_where.append(_territory_clause("p", scope, params))
+    fp = f"fp AS MATERIALIZED (SELECT * FROM {ref.derived('d_projects')} p WHERE {' AND '.join(p_where)})"
 
     # actors
     a_where = []
@@ -162,11 +165,13 @@ def scoped(ref: InventoryRef, f: Filters, body: str, *, territory: bool = True) 
     if f.domains:
         a_where.append("list_has_any(a.domains, ?::VARCHAR[])")
         params.append(list(f.domains))
-    a_where.append(_territory_clause("g", scope, params))
+    a_where.append(_territory_clause("a", scope, params))
     if f.has_project_filter:
-        a_where.append(f"(a.actor_id IN (SELECT lead_actor_id FROM fp) OR a.actor_id IN "
-                       f"(SELECT actor_id FROM {ref.table('partners')} "
-                       f"WHERE project_id IN (SELECT project_id FROM fp)))")
-    fa = (f"fa AS (SELECT a.*, g.reg, g.dep, g.epci FROM {ref.actors} a "
-          f"LEFT JOIN geo_communes g ON g.code = a.commune_code WHERE {' AND '.join(a_where)})")
+        # leads and partners are both in fm (participations in fp): one semi-join
+        a_where.append("a.actor_id IN (SELECT actor_id FROM fm)")
+    fa = f"fa AS MATERIALIZED (SELECT * FROM {ref.derived('d_actors')} a WHERE {' AND '.join(a_where)})"
+    if f.has_project_filter:
+        fm = (f"fm AS MATERIALIZED (SELECT m.* FROM {ref.derived('d_members')} m "
+              f"SEMI JOIN fp USING (project_id))")
+        return Sql(f"WITH {fp}, {fm}, {fa} {body}", params)
     return Sql(f"WITH {fp}, {fa} {body}", params)

@@ -20,7 +20,12 @@ import pandas as pd
 import shapely
 
 ROOT = Path(__file__).resolve().parent.parent
-GEO_DIR = Path(os.environ.get("ECOSYSTEM_GEO_DIR", ROOT / "data" / "geo"))
+GEO_DIR = ROOT / "data" / "geo"
+
+
+def geo_dir() -> Path:
+    """The geography directory: ``$ECOSYSTEM_GEO_DIR`` or ``data/geo``."""
+    return Path(os.environ.get("ECOSYSTEM_GEO_DIR", GEO_DIR))
 LEVELS = ("region", "departement", "epci", "commune")
 FILES = {"region": "regions.parquet", "departement": "departements.parquet",
          "epci": "epci.parquet", "commune": "communes.parquet"}
@@ -62,8 +67,8 @@ def parse_territory(key: str | None) -> tuple[str, str] | None:
 class Geography:
     """Loaded once per process (the app caches it); all lookups are in memory."""
 
-    def __init__(self, root: Path | str = GEO_DIR):
-        self.root = Path(root)
+    def __init__(self, root: Path | str | None = None):
+        self.root = Path(root) if root is not None else geo_dir()
         try:
             self.meta = json.loads((self.root / "meta.json").read_text(encoding="utf-8"))
         except FileNotFoundError as exc:

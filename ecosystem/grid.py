@@ -128,3 +128,29 @@ def load_grid(source: str | Path | bytes | None = None) -> Grid:
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise GridError(f"not a JSON file: {exc}") from exc
     return parse_grid(raw)
+
+
+def project_scores(store, ref, filters, grid: Grid, limit: int = 1000):
+    """Scores of the filtered projects, one row per project and one column per
+    criterion of ``grid`` (NaN: not assessed, whether the score is empty or
+    missing), with ``n_scored`` and ``mean_score`` over this grid's criteria.
+    Assessed projects first, then by title; at most ``limit`` rows."""
+    from .filters import scoped
+
+    sc = ref.table("scores")
+    ids = grid.ids
+    pivot = ", ".join(f"max(s.score) FILTER (WHERE s.criterion_id = ?) AS \"c_{i}\""
+                      for i, _ in enumerate(ids))
+    body = f"""
+        SELECT p.project_id, p.title, p.stage, p.commune_code, {pivot}
+        FROM fp p LEFT JOIN {sc} s ON s.project_id = p.project_id
+        GROUP BY ALL"""
+    sql = scoped(ref, filters, body)
+    # the CTEs' parameters come first in the text, then the pivot's criteria
+    df = store.query(sql.text, sql.params + ids)
+    df = df.rename(columns={f"c_{k}": i for k, i in enumerate(ids)})
+    df[ids] = scores = df[ids].astype(float)
+    df["n_scored"] = scores.notna().sum(axis=1)
+    df["mean_score"] = scores.mean(axis=1)
+    return df.sort_values(["n_scored", "title"], ascending=[False, True]).head(limit) \
+        .reset_index(drop=True)

@@ -69,7 +69,8 @@ def fmt_compact(value, lang: str = DEFAULT_LANG) -> str:
     """Short form of large numbers: 68,4 M / 68.4 M, 12,3 k / 12.3 k."""
     if value is None or value != value:
         return "—"
-    for size, suffix in ((1e9, " Md" if lang == "fr" else " bn"), (1e6, " M"), (1e4, " k")):
-        if abs(value) >= size:
-            return fmt_number(value / size, lang, 1) + suffix
+    for threshold, unit, suffix in ((1e9, 1e9, " Md" if lang == "fr" else " bn"),
+                                    (1e6, 1e6, " M"), (1e4, 1e3, " k")):
+        if abs(value) >= threshold:
+            return fmt_number(value / unit, lang, 1) + suffix
     return fmt_number(value, lang)

@@ -1,20 +1,38 @@
 """Territory indicators: one registry read by the UI, exports and tests.
 
-Each :class:`Indicator` has an id, FR/EN labels and units, a written
-definition, a human-readable formula and the SQL expression that computes it
-from per-territory base aggregates (:data:`BASE`). :func:`compute` returns the
-indicators of every territory of a level for the current filters, with real
-populations, in one DuckDB query.
+Each :class:`Indicator` has an id, a group, FR/EN labels and units, a written
+definition, a human-readable formula and how it is computed:
+
+* ``engine="sql"``: a SQL expression over the per-territory base aggregates
+  built by :func:`compute` (see :data:`BASE_COLUMNS`), all in one DuckDB query;
+* ``engine="network"``: a column of :func:`ecosystem.network.territory_metrics`
+  (graph metrics need igraph, not SQL).
+
+Definitions follow the product brief ("Territory indicators"). Counts of
+projects use the project's commune; counts of actors the actor's commune;
+money, results and cooperation are attached to projects, hence to the
+territory where the project takes place. Populations are INSEE legal
+municipal populations; a per-capita value is undefined (NULL) when the
+population is zero.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import importlib
+from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
+from . import vocabulary as voc
 from .filters import LEVEL_COLUMN, Filters, scoped
 from .store import InventoryRef, Store
+
+N_DOMAINS = len(voc.DOMAINS)
+#: tag of extensive indicators (sums that grow with the territory's size): compare them
+#: between territories only through their per-capita counterparts
+TOTAL = ("total",)
+GROUPS = ("actors", "projects", "needs", "money", "results", "cooperation", "network", "grid")
 
 
 @dataclass(frozen=True)
@@ -28,8 +46,11 @@ class Indicator:
     definition_fr: str
     definition_en: str
     formula: str
-    expr: str
+    expr: str = ""
     decimals: int = 1
+    engine: str = "sql"
+    per_capita: bool = False
+    tags: tuple[str, ...] = field(default=())
 
     def label(self, lang: str = "fr") -> str:
         return self.label_en if lang == "en" else self.label_fr
@@ -41,83 +62,491 @@ class Indicator:
         return self.definition_en if lang == "en" else self.definition_fr
 
 
-#: per-territory aggregates the indicator expressions may use, by source CTE
-BASE = {
-    "fa": {"n_actors": "count(*)"},
-    "fp": {"n_projects": "count(*)"},
-}
+def _pc(n: str, per: int) -> str:
+    return f"CASE WHEN population > 0 THEN {n} * {per}.0 / population END"
 
-INDICATORS: dict[str, Indicator] = {i.id: i for i in (
-    Indicator("actors", "actors", "Acteurs", "Actors", "acteurs", "actors",
-              "Nombre d'acteurs de l'inventaire situés dans le territoire (filtres appliqués).",
-              "Number of inventory actors located in the territory (filters applied).",
-              "n_actors", "n_actors", 0),
-    Indicator("actors_per_10k", "actors", "Acteurs pour 10 000 habitants",
-              "Actors per 10,000 inhabitants", "pour 10 000 hab.", "per 10,000 inh.",
-              "Nombre d'acteurs rapporté à la population municipale légale (INSEE), pour 10 000 "
-              "habitants. Non défini si la population est nulle.",
-              "Number of actors divided by the legal municipal population (INSEE), per 10,000 "
-              "inhabitants. Undefined when the population is zero.",
-              "n_actors / population × 10 000",
-              "CASE WHEN population > 0 THEN n_actors * 10000.0 / population END", 2),
-    Indicator("projects", "projects", "Projets", "Projects", "projets", "projects",
-              "Nombre de projets dont la commune de réalisation est dans le territoire.",
-              "Number of projects whose commune lies in the territory.",
-              "n_projects", "n_projects", 0),
-    Indicator("projects_per_100k", "projects", "Projets pour 100 000 habitants",
-              "Projects per 100,000 inhabitants", "pour 100 000 hab.", "per 100,000 inh.",
-              "Nombre de projets rapporté à la population municipale légale, pour 100 000 "
-              "habitants. Non défini si la population est nulle.",
-              "Number of projects divided by the legal municipal population, per 100,000 "
-              "inhabitants. Undefined when the population is zero.",
-              "n_projects / population × 100 000",
-              "CASE WHEN population > 0 THEN n_projects * 100000.0 / population END", 2),
-)}
+
+def _share(num: str, den: str) -> str:
+    return f"CASE WHEN {den} > 0 THEN {num} * 1.0 / {den} END"
+
+
+_I = Indicator
+_REGISTRY: list[Indicator] = [
+    # ------------------------------------------------------------- actors
+    _I("actors", "actors", "Acteurs", "Actors", "acteurs", "actors",
+       "Nombre d'acteurs de l'inventaire dont la commune est dans le territoire (filtres appliqués).",
+       "Number of inventory actors whose commune lies in the territory (filters applied).",
+       "n_actors", "n_actors", decimals=0, tags=TOTAL),
+    _I("actors_per_10k", "actors", "Acteurs pour 10 000 habitants", "Actors per 10,000 inhabitants",
+       "pour 10 000 hab.", "per 10,000 inh.",
+       "Nombre d'acteurs rapporté à la population municipale légale (INSEE), pour 10 000 habitants. "
+       "Non défini si la population est nulle.",
+       "Number of actors divided by the legal municipal population (INSEE), per 10,000 inhabitants. "
+       "Undefined when the population is zero.",
+       "n_actors / population × 10 000", _pc("n_actors", 10000), 2, per_capita=True),
+    _I("associations_share", "actors", "Part des associations", "Share of associations", "%", "%",
+       "Part des associations parmi les acteurs du territoire.",
+       "Share of associations among the territory's actors.",
+       "n_associations / n_actors", _share("n_associations", "n_actors"), 3),
+    _I("actor_types", "actors", "Types d'acteurs représentés", "Actor types present", "sur 8", "of 8",
+       "Nombre de types d'acteurs différents présents dans le territoire (sur les 8 du vocabulaire).",
+       "Number of different actor types present in the territory (of the vocabulary's 8).",
+       "count(distinct actor_type)", "n_actor_types", 0),
+    # ----------------------------------------------------------- projects
+    _I("projects", "projects", "Projets", "Projects", "projets", "projects",
+       "Nombre de projets dont la commune de réalisation est dans le territoire.",
+       "Number of projects whose commune lies in the territory.",
+       "n_projects", "n_projects", decimals=0, tags=TOTAL),
+    _I("projects_per_100k", "projects", "Projets pour 100 000 habitants",
+       "Projects per 100,000 inhabitants", "pour 100 000 hab.", "per 100,000 inh.",
+       "Nombre de projets rapporté à la population municipale légale, pour 100 000 habitants. "
+       "Non défini si la population est nulle.",
+       "Number of projects divided by the legal municipal population, per 100,000 inhabitants. "
+       "Undefined when the population is zero.",
+       "n_projects / population × 100 000", _pc("n_projects", 100000), 2, per_capita=True),
+    *[_I(f"projects_{s.code}_per_100k", "projects", f"Projets en {s.fr.lower()} pour 100 000 hab.",
+         f"Projects at {s.en.lower()} stage per 100,000 inh.", "pour 100 000 hab.",
+         "per 100,000 inh.",
+         f"Projets à l'étape « {s.fr} » du processus d'innovation sociale, pour 100 000 habitants "
+         "(pipeline de l'innovation).",
+         f"Projects at the “{s.en}” step of the social-innovation process, per 100,000 "
+         "inhabitants (innovation pipeline).",
+         f"n_{s.code} / population × 100 000", _pc(f"n_{s.code}", 100000), 2, per_capita=True,
+         tags=("pipeline",))
+      for s in voc.STAGES],
+    _I("active_projects", "projects", "Projets en cours", "Active projects", "projets", "projects",
+       "Projets en cours : marqués actifs, ou sans année de fin, ou finissant cette année ou après.",
+       "Projects under way: flagged active, or with no end year, or ending this year or later.",
+       "n_active", "n_active", 0, tags=TOTAL),
+    # -------------------------------------------------------------- needs
+    _I("white_zones", "needs", "Zones blanches (domaines sans projet actif)",
+       "White zones (domains with no active project)", f"sur {N_DOMAINS}", f"of {N_DOMAINS}",
+       f"Nombre de domaines de besoins sociaux (sur {N_DOMAINS}) pour lesquels aucun projet en cours "
+       "n'a lieu dans le territoire.",
+       f"Number of social-need domains (of {N_DOMAINS}) with no active project in the territory.",
+       f"{N_DOMAINS} − domains with ≥ 1 active project", f"{N_DOMAINS} - n_domains_active", 0),
+    _I("domain_diversity", "needs", "Diversité des domaines", "Diversity of domains", "0–1", "0–1",
+       "Entropie de Shannon de la répartition des projets entre domaines, divisée par son maximum "
+       f"ln({N_DOMAINS}) : 0 si tous les projets sont dans un seul domaine, 1 s'ils se répartissent "
+       "également entre tous. Un projet multi-domaines compte dans chacun de ses domaines.",
+       "Shannon entropy of the spread of projects over domains, divided by its maximum "
+       f"ln({N_DOMAINS}): 0 when all projects are in one domain, 1 when they are spread evenly over "
+       "all. A multi-domain project counts in each of its domains.",
+       f"−Σ pᵢ ln pᵢ / ln {N_DOMAINS}", "domain_entropy", 3),
+    # -------------------------------------------------------------- money
+    _I("funding_total", "money", "Financements", "Funding", "€", "€",
+       "Somme des financements (subventions, prêts, mécénat, commande publique, investissement "
+       "solidaire, recettes) reçus par les projets du territoire.",
+       "Sum of the fundings (grants, loans, sponsorship, procurement, solidarity investment, earned "
+       "income) received by the territory's projects.",
+       "Σ amount_eur", "funding_total", 0, tags=TOTAL),
+    _I("funding_per_inhabitant", "money", "Financements par habitant", "Funding per inhabitant",
+       "€ / hab.", "€ / inh.",
+       "Financements des projets du territoire rapportés à sa population. Non défini si la "
+       "population est nulle.",
+       "Funding of the territory's projects divided by its population. Undefined when the "
+       "population is zero.",
+       "Σ amount_eur / population", _pc("funding_total", 1), 2, per_capita=True),
+    _I("funding_public_share", "money", "Part publique des financements", "Public share of funding",
+       "%", "%", "Part des financements d'origine publique (subventions et prêts de collectivités ou "
+       "de financeurs publics).",
+       "Share of funding of public origin (grants and loans from public bodies).",
+       "public / total", _share("funding_public", "funding_total"), 3),
+    _I("funding_private_share", "money", "Part privée des financements", "Private share of funding",
+       "%", "%", "Part des financements d'origine privée (mécénat, fondations, investissement "
+       "solidaire, prêts privés).",
+       "Share of funding of private origin (sponsorship, foundations, solidarity investment, private "
+       "loans).", "private / total", _share("funding_private", "funding_total"), 3),
+    _I("funding_earned_share", "money", "Part des recettes propres", "Earned share of funding", "%",
+       "%", "Part des ressources marchandes : recettes d'activité et commande publique.",
+       "Share of market resources: earned income and public procurement.",
+       "earned / total", _share("funding_earned", "funding_total"), 3),
+    _I("hybridity", "money", "Indice d'hybridité des ressources", "Resource hybridity index", "0–1",
+       "0–1",
+       "Diversité du mix public / privé / recettes propres (modèles économiques hybrides) : "
+       "1 − Σ parts², ramené à [0, 1] en divisant par 2/3. 0 = une seule origine, 1 = trois "
+       "origines à parts égales. Non défini sans financement.",
+       "Diversity of the public / private / earned mix (hybrid economic models): 1 − Σ shares², "
+       "scaled to [0, 1] by dividing by 2/3. 0 = a single origin, 1 = three equal origins. "
+       "Undefined with no funding.",
+       "(1 − (s_pub² + s_priv² + s_earned²)) / (2/3)",
+       "CASE WHEN funding_total > 0 THEN (1 - (pow(funding_public / funding_total, 2) + "
+       "pow(funding_private / funding_total, 2) + pow(funding_earned / funding_total, 2))) * 1.5 END",
+       3),
+    # ------------------------------------------------------------ results
+    _I("beneficiaries", "results", "Bénéficiaires", "Beneficiaries", "personnes", "people",
+       "Somme des bénéficiaires déclarés par les projets du territoire.",
+       "Sum of the beneficiaries reported by the territory's projects.",
+       "Σ beneficiaries", "beneficiaries", 0, tags=TOTAL),
+    _I("jobs_fte", "results", "Emplois créés (ETP)", "Jobs created (FTE)", "ETP", "FTE",
+       "Somme des emplois créés par les projets, en équivalents temps plein.",
+       "Sum of the jobs created by the projects, in full-time equivalents.",
+       "Σ jobs_fte", "jobs_fte", 1, tags=TOTAL),
+    _I("jobs_per_10k", "results", "Emplois créés pour 10 000 habitants",
+       "Jobs created per 10,000 inhabitants", "ETP pour 10 000 hab.", "FTE per 10,000 inh.",
+       "Emplois créés (ETP) par les projets du territoire, pour 10 000 habitants.",
+       "Jobs created (FTE) by the territory's projects, per 10,000 inhabitants.",
+       "Σ jobs_fte / population × 10 000", _pc("jobs_fte", 10000), 2, per_capita=True),
+    _I("volunteers", "results", "Bénévoles mobilisés", "Volunteers involved", "personnes", "people",
+       "Somme des bénévoles mobilisés par les projets du territoire.",
+       "Sum of the volunteers involved in the territory's projects.",
+       "Σ volunteers", "volunteers", 0, tags=TOTAL),
+    _I("beneficiaries_per_10k", "results", "Bénéficiaires pour 10 000 habitants",
+       "Beneficiaries per 10,000 inhabitants", "pour 10 000 hab.", "per 10,000 inh.",
+       "Bénéficiaires déclarés par les projets du territoire, pour 10 000 habitants. Un même "
+       "habitant peut être compté par plusieurs projets. Non défini si la population est nulle.",
+       "Beneficiaries reported by the territory's projects, per 10,000 inhabitants. One "
+       "inhabitant may be counted by several projects. Undefined when the population is zero.",
+       "Σ beneficiaries / population × 10 000", _pc("beneficiaries", 10000), 1, per_capita=True),
+    _I("volunteers_per_10k", "results", "Bénévoles pour 10 000 habitants",
+       "Volunteers per 10,000 inhabitants", "pour 10 000 hab.", "per 10,000 inh.",
+       "Bénévoles mobilisés par les projets du territoire, pour 10 000 habitants. Non défini si "
+       "la population est nulle.",
+       "Volunteers involved in the territory's projects, per 10,000 inhabitants. Undefined when "
+       "the population is zero.",
+       "Σ volunteers / population × 10 000", _pc("volunteers", 10000), 2, per_capita=True),
+    # -------------------------------------------------------- cooperation
+    _I("partners_per_actor", "cooperation", "Partenariats par acteur", "Partnerships per actor",
+       "liens", "links",
+       "Nombre moyen de liens de partenariat des acteurs du territoire : pour chaque projet "
+       "(filtré) auquel un acteur participe, comme porteur ou partenaire, chacun des autres "
+       "participants compte pour un lien.",
+       "Mean number of partnership links of the territory's actors: for each (filtered) project an "
+       "actor takes part in, as lead or partner, each other participant counts as one link.",
+       "Σ_actors Σ_projects (participants − 1) / n_actors",
+       _share("actor_links", "n_actors"), 2),
+    _I("cross_type_share", "cooperation", "Partenariats entre types d'acteurs différents",
+       "Partnerships across actor types", "%", "%",
+       "Part des liens de partenariat (paires de participants d'un même projet du territoire) qui "
+       "relient des acteurs de types différents : le décloisonnement.",
+       "Share of partnership links (pairs of participants of one of the territory's projects) that "
+       "join actors of different types: cross-sector cooperation.",
+       "cross-type links / links", _share("links_cross", "links"), 3),
+    _I("research_share", "cooperation", "Projets associant la recherche",
+       "Projects with a research partner", "%", "%",
+       "Part des projets du territoire qui comptent un partenaire de recherche (rôle « recherche » "
+       "ou acteur de type recherche).",
+       "Share of the territory's projects with a research partner (role “research” or an actor of "
+       "type research).", "projects with research / projects",
+       _share("n_research", "n_projects"), 3),
+    _I("assoc_company_links", "cooperation", "Liens associations – entreprises",
+       "Association–company links", "liens", "links",
+       "Nombre de liens entre une association et une entreprise engagée : paires association – "
+       "entreprise participant à un même projet du territoire, plus les partenariats déclarés "
+       "dont l'association est dans le territoire.",
+       "Number of links between an association and a committed company: association–company pairs "
+       "taking part in one of the territory's projects, plus declared partnerships whose "
+       "association is in the territory.",
+       "project pairs + declared partnerships", "links_assoc_company + declared_assoc_company", 0, tags=TOTAL),
+    # ------------------------------------------------------------- network
+    _I("net_density", "network", "Densité du réseau local", "Local network density", "0–1", "0–1",
+       "Densité du graphe des acteurs du territoire (liens : projets partagés, adhésions, "
+       "financements) : liens existants / liens possibles.",
+       "Density of the graph of the territory's actors (links: shared projects, memberships, "
+       "fundings): existing links / possible links.", "2m / (n (n − 1))", engine="network",
+       decimals=4),
+    _I("net_largest_share", "network", "Part dans le plus grand groupe connecté",
+       "Share in the largest connected group", "%", "%",
+       "Part des acteurs du territoire qui appartiennent à sa plus grande composante connexe.",
+       "Share of the territory's actors in its largest connected component.",
+       "|largest component| / n", engine="network", decimals=3),
+    _I("net_mean_degree", "network", "Degré moyen", "Mean degree", "liens", "links",
+       "Nombre moyen d'acteurs du territoire avec lesquels un acteur du territoire est lié.",
+       "Mean number of the territory's actors an actor of the territory is linked to.",
+       "2m / n", engine="network", decimals=2),
+    _I("net_communities", "network", "Communautés", "Communities", "communautés", "communities",
+       "Nombre de communautés (groupes d'acteurs plus liés entre eux qu'avec les autres) "
+       "détectées dans le réseau du territoire (au moins 3 acteurs).",
+       "Number of communities (groups of actors more linked to each other than to the rest) found "
+       "in the territory's network (3 actors or more).", "Leiden / multilevel", engine="network",
+       decimals=0),
+    # ---------------------------------------------------------------- grid
+    _I("grid_assessed_share", "grid", "Projets évalués sur la grille", "Projects assessed on the grid",
+       "%", "%", "Part des projets du territoire ayant au moins un critère de la grille noté "
+       "(les critères « non évalués » ne comptent pas).",
+       "Share of the territory's projects with at least one grid criterion scored (“not assessed” "
+       "criteria do not count).", "assessed projects / projects",
+       _share("n_assessed", "n_projects"), 3),
+    _I("grid_mean", "grid", "Note moyenne (grille)", "Mean grid score", "sur l'échelle",
+       "on the scale", "Moyenne des notes attribuées, tous critères confondus, aux projets du "
+       "territoire ; les critères non évalués sont exclus.",
+       "Mean of the scores given, all criteria together, to the territory's projects; criteria not "
+       "assessed are left out.", "Σ scores / number of scores", "grid_mean", 2),
+]
+
+INDICATORS: dict[str, Indicator] = {i.id: i for i in _REGISTRY}
+#: indicators computed by SQL in :func:`compute` (the rest need other engines)
+SQL_IDS = [i.id for i in _REGISTRY if i.engine == "sql"]
+DEFAULT_MAP = ["actors", "actors_per_10k", "projects_per_100k", "funding_per_inhabitant",
+               "cross_type_share"]
+
+
+#: indicators that compare territories of different sizes (per capita, shares, indexes)
+COMPARABLE_IDS = [i.id for i in _REGISTRY if i.engine == "sql" and "total" not in i.tags]
 
 
 def get(indicator_id: str) -> Indicator:
     return INDICATORS[indicator_id]
 
 
+def format_value(indicator_id: str, value, lang: str = "fr", with_unit: bool = False) -> str:
+    """A value as users read it: shares in percent, the registry's decimals,
+    French or English separators; undefined values as a dash."""
+    from .i18n import fmt_number
+
+    i = INDICATORS[indicator_id]
+    if value is None or (isinstance(value, float) and value != value) or value is pd.NA:
+        return "—"
+    if i.unit_fr == "%":
+        return fmt_number(float(value) * 100, lang, 1) + ("\u202f%" if lang == "fr" else " %")
+    text = fmt_number(float(value), lang, i.decimals)
+    return f"{text} {i.unit(lang)}" if with_unit else text
+
+
+def by_group(group: str) -> list[Indicator]:
+    return [i for i in _REGISTRY if i.group == group]
+
+
+# ---------------------------------------------------------------------- SQL
+def _base_sql(ref: InventoryRef, key: str, project_filter: bool) -> str:
+    """Per-territory base aggregates (one row per territory code), after ``WITH fp, fa``.
+
+    fp and fa read the derived tables, which already carry geography codes and
+    per-project statistics (:mod:`ecosystem.derived`); ``key`` is the level
+    column (or a constant for the national row).
+
+    Two grouped scans do almost all the work: projects (``p_agg``; domain counts
+    come from one 0/1 column per domain, so there is no unnest and no grouping by
+    (territory, domain)) and actors (``a_agg``; actor types counted per type
+    rather than with a distinct count, links summed in the same pass). Only
+    declared partnerships and, under project filters, the partnership links of
+    actors need joins.
+    """
+    ps, ac = ref.table("partnerships"), ref.actors
+    stage_counts = ", ".join(f"count(*) FILTER (WHERE stage = '{s}') AS n_{s}"
+                             for s in voc.STAGES.codes)
+    active = "coalesce(active, end_year IS NULL OR end_year >= year(current_date))"
+    fa_key = key if key.startswith("'") else f"fa.{key}"
+    doms = range(N_DOMAINS)
+    flags = ", ".join(f"coalesce(list_contains(domains, '{d}'), false)::INTEGER AS dm{i}"
+                      for i, d in enumerate(voc.DOMAINS.codes))
+    dom_sums = ", ".join(f"sum(dm{i}) AS nd{i}, sum(dm{i} * act) AS na{i}" for i in doms)
+    dom_total = " + ".join(f"nd{i}" for i in doms)
+    entropy = " + ".join(f"CASE WHEN nd{i} > 0 THEN nd{i} / dom_total * ln(nd{i} / dom_total) "
+                         f"ELSE 0 END" for i in doms)
+    n_active_domains = " + ".join(f"(na{i} > 0)::INTEGER" for i in doms)
+    type_flags = " + ".join(f"(count(*) FILTER (WHERE actor_type = '{t}') > 0)::INTEGER"
+                            for t in voc.ACTOR_TYPES.codes)
+    if project_filter:  # links of each actor within the filtered projects only
+        links_col = ""
+        actor_links = (f", links_of_actors AS (SELECT {fa_key} AS code, "
+                       f"sum(m.n_members - 1) AS actor_links "
+                       f"FROM fm m JOIN fa USING (actor_id) GROUP BY 1)")
+    else:  # each actor's links over all projects are precomputed (links_all)
+        links_col = ", sum(links_all) AS actor_links"
+        actor_links = ""
+    return f"""
+    , p_sums AS (
+        SELECT {key} AS code, count(*) AS n_projects, {stage_counts},
+               sum(act) AS n_active,
+               coalesce(sum(beneficiaries), 0) AS beneficiaries,
+               coalesce(sum(jobs_fte), 0) AS jobs_fte,
+               coalesce(sum(volunteers), 0) AS volunteers,
+               sum(links) AS links, sum(links_cross) AS links_cross,
+               sum(links_assoc_company) AS links_assoc_company,
+               count(*) FILTER (WHERE has_research) AS n_research,
+               sum(funding_total) AS funding_total, sum(funding_public) AS funding_public,
+               sum(funding_private) AS funding_private, sum(funding_earned) AS funding_earned,
+               count(*) FILTER (WHERE n_scores > 0) AS n_assessed,
+               sum(score_sum) / nullif(sum(n_scores), 0) AS grid_mean,
+               {dom_sums}
+        FROM (SELECT *, ({active})::INTEGER AS act, {flags} FROM fp) GROUP BY 1)
+    , p_agg AS (
+        SELECT code, n_projects, {', '.join(f'n_{s}' for s in voc.STAGES.codes)}, n_active,
+               beneficiaries, jobs_fte, volunteers, links, links_cross, links_assoc_company,
+               n_research, funding_total, funding_public, funding_private, funding_earned,
+               n_assessed, grid_mean, {n_active_domains} AS n_domains_active,
+               CASE WHEN dom_total > 0 THEN -({entropy}) / ln({N_DOMAINS}) END AS domain_entropy
+        FROM (SELECT *, ({dom_total})::DOUBLE AS dom_total FROM p_sums))
+    , a_agg AS (
+        SELECT {key} AS code, count(*) AS n_actors,
+               count(*) FILTER (WHERE actor_type = 'association') AS n_associations,
+               {type_flags} AS n_actor_types{links_col}
+        FROM fa GROUP BY 1)
+    {actor_links}
+    , declared AS (  -- declared association–company partnerships, by the association
+        SELECT code, count(*) AS declared_assoc_company FROM (
+            SELECT {fa_key} AS code FROM {ps} d JOIN fa ON fa.actor_id = d.actor_id_a
+            JOIN {ac} o ON o.actor_id = d.actor_id_b
+            WHERE fa.actor_type = 'association' AND o.actor_type = 'company'
+            UNION ALL
+            SELECT {fa_key} AS code FROM {ps} d JOIN fa ON fa.actor_id = d.actor_id_b
+            JOIN {ac} o ON o.actor_id = d.actor_id_a
+            WHERE fa.actor_type = 'association' AND o.actor_type = 'company') GROUP BY 1)
+    """
+
+
+def _base_from(project_filter: bool) -> str:
+    """Joins of the per-territory aggregates (after ``FROM <territories> t``)."""
+    links = "LEFT JOIN links_of_actors USING (code) " if project_filter else ""
+    return (f"LEFT JOIN a_agg USING (code) LEFT JOIN p_agg USING (code) {links}"
+            f"LEFT JOIN declared USING (code)")
+
+
+#: base columns available to indicator expressions (with their zero default)
+BASE_COLUMNS = {
+    "n_actors": 0, "n_associations": 0, "n_actor_types": 0, "n_projects": 0, "n_active": 0,
+    **{f"n_{s}": 0 for s in voc.STAGES.codes},
+    "beneficiaries": 0, "jobs_fte": 0, "volunteers": 0, "links": 0, "links_cross": 0,
+    "links_assoc_company": 0, "n_research": 0, "funding_total": 0, "funding_public": 0,
+    "funding_private": 0, "funding_earned": 0, "n_assessed": 0, "grid_mean": None,
+    "n_domains_active": 0, "domain_entropy": None, "actor_links": 0, "declared_assoc_company": 0,
+}
+
+
+def _base_select() -> str:
+    return ", ".join(f"coalesce({c}, {d}) AS {c}" if d is not None else c
+                     for c, d in BASE_COLUMNS.items())
+
+
 def compute(store: Store, ref: InventoryRef, filters: Filters, level: str,
             ids: list[str] | None = None, within: tuple[str, str] | None = None) -> pd.DataFrame:
-    """Indicators of every territory of ``level`` (optionally only those ``within``
-    a parent territory), for the filters other than the territory scope."""
-    ids = ids or list(INDICATORS)
+    """Indicators of every territory of ``level`` (optionally only those ``within`` a
+    parent territory) for the filters other than the territory scope.
+
+    Returns one row per territory: code, name, population, the base aggregates
+    and one column per requested indicator.
+    """
+    ids = list(ids or SQL_IDS)
+    sql_ids = [i for i in ids if INDICATORS[i].engine == "sql"]
     key = LEVEL_COLUMN[level]
-    joins, cols = [], []
-    for cte, aggs in BASE.items():
-        sel = ", ".join(f"{expr} AS {name}" for name, expr in aggs.items())
-        joins.append(f"LEFT JOIN (SELECT {key} AS code, {sel} FROM {cte} GROUP BY 1) {cte}_agg "
-                     f"USING (code)")
-        cols += [f"coalesce({name}, 0) AS {name}" for name in aggs]
-    where = "t.level = ?"
-    params_tail = [level]
+    where, tail = _territory_where(level, within)
+    exprs = "".join(f", {INDICATORS[i].expr} AS {i}" for i in sql_ids)
+    body = (_base_sql(ref, key, filters.has_project_filter) +
+            f"SELECT *{exprs} FROM (SELECT t.code, t.name, t.population, {_base_select()} "
+            f"FROM geo_territories t {_base_from(filters.has_project_filter)} WHERE {where}) "
+            f"ORDER BY code")
+    sql = scoped(ref, filters, body, territory=False)
+    df = store.query(sql.text, sql.params + tail)
+    other = [i for i in ids if INDICATORS[i].engine == "network"]
+    if other:
+        df = _merge_network(df, store, ref, filters, level, other)
+    return df
+
+
+def _territory_where(level: str, within) -> tuple[str, list]:
+    where, tail = "t.level = ?", [level]
     if within is not None:
         parent_level, parent_code = within
-        if parent_level == "region":
+        if parent_level == level:
+            where += " AND t.code = ?"
+        elif parent_level == "region":
             where += " AND t.reg = ?"
         elif parent_level == "departement":
             where += " AND t.dep = ?"
         else:
             where += " AND t.code IN (SELECT code FROM geo_communes WHERE epci = ?)"
-        params_tail.append(parent_code)
-    base = (f"SELECT t.code, t.name, t.population, {', '.join(cols)} "
-            f"FROM geo_territories t {' '.join(joins)} WHERE {where}")
-    exprs = ", ".join(f"{INDICATORS[i].expr} AS {i}" for i in ids)
-    sql = scoped(ref, filters, f"SELECT *, {exprs} FROM ({base}) ORDER BY code", territory=False)
-    return store.query(sql.text, sql.params + params_tail)
+        tail.append(parent_code)
+    return where, tail
+
+
+def _merge_network(df, store, ref, filters, level, ids):
+    try:
+        network = importlib.import_module("ecosystem.network")
+    except ImportError:
+        for i in ids:
+            df[i] = np.nan
+        return df
+    metrics = network.territory_metrics(store, ref, filters, level)
+    return df.merge(metrics[["code", *ids]], on="code", how="left")
 
 
 def national(store: Store, ref: InventoryRef, filters: Filters,
              ids: list[str] | None = None) -> pd.Series:
-    """The same indicators for the whole of France (national reference)."""
-    ids = ids or list(INDICATORS)
-    cols = []
-    for cte, aggs in BASE.items():
-        cols += [f"(SELECT {expr} FROM {cte}) AS {name}" for name, expr in aggs.items()]
-    base = (f"SELECT 'FR' AS code, 'France' AS name, "
-            f"(SELECT sum(population) FROM geo_communes) AS population, {', '.join(cols)}")
-    exprs = ", ".join(f"{INDICATORS[i].expr} AS {i}" for i in ids)
-    sql = scoped(ref, filters, f"SELECT *, {exprs} FROM ({base})", territory=False)
+    """The same SQL indicators for the whole of France (the national reference)."""
+    ids = [i for i in (ids or SQL_IDS) if INDICATORS[i].engine == "sql"]
+    exprs = "".join(f", {INDICATORS[i].expr} AS {i}" for i in ids)
+    body = (_base_sql(ref, "'FR'", filters.has_project_filter) +
+            f"SELECT *{exprs} FROM (SELECT 'FR' AS code, 'France' AS name, "
+            f"(SELECT sum(population) FROM geo_communes) AS population, {_base_select()} "
+            f"FROM (SELECT 'FR' AS code) t {_base_from(filters.has_project_filter)})")
+    sql = scoped(ref, filters, body, territory=False)
     return store.query(sql.text, sql.params).iloc[0]
+
+
+def for_territory(store: Store, ref: InventoryRef, filters: Filters, level: str, code: str,
+                  ids: list[str] | None = None) -> pd.Series:
+    """Indicators of one territory (same definitions as :func:`compute`)."""
+    df = compute(store, ref, filters, level, ids, within=(level, code))
+    if df.empty:
+        raise KeyError(f"{level}:{code}")
+    return df.iloc[0]
+
+
+# --------------------------------------------------------------- breakdowns
+BREAKDOWNS = ("actor_type", "actor_domain", "project_domain", "stage", "funding_origin")
+
+
+def breakdown(store: Store, ref: InventoryRef, filters: Filters, dimension: str,
+              level: str | None = None, within: tuple[str, str] | None = None) -> pd.DataFrame:
+    """Counts by category (long format: code, category, n, share).
+
+    ``level=None`` gives one row set for the current scope (``filters.territory``);
+    otherwise one per territory of ``level`` (``within`` a parent if given).
+    Shares are within each territory. Multi-domain records count in each domain.
+    """
+    key = LEVEL_COLUMN[level] if level else "'scope'"
+    sources = {
+        "actor_type": f"SELECT {key} AS code, actor_type AS category, 1.0 AS w FROM fa",
+        "actor_domain": f"SELECT {key} AS code, unnest(domains) AS category, 1.0 AS w FROM fa",
+        "project_domain": f"SELECT {key} AS code, unnest(domains) AS category, 1.0 AS w FROM fp",
+        "stage": f"SELECT {key} AS code, stage AS category, 1.0 AS w FROM fp",
+        "funding_origin": (f"SELECT {'fp.' + key if level else key} AS code, f.origin AS category, "
+                           f"f.amount_eur AS w FROM {ref.table('fundings')} f JOIN fp "
+                           f"USING (project_id)"),
+    }
+    if dimension not in sources:
+        raise ValueError(dimension)
+    body = (f"SELECT code, category, sum(w) AS n, sum(w) / sum(sum(w)) OVER (PARTITION BY code) "
+            f"AS share FROM ({sources[dimension]}) GROUP BY 1, 2 ORDER BY 1, 3 DESC")
+    sql = scoped(ref, filters, body, territory=level is None)
+    df = store.query(sql.text, sql.params)
+    if level and within:
+        df = df[df.code.isin(_codes_within(store, level, within))]
+    return df.reset_index(drop=True)
+
+
+def _codes_within(store: Store, level: str, within: tuple[str, str]) -> list[str]:
+    where, tail = _territory_where(level, within)
+    return store.query(f"SELECT code FROM geo_territories t WHERE {where}", tail).code.tolist()
+
+
+def white_zones(store: Store, ref: InventoryRef, filters: Filters) -> list[str]:
+    """Domains with no active project in the current scope (the white zones), in
+    vocabulary order."""
+    body = ("SELECT DISTINCT unnest(domains) AS d FROM fp WHERE coalesce(active, end_year IS NULL "
+            "OR end_year >= year(current_date))")
+    sql = scoped(ref, filters, body)
+    covered = set(store.query(sql.text, sql.params).d)
+    return [d for d in voc.DOMAINS.codes if d not in covered]
+
+
+def grid_rollup(store: Store, ref: InventoryRef, filters: Filters, by: str = "territory",
+                level: str = "region") -> pd.DataFrame:
+    """Mean score and assessed share per criterion, rolled up per territory of
+    ``level`` (``by="territory"``) or per project domain (``by="domain"``).
+
+    Scores left empty ("not assessed") are excluded from means and counted apart.
+    """
+    sc = ref.table("scores")
+    group = f"fp.{LEVEL_COLUMN[level]}" if by == "territory" else "d"
+    source = "fp" if by == "territory" else "(SELECT *, unnest(domains) AS d FROM fp)"
+    body = f"""
+        SELECT {group} AS code, s.criterion_id,
+               avg(s.score) AS mean_score, count(s.score) AS n_scored,
+               count(*) - count(s.score) AS n_not_assessed,
+               count(DISTINCT s.project_id) AS n_projects
+        FROM {source} fp JOIN {sc} s USING (project_id)
+        GROUP BY 1, 2 ORDER BY 1, 2"""
+    sql = scoped(ref, filters, body)
+    return store.query(sql.text, sql.params)

@@ -387,3 +387,64 @@ def home_map(geo, regions: pd.DataFrame, lang: str = "fr", selected=None,
     Legend(legend_html(t("col.actors_per_10k", lang), breaks,
                        fmt=lambda v: fmt_number(v, lang, decimals))).add_to(m)
     return localize(m, mode)
+
+
+# --------------------------------------------------------------- ranking map
+#: above this many territories a ranking map is not drawn (all 34,875 communes
+#: would be ~12 MB of GeoJSON); every région's communes fit below it
+MAX_RANKING_FEATURES = 6000
+
+
+def _overseas_parents(geo, level: str, codes) -> dict:
+    """Département of each territory, for the overseas insets."""
+    if level == "region":
+        return REGION_DEP
+    if level == "departement":
+        return {c: c for c in codes}
+    return geo.table(level).dep.to_dict()
+
+
+def ranking_map(geo, table: pd.DataFrame, level: str, value: str, title: str, unit: str = "",
+                lang: str = "fr", value_fmt=None, within=None, selected=None,
+                mode: str = "url") -> folium.Map:
+    """Territories of ``level`` coloured by ``value`` (a column of ``table``, which
+    holds ``code``, ``name`` and ``population``; e.g. :func:`ecosystem.territories.ranking`).
+
+    Within a parent territory the map is fitted to it, overseas stay in place;
+    for the whole of France overseas départements are drawn as insets.
+    ``selected`` (level, code) is outlined.
+    """
+    from .i18n import fmt_number, t
+
+    value_fmt = value_fmt or (lambda v: fmt_number(v, lang, 2))
+    props = pd.DataFrame({
+        "code": table.code, "name": table.name, "value": table[value],
+        "value_txt": [value_fmt(v) for v in table[value]],
+        "pop_txt": [fmt_number(v, lang) for v in table.population],
+    })
+    geoms = geo.shapes(level, props.code)
+    parents = None if within else _overseas_parents(geo, level, props.code)
+    fc = features(geoms, props, parents=parents)
+    bounds = None
+    if within and len(geoms):
+        x0, y0, x1, y1 = shapely.bounds(shapely.union_all(geoms.values)).tolist()
+        bounds = [[y0, x0], [y1, x1]]
+    breaks = class_breaks(props.value)
+    m = base_map(bounds=bounds, mode=mode)
+    choropleth(m, fc, "value", breaks, ["name", "value_txt", "pop_txt"],
+               [voc_level_label(level, lang), title, t("col.population", lang)], name=title)
+    if selected and selected[0] == level and selected[1] in geoms.index:
+        g = inset_geometry(geoms[selected[1]], (parents or {}).get(selected[1]))
+        folium.GeoJson(json.loads(shapely.to_geojson(g)), interactive=False,
+                       style_function=lambda f: {"fill": False, "color": "#c2410c",
+                                                 "weight": 3}).add_to(m)
+    if not within:
+        inset_frames(m, lang)
+    Legend(legend_html(title, breaks, unit, fmt=value_fmt,
+                       no_data=t("terr.no_data", lang))).add_to(m)
+    return localize(m, mode)
+
+
+def voc_level_label(level: str, lang: str) -> str:
+    from .vocabulary import LEVELS
+    return LEVELS.label(level, lang)

@@ -32,8 +32,8 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
-from . import model
-from .geo import GEO_DIR, LEVELS, Geography
+from . import derived, model
+from .geo import LEVELS, Geography
 
 ROOT = Path(__file__).resolve().parent.parent
 DB_ENV = "ECOSYSTEM_DB"
@@ -79,6 +79,12 @@ class InventoryRef:
         if kind not in model.TABLES:
             raise KeyError(kind)
         return f"inv_{self.id}__{kind}"
+
+    def derived(self, kind: str) -> str:
+        """Analysis table of this inventory (see :mod:`ecosystem.derived`)."""
+        if kind not in derived.DERIVED:
+            raise KeyError(kind)
+        return derived.name(self.id, kind)
 
     @property
     def actors(self) -> str:
@@ -153,7 +159,9 @@ class Store:
         if str(self.path) != ":memory:":
             self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            return duckdb.connect(str(self.path), read_only=self.read_only)
+            con = duckdb.connect(str(self.path), read_only=self.read_only)
+            con.execute("SET enable_progress_bar = false")
+            return con
         except duckdb.IOException as exc:
             text = str(exc)
             if "lock" in text.lower():
@@ -177,6 +185,7 @@ class Store:
     @contextmanager
     def _cursor(self):
         cur = self.con.cursor()
+        cur.execute("SET enable_progress_bar = false")
         try:
             yield cur
         finally:
@@ -280,6 +289,9 @@ class Store:
             con.unregister("_communes")
             con.unregister("_territories")
             con.execute("INSERT OR REPLACE INTO meta VALUES ('geo_digest', ?)", [digest])
+            # analysis tables carry geography codes: rebuild them
+            for (inv_id,) in con.execute("SELECT id FROM inventories").fetchall():
+                derived.build(con, inv_id)
 
     # ------------------------------------------------------------ inventories
     def list(self) -> pd.DataFrame:
@@ -298,7 +310,16 @@ class Store:
                               [name]).fetchone()
         if row is None:
             raise InventoryNotFound(name)
-        return InventoryRef(*row)
+        ref = InventoryRef(*row)
+        self.ensure_derived(ref)
+        return ref
+
+    def ensure_derived(self, ref: InventoryRef) -> None:
+        """Build the derived statistics of an inventory if a store written by an
+        older version of the code lacks them (they are normally built on save)."""
+        if not derived.exists(self, ref.id) and not self.read_only:
+            with self.transaction() as con:
+                derived.build(con, ref.id)
 
     def info(self, name: str) -> dict:
         df = self.query("SELECT * FROM inventories WHERE name = ?", [name])
@@ -418,6 +439,7 @@ class Store:
             issues = self._integrity(con, inv_id, set(inserts) | set(updates))
             if issues:
                 raise model.ValidationError(issues)
+            derived.build(con, inv_id)
             self._update_counts(con, inv_id)
             con.execute("UPDATE inventories SET version = version + 1, updated_at = ? WHERE id = ?",
                         [_now(), inv_id])
@@ -460,6 +482,7 @@ class Store:
                         [new_id, dst, now, now, ref.id])
             for kind in model.TABLES:
                 con.execute(f"CREATE TABLE inv_{new_id}__{kind} AS SELECT * FROM {ref.table(kind)}")
+            derived.build(con, new_id)
         return self.ref(dst)
 
     def rename(self, old: str, new: str) -> InventoryRef:
@@ -478,6 +501,7 @@ class Store:
         with self.transaction() as con:
             for kind in model.TABLES:
                 con.execute(f"DROP TABLE IF EXISTS {ref.table(kind)}")
+            derived.drop(con, ref.id)
             con.execute("DELETE FROM inventories WHERE id = ?", [ref.id])
 
     def load(self, name: str) -> model.InventoryData:
@@ -510,6 +534,7 @@ class Store:
             con.execute(f"CREATE TABLE {name} AS SELECT {_select_list(table)} FROM _df")
             con.unregister("_df")
             self._after_table_written(kind)
+        derived.build(con, inv_id)
         self._update_counts(con, inv_id)
 
     def _after_table_written(self, kind: str) -> None:
@@ -527,4 +552,4 @@ def open_store(path: str | Path | None = None, geo: Geography | None = None) -> 
 
 
 __all__ = ["Store", "StoreError", "InventoryNotFound", "InventoryExists", "InventoryRef",
-           "open_store", "default_path", "SCHEMA_VERSION", "GEO_DIR"]
+           "open_store", "default_path", "SCHEMA_VERSION"]

@@ -15,9 +15,25 @@ import streamlit as st
 from ecosystem import vocabulary as voc
 from ecosystem.bootstrap import ensure_demo
 from ecosystem.filters import Filters
-from ecosystem.geo import Geography, GeographyError, parse_territory, territory_key
+from ecosystem.geo import Geography, GeographyError, geo_dir, parse_territory, territory_key
 from ecosystem.i18n import DEFAULT_LANG, LANGS, t
-from ecosystem.store import InventoryRef, Store, StoreError
+from ecosystem.store import InventoryRef, Store, StoreError, default_path
+
+
+def _navigation_only() -> None:
+    """Streamlit runs an app that has a ``pages/`` folder in its legacy multipage
+    mode: a session whose first URL is ``/comparer`` would run pages/comparer.py
+    without app.py (no sidebar, no context). This app declares its pages with
+    ``st.navigation`` only, so the legacy mode is switched off for the process as
+    soon as any page module is imported (see :func:`context` for the first run)."""
+    try:
+        from streamlit.runtime.pages_manager import PagesManager
+    except ImportError:  # pragma: no cover - internal module moved
+        return
+    PagesManager.uses_pages_directory = False
+
+
+_navigation_only()
 
 # a local file: a Material icon as page_icon makes the browser fetch it from Google
 FAVICON = Path(__file__).resolve().parent.parent / "static" / "favicon.png"
@@ -48,15 +64,17 @@ def boot() -> "Context":
 
 # ------------------------------------------------------------------ resources
 @st.cache_resource(show_spinner=False)
-def get_geo() -> Geography:
-    geo = Geography()
+def get_geo(root: str) -> Geography:
+    geo = Geography(root)
     geo.communes  # noqa: B018 - load now so errors surface here
     return geo
 
 
 @st.cache_resource(show_spinner=False)
-def get_store() -> Store:
-    store = Store(geo=get_geo())
+def get_store(path: str, geo_root: str) -> Store:
+    """One store per database path (the path is the cache key, so changing
+    ``ECOSYSTEM_DB`` opens another store)."""
+    store = Store(path, geo=get_geo(geo_root))
     ensure_demo(store)
     return store
 
@@ -83,13 +101,14 @@ def _fail(title_key: str, exc: Exception, hint_key: str, **params) -> None:
 
 def resources() -> tuple[Store, Geography]:
     """Geography and store, or a readable message that says how to fix them."""
+    geo_root = str(geo_dir())
     try:
-        geo = get_geo()
+        geo = get_geo(geo_root)
     except GeographyError as exc:
         _fail("error.geo.title", exc, "error.geo.hint", command=exc.hint)
     try:
         with st.spinner(tr("app.first_run")):
-            store = get_store()
+            store = get_store(str(default_path()), geo_root)
     except StoreError as exc:
         _fail("error.store.title", exc, exc.hint, **exc.params)
     return store, geo
@@ -251,6 +270,11 @@ def _reset_filters() -> None:
 
 
 def context() -> Context:
+    if "_ctx" not in st.session_state:
+        # a page run directly by Streamlit's legacy pages/ mode (first request of a
+        # fresh server on a deep link): run again through app.py, now that the
+        # legacy mode is off
+        st.rerun()
     return st.session_state["_ctx"]
 
 
@@ -266,3 +290,46 @@ def scope_label(ctx: Context) -> str:
     level, code = scope
     return f"{voc.LEVELS.label(level, lang())} : {ctx.geo.label(level, code)}" if lang() == "fr" \
         else f"{voc.LEVELS.label(level, lang())}: {ctx.geo.label(level, code)}"
+
+
+_MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_{}[]()#+-.!|<>~$"})
+
+
+def md(text) -> str:
+    """Escape user text for st.markdown / st.title (no links, emphasis or HTML from data)."""
+    return "" if text is None else str(text).translate(_MD_SPECIAL)
+
+
+def open_actor(actor_id: str) -> None:
+    """Go to the actor profile page (same session, state kept)."""
+    st.session_state["_actor"] = actor_id
+    st.switch_page("pages/acteur.py")
+
+
+def download_table(df, stem: str, key: str, sheet: str | None = None) -> None:
+    """CSV and XLSX download buttons for a table (formulas neutralised; the files
+    are written only when a button is clicked)."""
+    from ecosystem import exports
+
+    left, right, _ = st.columns([1, 1, 4])
+    left.download_button(tr("export.csv"), data=lambda: exports.to_csv_bytes(df),
+                         file_name=f"{stem}.csv", mime="text/csv", key=f"{key}_csv",
+                         on_click="ignore", icon=":material/download:")
+    right.download_button(
+        tr("export.xlsx"), data=lambda: exports.to_xlsx_bytes({sheet or stem: df}),
+        file_name=f"{stem}.xlsx", key=f"{key}_xlsx", on_click="ignore",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        icon=":material/download:")
+
+
+def territory_label(key_or_scope, with_level: bool = True) -> str:
+    """``Département : Loire-Atlantique (44)`` for a ``level:code`` key or a scope."""
+    scope = parse_territory(key_or_scope) if isinstance(key_or_scope, str) else key_or_scope
+    if scope is None:
+        return tr("scope.france")
+    label = context().geo.label(*scope)
+    if not with_level:
+        return label
+    sep = " : " if lang() == "fr" else ": "
+    return f"{voc.LEVELS.label(scope[0], lang())}{sep}{label}"
+

@@ -15,7 +15,7 @@ import streamlit as st
 
 from ecosystem import model
 from ecosystem import vocabulary as voc
-from ecosystem.exports import (TEMPLATE_TABLES, csv_bytes, template_frame, template_help,
+from ecosystem.exports import (TEMPLATE_TABLES, template_frame, template_help, to_csv_bytes,
                                templates_workbook)
 from ecosystem.i18n import fmt_number
 from ecosystem.ingest import mapping as mp
@@ -30,6 +30,11 @@ lang = ctx.lang
 TYPES = ["csv", "txt", "tsv", "xlsx", "json", "geojson", "js", "parquet"]
 NONE = "—"
 STATE = "_import"
+
+
+def csv(df: pd.DataFrame) -> bytes:
+    """A download: UTF-8 with BOM, ``;`` (French spreadsheets), formulas neutralised."""
+    return to_csv_bytes(df, sep=";")
 
 
 def md(text) -> str:
@@ -102,7 +107,7 @@ with st.expander(tr("imp.tpl.title"), icon=":material/table_view:"):
     st.markdown(tr("imp.tpl.body"))
     cols = st.columns(len(TEMPLATE_TABLES) + 1)
     for col, table in zip(cols, TEMPLATE_TABLES):
-        col.download_button(tr(f"table.{table}"), csv_bytes(template_frame(table)),
+        col.download_button(tr(f"table.{table}"), csv(template_frame(table)),
                             file_name=f"modele_{table}.csv", mime="text/csv", key=f"tpl_{table}",
                             icon=":material/download:")
     cols[-1].download_button(tr("imp.tpl.workbook"), templates_workbook(lang),
@@ -353,7 +358,7 @@ for p, entry in zip(imp.parts, summary["parts"]):
                 "reason": tr("imp.col.reason"), "action": tr("imp.col.action")})
             st.dataframe(show, hide_index=True, width="stretch", height=min(400, 40 + 35 * len(show)))
             full = imp.issues(p.index, lang, limit=None)
-            st.download_button(tr("imp.issues.download"), csv_bytes(full.drop(columns="check")),
+            st.download_button(tr("imp.issues.download"), csv(full.drop(columns="check")),
                                file_name=f"validation_{p.table}.csv", mime="text/csv",
                                key=f"imp_issues_dl_{p.index}", icon=":material/download:")
     with tabs[1]:
@@ -382,7 +387,7 @@ for p, entry in zip(imp.parts, summary["parts"]):
                     "city": "city", "geo_method": tr("imp.geo.method"), "placed_in": tr("imp.geo.placed_in"),
                     "reason": tr("imp.geo.reason")})
                 st.dataframe(failures.head(2000), hide_index=True, width="stretch")
-                st.download_button(tr("imp.geo.download"), csv_bytes(failures),
+                st.download_button(tr("imp.geo.download"), csv(failures),
                                    file_name=f"geocodage_{p.table}.csv", mime="text/csv",
                                    key=f"imp_geo_dl_{p.index}", icon=":material/download:")
     with tabs[2]:

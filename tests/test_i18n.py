@@ -62,3 +62,6 @@ def test_number_formats():
     assert fmt_number(float("nan"), "fr") == "—"
     assert fmt_compact(68_350_798, "fr") == "68,4 M"
     assert fmt_compact(126_500_000, "en") == "126.5 M"
+    assert fmt_compact(15_000, "fr") == "15,0 k"
+    assert fmt_compact(9_999, "fr") == "9\u202f999"
+    assert fmt_compact(2_500_000_000, "fr") == "2,5 Md"

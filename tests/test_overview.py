@@ -84,4 +84,5 @@ def test_registry_entries_are_complete():
     for ind in indicators.INDICATORS.values():
         assert ind.label("fr") and ind.label("en") and ind.unit("fr") and ind.unit("en")
         assert len(ind.definition("fr")) > 20 and len(ind.definition("en")) > 20
-        assert ind.formula and ind.expr
+        assert ind.formula and (ind.expr or ind.engine != "sql")
+        assert ind.group in indicators.GROUPS

@@ -7,11 +7,17 @@ inventory (the first by name) for the other page tests sharing the database.
 from pathlib import Path
 
 from ecosystem.i18n import catalogue
-from pages._shell import get_store
+from ecosystem.store import default_path
+from pages import _shell
 from tests.app.pagetest import ok, page_test, texts
 
 REAL = Path(__file__).resolve().parents[1] / "data" / "real"
 FR, EN = catalogue("fr"), catalogue("en")
+
+
+def get_store():
+    """The store the pages use (Streamlit's cached resource)."""
+    return _shell.get_store(str(default_path()), str(_shell.geo_dir()))
 
 
 def upload(at, name: str, content: bytes, mime: str = "text/csv"):

@@ -11,12 +11,8 @@ REAL = Path(__file__).resolve().parents[1] / "data" / "real"
 
 
 def test_upload_analyse_and_save_a_map_export(app_server, offline_page):
-    # through the navigation: a direct /importer URL is not routed by app.py's navigation
-    # on a session's first load (the same holds for /a_propos)
-    page = offline_page.open(app_server.url)
-    page.get_by_role("link", name="Importer").click()
+    page = offline_page.open(app_server.url + "/importer")  # a deep link to the page
     page.get_by_role("heading", name="Importer des données").wait_for(timeout=60_000)
-    wait_idle(page)
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
         str(REAL / "transiscope_niort_transiscopeDatas.js"))
     page.get_by_text("Format reconnu : Export de carte GoGoCarto / Transiscope (transiscope) → Acteurs"

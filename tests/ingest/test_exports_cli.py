@@ -11,23 +11,21 @@ from typer.testing import CliRunner
 
 from ecosystem import model
 from ecosystem.__main__ import app
-from ecosystem.exports import (csv_bytes, export_inventory, neutralise, template_frame,
-                               templates_workbook, xlsx_bytes)
+from ecosystem.exports import (export_inventory, template_frame, templates_workbook,
+                               to_csv_bytes, to_xlsx_bytes)
 from tests.conftest import ROOT
 from tests.fixtures import tiny
 
 DANGEROUS = ["=HYPERLINK(\"http://x\")", "+33 1 23", "-2+3", "@SUM(A1)", "\tcmd", "\rcmd"]
 
 
-def test_formulas_are_neutralised_in_csv_and_xlsx():
-    assert [neutralise(v) for v in DANGEROUS] == ["'" + v for v in DANGEROUS]
-    assert neutralise("Entraide") == "Entraide" and neutralise(-2) == -2
+def test_downloads_neutralise_formulas():
     df = pd.DataFrame({"name": DANGEROUS + ["Normal"], "n": [-1, 2, 3, 4, 5, 6, 7]})
-    back = pd.read_csv(io.BytesIO(csv_bytes(df)), sep=";", encoding="utf-8-sig")
+    back = pd.read_csv(io.BytesIO(to_csv_bytes(df, sep=";")), sep=";", encoding="utf-8-sig")
     assert back.name.tolist()[:5] == ["'" + v for v in DANGEROUS[:5]]
     assert back.name.str.startswith("'").sum() == 6 and back.name.tolist()[-1] == "Normal"
     assert back.n.tolist()[0] == -1  # numbers untouched
-    sheet = openpyxl.load_workbook(io.BytesIO(xlsx_bytes({"a": df}))).active
+    sheet = openpyxl.load_workbook(io.BytesIO(to_xlsx_bytes({"a": df}))).active
     cells = [sheet.cell(row=i, column=1) for i in range(2, 9)]
     assert [c.data_type for c in cells] == ["s"] * 7  # text, never a formula
     assert cells[0].value == "'=HYPERLINK(\"http://x\")"

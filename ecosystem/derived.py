@@ -1,0 +1,104 @@
+"""Derived tables: analysis-ready copies of an inventory, rebuilt on every save.
+
+Every analysis filters actors and projects, groups them by territory and adds
+per-project figures that do not depend on filters (participants, partnership
+links and how many cross actor types, research partner, funding by origin,
+grid scores). Joining those each time costs more than the aggregation itself
+at national scale, so each saved version gets, inside the store's write
+transaction:
+
+* ``inv_<id>__d_actors`` — actors + ``reg``, ``dep``, ``epci`` of their commune +
+  ``links_all`` (their partnership links over all projects);
+* ``inv_<id>__d_projects`` — projects + ``reg``, ``dep``, ``epci`` + per-project
+  statistics (``n_members``, ``links``, ``links_cross``, ``links_assoc_company``,
+  ``has_research``, ``funding_*``, ``n_scores``, ``score_sum``);
+* ``inv_<id>__d_members`` — one row per participation (lead or partner) with the
+  project's participant count.
+
+A link is a pair of participants of the same project (lead–partner or
+partner–partner); an actor in a project of n participants has n − 1 links there.
+"""
+
+from __future__ import annotations
+
+DERIVED = ("d_actors", "d_projects", "d_members")
+#: columns the derived tables add to the inventory's own
+PROJECT_STATS = ("n_members", "links", "links_cross", "links_assoc_company", "has_research",
+                 "funding_total", "funding_public", "funding_private", "funding_earned",
+                 "n_scores", "score_sum")
+
+
+def name(inv_id: int, kind: str) -> str:
+    return f"inv_{inv_id}__{kind}"
+
+
+def build(con, inv_id: int) -> None:
+    """(Re)build the derived tables of an inventory on connection ``con``
+    (called inside the store's write transaction)."""
+    tbl = lambda kind: name(inv_id, kind)  # noqa: E731
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE _mem AS
+        SELECT m.project_id, m.actor_id, m.role, a.actor_type FROM (
+            SELECT project_id, lead_actor_id AS actor_id, 'lead' AS role FROM {tbl('projects')}
+            UNION ALL SELECT project_id, actor_id, role FROM {tbl('partners')}) m
+        LEFT JOIN {tbl('actors')} a USING (actor_id)""")
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE _pstats AS
+        WITH per_type AS (SELECT project_id, actor_type, count(*) AS c FROM _mem GROUP BY 1, 2),
+        links AS (
+            SELECT project_id, sum(c) AS n_members,
+                   sum(c) * (sum(c) - 1) / 2 AS links,
+                   sum(c) * (sum(c) - 1) / 2 - sum(c * (c - 1) / 2) AS links_cross,
+                   coalesce(sum(c) FILTER (WHERE actor_type = 'association'), 0) *
+                   coalesce(sum(c) FILTER (WHERE actor_type = 'company'), 0) AS links_assoc_company
+            FROM per_type GROUP BY 1),
+        research AS (SELECT project_id, true AS has_research FROM _mem
+                     WHERE role = 'research' OR (actor_type = 'research' AND role <> 'lead')
+                     GROUP BY 1),
+        fund AS (SELECT project_id, sum(amount_eur) AS funding_total,
+                        sum(amount_eur) FILTER (WHERE origin = 'public') AS funding_public,
+                        sum(amount_eur) FILTER (WHERE origin = 'private') AS funding_private,
+                        sum(amount_eur) FILTER (WHERE origin = 'earned') AS funding_earned
+                 FROM {tbl('fundings')} GROUP BY 1),
+        grid AS (SELECT project_id, count(score) AS n_scores, sum(score) AS score_sum
+                 FROM {tbl('scores')} GROUP BY 1)
+        SELECT p.project_id,
+               coalesce(l.n_members, 1) AS n_members, coalesce(l.links, 0) AS links,
+               coalesce(l.links_cross, 0) AS links_cross,
+               coalesce(l.links_assoc_company, 0) AS links_assoc_company,
+               coalesce(r.has_research, false) AS has_research,
+               coalesce(f.funding_total, 0) AS funding_total,
+               coalesce(f.funding_public, 0) AS funding_public,
+               coalesce(f.funding_private, 0) AS funding_private,
+               coalesce(f.funding_earned, 0) AS funding_earned,
+               coalesce(g.n_scores, 0) AS n_scores, coalesce(g.score_sum, 0) AS score_sum
+        FROM {tbl('projects')} p LEFT JOIN links l USING (project_id)
+        LEFT JOIN research r USING (project_id) LEFT JOIN fund f USING (project_id)
+        LEFT JOIN grid g USING (project_id)""")
+    con.execute(f"""
+        CREATE OR REPLACE TABLE {tbl('d_projects')} AS
+        SELECT p.*, g.reg, g.dep, g.epci, {', '.join('s.' + c for c in PROJECT_STATS)}
+        FROM {tbl('projects')} p LEFT JOIN geo_communes g ON g.code = p.commune_code
+        JOIN _pstats s USING (project_id)""")
+    con.execute(f"""
+        CREATE OR REPLACE TABLE {tbl('d_members')} AS
+        SELECT m.project_id, m.actor_id, s.n_members FROM _mem m JOIN _pstats s USING (project_id)""")
+    con.execute(f"""
+        CREATE OR REPLACE TABLE {tbl('d_actors')} AS
+        SELECT a.*, g.reg, g.dep, g.epci, coalesce(l.links_all, 0) AS links_all
+        FROM {tbl('actors')} a LEFT JOIN geo_communes g ON g.code = a.commune_code
+        LEFT JOIN (SELECT actor_id, sum(n_members - 1) AS links_all FROM {tbl('d_members')}
+                   GROUP BY 1) l USING (actor_id)""")
+    con.execute("DROP TABLE _mem")
+    con.execute("DROP TABLE _pstats")
+
+
+def drop(con, inv_id: int) -> None:
+    for kind in DERIVED:
+        con.execute(f"DROP TABLE IF EXISTS {name(inv_id, kind)}")
+
+
+def exists(store, inv_id: int) -> bool:
+    n = store.scalar("SELECT count(*) FROM information_schema.tables WHERE table_name IN "
+                     f"({', '.join('?' * len(DERIVED))})", [name(inv_id, k) for k in DERIVED])
+    return n == len(DERIVED)

@@ -1,0 +1,126 @@
+"""Actor profile: everything the inventory says about one actor.
+
+Used by the "Acteur" page (reached from map popups, network nodes, rankings).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from .store import InventoryRef, Store
+
+
+class ActorNotFound(KeyError):
+    pass
+
+
+@dataclass
+class ActorProfile:
+    record: dict
+    territory: dict
+    projects: pd.DataFrame          # project_id, title, stage, domains, role, start_year, active
+    partners: pd.DataFrame          # actor_id, name, actor_type, commune_code, shared_projects
+    fundings_received: pd.DataFrame  # funding_id, project_id, title, funder, amount, year, kind
+    fundings_given: pd.DataFrame
+    memberships: pd.DataFrame       # network or member: actor_id, name, since_year, relation
+    declared: pd.DataFrame          # declared partnerships: actor_id, name, kind, since_year
+    scores: pd.DataFrame            # criterion_id, mean_score, n_scored, n_not_assessed
+    figures: dict = field(default_factory=dict)
+
+
+def actor_profile(store: Store, ref: InventoryRef, actor_id: str) -> ActorProfile:
+    actors = ref.derived("d_actors")
+    rec = store.query(f"SELECT * FROM {actors} WHERE actor_id = ?", [actor_id])
+    if rec.empty:
+        raise ActorNotFound(actor_id)
+    record = rec.iloc[0].to_dict()
+    record["domains"] = list(record["domains"]) if record.get("domains") is not None else []
+
+    geo = store.geo
+    territory = {}
+    code = record.get("commune_code")
+    if isinstance(code, str) and code in geo.communes.index:
+        parents = geo.commune_parents(code)
+        territory = {"commune": (code, geo.name("commune", code))}
+        for level in ("epci", "departement", "region"):
+            if parents[level]:
+                territory[level] = (parents[level], geo.name(level, parents[level]))
+
+    p, pa, fu = ref.table("projects"), ref.table("partners"), ref.table("fundings")
+    projects = store.query(f"""
+        SELECT p.project_id, p.title, p.stage, p.domains, 'lead' AS role, p.start_year,
+               p.end_year, p.active, p.commune_code
+        FROM {p} p WHERE p.lead_actor_id = ?
+        UNION ALL
+        SELECT p.project_id, p.title, p.stage, p.domains, pa.role, p.start_year, p.end_year,
+               p.active, p.commune_code
+        FROM {pa} pa JOIN {p} p USING (project_id) WHERE pa.actor_id = ?
+        ORDER BY start_year DESC NULLS LAST, project_id""", [actor_id, actor_id])
+    partners = store.query(f"""
+        WITH mine AS (SELECT project_id FROM {p} WHERE lead_actor_id = ?
+                      UNION SELECT project_id FROM {pa} WHERE actor_id = ?),
+        members AS (SELECT project_id, lead_actor_id AS actor_id FROM {p}
+                    WHERE project_id IN (SELECT project_id FROM mine)
+                    UNION SELECT project_id, actor_id FROM {pa}
+                    WHERE project_id IN (SELECT project_id FROM mine))
+        SELECT m.actor_id, a.name, a.actor_type, a.commune_code,
+               count(DISTINCT m.project_id) AS shared_projects
+        FROM members m JOIN {ref.actors} a USING (actor_id)
+        WHERE m.actor_id <> ? GROUP BY ALL ORDER BY shared_projects DESC, a.name""",
+                            [actor_id, actor_id, actor_id])
+    received = store.query(f"""
+        SELECT f.funding_id, f.project_id, p.title, coalesce(fa.name, f.funder_name) AS funder,
+               f.funder_actor_id, f.amount_eur, f.year, f.kind, f.origin
+        FROM {fu} f JOIN {p} p USING (project_id)
+        LEFT JOIN {ref.actors} fa ON fa.actor_id = f.funder_actor_id
+        WHERE p.lead_actor_id = ? ORDER BY f.year DESC NULLS LAST""", [actor_id])
+    given = store.query(f"""
+        SELECT f.funding_id, f.project_id, p.title, la.name AS beneficiary, p.lead_actor_id,
+               f.amount_eur, f.year, f.kind, f.origin
+        FROM {fu} f JOIN {p} p USING (project_id)
+        LEFT JOIN {ref.actors} la ON la.actor_id = p.lead_actor_id
+        WHERE f.funder_actor_id = ? ORDER BY f.year DESC NULLS LAST""", [actor_id])
+    ms = ref.table("memberships")
+    memberships = store.query(f"""
+        SELECT m.network_id AS actor_id, a.name, m.since_year, 'member_of' AS relation
+        FROM {ms} m JOIN {ref.actors} a ON a.actor_id = m.network_id WHERE m.actor_id = ?
+        UNION ALL
+        SELECT m.actor_id, a.name, m.since_year, 'has_member' AS relation
+        FROM {ms} m JOIN {ref.actors} a ON a.actor_id = m.actor_id WHERE m.network_id = ?
+        ORDER BY relation, name""", [actor_id, actor_id])
+    ps = ref.table("partnerships")
+    declared = store.query(f"""
+        SELECT CASE WHEN d.actor_id_a = ? THEN d.actor_id_b ELSE d.actor_id_a END AS actor_id,
+               a.name, d.kind, d.since_year
+        FROM {ps} d JOIN {ref.actors} a
+          ON a.actor_id = CASE WHEN d.actor_id_a = ? THEN d.actor_id_b ELSE d.actor_id_a END
+        WHERE ? IN (d.actor_id_a, d.actor_id_b) ORDER BY a.name""", [actor_id] * 3)
+    scores = store.query(f"""
+        SELECT s.criterion_id, avg(s.score) AS mean_score, count(s.score) AS n_scored,
+               count(*) - count(s.score) AS n_not_assessed
+        FROM {ref.table('scores')} s JOIN {p} p USING (project_id)
+        WHERE p.lead_actor_id = ? GROUP BY 1 ORDER BY 1""", [actor_id])
+    figures = {
+        "projects_led": int((projects.role == "lead").sum()),
+        "projects_partner": int((projects.role != "lead").sum()),
+        "partners": len(partners),
+        "funding_received": float(received.amount_eur.sum()) if len(received) else 0.0,
+        "funding_given": float(given.amount_eur.sum()) if len(given) else 0.0,
+    }
+    return ActorProfile(record, territory, projects, partners, received, given, memberships,
+                        declared, scores, figures)
+
+
+def search_actors(store: Store, ref: InventoryRef, text: str, limit: int = 50) -> pd.DataFrame:
+    """Actors whose name contains ``text`` (accent- and case-insensitive) or whose id,
+    SIREN or RNA id equals it."""
+    text = (text or "").strip()
+    if not text:
+        return pd.DataFrame(columns=["actor_id", "name", "actor_type", "commune_code"])
+    return store.query(f"""
+        SELECT actor_id, name, actor_type, commune_code FROM {ref.actors}
+        WHERE strip_accents(lower(name)) LIKE '%' || strip_accents(lower(?)) || '%'
+           OR actor_id = ? OR siren = ? OR rna_id = ?
+        ORDER BY length(name) LIMIT {int(limit)}""", [text] * 4)

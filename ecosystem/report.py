@@ -1,0 +1,366 @@
+"""Territorial report: one territory's figures, charts and definitions, as a
+self-contained HTML page (works offline) and as a PDF.
+
+:func:`build` gathers everything (no Streamlit); :func:`to_html` and
+:func:`to_pdf` lay it out. Charts are drawn by hand: inline SVG bars in HTML
+(no script at all, a few kB) and vector rectangles in the PDF. The PDF embeds
+DejaVu Sans from ``static/fonts`` so accents never depend on system fonts.
+Every string that comes from data goes through :func:`ecosystem.maps.esc` in
+HTML.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from . import indicators as ind
+from . import territories as terr
+from . import vocabulary as voc
+from .filters import Filters
+from .i18n import fmt_number, t
+from .maps import esc
+from .store import InventoryRef, Store
+
+ROOT = Path(__file__).resolve().parent.parent
+FONTS = ROOT / "static" / "fonts"
+BAR_COLOUR = "#0570b0"
+#: indicators of the report's key-figures table, in the registry's order
+REPORT_IDS = [i for i in ind.SQL_IDS]
+
+
+@dataclass
+class Chart:
+    title: str
+    items: list[tuple[str, float]]  # (label, value), drawn in this order
+    value_fmt: str = "int"          # "int" | "eur" | "pct"
+
+
+@dataclass
+class Report:
+    lang: str
+    title: str
+    territory: str
+    parent: str
+    inventory: str
+    data_date: str
+    generated: str
+    synthetic: bool
+    filters: list[tuple[str, str]]
+    figures: pd.DataFrame   # id, label, unit, territory, parent, france (formatted text)
+    charts: list[Chart]
+    white_zones: list[str]
+    top_actors: pd.DataFrame
+    top_projects: pd.DataFrame
+    definitions: list[tuple[str, str, str, str]]  # label, unit, definition, formula
+    national: bool = False  # the report is about France itself (no separate France column)
+
+    def file_stem(self) -> str:
+        return file_stem(self.territory, self.lang)
+
+
+def file_stem(territory: str, lang: str = "fr") -> str:
+    """``rapport-loire-atlantique`` (ASCII letters, digits and dashes only)."""
+    import unicodedata
+
+    ascii_name = unicodedata.normalize("NFKD", territory).encode("ascii", "ignore").decode()
+    safe = "-".join("".join(c if c.isalnum() else " " for c in ascii_name).lower().split())
+    return ("rapport-" if lang == "fr" else "report-") + (safe or "france")
+
+
+def describe_filters(f: Filters, geo, lang: str) -> list[tuple[str, str]]:
+    """The view as (label, value) lines, in the user's language."""
+    scope = f.scope
+    out = [(t("report.f.level", lang), voc.LEVELS.label(f.level, lang)),
+           (t("report.f.territory", lang),
+            geo.label(*scope) if scope else t("scope.france", lang))]
+    for key, codes, vocab in (("report.f.types", f.actor_types, voc.ACTOR_TYPES),
+                              ("report.f.domains", f.domains, voc.DOMAINS),
+                              ("report.f.stages", f.stages, voc.STAGES)):
+        out.append((t(key, lang), ", ".join(vocab.label(c, lang) for c in codes)
+                    if codes else t("report.f.all", lang)))
+    if f.funders:
+        out.append((t("report.f.funders", lang), ", ".join(f.funders)))
+    if f.year_min or f.year_max:
+        out.append((t("report.f.years", lang), f"{f.year_min or '…'} – {f.year_max or '…'}"))
+    return out
+
+
+def _chart(store, ref, f, dimension, vocab, lang, title_key, value_fmt="int") -> Chart:
+    df = ind.breakdown(store, ref, f, dimension)
+    counts = dict(zip(df.category, df.n))
+    order = vocab.codes if dimension == "stage" else sorted(
+        [c for c in vocab.codes if counts.get(c)], key=lambda c: -counts[c])
+    return Chart(t(title_key, lang), [(vocab.label(c, lang), float(counts.get(c, 0)))
+                                      for c in order], value_fmt)
+
+
+def build(store: Store, ref: InventoryRef, f: Filters, lang: str = "fr",
+          ids: list[str] | None = None, top: int = 10) -> Report:
+    """Everything the report shows for the current view (scope = ``f.territory``)."""
+    geo = store.geo
+    scope = f.scope
+    ids = ids or REPORT_IDS
+    up = terr.parent(geo, *scope) if scope else None
+    refs = terr.references(store, ref, f, scope, ids)
+    figures = pd.DataFrame({
+        "id": refs.id,
+        "label": [ind.get(i).label(lang) for i in refs.id],
+        "unit": [ind.get(i).unit(lang) for i in refs.id],
+        "territory": [ind.format_value(i, v, lang) for i, v in zip(refs.id, refs.territory)],
+        "parent": [ind.format_value(i, v, lang) if up else "" for i, v in zip(refs.id, refs.parent)],
+        "france": [ind.format_value(i, v, lang) for i, v in zip(refs.id, refs.france)],
+    })
+    charts = [
+        _chart(store, ref, f, "actor_type", voc.ACTOR_TYPES, lang, "report.chart.types"),
+        _chart(store, ref, f, "stage", voc.STAGES, lang, "report.chart.pipeline"),
+        _chart(store, ref, f, "project_domain", voc.DOMAINS, lang, "report.chart.domains"),
+        _chart(store, ref, f, "funding_origin", voc.FUNDING_ORIGINS, lang, "report.chart.funding",
+               "eur"),
+    ]
+    info = store.info(ref.name)
+    actors = terr.actors_table(terr.top_actors(store, ref, f, top), geo, lang)
+    projects = terr.projects_table(terr.top_projects(store, ref, f, top), lang)
+    for col, unit in ((t("report.col.funding", lang), " €"), (t("report.col.beneficiaries", lang), "")):
+        projects[col] = [fmt_number(v, lang) + unit for v in projects[col]]
+    name = terr.name_of(geo, scope, t("scope.france", lang))
+    return Report(
+        lang=lang,
+        title=t("report.title", lang, territory=geo.label(*scope) if scope else name),
+        territory=name,
+        parent=terr.name_of(geo, up, t("scope.france", lang)) if up else "",
+        inventory=ref.name,
+        data_date=str(info.get("updated_at") or "")[:16],
+        generated=dt.datetime.now().strftime("%Y-%m-%d %H:%M"),
+        synthetic=bool(ref.synthetic),
+        filters=describe_filters(f, geo, lang),
+        figures=figures,
+        charts=charts,
+        white_zones=[voc.DOMAINS.label(d, lang) for d in ind.white_zones(store, ref, f)],
+        top_actors=actors,
+        top_projects=projects,
+        definitions=[(ind.get(i).label(lang), ind.get(i).unit(lang), ind.get(i).definition(lang),
+                      ind.get(i).formula) for i in ids],
+        national=scope is None,
+    )
+
+
+def _fmt(value: float, kind: str, lang: str) -> str:
+    if kind == "eur":
+        return fmt_number(value, lang) + " €"
+    return fmt_number(value, lang)
+
+
+# --------------------------------------------------------------------- HTML
+CSS = """
+body{font-family:"DejaVu Sans",Verdana,Arial,sans-serif;color:#1f2933;margin:2rem auto;
+max-width:60rem;padding:0 1rem;line-height:1.4}
+h1{font-size:1.6rem;margin-bottom:.2rem}h2{font-size:1.2rem;border-bottom:2px solid #0570b0;
+padding-bottom:.2rem;margin-top:2rem}
+table{border-collapse:collapse;width:100%;font-size:.85rem}
+th,td{border-bottom:1px solid #d9e2ec;padding:.25rem .4rem;text-align:left;vertical-align:top}
+td.num,th.num{text-align:right;white-space:nowrap}
+.warn{background:#fff4e5;border-left:4px solid #c2410c;padding:.6rem .8rem;margin:1rem 0}
+.meta{color:#52606d;font-size:.85rem}.charts{display:flex;flex-wrap:wrap;gap:1.5rem}
+.chart h3{font-size:.95rem;margin:.5rem 0}dl.defs dt{font-weight:bold;margin-top:.6rem}
+dl.defs dd{margin-left:0}code{font-size:.8rem;color:#52606d}
+@media print{body{margin:0}h2{page-break-after:avoid}}
+"""
+
+
+def svg_bars(chart: Chart, lang: str, width: int = 440, bar_h: int = 16, label_w: int = 190) -> str:
+    """A horizontal bar chart as inline SVG (escaped labels, no script)."""
+    items = chart.items
+    if not items:
+        return f"<p class='meta'>{esc(t('report.no_data', lang))}</p>"
+    top = max(v for _, v in items) or 1
+    plot_w = width - label_w - 90
+    rows = []
+    for k, (label, value) in enumerate(items):
+        y = k * (bar_h + 6)
+        w = plot_w * value / top
+        short = label if len(label) <= 30 else label[:29] + "…"
+        rows.append(
+            f'<text x="{label_w - 6}" y="{y + bar_h - 4}" text-anchor="end">{esc(short)}'
+            f'<title>{esc(label)}</title></text>'
+            f'<rect x="{label_w}" y="{y}" width="{w:.1f}" height="{bar_h}" fill="{BAR_COLOUR}"/>'
+            f'<text x="{label_w + w + 4:.1f}" y="{y + bar_h - 4}">'
+            f'{esc(_fmt(value, chart.value_fmt, lang))}</text>')
+    height = len(items) * (bar_h + 6)
+    return (f'<svg width="{width}" height="{height}" '
+            f'role="img" aria-label="{esc(chart.title)}" font-size="11" '
+            f'font-family="DejaVu Sans,Verdana,sans-serif">{"".join(rows)}</svg>')
+
+
+def _html_table(df: pd.DataFrame, numeric: set[str] = frozenset()) -> str:
+    head = "".join(f'<th class="{"num" if c in numeric else ""}">{esc(c)}</th>' for c in df.columns)
+    body = "".join(
+        "<tr>" + "".join(f'<td class="{"num" if c in numeric else ""}">{esc(v)}</td>'
+                         for c, v in zip(df.columns, row)) + "</tr>"
+        for row in df.itertuples(index=False))
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def to_html(r: Report) -> str:
+    """A standalone HTML page: inline CSS and SVG, no script, no external resource."""
+    L = r.lang
+    parts = [f'<!DOCTYPE html><html lang="{L}"><head><meta charset="utf-8">'
+             f'<meta name="viewport" content="width=device-width, initial-scale=1">'
+             f"<title>{esc(r.title)}</title><style>{CSS}</style></head><body>",
+             f"<h1>{esc(r.title)}</h1>",
+             f'<p class="meta">{esc(t("report.meta", L, inventory=r.inventory, date=r.data_date, generated=r.generated))}</p>']
+    if r.synthetic:
+        parts.append(f'<div class="warn" role="note">{esc(t("banner.synthetic", L))}</div>')
+    parts.append(f"<h2>{esc(t('report.filters', L))}</h2><table><tbody>" + "".join(
+        f"<tr><th>{esc(k)}</th><td>{esc(v)}</td></tr>" for k, v in r.filters) + "</tbody></table>")
+    fig = r.figures.drop(columns=["id"] + ([] if r.parent else ["parent"]) +
+                         (["france"] if r.national else []))
+    fig = fig.rename(columns={
+        "label": t("report.col.indicator", L), "unit": t("report.col.unit", L),
+        "territory": r.territory, "parent": r.parent, "france": t("scope.france", L)})
+    parts.append(f"<h2>{esc(t('report.figures', L))}</h2>" +
+                 _html_table(fig, numeric={r.territory, r.parent, t("scope.france", L)}))
+    parts.append(f"<h2>{esc(t('report.charts', L))}</h2><div class='charts'>" + "".join(
+        f"<div class='chart'><h3>{esc(c.title)}</h3>{svg_bars(c, L)}</div>" for c in r.charts)
+        + "</div>")
+    parts.append(f"<h2>{esc(t('report.white_zones', L))}</h2>")
+    parts.append("<p>" + (esc(", ".join(r.white_zones)) if r.white_zones
+                          else esc(t("report.no_white_zone", L))) + "</p>")
+    parts.append(f"<p class='meta'>{esc(t('report.white_zones_help', L))}</p>")
+    for key, df in (("report.top_actors", r.top_actors), ("report.top_projects", r.top_projects)):
+        parts.append(f"<h2>{esc(t(key, L))}</h2>")
+        parts.append(_html_table(df, numeric=set(df.columns[-2:]) if key.endswith("projects")
+                                 else {df.columns[-1]}) if len(df) else
+                     f"<p>{esc(t('report.no_data', L))}</p>")
+    parts.append(f"<h2>{esc(t('report.definitions', L))}</h2><dl class='defs'>" + "".join(
+        f"<dt>{esc(label)} ({esc(unit)})</dt><dd>{esc(text)} <code>{esc(formula)}</code></dd>"
+        for label, unit, text, formula in r.definitions) + "</dl>")
+    parts.append(f"<p class='meta'>{esc(t('report.sources', L))}</p></body></html>")
+    return "".join(parts)
+
+
+# ---------------------------------------------------------------------- PDF
+def to_pdf(r: Report) -> bytes:
+    """A4 PDF with embedded DejaVu Sans (accents), tables and vector bar charts."""
+    from fpdf import FPDF
+    from fpdf.fonts import FontFace
+
+    L = r.lang
+    pdf = FPDF(format="A4", unit="mm")
+    pdf.set_title(r.title)
+    pdf.set_creator("ecosystem dashboard")
+    pdf.add_font("DejaVu", "", str(FONTS / "DejaVuSans.ttf"))
+    pdf.add_font("DejaVu", "B", str(FONTS / "DejaVuSans-Bold.ttf"))
+    pdf.set_auto_page_break(True, margin=15)
+    pdf.set_margins(15, 15, 15)
+    footer = t("report.meta", L, inventory=r.inventory, date=r.data_date, generated=r.generated)
+
+    def page_footer():
+        pdf.set_y(-12)
+        pdf.set_font("DejaVu", "", 7)
+        pdf.set_text_color(110, 120, 130)
+        pdf.cell(0, 5, f"{footer} — {pdf.page_no()}", align="C")
+        pdf.set_text_color(0, 0, 0)
+
+    pdf.footer = page_footer  # type: ignore[method-assign]
+    pdf.add_page()
+    width = pdf.epw
+
+    def heading(text: str, size: int = 13):
+        pdf.ln(3)
+        pdf.set_font("DejaVu", "B", size)
+        pdf.multi_cell(width, 7, text, align="L", new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font("DejaVu", "", 9)
+
+    pdf.set_font("DejaVu", "B", 17)
+    pdf.multi_cell(width, 9, r.title, align="L", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("DejaVu", "", 8)
+    pdf.set_text_color(82, 96, 109)
+    pdf.multi_cell(width, 5, footer, align="L", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_text_color(0, 0, 0)
+    if r.synthetic:
+        pdf.ln(2)
+        pdf.set_fill_color(255, 244, 229)
+        pdf.set_font("DejaVu", "", 8.5)
+        pdf.multi_cell(width, 4.5, t("banner.synthetic", L), fill=True, padding=2,
+                       align="L", new_x="LMARGIN", new_y="NEXT")
+
+    def table(rows: list[list[str]], widths: tuple, align_right_from: int = 99, size=8):
+        pdf.set_font("DejaVu", "", size)
+        pdf.set_fill_color(255, 255, 255)
+        aligns = tuple("RIGHT" if k >= align_right_from else "LEFT" for k in range(len(widths)))
+        with pdf.table(col_widths=widths, text_align=aligns, line_height=4.5,
+                       headings_style=FontFace(emphasis="BOLD", fill_color=(230, 238, 245)),
+                       borders_layout="HORIZONTAL_LINES", width=width) as tb:
+            for row in rows:
+                line = tb.row()
+                for cell in row:
+                    line.cell(str(cell))
+        pdf.set_font("DejaVu", "", 9)
+
+    heading(t("report.filters", L))
+    table([[t("report.col.field", L), t("report.col.value", L)]] + [list(x) for x in r.filters],
+          (40, 100))
+    heading(t("report.figures", L))
+    cols = [t("report.col.indicator", L), t("report.col.unit", L), r.territory]
+    cols += [r.parent] if r.parent else []
+    cols += [t("scope.france", L)] if r.national is False else []
+    rows = [cols] + [[x.label, x.unit, x.territory] + ([x.parent] if r.parent else []) +
+                     ([x.france] if r.national is False else []) for x in r.figures.itertuples()]
+    widths = {5: (64, 32, 28, 28, 28), 4: (76, 34, 35, 35), 3: (100, 40, 40)}[len(cols)]
+    table(rows, widths, align_right_from=2)
+
+    heading(t("report.charts", L))
+    for chart in r.charts:
+        need = 8 + 5.5 * max(len(chart.items), 1)
+        if pdf.get_y() + need > pdf.h - 20:
+            pdf.add_page()
+        pdf.set_font("DejaVu", "B", 10)
+        pdf.cell(width, 6, chart.title, align="L", new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font("DejaVu", "", 8)
+        if not chart.items:
+            pdf.cell(width, 5, t("report.no_data", L), align="L", new_x="LMARGIN", new_y="NEXT")
+            continue
+        top = max(v for _, v in chart.items) or 1
+        label_w, plot_w = 62, width - 62 - 32
+        pdf.set_fill_color(5, 112, 176)
+        for label, value in chart.items:
+            y = pdf.get_y()
+            short = label if pdf.get_string_width(label) <= label_w - 2 else label[:34] + "…"
+            pdf.set_xy(pdf.l_margin, y)
+            pdf.cell(label_w - 2, 4.5, short, align="R")
+            w = plot_w * value / top
+            if w > 0:
+                pdf.rect(pdf.l_margin + label_w, y + 0.6, w, 3.4, style="F")
+            pdf.set_xy(pdf.l_margin + label_w + w + 1.5, y)
+            pdf.cell(30, 4.5, _fmt(value, chart.value_fmt, L))
+            pdf.set_xy(pdf.l_margin, y + 5.5)
+        pdf.ln(2)
+
+    heading(t("report.white_zones", L))
+    pdf.multi_cell(width, 5, ", ".join(r.white_zones) if r.white_zones
+                   else t("report.no_white_zone", L), align="L", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("DejaVu", "", 7.5)
+    pdf.multi_cell(width, 4, t("report.white_zones_help", L), align="L", new_x="LMARGIN", new_y="NEXT")
+    for key, df, widths in (("report.top_actors", r.top_actors, (70, 50, 40, 20)),
+                            ("report.top_projects", r.top_projects, (55, 40, 33, 27, 25))):
+        heading(t(key, L))
+        if len(df):
+            table([list(df.columns)] + [[str(v) for v in row] for row in df.itertuples(index=False)],
+                  widths, align_right_from=len(widths) - (2 if key.endswith("projects") else 1))
+        else:
+            pdf.multi_cell(width, 5, t("report.no_data", L), align="L", new_x="LMARGIN", new_y="NEXT")
+
+    heading(t("report.definitions", L))
+    for label, unit, text, formula in r.definitions:
+        pdf.set_font("DejaVu", "B", 8.5)
+        pdf.multi_cell(width, 4.5, f"{label} ({unit})", align="L", new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font("DejaVu", "", 8)
+        pdf.multi_cell(width, 4.2, f"{text}  [{formula}]", align="L", new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(1)
+    pdf.set_font("DejaVu", "", 7.5)
+    pdf.multi_cell(width, 4, t("report.sources", L), align="L", new_x="LMARGIN", new_y="NEXT")
+    return bytes(pdf.output())

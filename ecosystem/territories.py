@@ -1,0 +1,195 @@
+"""Territory profile, ranking and comparison, over the indicator registry.
+
+* :func:`parent` — the territory a profile is compared with (commune → EPCI,
+  EPCI → département, département → région, région → France);
+* :func:`references` — indicators of a territory beside its parent and France;
+* :func:`top_actors`, :func:`top_projects` — who and what stands out in a scope;
+* :func:`ranking` — every territory of a level sorted by one indicator;
+* :func:`compare` — 2–4 territories of any levels side by side with France.
+
+Every figure comes from :mod:`ecosystem.indicators` (one definition each), for
+the current filters other than the territory scope.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from . import indicators as ind
+from . import vocabulary as voc
+from .filters import LEVEL_COLUMN, Filters, scoped
+from .geo import LEVELS, Geography, parse_territory, territory_key
+from .store import InventoryRef, Store
+
+FRANCE = "france"
+MAX_COMPARED = 4
+
+
+def parent(geo: Geography, level: str, code: str) -> tuple[str, str] | None:
+    """The territory above (None above a région: France)."""
+    if level == "region":
+        return None
+    if level == "commune":
+        epci = geo.parent("commune", code, "epci")
+        return ("epci", epci) if epci else ("departement", geo.parent("commune", code, "departement"))
+    above = "departement" if level == "epci" else "region"
+    up = geo.parent(level, code, above)
+    return (above, up) if up else None
+
+
+def name_of(geo: Geography, scope: tuple[str, str] | None, france: str = "France") -> str:
+    return france if scope is None else geo.name(*scope)
+
+
+def values(store: Store, ref: InventoryRef, filters: Filters, scope: tuple[str, str] | None,
+           ids: list[str]) -> pd.Series:
+    """Indicators of one territory (France when ``scope`` is None), population included."""
+    if scope is None:
+        return ind.national(store, ref, filters, ids)
+    return ind.for_territory(store, ref, filters, scope[0], scope[1], ids)
+
+
+def references(store: Store, ref: InventoryRef, filters: Filters,
+               scope: tuple[str, str] | None, ids: list[str] | None = None) -> pd.DataFrame:
+    """One row per indicator: ``id``, ``territory``, ``parent``, ``france`` values
+    (``parent`` is NaN for a région and for France itself)."""
+    ids = [i for i in (ids or ind.SQL_IDS) if ind.INDICATORS[i].engine == "sql"]
+    here = values(store, ref, filters, scope, ids)
+    up = parent(store.geo, *scope) if scope else None
+    above = values(store, ref, filters, up, ids) if up else None
+    france = here if scope is None else ind.national(store, ref, filters, ids)
+    return pd.DataFrame({
+        "id": ids,
+        "territory": [here[i] for i in ids],
+        "parent": [above[i] if above is not None else np.nan for i in ids],
+        "france": [france[i] for i in ids],
+    })
+
+
+def top_actors(store: Store, ref: InventoryRef, filters: Filters, limit: int = 10) -> pd.DataFrame:
+    """Actors of the scope with the most participations (lead or partner) in the
+    filtered projects, wherever those projects are; ties by partnership links."""
+    scope = filters.scope
+    where, params = "TRUE", []
+    if scope:
+        where, params = f"a.{LEVEL_COLUMN[scope[0]]} = ?", [scope[1]]
+    body = f"""
+        , part AS (SELECT m.actor_id, count(*) AS projects, sum(m.n_members - 1) AS links
+                   FROM {ref.derived('d_members')} m SEMI JOIN fp USING (project_id) GROUP BY 1)
+        SELECT a.actor_id, a.name, a.actor_type, a.commune_code,
+               coalesce(p.projects, 0) AS projects, coalesce(p.links, 0) AS links
+        FROM fa a LEFT JOIN part p USING (actor_id)
+        WHERE {where}
+        ORDER BY projects DESC, links DESC, a.name LIMIT {int(limit)}"""
+    sql = scoped(ref, filters, body, territory=False)
+    return store.query(sql.text, sql.params + params)
+
+
+def top_projects(store: Store, ref: InventoryRef, filters: Filters,
+                 limit: int = 10) -> pd.DataFrame:
+    """Projects of the scope with the most funding (then beneficiaries)."""
+    body = f"""
+        SELECT p.project_id, p.title, p.lead_actor_id, a.name AS lead, p.stage, p.domains,
+               p.commune_code, p.funding_total, p.beneficiaries, p.jobs_fte, p.n_members
+        FROM fp p LEFT JOIN {ref.actors} a ON a.actor_id = p.lead_actor_id
+        ORDER BY p.funding_total DESC, p.beneficiaries DESC NULLS LAST, p.title
+        LIMIT {int(limit)}"""
+    sql = scoped(ref, filters, body)
+    return store.query(sql.text, sql.params)
+
+
+def commune_names(geo: Geography, codes: pd.Series) -> pd.Series:
+    """Commune names for a column of commune codes (empty when missing)."""
+    return codes.map(lambda c: geo.name("commune", c) if isinstance(c, str) else "")
+
+
+def actors_table(actors: pd.DataFrame, geo: Geography, lang: str) -> pd.DataFrame:
+    """:func:`top_actors` with labels and column names for people (UI, exports, reports)."""
+    from .i18n import t
+
+    return pd.DataFrame({
+        t("col.name", lang): actors.name,
+        t("col.type", lang): actors.actor_type.map(lambda c: voc.ACTOR_TYPES.label(c, lang)),
+        t("col.commune", lang): commune_names(geo, actors.commune_code),
+        t("report.col.projects", lang): actors.projects.astype(int)})
+
+
+def projects_table(projects: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """:func:`top_projects` with labels and column names for people (amounts stay numbers)."""
+    from .i18n import t
+
+    return pd.DataFrame({
+        t("col.project", lang): projects.title,
+        t("report.col.lead", lang): projects["lead"].fillna(""),
+        t("col.stage", lang): projects.stage.map(lambda c: voc.STAGES.label(c, lang)),
+        t("report.col.funding", lang): projects.funding_total,
+        t("report.col.beneficiaries", lang): projects.beneficiaries})
+
+
+def ranking_within(filters: Filters, level: str) -> tuple[str, str] | None:
+    """The scope limits a ranking of ``level`` only when it lies above that level."""
+    scope = filters.scope
+    if scope and LEVELS.index(scope[0]) < LEVELS.index(level):
+        return scope
+    return None
+
+
+def ranking(store: Store, ref: InventoryRef, filters: Filters, indicator: str,
+            level: str | None = None) -> pd.DataFrame:
+    """Every territory of ``level`` (default: the filters' level, within the scope
+    when it lies above) sorted by ``indicator``, best first, undefined values
+    last; ``rank`` is 1 for the highest value (ties share a rank)."""
+    level = level or filters.level
+    ids = list(dict.fromkeys([indicator, "actors", "projects"]))
+    df = ind.compute(store, ref, filters, level, ids, within=ranking_within(filters, level))
+    df = df[["code", "name", "population", *ids]]
+    df = df.sort_values([indicator, "name"], ascending=[False, True], na_position="last")
+    df.insert(0, "rank", df[indicator].rank(method="min", ascending=False).astype("Int64"))
+    return df.reset_index(drop=True)
+
+
+def parse_keys(raw: str | list[str] | None, geo: Geography) -> list[str]:
+    """Territory keys (``level:code``) from a URL value, known ones only, at most 4."""
+    if isinstance(raw, str):
+        raw = raw.split(",")
+    out = []
+    for key in raw or []:
+        parsed = parse_territory(key.strip())
+        if parsed and geo.exists(*parsed):
+            k = territory_key(*parsed)
+            if k not in out:
+                out.append(k)
+    return out[:MAX_COMPARED]
+
+
+def compare(store: Store, ref: InventoryRef, filters: Filters, keys: list[str],
+            ids: list[str]) -> pd.DataFrame:
+    """Territories (``level:code`` keys) and France side by side: one row per
+    territory (``key``, ``level``, ``code``, ``name``, ``population`` and the
+    indicators), France last with key ``france``."""
+    ids = [i for i in ids if ind.INDICATORS[i].engine == "sql"]
+    rows = []
+    for key in keys:
+        level, code = parse_territory(key)
+        s = ind.for_territory(store, ref, filters, level, code, ids)
+        rows.append({"key": key, "level": level, "code": code, "name": s["name"],
+                     "population": s["population"], **{i: s[i] for i in ids}})
+    n = ind.national(store, ref, filters, ids)
+    rows.append({"key": FRANCE, "level": FRANCE, "code": "FR", "name": n["name"],
+                 "population": n["population"], **{i: n[i] for i in ids}})
+    return pd.DataFrame(rows)
+
+
+def index_vs_france(table: pd.DataFrame, ids: list[str]) -> pd.DataFrame:
+    """Long table (key, name, id, value, index) where index = value / France × 100
+    (undefined when France's value is 0 or undefined)."""
+    france = table.set_index("key").loc[FRANCE]
+    rows = []
+    for r in table.itertuples(index=False):
+        for i in ids:
+            v, ref_v = getattr(r, i), france[i]
+            ok = pd.notna(v) and pd.notna(ref_v) and ref_v != 0
+            rows.append({"key": r.key, "name": r.name, "id": i, "value": v,
+                         "index": float(v) / float(ref_v) * 100 if ok else np.nan})
+    return pd.DataFrame(rows)

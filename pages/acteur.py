@@ -1,0 +1,165 @@
+"""Acteur: the profile of one actor (projects, partners, fundings, networks, grid, source record)."""
+
+import pandas as pd
+import streamlit as st
+
+from ecosystem import vocabulary as voc
+from ecosystem.grid import load_grid
+from ecosystem.i18n import fmt_compact, fmt_number
+from ecosystem.profiles import ActorNotFound, actor_profile, search_actors
+from pages import _shell as shell
+from pages._shell import md, tr
+
+ctx = shell.context()
+lang = ctx.lang
+shell.synthetic_banner(ctx.ref)
+
+actor_id = st.session_state.get("_actor") or shell.page_param("actor")
+
+with st.expander(tr("actor.search"), expanded=not actor_id):
+    query = st.text_input(tr("actor.search_label"), key="w_actor_search",
+                          placeholder=tr("actor.search_placeholder"))
+    if query:
+        found = search_actors(ctx.store, ctx.ref, query)
+        if found.empty:
+            st.info(tr("actor.no_match"))
+        else:
+            labels = {r.actor_id: f"{r.name} — {voc.ACTOR_TYPES.label(r.actor_type, lang)} "
+                                  f"({ctx.geo.name('commune', r.commune_code) if r.commune_code else '—'})"
+                      for r in found.itertuples()}
+            chosen = st.selectbox(tr("actor.results", n=len(found)), list(labels),
+                                  format_func=labels.get, key="w_actor_pick")
+            if st.button(tr("actor.open"), key="w_actor_open"):
+                st.session_state["_actor"] = chosen
+                st.rerun()
+
+if not actor_id:
+    st.title(tr("actor.title"))
+    st.info(tr("actor.pick"))
+    shell.sync_url()
+    st.stop()
+
+try:
+    prof = actor_profile(ctx.store, ctx.ref, actor_id)
+except ActorNotFound:
+    st.title(tr("actor.title"))
+    st.warning(tr("actor.not_found", actor=actor_id, inventory=ctx.ref.name))
+    shell.sync_url()
+    st.stop()
+
+shell.sync_url({"actor": actor_id})
+rec = prof.record
+st.title(md(rec["name"]))
+domains = ", ".join(voc.DOMAINS.label(d, lang) for d in rec["domains"]) or "—"
+place = " · ".join(md(name) + f" ({code})" for _, (code, name) in reversed(prof.territory.items())) \
+    if prof.territory else tr("actor.no_place")
+st.markdown(f"**{voc.ACTOR_TYPES.label(rec['actor_type'], lang)}** — {md(domains)}  \n{place}")
+
+cols = st.columns(5)
+cols[0].metric(tr("actor.projects_led"), prof.figures["projects_led"])
+cols[1].metric(tr("actor.projects_partner"), prof.figures["projects_partner"])
+cols[2].metric(tr("actor.partners"), prof.figures["partners"])
+cols[3].metric(tr("actor.funding_received"), fmt_compact(prof.figures["funding_received"], lang) + " €")
+cols[4].metric(tr("actor.funding_given"), fmt_compact(prof.figures["funding_given"], lang) + " €")
+
+tabs = st.tabs([tr("actor.tab.projects"), tr("actor.tab.partners"), tr("actor.tab.fundings"),
+                tr("actor.tab.networks"), tr("actor.tab.grid"), tr("actor.tab.record")])
+
+with tabs[0]:
+    if prof.projects.empty:
+        st.info(tr("actor.none"))
+    else:
+        df = prof.projects.assign(
+            stage=prof.projects.stage.map(lambda s: voc.STAGES.label(s, lang)),
+            role=prof.projects.role.map(lambda r: tr("actor.lead") if r == "lead"
+                                        else voc.PARTNER_ROLES.label(r, lang)),
+            domains=prof.projects.domains.map(
+                lambda ds: ", ".join(voc.DOMAINS.label(d, lang) for d in (ds if ds is not None else []))))
+        st.dataframe(df[["title", "role", "stage", "domains", "start_year", "end_year"]]
+                     .rename(columns={"title": tr("col.project"), "role": tr("col.role"),
+                                      "stage": tr("col.stage"), "domains": tr("col.domains"),
+                                      "start_year": tr("col.start"), "end_year": tr("col.end")}),
+                     hide_index=True, width="stretch")
+
+with tabs[1]:
+    if prof.partners.empty:
+        st.info(tr("actor.none"))
+    else:
+        df = prof.partners.assign(actor_type=prof.partners.actor_type.map(
+            lambda c: voc.ACTOR_TYPES.label(c, lang)),
+            commune=prof.partners.commune_code.map(lambda c: ctx.geo.name("commune", c) if c else ""))
+        st.dataframe(df[["name", "actor_type", "commune", "shared_projects"]].rename(
+            columns={"name": tr("col.name"), "actor_type": tr("col.type"),
+                     "commune": tr("col.commune"), "shared_projects": tr("col.shared_projects")}),
+            hide_index=True, width="stretch")
+        other = st.selectbox(tr("actor.open_partner"), prof.partners.actor_id.tolist(),
+                             format_func=dict(zip(prof.partners.actor_id, prof.partners.name)).get,
+                             index=None, key="w_actor_partner")
+        if other:
+            st.session_state["_actor"] = other
+            st.session_state.pop("w_actor_partner", None)
+            st.rerun()
+    if not prof.declared.empty:
+        st.subheader(tr("actor.declared"))
+        st.dataframe(prof.declared[["name", "kind", "since_year"]].rename(
+            columns={"name": tr("col.name"), "kind": tr("col.kind"), "since_year": tr("col.since")}),
+            hide_index=True, width="stretch")
+
+
+def _money_table(df: pd.DataFrame, who: str) -> None:
+    shown = df.assign(kind=df.kind.map(lambda k: voc.FUNDING_KINDS.label(k, lang)),
+                      origin=df.origin.map(lambda o: voc.FUNDING_ORIGINS.label(o, lang)))
+    st.dataframe(shown[["title", who, "amount_eur", "year", "kind", "origin"]].rename(
+        columns={"title": tr("col.project"), who: tr(f"col.{who}"), "amount_eur": tr("col.amount"),
+                 "year": tr("col.year"), "kind": tr("col.kind"), "origin": tr("col.origin_short")}),
+        hide_index=True, width="stretch",
+        column_config={tr("col.amount"): st.column_config.NumberColumn(format="%.0f €")})
+
+
+with tabs[2]:
+    st.subheader(tr("actor.received"))
+    if prof.fundings_received.empty:
+        st.info(tr("actor.none"))
+    else:
+        _money_table(prof.fundings_received, "funder")
+    if not prof.fundings_given.empty:
+        st.subheader(tr("actor.given"))
+        _money_table(prof.fundings_given, "beneficiary")
+
+with tabs[3]:
+    if prof.memberships.empty:
+        st.info(tr("actor.none"))
+    else:
+        df = prof.memberships.assign(relation=prof.memberships.relation.map(
+            lambda r: tr(f"actor.{r}")))
+        st.dataframe(df[["relation", "name", "since_year"]].rename(
+            columns={"relation": tr("col.relation"), "name": tr("col.name"),
+                     "since_year": tr("col.since")}), hide_index=True, width="stretch")
+
+with tabs[4]:
+    grid = load_grid()
+    if prof.scores.empty:
+        st.info(tr("actor.no_scores"))
+    else:
+        known = {c.id for c in grid.criteria}
+        df = prof.scores[prof.scores.criterion_id.isin(known)].assign(
+            criterion=lambda d: d.criterion_id.map(lambda c: grid.criterion(c).label(lang)))
+        st.dataframe(df[["criterion", "mean_score", "n_scored", "n_not_assessed"]].rename(
+            columns={"criterion": tr("col.criterion"), "mean_score": tr("col.mean_score"),
+                     "n_scored": tr("col.n_scored"), "n_not_assessed": tr("col.not_assessed")}),
+            hide_index=True, width="stretch",
+            column_config={tr("col.mean_score"): st.column_config.NumberColumn(format="%.2f")})
+
+def _cell(v) -> str:
+    if v is None or (not isinstance(v, (list, str)) and pd.isna(v)):
+        return ""
+    return str(v)
+
+
+with tabs[5]:
+    st.caption(tr("actor.record_caption"))
+    shown = {k: (", ".join(v) if isinstance(v, list) else v) for k, v in rec.items()
+             if k not in ("reg", "dep", "epci", "links_all")}
+    st.dataframe(pd.DataFrame({tr("col.field"): list(shown),
+                               tr("col.value"): [_cell(v) for v in shown.values()]}),
+                 hide_index=True, width="stretch")

@@ -1,0 +1,180 @@
+"""Grille: the characterisation grid (default or a user's file), projects'
+scores, and scores rolled up per territory and per domain."""
+
+import pandas as pd
+import plotly.express as px
+import streamlit as st
+
+from ecosystem import indicators as ind
+from ecosystem import territories as terr
+from ecosystem import vocabulary as voc
+from ecosystem.grid import GridError, load_grid, project_scores
+from ecosystem.i18n import fmt_number
+from pages import _shell as shell
+from pages._shell import md, tr
+
+ctx = shell.context()
+lang = ctx.lang
+geo = ctx.geo
+f = ctx.filters
+HEATMAP_MAX = 40
+PROJECTS_MAX = 1000
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _rollup(_store, ref, f, by, level):
+    return ind.grid_rollup(_store, ref, f, by=by, level=level)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _assessed(_store, ref, f, level):
+    return ind.compute(_store, ref, f, level, ["projects", "grid_assessed_share"],
+                       within=terr.ranking_within(f, level))
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _projects(_store, ref, f, _grid, grid_key):
+    return project_scores(_store, ref, f, _grid, PROJECTS_MAX)
+
+
+st.title(tr("grid.title"))
+st.caption(tr("grid.caption", scope=shell.scope_label(ctx)))
+shell.synthetic_banner(ctx.ref)
+
+# ------------------------------------------------------------------ the grid
+grid = load_grid()
+with st.expander(tr("grid.load"), expanded=False):
+    st.markdown(tr("grid.load_help"))
+    upload = st.file_uploader(tr("grid.file"), type=["json"], key="w_grid_file")
+    if upload is not None:
+        try:
+            grid = load_grid(upload.getvalue())
+            st.success(tr("grid.loaded", name=md(grid.label(lang)), n=len(grid.criteria)))
+        except GridError as exc:
+            st.error(tr("grid.invalid", error=md(str(exc))))
+            grid = load_grid()
+
+st.subheader(md(grid.label(lang)))
+note = grid.note_en if lang == "en" else grid.note_fr
+if note:
+    st.caption(md(note))
+scale = " · ".join(f"**{v}** {md(en if lang == 'en' else fr)}" for v, fr, en in grid.scale)
+st.markdown(tr("grid.scale") + " " + scale + " · **—** " + md(grid.scale_label(None, lang)))
+criteria = pd.DataFrame({
+    tr("col.group"): [tr(f"grid.group.{c.group}") for c in grid.criteria],
+    tr("col.criterion"): [c.label(lang) for c in grid.criteria],
+    tr("col.description"): [c.help(lang) for c in grid.criteria],
+})
+st.dataframe(criteria, hide_index=True, width="stretch")
+labels = {c.id: c.label(lang) for c in grid.criteria}
+
+
+def pivot(roll: pd.DataFrame, names: dict) -> pd.DataFrame:
+    """Territories or domains × criteria of this grid (mean scores)."""
+    roll = roll[roll.criterion_id.isin(labels)]
+    if roll.empty:
+        return pd.DataFrame()
+    p = roll.pivot_table(index="code", columns="criterion_id", values="mean_score",
+                         aggfunc="first", dropna=False)
+    p = p.reindex(columns=[c for c in grid.ids if c in p.columns])
+    p.columns = [labels[c] for c in p.columns]
+    p.insert(0, tr("col.name"), [names.get(c, c) for c in p.index])
+    return p
+
+
+def score_columns(df: pd.DataFrame) -> dict:
+    return {c: st.column_config.NumberColumn(c, format="localized") for c in df.columns
+            if c in labels.values()}
+
+
+def heatmap(p: pd.DataFrame, key: str) -> None:
+    if len(p) > HEATMAP_MAX or p.empty:
+        return
+    values = p.drop(columns=[tr("col.name")]).astype(float)
+    fig = px.imshow(values.values, x=list(values.columns), y=p[tr("col.name")].tolist(),
+                    color_continuous_scale="Blues", zmin=grid.min_score, zmax=grid.max_score,
+                    aspect="auto", text_auto=".1f",
+                    labels={"color": tr("col.mean_score")})
+    fig.update_layout(height=120 + 28 * len(p), margin=dict(l=0, r=0, t=10, b=0))
+    fig.update_xaxes(tickangle=-35)
+    st.plotly_chart(fig, width="stretch", config={"displaylogo": False}, key=key)
+
+
+tabs = st.tabs([tr("grid.tab.territory"), tr("grid.tab.domain"), tr("grid.tab.project")])
+
+# ---------------------------------------------------------------- per territory
+with tabs[0]:
+    level = f.level
+    st.caption(tr("grid.by_territory_caption", level=voc.LEVELS.label(level, lang).lower()))
+    roll = _rollup(ctx.store, ctx.ref, f, "territory", level)
+    assessed = _assessed(ctx.store, ctx.ref, f, level)
+    names = dict(zip(assessed.code, assessed.name))
+    p = pivot(roll, names)
+    if p.empty:
+        st.info(tr("grid.none"))
+    else:
+        share = assessed.set_index("code")
+        p.insert(1, tr("grid.projects"), share.projects.reindex(p.index).fillna(0).astype(int))
+        p.insert(2, tr("grid.assessed"), share.grid_assessed_share.reindex(p.index))
+        p = p.sort_values(tr("grid.projects"), ascending=False)
+        st.dataframe(p.reset_index(names=tr("col.code")), hide_index=True, width="stretch",
+                     column_config={**score_columns(p), tr("grid.assessed"):
+                                    st.column_config.NumberColumn(format="percent")})
+        shell.download_table(p.reset_index(names=tr("col.code")), tr("grid.file.territory"),
+                             "dl_grid_terr")
+        heatmap(p.drop(columns=[tr("grid.projects"), tr("grid.assessed")]), "grid_heat_terr")
+    unknown = sorted(set(roll.criterion_id) - set(labels))
+    if unknown:
+        st.caption(tr("grid.unknown", ids=md(", ".join(unknown))))
+
+# ------------------------------------------------------------------ per domain
+with tabs[1]:
+    roll = _rollup(ctx.store, ctx.ref, f, "domain", f.level)
+    p = pivot(roll, voc.DOMAINS.labels(lang))
+    if p.empty:
+        st.info(tr("grid.none"))
+    else:
+        n = roll.groupby("code").n_projects.max()
+        p.insert(1, tr("grid.projects_scored"), n.reindex(p.index).fillna(0).astype(int))
+        p = p.reindex([d for d in voc.DOMAINS.codes if d in p.index])
+        st.dataframe(p.reset_index(names=tr("col.code")), hide_index=True, width="stretch",
+                     column_config=score_columns(p))
+        shell.download_table(p.reset_index(names=tr("col.code")), tr("grid.file.domain"),
+                             "dl_grid_domain")
+        heatmap(p.drop(columns=[tr("grid.projects_scored")]), "grid_heat_domain")
+
+# ----------------------------------------------------------------- per project
+with tabs[2]:
+    scores = _projects(ctx.store, ctx.ref, f, grid, (grid.id, tuple(grid.ids)))
+    n_scored = int((scores.n_scored > 0).sum())
+    st.caption(tr("grid.by_project_caption", n=fmt_number(len(scores), lang),
+                  scored=fmt_number(n_scored, lang), max=fmt_number(PROJECTS_MAX, lang)))
+    if scores.empty:
+        st.info(tr("report.no_data"))
+    else:
+        shown = pd.DataFrame({
+            tr("col.project"): scores.title,
+            tr("col.stage"): scores.stage.map(lambda s: voc.STAGES.label(s, lang)),
+            tr("col.commune"): terr.commune_names(geo, scores.commune_code),
+            tr("col.mean_score"): scores.mean_score,
+            **{labels[c]: [grid.scale_label(v if pd.notna(v) else None, lang) for v in scores[c]]
+               for c in grid.ids}})
+        st.dataframe(shown, hide_index=True, width="stretch", height=420, column_config={
+            tr("col.mean_score"): st.column_config.NumberColumn(format="localized")})
+        shell.download_table(shown, tr("grid.file.project"), "dl_grid_projects")
+        pick = st.selectbox(tr("grid.one_project"), scores.project_id.tolist(), index=None,
+                            format_func=dict(zip(scores.project_id, scores.title)).get,
+                            key="w_grid_project", placeholder=tr("grid.one_project_ph"))
+        if pick:
+            row = scores.set_index("project_id").loc[pick]
+            for group in ("core", "complementary"):
+                st.markdown(f"**{tr(f'grid.group.{group}')}**")
+                for c in grid.criteria:
+                    if c.group == group:
+                        v = row[c.id]
+                        st.markdown(f"- {md(c.label(lang))} : "
+                                    f"**{md(grid.scale_label(v if pd.notna(v) else None, lang))}**"
+                                    if lang == "fr" else
+                                    f"- {md(c.label(lang))}: "
+                                    f"**{md(grid.scale_label(v if pd.notna(v) else None, lang))}**")
+shell.sync_url()

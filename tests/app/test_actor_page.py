@@ -1,0 +1,36 @@
+"""Actor page with AppTest: from the URL, by search, unknown id, both languages."""
+
+import pytest
+
+from tests.app.pagetest import ok, page_test, texts
+
+
+def test_actor_from_url_shows_seed_organisation():
+    at = ok(page_test("pages/acteur.py", {"actor": "S-URIOPSS-PDL"}).run())
+    assert at.title[0].value == "URIOPSS Pays de la Loire"
+    body = texts(at)
+    assert "Nantes" in body and "Pays de la Loire" in body
+    assert at.query_params["actor"] == "S-URIOPSS-PDL"
+    assert any("Données synthétiques" in str(i.value) for i in at.info)
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_actor_page_languages(lang):
+    at = ok(page_test("pages/acteur.py", {"actor": "S-AVISE", "lang": lang}).run())
+    labels = [m.label for m in at.metric]
+    assert labels[0] == ("Projets portés" if lang == "fr" else "Projects led")
+
+
+def test_search_then_open():
+    at = ok(page_test("pages/acteur.py").run())
+    at.text_input(key="w_actor_search").set_value("institut godin")
+    ok(at.run())
+    assert at.selectbox(key="w_actor_pick").value == "S-INSTITUT-GODIN"
+    at.button(key="w_actor_open").click()
+    ok(at.run())
+    assert at.title[0].value == "Institut Godin"
+
+
+def test_unknown_actor_gives_a_message_not_a_traceback():
+    at = ok(page_test("pages/acteur.py", {"actor": "does-not-exist"}).run())
+    assert "does-not-exist" in texts(at)

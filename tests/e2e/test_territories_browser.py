@@ -1,0 +1,90 @@
+"""Territoires, Comparer and the territorial report in Debian's chromium, offline."""
+
+import re
+
+import pytest
+
+from ecosystem import maps
+from tests.conftest import screenshot, wait_idle
+from tests.e2e.test_home_browser import painted_pixels
+
+pytestmark = pytest.mark.e2e
+
+
+def pick(page, label: str, text: str) -> None:
+    """Type into a Streamlit multiselect and take the first match."""
+    box = page.locator('[data-testid="stMultiSelect"]').filter(has_text=label).locator("input")
+    box.click()
+    box.fill(text)
+    page.get_by_role("option", name=re.compile(re.escape(text))).first.click()
+    wait_idle(page)
+
+
+def test_compare_two_departements(app_server, offline_page):
+    page = offline_page.open(app_server.url + "/comparer")
+    page.get_by_role("heading", name="Comparer des territoires").wait_for()
+    pick(page, "Territoires comparés", "Gironde")
+    pick(page, "Territoires comparés", "Loire-Atlantique")
+    page.keyboard.press("Escape")
+    page.get_by_role("heading", name="Tableau comparatif").wait_for(timeout=60_000)
+    page.wait_for_function(
+        "() => decodeURIComponent(location.search).includes('cmp=departement:33,departement:44')")
+    # the charts are drawn (plotly SVG) and the table shows both départements and France
+    page.locator(".js-plotly-plot").first.wait_for(timeout=60_000)
+    grid = page.locator('[data-testid="stDataFrame"]').first
+    grid.wait_for()
+    page.get_by_text("Écart à la référence nationale").wait_for()
+    page.mouse.move(5, 5)
+    shot = screenshot(page, "compare_fr")
+    assert shot.stat().st_size > 20_000
+    page.get_by_text("Écart à la référence nationale").scroll_into_view_if_needed()
+    screenshot(page, "compare_chart_fr")
+    assert offline_page.external == [] and offline_page.errors == []
+    # the link reproduces the comparison
+    again = offline_page.open(page.url)
+    again.get_by_role("heading", name="Tableau comparatif").wait_for(timeout=60_000)
+
+
+def test_territory_profile_and_offline_report(app_server, offline_page, tmp_path):
+    page = offline_page.open(app_server.url + "/territoires?terr=departement:44")
+    page.get_by_role("heading", name="Loire-Atlantique", level=1).wait_for()
+    assert "/territoires" in page.url and "terr=departement%3A44" in page.url.replace(":", "%3A")
+    page.get_by_text("Zones blanches").first.wait_for()
+    page.locator(".js-plotly-plot").first.wait_for(timeout=60_000)
+    screenshot(page, "territory_profile_fr")
+
+    button = page.get_by_role("button", name="Rapport HTML")
+    button.scroll_into_view_if_needed()
+    with page.expect_download(timeout=120_000) as info:
+        button.click()
+    path = tmp_path / info.value.suggested_filename
+    info.value.save_as(path)
+    assert path.name == "rapport-loire-atlantique.html"
+    html = path.read_text(encoding="utf-8")
+    assert maps.external_assets(html) == []
+    assert "Rapport territorial — Loire-Atlantique (44)" in html
+    with page.expect_download(timeout=120_000) as info:
+        page.get_by_role("button", name="Rapport PDF").click()
+    pdf = tmp_path / info.value.suggested_filename
+    info.value.save_as(pdf)
+    assert pdf.read_bytes().startswith(b"%PDF") and pdf.stat().st_size > 20_000
+
+    # the report opens with the network blocked (same context, every request but
+    # localhost recorded and aborted): nothing requested, charts drawn
+    report = offline_page.context.new_page()
+    report.set_content(html, wait_until="load")
+    report.get_by_role("heading", name=re.compile("Rapport territorial")).wait_for()
+    assert report.locator("svg rect").count() > 5
+    assert "Données synthétiques" in report.inner_text("body")
+    screenshot(report, "report_html_fr")
+    assert offline_page.external == [] and offline_page.errors == []
+
+
+def test_ranking_map_of_departements(app_server, offline_page):
+    page = offline_page.open(app_server.url + "/territoires?view=ranking&level=departement")
+    page.get_by_text("101 territoires").first.wait_for(timeout=60_000)
+    frame = page.frame_locator('iframe[title="streamlit_folium.st_folium"]')
+    frame.locator(".eco-legend").wait_for(timeout=60_000)
+    assert painted_pixels(page, minimum=20_000) > 20_000   # départements filled, not blank
+    screenshot(page, "ranking_departements_fr")
+    assert offline_page.external == [] and offline_page.errors == []

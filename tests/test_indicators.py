@@ -1,0 +1,203 @@
+"""Every SQL indicator against values computed by hand on tests/fixtures.tiny().
+
+See the fixture's docstring for the inventory. Per project (participants, links,
+cross-type links, association×company pairs, research partner):
+P1 {A1 assoc, A3 company, A4 research}: 3 links, 3 cross, 1 assoc-company, research
+P2 {A2 assoc, A1 assoc}: 1 link, 0 cross
+P3 {A6 social_enterprise, A5 local_authority}: 1 link, 1 cross
+P4 {A7}: 0 link
+P5 {A5, A6}: 1 link, 1 cross
+"""
+
+import math
+
+import pytest
+
+from ecosystem import indicators as I
+from ecosystem import vocabulary as voc
+from ecosystem.filters import Filters
+
+LN17 = math.log(17)
+
+
+@pytest.fixture
+def tiny(tiny_store):
+    return tiny_store, tiny_store.ref("tiny")
+
+
+@pytest.fixture
+def deps(tiny):
+    store, ref = tiny
+    return I.compute(store, ref, Filters(), "departement").set_index("code")
+
+
+def test_loire_atlantique(deps, geo):
+    d = deps.loc["44"]
+    pop = geo.population("departement", "44")
+    assert d.actors == 5                                  # A1 A2 A3 A4 A9
+    assert d.associations_share == pytest.approx(0.4)     # A1, A2
+    assert d.actor_types == 4                             # assoc, company, research, network
+    assert d.projects == 2 and d.active_projects == 2     # P1, P2
+    assert d.projects_experimentation_per_100k == pytest.approx(1e5 / pop)
+    assert d.projects_emergence_per_100k == pytest.approx(1e5 / pop)
+    assert d.projects_diffusion_per_100k == 0
+    assert d.white_zones == 15                            # poverty and food covered
+    # domain counts poverty 1, food 2 -> p = 1/3, 2/3
+    h = -(1 / 3 * math.log(1 / 3) + 2 / 3 * math.log(2 / 3)) / LN17
+    assert d.domain_diversity == pytest.approx(h)
+    assert d.funding_total == 15000                       # F1 + F2 on P1
+    assert d.funding_per_inhabitant == pytest.approx(15000 / pop)
+    assert d.funding_private_share == 1 and d.funding_public_share == 0
+    assert d.hybridity == pytest.approx(0.0)              # a single origin
+    assert d.beneficiaries == 340 and d.jobs_fte == 2.0 and d.volunteers == 32
+    assert d.jobs_per_10k == pytest.approx(2.0 * 1e4 / pop)
+    # links of actors in 44: A1 2+1, A2 1, A3 2, A4 2, A9 0 -> 8 / 5
+    assert d.partners_per_actor == pytest.approx(1.6)
+    assert d.cross_type_share == pytest.approx(3 / 4)     # P1 3 of 3, P2 0 of 1
+    assert d.research_share == pytest.approx(0.5)         # P1 of P1, P2
+    assert d.assoc_company_links == 2                     # P1 pair + declared A1–A3
+    assert d.grid_assessed_share == pytest.approx(0.5)    # P1 scored, P2 not
+    assert d.grid_mean == pytest.approx(2.5)              # (3 + 2) / 2, "not assessed" left out
+
+
+def test_bouches_du_rhone(deps):
+    d = deps.loc["13"]
+    assert (d.actors, d.projects) == (3, 2)               # A5 A6 A8; P3 P5
+    assert d.funding_total == 90000
+    assert d.funding_public_share == pytest.approx(60000 / 90000)
+    assert d.funding_earned_share == pytest.approx(30000 / 90000)
+    # shares 2/3, 0, 1/3 -> (1 - (4/9 + 1/9)) * 3/2
+    assert d.hybridity == pytest.approx((1 - 5 / 9) * 1.5)
+    assert d.cross_type_share == 1.0
+    assert d.research_share == 0
+    assert d.partners_per_actor == pytest.approx(4 / 3)   # A5 2, A6 2, A8 0
+    assert d.grid_mean == pytest.approx(2.0)              # P3: (1 + 3) / 2
+
+
+def test_overseas_inactive_project_and_empty_territories(deps):
+    gua = deps.loc["971"]                                 # Guadeloupe: A7, P4 ended in 2019
+    assert gua.actors == 1 and gua.projects == 1 and gua.active_projects == 0
+    assert gua.white_zones == 17                          # no active project at all
+    assert math.isnan(gua.cross_type_share)               # no link: undefined, not 0
+    assert gua.research_share == 0
+    assert math.isnan(gua.hybridity) and gua.funding_per_inhabitant == 0
+    meuse = deps.loc["55"]                                # A10 only, no project
+    assert meuse.actors == 1 and meuse.projects == 0 and meuse.white_zones == 17
+    assert math.isnan(meuse.research_share) and math.isnan(meuse.domain_diversity)
+    assert deps.loc["75"].actors == 0 and deps.loc["75"].actors_per_10k == 0
+
+
+def test_zero_population_commune_is_undefined_not_infinite(tiny):
+    store, ref = tiny
+    c = I.for_territory(store, ref, Filters(), "commune", "55039")
+    assert c.population == 0 and c.actors == 1
+    assert math.isnan(c.actors_per_10k) and math.isnan(c.projects_per_100k)
+
+
+def test_national_reference(tiny, geo):
+    store, ref = tiny
+    n = I.national(store, ref, Filters())
+    assert (n.actors, n.projects) == (10, 5)
+    assert n.population == geo.population("france")
+    assert n.cross_type_share == pytest.approx(5 / 6)     # 6 links, 5 crossing types
+    assert n.research_share == pytest.approx(1 / 5)
+    assert n.assoc_company_links == 2
+    total = 105000
+    shares = (60000 / total, 15000 / total, 30000 / total)
+    assert n.hybridity == pytest.approx((1 - sum(s * s for s in shares)) * 1.5)
+    assert n.partners_per_actor == pytest.approx(12 / 10)
+    assert n.white_zones == 13                            # poverty, food, eco. transition, employment
+    assert (n.beneficiaries, n.jobs_fte, n.volunteers) == (2100, 17.5, 67)
+    assert n.grid_assessed_share == pytest.approx(2 / 5)
+    assert n.grid_mean == pytest.approx(9 / 4)
+
+
+def test_levels_add_up(tiny):
+    store, ref = tiny
+    for level in ("region", "departement", "epci", "commune"):
+        df = I.compute(store, ref, Filters(), level)
+        assert df.n_actors.sum() == 10 and df.n_projects.sum() == 5, level
+        assert df.funding_total.sum() == 105000, level
+
+
+def test_project_filters_change_links(tiny):
+    store, ref = tiny
+    n = I.national(store, ref, Filters(stages=("experimentation",)))
+    # P1 and P5; actors A1 A3 A4 (2 links each in P1), A5 A6 (1 each in P5)
+    assert (n.actors, n.projects) == (5, 2)
+    assert n.partners_per_actor == pytest.approx(8 / 5)
+    assert n.funding_total == 55000
+
+
+def test_within_parent_and_one_territory(tiny):
+    store, ref = tiny
+    df = I.compute(store, ref, Filters(), "departement", within=("region", "52"))
+    assert set(df.code) == {"44", "49", "53", "72", "85"}
+    epcis = I.compute(store, ref, Filters(), "commune", within=("epci", "244400404"))
+    assert epcis.set_index("code").at["44109", "n_actors"] == 4  # A1 A3 A4 A9 in Nantes
+
+
+def test_breakdowns(tiny):
+    store, ref = tiny
+    f = Filters(territory="departement:44")
+    types = I.breakdown(store, ref, f, "actor_type").set_index("category")
+    assert types.n.to_dict() == {"association": 2, "company": 1, "research": 1, "network": 1}
+    assert types.share.sum() == pytest.approx(1.0)
+    stages = I.breakdown(store, ref, Filters(), "stage", level="region").query("code == '93'")
+    assert dict(zip(stages.category, stages.n)) == {"diffusion": 1, "experimentation": 1}
+    money = I.breakdown(store, ref, Filters(), "funding_origin").set_index("category")
+    assert money.n.to_dict() == {"public": 60000, "earned": 30000, "private": 15000}
+    assert I.white_zones(store, ref, f) == [d for d in voc.DOMAINS.codes if d not in ("poverty", "food")]
+
+
+def test_grid_rollup_excludes_not_assessed(tiny):
+    store, ref = tiny
+    g = I.grid_rollup(store, ref, Filters(), by="territory", level="region")
+    g = g.set_index(["code", "criterion_id"])
+    assert g.loc[("52", "social_need"), "mean_score"] == 3
+    assert g.loc[("52", "participation"), "n_scored"] == 0
+    assert g.loc[("52", "participation"), "n_not_assessed"] == 1
+    assert math.isnan(g.loc[("52", "participation"), "mean_score"])
+    assert g.loc[("93", "scalability"), "mean_score"] == 3
+    by_domain = I.grid_rollup(store, ref, Filters(), by="domain").set_index(
+        ["code", "criterion_id"])
+    # P1 (poverty, food) and P3 (ecological_transition, employment)
+    assert by_domain.loc[("food", "social_impact"), "mean_score"] == 2
+    assert by_domain.loc[("employment", "social_need"), "mean_score"] == 1
+
+
+def test_every_sql_indicator_is_computed(tiny):
+    store, ref = tiny
+    df = I.compute(store, ref, Filters(), "region")
+    for ind in I.INDICATORS.values():
+        if ind.engine == "sql":
+            assert ind.id in df.columns
+
+
+def test_results_per_capita(deps, geo, tiny):
+    d = deps.loc["44"]
+    pop = geo.population("departement", "44")
+    assert d.beneficiaries_per_10k == pytest.approx(340 * 1e4 / pop)   # P1 300 + P2 40
+    assert d.volunteers_per_10k == pytest.approx(32 * 1e4 / pop)       # 20 + 12
+    gua = deps.loc["971"]                                               # P4 ended, still counted
+    assert gua.beneficiaries_per_10k == pytest.approx(500 * 1e4 / geo.population("departement", "971"))
+    assert deps.loc["75"].beneficiaries_per_10k == 0                   # Paris: nothing
+    store, ref = tiny
+    c = I.for_territory(store, ref, Filters(), "commune", "55039")
+    assert math.isnan(c.beneficiaries_per_10k) and math.isnan(c.volunteers_per_10k)
+
+
+def test_totals_are_tagged_and_left_out_of_comparisons():
+    totals = {i.id for i in I.INDICATORS.values() if "total" in i.tags}
+    assert totals == {"actors", "projects", "active_projects", "funding_total", "beneficiaries",
+                      "jobs_fte", "volunteers", "assoc_company_links"}
+    assert not totals & set(I.COMPARABLE_IDS)
+    assert {"actors_per_10k", "hybridity", "white_zones"} <= set(I.COMPARABLE_IDS)
+
+
+def test_format_value():
+    assert I.format_value("cross_type_share", 0.75, "fr") == "75,0\u202f%"
+    assert I.format_value("cross_type_share", 0.75, "en") == "75.0 %"
+    assert I.format_value("actors_per_10k", 1234.567, "en", with_unit=True) == \
+        "1,234.57 per 10,000 inh."
+    assert I.format_value("hybridity", float("nan")) == "—"

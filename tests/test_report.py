@@ -1,0 +1,116 @@
+"""Territorial report: content, escaping, offline HTML, PDF text and fonts."""
+
+import io
+import re
+
+import pytest
+from pypdf import PdfReader
+
+from ecosystem import maps, report
+from ecosystem.filters import Filters
+from tests import fixtures
+
+EVIL = '<img src=x onerror="alert(1)">Entraide & Cie'
+
+
+@pytest.fixture
+def tiny(store):
+    data = fixtures.tiny()
+    data.actors.loc[1, "name"] = EVIL                     # A1, the most involved actor in 44
+    store.create("tiny <b>", data, synthetic=True)
+    return store, store.ref("tiny <b>")
+
+
+@pytest.fixture
+def built(tiny):
+    store, ref = tiny
+    return report.build(store, ref, Filters(territory="departement:44", stages=()), "fr")
+
+
+def test_report_content(built, tiny):
+    r = built
+    assert r.title == "Rapport territorial — Loire-Atlantique (44)"
+    assert r.parent == "Pays de la Loire" and r.synthetic
+    fig = r.figures.set_index("id")
+    assert fig.loc["actors", ["territory", "parent", "france"]].tolist() == ["5", "5", "10"]
+    assert fig.at["cross_type_share", "territory"] == "75,0\u202f%"
+    assert "Pauvreté et exclusion" not in r.white_zones and len(r.white_zones) == 15
+    charts = {c.title: dict(c.items) for c in r.charts}
+    assert charts["Projets par étape (pipeline de l'innovation)"] == {
+        "Émergence": 1, "Expérimentation": 1, "Diffusion / essaimage": 0, "Évaluation": 0}
+    assert charts["Financements par origine"] == {"Privé": 15000}
+    store, ref = tiny
+    assert r.data_date == str(store.info(ref.name)["updated_at"])[:16]
+    assert ("Territoire", "Loire-Atlantique (44)") in r.filters
+
+
+def test_html_is_self_contained_and_escaped(built):
+    page = report.to_html(built)
+    assert maps.external_assets(page) == []
+    assert not re.search(r"<script|<link|@import|url\(|https?://", page, re.I)
+    assert EVIL not in page and "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;Entraide &amp; Cie" in page
+    assert "tiny &lt;b&gt;" in page and "tiny <b>" not in page
+    assert "Données synthétiques" in page
+    assert page.count("<svg") == 4
+    assert "Indice d'hybridité des ressources" in page.replace("&#x27;", "'")   # definitions
+    assert len(page) < 60_000
+
+
+def test_english_report_without_synthetic_warning(store):
+    store.create("real", fixtures.tiny())
+    r = report.build(store, store.ref("real"), Filters(), "en")
+    assert r.title == "Territorial report — All of France" and not r.synthetic and r.national
+    page = report.to_html(r)
+    assert "Synthetic data" not in page and "Key figures" in page
+    assert page.count("All of France</th>") == 1                # one France column, not two
+
+
+def test_pdf_text_accents_and_fonts(built):
+    data = report.to_pdf(built)
+    assert data.startswith(b"%PDF") and len(data) < 200_000
+    pdf = PdfReader(io.BytesIO(data))
+    text = "\n".join(p.extract_text() for p in pdf.pages)
+    flat = re.sub(r"\s+", " ", text)
+    assert "Rapport territorial — Loire-Atlantique (44)" in flat
+    assert "Données synthétiques" in flat
+    assert "Expérimentation" in flat and "Zones blanches" in flat
+    assert "Entraide & Cie" in flat                             # data as text, not markup
+    assert "Indice d'hybridité des ressources" in flat
+    fonts = {str(f["/BaseFont"]) for p in pdf.pages
+             for f in (p["/Resources"].get("/Font") or {}).values()}
+    assert any("DejaVu" in f for f in fonts), fonts             # embedded, no system font
+
+
+def test_hostile_inventory_stays_text_in_reports_and_exports(store):
+    from html.parser import HTMLParser
+
+    import pandas as pd
+
+    from ecosystem import exports, territories
+    from tests.xss_inventory import hostile
+
+    class Tags(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.tags, self.attrs = set(), set()
+
+        def handle_starttag(self, tag, attrs):
+            self.tags.add(tag)
+            self.attrs |= {k for k, _ in attrs}
+
+    store.create("<script>alert('xss-inv')</script>", hostile(), synthetic=True)
+    ref = store.ref("<script>alert('xss-inv')</script>")
+    f = Filters(territory="departement:44")
+    r = report.build(store, ref, f, "fr")
+    parsed = Tags()
+    parsed.feed(report.to_html(r))
+    # only the report's own markup: no element or attribute from the data
+    assert parsed.tags <= {"html", "head", "meta", "title", "style", "body", "h1", "h2", "h3",
+                           "p", "div", "table", "thead", "tbody", "tr", "th", "td", "svg",
+                           "text", "rect", "dl", "dt", "dd", "code"}, parsed.tags
+    assert not {a for a in parsed.attrs if a.startswith("on") or a in ("href", "src")}
+    assert report.to_pdf(r).startswith(b"%PDF")
+    table = territories.actors_table(territories.top_actors(store, ref, f), store.geo, "fr")
+    cells = pd.read_csv(io.BytesIO(exports.to_csv_bytes(table)), encoding="utf-8-sig")
+    assert cells.iloc[:, 0].str.contains("alert").all()          # the payloads, as text
+    assert not cells.iloc[:, 0].str.startswith(("=", "+", "-", "@")).any()
