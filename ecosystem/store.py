@@ -122,7 +122,9 @@ def _select_list(table: model.Table, types: dict[str, str] | None = None) -> str
     types = types or {}
     for col in table.columns:
         name = f'"{col.name}"'
-        if types.get(col.name) == col.sql_type:
+        if types and col.name not in types:  # an optional column the data does not have
+            exprs.append(f"CAST(NULL AS {col.sql_type}) AS {name}")
+        elif types.get(col.name) == col.sql_type:
             exprs.append(name)
         elif col.kind == "list":
             exprs.append(
@@ -409,9 +411,10 @@ class Store:
                             "created_at, updated_at) VALUES (?, ?, ?, FALSE, ?, 1, ?, ?)",
                             [inv_id, name, description, source, now, now])
                 for kind, table in model.TABLES.items():
-                    con.execute(f"CREATE TABLE inv_{inv_id}__{kind} AS SELECT {_select_list(table)} "
-                                f"FROM (SELECT {', '.join('NULL AS ' + chr(34) + c + chr(34) for c in table.column_names)}) "
-                                f"WHERE FALSE")
+                    # plain DDL: in DuckDB 2.0 a table made by an empty CREATE TABLE AS in this
+                    # transaction does not show the rows bulk-inserted after it (tests cover it)
+                    cols = ", ".join(f'"{c.name}" {c.sql_type}' for c in table.columns)
+                    con.execute(f"CREATE TABLE inv_{inv_id}__{kind} ({cols})")
             else:
                 rows = con.execute("SELECT id FROM inventories WHERE name = ?", [name]).fetchall()
                 if not rows:

@@ -166,3 +166,23 @@ def test_unmapped_required_columns_are_refused(write, geo, store):
     with pytest.raises(ImportError_) as err:
         run_import(write("p.csv", "Titre;Etape\nA;emergence\n"), store, "X", geo=geo, mapping=mapping)
     assert err.value.key == "imp.err.unmapped" and "lead_actor_id" in err.value.params["columns"]
+
+
+def test_a_large_import_is_checked_and_counted_inside_its_transaction(store):
+    """Several row groups inserted into a new inventory: the integrity checks and the
+    counts of the same transaction see them (a DuckDB 2.0 pitfall with empty CTAS)."""
+    import pyarrow as pa
+
+    n = 3 * 122_880  # whole DuckDB row groups: written to disk before the commit
+    ids = [f"A{i}" for i in range(n)]
+    chunk = pa.table({"actor_id": ids, "name": ids, "actor_type": ["association"] * n,
+                      "source": ["t"] * n})
+    parts = [chunk.slice(i, 122_880) for i in range(0, n, 122_880)]
+    store.apply_import("Grand", {"actors": parts}, create=True)
+    assert store.info("Grand")["n_actors"] == n
+    assert store.scalar(f"SELECT count(*) FROM {store.ref('Grand').derived('d_actors')}") == n
+    duplicate = parts + [chunk.slice(n - 1, 1)]
+    with pytest.raises(model.ValidationError) as err:
+        store.apply_import("Doublon", {"actors": duplicate}, create=True)
+    assert err.value.issues[0].check == "unique" and err.value.issues[0].value == f"A{n - 1}"
+    assert store.names() == ["Grand"]
