@@ -19,7 +19,6 @@ from ecosystem.exports import (TEMPLATE_TABLES, template_frame, template_help, t
                                templates_workbook)
 from ecosystem.i18n import fmt_number
 from ecosystem.ingest import mapping as mp
-from ecosystem.ingest.geocode import REASONS
 from ecosystem.ingest.pipeline import Import, ImportError_
 from ecosystem.store import StoreError
 from pages import _shell as shell

@@ -10,12 +10,11 @@ loaded whole into pandas):
 ``recognise``  RNA, SIRENE, GoGoCarto/Transiscope and our own export, mapped with no wizard
 ``mapping``    column mapping (suggested for unknown files, saved for next time)
 ``codes``      source code tables: RNA objet social, legal categories, staff bands, categories
-``normalise``  SQL expressions that clean values (empty markers, decimal commas, codes…)
+``normalise``  DuckDB macros that clean values (empty markers, decimal commas, codes…)
+``checks``     normalisation and validation in one SQL pass, from ``model.TABLES``
 ``geocode``    offline placement in a current commune, with a resolution report
-``checks``     validation in SQL from the model's declarations (``model.TABLES``)
 ``dedup``      duplicates inside the file and against the inventory, merge or keep
-``pipeline``   the stages in order (:class:`pipeline.Import`), then one atomic save
-``report``     issues and reports as tables and CSV
+``pipeline``   the stages in order (:class:`pipeline.Import`), the reports, one atomic save
 
 See docs/import.md for the rules and the figures.
 """

@@ -469,6 +469,5 @@ def targets(mapping: Mapping) -> list[str]:
     """Target columns the mapping fills (model columns, then _x/_y)."""
     table = model.TABLES[mapping.table]
     used = mapping.used()
-    out = [c for c in table.column_names
-           if c in used or c in mapping.defaults or (c == "source" and "source" in table.column_names)]
+    out = [c for c in table.column_names if c in used or c in mapping.defaults or c == "source"]
     return out + [t for t in EXTRA_TARGETS if t in used]

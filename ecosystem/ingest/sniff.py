@@ -61,10 +61,6 @@ class FileInfo:
     escape: str | None = None
     sheets: list[str] = field(default_factory=list)
 
-    def describe(self) -> dict:
-        return {"kind": self.kind, "encoding": self.encoding, "delimiter": self.delimiter,
-                "size": self.size, "sheets": self.sheets}
-
 
 def detect_kind(path: Path, name: str = "") -> str:
     with open(path, "rb") as f:

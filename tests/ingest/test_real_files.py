@@ -51,11 +51,17 @@ def test_rna_values_normalised(rna):
     assert (actors.geo_method != "none").sum() == 10_549
 
 
+def imported(path, store, geo, name):
+    """Import a file into a new inventory: (summary of its table, checked records)."""
+    imp, _ = run_import(path, store, name, geo=geo)
+    try:
+        return imp.summary()["parts"][0], checked(imp)
+    finally:
+        imp.close()
+
+
 def test_sirene_ess_sample(geo, store):
-    imp, _ = run_import(SIRENE, store, "Test SIRENE", geo=geo)
-    part = imp.summary()["parts"][0]
-    chk = checked(imp)
-    imp.close()
+    part, chk = imported(SIRENE, store, geo, "Test SIRENE")
     assert part["format"] == "sirene" and part["rows"] == 3_375
     # legal categories mapped (counts of the file: 9220 ×2318, 9260 ×40, 9230 ×6, 9221 ×1,
     # 9300 ×4; every other category is a company flagged ESS)
@@ -70,10 +76,7 @@ def test_sirene_ess_sample(geo, store):
 
 
 def test_transiscope_niort(geo, store):
-    imp, _ = run_import(TRANSISCOPE, store, "Test Transiscope", geo=geo)
-    part = imp.summary()["parts"][0]
-    chk = checked(imp)
-    imp.close()
+    part, chk = imported(TRANSISCOPE, store, geo, "Test Transiscope")
     assert part["format"] == "gogocarto" and part["rows"] == 100
     assert part["geo"]["by_method"] == {"coordinates": 100}
     # 84 actors have categories (16 have an empty list): all of them get domains
