@@ -75,6 +75,8 @@ def open_import(uploaded) -> dict | None:
         imp.read(all_sheets=own)
     except ImportError_ as exc:
         state["error"] = exc
+    except Exception as exc:  # noqa: BLE001 - an unreadable file: said plainly, details below
+        state["error"] = ImportError_("imp.err.unexpected", detail=str(exc).splitlines()[0][:300])
     return state
 
 
@@ -317,6 +319,9 @@ if st.button(tr("imp.analyse"), type="primary", key="imp_analyse", icon=":materi
         state["analysed"] = signature
     except ImportError_ as exc:
         show_error(exc)
+        st.stop()
+    except Exception as exc:  # noqa: BLE001 - a file the pipeline cannot handle
+        show_error(ImportError_("imp.err.unexpected", detail=str(exc).splitlines()[0][:300]))
         st.stop()
     finally:
         bar.empty()

@@ -164,3 +164,10 @@ def test_mapping_is_changed_saved_and_offered_again():
     again = upload(again, "tableur_cress_2025.csv", content)
     assert any("Test tableur CRESS" in str(i.value) for i in again.info)
     assert again.selectbox(key="imp_map_0_actors_domains").value == "Thème"
+
+
+def test_a_broken_workbook_gives_a_message_not_a_crash():
+    at = ok(page_test("pages/importer.py").run())
+    at = upload(at, "abime.xlsx", b"PK\x03\x04 not really a workbook",
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    assert at.error and FR["imp.err.xlsx"].split(":")[0] in str(at.error[0].value)
