@@ -24,6 +24,8 @@ PAGES = [
             url_path="grille"),
     st.Page("pages/acteur.py", title=t("nav.actor", lang), icon=":material/badge:",
             url_path="acteur"),
+    st.Page("pages/importer.py", title=t("nav.import", lang), icon=":material/upload_file:",
+            url_path="importer"),
     st.Page("pages/a_propos.py", title=t("nav.about", lang), icon=":material/info:",
             url_path="a_propos"),
 ]

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from benchmarks.common import ROOT, label
 
-BENCHES = ["demo", "indicators"]
+BENCHES = ["demo", "indicators", "import"]
 
 
 def machine() -> str:

@@ -7,6 +7,12 @@ with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return with an apostrophe,
 which spreadsheets display as text. Numbers stay numbers (a negative amount is
 a number, not text). XLSX files are also written with xlsxwriter's formula and
 URL detection off, so no text cell is ever stored as a formula.
+
+Inventories are exported (:func:`export_inventory`, ``python -m ecosystem
+export``) with their flat values (``domains`` as codes separated by ``;``), the
+form the importer reads back: CSV written by DuckDB (UTF-8 with BOM, ``;``,
+formulas neutralised in SQL with :func:`safe_sql`), XLSX (a sheet per table),
+Parquet. The import templates (:func:`templates_workbook`) come from the model.
 """
 
 from __future__ import annotations
@@ -14,9 +20,14 @@ from __future__ import annotations
 import io
 import math
 import re
+import shutil
+import tempfile
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
+from . import model
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
@@ -86,3 +97,122 @@ def to_xlsx_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
                 width = max([len(str(col))] + [len(str(v)) for v in clean[col].head(200)])
                 ws.set_column(i, i, min(max(width + 2, 8), 60))
     return buf.getvalue()
+
+
+CSV_SEP = ";"  # inventory exports: what French spreadsheets open directly
+XLSX_MAX_ROWS = 1_048_575  # one row is the header
+FORMATS = ("csv", "xlsx", "parquet")
+
+
+def safe_sql(expr: str) -> str:
+    """SQL doing what :func:`neutralise_formulas` does to a text, for exports written by DuckDB."""
+    starts = ", ".join(f"'{c}'" if c not in ("\t", "\r") else f"chr({ord(c)})" for c in FORMULA_START)
+    return f"CASE WHEN left({expr}, 1) IN ({starts}) THEN chr(39) || {expr} ELSE {expr} END"
+
+
+# ------------------------------------------------------------------ inventories
+
+def _flat_select(table: model.Table, safe: bool) -> str:
+    cols = []
+    for col in table.columns:
+        name = f'"{col.name}"'
+        if col.kind == "list":
+            expr = f"array_to_string({name}, '{model.voc.LIST_SEP}')"
+        else:
+            expr = name
+        if safe and col.kind in ("str", "list"):
+            expr = safe_sql(expr)
+        cols.append(f"{expr} AS {name}")
+    return ", ".join(cols)
+
+
+def export_inventory(store, name: str, fmt: str, out: str | Path,
+                     tables: list[str] | None = None) -> list[Path]:
+    """Write an inventory's tables: ``xlsx`` one workbook (a sheet per table), ``csv``
+    and ``parquet`` one file per table in the directory ``out`` (or the file ``out``
+    when a single table is asked). Returns the files written."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r} (one of {', '.join(FORMATS)})")
+    ref = store.ref(name)
+    tables = list(tables or model.TABLES)
+    for t in tables:
+        if t not in model.TABLES:
+            raise ValueError(f"unknown table {t!r}")
+    out = Path(out)
+    if fmt == "xlsx":
+        frames = {t: store.query(f"SELECT {_flat_select(model.TABLES[t], False)} FROM {ref.table(t)}")
+                  for t in tables}
+        for t, df in frames.items():
+            if len(df) > XLSX_MAX_ROWS:
+                raise ValueError(f"{t}: {len(df):,} rows, more than a worksheet holds (use csv or parquet)")
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_bytes(to_xlsx_bytes(frames))
+        return [out]
+    single = len(tables) == 1 and out.suffix.lower() == f".{fmt}"
+    if not single:
+        out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for t in tables:
+        path = out if single else out / f"{t}.{fmt}"
+        select = _flat_select(model.TABLES[t], safe=fmt == "csv")
+        query = f"SELECT {select} FROM {ref.table(t)}"
+        if fmt == "parquet":
+            with store._cursor() as cur:
+                cur.execute(f"COPY ({query}) TO '{_quote(path)}' (FORMAT parquet)")
+        else:
+            _copy_csv(store, query, path)
+        written.append(path)
+    return written
+
+
+def _quote(path: Path) -> str:
+    return str(path).replace("'", "''")
+
+
+def _copy_csv(store, query: str, path: Path) -> None:
+    """DuckDB writes the CSV; a BOM is put in front so spreadsheets read UTF-8."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        body = Path(tmp) / "body.csv"
+        with store._cursor() as cur:
+            cur.execute(f"COPY ({query}) TO '{_quote(body)}' (FORMAT csv, HEADER, DELIMITER '{CSV_SEP}')")
+        with open(path, "wb") as dst, open(body, "rb") as src:
+            dst.write(b"\xef\xbb\xbf")
+            shutil.copyfileobj(src, dst, 1 << 22)
+
+
+# ------------------------------------------------------------------ templates
+
+def template_frame(table: str) -> pd.DataFrame:
+    """The empty table of an import template (the model's columns, in order)."""
+    return pd.DataFrame(columns=model.TABLES[table].column_names)
+
+
+def template_help(table: str, lang: str = "fr") -> pd.DataFrame:
+    """One line per column: required, type, allowed values, help."""
+    from .i18n import t
+
+    rows = []
+    for col in model.TABLES[table].columns:
+        rows.append({
+            t("imp.tpl.column", lang): col.name,
+            t("imp.tpl.required", lang): t("imp.yes", lang) if col.required else "",
+            t("imp.tpl.kind", lang): t(f"kind.{col.kind}", lang),
+            t("imp.tpl.allowed", lang): ", ".join(col.vocabulary.codes) if col.vocabulary else "",
+            t("imp.tpl.help", lang): col.help})
+    return pd.DataFrame(rows)
+
+
+TEMPLATE_TABLES = ("actors", "projects", "partners", "fundings")
+
+
+def templates_workbook(lang: str = "fr") -> bytes:
+    """An XLSX with one empty sheet per importable table and a sheet describing the columns."""
+    sheets = {name: template_frame(name) for name in TEMPLATE_TABLES}
+    help_rows = []
+    for name in TEMPLATE_TABLES:
+        frame = template_help(name, lang)
+        frame.insert(0, "table", name)
+        help_rows.append(frame)
+    sheets["README"] = pd.concat(help_rows, ignore_index=True)
+    return to_xlsx_bytes(sheets)

@@ -52,7 +52,9 @@ def siret_ok(value: str) -> bool:
 
 
 COMMUNE_CODE = r"(?:\d{5}|2[AB]\d{3})"
-RNA_ID = r"W[0-9A-Z]{9}|\d{3}[A-Z0-9]\d{4}[0-9 ]{0,7}"
+#: Waldec number, or an older id: the managing office's code (``291S``) and the old number,
+#: which real RNA files write with letters and spaces (``291S02910B7087``, ``293S02931153 B``)
+RNA_ID = r"W[0-9A-Z]{9}|\d{3}[A-Z0-9][0-9A-Z ]{1,11}"
 
 
 # --------------------------------------------------------------------------
@@ -183,6 +185,20 @@ SCORES = Table("scores", (
 TABLES: dict[str, Table] = {tb.name: tb for tb in
                             (ACTORS, PROJECTS, PARTNERS, FUNDINGS, MEMBERSHIPS, PARTNERSHIPS, SCORES)}
 
+#: references between tables: (table, column, target table, target column)
+REFERENCES: tuple[tuple[str, str, str, str], ...] = (
+    ("projects", "lead_actor_id", "actors", "actor_id"),
+    ("partners", "project_id", "projects", "project_id"),
+    ("partners", "actor_id", "actors", "actor_id"),
+    ("fundings", "project_id", "projects", "project_id"),
+    ("fundings", "funder_actor_id", "actors", "actor_id"),
+    ("memberships", "actor_id", "actors", "actor_id"),
+    ("memberships", "network_id", "actors", "actor_id"),
+    ("partnerships", "actor_id_a", "actors", "actor_id"),
+    ("partnerships", "actor_id_b", "actors", "actor_id"),
+    ("scores", "project_id", "projects", "project_id"),
+)
+
 
 # --------------------------------------------------------------------------
 # validation issues
@@ -190,7 +206,8 @@ TABLES: dict[str, Table] = {tb.name: tb for tb in
 
 #: every reason an :class:`Issue` can give (each has a ``check.<name>`` UI text)
 CHECKS = ("type", "required", "unique", "missing_column", "min", "max", "vocabulary", "pattern",
-          "siren", "siret", "empty", "unknown_ref", "duplicate_key", "end_before_start")
+          "siren", "siret", "empty", "unknown_ref", "duplicate_key", "end_before_start",
+          "id_exists")
 
 
 @dataclass(frozen=True)
@@ -204,9 +221,8 @@ class Issue:
     check: str
     params: tuple = ()
 
-    def message(self, lang: str = "fr") -> str:
-        where = t("issue.where", lang, table=t(f"table.{self.table}", lang),
-                  row="—" if self.row is None else self.row, column=self.column or "—")
+    def reason(self, lang: str = "fr") -> str:
+        """Why the value is wrong, without where (e.g. "numéro SIREN invalide…")."""
         params = dict(self.params)
         if "kind" in params:
             params["kind"] = t(f"kind.{params['kind']}", lang)
@@ -214,9 +230,17 @@ class Issue:
             params["allowed"] = ", ".join(voc.ALL[params["vocabulary"]].codes)
         if "target" in params:
             params["target"] = t(f"table.{params['target']}", lang)
-        reason = t(f"check.{self.check}", lang, **params)
+        text = t(f"check.{self.check}", lang)
+        try:  # formatted here: a parameter may be called "key", like t()'s first argument
+            return text.format(**params) if params else text
+        except (KeyError, IndexError, ValueError):
+            return text
+
+    def message(self, lang: str = "fr") -> str:
+        where = t("issue.where", lang, table=t(f"table.{self.table}", lang),
+                  row="—" if self.row is None else self.row, column=self.column or "—")
         value = "" if self.value is None else t("issue.value", lang, value=_short(self.value))
-        return f"{where} {value}{reason}".strip()
+        return f"{where} {value}{self.reason(lang)}".strip()
 
     def as_dict(self, lang: str = "fr") -> dict:
         return {"table": self.table, "row": self.row, "column": self.column,
@@ -399,16 +423,9 @@ def check_references(data: InventoryData) -> list[Issue]:
             issues.append(Issue(table, int(idx) if _is_int(idx) else None, column, value,
                                 "unknown_ref", (("target", target),)))
 
-    missing("projects", data.projects, "lead_actor_id", actor_ids, "actors")
-    missing("partners", data.partners, "project_id", project_ids, "projects")
-    missing("partners", data.partners, "actor_id", actor_ids, "actors")
-    missing("fundings", data.fundings, "project_id", project_ids, "projects")
-    missing("fundings", data.fundings, "funder_actor_id", actor_ids, "actors")
-    missing("memberships", data.memberships, "actor_id", actor_ids, "actors")
-    missing("memberships", data.memberships, "network_id", actor_ids, "actors")
-    missing("partnerships", data.partnerships, "actor_id_a", actor_ids, "actors")
-    missing("partnerships", data.partnerships, "actor_id_b", actor_ids, "actors")
-    missing("scores", data.scores, "project_id", project_ids, "projects")
+    known = {"actors": actor_ids, "projects": project_ids}
+    for table, column, target, _ in REFERENCES:
+        missing(table, getattr(data, table), column, known[target], target)
     for name in ("partners", "memberships", "partnerships", "scores"):
         df = getattr(data, name)
         key = list(TABLES[name].key)

@@ -10,8 +10,10 @@ One file (``$ECOSYSTEM_DB``, default ``data/ecosystem.duckdb``) holds:
 * ``geo_communes`` / ``geo_territories``: the shipped geography, loaded from
   ``data/geo`` so analytics can join on it in SQL.
 
-Every write (create, save, append, copy, rename, delete) runs in one
+Every write (create, save, append, import, copy, rename, delete) runs in one
 transaction: if anything fails, the previous version stays as it was.
+Imports (``apply_import``) check unique keys and references in SQL inside
+that transaction, so an inventory is never loaded whole to add records.
 Reads use a cursor per call, so Streamlit threads can query concurrently.
 """
 
@@ -28,6 +30,7 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from . import derived, model
 from .geo import LEVELS, Geography
@@ -100,12 +103,30 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None, microsecond=0)
 
 
-def _select_list(table: model.Table) -> str:
-    """SELECT expressions turning a flat DataFrame into typed columns."""
+def _parts(data):
+    """A table to insert, or an iterable of them (chunks of a large import)."""
+    if isinstance(data, (pd.DataFrame, pa.Table, pa.RecordBatchReader)):
+        return [data]
+    return data
+
+
+def _types(con, relation: str) -> dict[str, str]:
+    """Column types of a registered relation."""
+    return {r[0]: str(r[1]) for r in con.execute(f"DESCRIBE SELECT * FROM {relation}").fetchall()}
+
+
+def _select_list(table: model.Table, types: dict[str, str] | None = None) -> str:
+    """SELECT expressions turning a flat DataFrame into typed columns (columns that
+    already have the store's type, lists included, are taken as they are)."""
     exprs = []
+    types = types or {}
     for col in table.columns:
         name = f'"{col.name}"'
-        if col.kind == "list":
+        if types and col.name not in types:  # an optional column the data does not have
+            exprs.append(f"CAST(NULL AS {col.sql_type}) AS {name}")
+        elif types.get(col.name) == col.sql_type:
+            exprs.append(name)
+        elif col.kind == "list":
             exprs.append(
                 f"CASE WHEN {name} IS NULL OR trim(CAST({name} AS VARCHAR)) = '' THEN NULL "
                 f"ELSE list_filter(list_transform(string_split(CAST({name} AS VARCHAR), "
@@ -179,7 +200,7 @@ class Store:
 
     def arrow(self, sql: str, params=None):
         with self._cursor() as cur:
-            return cur.execute(sql, params or []).arrow()
+            return cur.sql(sql, params=params or None).to_arrow_table()
 
     def scalar(self, sql: str, params=None):
         with self._cursor() as cur:
@@ -347,33 +368,109 @@ class Store:
         return self.ref(name)
 
     def append(self, name: str, data: model.InventoryData, *, validate: bool = True) -> InventoryRef:
-        """Add records to an inventory in one transaction (imports).
+        """Add records to an inventory in one transaction.
 
-        Ids already present are rejected: deduplication happens before, in the
-        ingest pipeline, where the user reviews merges.
+        The new records are validated on their own (types, vocabularies,
+        formats); ids already present and references to missing records are
+        then checked in SQL against the whole inventory, inside the write
+        transaction, so the inventory is never loaded. Deduplication happens
+        before, in the ingest pipeline, where the user reviews merges.
         """
-        ref = self.ref(name)
         if validate:
-            current = self.load(name)
-            merged = model.InventoryData(**{k: pd.concat([current.tables()[k], v])
-                                            for k, v in data.tables().items()})
-            _, issues = model.validate(_renumbered(merged))
+            issues = []
+            checked = {}
+            for kind, df in data.tables().items():
+                if not df.empty:
+                    checked[kind], found = model.validate_table(kind, df)
+                    issues += found
             if issues:
                 raise model.ValidationError(issues)
-            data, _ = model.validate(data)
+        else:
+            checked = {k: v for k, v in data.tables().items() if not v.empty}
+        frames = {k: model.conform(k, v).reset_index(drop=True) for k, v in checked.items()}
+        return self.apply_import(name, frames)
+
+    def apply_import(self, name: str, inserts: dict, updates: dict | None = None, *,
+                     create: bool = False, overwrite: bool = False, description: str = "",
+                     source: str = "") -> InventoryRef:
+        """Write an import in one transaction: create the inventory (``create``), update
+        existing records from ``updates`` (merges: empty fields filled, or every field
+        overwritten with ``overwrite``), insert ``inserts``; then check in SQL that keys
+        are unique and references exist. Tables are DataFrames, Arrow tables or record
+        batch readers with the model's columns (flat values, or the store's types), or
+        iterables of them (chunks). Any failure rolls back."""
+        updates = updates or {}
         with self.transaction() as con:
-            for kind, df in data.tables().items():
-                if df.empty:
-                    continue
-                table = model.TABLES[kind]
-                con.register("_df", df.reset_index(drop=True))
-                con.execute(f"INSERT INTO {ref.table(kind)} SELECT {_select_list(table)} FROM _df")
-                con.unregister("_df")
-            derived.build(con, ref.id)
-            self._update_counts(con, ref.id)
+            if create:
+                name = self._check_name(name)
+                if con.execute("SELECT count(*) FROM inventories WHERE name = ?", [name]).fetchall()[0][0]:
+                    raise InventoryExists(name)
+                inv_id = con.execute("SELECT coalesce(max(id), 0) + 1 FROM inventories").fetchall()[0][0]
+                now = _now()
+                con.execute("INSERT INTO inventories (id, name, description, synthetic, source, version, "
+                            "created_at, updated_at) VALUES (?, ?, ?, FALSE, ?, 1, ?, ?)",
+                            [inv_id, name, description, source, now, now])
+                for kind, table in model.TABLES.items():
+                    # plain DDL: in DuckDB 2.0 a table made by an empty CREATE TABLE AS in this
+                    # transaction does not show the rows bulk-inserted after it (tests cover it)
+                    cols = ", ".join(f'"{c.name}" {c.sql_type}' for c in table.columns)
+                    con.execute(f"CREATE TABLE inv_{inv_id}__{kind} ({cols})")
+            else:
+                rows = con.execute("SELECT id FROM inventories WHERE name = ?", [name]).fetchall()
+                if not rows:
+                    raise InventoryNotFound(name)
+                inv_id = rows[0][0]
+            for kind, table in model.TABLES.items():
+                target = f"inv_{inv_id}__{kind}"
+                if kind in updates:
+                    con.register("_upd", updates[kind])
+                    key = " AND ".join(f't."{k}" = u."{k}"' for k in table.key)
+                    sets = ", ".join(
+                        f'"{c}" = ' + (f'coalesce(u."{c}", t."{c}")' if overwrite else f'coalesce(t."{c}", u."{c}")')
+                        for c in table.column_names if c not in table.key)
+                    con.execute(f"UPDATE {target} t SET {sets} FROM (SELECT {_select_list(table, _types(con, '_upd'))} "
+                                f"FROM _upd) u WHERE {key}")
+                    con.unregister("_upd")
+                if kind in inserts:
+                    for part in _parts(inserts[kind]):
+                        con.register("_ins", part)
+                        con.execute(f"INSERT INTO {target} SELECT {_select_list(table, _types(con, '_ins'))} "
+                                    "FROM _ins")
+                        con.unregister("_ins")
+                if kind in inserts or kind in updates:
+                    self._after_table_written(kind)
+            issues = self._integrity(con, inv_id, set(inserts) | set(updates))
+            if issues:
+                raise model.ValidationError(issues)
+            derived.build(con, inv_id)
+            self._update_counts(con, inv_id)
             con.execute("UPDATE inventories SET version = version + 1, updated_at = ? WHERE id = ?",
-                        [_now(), ref.id])
+                        [_now(), inv_id])
         return self.ref(name)
+
+    @staticmethod
+    def _integrity(con, inv_id: int, kinds: set[str], limit: int = 20) -> list[model.Issue]:
+        """Keys repeated and references to nothing, in SQL over the written tables."""
+        issues = []
+        for kind in kinds:
+            table = model.TABLES[kind]
+            key = ", ".join(f'"{k}"' for k in table.key)
+            check = "unique" if len(table.key) == 1 else "duplicate_key"
+            params = () if len(table.key) == 1 else (("key", ", ".join(table.key)),)
+            for (value,) in con.execute(f'SELECT CAST("{table.key[-1]}" AS VARCHAR) FROM inv_{inv_id}__{kind} '
+                                        f"GROUP BY {key} HAVING count(*) > 1 LIMIT {limit}").fetchall():
+                issues.append(model.Issue(kind, None, table.key[-1], value, check, params))
+        for kind, column, target, tcol in model.REFERENCES:
+            if kind not in kinds and target not in kinds:
+                continue
+            if not con.execute(f"SELECT count(*) FROM inv_{inv_id}__{kind}").fetchall()[0][0]:
+                continue
+            for (value,) in con.execute(
+                    f'SELECT DISTINCT "{column}" FROM inv_{inv_id}__{kind} WHERE "{column}" IS NOT NULL '
+                    f'AND "{column}" NOT IN (SELECT "{tcol}" FROM inv_{inv_id}__{target}) LIMIT {limit}'
+            ).fetchall():
+                issues.append(model.Issue(kind, None, column, value, "unknown_ref", (("target", target),)))
+        return issues
 
     def copy(self, src: str, dst: str) -> InventoryRef:
         ref = self.ref(src)
@@ -451,11 +548,6 @@ class Store:
         con.execute(f"UPDATE inventories SET n_actors = (SELECT count(*) FROM inv_{inv_id}__actors), "
                     f"n_projects = (SELECT count(*) FROM inv_{inv_id}__projects) WHERE id = ?",
                     [inv_id])
-
-
-def _renumbered(data: model.InventoryData) -> model.InventoryData:
-    return model.InventoryData(**{k: v.reset_index(drop=True).set_axis(range(1, len(v) + 1))
-                                  for k, v in data.tables().items()})
 
 
 def open_store(path: str | Path | None = None, geo: Geography | None = None) -> Store:

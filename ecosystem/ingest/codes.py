@@ -1,0 +1,356 @@
+"""Source code tables: what the codes of RNA, SIRENE and map exports mean in our vocabulary.
+
+Each table is a plain dict documented in docs/import.md; the functions at the
+bottom apply them to one distinct source value (the pipeline calls them once
+per distinct value, never per row).
+
+* RNA ``objet_social1`` / ``objet_social2``: 6-digit codes of the national
+  nomenclature of association purposes (``019000`` interventions sociales,
+  ``017000`` santé…). The first three digits are the theme
+  (:data:`RNA_THEMES`); a few sub-codes say more (:data:`RNA_SUBCODES`).
+  ``000000`` means "not classified".
+* SIRENE ``categorieJuridiqueUniteLegale`` (INSEE legal categories) → actor
+  type (:func:`legal_category_type`), the ESS flag
+  ``economieSocialeSolidaireUniteLegale = O`` deciding between a committed
+  company and a social-economy enterprise for commercial companies.
+* SIRENE staff bands ``trancheEffectifs*`` → number of employees
+  (:data:`STAFF_BANDS`, middle of the band, head count, not FTE).
+* SIRENE ``activitePrincipale*`` (NAF rév. 2) → domains for the activities
+  that clearly answer a social need (:data:`NAF_DOMAINS`).
+* Map-export categories (GoGoCarto, Transiscope, Près de chez nous, Carteco)
+  and free-text domain or type labels → codes by keywords
+  (:data:`DOMAIN_KEYWORDS`, :data:`TYPE_KEYWORDS`).
+"""
+
+from __future__ import annotations
+
+import re
+
+from .. import vocabulary as voc
+from ..geo import normalize_name
+
+# ----------------------------------------------------------------- RNA
+
+#: theme (first 3 digits of an RNA objet social code) → domains
+RNA_THEMES: dict[str, tuple[str, ...]] = {
+    "001": ("citizen_participation",),            # activités politiques
+    "002": ("social_cohesion",),                  # clubs, cercles de réflexion
+    "003": ("citizen_participation",),            # défense de droits fondamentaux, activités civiques
+    "004": ("citizen_participation",),            # justice (médiation, accès au droit)
+    "005": ("culture",),                          # information, communication
+    "006": ("culture",),                          # culture, pratiques artistiques
+    "007": ("social_cohesion",),                  # clubs de loisirs, relations
+    "009": ("social_cohesion", "education_youth"),  # action socio-culturelle
+    "010": ("culture",),                          # préservation du patrimoine
+    "011": ("sport",),                            # sports, activités de plein air
+    "013": ("sport",),                            # chasse, pêche
+    "014": ("social_cohesion",),                  # amicales, groupements d'entraide
+    "015": ("education_youth",),                  # éducation, formation
+    "016": (),                                    # recherche (no social-need domain)
+    "017": ("health",),                           # santé
+    "018": ("health", "disability"),              # services et établissements médico-sociaux
+    "019": ("poverty", "social_cohesion"),        # interventions sociales
+    "020": ("poverty",),                          # caritatives, humanitaires, bénévolat
+    "021": ("early_childhood", "ageing"),         # services familiaux, personnes âgées
+    "022": (),                                    # conduite d'activités économiques
+    "023": (),                                    # représentation d'intérêts économiques
+    "024": ("ecological_transition",),            # environnement, cadre de vie
+    "030": ("employment",),                       # aide à l'emploi, développement local
+    "032": ("housing",),                          # logement
+    "034": (),                                    # tourisme
+    "036": (),                                    # sécurité, protection civile
+    "038": (),                                    # armée, anciens combattants
+    "040": (),                                    # activités religieuses, spirituelles
+    "050": (),                                    # domaines divers
+}
+
+#: sub-codes whose meaning is narrower than their theme
+RNA_SUBCODES: dict[str, tuple[str, ...]] = {
+    "003012": ("education_youth", "citizen_participation"),  # droits des enfants
+    "003030": ("disability", "citizen_participation"),       # droits des personnes handicapées
+    "003040": ("social_cohesion", "citizen_participation"),  # lutte contre les discriminations
+    "003050": ("migration",),                                # droits des étrangers, réfugiés
+    "005020": ("digital_inclusion",),                        # réseaux internet
+    "007070": ("food", "social_cohesion"),                   # jardins ouvriers
+    "007075": ("social_cohesion",),                          # échanges locaux
+    "009005": ("education_youth",),                          # maisons de jeunes
+    "009010": ("disability",),                               # loisirs des personnes handicapées
+    "009025": ("education_youth",),                          # éducation populaire
+    "009040": ("ageing",),                                   # clubs du troisième âge
+    "011018": ("sport", "disability"),                       # handisport
+    "014070": ("disability",),                               # entraide, personnes handicapées
+    "015005": ("education_youth", "early_childhood"),        # parents d'élèves
+    "015045": ("employment", "education_youth"),             # formation professionnelle
+    "016025": ("ecological_transition",),                    # recherche sur l'environnement
+    "018005": ("early_childhood",),                          # protection de la petite enfance
+    "018010": ("education_youth",),                          # adolescents en difficulté
+    "018015": ("disability",),                               # établissements pour handicapés
+    "018025": ("poverty", "housing"),                        # CHRS
+    "018030": ("health",),                                   # addictions
+    "018050": ("disability",),                               # aide sociale, handicap
+    "019004": ("early_childhood",),                          # aide aux familles
+    "019005": ("early_childhood",),                          # services sociaux aux familles
+    "019012": ("poverty",),                                  # surendettement
+    "019014": ("education_youth", "poverty"),                # illettrisme
+    "019016": ("employment", "education_youth"),             # insertion des jeunes
+    "019020": ("employment",),                               # aide aux chômeurs
+    "019025": ("migration",),                                # aide aux réfugiés et immigrés
+    "020010": ("poverty", "food"),                           # distribution de nourriture
+    "021005": ("early_childhood",),                          # crèches, garderies
+    "021010": ("ageing",),                                   # aide à domicile
+    "021015": ("ageing",),                                   # services aux personnes âgées
+    "021020": ("ageing",),                                   # maisons de retraite
+    "022510": ("food",),                                     # cantines
+    "022543": ("mobility",),                                 # transports
+    "023001": ("citizen_participation",),                    # usagers des services publics
+    "023002": ("citizen_participation",),                    # consommateurs
+    "023010": ("ageing",),                                   # intérêts des retraités
+    "023020": ("food",),                                     # exploitants agricoles
+    "030010": ("employment",),                               # entreprises d'insertion
+    "030012": ("social_cohesion", "citizen_participation"),  # comités de quartier
+    "030050": ("ecological_transition",),                    # développement durable
+    "032510": ("housing", "poverty"),                        # aide au logement
+    "034210": ("education_youth",),                          # auberges de jeunesse
+    "036535": ("mobility",),                                 # sécurité routière
+}
+
+
+def rna_domains(*codes: str | None) -> list[str]:
+    """Domains of the RNA objet social codes of one association (``000000`` ignored)."""
+    out: list[str] = []
+    for code in codes:
+        code = (code or "").strip()
+        if not re.fullmatch(r"\d{6}", code) or code == "000000":
+            continue
+        for d in RNA_SUBCODES.get(code, RNA_THEMES.get(code[:3], ())):
+            if d not in out:
+                out.append(d)
+    return out
+
+
+#: RNA ``position``: A active, D dissoute, S supprimée, R reprise dans Waldec
+RNA_ACTIVE_POSITIONS = ("A",)
+
+# ----------------------------------------------------------------- SIRENE
+
+#: legal categories of cooperatives, mutuals and cooperative or mutual banks
+COOPERATIVE_CATEGORIES = frozenset({
+    "5191", "5192", "5193", "5194", "5195", "5196", "5203", "5307", "5309", "5443", "5451",
+    "5453", "5454", "5455", "5458", "5459", "5460", "5543", "5547", "5551", "5552", "5553",
+    "5554", "5555", "5558", "5559", "5560", "5643", "5647", "5651", "5652", "5653", "5654",
+    "5655", "5658", "5659", "5660", "6316", "6317", "6318", "6411", "6543", "6551", "6554",
+    "6558", "6560", "6595", "6596", "8210", "8250", "8290"})
+LOCAL_AUTHORITY_CATEGORIES = frozenset({
+    "7210", "7220", "7225", "7229", "7230", "7312", "7340", "7342", "7343", "7344", "7345",
+    "7346", "7347", "7348", "7349", "7353", "7354", "7355", "7357", "7361", "7367"})
+RESEARCH_CATEGORIES = frozenset({"7383", "7384"})  # universities (EPSCP), national schools
+NETWORK_CATEGORIES = frozenset({"8410", "8420", "8450", "8490"})  # unions, federations, orders
+
+
+def legal_category_type(category: str | None, ess: str | None = None) -> str | None:
+    """Actor type of an INSEE legal category (``ess``: the SIRENE ESS flag, ``O``/``N``).
+
+    92xx associations (9220 déclarée, 9230 RUP, 9260 droit local…) → association;
+    9300 fondation → foundation; cooperatives (SCOP 5458/5558/5658, SCIC, coopératives
+    agricoles…), mutuals (82xx) and cooperative banks → social_enterprise; communes,
+    départements, régions, EPCI, CCAS/CIAS → local_authority; universities → research;
+    unions and federations → network; other companies → social_enterprise when flagged
+    ESS, else company. Unknown: None (the import's default type applies).
+    """
+    cat = (category or "").strip()
+    if cat.endswith(".0"):
+        cat = cat[:-2]
+    flagged = (ess or "").strip().upper() == "O"
+    if not re.fullmatch(r"\d{4}", cat):
+        return "social_enterprise" if flagged else None
+    if cat.startswith("92"):
+        return "association"
+    if cat == "9300":
+        return "foundation"
+    if cat in COOPERATIVE_CATEGORIES:
+        return "social_enterprise"
+    if cat in LOCAL_AUTHORITY_CATEGORIES:
+        return "local_authority"
+    if cat in RESEARCH_CATEGORIES:
+        return "research"
+    if cat in NETWORK_CATEGORIES:
+        return "network"
+    if cat[0] in "1256":  # sole traders, companies, civil companies, GIE
+        return "social_enterprise" if flagged else "company"
+    return "social_enterprise" if flagged else None
+
+
+#: SIRENE staff band → employees (middle of the band; NN and 00: no employee at year end)
+STAFF_BANDS: dict[str, float] = {
+    "NN": 0.0, "00": 0.0, "01": 1.5, "02": 4.0, "03": 7.5, "11": 14.5, "12": 34.5, "21": 74.5,
+    "22": 149.5, "31": 224.5, "32": 374.5, "41": 749.5, "42": 1499.5, "51": 3499.5,
+    "52": 7499.5, "53": 10000.0}
+
+
+def staff_band_employees(band: str | None) -> str | None:
+    value = STAFF_BANDS.get((band or "").strip().upper())
+    return None if value is None else f"{value:g}"
+
+
+#: NAF rév. 2 code prefixes → domains (longest prefix wins)
+NAF_DOMAINS: dict[str, tuple[str, ...]] = {
+    "01": ("food",), "10.": ("food",), "56.": ("food",), "47.2": ("food",),
+    "35.1": ("ecological_transition",), "38.": ("ecological_transition",),
+    "39.": ("ecological_transition",), "95.": ("ecological_transition",),
+    "55.90": ("housing",), "68.2": ("housing",),
+    "78.": ("employment",),
+    "85.": ("education_youth",), "85.59A": ("employment", "education_youth"),
+    "86.": ("health",), "87.10": ("health", "ageing"), "87.20": ("disability",),
+    "87.30A": ("ageing",), "87.30B": ("disability",), "87.90A": ("education_youth",),
+    "87.90B": ("poverty", "housing"),
+    "88.10A": ("ageing",), "88.10B": ("disability",), "88.10C": ("disability", "employment"),
+    "88.91A": ("early_childhood",), "88.91B": ("disability", "early_childhood"),
+    "88.99A": ("education_youth",), "88.99B": ("social_cohesion", "poverty"),
+    "90.": ("culture",), "91.": ("culture",), "93.1": ("sport",),
+    "49.3": ("mobility",), "77.21": ("mobility",),
+}
+
+
+def naf_domains(code: str | None) -> list[str]:
+    text = (code or "").strip().upper()
+    if not text:
+        return []
+    if re.fullmatch(r"\d{4}[A-Z]", text):  # 8810A written without the dot
+        text = f"{text[:2]}.{text[2:]}"
+    best = max((p for p in NAF_DOMAINS if text.startswith(p)), key=len, default=None)
+    return list(NAF_DOMAINS[best]) if best else []
+
+
+# ------------------------------------------------- keywords (labels, categories)
+
+#: words (normalised, upper case ASCII) found in a free-text label → domains; a whole word
+#: (plural allowed) unless the keyword ends with ``*`` (then any word starting so)
+DOMAIN_KEYWORDS: dict[str, tuple[str, ...]] = {
+    "EMPLOI": ("employment",), "INSERTION": ("employment",), "CHOMAGE": ("employment",),
+    "TRAVAIL": ("employment",), "AGRICULTURE": ("food",), "ALIMENTATION": ("food",),
+    "ALIMENTAIRE": ("food",), "JARDIN": ("food", "social_cohesion"), "AMAP": ("food",), "EPICERIE": ("food",), "PANIER": ("food",),
+    "MARAICH*": ("food",), "RESTAURATION": ("food",), "CIRCUIT COURT": ("food",),
+    "ECOLOGIE": ("ecological_transition",), "ENERGIE": ("ecological_transition",),
+    "ENVIRONNEMENT": ("ecological_transition",), "DECHET": ("ecological_transition",),
+    "REPARER": ("ecological_transition",), "REPARATION": ("ecological_transition",),
+    "RECYCL*": ("ecological_transition",), "REEMPLOI": ("ecological_transition",),
+    "RESSOURCERIE": ("ecological_transition",), "CLIMAT": ("ecological_transition",),
+    "BIODIVERSITE": ("ecological_transition",), "TRANSITION": ("ecological_transition",),
+    "ECONOMIE CIRCULAIRE": ("ecological_transition",),
+    "HABITAT": ("housing",), "LOGEMENT": ("housing",), "HEBERGEMENT": ("housing",),
+    "EDUCATION": ("education_youth",), "FORMATION": ("education_youth",),
+    "SENSIBILISATION": ("education_youth",), "JEUNE": ("education_youth",),
+    "JEUNESSE": ("education_youth",), "ECOLE": ("education_youth",),
+    "SANTE": ("health",), "SOIN": ("health",), "MEDICO*": ("health",),
+    "CULTURE": ("culture",), "CULTUREL": ("culture",), "MEDIA": ("culture",),
+    "ART": ("culture",), "PATRIMOINE": ("culture",), "MUSIQUE": ("culture",),
+    "LIEN SOCIAL": ("social_cohesion",), "RENCONTRE": ("social_cohesion",),
+    "SOLIDARITE": ("social_cohesion",), "ENTRAIDE": ("social_cohesion",),
+    "COHESION": ("social_cohesion",), "ECHANGE": ("social_cohesion",),
+    "CITOYEN": ("citizen_participation",), "CITOYENNETE": ("citizen_participation",),
+    "DROITS": ("citizen_participation",), "GOUVERNANCE": ("citizen_participation",),
+    "DEMOCRATIE": ("citizen_participation",), "PARTICIPATION": ("citizen_participation",),
+    "MOBILITE": ("mobility",), "TRANSPORT": ("mobility",), "VELO": ("mobility",),
+    "NUMERIQUE": ("digital_inclusion",), "INFORMATIQUE": ("digital_inclusion",),
+    "SPORT": ("sport",), "SPORTIF": ("sport",), "SPORTIVE": ("sport",),
+    "HANDICAP": ("disability",), "MIGRANT": ("migration",), "REFUGIE": ("migration",),
+    "MIGRATION": ("migration",), "EXIL": ("migration",), "ENFANCE": ("early_childhood",),
+    "FAMILLE": ("early_childhood",), "PARENTALITE": ("early_childhood",),
+    "CRECHE": ("early_childhood",), "AGEE": ("ageing",), "SENIOR": ("ageing",),
+    "VIEILLISSEMENT": ("ageing",), "AUTONOMIE": ("ageing",), "PAUVRETE": ("poverty",),
+    "PRECARITE": ("poverty",), "EXCLUSION": ("poverty",), "INCLUSION": ("poverty",),
+    "SANS ABRI": ("poverty", "housing"),
+}
+
+#: words found in a type label or an organisation's name → actor type
+TYPE_KEYWORDS: dict[str, str] = {
+    "ASSOCIATION": "association", "ASSO": "association", "AMAP": "association",
+    "FONDATION": "foundation", "FONDS DE DOTATION": "foundation", "SCOP": "social_enterprise",
+    "SCIC": "social_enterprise", "COOPERATIVE": "social_enterprise",
+    "MUTUELLE": "social_enterprise", "ESUS": "social_enterprise", "ESS": "social_enterprise",
+    "COMMUNE": "local_authority", "MAIRIE": "local_authority", "VILLE DE": "local_authority",
+    "DEPARTEMENT": "local_authority", "REGION": "local_authority",
+    "COMMUNAUTE DE COMMUNES": "local_authority", "METROPOLE": "local_authority",
+    "AGGLOMERATION": "local_authority", "COLLECTIVITE": "local_authority",
+    "UNIVERSITE": "research", "LABORATOIRE": "research", "RECHERCHE": "research",
+    "CNRS": "research", "RESEAU": "network", "FEDERATION": "network", "UNION": "network",
+    "CRESS": "network", "URIOPSS": "network", "FINANCEUR": "funder", "FRANCE ACTIVE": "funder",
+    "ENTREPRISE": "company", "SOCIETE": "company", "SAS": "company", "SARL": "company",
+}
+
+
+def _find(key: str, word: str) -> int:
+    """Where a keyword is in a normalised text (-1: absent): a whole word (plural
+    allowed), or a word start when the keyword ends with ``*``."""
+    if word.endswith("*"):
+        m = re.search(rf"(^| ){re.escape(word[:-1])}", key)
+    else:
+        m = re.search(rf"(^| ){re.escape(word)}[SX]?( |$)", key)
+    return m.start() if m else -1
+
+
+def keyword_domains(text: str | None) -> list[str]:
+    """Domains named by a free-text label, in the order the text names them
+    (``Agriculture et alimentation`` → food)."""
+    key = normalize_name(text or "")
+    found = sorted((pos, i, domains) for i, (word, domains) in enumerate(DOMAIN_KEYWORDS.items())
+                   if (pos := _find(key, word)) >= 0)
+    out: list[str] = []
+    for _, _, domains in found:
+        out += [d for d in domains if d not in out]
+    return out
+
+
+def keyword_type(text: str | None) -> str | None:
+    """The actor type a label or a name names first (``SCOP Ressourcerie`` → social_enterprise)."""
+    key = normalize_name(text or "")
+    found = sorted((pos, i, code) for i, (word, code) in enumerate(TYPE_KEYWORDS.items())
+                   if (pos := _find(key, word)) >= 0)
+    return found[0][2] if found else None
+
+
+# --------------------------------------------- our vocabulary, by code or by label
+
+def _labels(vocab: voc.Vocabulary) -> dict[str, str]:
+    out = {}
+    for term in vocab:
+        for text in (term.code, term.fr, term.en):
+            out[normalize_name(text)] = term.code
+    return out
+
+
+_LABELS = {name: _labels(v) for name, v in voc.ALL.items()}
+
+
+def vocabulary_code(vocab: str, text: str | None) -> str | None:
+    """A vocabulary code from its code or its FR/EN label, case and accents ignored."""
+    return _LABELS[vocab].get(normalize_name(text or ""))
+
+
+#: labels that name a sector, not a social need: dropped without a warning
+NOT_DOMAINS = frozenset({"ECONOMIE SOCIALE ET SOLIDAIRE", "ESS", "AUTRE", "AUTRES", "DIVERS",
+                         "NON CLASSE", "OTHER"})
+STRONG_SPLIT = re.compile(r"\s*[;|\n]\s*")
+WEAK_SPLIT = re.compile(r"\s*[,/]\s*")
+
+
+def domain_codes(text: str | None) -> tuple[list[str], list[str]]:
+    """Domains of a cell holding codes or labels separated by ``;`` (or ``|``, a line
+    break; when there is none, by ``,`` or ``/``: labels such as "Fabriquer, réparer"
+    stay whole in lists separated by ``;``).
+
+    Returns (codes, parts not understood). A part that is neither a code nor a
+    label is read by keywords (:data:`DOMAIN_KEYWORDS`)."""
+    codes: list[str] = []
+    unknown: list[str] = []
+    text = text or ""
+    splitter = STRONG_SPLIT if STRONG_SPLIT.search(text) else WEAK_SPLIT
+    for part in splitter.split(text):
+        if not part or normalize_name(part) in NOT_DOMAINS:
+            continue
+        found = [c] if (c := vocabulary_code("domain", part)) else keyword_domains(part)
+        if found:
+            codes += [d for d in found if d not in codes]
+        else:
+            unknown.append(part)
+    return codes, unknown

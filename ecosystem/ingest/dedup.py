@@ -1,0 +1,232 @@
+"""Duplicates inside the file and against the inventory, for the user to merge or keep.
+
+Exact matches (``kind = exact``), on the keys people rely on:
+
+* the record id (``actor_id``; for other tables their key), the RNA id, the
+  SIRET, or the SIREN when one of the two records has no SIRET (two
+  establishments of one company are not duplicates).
+
+Fuzzy matches (``kind = fuzzy``) on name and commune, actors only:
+
+* candidates: records of the same commune that sit next to each other when
+  sorted by a name key (capitals, no accents, no generic words such as
+  ``association``/``les``/``de``, words sorted), then sorted by the key
+  reversed so a typo in the first letters is still caught (sorted
+  neighbourhood, :data:`WINDOW` neighbours each way); DuckDB's Jaro-Winkler
+  drops pairs that are obviously different (< 0.8);
+* score: rapidfuzz ``ratio`` of the two name keys; a pair is proposed from
+  :data:`FUZZY_SCORE` (90) and when the numbers in the two names are the same
+  (``Club 1`` and ``Club 2`` are different clubs).
+
+Decisions: ``merge`` keeps one record (the first of the file, or the one
+already in the inventory) and fills its empty fields from the other (or, when
+the user asks, overwrites them with the file's values); ``keep`` imports both,
+except that a record whose id is already taken cannot be kept (it is
+reported as ``id_exists`` or ``unique``). Exact matches are merged by default,
+fuzzy ones kept by default.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from rapidfuzz import fuzz
+from rapidfuzz.process import cpdist
+
+from .. import model
+from ..geo import normalize_name
+from .normalise import NAME_STOP_WORDS
+from .sql import ident, lit
+
+WINDOW = 1
+PREFILTER = 0.85
+FUZZY_SCORE = 93
+MAX_FUZZY_ROWS = 5_000_000
+PAIR_COLUMNS = ["kind", "basis", "a_row", "b_row", "b_id", "score", "merge"]
+
+
+def _exact_keys(table: str) -> list[str]:
+    keys = list(model.TABLES[table].key)
+    if table == "actors":
+        keys += ["rna_id", "siret", "siren"]
+    return keys
+
+
+def _key_cond(table: str, key: list[str], a: str, b: str) -> str:
+    return " AND ".join(f"{a}.{ident(k)} = {b}.{ident(k)}" for k in key)
+
+
+def candidates(con, table: str, final: str, inventory: str | None, out: str,
+               redundant: frozenset[str] = frozenset()) -> pd.DataFrame:
+    """Create the pairs table ``out`` from the checked table ``final`` (``_row`` + model
+    columns) and the inventory's table (None when the import creates an inventory).
+    ``redundant``: keys not compared inside the file because another key is read from
+    the same source column (``id`` when ids are generated, hence unique)."""
+    f = ident(final)
+    parts = []
+    keys = _exact_keys(table)
+    id_key = list(model.TABLES[table].key)
+    cols = set(model.TABLES[table].column_names)
+    bases = [("id", id_key)] + [(k, [k]) for k in keys[len(id_key):] if k in cols]
+    # inside the file: each record linked to the first record with the same key (grouped
+    # first, so only the repeated keys are joined back)
+    for basis, key in bases:
+        if basis in redundant:
+            continue
+        label = lit(id_key[-1] if basis == "id" else basis)
+        using = ", ".join(ident(k) for k in key)
+        notnull = " AND ".join(f"{ident(k)} IS NOT NULL" for k in key)
+        extra, first_siret = "", ""
+        if basis == "siren":  # two establishments of one company are not duplicates
+            first_siret = ", arg_min(siret, _row) AS first_siret"
+            extra = " AND (f.siret IS NULL OR d.first_siret IS NULL)"
+        parts.append(f"""SELECT 'exact' AS kind, {label} AS basis, d.first_row AS a_row, f._row AS b_row,
+                NULL::VARCHAR AS b_id, 100.0 AS score
+            FROM {f} f JOIN (SELECT {using}, min(_row) AS first_row{first_siret} FROM {f}
+                             WHERE {notnull} GROUP BY {using} HAVING count(*) > 1) d USING ({using})
+            WHERE f._row <> d.first_row{extra}""")
+    if inventory:
+        inv = ident(inventory)
+        for basis, key in bases:
+            label = lit(id_key[-1] if basis == "id" else basis)
+            cond = _key_cond(table, key, "f", "i")
+            extra = " AND (f.siret IS NULL OR i.siret IS NULL)" if basis == "siren" else ""
+            parts.append(f"""SELECT 'exact', {label}, f._row, NULL, CAST(i.{ident(id_key[0])} AS VARCHAR), 100.0
+                FROM {f} f JOIN {inv} i ON {cond}{extra}""")
+    sql = " UNION ALL ".join(parts) if parts else \
+        "SELECT NULL::VARCHAR, NULL::VARCHAR, NULL::BIGINT, NULL::BIGINT, NULL::VARCHAR, NULL::DOUBLE WHERE FALSE"
+    con.execute(f"""CREATE OR REPLACE TABLE {ident(out)} AS
+        SELECT kind, basis, a_row, b_row, b_id, score, TRUE AS merge FROM (
+            SELECT *, row_number() OVER (PARTITION BY a_row, coalesce(CAST(b_row AS VARCHAR), b_id)
+                                         ORDER BY basis) AS k FROM ({sql})) WHERE k = 1""")
+    # one inventory match per file record (the first key that matched)
+    con.execute(f"""DELETE FROM {ident(out)} WHERE b_id IS NOT NULL AND rowid NOT IN (
+        SELECT first(rowid ORDER BY CASE basis WHEN 'actor_id' THEN 0 WHEN 'rna_id' THEN 1
+                     WHEN 'siret' THEN 2 WHEN 'siren' THEN 3 ELSE 4 END)
+        FROM {ident(out)} WHERE b_id IS NOT NULL GROUP BY a_row)""")
+    if table == "actors":
+        fuzzy(con, final, inventory, out)
+    return con.execute(f"SELECT kind, count(*) FROM {ident(out)} GROUP BY 1").df()
+
+
+def name_key(name: str | None) -> str:
+    """Matching key of a name: capitals without accents or punctuation, generic words
+    left out, words sorted (``Les Amis de l'École`` → ``AMIS ECOLE``)."""
+    words = [w for w in normalize_name(name or "").split() if w not in NAME_STOP_WORDS]
+    return " ".join(sorted(words))
+
+
+def fuzzy(con, final: str, inventory: str | None, out: str) -> int:
+    """Add fuzzy name + commune pairs to ``out``; returns how many."""
+    rows = [f"SELECT _row, NULL::VARCHAR AS inv_id, upper(name) AS k, commune_code AS c "
+            f"FROM {ident(final)} WHERE name IS NOT NULL AND commune_code IS NOT NULL"]
+    if inventory:
+        rows.append(f"SELECT NULL, CAST(actor_id AS VARCHAR), upper(name), commune_code "
+                    f"FROM {ident(inventory)} WHERE name IS NOT NULL AND commune_code IS NOT NULL")
+    names = " UNION ALL ".join(rows)
+    n = con.execute(f"SELECT count(*) FROM ({names})").fetchall()[0][0]
+    if n == 0 or n > MAX_FUZZY_ROWS:
+        return 0
+    # sorted neighbourhood: the next WINDOW records by name in the same commune (one sort);
+    # the numbers in the names compared first (cheap), Jaro-Winkler then
+    leads = ", ".join(f"lead(_row, {w}) OVER w AS br{w}, lead(inv_id, {w}) OVER w AS bi{w}, "
+                      f"lead(k, {w}) OVER w AS bk{w}, lead(d, {w}) OVER w AS bd{w}"
+                      for w in range(1, WINDOW + 1))
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE _next AS SELECT _row AS ar, inv_id AS a_inv, k AS a_k,
+        d AS a_d, {leads}
+        FROM (SELECT *, regexp_replace(k, '[^0-9]+', ' ', 'g') AS d FROM ({names}))
+        WINDOW w AS (PARTITION BY c ORDER BY k, _row, inv_id)""")
+    near = " UNION ALL ".join(
+        f"SELECT ar, a_inv, a_k, br{w} AS br, bi{w} AS b_inv, bk{w} AS b_k FROM _next "
+        f"WHERE bk{w} IS NOT NULL AND a_d = bd{w} AND jaro_winkler_similarity(a_k, bk{w}) >= {PREFILTER}"
+        for w in range(1, WINDOW + 1))
+    pairs = con.execute(f"""
+        SELECT DISTINCT
+               CASE WHEN ar IS NOT NULL AND br IS NOT NULL THEN least(ar, br) ELSE coalesce(ar, br) END AS a_row,
+               CASE WHEN ar IS NOT NULL AND br IS NOT NULL THEN greatest(ar, br) END AS b_row,
+               CASE WHEN ar IS NULL THEN a_inv WHEN br IS NULL THEN b_inv END AS b_id,
+               a_k, b_k
+        FROM ({near}) WHERE ar IS NOT NULL OR br IS NOT NULL""").df()
+    con.execute("DROP TABLE IF EXISTS _next")
+    if pairs.empty:
+        return 0
+    keys = {k: name_key(k) for k in set(pairs.a_k) | set(pairs.b_k)}
+    scores = cpdist([keys[k] for k in pairs.a_k], [keys[k] for k in pairs.b_k],
+                    scorer=fuzz.ratio, workers=-1)
+    pairs["score"] = np.round(np.asarray(scores, dtype=float), 1)
+    empty = np.array([not keys[k] for k in pairs.a_k]) | np.array([not keys[k] for k in pairs.b_k])
+    pairs = pairs[(pairs.score >= FUZZY_SCORE) & ~empty].drop_duplicates(["a_row", "b_row", "b_id"])
+    frame = pd.DataFrame({"kind": "fuzzy", "basis": "name", "a_row": pairs.a_row.astype("int64"),
+                          "b_row": pairs.b_row.astype("Int64"), "b_id": pairs.b_id.astype(object),
+                          "score": pairs.score, "merge": False})
+    con.register("_fz", frame)
+    # a pair already found exactly is not proposed again
+    con.execute(f"""INSERT INTO {ident(out)} SELECT z.* FROM _fz z WHERE NOT EXISTS (
+        SELECT 1 FROM {ident(out)} o WHERE o.a_row = z.a_row
+          AND coalesce(CAST(o.b_row AS VARCHAR), o.b_id) = coalesce(CAST(z.b_row AS VARCHAR), z.b_id))""")
+    con.unregister("_fz")
+    return len(frame)
+
+
+def review(con, table: str, final: str, inventory: str | None, pairs: str,
+           limit: int | None = 500) -> pd.DataFrame:
+    """Pairs with what the user needs to decide: both names (or keys), communes and ids."""
+    columns = model.TABLES[table].column_names
+    label = "name" if table == "actors" else ("title" if table == "projects" else None)
+    keys = list(model.TABLES[table].key)
+
+    def show(alias: str) -> str:
+        if label:
+            return f"{alias}.{ident(label)}"
+        return "concat_ws(' / ', " + ", ".join(f"CAST({alias}.{ident(k)} AS VARCHAR)" for k in keys) + ")"
+
+    def commune(alias: str) -> str:
+        return f"{alias}.commune_code" if "commune_code" in columns else "NULL"
+
+    inv_join = (f"LEFT JOIN {ident(inventory)} i ON p.b_id IS NOT NULL AND "
+                f"CAST(i.{ident(keys[0])} AS VARCHAR) = p.b_id") if inventory else ""
+    lim = f"LIMIT {int(limit)}" if limit else ""
+    return con.execute(f"""
+        SELECT p.rowid AS pair, p.kind, p.basis, p.score, p.merge, p.a_row,
+               {show('a')} AS a_name, {commune('a')} AS a_commune,
+               CASE WHEN p.b_id IS NULL THEN 'file' ELSE 'inventory' END AS b_where,
+               coalesce(CAST(p.b_row AS VARCHAR), p.b_id) AS b_ref,
+               coalesce({show('b')}, {show('i') if inventory and label else 'NULL'}) AS b_name,
+               coalesce({commune('b')}, {commune('i') if inventory else 'NULL'}) AS b_commune
+        FROM {ident(pairs)} p
+        JOIN {ident(final)} a ON a._row = p.a_row
+        LEFT JOIN {ident(final)} b ON b._row = p.b_row
+        {inv_join}
+        ORDER BY p.kind, p.a_row {lim}""").df()
+
+
+def set_decisions(con, pairs: str, merge: dict[int, bool] | None = None, *,
+                  all_exact: bool | None = None, all_fuzzy: bool | None = None) -> None:
+    """Record decisions: per pair (by its ``pair`` number) or for every exact / fuzzy pair."""
+    t = ident(pairs)
+    if all_exact is not None:
+        con.execute(f"UPDATE {t} SET merge = ? WHERE kind = 'exact'", [all_exact])
+    if all_fuzzy is not None:
+        con.execute(f"UPDATE {t} SET merge = ? WHERE kind = 'fuzzy'", [all_fuzzy])
+    for pair, value in (merge or {}).items():
+        con.execute(f"UPDATE {t} SET merge = ? WHERE rowid = ?", [bool(value), int(pair)])
+
+
+def clusters(con, pairs: str) -> pd.DataFrame:
+    """Within-file merges as (_row, rep): every merged record and the record it joins
+    (the first of its group, following chains of pairs)."""
+    edges = con.execute(f"SELECT a_row, b_row FROM {ident(pairs)} WHERE merge AND b_row IS NOT NULL").fetchall()
+    parent: dict[int, int] = {}
+
+    def find(x):
+        while parent.get(x, x) != x:
+            parent[x] = parent.get(parent[x], parent[x])
+            x = parent[x]
+        return x
+
+    for a, b in edges:
+        ra, rb = find(int(a)), find(int(b))
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    rows = sorted(parent)
+    return pd.DataFrame({"_row": rows, "rep": [find(r) for r in rows]}, dtype="int64")

@@ -1,0 +1,189 @@
+"""What a file is: kind, text encoding and CSV dialect, decided by libraries.
+
+* Kind: from the first bytes (zip → XLSX, ``PAR1`` → Parquet, ``[``/``{`` →
+  JSON, ``const x = [`` → a JS map export), else delimited text.
+* Encoding: charset-normalizer on a sample taken across the file (the head
+  and evenly spaced chunks cut at line ends), among the encodings people's
+  files are really in: UTF-8 (with or without BOM), UTF-16, cp1252 and
+  ISO-8859-1. cp1252 and ISO-8859-1 only differ on bytes 0x80–0x9F (C1
+  control characters in ISO-8859-1, never text): when the file holds none of
+  them DuckDB reads it natively as ``latin-1``; otherwise it is transcoded
+  from cp1252 to a temporary UTF-8 file, because DuckDB has no cp1252 reader.
+* Dialect: DuckDB's CSV sniffer (``sniff_csv``), run with ``ignore_errors``
+  so that a ragged line does not make it pick the wrong delimiter; the ragged
+  lines are then refused by the reader with their line numbers.
+"""
+
+from __future__ import annotations
+
+import codecs
+import os
+import re
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import charset_normalizer
+import duckdb
+
+from .sql import lit
+
+KINDS = ("csv", "xlsx", "json", "js", "parquet")
+#: encodings considered by the detector (Python codec names)
+CANDIDATES = ["utf_8", "utf_16", "cp1252", "latin_1"]
+HEAD = 256 * 1024
+CHUNK = 32 * 1024
+CHUNKS = 12
+_C1 = bytes(range(0x80, 0xA0))
+_JS = re.compile(rb"^\s*(?:export\s+)?(?:const|let|var|window\.)\s*[\w$.]*\s*=\s*[\[{]", re.S)
+
+
+class SniffError(ValueError):
+    """The file cannot be read; ``key`` is an i18n key, ``params`` its placeholders."""
+
+    def __init__(self, key: str, **params):
+        super().__init__(f"{key}: {params}")
+        self.key = key
+        self.params = params
+
+
+@dataclass
+class FileInfo:
+    path: Path
+    name: str
+    kind: str
+    size: int
+    encoding: str | None = None          # detected Python codec name
+    duckdb_encoding: str | None = None   # what DuckDB is told to use
+    read_path: Path | None = None        # the file DuckDB reads (a UTF-8 copy for cp1252)
+    delimiter: str | None = None
+    quote: str | None = None
+    escape: str | None = None
+    sheets: list[str] = field(default_factory=list)
+
+
+def detect_kind(path: Path, name: str = "") -> str:
+    with open(path, "rb") as f:
+        head = f.read(4096)
+    if head.startswith(b"PK\x03\x04"):
+        return "xlsx"
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        raise SniffError("imp.err.xls")
+    if head.startswith(b"PAR1"):
+        return "parquet"
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if text[:1] in (b"[", b"{"):
+        return "json"
+    if _JS.match(text):
+        return "js"
+    if not head:
+        raise SniffError("imp.err.empty")
+    return "csv"
+
+
+def _sample(path: Path, size: int) -> bytes:
+    """Head of the file plus evenly spaced chunks, each cut at line ends."""
+    with open(path, "rb") as f:
+        head = f.read(HEAD)
+        if size <= HEAD + CHUNK * CHUNKS:
+            return head + f.read()
+        parts = [head[: head.rfind(b"\n") + 1] or head]
+        step = (size - HEAD) // CHUNKS
+        for i in range(CHUNKS):
+            f.seek(HEAD + i * step)
+            chunk = f.read(CHUNK)
+            start, end = chunk.find(b"\n") + 1, chunk.rfind(b"\n") + 1
+            if 0 < start < end:
+                parts.append(chunk[start:end])
+    return b"".join(parts)
+
+
+def detect_encoding(path: Path, size: int | None = None) -> str:
+    """Python codec name of a text file (one of :data:`CANDIDATES`, ``utf_8_sig`` with BOM)."""
+    size = os.path.getsize(path) if size is None else size
+    sample = _sample(path, size)
+    if sample.startswith(codecs.BOM_UTF8):
+        return "utf_8_sig"
+    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf_16"
+    best = charset_normalizer.from_bytes(sample, cp_isolation=CANDIDATES).best()
+    if best is None:
+        raise SniffError("imp.err.encoding")
+    enc = best.encoding
+    if enc == "ascii":
+        return "utf_8"
+    return enc if enc in CANDIDATES else "cp1252"
+
+
+def has_c1_bytes(path: Path) -> bool:
+    """True when the file holds a byte 0x80–0x9F (where cp1252 and ISO-8859-1 differ)."""
+    with open(path, "rb") as f:
+        while chunk := f.read(1 << 24):
+            if len(chunk.translate(None, _C1)) != len(chunk):
+                return True
+    return False
+
+
+def transcode(path: Path, encoding: str, workdir: Path) -> Path:
+    """A UTF-8 copy of a text file (streamed)."""
+    out = Path(tempfile.mkstemp(suffix=".csv", dir=workdir)[1])
+    with open(path, encoding=encoding, errors="replace", newline="") as src, \
+            open(out, "w", encoding="utf-8", newline="") as dst:
+        while chunk := src.read(1 << 22):
+            dst.write(chunk)
+    return out
+
+
+def text_encoding(info: FileInfo, workdir: Path) -> None:
+    """Fill the encoding fields of a text file's info (transcoding cp1252 if needed)."""
+    enc = detect_encoding(info.path, info.size)
+    info.encoding = enc
+    info.read_path = info.path
+    if enc in ("utf_8", "utf_8_sig"):
+        info.duckdb_encoding = "utf-8"
+    elif enc == "utf_16":
+        info.duckdb_encoding = "utf-16"
+    elif enc in ("cp1252", "latin_1"):
+        if has_c1_bytes(info.path):
+            info.encoding = "cp1252"
+            info.read_path = transcode(info.path, "cp1252", workdir)
+            info.duckdb_encoding = "utf-8"
+        else:
+            info.duckdb_encoding = "latin-1"
+
+
+def sniff_dialect(con: duckdb.DuckDBPyConnection, info: FileInfo) -> None:
+    """Delimiter, quote and escape from DuckDB's sniffer."""
+    try:
+        row = con.execute(
+            f"SELECT Delimiter, Quote, Escape FROM sniff_csv({lit(str(info.read_path))}, "
+            f"encoding = {lit(info.duckdb_encoding)}, all_varchar = true, ignore_errors = true, "
+            f"header = false)").fetchall()[0]
+    except duckdb.Error as exc:
+        raise SniffError("imp.err.dialect", detail=str(exc).splitlines()[0]) from exc
+    delim, quote, escape = row
+    info.delimiter = delim
+    info.quote = "" if quote in (None, "(empty)") else quote
+    info.escape = "" if escape in (None, "(empty)") else escape
+
+
+def sniff(path: str | Path, name: str | None = None, *, con: duckdb.DuckDBPyConnection | None = None,
+          workdir: str | Path | None = None) -> FileInfo:
+    """Everything needed to read ``path`` (``name``: the file's original name)."""
+    path = Path(path)
+    if not path.exists():
+        raise SniffError("imp.err.missing", path=str(path))
+    size = path.stat().st_size
+    if size == 0:
+        raise SniffError("imp.err.empty")
+    kind = detect_kind(path, name or path.name)
+    info = FileInfo(path=path, name=name or path.name, kind=kind, size=size)
+    workdir = Path(workdir or tempfile.gettempdir())
+    if kind in ("csv", "json", "js"):
+        text_encoding(info, workdir)
+    if kind == "csv":
+        sniff_dialect(con or duckdb.connect(), info)
+    if kind == "xlsx":
+        from .readers import xlsx_sheets
+        info.sheets = xlsx_sheets(path)
+    return info

@@ -1,0 +1,173 @@
+"""The Importer page driven with AppTest: upload, recognise, map, analyse, review, save.
+
+Imports go to inventories named "Test …" so that the demo stays the default
+inventory (the first by name) for the other page tests sharing the database.
+"""
+
+from pathlib import Path
+
+from ecosystem.i18n import catalogue
+from ecosystem.store import default_path
+from pages import _shell
+from tests.app.pagetest import ok, page_test, texts
+
+REAL = Path(__file__).resolve().parents[1] / "data" / "real"
+FR, EN = catalogue("fr"), catalogue("en")
+
+
+def get_store():
+    """The store the pages use (Streamlit's cached resource)."""
+    return _shell.get_store(str(default_path()), str(_shell.geo_dir()))
+
+
+def upload(at, name: str, content: bytes, mime: str = "text/csv"):
+    at.file_uploader[0].set_value((name, content, mime))
+    return ok(at.run())
+
+
+def button(at, key: str):
+    return next(b for b in at.button if b.key == key)
+
+
+def frame_with(at, column: str):
+    """The first dataframe shown with this column."""
+    return next(d.value for d in at.dataframe if column in d.value.columns)
+
+
+def test_page_opens_with_templates_and_the_upload_limit():
+    at = ok(page_test("pages/importer.py").run())
+    assert at.title[0].value == FR["imp.title"]
+    body = texts(at)
+    assert "200 Mo" in body  # the limit of .streamlit/config.toml, explained
+    assert "python -m ecosystem import" in body
+    assert {b.key for b in at.download_button} >= {"tpl_actors", "tpl_projects", "tpl_partners",
+                                                    "tpl_fundings", "tpl_xlsx"}
+    assert len(at.file_uploader) == 1
+
+
+def test_page_in_english():
+    at = ok(page_test("pages/importer.py", {"lang": "en"}).run())
+    assert at.title[0].value == EN["imp.title"]
+    assert "200 MB" in texts(at)
+
+
+HOME_MADE = ("Inventaire des structures 2024;;;;\n"
+             ";;;;\n"
+             "Nom de la structure;Type;Code INSEE;Effectif;Actif\n"
+             "  ENTRAIDE  NANTAISE ;Association;44109;2,5;oui\n"
+             "Jardins de l'Erdre;association;1053;NON;non\n"
+             "Scop Bois Vert;Entreprise de l'ESS;44162;douze;oui\n"
+             "Sans type;;44109;1;oui\n").encode("cp1252")
+
+
+def test_home_made_csv_is_mapped_checked_and_saved():
+    at = ok(page_test("pages/importer.py").run())
+    at = upload(at, "structures.csv", HOME_MADE)
+    assert any(FR["imp.not_recognised"][:30] in str(w.value) for w in at.warning)
+    assert FR["imp.header_rows"].format(rows=3) in texts(at)
+    # the suggested mapping found the columns under the title rows
+    assert at.selectbox(key="imp_map_0_actors_name").value == "Nom de la structure"
+    assert at.selectbox(key="imp_map_0_actors_commune_code").value == "Code INSEE"
+    assert at.selectbox(key="imp_map_0_actors_employees").value == "Effectif"
+    preview = frame_with(at, "actor_type")
+    assert preview.name.tolist()[0] == "Entraide Nantaise"  # whitespace and capitals
+    at.text_input(key="imp_target_name").set_value("Test import maison")
+    button(at, "imp_analyse").click()
+    ok(at.run())
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics[FR["imp.sum.read"]] == "4" and metrics[FR["imp.sum.insert"]] == "4"
+    report = frame_with(at, FR["imp.col.reason"])
+    assert report[[FR["imp.col.row"], FR["imp.col.column"], FR["imp.col.value"]]].values.tolist() == \
+        [[6, "employees", "douze"]]
+    assert any(b.key == "imp_issues_dl_0" for b in at.download_button)
+    button(at, "imp_save").click()
+    ok(at.run())
+    assert any("Test import maison" in str(s.value) for s in at.success)
+    actors = get_store().load("Test import maison").actors.set_index("name")
+    assert actors.at["Entraide Nantaise", "commune_code"] == "44109"
+    assert actors.at["Jardins de l'Erdre", "commune_code"] == "01053"  # leading zero back
+    assert actors.at["Scop Bois Vert", "actor_type"] == "social_enterprise"
+    assert actors.at["Sans type", "actor_type"] == "association"  # the default type
+    assert bool(actors.at["Jardins de l'Erdre", "active"]) is False
+    assert len(at.file_uploader) == 1 and not at.file_uploader[0].value  # ready for the next file
+
+
+def test_rna_file_is_recognised_geocoded_and_saved():
+    at = ok(page_test("pages/importer.py").run())
+    at = upload(at, "rna_import_20200901_dpt_29.csv", (REAL / "rna_import_20200901_dpt_29.csv").read_bytes())
+    assert any("RNA (rna_import)" in str(s.value) for s in at.success)
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics[FR["imp.file.rows"]] == "10\u202f553" and metrics[FR["imp.file.encoding"]] == "cp1252"
+    at.text_input(key="imp_target_name").set_value("Test RNA Finistère")
+    button(at, "imp_analyse").click()
+    ok(at.run())
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics[FR["imp.geo.placed"]] == "10\u202f549 / 10\u202f553"
+    assert FR["imp.sum.active_caption"].format(active="3\u202f794", total="10\u202f553") in texts(at)
+    failures = frame_with(at, FR["imp.geo.placed_in"])
+    assert len(failures) == 4
+    button(at, "imp_save").click()
+    ok(at.run())
+    assert get_store().info("Test RNA Finistère")["n_actors"] == 10_553
+
+
+def test_ragged_file_is_refused_with_its_lines():
+    at = ok(page_test("pages/importer.py").run())
+    at = upload(at, "decale.csv", b"nom;type;code\nA;association;44109\nB;association\nC;x;1;2\n")
+    assert FR["imp.err.ragged"].split(":")[0] in str(at.error[0].value)
+    lines = frame_with(at, FR["imp.col.line"])
+    assert lines[FR["imp.col.line"]].tolist() == [3, 4]
+    assert lines[FR["imp.col.found"]].tolist() == [2, 4]
+    assert not any(b.key == "imp_analyse" for b in at.button)
+
+
+DUPLICATES = ("actor_id;name;actor_type;rna_id;commune_code;website;source\n"
+              "A1;Les Amis de l'École;association;W441000001;44109;;test\n"
+              "A2;LES AMIS DE L'ECOLE;association;;44109;http://amis.fr;test\n"
+              "A3;Comité des fêtes;association;W441000002;44109;;test\n"
+              "A4;Comite des Fetes;association;W441000002;44109;;test\n").encode()
+
+
+def test_duplicates_are_reviewed_then_merged():
+    at = ok(page_test("pages/importer.py").run())
+    at = upload(at, "actors.csv", DUPLICATES)
+    assert any(FR["imp.format.own"] in str(s.value) for s in at.success)
+    at.text_input(key="imp_target_name").set_value("Test doublons")
+    button(at, "imp_analyse").click()
+    ok(at.run())
+    pairs = next(d.value for d in at.data_editor if "kind" in d.value.columns)
+    assert sorted(zip(pairs["kind"], pairs["merge"])) == [(FR["imp.dedup.kind.exact"], True),
+                                                       (FR["imp.dedup.kind.fuzzy"], False)]
+    assert {m.label: m.value for m in at.metric}[FR["imp.sum.insert"]] == "3"
+    button(at, "imp.dedup.merge_fuzzy_0").click()
+    ok(at.run())
+    assert {m.label: m.value for m in at.metric}[FR["imp.sum.insert"]] == "2"
+    button(at, "imp_save").click()
+    ok(at.run())
+    actors = get_store().load("Test doublons").actors.set_index("actor_id")
+    assert sorted(actors.index) == ["A1", "A3"] and actors.at["A1", "website"] == "http://amis.fr"
+
+
+def test_mapping_is_changed_saved_and_offered_again():
+    content = "Structure;Commune INSEE;Thème\nCafé solidaire;44109;Alimentation\n".encode()
+    at = ok(page_test("pages/importer.py").run())
+    at = upload(at, "tableur_cress.csv", content)
+    at.selectbox(key="imp_map_0_actors_domains").set_value("Thème")
+    button(at, "imp_map_apply").click()
+    ok(at.run())
+    assert frame_with(at, "domains").domains.tolist()[0].tolist() == ["food"]
+    at.text_input(key="imp_map_save_name").set_value("Test tableur CRESS")
+    ok(at.run())
+    button(at, "imp_map_save").click()
+    ok(at.run())
+    again = ok(page_test("pages/importer.py").run())
+    again = upload(again, "tableur_cress_2025.csv", content)
+    assert any("Test tableur CRESS" in str(i.value) for i in again.info)
+    assert again.selectbox(key="imp_map_0_actors_domains").value == "Thème"
+
+
+def test_a_broken_workbook_gives_a_message_not_a_crash():
+    at = ok(page_test("pages/importer.py").run())
+    at = upload(at, "abime.xlsx", b"PK\x03\x04 not really a workbook",
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    assert at.error and FR["imp.err.xlsx"].split(":")[0] in str(at.error[0].value)

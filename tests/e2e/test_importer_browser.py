@@ -1,0 +1,41 @@
+"""The Importer page in Debian's chromium, offline: upload, analyse, save."""
+
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import screenshot, wait_idle
+
+pytestmark = pytest.mark.e2e
+REAL = Path(__file__).resolve().parents[1] / "data" / "real"
+
+
+def test_upload_analyse_and_save_a_map_export(app_server, offline_page):
+    page = offline_page.open(app_server.url + "/importer")  # a deep link to the page
+    page.get_by_role("heading", name="Importer des données").wait_for(timeout=60_000)
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
+        str(REAL / "transiscope_niort_transiscopeDatas.js"))
+    page.get_by_text("Format reconnu : Export de carte GoGoCarto / Transiscope (transiscope) → Acteurs"
+                     ).wait_for(timeout=90_000)
+    wait_idle(page)
+    name = page.get_by_label("Nom du nouvel inventaire")
+    name.fill("Test navigateur Niort")
+    name.press("Enter")
+    wait_idle(page)
+    page.get_by_role("button", name="Analyser").click()
+    page.get_by_text("Rapport avant enregistrement").wait_for(timeout=90_000)
+    wait_idle(page)
+    page.get_by_role("tab", name="Géocodage").click()
+    placed = page.get_by_text("100 / 100")
+    placed.wait_for()
+    placed.scroll_into_view_if_needed()
+    shot = screenshot(page, "importer_report_fr")
+    assert shot.stat().st_size > 20_000
+    page.get_by_role("button", name="Enregistrer", exact=True).click()
+    page.get_by_text("Import enregistré").wait_for(timeout=90_000)
+    wait_idle(page)
+    screenshot(page, "importer_saved_fr")
+    assert "Test navigateur Niort" in page.get_by_text("Import enregistré").inner_text()
+    # nothing left localhost, no script error, no dialog
+    assert offline_page.external == []
+    assert offline_page.errors == [] and offline_page.dialogs == []
