@@ -34,11 +34,11 @@ STAGES = ("sniff", "read", "normalise", "geocode", "validate", "dedup", "prepare
 
 def _open_store(db: Optional[Path]):
     from .geo import Geography
-    from .store import Store, StoreError
+    from .store import StoreError, open_store
 
     try:
         geo = Geography()
-        return Store(db, geo=geo), geo
+        return open_store(db, geo=geo), geo
     except StoreError as exc:
         err.print(f"[red]{exc}[/red]")
         err.print(t(exc.hint, "en", **exc.params))
@@ -66,7 +66,7 @@ def import_(files: list[Path] = typer.Argument(..., exists=True, dir_okay=False,
             dry_run: bool = typer.Option(False, "--dry-run", help="check everything, save nothing"),
             report: Optional[Path] = typer.Option(None, help="write the validation report (CSV)"),
             lang: str = typer.Option("fr", callback=_lang, help="language of messages: fr or en"),
-            db: Optional[Path] = typer.Option(None, help="database file (default $ECOSYSTEM_DB)")):
+            db: Optional[Path] = typer.Option(None, help="database file (default $ECOSYSTEM_DB, or the PostgreSQL database of $ECOSYSTEM_DATABASE_URL)")):
     """Import files into an inventory (one transaction per file)."""
     from .exports import to_csv_bytes
     from .ingest import mapping as mp

@@ -550,9 +550,26 @@ class Store:
                     [inv_id])
 
 
-def open_store(path: str | Path | None = None, geo: Geography | None = None) -> Store:
-    return Store(path, geo=geo)
+def database_url() -> str | None:
+    """``$ECOSYSTEM_DATABASE_URL`` when it names a PostgreSQL database, else None."""
+    url = os.environ.get("ECOSYSTEM_DATABASE_URL", "").strip()
+    return url if url.startswith(("postgresql://", "postgres://")) else None
+
+
+def open_store(location: str | Path | None = None, geo: Geography | None = None) -> Store:
+    """The configured store: PostgreSQL when ``location`` (or ``$ECOSYSTEM_DATABASE_URL``)
+    is a ``postgresql://`` URL, otherwise the DuckDB file (default ``$ECOSYSTEM_DB``)."""
+    location = location if location is not None else (database_url() or default_path())
+    if str(location).startswith(("postgresql://", "postgres://")):
+        from .store_pg import PostgresStore
+        return PostgresStore(str(location), geo=geo)
+    return Store(location, geo=geo)
+
+
+def store_location() -> str:
+    """What :func:`open_store` opens by default (for display and cache keys)."""
+    return database_url() or str(default_path())
 
 
 __all__ = ["Store", "StoreError", "InventoryNotFound", "InventoryExists", "InventoryRef",
-           "open_store", "default_path", "SCHEMA_VERSION"]
+           "open_store", "default_path", "database_url", "store_location", "SCHEMA_VERSION"]

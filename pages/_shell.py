@@ -17,7 +17,7 @@ from ecosystem.bootstrap import ensure_demo
 from ecosystem.filters import Filters
 from ecosystem.geo import Geography, GeographyError, geo_dir, parse_territory, territory_key
 from ecosystem.i18n import DEFAULT_LANG, LANGS, t
-from ecosystem.store import InventoryRef, Store, StoreError, default_path
+from ecosystem.store import InventoryRef, Store, StoreError, open_store, store_location
 
 
 def _navigation_only() -> None:
@@ -71,10 +71,10 @@ def get_geo(root: str) -> Geography:
 
 
 @st.cache_resource(show_spinner=False)
-def get_store(path: str, geo_root: str) -> Store:
-    """One store per database path (the path is the cache key, so changing
-    ``ECOSYSTEM_DB`` opens another store)."""
-    store = Store(path, geo=get_geo(geo_root))
+def get_store(location: str, geo_root: str) -> Store:
+    """One store per database (the DuckDB path or PostgreSQL URL is the cache key,
+    so changing ``ECOSYSTEM_DB`` / ``ECOSYSTEM_DATABASE_URL`` opens another store)."""
+    store = open_store(location, geo=get_geo(geo_root))
     ensure_demo(store)
     return store
 
@@ -108,7 +108,7 @@ def resources() -> tuple[Store, Geography]:
         _fail("error.geo.title", exc, "error.geo.hint", command=exc.hint)
     try:
         with st.spinner(tr("app.first_run")):
-            store = get_store(str(default_path()), geo_root)
+            store = get_store(store_location(), geo_root)
     except StoreError as exc:
         _fail("error.store.title", exc, exc.hint, **exc.params)
     return store, geo

@@ -164,3 +164,37 @@ def screenshot(page, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path))
     return path
+
+
+# ------------------------------------------------------------- PostgreSQL
+@pytest.fixture(scope="session")
+def pg_server(tmp_path_factory):
+    """A private PostgreSQL server (pgserver from PyPI), one per test session."""
+    pgserver = pytest.importorskip("pgserver")
+    server = pgserver.get_server(tmp_path_factory.mktemp("pg"), cleanup_mode="stop")
+    yield server
+    server.cleanup()
+
+
+_PG_DB = iter(range(1, 10_000))
+
+
+@pytest.fixture
+def pg_url(pg_server):
+    """A fresh, empty PostgreSQL database on the session server."""
+    name = f"test_{next(_PG_DB)}"
+    pg_server.psql(f"CREATE DATABASE {name};")
+    return pg_server.get_uri(database=name)
+
+
+@pytest.fixture(params=["duckdb", "postgresql"])
+def any_store(request, tmp_path, geo):
+    """The store test suite runs against both backends."""
+    if request.param == "duckdb":
+        s = Store(tmp_path / "test.duckdb", geo=geo)
+    else:
+        from ecosystem.store_pg import PostgresStore
+        s = PostgresStore(request.getfixturevalue("pg_url"), mirror=tmp_path / "mirror.duckdb",
+                          geo=geo)
+    yield s
+    s.close()

@@ -10,7 +10,8 @@ from ecosystem.store import (SCHEMA_VERSION, InventoryExists, InventoryNotFound,
 from tests.fixtures import tiny
 
 
-def test_create_list_load_round_trip(store):
+def test_create_list_load_round_trip(any_store):
+    store = any_store
     ref = store.create("Inventaire A", tiny(), description="test")
     assert ref.version == 1
     listing = store.list()
@@ -30,11 +31,13 @@ def test_create_list_load_round_trip(store):
     assert n == 2
 
 
-def test_schema_version_is_recorded(store):
+def test_schema_version_is_recorded(any_store):
+    store = any_store
     assert store.schema_version == SCHEMA_VERSION
 
 
-def test_copy_rename_delete(store):
+def test_copy_rename_delete(any_store):
+    store = any_store
     store.create("A", tiny())
     store.copy("A", "B")
     assert store.names() == ["A", "B"]
@@ -60,7 +63,8 @@ def test_copy_rename_delete(store):
     assert store.info("C")["n_actors"] == 10 and store.info("D")["n_actors"] == 3
 
 
-def test_create_rejects_invalid_data_and_writes_nothing(store):
+def test_create_rejects_invalid_data_and_writes_nothing(any_store):
+    store = any_store
     bad = tiny()
     bad.actors.loc[2, "actor_type"] = "asso"
     with pytest.raises(model.ValidationError) as err:
@@ -69,7 +73,8 @@ def test_create_rejects_invalid_data_and_writes_nothing(store):
     assert store.names() == []
 
 
-def test_failed_save_keeps_the_previous_version(store, monkeypatch):
+def test_failed_save_keeps_the_previous_version(any_store, monkeypatch):
+    store = any_store
     store.create("inv", tiny())
     before = store.load("inv")
     new = tiny()
@@ -97,7 +102,8 @@ def test_failed_save_keeps_the_previous_version(store, monkeypatch):
     assert store.info("inv")["version"] == 2
 
 
-def test_failed_sql_cast_mid_save_rolls_back(store):
+def test_failed_sql_cast_mid_save_rolls_back(any_store):
+    store = any_store
     store.create("inv", tiny())
     broken = tiny()
     # skip validation: the projects table fails in SQL, after actors were rewritten
@@ -109,7 +115,8 @@ def test_failed_sql_cast_mid_save_rolls_back(store):
     assert store.load("inv").actors.set_index("actor_id").at["A1", "name"] == "Entraide Nantes"
 
 
-def test_append_adds_records_atomically(store):
+def test_append_adds_records_atomically(any_store):
+    store = any_store
     data = tiny()
     store.create("inv", model.InventoryData(actors=data.actors.iloc[:5]))
     more = model.InventoryData(actors=data.actors.iloc[5:])
@@ -121,7 +128,8 @@ def test_append_adds_records_atomically(store):
     assert store.info("inv")["n_actors"] == 10
 
 
-def test_bad_names_are_refused(store):
+def test_bad_names_are_refused(any_store):
+    store = any_store
     with pytest.raises(StoreError):
         store.create("", tiny())
     with pytest.raises(StoreError):
@@ -147,8 +155,75 @@ def test_foreign_duckdb_file_is_not_taken_for_a_store(tmp_path, geo):
     assert err.value.hint == "store.hint.version"
 
 
-def test_geography_tables_are_loaded(store, geo):
+def test_geography_tables_are_loaded(any_store, geo):
+    store = any_store
     n = store.scalar("SELECT count(*) FROM geo_communes")
     assert n == len(geo.communes)
     levels = store.query("SELECT level, count(*) AS n FROM geo_territories GROUP BY 1")
     assert dict(zip(levels.level, levels.n))["departement"] == 101
+
+
+# ------------------------------------------------------------ PostgreSQL only
+def test_two_replicas_share_one_postgresql(pg_url, tmp_path, geo):
+    from ecosystem.store_pg import PostgresStore
+    a = PostgresStore(pg_url, mirror=tmp_path / "a.duckdb", geo=geo)
+    b = PostgresStore(pg_url, mirror=tmp_path / "b.duckdb", geo=geo)
+    a.create("partagé", tiny(), description="créé par A")
+    assert b.names() == ["partagé"]                       # B pulls A's inventory
+    assert len(b.load("partagé").actors) == 10
+    ref_b = b.ref("partagé")
+    n = b.scalar(f"SELECT count(*) FROM {ref_b.derived('d_projects')}")
+    assert n == 5                                          # analytics tables rebuilt on B
+    data = b.load("partagé")
+    data.actors.loc[data.actors.actor_id == "A1", "name"] = "Renommé par B"
+    b.save("partagé", data)
+    assert a.load("partagé").actors.set_index("actor_id").at["A1", "name"] == "Renommé par B"
+    b.rename("partagé", "commun")
+    assert a.names() == ["commun"]
+    a.delete("commun")
+    assert b.names() == []
+    a.close()
+    b.close()
+
+
+def test_a_lost_mirror_is_rebuilt_from_postgresql(pg_url, tmp_path, geo):
+    from ecosystem.store_pg import PostgresStore
+    a = PostgresStore(pg_url, mirror=tmp_path / "a.duckdb", geo=geo)
+    a.create("inv", tiny())
+    a.close()
+    fresh = PostgresStore(pg_url, mirror=tmp_path / "new.duckdb", geo=geo)
+    again = fresh.load("inv")
+    src = tiny()
+    assert sorted(again.actors.actor_id) == sorted(src.actors.actor_id)
+    assert again.actors.set_index("actor_id").at["A1", "domains"] == "poverty;social_cohesion"
+    scores = again.scores.set_index(["project_id", "criterion_id"]).score
+    assert pd.isna(scores[("P1", "participation")])
+    fresh.close()
+
+
+def test_failed_write_leaves_postgresql_unchanged(pg_url, tmp_path, geo, monkeypatch):
+    from ecosystem.store_pg import PostgresStore
+    a = PostgresStore(pg_url, mirror=tmp_path / "a.duckdb", geo=geo)
+    a.create("inv", tiny())
+
+    def boom(kind):
+        if kind == "partners":
+            raise RuntimeError("crash mid-write")
+
+    monkeypatch.setattr(a, "_after_table_written", boom)
+    new = tiny()
+    new.actors.loc[1, "name"] = "jamais enregistré"
+    with pytest.raises(RuntimeError):
+        a.save("inv", new)
+    other = PostgresStore(pg_url, mirror=tmp_path / "b.duckdb", geo=geo)
+    assert other.load("inv").actors.set_index("actor_id").at["A1", "name"] == "Entraide Nantes"
+    assert other.info("inv")["version"] == 1
+
+
+def test_unreachable_postgresql_gives_a_readable_error(geo, tmp_path):
+    from ecosystem.store_pg import PostgresStore
+    with pytest.raises(StoreError) as err:
+        PostgresStore("postgresql://nobody:secret@127.0.0.1:1/none", mirror=tmp_path / "m.duckdb",
+                      geo=geo)
+    assert err.value.hint == "store.hint.postgres"
+    assert "secret" not in str(err.value)

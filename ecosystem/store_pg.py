@@ -1,0 +1,272 @@
+"""PostgreSQL backend for shared deployments (several app replicas, one database).
+
+PostgreSQL holds the inventories; every replica computes on a local DuckDB
+mirror, so analytics (indicators, maps, network) run the same SQL whatever the
+backend. :class:`PostgresStore` is a :class:`~ecosystem.store.Store` whose
+write transactions are also PostgreSQL transactions:
+
+1. take a cluster-wide advisory lock (one writer at a time across replicas);
+2. bring the mirror up to date from PostgreSQL (``_pull``);
+3. run the write on the mirror exactly as the DuckDB store does (validation,
+   integrity checks, derived tables);
+4. copy what changed to PostgreSQL (``_push``) and commit both.
+
+Any failure rolls both back. Readers compare each inventory's ``revision``
+(a UUID set by every write) with the mirror's and pull what changed, so a
+replica sees another replica's import on its next page run.
+
+PostgreSQL keeps flat tables (``eco_<kind>``, one row per record plus
+``inv_id``; lists as ``;``-separated text), the catalogue ``eco_inventories``,
+saved import mappings and the schema version. Choose it with
+``ECOSYSTEM_DATABASE_URL=postgresql://…``; the mirror lives in
+``$ECOSYSTEM_MIRROR`` (default ``data/pg-mirror-<hash>.duckdb``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+import uuid
+from contextlib import contextmanager
+from pathlib import Path
+
+import psycopg
+
+from . import derived, model
+from .geo import Geography
+from .store import ROOT, SCHEMA_VERSION, Store, StoreError, _select_list
+
+URL_ENV = "ECOSYSTEM_DATABASE_URL"
+MIRROR_ENV = "ECOSYSTEM_MIRROR"
+LOCK_KEY = 4_242_001  # advisory lock id of the writers
+CATALOG = ("id", "name", "description", "synthetic", "source", "version", "created_at",
+           "updated_at", "n_actors", "n_projects")
+NULL = "\\N"
+PG_TYPES = {"str": "text", "int": "bigint", "float": "double precision", "bool": "boolean",
+            "list": "text"}
+
+
+def _pg_error(url: str, exc: Exception) -> StoreError:
+    safe = url.split("@")[-1]  # never echo a password
+    return StoreError(f"PostgreSQL unreachable ({safe}): {exc}", "store.hint.postgres", url=safe)
+
+
+def default_mirror(url: str) -> Path:
+    digest = hashlib.sha256(url.encode()).hexdigest()[:12]
+    return Path(os.environ.get(MIRROR_ENV, ROOT / "data" / f"pg-mirror-{digest}.duckdb"))
+
+
+class PostgresStore(Store):
+    backend = "postgresql"
+
+    def __init__(self, url: str, mirror: str | Path | None = None, geo: Geography | None = None):
+        self.url = url
+        self._ready = False  # DuckDB-only transactions while the mirror is set up
+        self._check_server()
+        super().__init__(mirror if mirror is not None else default_mirror(url), geo=geo)
+        with self._duck_transaction() as con:
+            con.execute("CREATE TABLE IF NOT EXISTS pg_sync (inv_id INTEGER PRIMARY KEY, "
+                        "revision VARCHAR)")
+        self._ready = True
+        self._pull()
+
+    # ------------------------------------------------------------ PostgreSQL
+    def _pg(self) -> psycopg.Connection:
+        try:
+            return psycopg.connect(self.url, connect_timeout=10)
+        except psycopg.Error as exc:
+            raise _pg_error(self.url, exc) from exc
+
+    def _check_server(self) -> None:
+        with self._pg() as pg, pg.transaction():
+            pg.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
+            pg.execute("CREATE TABLE IF NOT EXISTS eco_meta (key text PRIMARY KEY, value text)")
+            pg.execute("INSERT INTO eco_meta VALUES ('schema_version', %s) ON CONFLICT DO NOTHING",
+                       [str(SCHEMA_VERSION)])
+            version = pg.execute("SELECT value FROM eco_meta WHERE key = 'schema_version'"
+                                 ).fetchone()[0]
+            if int(version) > SCHEMA_VERSION:
+                raise StoreError(f"PostgreSQL schema version {version} not supported",
+                                 "store.hint.version", path=self.url.split("@")[-1])
+            pg.execute("""CREATE TABLE IF NOT EXISTS eco_inventories (
+                id integer PRIMARY KEY, name text UNIQUE NOT NULL, description text,
+                synthetic boolean NOT NULL DEFAULT false, source text, version integer NOT NULL,
+                created_at timestamp, updated_at timestamp, n_actors bigint, n_projects bigint,
+                revision text NOT NULL)""")
+            pg.execute("CREATE TABLE IF NOT EXISTS eco_import_mappings (name text PRIMARY KEY, "
+                       "target text, signature text, body text, created_at timestamp, "
+                       "updated_at timestamp)")
+            for kind, table in model.TABLES.items():
+                cols = ", ".join(f'"{c.name}" {PG_TYPES[c.kind]}' for c in table.columns)
+                pg.execute(f"CREATE TABLE IF NOT EXISTS eco_{kind} (inv_id integer NOT NULL, {cols})")
+                pg.execute(f"CREATE INDEX IF NOT EXISTS eco_{kind}_inv ON eco_{kind} (inv_id)")
+
+    # ----------------------------------------------------------- transactions
+    @contextmanager
+    def _duck_transaction(self):
+        with Store.transaction(self) as con:
+            yield con
+
+    @contextmanager
+    def transaction(self):
+        """A write: PostgreSQL lock, mirror refreshed, DuckDB write, changes pushed."""
+        if not self._ready:
+            with self._duck_transaction() as con:
+                yield con
+            return
+        with self._lock, self._pg() as pg:
+            try:
+                with pg.transaction():
+                    pg.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
+                    self._pull(pg)
+                    with self._duck_transaction() as con:
+                        before = self._catalog(con)
+                        yield con
+                        self._push(pg, con, before)
+            except psycopg.OperationalError as exc:
+                raise _pg_error(self.url, exc) from exc
+
+    @staticmethod
+    def _catalog(con) -> dict[int, tuple]:
+        rows = con.execute(f"SELECT {', '.join(CATALOG)} FROM inventories").fetchall()
+        return {r[0]: r for r in rows}
+
+    # ------------------------------------------------------------------ sync
+    def _push(self, pg, con, before: dict[int, tuple]) -> None:
+        after = self._catalog(con)
+        for inv_id in set(before) - set(after):
+            for kind in model.TABLES:
+                pg.execute(f"DELETE FROM eco_{kind} WHERE inv_id = %s", [inv_id])
+            pg.execute("DELETE FROM eco_inventories WHERE id = %s", [inv_id])
+            con.execute("DELETE FROM pg_sync WHERE inv_id = ?", [inv_id])
+        for inv_id, row in after.items():
+            old = before.get(inv_id)
+            if old == row:
+                continue
+            content_changed = old is None or old[CATALOG.index("version")] != \
+                row[CATALOG.index("version")]
+            if content_changed:
+                for kind in model.TABLES:
+                    self._copy_to_pg(pg, con, inv_id, kind)
+            revision = uuid.uuid4().hex
+            placeholders = ", ".join(["%s"] * (len(CATALOG) + 1))
+            updates = ", ".join(f"{c} = excluded.{c}" for c in CATALOG[1:])
+            pg.execute(f"INSERT INTO eco_inventories ({', '.join(CATALOG)}, revision) "
+                       f"VALUES ({placeholders}) ON CONFLICT (id) DO UPDATE SET {updates}, "
+                       f"revision = excluded.revision", [*row, revision])
+            con.execute("INSERT OR REPLACE INTO pg_sync VALUES (?, ?)", [inv_id, revision])
+        if self._has_table_in(con, "import_mappings"):
+            pg.execute("DELETE FROM eco_import_mappings")
+            rows = con.execute("SELECT name, target, signature, body, created_at, updated_at "
+                               "FROM import_mappings").fetchall()
+            if rows:
+                with pg.cursor() as cur:
+                    cur.executemany("INSERT INTO eco_import_mappings VALUES (%s, %s, %s, %s, %s, %s)",
+                                    rows)
+
+    def _copy_to_pg(self, pg, con, inv_id: int, kind: str) -> None:
+        table = model.TABLES[kind]
+        cols = ", ".join(f"array_to_string(\"{c.name}\", '{model.voc.LIST_SEP}')" if c.kind == "list"
+                         else f'"{c.name}"' for c in table.columns)
+        names = ", ".join(f'"{c}"' for c in table.column_names)
+        pg.execute(f"DELETE FROM eco_{kind} WHERE inv_id = %s", [inv_id])
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "t.csv"
+            con.execute(f"COPY (SELECT {int(inv_id)} AS inv_id, {cols} FROM inv_{inv_id}__{kind}) "
+                        f"TO '{path}' (FORMAT csv, HEADER true, NULLSTR '{NULL}')")
+            with pg.cursor() as cur, cur.copy(
+                    f"COPY eco_{kind} (inv_id, {names}) FROM STDIN "
+                    f"(FORMAT csv, HEADER true, NULL '{NULL}')") as copy, open(path, "rb") as f:
+                while block := f.read(1 << 20):
+                    copy.write(block)
+
+    def _pull(self, pg=None) -> None:
+        """Bring the mirror to PostgreSQL's state: inventories whose revision changed
+        are copied, those deleted elsewhere are dropped."""
+        own = pg is None
+        pg = pg or self._pg()
+        try:
+            remote = {r[0]: r for r in pg.execute(
+                f"SELECT {', '.join(CATALOG)}, revision FROM eco_inventories").fetchall()}
+            local = dict(self.con.cursor().execute("SELECT inv_id, revision FROM pg_sync")
+                         .fetchall())
+            local_ids = {r[0] for r in self.con.cursor().execute(
+                "SELECT id FROM inventories").fetchall()}
+            stale = [i for i, r in remote.items() if local.get(i) != r[-1]]
+            gone = (local_ids | set(local)) - set(remote)
+            mappings = pg.execute("SELECT name, target, signature, body, created_at, updated_at "
+                                  "FROM eco_import_mappings").fetchall()
+            if not stale and not gone and not self._mappings_differ(mappings):
+                return
+            with self._duck_transaction() as con:
+                for inv_id in gone:
+                    for kind in model.TABLES:
+                        con.execute(f"DROP TABLE IF EXISTS inv_{inv_id}__{kind}")
+                    derived.drop(con, inv_id)
+                    con.execute("DELETE FROM inventories WHERE id = ?", [inv_id])
+                    con.execute("DELETE FROM pg_sync WHERE inv_id = ?", [inv_id])
+                for inv_id in stale:
+                    row = remote[inv_id]
+                    for kind in model.TABLES:
+                        self._copy_from_pg(pg, con, inv_id, kind)
+                    con.execute("DELETE FROM inventories WHERE id = ? OR name = ?", [inv_id, row[1]])
+                    con.execute(f"INSERT INTO inventories ({', '.join(CATALOG)}) VALUES "
+                                f"({', '.join('?' * len(CATALOG))})", list(row[:-1]))
+                    derived.build(con, inv_id)
+                    con.execute("INSERT OR REPLACE INTO pg_sync VALUES (?, ?)", [inv_id, row[-1]])
+                if self._has_table_in(con, "import_mappings"):
+                    con.execute("DELETE FROM import_mappings")
+                    if mappings:
+                        con.executemany("INSERT INTO import_mappings VALUES (?, ?, ?, ?, ?, ?)",
+                                        [list(m) for m in mappings])
+        except psycopg.OperationalError as exc:
+            raise _pg_error(self.url, exc) from exc
+        finally:
+            if own:
+                pg.close()
+
+    def _mappings_differ(self, remote_rows) -> bool:
+        if not self._has_table("import_mappings"):
+            return False
+        local = self.con.cursor().execute("SELECT name, updated_at FROM import_mappings "
+                                          "ORDER BY name").fetchall()
+        return local != sorted((r[0], r[5]) for r in remote_rows)
+
+    def _copy_from_pg(self, pg, con, inv_id: int, kind: str) -> None:
+        table = model.TABLES[kind]
+        names = ", ".join(f'"{c}"' for c in table.column_names)
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "t.csv"
+            with open(path, "wb") as f, pg.cursor() as cur, cur.copy(
+                    f"COPY (SELECT {names} FROM eco_{kind} WHERE inv_id = {int(inv_id)}) TO STDOUT "
+                    f"(FORMAT csv, HEADER true, NULL '{NULL}')") as copy:
+                for block in copy:
+                    f.write(block)
+            con.execute(f"DROP TABLE IF EXISTS inv_{inv_id}__{kind}")
+            columns = ", ".join(f"'{c}': 'VARCHAR'" for c in table.column_names)
+            con.execute(f"CREATE TABLE inv_{inv_id}__{kind} AS SELECT {_select_list(table)} "
+                        f"FROM read_csv('{path}', header = true, nullstr = '{NULL}', "
+                        f"columns = {{{columns}}}, quote = '\"', escape = '\"')")
+
+    @staticmethod
+    def _has_table_in(con, name: str) -> bool:
+        return bool(con.execute("SELECT count(*) FROM information_schema.tables "
+                                "WHERE table_name = ?", [name]).fetchone()[0])
+
+    # ---------------------------------------------------------------- reads
+    def list(self):
+        self._pull()
+        return super().list()
+
+    def exists(self, name: str) -> bool:
+        self._pull()
+        return super().exists(name)
+
+    def ref(self, name: str):
+        self._pull()
+        return super().ref(name)
+
+    def info(self, name: str) -> dict:
+        self._pull()
+        return super().info(name)
