@@ -392,101 +392,115 @@ def community_table(graph: Graph, area_key: str = "dep", min_size: int = MIN_COM
 
 
 # ---------------------------------------------------------------- suggestions
-def _neighbours(graph: Graph) -> dict[str, set]:
-    out: dict[str, set] = {a: set() for a in graph.nodes.actor_id}
-    for a, b in zip(graph.edges.a, graph.edges.b):
-        out.setdefault(a, set()).add(b)
-        out.setdefault(b, set()).add(a)
-    return out
+_COMP_KEYS = frozenset("|".join(sorted(p)) for p in COMPLEMENTARY)
+SUGGESTION_COLUMNS = ["a", "b", "name_a", "name_b", "type_a", "type_b", "score", "common",
+                      "complementary", "domains", "nearby", "commune_a", "commune_b"]
 
 
-def _doms(v) -> set:
+def _adjacency(graph: Graph) -> pd.DataFrame:
+    """Both directions of every link: ``u`` → ``v``."""
+    e = graph.edges
+    return pd.DataFrame({"u": np.concatenate([e.a.to_numpy(), e.b.to_numpy()]),
+                         "v": np.concatenate([e.b.to_numpy(), e.a.to_numpy()])})
+
+
+def _doms(v) -> frozenset:
     if v is None or (isinstance(v, float) and math.isnan(v)):
-        return set()
+        return frozenset()
     if isinstance(v, str):
-        return {d for d in v.split(";") if d}
-    return set(v)
+        return frozenset(d for d in v.split(";") if d)
+    return frozenset(v)
 
 
-def _place(row) -> str | None:
-    return row.epci if isinstance(row.epci, str) and row.epci else row.commune_code
+def _common(pairs: pd.DataFrame, adj: pd.DataFrame) -> pd.DataFrame:
+    """(a, b, mid) for every common neighbour ``mid`` of the pairs."""
+    half = pairs[["a", "b"]].merge(adj.rename(columns={"u": "a", "v": "mid"}), on="a")
+    return half.merge(adj.rename(columns={"u": "mid", "v": "b"}), on=["mid", "b"])
 
 
-def _score_pairs(graph: Graph, pairs: list[tuple[str, str]], nb: dict[str, set]) -> pd.DataFrame:
+def _score_pairs(graph: Graph, pairs: pd.DataFrame, adj: pd.DataFrame, limit: int
+                 ) -> pd.DataFrame:
+    """Score unlinked pairs (columns ``a``, ``b``) and keep the ``limit`` best with a reason."""
+    if pairs.empty:
+        return pd.DataFrame(columns=SUGGESTION_COLUMNS)
     info = graph.nodes.set_index("actor_id")
-    rows = []
-    for x, y in pairs:
-        rx, ry = info.loc[x], info.loc[y]
-        common = sorted(nb.get(x, set()) & nb.get(y, set()))
-        comp = frozenset((rx.actor_type, ry.actor_type)) in COMPLEMENTARY
-        shared = sorted(_doms(rx.domains) & _doms(ry.domains))
-        px, py = _place(rx), _place(ry)
-        near = "commune" if (isinstance(rx.commune_code, str) and
-                             rx.commune_code == ry.commune_code) else \
-            ("epci" if isinstance(px, str) and px == py else None)
-        score = (SCORE_WEIGHTS["common"] * len(common) + SCORE_WEIGHTS["complementary"] * comp
-                 + SCORE_WEIGHTS["domain"] * bool(shared) + SCORE_WEIGHTS["nearby"] * bool(near))
-        if score <= 0:
-            continue
-        rows.append({"a": x, "b": y, "name_a": rx["name"], "name_b": ry["name"],
-                     "type_a": rx.actor_type, "type_b": ry.actor_type, "score": float(score),
-                     "common": common, "complementary": comp, "domains": shared, "nearby": near,
-                     "commune_a": rx.commune_code, "commune_b": ry.commune_code})
-    cols = ["a", "b", "name_a", "name_b", "type_a", "type_b", "score", "common", "complementary",
-            "domains", "nearby", "commune_a", "commune_b"]
-    df = pd.DataFrame(rows, columns=cols)
-    if df.empty:
-        return df
-    df["n_common"] = df.common.map(len)
-    return df.sort_values(["score", "n_common", "name_a", "name_b"],
-                          ascending=[False, False, True, True]).drop(columns="n_common") \
-        .reset_index(drop=True)
+    mids = _common(pairs, adj)
+    n_common = mids.groupby(["a", "b"]).size().rename("n_common")
+    df = pairs[["a", "b"]].merge(n_common, left_on=["a", "b"], right_index=True, how="left")
+    df["n_common"] = df.n_common.fillna(0).astype(int)
+    ta, tb = info.actor_type.reindex(df.a).to_numpy(), info.actor_type.reindex(df.b).to_numpy()
+    key = np.where(ta < tb, pd.Series(ta).str.cat(pd.Series(tb), sep="|"),
+                   pd.Series(tb).str.cat(pd.Series(ta), sep="|"))
+    df["type_a"], df["type_b"] = ta, tb
+    df["complementary"] = pd.Series(key).isin(_COMP_KEYS).to_numpy()
+    doms = info.domains.map(_doms)
+    da, db = doms.reindex(df.a).to_numpy(), doms.reindex(df.b).to_numpy()
+    df["domains"] = [sorted(x & y) for x, y in zip(da, db)]
+    ca, cb = info.commune_code.reindex(df.a).to_numpy(), info.commune_code.reindex(df.b).to_numpy()
+    ea, eb = info.epci.reindex(df.a).to_numpy(), info.epci.reindex(df.b).to_numpy()
+    same_c = pd.notna(ca) & (ca == cb)
+    same_e = pd.notna(ea) & (ea == eb)
+    df["nearby"] = np.where(same_c, "commune", np.where(same_e, "epci", None))
+    df["commune_a"], df["commune_b"] = ca, cb
+    w = SCORE_WEIGHTS
+    df["score"] = (w["common"] * df.n_common + w["complementary"] * df.complementary
+                   + w["domain"] * df.domains.map(bool) + w["nearby"] * (same_c | same_e))
+    df = df[df.score > 0]
+    df["name_a"] = info.name.reindex(df.a).to_numpy()
+    df["name_b"] = info.name.reindex(df.b).to_numpy()
+    df = df.sort_values(["score", "n_common", "name_a", "name_b"],
+                        ascending=[False, False, True, True], kind="stable").head(limit)
+    common = mids.merge(df[["a", "b"]], on=["a", "b"]).groupby(["a", "b"]).mid.agg(sorted)
+    df["common"] = [common.get((x, y), []) for x, y in zip(df.a, df.b)]
+    return df[SUGGESTION_COLUMNS].reset_index(drop=True)
 
 
 def suggest_for_actor(graph: Graph, actor_id: str, limit: int = 10) -> pd.DataFrame:
     """Actors of the graph not yet linked to ``actor_id``, ranked by
     :data:`SCORE_WEIGHTS` · (common partners, complementary types, shared domain,
     nearby); only pairs with at least one reason."""
-    nb = _neighbours(graph)
-    if actor_id not in nb:
+    ids = graph.nodes.actor_id
+    if actor_id not in set(ids):
         raise KeyError(actor_id)
-    others = [y for y in graph.nodes.actor_id if y != actor_id and y not in nb[actor_id]]
-    df = _score_pairs(graph, [(actor_id, y) for y in others], nb)
-    return df.head(limit)
+    adj = _adjacency(graph)
+    linked = set(adj.v[adj.u == actor_id]) | {actor_id}
+    others = ids[~ids.isin(linked)]
+    return _score_pairs(graph, pd.DataFrame({"a": actor_id, "b": others.to_numpy()}), adj, limit)
 
 
-def candidate_pairs(graph: Graph, max_group: int = 60) -> list[tuple[str, str]]:
-    """Unlinked pairs worth scoring for a territory: pairs with a common partner,
-    and pairs of complementary types sharing a domain in the same EPCI (groups
-    larger than ``max_group`` are cut to their best-connected actors)."""
-    nb = _neighbours(graph)
-    pairs: set[tuple[str, str]] = set()
-    for v, ns in nb.items():
-        ns = sorted(ns)
-        if len(ns) > max_group:  # a hub: its best-connected neighbours only
-            ns = sorted(ns, key=lambda u: -len(nb[u]))[:max_group]
-        for i, x in enumerate(ns):
-            for y in ns[i + 1:]:
-                if y not in nb[x]:
-                    pairs.add((x, y) if x < y else (y, x))
-    nodes = graph.nodes.assign(place=graph.nodes.apply(_place, axis=1),
-                               deg=graph.nodes.actor_id.map(lambda a: len(nb[a])))
-    exploded = nodes.assign(d=nodes.domains.map(lambda v: sorted(_doms(v)))).explode("d")
-    for _, group in exploded.dropna(subset=["d", "place"]).groupby(["place", "d"]):
-        group = group.sort_values("deg", ascending=False).head(max_group)
-        ids, types = group.actor_id.tolist(), group.actor_type.tolist()
-        for i in range(len(ids)):
-            for j in range(i + 1, len(ids)):
-                if frozenset((types[i], types[j])) in COMPLEMENTARY and ids[j] not in nb[ids[i]]:
-                    x, y = ids[i], ids[j]
-                    pairs.add((x, y) if x < y else (y, x))
-    return sorted(pairs)
+def candidate_pairs(graph: Graph, max_group: int = 60) -> pd.DataFrame:
+    """Unlinked pairs worth scoring for a territory (``a`` < ``b``): pairs with a
+    common partner, and pairs of complementary types sharing a domain in the same
+    EPCI (or commune). A hub or a (place, domain) group larger than ``max_group``
+    contributes its ``max_group`` best-connected actors only."""
+    adj = _adjacency(graph)
+    deg = adj.groupby("u").size()
+    ranked = adj.assign(d=deg.reindex(adj.v).to_numpy()).sort_values(["u", "d", "v"],
+                                                                     ascending=[True, False, True])
+    capped = ranked.groupby("u").head(max_group)[["u", "v"]]
+    two = capped.merge(capped, on="u")
+    two = two[two.v_x < two.v_y].rename(columns={"v_x": "a", "v_y": "b"})[["a", "b"]]
+    nodes = graph.nodes
+    place = nodes.epci.where(nodes.epci.notna(), nodes.commune_code)
+    ex = pd.DataFrame({"id": nodes.actor_id, "t": nodes.actor_type, "place": place,
+                       "d": nodes.domains.map(lambda v: sorted(_doms(v))),
+                       "deg": deg.reindex(nodes.actor_id).fillna(0).to_numpy()}).explode("d")
+    ex = ex.dropna(subset=["d", "place"]).sort_values(["deg", "id"], ascending=[False, True])
+    ex = ex.groupby(["place", "d"]).head(max_group)
+    same = ex.merge(ex, on=["place", "d"])
+    same = same[same.id_x < same.id_y]
+    key = np.where(same.t_x < same.t_y, same.t_x + "|" + same.t_y, same.t_y + "|" + same.t_x)
+    same = same[pd.Series(key, index=same.index).isin(_COMP_KEYS)]
+    pairs = pd.concat([two, same.rename(columns={"id_x": "a", "id_y": "b"})[["a", "b"]]])
+    pairs = pairs.drop_duplicates()
+    linked = graph.edges[["a", "b"]].assign(_l=True)
+    pairs = pairs.merge(linked, on=["a", "b"], how="left")
+    return pairs[pairs._l.isna()][["a", "b"]].sort_values(["a", "b"]).reset_index(drop=True)
 
 
 def suggest_for_territory(graph: Graph, limit: int = 20) -> pd.DataFrame:
     """The best unlinked pairs among the graph's actors (see :func:`candidate_pairs`)."""
-    nb = _neighbours(graph)
-    return _score_pairs(graph, candidate_pairs(graph), nb).head(limit)
+    return _score_pairs(graph, candidate_pairs(graph), _adjacency(graph), limit)
 
 
 def reasons(row, lang: str = "fr", names: dict[str, str] | None = None, geo=None) -> str:

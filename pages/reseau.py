@@ -3,7 +3,6 @@ isolated actors, communities, suggested partnerships and Gephi / table exports."
 
 import pandas as pd
 import streamlit as st
-import streamlit.components.v1 as components
 
 from ecosystem import exports
 from ecosystem import network as net
@@ -116,7 +115,7 @@ def graph_view() -> None:
                               ("inv", ctx.ref.name if ctx.ref.name != st.session_state.get(
                                   "_default_inv") else None)) if v}
     link = "acteur?" + "".join(f"{k}={net._url_quote(v)}&" for k, v in keep.items()) + "actor={id}"
-    components.html(_drawing(ctx.store, ctx.ref, f, lang, color, size, link), height=610)
+    st.iframe(_drawing(ctx.store, ctx.ref, f, lang, color, size, link), height=610)
     top = net.top_nodes(graph)
     names = dict(zip(top.actor_id, top.name))
     chosen = st.selectbox(tr("net.open_actor"), list(names), index=None, format_func=names.get,
