@@ -526,6 +526,73 @@ def reasons(row, lang: str = "fr", names: dict[str, str] | None = None, geo=None
     return " ; ".join(parts) if lang == "fr" else "; ".join(parts)
 
 
+# ------------------------------------------------------ tables for people
+AREA_COLUMN = {"region": "reg", "departement": "dep", "epci": "epci", "commune": "commune_code"}
+
+
+def pct_text(v: float, lang: str) -> str:
+    from .i18n import fmt_number
+    return fmt_number(v * 100, lang, 0) + ("\u202f%" if lang == "fr" else "%")
+
+
+def _commune_name(geo, code) -> str:
+    return geo.name("commune", code) if isinstance(code, str) and code and geo is not None else ""
+
+
+def brokers_table(graph: Graph, lang: str = "fr", geo=None, limit: int = 50) -> pd.DataFrame:
+    """:func:`brokers` with labels and column names for people (UI and exports)."""
+    b = brokers(graph, limit)
+    return pd.DataFrame({
+        t("col.name", lang): b.name,
+        t("col.type", lang): b.actor_type.map(lambda c: voc.ACTOR_TYPES.label(c, lang)),
+        t("col.commune", lang): b.commune_code.map(lambda c: _commune_name(geo, c)),
+        t("net.col.degree", lang): b.degree,
+        t("net.col.betweenness", lang): b.betweenness.round(5),
+        t("net.col.communities_bridged", lang): b.communities_bridged,
+        t("net.col.types_bridged", lang): b.types_bridged,
+        t("net.col.community", lang): b.community})
+
+
+def isolated_table(graph: Graph, lang: str = "fr", geo=None) -> pd.DataFrame:
+    d = isolated(graph)
+    return pd.DataFrame({
+        t("col.name", lang): d.name,
+        t("col.type", lang): d.actor_type.map(lambda c: voc.ACTOR_TYPES.label(c, lang)),
+        t("col.domains", lang): d.domains.map(
+            lambda ds: ", ".join(voc.DOMAINS.label(x, lang) for x in sorted(_doms(ds)))),
+        t("col.commune", lang): d.commune_code.map(lambda c: _commune_name(geo, c))})
+
+
+def communities_table(graph: Graph, lang: str = "fr", geo=None, level: str = "departement"
+                      ) -> pd.DataFrame:
+    """:func:`community_table` in words: "Label (share %)" lists; territories of ``level``."""
+    c = community_table(graph, AREA_COLUMN[level])
+
+    def shares(items, label) -> str:
+        return ", ".join(f"{label(code)} ({pct_text(share, lang)})" for code, share in items)
+
+    def area(code):
+        return geo.name(level, code) if geo is not None else code
+
+    return pd.DataFrame({
+        t("net.col.community", lang): c.community, t("net.col.size", lang): c["size"],
+        t("net.col.inner_links", lang): c.links,
+        t("net.col.domains", lang): c.domains.map(
+            lambda v: shares(v, lambda d: voc.DOMAINS.label(d, lang))),
+        t("net.col.types", lang): c.types.map(
+            lambda v: shares(v, lambda x: voc.ACTOR_TYPES.label(x, lang))),
+        t("net.col.areas", lang, level=voc.LEVELS.label(level, lang)):
+            c.areas.map(lambda v: shares(v, area))})
+
+
+def suggestions_table(df: pd.DataFrame, graph: Graph, lang: str = "fr", geo=None) -> pd.DataFrame:
+    names = dict(zip(graph.nodes.actor_id, graph.nodes.name))
+    return pd.DataFrame({
+        t("net.col.actor_a", lang): df.name_a, t("net.col.actor_b", lang): df.name_b,
+        t("net.col.score", lang): df.score,
+        t("net.col.reasons", lang): [reasons(r, lang, names, geo) for r in df.to_dict("records")]})
+
+
 # -------------------------------------------------------------------- drawing
 def top_nodes(graph: Graph, limit: int = DRAW_MAX) -> pd.DataFrame:
     """The ``limit`` most central actors (betweenness, then degree, then name)."""

@@ -6,7 +6,6 @@ import streamlit as st
 
 from ecosystem import exports
 from ecosystem import network as net
-from ecosystem import vocabulary as voc
 from ecosystem.i18n import fmt_number
 from pages import _shell as shell
 from pages._shell import md, tr
@@ -44,21 +43,6 @@ def _area_key() -> str:
     return below
 
 
-AREA_COLUMN = {"region": "reg", "departement": "dep", "epci": "epci", "commune": "commune_code"}
-
-
-def _type(c) -> str:
-    return voc.ACTOR_TYPES.label(c, lang) if isinstance(c, str) else ""
-
-
-def _commune(c) -> str:
-    return geo.name("commune", c) if isinstance(c, str) and c else ""
-
-
-def _pct(v: float) -> str:
-    return fmt_number(v * 100, lang, 0) + ("\u202f%" if lang == "fr" else "%")
-
-
 # ----------------------------------------------------------------- header
 st.title(tr("net.title"))
 st.caption(md(shell.scope_label(ctx)) + " · " + tr("net.inventory", inventory=md(ctx.ref.name)))
@@ -75,13 +59,14 @@ cols = st.columns(6)
 cols[0].metric(tr("net.m.actors"), fmt_number(s["n"], lang), help=tr("net.help.actors"))
 cols[1].metric(tr("net.m.links"), fmt_number(s["m"], lang), help=tr("net.help.links"))
 cols[2].metric(tr("net.m.density"), fmt_number(s["density"], lang, 4), help=tr("net.help.density"))
-cols[3].metric(tr("net.m.largest"), _pct(s["largest_share"]), help=tr("net.help.largest"))
+cols[3].metric(tr("net.m.largest"), net.pct_text(s["largest_share"], lang),
+               help=tr("net.help.largest"))
 cols[4].metric(tr("net.m.communities"), fmt_number(s["communities"], lang),
                help=tr("net.help.communities"))
 cols[5].metric(tr("net.m.isolated"), fmt_number(s["isolated"], lang), help=tr("net.help.isolated"))
 method = s["betweenness"]
 st.caption(tr("net.caption", mean=fmt_number(s["mean_degree"], lang, 2),
-              cross=_pct(s["cross_type_share"]) if s["m"] else "—")
+              cross=net.pct_text(s["cross_type_share"], lang) if s["m"] else "—")
            + " " + (tr("net.bc_exact") if method == "exact"
                     else tr("net.bc_sampled", k=fmt_number(int(method.split(":")[1]), lang))))
 
@@ -126,46 +111,15 @@ def graph_view() -> None:
 
 
 def brokers_table() -> pd.DataFrame:
-    b = net.brokers(graph)
-    return pd.DataFrame({
-        tr("col.name"): b.name, tr("col.type"): b.actor_type.map(_type),
-        tr("col.commune"): b.commune_code.map(_commune), tr("net.col.degree"): b.degree,
-        tr("net.col.betweenness"): b.betweenness.round(5),
-        tr("net.col.communities_bridged"): b.communities_bridged,
-        tr("net.col.types_bridged"): b.types_bridged, tr("net.col.community"): b.community})
+    return net.brokers_table(graph, lang, geo)
 
 
 def isolated_table() -> pd.DataFrame:
-    d = net.isolated(graph)
-    return pd.DataFrame({
-        tr("col.name"): d.name, tr("col.type"): d.actor_type.map(_type),
-        tr("col.domains"): d.domains.map(
-            lambda ds: ", ".join(voc.DOMAINS.label(x, lang) for x in (ds if ds is not None else []))),
-        tr("col.commune"): d.commune_code.map(_commune)})
+    return net.isolated_table(graph, lang, geo)
 
 
 def communities_table() -> pd.DataFrame:
-    level = _area_key()
-    c = net.community_table(graph, AREA_COLUMN[level])
-
-    def shares(items, label) -> str:
-        return ", ".join(f"{label(code)} ({_pct(share)})" for code, share in items)
-
-    return pd.DataFrame({
-        tr("net.col.community"): c.community, tr("net.col.size"): c["size"],
-        tr("net.col.inner_links"): c.links,
-        tr("net.col.domains"): c.domains.map(lambda v: shares(v, lambda d: voc.DOMAINS.label(d, lang))),
-        tr("net.col.types"): c.types.map(lambda v: shares(v, _type)),
-        tr("net.col.areas", level=voc.LEVELS.label(level, lang)):
-            c.areas.map(lambda v: shares(v, lambda code: geo.name(level, code)))})
-
-
-def suggestions_table(df: pd.DataFrame) -> pd.DataFrame:
-    names = dict(zip(graph.nodes.actor_id, graph.nodes.name))
-    return pd.DataFrame({
-        tr("net.col.actor_a"): df.name_a, tr("net.col.actor_b"): df.name_b,
-        tr("net.col.score"): df.score,
-        tr("net.col.reasons"): [net.reasons(r, lang, names, geo) for r in df.to_dict("records")]})
+    return net.communities_table(graph, lang, geo, _area_key())
 
 
 def table_view(df: pd.DataFrame, stem: str, key: str, empty: str, caption: str) -> None:
@@ -196,7 +150,7 @@ def suggestions_view() -> None:
     else:
         df = _territory_suggestions(ctx.store, ctx.ref, f)
         st.subheader(tr("net.sugg_for_territory", scope=md(shell.scope_label(ctx))))
-    table_view(suggestions_table(df), tr("net.file.suggestions"), "dl_net_sugg", "net.no_sugg",
+    table_view(net.suggestions_table(df, graph, lang, geo), tr("net.file.suggestions"), "dl_net_sugg", "net.no_sugg",
                tr("net.score_caption"))
 
 
