@@ -42,7 +42,7 @@ from .store import InventoryRef, Store
 #: above this many actors, betweenness is estimated from a sample of source actors
 EXACT_BETWEENNESS_MAX = 5_000
 #: number of source actors of the estimate (the error is measured in benchmarks/bench_network.py)
-BETWEENNESS_SAMPLES = 500
+BETWEENNESS_SAMPLES = 200
 #: actors drawn at most (the most central ones); metrics always use the whole graph
 DRAW_MAX = 300
 #: communities smaller than this are not counted (pairs and singletons are not "groups")
@@ -208,17 +208,19 @@ def communities(g: ig.Graph, tries: int | None = None) -> np.ndarray:
 
     Leiden and multilevel (Louvain) are randomised and can stop in a local optimum
     on small graphs: Leiden runs with ``tries`` seeds (3 up to 20,000 vertices,
-    else 1), multilevel once, and the partition of highest modularity is kept.
+    else 1; 10 iterations, else 2), multilevel once, and the partition of highest
+    modularity is kept.
     Seeds are fixed, so results are reproducible."""
     if g.vcount() == 0:
         return np.zeros(0, dtype=int)
-    tries = tries or (3 if g.vcount() <= 20_000 else 1)
+    small = g.vcount() <= 20_000
+    tries = tries or (3 if small else 1)
     best, best_q = None, -np.inf
     for i in range(tries + 1):
         ig.set_random_number_generator(random.Random(SEED + i))
         if i < tries:
             cand = g.community_leiden(objective_function="modularity", weights="weight",
-                                      n_iterations=10)
+                                      n_iterations=10 if small else 2)
         else:  # multilevel (Louvain) as one more candidate
             cand = g.community_multilevel(weights="weight")
         q = g.modularity(cand.membership, weights="weight")
