@@ -612,9 +612,13 @@ def suggestions_table(df: pd.DataFrame, graph: Graph, lang: str = "fr", geo=None
 
 # -------------------------------------------------------------------- drawing
 def top_nodes(graph: Graph, limit: int = DRAW_MAX) -> pd.DataFrame:
-    """The ``limit`` most central actors (betweenness, then degree, then name)."""
-    df = graph.nodes.sort_values(["betweenness", "degree", "name"],
-                                 ascending=[False, False, True], kind="stable")
+    """The ``limit`` most central actors (betweenness, then degree, then name).
+    Isolated actors are left out when the graph has links (they are listed apart)."""
+    df = graph.nodes
+    if graph.m:
+        df = df[df.degree > 0]
+    df = df.sort_values(["betweenness", "degree", "name"], ascending=[False, False, True],
+                        kind="stable")
     return df.head(limit)
 
 
@@ -681,7 +685,7 @@ def drawing_data(graph: Graph, lang: str = "fr", color: str = "type", size: str 
     return {"nodes": nodes,
             "edges": [[index[a], index[b], float(w)] for a, b, w in
                       zip(edges.a, edges.b, edges.weight)],
-            "legend": legend, "labels": min(25, len(nodes)),
+            "legend": legend, "labels": min(12, len(nodes)),
             "hint": t("net.draw_hint", lang)}
 
 

@@ -93,9 +93,12 @@ def graph_view() -> None:
     size = right.radio(tr("net.size"), SIZES, key="w_net_size", horizontal=True,
                        format_func=lambda c: tr(f"net.size.{c}"))
     extra.update(color=color if color != "type" else None, size=size if size != "degree" else None)
-    if graph.n > net.DRAW_MAX:
-        st.info(tr("net.top_n", shown=fmt_number(net.DRAW_MAX, lang), n=fmt_number(graph.n, lang)),
+    linked = graph.n - s["isolated"] if graph.m else graph.n
+    if linked > net.DRAW_MAX:
+        st.info(tr("net.top_n", shown=fmt_number(net.DRAW_MAX, lang), n=fmt_number(linked, lang)),
                 icon=":material/filter_alt:")
+    if graph.m and s["isolated"]:
+        st.caption(tr("net.isolated_not_drawn", n=fmt_number(s["isolated"], lang)))
     keep = {k: v for k, v in (("lang", lang if lang != "fr" else None),
                               ("inv", ctx.ref.name if ctx.ref.name != st.session_state.get(
                                   "_default_inv") else None)) if v}

@@ -56,11 +56,15 @@
       ctx.lineWidth = i === hover ? 2.5 : 0.8; ctx.strokeStyle = i === hover ? "#000" : "#fff";
       ctx.stroke();
     });
-    ctx.fillStyle = "#222"; ctx.font = "11px sans-serif"; ctx.textBaseline = "middle";
-    var shown = Math.min(nodes.length, Math.round(data.labels * Math.max(1, view.k)));
-    for (var i = 0; i < shown; i++) {
+    // labels of the most central actors (more when zoomed in), with a white halo
+    ctx.font = "11px sans-serif"; ctx.textBaseline = "middle"; ctx.lineJoin = "round";
+    ctx.lineWidth = 3; ctx.strokeStyle = "rgba(255,255,255,0.9)"; ctx.fillStyle = "#222";
+    var shown = Math.min(nodes.length, Math.round(data.labels * view.k * view.k));
+    for (var i = 0; i < nodes.length; i++) {
+      if (i >= shown && i !== hover) continue;
       var n = nodes[i], label = n.label.length > 32 ? n.label.slice(0, 31) + "…" : n.label;
-      ctx.fillText(label, sx(n) + n.r * Math.sqrt(view.k) + 3, sy(n));
+      var lx = sx(n) + n.r * Math.sqrt(view.k) + 3, ly = sy(n);
+      ctx.strokeText(label, lx, ly); ctx.fillText(label, lx, ly);
     }
   }
 

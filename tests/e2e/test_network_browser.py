@@ -1,0 +1,116 @@
+"""Réseau in Debian's chromium with no network: the graph is drawn on its canvas,
+hostile labels stay text, a click on a node opens the actor's profile."""
+
+import time
+
+import pytest
+
+from ecosystem.store import Store
+from tests.conftest import AppServer, screenshot, wait_idle
+from tests.xss_inventory import hostile
+
+pytestmark = pytest.mark.e2e
+
+PAYLOAD = "<img src=x onerror=alert(1)>"
+PAINTED_JS = """() => {
+  const c = document.getElementById('net');
+  const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+  let n = 0;
+  for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++;
+  return n;
+}"""
+# screen position (in the iframe) of every node, as graph.js places them before any zoom
+NODES_JS = """() => {
+  const data = JSON.parse(document.getElementById('net-data').textContent);
+  const r = document.getElementById('net').getBoundingClientRect(), PAD = 30;
+  return data.nodes.map(n => ({id: n.id, label: n.label,
+                               x: r.left + PAD + n.x * (r.width - 2 * PAD),
+                               y: r.top + PAD + n.y * (r.height - 2 * PAD)}));
+}"""
+
+
+def network_frame(page, timeout: float = 60):
+    """The drawing's iframe, once graph.js has drawn (body[data-drawn]), scrolled into view."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        for el in page.query_selector_all("iframe"):
+            frame = el.content_frame()
+            try:
+                drawn = frame and frame.evaluate("() => document.body && document.body.dataset.drawn")
+            except Exception:  # frame navigating or detached
+                continue
+            if drawn:
+                el.scroll_into_view_if_needed()
+                time.sleep(0.3)
+                return frame
+        time.sleep(0.25)
+    raise AssertionError("the network drawing never appeared")
+
+
+def test_network_graph_is_drawn_offline(app_server, offline_page):
+    started = time.perf_counter()
+    page = offline_page.open(app_server.url + "/reseau?terr=region:52")
+    page.get_by_role("heading", name="Réseau des acteurs").wait_for(timeout=90_000)
+    frame = network_frame(page)
+    drawn = time.perf_counter() - started
+    assert int(frame.evaluate("() => document.body.dataset.drawn")) > 100
+    assert frame.evaluate(PAINTED_JS) > 20_000            # nodes and links on the canvas
+    assert frame.locator("#legend div").count() >= 5       # actor types
+    page.mouse.move(5, 5)
+    shot = screenshot(page, "network_region_52_fr")
+    assert shot.stat().st_size > 30_000
+    assert offline_page.external == [] and offline_page.errors == []
+    print(f"time to drawn network: {drawn:.1f} s")
+
+
+@pytest.fixture(scope="module")
+def hostile_server(tmp_path_factory, geo):
+    """A server whose only inventory has script payloads in every text field and one
+    actor named exactly ``<img src=x onerror=alert(1)>``."""
+    db = tmp_path_factory.mktemp("e2e-net") / "hostile.duckdb"
+    data = hostile()
+    data.actors.loc[data.actors.actor_id == "A2", "name"] = PAYLOAD
+    store = Store(db, geo=geo)
+    store.create("hostile", data, synthetic=True)
+    store.close()
+    server = AppServer(db)
+    yield server
+    server.stop()
+
+
+def test_hostile_labels_stay_text_and_a_click_opens_the_profile(hostile_server, offline_page):
+    page = offline_page.open(hostile_server.url + "/reseau")
+    page.get_by_role("heading", name="Réseau des acteurs").wait_for(timeout=90_000)
+    frame = network_frame(page)
+    nodes = frame.evaluate(NODES_JS)
+    assert PAYLOAD in [n["label"] for n in nodes]
+    # the drawing's iframe on the page, to turn frame coordinates into page coordinates
+    origin = frame.frame_element().bounding_box()
+    # hover every node: the tooltip shows the name as text
+    target = None
+    for n in nodes:
+        page.mouse.move(origin["x"] + n["x"], origin["y"] + n["y"])
+        tip = frame.locator("#tip")
+        if tip.is_visible():
+            text = tip.inner_text()
+            if n["label"] == PAYLOAD and PAYLOAD in text:
+                target = n
+    assert target is not None, "the hostile actor's tooltip never showed its name"
+    screenshot(page, "network_hostile_fr")
+    # nothing ran, no element was created from a payload, in the page or the drawing
+    assert offline_page.dialogs == []
+    for doc in (page, frame):
+        assert doc.locator("img[src=x], svg[onload], iframe[src^=javascript]").count() == 0
+        assert doc.locator("[onerror], [onload], [onmouseover]").count() == 0
+        assert PAYLOAD not in doc.content()        # only ever as escaped text
+    # a click on the node opens the actor profile (in a new tab: Streamlit's iframe sandbox
+    # forbids navigating the top window)
+    with offline_page.context.expect_page(timeout=60_000) as info:
+        page.mouse.click(origin["x"] + target["x"], origin["y"] + target["y"])
+    profile = info.value
+    profile.wait_for_url("**/acteur?actor=A2*", timeout=60_000)
+    wait_idle(profile)
+    profile.get_by_role("heading", level=1).filter(has_text="img src").wait_for(timeout=60_000)
+    screenshot(profile, "network_hostile_profile_fr")
+    assert offline_page.dialogs == [] and offline_page.external == []
+    assert profile.locator("img[src=x]").count() == 0
