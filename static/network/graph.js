@@ -91,6 +91,19 @@
     tip.style.top = Math.min(py + 12, H - 80) + "px";
   }
 
+  // the profile opens in the top window when the frame may navigate it, else in a new tab
+  // (Streamlit's st.iframe sandbox has no allow-top-navigation)
+  function open(url) {
+    var sandbox = null;
+    try { sandbox = window.frameElement && window.frameElement.getAttribute("sandbox"); }
+    catch (e) { sandbox = ""; }
+    if (window.top !== window && sandbox !== null && sandbox.indexOf("allow-top-navigation") < 0) {
+      window.open(url, "_blank", "noopener");
+      return;
+    }
+    try { window.top.location.href = url; } catch (e) { window.open(url, "_blank", "noopener"); }
+  }
+
   function pos(ev) {
     var r = canvas.getBoundingClientRect();
     return [ev.clientX - r.left, ev.clientY - r.top];
@@ -116,10 +129,7 @@
   canvas.addEventListener("click", function (ev) {
     if (moved) return;
     var p = pos(ev), i = pick(p[0], p[1]);
-    if (i >= 0 && nodes[i].url) {
-      try { window.top.location.href = nodes[i].url; }
-      catch (e) { window.open(nodes[i].url, "_blank", "noopener"); }
-    }
+    if (i >= 0 && nodes[i].url) open(nodes[i].url);
   });
   canvas.addEventListener("wheel", function (ev) {
     ev.preventDefault();
