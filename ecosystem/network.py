@@ -354,7 +354,7 @@ def territory_metrics(store: Store, ref: InventoryRef, filters: Filters,
 def national_metrics(store: Store, ref: InventoryRef, filters: Filters) -> dict:
     """The same metrics for France as one territory (all actors, all links)."""
     graph = build(store, ref, filters.with_(territory=None))
-    df = rollup(graph.__class__(graph.nodes.assign(fr="FR"), graph.edges), "fr")
+    df = rollup(Graph(graph.nodes.assign(fr="FR"), graph.edges), "fr")
     row = df.iloc[0] if len(df) else pd.Series(dtype=float)
     return {iid: row.get(col, np.nan) for iid, col in METRIC_IDS.items()}
 
