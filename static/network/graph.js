@@ -141,5 +141,6 @@
   }, { passive: false });
   window.addEventListener("resize", resize);
   resize();
+  window.netDraw = draw;  // lets the browser tests time a frame
   document.body.setAttribute("data-drawn", String(nodes.length));
 })();
