@@ -224,7 +224,7 @@ def communities(g: ig.Graph, tries: int | None = None) -> np.ndarray:
         else:  # multilevel (Louvain) as one more candidate
             cand = g.community_multilevel(weights="weight")
         q = g.modularity(cand.membership, weights="weight")
-        if q > best_q + 1e-12:
+        if best is None or q > best_q + 1e-12:  # (modularity is NaN without links)
             best, best_q = cand, q
     part = best
     member = np.asarray(part.membership)
@@ -429,6 +429,13 @@ def _doms(v) -> frozenset:
     return frozenset(v)
 
 
+def _complementary(ta, tb) -> np.ndarray:
+    """Whether each pair of actor types is in :data:`COMPLEMENTARY`."""
+    ta, tb = pd.Series(ta, dtype=object).astype(str), pd.Series(tb, dtype=object).astype(str)
+    key = np.where(ta < tb, ta + "|" + tb, tb + "|" + ta)
+    return pd.Series(key, dtype=object).isin(_COMP_KEYS).to_numpy()
+
+
 def _common(pairs: pd.DataFrame, adj: pd.DataFrame) -> pd.DataFrame:
     """(a, b, mid) for every common neighbour ``mid`` of the pairs."""
     half = pairs[["a", "b"]].merge(adj.rename(columns={"u": "a", "v": "mid"}), on="a")
@@ -446,10 +453,8 @@ def _score_pairs(graph: Graph, pairs: pd.DataFrame, adj: pd.DataFrame, limit: in
     df = pairs[["a", "b"]].merge(n_common, left_on=["a", "b"], right_index=True, how="left")
     df["n_common"] = df.n_common.fillna(0).astype(int)
     ta, tb = info.actor_type.reindex(df.a).to_numpy(), info.actor_type.reindex(df.b).to_numpy()
-    key = np.where(ta < tb, pd.Series(ta).str.cat(pd.Series(tb), sep="|"),
-                   pd.Series(tb).str.cat(pd.Series(ta), sep="|"))
     df["type_a"], df["type_b"] = ta, tb
-    df["complementary"] = pd.Series(key).isin(_COMP_KEYS).to_numpy()
+    df["complementary"] = _complementary(ta, tb)
     doms = info.domains.map(_doms)
     da, db = doms.reindex(df.a).to_numpy(), doms.reindex(df.b).to_numpy()
     df["domains"] = [sorted(x & y) for x, y in zip(da, db)]
@@ -490,6 +495,8 @@ def candidate_pairs(graph: Graph, max_group: int = 60) -> pd.DataFrame:
     common partner, and pairs of complementary types sharing a domain in the same
     EPCI (or commune). A hub or a (place, domain) group larger than ``max_group``
     contributes its ``max_group`` best-connected actors only."""
+    if graph.n < 2:
+        return pd.DataFrame({"a": pd.Series(dtype=object), "b": pd.Series(dtype=object)})
     adj = _adjacency(graph)
     deg = adj.groupby("u").size()
     ranked = adj.assign(d=deg.reindex(adj.v).to_numpy()).sort_values(["u", "d", "v"],
@@ -506,8 +513,7 @@ def candidate_pairs(graph: Graph, max_group: int = 60) -> pd.DataFrame:
     ex = ex.groupby(["place", "d"]).head(max_group)
     same = ex.merge(ex, on=["place", "d"])
     same = same[same.id_x < same.id_y]
-    key = np.where(same.t_x < same.t_y, same.t_x + "|" + same.t_y, same.t_y + "|" + same.t_x)
-    same = same[pd.Series(key, index=same.index).isin(_COMP_KEYS)]
+    same = same[_complementary(same.t_x.to_numpy(), same.t_y.to_numpy())]
     pairs = pd.concat([two, same.rename(columns={"id_x": "a", "id_y": "b"})[["a", "b"]]])
     pairs = pairs.drop_duplicates()
     linked = graph.edges[["a", "b"]].assign(_l=True)

@@ -273,3 +273,22 @@ def test_drawing_keeps_the_most_central_and_escapes_labels():
     assert "\\u003cimg src=x onerror=alert(1)\\u003e" in page
     assert maps.external_assets(page) == [] and "<script src" not in page
     assert net.drawing_data(g, "en", color="community")["legend"][0][0].startswith("Community")
+
+
+def test_empty_graph_and_graph_without_links():
+    empty = net.analyse(net.from_frames(pd.DataFrame({"actor_id": [], "name": [],
+                                                      "actor_type": []}),
+                                        pd.DataFrame({"a": [], "b": []})))
+    assert (empty.stats["n"], empty.stats["m"], empty.stats["communities"]) == (0, 0, 0)
+    assert net.suggest_for_territory(empty).empty and net.drawing_data(empty)["nodes"] == []
+    assert nx.read_graphml(io.BytesIO(net.to_graphml(empty))).number_of_nodes() == 0
+    two = net.analyse(net.from_frames(
+        pd.DataFrame({"actor_id": ["x", "y"], "name": ["X", "Y"],
+                      "actor_type": ["association", "company"], "commune_code": ["44109"] * 2}),
+        pd.DataFrame({"a": [], "b": []})))
+    # no link: density 0, each actor its own component, both isolated, nothing to bridge
+    assert (two.stats["density"], two.stats["largest_share"], two.stats["isolated"]) == (0, 0.5, 2)
+    assert np.isnan(two.stats["cross_type_share"])
+    # association–company (1) in the same commune (1)
+    assert net.suggest_for_actor(two, "x").score.tolist() == [2.0]
+    assert len(net.drawing_data(two)["nodes"]) == 2          # no link: isolated actors drawn
