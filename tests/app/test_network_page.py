@@ -91,3 +91,9 @@ def test_network_indicator_in_the_territories_ranking():
     assert at.selectbox(key="w_rank_ind").value == "net_density"
     assert "Densité du réseau local" in texts(at) or \
         any("Densité du réseau local" in str(c) for c in at.dataframe[0].value.columns)
+
+
+def test_a_territory_without_actors_says_so():
+    at = ok(page_test("pages/reseau.py", {"terr": "commune:55039"}).run())
+    assert "Aucun acteur dans ce territoire avec ces filtres." in [str(i.value) for i in at.info]
+    assert not at.get("iframe")
