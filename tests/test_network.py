@@ -292,3 +292,27 @@ def test_empty_graph_and_graph_without_links():
     # association–company (1) in the same commune (1)
     assert net.suggest_for_actor(two, "x").score.tolist() == [2.0]
     assert len(net.drawing_data(two)["nodes"]) == 2          # no link: isolated actors drawn
+
+
+def test_each_territory_keeps_its_own_communities_beside_a_heavy_one():
+    """X: a ring of 4 triangles (12 actors, 16 links of weight 1). Alone, its best
+    modularity splits the 4 triangles: Q = 4 (3/16 − (8/32)²) = 0.5, against 0.375 for
+    two pairs of triangles. Y: one triangle of weight 5,000 per link. On the union, the
+    modularity null model uses the total weight (15,016): joining two triangles of X
+    through their link gains 1/15,016 − 8·8/(2·15,016²) > 0, so X's triangles merge.
+    The rollup optimises each territory's own modularity: X keeps 4 communities."""
+    ids, edges = [], []
+    for t in range(4):
+        a, b, c = (f"x{t}{k}" for k in "abc")
+        ids += [a, b, c]
+        edges += [(a, b, 1.0), (b, c, 1.0), (a, c, 1.0), (c, f"x{(t + 1) % 4}a", 1.0)]
+    ids += ["y1", "y2", "y3"]
+    edges += [("y1", "y2", 5000.0), ("y2", "y3", 5000.0), ("y1", "y3", 5000.0)]
+    nodes = pd.DataFrame({"actor_id": ids, "name": ids, "actor_type": "association",
+                          "dep": ["X"] * 12 + ["Y"] * 3})
+    g = net.from_frames(nodes, pd.DataFrame(edges, columns=["a", "b", "weight"]))
+    r = net.rollup(g, "dep").set_index("code")
+    assert r.loc["X", "communities"] == 4 and r.loc["Y", "communities"] == 1
+    # the plain modularity of the union merges some of X's triangles
+    union = net.communities(net.to_igraph(g))
+    assert len(set(union[:12])) < 4
