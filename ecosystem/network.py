@@ -724,6 +724,13 @@ def _url_quote(s: str) -> str:
     return quote(s, safe="")
 
 
+def profile_link(params: dict[str, str] | None = None) -> str:
+    """Relative URL of the actor page for :func:`drawing_data`, keeping ``params``
+    (e.g. language, inventory): ``acteur?lang=en&actor={id}``."""
+    query = "".join(f"{_url_quote(k)}={_url_quote(v)}&" for k, v in (params or {}).items() if v)
+    return f"acteur?{query}actor={{id}}"
+
+
 def script_json(data) -> str:
     """JSON safe to embed inside ``<script>``: no ``</``, ``<!--``, or line separators."""
     text = json.dumps(data, ensure_ascii=False)

@@ -99,10 +99,9 @@ def graph_view() -> None:
                 icon=":material/filter_alt:")
     if graph.m and s["isolated"]:
         st.caption(tr("net.isolated_not_drawn", n=fmt_number(s["isolated"], lang)))
-    keep = {k: v for k, v in (("lang", lang if lang != "fr" else None),
-                              ("inv", ctx.ref.name if ctx.ref.name != st.session_state.get(
-                                  "_default_inv") else None)) if v}
-    link = "acteur?" + "".join(f"{k}={net._url_quote(v)}&" for k, v in keep.items()) + "actor={id}"
+    link = net.profile_link({
+        "lang": lang if lang != "fr" else None,
+        "inv": ctx.ref.name if ctx.ref.name != st.session_state.get("_default_inv") else None})
     st.iframe(_drawing(ctx.store, ctx.ref, f, lang, color, size, link), height=610)
     top = net.top_nodes(graph)
     names = dict(zip(top.actor_id, top.name))
