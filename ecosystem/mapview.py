@@ -367,13 +367,23 @@ def _bounds(geoms: pd.Series):
     return [[y0, x0], [y1, x1]], max(x1 - x0, y1 - y0)
 
 
+def class_breaks(values: pd.Series) -> list[float]:
+    """Quantile breaks, or equal intervals when quantiles collapse (e.g. most
+    communes at zero), so a map never paints every territory one colour."""
+    breaks = maps.class_breaks(values)
+    v = values.dropna()
+    if len(breaks) < 4 and v.nunique() > 2:
+        breaks = np.unique(np.round(np.linspace(v.min(), v.max(), 6), 6)).tolist()
+    return breaks
+
+
 def choropleth_data(table: pd.DataFrame, geoms: pd.Series, parents: dict | None,
                     indicator: str, lang: str, precision: int, tolerance: float = 0.0) -> tuple[dict, list[float], pd.Series]:
     """GeoJSON of the territories with colour and escaped tooltip per feature,
     the class breaks, and the displayed (inset-moved) geometries by code."""
     i = ind.get(indicator)
     values = pd.to_numeric(table[indicator], errors="coerce")
-    breaks = maps.class_breaks(values)
+    breaks = class_breaks(values)
     feats, shown = [], {}
     rows = table.set_index("code")
     pop_label = maps.esc(t("col.population", lang))

@@ -56,7 +56,7 @@ with right:
     cols = st.columns(2)
     for n, layer in enumerate(mapview.LAYERS):
         cols[n % 2].toggle(tr(f"map.layer.{layer}"), key=f"w_map_{layer}",
-                           help=tr("map.tiles_help") if layer == "tiles" else None)
+                           help=tr(f"map.layer_help.{layer}"))
 layers = tuple(x for x in mapview.LAYERS if st.session_state.get(f"w_map_{x}"))
 options = mapview.MapOptions(indicator=chosen, layers=layers, lang=lang, height=HEIGHT)
 shell.sync_url(options.to_params())

@@ -63,6 +63,8 @@
   E.points = function (map, d) {
     later(function () {
       var r = canvas(map);
+      // markercluster needs a maximum zoom, which a map without tiles lacks
+      if (!isFinite(map.getMaxZoom())) { map.setMaxZoom(18); }
       var group = L.markerClusterGroup({
         chunkedLoading: true, maxClusterRadius: 45, disableClusteringAtZoom: 15,
         showCoverageOnHover: false, spiderfyOnMaxZoom: false
