@@ -9,7 +9,8 @@ from ecosystem.i18n import catalogue
 from tests.app.pagetest import metrics, ok, page_test, texts
 
 ROOT = Path(__file__).resolve().parents[2]
-PAGES = ["pages/accueil.py", "pages/acteur.py", "pages/a_propos.py", "pages/territoires.py",
+PAGES = ["pages/accueil.py", "pages/carte.py", "pages/acteur.py", "pages/a_propos.py",
+         "pages/territoires.py",
          "pages/comparer.py", "pages/grille.py", "pages/importer.py"]
 
 
