@@ -22,6 +22,8 @@ PAGES = [
             url_path="territoires"),
     st.Page("pages/comparer.py", title=t("nav.compare", lang), icon=":material/compare_arrows:",
             url_path="comparer"),
+    st.Page("pages/reseau.py", title=t("nav.network", lang), icon=":material/hub:",
+            url_path="reseau"),
     st.Page("pages/grille.py", title=t("nav.grid", lang), icon=":material/checklist:",
             url_path="grille"),
     st.Page("pages/acteur.py", title=t("nav.actor", lang), icon=":material/badge:",

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from benchmarks.common import ROOT, label
 
-BENCHES = ["demo", "indicators", "import", "app"]
+BENCHES = ["demo", "indicators", "import", "network", "app"]
 
 
 def machine() -> str:

@@ -260,6 +260,18 @@ _REGISTRY: list[Indicator] = [
        "Number of communities (groups of actors more linked to each other than to the rest) found "
        "in the territory's network (3 actors or more).", "Leiden / multilevel", engine="network",
        decimals=0),
+    _I("net_cross_type_share", "network", "Liens du réseau entre types d'acteurs différents",
+       "Network links across actor types", "%", "%",
+       "Part des liens du réseau local (paires d'acteurs du territoire reliées par des projets "
+       "partagés, adhésions, financements ou partenariats déclarés, chaque paire comptée une "
+       "fois) qui relient des acteurs de types différents. Diffère de « Partenariats entre types "
+       "d'acteurs différents », qui compte les paires de participants de chaque projet du "
+       "territoire, où qu'ils soient.",
+       "Share of the local network's links (pairs of the territory's actors joined by shared "
+       "projects, memberships, fundings or declared partnerships, each pair counted once) that "
+       "join actors of different types. Differs from “Partnerships across actor types”, which "
+       "counts pairs of participants of each of the territory's projects, wherever they are.",
+       "cross-type links / links", engine="network", decimals=3),
     # ---------------------------------------------------------------- grid
     _I("grid_assessed_share", "grid", "Projets évalués sur la grille", "Projects assessed on the grid",
        "%", "%", "Part des projets du territoire ayant au moins un critère de la grille noté "
@@ -281,8 +293,10 @@ DEFAULT_MAP = ["actors", "actors_per_10k", "projects_per_100k", "funding_per_inh
                "cross_type_share"]
 
 
+#: graph indicators (:func:`ecosystem.network.territory_metrics`)
+NETWORK_IDS = [i.id for i in _REGISTRY if i.engine == "network"]
 #: indicators that compare territories of different sizes (per capita, shares, indexes)
-COMPARABLE_IDS = [i.id for i in _REGISTRY if i.engine == "sql" and "total" not in i.tags]
+COMPARABLE_IDS = [i.id for i in _REGISTRY if "total" not in i.tags]
 
 
 def get(indicator_id: str) -> Indicator:
@@ -463,15 +477,22 @@ def _merge_network(df, store, ref, filters, level, ids):
 
 def national(store: Store, ref: InventoryRef, filters: Filters,
              ids: list[str] | None = None) -> pd.Series:
-    """The same SQL indicators for the whole of France (the national reference)."""
-    ids = [i for i in (ids or SQL_IDS) if INDICATORS[i].engine == "sql"]
+    """The same indicators for the whole of France (the national reference)."""
+    wanted = list(ids or SQL_IDS)
+    ids = [i for i in wanted if INDICATORS[i].engine == "sql"]
     exprs = "".join(f", {INDICATORS[i].expr} AS {i}" for i in ids)
     body = (_base_sql(ref, "'FR'", filters.has_project_filter) +
             f"SELECT *{exprs} FROM (SELECT 'FR' AS code, 'France' AS name, "
             f"(SELECT sum(population) FROM geo_communes) AS population, {_base_select()} "
             f"FROM (SELECT 'FR' AS code) t {_base_from(filters.has_project_filter)})")
     sql = scoped(ref, filters, body, territory=False)
-    return store.query(sql.text, sql.params).iloc[0]
+    row = store.query(sql.text, sql.params).iloc[0]
+    other = [i for i in wanted if INDICATORS[i].engine == "network"]
+    if other:
+        from . import network
+        values = network.national_metrics(store, ref, filters)
+        row = pd.concat([row, pd.Series({i: values[i] for i in other})])
+    return row
 
 
 def for_territory(store: Store, ref: InventoryRef, filters: Filters, level: str, code: str,

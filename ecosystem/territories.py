@@ -54,7 +54,7 @@ def references(store: Store, ref: InventoryRef, filters: Filters,
                scope: tuple[str, str] | None, ids: list[str] | None = None) -> pd.DataFrame:
     """One row per indicator: ``id``, ``territory``, ``parent``, ``france`` values
     (``parent`` is NaN for a région and for France itself)."""
-    ids = [i for i in (ids or ind.SQL_IDS) if ind.INDICATORS[i].engine == "sql"]
+    ids = list(ids or ind.SQL_IDS)
     here = values(store, ref, filters, scope, ids)
     up = parent(store.geo, *scope) if scope else None
     above = values(store, ref, filters, up, ids) if up else None
@@ -168,7 +168,6 @@ def compare(store: Store, ref: InventoryRef, filters: Filters, keys: list[str],
     """Territories (``level:code`` keys) and France side by side: one row per
     territory (``key``, ``level``, ``code``, ``name``, ``population`` and the
     indicators), France last with key ``france``."""
-    ids = [i for i in ids if ind.INDICATORS[i].engine == "sql"]
     rows = []
     for key in keys:
         level, code = parse_territory(key)

@@ -80,8 +80,8 @@ view = st.radio(tr("terr.view"), VIEWS, key="w_terr_view", horizontal=True,
 def indicator_picker(key: str, default: str) -> str:
     if key not in st.session_state:
         wanted = shell.page_param("ind")
-        st.session_state[key] = wanted if wanted in ind.SQL_IDS else default
-    chosen = st.selectbox(tr("terr.indicator"), ind.SQL_IDS, key=key,
+        st.session_state[key] = wanted if wanted in ind.SQL_IDS + ind.NETWORK_IDS else default
+    chosen = st.selectbox(tr("terr.indicator"), ind.SQL_IDS + ind.NETWORK_IDS, key=key,
                           format_func=lambda i: f"{ind.get(i).label(lang)} ({ind.get(i).unit(lang)})")
     i = ind.get(chosen)
     st.caption(md(i.definition(lang)) + f"  \n`{i.formula}`")

@@ -1,0 +1,771 @@
+"""The actors' cooperation network: graph building, metrics, communities,
+brokers, suggested partnerships, drawing data and Gephi exports.
+
+A **link** joins two actors when they
+
+* take part in the same project (lead or partner), one unit of weight per
+  shared project;
+* are a network and one of its members (``memberships``), weight 1;
+* fund a project (``fundings.funder_actor_id``) and lead it, one unit per
+  funding;
+* declared a partnership (``partnerships``), weight 1.
+
+Links are undirected; a pair's weight is the sum of its relations. Edges are
+built in SQL over the filtered projects (:func:`ecosystem.filters.scoped`, all
+filters but the territory); the graph of a territory holds the actors of the
+territory and the links between them. Metrics use igraph (components,
+betweenness, Leiden communities). Definitions: ``docs/network.md``.
+
+Nothing here imports Streamlit.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import json
+import math
+import random
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import igraph as ig
+import numpy as np
+import pandas as pd
+
+from . import vocabulary as voc
+from .filters import LEVEL_COLUMN, Filters, scoped
+from .i18n import t
+from .store import InventoryRef, Store
+
+#: above this many actors, betweenness is estimated from a sample of source actors
+EXACT_BETWEENNESS_MAX = 5_000
+#: number of source actors of the estimate (the error is measured in benchmarks/bench_network.py)
+BETWEENNESS_SAMPLES = 200
+#: actors drawn at most (the most central ones); metrics always use the whole graph
+DRAW_MAX = 300
+#: communities smaller than this are not counted (pairs and singletons are not "groups")
+MIN_COMMUNITY = 3
+SEED = 2026
+RELATIONS = ("projects", "memberships", "fundings", "partnerships")
+
+#: pairs of actor types whose cooperation the sources call for (seed 000: research ↔ social
+#: action; seed 002: décloisonnement between associations, social enterprises, companies,
+#: public bodies, researchers; seed 003: associations ↔ companies)
+COMPLEMENTARY = frozenset(frozenset(p) for p in [
+    ("association", "company"), ("association", "research"), ("association", "funder"),
+    ("association", "local_authority"), ("association", "foundation"),
+    ("social_enterprise", "company"), ("social_enterprise", "research"),
+    ("social_enterprise", "funder"), ("social_enterprise", "local_authority"),
+    ("social_enterprise", "foundation"), ("research", "local_authority"),
+    ("company", "local_authority"), ("network", "association"), ("network", "social_enterprise"),
+])
+#: weights of the suggestion score (docs/network.md)
+SCORE_WEIGHTS = {"common": 2.0, "complementary": 1.0, "domain": 1.0, "nearby": 1.0}
+
+
+# ---------------------------------------------------------------------- graph
+@dataclass
+class Graph:
+    """Nodes (one row per actor, ``actor_id`` first) and undirected edges
+    (``a`` < ``b``, ``weight`` and one count column per relation)."""
+
+    nodes: pd.DataFrame
+    edges: pd.DataFrame
+    stats: dict = field(default_factory=dict)
+
+    @property
+    def n(self) -> int:
+        return len(self.nodes)
+
+    @property
+    def m(self) -> int:
+        return len(self.edges)
+
+
+NODE_COLUMNS = ["actor_id", "name", "actor_type", "domains", "commune_code", "reg", "dep", "epci"]
+
+
+def _edges_sql(ref: InventoryRef, nodes: str) -> str:
+    """Edges among the actors of CTE ``nodes`` (after ``WITH fp, fa[, fm]``)."""
+    fu, ms, ps = ref.table("fundings"), ref.table("memberships"), ref.table("partnerships")
+    return f"""
+    , part AS (SELECT m.project_id, m.actor_id FROM {ref.derived('d_members')} m
+               SEMI JOIN fp USING (project_id) SEMI JOIN {nodes} n USING (actor_id))
+    , rel AS (
+        SELECT least(x.actor_id, y.actor_id) AS a, greatest(x.actor_id, y.actor_id) AS b,
+               'projects' AS kind, count(DISTINCT x.project_id) AS w
+        FROM part x JOIN part y ON x.project_id = y.project_id AND x.actor_id < y.actor_id
+        GROUP BY 1, 2
+        UNION ALL
+        SELECT least(actor_id, network_id), greatest(actor_id, network_id), 'memberships', count(*)
+        FROM {ms} SEMI JOIN {nodes} n USING (actor_id)
+        WHERE network_id IN (SELECT actor_id FROM {nodes}) AND actor_id <> network_id
+        GROUP BY 1, 2
+        UNION ALL
+        SELECT least(f.funder_actor_id, p.lead_actor_id), greatest(f.funder_actor_id, p.lead_actor_id),
+               'fundings', count(*)
+        FROM {fu} f JOIN fp p USING (project_id)
+        WHERE f.funder_actor_id IN (SELECT actor_id FROM {nodes})
+          AND p.lead_actor_id IN (SELECT actor_id FROM {nodes})
+          AND f.funder_actor_id <> p.lead_actor_id
+        GROUP BY 1, 2
+        UNION ALL
+        SELECT least(actor_id_a, actor_id_b), greatest(actor_id_a, actor_id_b), 'partnerships',
+               count(*)
+        FROM {ps}
+        WHERE actor_id_a IN (SELECT actor_id FROM {nodes})
+          AND actor_id_b IN (SELECT actor_id FROM {nodes}) AND actor_id_a <> actor_id_b
+        GROUP BY 1, 2)
+    SELECT a, b, sum(w)::DOUBLE AS weight,
+           {', '.join(f"coalesce(sum(w) FILTER (WHERE kind = '{k}'), 0)::INTEGER AS {k}"
+                      for k in RELATIONS)}
+    FROM rel GROUP BY 1, 2 ORDER BY 1, 2"""
+
+
+def _nodes_where(filters: Filters) -> tuple[str, list]:
+    scope = filters.scope
+    if scope is None:
+        return "TRUE", []
+    return f"{LEVEL_COLUMN[scope[0]]} = ?", [scope[1]]
+
+
+def build(store: Store, ref: InventoryRef, filters: Filters) -> Graph:
+    """The graph of the actors of the filters' territory (all of France when no
+    territory is chosen) for the other filters."""
+    where, wparams = _nodes_where(filters)
+    nodes_cte = f", nodes AS MATERIALIZED (SELECT * FROM fa WHERE {where})"
+    node_sql = scoped(ref, filters, nodes_cte + f" SELECT {', '.join(NODE_COLUMNS)} FROM nodes "
+                                                "ORDER BY actor_id", territory=False)
+    edge_sql = scoped(ref, filters, nodes_cte + _edges_sql(ref, "nodes"), territory=False)
+    nodes = store.query(node_sql.text, node_sql.params + wparams)
+    edges = store.query(edge_sql.text, edge_sql.params + wparams)
+    return Graph(nodes.reset_index(drop=True), edges.reset_index(drop=True))
+
+
+def from_frames(nodes: pd.DataFrame, edges: pd.DataFrame) -> Graph:
+    """A graph from hand-made frames (tests, benchmarks): missing node columns are
+    filled, edges get ``a`` < ``b``, summed weights and relation counts."""
+    nodes = nodes.copy()
+    for c in NODE_COLUMNS:
+        if c not in nodes:
+            nodes[c] = None if c != "domains" else [[] for _ in range(len(nodes))]
+    e = edges.copy()
+    a, b = e.a.astype(str), e.b.astype(str)
+    e["a"], e["b"] = np.where(a < b, a, b), np.where(a < b, b, a)
+    if "weight" not in e:
+        e["weight"] = 1.0
+    for k in RELATIONS:
+        if k not in e:
+            e[k] = e.weight.astype(int) if k == "projects" else 0
+    e = e[e.a != e.b].groupby(["a", "b"], as_index=False)[["weight", *RELATIONS]].sum()
+    return Graph(nodes[NODE_COLUMNS + [c for c in nodes.columns if c not in NODE_COLUMNS]]
+                 .reset_index(drop=True), e)
+
+
+def to_igraph(graph: Graph) -> ig.Graph:
+    """igraph graph whose vertex i is ``graph.nodes`` row i (edge attribute ``weight``)."""
+    index = pd.Series(np.arange(graph.n), index=graph.nodes.actor_id.values)
+    src = index.reindex(graph.edges.a.values).to_numpy()
+    dst = index.reindex(graph.edges.b.values).to_numpy()
+    keep = ~(np.isnan(src.astype(float)) | np.isnan(dst.astype(float)))
+    g = ig.Graph(n=graph.n, edges=np.column_stack([src[keep], dst[keep]]).astype(np.int64).tolist(),
+                 directed=False)
+    g.es["weight"] = graph.edges.weight.to_numpy()[keep].astype(float).tolist()
+    return g
+
+
+# -------------------------------------------------------------------- metrics
+def _seeded() -> None:
+    """igraph draws from Python's ``random``: a fixed seed makes communities and
+    samples reproducible."""
+    ig.set_random_number_generator(random.Random(SEED))
+
+
+def betweenness(g: ig.Graph, samples: int | None = None) -> tuple[np.ndarray, str]:
+    """Normalised betweenness in [0, 1] (unweighted shortest paths) and the method.
+
+    Exact up to :data:`EXACT_BETWEENNESS_MAX` vertices (or when ``samples`` is 0);
+    above, estimated from ``samples`` source vertices drawn uniformly: igraph's
+    subset betweenness over those sources, times n / k, is an unbiased estimate
+    of the exact value (Brandes & Pich 2007)."""
+    n = g.vcount()
+    if n < 3:
+        return np.zeros(n), "exact"
+    norm = (n - 1) * (n - 2) / 2
+    k = samples if samples is not None else (0 if n <= EXACT_BETWEENNESS_MAX else BETWEENNESS_SAMPLES)
+    if not k or k >= n:
+        return np.asarray(g.betweenness(directed=False)) / norm, "exact"
+    rng = np.random.default_rng(SEED)
+    sources = rng.choice(n, size=k, replace=False).tolist()
+    raw = np.asarray(g.betweenness(directed=False, sources=sources))
+    return raw * (n / k) / norm, f"sampled:{k}"
+
+
+def communities(g: ig.Graph, tries: int | None = None) -> np.ndarray:
+    """Communities of highest weighted modularity, numbered by decreasing size from 1.
+
+    Leiden and multilevel (Louvain) are randomised and can stop in a local optimum
+    on small graphs: Leiden runs with ``tries`` seeds (3 up to 20,000 vertices,
+    else 1; 10 iterations, else 2), multilevel once, and the partition of highest
+    modularity is kept.
+    Seeds are fixed, so results are reproducible."""
+    if g.vcount() == 0:
+        return np.zeros(0, dtype=int)
+    small = g.vcount() <= 20_000
+    tries = tries or (3 if small else 1)
+    best, best_q = None, -np.inf
+    for i in range(tries + 1):
+        ig.set_random_number_generator(random.Random(SEED + i))
+        if i < tries:
+            cand = g.community_leiden(objective_function="modularity", weights="weight",
+                                      n_iterations=10 if small else 2)
+        else:  # multilevel (Louvain) as one more candidate
+            cand = g.community_multilevel(weights="weight")
+        q = g.modularity(cand.membership, weights="weight")
+        if q > best_q + 1e-12:
+            best, best_q = cand, q
+    part = best
+    member = np.asarray(part.membership)
+    sizes = np.bincount(member)
+    order = np.argsort(-sizes, kind="stable")
+    rank = np.empty_like(order)
+    rank[order] = np.arange(1, len(order) + 1)
+    return rank[member]
+
+
+def analyse(graph: Graph, samples: int | None = None) -> Graph:
+    """The graph with node metrics (``degree``, ``strength``, ``betweenness``,
+    ``component``, ``community``, ``communities_bridged``, ``types_bridged``) and
+    whole-graph figures in ``stats`` (see :func:`summary`)."""
+    g = to_igraph(graph)
+    nodes = graph.nodes.copy()
+    nodes["degree"] = np.asarray(g.degree(), dtype=int)
+    nodes["strength"] = np.asarray(g.strength(weights="weight"), dtype=float)
+    bc, method = betweenness(g, samples)
+    nodes["betweenness"] = bc
+    comp = np.asarray(g.connected_components().membership) if g.vcount() else np.zeros(0, int)
+    nodes["component"] = comp
+    comm = communities(g)
+    nodes["community"] = comm
+    # bridging: other communities / other types among each actor's neighbours
+    e = graph.edges
+    idx = pd.Series(np.arange(graph.n), index=nodes.actor_id.values)
+    ia, ib = idx.reindex(e.a.values).to_numpy(), idx.reindex(e.b.values).to_numpy()
+    both = pd.DataFrame({"u": np.concatenate([ia, ib]), "v": np.concatenate([ib, ia])}).dropna()
+    both = both.astype(int)
+    types = nodes.actor_type.to_numpy()
+    both["cu"], both["cv"] = comm[both.u], comm[both.v]
+    both["tu"], both["tv"] = types[both.u], types[both.v]
+    other_c = both[both.cu != both.cv].groupby("u").cv.nunique()
+    other_t = both[both.tu != both.tv].groupby("u").tv.nunique()
+    nodes["communities_bridged"] = other_c.reindex(range(graph.n), fill_value=0).to_numpy()
+    nodes["types_bridged"] = other_t.reindex(range(graph.n), fill_value=0).to_numpy()
+    out = Graph(nodes, graph.edges.copy())
+    out.stats = summary(out, method)
+    return out
+
+
+def summary(graph: Graph, method: str = "exact") -> dict:
+    """Whole-graph figures of an analysed graph: actors ``n``, links ``m``,
+    ``density`` 2m/(n(n−1)), ``largest_share`` |largest component| / n,
+    ``mean_degree`` 2m/n, ``communities`` (≥ 3 actors), ``cross_type_share``
+    (links between actors of different types / links), ``isolated`` (degree 0)."""
+    n, m = graph.n, graph.m
+    nodes = graph.nodes
+    sizes = nodes.groupby("component").size() if n else pd.Series(dtype=int)
+    csize = nodes.groupby("community").size() if n else pd.Series(dtype=int)
+    return {
+        "n": n, "m": m,
+        "density": 2 * m / (n * (n - 1)) if n > 1 else np.nan,
+        "largest_share": sizes.max() / n if n else np.nan,
+        "mean_degree": 2 * m / n if n else np.nan,
+        "communities": int((csize >= MIN_COMMUNITY).sum()),
+        "cross_type_share": cross_type_share(graph),
+        "isolated": int((nodes.degree == 0).sum()) if n else 0,
+        "betweenness": method,
+    }
+
+
+def cross_type_share(graph: Graph) -> float:
+    if graph.m == 0:
+        return np.nan
+    types = graph.nodes.set_index("actor_id").actor_type
+    ta, tb = types.reindex(graph.edges.a).to_numpy(), types.reindex(graph.edges.b).to_numpy()
+    return float(np.mean(ta != tb))
+
+
+# ------------------------------------------------------- per-territory metrics
+#: registry id → column of :func:`territory_metrics`
+METRIC_IDS = {"net_density": "density", "net_largest_share": "largest_share",
+              "net_mean_degree": "mean_degree", "net_communities": "communities",
+              "net_cross_type_share": "cross_type_share"}
+
+
+def rollup(graph: Graph, key: str) -> pd.DataFrame:
+    """Metrics of the sub-graph of each territory (the nodes' column ``key``: its
+    actors and the links between two of them), in a constant number of igraph
+    calls: components and communities of the graph without cross-territory links
+    never span two territories. One row per territory with ``n`` > 0."""
+    nodes = graph.nodes[["actor_id", "actor_type", key]].rename(columns={key: "code"})
+    nodes = nodes[nodes.code.notna()].reset_index(drop=True)
+    code = nodes.set_index("actor_id").code
+    e = graph.edges
+    ca, cb = code.reindex(e.a).to_numpy(), code.reindex(e.b).to_numpy()
+    inner = e[(ca == cb) & pd.notna(ca)]
+    sub = Graph(nodes.assign(name=None), inner)
+    g = to_igraph(sub)
+    comp = np.asarray(g.connected_components().membership) if g.vcount() else np.zeros(0, int)
+    comm = communities(g)
+    types = nodes.set_index("actor_id").actor_type
+    cross = (types.reindex(inner.a).to_numpy() != types.reindex(inner.b).to_numpy())
+    per_edge = pd.DataFrame({"code": code.reindex(inner.a).to_numpy(), "cross": cross})
+    m = per_edge.groupby("code").size()
+    m_cross = per_edge.groupby("code").cross.sum()
+    n = nodes.groupby("code").size()
+    largest = pd.DataFrame({"code": nodes.code, "c": comp}).groupby(["code", "c"]).size() \
+        .groupby(level=0).max()
+    csize = pd.DataFrame({"code": nodes.code, "c": comm}).groupby(["code", "c"]).size()
+    n_comm = (csize >= MIN_COMMUNITY).groupby(level=0).sum()
+    out = pd.DataFrame({"n": n})
+    out["m"] = m.reindex(out.index, fill_value=0)
+    nn = out.n.astype(float)
+    out["density"] = np.where(nn > 1, 2 * out.m / (nn * (nn - 1)).where(nn > 1, 1), np.nan)
+    out["largest_share"] = largest.reindex(out.index) / nn
+    out["mean_degree"] = 2 * out.m / nn
+    out["communities"] = n_comm.reindex(out.index, fill_value=0).astype(int)
+    out["cross_type_share"] = (m_cross.reindex(out.index) / out.m.where(out.m > 0)).astype(float)
+    return out.reset_index(names="code")
+
+
+def territory_metrics(store: Store, ref: InventoryRef, filters: Filters,
+                      level: str) -> pd.DataFrame:
+    """Cooperation metrics of every territory of ``level`` (filters other than the
+    territory scope): ``code``, ``n``, ``m`` and one column per network indicator
+    id of the registry (:data:`METRIC_IDS`). Territories without actors are absent."""
+    graph = build(store, ref, filters.with_(territory=None))
+    df = rollup(graph, LEVEL_COLUMN[level])
+    for iid, col in METRIC_IDS.items():
+        df[iid] = df[col]
+    return df
+
+
+def national_metrics(store: Store, ref: InventoryRef, filters: Filters) -> dict:
+    """The same metrics for France as one territory (all actors, all links)."""
+    graph = build(store, ref, filters.with_(territory=None))
+    df = rollup(graph.__class__(graph.nodes.assign(fr="FR"), graph.edges), "fr")
+    row = df.iloc[0] if len(df) else pd.Series(dtype=float)
+    return {iid: row.get(col, np.nan) for iid, col in METRIC_IDS.items()}
+
+
+# --------------------------------------------------------------------- tables
+def brokers(graph: Graph, limit: int = 50) -> pd.DataFrame:
+    """Actors on the most shortest paths (betweenness), with the communities and
+    actor types they bridge; actors with betweenness 0 are left out."""
+    df = graph.nodes[graph.nodes.betweenness > 0]
+    df = df.sort_values(["betweenness", "degree", "name"], ascending=[False, False, True])
+    return df.head(limit)[["actor_id", "name", "actor_type", "commune_code", "degree",
+                           "betweenness", "communities_bridged", "types_bridged", "community"]] \
+        .reset_index(drop=True)
+
+
+def isolated(graph: Graph) -> pd.DataFrame:
+    """Actors without any link in the graph, by name."""
+    df = graph.nodes[graph.nodes.degree == 0].sort_values("name")
+    return df[["actor_id", "name", "actor_type", "domains", "commune_code"]].reset_index(drop=True)
+
+
+def _top_shares(values: pd.Series, k: int = 3) -> list[tuple[str, float]]:
+    counts = values.value_counts()
+    total = counts.sum()
+    return [(str(c), float(n / total)) for c, n in counts.head(k).items()] if total else []
+
+
+def community_table(graph: Graph, area_key: str = "dep", min_size: int = MIN_COMMUNITY
+                    ) -> pd.DataFrame:
+    """One row per community (≥ ``min_size`` actors, largest first): ``community``,
+    ``size``, ``links`` inside, and the dominant ``domains``, ``types`` and territories
+    (``areas``, codes of ``area_key``) as lists of (code, share of the members)."""
+    nodes = graph.nodes
+    if nodes.empty:
+        return pd.DataFrame(columns=["community", "size", "links", "domains", "types", "areas"])
+    comm = nodes.set_index("actor_id").community
+    e = graph.edges
+    ca, cb = comm.reindex(e.a).to_numpy(), comm.reindex(e.b).to_numpy()
+    inside = pd.Series(ca[ca == cb]).value_counts()
+    rows = []
+    for c, members in nodes.groupby("community"):
+        if len(members) < min_size:
+            continue
+        doms = members.domains.explode().dropna()
+        rows.append({"community": int(c), "size": len(members),
+                     "links": int(inside.get(c, 0)),
+                     "domains": _top_shares(doms) if len(doms) else [],
+                     "types": _top_shares(members.actor_type),
+                     "areas": _top_shares(members[area_key].dropna())})
+    df = pd.DataFrame(rows, columns=["community", "size", "links", "domains", "types", "areas"])
+    return df.sort_values(["size", "community"], ascending=[False, True]).reset_index(drop=True)
+
+
+# ---------------------------------------------------------------- suggestions
+_COMP_KEYS = frozenset("|".join(sorted(p)) for p in COMPLEMENTARY)
+SUGGESTION_COLUMNS = ["a", "b", "name_a", "name_b", "type_a", "type_b", "score", "common",
+                      "complementary", "domains", "nearby", "commune_a", "commune_b"]
+
+
+def _adjacency(graph: Graph) -> pd.DataFrame:
+    """Both directions of every link: ``u`` → ``v``."""
+    e = graph.edges
+    return pd.DataFrame({"u": np.concatenate([e.a.to_numpy(), e.b.to_numpy()]),
+                         "v": np.concatenate([e.b.to_numpy(), e.a.to_numpy()])})
+
+
+def _doms(v) -> frozenset:
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return frozenset()
+    if isinstance(v, str):
+        return frozenset(d for d in v.split(";") if d)
+    return frozenset(v)
+
+
+def _common(pairs: pd.DataFrame, adj: pd.DataFrame) -> pd.DataFrame:
+    """(a, b, mid) for every common neighbour ``mid`` of the pairs."""
+    half = pairs[["a", "b"]].merge(adj.rename(columns={"u": "a", "v": "mid"}), on="a")
+    return half.merge(adj.rename(columns={"u": "mid", "v": "b"}), on=["mid", "b"])
+
+
+def _score_pairs(graph: Graph, pairs: pd.DataFrame, adj: pd.DataFrame, limit: int
+                 ) -> pd.DataFrame:
+    """Score unlinked pairs (columns ``a``, ``b``) and keep the ``limit`` best with a reason."""
+    if pairs.empty:
+        return pd.DataFrame(columns=SUGGESTION_COLUMNS)
+    info = graph.nodes.set_index("actor_id")
+    mids = _common(pairs, adj)
+    n_common = mids.groupby(["a", "b"]).size().rename("n_common")
+    df = pairs[["a", "b"]].merge(n_common, left_on=["a", "b"], right_index=True, how="left")
+    df["n_common"] = df.n_common.fillna(0).astype(int)
+    ta, tb = info.actor_type.reindex(df.a).to_numpy(), info.actor_type.reindex(df.b).to_numpy()
+    key = np.where(ta < tb, pd.Series(ta).str.cat(pd.Series(tb), sep="|"),
+                   pd.Series(tb).str.cat(pd.Series(ta), sep="|"))
+    df["type_a"], df["type_b"] = ta, tb
+    df["complementary"] = pd.Series(key).isin(_COMP_KEYS).to_numpy()
+    doms = info.domains.map(_doms)
+    da, db = doms.reindex(df.a).to_numpy(), doms.reindex(df.b).to_numpy()
+    df["domains"] = [sorted(x & y) for x, y in zip(da, db)]
+    ca, cb = info.commune_code.reindex(df.a).to_numpy(), info.commune_code.reindex(df.b).to_numpy()
+    ea, eb = info.epci.reindex(df.a).to_numpy(), info.epci.reindex(df.b).to_numpy()
+    same_c = pd.notna(ca) & (ca == cb)
+    same_e = pd.notna(ea) & (ea == eb)
+    df["nearby"] = np.where(same_c, "commune", np.where(same_e, "epci", None))
+    df["commune_a"], df["commune_b"] = ca, cb
+    w = SCORE_WEIGHTS
+    df["score"] = (w["common"] * df.n_common + w["complementary"] * df.complementary
+                   + w["domain"] * df.domains.map(bool) + w["nearby"] * (same_c | same_e))
+    df = df[df.score > 0]
+    df["name_a"] = info.name.reindex(df.a).to_numpy()
+    df["name_b"] = info.name.reindex(df.b).to_numpy()
+    df = df.sort_values(["score", "n_common", "name_a", "name_b"],
+                        ascending=[False, False, True, True], kind="stable").head(limit)
+    common = mids.merge(df[["a", "b"]], on=["a", "b"]).groupby(["a", "b"]).mid.agg(sorted)
+    df["common"] = [common.get((x, y), []) for x, y in zip(df.a, df.b)]
+    return df[SUGGESTION_COLUMNS].reset_index(drop=True)
+
+
+def suggest_for_actor(graph: Graph, actor_id: str, limit: int = 10) -> pd.DataFrame:
+    """Actors of the graph not yet linked to ``actor_id``, ranked by
+    :data:`SCORE_WEIGHTS` · (common partners, complementary types, shared domain,
+    nearby); only pairs with at least one reason."""
+    ids = graph.nodes.actor_id
+    if actor_id not in set(ids):
+        raise KeyError(actor_id)
+    adj = _adjacency(graph)
+    linked = set(adj.v[adj.u == actor_id]) | {actor_id}
+    others = ids[~ids.isin(linked)]
+    return _score_pairs(graph, pd.DataFrame({"a": actor_id, "b": others.to_numpy()}), adj, limit)
+
+
+def candidate_pairs(graph: Graph, max_group: int = 60) -> pd.DataFrame:
+    """Unlinked pairs worth scoring for a territory (``a`` < ``b``): pairs with a
+    common partner, and pairs of complementary types sharing a domain in the same
+    EPCI (or commune). A hub or a (place, domain) group larger than ``max_group``
+    contributes its ``max_group`` best-connected actors only."""
+    adj = _adjacency(graph)
+    deg = adj.groupby("u").size()
+    ranked = adj.assign(d=deg.reindex(adj.v).to_numpy()).sort_values(["u", "d", "v"],
+                                                                     ascending=[True, False, True])
+    capped = ranked.groupby("u").head(max_group)[["u", "v"]]
+    two = capped.merge(capped, on="u")
+    two = two[two.v_x < two.v_y].rename(columns={"v_x": "a", "v_y": "b"})[["a", "b"]]
+    nodes = graph.nodes
+    place = nodes.epci.where(nodes.epci.notna(), nodes.commune_code)
+    ex = pd.DataFrame({"id": nodes.actor_id, "t": nodes.actor_type, "place": place,
+                       "d": nodes.domains.map(lambda v: sorted(_doms(v))),
+                       "deg": deg.reindex(nodes.actor_id).fillna(0).to_numpy()}).explode("d")
+    ex = ex.dropna(subset=["d", "place"]).sort_values(["deg", "id"], ascending=[False, True])
+    ex = ex.groupby(["place", "d"]).head(max_group)
+    same = ex.merge(ex, on=["place", "d"])
+    same = same[same.id_x < same.id_y]
+    key = np.where(same.t_x < same.t_y, same.t_x + "|" + same.t_y, same.t_y + "|" + same.t_x)
+    same = same[pd.Series(key, index=same.index).isin(_COMP_KEYS)]
+    pairs = pd.concat([two, same.rename(columns={"id_x": "a", "id_y": "b"})[["a", "b"]]])
+    pairs = pairs.drop_duplicates()
+    linked = graph.edges[["a", "b"]].assign(_l=True)
+    pairs = pairs.merge(linked, on=["a", "b"], how="left")
+    return pairs[pairs._l.isna()][["a", "b"]].sort_values(["a", "b"]).reset_index(drop=True)
+
+
+def suggest_for_territory(graph: Graph, limit: int = 20) -> pd.DataFrame:
+    """The best unlinked pairs among the graph's actors (see :func:`candidate_pairs`)."""
+    return _score_pairs(graph, candidate_pairs(graph), _adjacency(graph), limit)
+
+
+def reasons(row, lang: str = "fr", names: dict[str, str] | None = None, geo=None) -> str:
+    """Why a pair is suggested, in words (FR or EN)."""
+    parts = []
+    common = list(row["common"])
+    if common:
+        shown = ", ".join((names or {}).get(c, c) for c in common[:3])
+        more = "…" if len(common) > 3 else ""
+        parts.append(t("net.reason.common", lang, n=len(common), names=shown + more))
+    if row["complementary"]:
+        parts.append(t("net.reason.complementary", lang,
+                       a=voc.ACTOR_TYPES.label(row["type_a"], lang),
+                       b=voc.ACTOR_TYPES.label(row["type_b"], lang)))
+    if len(row["domains"]):
+        parts.append(t("net.reason.domain", lang, n=len(row["domains"]),
+                       domains=", ".join(voc.DOMAINS.label(d, lang) for d in row["domains"])))
+    if row["nearby"] == "commune":
+        where = geo.name("commune", row["commune_a"]) if geo is not None else row["commune_a"]
+        parts.append(t("net.reason.same_commune", lang, place=where))
+    elif row["nearby"] == "epci":
+        parts.append(t("net.reason.same_epci", lang))
+    return " ; ".join(parts) if lang == "fr" else "; ".join(parts)
+
+
+# ------------------------------------------------------ tables for people
+AREA_COLUMN = {"region": "reg", "departement": "dep", "epci": "epci", "commune": "commune_code"}
+
+
+def pct_text(v: float, lang: str) -> str:
+    from .i18n import fmt_number
+    return fmt_number(v * 100, lang, 0) + ("\u202f%" if lang == "fr" else "%")
+
+
+def _commune_name(geo, code) -> str:
+    return geo.name("commune", code) if isinstance(code, str) and code and geo is not None else ""
+
+
+def brokers_table(graph: Graph, lang: str = "fr", geo=None, limit: int = 50) -> pd.DataFrame:
+    """:func:`brokers` with labels and column names for people (UI and exports)."""
+    b = brokers(graph, limit)
+    return pd.DataFrame({
+        t("col.name", lang): b.name,
+        t("col.type", lang): b.actor_type.map(lambda c: voc.ACTOR_TYPES.label(c, lang)),
+        t("col.commune", lang): b.commune_code.map(lambda c: _commune_name(geo, c)),
+        t("net.col.degree", lang): b.degree,
+        t("net.col.betweenness", lang): b.betweenness.round(5),
+        t("net.col.communities_bridged", lang): b.communities_bridged,
+        t("net.col.types_bridged", lang): b.types_bridged,
+        t("net.col.community", lang): b.community})
+
+
+def isolated_table(graph: Graph, lang: str = "fr", geo=None) -> pd.DataFrame:
+    d = isolated(graph)
+    return pd.DataFrame({
+        t("col.name", lang): d.name,
+        t("col.type", lang): d.actor_type.map(lambda c: voc.ACTOR_TYPES.label(c, lang)),
+        t("col.domains", lang): d.domains.map(
+            lambda ds: ", ".join(voc.DOMAINS.label(x, lang) for x in sorted(_doms(ds)))),
+        t("col.commune", lang): d.commune_code.map(lambda c: _commune_name(geo, c))})
+
+
+def communities_table(graph: Graph, lang: str = "fr", geo=None, level: str = "departement"
+                      ) -> pd.DataFrame:
+    """:func:`community_table` in words: "Label (share %)" lists; territories of ``level``."""
+    c = community_table(graph, AREA_COLUMN[level])
+
+    def shares(items, label) -> str:
+        return ", ".join(f"{label(code)} ({pct_text(share, lang)})" for code, share in items)
+
+    def area(code):
+        return geo.name(level, code) if geo is not None else code
+
+    return pd.DataFrame({
+        t("net.col.community", lang): c.community, t("net.col.size", lang): c["size"],
+        t("net.col.inner_links", lang): c.links,
+        t("net.col.domains", lang): c.domains.map(
+            lambda v: shares(v, lambda d: voc.DOMAINS.label(d, lang))),
+        t("net.col.types", lang): c.types.map(
+            lambda v: shares(v, lambda x: voc.ACTOR_TYPES.label(x, lang))),
+        t("net.col.areas", lang, level=voc.LEVELS.label(level, lang)):
+            c.areas.map(lambda v: shares(v, area))})
+
+
+def suggestions_table(df: pd.DataFrame, graph: Graph, lang: str = "fr", geo=None) -> pd.DataFrame:
+    names = dict(zip(graph.nodes.actor_id, graph.nodes.name))
+    return pd.DataFrame({
+        t("net.col.actor_a", lang): df.name_a, t("net.col.actor_b", lang): df.name_b,
+        t("net.col.score", lang): df.score,
+        t("net.col.reasons", lang): [reasons(r, lang, names, geo) for r in df.to_dict("records")]})
+
+
+# -------------------------------------------------------------------- drawing
+def top_nodes(graph: Graph, limit: int = DRAW_MAX) -> pd.DataFrame:
+    """The ``limit`` most central actors (betweenness, then degree, then name)."""
+    df = graph.nodes.sort_values(["betweenness", "degree", "name"],
+                                 ascending=[False, False, True], kind="stable")
+    return df.head(limit)
+
+
+def layout(graph: Graph, nodes: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Positions in [0, 1]² for ``nodes`` (Fruchterman–Reingold on their
+    sub-graph, seeded) and the edges among them."""
+    keep = set(nodes.actor_id)
+    e = graph.edges[graph.edges.a.isin(keep) & graph.edges.b.isin(keep)]
+    sub = Graph(nodes.reset_index(drop=True), e.reset_index(drop=True))
+    g = to_igraph(sub)
+    if g.vcount() == 0:
+        return sub.nodes.assign(x=[], y=[]), sub.edges
+    _seeded()
+    rng = np.random.default_rng(SEED)
+    start = rng.random((g.vcount(), 2)).tolist()
+    pos = np.asarray(g.layout_fruchterman_reingold(weights=None, niter=500, seed=start).coords,
+                     dtype=float)
+    lo, hi = pos.min(axis=0), pos.max(axis=0)
+    span = np.where(hi - lo > 0, hi - lo, 1.0)
+    pos = (pos - lo) / span
+    return sub.nodes.assign(x=pos[:, 0].round(4), y=pos[:, 1].round(4)), sub.edges
+
+
+TYPE_COLOURS = {"association": "#1b9e77", "foundation": "#d95f02", "local_authority": "#7570b3",
+                "research": "#e7298a", "social_enterprise": "#66a61e", "company": "#e6ab02",
+                "network": "#a6761d", "funder": "#666666"}
+PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
+           "#17becf", "#bcbd22", "#7f7f7f"]
+
+
+def drawing_data(graph: Graph, lang: str = "fr", color: str = "type", size: str = "degree",
+                 limit: int = DRAW_MAX, link: str = "acteur?actor={id}") -> dict:
+    """What the browser draws: nodes (id, label, x, y, colour, radius, tooltip
+    lines, profile URL), edges (index pairs, weight) and a legend. Strings are
+    data for ``textContent`` / canvas text, never HTML."""
+    top = top_nodes(graph, limit)
+    pos, edges = layout(graph, top)
+    index = {a: i for i, a in enumerate(pos.actor_id)}
+    if color == "community":
+        comms = pos.community.value_counts().index.tolist()
+        cmap = {c: PALETTE[i] if i < len(PALETTE) else "#bbbbbb" for i, c in enumerate(comms)}
+        colours = pos.community.map(cmap)
+        legend = [(t("net.community_n", lang, n=int(c)), cmap[c]) for c in comms[:len(PALETTE)]]
+        if len(comms) > len(PALETTE):
+            legend.append((t("net.other_communities", lang), "#bbbbbb"))
+    else:
+        colours = pos.actor_type.map(TYPE_COLOURS).fillna("#999999")
+        present = [c for c in voc.ACTOR_TYPES.codes if c in set(pos.actor_type)]
+        legend = [(voc.ACTOR_TYPES.label(c, lang), TYPE_COLOURS.get(c, "#999999")) for c in present]
+    value = pos["betweenness"] if size == "betweenness" else pos["degree"].astype(float)
+    vmax = float(value.max()) if len(value) and value.max() > 0 else 1.0
+    radius = 3 + 12 * np.sqrt(value / vmax)
+    from .i18n import fmt_number
+    nodes = []
+    for r, col, rad in zip(pos.itertuples(index=False), colours, radius):
+        nodes.append({
+            "id": str(r.actor_id), "label": "" if r.name is None else str(r.name),
+            "x": float(r.x), "y": float(r.y), "c": col, "r": round(float(rad), 2),
+            "info": [voc.ACTOR_TYPES.label(r.actor_type, lang),
+                     t("net.tip.degree", lang, n=int(r.degree)),
+                     t("net.tip.betweenness", lang, v=fmt_number(float(r.betweenness), lang, 4)),
+                     t("net.community_n", lang, n=int(r.community))],
+            "url": link.replace("{id}", _url_quote(str(r.actor_id)))})
+    return {"nodes": nodes,
+            "edges": [[index[a], index[b], float(w)] for a, b, w in
+                      zip(edges.a, edges.b, edges.weight)],
+            "legend": legend, "labels": min(25, len(nodes)),
+            "hint": t("net.draw_hint", lang)}
+
+
+def _url_quote(s: str) -> str:
+    from urllib.parse import quote
+    return quote(s, safe="")
+
+
+def script_json(data) -> str:
+    """JSON safe to embed inside ``<script>``: no ``</``, ``<!--``, or line separators."""
+    text = json.dumps(data, ensure_ascii=False)
+    return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+
+
+DRAW_JS = Path(__file__).resolve().parent.parent / "static" / "network" / "graph.js"
+
+
+def drawing_html(data: dict, height: int = 600, title: str = "") -> str:
+    """A self-contained page (inline script, no remote asset) drawing ``data`` on a canvas."""
+    script = DRAW_JS.read_text(encoding="utf-8")
+    return f"""<!DOCTYPE html><html><head><meta charset="utf-8"><title>{html.escape(title)}</title>
+<style>
+html,body{{margin:0;padding:0;font-family:sans-serif;background:#fff}}
+#wrap{{position:relative;width:100%;height:{int(height)}px;border:1px solid #ddd;box-sizing:border-box}}
+canvas{{width:100%;height:100%;display:block;cursor:grab}}
+#tip{{position:absolute;display:none;pointer-events:none;background:#fffffff0;border:1px solid #999;
+padding:4px 6px;font-size:12px;max-width:280px;border-radius:3px}}
+#tip b{{display:block}}
+#legend{{position:absolute;left:6px;top:6px;background:#ffffffe0;font-size:12px;padding:4px 6px;
+border:1px solid #ddd;border-radius:3px}}
+#legend span{{display:inline-block;width:10px;height:10px;border-radius:5px;margin-right:4px}}
+#hint{{position:absolute;right:6px;bottom:4px;font-size:11px;color:#555}}
+</style></head><body>
+<div id="wrap"><canvas id="net" role="img" aria-label="{html.escape(title)}"></canvas>
+<div id="legend"></div><div id="tip"></div><div id="hint"></div></div>
+<script id="net-data" type="application/json">{script_json(data)}</script>
+<script>{script}</script></body></html>"""
+
+
+# -------------------------------------------------------------------- exports
+_XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _clean(v) -> str:
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return ""
+    if isinstance(v, (list, tuple, np.ndarray)):
+        v = ";".join(str(x) for x in v)
+    return _XML_BAD.sub("", str(v))
+
+
+def to_networkx(graph: Graph):
+    """networkx graph with string/number attributes only (what GEXF and GraphML hold)."""
+    import networkx as nx
+
+    G = nx.Graph()
+    num = {"degree": int, "strength": float, "betweenness": float, "community": int,
+           "component": int, "communities_bridged": int, "types_bridged": int}
+    for r in graph.nodes.to_dict("records"):
+        attrs = {"label": _clean(r.get("name")), "actor_type": _clean(r.get("actor_type")),
+                 "domains": _clean(r.get("domains")), "commune_code": _clean(r.get("commune_code")),
+                 "departement": _clean(r.get("dep")), "region": _clean(r.get("reg"))}
+        for k, cast in num.items():
+            if k in r and r[k] is not None and not (isinstance(r[k], float) and math.isnan(r[k])):
+                attrs[k] = cast(r[k])
+        G.add_node(_clean(r["actor_id"]), **attrs)
+    for r in graph.edges.itertuples(index=False):
+        G.add_edge(_clean(r.a), _clean(r.b), weight=float(r.weight),
+                   **{k: int(getattr(r, k)) for k in RELATIONS})
+    return G
+
+
+def to_gexf(graph: Graph) -> bytes:
+    import networkx as nx
+
+    buf = io.BytesIO()
+    nx.write_gexf(to_networkx(graph), buf)
+    return buf.getvalue()
+
+
+def to_graphml(graph: Graph) -> bytes:
+    import networkx as nx
+
+    buf = io.BytesIO()
+    nx.write_graphml(to_networkx(graph), buf)
+    return buf.getvalue()

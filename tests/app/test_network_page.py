@@ -1,0 +1,90 @@
+"""Réseau with AppTest: both languages, views and options from the URL, filters,
+suggestions for an actor, network indicators in the Territoires ranking."""
+
+import pytest
+
+from tests.app.pagetest import metrics, ok, page_test, texts
+
+
+def _int(text: str) -> int:
+    return int(text.replace("\u202f", "").replace(",", ""))
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_national_graph_is_drawn_from_the_most_central_actors(lang):
+    at = ok(page_test("pages/reseau.py", {"lang": lang}).run())
+    assert at.title[0].value == ("Réseau des acteurs" if lang == "fr" else "Actor network")
+    m = metrics(at)
+    actors, links = ("Acteurs", "Liens") if lang == "fr" else ("Actors", "Links")
+    assert _int(m[actors]) == 5000 and _int(m[links]) > 1000
+    # 5,000 actors: the drawing keeps the 300 most central, and says so
+    info = " ".join(str(i.value) for i in at.info)
+    assert ("300" in info) and (("5\u202f000" in info) if lang == "fr" else ("5,000" in info))
+    frames = at.get("iframe")
+    assert frames, "the drawing is an iframe"
+    assert at.radio(key="w_net_color").value == "type"
+
+
+def test_departement_brokers_in_english_from_the_url():
+    at = ok(page_test("pages/reseau.py", {"lang": "en", "terr": "departement:44",
+                                          "view": "brokers"}).run())
+    assert "Loire" in texts(at)
+    table = at.dataframe[0].value
+    assert list(table.columns)[:4] == ["Name", "Type", "Municipality", "Degree"]
+    assert table.Betweenness.is_monotonic_decreasing and (table.Betweenness > 0).all()
+    assert at.query_params["view"] in ("brokers", ["brokers"])
+    assert at.query_params["terr"] in ("departement:44", ["departement:44"])
+    assert len(at.get("download_button")) == 2
+
+
+def test_filters_narrow_the_network_and_the_url_keeps_them():
+    at = ok(page_test("pages/reseau.py", {"terr": "region:52"}).run())
+    before = _int(metrics(at)["Acteurs"])
+    at.sidebar.multiselect(key="w_types").set_value(["association"])
+    ok(at.run())
+    after = _int(metrics(at)["Acteurs"])
+    assert 0 < after < before
+    assert at.query_params["types"] in ("association", ["association"])
+    at.radio(key="w_net_color").set_value("community")
+    ok(at.run())
+    assert at.query_params["color"] in ("community", ["community"])
+
+
+def test_communities_and_isolated_views():
+    at = ok(page_test("pages/reseau.py", {"view": "communities", "terr": "region:52"}).run())
+    table = at.dataframe[0].value
+    assert "Domaines dominants" in table.columns and (table.Acteurs >= 3).all()
+    assert table["Territoires dominants (Département)"].str.contains("%").all()
+    at = ok(page_test("pages/reseau.py", {"view": "isolated", "terr": "region:52"}).run())
+    assert len(at.dataframe[0].value) == _int(metrics(at)["Acteurs isolés"])
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_suggestions_for_an_actor_say_why(lang):
+    at = ok(page_test("pages/reseau.py", {"lang": lang, "view": "suggestions",
+                                          "sugg": "S-AVISE"}).run())
+    assert "Avise" in " ".join(s.value for s in at.subheader)
+    table = at.dataframe[0].value
+    why = "Pourquoi" if lang == "fr" else "Why"
+    assert len(table) > 0 and table[why].str.len().min() > 5
+    words = ("commun", "complémentaires", "domaine", "proches") if lang == "fr" else \
+        ("common", "complementary", "domain", "nearby")
+    assert any(w in " ".join(table[why]) for w in words)
+    assert at.query_params["sugg"] in ("S-AVISE", ["S-AVISE"])
+
+
+def test_suggestions_for_the_territory_and_exports():
+    at = ok(page_test("pages/reseau.py", {"view": "suggestions", "terr": "departement:44"}).run())
+    table = at.dataframe[0].value
+    assert table.Score.is_monotonic_decreasing
+    at = ok(page_test("pages/reseau.py", {"view": "export"}).run())
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert labels == ["Graphe GEXF", "Graphe GraphML", "Tableaux XLSX"]
+
+
+def test_network_indicator_in_the_territories_ranking():
+    at = ok(page_test("pages/territoires.py", {"view": "ranking", "level": "departement",
+                                               "ind": "net_density"}).run())
+    assert at.selectbox(key="w_rank_ind").value == "net_density"
+    assert "Densité du réseau local" in texts(at) or \
+        any("Densité du réseau local" in str(c) for c in at.dataframe[0].value.columns)
