@@ -16,6 +16,8 @@ lang = ctx.lang
 PAGES = [
     st.Page("pages/accueil.py", title=t("nav.home", lang), icon=":material/home:",
             url_path="accueil", default=True),
+    st.Page("pages/carte.py", title=t("nav.map", lang), icon=":material/map:",
+            url_path="carte"),
     st.Page("pages/territoires.py", title=t("nav.territories", lang), icon=":material/leaderboard:",
             url_path="territoires"),
     st.Page("pages/comparer.py", title=t("nav.compare", lang), icon=":material/compare_arrows:",

@@ -1,7 +1,8 @@
 """Run every benchmark and print one table: ``python -m benchmarks``.
 
 Options: ``--only demo,map`` to select benchmarks, ``--sizes 10000,100000``
-to override sizes, ``--json FILE`` to save the results.
+to override sizes, ``--json FILE`` to save the results, ``--markdown FILE`` to write
+the table for docs/performance.md.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from pathlib import Path
 
 from benchmarks.common import ROOT, label
 
-BENCHES = ["demo", "indicators", "import", "network"]
+BENCHES = ["demo", "indicators", "import", "network", "app"]
 
 
 def machine() -> str:
@@ -63,11 +64,29 @@ def fmt(v, unit=""):
     return f"{v:,.3g} {unit}".strip()
 
 
+def markdown(rows: list[dict], where: str) -> str:
+    """The result table in Markdown (for docs/performance.md)."""
+    out = [f"Machine: {where}.", "",
+           "| benchmark | size | metric | value | baseline | ratio | target | ok | peak RSS |",
+           "|---|---|---|---|---|---|---|---|---|"]
+    for r in rows:
+        ratio = f"{r['ratio']:.1f}×" if r.get("ratio") else "—"
+        ok = {True: "yes", False: "**no**", None: ""}[r.get("ok")]
+        base = fmt(r.get("baseline"), r["unit"])
+        if r.get("baseline_name"):
+            base += f" ({r['baseline_name']})"
+        out.append(f"| {r['bench']} | {label(r['size'])} | {r['metric']} | "
+                   f"{fmt(r['value'], r['unit'])} | {base} | {ratio} | {r.get('target', '')} | "
+                   f"{ok} | {fmt(r['peak_rss_mb'], 'MB')} |")
+    return "\n".join(out) + "\n"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--only", default=",".join(BENCHES))
     parser.add_argument("--sizes", default="")
     parser.add_argument("--json", default="")
+    parser.add_argument("--markdown", default="", help="also write the table as Markdown here")
     args = parser.parse_args()
     rows, failed = [], False
     print(f"machine: {machine()}")
@@ -95,6 +114,8 @@ def main() -> int:
         if r.get("baseline_name"):
             print(f"{'':<18} baseline: {r['baseline_name']}")
     print(f"total {time.time() - started:.0f} s")
+    if args.markdown:
+        Path(args.markdown).write_text(markdown(rows, machine()), encoding="utf-8")
     if args.json:
         Path(args.json).write_text(json.dumps({"machine": machine(), "results": rows}, indent=1))
     return 1 if failed else 0

@@ -90,6 +90,7 @@ def localize(m: folium.Map, mode: str = "url") -> folium.Map:
             if name not in LOCAL_JS:
                 if url.startswith(STATIC_URL):
                     new_js.append((name, url))
+                    js.append(url[len(STATIC_URL) + 1:])
                     continue
                 raise RemoteAssetError(f"no local copy of script {name} ({url})")
             new_js.append((name, f"{STATIC_URL}/{LOCAL_JS[name]}"))
@@ -100,6 +101,7 @@ def localize(m: folium.Map, mode: str = "url") -> folium.Map:
             if name not in LOCAL_CSS:
                 if url.startswith(STATIC_URL):
                     new_css.append((name, url))
+                    css.append(url[len(STATIC_URL) + 1:])
                     continue
                 raise RemoteAssetError(f"no local copy of stylesheet {name} ({url})")
             new_css.append((name, f"{STATIC_URL}/{LOCAL_CSS[name]}"))

@@ -344,10 +344,7 @@ class Store:
         if validate:
             data = self._validated(data)
         with self.transaction() as con:
-            if con.execute("SELECT count(*) FROM inventories WHERE name = ?", [name]).fetchone()[0]:
-                raise InventoryExists(name)
-            new_id = con.execute("SELECT coalesce(max(id), 0) + 1 FROM inventories").fetchone()[0]
-            now = _now()
+            new_id, now = self._new_id(con, name), _now()
             con.execute("INSERT INTO inventories (id, name, description, synthetic, source, version, "
                         "created_at, updated_at) VALUES (?, ?, ?, ?, ?, 1, ?, ?)",
                         [new_id, name, description, synthetic, source, now, now])
@@ -403,10 +400,7 @@ class Store:
         with self.transaction() as con:
             if create:
                 name = self._check_name(name)
-                if con.execute("SELECT count(*) FROM inventories WHERE name = ?", [name]).fetchall()[0][0]:
-                    raise InventoryExists(name)
-                inv_id = con.execute("SELECT coalesce(max(id), 0) + 1 FROM inventories").fetchall()[0][0]
-                now = _now()
+                inv_id, now = self._new_id(con, name), _now()
                 con.execute("INSERT INTO inventories (id, name, description, synthetic, source, version, "
                             "created_at, updated_at) VALUES (?, ?, ?, FALSE, ?, 1, ?, ?)",
                             [inv_id, name, description, source, now, now])
@@ -472,14 +466,18 @@ class Store:
                 issues.append(model.Issue(kind, None, column, value, "unknown_ref", (("target", target),)))
         return issues
 
+    @staticmethod
+    def _new_id(con, name: str) -> int:
+        """The id of a new inventory called ``name`` (refused if the name is taken)."""
+        if con.execute("SELECT count(*) FROM inventories WHERE name = ?", [name]).fetchone()[0]:
+            raise InventoryExists(name)
+        return con.execute("SELECT coalesce(max(id), 0) + 1 FROM inventories").fetchone()[0]
+
     def copy(self, src: str, dst: str) -> InventoryRef:
         ref = self.ref(src)
         dst = self._check_name(dst)
         with self.transaction() as con:
-            if con.execute("SELECT count(*) FROM inventories WHERE name = ?", [dst]).fetchone()[0]:
-                raise InventoryExists(dst)
-            new_id = con.execute("SELECT coalesce(max(id), 0) + 1 FROM inventories").fetchone()[0]
-            now = _now()
+            new_id, now = self._new_id(con, dst), _now()
             con.execute("INSERT INTO inventories SELECT ?, ?, description, synthetic, source, 1, ?, ?, "
                         "n_actors, n_projects FROM inventories WHERE id = ?",
                         [new_id, dst, now, now, ref.id])

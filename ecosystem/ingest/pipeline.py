@@ -476,6 +476,11 @@ class Import:
         self.progress("save", 0.0)
         if create is None:
             create = not store.exists(inventory)
+        writable = sum(self.con.execute(f"SELECT (SELECT count(*) FROM {ident(p.tbl('ins'))}) + "
+                                        f"(SELECT count(*) FROM {ident(p.tbl('upd'))})").fetchall()[0][0]
+                       for p in self.parts)
+        if not writable:  # never create or touch an inventory with nothing valid to write
+            raise ImportError_("imp.err.nothing_valid", rows=sum(p.raw.n_rows for p in self.parts))
         inserts, updates, cursors = {}, {}, []
         for part in self.parts:
             cols = ", ".join(ident(c) for c in model.TABLES[part.table].column_names)

@@ -24,6 +24,7 @@ import csv
 import datetime as dt
 import json
 import re
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -231,8 +232,34 @@ def _duck_error(exc: duckdb.Error) -> ReadError:
 
 # ------------------------------------------------------------------ XLSX
 
+#: a workbook whose XML would inflate beyond this is refused before it is parsed
+XLSX_MAX_UNCOMPRESSED = 1 << 30
+#: ... and so is one whose large members compress more than real sheets ever do
+XLSX_MAX_RATIO, XLSX_RATIO_FROM = 100, 64 << 20
+
+
+def check_zip(path: Path) -> None:
+    """Refuse a zip-bomb-like workbook from its directory, without inflating anything.
+
+    Real sheets compress 5–20:1; a member of more than 64 MiB compressed over
+    100:1, or more than 1 GiB of XML in all, is refused with its figures.
+    """
+    try:
+        with zipfile.ZipFile(path) as z:
+            members = z.infolist()
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise ReadError("imp.err.xlsx", detail=str(exc)[:200]) from exc
+    total = sum(m.file_size for m in members)
+    for m in members:
+        ratio = m.file_size / max(m.compress_size, 1)
+        if m.file_size > XLSX_RATIO_FROM and ratio > XLSX_MAX_RATIO or total > XLSX_MAX_UNCOMPRESSED:
+            raise ReadError("imp.err.xlsx_bomb", member=m.filename,
+                            size=f"{m.file_size / 2**20:,.0f}", ratio=f"{ratio:,.0f}")
+
+
 def xlsx_sheets(path: Path) -> list[str]:
     import openpyxl
+    check_zip(path)
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # zip or XML errors of all kinds
@@ -264,6 +291,7 @@ def cell_text(value) -> str | None:
 def read_xlsx(con: duckdb.DuckDBPyConnection, info: FileInfo, table: str,
               sheet: str | None = None) -> Raw:
     import openpyxl
+    check_zip(info.path)
     try:
         wb = openpyxl.load_workbook(info.path, read_only=True, data_only=True)
     except Exception as exc:
@@ -398,11 +426,13 @@ def read_json(con: duckdb.DuckDBPyConnection, info: FileInfo, table: str) -> Raw
         text = text[m.start(1):].rstrip().rstrip(";").rstrip()
     try:
         doc = json.loads(text)
+        records = _records(doc)
+        flat = [flatten(r) for r in records]
     except json.JSONDecodeError as exc:
         raise ReadError("imp.err.json", line=exc.lineno + offset_line, column=exc.colno,
                         detail=exc.msg) from exc
-    records = _records(doc)
-    flat = [flatten(r) for r in records]
+    except RecursionError as exc:  # arrays/objects nested thousands deep
+        raise ReadError("imp.err.json_deep") from exc
     names: list[str] = []
     seen = set()
     for r in flat:

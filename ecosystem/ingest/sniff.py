@@ -17,9 +17,11 @@
 from __future__ import annotations
 
 import codecs
+import csv
 import os
 import re
 import tempfile
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -162,9 +164,41 @@ def sniff_dialect(con: duckdb.DuckDBPyConnection, info: FileInfo) -> None:
     except duckdb.Error as exc:
         raise SniffError("imp.err.dialect", detail=str(exc).splitlines()[0]) from exc
     delim, quote, escape = row
-    info.delimiter = delim
+    info.delimiter = _check_delimiter(info, delim)
     info.quote = "" if quote in (None, "(empty)") else quote
     info.escape = "" if escape in (None, "(empty)") else escape
+
+
+DELIMITERS = (";", ",", "\t", "|")
+
+
+def _check_delimiter(info: FileInfo, delim: str) -> str:
+    """DuckDB's delimiter unless it splits the table's lines into one field only.
+
+    Title lines above the header ("Inventaire des acteurs", a date) can make
+    DuckDB's sniffer settle on a delimiter that splits nothing; then the
+    delimiter that gives most lines of the sample the same number (> 1) of
+    fields wins.
+    """
+    enc = {"utf-8": "utf-8-sig", "utf-16": "utf-16", "latin-1": "latin-1"}[info.duckdb_encoding]
+    with open(info.read_path, encoding=enc, errors="replace", newline="") as f:
+        lines = [line for line in (f.readline() for _ in range(200)) if line.strip()]
+
+    def fields(line: str, d: str) -> int:
+        try:
+            return len(next(csv.reader([line], delimiter=d), []))
+        except csv.Error:  # a field over csv's size limit: not evidence either way
+            return 0
+
+    def support(d: str) -> tuple[int, int]:
+        counts = Counter(fields(line, d) for line in lines)
+        width, n = max(counts.items(), key=lambda kv: (kv[1], kv[0]), default=(0, 0))
+        return (n, width) if width > 1 else (0, 0)
+
+    if not lines or support(delim)[0]:
+        return delim
+    best = max(DELIMITERS, key=support)
+    return best if support(best)[0] else delim
 
 
 def sniff(path: str | Path, name: str | None = None, *, con: duckdb.DuckDBPyConnection | None = None,

@@ -1,0 +1,502 @@
+"""The map explorer ("Carte"): one pure builder from a view to a folium map.
+
+:func:`build` takes the store, the geography, an inventory, the :class:`Filters`
+and :class:`MapOptions` (indicator, layers, language) and returns a
+:class:`MapView`: the folium map (offline assets, see :func:`maps.localize`),
+the counts the page shows and the displayed territory shapes (to turn a click
+into a territory).
+
+Scale strategy (national inventories of 1.5 M actors):
+
+* territories are drawn at the level of the view (:func:`map_level`), never
+  more than :data:`MAX_FEATURES` of them (all communes of France would be
+  ~12 MB of GeoJSON: communes appear within a région, département or EPCI);
+* the browser receives at most :data:`POINT_CAP` actor points, as one compact
+  array drawn by ``static/map/explorer.js`` (canvas circle markers clustered
+  with leaflet.markercluster), never one folium ``Marker`` per actor. Above the
+  cap the map shows server-side counts per grid cell (SQL GROUP BY) and the page
+  invites the user to zoom in (pick a territory) or filter;
+* partnership and funding lines are aggregated in SQL (one line per pair of
+  actors, weighted by shared projects / fundings) and only the strongest
+  :data:`LINE_CAP` / :data:`FUNDING_CAP` are sent.
+
+Every user string is HTML-escaped here (:func:`maps.esc`) and JSON data is
+embedded with ``</`` escaped, so nothing from an inventory can close a script.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+
+import branca
+import folium
+import numpy as np
+import pandas as pd
+import shapely
+
+from . import indicators as ind
+from . import maps
+from . import vocabulary as voc
+from .filters import LEVEL_COLUMN, Filters, scoped
+from .geo import LEVELS
+from .i18n import fmt_number, t
+from .store import InventoryRef, Store
+
+#: most actor points the browser ever receives
+POINT_CAP = 20_000
+#: most partnership lines (shared projects) and funding lines sent
+LINE_CAP = 1_500
+FUNDING_CAP = 800
+#: most territories drawn (every région's communes fit below)
+MAX_FEATURES = 6_000
+#: the map page (HTML) stays below this size at every view
+HTML_BUDGET = 2_000_000
+#: target number of grid cells across the view when points are aggregated
+GRID_CELLS = 70
+LAYERS = ("points", "lines", "funders", "tiles")
+DEFAULT_LAYERS = ("points",)
+DEFAULT_INDICATOR = "actors_per_10k"
+EXPLORER_JS = f"{maps.STATIC_URL}/map/explorer.js"
+#: one colour per actor type (colour-blind friendly, Okabe–Ito + greys)
+TYPE_COLORS = {
+    "association": "#0072B2", "foundation": "#CC79A7", "local_authority": "#009E73",
+    "research": "#56B4E9", "social_enterprise": "#E69F00", "company": "#D55E00",
+    "network": "#7a5195", "funder": "#404040",
+}
+
+
+# ------------------------------------------------------------------- options
+@dataclass(frozen=True)
+class MapOptions:
+    """What the map shows besides the filters: indicator, layers, language."""
+
+    indicator: str = DEFAULT_INDICATOR
+    layers: tuple[str, ...] = DEFAULT_LAYERS
+    lang: str = "fr"
+    point_cap: int = POINT_CAP
+    line_cap: int = LINE_CAP
+    funding_cap: int = FUNDING_CAP
+    height: int = 620
+
+    def has(self, layer: str) -> bool:
+        return layer in self.layers
+
+    def to_params(self) -> dict[str, str]:
+        out = {}
+        if self.indicator != DEFAULT_INDICATOR:
+            out["ind"] = self.indicator
+        if tuple(self.layers) != DEFAULT_LAYERS:
+            out["layers"] = ",".join(self.layers) or "none"
+        return out
+
+    @classmethod
+    def from_params(cls, params, lang: str = "fr") -> "MapOptions":
+        """Parse ``ind`` and ``layers``; unknown values are dropped."""
+        indicator = params.get("ind")
+        indicator = indicator if indicator in ind.INDICATORS else DEFAULT_INDICATOR
+        raw = params.get("layers")
+        layers = DEFAULT_LAYERS if raw is None else \
+            tuple(x for x in LAYERS if x in str(raw).split(","))
+        return cls(indicator=indicator, layers=layers, lang=lang)
+
+
+@dataclass
+class MapView:
+    map: folium.Map
+    level: str
+    within: tuple[str, str] | None
+    level_note: str | None
+    counts: dict
+    shapes: pd.Series = field(repr=False)
+    table: pd.DataFrame = field(repr=False)
+
+    def html(self) -> str:
+        return maps.render(self.map)
+
+    def territory_at(self, lat: float, lon: float) -> str | None:
+        """Code of the displayed territory under a clicked point (None outside)."""
+        if lat is None or lon is None or self.shapes.empty:
+            return None
+        p = shapely.Point(float(lon), float(lat))
+        hits = [code for code, g in self.shapes.items() if g.covers(p)]
+        return hits[0] if hits else None
+
+
+# --------------------------------------------------------------------- level
+def map_level(filters: Filters, geo=None) -> tuple[str, tuple[str, str] | None, str | None]:
+    """(level drawn, parent territory it is limited to, note key) for a view.
+
+    The sidebar level is drawn when it lies below the selected territory;
+    otherwise the territory's communes. Communes of all France are too many:
+    départements are drawn instead (note ``map.note.communes``).
+    """
+    level, scope = filters.level, filters.scope
+    if scope is None:
+        if level == "commune":
+            return "departement", None, "map.note.communes"
+        return level, None, None
+    if LEVELS.index(level) > LEVELS.index(scope[0]):
+        return level, scope, None
+    return "commune", scope, ("map.note.scope" if level != "commune" else None)
+
+
+# ----------------------------------------------------------------------- SQL
+def _scope_where(alias: str, scope) -> tuple[str, list]:
+    if scope is None:
+        return "TRUE", []
+    return f"{alias}.{LEVEL_COLUMN[scope[0]]} = ?", [scope[1]]
+
+
+def _position(a: str, c: str) -> tuple[str, str]:
+    """Longitude and latitude of an actor: its own coordinates, else its commune's
+    centre spread deterministically (by a hash of the id) over ~ the commune's size,
+    so actors of one commune do not sit on one pixel."""
+    spread = f"least(greatest(sqrt(coalesce({c}.area_km2, 1)) / 111.0 * 0.35, 0.002), 0.08)"
+    jx = f"((hash({a}.actor_id) % 2001)::DOUBLE / 1000.0 - 1.0)"
+    jy = f"((hash({a}.actor_id || '#') % 2001)::DOUBLE / 1000.0 - 1.0)"
+    lon = f"coalesce({a}.lon, {c}.lon + {jx} * {spread} / cos(radians({c}.lat)))"
+    lat = f"coalesce({a}.lat, {c}.lat + {jy} * {spread})"
+    return lon, lat
+
+
+def counts(store: Store, ref: InventoryRef, filters: Filters) -> dict:
+    """Actors and projects of the view (filters and territory), and how many
+    actors have a position (own coordinates or a known commune)."""
+    sql = scoped(ref, filters, """
+        SELECT (SELECT count(*) FROM fa) AS actors, (SELECT count(*) FROM fp) AS projects,
+               (SELECT count(*) FROM fa LEFT JOIN geo_communes c ON c.code = fa.commune_code
+                WHERE fa.lon IS NOT NULL AND fa.lat IS NOT NULL OR c.lat IS NOT NULL) AS located""")
+    row = store.query(sql.text, sql.params).iloc[0]
+    return {k: int(row[k]) for k in ("actors", "projects", "located")}
+
+
+def actor_points(store: Store, ref: InventoryRef, filters: Filters, limit: int) -> pd.DataFrame:
+    """Located actors of the view with what their popup shows: name, type,
+    domains, commune, number of filtered projects they take part in and of
+    distinct partners in those projects. At most ``limit`` rows."""
+    lon, lat = _position("a", "c")
+    where, params = _scope_where("fa", filters.scope)
+    body = f"""
+        , va AS MATERIALIZED (SELECT * FROM fa WHERE {where} LIMIT {int(limit)})
+        , mem AS (SELECT m.project_id, m.actor_id FROM {ref.derived('d_members')} m
+                  SEMI JOIN fp USING (project_id))
+        , mine AS (SELECT m.* FROM mem m SEMI JOIN va USING (actor_id))
+        , stats AS (SELECT x.actor_id, count(DISTINCT x.project_id) AS n_projects,
+                           count(DISTINCT y.actor_id) FILTER (WHERE y.actor_id <> x.actor_id)
+                             AS n_partners
+                    FROM mine x JOIN mem y USING (project_id) GROUP BY 1)
+        SELECT a.actor_id, a.name, a.actor_type, a.domains, a.commune_code, a.dep,
+               c.name AS commune, {lon} AS lon, {lat} AS lat,
+               coalesce(s.n_projects, 0) AS n_projects, coalesce(s.n_partners, 0) AS n_partners
+        FROM va a LEFT JOIN geo_communes c ON c.code = a.commune_code
+        LEFT JOIN stats s USING (actor_id)
+        WHERE {lon} IS NOT NULL AND {lat} IS NOT NULL
+        ORDER BY a.actor_id"""
+    sql = scoped(ref, filters, body, territory=False)
+    return store.query(sql.text, sql.params + params)
+
+
+def grid_cells(store: Store, ref: InventoryRef, filters: Filters, cell: float) -> pd.DataFrame:
+    """Actors of the view counted per lon/lat grid cell of ``cell`` degrees
+    (commune centres), with the cell's mean position, its most frequent actor
+    type and its département (for the overseas insets)."""
+    sql = scoped(ref, filters, f"""
+        SELECT floor(c.lon / {cell}) AS gx, floor(c.lat / {cell}) AS gy, count(*) AS n,
+               avg(coalesce(fa.lon, c.lon)) AS lon, avg(coalesce(fa.lat, c.lat)) AS lat,
+               mode(fa.actor_type) AS actor_type, min(fa.dep) AS dep
+        FROM fa JOIN geo_communes c ON c.code = fa.commune_code
+        GROUP BY 1, 2 ORDER BY n DESC""")
+    return store.query(sql.text, sql.params)
+
+
+def partnership_lines(store: Store, ref: InventoryRef, filters: Filters,
+                      limit: int) -> tuple[pd.DataFrame, int]:
+    """Pairs of actors of the view that share filtered projects, weighted by the
+    number of shared projects; the ``limit`` strongest, and how many pairs there are."""
+    lon_a, lat_a = _position("a", "ca")
+    lon_b, lat_b = _position("b", "cb")
+    where_a, pa = _scope_where("a", filters.scope)
+    where_b, pb = _scope_where("b", filters.scope)
+    body = f"""
+        , mem AS MATERIALIZED (SELECT m.project_id, m.actor_id FROM {ref.derived('d_members')} m
+                  SEMI JOIN fp USING (project_id) SEMI JOIN fa USING (actor_id))
+        , pairs AS MATERIALIZED (
+            SELECT x.actor_id AS id_a, y.actor_id AS id_b, count(DISTINCT x.project_id) AS w
+            FROM mem x JOIN mem y ON x.project_id = y.project_id AND x.actor_id < y.actor_id
+            GROUP BY 1, 2)
+        , shown AS (SELECT p.*, {lon_a} AS lon_a, {lat_a} AS lat_a, a.dep AS dep_a,
+                           {lon_b} AS lon_b, {lat_b} AS lat_b, b.dep AS dep_b
+                    FROM pairs p JOIN fa a ON a.actor_id = p.id_a JOIN fa b ON b.actor_id = p.id_b
+                    LEFT JOIN geo_communes ca ON ca.code = a.commune_code
+                    LEFT JOIN geo_communes cb ON cb.code = b.commune_code
+                    WHERE ({where_a}) AND ({where_b}))
+        SELECT *, count(*) OVER () AS total FROM shown
+        WHERE lon_a IS NOT NULL AND lon_b IS NOT NULL
+        ORDER BY w DESC, id_a, id_b LIMIT {int(limit)}"""
+    sql = scoped(ref, filters, body, territory=False)
+    df = store.query(sql.text, sql.params + pa + pb)
+    total = int(df.total.iloc[0]) if len(df) else 0
+    return df.drop(columns="total"), total
+
+
+def funding_lines(store: Store, ref: InventoryRef, filters: Filters,
+                  limit: int) -> tuple[pd.DataFrame, int]:
+    """Funder → lead of each funded project of the view (funders anywhere, leads in
+    the view), weighted by the number of fundings, with the total amount."""
+    lon_a, lat_a = _position("a", "ca")
+    lon_b, lat_b = _position("b", "cb")
+    where_b, pb = _scope_where("b", filters.scope)
+    body = f"""
+        , links AS (SELECT f.funder_actor_id AS id_a, p.lead_actor_id AS id_b,
+                           count(*) AS w, sum(f.amount_eur) AS amount
+                    FROM {ref.table('fundings')} f JOIN fp p USING (project_id)
+                    WHERE f.funder_actor_id IS NOT NULL AND f.funder_actor_id <> p.lead_actor_id
+                    GROUP BY 1, 2)
+        , shown AS (SELECT l.*, {lon_a} AS lon_a, {lat_a} AS lat_a, a.dep AS dep_a,
+                           {lon_b} AS lon_b, {lat_b} AS lat_b, b.dep AS dep_b
+                    FROM links l JOIN {ref.derived('d_actors')} a ON a.actor_id = l.id_a
+                    JOIN fa b ON b.actor_id = l.id_b
+                    LEFT JOIN geo_communes ca ON ca.code = a.commune_code
+                    LEFT JOIN geo_communes cb ON cb.code = b.commune_code
+                    WHERE {where_b})
+        SELECT *, count(*) OVER () AS total FROM shown
+        WHERE lon_a IS NOT NULL AND lon_b IS NOT NULL
+        ORDER BY w DESC, amount DESC, id_a, id_b LIMIT {int(limit)}"""
+    sql = scoped(ref, filters, body, territory=False)
+    df = store.query(sql.text, sql.params + pb)
+    total = int(df.total.iloc[0]) if len(df) else 0
+    return df.drop(columns="total"), total
+
+
+# ------------------------------------------------------------- JS elements
+def js_data(value) -> str:
+    """JSON for a <script>: compact, and ``</`` / ``<!--`` cannot end the script."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return text.replace("</", "<\\/").replace("<!--", "<\\!--").replace("\u2028", "\\u2028") \
+        .replace("\u2029", "\\u2029")
+
+
+class _Explorer(folium.elements.JSCSSMixin, branca.element.MacroElement):
+    """Calls one function of static/map/explorer.js with pre-serialised data
+    (serialised once per view, so re-rendering a cached map costs nothing)."""
+
+    default_js = [("markerclusterjs", maps.LOCAL_JS["markerclusterjs"]),
+                  ("eco_explorer", EXPLORER_JS)]
+    default_css = [("markerclustercss", maps.LOCAL_CSS["markerclustercss"]),
+                   ("markerclusterdefaultcss", maps.LOCAL_CSS["markerclusterdefaultcss"])]
+    _template = branca.element.Template("""
+        {% macro script(this, kwargs) %}
+        EcoExplorer.{{ this.fn }}({{ this._parent.get_name() }}, {{ this.payload }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, fn: str, data: dict):
+        super().__init__()
+        self._name = f"Eco{fn.title()}"
+        self.fn = fn
+        self.payload = js_data(data)
+
+
+def _round(a, d=5) -> list:
+    return np.round(np.asarray(a, dtype=float), d).tolist()
+
+
+def _place(lon, lat, deps, insets: bool):
+    if insets:
+        return maps.inset_points(lon, lat, deps)
+    return np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
+
+
+def _type_index() -> dict[str, int]:
+    return {c: i for i, c in enumerate(voc.ACTOR_TYPES.codes)}
+
+
+def points_data(df: pd.DataFrame, lang: str, insets: bool, link: str) -> dict:
+    """The compact array the browser draws (every string escaped)."""
+    lon, lat = _place(df.lon, df.lat, df.dep, insets)
+    tidx = _type_index()
+    dom_idx = {c: i for i, c in enumerate(voc.DOMAINS.codes)}
+    communes = pd.Series(df.commune.fillna("").astype(str))
+    cat = pd.Categorical(communes)
+    return {
+        "lat": _round(lat), "lon": _round(lon),
+        "t": [tidx.get(x, len(tidx)) for x in df.actor_type],
+        "n": [maps.esc(x) for x in df.name],
+        "id": [maps.esc(x) for x in df.actor_id],
+        "c": cat.codes.tolist(), "communes": [maps.esc(x) for x in cat.categories],
+        "d": [".".join(str(dom_idx[d]) for d in (ds if ds is not None else []) if d in dom_idx)
+              for ds in df.domains],
+        "p": df.n_projects.astype(int).tolist(), "q": df.n_partners.astype(int).tolist(),
+        "colors": [TYPE_COLORS.get(c, "#777777") for c in voc.ACTOR_TYPES.codes] + ["#777777"],
+        "types": [maps.esc(voc.ACTOR_TYPES.label(c, lang)) for c in voc.ACTOR_TYPES.codes]
+        + ["—"],
+        "domains": [maps.esc(voc.DOMAINS.label(c, lang)) for c in voc.DOMAINS.codes],
+        "labels": {k: maps.esc(t(f"map.popup.{k}", lang)) for k in
+                   ("type", "domains", "commune", "projects", "partners", "open")}
+        | {"sep": " : " if lang == "fr" else ": "},
+        "link": link,
+    }
+
+
+def cells_data(df: pd.DataFrame, lang: str, insets: bool) -> dict:
+    lon, lat = _place(df.lon, df.lat, df.dep, insets)
+    tidx = _type_index()
+    return {
+        "lat": _round(lat, 4), "lon": _round(lon, 4), "n": df.n.astype(int).tolist(),
+        "t": [tidx.get(x, len(tidx)) for x in df.actor_type],
+        "colors": [TYPE_COLORS.get(c, "#777777") for c in voc.ACTOR_TYPES.codes] + ["#777777"],
+        "tip": maps.esc(t("map.cell_tip", lang)),
+        "nfmt": [fmt_number(v, lang) for v in df.n],
+        "max": int(df.n.max()) if len(df) else 1,
+    }
+
+
+def lines_data(df: pd.DataFrame, insets: bool, style: dict, tip: str, lang: str) -> dict:
+    lon_a, lat_a = _place(df.lon_a, df.lat_a, df.dep_a, insets)
+    lon_b, lat_b = _place(df.lon_b, df.lat_b, df.dep_b, insets)
+    return {"a": [_round(lat_a, 4), _round(lon_a, 4)], "b": [_round(lat_b, 4), _round(lon_b, 4)],
+            "w": df.w.astype(int).tolist(), "style": style, "tip": maps.esc(tip),
+            "wmax": int(df.w.max()) if len(df) else 1}
+
+
+# ------------------------------------------------------------------ builder
+def _bounds(geoms: pd.Series):
+    x0, y0, x1, y1 = shapely.bounds(shapely.union_all(geoms.values)).tolist()
+    return [[y0, x0], [y1, x1]], max(x1 - x0, y1 - y0)
+
+
+def class_breaks(values: pd.Series) -> list[float]:
+    """Quantile breaks, or equal intervals when quantiles collapse (e.g. most
+    communes at zero), so a map never paints every territory one colour."""
+    breaks = maps.class_breaks(values)
+    v = values.dropna()
+    if len(breaks) < 4 and v.nunique() > 2:
+        breaks = np.unique(np.round(np.linspace(v.min(), v.max(), 6), 6)).tolist()
+    return breaks
+
+
+def choropleth_data(table: pd.DataFrame, geoms: pd.Series, parents: dict | None,
+                    indicator: str, lang: str, precision: int, tolerance: float = 0.0) -> tuple[dict, list[float], pd.Series]:
+    """GeoJSON of the territories with colour and escaped tooltip per feature,
+    the class breaks, and the displayed (inset-moved) geometries by code."""
+    i = ind.get(indicator)
+    values = pd.to_numeric(table[indicator], errors="coerce")
+    breaks = class_breaks(values)
+    feats, shown = [], {}
+    rows = table.set_index("code")
+    pop_label = maps.esc(t("col.population", lang))
+    label = maps.esc(i.label(lang))
+    hint = maps.esc(t("map.click_profile", lang))
+    for code, geom in geoms.items():
+        if code not in rows.index:
+            continue
+        row = rows.loc[code]
+        g = maps.inset_geometry(geom, (parents or {}).get(code))
+        if tolerance:
+            g = shapely.simplify(g, tolerance, preserve_topology=True)
+        g = shapely.set_precision(g, 10 ** -precision)
+        shown[code] = g
+        v = row[indicator]
+        v = None if v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA else float(v)
+        tip = (f"<b>{maps.esc(row['name'])}</b> ({maps.esc(code)})<br>{label} : "
+               f"{maps.esc(ind.format_value(indicator, v, lang, with_unit=True))}<br>"
+               f"{pop_label} : {maps.esc(fmt_number(row['population'], lang))}"
+               f"<br><i>{hint}</i>")
+        if lang == "en":
+            tip = tip.replace(" : ", ": ")
+        feats.append({"type": "Feature", "geometry": json.loads(shapely.to_geojson(g)),
+                      "properties": {"code": maps.esc(code), "c": maps.color_for(v, breaks),
+                                     "tip": tip}})
+    return {"type": "FeatureCollection", "features": feats}, breaks, pd.Series(shown, dtype=object)
+
+
+def type_legend(lang: str, present=None) -> str:
+    rows = "".join(
+        f'<div><i style="background:{TYPE_COLORS[c]};border-radius:50%;width:10px"></i>'
+        f'{maps.esc(voc.ACTOR_TYPES.label(c, lang))}</div>'
+        for c in voc.ACTOR_TYPES.codes if present is None or c in present)
+    return f'<div class="eco-legend"><b>{maps.esc(t("map.legend.types", lang))}</b>{rows}</div>'
+
+
+def build(store: Store, geo, ref: InventoryRef, filters: Filters, options: MapOptions,
+          link: str = "acteur?actor=", mode: str = "url") -> MapView:
+    """The map of a view and its figures (see the module docstring)."""
+    lang = options.lang
+    level, within, note = map_level(filters)
+    n = counts(store, ref, filters)
+    i = ind.get(options.indicator)
+    table = ind.compute(store, ref, filters, level, list(dict.fromkeys(
+        [options.indicator, "actors", "projects"])), within=within)
+    if len(table) > MAX_FEATURES:  # e.g. a commune level the caller forced
+        raise ValueError(f"{len(table)} territories: more than {MAX_FEATURES}")
+    geoms = geo.shapes(level, table.code)
+    insets = within is None
+    parents = maps._overseas_parents(geo, level, table.code) if insets else None
+    bounds = None
+    extent = 14.0
+    if within is not None and len(geoms):
+        bounds, extent = _bounds(geoms)
+    # about a pixel of a 1,000-pixel-wide view: invisible, and halves the payload
+    precision = 3 if level in ("commune", "epci") else 4
+    tolerance = extent / 1500 if level in ("commune", "epci") else 0.0
+    fc, breaks, shown = choropleth_data(table, geoms, parents, options.indicator, lang, precision,
+                                        tolerance)
+    m = maps.base_map(height=options.height, bounds=bounds, tiles=options.has("tiles"), mode=mode)
+    m.get_root().header.add_child(branca.element.Element(
+        "<style>.eco-pop{font-size:12px;line-height:1.4}.eco-pop b{font-size:13px}"
+        ".eco-pop a{font-weight:600}.eco-cell{background:transparent;border:0}</style>"),
+        name="eco_map_style")
+    _Explorer("choropleth", fc).add_to(m)
+    if insets:
+        maps.inset_frames(m, lang)
+
+    out = {**n, "level": level, "territories": len(table), "points": 0, "cells": 0,
+           "aggregated": False, "lines": 0, "lines_total": 0, "fundings": 0, "fundings_total": 0}
+    # the cap applies to the actors of the view, whether drawn as points or not;
+    # points are also aggregated when they would push the page over the budget
+    out["aggregated"] = n["located"] > options.point_cap
+    if options.has("points") and not out["aggregated"]:
+        pts = actor_points(store, ref, filters, options.point_cap)
+        element = _Explorer("points", points_data(pts, lang, insets, link))
+        if len(element.payload) + len(js_data(fc)) > HTML_BUDGET - 200_000:
+            out["aggregated"] = True
+        else:
+            out["points"] = len(pts)
+            element.add_to(m)
+    if options.has("points") and out["aggregated"]:
+        cell = round(max(extent / GRID_CELLS, 0.01), 3)
+        cells = grid_cells(store, ref, filters, cell)
+        out["cells"], out["cell_deg"] = len(cells), cell
+        _Explorer("cells", cells_data(cells, lang, insets)).add_to(m)
+    if options.has("lines"):
+        lines, total = partnership_lines(store, ref, filters, options.line_cap)
+        out["lines"], out["lines_total"] = len(lines), total
+        _Explorer("lines", lines_data(lines, insets, {"color": "#3b3b98", "dash": None},
+                                      t("map.line_tip", lang), lang)).add_to(m)
+    if options.has("funders"):
+        fl, total = funding_lines(store, ref, filters, options.funding_cap)
+        out["fundings"], out["fundings_total"] = len(fl), total
+        _Explorer("lines", lines_data(fl, insets, {"color": "#b45309", "dash": "4 4"},
+                                      t("map.funding_tip", lang), lang)).add_to(m)
+
+    decimals = i.decimals if i.unit_fr != "%" else 1
+    fmt = (lambda v: ind.format_value(options.indicator, v, lang)) if i.unit_fr == "%" else \
+        (lambda v: fmt_number(v, lang, decimals))
+    maps.Legend(maps.legend_html(i.label(lang), breaks, i.unit(lang), fmt=fmt,
+                                 no_data=t("terr.no_data", lang))).add_to(m)
+    if options.has("points") and not out["aggregated"]:
+        maps.Legend(type_legend(lang), position="bottomleft").add_to(m)
+    return MapView(map=maps.localize(m, mode), level=level, within=within, level_note=note,
+                   counts=out, shapes=shown, table=table)
+
+
+def naive_map(store: Store, ref: InventoryRef, filters: Filters, mode: str = "url") -> folium.Map:
+    """The baseline the benchmark compares with: one folium Marker (with an escaped
+    popup) per actor of the view, as folium's documentation does it."""
+    df = actor_points(store, ref, filters, 10**9)
+    m = maps.base_map(mode=mode)
+    for r in df.itertuples():
+        folium.Marker([r.lat, r.lon], popup=maps.esc(r.name), tooltip=maps.esc(r.name)).add_to(m)
+    return maps.localize(m, mode)

@@ -1,0 +1,112 @@
+"""Carte: the map explorer — territories coloured by an indicator, actors as
+clustered points (or counts per grid cell at national scale), partnership and
+funding lines; a click on a territory opens its profile. Layout only: the map
+is built by :mod:`ecosystem.mapview`."""
+
+import importlib.util
+from urllib.parse import urlencode
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from ecosystem import indicators as ind
+from ecosystem import mapview
+from ecosystem import vocabulary as voc
+from ecosystem.geo import territory_key
+from ecosystem.i18n import fmt_number
+from pages import _shell as shell
+from pages._shell import md, tr
+
+ctx = shell.context()
+lang = ctx.lang
+f = ctx.filters
+HEIGHT = 620
+INDICATOR_IDS = list(dict.fromkeys([*ind.DEFAULT_MAP, *ind.INDICATORS]))
+
+
+@st.cache_resource(show_spinner=False, max_entries=24)
+def _view(_store, _geo, ref, filters, options, link):
+    """The built map of a view (folium object and figures), kept per view key so a
+    rerun for the same view re-sends the same map (no rebuild, no redraw)."""
+    return mapview.build(_store, _geo, ref, filters, options, link=link)
+
+
+st.title(tr("map.title"))
+shell.synthetic_banner(ctx.ref)
+
+# ------------------------------------------------------------- options
+if "w_map_ind" not in st.session_state:  # first run: the URL's options
+    wanted = mapview.MapOptions.from_params(
+        {k: shell.page_param(k) for k in ("ind", "layers") if shell.page_param(k) is not None})
+    st.session_state["w_map_ind"] = wanted.indicator
+    for layer in mapview.LAYERS:
+        st.session_state[f"w_map_{layer}"] = layer in wanted.layers
+
+left, right = st.columns([3, 2], gap="medium")
+with left:
+    chosen = st.selectbox(tr("map.indicator"), INDICATOR_IDS, key="w_map_ind",
+                          format_func=lambda i: f"{ind.get(i).label(lang)} ({ind.get(i).unit(lang)})")
+    i = ind.get(chosen)
+    st.caption(f"**{tr('map.definition')}** — {md(i.definition(lang))}  \n`{i.formula}` · "
+               f"{md(i.unit(lang))}")
+    if i.engine == "network" and importlib.util.find_spec("ecosystem.network") is None:
+        st.caption(tr("map.network_missing"))
+with right:
+    st.markdown(f"**{tr('map.layers')}**")
+    cols = st.columns(2)
+    for n, layer in enumerate(mapview.LAYERS):
+        cols[n % 2].toggle(tr(f"map.layer.{layer}"), key=f"w_map_{layer}",
+                           help=tr(f"map.layer_help.{layer}"))
+layers = tuple(x for x in mapview.LAYERS if st.session_state.get(f"w_map_{x}"))
+options = mapview.MapOptions(indicator=chosen, layers=layers, lang=lang, height=HEIGHT)
+shell.sync_url(options.to_params())
+
+# ----------------------------------------------------------------- map
+params = {k: v for k, v in (("lang", lang if lang != "fr" else ""),
+                            ("inv", ctx.ref.name)) if v}
+link = "acteur?" + urlencode(params) + ("&" if params else "") + "actor="
+view = _view(ctx.store, ctx.geo, ctx.ref, f, options, link)
+c = view.counts
+st.caption(tr("map.caption", actors=fmt_number(c["actors"], lang),
+              projects=fmt_number(c["projects"], lang), scope=md(shell.scope_label(ctx)),
+              inventory=md(ctx.ref.name)))
+within = tr("map.within", territory=shell.territory_label(view.within, with_level=False)) \
+    if view.within else ""
+st.caption(tr("map.level_caption", level=voc.LEVELS.label(view.level, lang).lower(),
+              n=fmt_number(c["territories"], lang), within=within) + " " + tr("map.click_help"))
+if view.level_note:
+    st.info(tr(view.level_note), icon=":material/info:")
+
+out = st_folium(view.map, height=HEIGHT, use_container_width=True,
+                returned_objects=["last_object_clicked"], key="carte_map")
+clicked = (out or {}).get("last_object_clicked")
+if clicked:
+    mark = (round(clicked["lat"], 6), round(clicked["lng"], 6), view.level, view.within)
+    if st.session_state.get("_map_click") != mark:
+        st.session_state["_map_click"] = mark
+        code = view.territory_at(clicked["lat"], clicked["lng"])
+        if code:
+            st.session_state["_terr"] = territory_key(view.level, code)  # read by the sidebar
+            st.session_state["_terr_view"] = "profile"
+            st.switch_page("pages/territoires.py")
+
+# ---------------------------------------------------------- what is drawn
+if "points" in layers:
+    if c["aggregated"]:
+        st.warning(tr("map.aggregated", n=fmt_number(c["located"], lang),
+                      cap=fmt_number(mapview.POINT_CAP, lang), cell=c.get("cell_deg", ""),
+                      cells=fmt_number(c["cells"], lang)), icon=":material/grid_on:")
+    else:
+        st.caption(tr("map.points_shown", n=fmt_number(c["points"], lang)))
+if c["actors"] > c["located"]:
+    st.caption(tr("map.unlocated", n=fmt_number(c["actors"] - c["located"], lang)))
+if "lines" in layers:
+    st.caption(tr("map.lines_shown", n=fmt_number(c["lines"], lang),
+                  total=fmt_number(c["lines_total"], lang)) +
+               (" " + tr("map.lines_capped", n=fmt_number(mapview.LINE_CAP, lang))
+                if c["lines_total"] > c["lines"] else ""))
+if "funders" in layers:
+    st.caption(tr("map.fundings_shown", n=fmt_number(c["fundings"], lang),
+                  total=fmt_number(c["fundings_total"], lang)) +
+               (" " + tr("map.lines_capped", n=fmt_number(mapview.FUNDING_CAP, lang))
+                if c["fundings_total"] > c["fundings"] else ""))

@@ -1,0 +1,128 @@
+/* Map explorer layers (ecosystem/mapview.py). Every string in the data is
+ * already HTML-escaped on the server; this file only assembles it.
+ * Points, cells and lines are added after the current script (setTimeout), so
+ * streamlit-folium does not hook their clicks: only territory clicks rerun the app. */
+(function () {
+  "use strict";
+  var E = window.EcoExplorer = window.EcoExplorer || {};
+  var pending = 0;
+  E.ready = false;
+
+  function later(fn) {
+    pending += 1;
+    setTimeout(function () {
+      try { fn(); } finally {
+        pending -= 1;
+        if (pending === 0) { requestAnimationFrame(function () { E.ready = true; }); }
+      }
+    }, 0);
+  }
+
+  function canvas(map) {
+    if (!map._ecoCanvas) { map._ecoCanvas = L.canvas({padding: 0.3}); }
+    return map._ecoCanvas;
+  }
+
+  E.choropleth = function (map, fc) {
+    var layer = L.geoJSON(fc, {
+      style: function (f) {
+        return {fillColor: f.properties.c, color: "#ffffff", weight: 0.7, fillOpacity: 0.8};
+      },
+      onEachFeature: function (f, l) {
+        l.bindTooltip(f.properties.tip, {sticky: true});
+        l.on("mouseover", function () { l.setStyle({weight: 2.5, color: "#1f2933"}); });
+        l.on("mouseout", function () { l.setStyle({weight: 0.7, color: "#ffffff"}); });
+      }
+    }).addTo(map);
+    E.choroplethLayer = layer;
+    if (pending === 0) { later(function () {}); }
+    return layer;
+  };
+
+  function popup(d, i) {
+    var doms = d.d[i] ? d.d[i].split(".").map(function (k) { return d.domains[+k]; }).join(", ") : "—";
+    var L_ = d.labels;
+    return '<div class="eco-pop"><b>' + d.n[i] + "</b><br>" +
+      L_.type + L_.sep + d.types[d.t[i]] + "<br>" +
+      L_.domains + L_.sep + doms + "<br>" +
+      L_.commune + L_.sep + (d.communes[d.c[i]] || "—") + "<br>" +
+      L_.projects + L_.sep + d.p[i] + " · " + L_.partners + L_.sep + d.q[i] + "<br>" +
+      '<a target="_blank" rel="noopener" href="' + link(d, i) + '">' + L_.open + "</a></div>";
+  }
+
+  function link(d, i) {
+    // ids are HTML-escaped; the URL needs the raw id, percent-encoded
+    var t = document.createElement("textarea");
+    t.innerHTML = d.id[i];
+    var rel = d.link + encodeURIComponent(t.value);
+    var base = document.referrer || location.href;
+    try { base = window.parent.location.href; } catch (e) { /* other origin */ }
+    return new URL(rel, base).href.replace(/"/g, "%22");
+  }
+
+  E.points = function (map, d) {
+    later(function () {
+      var r = canvas(map);
+      // markercluster needs a maximum zoom, which a map without tiles lacks
+      if (!isFinite(map.getMaxZoom())) { map.setMaxZoom(18); }
+      var group = L.markerClusterGroup({
+        chunkedLoading: true, maxClusterRadius: 45, disableClusteringAtZoom: 15,
+        showCoverageOnHover: false, spiderfyOnMaxZoom: false
+      });
+      var markers = new Array(d.lat.length);
+      for (var i = 0; i < d.lat.length; i++) {
+        var m = L.circleMarker([d.lat[i], d.lon[i]], {
+          renderer: r, radius: 5, weight: 1, color: "#ffffff", fillColor: d.colors[d.t[i]],
+          fillOpacity: 0.95
+        });
+        m._eco = i;
+        markers[i] = m;
+      }
+      group.on("click", function (e) {
+        var i = e.layer._eco;
+        L.popup({maxWidth: 320}).setLatLng(e.layer.getLatLng()).setContent(popup(d, i)).openOn(map);
+      });
+      group.on("mouseover", function (e) {
+        var l = e.layer;
+        if (!l.getTooltip()) { l.bindTooltip(d.n[l._eco] + " — " + d.types[d.t[l._eco]]); }
+        l.openTooltip();
+      });
+      group.addLayers(markers);
+      map.addLayer(group);
+      E.pointLayer = group;
+      E.pointCount = markers.length;
+    });
+  };
+
+  E.cells = function (map, d) {
+    later(function () {
+      var r = canvas(map);
+      var layer = L.featureGroup();
+      for (var i = 0; i < d.lat.length; i++) {
+        var radius = 3 + 22 * Math.sqrt(d.n[i] / d.max);
+        L.circleMarker([d.lat[i], d.lon[i]], {
+          renderer: r, radius: radius, weight: 1, color: "#ffffff",
+          fillColor: d.colors[d.t[i]], fillOpacity: 0.7
+        }).bindTooltip(d.nfmt[i] + " " + d.tip).addTo(layer);
+      }
+      layer.addTo(map);
+      E.cellLayer = layer;
+      E.cellCount = d.lat.length;
+    });
+  };
+
+  E.lines = function (map, d) {
+    later(function () {
+      var r = canvas(map);
+      var layer = L.featureGroup();
+      for (var i = 0; i < d.w.length; i++) {
+        L.polyline([[d.a[0][i], d.a[1][i]], [d.b[0][i], d.b[1][i]]], {
+          renderer: r, color: d.style.color, dashArray: d.style.dash, opacity: 0.55,
+          weight: 1 + 4 * Math.sqrt(d.w[i] / d.wmax), interactive: true
+        }).bindTooltip(d.w[i] + " " + d.tip).addTo(layer);
+      }
+      layer.addTo(map);
+      E.lineCount = (E.lineCount || 0) + d.w.length;
+    });
+  };
+})();

@@ -1,0 +1,103 @@
+"""Ten browser sessions at once on one inventory of a fresh server (the first-run demo
+creation is raced too). Each session opens its own département, in its own
+language, picks its own stage filter in the sidebar and moves between pages: no
+error anywhere, and each session keeps its own view (no cross-talk of state)."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+
+import pytest
+
+from ecosystem import vocabulary as voc
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS, AppServer
+
+pytestmark = pytest.mark.e2e
+
+DEPARTEMENTS = ["44", "13", "33", "69", "75", "59", "35", "31", "67", "29"]
+TIMEOUT = 240_000  # ten sessions share two cores
+
+
+@pytest.fixture(scope="module")
+def fresh_server(tmp_path_factory):
+    server = AppServer(tmp_path_factory.mktemp("concurrency") / "c.duckdb")
+    yield server
+    server.stop()
+
+
+async def _idle(page):
+    await page.wait_for_selector('[data-test-connection-state="CONNECTED"]', timeout=TIMEOUT)
+    await page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]',
+                                 timeout=TIMEOUT)
+
+
+async def _session(browser, url: str, i: int, code: str, name: str) -> dict:
+    lang = "en" if i % 2 else "fr"
+    stage = voc.STAGES.codes[i % len(voc.STAGES.codes)]
+    labels = {"fr": ("Accueil", "Territoires", "Étapes des projets"),
+              "en": ("Home", "Territories", "Project stages")}[lang]
+    ctx = await browser.new_context(viewport={"width": 1280, "height": 900})
+    page = await ctx.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    try:
+        query = f"terr=departement:{code}" + ("&lang=en" if lang == "en" else "")
+        await page.goto(f"{url}/territoires?{query}", timeout=TIMEOUT)
+        await _idle(page)
+        await page.get_by_role("heading", name=name, level=1).wait_for(timeout=TIMEOUT)
+        # the session's own stage filter, picked in the sidebar
+        box = page.locator('[data-testid="stMultiSelect"]').filter(has_text=labels[2]).locator(
+            "input")
+        await box.click()
+        await box.fill(voc.STAGES.label(stage, lang))
+        await page.get_by_role("option", name=voc.STAGES.label(stage, lang)).first.click()
+        await page.keyboard.press("Escape")
+        await _idle(page)
+        await page.wait_for_function(f"() => location.search.includes('stages={stage}')",
+                                     timeout=TIMEOUT)
+        # to the home page and back, through the sidebar
+        await page.get_by_role("link", name=labels[0], exact=True).click()
+        await page.wait_for_url(re.compile(r"/accueil|/\?|/$"), timeout=TIMEOUT)
+        await _idle(page)
+        home_url = page.url
+        await page.get_by_role("link", name=labels[1], exact=True).click()
+        await page.wait_for_url(re.compile("/territoires"), timeout=TIMEOUT)
+        await _idle(page)
+        await page.get_by_role("heading", name=name, level=1).wait_for(timeout=TIMEOUT)
+        return {"i": i, "code": code, "lang": lang, "stage": stage, "home_url": home_url,
+                "url": page.url, "errors": errors,
+                "exceptions": await page.locator('[data-testid="stException"]').count()}
+    finally:
+        await ctx.close()
+
+
+async def _run(url: str, names: dict[str, str]) -> list:
+    from playwright.async_api import async_playwright
+    async with async_playwright() as p:
+        browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            return await asyncio.gather(*(_session(browser, url, i, c, names[c])
+                                          for i, c in enumerate(DEPARTEMENTS)),
+                                        return_exceptions=True)
+        finally:
+            await browser.close()
+
+
+@pytest.mark.timeout(900)
+def test_ten_sessions_at_once_keep_their_own_view(fresh_server, geo):
+    names = {c: geo.name("departement", c) for c in DEPARTEMENTS}
+    results = asyncio.run(_run(fresh_server.url, names))
+    failures = [r for r in results if isinstance(r, BaseException)]
+    assert not failures, failures[:3]
+    for r in results:
+        own = f"terr=departement%3A{r['code']}"
+        for u in (r["home_url"], r["url"]):
+            # each URL carries this session's territory, stage and language, nobody else's
+            assert own in u.replace(":", "%3A"), (r, u)
+            assert f"stages={r['stage']}" in u, (r, u)
+            assert ("lang=en" in u) == (r["lang"] == "en"), (r, u)
+        assert r["errors"] == [] and r["exceptions"] == 0, r
+    assert len({r["url"] for r in results}) == len(DEPARTEMENTS)
+    text = open(fresh_server.log.name, encoding="utf-8").read()
+    assert "Traceback" not in text, text[-3000:]

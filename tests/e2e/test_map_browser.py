@@ -1,0 +1,77 @@
+"""The Carte page in Debian's chromium with no network: the map draws, a click on
+a département opens its profile, a URL with filters reproduces the view."""
+
+import re
+import time
+
+import pytest
+
+from tests.conftest import screenshot, wait_idle
+from tests.e2e.test_home_browser import map_frame, painted_pixels
+
+pytestmark = pytest.mark.e2e
+MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+
+
+def wait_map(page, timeout: float = 60):
+    """Until explorer.js has drawn every layer (EcoExplorer.ready)."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            if map_frame(page).evaluate("() => !!(window.EcoExplorer && EcoExplorer.ready)"):
+                return map_frame(page)
+        except AssertionError:
+            pass
+        time.sleep(0.25)
+    raise AssertionError("map not drawn")
+
+
+def test_map_draws_offline_with_points(app_server, offline_page):
+    page = offline_page.open(app_server.url + "/carte")
+    page.get_by_role("heading", name="Carte de l'écosystème").wait_for()
+    page.get_by_text("5 000 acteurs et 3 000 projets dans la vue").wait_for()
+    frame = wait_map(page)
+    assert frame.evaluate("() => EcoExplorer.pointCount") == 5000
+    assert frame.locator(".marker-cluster").count() > 5       # clusters drawn
+    assert painted_pixels(page, minimum=20_000) > 20_000        # régions filled
+    page.frame_locator(MAP_FRAME).locator(".eco-legend").first.wait_for()
+    screenshot(page, "map_fr")
+    assert offline_page.external == [] and offline_page.errors == []
+    assert offline_page.dialogs == []
+
+
+def test_click_on_a_departement_opens_its_profile(app_server, offline_page):
+    page = offline_page.open(app_server.url + "/carte?level=departement&layers=none")
+    page.get_by_text("Territoires dessinés : département (101)").wait_for()
+    frame = wait_map(page)
+    # the pixel of Nantes (Loire-Atlantique) on the map, from Leaflet itself
+    x, y = frame.evaluate("() => { const m = window.map || map_div;"
+                          " const p = m.latLngToContainerPoint([47.22, -1.55]);"
+                          " return [p.x, p.y]; }")
+    page.locator(MAP_FRAME).scroll_into_view_if_needed()
+    box = page.locator(MAP_FRAME).bounding_box()
+    page.mouse.click(box["x"] + x, box["y"] + y)
+    page.get_by_role("heading", name="Loire-Atlantique", level=1).wait_for(timeout=60_000)
+    wait_idle(page)
+    assert "/territoires" in page.url and "departement%3A44" in page.url.replace(":", "%3A")
+    screenshot(page, "map_click_profile_fr")
+    assert offline_page.external == [] and offline_page.errors == []
+
+
+def test_url_with_filters_reproduces_the_view(app_server, offline_page):
+    url = (app_server.url + "/carte?lang=en&terr=departement:44&types=association"
+           "&ind=projects_per_100k&layers=points,lines")
+    page = offline_page.open(url)
+    page.get_by_role("heading", name="Ecosystem map").wait_for()
+    caption = page.get_by_text(re.compile(r"actors and .* projects in view")).inner_text()
+    frame = wait_map(page)
+    n = frame.evaluate("() => EcoExplorer.pointCount")
+    assert n == int(re.search(r"([\d,]+) actors and", caption).group(1).replace(",", ""))
+    assert 0 < n < 104       # associations only, of the 104 actors of Loire-Atlantique
+    assert page.get_by_text("Territories drawn: municipality (207) in Loire-Atlantique").count()
+    legends = " ".join(page.frame_locator(MAP_FRAME).locator(".eco-legend").all_inner_texts())
+    assert "Projects per 100,000 inhabitants" in legends and "Actor types" in legends
+    for key in ("lang=en", "types=association", "ind=projects_per_100k", "layers=points%2Clines"):
+        assert key in page.url.replace(",", "%2C"), key
+    screenshot(page, "map_en_44_associations")
+    assert offline_page.external == [] and offline_page.errors == []

@@ -1,0 +1,191 @@
+"""The map explorer builder (ecosystem.mapview) on the hand-made tiny inventory:
+counts, points, lines and aggregates checked against values worked out by hand
+from tests/fixtures.py, escaping of hostile names, payload bounds."""
+
+import json
+import re
+
+import pytest
+
+from ecosystem import mapview, maps
+from ecosystem.filters import Filters
+from ecosystem.mapview import MapOptions
+from tests import fixtures
+from tests.xss_inventory import PAYLOADS, hostile
+
+ALL = MapOptions(layers=("points", "lines", "funders"))
+EVIL = "<img src=x onerror=alert(1)>"
+
+
+def payload(view, fn: str) -> dict:
+    """The data of the first explorer call ``fn`` in the rendered map."""
+    html = view.html()
+    m = re.search(r"EcoExplorer\.%s\([^,]+, (.*)\);" % fn, html)
+    assert m, f"no {fn} layer"
+    return json.loads(m.group(1).replace("<\\/", "</"))
+
+
+@pytest.fixture
+def tiny(tiny_store):
+    return tiny_store, tiny_store.ref("tiny")
+
+
+def test_map_level_follows_the_sidebar_and_the_scope():
+    assert mapview.map_level(Filters()) == ("region", None, None)
+    assert mapview.map_level(Filters(level="epci")) == ("epci", None, None)
+    # communes of all France are too many: départements, with a note
+    assert mapview.map_level(Filters(level="commune")) == ("departement", None, "map.note.communes")
+    dep = ("departement", "44")
+    assert mapview.map_level(Filters(level="epci", territory="departement:44")) == ("epci", dep, None)
+    assert mapview.map_level(Filters(level="commune", territory="departement:44")) == \
+        ("commune", dep, None)
+    assert mapview.map_level(Filters(level="region", territory="departement:44")) == \
+        ("commune", dep, "map.note.scope")
+
+
+def test_counts_of_the_view(tiny):
+    store, ref = tiny
+    assert mapview.counts(store, ref, Filters()) == {"actors": 10, "projects": 5, "located": 10}
+    # Loire-Atlantique: A1, A2, A3, A4, A9; projects P1 (Nantes), P2 (Saint-Herblain)
+    assert mapview.counts(store, ref, Filters(territory="departement:44")) == \
+        {"actors": 5, "projects": 2, "located": 5}
+    # experimentation: P1 (A1, A3, A4) and P5 (A5, A6)
+    assert mapview.counts(store, ref, Filters(stages=("experimentation",))) == \
+        {"actors": 5, "projects": 2, "located": 5}
+
+
+def test_points_carry_projects_and_partners(tiny, geo):
+    store, ref = tiny
+    view = mapview.build(store, geo, ref, Filters(), ALL)
+    assert view.counts["points"] == 10 and not view.counts["aggregated"]
+    d = payload(view, "points")
+    by_id = {i: k for k, i in enumerate(d["id"])}
+    # A1 leads P1 (with A3, A4) and partners P2 (with A2): 2 projects, 3 partners
+    a1 = by_id["A1"]
+    assert (d["p"][a1], d["q"][a1]) == (2, 3)
+    # A5: partner of P3 and lead of P5, both with A6 only
+    assert (d["p"][by_id["A5"]], d["q"][by_id["A5"]]) == (2, 1)
+    assert (d["p"][by_id["A7"]], d["q"][by_id["A7"]]) == (1, 0)
+    assert (d["p"][by_id["A9"]], d["q"][by_id["A9"]]) == (0, 0)
+    assert d["communes"][d["c"][a1]] == "Nantes"
+    assert d["types"][d["t"][a1]] == "Association"
+    assert sorted(d["domains"][int(k)] for k in d["d"][a1].split(".")) == \
+        ["Cohésion sociale et lien social", "Pauvreté et exclusion"]
+    # Nantes is near (47.22, -1.55); Les Abymes is moved into the Guadeloupe inset
+    assert abs(d["lat"][a1] - 47.22) < 0.1 and abs(d["lon"][a1] + 1.55) < 0.1
+    a7 = by_id["A7"]
+    assert abs(d["lon"][a7] - maps.INSETS["971"][0]) < 1.2
+
+
+def test_filters_apply_to_points_and_counts(tiny, geo):
+    store, ref = tiny
+    view = mapview.build(store, geo, ref, Filters(stages=("experimentation",)), ALL)
+    d = payload(view, "points")
+    assert sorted(d["id"]) == ["A1", "A3", "A4", "A5", "A6"]
+    a1 = d["id"].index("A1")
+    assert (d["p"][a1], d["q"][a1]) == (1, 2)      # P1 only, with A3 and A4
+    assert view.counts["lines_total"] == 4          # A1-A3, A1-A4, A3-A4, A5-A6
+    view = mapview.build(store, geo, ref, Filters(actor_types=("association",)), ALL)
+    assert sorted(payload(view, "points")["id"]) == ["A1", "A10", "A2", "A7"]
+
+
+def test_partnership_and_funding_lines(tiny):
+    store, ref = tiny
+    lines, total = mapview.partnership_lines(store, ref, Filters(), 100)
+    pairs = {(r.id_a, r.id_b): r.w for r in lines.itertuples()}
+    # P1: A1-A3, A1-A4, A3-A4; P2: A1-A2; P3 and P5: A5-A6 twice
+    assert pairs == {("A1", "A3"): 1, ("A1", "A4"): 1, ("A3", "A4"): 1, ("A1", "A2"): 1,
+                     ("A5", "A6"): 2}
+    assert total == 5 and lines.iloc[0].id_a == "A5"       # strongest first
+    lines, total = mapview.partnership_lines(store, ref, Filters(), 2)
+    assert len(lines) == 2 and total == 5                   # capped, total still known
+    lines, total = mapview.partnership_lines(store, ref, Filters(territory="departement:44"), 100)
+    assert total == 4 and "A5" not in set(lines.id_a)
+    funds, total = mapview.funding_lines(store, ref, Filters(), 100)
+    # F1 A8 → A1 (P1), F2 A3 → A1 (P1), F3 A5 → A6 (P3); F5 is A5 funding its own P5
+    assert {(r.id_a, r.id_b): r.amount for r in funds.itertuples()} == \
+        {("A8", "A1"): 10000.0, ("A3", "A1"): 5000.0, ("A5", "A6"): 20000.0}
+    funds, total = mapview.funding_lines(store, ref, Filters(territory="departement:13"), 100)
+    assert total == 1 and funds.iloc[0].id_b == "A6"
+
+
+def test_above_the_cap_the_map_sends_grid_counts(tiny, geo):
+    store, ref = tiny
+    view = mapview.build(store, geo, ref, Filters(), MapOptions(point_cap=3))
+    assert view.counts["aggregated"] and view.counts["points"] == 0
+    d = payload(view, "cells")
+    assert sum(d["n"]) == 10                      # every located actor counted once
+    assert "EcoExplorer.points" not in view.html()
+
+
+def test_the_page_budget_forces_aggregates(tiny, geo, monkeypatch):
+    store, ref = tiny
+    monkeypatch.setattr(mapview, "HTML_BUDGET", 200_500)
+    view = mapview.build(store, geo, ref, Filters(), MapOptions())
+    assert view.counts["aggregated"] and view.counts["cells"] > 0
+
+
+def test_choropleth_values_legend_and_click_lookup(tiny, geo):
+    store, ref = tiny
+    view = mapview.build(store, geo, ref, Filters(level="departement"),
+                         MapOptions(indicator="actors", layers=()))
+    assert view.level == "departement" and view.counts["territories"] == 101
+    fc = payload(view, "choropleth")
+    tips = {f["properties"]["code"]: f["properties"]["tip"] for f in fc["features"]}
+    assert "Loire-Atlantique</b> (44)" in tips["44"] and "Acteurs : 5 acteurs" in tips["44"]
+    assert "Acteurs : 3 acteurs" in tips["13"]
+    html = view.html()
+    assert "eco-legend" in html and "Acteurs" in html
+    assert view.territory_at(47.22, -1.55) == "44"             # Nantes
+    abymes = geo.communes.loc["97101"]                          # Guadeloupe, in its inset
+    x, y = maps.inset_coords(abymes.lon, abymes.lat, "971")
+    assert view.territory_at(float(y), float(x)) == "971"
+    assert view.territory_at(30.0, -30.0) is None
+
+
+def test_scoped_view_draws_the_communes_of_the_departement(tiny, geo):
+    store, ref = tiny
+    view = mapview.build(store, geo, ref, Filters(territory="departement:44"), ALL)
+    assert view.level == "commune" and view.counts["territories"] == 207
+    assert view.counts["points"] == 5 and view.counts["lines"] == 4
+    assert view.territory_at(47.22, -1.55) == "44109"
+
+
+def test_offline_assets_only(tiny, geo):
+    store, ref = tiny
+    html = mapview.build(store, geo, ref, Filters(), ALL).html()
+    assert maps.external_assets(html) == []
+    assert "/app/static/map/explorer.js" in html
+    assert "/app/static/vendor/leaflet.markercluster/leaflet.markercluster.js" in html
+    inline = mapview.build(store, geo, ref, Filters(), ALL, mode="inline").html()
+    assert "EcoExplorer = window.EcoExplorer" in inline and "/app/static/" not in inline
+
+
+def test_every_user_string_is_escaped(store, geo):
+    data = hostile()
+    data.actors.loc[1, "name"] = EVIL
+    store.create("evil", data)
+    ref = store.ref("evil")
+    view = mapview.build(store, geo, ref, Filters(), ALL)
+    html = view.html()
+    assert EVIL not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
+    for p in PAYLOADS:
+        if "<" in p:
+            assert p not in html, p
+    assert "<script>alert" not in html and "</script><script>" not in html
+
+
+def test_options_round_trip():
+    o = MapOptions(indicator="projects_per_100k", layers=("points", "lines"))
+    assert o.to_params() == {"ind": "projects_per_100k", "layers": "points,lines"}
+    assert MapOptions.from_params(o.to_params()) == o
+    assert MapOptions().to_params() == {}
+    assert MapOptions.from_params({"layers": "none"}).layers == ()
+    bad = MapOptions.from_params({"ind": "<script>", "layers": "points,evil"})
+    assert bad.indicator == mapview.DEFAULT_INDICATOR and bad.layers == ("points",)
+
+
+def test_js_data_cannot_close_the_script():
+    text = mapview.js_data({"n": "</script><script>alert(1)</script>", "c": "<!--"})
+    assert "</" not in text and "<!--" not in text
+    assert json.loads(text.replace("<\\/", "</").replace("<\\!--", "<!--"))["c"] == "<!--"
