@@ -97,3 +97,11 @@ def test_a_territory_without_actors_says_so():
     at = ok(page_test("pages/reseau.py", {"terr": "commune:55039"}).run())
     assert "Aucun acteur dans ce territoire avec ces filtres." in [str(i.value) for i in at.info]
     assert not at.get("iframe")
+
+
+def test_network_indicator_on_the_map_choropleth():
+    at = ok(page_test("pages/carte.py", {"ind": "net_largest_share",
+                                         "level": "departement"}).run())
+    assert at.selectbox(key="w_map_ind").value == "net_largest_share"
+    assert "Part dans le plus grand groupe connecté" in texts(at) or \
+        "Part des acteurs du territoire qui appartiennent" in texts(at)
