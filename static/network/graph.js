@@ -28,7 +28,8 @@
   var wmax = 1;
   edges.forEach(function (e) { if (e[2] > wmax) wmax = e[2]; });
 
-  function sx(n) { return (PAD + n.x * (W - 2 * PAD)) * view.k + view.x; }
+  // room on the right for the labels, which are drawn to the right of their node
+  function sx(n) { var right = Math.min(160, 0.2 * W); return (PAD + n.x * (W - PAD - right)) * view.k + view.x; }
   function sy(n) { return (PAD + n.y * (H - 2 * PAD)) * view.k + view.y; }
 
   function resize() {
@@ -141,6 +142,8 @@
   }, { passive: false });
   window.addEventListener("resize", resize);
   resize();
-  window.netDraw = draw;  // lets the browser tests time a frame
+  // for the browser tests: time a frame, find where a node is drawn
+  window.netDraw = draw;
+  window.netNodeXY = function (i) { return [sx(nodes[i]), sy(nodes[i])]; };
   document.body.setAttribute("data-drawn", String(nodes.length));
 })();

@@ -19,13 +19,12 @@ PAINTED_JS = """() => {
   for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++;
   return n;
 }"""
-# screen position (in the iframe) of every node, as graph.js places them before any zoom
+# screen position (in the iframe) of every node, as graph.js draws them
 NODES_JS = """() => {
   const data = JSON.parse(document.getElementById('net-data').textContent);
-  const r = document.getElementById('net').getBoundingClientRect(), PAD = 30;
-  return data.nodes.map(n => ({id: n.id, label: n.label,
-                               x: r.left + PAD + n.x * (r.width - 2 * PAD),
-                               y: r.top + PAD + n.y * (r.height - 2 * PAD)}));
+  const r = document.getElementById('net').getBoundingClientRect();
+  return data.nodes.map((n, i) => { const p = window.netNodeXY(i);
+    return {id: n.id, label: n.label, x: r.left + p[0], y: r.top + p[1]}; });
 }"""
 
 
