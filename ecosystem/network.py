@@ -433,7 +433,6 @@ def community_table(graph: Graph, area_key: str = "dep", min_size: int = MIN_COM
 
 
 # ---------------------------------------------------------------- suggestions
-_COMP_KEYS = frozenset("|".join(sorted(p)) for p in COMPLEMENTARY)
 SUGGESTION_COLUMNS = ["a", "b", "name_a", "name_b", "type_a", "type_b", "score", "common",
                       "complementary", "domains", "nearby", "commune_a", "commune_b"]
 
@@ -453,101 +452,158 @@ def _doms(v) -> frozenset:
     return frozenset(v)
 
 
-def _complementary(ta, tb) -> np.ndarray:
-    """Whether each pair of actor types is in :data:`COMPLEMENTARY`."""
-    ta, tb = pd.Series(ta, dtype=object).astype(str), pd.Series(tb, dtype=object).astype(str)
-    key = np.where(ta < tb, ta + "|" + tb, tb + "|" + ta)
-    return pd.Series(key, dtype=object).isin(_COMP_KEYS).to_numpy()
-
-
 def _common(pairs: pd.DataFrame, adj: pd.DataFrame) -> pd.DataFrame:
-    """(a, b, mid) for every common neighbour ``mid`` of the pairs."""
+    """(a, b, mid) for every common neighbour ``mid`` of the pairs (keep ``pairs`` small)."""
     half = pairs[["a", "b"]].merge(adj.rename(columns={"u": "a", "v": "mid"}), on="a")
     return half.merge(adj.rename(columns={"u": "mid", "v": "b"}), on=["mid", "b"])
 
 
-def _score_pairs(graph: Graph, pairs: pd.DataFrame, adj: pd.DataFrame, limit: int
-                 ) -> pd.DataFrame:
-    """Score unlinked pairs (columns ``a``, ``b``) and keep the ``limit`` best with a reason."""
-    if pairs.empty:
-        return pd.DataFrame(columns=SUGGESTION_COLUMNS)
-    info = graph.nodes.set_index("actor_id")
-    mids = _common(pairs, adj)
-    n_common = mids.groupby(["a", "b"]).size().rename("n_common")
-    df = pairs[["a", "b"]].merge(n_common, left_on=["a", "b"], right_index=True, how="left")
-    df["n_common"] = df.n_common.fillna(0).astype(int)
-    ta, tb = info.actor_type.reindex(df.a).to_numpy(), info.actor_type.reindex(df.b).to_numpy()
-    df["type_a"], df["type_b"] = ta, tb
-    df["complementary"] = _complementary(ta, tb)
-    doms = info.domains.map(_doms)
-    da, db = doms.reindex(df.a).to_numpy(), doms.reindex(df.b).to_numpy()
-    df["domains"] = [sorted(x & y) for x, y in zip(da, db)]
-    ca, cb = info.commune_code.reindex(df.a).to_numpy(), info.commune_code.reindex(df.b).to_numpy()
-    ea, eb = info.epci.reindex(df.a).to_numpy(), info.epci.reindex(df.b).to_numpy()
-    same_c = pd.notna(ca) & (ca == cb)
-    same_e = pd.notna(ea) & (ea == eb)
-    df["nearby"] = np.where(same_c, "commune", np.where(same_e, "epci", None))
-    df["commune_a"], df["commune_b"] = ca, cb
-    w = SCORE_WEIGHTS
-    df["score"] = (w["common"] * df.n_common + w["complementary"] * df.complementary
-                   + w["domain"] * df.domains.map(bool) + w["nearby"] * (same_c | same_e))
+class _Features:
+    """Per-actor arrays for vectorised pair scoring: type, domains as a bit mask,
+    commune and EPCI as integer codes (−1 when missing)."""
+
+    def __init__(self, graph: Graph):
+        nodes = graph.nodes
+        self.ids = nodes.actor_id.to_numpy()
+        self.index = pd.Series(np.arange(len(nodes)), index=self.ids)
+        types = list(voc.ACTOR_TYPES.codes)
+        self.type = nodes.actor_type.map({c: i for i, c in enumerate(types)}).fillna(-1) \
+            .astype(int).to_numpy()
+        self.comp = np.zeros((len(types) + 1, len(types) + 1), dtype=bool)  # last row: unknown
+        for i, x in enumerate(types):
+            for j, y in enumerate(types):
+                self.comp[i, j] = frozenset((x, y)) in COMPLEMENTARY
+        bit = {d: 1 << i for i, d in enumerate(voc.DOMAINS.codes)}
+        self.mask = np.array([sum(bit.get(d, 0) for d in _doms(v)) for v in nodes.domains],
+                             dtype=np.int64)
+        self.commune = pd.factorize(nodes.commune_code)[0]
+        self.epci = pd.factorize(nodes.epci)[0]
+
+    def score(self, ia: np.ndarray, ib: np.ndarray, n_common: np.ndarray) -> pd.DataFrame:
+        w = SCORE_WEIGHTS
+        comp = self.comp[self.type[ia], self.type[ib]]
+        dom = (self.mask[ia] & self.mask[ib]) != 0
+        same_c = (self.commune[ia] >= 0) & (self.commune[ia] == self.commune[ib])
+        same_e = (self.epci[ia] >= 0) & (self.epci[ia] == self.epci[ib])
+        score = (w["common"] * n_common + w["complementary"] * comp + w["domain"] * dom
+                 + w["nearby"] * (same_c | same_e))
+        return pd.DataFrame({"ia": ia, "ib": ib, "n_common": n_common, "score": score,
+                             "complementary": comp, "same_c": same_c, "same_e": same_e})
+
+
+def _finish(graph: Graph, f: _Features, df: pd.DataFrame, adj: pd.DataFrame, limit: int
+            ) -> pd.DataFrame:
+    """The ``limit`` best scored pairs, in words-ready columns (names, common partners,
+    shared domains, nearby)."""
     df = df[df.score > 0]
-    df["name_a"] = info.name.reindex(df.a).to_numpy()
-    df["name_b"] = info.name.reindex(df.b).to_numpy()
+    if df.empty:
+        return pd.DataFrame(columns=SUGGESTION_COLUMNS)
+    nodes = graph.nodes
+    names = nodes.name.to_numpy()
+    df = df.assign(name_a=names[df.ia], name_b=names[df.ib])
     df = df.sort_values(["score", "n_common", "name_a", "name_b"],
                         ascending=[False, False, True, True], kind="stable").head(limit)
-    common = mids.merge(df[["a", "b"]], on=["a", "b"]).groupby(["a", "b"]).mid.agg(sorted)
-    df["common"] = [common.get((x, y), []) for x, y in zip(df.a, df.b)]
-    return df[SUGGESTION_COLUMNS].reset_index(drop=True)
+    out = pd.DataFrame({"a": f.ids[df.ia], "b": f.ids[df.ib], "name_a": df.name_a.to_numpy(),
+                        "name_b": df.name_b.to_numpy(),
+                        "type_a": nodes.actor_type.to_numpy()[df.ia],
+                        "type_b": nodes.actor_type.to_numpy()[df.ib],
+                        "score": df.score.astype(float).to_numpy(),
+                        "complementary": df.complementary.to_numpy(),
+                        "nearby": np.where(df.same_c, "commune",
+                                           np.where(df.same_e, "epci", None)),
+                        "commune_a": nodes.commune_code.to_numpy()[df.ia],
+                        "commune_b": nodes.commune_code.to_numpy()[df.ib]})
+    doms = nodes.domains.map(_doms).to_numpy()
+    out["domains"] = [sorted(doms[x] & doms[y]) for x, y in zip(df.ia, df.ib)]
+    common = _common(out[["a", "b"]], adj).groupby(["a", "b"]).mid.agg(sorted)
+    out["common"] = [common.get((x, y), []) for x, y in zip(out.a, out.b)]
+    return out[SUGGESTION_COLUMNS].reset_index(drop=True)
 
 
 def suggest_for_actor(graph: Graph, actor_id: str, limit: int = 10) -> pd.DataFrame:
     """Actors of the graph not yet linked to ``actor_id``, ranked by
     :data:`SCORE_WEIGHTS` · (common partners, complementary types, shared domain,
     nearby); only pairs with at least one reason."""
-    ids = graph.nodes.actor_id
-    if actor_id not in set(ids):
+    f = _Features(graph)
+    if actor_id not in f.index:
         raise KeyError(actor_id)
+    x = int(f.index[actor_id])
     adj = _adjacency(graph)
-    linked = set(adj.v[adj.u == actor_id]) | {actor_id}
-    others = ids[~ids.isin(linked)]
-    return _score_pairs(graph, pd.DataFrame({"a": actor_id, "b": others.to_numpy()}), adj, limit)
+    mine = adj.v[adj.u == actor_id]
+    counts = adj.v[adj.u.isin(set(mine))].value_counts()
+    others = np.setdiff1d(np.arange(graph.n), f.index.reindex(mine).to_numpy().astype(int))
+    others = others[others != x]
+    n_common = counts.reindex(f.ids[others]).fillna(0).astype(int).to_numpy()
+    df = f.score(np.full(len(others), x), others, n_common)
+    return _finish(graph, f, df, adj, limit)
 
 
 def candidate_pairs(graph: Graph, max_group: int = 60) -> pd.DataFrame:
-    """Unlinked pairs worth scoring for a territory (``a`` < ``b``): pairs with a
-    common partner, and pairs of complementary types sharing a domain in the same
-    EPCI (or commune). A hub or a (place, domain) group larger than ``max_group``
-    contributes its ``max_group`` best-connected actors only."""
-    if graph.n < 2:
-        return pd.DataFrame({"a": pd.Series(dtype=object), "b": pd.Series(dtype=object)})
-    adj = _adjacency(graph)
-    deg = adj.groupby("u").size()
-    ranked = adj.assign(d=deg.reindex(adj.v).to_numpy()).sort_values(["u", "d", "v"],
-                                                                     ascending=[True, False, True])
-    capped = ranked.groupby("u").head(max_group)[["u", "v"]]
+    """Unlinked pairs worth scoring for a territory (``a`` < ``b`` as actor ids, with
+    ``n2``, their common partners among the capped lists below): pairs with a common
+    partner, and pairs of complementary types sharing a domain in the same EPCI (or
+    commune). A hub or a (place, domain) group larger than ``max_group`` contributes its
+    ``max_group`` best-connected actors only."""
+    n = graph.n
+    if n < 2:
+        return pd.DataFrame({"a": pd.Series(dtype=object), "b": pd.Series(dtype=object),
+                             "n2": pd.Series(dtype=int)})
+    f = _Features(graph)
+    ea = f.index.reindex(graph.edges.a).to_numpy().astype(np.int64)
+    eb = f.index.reindex(graph.edges.b).to_numpy().astype(np.int64)
+    deg = np.bincount(np.concatenate([ea, eb]), minlength=n)
+    adj = pd.DataFrame({"u": np.concatenate([ea, eb]), "v": np.concatenate([eb, ea])})
+    adj["d"] = deg[adj.v]
+    capped = adj.sort_values(["u", "d", "v"], ascending=[True, False, True]) \
+        .groupby("u").head(max_group)[["u", "v"]]
     two = capped.merge(capped, on="u")
-    two = two[two.v_x < two.v_y].rename(columns={"v_x": "a", "v_y": "b"})[["a", "b"]]
-    nodes = graph.nodes
-    place = nodes.epci.where(nodes.epci.notna(), nodes.commune_code)
-    ex = pd.DataFrame({"id": nodes.actor_id, "t": nodes.actor_type, "place": place,
-                       "d": nodes.domains.map(lambda v: sorted(_doms(v))),
-                       "deg": deg.reindex(nodes.actor_id).fillna(0).to_numpy()}).explode("d")
-    ex = ex.dropna(subset=["d", "place"]).sort_values(["deg", "id"], ascending=[False, True])
-    ex = ex.groupby(["place", "d"]).head(max_group)
+    two = two[two.v_x < two.v_y]
+    keys2, n2 = np.unique(two.v_x.to_numpy() * n + two.v_y.to_numpy(), return_counts=True)
+    del two
+    # complementary pairs sharing a domain in the same place
+    place = np.where(f.epci >= 0, f.epci, f.epci.max() + 1 + f.commune)
+    rows = [(i, d, place[i], deg[i]) for i in range(n) if f.commune[i] >= 0 or f.epci[i] >= 0
+            for d in range(len(voc.DOMAINS.codes)) if f.mask[i] >> d & 1]
+    ex = pd.DataFrame(rows, columns=["id", "d", "place", "deg"])
+    ex = ex.sort_values(["deg", "id"], ascending=[False, True]).groupby(["place", "d"]) \
+        .head(max_group)
     same = ex.merge(ex, on=["place", "d"])
-    same = same[same.id_x < same.id_y]
-    same = same[_complementary(same.t_x.to_numpy(), same.t_y.to_numpy())]
-    pairs = pd.concat([two, same.rename(columns={"id_x": "a", "id_y": "b"})[["a", "b"]]])
-    pairs = pairs.drop_duplicates()
-    linked = graph.edges[["a", "b"]].assign(_l=True)
-    pairs = pairs.merge(linked, on=["a", "b"], how="left")
-    return pairs[pairs._l.isna()][["a", "b"]].sort_values(["a", "b"]).reset_index(drop=True)
+    same = same[(same.id_x < same.id_y).to_numpy()
+                & f.comp[f.type[same.id_x], f.type[same.id_y]]]
+    keys = np.union1d(keys2, same.id_x.to_numpy() * n + same.id_y.to_numpy())
+    linked = np.minimum(ea, eb) * n + np.maximum(ea, eb)
+    keys = keys[~np.isin(keys, linked)]
+    counts = np.zeros(len(keys), dtype=int)
+    pos = np.searchsorted(keys, keys2)
+    ok = (pos < len(keys)) & (keys[np.minimum(pos, len(keys) - 1)] == keys2)
+    counts[pos[ok]] = n2[ok]
+    lo, hi = keys // n, keys % n
+    # a < b as ids
+    ida, idb = f.ids[lo], f.ids[hi]
+    swap = ida > idb
+    return pd.DataFrame({"a": np.where(swap, idb, ida), "b": np.where(swap, ida, idb),
+                         "n2": counts}).sort_values(["a", "b"]).reset_index(drop=True)
 
 
 def suggest_for_territory(graph: Graph, limit: int = 20) -> pd.DataFrame:
-    """The best unlinked pairs among the graph's actors (see :func:`candidate_pairs`)."""
-    return _score_pairs(graph, candidate_pairs(graph), _adjacency(graph), limit)
+    """The best unlinked pairs among the graph's actors (see :func:`candidate_pairs`).
+    Pairs are ranked on their capped common-partner count first; the best
+    ``10 × limit`` are then scored with their exact count."""
+    pairs = candidate_pairs(graph)
+    if pairs.empty:
+        return pd.DataFrame(columns=SUGGESTION_COLUMNS)
+    f = _Features(graph)
+    ia = f.index.reindex(pairs.a).to_numpy().astype(int)
+    ib = f.index.reindex(pairs.b).to_numpy().astype(int)
+    first = f.score(ia, ib, pairs.n2.to_numpy())
+    first = first.sort_values(["score", "n_common"], ascending=False, kind="stable") \
+        .head(10 * limit)
+    adj = _adjacency(graph)
+    exact = _common(pd.DataFrame({"a": f.ids[first.ia], "b": f.ids[first.ib]}), adj) \
+        .groupby(["a", "b"]).size()
+    n_common = np.array([exact.get((x, y), 0) for x, y in zip(f.ids[first.ia], f.ids[first.ib])])
+    return _finish(graph, f, f.score(first.ia.to_numpy(), first.ib.to_numpy(), n_common),
+                   adj, limit)
 
 
 def reasons(row, lang: str = "fr", names: dict[str, str] | None = None, geo=None) -> str:
