@@ -173,13 +173,24 @@ def run(size: int) -> list[Result]:
     with timed() as b_t:
         graph = net.build(store, ref, Filters())
     with timed() as a_t:
-        net.analyse(graph)
+        analysed = net.analyse(graph)
     with timed() as tm_t:
         net.territory_metrics(store, ref, Filters(), "commune")
+    with timed() as st_t:
+        net.suggest_for_territory(analysed)
+    with timed() as sa_t:
+        net.suggest_for_actor(analysed, analysed.nodes.sort_values("degree").actor_id.iloc[-1])
+    with timed() as gx_t:
+        gexf = net.to_gexf(analysed)
     results.append(Result(NAME, f"demo: build edges in SQL ({graph.n:,} / {graph.m:,})", size,
                           b_t.seconds))
     results.append(Result(NAME, "demo: metrics", size, a_t.seconds))
     results.append(Result(NAME, "demo: territory_metrics, every commune", size, tm_t.seconds))
+    results.append(Result(NAME, "demo: suggested pairs for France", size, st_t.seconds))
+    results.append(Result(NAME, "demo: suggestions for the best-linked actor", size,
+                          sa_t.seconds))
+    results.append(Result(NAME, f"demo: GEXF export ({len(gexf) / 1e6:.0f} MB)", size,
+                          gx_t.seconds))
     return results
 
 
