@@ -6,6 +6,7 @@ error anywhere, and each session keeps its own view (no cross-talk of state)."""
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import re
 
 import pytest
@@ -87,7 +88,10 @@ async def _run(url: str, names: dict[str, str]) -> list:
 @pytest.mark.timeout(900)
 def test_ten_sessions_at_once_keep_their_own_view(fresh_server, geo):
     names = {c: geo.name("departement", c) for c in DEPARTEMENTS}
-    results = asyncio.run(_run(fresh_server.url, names))
+    # in a thread of its own: the sync Playwright of the other tests keeps an event
+    # loop running in this one
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        results = pool.submit(asyncio.run, _run(fresh_server.url, names)).result()
     failures = [r for r in results if isinstance(r, BaseException)]
     assert not failures, failures[:3]
     for r in results:
