@@ -18,7 +18,7 @@ from pathlib import Path
 
 from benchmarks.common import ROOT, label
 
-BENCHES = ["demo", "indicators", "import"]
+BENCHES = ["demo", "indicators", "import", "map"]
 
 
 def machine() -> str:

@@ -378,17 +378,15 @@ def class_breaks(values: pd.Series) -> list[float]:
 
 
 def choropleth_data(table: pd.DataFrame, geoms: pd.Series, parents: dict | None,
-                    indicator: str, lang: str, precision: int, tolerance: float = 0.0) -> tuple[dict, list[float], pd.Series]:
-    """GeoJSON of the territories with colour and escaped tooltip per feature,
-    the class breaks, and the displayed (inset-moved) geometries by code."""
+                    indicator: str, lang: str, precision: int, tolerance: float = 0.0):
+    """GeoJSON of the territories (code, escaped name, formatted value and
+    population, colour per feature; labels once), the class breaks, and the
+    displayed (inset-moved) geometries by code."""
     i = ind.get(indicator)
     values = pd.to_numeric(table[indicator], errors="coerce")
     breaks = class_breaks(values)
     feats, shown = [], {}
     rows = table.set_index("code")
-    pop_label = maps.esc(t("col.population", lang))
-    label = maps.esc(i.label(lang))
-    hint = maps.esc(t("map.click_profile", lang))
     for code, geom in geoms.items():
         if code not in rows.index:
             continue
@@ -400,16 +398,16 @@ def choropleth_data(table: pd.DataFrame, geoms: pd.Series, parents: dict | None,
         shown[code] = g
         v = row[indicator]
         v = None if v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA else float(v)
-        tip = (f"<b>{maps.esc(row['name'])}</b> ({maps.esc(code)})<br>{label} : "
-               f"{maps.esc(ind.format_value(indicator, v, lang, with_unit=True))}<br>"
-               f"{pop_label} : {maps.esc(fmt_number(row['population'], lang))}"
-               f"<br><i>{hint}</i>")
-        if lang == "en":
-            tip = tip.replace(" : ", ": ")
         feats.append({"type": "Feature", "geometry": json.loads(shapely.to_geojson(g)),
-                      "properties": {"code": maps.esc(code), "c": maps.color_for(v, breaks),
-                                     "tip": tip}})
-    return {"type": "FeatureCollection", "features": feats}, breaks, pd.Series(shown, dtype=object)
+                      "properties": {
+                          "k": maps.esc(code), "n": maps.esc(row["name"]),
+                          "v": maps.esc(ind.format_value(indicator, v, lang, with_unit=True)),
+                          "p": maps.esc(fmt_number(row["population"], lang)),
+                          "c": maps.color_for(v, breaks)}})
+    labels = {"ind": maps.esc(i.label(lang)), "pop": maps.esc(t("col.population", lang)),
+              "hint": maps.esc(t("map.click_profile", lang)), "sep": " : " if lang == "fr" else ": "}
+    fc = {"type": "FeatureCollection", "features": feats, "labels": labels}
+    return fc, breaks, pd.Series(shown, dtype=object)
 
 
 def type_legend(lang: str, present=None) -> str:
@@ -439,8 +437,9 @@ def build(store: Store, geo, ref: InventoryRef, filters: Filters, options: MapOp
     if within is not None and len(geoms):
         bounds, extent = _bounds(geoms)
     # about a pixel of a 1,000-pixel-wide view: invisible, and halves the payload
+    # (commune and EPCI boundaries; régions and départements are few)
     precision = 3 if level in ("commune", "epci") else 4
-    tolerance = extent / 1500 if level in ("commune", "epci") else 0.0
+    tolerance = extent / 800 if level in ("commune", "epci") else 0.0
     fc, breaks, shown = choropleth_data(table, geoms, parents, options.indicator, lang, precision,
                                         tolerance)
     m = maps.base_map(height=options.height, bounds=bounds, tiles=options.has("tiles"), mode=mode)
@@ -494,9 +493,11 @@ def build(store: Store, geo, ref: InventoryRef, filters: Filters, options: MapOp
 
 def naive_map(store: Store, ref: InventoryRef, filters: Filters, mode: str = "url") -> folium.Map:
     """The baseline the benchmark compares with: one folium Marker (with an escaped
-    popup) per actor of the view, as folium's documentation does it."""
+    tooltip) per actor of the view, as folium's documentation does it. (No folium
+    Popup: its template needs jQuery, which an offline map does not load; without
+    popups the baseline does less work than it would online.)"""
     df = actor_points(store, ref, filters, 10**9)
     m = maps.base_map(mode=mode)
     for r in df.itertuples():
-        folium.Marker([r.lat, r.lon], popup=maps.esc(r.name), tooltip=maps.esc(r.name)).add_to(m)
+        folium.Marker([r.lat, r.lon], tooltip=maps.esc(r.name)).add_to(m)
     return maps.localize(m, mode)

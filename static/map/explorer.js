@@ -29,7 +29,9 @@
         return {fillColor: f.properties.c, color: "#ffffff", weight: 0.7, fillOpacity: 0.8};
       },
       onEachFeature: function (f, l) {
-        l.bindTooltip(f.properties.tip, {sticky: true});
+        var p = f.properties, b = fc.labels;
+        l.bindTooltip("<b>" + p.n + "</b> (" + p.k + ")<br>" + b.ind + b.sep + p.v + "<br>" +
+                      b.pop + b.sep + p.p + "<br><i>" + b.hint + "</i>", {sticky: true});
         l.on("mouseover", function () { l.setStyle({weight: 2.5, color: "#1f2933"}); });
         l.on("mouseout", function () { l.setStyle({weight: 0.7, color: "#ffffff"}); });
       }
