@@ -68,7 +68,7 @@
       // markercluster needs a maximum zoom, which a map without tiles lacks
       if (!isFinite(map.getMaxZoom())) { map.setMaxZoom(18); }
       var group = L.markerClusterGroup({
-        chunkedLoading: true, maxClusterRadius: 45, disableClusteringAtZoom: 15,
+        chunkedLoading: false, maxClusterRadius: 45, disableClusteringAtZoom: 15,
         showCoverageOnHover: false, spiderfyOnMaxZoom: false
       });
       var markers = new Array(d.lat.length);
