@@ -29,6 +29,7 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import branca
 import folium
@@ -217,11 +218,13 @@ def partnership_lines(store: Store, ref: InventoryRef, filters: Filters,
     number of shared projects; the ``limit`` strongest, and how many pairs there are."""
     lon_a, lat_a = _position("a", "ca")
     lon_b, lat_b = _position("b", "cb")
+    where_v, pv = _scope_where("fa", filters.scope)
     where_a, pa = _scope_where("a", filters.scope)
     where_b, pb = _scope_where("b", filters.scope)
     body = f"""
+        , va AS MATERIALIZED (SELECT actor_id FROM fa WHERE {where_v})
         , mem AS MATERIALIZED (SELECT m.project_id, m.actor_id FROM {ref.derived('d_members')} m
-                  SEMI JOIN fp USING (project_id) SEMI JOIN fa USING (actor_id))
+                  SEMI JOIN fp USING (project_id) SEMI JOIN va USING (actor_id))
         , pairs AS MATERIALIZED (
             SELECT x.actor_id AS id_a, y.actor_id AS id_b, count(DISTINCT x.project_id) AS w
             FROM mem x JOIN mem y ON x.project_id = y.project_id AND x.actor_id < y.actor_id
@@ -236,7 +239,7 @@ def partnership_lines(store: Store, ref: InventoryRef, filters: Filters,
         WHERE lon_a IS NOT NULL AND lon_b IS NOT NULL
         ORDER BY w DESC, id_a, id_b LIMIT {int(limit)}"""
     sql = scoped(ref, filters, body, territory=False)
-    df = store.query(sql.text, sql.params + pa + pb)
+    df = store.query(sql.text, sql.params + pv + pa + pb)
     total = int(df.total.iloc[0]) if len(df) else 0
     return df.drop(columns="total"), total
 
@@ -292,11 +295,11 @@ class _Explorer(folium.elements.JSCSSMixin, branca.element.MacroElement):
         {% endmacro %}
     """)
 
-    def __init__(self, fn: str, data: dict):
+    def __init__(self, fn: str, data: dict | str):
         super().__init__()
         self._name = f"Eco{fn.title()}"
         self.fn = fn
-        self.payload = js_data(data)
+        self.payload = data if isinstance(data, str) else js_data(data)  # str: already safe
 
 
 def _round(a, d=5) -> list:
@@ -362,8 +365,9 @@ def lines_data(df: pd.DataFrame, insets: bool, style: dict, tip: str, lang: str)
 
 
 # ------------------------------------------------------------------ builder
-def _bounds(geoms: pd.Series):
-    x0, y0, x1, y1 = shapely.bounds(shapely.union_all(geoms.values)).tolist()
+@lru_cache(maxsize=64)
+def _bounds(geo, level: str, codes: tuple[str, ...]):
+    x0, y0, x1, y1 = shapely.bounds(shapely.union_all(geo.shapes(level, codes).values)).tolist()
     return [[y0, x0], [y1, x1]], max(x1 - x0, y1 - y0)
 
 
@@ -377,37 +381,50 @@ def class_breaks(values: pd.Series) -> list[float]:
     return breaks
 
 
-def choropleth_data(table: pd.DataFrame, geoms: pd.Series, parents: dict | None,
-                    indicator: str, lang: str, precision: int, tolerance: float = 0.0):
-    """GeoJSON of the territories (code, escaped name, formatted value and
-    population, colour per feature; labels once), the class breaks, and the
-    displayed (inset-moved) geometries by code."""
-    i = ind.get(indicator)
-    values = pd.to_numeric(table[indicator], errors="coerce")
-    breaks = class_breaks(values)
-    feats, shown = [], {}
-    rows = table.set_index("code")
+@lru_cache(maxsize=32)
+def display_shapes(geo, level: str, codes: tuple[str, ...], insets: bool, precision: int,
+                   tolerance: float) -> tuple[dict[str, str], pd.Series]:
+    """Displayed geometry of each territory (overseas moved to insets when asked,
+    simplified, rounded) as GeoJSON text and as shapes for click lookup. It does not
+    depend on filters: cached, so a filter change only recolours."""
+    geoms = geo.shapes(level, codes)
+    parents = maps._overseas_parents(geo, level, codes) if insets else {}
+    texts, shown = {}, {}
     for code, geom in geoms.items():
-        if code not in rows.index:
-            continue
-        row = rows.loc[code]
-        g = maps.inset_geometry(geom, (parents or {}).get(code))
+        g = maps.inset_geometry(geom, parents.get(code))
         if tolerance:
             g = shapely.simplify(g, tolerance, preserve_topology=True)
         g = shapely.set_precision(g, 10 ** -precision)
         shown[code] = g
-        v = row[indicator]
-        v = None if v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA else float(v)
-        feats.append({"type": "Feature", "geometry": json.loads(shapely.to_geojson(g)),
-                      "properties": {
-                          "k": maps.esc(code), "n": maps.esc(row["name"]),
-                          "v": maps.esc(ind.format_value(indicator, v, lang, with_unit=True)),
-                          "p": maps.esc(fmt_number(row["population"], lang)),
-                          "c": maps.color_for(v, breaks)}})
+        texts[code] = shapely.to_geojson(g)
+    return texts, pd.Series(shown, dtype=object)
+
+
+def choropleth_data(table: pd.DataFrame, shapes: dict[str, str], indicator: str,
+                    lang: str) -> tuple[str, list[float]]:
+    """GeoJSON text of the territories (code, escaped name, formatted value and
+    population, colour per feature; labels once) and the class breaks."""
+    i = ind.get(indicator)
+    values = pd.to_numeric(table[indicator], errors="coerce")
+    breaks = class_breaks(values)
+    feats = []
+    for row in table.itertuples(index=False):
+        code = row.code
+        if code not in shapes:
+            continue
+        v = getattr(row, indicator)
+        v = None if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)) \
+            else float(v)
+        props = {"k": maps.esc(code), "n": maps.esc(row.name),
+                 "v": maps.esc(ind.format_value(indicator, v, lang, with_unit=True)),
+                 "p": maps.esc(fmt_number(row.population, lang)), "c": maps.color_for(v, breaks)}
+        feats.append('{"type":"Feature","geometry":' + shapes[code] + ',"properties":'
+                     + js_data(props) + "}")
     labels = {"ind": maps.esc(i.label(lang)), "pop": maps.esc(t("col.population", lang)),
               "hint": maps.esc(t("map.click_profile", lang)), "sep": " : " if lang == "fr" else ": "}
-    fc = {"type": "FeatureCollection", "features": feats, "labels": labels}
-    return fc, breaks, pd.Series(shown, dtype=object)
+    fc = ('{"type":"FeatureCollection","labels":' + js_data(labels) + ',"features":['
+          + ",".join(feats) + "]}")
+    return fc, breaks
 
 
 def type_legend(lang: str, present=None) -> str:
@@ -429,19 +446,18 @@ def build(store: Store, geo, ref: InventoryRef, filters: Filters, options: MapOp
         [options.indicator, "actors", "projects"])), within=within)
     if len(table) > MAX_FEATURES:  # e.g. a commune level the caller forced
         raise ValueError(f"{len(table)} territories: more than {MAX_FEATURES}")
-    geoms = geo.shapes(level, table.code)
+    codes = tuple(table.code)
     insets = within is None
-    parents = maps._overseas_parents(geo, level, table.code) if insets else None
     bounds = None
     extent = 14.0
-    if within is not None and len(geoms):
-        bounds, extent = _bounds(geoms)
+    if within is not None and len(codes):
+        bounds, extent = _bounds(geo, level, codes)
     # about a pixel of a 1,000-pixel-wide view: invisible, and halves the payload
     # (commune and EPCI boundaries; régions and départements are few)
     precision = 3 if level in ("commune", "epci") else 4
     tolerance = extent / 800 if level in ("commune", "epci") else 0.0
-    fc, breaks, shown = choropleth_data(table, geoms, parents, options.indicator, lang, precision,
-                                        tolerance)
+    shapes, shown = display_shapes(geo, level, codes, insets, precision, round(tolerance, 5))
+    fc, breaks = choropleth_data(table, shapes, options.indicator, lang)
     m = maps.base_map(height=options.height, bounds=bounds, tiles=options.has("tiles"), mode=mode)
     m.get_root().header.add_child(branca.element.Element(
         "<style>.eco-pop{font-size:12px;line-height:1.4}.eco-pop b{font-size:13px}"
@@ -459,7 +475,7 @@ def build(store: Store, geo, ref: InventoryRef, filters: Filters, options: MapOp
     if options.has("points") and not out["aggregated"]:
         pts = actor_points(store, ref, filters, options.point_cap)
         element = _Explorer("points", points_data(pts, lang, insets, link))
-        if len(element.payload) + len(js_data(fc)) > HTML_BUDGET - 200_000:
+        if len(element.payload) + len(fc) > HTML_BUDGET - 200_000:
             out["aggregated"] = True
         else:
             out["points"] = len(pts)
