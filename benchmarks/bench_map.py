@@ -233,7 +233,7 @@ def run(size: int) -> list[Result]:
     store, ref = inventory_store(size)
     geo = Geography()
     store.query("SELECT 1")
-    mapview.build(store, geo, ref, Filters(), MapOptions(layers=()))  # warm caches
+    render(mapview.build(store, geo, ref, Filters(), MapOptions()))  # warm caches, templates
     results = []
     biggest, default_html = 0, ""
     for name, (f, o) in VIEWS.items():

@@ -389,15 +389,15 @@ def display_shapes(geo, level: str, codes: tuple[str, ...], insets: bool, precis
     depend on filters: cached, so a filter change only recolours."""
     geoms = geo.shapes(level, codes)
     parents = maps._overseas_parents(geo, level, codes) if insets else {}
-    texts, shown = {}, {}
-    for code, geom in geoms.items():
-        g = maps.inset_geometry(geom, parents.get(code))
-        if tolerance:
-            g = shapely.simplify(g, tolerance, preserve_topology=True)
-        g = shapely.set_precision(g, 10 ** -precision)
-        shown[code] = g
-        texts[code] = shapely.to_geojson(g)
-    return texts, pd.Series(shown, dtype=object)
+    moved = [maps.inset_geometry(g, parents.get(c)) for c, g in geoms.items()] if insets \
+        else geoms.to_numpy()
+    arr = np.asarray(moved, dtype=object)
+    if tolerance:  # shapely's array functions: one call for every territory
+        arr = shapely.simplify(arr, tolerance, preserve_topology=True)
+    arr = shapely.set_precision(arr, 10 ** -precision)
+    texts = dict(zip(geoms.index, shapely.to_geojson(arr).tolist()))
+    shown = pd.Series(list(arr), index=geoms.index, dtype=object)
+    return texts, shown
 
 
 def choropleth_data(table: pd.DataFrame, shapes: dict[str, str], indicator: str,
