@@ -165,10 +165,11 @@ def _position(a: str, c: str) -> tuple[str, str]:
 def counts(store: Store, ref: InventoryRef, filters: Filters) -> dict:
     """Actors and projects of the view (filters and territory), and how many
     actors have a position (own coordinates or a known commune)."""
+    # an actor's commune is known when the derived table found its département
     sql = scoped(ref, filters, """
         SELECT (SELECT count(*) FROM fa) AS actors, (SELECT count(*) FROM fp) AS projects,
-               (SELECT count(*) FROM fa LEFT JOIN geo_communes c ON c.code = fa.commune_code
-                WHERE fa.lon IS NOT NULL AND fa.lat IS NOT NULL OR c.lat IS NOT NULL) AS located""")
+               (SELECT count(*) FROM fa WHERE (lon IS NOT NULL AND lat IS NOT NULL)
+                OR dep IS NOT NULL) AS located""")
     row = store.query(sql.text, sql.params).iloc[0]
     return {k: int(row[k]) for k in ("actors", "projects", "located")}
 
@@ -181,13 +182,15 @@ def actor_points(store: Store, ref: InventoryRef, filters: Filters, limit: int) 
     where, params = _scope_where("fa", filters.scope)
     body = f"""
         , va AS MATERIALIZED (SELECT * FROM fa WHERE {where} LIMIT {int(limit)})
-        , mem AS (SELECT m.project_id, m.actor_id FROM {ref.derived('d_members')} m
-                  SEMI JOIN fp USING (project_id))
-        , mine AS (SELECT m.* FROM mem m SEMI JOIN va USING (actor_id))
+        , mine AS MATERIALIZED (SELECT m.project_id, m.actor_id
+                  FROM {ref.derived('d_members')} m
+                  SEMI JOIN va USING (actor_id) SEMI JOIN fp USING (project_id))
+        , co AS (SELECT m.project_id, m.actor_id FROM {ref.derived('d_members')} m
+                 SEMI JOIN (SELECT DISTINCT project_id FROM mine) USING (project_id))
         , stats AS (SELECT x.actor_id, count(DISTINCT x.project_id) AS n_projects,
                            count(DISTINCT y.actor_id) FILTER (WHERE y.actor_id <> x.actor_id)
                              AS n_partners
-                    FROM mine x JOIN mem y USING (project_id) GROUP BY 1)
+                    FROM mine x JOIN co y USING (project_id) GROUP BY 1)
         SELECT a.actor_id, a.name, a.actor_type, a.domains, a.commune_code, a.dep,
                c.name AS commune, {lon} AS lon, {lat} AS lat,
                coalesce(s.n_projects, 0) AS n_projects, coalesce(s.n_partners, 0) AS n_partners
@@ -200,15 +203,21 @@ def actor_points(store: Store, ref: InventoryRef, filters: Filters, limit: int) 
 
 
 def grid_cells(store: Store, ref: InventoryRef, filters: Filters, cell: float) -> pd.DataFrame:
-    """Actors of the view counted per lon/lat grid cell of ``cell`` degrees
-    (commune centres), with the cell's mean position, its most frequent actor
-    type and its département (for the overseas insets)."""
+    """Actors of the view counted per lon/lat grid cell of ``cell`` degrees (at their
+    commune's centre), with the cell's mean position, its most frequent actor type
+    and its département (for the overseas insets)."""
+    # actors are counted per commune and type first (≤ 35,000 × 8 rows), then those
+    # counts are joined to the communes' centres: no join over every actor
     sql = scoped(ref, filters, f"""
-        SELECT floor(c.lon / {cell}) AS gx, floor(c.lat / {cell}) AS gy, count(*) AS n,
-               avg(coalesce(fa.lon, c.lon)) AS lon, avg(coalesce(fa.lat, c.lat)) AS lat,
-               mode(fa.actor_type) AS actor_type, min(fa.dep) AS dep
-        FROM fa JOIN geo_communes c ON c.code = fa.commune_code
-        GROUP BY 1, 2 ORDER BY n DESC""")
+        , per AS (SELECT commune_code, actor_type, count(*) AS n FROM fa GROUP BY 1, 2)
+        , typed AS (
+            SELECT floor(c.lon / {cell}) AS gx, floor(c.lat / {cell}) AS gy, p.actor_type,
+                   sum(p.n) AS n, sum(p.n * c.lon) AS slon, sum(p.n * c.lat) AS slat,
+                   min(c.dep) AS dep
+            FROM per p JOIN geo_communes c ON c.code = p.commune_code GROUP BY 1, 2, 3)
+        SELECT gx, gy, sum(n) AS n, sum(slon) / sum(n) AS lon, sum(slat) / sum(n) AS lat,
+               arg_max(actor_type, n) AS actor_type, min(dep) AS dep
+        FROM typed GROUP BY 1, 2 ORDER BY n DESC, gx, gy""")
     return store.query(sql.text, sql.params)
 
 
