@@ -59,7 +59,8 @@
     var rel = d.link + encodeURIComponent(t.value);
     var base = document.referrer || location.href;
     try { base = window.parent.location.href; } catch (e) { /* other origin */ }
-    return new URL(rel, base).href.replace(/"/g, "%22");
+    try { rel = new URL(rel, base).href; } catch (e) { /* about:blank: keep it relative */ }
+    return rel.replace(/"/g, "%22");
   }
 
   E.points = function (map, d) {
