@@ -19,7 +19,7 @@ from pathlib import Path
 
 from benchmarks.common import ROOT, label
 
-BENCHES = ["demo", "indicators", "import", "network", "app"]
+BENCHES = ["demo", "indicators", "import", "map", "network", "app"]
 
 
 def machine() -> str:

@@ -29,6 +29,7 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import branca
 import folium
@@ -164,10 +165,11 @@ def _position(a: str, c: str) -> tuple[str, str]:
 def counts(store: Store, ref: InventoryRef, filters: Filters) -> dict:
     """Actors and projects of the view (filters and territory), and how many
     actors have a position (own coordinates or a known commune)."""
+    # an actor's commune is known when the derived table found its département
     sql = scoped(ref, filters, """
         SELECT (SELECT count(*) FROM fa) AS actors, (SELECT count(*) FROM fp) AS projects,
-               (SELECT count(*) FROM fa LEFT JOIN geo_communes c ON c.code = fa.commune_code
-                WHERE fa.lon IS NOT NULL AND fa.lat IS NOT NULL OR c.lat IS NOT NULL) AS located""")
+               (SELECT count(*) FROM fa WHERE (lon IS NOT NULL AND lat IS NOT NULL)
+                OR dep IS NOT NULL) AS located""")
     row = store.query(sql.text, sql.params).iloc[0]
     return {k: int(row[k]) for k in ("actors", "projects", "located")}
 
@@ -180,13 +182,15 @@ def actor_points(store: Store, ref: InventoryRef, filters: Filters, limit: int) 
     where, params = _scope_where("fa", filters.scope)
     body = f"""
         , va AS MATERIALIZED (SELECT * FROM fa WHERE {where} LIMIT {int(limit)})
-        , mem AS (SELECT m.project_id, m.actor_id FROM {ref.derived('d_members')} m
-                  SEMI JOIN fp USING (project_id))
-        , mine AS (SELECT m.* FROM mem m SEMI JOIN va USING (actor_id))
+        , mine AS MATERIALIZED (SELECT m.project_id, m.actor_id
+                  FROM {ref.derived('d_members')} m
+                  SEMI JOIN va USING (actor_id) SEMI JOIN fp USING (project_id))
+        , co AS (SELECT m.project_id, m.actor_id FROM {ref.derived('d_members')} m
+                 SEMI JOIN (SELECT DISTINCT project_id FROM mine) USING (project_id))
         , stats AS (SELECT x.actor_id, count(DISTINCT x.project_id) AS n_projects,
                            count(DISTINCT y.actor_id) FILTER (WHERE y.actor_id <> x.actor_id)
                              AS n_partners
-                    FROM mine x JOIN mem y USING (project_id) GROUP BY 1)
+                    FROM mine x JOIN co y USING (project_id) GROUP BY 1)
         SELECT a.actor_id, a.name, a.actor_type, a.domains, a.commune_code, a.dep,
                c.name AS commune, {lon} AS lon, {lat} AS lat,
                coalesce(s.n_projects, 0) AS n_projects, coalesce(s.n_partners, 0) AS n_partners
@@ -199,15 +203,21 @@ def actor_points(store: Store, ref: InventoryRef, filters: Filters, limit: int) 
 
 
 def grid_cells(store: Store, ref: InventoryRef, filters: Filters, cell: float) -> pd.DataFrame:
-    """Actors of the view counted per lon/lat grid cell of ``cell`` degrees
-    (commune centres), with the cell's mean position, its most frequent actor
-    type and its département (for the overseas insets)."""
+    """Actors of the view counted per lon/lat grid cell of ``cell`` degrees (at their
+    commune's centre), with the cell's mean position, its most frequent actor type
+    and its département (for the overseas insets)."""
+    # actors are counted per commune and type first (≤ 35,000 × 8 rows), then those
+    # counts are joined to the communes' centres: no join over every actor
     sql = scoped(ref, filters, f"""
-        SELECT floor(c.lon / {cell}) AS gx, floor(c.lat / {cell}) AS gy, count(*) AS n,
-               avg(coalesce(fa.lon, c.lon)) AS lon, avg(coalesce(fa.lat, c.lat)) AS lat,
-               mode(fa.actor_type) AS actor_type, min(fa.dep) AS dep
-        FROM fa JOIN geo_communes c ON c.code = fa.commune_code
-        GROUP BY 1, 2 ORDER BY n DESC""")
+        , per AS (SELECT commune_code, actor_type, count(*) AS n FROM fa GROUP BY 1, 2)
+        , typed AS (
+            SELECT floor(c.lon / {cell}) AS gx, floor(c.lat / {cell}) AS gy, p.actor_type,
+                   sum(p.n) AS n, sum(p.n * c.lon) AS slon, sum(p.n * c.lat) AS slat,
+                   min(c.dep) AS dep
+            FROM per p JOIN geo_communes c ON c.code = p.commune_code GROUP BY 1, 2, 3)
+        SELECT gx, gy, sum(n) AS n, sum(slon) / sum(n) AS lon, sum(slat) / sum(n) AS lat,
+               arg_max(actor_type, n) AS actor_type, min(dep) AS dep
+        FROM typed GROUP BY 1, 2 ORDER BY n DESC, gx, gy""")
     return store.query(sql.text, sql.params)
 
 
@@ -217,11 +227,13 @@ def partnership_lines(store: Store, ref: InventoryRef, filters: Filters,
     number of shared projects; the ``limit`` strongest, and how many pairs there are."""
     lon_a, lat_a = _position("a", "ca")
     lon_b, lat_b = _position("b", "cb")
+    where_v, pv = _scope_where("fa", filters.scope)
     where_a, pa = _scope_where("a", filters.scope)
     where_b, pb = _scope_where("b", filters.scope)
     body = f"""
+        , va AS MATERIALIZED (SELECT actor_id FROM fa WHERE {where_v})
         , mem AS MATERIALIZED (SELECT m.project_id, m.actor_id FROM {ref.derived('d_members')} m
-                  SEMI JOIN fp USING (project_id) SEMI JOIN fa USING (actor_id))
+                  SEMI JOIN fp USING (project_id) SEMI JOIN va USING (actor_id))
         , pairs AS MATERIALIZED (
             SELECT x.actor_id AS id_a, y.actor_id AS id_b, count(DISTINCT x.project_id) AS w
             FROM mem x JOIN mem y ON x.project_id = y.project_id AND x.actor_id < y.actor_id
@@ -236,7 +248,7 @@ def partnership_lines(store: Store, ref: InventoryRef, filters: Filters,
         WHERE lon_a IS NOT NULL AND lon_b IS NOT NULL
         ORDER BY w DESC, id_a, id_b LIMIT {int(limit)}"""
     sql = scoped(ref, filters, body, territory=False)
-    df = store.query(sql.text, sql.params + pa + pb)
+    df = store.query(sql.text, sql.params + pv + pa + pb)
     total = int(df.total.iloc[0]) if len(df) else 0
     return df.drop(columns="total"), total
 
@@ -292,11 +304,11 @@ class _Explorer(folium.elements.JSCSSMixin, branca.element.MacroElement):
         {% endmacro %}
     """)
 
-    def __init__(self, fn: str, data: dict):
+    def __init__(self, fn: str, data: dict | str):
         super().__init__()
         self._name = f"Eco{fn.title()}"
         self.fn = fn
-        self.payload = js_data(data)
+        self.payload = data if isinstance(data, str) else js_data(data)  # str: already safe
 
 
 def _round(a, d=5) -> list:
@@ -362,8 +374,9 @@ def lines_data(df: pd.DataFrame, insets: bool, style: dict, tip: str, lang: str)
 
 
 # ------------------------------------------------------------------ builder
-def _bounds(geoms: pd.Series):
-    x0, y0, x1, y1 = shapely.bounds(shapely.union_all(geoms.values)).tolist()
+@lru_cache(maxsize=64)
+def _bounds(geo, level: str, codes: tuple[str, ...]):
+    x0, y0, x1, y1 = shapely.bounds(shapely.union_all(geo.shapes(level, codes).values)).tolist()
     return [[y0, x0], [y1, x1]], max(x1 - x0, y1 - y0)
 
 
@@ -377,39 +390,50 @@ def class_breaks(values: pd.Series) -> list[float]:
     return breaks
 
 
-def choropleth_data(table: pd.DataFrame, geoms: pd.Series, parents: dict | None,
-                    indicator: str, lang: str, precision: int, tolerance: float = 0.0) -> tuple[dict, list[float], pd.Series]:
-    """GeoJSON of the territories with colour and escaped tooltip per feature,
-    the class breaks, and the displayed (inset-moved) geometries by code."""
+@lru_cache(maxsize=32)
+def display_shapes(geo, level: str, codes: tuple[str, ...], insets: bool, precision: int,
+                   tolerance: float) -> tuple[dict[str, str], pd.Series]:
+    """Displayed geometry of each territory (overseas moved to insets when asked,
+    simplified, rounded) as GeoJSON text and as shapes for click lookup. It does not
+    depend on filters: cached, so a filter change only recolours."""
+    geoms = geo.shapes(level, codes)
+    parents = maps._overseas_parents(geo, level, codes) if insets else {}
+    moved = [maps.inset_geometry(g, parents.get(c)) for c, g in geoms.items()] if insets \
+        else geoms.to_numpy()
+    arr = np.asarray(moved, dtype=object)
+    if tolerance:  # shapely's array functions: one call for every territory
+        arr = shapely.simplify(arr, tolerance, preserve_topology=True)
+    arr = shapely.set_precision(arr, 10 ** -precision)
+    texts = dict(zip(geoms.index, shapely.to_geojson(arr).tolist()))
+    shown = pd.Series(list(arr), index=geoms.index, dtype=object)
+    return texts, shown
+
+
+def choropleth_data(table: pd.DataFrame, shapes: dict[str, str], indicator: str,
+                    lang: str) -> tuple[str, list[float]]:
+    """GeoJSON text of the territories (code, escaped name, formatted value and
+    population, colour per feature; labels once) and the class breaks."""
     i = ind.get(indicator)
     values = pd.to_numeric(table[indicator], errors="coerce")
     breaks = class_breaks(values)
-    feats, shown = [], {}
-    rows = table.set_index("code")
-    pop_label = maps.esc(t("col.population", lang))
-    label = maps.esc(i.label(lang))
-    hint = maps.esc(t("map.click_profile", lang))
-    for code, geom in geoms.items():
-        if code not in rows.index:
+    feats = []
+    for row in table.itertuples(index=False):
+        code = row.code
+        if code not in shapes:
             continue
-        row = rows.loc[code]
-        g = maps.inset_geometry(geom, (parents or {}).get(code))
-        if tolerance:
-            g = shapely.simplify(g, tolerance, preserve_topology=True)
-        g = shapely.set_precision(g, 10 ** -precision)
-        shown[code] = g
-        v = row[indicator]
-        v = None if v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA else float(v)
-        tip = (f"<b>{maps.esc(row['name'])}</b> ({maps.esc(code)})<br>{label} : "
-               f"{maps.esc(ind.format_value(indicator, v, lang, with_unit=True))}<br>"
-               f"{pop_label} : {maps.esc(fmt_number(row['population'], lang))}"
-               f"<br><i>{hint}</i>")
-        if lang == "en":
-            tip = tip.replace(" : ", ": ")
-        feats.append({"type": "Feature", "geometry": json.loads(shapely.to_geojson(g)),
-                      "properties": {"code": maps.esc(code), "c": maps.color_for(v, breaks),
-                                     "tip": tip}})
-    return {"type": "FeatureCollection", "features": feats}, breaks, pd.Series(shown, dtype=object)
+        v = getattr(row, indicator)
+        v = None if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)) \
+            else float(v)
+        props = {"k": maps.esc(code), "n": maps.esc(row.name),
+                 "v": maps.esc(ind.format_value(indicator, v, lang, with_unit=True)),
+                 "p": maps.esc(fmt_number(row.population, lang)), "c": maps.color_for(v, breaks)}
+        feats.append('{"type":"Feature","geometry":' + shapes[code] + ',"properties":'
+                     + js_data(props) + "}")
+    labels = {"ind": maps.esc(i.label(lang)), "pop": maps.esc(t("col.population", lang)),
+              "hint": maps.esc(t("map.click_profile", lang)), "sep": " : " if lang == "fr" else ": "}
+    fc = ('{"type":"FeatureCollection","labels":' + js_data(labels) + ',"features":['
+          + ",".join(feats) + "]}")
+    return fc, breaks
 
 
 def type_legend(lang: str, present=None) -> str:
@@ -431,18 +455,18 @@ def build(store: Store, geo, ref: InventoryRef, filters: Filters, options: MapOp
         [options.indicator, "actors", "projects"])), within=within)
     if len(table) > MAX_FEATURES:  # e.g. a commune level the caller forced
         raise ValueError(f"{len(table)} territories: more than {MAX_FEATURES}")
-    geoms = geo.shapes(level, table.code)
+    codes = tuple(table.code)
     insets = within is None
-    parents = maps._overseas_parents(geo, level, table.code) if insets else None
     bounds = None
     extent = 14.0
-    if within is not None and len(geoms):
-        bounds, extent = _bounds(geoms)
+    if within is not None and len(codes):
+        bounds, extent = _bounds(geo, level, codes)
     # about a pixel of a 1,000-pixel-wide view: invisible, and halves the payload
+    # (commune and EPCI boundaries; régions and départements are few)
     precision = 3 if level in ("commune", "epci") else 4
-    tolerance = extent / 1500 if level in ("commune", "epci") else 0.0
-    fc, breaks, shown = choropleth_data(table, geoms, parents, options.indicator, lang, precision,
-                                        tolerance)
+    tolerance = extent / 800 if level in ("commune", "epci") else 0.0
+    shapes, shown = display_shapes(geo, level, codes, insets, precision, round(tolerance, 5))
+    fc, breaks = choropleth_data(table, shapes, options.indicator, lang)
     m = maps.base_map(height=options.height, bounds=bounds, tiles=options.has("tiles"), mode=mode)
     m.get_root().header.add_child(branca.element.Element(
         "<style>.eco-pop{font-size:12px;line-height:1.4}.eco-pop b{font-size:13px}"
@@ -460,7 +484,7 @@ def build(store: Store, geo, ref: InventoryRef, filters: Filters, options: MapOp
     if options.has("points") and not out["aggregated"]:
         pts = actor_points(store, ref, filters, options.point_cap)
         element = _Explorer("points", points_data(pts, lang, insets, link))
-        if len(element.payload) + len(js_data(fc)) > HTML_BUDGET - 200_000:
+        if len(element.payload) + len(fc) > HTML_BUDGET - 200_000:
             out["aggregated"] = True
         else:
             out["points"] = len(pts)
@@ -493,10 +517,21 @@ def build(store: Store, geo, ref: InventoryRef, filters: Filters, options: MapOp
 
 
 def naive_map(store: Store, ref: InventoryRef, filters: Filters, mode: str = "url") -> folium.Map:
-    """The baseline the benchmark compares with: one folium Marker (with an escaped
-    popup) per actor of the view, as folium's documentation does it."""
+    """The baseline the benchmark compares with: one folium Marker per actor of the
+    view with an escaped tooltip and popup (name, type, commune, projects, partners),
+    as folium's documentation does it. Folium's popup template calls jQuery, which
+    an offline map does not load: a three-line ``$`` stand-in does what it needs."""
     df = actor_points(store, ref, filters, 10**9)
     m = maps.base_map(mode=mode)
+    shim = branca.element.MacroElement()
+    shim._template = branca.element.Template(
+        "{% macro script(this, kwargs) %}window.$ = window.$ || function (h) {"
+        " var d = document.createElement('div'); d.innerHTML = h;"
+        " return [d.firstElementChild || d]; };{% endmacro %}")
+    shim.add_to(m)  # in the map's script: streamlit-folium does not run header scripts
     for r in df.itertuples():
-        folium.Marker([r.lat, r.lon], popup=maps.esc(r.name), tooltip=maps.esc(r.name)).add_to(m)
+        popup = (f"<b>{maps.esc(r.name)}</b><br>{maps.esc(voc.ACTOR_TYPES.label(r.actor_type))}"
+                 f"<br>{maps.esc(r.commune)}<br>{r.n_projects} projets, {r.n_partners} partenaires")
+        folium.Marker([r.lat, r.lon], tooltip=maps.esc(r.name),
+                      popup=folium.Popup(popup, max_width=300)).add_to(m)
     return maps.localize(m, mode)

@@ -131,9 +131,13 @@ def test_choropleth_values_legend_and_click_lookup(tiny, geo):
                          MapOptions(indicator="actors", layers=()))
     assert view.level == "departement" and view.counts["territories"] == 101
     fc = payload(view, "choropleth")
-    tips = {f["properties"]["code"]: f["properties"]["tip"] for f in fc["features"]}
-    assert "Loire-Atlantique</b> (44)" in tips["44"] and "Acteurs : 5 acteurs" in tips["44"]
-    assert "Acteurs : 3 acteurs" in tips["13"]
+    props = {f["properties"]["k"]: f["properties"] for f in fc["features"]}
+    assert props["44"]["n"] == "Loire-Atlantique" and props["44"]["v"] == "5 acteurs"
+    assert props["13"]["v"] == "3 acteurs" and props["55"]["v"] == "1 acteurs"
+    assert props["01"]["v"] == "0 acteurs" and props["13"]["p"] == "2\u202f087\u202f658"
+    assert fc["labels"]["ind"] == "Acteurs"
+    # colours follow the values: the département with most actors is the darkest
+    assert props["44"]["c"] == maps.PALETTE[-1] and props["01"]["c"] != props["44"]["c"]
     html = view.html()
     assert "eco-legend" in html and "Acteurs" in html
     assert view.territory_at(47.22, -1.55) == "44"             # Nantes

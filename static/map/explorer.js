@@ -29,7 +29,9 @@
         return {fillColor: f.properties.c, color: "#ffffff", weight: 0.7, fillOpacity: 0.8};
       },
       onEachFeature: function (f, l) {
-        l.bindTooltip(f.properties.tip, {sticky: true});
+        var p = f.properties, b = fc.labels;
+        l.bindTooltip("<b>" + p.n + "</b> (" + p.k + ")<br>" + b.ind + b.sep + p.v + "<br>" +
+                      b.pop + b.sep + p.p + "<br><i>" + b.hint + "</i>", {sticky: true});
         l.on("mouseover", function () { l.setStyle({weight: 2.5, color: "#1f2933"}); });
         l.on("mouseout", function () { l.setStyle({weight: 0.7, color: "#ffffff"}); });
       }
@@ -57,7 +59,8 @@
     var rel = d.link + encodeURIComponent(t.value);
     var base = document.referrer || location.href;
     try { base = window.parent.location.href; } catch (e) { /* other origin */ }
-    return new URL(rel, base).href.replace(/"/g, "%22");
+    try { rel = new URL(rel, base).href; } catch (e) { /* about:blank: keep it relative */ }
+    return rel.replace(/"/g, "%22");
   }
 
   E.points = function (map, d) {
@@ -66,7 +69,7 @@
       // markercluster needs a maximum zoom, which a map without tiles lacks
       if (!isFinite(map.getMaxZoom())) { map.setMaxZoom(18); }
       var group = L.markerClusterGroup({
-        chunkedLoading: true, maxClusterRadius: 45, disableClusteringAtZoom: 15,
+        chunkedLoading: false, maxClusterRadius: 45, disableClusteringAtZoom: 15,
         showCoverageOnHover: false, spiderfyOnMaxZoom: false
       });
       var markers = new Array(d.lat.length);

@@ -6,14 +6,17 @@ import time
 
 import pytest
 
-from tests.conftest import screenshot, wait_idle
+from ecosystem import mapview
+from ecosystem.filters import Filters
+from tests.conftest import OfflinePage, screenshot, wait_idle
+from tests.xss_inventory import MARKERS, hostile
 from tests.e2e.test_home_browser import map_frame, painted_pixels
 
 pytestmark = pytest.mark.e2e
 MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 
 
-def wait_map(page, timeout: float = 60):
+def wait_map(page, timeout: float = 150):
     """Until explorer.js has drawn every layer (EcoExplorer.ready)."""
     deadline = time.time() + timeout
     while time.time() < deadline:
@@ -75,3 +78,41 @@ def test_url_with_filters_reproduces_the_view(app_server, offline_page):
         assert key in page.url.replace(",", "%2C"), key
     screenshot(page, "map_en_44_associations")
     assert offline_page.external == [] and offline_page.errors == []
+
+
+def test_hostile_names_fire_nothing_in_the_map(browser, store, geo):
+    """The map of the hostile inventory (plus an actor named <img src=x onerror=…>),
+    standalone with inlined assets: tooltips and popups show the payloads as text."""
+    data = hostile()
+    data.actors.loc[1, "name"] = "<img src=x onerror=alert(1)>"
+    store.create("evil", data)
+    view = mapview.build(store, geo, store.ref("evil"), Filters(),
+                         mapview.MapOptions(layers=("points", "lines", "funders")), mode="inline")
+    p = OfflinePage(browser)
+    try:
+        page = p.page
+        page.set_content(view.html(), wait_until="load")
+        page.wait_for_function("() => window.EcoExplorer && EcoExplorer.ready", timeout=60_000)
+        assert page.evaluate("() => EcoExplorer.pointCount") == 10
+        # open every actor's popup and tooltip, and every territory's tooltip
+        texts = page.evaluate("""() => {
+            const out = [];
+            EcoExplorer.pointLayer.eachLayer(m => {
+              EcoExplorer.pointLayer.fire('click', {layer: m, latlng: m.getLatLng()});
+              const all = document.querySelectorAll('.leaflet-popup-content');
+              out.push(all[all.length - 1].innerText);
+              EcoExplorer.pointLayer.fire('mouseover', {layer: m});
+            });
+            EcoExplorer.choroplethLayer.eachLayer(l => l.openTooltip(l.getBounds().getCenter()));
+            return out; }""")
+        assert any("<img src=x onerror=alert(1)>" in t for t in texts), texts
+        assert any("\"><svg onload=alert('xss-svg')> acteur 2" in t for t in texts)
+        page.wait_for_timeout(500)
+        for marker in MARKERS:   # no element built from a payload
+            assert page.locator(f"[onerror*='{marker}'], [onload*='{marker}'], "
+                                f"[onmouseover*='{marker}']").count() == 0
+        assert page.locator("img[src='x']").count() == 0
+        assert p.dialogs == [] and p.errors == [] and p.external == []
+        screenshot(page, "map_hostile_popup")
+    finally:
+        p.close()

@@ -1,0 +1,329 @@
+"""Map explorer (issue 4): build time and HTML payload of the Carte map for demo
+inventories of 10k, 100k and 1.5M actors, the browser's time to a usable map
+against a naive folium map (one ``folium.Marker`` per actor) and the time of a
+rerun after a filter change.
+
+Views measured at every size (the payload target is the largest of them):
+France by région (the default), France by département, France by EPCI,
+Loire-Atlantique by commune with every layer, Auvergne-Rhône-Alpes by commune.
+
+* build: ``mapview.build`` (queries + folium map) plus the rendering that
+  streamlit-folium does on each run (``get_root().render()`` and its script
+  string), cold (no cache), best of two;
+* browser (10k only): the default view and the naive map written as pages
+  served from localhost (Leaflet and plugins from ``static/``), opened in
+  Debian's chromium with every other host blocked; time from navigation to a
+  usable map: explorer.js layers drawn (``EcoExplorer.ready``) vs every naive
+  marker in the DOM. Target: ours ≥ 15× faster and ≤ 2 s;
+* filter rerun (100k and 1.5M): a view not seen before (new actor type, new
+  domain, new territory) built and rendered; targets ≤ 0.3 s at 100k and ≤ 1 s
+  at 1.5M.
+
+Quick look: ``python -m benchmarks.bench_map 10000``; all sizes through the
+runner: ``python -m benchmarks --only map`` (``--sizes 10000,100000``).
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+from benchmarks.common import ROOT, Result, inventory_store, timed
+from ecosystem import mapview
+from ecosystem.filters import Filters
+from ecosystem.geo import Geography
+from ecosystem.mapview import MapOptions
+
+NAME = "map"
+SIZES = [10_000, 100_000, 1_500_000]
+MB = 1_000_000
+VIEWS = {
+    "France by région": (Filters(), MapOptions()),
+    "France by département": (Filters(level="departement"), MapOptions()),
+    "France by EPCI": (Filters(level="epci"), MapOptions()),
+    "Loire-Atlantique by commune, all layers": (
+        Filters(level="commune", territory="departement:44"),
+        MapOptions(layers=("points", "lines", "funders"))),
+    "Auvergne-Rhône-Alpes by commune": (Filters(level="commune", territory="region:84"),
+                                        MapOptions()),
+}
+RERUNS = [Filters(actor_types=("association",)),
+          Filters(actor_types=("association",), domains=("food",)),
+          Filters(actor_types=("association",), domains=("food",), stages=("emergence",)),
+          Filters(territory="region:53", domains=("health",))]
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+        "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1"]
+
+
+def render(view) -> str:
+    """What a Streamlit run does with the map: streamlit-folium renders it."""
+    from streamlit_folium import _get_map_string
+
+    html = view.map.get_root().render()
+    _get_map_string(view.map)
+    return html
+
+
+def build_and_render(store, geo, ref, f, o):
+    view = mapview.build(store, geo, ref, f, o)
+    return view, render(view)
+
+
+def best_of(n, fn):
+    runs, out = [], None
+    for _ in range(n):
+        with timed() as t:
+            out = fn()
+        runs.append(t.seconds)
+    return min(runs), out, runs
+
+
+# ------------------------------------------------------------------ browser
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+def serve(directory: Path):
+    """Serve ``directory`` on localhost; /app/static is the project's static/."""
+    (directory / "app").mkdir(exist_ok=True)
+    link = directory / "app" / "static"
+    if not link.exists():
+        link.symlink_to(ROOT / "static")
+    handler = functools.partial(_Quiet, directory=str(directory))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    return httpd, f"http://127.0.0.1:{httpd.server_address[1]}"
+
+
+def browser_times(pages: dict[str, tuple[str, str]], timeout_s: float = 300) -> dict[str, float]:
+    """Seconds from navigation to ``ready`` (a JS expression) for each page."""
+    from playwright.sync_api import sync_playwright
+
+    out = {}
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        for name, (url, ready) in pages.items():
+            ctx = browser.new_context(viewport={"width": 1280, "height": 800})
+            page = ctx.new_page()
+            ctx.route("**/*", lambda r: r.continue_() if r.request.url.startswith(
+                ("http://127.0.0.1", "http://localhost", "data:")) else r.abort())
+            started = time.perf_counter()
+            page.goto(url, wait_until="commit", timeout=timeout_s * 1000)
+            page.wait_for_function(ready, polling="raf", timeout=timeout_s * 1000)
+            out[name] = time.perf_counter() - started
+            ctx.close()
+        browser.close()
+    return out
+
+
+APP = """
+import os
+import streamlit as st
+from streamlit_folium import st_folium
+from benchmarks.common import inventory_store
+from ecosystem import mapview
+from ecosystem.filters import Filters
+from ecosystem.geo import Geography
+
+@st.cache_resource
+def built(kind, size):
+    store, ref = inventory_store(size)
+    if kind == "naive":
+        return mapview.naive_map(store, ref, Filters())
+    if kind == "empty":
+        from ecosystem import maps
+        return maps.localize(maps.base_map())
+    return mapview.build(store, Geography(), ref, Filters(), mapview.MapOptions()).map
+
+st.set_page_config(layout="wide")
+kind = st.query_params.get("kind", "ours")
+st_folium(built(kind, int(os.environ["BENCH_SIZE"])), height=620, use_container_width=True,
+          returned_objects=["last_object_clicked"], key="m")
+"""
+
+
+def app_times(size: int, n_markers: int, timeout_s: float = 300) -> dict[str, float]:
+    """Seconds from navigation to a usable map inside a Streamlit app through
+    streamlit-folium (the way the Carte page shows it), ours and naive. Each map is
+    built once by a warm-up load (cached), so the timed load is the browser's work
+    plus streamlit-folium's render of the cached map."""
+    import subprocess
+    import sys
+    import urllib.request
+
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+    from playwright.sync_api import sync_playwright
+
+    tmp = Path(tempfile.mkdtemp(prefix="bench-map-app-"))
+    (tmp / "bench_app.py").write_text(APP, encoding="utf-8")
+    (tmp / "static").symlink_to(ROOT / "static")
+    with socket_port() as port:
+        pass
+    log = open(tmp / "server.log", "w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(tmp / "bench_app.py"),
+         "--server.headless", "true", "--server.port", str(port), "--server.address",
+         "127.0.0.1", "--server.enableStaticServing", "true",
+         "--browser.gatherUsageStats", "false"],
+        cwd=tmp, env=os.environ | {"PYTHONPATH": str(ROOT), "BENCH_SIZE": str(size)},
+        stdout=log, stderr=subprocess.STDOUT)
+    ready = {"ours": "() => { const f = [...document.querySelectorAll('iframe')].find("
+                     "i => i.title.includes('st_folium')); const w = f && f.contentWindow;"
+                     " return !!(w && w.EcoExplorer && w.EcoExplorer.ready); }",
+             "naive": "() => { const f = [...document.querySelectorAll('iframe')].find("
+                      "i => i.title.includes('st_folium')); const d = f && f.contentDocument;"
+                      f" return !!d && d.querySelectorAll('.leaflet-marker-icon').length >= "
+                      f"{n_markers}; }}",
+             "empty": "() => { const f = [...document.querySelectorAll('iframe')].find("
+                      "i => i.title.includes('st_folium')); const w = f && f.contentWindow;"
+                      " return !!(w && w.map && w.document.querySelector('.leaflet-container')); }"}
+    out = {}
+    try:
+        for _ in range(180):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2)
+                break
+            except OSError:
+                time.sleep(0.5)
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            for kind in ("empty", "ours", "naive"):
+                for attempt in ("warm-up", "timed"):
+                    ctx = browser.new_context(viewport={"width": 1280, "height": 800})
+                    page = ctx.new_page()
+                    started = time.perf_counter()
+                    page.goto(f"http://127.0.0.1:{port}/?kind={kind}", wait_until="commit")
+                    try:
+                        page.wait_for_function(ready[kind], polling=100,
+                                               timeout=timeout_s * 1000)
+                        seconds = time.perf_counter() - started
+                    except PlaywrightTimeout:  # reported as "more than the timeout"
+                        seconds = float("inf")
+                    if attempt == "timed":
+                        out[kind] = seconds
+                    ctx.close()
+            browser.close()
+    finally:
+        proc.terminate()
+        proc.wait(20)
+        log.close()
+    return out
+
+
+class socket_port:
+    def __enter__(self):
+        import socket
+        self.s = socket.socket()
+        self.s.bind(("127.0.0.1", 0))
+        return self.s.getsockname()[1]
+
+    def __exit__(self, *exc):
+        self.s.close()
+
+
+# ---------------------------------------------------------------------- run
+def run(size: int) -> list[Result]:
+    store, ref = inventory_store(size)
+    geo = Geography()
+    store.query("SELECT 1")
+    render(mapview.build(store, geo, ref, Filters(), MapOptions()))  # warm caches, templates
+    results = []
+    biggest, default_html = 0, ""
+    for name, (f, o) in VIEWS.items():
+        best, (view, html), runs = best_of(2, lambda: build_and_render(store, geo, ref, f, o))
+        size_mb = len(html.encode("utf-8")) / MB
+        biggest = max(biggest, size_mb)
+        c = view.counts
+        shown = (f"{c['points']:,} points" if not c["aggregated"] else f"{c['cells']:,} cells") \
+            + (f", {c['lines']:,} lines" if "lines" in o.layers else "")
+        if name == "France by région":
+            default_html, default_build = html, best
+        results.append(Result(NAME, f"build: {name}", size, best, target="",
+                              extra={"runs": runs, "counts": c}))
+        results.append(Result(NAME, f"HTML: {name} ({shown})", size, size_mb, unit="MB",
+                              target="≤ 2 MB", ok=size_mb <= 2.0))
+    if size <= 10_000:
+        results += naive_and_browser(store, geo, ref, size, default_html, default_build)
+    if size >= 100_000:
+        target = 1.0 if size >= 1_500_000 else 0.3
+        times = []
+        for f in RERUNS:
+            with timed() as t:
+                build_and_render(store, geo, ref, f, MapOptions())
+            times.append(t.seconds)
+        results.append(Result(NAME, f"filter rerun, worst of {len(RERUNS)} new views", size,
+                              max(times), target=f"≤ {target:g} s", ok=max(times) <= target,
+                              extra={"runs": times}))
+        results.append(Result(NAME, "filter rerun, median", size, sorted(times)[len(times) // 2]))
+        with timed() as t:  # partnership lines at national scale (a toggle, off by default)
+            build_and_render(store, geo, ref, Filters(), MapOptions(layers=("points", "lines")))
+        results.append(Result(NAME, "France, points + partnership lines", size, t.seconds))
+    if size <= 10_000 and not os.environ.get("BENCH_NO_BROWSER"):
+        n_markers = mapview.counts(store, ref, Filters())["located"]
+        store.close()  # the app's process opens the same DuckDB file
+        results += in_app(size, n_markers)
+    return results
+
+
+def naive_and_browser(store, geo, ref, size, ours_html, ours_build) -> list[Result]:
+    with timed() as t:
+        naive = mapview.naive_map(store, ref, Filters())
+        naive_html = naive.get_root().render()
+    n_markers = naive_html.count("L.marker(")
+    out = [Result(NAME, "build: France, naive one folium.Marker per actor", size, t.seconds),
+           Result(NAME, "build: France by région vs naive", size, ours_build,
+                  baseline=t.seconds, baseline_name="one folium.Marker per actor"),
+           Result(NAME, "HTML: France by région vs naive", size, len(ours_html) / MB, unit="MB",
+                  baseline=len(naive_html) / MB, baseline_name="one folium.Marker per actor")]
+    if os.environ.get("BENCH_NO_BROWSER") or not Path(CHROMIUM).exists():
+        return out
+    tmp = Path(tempfile.mkdtemp(prefix="bench-map-"))
+    (tmp / "ours.html").write_text(ours_html, encoding="utf-8")
+    (tmp / "naive.html").write_text(naive_html, encoding="utf-8")
+    httpd, base = serve(tmp)
+    try:
+        times = browser_times({
+            "ours": (f"{base}/ours.html", "() => !!(window.EcoExplorer && EcoExplorer.ready)"),
+            "naive": (f"{base}/naive.html",
+                      f"() => document.querySelectorAll('.leaflet-marker-icon').length >= "
+                      f"{n_markers}"),
+        })
+    finally:
+        httpd.shutdown()
+    out.append(Result(NAME, "browser: standalone page, time to usable map", size,
+                      times["ours"], baseline=times["naive"],
+                      baseline_name=f"naive folium page, {n_markers:,} markers (same browser)"))
+    return out
+
+
+def in_app(size: int, n_markers: int) -> list[Result]:
+    app = app_times(size, n_markers)
+    floor = app["empty"]
+    return [Result(NAME, "browser: in the app (st_folium), time to usable map", size,
+                   app["ours"], baseline=app["naive"],
+                   baseline_name=f"naive folium map in st_folium, {n_markers:,} markers",
+                   target="≥ 15× faster, ≤ 2 s",
+                   ok=app["ours"] <= 2.0 and app["naive"] / app["ours"] >= 15),
+            Result(NAME, "browser: in the app, an empty map (the app's floor)", size, floor),
+            Result(NAME, "browser: in the app, map's own time (minus the floor)", size,
+                   app["ours"] - floor, baseline=app["naive"] - floor,
+                   baseline_name="naive minus the same floor")]
+
+
+if __name__ == "__main__":  # quick look: python -m benchmarks.bench_map 10000
+    import sys
+
+    started = time.time()
+    for r in run(int(sys.argv[1]) if len(sys.argv) > 1 else 10_000):
+        ratio = f"  ×{r.ratio:.1f}" if r.ratio else ""
+        base = f" (baseline {r.baseline:.3f})" if r.baseline is not None else ""
+        print(f"{r.metric:<60} {r.value:8.3f} {r.unit}{base}{ratio} {r.target} "
+              f"{'' if r.ok is None else ('ok' if r.ok else 'NO')}")
+    print(f"{time.time() - started:.1f} s")
