@@ -13,7 +13,8 @@
     setTimeout(function () {
       try { fn(); } finally {
         pending -= 1;
-        if (pending === 0) { requestAnimationFrame(function () { E.ready = true; }); }
+        // not requestAnimationFrame: Chrome pauses it in an iframe scrolled out of view
+        if (pending === 0) { setTimeout(function () { E.ready = true; }, 0); }
       }
     }, 0);
   }

@@ -26,7 +26,10 @@ def wait_map(page, timeout: float = 150):
         except AssertionError:
             pass
         time.sleep(0.25)
-    raise AssertionError("map not drawn")
+    state = [(f.url[:80], f.evaluate("() => [typeof L, typeof EcoExplorer, "
+                                     "window.EcoExplorer && EcoExplorer.ready]"))
+             for f in page.frames]
+    raise AssertionError(f"map not drawn: {state}")
 
 
 def test_map_draws_offline_with_points(app_server, offline_page):
@@ -38,6 +41,7 @@ def test_map_draws_offline_with_points(app_server, offline_page):
     assert frame.locator(".marker-cluster").count() > 5       # clusters drawn
     assert painted_pixels(page, minimum=20_000) > 20_000        # régions filled
     page.frame_locator(MAP_FRAME).locator(".eco-legend").first.wait_for()
+    page.locator(MAP_FRAME).scroll_into_view_if_needed()
     screenshot(page, "map_fr")
     assert offline_page.external == [] and offline_page.errors == []
     assert offline_page.dialogs == []
@@ -76,6 +80,7 @@ def test_url_with_filters_reproduces_the_view(app_server, offline_page):
     assert "Projects per 100,000 inhabitants" in legends and "Actor types" in legends
     for key in ("lang=en", "types=association", "ind=projects_per_100k", "layers=points%2Clines"):
         assert key in page.url.replace(",", "%2C"), key
+    page.locator(MAP_FRAME).scroll_into_view_if_needed()
     screenshot(page, "map_en_44_associations")
     assert offline_page.external == [] and offline_page.errors == []
 
