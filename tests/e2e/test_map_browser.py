@@ -17,7 +17,9 @@ MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 
 
 def wait_map(page, timeout: float = 150):
-    """Until explorer.js has drawn every layer (EcoExplorer.ready)."""
+    """Until explorer.js has drawn every layer (EcoExplorer.ready). The component
+    iframe loads lazily: it is scrolled into view first."""
+    page.locator(MAP_FRAME).scroll_into_view_if_needed(timeout=timeout * 1000)
     deadline = time.time() + timeout
     while time.time() < deadline:
         try:
@@ -48,13 +50,15 @@ def test_map_draws_offline_with_points(app_server, offline_page):
 
 
 def test_click_on_a_departement_opens_its_profile(app_server, offline_page):
-    page = offline_page.open(app_server.url + "/carte?level=departement&layers=none")
+    # funders only: a few points, drawn on the same canvas as the départements
+    page = offline_page.open(app_server.url + "/carte?level=departement&types=funder")
     page.get_by_text("Territoires dessinés : département (101)").wait_for()
     frame = wait_map(page)
-    # the pixel of Nantes (Loire-Atlantique) on the map, from Leaflet itself
+    # a pixel of rural Loire-Atlantique, from Leaflet itself
     x, y = frame.evaluate("() => { const m = window.map || map_div;"
-                          " const p = m.latLngToContainerPoint([47.22, -1.55]);"
+                          " const p = m.latLngToContainerPoint([47.38, -1.85]);"
                           " return [p.x, p.y]; }")
+    assert frame.evaluate("() => EcoExplorer.pointCount") > 0
     page.locator(MAP_FRAME).scroll_into_view_if_needed()
     box = page.locator(MAP_FRAME).bounding_box()
     page.mouse.click(box["x"] + x, box["y"] + y)
