@@ -511,7 +511,7 @@ def build(store: Store, geo, ref: InventoryRef, filters: Filters, options: MapOp
     maps.Legend(maps.legend_html(i.label(lang), breaks, i.unit(lang), fmt=fmt,
                                  no_data=t("terr.no_data", lang))).add_to(m)
     if options.has("points") and not out["aggregated"]:
-        maps.Legend(type_legend(lang), position="bottomleft").add_to(m)
+        maps.Legend(type_legend(lang), position="topright").add_to(m)
     return MapView(map=maps.localize(m, mode), level=level, within=within, level_note=note,
                    counts=out, shapes=shown, table=table)
 

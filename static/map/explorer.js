@@ -13,14 +13,16 @@
     setTimeout(function () {
       try { fn(); } finally {
         pending -= 1;
-        if (pending === 0) { requestAnimationFrame(function () { E.ready = true; }); }
+        // not requestAnimationFrame: Chrome pauses it in an iframe scrolled out of view
+        if (pending === 0) { setTimeout(function () { E.ready = true; }, 0); }
       }
     }, 0);
   }
 
+  // the map's own canvas (preferCanvas): one canvas for territories, points and
+  // lines, so a click that misses a point still reaches the territory below it
   function canvas(map) {
-    if (!map._ecoCanvas) { map._ecoCanvas = L.canvas({padding: 0.3}); }
-    return map._ecoCanvas;
+    return map.getRenderer(L.polyline([[0, 0], [0, 0]]));
   }
 
   E.choropleth = function (map, fc) {

@@ -58,3 +58,13 @@ def test_commune_level_without_territory_draws_departements():
     body = texts(at)
     assert "Territoires dessinés : département (101)" in body
     assert catalogue("fr")["map.note.communes"][:40] in body
+
+
+def test_network_indicators_are_offered_with_or_without_the_network_module():
+    from ecosystem import indicators as ind
+    nid = next(i for i, v in ind.INDICATORS.items() if v.engine == "network")
+    at = ok(page_test(PAGE, {"ind": nid, "level": "departement"}).run())
+    assert at.selectbox(key="w_map_ind").value == nid
+    assert nid in at.selectbox(key="w_map_ind").options or \
+        ind.get(nid).label("fr") in " ".join(at.selectbox(key="w_map_ind").options)
+    assert "Territoires dessinés : département (101)" in texts(at)

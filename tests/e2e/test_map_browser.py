@@ -17,7 +17,9 @@ MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 
 
 def wait_map(page, timeout: float = 150):
-    """Until explorer.js has drawn every layer (EcoExplorer.ready)."""
+    """Until explorer.js has drawn every layer (EcoExplorer.ready). The component
+    iframe loads lazily: it is scrolled into view first."""
+    page.locator(MAP_FRAME).scroll_into_view_if_needed(timeout=timeout * 1000)
     deadline = time.time() + timeout
     while time.time() < deadline:
         try:
@@ -26,7 +28,10 @@ def wait_map(page, timeout: float = 150):
         except AssertionError:
             pass
         time.sleep(0.25)
-    raise AssertionError("map not drawn")
+    state = [(f.url[:80], f.evaluate("() => [typeof L, typeof EcoExplorer, "
+                                     "window.EcoExplorer && EcoExplorer.ready]"))
+             for f in page.frames]
+    raise AssertionError(f"map not drawn: {state}")
 
 
 def test_map_draws_offline_with_points(app_server, offline_page):
@@ -38,19 +43,22 @@ def test_map_draws_offline_with_points(app_server, offline_page):
     assert frame.locator(".marker-cluster").count() > 5       # clusters drawn
     assert painted_pixels(page, minimum=20_000) > 20_000        # régions filled
     page.frame_locator(MAP_FRAME).locator(".eco-legend").first.wait_for()
+    page.locator(MAP_FRAME).scroll_into_view_if_needed()
     screenshot(page, "map_fr")
     assert offline_page.external == [] and offline_page.errors == []
     assert offline_page.dialogs == []
 
 
 def test_click_on_a_departement_opens_its_profile(app_server, offline_page):
-    page = offline_page.open(app_server.url + "/carte?level=departement&layers=none")
+    # funders only: a few points, drawn on the same canvas as the départements
+    page = offline_page.open(app_server.url + "/carte?level=departement&types=funder")
     page.get_by_text("Territoires dessinés : département (101)").wait_for()
     frame = wait_map(page)
-    # the pixel of Nantes (Loire-Atlantique) on the map, from Leaflet itself
+    # a pixel of rural Loire-Atlantique, from Leaflet itself
     x, y = frame.evaluate("() => { const m = window.map || map_div;"
-                          " const p = m.latLngToContainerPoint([47.22, -1.55]);"
+                          " const p = m.latLngToContainerPoint([47.38, -1.85]);"
                           " return [p.x, p.y]; }")
+    assert frame.evaluate("() => EcoExplorer.pointCount") > 0
     page.locator(MAP_FRAME).scroll_into_view_if_needed()
     box = page.locator(MAP_FRAME).bounding_box()
     page.mouse.click(box["x"] + x, box["y"] + y)
@@ -76,6 +84,7 @@ def test_url_with_filters_reproduces_the_view(app_server, offline_page):
     assert "Projects per 100,000 inhabitants" in legends and "Actor types" in legends
     for key in ("lang=en", "types=association", "ind=projects_per_100k", "layers=points%2Clines"):
         assert key in page.url.replace(",", "%2C"), key
+    page.locator(MAP_FRAME).scroll_into_view_if_needed()
     screenshot(page, "map_en_44_associations")
     assert offline_page.external == [] and offline_page.errors == []
 
