@@ -21,6 +21,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, replace
 
+import pandas as pd
+
 from . import vocabulary as voc
 from .geo import LEVELS, parse_territory, territory_key
 from .store import InventoryRef
@@ -175,3 +177,28 @@ def scoped(ref: InventoryRef, f: Filters, body: str, *, territory: bool = True) 
               f"SEMI JOIN fp USING (project_id))")
         return Sql(f"WITH {fp}, {fm}, {fa} {body}", params)
     return Sql(f"WITH {fp}, {fa} {body}", params)
+
+
+# ------------------------------------------------------- choices for the sidebar
+def funder_choices(store, ref: InventoryRef, limit: int = 300) -> dict[str, str]:
+    """The inventory's funders (actors that fund at least one project), largest total
+    first: ``{actor_id: "name (commune)"}``, at most ``limit`` of them."""
+    df = store.query(
+        f"SELECT f.funder_actor_id AS id, any_value(a.name) AS name, "
+        f"any_value(a.commune_code) AS commune, sum(coalesce(f.amount_eur, 0)) AS total "
+        f"FROM {ref.table('fundings')} f JOIN {ref.actors} a ON a.actor_id = f.funder_actor_id "
+        f"GROUP BY f.funder_actor_id ORDER BY total DESC, id LIMIT {int(limit)}")
+    return {r.id: f"{r.name} ({r.commune})" if r.commune else str(r.name)
+            for r in df.itertuples(index=False)}
+
+
+def year_bounds(store, ref: InventoryRef) -> tuple[int, int] | None:
+    """First start year and last end (or start) year of the inventory's projects,
+    within the years a filter accepts; None when projects carry no years."""
+    lo, hi = store.query(
+        f"SELECT min(start_year), max(coalesce(end_year, start_year)) "
+        f"FROM {ref.table('projects')}").iloc[0]
+    if pd.isna(lo) or pd.isna(hi):
+        return None
+    lo, hi = max(int(lo), YEAR_MIN - 200), min(int(hi), YEAR_MAX + 50)
+    return (lo, hi) if lo < hi else None

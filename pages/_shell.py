@@ -14,7 +14,7 @@ import streamlit as st
 
 from ecosystem import vocabulary as voc
 from ecosystem.bootstrap import ensure_demo
-from ecosystem.filters import Filters
+from ecosystem.filters import Filters, funder_choices, year_bounds
 from ecosystem.geo import Geography, GeographyError, geo_dir, parse_territory, territory_key
 from ecosystem.i18n import DEFAULT_LANG, LANGS, t
 from ecosystem.store import InventoryRef, Store, StoreError, open_store, store_location
@@ -248,10 +248,10 @@ def sidebar(store: Store, geo: Geography) -> Context:
         stages = st.multiselect(tr("sidebar.stages"), voc.STAGES.codes, key="w_stages",
                                 format_func=lambda c: voc.STAGES.label(c, lg),
                                 placeholder=tr("sidebar.any"))
-        year_min, year_max = st.session_state.get("_years", (None, None))
+        funders = _funder_picker(store, ref)
+        year_min, year_max = _year_slider(store, ref)
         filters = Filters(level=level, territory=territory, actor_types=tuple(types),
-                          domains=tuple(domains), stages=tuple(stages),
-                          funders=tuple(st.session_state.get("_funders", [])),
+                          domains=tuple(domains), stages=tuple(stages), funders=funders,
                           year_min=year_min, year_max=year_max)
         if not filters.is_default:
             st.button(tr("sidebar.reset"), on_click=_reset_filters, width="stretch")
@@ -260,13 +260,51 @@ def sidebar(store: Store, geo: Geography) -> Context:
     return ctx
 
 
+@st.cache_data(show_spinner=False, max_entries=32)
+def _funder_choices(_store: Store, ref: InventoryRef) -> dict[str, str]:
+    return funder_choices(_store, ref)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _year_bounds(_store: Store, ref: InventoryRef) -> tuple[int, int] | None:
+    return year_bounds(_store, ref)
+
+
+def _funder_picker(store: Store, ref: InventoryRef) -> tuple[str, ...]:
+    """Funders (largest first; those of the URL kept even beyond the list)."""
+    choices = _funder_choices(store, ref)
+    if "w_funders" not in st.session_state:
+        st.session_state["w_funders"] = list(st.session_state.get("_funders", []))
+    options = list(choices) + [f for f in st.session_state["w_funders"] if f not in choices]
+    if not options:
+        return ()
+    return tuple(st.multiselect(tr("sidebar.funders"), options, key="w_funders",
+                                format_func=lambda a: choices.get(a, a),
+                                placeholder=tr("sidebar.any"), help=tr("sidebar.funders_help")))
+
+
+def _year_slider(store: Store, ref: InventoryRef) -> tuple[int | None, int | None]:
+    """Project years: the full range means no filter."""
+    bounds = _year_bounds(store, ref)
+    if bounds is None:
+        return st.session_state.get("_years", (None, None))
+    lo, hi = bounds
+    current = st.session_state.get("w_years")
+    if not current or not (lo <= current[0] <= current[1] <= hi):
+        y0, y1 = st.session_state.get("_years", (None, None))
+        st.session_state["w_years"] = (min(max(y0 or lo, lo), hi), max(min(y1 or hi, hi), lo))
+    a, b = st.slider(tr("sidebar.years"), lo, hi, key="w_years", help=tr("sidebar.years_help"))
+    return (a if a > lo else None), (b if b < hi else None)
+
+
 def _reset_filters() -> None:
-    for key in ("w_types", "w_domains", "w_stages"):
+    for key in ("w_types", "w_domains", "w_stages", "w_funders"):
         st.session_state[key] = []
     for level in ("region", "departement", "epci", "commune"):
         st.session_state[f"w_t_{level}"] = None
     st.session_state["_funders"] = []
     st.session_state["_years"] = (None, None)
+    st.session_state.pop("w_years", None)
 
 
 def context() -> Context:

@@ -93,3 +93,27 @@ def test_bad_query_values_are_ignored_not_fatal():
     assert at.sidebar.multiselect(key="w_types").value == ["association"]
     assert at.sidebar.selectbox(key="w_t_region").value is None
     assert at.title[0].value == catalogue("fr")["home.title"]
+
+
+def test_funder_and_year_filters_in_the_sidebar_narrow_the_view_and_go_in_the_url():
+    at = ok(page_test("pages/accueil.py").run())
+    projects = int(metrics(at)["Projets"].replace("\u202f", ""))
+    funders = at.sidebar.multiselect(key="w_funders")
+    first = funders.options[0]
+    funders.select(first)
+    ok(at.run())
+    chosen = at.sidebar.multiselect(key="w_funders").value
+    assert len(chosen) == 1
+    funded = int(metrics(at)["Projets"].replace("\u202f", ""))
+    assert 0 < funded < projects
+    assert at.query_params["funders"] == chosen[0]
+    lo, hi = at.sidebar.slider(key="w_years").value
+    at.sidebar.slider(key="w_years").set_value((lo + 2, hi - 2))
+    ok(at.run())
+    assert int(metrics(at)["Projets"].replace("\u202f", "")) <= funded
+    assert at.query_params["from"] == str(lo + 2) and at.query_params["to"] == str(hi - 2)
+    # the link reopens the same funder and years
+    again = ok(page_test("pages/accueil.py", {"funders": chosen[0], "from": str(lo + 2),
+                                              "to": str(hi - 2)}).run())
+    assert again.sidebar.multiselect(key="w_funders").value == chosen
+    assert again.sidebar.slider(key="w_years").value == (lo + 2, hi - 2)
