@@ -20,7 +20,7 @@ from ecosystem import vocabulary as voc
 from ecosystem.geo import Geography
 
 NAME = "demo"
-SIZES = [5_000, 100_000, 1_500_000]
+SIZES = [10_000, 100_000, 1_500_000]
 
 
 def naive_actors(n: int, geo: Geography, seed: int = 1) -> list[dict]:

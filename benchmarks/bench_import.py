@@ -34,7 +34,7 @@ from ecosystem.ingest.sql import lit
 from ecosystem.store import Store
 
 NAME = "import"
-SIZES = [100_000, 1_500_000]
+SIZES = [10_000, 100_000, 1_500_000]
 
 _WORDS = ["SPORTIVE", "CULTURELLE", "DES PARENTS D'ÉLÈVES", "DE DÉFENSE", "DES AMIS",
           "SOLIDARITÉ", "COMITÉ DES FÊTES", "FOYER RURAL", "ÉCOLE DE MUSIQUE", "CLUB DES AÎNÉS",

@@ -27,7 +27,9 @@ from ecosystem import network as net
 from ecosystem.filters import Filters
 
 NAME = "network"
-SIZES = [50_000]
+SIZES = [10_000, 50_000, 100_000, 1_500_000]
+TARGET_SIZE = 50_000          # issue 7: 50,000 actors / 500,000 links in ≤ 10 s; baselines here
+FULL_ONLY_UP_TO = 100_000      # France-wide suggestions and GEXF export only up to this size
 LINKS_PER_ACTOR = 10          # 50,000 actors → 500,000 links
 TYPES = ["association", "social_enterprise", "company", "local_authority", "foundation",
          "network", "research", "funder"]
@@ -93,15 +95,12 @@ def errors(exact: np.ndarray, est: np.ndarray, top: int = 50) -> dict:
 
 
 def run(size: int) -> list[Result]:
-    import igraph as ig
-    import networkx as nx
-
     results = []
-    # ------------------------------------------------ 50k actors, 500k links
+    # ------------------------------- synthetic graph: ``size`` actors, 10 links each
     with timed() as gen:
         big = synthetic(size, size * LINKS_PER_ACTOR)
     runs = []
-    for _ in range(2):
+    for _ in range(2 if size <= FULL_ONLY_UP_TO else 1):
         with timed() as t:
             analysed = net.analyse(big)
         runs.append(t.seconds)
@@ -114,9 +113,10 @@ def run(size: int) -> list[Result]:
     with timed() as roll_t:
         net.rollup(analysed, "dep")
     best = min(runs)
+    on_target = size == TARGET_SIZE
     results.append(Result(
         NAME, f"metrics {big.n:,} actors / {big.m:,} links", size, best,
-        target="≤ 10 s", ok=best <= 10,
+        target="≤ 10 s" if on_target else "", ok=(best <= 10) if on_target else None,
         extra={"runs": runs, "generate_s": gen.seconds, "to_igraph_s": parts_t.seconds,
                "betweenness_s": bc_t.seconds, "communities_s": comm_t.seconds,
                "betweenness": analysed.stats["betweenness"],
@@ -125,6 +125,17 @@ def run(size: int) -> list[Result]:
     results.append(Result(NAME, "  of which communities (Leiden + multilevel)", size,
                           comm_t.seconds))
     results.append(Result(NAME, "rollup by département (100)", size, roll_t.seconds))
+    if on_target:
+        results += _baselines(big, g, bc_t.seconds)
+    results += _demo(size)
+    return results
+
+
+def _baselines(big: net.Graph, g, bc_seconds: float) -> list[Result]:
+    """networkx beside igraph on the same graph, and the sampled betweenness error."""
+    import networkx as nx
+
+    results, size = [], big.n
     # networkx on the same 50k graph: sampled betweenness with the same number of sources
     G = nx.Graph()
     G.add_nodes_from(range(big.n))
@@ -134,7 +145,7 @@ def run(size: int) -> list[Result]:
         nx.betweenness_centrality(G, k=k_nx, seed=1)
     nx_est = nx_t.seconds * net.BETWEENNESS_SAMPLES / k_nx
     results.append(Result(
-        NAME, f"  betweenness, {net.BETWEENNESS_SAMPLES} sources", size, bc_t.seconds,
+        NAME, f"  betweenness, {net.BETWEENNESS_SAMPLES} sources", size, bc_seconds,
         baseline=nx_est, baseline_name=f"networkx betweenness_centrality(k={k_nx}) × "
                                        f"{net.BETWEENNESS_SAMPLES // k_nx} (extrapolated)",
         extra={"networkx_k20_s": nx_t.seconds}))
@@ -166,8 +177,11 @@ def run(size: int) -> list[Result]:
         extra=err))
     for key in ("spearman", "top50_overlap", "rel_err_top1pct", "mean_abs", "max_abs"):
         results.append(Result(NAME, f"  sampled vs exact: {key}", 5_000, err[key], unit=""))
+    return results
 
-    # ------------------------------------------- from a demo inventory (SQL)
+
+def _demo(size: int) -> list[Result]:
+    """The Réseau page's path on a demo inventory: SQL edges, metrics, rollups."""
     store, ref = inventory_store(size)
     store.query("SELECT 1")
     with timed() as b_t:
@@ -176,21 +190,21 @@ def run(size: int) -> list[Result]:
         analysed = net.analyse(graph)
     with timed() as tm_t:
         net.territory_metrics(store, ref, Filters(), "commune")
-    with timed() as st_t:
-        net.suggest_for_territory(analysed)
     with timed() as sa_t:
         net.suggest_for_actor(analysed, analysed.nodes.sort_values("degree").actor_id.iloc[-1])
-    with timed() as gx_t:
-        gexf = net.to_gexf(analysed)
-    results.append(Result(NAME, f"demo: build edges in SQL ({graph.n:,} / {graph.m:,})", size,
-                          b_t.seconds))
-    results.append(Result(NAME, "demo: metrics", size, a_t.seconds))
-    results.append(Result(NAME, "demo: territory_metrics, every commune", size, tm_t.seconds))
-    results.append(Result(NAME, "demo: suggested pairs for France", size, st_t.seconds))
-    results.append(Result(NAME, "demo: suggestions for the best-linked actor", size,
-                          sa_t.seconds))
-    results.append(Result(NAME, f"demo: GEXF export ({len(gexf) / 1e6:.0f} MB)", size,
-                          gx_t.seconds))
+    results = [
+        Result(NAME, f"demo: build edges in SQL ({graph.n:,} / {graph.m:,})", size, b_t.seconds),
+        Result(NAME, "demo: metrics", size, a_t.seconds),
+        Result(NAME, "demo: territory_metrics, every commune", size, tm_t.seconds),
+        Result(NAME, "demo: suggestions for the best-linked actor", size, sa_t.seconds)]
+    if size <= FULL_ONLY_UP_TO:
+        with timed() as st_t:
+            net.suggest_for_territory(analysed)
+        with timed() as gx_t:
+            gexf = net.to_gexf(analysed)
+        results += [Result(NAME, "demo: suggested pairs for France", size, st_t.seconds),
+                    Result(NAME, f"demo: GEXF export ({len(gexf) / 1e6:.0f} MB)", size,
+                           gx_t.seconds)]
     return results
 
 
