@@ -83,29 +83,8 @@ def localize(m: folium.Map, mode: str = "url") -> folium.Map:
     for el in _walk(m):
         if not isinstance(el, folium.elements.JSCSSMixin) and el is not m:
             continue
-        new_js, new_css = [], []
-        for name, url in getattr(el, "default_js", []):
-            if name in DROPPED:
-                continue
-            if name not in LOCAL_JS:
-                if url.startswith(STATIC_URL):
-                    new_js.append((name, url))
-                    js.append(url[len(STATIC_URL) + 1:])
-                    continue
-                raise RemoteAssetError(f"no local copy of script {name} ({url})")
-            new_js.append((name, f"{STATIC_URL}/{LOCAL_JS[name]}"))
-            js.append(LOCAL_JS[name])
-        for name, url in getattr(el, "default_css", []):
-            if name in DROPPED:
-                continue
-            if name not in LOCAL_CSS:
-                if url.startswith(STATIC_URL):
-                    new_css.append((name, url))
-                    css.append(url[len(STATIC_URL) + 1:])
-                    continue
-                raise RemoteAssetError(f"no local copy of stylesheet {name} ({url})")
-            new_css.append((name, f"{STATIC_URL}/{LOCAL_CSS[name]}"))
-            css.append(LOCAL_CSS[name])
+        new_js = _local(getattr(el, "default_js", []), LOCAL_JS, js, "script")
+        new_css = _local(getattr(el, "default_css", []), LOCAL_CSS, css, "stylesheet")
         el.default_js = [] if mode == "inline" else new_js
         el.default_css = [] if mode == "inline" else new_css
     if mode == "inline":
@@ -117,6 +96,23 @@ def localize(m: folium.Map, mode: str = "url") -> folium.Map:
             header.add_child(branca.element.Element(f"<script>{_asset(rel)}</script>"),
                              name=f"inline_js_{i}")
     return m
+
+
+def _local(assets, local: dict[str, str], used: list[str], what: str) -> list[tuple[str, str]]:
+    """An element's (name, url) assets pointed at our copies; files used go in ``used``."""
+    out = []
+    for name, url in assets:
+        if name in DROPPED:
+            continue
+        if name in local:
+            out.append((name, f"{STATIC_URL}/{local[name]}"))
+            used.append(local[name])
+        elif url.startswith(STATIC_URL):  # one of our own scripts (static/map, …)
+            out.append((name, url))
+            used.append(url[len(STATIC_URL) + 1:])
+        else:
+            raise RemoteAssetError(f"no local copy of {what} {name} ({url})")
+    return out
 
 
 @lru_cache(maxsize=None)
