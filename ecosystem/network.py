@@ -45,6 +45,10 @@ EXACT_BETWEENNESS_MAX = 5_000
 BETWEENNESS_SAMPLES = 200
 #: actors drawn at most (the most central ones); metrics always use the whole graph
 DRAW_MAX = 300
+#: largest graph analysed on demand: 100,000 actors take about 10 s here, 1.5 million
+#: about 6 minutes and 6 GB (benchmarks/bench_network.py); beyond this the page asks
+#: for a territory or a filter
+ANALYSE_MAX = 150_000
 #: communities smaller than this are not counted (pairs and singletons are not "groups")
 MIN_COMMUNITY = 3
 SEED = 2026
@@ -129,6 +133,13 @@ def _nodes_where(filters: Filters) -> tuple[str, list]:
     if scope is None:
         return "TRUE", []
     return f"{LEVEL_COLUMN[scope[0]]} = ?", [scope[1]]
+
+
+def count_actors(store: Store, ref: InventoryRef, filters: Filters) -> int:
+    """How many actors :func:`build` would take (one count, no edges)."""
+    where, wparams = _nodes_where(filters)
+    sql = scoped(ref, filters, f" SELECT count(*) FROM fa WHERE {where}", territory=False)
+    return int(store.query(sql.text, sql.params + wparams).iloc[0, 0])
 
 
 def build(store: Store, ref: InventoryRef, filters: Filters) -> Graph:

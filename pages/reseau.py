@@ -47,6 +47,16 @@ def _area_key() -> str:
 st.title(tr("net.title"))
 st.caption(md(shell.scope_label(ctx)) + " · " + tr("net.inventory", inventory=md(ctx.ref.name)))
 shell.synthetic_banner(ctx.ref)
+@st.cache_data(show_spinner=False, max_entries=64)
+def _size(_store, ref, f) -> int:
+    return net.count_actors(_store, ref, f)
+
+
+n_actors = _size(ctx.store, ctx.ref, f)
+if n_actors > net.ANALYSE_MAX:  # a national inventory: minutes and gigabytes otherwise
+    st.info(tr("net.too_big", n=fmt_number(n_actors, lang), max=fmt_number(net.ANALYSE_MAX, lang)))
+    shell.sync_url()
+    st.stop()
 with st.spinner(tr("net.computing")):
     graph = _graph(ctx.store, ctx.ref, f)
 s = graph.stats

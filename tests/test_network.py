@@ -319,3 +319,12 @@ def test_each_territory_keeps_its_own_communities_beside_a_heavy_one():
     # the plain modularity of the union merges some of X's triangles
     union = net.communities(net.to_igraph(g))
     assert len(set(union[:12])) < 4
+
+
+def test_count_actors_is_the_size_of_the_graph_built(tiny_store):
+    ref = tiny_store.ref("tiny")
+    for f in (Filters(), Filters(territory="departement:44"), Filters(actor_types=("association",))):
+        assert net.count_actors(tiny_store, ref, f) == net.build(tiny_store, ref, f).n
+    # tiny has 10 actors, 5 of them in Loire-Atlantique (A1–A4 and the network A9)
+    assert net.count_actors(tiny_store, ref, Filters()) == 10
+    assert net.count_actors(tiny_store, ref, Filters(territory="departement:44")) == 5

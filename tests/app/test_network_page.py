@@ -105,3 +105,15 @@ def test_network_indicator_on_the_map_choropleth():
     assert at.selectbox(key="w_map_ind").value == "net_largest_share"
     assert "Part dans le plus grand groupe connecté" in texts(at) or \
         "Part des acteurs du territoire qui appartiennent" in texts(at)
+
+
+def test_a_network_too_large_to_analyse_asks_for_a_territory(monkeypatch):
+    from ecosystem import network as net
+    monkeypatch.setattr(net, "ANALYSE_MAX", 1_000)  # the demo's 5,000 actors are "too many"
+    at = ok(page_test("pages/reseau.py").run())
+    info = " ".join(str(i.value) for i in at.info)
+    assert "5\u202f000 acteurs" in info and "1\u202f000" in info
+    assert not metrics(at) and not at.get("iframe")
+    # a département of the demo is small enough: the graph is analysed
+    at = ok(page_test("pages/reseau.py", {"terr": "departement:44"}).run())
+    assert 0 < _int(metrics(at)["Acteurs"]) < 1_000
