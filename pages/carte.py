@@ -4,6 +4,7 @@ funding lines; a click on a territory opens its profile. Layout only: the map
 is built by :mod:`ecosystem.mapview`."""
 
 import importlib.util
+import threading
 from urllib.parse import urlencode
 
 import streamlit as st
@@ -29,6 +30,11 @@ def _view(_store, _geo, ref, filters, options, link):
     """The built map of a view (folium object and figures), kept per view key so a
     rerun for the same view re-sends the same map (no rebuild, no redraw)."""
     return mapview.build(_store, _geo, ref, filters, options, link=link)
+
+
+@st.cache_resource(show_spinner=False)
+def _render_lock() -> threading.Lock:
+    return threading.Lock()
 
 
 st.title(tr("map.title"))
@@ -77,8 +83,9 @@ st.caption(tr("map.level_caption", level=voc.LEVELS.label(view.level, lang).lowe
 if view.level_note:
     st.info(tr(view.level_note), icon=":material/info:")
 
-out = st_folium(view.map, height=HEIGHT, use_container_width=True,
-                returned_objects=["last_object_clicked"], key="carte_map")
+with _render_lock():  # the cached map object is shared by sessions; folium renders it in place
+    out = st_folium(view.map, height=HEIGHT, use_container_width=True,
+                    returned_objects=["last_object_clicked"], key="carte_map")
 clicked = (out or {}).get("last_object_clicked")
 if clicked:
     mark = (round(clicked["lat"], 6), round(clicked["lng"], 6), view.level, view.within)

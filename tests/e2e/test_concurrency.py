@@ -1,5 +1,6 @@
 """Ten browser sessions at once on one inventory of a fresh server (the first-run demo
-creation is raced too). Each session opens its own département, in its own
+creation is raced too). All first draw the same map view (one cached map object);
+then each session opens its own département, in its own
 language, picks its own stage filter in the sidebar and moves between pages: no
 error anywhere, and each session keeps its own view (no cross-talk of state)."""
 
@@ -43,6 +44,12 @@ async def _session(browser, url: str, i: int, code: str, name: str) -> dict:
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     try:
+        # all ten first draw the same map view at once (one cached map object, rendered
+        # for each session)
+        await page.goto(f"{url}/carte?terr=departement:44&layers=points,lines", timeout=TIMEOUT)
+        await _idle(page)
+        await page.locator('iframe[title="streamlit_folium.st_folium"]').wait_for(timeout=TIMEOUT)
+        map_exceptions = await page.locator('[data-testid="stException"]').count()
         query = f"terr=departement:{code}" + ("&lang=en" if lang == "en" else "")
         await page.goto(f"{url}/territoires?{query}", timeout=TIMEOUT)
         await _idle(page)
@@ -68,7 +75,8 @@ async def _session(browser, url: str, i: int, code: str, name: str) -> dict:
         await page.get_by_role("heading", name=name, level=1).wait_for(timeout=TIMEOUT)
         return {"i": i, "code": code, "lang": lang, "stage": stage, "home_url": home_url,
                 "url": page.url, "errors": errors,
-                "exceptions": await page.locator('[data-testid="stException"]').count()}
+                "exceptions": await page.locator('[data-testid="stException"]').count()
+                + map_exceptions}
     finally:
         await ctx.close()
 
