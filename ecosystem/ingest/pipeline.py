@@ -476,16 +476,18 @@ class Import:
         self.progress("save", 0.0)
         if create is None:
             create = not store.exists(inventory)
-        writable = sum(self.con.execute(f"SELECT (SELECT count(*) FROM {ident(p.tbl('ins'))}) + "
-                                        f"(SELECT count(*) FROM {ident(p.tbl('upd'))})").fetchall()[0][0]
-                       for p in self.parts)
-        if not writable:  # never create or touch an inventory with nothing valid to write
+        # (inserts, updates) per part, counted once
+        sizes = [self.con.execute(f"SELECT (SELECT count(*) FROM {ident(p.tbl('ins'))}), "
+                                  f"(SELECT count(*) FROM {ident(p.tbl('upd'))})").fetchall()[0]
+                 for p in self.parts]
+        if not any(n_ins or n_upd for n_ins, n_upd in sizes):
+            # never create or touch an inventory with nothing valid to write
             raise ImportError_("imp.err.nothing_valid", rows=sum(p.raw.n_rows for p in self.parts))
         inserts, updates, cursors = {}, {}, []
-        for part in self.parts:
+        for part, (_, n_upd) in zip(self.parts, sizes):
             cols = ", ".join(ident(c) for c in model.TABLES[part.table].column_names)
             names = [t for t, h in part.hows.items() if h == "name"]
-            if self.con.execute(f"SELECT count(*) FROM {ident(part.tbl('upd'))}").fetchall()[0][0]:
+            if n_upd:
                 updates[part.table] = titled(self.con.sql(
                     f"SELECT {cols} FROM {ident(part.tbl('upd'))}").to_arrow_table(), names)
             # each insert comes from its own cursor (one open result per connection),

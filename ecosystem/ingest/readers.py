@@ -31,7 +31,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from .sniff import FileInfo, SniffError
+from .sniff import FileInfo, SniffError, python_codec
 from .sql import ident, lit
 
 HEAD_ROWS = 40
@@ -151,11 +151,10 @@ def _csv_options(info: FileInfo) -> str:
 def _head(info: FileInfo) -> tuple[list[list], list[int]]:
     """The first records as Python's csv module splits them with the sniffed dialect,
     and the number of physical lines read after each (a header cell may span lines)."""
-    enc = {"utf-8": "utf-8-sig", "utf-16": "utf-16", "latin-1": "latin-1"}[info.duckdb_encoding]
     quote = info.quote or None
     escape = info.escape if info.escape and info.escape != info.quote else None
     rows, lines = [], []
-    with open(info.read_path, encoding=enc, errors="replace", newline="") as f:
+    with open(info.read_path, encoding=python_codec(info), errors="replace", newline="") as f:
         reader = csv.reader(f, delimiter=info.delimiter or ",", quotechar=quote or '"',
                             quoting=csv.QUOTE_MINIMAL if quote else csv.QUOTE_NONE,
                             escapechar=escape, doublequote=info.escape == info.quote)
@@ -249,12 +248,16 @@ def check_zip(path: Path) -> None:
             members = z.infolist()
     except (zipfile.BadZipFile, OSError) as exc:
         raise ReadError("imp.err.xlsx", detail=str(exc)[:200]) from exc
-    total = sum(m.file_size for m in members)
-    for m in members:
-        ratio = m.file_size / max(m.compress_size, 1)
-        if m.file_size > XLSX_RATIO_FROM and ratio > XLSX_MAX_RATIO or total > XLSX_MAX_UNCOMPRESSED:
-            raise ReadError("imp.err.xlsx_bomb", member=m.filename,
-                            size=f"{m.file_size / 2**20:,.0f}", ratio=f"{ratio:,.0f}")
+    def ratio(m: zipfile.ZipInfo) -> float:
+        return m.file_size / max(m.compress_size, 1)
+
+    bombs = [m for m in members if m.file_size > XLSX_RATIO_FROM and ratio(m) > XLSX_MAX_RATIO]
+    if not bombs and sum(m.file_size for m in members) > XLSX_MAX_UNCOMPRESSED:
+        bombs = [max(members, key=lambda m: m.file_size)]
+    if bombs:
+        m = bombs[0]
+        raise ReadError("imp.err.xlsx_bomb", member=m.filename,
+                        size=f"{m.file_size / 2**20:,.0f}", ratio=f"{ratio(m):,.0f}")
 
 
 def xlsx_sheets(path: Path) -> list[str]:

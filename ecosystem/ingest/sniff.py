@@ -172,6 +172,11 @@ def sniff_dialect(con: duckdb.DuckDBPyConnection, info: FileInfo) -> None:
 DELIMITERS = (";", ",", "\t", "|")
 
 
+def python_codec(info: FileInfo) -> str:
+    """The codec that reads ``info.read_path`` as DuckDB will (a UTF-8 BOM skipped)."""
+    return {"utf-8": "utf-8-sig", "utf-16": "utf-16", "latin-1": "latin-1"}[info.duckdb_encoding]
+
+
 def _check_delimiter(info: FileInfo, delim: str) -> str:
     """DuckDB's delimiter unless it splits the table's lines into one field only.
 
@@ -180,8 +185,7 @@ def _check_delimiter(info: FileInfo, delim: str) -> str:
     delimiter that gives most lines of the sample the same number (> 1) of
     fields wins.
     """
-    enc = {"utf-8": "utf-8-sig", "utf-16": "utf-16", "latin-1": "latin-1"}[info.duckdb_encoding]
-    with open(info.read_path, encoding=enc, errors="replace", newline="") as f:
+    with open(info.read_path, encoding=python_codec(info), errors="replace", newline="") as f:
         lines = [line for line in (f.readline() for _ in range(200)) if line.strip()]
 
     def fields(line: str, d: str) -> int:
