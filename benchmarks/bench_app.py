@@ -13,13 +13,12 @@ page is opened. The budget of issue 8: the app session on 1.5 M actors stays
 
 from __future__ import annotations
 
-import re
 import threading
 import time
 
 import psutil
 
-from benchmarks.common import ROOT, Result, inventory_store
+from benchmarks.common import Result, inventory_store
 
 NAME = "app"
 SIZES = [10_000, 100_000, 1_500_000]
@@ -32,8 +31,8 @@ VIEWS = {"territoires": ["", "?terr=departement:44"],
 
 
 def pages() -> list[str]:
-    paths = re.findall(r'url_path="([a-z_]+)"', (ROOT / "app.py").read_text(encoding="utf-8"))
-    return [f"{p}{q}" for p in paths for q in VIEWS.get(p, [""])]
+    from tests.conftest import app_pages
+    return [f"{p}{q}" for p in app_pages() for q in VIEWS.get(p, [""])]
 
 
 class RssSampler(threading.Thread):

@@ -4,6 +4,7 @@ and a Streamlit server for browser tests."""
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -28,6 +29,11 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                  # no network: every host but localhost fails to resolve
                  "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1"]
 ARTIFACTS = ROOT / "tests" / "artifacts"
+
+
+def app_pages() -> list[str]:
+    """The url paths of every page declared in app.py, in menu order."""
+    return re.findall(r'url_path="([a-z_]+)"', (ROOT / "app.py").read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="session")

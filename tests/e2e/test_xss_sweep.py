@@ -6,12 +6,10 @@ The territorial report downloaded from that inventory is opened as well."""
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
 from ecosystem.store import Store
-from tests.conftest import ROOT, AppServer, screenshot, wait_idle
+from tests.conftest import AppServer, app_pages, screenshot, wait_idle
 from tests.xss_inventory import MARKERS, PAYLOADS, hostile
 
 pytestmark = pytest.mark.e2e
@@ -26,11 +24,6 @@ PARAMS = {
     "carte": "level=commune&terr=departement:44",
     "reseau": "terr=departement:44",
 }
-
-
-def app_pages() -> list[str]:
-    """Every page declared in app.py (new pages join the sweep by themselves)."""
-    return re.findall(r'url_path="([a-z_]+)"', (ROOT / "app.py").read_text(encoding="utf-8"))
 
 
 # Finds what a payload would leave behind if it had been inserted as markup.
