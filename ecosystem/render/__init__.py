@@ -1,0 +1,2 @@
+"""Everything that turns data into something shown or written: safe output, maps,
+reports, exports."""

@@ -1,0 +1,135 @@
+"""One way out for every user string.
+
+Each function takes any value (``None`` and NaN become empty text) and returns text
+that is *inert* in one output kind: it shows as the characters it holds and can
+never become markup, a link, an image, a script, a formula or a console style.
+
+=================  =====================================================
+output             function
+=================  =====================================================
+HTML text / attr   :func:`html` (quotes escaped: safe in attributes too)
+JSON in <script>   :func:`script_json` (``<`` ``>`` ``&`` U+2028/2029 as ``\\u`` escapes)
+Markdown           :func:`markdown` (Streamlit: no emphasis, link, image, HTML, autolink)
+Plotly labels      :func:`plotly` (Plotly's HTML subset shown as text)
+SQL literal        :func:`sql_literal` (only where a parameter cannot be bound)
+CSV / XLSX cell    :func:`cell` (no formula; control characters removed)
+Rich console       :func:`console` (no ``[style]`` markup)
+=================  =====================================================
+
+A test (``tests/test_safe.py``) checks that no other module defines an escaping
+helper or calls ``html.escape`` / ``rich.markup.escape`` directly.
+"""
+
+from __future__ import annotations
+
+import html as _html
+import json
+import math
+import re
+
+from rich.markup import escape as _rich_escape
+
+__all__ = ["text", "html", "script_json", "markdown", "plotly", "sql_literal", "cell",
+           "console", "FORMULA_START", "strip_controls"]
+
+
+def text(value) -> str:
+    """Any value as text: ``None``, NaN and pandas' missing values are empty."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and math.isnan(value):
+        return ""
+    try:
+        import pandas as pd
+        if value is pd.NA or value is pd.NaT:
+            return ""
+    except ImportError:  # pragma: no cover
+        pass
+    return str(value)
+
+
+# ------------------------------------------------------------------ HTML
+def html(value) -> str:
+    """HTML text or attribute value (``& < > " '`` escaped)."""
+    return _html.escape(text(value), quote=True)
+
+
+# ------------------------------------------------------------------ JSON in <script>
+_SCRIPT = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026",
+                         "\u2028": "\\u2028", "\u2029": "\\u2029"})
+
+
+def script_json(data) -> str:
+    """JSON to embed inside ``<script>`` (read as a JS literal or by ``JSON.parse``):
+    compact, and no ``</script>``, ``<!--`` or line separator can appear in it."""
+    dumped = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return dumped.translate(_SCRIPT)
+
+
+# ------------------------------------------------------------------ Markdown
+_MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_{}[]()#+-.!|<>~$&:=\"'"})
+# GFM autolinks bare "www." and "scheme://" and e-mail addresses even when their
+# punctuation is escaped: a word joiner (U+2060, invisible) breaks the pattern.
+_AUTOLINK = re.compile(r"(?i)(w)(ww\\\.)|(@)|(\w)(\\:)")
+_WJ = "\u2060"
+
+
+def markdown(value) -> str:
+    """User text inside Markdown (``st.markdown``, ``st.title``, labels, captions):
+    every Markdown and HTML character escaped, autolinks broken, line breaks kept
+    as spaces (a newline could start a heading or a list)."""
+    out = " ".join(text(value).splitlines()).translate(_MD_SPECIAL)
+    return _AUTOLINK.sub(lambda m: (m.group(1) + _WJ + m.group(2)) if m.group(1)
+                         else (_WJ + "@" + _WJ) if m.group(3)
+                         else (m.group(4) + _WJ + m.group(5)), out)
+
+
+# ------------------------------------------------------------------ Plotly
+def plotly(value) -> str:
+    """A Plotly label (axis category, legend, hover, annotation): Plotly reads a
+    subset of HTML in them (``<a href>``, ``<b>``, ``<br>``), so ``<``/``>``/``&``
+    are given as entities, which Plotly shows as the characters."""
+    return text(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+# ------------------------------------------------------------------ SQL
+def sql_literal(value) -> str:
+    """A SQL string literal (``'O''Neil'``); ``None`` is ``NULL``. Bind parameters
+    wherever the driver allows it; this is for DDL and generated views."""
+    if value is None:
+        return "NULL"
+    return "'" + str(value).replace("'", "''").replace("\x00", "") + "'"
+
+
+# ------------------------------------------------------------------ spreadsheets
+#: a cell starting with one of these (after leading spaces and control characters)
+#: is run as a formula by Excel / LibreOffice / Google Sheets. Full-width ``＝＋－＠``
+#: are included: LibreOffice and Sheets normalise them to ASCII on input.
+FORMULA_START = ("=", "+", "-", "@", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u2060\ufeff]")
+_LEADING = re.compile(r"^[\s\x00-\x1f\x7f\u200b-\u200f\u2060\ufeff]+")
+
+
+def strip_controls(value: str) -> str:
+    """Text without NUL and other control characters (tab, CR and LF kept) nor
+    zero-width characters."""
+    return _CONTROLS.sub("", value)
+
+
+def cell(value):
+    """A CSV / XLSX cell value: text without control characters and, when it would
+    start a formula once leading blanks are trimmed, prefixed by ``'``. Numbers,
+    dates and missing values are returned unchanged."""
+    if not isinstance(value, str):
+        return value
+    out = strip_controls(value)
+    if _LEADING.sub("", out).startswith(FORMULA_START):
+        return "'" + out
+    return out
+
+
+# ------------------------------------------------------------------ console
+def console(value) -> str:
+    """Text for a Rich console (``[red]`` and ``[link=…]`` shown, not applied) and
+    without terminal control sequences."""
+    return _rich_escape(_CONTROLS.sub("", text(value)).replace("\x1b", ""))
