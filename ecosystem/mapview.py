@@ -515,23 +515,3 @@ def build(store: Store, geo, ref: InventoryRef, filters: Filters, options: MapOp
     return MapView(map=maps.localize(m, mode), level=level, within=within, level_note=note,
                    counts=out, shapes=shown, table=table)
 
-
-def naive_map(store: Store, ref: InventoryRef, filters: Filters, mode: str = "url") -> folium.Map:
-    """The baseline the benchmark compares with: one folium Marker per actor of the
-    view with an escaped tooltip and popup (name, type, commune, projects, partners),
-    as folium's documentation does it. Folium's popup template calls jQuery, which
-    an offline map does not load: a three-line ``$`` stand-in does what it needs."""
-    df = actor_points(store, ref, filters, 10**9)
-    m = maps.base_map(mode=mode)
-    shim = branca.element.MacroElement()
-    shim._template = branca.element.Template(
-        "{% macro script(this, kwargs) %}window.$ = window.$ || function (h) {"
-        " var d = document.createElement('div'); d.innerHTML = h;"
-        " return [d.firstElementChild || d]; };{% endmacro %}")
-    shim.add_to(m)  # in the map's script: streamlit-folium does not run header scripts
-    for r in df.itertuples():
-        popup = (f"<b>{maps.esc(r.name)}</b><br>{maps.esc(voc.ACTOR_TYPES.label(r.actor_type))}"
-                 f"<br>{maps.esc(r.commune)}<br>{r.n_projects} projets, {r.n_partners} partenaires")
-        folium.Marker([r.lat, r.lon], tooltip=maps.esc(r.name),
-                      popup=folium.Popup(popup, max_width=300)).add_to(m)
-    return maps.localize(m, mode)

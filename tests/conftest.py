@@ -175,8 +175,9 @@ def screenshot(page, name: str) -> Path:
 # ------------------------------------------------------------- PostgreSQL
 @pytest.fixture(scope="session")
 def pg_server(tmp_path_factory):
-    """A private PostgreSQL server (pgserver from PyPI), one per test session."""
-    pgserver = pytest.importorskip("pgserver")
+    """A private PostgreSQL server (pgserver from PyPI, in requirements-dev.txt), one
+    per test session. A missing pgserver is an error, never a skip."""
+    import pgserver
     server = pgserver.get_server(tmp_path_factory.mktemp("pg"), cleanup_mode="stop")
     yield server
     server.cleanup()
@@ -204,3 +205,23 @@ def any_store(request, tmp_path, geo):
                           geo=geo)
     yield s
     s.close()
+
+
+# ------------------------------------------------------------- no silent skips
+_SKIPPED: list[str] = []
+
+
+def pytest_runtest_logreport(report):
+    if report.skipped and not hasattr(report, "wasxfail"):
+        _SKIPPED.append(f"{report.nodeid}: {report.longrepr[-1] if isinstance(report.longrepr, tuple) else report.longrepr}")
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """A skipped test fails the run (a backend or a browser that silently did not
+    run is a failure): set ECOSYSTEM_ALLOW_SKIPS=1 to allow them locally."""
+    if _SKIPPED and not os.environ.get("ECOSYSTEM_ALLOW_SKIPS") and exitstatus == 0:
+        print(f"\n{len(_SKIPPED)} test(s) skipped, which fails the run "
+              "(ECOSYSTEM_ALLOW_SKIPS=1 allows it):")
+        for line in _SKIPPED:
+            print("  " + line)
+        session.exitstatus = 1

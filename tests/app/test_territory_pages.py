@@ -105,8 +105,6 @@ def test_grid_file_rejected_with_a_clear_message(tmp_path):
     bad = json.loads(DEFAULT_GRID.read_text(encoding="utf-8"))
     bad["criteria"][1]["group"] = "optional"
     uploader = at.get("file_uploader")[0]
-    if not hasattr(uploader, "set_value"):
-        pytest.skip("file_uploader not drivable in this Streamlit version")
     uploader.set_value(("grid.json", json.dumps(bad).encode(), "application/json"))
     ok(at.run())
     assert any("group must be one of" in str(e.value) for e in at.error)
