@@ -20,7 +20,7 @@ import pandas as pd
 from benchmarks.common import Result, inventory_store, timed
 from ecosystem import indicators as ind
 from ecosystem import vocabulary as voc
-from ecosystem.filters import LEVEL_COLUMN, Filters
+from ecosystem.filters import LEVEL_COLUMN, Filters, View
 
 NAME = "indicators"
 SIZES = [10_000, 100_000, 1_500_000]
@@ -138,13 +138,13 @@ def warm_best_of(n: int, fn):
 def run(size: int) -> list[Result]:
     store, ref = inventory_store(size)
     store.query("SELECT 1")
-    ind.compute(store, ref, Filters(), "region")  # warm the file cache
+    ind.compute(View(store, ref, Filters()), "region")  # warm the file cache
     with timed() as load_t:
         tables = load(store, ref)
     results = []
     target = size >= 1_500_000
     for level in LEVELS:
-        best, runs, duck = warm_best_of(3, lambda: ind.compute(store, ref, Filters(), level))
+        best, runs, duck = warm_best_of(3, lambda: ind.compute(View(store, ref, Filters()), level))
         p_best, p_runs, pand = warm_best_of(3, lambda: pandas_indicators(tables, level))
         bad = same(duck, pand)
         results.append(Result(
@@ -155,7 +155,7 @@ def run(size: int) -> list[Result]:
             (None if not bad else False),
             extra={"duckdb_runs": runs, "pandas_runs": p_runs, "differs": bad}))
     _, runs, _ = warm_best_of(
-        3, lambda: ind.compute(store, ref, Filters(stages=("experimentation",)), "commune"))
+        3, lambda: ind.compute(View(store, ref, Filters(stages=("experimentation",))), "commune"))
     results.append(Result(NAME, "every commune, stage filter", size, min(runs),
                           target="≤ 1 s" if target else "",
                           ok=(min(runs) <= 1.0) if target else None,

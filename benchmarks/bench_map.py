@@ -40,7 +40,7 @@ from pathlib import Path
 from benchmarks import map_baselines
 from benchmarks.common import ROOT, Result, inventory_store, timed
 from ecosystem import mapview
-from ecosystem.filters import Filters
+from ecosystem.filters import Filters, View
 from ecosystem.geo import Geography
 from ecosystem.mapview import MapOptions
 
@@ -76,7 +76,7 @@ def render(view) -> str:
 
 
 def build_and_render(store, geo, ref, f, o):
-    view = mapview.build(store, geo, ref, f, o)
+    view = mapview.build(View(store, ref, f), geo, o)
     return view, render(view)
 
 
@@ -135,7 +135,7 @@ from streamlit_folium import st_folium
 from benchmarks import map_baselines as mb
 from benchmarks.common import inventory_store
 from ecosystem import mapview
-from ecosystem.filters import Filters
+from ecosystem.filters import Filters, View
 from ecosystem.geo import Geography
 
 BUILDERS = {"naive": mb.naive_map, "marker_cluster": mb.marker_cluster_map,
@@ -149,7 +149,7 @@ def built(kind, size):
     if kind == "empty":
         from ecosystem import maps
         return maps.localize(maps.base_map())
-    return mapview.build(store, Geography(), ref, Filters(), mapview.MapOptions()).map
+    return mapview.build(View(store, ref, Filters()), Geography(), mapview.MapOptions()).map
 
 st.set_page_config(layout="wide")
 kind = st.query_params.get("kind", "ours")
@@ -286,7 +286,7 @@ def run(size: int) -> list[Result]:
     store, ref = inventory_store(size)
     geo = Geography()
     store.query("SELECT 1")
-    render(mapview.build(store, geo, ref, Filters(), MapOptions()))  # warm caches, templates
+    render(mapview.build(View(store, ref, Filters()), geo, MapOptions()))  # warm caches, templates
     results = []
     biggest, default_html = 0, ""
     for name, (f, o) in VIEWS.items():
@@ -319,7 +319,7 @@ def run(size: int) -> list[Result]:
             build_and_render(store, geo, ref, Filters(), MapOptions(layers=("points", "lines")))
         results.append(Result(NAME, "France, points + partnership lines", size, t.seconds))
     if size <= 100_000 and not os.environ.get("BENCH_NO_BROWSER"):
-        n_markers = mapview.counts(store, ref, Filters())["located"]
+        n_markers = mapview.counts(View(store, ref, Filters()))["located"]
         store.close()  # the app's process opens the same DuckDB file
         results += in_app(size, n_markers)
     return results

@@ -24,7 +24,7 @@ import pandas as pd
 
 from benchmarks.common import Result, inventory_store, timed
 from ecosystem import network as net
-from ecosystem.filters import Filters
+from ecosystem.filters import Filters, View
 
 NAME = "network"
 SIZES = [10_000, 50_000, 100_000, 1_500_000]
@@ -187,11 +187,11 @@ def _demo(size: int) -> list[Result]:
     store, ref = inventory_store(size)
     store.query("SELECT 1")
     with timed() as b_t:
-        graph = net.build(store, ref, Filters())
+        graph = net.build(View(store, ref, Filters()))
     with timed() as a_t:
         analysed = net.analyse(graph)
     with timed() as tm_t:
-        net.territory_metrics(store, ref, Filters(), "commune")
+        net.territory_metrics(View(store, ref, Filters()), "commune")
     with timed() as sa_t:
         net.suggest_for_actor(analysed, analysed.nodes.sort_values("degree").actor_id.iloc[-1])
     results = [

@@ -24,13 +24,14 @@ from folium import plugins
 from ecosystem import maps, mapview
 from ecosystem import vocabulary as voc
 from ecosystem.render import safe
+from ecosystem.filters import View
 
 #: every point of the view (no cap: a baseline shows what it is given)
 ALL = 10**9
 
 
 def _points(store, ref, filters):
-    return mapview.actor_points(store, ref, filters, ALL)
+    return mapview.actor_points(View(store, ref, filters), ALL)
 
 
 def _popup(r) -> str:

@@ -125,16 +125,8 @@ def _territory_clause(alias: str, scope, params: list) -> str:
     return f"{alias}.{LEVEL_COLUMN[level]} = ?"
 
 
-def scoped(ref: InventoryRef, f: Filters, body: str, *, territory: bool = True) -> Sql:
-    """``WITH fp AS (...), fa AS (...) <body>`` for this inventory and filters.
-
-    ``territory=False`` ignores the territory scope (used to compute parent and
-    national references under the same other filters).
-    """
-    params: list = []
-    scope = f.scope if territory else None
-
-    # projects
+def _project_where(ref: InventoryRef, f: Filters, scope, params: list) -> str:
+    """The WHERE clause of ``fp`` over ``d_projects p`` (parameters appended)."""
     p_where = []
     if f.stages:
         p_where.append(f"p.stage IN ({', '.join('?' * len(f.stages))})")
@@ -157,9 +149,12 @@ def scoped(ref: InventoryRef, f: Filters, body: str, *, territory: bool = True) 
                        f"WHERE actor_type IN ({', '.join('?' * len(f.actor_types))}))")
         params += list(f.actor_types)
     p_where.append(_territory_clause("p", scope, params))
-    fp = f"fp AS MATERIALIZED (SELECT * FROM {ref.derived('d_projects')} p WHERE {' AND '.join(p_where)})"
+    return " AND ".join(p_where)
 
-    # actors
+
+def _actor_where(f: Filters, scope, params: list, members: str = "fm") -> str:
+    """The WHERE clause of ``fa`` over ``d_actors a``; ``members`` is where the
+    participations in ``fp`` are (used when a project-side filter is set)."""
     a_where = []
     if f.actor_types:
         a_where.append(f"a.actor_type IN ({', '.join('?' * len(f.actor_types))})")
@@ -170,13 +165,107 @@ def scoped(ref: InventoryRef, f: Filters, body: str, *, territory: bool = True) 
     a_where.append(_territory_clause("a", scope, params))
     if f.has_project_filter:
         # leads and partners are both in fm (participations in fp): one semi-join
-        a_where.append("a.actor_id IN (SELECT actor_id FROM fm)")
-    fa = f"fa AS MATERIALIZED (SELECT * FROM {ref.derived('d_actors')} a WHERE {' AND '.join(a_where)})"
+        a_where.append(f"a.actor_id IN (SELECT actor_id FROM {members})")
+    return " AND ".join(a_where)
+
+
+def scoped(ref: InventoryRef, f: Filters, body: str, *, territory: bool = True) -> Sql:
+    """``WITH fp AS (...), fa AS (...) <body>`` for this inventory and filters,
+    computed inside the query. Analyses use :meth:`View.sql`, which reads the
+    same sets materialised once per view; this is its fallback (read-only stores).
+
+    ``territory=False`` ignores the territory scope (used to compute parent and
+    national references under the same other filters).
+    """
+    params: list = []
+    scope = f.scope if territory else None
+    fp = (f"fp AS MATERIALIZED (SELECT * FROM {ref.derived('d_projects')} p "
+          f"WHERE {_project_where(ref, f, scope, params)})")
+    fa = (f"fa AS MATERIALIZED (SELECT * FROM {ref.derived('d_actors')} a "
+          f"WHERE {_actor_where(f, scope, params)})")
     if f.has_project_filter:
         fm = (f"fm AS MATERIALIZED (SELECT m.* FROM {ref.derived('d_members')} m "
               f"SEMI JOIN fp USING (project_id))")
         return Sql(f"WITH {fp}, {fm}, {fa} {body}", params)
     return Sql(f"WITH {fp}, {fa} {body}", params)
+
+
+def view_statements(ref: InventoryRef, f: Filters, prefix: str) -> list[tuple[str, str, list]]:
+    """``(name, CREATE TABLE statement, parameters)`` that materialise the sets of
+    ``f`` (its territory included) as tables ``{prefix}fp``, ``{prefix}fm`` (with a
+    project-side filter) and ``{prefix}fa``, in that order."""
+    scope = f.scope
+    out = []
+    params: list = []
+    out.append(("fp", f"CREATE TABLE {prefix}fp AS SELECT * FROM {ref.derived('d_projects')} p "
+                      f"WHERE {_project_where(ref, f, scope, params)}", params))
+    if f.has_project_filter:
+        out.append(("fm", f"CREATE TABLE {prefix}fm AS SELECT m.* FROM {ref.derived('d_members')} m "
+                          f"SEMI JOIN {prefix}fp USING (project_id)", []))
+    params = []
+    out.append(("fa", f"CREATE TABLE {prefix}fa AS SELECT * FROM {ref.derived('d_actors')} a "
+                      f"WHERE {_actor_where(f, scope, params, members=prefix + 'fm')}", params))
+    return out
+
+
+class View:
+    """The current view: one inventory, at its revision, seen through one set of
+    filters. Every analysis takes a View (indicators, counts, map layers, network,
+    profiles, reports, exports).
+
+    The filtered sets — projects ``fp``, actors ``fa`` and, with a project-side
+    filter, participations ``fm`` — are materialised once per (inventory revision,
+    filters, territory or not) in the store's view cache
+    (:meth:`ecosystem.store.Store.view_sets`) and read by every analysis of the
+    rerun, and of later reruns while they stay cached. The level of analysis does
+    not change the sets. A view with no filter at all reads the derived tables
+    directly (nothing to copy); a read-only store computes the sets inside each
+    query (:func:`scoped`)."""
+
+    __slots__ = ("store", "ref", "filters")
+
+    def __init__(self, store, ref: InventoryRef, filters: Filters | None = None):
+        self.store = store
+        self.ref = ref
+        self.filters = filters if filters is not None else Filters()
+
+    def __repr__(self) -> str:
+        return f"View({self.ref.name!r} v{self.ref.version}, {self.filters})"
+
+    @property
+    def level(self) -> str:
+        return self.filters.level
+
+    @property
+    def scope(self) -> tuple[str, str] | None:
+        return self.filters.scope
+
+    def with_(self, **changes) -> "View":
+        """The same inventory through other filters."""
+        return View(self.store, self.ref, self.filters.with_(**changes))
+
+    def cache_key(self) -> tuple:
+        return (self.ref.cache_key, self.filters.cache_key())
+
+    def sql(self, body: str, *, territory: bool = True) -> Sql:
+        """``WITH fp AS (...), [fm AS (...),] fa AS (...) <body>``, the sets read
+        from the view cache. ``territory=False`` drops the territory scope."""
+        f = self.filters.with_(level="region", territory=self.filters.territory if territory else None)
+        ref = self.ref
+        if f.is_default:  # the whole inventory: the derived tables themselves
+            return Sql(f"WITH fp AS NOT MATERIALIZED (SELECT * FROM {ref.derived('d_projects')}), "
+                       f"fa AS NOT MATERIALIZED (SELECT * FROM {ref.derived('d_actors')}) {body}")
+        names = self.store.view_sets(ref, f) if hasattr(self.store, "view_sets") else None
+        if names is None:
+            return scoped(ref, f, body)
+        ctes = [f"{k} AS NOT MATERIALIZED (SELECT * FROM {names[k]})" for k in ("fp", "fm", "fa")
+                if k in names]
+        return Sql(f"WITH {', '.join(ctes)} {body}")
+
+    def query(self, body: str, params: list | None = None, *, territory: bool = True):
+        """Run ``body`` over the view's sets: a DataFrame."""
+        sql = self.sql(body, territory=territory)
+        return self.store.query(sql.text, sql.params + list(params or []))
 
 
 # ------------------------------------------------------- choices for the sidebar

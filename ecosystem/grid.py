@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from .filters import View
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_GRID = ROOT / "data" / "grids" / "default.json"
@@ -130,13 +131,12 @@ def load_grid(source: str | Path | bytes | None = None) -> Grid:
     return parse_grid(raw)
 
 
-def project_scores(store, ref, filters, grid: Grid, limit: int = 1000):
+def project_scores(view: View, grid: Grid, limit: int = 1000):
     """Scores of the filtered projects, one row per project and one column per
     criterion of ``grid`` (NaN: not assessed, whether the score is empty or
     missing), with ``n_scored`` and ``mean_score`` over this grid's criteria.
     Assessed projects first, then by title; at most ``limit`` rows."""
-    from .filters import scoped
-
+    store, ref = view.store, view.ref
     sc = ref.table("scores")
     ids = grid.ids
     pivot = ", ".join(f"max(s.score) FILTER (WHERE s.criterion_id = ?) AS \"c_{i}\""
@@ -145,7 +145,7 @@ def project_scores(store, ref, filters, grid: Grid, limit: int = 1000):
         SELECT p.project_id, p.title, p.stage, p.commune_code, {pivot}
         FROM fp p LEFT JOIN {sc} s ON s.project_id = p.project_id
         GROUP BY ALL"""
-    sql = scoped(ref, filters, body)
+    sql = view.sql(body)
     # the CTEs' parameters come first in the text, then the pivot's criteria
     df = store.query(sql.text, sql.params + ids)
     df = df.rename(columns={f"c_{k}": i for k, i in enumerate(ids)})

@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from . import vocabulary as voc
-from .filters import LEVEL_COLUMN, Filters, scoped
+from .filters import LEVEL_COLUMN, View
 from .store import InventoryRef, Store
 
 N_DOMAINS = len(voc.DOMAINS)
@@ -423,7 +423,7 @@ def _base_select() -> str:
                      for c, d in BASE_COLUMNS.items())
 
 
-def compute(store: Store, ref: InventoryRef, filters: Filters, level: str,
+def compute(view: View, level: str,
             ids: list[str] | None = None, within: tuple[str, str] | None = None) -> pd.DataFrame:
     """Indicators of every territory of ``level`` (optionally only those ``within`` a
     parent territory) for the filters other than the territory scope.
@@ -431,6 +431,7 @@ def compute(store: Store, ref: InventoryRef, filters: Filters, level: str,
     Returns one row per territory: code, name, population, the base aggregates
     and one column per requested indicator.
     """
+    store, ref, filters = view.store, view.ref, view.filters
     ids = list(ids or SQL_IDS)
     sql_ids = [i for i in ids if INDICATORS[i].engine == "sql"]
     key = LEVEL_COLUMN[level]
@@ -440,11 +441,11 @@ def compute(store: Store, ref: InventoryRef, filters: Filters, level: str,
             f"SELECT *{exprs} FROM (SELECT t.code, t.name, t.population, {_base_select()} "
             f"FROM geo_territories t {_base_from(filters.has_project_filter)} WHERE {where}) "
             f"ORDER BY code")
-    sql = scoped(ref, filters, body, territory=False)
+    sql = view.sql(body, territory=False)
     df = store.query(sql.text, sql.params + tail)
     other = [i for i in ids if INDICATORS[i].engine == "network"]
     if other:
-        df = _merge_network(df, store, ref, filters, level, other)
+        df = _merge_network(df, view, level, other)
     return df
 
 
@@ -464,20 +465,21 @@ def _territory_where(level: str, within) -> tuple[str, list]:
     return where, tail
 
 
-def _merge_network(df, store, ref, filters, level, ids):
+def _merge_network(df, view: View, level, ids):
     try:
         network = importlib.import_module("ecosystem.network")
     except ImportError:
         for i in ids:
             df[i] = np.nan
         return df
-    metrics = network.territory_metrics(store, ref, filters, level)
+    metrics = network.territory_metrics(view, level)
     return df.merge(metrics[["code", *ids]], on="code", how="left")
 
 
-def national(store: Store, ref: InventoryRef, filters: Filters,
+def national(view: View,
              ids: list[str] | None = None) -> pd.Series:
     """The same indicators for the whole of France (the national reference)."""
+    store, ref, filters = view.store, view.ref, view.filters
     wanted = list(ids or SQL_IDS)
     ids = [i for i in wanted if INDICATORS[i].engine == "sql"]
     exprs = "".join(f", {INDICATORS[i].expr} AS {i}" for i in ids)
@@ -485,20 +487,20 @@ def national(store: Store, ref: InventoryRef, filters: Filters,
             f"SELECT *{exprs} FROM (SELECT 'FR' AS code, 'France' AS name, "
             f"(SELECT sum(population) FROM geo_communes) AS population, {_base_select()} "
             f"FROM (SELECT 'FR' AS code) t {_base_from(filters.has_project_filter)})")
-    sql = scoped(ref, filters, body, territory=False)
+    sql = view.sql(body, territory=False)
     row = store.query(sql.text, sql.params).iloc[0]
     other = [i for i in wanted if INDICATORS[i].engine == "network"]
     if other:
         from . import network
-        values = network.national_metrics(store, ref, filters)
+        values = network.national_metrics(view)
         row = pd.concat([row, pd.Series({i: values[i] for i in other})])
     return row
 
 
-def for_territory(store: Store, ref: InventoryRef, filters: Filters, level: str, code: str,
+def for_territory(view: View, level: str, code: str,
                   ids: list[str] | None = None) -> pd.Series:
     """Indicators of one territory (same definitions as :func:`compute`)."""
-    df = compute(store, ref, filters, level, ids, within=(level, code))
+    df = compute(view, level, ids, within=(level, code))
     if df.empty:
         raise KeyError(f"{level}:{code}")
     return df.iloc[0]
@@ -508,7 +510,7 @@ def for_territory(store: Store, ref: InventoryRef, filters: Filters, level: str,
 BREAKDOWNS = ("actor_type", "actor_domain", "project_domain", "stage", "funding_origin")
 
 
-def breakdown(store: Store, ref: InventoryRef, filters: Filters, dimension: str,
+def breakdown(view: View, dimension: str,
               level: str | None = None, within: tuple[str, str] | None = None) -> pd.DataFrame:
     """Counts by category (long format: code, category, n, share).
 
@@ -516,6 +518,7 @@ def breakdown(store: Store, ref: InventoryRef, filters: Filters, dimension: str,
     otherwise one per territory of ``level`` (``within`` a parent if given).
     Shares are within each territory. Multi-domain records count in each domain.
     """
+    store, ref = view.store, view.ref
     key = LEVEL_COLUMN[level] if level else "'scope'"
     sources = {
         "actor_type": f"SELECT {key} AS code, actor_type AS category, 1.0 AS w FROM fa",
@@ -530,7 +533,7 @@ def breakdown(store: Store, ref: InventoryRef, filters: Filters, dimension: str,
         raise ValueError(dimension)
     body = (f"SELECT code, category, sum(w) AS n, sum(w) / sum(sum(w)) OVER (PARTITION BY code) "
             f"AS share FROM ({sources[dimension]}) GROUP BY 1, 2 ORDER BY 1, 3 DESC")
-    sql = scoped(ref, filters, body, territory=level is None)
+    sql = view.sql(body, territory=level is None)
     df = store.query(sql.text, sql.params)
     if level and within:
         df = df[df.code.isin(_codes_within(store, level, within))]
@@ -542,23 +545,25 @@ def _codes_within(store: Store, level: str, within: tuple[str, str]) -> list[str
     return store.query(f"SELECT code FROM geo_territories t WHERE {where}", tail).code.tolist()
 
 
-def white_zones(store: Store, ref: InventoryRef, filters: Filters) -> list[str]:
+def white_zones(view: View) -> list[str]:
     """Domains with no active project in the current scope (the white zones), in
     vocabulary order."""
+    store = view.store
     body = ("SELECT DISTINCT unnest(domains) AS d FROM fp WHERE coalesce(active, end_year IS NULL "
             "OR end_year >= year(current_date))")
-    sql = scoped(ref, filters, body)
+    sql = view.sql(body)
     covered = set(store.query(sql.text, sql.params).d)
     return [d for d in voc.DOMAINS.codes if d not in covered]
 
 
-def grid_rollup(store: Store, ref: InventoryRef, filters: Filters, by: str = "territory",
+def grid_rollup(view: View, by: str = "territory",
                 level: str = "region") -> pd.DataFrame:
     """Mean score and assessed share per criterion, rolled up per territory of
     ``level`` (``by="territory"``) or per project domain (``by="domain"``).
 
     Scores left empty ("not assessed") are excluded from means and counted apart.
     """
+    store, ref = view.store, view.ref
     sc = ref.table("scores")
     group = f"fp.{LEVEL_COLUMN[level]}" if by == "territory" else "d"
     source = "fp" if by == "territory" else "(SELECT *, unnest(domains) AS d FROM fp)"
@@ -569,5 +574,5 @@ def grid_rollup(store: Store, ref: InventoryRef, filters: Filters, by: str = "te
                count(DISTINCT s.project_id) AS n_projects
         FROM {source} fp JOIN {sc} s USING (project_id)
         GROUP BY 1, 2 ORDER BY 1, 2"""
-    sql = scoped(ref, filters, body)
+    sql = view.sql(body)
     return store.query(sql.text, sql.params)

@@ -40,10 +40,9 @@ import shapely
 from . import indicators as ind
 from . import maps
 from . import vocabulary as voc
-from .filters import LEVEL_COLUMN, Filters, scoped
+from .filters import LEVEL_COLUMN, Filters, View
 from .geo import LEVELS
 from .i18n import fmt_number, t
-from .store import InventoryRef, Store
 
 #: most actor points the browser ever receives
 POINT_CAP = 20_000
@@ -162,11 +161,12 @@ def _position(a: str, c: str) -> tuple[str, str]:
     return lon, lat
 
 
-def counts(store: Store, ref: InventoryRef, filters: Filters) -> dict:
+def counts(view: View) -> dict:
     """Actors and projects of the view (filters and territory), and how many
     actors have a position (own coordinates or a known commune)."""
     # an actor's commune is known when the derived table found its département
-    sql = scoped(ref, filters, """
+    store = view.store
+    sql = view.sql("""
         SELECT (SELECT count(*) FROM fa) AS actors, (SELECT count(*) FROM fp) AS projects,
                (SELECT count(*) FROM fa WHERE (lon IS NOT NULL AND lat IS NOT NULL)
                 OR dep IS NOT NULL) AS located""")
@@ -174,10 +174,11 @@ def counts(store: Store, ref: InventoryRef, filters: Filters) -> dict:
     return {k: int(row[k]) for k in ("actors", "projects", "located")}
 
 
-def actor_points(store: Store, ref: InventoryRef, filters: Filters, limit: int) -> pd.DataFrame:
+def actor_points(view: View, limit: int) -> pd.DataFrame:
     """Located actors of the view with what their popup shows: name, type,
     domains, commune, number of filtered projects they take part in and of
     distinct partners in those projects. At most ``limit`` rows."""
+    store, ref, filters = view.store, view.ref, view.filters
     lon, lat = _position("a", "c")
     where, params = _scope_where("fa", filters.scope)
     body = f"""
@@ -198,17 +199,18 @@ def actor_points(store: Store, ref: InventoryRef, filters: Filters, limit: int) 
         LEFT JOIN stats s USING (actor_id)
         WHERE {lon} IS NOT NULL AND {lat} IS NOT NULL
         ORDER BY a.actor_id"""
-    sql = scoped(ref, filters, body, territory=False)
+    sql = view.sql(body, territory=False)
     return store.query(sql.text, sql.params + params)
 
 
-def grid_cells(store: Store, ref: InventoryRef, filters: Filters, cell: float) -> pd.DataFrame:
+def grid_cells(view: View, cell: float) -> pd.DataFrame:
     """Actors of the view counted per lon/lat grid cell of ``cell`` degrees (at their
     commune's centre), with the cell's mean position, its most frequent actor type
     and its département (for the overseas insets)."""
     # actors are counted per commune and type first (≤ 35,000 × 8 rows), then those
     # counts are joined to the communes' centres: no join over every actor
-    sql = scoped(ref, filters, f"""
+    store = view.store
+    sql = view.sql(f"""
         , per AS (SELECT commune_code, actor_type, count(*) AS n FROM fa GROUP BY 1, 2)
         , typed AS (
             SELECT floor(c.lon / {cell}) AS gx, floor(c.lat / {cell}) AS gy, p.actor_type,
@@ -221,10 +223,11 @@ def grid_cells(store: Store, ref: InventoryRef, filters: Filters, cell: float) -
     return store.query(sql.text, sql.params)
 
 
-def partnership_lines(store: Store, ref: InventoryRef, filters: Filters,
+def partnership_lines(view: View,
                       limit: int) -> tuple[pd.DataFrame, int]:
     """Pairs of actors of the view that share filtered projects, weighted by the
     number of shared projects; the ``limit`` strongest, and how many pairs there are."""
+    store, ref, filters = view.store, view.ref, view.filters
     lon_a, lat_a = _position("a", "ca")
     lon_b, lat_b = _position("b", "cb")
     where_v, pv = _scope_where("fa", filters.scope)
@@ -247,16 +250,17 @@ def partnership_lines(store: Store, ref: InventoryRef, filters: Filters,
         SELECT *, count(*) OVER () AS total FROM shown
         WHERE lon_a IS NOT NULL AND lon_b IS NOT NULL
         ORDER BY w DESC, id_a, id_b LIMIT {int(limit)}"""
-    sql = scoped(ref, filters, body, territory=False)
+    sql = view.sql(body, territory=False)
     df = store.query(sql.text, sql.params + pv + pa + pb)
     total = int(df.total.iloc[0]) if len(df) else 0
     return df.drop(columns="total"), total
 
 
-def funding_lines(store: Store, ref: InventoryRef, filters: Filters,
+def funding_lines(view: View,
                   limit: int) -> tuple[pd.DataFrame, int]:
     """Funder → lead of each funded project of the view (funders anywhere, leads in
     the view), weighted by the number of fundings, with the total amount."""
+    store, ref, filters = view.store, view.ref, view.filters
     lon_a, lat_a = _position("a", "ca")
     lon_b, lat_b = _position("b", "cb")
     where_b, pb = _scope_where("b", filters.scope)
@@ -276,7 +280,7 @@ def funding_lines(store: Store, ref: InventoryRef, filters: Filters,
         SELECT *, count(*) OVER () AS total FROM shown
         WHERE lon_a IS NOT NULL AND lon_b IS NOT NULL
         ORDER BY w DESC, amount DESC, id_a, id_b LIMIT {int(limit)}"""
-    sql = scoped(ref, filters, body, territory=False)
+    sql = view.sql(body, territory=False)
     df = store.query(sql.text, sql.params + pb)
     total = int(df.total.iloc[0]) if len(df) else 0
     return df.drop(columns="total"), total
@@ -444,14 +448,15 @@ def type_legend(lang: str, present=None) -> str:
     return f'<div class="eco-legend"><b>{maps.esc(t("map.legend.types", lang))}</b>{rows}</div>'
 
 
-def build(store: Store, geo, ref: InventoryRef, filters: Filters, options: MapOptions,
+def build(view: View, geo, options: MapOptions,
           link: str = "acteur?actor=", mode: str = "url") -> MapView:
     """The map of a view and its figures (see the module docstring)."""
+    filters = view.filters
     lang = options.lang
     level, within, note = map_level(filters)
-    n = counts(store, ref, filters)
+    n = counts(view)
     i = ind.get(options.indicator)
-    table = ind.compute(store, ref, filters, level, list(dict.fromkeys(
+    table = ind.compute(view, level, list(dict.fromkeys(
         [options.indicator, "actors", "projects"])), within=within)
     if len(table) > MAX_FEATURES:  # e.g. a commune level the caller forced
         raise ValueError(f"{len(table)} territories: more than {MAX_FEATURES}")
@@ -482,7 +487,7 @@ def build(store: Store, geo, ref: InventoryRef, filters: Filters, options: MapOp
     # points are also aggregated when they would push the page over the budget
     out["aggregated"] = n["located"] > options.point_cap
     if options.has("points") and not out["aggregated"]:
-        pts = actor_points(store, ref, filters, options.point_cap)
+        pts = actor_points(view, options.point_cap)
         element = _Explorer("points", points_data(pts, lang, insets, link))
         if len(element.payload) + len(fc) > HTML_BUDGET - 200_000:
             out["aggregated"] = True
@@ -491,16 +496,16 @@ def build(store: Store, geo, ref: InventoryRef, filters: Filters, options: MapOp
             element.add_to(m)
     if options.has("points") and out["aggregated"]:
         cell = round(max(extent / GRID_CELLS, 0.01), 3)
-        cells = grid_cells(store, ref, filters, cell)
+        cells = grid_cells(view, cell)
         out["cells"], out["cell_deg"] = len(cells), cell
         _Explorer("cells", cells_data(cells, lang, insets)).add_to(m)
     if options.has("lines"):
-        lines, total = partnership_lines(store, ref, filters, options.line_cap)
+        lines, total = partnership_lines(view, options.line_cap)
         out["lines"], out["lines_total"] = len(lines), total
         _Explorer("lines", lines_data(lines, insets, {"color": "#3b3b98", "dash": None},
                                       t("map.line_tip", lang), lang)).add_to(m)
     if options.has("funders"):
-        fl, total = funding_lines(store, ref, filters, options.funding_cap)
+        fl, total = funding_lines(view, options.funding_cap)
         out["fundings"], out["fundings_total"] = len(fl), total
         _Explorer("lines", lines_data(fl, insets, {"color": "#b45309", "dash": "4 4"},
                                       t("map.funding_tip", lang), lang)).add_to(m)

@@ -35,9 +35,9 @@ import numpy as np
 import pandas as pd
 
 from . import vocabulary as voc
-from .filters import LEVEL_COLUMN, Filters, scoped
+from .filters import LEVEL_COLUMN, Filters, View
 from .i18n import t
-from .store import InventoryRef, Store
+from .store import InventoryRef
 
 #: above this many actors, betweenness is estimated from a sample of source actors
 EXACT_BETWEENNESS_MAX = 5_000
@@ -135,21 +135,23 @@ def _nodes_where(filters: Filters) -> tuple[str, list]:
     return f"{LEVEL_COLUMN[scope[0]]} = ?", [scope[1]]
 
 
-def count_actors(store: Store, ref: InventoryRef, filters: Filters) -> int:
+def count_actors(view: View) -> int:
     """How many actors :func:`build` would take (one count, no edges)."""
+    store, filters = view.store, view.filters
     where, wparams = _nodes_where(filters)
-    sql = scoped(ref, filters, f" SELECT count(*) FROM fa WHERE {where}", territory=False)
+    sql = view.sql(f" SELECT count(*) FROM fa WHERE {where}", territory=False)
     return int(store.query(sql.text, sql.params + wparams).iloc[0, 0])
 
 
-def build(store: Store, ref: InventoryRef, filters: Filters) -> Graph:
+def build(view: View) -> Graph:
     """The graph of the actors of the filters' territory (all of France when no
     territory is chosen) for the other filters."""
+    store, ref, filters = view.store, view.ref, view.filters
     where, wparams = _nodes_where(filters)
     nodes_cte = f", nodes AS MATERIALIZED (SELECT * FROM fa WHERE {where})"
-    node_sql = scoped(ref, filters, nodes_cte + f" SELECT {', '.join(NODE_COLUMNS)} FROM nodes "
+    node_sql = view.sql(nodes_cte + f" SELECT {', '.join(NODE_COLUMNS)} FROM nodes "
                                                 "ORDER BY actor_id", territory=False)
-    edge_sql = scoped(ref, filters, nodes_cte + _edges_sql(ref, "nodes"), territory=False)
+    edge_sql = view.sql(nodes_cte + _edges_sql(ref, "nodes"), territory=False)
     nodes = store.query(node_sql.text, node_sql.params + wparams)
     edges = store.query(edge_sql.text, edge_sql.params + wparams)
     return Graph(nodes.reset_index(drop=True), edges.reset_index(drop=True))
@@ -374,21 +376,21 @@ def rollup(graph: Graph, key: str) -> pd.DataFrame:
     return out.reset_index(names="code")
 
 
-def territory_metrics(store: Store, ref: InventoryRef, filters: Filters,
+def territory_metrics(view: View,
                       level: str) -> pd.DataFrame:
     """Cooperation metrics of every territory of ``level`` (filters other than the
     territory scope): ``code``, ``n``, ``m`` and one column per network indicator
     id of the registry (:data:`METRIC_IDS`). Territories without actors are absent."""
-    graph = build(store, ref, filters.with_(territory=None))
+    graph = build(view.with_(territory=None))
     df = rollup(graph, LEVEL_COLUMN[level])
     for iid, col in METRIC_IDS.items():
         df[iid] = df[col]
     return df
 
 
-def national_metrics(store: Store, ref: InventoryRef, filters: Filters) -> dict:
+def national_metrics(view: View) -> dict:
     """The same metrics for France as one territory (all actors, all links)."""
-    graph = build(store, ref, filters.with_(territory=None))
+    graph = build(view.with_(territory=None))
     df = rollup(Graph(graph.nodes.assign(fr="FR"), graph.edges), "fr")
     row = df.iloc[0] if len(df) else pd.Series(dtype=float)
     return {iid: row.get(col, np.nan) for iid, col in METRIC_IDS.items()}

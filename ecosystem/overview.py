@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .filters import Filters, scoped
-from .store import InventoryRef, Store
+from .filters import View
 
 
-def key_figures(store: Store, ref: InventoryRef, f: Filters) -> dict:
+def key_figures(view: View) -> dict:
     """Actors, projects, collaborations (distinct actor pairs sharing a project),
     total funding and population of the scope."""
+    store, ref, f = view.store, view.ref, view.filters
     body = f"""
         , members AS (
             SELECT project_id, lead_actor_id AS actor_id FROM fp
@@ -27,15 +27,16 @@ def key_figures(store: Store, ref: InventoryRef, f: Filters) -> dict:
           (SELECT coalesce(sum(amount_eur), 0) FROM {ref.table('fundings')}
             WHERE project_id IN (SELECT project_id FROM fp)) AS funding_eur
     """
-    sql = scoped(ref, f, body)
+    sql = view.sql(body)
     row = store.query(sql.text, sql.params).iloc[0].to_dict()
     scope = f.scope
     row["population"] = store.geo.population(*scope) if scope else store.geo.population("france")
     return {k: (int(v) if k != "funding_eur" else float(v)) for k, v in row.items()}
 
 
-def count_by(store: Store, ref: InventoryRef, f: Filters, what: str) -> pd.DataFrame:
+def count_by(view: View, what: str) -> pd.DataFrame:
     """Counts by actor type (``what="actor_type"``) or project stage (``"stage"``)."""
+    store = view.store
     if what == "actor_type":
         body = "SELECT actor_type AS code, count(*) AS n FROM fa GROUP BY 1 ORDER BY n DESC"
     elif what == "stage":
@@ -45,12 +46,13 @@ def count_by(store: Store, ref: InventoryRef, f: Filters, what: str) -> pd.DataF
                 "GROUP BY 1 ORDER BY n DESC")
     else:
         raise ValueError(what)
-    sql = scoped(ref, f, body)
+    sql = view.sql(body)
     return store.query(sql.text, sql.params)
 
 
-def by_region(store: Store, ref: InventoryRef, f: Filters) -> pd.DataFrame:
+def by_region(view: View) -> pd.DataFrame:
     """Actors and projects per région, with population and actors per 10,000 inhabitants."""
+    store = view.store
     body = """
         SELECT t.code, t.name, t.population,
                coalesce(a.n, 0) AS actors, coalesce(p.n, 0) AS projects,
@@ -60,5 +62,5 @@ def by_region(store: Store, ref: InventoryRef, f: Filters) -> pd.DataFrame:
         LEFT JOIN (SELECT reg, count(*) AS n FROM fa GROUP BY 1) a ON a.reg = t.code
         LEFT JOIN (SELECT reg, count(*) AS n FROM fp GROUP BY 1) p ON p.reg = t.code
         WHERE t.level = 'region' ORDER BY t.code"""
-    sql = scoped(ref, f, body)
+    sql = view.sql(body)
     return store.query(sql.text, sql.params)

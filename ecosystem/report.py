@@ -20,10 +20,9 @@ import pandas as pd
 from . import indicators as ind
 from . import territories as terr
 from . import vocabulary as voc
-from .filters import Filters
+from .filters import Filters, View
 from .i18n import fmt_number, t
 from .maps import esc
-from .store import InventoryRef, Store
 
 ROOT = Path(__file__).resolve().parent.parent
 FONTS = ROOT / "static" / "fonts"
@@ -89,8 +88,8 @@ def describe_filters(f: Filters, geo, lang: str) -> list[tuple[str, str]]:
     return out
 
 
-def _chart(store, ref, f, dimension, vocab, lang, title_key, value_fmt="int") -> Chart:
-    df = ind.breakdown(store, ref, f, dimension)
+def _chart(view: View, dimension, vocab, lang, title_key, value_fmt="int") -> Chart:
+    df = ind.breakdown(view, dimension)
     counts = dict(zip(df.category, df.n))
     order = vocab.codes if dimension == "stage" else sorted(
         [c for c in vocab.codes if counts.get(c)], key=lambda c: -counts[c])
@@ -98,14 +97,15 @@ def _chart(store, ref, f, dimension, vocab, lang, title_key, value_fmt="int") ->
                                       for c in order], value_fmt)
 
 
-def build(store: Store, ref: InventoryRef, f: Filters, lang: str = "fr",
+def build(view: View, lang: str = "fr",
           ids: list[str] | None = None, top: int = 10) -> Report:
     """Everything the report shows for the current view (scope = ``f.territory``)."""
+    store, ref, f = view.store, view.ref, view.filters
     geo = store.geo
     scope = f.scope
     ids = ids or REPORT_IDS
     up = terr.parent(geo, *scope) if scope else None
-    refs = terr.references(store, ref, f, scope, ids)
+    refs = terr.references(view, scope, ids)
     figures = pd.DataFrame({
         "id": refs.id,
         "label": [ind.get(i).label(lang) for i in refs.id],
@@ -115,15 +115,15 @@ def build(store: Store, ref: InventoryRef, f: Filters, lang: str = "fr",
         "france": [ind.format_value(i, v, lang) for i, v in zip(refs.id, refs.france)],
     })
     charts = [
-        _chart(store, ref, f, "actor_type", voc.ACTOR_TYPES, lang, "report.chart.types"),
-        _chart(store, ref, f, "stage", voc.STAGES, lang, "report.chart.pipeline"),
-        _chart(store, ref, f, "project_domain", voc.DOMAINS, lang, "report.chart.domains"),
-        _chart(store, ref, f, "funding_origin", voc.FUNDING_ORIGINS, lang, "report.chart.funding",
+        _chart(view, "actor_type", voc.ACTOR_TYPES, lang, "report.chart.types"),
+        _chart(view, "stage", voc.STAGES, lang, "report.chart.pipeline"),
+        _chart(view, "project_domain", voc.DOMAINS, lang, "report.chart.domains"),
+        _chart(view, "funding_origin", voc.FUNDING_ORIGINS, lang, "report.chart.funding",
                "eur"),
     ]
     info = store.info(ref.name)
-    actors = terr.actors_table(terr.top_actors(store, ref, f, top), geo, lang)
-    projects = terr.projects_table(terr.top_projects(store, ref, f, top), lang)
+    actors = terr.actors_table(terr.top_actors(view, top), geo, lang)
+    projects = terr.projects_table(terr.top_projects(view, top), lang)
     for col, unit in ((t("report.col.funding", lang), " €"), (t("report.col.beneficiaries", lang), "")):
         projects[col] = [fmt_number(v, lang) + unit for v in projects[col]]
     name = terr.name_of(geo, scope, t("scope.france", lang))
@@ -139,7 +139,7 @@ def build(store: Store, ref: InventoryRef, f: Filters, lang: str = "fr",
         filters=describe_filters(f, geo, lang),
         figures=figures,
         charts=charts,
-        white_zones=[voc.DOMAINS.label(d, lang) for d in ind.white_zones(store, ref, f)],
+        white_zones=[voc.DOMAINS.label(d, lang) for d in ind.white_zones(view)],
         top_actors=actors,
         top_projects=projects,
         definitions=[(ind.get(i).label(lang), ind.get(i).unit(lang), ind.get(i).definition(lang),

@@ -148,6 +148,8 @@ class Store:
         self._lock = threading.RLock()
         self._geo = geo
         self.con = self._connect()
+        self._views: dict[tuple, tuple[dict[str, str], float]] = {}  # see view_sets
+        self._view_seq = 0
         if not read_only:
             if self._has_table("meta"):
                 self._check_schema()
@@ -177,6 +179,62 @@ class Store:
 
     def close(self) -> None:
         self.con.close()
+
+    # ------------------------------------------------------------- view cache
+    #: views kept materialised; one unused for VIEW_IDLE_S seconds can be dropped
+    VIEW_CACHE = 16
+    VIEW_IDLE_S = 60.0
+
+    def view_sets(self, ref: InventoryRef, filters) -> dict[str, str] | None:
+        """Tables holding the filtered sets (``fp``, ``fm``, ``fa``) of ``filters``
+        over inventory ``ref`` at its revision, materialised on first use in an
+        in-memory database attached to the store's connection (seen by every
+        cursor, so by every session). At most :attr:`VIEW_CACHE` views are kept:
+        beyond that the least recently used ones idle for :attr:`VIEW_IDLE_S`
+        seconds are dropped (a view in use is never dropped under a running
+        query). ``None`` on a read-only store: the caller computes the sets in
+        its query."""
+        if self.read_only:
+            return None
+        import time
+
+        from .filters import view_statements
+
+        key = (ref.cache_key, filters.cache_key())
+        with self._lock:
+            now = time.monotonic()
+            hit = self._views.get(key)
+            if hit is not None:
+                self._views[key] = (hit[0], now)
+                return hit[0]
+            if not self._views:
+                self.con.execute("ATTACH IF NOT EXISTS ':memory:' AS eco_view")
+            self._view_seq += 1
+            prefix = f"eco_view.v{self._view_seq}_"
+            names = {}
+            with self._cursor() as cur:
+                try:
+                    for name, statement, params in view_statements(ref, filters, prefix):
+                        cur.execute(statement, params)
+                        names[name] = prefix + name
+                except BaseException:
+                    for table in names.values():
+                        cur.execute(f"DROP TABLE IF EXISTS {table}")
+                    raise
+            self._views[key] = (names, now)
+            self._evict(now)
+            return names
+
+    def _evict(self, now: float) -> None:
+        over = len(self._views) - self.VIEW_CACHE
+        if over <= 0:
+            return
+        idle = sorted((key for key, (_, used) in self._views.items()
+                       if now - used >= self.VIEW_IDLE_S), key=lambda k: self._views[k][1])
+        for key in idle[:over]:
+            names, _ = self._views.pop(key)
+            for table in names.values():
+                self.con.execute(f"DROP TABLE IF EXISTS {table}")
 
     def __enter__(self):
         return self

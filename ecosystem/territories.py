@@ -18,9 +18,8 @@ import pandas as pd
 
 from . import indicators as ind
 from . import vocabulary as voc
-from .filters import LEVEL_COLUMN, Filters, scoped
+from .filters import LEVEL_COLUMN, Filters, View
 from .geo import LEVELS, Geography, parse_territory, territory_key
-from .store import InventoryRef, Store
 
 FRANCE = "france"
 MAX_COMPARED = 4
@@ -42,23 +41,24 @@ def name_of(geo: Geography, scope: tuple[str, str] | None, france: str = "France
     return france if scope is None else geo.name(*scope)
 
 
-def values(store: Store, ref: InventoryRef, filters: Filters, scope: tuple[str, str] | None,
+def values(view: View, scope: tuple[str, str] | None,
            ids: list[str]) -> pd.Series:
     """Indicators of one territory (France when ``scope`` is None), population included."""
     if scope is None:
-        return ind.national(store, ref, filters, ids)
-    return ind.for_territory(store, ref, filters, scope[0], scope[1], ids)
+        return ind.national(view, ids)
+    return ind.for_territory(view, scope[0], scope[1], ids)
 
 
-def references(store: Store, ref: InventoryRef, filters: Filters,
+def references(view: View,
                scope: tuple[str, str] | None, ids: list[str] | None = None) -> pd.DataFrame:
     """One row per indicator: ``id``, ``territory``, ``parent``, ``france`` values
     (``parent`` is NaN for a région and for France itself)."""
+    store = view.store
     ids = list(ids or ind.SQL_IDS)
-    here = values(store, ref, filters, scope, ids)
+    here = values(view, scope, ids)
     up = parent(store.geo, *scope) if scope else None
-    above = values(store, ref, filters, up, ids) if up else None
-    france = here if scope is None else ind.national(store, ref, filters, ids)
+    above = values(view, up, ids) if up else None
+    france = here if scope is None else ind.national(view, ids)
     return pd.DataFrame({
         "id": ids,
         "territory": [here[i] for i in ids],
@@ -67,9 +67,10 @@ def references(store: Store, ref: InventoryRef, filters: Filters,
     })
 
 
-def top_actors(store: Store, ref: InventoryRef, filters: Filters, limit: int = 10) -> pd.DataFrame:
+def top_actors(view: View, limit: int = 10) -> pd.DataFrame:
     """Actors of the scope with the most participations (lead or partner) in the
     filtered projects, wherever those projects are; ties by partnership links."""
+    store, ref, filters = view.store, view.ref, view.filters
     scope = filters.scope
     where, params = "TRUE", []
     if scope:
@@ -82,20 +83,21 @@ def top_actors(store: Store, ref: InventoryRef, filters: Filters, limit: int = 1
         FROM fa a LEFT JOIN part p USING (actor_id)
         WHERE {where}
         ORDER BY projects DESC, links DESC, a.name LIMIT {int(limit)}"""
-    sql = scoped(ref, filters, body, territory=False)
+    sql = view.sql(body, territory=False)
     return store.query(sql.text, sql.params + params)
 
 
-def top_projects(store: Store, ref: InventoryRef, filters: Filters,
+def top_projects(view: View,
                  limit: int = 10) -> pd.DataFrame:
     """Projects of the scope with the most funding (then beneficiaries)."""
+    store, ref = view.store, view.ref
     body = f"""
         SELECT p.project_id, p.title, p.lead_actor_id, a.name AS lead, p.stage, p.domains,
                p.commune_code, p.funding_total, p.beneficiaries, p.jobs_fte, p.n_members
         FROM fp p LEFT JOIN {ref.actors} a ON a.actor_id = p.lead_actor_id
         ORDER BY p.funding_total DESC, p.beneficiaries DESC NULLS LAST, p.title
         LIMIT {int(limit)}"""
-    sql = scoped(ref, filters, body)
+    sql = view.sql(body)
     return store.query(sql.text, sql.params)
 
 
@@ -135,14 +137,15 @@ def ranking_within(filters: Filters, level: str) -> tuple[str, str] | None:
     return None
 
 
-def ranking(store: Store, ref: InventoryRef, filters: Filters, indicator: str,
+def ranking(view: View, indicator: str,
             level: str | None = None) -> pd.DataFrame:
     """Every territory of ``level`` (default: the filters' level, within the scope
     when it lies above) sorted by ``indicator``, best first, undefined values
     last; ``rank`` is 1 for the highest value (ties share a rank)."""
+    filters = view.filters
     level = level or filters.level
     ids = list(dict.fromkeys([indicator, "actors", "projects"]))
-    df = ind.compute(store, ref, filters, level, ids, within=ranking_within(filters, level))
+    df = ind.compute(view, level, ids, within=ranking_within(filters, level))
     df = df[["code", "name", "population", *ids]]
     df = df.sort_values([indicator, "name"], ascending=[False, True], na_position="last")
     df.insert(0, "rank", df[indicator].rank(method="min", ascending=False).astype("Int64"))
@@ -163,7 +166,7 @@ def parse_keys(raw: str | list[str] | None, geo: Geography) -> list[str]:
     return out[:MAX_COMPARED]
 
 
-def compare(store: Store, ref: InventoryRef, filters: Filters, keys: list[str],
+def compare(view: View, keys: list[str],
             ids: list[str]) -> pd.DataFrame:
     """Territories (``level:code`` keys) and France side by side: one row per
     territory (``key``, ``level``, ``code``, ``name``, ``population`` and the
@@ -171,10 +174,10 @@ def compare(store: Store, ref: InventoryRef, filters: Filters, keys: list[str],
     rows = []
     for key in keys:
         level, code = parse_territory(key)
-        s = ind.for_territory(store, ref, filters, level, code, ids)
+        s = ind.for_territory(view, level, code, ids)
         rows.append({"key": key, "level": level, "code": code, "name": s["name"],
                      "population": s["population"], **{i: s[i] for i in ids}})
-    n = ind.national(store, ref, filters, ids)
+    n = ind.national(view, ids)
     rows.append({"key": FRANCE, "level": FRANCE, "code": "FR", "name": n["name"],
                  "population": n["population"], **{i: n[i] for i in ids}})
     return pd.DataFrame(rows)

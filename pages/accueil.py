@@ -10,6 +10,7 @@ from ecosystem.i18n import fmt_compact, fmt_number
 from ecosystem.maps import home_map
 from pages import _shell as shell
 from pages._shell import tr
+from ecosystem.filters import View
 
 ctx = shell.context()
 lang = ctx.lang
@@ -17,8 +18,8 @@ lang = ctx.lang
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _figures(_store, ref, f):
-    return (overview.key_figures(_store, ref, f), overview.count_by(_store, ref, f, "actor_type"),
-            overview.count_by(_store, ref, f, "stage"), overview.by_region(_store, ref, f))
+    return (overview.key_figures(View(_store, ref, f)), overview.count_by(View(_store, ref, f), "actor_type"),
+            overview.count_by(View(_store, ref, f), "stage"), overview.by_region(View(_store, ref, f)))
 
 
 st.title(tr("home.title"))

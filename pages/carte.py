@@ -17,6 +17,7 @@ from ecosystem.geo import territory_key
 from ecosystem.i18n import fmt_number
 from pages import _shell as shell
 from pages._shell import md, tr
+from ecosystem.filters import View
 
 ctx = shell.context()
 lang = ctx.lang
@@ -29,7 +30,7 @@ INDICATOR_IDS = list(dict.fromkeys([*ind.DEFAULT_MAP, *ind.INDICATORS]))
 def _view(_store, _geo, ref, filters, options, link):
     """The built map of a view (folium object and figures), kept per view key so a
     rerun for the same view re-sends the same map (no rebuild, no redraw)."""
-    return mapview.build(_store, _geo, ref, filters, options, link=link)
+    return mapview.build(View(_store, ref, filters), _geo, options, link=link)
 
 
 @st.cache_resource(show_spinner=False)

@@ -13,6 +13,7 @@ from ecosystem.geo import parse_territory, territory_key
 from ecosystem.i18n import fmt_number
 from pages import _shell as shell
 from pages._shell import md, tr
+from ecosystem.filters import View
 
 ctx = shell.context()
 lang = ctx.lang
@@ -25,7 +26,7 @@ FRANCE_COLOUR = "#9aa5b1"
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _compare(_store, ref, f, keys, ids):
-    return terr.compare(_store, ref, f, list(keys), list(ids))
+    return terr.compare(View(_store, ref, f), list(keys), list(ids))
 
 
 @st.cache_resource(show_spinner=False)

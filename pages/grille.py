@@ -12,6 +12,7 @@ from ecosystem.grid import GridError, load_grid, project_scores
 from ecosystem.i18n import fmt_number
 from pages import _shell as shell
 from pages._shell import md, tr
+from ecosystem.filters import View
 
 ctx = shell.context()
 lang = ctx.lang
@@ -23,18 +24,18 @@ PROJECTS_MAX = 1000
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _rollup(_store, ref, f, by, level):
-    return ind.grid_rollup(_store, ref, f, by=by, level=level)
+    return ind.grid_rollup(View(_store, ref, f), by=by, level=level)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _assessed(_store, ref, f, level):
-    return ind.compute(_store, ref, f, level, ["projects", "grid_assessed_share"],
+    return ind.compute(View(_store, ref, f), level, ["projects", "grid_assessed_share"],
                        within=terr.ranking_within(f, level))
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _projects(_store, ref, f, _grid, grid_key):
-    return project_scores(_store, ref, f, _grid, PROJECTS_MAX)
+    return project_scores(View(_store, ref, f), _grid, PROJECTS_MAX)
 
 
 st.title(tr("grid.title"))

@@ -9,6 +9,7 @@ from ecosystem import network as net
 from ecosystem.i18n import fmt_number
 from pages import _shell as shell
 from pages._shell import md, tr
+from ecosystem.filters import View
 
 ctx = shell.context()
 lang = ctx.lang
@@ -21,7 +22,7 @@ COLORS, SIZES = ["type", "community"], ["degree", "betweenness"]
 # ---------------------------------------------------------------- queries
 @st.cache_data(show_spinner=False, max_entries=16)
 def _graph(_store, ref, f) -> net.Graph:
-    return net.analyse(net.build(_store, ref, f))
+    return net.analyse(net.build(View(_store, ref, f)))
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -49,7 +50,7 @@ st.caption(md(shell.scope_label(ctx)) + " · " + tr("net.inventory", inventory=m
 shell.synthetic_banner(ctx.ref)
 @st.cache_data(show_spinner=False, max_entries=64)
 def _size(_store, ref, f) -> int:
-    return net.count_actors(_store, ref, f)
+    return net.count_actors(View(_store, ref, f))
 
 
 n_actors = _size(ctx.store, ctx.ref, f)

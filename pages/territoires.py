@@ -14,6 +14,7 @@ from ecosystem.geo import territory_key
 from ecosystem.i18n import fmt_number
 from pages import _shell as shell
 from pages._shell import md, tr
+from ecosystem.filters import View
 
 ctx = shell.context()
 lang = ctx.lang
@@ -28,33 +29,33 @@ KEY_FIGURES = ["actors", "actors_per_10k", "projects_per_100k", "funding_per_inh
 # ---------------------------------------------------------------- queries
 @st.cache_data(show_spinner=False, max_entries=64)
 def _references(_store, ref, f, scope):
-    return terr.references(_store, ref, f, scope)
+    return terr.references(View(_store, ref, f), scope)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _breakdowns(_store, ref, f):
-    return {d: ind.breakdown(_store, ref, f, d) for d in
+    return {d: ind.breakdown(View(_store, ref, f), d) for d in
             ("actor_type", "actor_domain", "project_domain", "stage")}
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _tops(_store, ref, f):
-    return terr.top_actors(_store, ref, f), terr.top_projects(_store, ref, f)
+    return terr.top_actors(View(_store, ref, f)), terr.top_projects(View(_store, ref, f))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _white_zones(_store, ref, f):
-    return ind.white_zones(_store, ref, f)
+    return ind.white_zones(View(_store, ref, f))
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _ranking(_store, ref, f, indicator, level):
-    return terr.ranking(_store, ref, f, indicator, level)
+    return terr.ranking(View(_store, ref, f), indicator, level)
 
 
 def _report(kind: str) -> bytes:
     """Built when a download button is clicked (deferred), never on page load."""
-    r = report.build(ctx.store, ctx.ref, f, lang)
+    r = report.build(View(ctx.store, ctx.ref, f), lang)
     return report.to_html(r).encode("utf-8") if kind == "html" else report.to_pdf(r)
 
 

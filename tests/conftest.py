@@ -177,10 +177,18 @@ def screenshot(page, name: str) -> Path:
 def pg_server(tmp_path_factory):
     """A private PostgreSQL server (pgserver from PyPI, in requirements-dev.txt), one
     per test session. A missing pgserver is an error, never a skip."""
+    import shutil
+    import tempfile
+
     import pgserver
-    server = pgserver.get_server(tmp_path_factory.mktemp("pg"), cleanup_mode="stop")
+    # run as root, pgserver starts PostgreSQL as its own user, which cannot enter
+    # pytest's private (0700) temporary tree: the data folder lives outside it
+    pgdata = Path(tempfile.mkdtemp(prefix="eco-pg-"))
+    pgdata.chmod(0o777)
+    server = pgserver.get_server(pgdata, cleanup_mode="stop")
     yield server
     server.cleanup()
+    shutil.rmtree(pgdata, ignore_errors=True)
 
 
 _PG_DB = iter(range(1, 10_000))

@@ -5,7 +5,7 @@ import math
 
 import pytest
 
-from ecosystem.filters import Filters
+from ecosystem.filters import Filters, View
 from ecosystem.grid import DEFAULT_GRID, GridError, load_grid, parse_grid, project_scores
 
 
@@ -16,7 +16,7 @@ def tiny(tiny_store):
 
 def test_project_scores_with_missing_and_empty_scores(tiny):
     store, ref = tiny
-    df = project_scores(store, ref, Filters(), load_grid()).set_index("project_id")
+    df = project_scores(View(store, ref, Filters()), load_grid()).set_index("project_id")
     # scored first, then by title: Aide alimentaire (P4), Chantier (P5), Jardin (P2)
     assert df.index.tolist() == ["P3", "P1", "P4", "P5", "P2"]
     p1 = df.loc["P1"]
@@ -32,7 +32,7 @@ def test_project_scores_follow_filters_and_a_smaller_grid(tiny):
     raw = json.loads(DEFAULT_GRID.read_text(encoding="utf-8"))
     raw["criteria"] = [c for c in raw["criteria"] if c["id"] == "scalability"]
     grid = parse_grid(raw)
-    df = project_scores(store, ref, Filters(territory="departement:13"), grid)
+    df = project_scores(View(store, ref, Filters(territory="departement:13")), grid)
     assert df.project_id.tolist() == ["P3", "P5"]
     assert df.scalability.tolist()[0] == 3 and df.n_scored.tolist() == [1, 0]
 

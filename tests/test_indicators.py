@@ -15,7 +15,7 @@ import pytest
 
 from ecosystem import indicators as I
 from ecosystem import vocabulary as voc
-from ecosystem.filters import Filters
+from ecosystem.filters import Filters, View
 
 LN17 = math.log(17)
 
@@ -28,7 +28,7 @@ def tiny(tiny_store):
 @pytest.fixture
 def deps(tiny):
     store, ref = tiny
-    return I.compute(store, ref, Filters(), "departement").set_index("code")
+    return I.compute(View(store, ref, Filters()), "departement").set_index("code")
 
 
 def test_loire_atlantique(deps, geo):
@@ -89,14 +89,14 @@ def test_overseas_inactive_project_and_empty_territories(deps):
 
 def test_zero_population_commune_is_undefined_not_infinite(tiny):
     store, ref = tiny
-    c = I.for_territory(store, ref, Filters(), "commune", "55039")
+    c = I.for_territory(View(store, ref, Filters()), "commune", "55039")
     assert c.population == 0 and c.actors == 1
     assert math.isnan(c.actors_per_10k) and math.isnan(c.projects_per_100k)
 
 
 def test_national_reference(tiny, geo):
     store, ref = tiny
-    n = I.national(store, ref, Filters())
+    n = I.national(View(store, ref, Filters()))
     assert (n.actors, n.projects) == (10, 5)
     assert n.population == geo.population("france")
     assert n.cross_type_share == pytest.approx(5 / 6)     # 6 links, 5 crossing types
@@ -115,14 +115,14 @@ def test_national_reference(tiny, geo):
 def test_levels_add_up(tiny):
     store, ref = tiny
     for level in ("region", "departement", "epci", "commune"):
-        df = I.compute(store, ref, Filters(), level)
+        df = I.compute(View(store, ref, Filters()), level)
         assert df.n_actors.sum() == 10 and df.n_projects.sum() == 5, level
         assert df.funding_total.sum() == 105000, level
 
 
 def test_project_filters_change_links(tiny):
     store, ref = tiny
-    n = I.national(store, ref, Filters(stages=("experimentation",)))
+    n = I.national(View(store, ref, Filters(stages=("experimentation",))))
     # P1 and P5; actors A1 A3 A4 (2 links each in P1), A5 A6 (1 each in P5)
     assert (n.actors, n.projects) == (5, 2)
     assert n.partners_per_actor == pytest.approx(8 / 5)
@@ -131,35 +131,35 @@ def test_project_filters_change_links(tiny):
 
 def test_within_parent_and_one_territory(tiny):
     store, ref = tiny
-    df = I.compute(store, ref, Filters(), "departement", within=("region", "52"))
+    df = I.compute(View(store, ref, Filters()), "departement", within=("region", "52"))
     assert set(df.code) == {"44", "49", "53", "72", "85"}
-    epcis = I.compute(store, ref, Filters(), "commune", within=("epci", "244400404"))
+    epcis = I.compute(View(store, ref, Filters()), "commune", within=("epci", "244400404"))
     assert epcis.set_index("code").at["44109", "n_actors"] == 4  # A1 A3 A4 A9 in Nantes
 
 
 def test_breakdowns(tiny):
     store, ref = tiny
     f = Filters(territory="departement:44")
-    types = I.breakdown(store, ref, f, "actor_type").set_index("category")
+    types = I.breakdown(View(store, ref, f), "actor_type").set_index("category")
     assert types.n.to_dict() == {"association": 2, "company": 1, "research": 1, "network": 1}
     assert types.share.sum() == pytest.approx(1.0)
-    stages = I.breakdown(store, ref, Filters(), "stage", level="region").query("code == '93'")
+    stages = I.breakdown(View(store, ref, Filters()), "stage", level="region").query("code == '93'")
     assert dict(zip(stages.category, stages.n)) == {"diffusion": 1, "experimentation": 1}
-    money = I.breakdown(store, ref, Filters(), "funding_origin").set_index("category")
+    money = I.breakdown(View(store, ref, Filters()), "funding_origin").set_index("category")
     assert money.n.to_dict() == {"public": 60000, "earned": 30000, "private": 15000}
-    assert I.white_zones(store, ref, f) == [d for d in voc.DOMAINS.codes if d not in ("poverty", "food")]
+    assert I.white_zones(View(store, ref, f)) == [d for d in voc.DOMAINS.codes if d not in ("poverty", "food")]
 
 
 def test_grid_rollup_excludes_not_assessed(tiny):
     store, ref = tiny
-    g = I.grid_rollup(store, ref, Filters(), by="territory", level="region")
+    g = I.grid_rollup(View(store, ref, Filters()), by="territory", level="region")
     g = g.set_index(["code", "criterion_id"])
     assert g.loc[("52", "social_need"), "mean_score"] == 3
     assert g.loc[("52", "participation"), "n_scored"] == 0
     assert g.loc[("52", "participation"), "n_not_assessed"] == 1
     assert math.isnan(g.loc[("52", "participation"), "mean_score"])
     assert g.loc[("93", "scalability"), "mean_score"] == 3
-    by_domain = I.grid_rollup(store, ref, Filters(), by="domain").set_index(
+    by_domain = I.grid_rollup(View(store, ref, Filters()), by="domain").set_index(
         ["code", "criterion_id"])
     # P1 (poverty, food) and P3 (ecological_transition, employment)
     assert by_domain.loc[("food", "social_impact"), "mean_score"] == 2
@@ -168,7 +168,7 @@ def test_grid_rollup_excludes_not_assessed(tiny):
 
 def test_every_sql_indicator_is_computed(tiny):
     store, ref = tiny
-    df = I.compute(store, ref, Filters(), "region")
+    df = I.compute(View(store, ref, Filters()), "region")
     for ind in I.INDICATORS.values():
         if ind.engine == "sql":
             assert ind.id in df.columns
@@ -183,7 +183,7 @@ def test_results_per_capita(deps, geo, tiny):
     assert gua.beneficiaries_per_10k == pytest.approx(500 * 1e4 / geo.population("departement", "971"))
     assert deps.loc["75"].beneficiaries_per_10k == 0                   # Paris: nothing
     store, ref = tiny
-    c = I.for_territory(store, ref, Filters(), "commune", "55039")
+    c = I.for_territory(View(store, ref, Filters()), "commune", "55039")
     assert math.isnan(c.beneficiaries_per_10k) and math.isnan(c.volunteers_per_10k)
 
 

@@ -9,13 +9,13 @@ import pytest
 import shapely
 
 from ecosystem import maps, overview
-from ecosystem.filters import Filters
+from ecosystem.filters import Filters, View
 
 PAYLOAD = '<img src=x onerror=alert(1)>'
 
 
 def test_home_map_has_no_external_asset(tiny_store, geo):
-    regions = overview.by_region(tiny_store, tiny_store.ref("tiny"), Filters())
+    regions = overview.by_region(View(tiny_store, tiny_store.ref("tiny"), Filters()))
     html = maps.render(maps.home_map(geo, regions, "fr"))
     assert maps.external_assets(html) == []
     scripts = re.findall(r'<script[^>]+src="([^"]+)"', html)
@@ -28,7 +28,7 @@ def test_home_map_has_no_external_asset(tiny_store, geo):
 
 
 def test_inline_mode_embeds_leaflet(tiny_store, geo):
-    regions = overview.by_region(tiny_store, tiny_store.ref("tiny"), Filters())
+    regions = overview.by_region(View(tiny_store, tiny_store.ref("tiny"), Filters()))
     html = maps.render(maps.home_map(geo, regions, "en", mode="inline"))
     assert maps.external_assets(html) == []
     assert "<script src=" not in html

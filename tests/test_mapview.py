@@ -8,7 +8,7 @@ import re
 import pytest
 
 from ecosystem import mapview, maps
-from ecosystem.filters import Filters
+from ecosystem.filters import Filters, View
 from ecosystem.mapview import MapOptions
 from tests import fixtures
 from tests.xss_inventory import PAYLOADS, hostile
@@ -45,18 +45,18 @@ def test_map_level_follows_the_sidebar_and_the_scope():
 
 def test_counts_of_the_view(tiny):
     store, ref = tiny
-    assert mapview.counts(store, ref, Filters()) == {"actors": 10, "projects": 5, "located": 10}
+    assert mapview.counts(View(store, ref, Filters())) == {"actors": 10, "projects": 5, "located": 10}
     # Loire-Atlantique: A1, A2, A3, A4, A9; projects P1 (Nantes), P2 (Saint-Herblain)
-    assert mapview.counts(store, ref, Filters(territory="departement:44")) == \
+    assert mapview.counts(View(store, ref, Filters(territory="departement:44"))) == \
         {"actors": 5, "projects": 2, "located": 5}
     # experimentation: P1 (A1, A3, A4) and P5 (A5, A6)
-    assert mapview.counts(store, ref, Filters(stages=("experimentation",))) == \
+    assert mapview.counts(View(store, ref, Filters(stages=("experimentation",)))) == \
         {"actors": 5, "projects": 2, "located": 5}
 
 
 def test_points_carry_projects_and_partners(tiny, geo):
     store, ref = tiny
-    view = mapview.build(store, geo, ref, Filters(), ALL)
+    view = mapview.build(View(store, ref, Filters()), geo, ALL)
     assert view.counts["points"] == 10 and not view.counts["aggregated"]
     d = payload(view, "points")
     by_id = {i: k for k, i in enumerate(d["id"])}
@@ -79,39 +79,39 @@ def test_points_carry_projects_and_partners(tiny, geo):
 
 def test_filters_apply_to_points_and_counts(tiny, geo):
     store, ref = tiny
-    view = mapview.build(store, geo, ref, Filters(stages=("experimentation",)), ALL)
+    view = mapview.build(View(store, ref, Filters(stages=("experimentation",))), geo, ALL)
     d = payload(view, "points")
     assert sorted(d["id"]) == ["A1", "A3", "A4", "A5", "A6"]
     a1 = d["id"].index("A1")
     assert (d["p"][a1], d["q"][a1]) == (1, 2)      # P1 only, with A3 and A4
     assert view.counts["lines_total"] == 4          # A1-A3, A1-A4, A3-A4, A5-A6
-    view = mapview.build(store, geo, ref, Filters(actor_types=("association",)), ALL)
+    view = mapview.build(View(store, ref, Filters(actor_types=("association",))), geo, ALL)
     assert sorted(payload(view, "points")["id"]) == ["A1", "A10", "A2", "A7"]
 
 
 def test_partnership_and_funding_lines(tiny):
     store, ref = tiny
-    lines, total = mapview.partnership_lines(store, ref, Filters(), 100)
+    lines, total = mapview.partnership_lines(View(store, ref, Filters()), 100)
     pairs = {(r.id_a, r.id_b): r.w for r in lines.itertuples()}
     # P1: A1-A3, A1-A4, A3-A4; P2: A1-A2; P3 and P5: A5-A6 twice
     assert pairs == {("A1", "A3"): 1, ("A1", "A4"): 1, ("A3", "A4"): 1, ("A1", "A2"): 1,
                      ("A5", "A6"): 2}
     assert total == 5 and lines.iloc[0].id_a == "A5"       # strongest first
-    lines, total = mapview.partnership_lines(store, ref, Filters(), 2)
+    lines, total = mapview.partnership_lines(View(store, ref, Filters()), 2)
     assert len(lines) == 2 and total == 5                   # capped, total still known
-    lines, total = mapview.partnership_lines(store, ref, Filters(territory="departement:44"), 100)
+    lines, total = mapview.partnership_lines(View(store, ref, Filters(territory="departement:44")), 100)
     assert total == 4 and "A5" not in set(lines.id_a)
-    funds, total = mapview.funding_lines(store, ref, Filters(), 100)
+    funds, total = mapview.funding_lines(View(store, ref, Filters()), 100)
     # F1 A8 → A1 (P1), F2 A3 → A1 (P1), F3 A5 → A6 (P3); F5 is A5 funding its own P5
     assert {(r.id_a, r.id_b): r.amount for r in funds.itertuples()} == \
         {("A8", "A1"): 10000.0, ("A3", "A1"): 5000.0, ("A5", "A6"): 20000.0}
-    funds, total = mapview.funding_lines(store, ref, Filters(territory="departement:13"), 100)
+    funds, total = mapview.funding_lines(View(store, ref, Filters(territory="departement:13")), 100)
     assert total == 1 and funds.iloc[0].id_b == "A6"
 
 
 def test_above_the_cap_the_map_sends_grid_counts(tiny, geo):
     store, ref = tiny
-    view = mapview.build(store, geo, ref, Filters(), MapOptions(point_cap=3))
+    view = mapview.build(View(store, ref, Filters()), geo, MapOptions(point_cap=3))
     assert view.counts["aggregated"] and view.counts["points"] == 0
     d = payload(view, "cells")
     assert sum(d["n"]) == 10                      # every located actor counted once
@@ -121,13 +121,13 @@ def test_above_the_cap_the_map_sends_grid_counts(tiny, geo):
 def test_the_page_budget_forces_aggregates(tiny, geo, monkeypatch):
     store, ref = tiny
     monkeypatch.setattr(mapview, "HTML_BUDGET", 200_500)
-    view = mapview.build(store, geo, ref, Filters(), MapOptions())
+    view = mapview.build(View(store, ref, Filters()), geo, MapOptions())
     assert view.counts["aggregated"] and view.counts["cells"] > 0
 
 
 def test_choropleth_values_legend_and_click_lookup(tiny, geo):
     store, ref = tiny
-    view = mapview.build(store, geo, ref, Filters(level="departement"),
+    view = mapview.build(View(store, ref, Filters(level="departement")), geo,
                          MapOptions(indicator="actors", layers=()))
     assert view.level == "departement" and view.counts["territories"] == 101
     fc = payload(view, "choropleth")
@@ -149,7 +149,7 @@ def test_choropleth_values_legend_and_click_lookup(tiny, geo):
 
 def test_scoped_view_draws_the_communes_of_the_departement(tiny, geo):
     store, ref = tiny
-    view = mapview.build(store, geo, ref, Filters(territory="departement:44"), ALL)
+    view = mapview.build(View(store, ref, Filters(territory="departement:44")), geo, ALL)
     assert view.level == "commune" and view.counts["territories"] == 207
     assert view.counts["points"] == 5 and view.counts["lines"] == 4
     assert view.territory_at(47.22, -1.55) == "44109"
@@ -157,11 +157,11 @@ def test_scoped_view_draws_the_communes_of_the_departement(tiny, geo):
 
 def test_offline_assets_only(tiny, geo):
     store, ref = tiny
-    html = mapview.build(store, geo, ref, Filters(), ALL).html()
+    html = mapview.build(View(store, ref, Filters()), geo, ALL).html()
     assert maps.external_assets(html) == []
     assert "/app/static/map/explorer.js" in html
     assert "/app/static/vendor/leaflet.markercluster/leaflet.markercluster.js" in html
-    inline = mapview.build(store, geo, ref, Filters(), ALL, mode="inline").html()
+    inline = mapview.build(View(store, ref, Filters()), geo, ALL, mode="inline").html()
     assert "EcoExplorer = window.EcoExplorer" in inline and "/app/static/" not in inline
 
 
@@ -170,7 +170,7 @@ def test_every_user_string_is_escaped(store, geo):
     data.actors.loc[1, "name"] = EVIL
     store.create("evil", data)
     ref = store.ref("evil")
-    view = mapview.build(store, geo, ref, Filters(), ALL)
+    view = mapview.build(View(store, ref, Filters()), geo, ALL)
     html = view.html()
     assert EVIL not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
     for p in PAYLOADS:

@@ -16,7 +16,7 @@ from ecosystem import exports
 from ecosystem import indicators as ind
 from ecosystem import maps
 from ecosystem import network as net
-from ecosystem.filters import Filters
+from ecosystem.filters import Filters, View
 
 HOSTILE = "<img src=x onerror=alert(1)>"
 
@@ -178,7 +178,7 @@ def test_candidate_pairs_skip_linked_pairs():
 # -------------------------------------------------------------- from the store
 def test_edges_of_the_tiny_inventory(tiny_store):
     ref = tiny_store.ref("tiny")
-    g = net.build(tiny_store, ref, Filters())
+    g = net.build(View(tiny_store, ref, Filters()))
     e = g.edges.set_index(["a", "b"])
     # P1: A1 lead, A3 and A4 partners; P2: A2 lead, A1; P3 and P5: A5 and A6.
     # fundings: A8 → P1 (lead A1), A3 → P1 (lead A1), A5 → P3 (lead A6), A5 → P5 (its own).
@@ -193,11 +193,11 @@ def test_edges_of_the_tiny_inventory(tiny_store):
 
 def test_territory_and_project_filters(tiny_store):
     ref = tiny_store.ref("tiny")
-    g = net.build(tiny_store, ref, Filters(territory="departement:44"))
+    g = net.build(View(tiny_store, ref, Filters(territory="departement:44")))
     assert sorted(g.nodes.actor_id) == ["A1", "A2", "A3", "A4", "A9"]
     assert len(g.edges) == 6                  # the 8 above without A1–A8 and A5–A6
     # experimentation only: P1 and P5; actors taking part in them: A1, A3, A4, A5, A6
-    g = net.build(tiny_store, ref, Filters(stages=("experimentation",)))
+    g = net.build(View(tiny_store, ref, Filters(stages=("experimentation",))))
     assert sorted(g.nodes.actor_id) == ["A1", "A3", "A4", "A5", "A6"]
     e = g.edges.set_index(["a", "b"])
     assert sorted(e.index) == [("A1", "A3"), ("A1", "A4"), ("A3", "A4"), ("A5", "A6")]
@@ -206,7 +206,7 @@ def test_territory_and_project_filters(tiny_store):
 
 def test_network_indicators_through_the_registry(tiny_store):
     ref = tiny_store.ref("tiny")
-    df = ind.compute(tiny_store, ref, Filters(), "departement",
+    df = ind.compute(View(tiny_store, ref, Filters()), "departement",
                      ["actors", *ind.NETWORK_IDS]).set_index("code")
     # 44: A1, A2, A3, A4, A9 with 6 links, one component, A1-A3-A4 + A1-A2-A9 (2 triangles)
     d44 = df.loc["44"]
@@ -222,7 +222,7 @@ def test_network_indicators_through_the_registry(tiny_store):
     assert d13.net_communities == 0
     # a département without actors has no network values
     assert np.isnan(df.loc["01", "net_density"])
-    fr = ind.national(tiny_store, ref, Filters(), ["actors", *ind.NETWORK_IDS])
+    fr = ind.national(View(tiny_store, ref, Filters()), ["actors", *ind.NETWORK_IDS])
     assert fr.net_density == pytest.approx(16 / 90)
     assert fr.net_largest_share == pytest.approx(6 / 10)  # A1 A2 A3 A4 A8 A9
     assert set(ind.NETWORK_IDS) <= set(ind.COMPARABLE_IDS)
@@ -324,7 +324,7 @@ def test_each_territory_keeps_its_own_communities_beside_a_heavy_one():
 def test_count_actors_is_the_size_of_the_graph_built(tiny_store):
     ref = tiny_store.ref("tiny")
     for f in (Filters(), Filters(territory="departement:44"), Filters(actor_types=("association",))):
-        assert net.count_actors(tiny_store, ref, f) == net.build(tiny_store, ref, f).n
+        assert net.count_actors(View(tiny_store, ref, f)) == net.build(View(tiny_store, ref, f)).n
     # tiny has 10 actors, 5 of them in Loire-Atlantique (A1–A4 and the network A9)
-    assert net.count_actors(tiny_store, ref, Filters()) == 10
-    assert net.count_actors(tiny_store, ref, Filters(territory="departement:44")) == 5
+    assert net.count_actors(View(tiny_store, ref, Filters())) == 10
+    assert net.count_actors(View(tiny_store, ref, Filters(territory="departement:44"))) == 5

@@ -5,7 +5,7 @@ import math
 import pytest
 
 from ecosystem import indicators, overview
-from ecosystem.filters import Filters
+from ecosystem.filters import Filters, View
 
 
 @pytest.fixture
@@ -15,7 +15,7 @@ def tiny(tiny_store):
 
 def test_key_figures_whole_inventory(tiny, geo):
     store, ref = tiny
-    k = overview.key_figures(store, ref, Filters())
+    k = overview.key_figures(View(store, ref, Filters()))
     # pairs sharing a project: P1 {A1,A3,A4} -> 3, P2 {A2,A1} -> 1, P3/P5 {A5,A6} -> 1
     assert k == {"actors": 10, "projects": 5, "collaborations": 5, "funding_eur": 105000.0,
                  "population": int(geo.communes.population.sum())}
@@ -23,38 +23,38 @@ def test_key_figures_whole_inventory(tiny, geo):
 
 def test_key_figures_with_stage_filter(tiny):
     store, ref = tiny
-    k = overview.key_figures(store, ref, Filters(stages=("experimentation",)))
+    k = overview.key_figures(View(store, ref, Filters(stages=("experimentation",))))
     # P1 and P5; actors involved: A1, A3, A4 (P1) and A5, A6 (P5)
     assert (k["actors"], k["projects"], k["collaborations"], k["funding_eur"]) == (5, 2, 4, 55000.0)
 
 
 def test_key_figures_for_a_departement(tiny, geo):
     store, ref = tiny
-    k = overview.key_figures(store, ref, Filters(territory="departement:44"))
+    k = overview.key_figures(View(store, ref, Filters(territory="departement:44")))
     assert (k["actors"], k["projects"], k["collaborations"], k["funding_eur"]) == (5, 2, 4, 15000.0)
     assert k["population"] == geo.population("departement", "44")
 
 
 def test_type_and_domain_filters(tiny):
     store, ref = tiny
-    k = overview.key_figures(store, ref, Filters(actor_types=("association",)))
+    k = overview.key_figures(View(store, ref, Filters(actor_types=("association",))))
     assert (k["actors"], k["projects"]) == (4, 3)  # A1 A2 A7 A10; P1 P2 P4 led by associations
-    k = overview.key_figures(store, ref, Filters(domains=("food",)))
+    k = overview.key_figures(View(store, ref, Filters(domains=("food",))))
     assert (k["actors"], k["projects"]) == (1, 2)  # A2; P1 and P2
 
 
 def test_counts_by_type_and_stage(tiny):
     store, ref = tiny
-    by_type = overview.count_by(store, ref, Filters(), "actor_type").set_index("code").n
+    by_type = overview.count_by(View(store, ref, Filters()), "actor_type").set_index("code").n
     assert by_type["association"] == 4 and by_type["company"] == 1 and by_type.sum() == 10
-    by_stage = overview.count_by(store, ref, Filters(), "stage").set_index("code").n
+    by_stage = overview.count_by(View(store, ref, Filters()), "stage").set_index("code").n
     assert by_stage.to_dict() == {"emergence": 1, "experimentation": 2, "diffusion": 1,
                                   "evaluation": 1}
 
 
 def test_by_region_per_10k(tiny, geo):
     store, ref = tiny
-    df = overview.by_region(store, ref, Filters()).set_index("code")
+    df = overview.by_region(View(store, ref, Filters())).set_index("code")
     assert len(df) == 18
     pop52 = geo.population("region", "52")
     assert df.at["52", "actors"] == 5 and df.at["52", "projects"] == 2
@@ -65,17 +65,17 @@ def test_by_region_per_10k(tiny, geo):
 
 def test_indicators_per_level_and_zero_population(tiny, geo):
     store, ref = tiny
-    df = indicators.compute(store, ref, Filters(), "commune",
+    df = indicators.compute(View(store, ref, Filters()), "commune",
                             within=("departement", "55")).set_index("code")
     assert df.at["55039", "population"] == 0
     assert df.at["55039", "actors"] == 1
     assert math.isnan(df.at["55039", "actors_per_10k"])  # undefined, not infinite
-    deps = indicators.compute(store, ref, Filters(), "departement").set_index("code")
+    deps = indicators.compute(View(store, ref, Filters()), "departement").set_index("code")
     assert len(deps) == 101
     assert deps.at["13", "projects"] == 2
     assert deps.at["13", "projects_per_100k"] == pytest.approx(2 * 100000 /
                                                                 geo.population("departement", "13"))
-    nat = indicators.national(store, ref, Filters())
+    nat = indicators.national(View(store, ref, Filters()))
     assert nat.actors == 10 and nat.projects == 5
     assert nat.actors_per_10k == pytest.approx(10 * 10000 / geo.population("france"))
 

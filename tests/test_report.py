@@ -7,7 +7,7 @@ import pytest
 from pypdf import PdfReader
 
 from ecosystem import maps, report
-from ecosystem.filters import Filters
+from ecosystem.filters import Filters, View
 from tests import fixtures
 
 EVIL = '<img src=x onerror="alert(1)">Entraide & Cie'
@@ -24,7 +24,7 @@ def tiny(store):
 @pytest.fixture
 def built(tiny):
     store, ref = tiny
-    return report.build(store, ref, Filters(territory="departement:44", stages=()), "fr")
+    return report.build(View(store, ref, Filters(territory="departement:44", stages=())), "fr")
 
 
 def test_report_content(built, tiny):
@@ -58,7 +58,7 @@ def test_html_is_self_contained_and_escaped(built):
 
 def test_english_report_without_synthetic_warning(store):
     store.create("real", fixtures.tiny())
-    r = report.build(store, store.ref("real"), Filters(), "en")
+    r = report.build(View(store, store.ref("real"), Filters()), "en")
     assert r.title == "Territorial report — All of France" and not r.synthetic and r.national
     page = report.to_html(r)
     assert "Synthetic data" not in page and "Key figures" in page
@@ -101,7 +101,7 @@ def test_hostile_inventory_stays_text_in_reports_and_exports(store):
     store.create("<script>alert('xss-inv')</script>", hostile(), synthetic=True)
     ref = store.ref("<script>alert('xss-inv')</script>")
     f = Filters(territory="departement:44")
-    r = report.build(store, ref, f, "fr")
+    r = report.build(View(store, ref, f), "fr")
     parsed = Tags()
     parsed.feed(report.to_html(r))
     # only the report's own markup: no element or attribute from the data
@@ -110,7 +110,7 @@ def test_hostile_inventory_stays_text_in_reports_and_exports(store):
                            "text", "rect", "dl", "dt", "dd", "code"}, parsed.tags
     assert not {a for a in parsed.attrs if a.startswith("on") or a in ("href", "src")}
     assert report.to_pdf(r).startswith(b"%PDF")
-    table = territories.actors_table(territories.top_actors(store, ref, f), store.geo, "fr")
+    table = territories.actors_table(territories.top_actors(View(store, ref, f)), store.geo, "fr")
     cells = pd.read_csv(io.BytesIO(exports.to_csv_bytes(table)), encoding="utf-8-sig")
     assert cells.iloc[:, 0].str.contains("alert").all()          # the payloads, as text
     assert not cells.iloc[:, 0].str.startswith(("=", "+", "-", "@")).any()

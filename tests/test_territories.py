@@ -5,7 +5,7 @@ import math
 import pytest
 
 from ecosystem import territories as T
-from ecosystem.filters import Filters
+from ecosystem.filters import Filters, View
 
 
 @pytest.fixture
@@ -22,36 +22,36 @@ def test_parents(geo):
 
 def test_references_territory_parent_france(tiny, geo):
     store, ref = tiny
-    r = T.references(store, ref, Filters(territory="departement:44"), ("departement", "44"),
+    r = T.references(View(store, ref, Filters(territory="departement:44")), ("departement", "44"),
                      ["actors", "actors_per_10k", "cross_type_share"]).set_index("id")
     assert r.loc["actors"].tolist() == [5, 5, 10]        # 44, Pays de la Loire, France
     assert r.at["actors_per_10k", "parent"] == pytest.approx(5e4 / geo.population("region", "52"))
     assert r.at["cross_type_share", "france"] == pytest.approx(5 / 6)
-    national = T.references(store, ref, Filters(), None, ["actors"]).set_index("id")
+    national = T.references(View(store, ref, Filters()), None, ["actors"]).set_index("id")
     assert national.at["actors", "territory"] == 10 and math.isnan(national.at["actors", "parent"])
 
 
 def test_top_actors_and_projects(tiny):
     store, ref = tiny
     f = Filters(territory="departement:44")
-    actors = T.top_actors(store, ref, f)
+    actors = T.top_actors(View(store, ref, f))
     # A1 leads P1 and partners P2; A3, A4 in P1 (2 links each); A2 in P2 (1 link); A9 none
     assert actors.actor_id.tolist() == ["A1", "A3", "A4", "A2", "A9"]
     assert actors.projects.tolist() == [2, 1, 1, 1, 0]
-    projects = T.top_projects(store, ref, f)
+    projects = T.top_projects(View(store, ref, f))
     assert projects.project_id.tolist() == ["P1", "P2"]  # 15,000 € then 0 €
     assert projects["lead"].tolist() == ["Entraide Nantes", "Jardins d'Herblain"]
     # Bouches-du-Rhône: P3 50,000 € before P5 40,000 €
-    assert T.top_projects(store, ref, Filters(territory="departement:13")).project_id.tolist() == \
+    assert T.top_projects(View(store, ref, Filters(territory="departement:13"))).project_id.tolist() == \
         ["P3", "P5"]
 
 
 def test_ranking_within_scope_and_undefined_last(tiny, geo):
     store, ref = tiny
-    r = T.ranking(store, ref, Filters(level="departement", territory="region:52"), "actors")
+    r = T.ranking(View(store, ref, Filters(level="departement", territory="region:52")), "actors")
     assert r.code.tolist()[0] == "44" and len(r) == 5 and r["rank"].tolist() == [1, 2, 2, 2, 2]
     # communes of the Meuse by actors per 10,000: Beaumont (population 0) is undefined, last
-    r = T.ranking(store, ref, Filters(level="commune", territory="departement:55"),
+    r = T.ranking(View(store, ref, Filters(level="commune", territory="departement:55")),
                   "actors_per_10k")
     # (the Meuse has six communes "mortes pour la France" with no inhabitant)
     undefined = r[r.actors_per_10k.isna()]
@@ -60,7 +60,7 @@ def test_ranking_within_scope_and_undefined_last(tiny, geo):
     assert undefined["rank"].isna().all()
     assert r.actors.sum() == 1 and r.actors_per_10k.max() == 0
     # a scope at or below the level does not limit the ranking: all 18 régions
-    r = T.ranking(store, ref, Filters(level="region", territory="departement:44"), "projects")
+    r = T.ranking(View(store, ref, Filters(level="region", territory="departement:44")), "projects")
     assert len(r) == 18 and r.code.iloc[0] in ("52", "93")  # 2 projects each
 
 
@@ -68,7 +68,7 @@ def test_compare_any_levels_with_france(tiny, geo):
     store, ref = tiny
     keys = T.parse_keys("departement:44,commune:55039,bogus,region:99,departement:44", geo)
     assert keys == ["departement:44", "commune:55039"]
-    c = T.compare(store, ref, Filters(), keys + ["region:01"], ["actors_per_10k", "research_share"])
+    c = T.compare(View(store, ref, Filters()), keys + ["region:01"], ["actors_per_10k", "research_share"])
     c = c.set_index("key")
     assert c.index.tolist() == ["departement:44", "commune:55039", "region:01", "france"]
     assert c.at["departement:44", "research_share"] == pytest.approx(0.5)

@@ -7,7 +7,7 @@ import time
 import pytest
 
 from ecosystem import mapview
-from ecosystem.filters import Filters
+from ecosystem.filters import Filters, View
 from tests.conftest import OfflinePage, screenshot, wait_idle
 from tests.xss_inventory import MARKERS, hostile
 from tests.e2e.test_home_browser import map_frame, painted_pixels
@@ -95,7 +95,7 @@ def test_hostile_names_fire_nothing_in_the_map(browser, store, geo):
     data = hostile()
     data.actors.loc[1, "name"] = "<img src=x onerror=alert(1)>"
     store.create("evil", data)
-    view = mapview.build(store, geo, store.ref("evil"), Filters(),
+    view = mapview.build(View(store, store.ref("evil"), Filters()), geo,
                          mapview.MapOptions(layers=("points", "lines", "funders")), mode="inline")
     p = OfflinePage(browser)
     try:
