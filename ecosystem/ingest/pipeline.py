@@ -59,6 +59,11 @@ class Part:
     recognition: recognise.Recognition | None
     mapping: mp.Mapping
     saved: str | None = None            # name of the saved mapping applied
+    #: how the mapping was chosen: ``recognised`` (a known format), ``saved`` (a saved
+    #: mapping whose columns match, applied automatically), ``given`` (a saved mapping
+    #: named by the user: --mapping, or picked on the page), ``manual`` (edited in the
+    #: wizard), ``auto`` (automatic column matching)
+    origin: str = "auto"
     hows: dict[str, str] = field(default_factory=dict)
     geo: geocode.GeoReport | None = None
     checks: list = field(default_factory=list)
@@ -126,16 +131,21 @@ class Import:
             except sniff.SniffError as exc:
                 if all_sheets and len(sheets) > 1:
                     continue
-                raise ImportError_(exc.key, lines=getattr(exc, "lines", None), **exc.params) from exc
+                params = dict(exc.params)
+                if exc.key == "imp.err.sheet":  # say which sheets there are
+                    params["sheets"] = ", ".join(f"“{n}”" for n in self.info.sheets)
+                raise ImportError_(exc.key, lines=getattr(exc, "lines", None), **params) from exc
             rec = recognise.recognise(raw.columns, self.info.name)
             if all_sheets and len(sheets) > 1 and (rec is None or rec.format != "own"):
                 self.con.execute(f"DROP TABLE IF EXISTS {ident(raw.table)}")
                 continue
-            part = Part(index, raw, rec, rec.mapping if rec else self._default_mapping(raw))
+            part = Part(index, raw, rec, rec.mapping if rec else self._default_mapping(raw),
+                        origin="recognised" if rec else "auto")
             if rec is None and self.store is not None:
                 saved = mp.SavedMappings(self.store).for_columns(raw.columns)
                 if saved:
                     part.saved, part.mapping = saved
+                    part.origin = "saved"
             self.parts.append(part)
         if not self.parts:
             raise ImportError_("imp.err.no_table")
@@ -150,11 +160,16 @@ class Import:
         return mp.auto_mapping(table, raw.columns, source=f"import:{slug}",
                                id_prefix=f"{slug}-{self.file_hash[:6]}-")
 
-    def remap(self, index: int, mapping: mp.Mapping) -> None:
-        """Use another mapping for a part (the analysis has to run again)."""
+    def remap(self, index: int, mapping: mp.Mapping, origin: str = "manual",
+              name: str | None = None) -> None:
+        """Use another mapping for a part (the analysis has to run again). ``origin``:
+        ``given`` for a saved mapping named by the user (``name``), ``manual`` for one
+        edited in the wizard (see :class:`Part`)."""
         mapping.check()
         part = self._part(index)
         part.mapping = mapping
+        part.origin = origin
+        part.saved = name
         part.analysed = False
         self.prepared = False
 
@@ -309,9 +324,12 @@ class Import:
         con.execute(f"""CREATE OR REPLACE TABLE {out} AS
             SELECT DISTINCT _row FROM {ident(part.tbl('issues'))} WHERE action = 'excluded'""")
         filtered = 0
+        flt = ident(part.tbl("flt"))
+        con.execute(f"CREATE OR REPLACE TABLE {flt} (_row BIGINT)")
         if self.only_active and "active" in part.hows:
-            filtered = con.execute(f"INSERT INTO {out} SELECT _row FROM {chk} WHERE active = FALSE "
-                                   f"AND _row NOT IN (SELECT _row FROM {out})").fetchall()[0][0]
+            con.execute(f"INSERT INTO {flt} SELECT _row FROM {chk} WHERE active = FALSE "
+                        f"AND _row NOT IN (SELECT _row FROM {out})")
+            filtered = con.execute(f"INSERT INTO {out} SELECT _row FROM {flt}").fetchall()[0][0]
         # 2. merges inside the file (groups joined to their first record)
         con.register("_groups", dedup.clusters(con, part.tbl("pairs")))
         con.execute(f"""CREATE OR REPLACE TABLE {grp} AS SELECT g._row, g.rep FROM _groups g
@@ -362,6 +380,7 @@ class Import:
         con.execute(f"""CREATE OR REPLACE TABLE {ident(part.tbl('upd'))} AS
             SELECT i._row, {upd_cols} FROM {invm} i
             JOIN (SELECT * FROM {chk} WHERE _row NOT IN (SELECT _row FROM {grp})
+                  AND _row NOT IN (SELECT _row FROM {merged})
                   UNION ALL BY NAME SELECT * FROM {merged}) c ON c._row = i._row""")
         # 4. references to nothing
         for column, target in refs:
@@ -422,10 +441,13 @@ class Import:
     # ------------------------------------------------------------------ reports
     def summary(self) -> dict:
         out = {"file": self.info.name, "kind": self.info.kind, "encoding": self.info.encoding,
-               "delimiter": self.info.delimiter, "parts": []}
+               "delimiter": self.info.delimiter, "sheets": list(self.info.sheets), "parts": []}
         for p in self.parts:
             entry = {"table": p.table, "format": p.format, "rows": p.raw.n_rows,
-                     "sheet": p.raw.sheet, "saved_mapping": p.saved, **p.counts}
+                     "sheet": p.raw.sheet, "saved_mapping": p.saved, **p.counts,
+                     "mapping": mapping_report(p)}
+            if self.prepared and p.analysed:
+                entry["balance"] = self._balance(p)[0]
             if p.analysed:
                 issues = self.con.execute(
                     f"SELECT action, count(*), count(DISTINCT _row) FROM {ident(p.tbl('issues'))} "
@@ -445,6 +467,109 @@ class Import:
                                 "fallbacks": p.geo.fallbacks}
             out["parts"].append(entry)
         return out
+
+    # ------------------------------------------------------------------ nothing lost
+    def _buckets_sql(self, part: Part) -> dict[str, str]:
+        """SQL of the source rows in each bucket: every row read ends in exactly one."""
+        grp, upd = ident(part.tbl("grp")), ident(part.tbl("upd"))
+        return {"saved": f"SELECT _row FROM {ident(part.tbl('ins'))}",
+                "merged": f"SELECT _row FROM {grp} WHERE _row <> rep UNION ALL SELECT _row FROM {upd}",
+                "excluded": f"SELECT _row FROM {ident(part.tbl('out'))} UNION ALL "
+                            f"SELECT DISTINCT _row FROM {ident(part.tbl('dec'))}"}
+
+    def _balance(self, part: Part) -> tuple[dict[str, int], int]:
+        """({read, saved, merged, excluded}, distinct rows found in the buckets)."""
+        buckets = self._buckets_sql(part)
+        counts = ", ".join(f"(SELECT count(*) FROM ({sql}))" for sql in buckets.values())
+        every = " UNION ALL ".join(f"({sql})" for sql in buckets.values())
+        row = self.con.execute(f"SELECT {counts}, (SELECT count(DISTINCT _row) FROM ({every}))").fetchall()[0]
+        balance = {"read": part.raw.n_rows, **{k: int(n) for k, n in zip(buckets, row)}}
+        return balance, int(row[-1])
+
+    def balanced(self) -> bool:
+        """Every row read is saved, merged or excluded, and in one bucket only."""
+        if not self.prepared:
+            self.prepare()
+        for part in self.parts:
+            b, distinct = self._balance(part)
+            if b["read"] != b["saved"] + b["merged"] + b["excluded"] or distinct != b["read"]:
+                return False
+        return True
+
+    def ledger(self, index: int = 0, lang: str = "fr", limit: int | None = None) -> pd.DataFrame:
+        """One row per source row not saved as-is: ``row``, ``outcome`` (``merged`` or
+        ``excluded``), ``into_row`` (the row of the file it was merged into), ``into_id``
+        (the id of the record it went into: the file's or the inventory's), ``column``,
+        ``value``, ``check`` and ``reason`` (translated; every reason of an excluded row,
+        inactive records left out included)."""
+        from ..i18n import t
+
+        if not self.prepared:
+            self.prepare()
+        part = self._part(index)
+        key = model.TABLES[part.table].key
+        chk, grp, invm = (ident(part.tbl(x)) for x in ("chk", "grp", "invm"))
+        key_expr = (f"CAST(c.{ident(key[0])} AS VARCHAR)" if len(key) == 1
+                    else "concat_ws(' / ', " + ", ".join(f"c.{ident(k)}" for k in key) + ")")
+        lim = f"ORDER BY _row LIMIT {int(limit)}" if limit else ""
+        excluded = (f"SELECT _row, 'excluded' AS outcome, NULL::BIGINT AS into_row, NULL AS into_id, "
+                    f"\"column\", value, \"check\", params FROM {self._issues_sql(part)} "
+                    f"WHERE action = 'excluded' UNION ALL "
+                    f"SELECT f._row, 'excluded', NULL, NULL, 'active', CAST(c.active AS VARCHAR), "
+                    f"'inactive', '[]' FROM {ident(part.tbl('flt'))} f JOIN {chk} c USING (_row)")
+        merged = (f"SELECT g._row, 'merged', g.rep, coalesce(i.b_id, {key_expr}), NULL, NULL, "
+                  f"'merged_file', '[]' FROM {grp} g JOIN {chk} c ON c._row = g.rep "
+                  f"LEFT JOIN {invm} i ON i._row = g.rep WHERE g._row <> g.rep "
+                  f"UNION ALL SELECT u._row, 'merged', NULL, i.b_id, NULL, NULL, 'merged_inventory', "
+                  f"'[]' FROM {ident(part.tbl('upd'))} u JOIN {invm} i USING (_row)")
+        df = self.con.execute(f"""WITH l AS ({excluded} UNION ALL {merged})
+            SELECT * FROM l WHERE _row IN (SELECT DISTINCT _row FROM l {lim})
+            ORDER BY _row, outcome, "column" NULLS FIRST""").df()
+        columns = ["row", "outcome", "into_row", "into_id", "column", "value", "check", "reason"]
+        if df.empty:
+            return pd.DataFrame(columns=columns)
+        reasons = {}
+        for check, prm, into_row, into_id in set(zip(df["check"], df["params"], df["into_row"],
+                                                    df["into_id"])):
+            if check == "merged_file":
+                text = t("imp.ledger.merged_file", lang, row=int(into_row), id=into_id or "")
+            elif check == "merged_inventory":
+                text = t("imp.ledger.merged_inventory", lang, id=into_id or "")
+            elif check == "inactive":
+                text = t("imp.ledger.inactive", lang)
+            else:
+                text = model.Issue(part.table, None, None, None, check,
+                                   tuple(tuple(x) for x in json.loads(prm or "[]"))).reason(lang)
+            reasons[(check, prm, into_row, into_id)] = text
+        df["reason"] = [reasons[k] for k in zip(df["check"], df["params"], df["into_row"], df["into_id"])]
+        df["reason"] = [f"{c}: {r}" if isinstance(c, str) and o == "excluded" else r
+                        for c, r, o in zip(df["column"], df["reason"], df["outcome"])]
+        out = df.groupby("_row", sort=True).agg(
+            outcome=("outcome", "first"), into_row=("into_row", "first"), into_id=("into_id", "first"),
+            column=("column", "first"), value=("value", "first"), check=("check", "first"),
+            reason=("reason", " ; ".join)).reset_index().rename(columns={"_row": "row"})
+        out["row"] = out["row"].astype("int64")
+        out["into_row"] = out["into_row"].astype("Int64")
+        return out[columns]
+
+    def report(self, index: int = 0, lang: str = "fr", limit: int | None = None) -> pd.DataFrame:
+        """The validation report and the rest of the ledger in one table (the ``--report``
+        file): every issue, then the rows merged (with the record they went into) and the
+        inactive rows left out, by row."""
+        from ..i18n import t
+
+        issues = self.issues(index, lang, limit=limit)
+        ledger = self.ledger(index, lang, limit=limit)
+        extra = ledger[ledger["check"].isin(["merged_file", "merged_inventory", "inactive"])]
+        extra = pd.DataFrame({
+            "row": extra["row"].astype("Int64"), "column": extra["column"], "value": extra["value"],
+            "reason": extra["reason"],
+            "action": [t(f"imp.action.{o}", lang) for o in extra["outcome"]], "check": extra["check"]})
+        frames = [f for f in (issues, extra) if not f.empty]
+        if not frames:
+            return issues
+        out = pd.concat(frames, ignore_index=True).sort_values("row", kind="stable")
+        return out.reset_index(drop=True)
 
     def _issues_sql(self, part: Part) -> str:
         dec = f" UNION ALL SELECT * FROM {ident(part.tbl('dec'))}" if self._has(part.tbl("dec")) else ""
@@ -524,6 +649,26 @@ class Import:
 
     def __exit__(self, *exc):
         self.close()
+
+
+def mapping_report(part: Part) -> dict:
+    """How a part is mapped: ``origin`` (see :class:`Part`), ``name`` (the saved mapping),
+    ``fields`` (target field, the source columns that fill it, the transform; a constant,
+    or an id made from the row when no column), ``defaults`` and ``ignored`` (the file's
+    columns no field reads)."""
+    mapping = part.mapping
+    used = mapping.used()
+    fields = []
+    for target in list(model.TABLES[mapping.table].column_names) + list(mp.EXTRA_TARGETS):
+        rule = used.get(target)
+        if rule is None:
+            continue
+        fields.append({"field": target, "columns": rule.columns, "how": mapping.how(target),
+                       "constant": rule.constant if not rule.columns else None})
+    read = set(mp.sources(mapping))
+    return {"origin": part.origin, "name": part.saved, "fields": fields,
+            "defaults": dict(mapping.defaults),
+            "ignored": [c for c in part.raw.columns if c not in read]}
 
 
 def redundant_keys(mapping: mp.Mapping) -> frozenset[str]:
