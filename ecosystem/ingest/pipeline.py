@@ -17,6 +17,7 @@ part per recognised sheet.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import queue
@@ -50,6 +51,11 @@ class ImportError_(Exception):
         self.key = key
         self.params = params
         self.lines = lines or []
+
+
+class NotRecognised(ImportError_):
+    """A sheet skipped by ``run_import(known_only=True)``: no recognised format, no saved
+    mapping for its columns, and the mapping given does not fit it."""
 
 
 @dataclass
@@ -131,10 +137,11 @@ class Import:
             except sniff.SniffError as exc:
                 if all_sheets and len(sheets) > 1:
                     continue
-                params = dict(exc.params)
-                if exc.key == "imp.err.sheet":  # say which sheets there are
-                    params["sheets"] = ", ".join(f"“{n}”" for n in self.info.sheets)
-                raise ImportError_(exc.key, lines=getattr(exc, "lines", None), **params) from exc
+                key, params = exc.key, dict(exc.params)
+                if key == "imp.err.sheet":  # say which sheets there are
+                    key, params["sheets"] = "imp.err.sheet_missing", ", ".join(
+                        f"“{n}”" for n in self.info.sheets)
+                raise ImportError_(key, lines=getattr(exc, "lines", None), **params) from exc
             rec = recognise.recognise(raw.columns, self.info.name)
             if all_sheets and len(sheets) > 1 and (rec is None or rec.format != "own"):
                 self.con.execute(f"DROP TABLE IF EXISTS {ident(raw.table)}")
@@ -144,7 +151,7 @@ class Import:
             if rec is None and self.store is not None:
                 saved = mp.SavedMappings(self.store).for_columns(raw.columns)
                 if saved:
-                    part.saved, part.mapping = saved
+                    part.saved, part.mapping = saved[0], self._adopt(saved[1], raw)
                     part.origin = "saved"
             self.parts.append(part)
         if not self.parts:
@@ -154,11 +161,24 @@ class Import:
         self.progress("read", 1.0)
         return self.parts
 
-    def _default_mapping(self, raw: readers.Raw, table: str = "actors") -> mp.Mapping:
+    def _slug(self) -> str:
         stem = Path(self.info.name).stem.lower()
-        slug = "".join(ch if ch.isalnum() else "-" for ch in stem).strip("-")[:24] or "import"
+        return "".join(ch if ch.isalnum() else "-" for ch in stem).strip("-")[:24] or "import"
+
+    def _default_mapping(self, raw: readers.Raw, table: str = "actors") -> mp.Mapping:
+        slug = self._slug()
         return mp.auto_mapping(table, raw.columns, source=f"import:{slug}",
                                id_prefix=f"{slug}-{self.file_hash[:6]}-")
+
+    def _adopt(self, mapping: mp.Mapping, raw: readers.Raw) -> mp.Mapping:
+        """A saved mapping for this file: ids it generates (no id column) are made from
+        this file's name and hash, not from the file the mapping was made for (they would
+        be taken for that file's records and merged)."""
+        key = model.TABLES[mapping.table].key
+        rule = mapping.rules.get(key[0]) if len(key) == 1 else None
+        if rule is None or rule.how != "id" or rule.columns:
+            return mapping
+        return dataclasses.replace(mapping, id_prefix=f"{self._slug()}-{self.file_hash[:6]}-")
 
     def remap(self, index: int, mapping: mp.Mapping, origin: str = "manual",
               name: str | None = None) -> None:
@@ -167,7 +187,7 @@ class Import:
         edited in the wizard (see :class:`Part`)."""
         mapping.check()
         part = self._part(index)
-        part.mapping = mapping
+        part.mapping = self._adopt(mapping, part.raw) if origin == "given" else mapping
         part.origin = origin
         part.saved = name
         part.analysed = False
@@ -209,7 +229,8 @@ class Import:
             missing = mp.missing_required(part.mapping)
             if missing:
                 raise ImportError_("imp.err.unmapped", columns=", ".join(missing),
-                                   table=part.table)
+                                   table=part.table, found=", ".join(part.raw.columns),
+                                   sheet=part.raw.sheet or "")
             self._analyse(part)
         self.prepared = False
 
@@ -766,22 +787,40 @@ def report_frame(df: pd.DataFrame, table: str, lang: str) -> pd.DataFrame:
 def run_import(path: str | Path, store, inventory: str, *, geo: Geography, name: str | None = None,
                sheet: str | None = None, mapping: mp.Mapping | None = None, merge: str = "exact",
                only_active: bool = False, overwrite: bool = False, progress: Progress | None = None,
-               dry_run: bool = False) -> tuple[Import, object]:
+               dry_run: bool = False, mapping_name: str | None = None,
+               known_only: bool = False) -> tuple[Import, object]:
     """The whole pipeline with default decisions (the command line's path).
 
-    ``merge``: ``exact`` merges exact duplicates and keeps fuzzy ones, ``all``
-    merges both, ``none`` keeps everything. Returns (import, reference or None)."""
+    ``sheet``: the workbook's sheet to read (ignored for other files; by default the
+    first, or every sheet of our own export). ``merge``: ``exact`` merges exact
+    duplicates and keeps fuzzy ones, ``all`` merges both, ``none`` keeps everything.
+    ``mapping`` (saved as ``mapping_name``) replaces the mapping found. With
+    ``known_only`` a sheet neither recognised nor mapped (saved mapping for its
+    columns, or ``mapping`` whose columns it has) raises :class:`NotRecognised`.
+    Nothing is saved unless every row read is saved, merged or excluded
+    (:meth:`Import.balanced`). Returns (import, reference or None)."""
     imp = Import(path, name, geo=geo, store=store, progress=progress)
     try:
+        if imp.info.kind != "xlsx":
+            sheet = None
         imp.read(sheet=sheet, all_sheets=sheet is None and imp.info.kind == "xlsx"
                  and _own_workbook(imp))
-        if mapping is not None:
-            imp.remap(imp.parts[0].index, mapping)
+        first = imp.parts[0]
+        if known_only and first.origin == "auto" and (
+                mapping is None or not set(mp.sources(mapping)) <= set(first.raw.columns)):
+            raise NotRecognised("imp.cli.sheet_skipped", sheet=first.raw.sheet or "",
+                                columns=", ".join(first.raw.columns))
+        if mapping is not None and not (known_only and first.origin != "auto"):
+            imp.remap(first.index, mapping, origin="given", name=mapping_name)
         imp.analyse(inventory if store.exists(inventory) else None)
         for part in imp.parts:
             imp.decide(part.index, all_exact=merge in ("exact", "all"), all_fuzzy=merge == "all")
         imp.overwrite = overwrite
         imp.prepare(only_active=only_active)
+        if not imp.balanced():
+            raise ImportError_("imp.sum.unbalanced", **{
+                k: sum(e["balance"][k] for e in imp.summary()["parts"])
+                for k in ("read", "saved", "merged", "excluded")})
         ref = None if dry_run else imp.commit(store, inventory)
         return imp, ref
     except BaseException:
