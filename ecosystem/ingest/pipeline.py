@@ -161,6 +161,28 @@ class Import:
         self.progress("read", 1.0)
         return self.parts
 
+    def sheet_rows(self) -> dict[str, int]:
+        """Rows of each sheet of a workbook (its recorded dimension; counted when the
+        writer left none), for a sheet picker; empty for other files."""
+        if self.info.kind != "xlsx":
+            return {}
+        import openpyxl
+
+        readers.check_zip(self.info.path)
+        wb = openpyxl.load_workbook(self.info.path, read_only=True, data_only=True)
+        try:
+            out = {}
+            for name in wb.sheetnames:
+                ws = wb[name]
+                n = getattr(ws, "max_row", None)
+                if not n or n <= 1:
+                    n = sum(1 for r in ws.iter_rows(values_only=True)
+                            if any(v is not None and str(v).strip() for v in r))
+                out[name] = int(n)
+            return out
+        finally:
+            wb.close()
+
     def _slug(self) -> str:
         stem = Path(self.info.name).stem.lower()
         return "".join(ch if ch.isalnum() else "-" for ch in stem).strip("-")[:24] or "import"
@@ -210,7 +232,12 @@ class Import:
         """The first rows as the mapping reads them (normalised and checked, not placed)."""
         part = self._part(index)
         tmp = f"p{part.index}_prev"
-        hows, _ = checks.build(self.con, part.raw.table, part.raw.row_sql, part.mapping, tmp, limit=n)
+        mapping = part.mapping
+        missing = mp.missing_required(mapping)
+        if missing:  # shown empty (the page says what to map) rather than failing to build
+            mapping = dataclasses.replace(mapping, rules={
+                **mapping.rules, **{c: mp.Rule(how="constant", constant=None) for c in missing}})
+        hows, _ = checks.build(self.con, part.raw.table, part.raw.row_sql, mapping, tmp, limit=n)
         df = self.con.execute(f"SELECT * EXCLUDE (_issues) FROM {tmp} ORDER BY _row").df()
         self._drop_prefix(tmp)
         df = titled_frame(df, [t for t, h in hows.items() if h == "name"])

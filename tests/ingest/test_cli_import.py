@@ -297,3 +297,17 @@ def test_saved_mapping_generates_ids_from_the_new_file(store, geo, tmp_path):
         imp.close()
     names = sorted(store.load("Test ids").actors.name)
     assert names == ["Café solidaire", "Ressourcerie"]
+
+
+def test_mapped_preview_of_a_sheet_with_no_name_column(geo, tmp_path):
+    # the page previews the first sheet of a workbook; a notes sheet maps no name:
+    # the preview is shown (without name), it does not fail
+    from ecosystem.ingest.pipeline import Import
+
+    src = workbook(tmp_path / "classeur.xlsx", {"Notes": NOTES, "Structures": STRUCTURES})
+    with Import(src, geo=geo, workdir=tmp_path) as imp:
+        imp.read()
+        preview = imp.mapped_preview(imp.parts[0].index, 5)
+        assert preview.columns.tolist() == ["_row", "actor_id", "actor_type"]
+        assert preview["_row"].tolist() == [2]
+        assert imp.sheet_rows() == {"Notes": 2, "Structures": 3}
