@@ -311,3 +311,15 @@ def test_mapped_preview_of_a_sheet_with_no_name_column(geo, tmp_path):
         assert preview.columns.tolist() == ["_row", "actor_id", "actor_type"]
         assert preview["_row"].tolist() == [2]
         assert imp.sheet_rows() == {"Notes": 2, "Structures": 3}
+
+
+def test_mapping_file_example_of_the_docs_is_valid():
+    import re
+    from pathlib import Path
+
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "import.md").read_text(encoding="utf-8")
+    example = re.search(r"### Mapping file.*?```json\n(.*?)```", docs, re.S).group(1)
+    mapping, columns, sig = mp.load_file(example)
+    assert sorted(mapping.used()) == ["actor_id", "address", "commune_code", "domains", "name"]
+    assert mapping.rules["address"].columns == ["Adresse 1", "Adresse 2"]
+    assert len(columns) == 5 and sig is None
