@@ -29,8 +29,8 @@ from .render import safe
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Social innovation ecosystems: import and export inventories.")
-console = Console(highlight=False)
-err = Console(stderr=True, highlight=False)
+console = Console(highlight=False, emoji=False)  # ":warning:" in a name stays text
+err = Console(stderr=True, highlight=False, emoji=False)
 maps_app = typer.Typer(no_args_is_help=True, help="Saved column mappings: list, show, save, delete.")
 app.add_typer(maps_app, name="mappings")
 STAGES = ("sniff", "read", "normalise", "geocode", "validate", "dedup", "prepare", "save")

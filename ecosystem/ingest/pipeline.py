@@ -576,20 +576,24 @@ class Import:
         columns = ["row", "outcome", "into_row", "into_id", "column", "value", "check", "reason"]
         if df.empty:
             return pd.DataFrame(columns=columns)
-        reasons = {}
-        for check, prm, into_row, into_id in set(zip(df["check"], df["params"], df["into_row"],
-                                                    df["into_id"])):
-            if check == "merged_file":
-                text = t("imp.ledger.merged_file", lang, row=int(into_row), id=into_id or "")
-            elif check == "merged_inventory":
-                text = t("imp.ledger.merged_inventory", lang, id=into_id or "")
-            elif check == "inactive":
-                text = t("imp.ledger.inactive", lang)
-            else:
-                text = model.Issue(part.table, None, None, None, check,
-                                   tuple(tuple(x) for x in json.loads(prm or "[]"))).reason(lang)
-            reasons[(check, prm, into_row, into_id)] = text
-        df["reason"] = [reasons[k] for k in zip(df["check"], df["params"], df["into_row"], df["into_id"])]
+        cache: dict[tuple, str] = {}
+
+        def reason(check: str, prm: str, into_row, into_id) -> str:
+            merged = check in ("merged_file", "merged_inventory")
+            key = (check, str(into_row), str(into_id)) if merged else (check, prm)
+            if key not in cache:
+                if check == "merged_file":
+                    cache[key] = t("imp.ledger.merged_file", lang, row=int(into_row), id=into_id)
+                elif check == "merged_inventory":
+                    cache[key] = t("imp.ledger.merged_inventory", lang, id=into_id)
+                elif check == "inactive":
+                    cache[key] = t("imp.ledger.inactive", lang)
+                else:
+                    cache[key] = model.Issue(part.table, None, None, None, check, tuple(
+                        tuple(x) for x in json.loads(prm or "[]"))).reason(lang)
+            return cache[key]
+
+        df["reason"] = [reason(*k) for k in zip(df["check"], df["params"], df["into_row"], df["into_id"])]
         df["reason"] = [f"{c}: {r}" if isinstance(c, str) and o == "excluded" else r
                         for c, r, o in zip(df["column"], df["reason"], df["outcome"])]
         out = df.groupby("_row", sort=True).agg(

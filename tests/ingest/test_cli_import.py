@@ -253,10 +253,11 @@ def test_rich_markup_in_mapping_names_is_printed_as_text(tmp_path):
     db = tmp_path / "a.duckdb"
     spec = tmp_path / "m.json"
     spec.write_text(json.dumps(MAPPING))
-    result, out = cli("mappings", "save", "[bold]x[/bold]", spec, "--db", db)
-    assert result.exit_code == 0 and "Mapping “[bold]x[/bold]” saved" in out
+    result, out = cli("mappings", "save", "[bold]x[/bold] :warning:", spec, "--db", db)
+    assert result.exit_code == 0 and "Mapping “[bold]x[/bold] :warning:” saved" in out
     result, out = cli("mappings", "list", "--db", db)
-    assert result.exit_code == 0 and "[bold]x[/bold]" in out
+    assert result.exit_code == 0 and "[bold]x[/bold]" in out and ":warning:" in out  # cell wrapped
+    assert "\u26a0" not in out  # not turned into an emoji
 
 
 # ------------------------------------------------------------------ the equation in the report
