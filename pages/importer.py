@@ -280,6 +280,11 @@ if len(imp.parts) == 1:
         if right.button(tr("imp.map.save"), disabled=not save_name.strip(), key="imp_map_save"):
             saved.save(save_name, part.mapping, part.raw.columns)
             st.toast(tr("imp.map.saved_ok", name=md(save_name)), icon=":material/bookmark_added:")
+        st.download_button(tr("imp.map.download"), mp.dump_file(
+                               save_name.strip() or Path(state["name"]).stem, part.mapping,
+                               mp.signature(part.raw.columns)).encode("utf-8"),
+                           file_name="correspondance.json", mime="application/json", key="imp_map_download",
+                           help=tr("imp.map.download_help"), icon=":material/download:")
 
 missing = [mp.missing_required(p.mapping) for p in imp.parts]
 if any(missing):

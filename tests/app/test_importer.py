@@ -259,3 +259,12 @@ def test_summary_says_which_mapping_was_applied():
     fields = frame_with(again, FR["imp.map.col.field"])
     assert fields[[FR["imp.map.col.columns"], FR["imp.map.col.field"]]].values.tolist()[1:3] == \
         [["Structure", "name"], ["Ville INSEE", "commune_code"]]
+
+
+def test_mapping_is_downloadable_for_the_command_line():
+    # the file is mp.dump_file's (read back by `mappings save`: tests/ingest/test_cli_import.py)
+    at = ok(page_test("pages/importer.py").run())
+    at = upload(at, "tableur_fichier.csv", "Structure;Ville INSEE;Remarque\nCafé;44109;x\n".encode())
+    download = next(b for b in at.download_button if b.key == "imp_map_download")
+    assert download.proto.label == FR["imp.map.download"]
+    assert "mappings save" in download.proto.help
