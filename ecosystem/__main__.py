@@ -6,6 +6,7 @@
     python -m ecosystem import mon_tableur.xlsx --inventory Test --mapping "Mon tableur" --dry-run
     python -m ecosystem export --inventory "Loire-Atlantique" --format xlsx export.xlsx
     python -m ecosystem inventories
+    python -m ecosystem mappings list | show NAME | save NAME FILE.json | delete NAME
 
 The import runs the same pipeline as the Importer page (ecosystem.ingest) with
 the page's default decisions: exact duplicates merged, fuzzy ones kept
@@ -24,12 +25,25 @@ from rich.table import Table
 
 from . import model
 from .i18n import LANGS, fmt_number, t
+from .render import safe
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Social innovation ecosystems: import and export inventories.")
-console = Console(highlight=False)
-err = Console(stderr=True, highlight=False)
+console = Console(highlight=False, emoji=False)  # ":warning:" in a name stays text
+err = Console(stderr=True, highlight=False, emoji=False)
+maps_app = typer.Typer(no_args_is_help=True, help="Saved column mappings: list, show, save, delete.")
+app.add_typer(maps_app, name="mappings")
 STAGES = ("sniff", "read", "normalise", "geocode", "validate", "dedup", "prepare", "save")
+
+
+def say(text, style: str | None = None, stream: Console | None = None) -> None:
+    """Print a message: user strings inside it can never be read as Rich markup."""
+    (stream or console).print(safe.console(text), style=style)
+
+
+def row(table: Table, *cells) -> None:
+    """A table row whose cells are shown as written (no markup)."""
+    table.add_row(*(safe.console(c) for c in cells))
 
 
 def _open_store(db: Optional[Path]):
@@ -40,8 +54,8 @@ def _open_store(db: Optional[Path]):
         geo = Geography()
         return open_store(db, geo=geo), geo
     except StoreError as exc:
-        err.print(f"[red]{exc}[/red]")
-        err.print(t(exc.hint, "en", **exc.params))
+        say(exc, "red", err)
+        say(t(exc.hint, "en", **exc.params), stream=err)
         raise typer.Exit(2) from exc
 
 
@@ -51,87 +65,189 @@ def _lang(lang: str) -> str:
     return lang
 
 
+def _saved_mapping(store, name: str, lang: str):
+    """The saved mapping ``name``, or a message listing the saved ones and exit code 2."""
+    from .ingest import mapping as mp
+
+    saved = mp.SavedMappings(store)
+    try:
+        return saved.get(name)
+    except KeyError:
+        names = ", ".join(f"“{n}”" for n in saved.names()) or t("imp.cli.none", lang)
+        say(t("imp.cli.mapping_unknown", lang, name=name, names=names), "red", err)
+    except ValueError as exc:  # a body saved by an older version that no longer checks
+        say(t("imp.maps.bad_file", lang, file=name, detail=str(exc)), "red", err)
+    raise typer.Exit(2)
+
+
+def _is_workbook(path: Path) -> bool:
+    with open(path, "rb") as f:
+        return f.read(4) == b"PK\x03\x04" and path.suffix.lower() in (".xlsx", ".xlsm")
+
+
 @app.command("import")
 def import_(files: list[Path] = typer.Argument(..., exists=True, dir_okay=False, readable=True,
                                                help="CSV, XLSX, JSON/JS map export or Parquet file(s)"),
             inventory: str = typer.Option(..., "--inventory", "-i",
                                           help="target inventory (created when it does not exist)"),
-            sheet: Optional[str] = typer.Option(None, help="XLSX sheet (default: the first, or every "
-                                                           "sheet of our own export)"),
-            mapping: Optional[str] = typer.Option(None, help="saved column mapping to use"),
+            sheet: Optional[str] = typer.Option(None, help="XLSX sheet to read (default: the first, or "
+                                                           "every sheet of our own export); 'all': every "
+                                                           "sheet recognised or mapped, each imported apart"),
+            mapping: Optional[str] = typer.Option(None, help="saved column mapping to use "
+                                                             "(see: python -m ecosystem mappings list)"),
             merge: str = typer.Option("exact", help="duplicates to merge: exact, all or none"),
             only_active: bool = typer.Option(False, "--only-active", help="skip inactive records"),
             overwrite: bool = typer.Option(False, "--overwrite",
                                            help="merged records take the file's values"),
             dry_run: bool = typer.Option(False, "--dry-run", help="check everything, save nothing"),
-            report: Optional[Path] = typer.Option(None, help="write the validation report (CSV)"),
+            report: Optional[Path] = typer.Option(None, help="write the report (CSV): every problem, "
+                                                             "rows merged and rows left out"),
             lang: str = typer.Option("fr", callback=_lang, help="language of messages: fr or en"),
             db: Optional[Path] = typer.Option(None, help="database file (default $ECOSYSTEM_DB, or the PostgreSQL database of $ECOSYSTEM_DATABASE_URL)")):
-    """Import files into an inventory (one transaction per file)."""
+    """Import files into an inventory (one transaction per file, or per sheet with --sheet all)."""
+    import pandas as pd
+
     from .exports import to_csv_bytes
-    from .ingest import mapping as mp
-    from .ingest.pipeline import ImportError_, run_import
+    from .ingest import readers
 
     if merge not in ("exact", "all", "none"):
         raise typer.BadParameter("--merge: exact, all or none")
     store, geo = _open_store(db)
     failed = False
+    frames: list[pd.DataFrame] = []
     try:
-        chosen = mp.SavedMappings(store).get(mapping) if mapping else None
+        chosen = _saved_mapping(store, mapping, lang) if mapping else None
         for path in files:
-            console.print(t("imp.cli.file", lang, file=str(path)))
-            with Progress(TextColumn("{task.description:<22}"), BarColumn(), TimeElapsedColumn(),
-                          console=console, transient=True) as progress:
-                task = progress.add_task(t("imp.stage.sniff", lang), total=len(STAGES))
-
-                def step(stage: str, fraction: float) -> None:
-                    if stage in STAGES:
-                        progress.update(task, description=t(f"imp.stage.{stage}", lang),
-                                        completed=STAGES.index(stage) + fraction)
-
-                try:
-                    imp, ref = run_import(path, store, inventory, geo=geo, mapping=chosen,
-                                          merge=merge, only_active=only_active,
-                                          overwrite=overwrite, progress=step, dry_run=dry_run)
-                except ImportError_ as exc:
-                    failed = True
-                    err.print("[red]" + t(exc.key, lang, **exc.params) + "[/red]")
-                    for line in exc.lines[:20]:
-                        err.print("  " + t("imp.err.ragged_line", lang, **line))
-                    continue
-                except model.ValidationError as exc:
-                    failed = True
-                    for issue in exc.issues[:20]:
-                        err.print("[red]" + issue.message(lang) + "[/red]")
-                    continue
-            try:
-                _print_summary(imp, lang)
-                if report:
-                    frame = imp.issues(imp.parts[0].index, lang, limit=None)
-                    report.write_bytes(to_csv_bytes(frame, sep=";"))
-                    console.print(t("imp.cli.report", lang, file=str(report)))
-                if ref is not None:
-                    console.print("[green]" + t("imp.cli.saved", lang, inventory=inventory,
-                                                actors=fmt_number(store.info(inventory)["n_actors"], lang))
-                                  + "[/green]")
-                else:
-                    console.print(t("imp.cli.dry_run", lang))
-            finally:
-                imp.close()
+            say(t("imp.cli.file", lang, file=str(path)))
+            targets: list[Optional[str]] = [sheet]
+            every = sheet == "all"
+            if every:
+                targets = [None]
+                if _is_workbook(path):
+                    try:
+                        names = readers.xlsx_sheets(path)
+                    except readers.ReadError:
+                        names = []  # the import below says why
+                    if len(set(names) & set(model.TABLES)) < 2:  # not our own export
+                        targets = names or [None]
+            elif sheet and not _is_workbook(path):
+                say(t("imp.cli.sheet_not_xlsx", lang, file=str(path)), "yellow")
+            imported = 0
+            for target in targets:
+                outcome = _import_one(path, store, geo, inventory, target, chosen, mapping, merge,
+                                      only_active, overwrite, dry_run, lang, every and target is not None,
+                                      frames if report else None)
+                failed |= outcome is False
+                imported += outcome is True
+            if every and targets != [None] and not imported:
+                say(t("imp.cli.no_sheet", lang, file=str(path)), "red", err)
+                failed = True
+        if report and frames:
+            report.write_bytes(to_csv_bytes(pd.concat(frames, ignore_index=True), sep=";"))
+            say(t("imp.cli.report", lang, file=str(report)))
     finally:
         store.close()
     if failed:
         raise typer.Exit(1)
 
 
-def _print_summary(imp, lang: str) -> None:
+def _import_one(path, store, geo, inventory, sheet, chosen, mapping_name, merge, only_active,
+                overwrite, dry_run, lang, known_only, frames):
+    """One file (or one sheet): True imported, False refused, None skipped (not recognised)."""
+    from .ingest.pipeline import ImportError_, NotRecognised, run_import
+
+    with Progress(TextColumn("{task.description:<22}"), BarColumn(), TimeElapsedColumn(),
+                  console=console, transient=True) as progress:
+        task = progress.add_task(safe.console(t("imp.stage.sniff", lang)), total=len(STAGES))
+
+        def step(stage: str, fraction: float) -> None:
+            if stage in STAGES:
+                progress.update(task, description=safe.console(t(f"imp.stage.{stage}", lang)),
+                                completed=STAGES.index(stage) + fraction)
+
+        try:
+            imp, ref = run_import(path, store, inventory, geo=geo, sheet=sheet, mapping=chosen,
+                                  mapping_name=mapping_name, merge=merge, only_active=only_active,
+                                  overwrite=overwrite, progress=step, dry_run=dry_run,
+                                  known_only=known_only)
+        except NotRecognised as exc:
+            say(t(exc.key, lang, **exc.params), "yellow")
+            return None
+        except ImportError_ as exc:
+            if exc.key == "imp.err.unmapped":
+                say(t("imp.cli.unmapped", lang, **exc.params), "red", err)
+            else:
+                say(t(exc.key, lang, **exc.params), "red", err)
+            for line in exc.lines[:20]:
+                say("  " + t("imp.err.ragged_line", lang, **line), stream=err)
+            return False
+        except model.ValidationError as exc:
+            for issue in exc.issues[:20]:
+                say(issue.message(lang), "red", err)
+            return False
+    try:
+        _print_summary(imp, lang, other_sheets=not known_only)
+        if frames is not None:
+            for part in imp.parts:
+                frame = imp.report(part.index, lang)
+                frame.insert(0, "table", part.table)
+                frame.insert(0, "sheet", part.raw.sheet or "")
+                frame.insert(0, "file", str(path))
+                frames.append(frame)
+        if ref is not None:
+            say(t("imp.cli.saved", lang, inventory=inventory,
+                  actors=fmt_number(store.info(inventory)["n_actors"], lang)), "green")
+        else:
+            say(t("imp.cli.dry_run", lang))
+    finally:
+        imp.close()
+    return True
+
+
+def _mapping_lines(entry: dict, lang: str) -> tuple[str, Table]:
+    """What the summary says of a part's mapping: how it was chosen, and a table
+    field ← file column(s)."""
+    m = entry["mapping"]
+    origin = {"recognised": ("imp.origin.recognised", {"format": t(f"imp.format.{entry['format']}", lang)}),
+              "saved": ("imp.origin.saved", {"name": m["name"]}),
+              "given": ("imp.origin.given_cli", {"name": m["name"]}),
+              "manual": ("imp.origin.manual", {}),
+              "auto": ("imp.origin.auto", {})}[m["origin"]]
+    table = Table(title=safe.console(t("imp.map.fields_title", lang)), title_justify="left")
+    for key in ("imp.map.col.columns", "imp.map.col.field", "imp.map.col.how"):
+        table.add_column(safe.console(t(key, lang)))
+    for f in m["fields"]:
+        if f["columns"]:
+            source = ", ".join(f["columns"])
+        elif f["constant"] is not None:
+            source = t("imp.map.constant", lang, value=f["constant"])
+        else:
+            source = t("imp.map.generated", lang)
+        row(table, source, f["field"], f["how"])
+    for field_, value in m["defaults"].items():
+        row(table, t("imp.map.default", lang, value=value), field_, "")
+    return t(origin[0], lang, **origin[1]), table
+
+
+def _print_summary(imp, lang: str, other_sheets: bool = True) -> None:
     summary = imp.summary()
-    console.print(t("imp.cli.detected", lang, kind=summary["kind"], encoding=summary["encoding"] or "—",
-                    delimiter=repr(summary["delimiter"]) if summary["delimiter"] else "—"))
+    say(t("imp.cli.detected", lang, kind=summary["kind"], encoding=summary["encoding"] or "—",
+          delimiter=repr(summary["delimiter"]) if summary["delimiter"] else "—"))
+    read_sheets = {p["sheet"] for p in summary["parts"]}
     for part in summary["parts"]:
-        table = Table(title=t(f"imp.format.{part['format']}", lang) + " → " + t(f"table.{part['table']}", lang))
-        table.add_column(t("imp.cli.what", lang))
-        table.add_column(t("imp.cli.count", lang), justify="right")
+        if part["sheet"]:
+            say(t("imp.sum.sheet", lang, sheet=part["sheet"]))
+        origin, fields = _mapping_lines(part, lang)
+        say(origin)
+        console.print(fields)
+        ignored = part["mapping"]["ignored"]
+        say(t("imp.map.ignored", lang, n=len(ignored), columns=", ".join(ignored)) if ignored
+            else t("imp.map.ignored_none", lang))
+        label = (t(f"imp.format.{part['format']}", lang) if part["format"] != "custom"
+                 else (part["sheet"] or summary["file"]))
+        table = Table(title=safe.console(label + " → " + t(f"table.{part['table']}", lang)))
+        table.add_column(safe.console(t("imp.cli.what", lang)))
+        table.add_column(safe.console(t("imp.cli.count", lang)), justify="right")
         rows = [("imp.sum.read", part["rows"]), ("imp.sum.excluded", part.get("excluded", 0)),
                 ("imp.sum.cleared", part.get("issues", {}).get("cleared", 0)),
                 ("imp.sum.merged_file", part.get("merged_in_file", 0)),
@@ -141,22 +257,31 @@ def _print_summary(imp, lang: str) -> None:
         if "active" in part:
             rows.insert(1, ("imp.sum.active", part["active"]))
         for key, n in rows:
-            table.add_row(t(key, lang), fmt_number(n, lang))
+            row(table, t(key, lang), fmt_number(n, lang))
         geo = part.get("geo")
         if geo:
             for method, n in sorted(geo["by_method"].items(), key=lambda kv: -kv[1]):
                 if method == "none":
                     continue
-                table.add_row(t("imp.cli.geo_method", lang, method=model.voc.GEO_METHODS.label(method, lang)),
-                              fmt_number(n, lang))
+                row(table, t("imp.cli.geo_method", lang, method=model.voc.GEO_METHODS.label(method, lang)),
+                    fmt_number(n, lang))
             for reason, n in sorted(geo["unplaced"].items(), key=lambda kv: -kv[1]):
-                table.add_row(t("imp.cli.geo_reason", lang, reason=t(f"imp.geo.reason.{reason}", lang)),
-                              fmt_number(n, lang))
+                row(table, t("imp.cli.geo_reason", lang, reason=t(f"imp.geo.reason.{reason}", lang)),
+                    fmt_number(n, lang))
         pairs = part.get("pairs", {})
         for kind in ("exact", "fuzzy"):
             if pairs.get(kind):
-                table.add_row(t(f"imp.sum.pairs_{kind}", lang), fmt_number(pairs[kind], lang))
+                row(table, t(f"imp.sum.pairs_{kind}", lang), fmt_number(pairs[kind], lang))
         console.print(table)
+        b = part.get("balance")
+        if b:
+            numbers = {k: fmt_number(v, lang) for k, v in b.items()}
+            ok = b["read"] == b["saved"] + b["merged"] + b["excluded"]
+            say(t("imp.sum.balance" if ok else "imp.sum.unbalanced", lang, **numbers),
+                "green" if ok else "red")
+    others = [s for s in summary["sheets"] if s not in read_sheets]
+    if other_sheets and others and summary["kind"] == "xlsx":
+        say(t("imp.cli.sheets_other", lang, sheets=", ".join(f"“{s}”" for s in others)))
 
 
 @app.command()
@@ -173,12 +298,12 @@ def export(inventory: str = typer.Option(..., "--inventory", "-i"),
     try:
         written = export_inventory(store, inventory, format, out, table)
     except (ValueError, StoreError) as exc:
-        err.print(f"[red]{exc}[/red]")
+        say(exc, "red", err)
         raise typer.Exit(1) from exc
     finally:
         store.close()
     for path in written:
-        console.print(str(path))
+        say(str(path))
 
 
 @app.command()
@@ -192,10 +317,103 @@ def inventories(db: Optional[Path] = typer.Option(None, help="database file (def
     table = Table()
     for col in ("name", "n_actors", "n_projects", "version", "updated_at"):
         table.add_column(col)
-    for row in listing.itertuples():
-        table.add_row(row.name, str(row.n_actors), str(row.n_projects), str(row.version),
-                      str(row.updated_at))
+    for r in listing.itertuples():
+        row(table, r.name, r.n_actors, r.n_projects, r.version, r.updated_at)
     console.print(table)
+
+
+# ------------------------------------------------------------------ saved mappings
+@maps_app.command("list")
+def mappings_list(lang: str = typer.Option("fr", callback=_lang, help="fr or en"),
+                  db: Optional[Path] = typer.Option(None, help="database file (default $ECOSYSTEM_DB)")):
+    """List the saved column mappings."""
+    from .ingest import mapping as mp
+
+    store, _ = _open_store(db)
+    try:
+        listing = mp.SavedMappings(store).listing()
+    finally:
+        store.close()
+    if listing.empty:
+        say(t("imp.maps.empty", lang))
+        return
+    table = Table()
+    for key in ("imp.maps.col.name", "imp.maps.col.table", "imp.maps.col.fields", "imp.maps.col.updated"):
+        table.add_column(safe.console(t(key, lang)))
+    for r in listing.itertuples():
+        try:
+            fields = ", ".join(sorted(mp.Mapping.from_json(r.body).used()))
+        except ValueError as exc:
+            fields = str(exc)
+        row(table, r.name, r.target, fields, r.updated_at)
+    console.print(table)
+
+
+@maps_app.command("show")
+def mappings_show(name: str = typer.Argument(..., help="name of the saved mapping"),
+                  lang: str = typer.Option("fr", callback=_lang, help="fr or en"),
+                  db: Optional[Path] = typer.Option(None, help="database file (default $ECOSYSTEM_DB)")):
+    """Print a saved mapping as a mapping file (JSON; 'mappings save' reads it back)."""
+    from .ingest import mapping as mp
+
+    store, _ = _open_store(db)
+    try:
+        mapping = _saved_mapping(store, name, lang)
+        sig = mp.SavedMappings(store).signature_of(name)
+    finally:
+        store.close()
+    typer.echo(safe.strip_controls(mp.dump_file(name, mapping, sig)))
+
+
+@maps_app.command("save")
+def mappings_save(name: str = typer.Argument(..., help="name to save the mapping under"),
+                  from_file: Path = typer.Argument(..., exists=True, dir_okay=False, readable=True,
+                                                   help="mapping file (JSON, see docs/import.md)"),
+                  lang: str = typer.Option("fr", callback=_lang, help="fr or en"),
+                  db: Optional[Path] = typer.Option(None, help="database file (default $ECOSYSTEM_DB)")):
+    """Save (or replace) a mapping from a JSON mapping file."""
+    import json
+
+    from .ingest import mapping as mp
+
+    try:
+        mapping, columns, sig = mp.load_file(from_file.read_text(encoding="utf-8-sig"))
+    except json.JSONDecodeError as exc:
+        say(t("imp.maps.bad_json", lang, file=str(from_file), line=exc.lineno, column=exc.colno,
+              detail=exc.msg), "red", err)
+        raise typer.Exit(2) from exc
+    except (ValueError, UnicodeDecodeError) as exc:
+        say(t("imp.maps.bad_file", lang, file=str(from_file), detail=str(exc)), "red", err)
+        raise typer.Exit(2) from exc
+    store, _ = _open_store(db)
+    try:
+        try:
+            mp.SavedMappings(store).save(name, mapping, columns, sig)
+        except ValueError as exc:
+            say(t("imp.maps.bad_file", lang, file=str(from_file), detail=str(exc)), "red", err)
+            raise typer.Exit(2) from exc
+    finally:
+        store.close()
+    say(t("imp.maps.saved", lang, name=name.strip(), table=mapping.table, n=len(mapping.used())), "green")
+
+
+@maps_app.command("delete")
+def mappings_delete(name: str = typer.Argument(..., help="name of the saved mapping"),
+                    lang: str = typer.Option("fr", callback=_lang, help="fr or en"),
+                    db: Optional[Path] = typer.Option(None, help="database file (default $ECOSYSTEM_DB)")):
+    """Delete a saved mapping."""
+    from .ingest import mapping as mp
+
+    store, _ = _open_store(db)
+    try:
+        saved = mp.SavedMappings(store)
+        if not saved.delete(name):
+            names = ", ".join(f"“{n}”" for n in saved.names()) or t("imp.cli.none", lang)
+            say(t("imp.cli.mapping_unknown", lang, name=name, names=names), "red", err)
+            raise typer.Exit(2)
+    finally:
+        store.close()
+    say(t("imp.maps.deleted", lang, name=name))
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@ from ecosystem.exports import (TEMPLATE_TABLES, template_frame, template_help, t
 from ecosystem.i18n import fmt_number
 from ecosystem.ingest import mapping as mp
 from ecosystem.ingest.pipeline import Import, ImportError_
+from ecosystem.render import safe
 from ecosystem.store import StoreError
 from pages import _shell as shell
 from pages._shell import tr
@@ -146,8 +147,12 @@ c[2].metric(tr("imp.file.delimiter"), {"\t": "TAB", None: NONE}.get(info.delimit
 c[3].metric(tr("imp.file.rows"), fmt_number(sum(p.raw.n_rows for p in imp.parts), lang))
 if info.kind == "xlsx" and len(imp.parts) == 1:
     current = imp.parts[0].raw.sheet
+    if "sheet_rows" not in state:
+        state["sheet_rows"] = imp.sheet_rows()
+    sheet_rows = state["sheet_rows"]
     sheet = st.selectbox(tr("imp.file.sheet"), info.sheets, index=info.sheets.index(current),
-                         key="imp_sheet")
+                         key="imp_sheet", format_func=lambda s: tr(
+                             "imp.file.sheet_option", sheet=s, rows=fmt_number(sheet_rows.get(s, 0), lang)))
     if sheet != current:
         try:
             imp.read(sheet=sheet)
@@ -182,8 +187,8 @@ def fixed(rule: mp.Rule | None) -> bool:
                                  or rule.how not in ("auto", "id", "text", "name"))
 
 
-def remapped(new: mp.Mapping) -> None:
-    imp.remap(part.index, new)
+def remapped(new: mp.Mapping, origin: str = "manual", name: str | None = None) -> None:
+    imp.remap(part.index, new, origin=origin, name=name)
     state["analysed"] = None
     state["version"] = state.get("version", 0) + 1
     st.rerun()
@@ -199,7 +204,7 @@ if len(imp.parts) == 1:
             left, right = st.columns([3, 1], vertical_alignment="bottom")
             pick = left.selectbox(tr("imp.map.saved"), [NONE] + names, key=f"imp_saved_pick_{version}")
             if right.button(tr("imp.map.apply_saved"), disabled=pick == NONE, key="imp_apply_saved"):
-                remapped(saved.get(pick))
+                remapped(saved.get(pick), origin="given", name=pick)
         tables = ["actors", "projects", "partners", "fundings", "memberships", "partnerships"]
         table = st.selectbox(tr("imp.map.table"), tables, key=f"imp_map_table_{version}",
                              index=tables.index(part.table) if part.table in tables else 0,
@@ -275,11 +280,17 @@ if len(imp.parts) == 1:
         if right.button(tr("imp.map.save"), disabled=not save_name.strip(), key="imp_map_save"):
             saved.save(save_name, part.mapping, part.raw.columns)
             st.toast(tr("imp.map.saved_ok", name=md(save_name)), icon=":material/bookmark_added:")
+        st.download_button(tr("imp.map.download"), mp.dump_file(
+                               save_name.strip() or Path(state["name"]).stem, part.mapping,
+                               mp.signature(part.raw.columns)).encode("utf-8"),
+                           file_name="correspondance.json", mime="application/json", key="imp_map_download",
+                           help=tr("imp.map.download_help"), icon=":material/download:")
 
 missing = [mp.missing_required(p.mapping) for p in imp.parts]
 if any(missing):
-    st.error(tr("imp.err.unmapped", table=tr(f"table.{part.table}"),
-                columns=", ".join(c for m in missing for c in m)))
+    st.error(tr("imp.err.unmapped_page", table=tr(f"table.{part.table}"),
+                columns=", ".join(c for m in missing for c in m), step=tr("imp.step.mapping"),
+                apply=tr("imp.map.apply")))
     st.stop()
 
 # ------------------------------------------------------------------ 3. destination
@@ -334,6 +345,56 @@ if only_active != imp.only_active:
     imp.prepare(only_active=only_active)
 
 # ------------------------------------------------------------------ 4. reports
+ORIGINS = {"recognised": "imp.origin.recognised", "saved": "imp.origin.saved", "given": "imp.origin.given",
+           "manual": "imp.origin.manual", "auto": "imp.origin.auto"}
+
+
+def summary_part(p, entry: dict, summary: dict) -> None:
+    """The sheet read, the equation rows read = saved + merged + excluded, and which
+    mapping was applied (field by field, columns ignored)."""
+    if entry["sheet"]:
+        others = [s for s in summary["sheets"] if s not in {e["sheet"] for e in summary["parts"]}]
+        st.caption(tr("imp.sum.sheet", sheet=safe.markdown(entry["sheet"])) + (" " + tr(
+            "imp.sum.other_sheets", sheets=", ".join(safe.markdown(s) for s in others)) if others else ""))
+    b = {k: fmt_number(v, lang) for k, v in entry["balance"].items()}
+    n = entry["balance"]
+    if n["read"] == n["saved"] + n["merged"] + n["excluded"]:
+        st.success(tr("imp.sum.balance", **b), icon=":material/balance:")
+    else:
+        st.error(tr("imp.sum.unbalanced", **b))
+    m = entry["mapping"]
+    origin = tr(ORIGINS[m["origin"]], name=safe.markdown(m["name"]),
+                format=tr(f"imp.format.{entry['format']}"))
+    with st.expander(origin, icon=":material/tune:"):
+        fields = [{tr("imp.map.col.columns"): ", ".join(f["columns"]) or (
+                      tr("imp.map.constant", value=f["constant"]) if f["constant"] is not None
+                      else tr("imp.map.generated")),
+                   tr("imp.map.col.field"): f["field"], tr("imp.map.col.how"): f["how"]}
+                  for f in m["fields"]]
+        fields += [{tr("imp.map.col.columns"): tr("imp.map.default", value=v), tr("imp.map.col.field"): k,
+                    tr("imp.map.col.how"): ""} for k, v in m["defaults"].items()]
+        st.dataframe(pd.DataFrame(fields), hide_index=True, width="stretch")
+        st.caption(tr("imp.map.ignored", n=len(m["ignored"]),
+                      columns=", ".join(safe.markdown(c) for c in m["ignored"]))
+                   if m["ignored"] else tr("imp.map.ignored_none"))
+
+
+def ledger_tab(p) -> None:
+    """Every row not saved as it is: merged (into which row or record) or left out (why)."""
+    ledger = imp.ledger(p.index, lang)
+    if ledger.empty:
+        st.success(tr("imp.ledger.none"), icon=":material/check_circle:")
+        return
+    st.caption(tr("imp.ledger.caption"))
+    show = ledger.assign(outcome=ledger.outcome.map(lambda o: tr(f"imp.action.{o}")))[
+        ["row", "outcome", "into_row", "into_id", "reason"]].rename(columns={
+            "row": tr("imp.col.row"), "outcome": tr("imp.col.outcome"), "into_row": tr("imp.col.into_row"),
+            "into_id": tr("imp.col.into_id"), "reason": tr("imp.col.reason")})
+    st.dataframe(show.head(5000), hide_index=True, width="stretch", height=min(400, 40 + 35 * len(show)))
+    st.download_button(tr("imp.ledger.download"), csv(show), file_name=f"lignes_{p.table}.csv",
+                       mime="text/csv", key=f"imp_ledger_dl_{p.index}", icon=":material/download:")
+
+
 summary = imp.summary()
 st.header(tr("imp.step.report"))
 for p, entry in zip(imp.parts, summary["parts"]):
@@ -348,9 +409,13 @@ for p, entry in zip(imp.parts, summary["parts"]):
     if "active" in entry:
         st.caption(tr("imp.sum.active_caption", active=fmt_number(entry["active"], lang),
                       total=fmt_number(entry["rows"], lang)))
+    summary_part(p, entry, summary)
 
     tabs = st.tabs([tr("imp.tab.issues", n=fmt_number(imp.issues_count(p.index), lang)),
-                    tr("imp.tab.geo"), tr("imp.tab.dedup", n=fmt_number(sum(entry.get("pairs", {}).values()), lang))])
+                    tr("imp.tab.geo"), tr("imp.tab.dedup", n=fmt_number(sum(entry.get("pairs", {}).values()), lang)),
+                    tr("imp.ledger.title", n=fmt_number(entry["balance"]["merged"] + entry["balance"]["excluded"], lang))])
+    with tabs[3]:
+        ledger_tab(p)
     with tabs[0]:
         issues = imp.issues(p.index, lang, limit=5000)
         if issues.empty:
@@ -437,8 +502,9 @@ total_update = sum(e.get("merged_into_inventory", 0) for e in summary["parts"])
 st.markdown(tr("imp.confirm.body", insert=fmt_number(total_insert, lang),
                update=fmt_number(total_update, lang), inventory=md(target)))
 go, cancel = st.columns([1, 4])
+balanced = imp.balanced()  # nothing is saved unless every row read is accounted for
 if go.button(tr("imp.confirm.save"), type="primary", key="imp_save", icon=":material/save:",
-             disabled=total_insert + total_update == 0):
+             disabled=total_insert + total_update == 0 or not balanced):
     with st.spinner(tr("imp.stage.save")):
         try:
             ref = imp.commit(ctx.store, target, create=mode == "new")

@@ -23,7 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field, fields, replace
 
 import duckdb
 from rapidfuzz import fuzz
@@ -74,8 +74,30 @@ class Mapping:
 
     @classmethod
     def from_json(cls, text: str | dict) -> "Mapping":
+        """A mapping from its JSON (text or parsed); unknown keys, tables, targets and
+        transforms are refused with a ``ValueError`` that says where."""
         data = json.loads(text) if isinstance(text, str) else dict(text)
-        rules = {k: Rule(**v) for k, v in (data.pop("rules", None) or {}).items()}
+        if not isinstance(data, dict):
+            raise ValueError("a JSON object is expected")
+        unknown = sorted(set(data) - MAPPING_KEYS)
+        if unknown:
+            raise ValueError(f"unknown key {unknown[0]!r} (allowed: {', '.join(sorted(MAPPING_KEYS))})")
+        if "table" not in data:
+            raise ValueError("key 'table' missing")
+        raw_rules = data.pop("rules", None) or {}
+        if not isinstance(raw_rules, dict):
+            raise ValueError("'rules' must be an object (field -> rule)")
+        rules = {}
+        for target, v in raw_rules.items():
+            if isinstance(v, str):  # shorthand: "name": "Nom de la structure"
+                v = {"source": v}
+            if not isinstance(v, dict):
+                raise ValueError(f"rules.{target}: an object or a column name is expected")
+            bad = sorted(set(v) - RULE_KEYS)
+            if bad:
+                raise ValueError(f"rules.{target}: unknown key {bad[0]!r} "
+                                 f"(allowed: {', '.join(sorted(RULE_KEYS))})")
+            rules[target] = Rule(**v)
         mapping = cls(rules=rules, **data)
         mapping.check()
         return mapping
@@ -105,6 +127,44 @@ class Mapping:
         """Rules that read something (a column or a constant)."""
         return {t: r for t, r in self.rules.items()
                 if r.columns or r.constant is not None or r.how in ("id", "constant")}
+
+
+MAPPING_KEYS = frozenset(f.name for f in fields(Mapping))
+RULE_KEYS = frozenset(f.name for f in fields(Rule))
+#: keys a mapping *file* may hold beside the mapping (see :func:`load_file`)
+FILE_KEYS = frozenset({"columns", "signature", "name"})
+
+
+def load_file(text: str) -> tuple[Mapping, list[str] | None, str | None]:
+    """A mapping file (``mappings save``; format in docs/import.md): the mapping's JSON,
+    plus optionally ``columns`` (the file layout it is applied to automatically) or
+    ``signature`` (as ``mappings show`` prints it). Raises ``json.JSONDecodeError`` or
+    ``ValueError``."""
+    data = json.loads(text)
+    if not isinstance(data, dict):
+        raise ValueError("a JSON object is expected")
+    columns = data.pop("columns", None)
+    sig = data.pop("signature", None)
+    data.pop("name", None)
+    if columns is not None and (not isinstance(columns, list)
+                                or not all(isinstance(c, str) for c in columns)):
+        raise ValueError("'columns' must be a list of column names")
+    if sig is not None and not isinstance(sig, str):
+        raise ValueError("'signature' must be text")
+    mapping = Mapping.from_json(data)
+    key = model.TABLES[mapping.table].key
+    if len(key) == 1 and key[0] not in mapping.rules:  # ids made from the file and the row
+        mapping.rules[key[0]] = Rule(how="id")
+    return mapping, columns, sig
+
+
+def dump_file(name: str, mapping: Mapping, sig: str | None = None) -> str:
+    """The mapping file of a saved mapping (what ``mappings show`` prints; ``mappings save``
+    reads it back)."""
+    data = {"name": name, **json.loads(mapping.to_json())}
+    if sig:
+        data["signature"] = sig
+    return json.dumps(data, ensure_ascii=False, indent=2)
 
 
 def default_how(table: str, target: str) -> str:
@@ -428,17 +488,31 @@ class SavedMappings:
                             "target VARCHAR, signature VARCHAR, body VARCHAR, "
                             "created_at TIMESTAMP, updated_at TIMESTAMP)")
 
-    def save(self, name: str, mapping: Mapping, columns: list[str]) -> None:
+    def save(self, name: str, mapping: Mapping, columns: list[str] | None = None,
+             sig: str | None = None) -> None:
+        """Save (or replace) a mapping; files whose columns are ``columns`` (or whose
+        layout has the signature ``sig``; by default the columns the mapping reads) get it
+        automatically."""
         name = (name or "").strip()
         if not name or len(name) > 80:
             raise ValueError("mapping name: 1 to 80 characters")
         mapping.check()
+        if sig is None:
+            sig = signature(columns if columns is not None else sources(mapping))
         now = dt.datetime.now().replace(microsecond=0)
         with self.store.transaction() as con:
             con.execute(f"INSERT INTO {self.TABLE} VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (name) "
                         "DO UPDATE SET target = excluded.target, signature = excluded.signature, "
                         "body = excluded.body, updated_at = excluded.updated_at",
-                        [name, mapping.table, signature(columns), mapping.to_json(), now, now])
+                        [name, mapping.table, sig, mapping.to_json(), now, now])
+
+    def listing(self):
+        """Every saved mapping: name, target, signature, body, updated_at (newest first)."""
+        return self.store.query(f"SELECT name, target, signature, body, updated_at FROM {self.TABLE} "
+                                "ORDER BY updated_at DESC, name")
+
+    def signature_of(self, name: str) -> str | None:
+        return self.store.scalar(f"SELECT signature FROM {self.TABLE} WHERE name = ?", [name])
 
     def names(self) -> list[str]:
         return [r for r in self.store.query(
@@ -458,9 +532,13 @@ class SavedMappings:
             return None
         return df.name.iloc[0], Mapping.from_json(df.body.iloc[0])
 
-    def delete(self, name: str) -> None:
+    def delete(self, name: str) -> bool:
+        """Delete a saved mapping; False when there is none of that name."""
+        if self.signature_of(name) is None:
+            return False
         with self.store.transaction() as con:
             con.execute(f"DELETE FROM {self.TABLE} WHERE name = ?", [name])
+        return True
 
 
 # ------------------------------------------------------------------ apply a mapping

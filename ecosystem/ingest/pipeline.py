@@ -17,6 +17,7 @@ part per recognised sheet.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import queue
@@ -52,6 +53,11 @@ class ImportError_(Exception):
         self.lines = lines or []
 
 
+class NotRecognised(ImportError_):
+    """A sheet skipped by ``run_import(known_only=True)``: no recognised format, no saved
+    mapping for its columns, and the mapping given does not fit it."""
+
+
 @dataclass
 class Part:
     index: int
@@ -59,6 +65,11 @@ class Part:
     recognition: recognise.Recognition | None
     mapping: mp.Mapping
     saved: str | None = None            # name of the saved mapping applied
+    #: how the mapping was chosen: ``recognised`` (a known format), ``saved`` (a saved
+    #: mapping whose columns match, applied automatically), ``given`` (a saved mapping
+    #: named by the user: --mapping, or picked on the page), ``manual`` (edited in the
+    #: wizard), ``auto`` (automatic column matching)
+    origin: str = "auto"
     hows: dict[str, str] = field(default_factory=dict)
     geo: geocode.GeoReport | None = None
     checks: list = field(default_factory=list)
@@ -126,16 +137,22 @@ class Import:
             except sniff.SniffError as exc:
                 if all_sheets and len(sheets) > 1:
                     continue
-                raise ImportError_(exc.key, lines=getattr(exc, "lines", None), **exc.params) from exc
+                key, params = exc.key, dict(exc.params)
+                if key == "imp.err.sheet":  # say which sheets there are
+                    key, params["sheets"] = "imp.err.sheet_missing", ", ".join(
+                        f"“{n}”" for n in self.info.sheets)
+                raise ImportError_(key, lines=getattr(exc, "lines", None), **params) from exc
             rec = recognise.recognise(raw.columns, self.info.name)
             if all_sheets and len(sheets) > 1 and (rec is None or rec.format != "own"):
                 self.con.execute(f"DROP TABLE IF EXISTS {ident(raw.table)}")
                 continue
-            part = Part(index, raw, rec, rec.mapping if rec else self._default_mapping(raw))
+            part = Part(index, raw, rec, rec.mapping if rec else self._default_mapping(raw),
+                        origin="recognised" if rec else "auto")
             if rec is None and self.store is not None:
                 saved = mp.SavedMappings(self.store).for_columns(raw.columns)
                 if saved:
-                    part.saved, part.mapping = saved
+                    part.saved, part.mapping = saved[0], self._adopt(saved[1], raw)
+                    part.origin = "saved"
             self.parts.append(part)
         if not self.parts:
             raise ImportError_("imp.err.no_table")
@@ -144,17 +161,57 @@ class Import:
         self.progress("read", 1.0)
         return self.parts
 
-    def _default_mapping(self, raw: readers.Raw, table: str = "actors") -> mp.Mapping:
+    def sheet_rows(self) -> dict[str, int]:
+        """Rows of each sheet of a workbook (its recorded dimension; counted when the
+        writer left none), for a sheet picker; empty for other files."""
+        if self.info.kind != "xlsx":
+            return {}
+        import openpyxl
+
+        readers.check_zip(self.info.path)
+        wb = openpyxl.load_workbook(self.info.path, read_only=True, data_only=True)
+        try:
+            out = {}
+            for name in wb.sheetnames:
+                ws = wb[name]
+                n = getattr(ws, "max_row", None)
+                if not n or n <= 1:
+                    n = sum(1 for r in ws.iter_rows(values_only=True)
+                            if any(v is not None and str(v).strip() for v in r))
+                out[name] = int(n)
+            return out
+        finally:
+            wb.close()
+
+    def _slug(self) -> str:
         stem = Path(self.info.name).stem.lower()
-        slug = "".join(ch if ch.isalnum() else "-" for ch in stem).strip("-")[:24] or "import"
+        return "".join(ch if ch.isalnum() else "-" for ch in stem).strip("-")[:24] or "import"
+
+    def _default_mapping(self, raw: readers.Raw, table: str = "actors") -> mp.Mapping:
+        slug = self._slug()
         return mp.auto_mapping(table, raw.columns, source=f"import:{slug}",
                                id_prefix=f"{slug}-{self.file_hash[:6]}-")
 
-    def remap(self, index: int, mapping: mp.Mapping) -> None:
-        """Use another mapping for a part (the analysis has to run again)."""
+    def _adopt(self, mapping: mp.Mapping, raw: readers.Raw) -> mp.Mapping:
+        """A saved mapping for this file: ids it generates (no id column) are made from
+        this file's name and hash, not from the file the mapping was made for (they would
+        be taken for that file's records and merged)."""
+        key = model.TABLES[mapping.table].key
+        rule = mapping.rules.get(key[0]) if len(key) == 1 else None
+        if rule is None or rule.how != "id" or rule.columns:
+            return mapping
+        return dataclasses.replace(mapping, id_prefix=f"{self._slug()}-{self.file_hash[:6]}-")
+
+    def remap(self, index: int, mapping: mp.Mapping, origin: str = "manual",
+              name: str | None = None) -> None:
+        """Use another mapping for a part (the analysis has to run again). ``origin``:
+        ``given`` for a saved mapping named by the user (``name``), ``manual`` for one
+        edited in the wizard (see :class:`Part`)."""
         mapping.check()
         part = self._part(index)
-        part.mapping = mapping
+        part.mapping = self._adopt(mapping, part.raw) if origin == "given" else mapping
+        part.origin = origin
+        part.saved = name
         part.analysed = False
         self.prepared = False
 
@@ -175,7 +232,12 @@ class Import:
         """The first rows as the mapping reads them (normalised and checked, not placed)."""
         part = self._part(index)
         tmp = f"p{part.index}_prev"
-        hows, _ = checks.build(self.con, part.raw.table, part.raw.row_sql, part.mapping, tmp, limit=n)
+        mapping = part.mapping
+        missing = mp.missing_required(mapping)
+        if missing:  # shown empty (the page says what to map) rather than failing to build
+            mapping = dataclasses.replace(mapping, rules={
+                **mapping.rules, **{c: mp.Rule(how="constant", constant=None) for c in missing}})
+        hows, _ = checks.build(self.con, part.raw.table, part.raw.row_sql, mapping, tmp, limit=n)
         df = self.con.execute(f"SELECT * EXCLUDE (_issues) FROM {tmp} ORDER BY _row").df()
         self._drop_prefix(tmp)
         df = titled_frame(df, [t for t, h in hows.items() if h == "name"])
@@ -194,7 +256,8 @@ class Import:
             missing = mp.missing_required(part.mapping)
             if missing:
                 raise ImportError_("imp.err.unmapped", columns=", ".join(missing),
-                                   table=part.table)
+                                   table=part.table, found=", ".join(part.raw.columns),
+                                   sheet=part.raw.sheet or "")
             self._analyse(part)
         self.prepared = False
 
@@ -309,9 +372,12 @@ class Import:
         con.execute(f"""CREATE OR REPLACE TABLE {out} AS
             SELECT DISTINCT _row FROM {ident(part.tbl('issues'))} WHERE action = 'excluded'""")
         filtered = 0
+        flt = ident(part.tbl("flt"))
+        con.execute(f"CREATE OR REPLACE TABLE {flt} (_row BIGINT)")
         if self.only_active and "active" in part.hows:
-            filtered = con.execute(f"INSERT INTO {out} SELECT _row FROM {chk} WHERE active = FALSE "
-                                   f"AND _row NOT IN (SELECT _row FROM {out})").fetchall()[0][0]
+            con.execute(f"INSERT INTO {flt} SELECT _row FROM {chk} WHERE active = FALSE "
+                        f"AND _row NOT IN (SELECT _row FROM {out})")
+            filtered = con.execute(f"INSERT INTO {out} SELECT _row FROM {flt}").fetchall()[0][0]
         # 2. merges inside the file (groups joined to their first record)
         con.register("_groups", dedup.clusters(con, part.tbl("pairs")))
         con.execute(f"""CREATE OR REPLACE TABLE {grp} AS SELECT g._row, g.rep FROM _groups g
@@ -362,6 +428,7 @@ class Import:
         con.execute(f"""CREATE OR REPLACE TABLE {ident(part.tbl('upd'))} AS
             SELECT i._row, {upd_cols} FROM {invm} i
             JOIN (SELECT * FROM {chk} WHERE _row NOT IN (SELECT _row FROM {grp})
+                  AND _row NOT IN (SELECT _row FROM {merged})
                   UNION ALL BY NAME SELECT * FROM {merged}) c ON c._row = i._row""")
         # 4. references to nothing
         for column, target in refs:
@@ -422,10 +489,13 @@ class Import:
     # ------------------------------------------------------------------ reports
     def summary(self) -> dict:
         out = {"file": self.info.name, "kind": self.info.kind, "encoding": self.info.encoding,
-               "delimiter": self.info.delimiter, "parts": []}
+               "delimiter": self.info.delimiter, "sheets": list(self.info.sheets), "parts": []}
         for p in self.parts:
             entry = {"table": p.table, "format": p.format, "rows": p.raw.n_rows,
-                     "sheet": p.raw.sheet, "saved_mapping": p.saved, **p.counts}
+                     "sheet": p.raw.sheet, "saved_mapping": p.saved, **p.counts,
+                     "mapping": mapping_report(p)}
+            if self.prepared and p.analysed:
+                entry["balance"] = self._balance(p)[0]
             if p.analysed:
                 issues = self.con.execute(
                     f"SELECT action, count(*), count(DISTINCT _row) FROM {ident(p.tbl('issues'))} "
@@ -445,6 +515,113 @@ class Import:
                                 "fallbacks": p.geo.fallbacks}
             out["parts"].append(entry)
         return out
+
+    # ------------------------------------------------------------------ nothing lost
+    def _buckets_sql(self, part: Part) -> dict[str, str]:
+        """SQL of the source rows in each bucket: every row read ends in exactly one."""
+        grp, upd = ident(part.tbl("grp")), ident(part.tbl("upd"))
+        return {"saved": f"SELECT _row FROM {ident(part.tbl('ins'))}",
+                "merged": f"SELECT _row FROM {grp} WHERE _row <> rep UNION ALL SELECT _row FROM {upd}",
+                "excluded": f"SELECT _row FROM {ident(part.tbl('out'))} UNION ALL "
+                            f"SELECT DISTINCT _row FROM {ident(part.tbl('dec'))}"}
+
+    def _balance(self, part: Part) -> tuple[dict[str, int], int]:
+        """({read, saved, merged, excluded}, distinct rows found in the buckets)."""
+        buckets = self._buckets_sql(part)
+        counts = ", ".join(f"(SELECT count(*) FROM ({sql}))" for sql in buckets.values())
+        every = " UNION ALL ".join(f"({sql})" for sql in buckets.values())
+        row = self.con.execute(f"SELECT {counts}, (SELECT count(DISTINCT _row) FROM ({every}))").fetchall()[0]
+        balance = {"read": part.raw.n_rows, **{k: int(n) for k, n in zip(buckets, row)}}
+        return balance, int(row[-1])
+
+    def balanced(self) -> bool:
+        """Every row read is saved, merged or excluded, and in one bucket only."""
+        if not self.prepared:
+            self.prepare()
+        for part in self.parts:
+            b, distinct = self._balance(part)
+            if b["read"] != b["saved"] + b["merged"] + b["excluded"] or distinct != b["read"]:
+                return False
+        return True
+
+    def ledger(self, index: int = 0, lang: str = "fr", limit: int | None = None) -> pd.DataFrame:
+        """One row per source row not saved as-is: ``row``, ``outcome`` (``merged`` or
+        ``excluded``), ``into_row`` (the row of the file it was merged into), ``into_id``
+        (the id of the record it went into: the file's or the inventory's), ``column``,
+        ``value``, ``check`` and ``reason`` (translated; every reason of an excluded row,
+        inactive records left out included)."""
+        from ..i18n import t
+
+        if not self.prepared:
+            self.prepare()
+        part = self._part(index)
+        key = model.TABLES[part.table].key
+        chk, grp, invm = (ident(part.tbl(x)) for x in ("chk", "grp", "invm"))
+        key_expr = (f"CAST(c.{ident(key[0])} AS VARCHAR)" if len(key) == 1
+                    else "concat_ws(' / ', " + ", ".join(f"c.{ident(k)}" for k in key) + ")")
+        lim = f"ORDER BY _row LIMIT {int(limit)}" if limit else ""
+        excluded = (f"SELECT _row, 'excluded' AS outcome, NULL::BIGINT AS into_row, NULL AS into_id, "
+                    f"\"column\", value, \"check\", params FROM {self._issues_sql(part)} "
+                    f"WHERE action = 'excluded' UNION ALL "
+                    f"SELECT f._row, 'excluded', NULL, NULL, 'active', CAST(c.active AS VARCHAR), "
+                    f"'inactive', '[]' FROM {ident(part.tbl('flt'))} f JOIN {chk} c USING (_row)")
+        merged = (f"SELECT g._row, 'merged', g.rep, coalesce(i.b_id, {key_expr}), NULL, NULL, "
+                  f"'merged_file', '[]' FROM {grp} g JOIN {chk} c ON c._row = g.rep "
+                  f"LEFT JOIN {invm} i ON i._row = g.rep WHERE g._row <> g.rep "
+                  f"UNION ALL SELECT u._row, 'merged', NULL, i.b_id, NULL, NULL, 'merged_inventory', "
+                  f"'[]' FROM {ident(part.tbl('upd'))} u JOIN {invm} i USING (_row)")
+        df = self.con.execute(f"""WITH l AS ({excluded} UNION ALL {merged})
+            SELECT * FROM l WHERE _row IN (SELECT DISTINCT _row FROM l {lim})
+            ORDER BY _row, outcome, "column" NULLS FIRST""").df()
+        columns = ["row", "outcome", "into_row", "into_id", "column", "value", "check", "reason"]
+        if df.empty:
+            return pd.DataFrame(columns=columns)
+        cache: dict[tuple, str] = {}
+
+        def reason(check: str, prm: str, into_row, into_id) -> str:
+            merged = check in ("merged_file", "merged_inventory")
+            key = (check, str(into_row), str(into_id)) if merged else (check, prm)
+            if key not in cache:
+                if check == "merged_file":
+                    cache[key] = t("imp.ledger.merged_file", lang, row=int(into_row), id=into_id)
+                elif check == "merged_inventory":
+                    cache[key] = t("imp.ledger.merged_inventory", lang, id=into_id)
+                elif check == "inactive":
+                    cache[key] = t("imp.ledger.inactive", lang)
+                else:
+                    cache[key] = model.Issue(part.table, None, None, None, check, tuple(
+                        tuple(x) for x in json.loads(prm or "[]"))).reason(lang)
+            return cache[key]
+
+        df["reason"] = [reason(*k) for k in zip(df["check"], df["params"], df["into_row"], df["into_id"])]
+        df["reason"] = [f"{c}: {r}" if isinstance(c, str) and o == "excluded" else r
+                        for c, r, o in zip(df["column"], df["reason"], df["outcome"])]
+        out = df.groupby("_row", sort=True).agg(
+            outcome=("outcome", "first"), into_row=("into_row", "first"), into_id=("into_id", "first"),
+            column=("column", "first"), value=("value", "first"), check=("check", "first"),
+            reason=("reason", " ; ".join)).reset_index().rename(columns={"_row": "row"})
+        out["row"] = out["row"].astype("int64")
+        out["into_row"] = out["into_row"].astype("Int64")
+        return out[columns]
+
+    def report(self, index: int = 0, lang: str = "fr", limit: int | None = None) -> pd.DataFrame:
+        """The validation report and the rest of the ledger in one table (the ``--report``
+        file): every issue, then the rows merged (with the record they went into) and the
+        inactive rows left out, by row."""
+        from ..i18n import t
+
+        issues = self.issues(index, lang, limit=limit)
+        ledger = self.ledger(index, lang, limit=limit)
+        extra = ledger[ledger["check"].isin(["merged_file", "merged_inventory", "inactive"])]
+        extra = pd.DataFrame({
+            "row": extra["row"].astype("Int64"), "column": extra["column"], "value": extra["value"],
+            "reason": extra["reason"],
+            "action": [t(f"imp.action.{o}", lang) for o in extra["outcome"]], "check": extra["check"]})
+        frames = [f for f in (issues, extra) if not f.empty]
+        if not frames:
+            return issues
+        out = pd.concat(frames, ignore_index=True).sort_values("row", kind="stable")
+        return out.reset_index(drop=True)
 
     def _issues_sql(self, part: Part) -> str:
         dec = f" UNION ALL SELECT * FROM {ident(part.tbl('dec'))}" if self._has(part.tbl("dec")) else ""
@@ -524,6 +701,26 @@ class Import:
 
     def __exit__(self, *exc):
         self.close()
+
+
+def mapping_report(part: Part) -> dict:
+    """How a part is mapped: ``origin`` (see :class:`Part`), ``name`` (the saved mapping),
+    ``fields`` (target field, the source columns that fill it, the transform; a constant,
+    or an id made from the row when no column), ``defaults`` and ``ignored`` (the file's
+    columns no field reads)."""
+    mapping = part.mapping
+    used = mapping.used()
+    fields = []
+    for target in list(model.TABLES[mapping.table].column_names) + list(mp.EXTRA_TARGETS):
+        rule = used.get(target)
+        if rule is None:
+            continue
+        fields.append({"field": target, "columns": rule.columns, "how": mapping.how(target),
+                       "constant": rule.constant if not rule.columns else None})
+    read = set(mp.sources(mapping))
+    return {"origin": part.origin, "name": part.saved, "fields": fields,
+            "defaults": dict(mapping.defaults),
+            "ignored": [c for c in part.raw.columns if c not in read]}
 
 
 def redundant_keys(mapping: mp.Mapping) -> frozenset[str]:
@@ -621,22 +818,40 @@ def report_frame(df: pd.DataFrame, table: str, lang: str) -> pd.DataFrame:
 def run_import(path: str | Path, store, inventory: str, *, geo: Geography, name: str | None = None,
                sheet: str | None = None, mapping: mp.Mapping | None = None, merge: str = "exact",
                only_active: bool = False, overwrite: bool = False, progress: Progress | None = None,
-               dry_run: bool = False) -> tuple[Import, object]:
+               dry_run: bool = False, mapping_name: str | None = None,
+               known_only: bool = False) -> tuple[Import, object]:
     """The whole pipeline with default decisions (the command line's path).
 
-    ``merge``: ``exact`` merges exact duplicates and keeps fuzzy ones, ``all``
-    merges both, ``none`` keeps everything. Returns (import, reference or None)."""
+    ``sheet``: the workbook's sheet to read (ignored for other files; by default the
+    first, or every sheet of our own export). ``merge``: ``exact`` merges exact
+    duplicates and keeps fuzzy ones, ``all`` merges both, ``none`` keeps everything.
+    ``mapping`` (saved as ``mapping_name``) replaces the mapping found. With
+    ``known_only`` a sheet neither recognised nor mapped (saved mapping for its
+    columns, or ``mapping`` whose columns it has) raises :class:`NotRecognised`.
+    Nothing is saved unless every row read is saved, merged or excluded
+    (:meth:`Import.balanced`). Returns (import, reference or None)."""
     imp = Import(path, name, geo=geo, store=store, progress=progress)
     try:
+        if imp.info.kind != "xlsx":
+            sheet = None
         imp.read(sheet=sheet, all_sheets=sheet is None and imp.info.kind == "xlsx"
                  and _own_workbook(imp))
-        if mapping is not None:
-            imp.remap(imp.parts[0].index, mapping)
+        first = imp.parts[0]
+        if known_only and first.origin == "auto" and (
+                mapping is None or not set(mp.sources(mapping)) <= set(first.raw.columns)):
+            raise NotRecognised("imp.cli.sheet_skipped", sheet=first.raw.sheet or "",
+                                columns=", ".join(first.raw.columns))
+        if mapping is not None and not (known_only and first.origin != "auto"):
+            imp.remap(first.index, mapping, origin="given", name=mapping_name)
         imp.analyse(inventory if store.exists(inventory) else None)
         for part in imp.parts:
             imp.decide(part.index, all_exact=merge in ("exact", "all"), all_fuzzy=merge == "all")
         imp.overwrite = overwrite
         imp.prepare(only_active=only_active)
+        if not imp.balanced():
+            raise ImportError_("imp.sum.unbalanced", **{
+                k: sum(e["balance"][k] for e in imp.summary()["parts"])
+                for k in ("read", "saved", "merged", "excluded")})
         ref = None if dry_run else imp.commit(store, inventory)
         return imp, ref
     except BaseException:

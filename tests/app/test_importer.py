@@ -171,3 +171,100 @@ def test_a_broken_workbook_gives_a_message_not_a_crash():
     at = upload(at, "abime.xlsx", b"PK\x03\x04 not really a workbook",
                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     assert at.error and FR["imp.err.xlsx"].split(":")[0] in str(at.error[0].value)
+
+
+# ------------------------------------------------------------------ issue 12: sheets, mapping, equation
+def workbook_bytes(sheets: dict[str, list[list]]) -> bytes:
+    import io
+
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for name, rows in sheets.items():
+        ws = wb.create_sheet(name)
+        for r in rows:
+            ws.append(r)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def test_sheet_selector_lists_sheets_with_row_counts_and_the_summary_names_the_sheet():
+    content = workbook_bytes({"Notes": [["Remarque"], ["voir Structures"]],
+                              "Structures": [["Nom de la structure", "Code INSEE"], ["Entraide", "44109"],
+                                             ["Jardins", "29019"], ["Chorale", "35238"]]})
+    at = ok(page_test("pages/importer.py").run())
+    at = upload(at, "classeur.xlsx", content, XLSX)
+    picker = at.selectbox(key="imp_sheet")
+    assert picker.options == ["Notes (2 lignes)", "Structures (4 lignes)"]
+    picker.set_value("Structures")
+    ok(at.run())
+    at.text_input(key="imp_target_name").set_value("Test classeur")
+    button(at, "imp_analyse").click()
+    ok(at.run())
+    body = texts(at)
+    assert FR["imp.sum.sheet"].format(sheet="Structures") in body
+    assert FR["imp.sum.other_sheets"].format(sheets="Notes") in body
+    assert FR["imp.sum.balance"].format(read=3, saved=3, merged=0, excluded=0) in \
+        [str(s.value) for s in at.success]
+
+
+def test_summary_shows_the_equation_and_lists_merged_rows():
+    at = ok(page_test("pages/importer.py").run())
+    at = upload(at, "actors.csv", DUPLICATES)
+    at.text_input(key="imp_target_name").set_value("Test equation")
+    button(at, "imp_analyse").click()
+    ok(at.run())
+    # row 5 (A4) has row 4's RNA id: merged; rows 2, 3, 4 are added
+    assert FR["imp.sum.balance"].format(read=4, saved=3, merged=1, excluded=0) in \
+        [str(s.value) for s in at.success]
+    ledger = frame_with(at, FR["imp.col.into_row"])
+    assert ledger[[FR["imp.col.row"], FR["imp.col.into_row"], FR["imp.col.into_id"]]].values.tolist() == \
+        [[5, 4, "A3"]]
+    assert any(b.key == "imp_ledger_dl_0" for b in at.download_button)
+
+
+def test_unmapped_refusal_names_the_wizard_step():
+    at = ok(page_test("pages/importer.py").run())
+    at = upload(at, "liste.csv", "Intitulé long;Code INSEE\nCafé;44109\n".encode())
+    message = str(at.error[0].value)
+    assert FR["imp.step.mapping"] in message and FR["imp.map.apply"] in message
+    assert not any(b.key == "imp_analyse" for b in at.button)
+
+
+def test_summary_says_which_mapping_was_applied():
+    content = "Structure;Ville INSEE;Remarque\nCafé solidaire;44109;x\n".encode()
+    at = ok(page_test("pages/importer.py").run())
+    at = upload(at, "tableur_origine.csv", content)
+    at.selectbox(key="imp_map_0_actors_commune_code").set_value("Ville INSEE")
+    button(at, "imp_map_apply").click()
+    ok(at.run())
+    at.text_input(key="imp_map_save_name").set_value("Test origine")
+    ok(at.run())
+    button(at, "imp_map_save").click()
+    ok(at.run())
+    again = ok(page_test("pages/importer.py").run())
+    again = upload(again, "tableur_origine_2.csv", content)
+    again.text_input(key="imp_target_name").set_value("Test origine")
+    button(again, "imp_analyse").click()
+    ok(again.run())
+    labels = [e.label for e in again.expander]
+    assert FR["imp.origin.saved"].format(name="Test origine") in labels
+    assert FR["imp.format.custom"] not in texts(again)
+    assert FR["imp.map.ignored"].format(n=1, columns="Remarque") in texts(again)
+    fields = frame_with(again, FR["imp.map.col.field"])
+    assert fields[[FR["imp.map.col.columns"], FR["imp.map.col.field"]]].values.tolist()[1:3] == \
+        [["Structure", "name"], ["Ville INSEE", "commune_code"]]
+
+
+def test_mapping_is_downloadable_for_the_command_line():
+    # the file is mp.dump_file's (read back by `mappings save`: tests/ingest/test_cli_import.py)
+    at = ok(page_test("pages/importer.py").run())
+    at = upload(at, "tableur_fichier.csv", "Structure;Ville INSEE;Remarque\nCafé;44109;x\n".encode())
+    download = next(b for b in at.download_button if b.key == "imp_map_download")
+    assert download.proto.label == FR["imp.map.download"]
+    assert "mappings save" in download.proto.help

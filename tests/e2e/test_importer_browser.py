@@ -25,6 +25,9 @@ def test_upload_analyse_and_save_a_map_export(app_server, offline_page):
     page.get_by_role("button", name="Analyser").click()
     page.get_by_text("Rapport avant enregistrement").wait_for(timeout=90_000)
     wait_idle(page)
+    # nothing lost: the equation, and which mapping was applied
+    page.get_by_text("Lignes lues 100 = enregistrées 100 + fusionnées 0 + écartées 0").wait_for()
+    page.get_by_text("Correspondance : format reconnu (Export de carte GoGoCarto / Transiscope).").wait_for()
     page.get_by_role("tab", name="Géocodage").click()
     placed = page.get_by_text("100 / 100")
     placed.wait_for()
