@@ -148,37 +148,83 @@ def _csv_options(info: FileInfo) -> str:
     return ", ".join(opts)
 
 
-def _head(info: FileInfo) -> tuple[list[list], list[int]]:
-    """The first records as Python's csv module splits them with the sniffed dialect,
-    and the number of physical lines read after each (a header cell may span lines)."""
+def _dialect(info: FileInfo) -> dict:
+    """Python csv reader options matching DuckDB's reading of the sniffed dialect."""
     quote = info.quote or None
     escape = info.escape if info.escape and info.escape != info.quote else None
-    rows, lines = [], []
+    return dict(delimiter=info.delimiter or ",", quotechar=quote or '"',
+                quoting=csv.QUOTE_MINIMAL if quote else csv.QUOTE_NONE,
+                escapechar=escape, doublequote=info.escape == info.quote)
+
+
+def _head(info: FileInfo) -> list[list]:
+    """The first records as Python's csv module splits them with the sniffed dialect
+    (a record may span physical lines; a blank line is an empty record ``[]``)."""
+    rows = []
     with open(info.read_path, encoding=python_codec(info), errors="replace", newline="") as f:
-        reader = csv.reader(f, delimiter=info.delimiter or ",", quotechar=quote or '"',
-                            quoting=csv.QUOTE_MINIMAL if quote else csv.QUOTE_NONE,
-                            escapechar=escape, doublequote=info.escape == info.quote)
+        reader = csv.reader(f, **_dialect(info))
         try:
             for row in reader:
                 rows.append([v if v.strip() else None for v in row])
-                lines.append(reader.line_num)
                 if len(rows) >= HEAD_ROWS:
                     break
         except csv.Error as exc:
             raise ReadError("imp.err.csv", line=reader.line_num, detail=str(exc)) from exc
-    return rows, lines
+    return rows
+
+
+_BLANK = re.compile(rb"\n\r?\n")
+_BLANK16 = re.compile(r"\n\r?\n")
+
+
+def _has_blank_lines(info: FileInfo) -> bool:
+    """Whether the file may hold a blank line (a line break right after another;
+    inside a quoted value too: then :func:`_blank_records` finds none)."""
+    if info.duckdb_encoding == "utf-16":
+        with open(info.read_path, encoding="utf-16", errors="replace", newline="") as f:
+            tail = ""
+            while chunk := f.read(1 << 22):
+                if _BLANK16.search(tail + chunk):
+                    return True
+                tail = chunk[-2:]
+        return False
+    with open(info.read_path, "rb") as f:
+        tail = b""
+        while chunk := f.read(1 << 24):
+            if _BLANK.search(tail + chunk):
+                return True
+            tail = chunk[-2:]
+    return False
+
+
+def _blank_records(info: FileInfo, skip: int) -> list[int]:
+    """For each blank line after the first ``skip`` records: how many non-blank records
+    of the data come before it (DuckDB reads no row for a blank line)."""
+    out, seen = [], 0
+    with open(info.read_path, encoding=python_codec(info), errors="replace", newline="") as f:
+        reader = csv.reader(f, **_dialect(info))
+        for i, row in enumerate(reader):
+            if i < skip:
+                continue
+            if row:
+                seen += 1
+            else:
+                out.append(seen)
+    return out
 
 
 def read_csv(con: duckdb.DuckDBPyConnection, info: FileInfo, table: str) -> Raw:
+    """Rows are numbered by record (see :func:`_number_rows`)."""
     src = lit(str(info.read_path))
     opts = _csv_options(info)
-    rows, lines = _head(info)
-    if not rows:
+    rows = _head(info)
+    if not any(rows):
         raise ReadError("imp.err.empty")
     start, count = find_header(rows)
     width = max(len(rows[i]) for i in range(start, start + count))
     names = header_names(rows, start, count, width)
-    skip = lines[start + count - 1]
+    # DuckDB's skip counts records (a quoted header cell may span lines), blank lines included
+    skip = start + count
     columns = "{" + ", ".join(f"{lit(n)}: 'VARCHAR'" for n in names) + "}"
     base = (f"read_csv({src}, {opts}, header = false, skip = {skip}, columns = {columns}, "
             f"auto_detect = false, strict_mode = true, null_padding = false")
@@ -190,34 +236,76 @@ def read_csv(con: duckdb.DuckDBPyConnection, info: FileInfo, table: str) -> Raw:
         # a ragged file: list every bad line (a second pass, only when the first failed)
         raise _ragged(con, base, table, len(names)) from exc
     n = con.execute(f"SELECT count(*) FROM {ident(table)}").fetchall()[0][0]
-    # rowid follows the file's order: a record's line = lines before the data + rowid + 1
-    return Raw(table, names, n, f"(rowid + {skip + 1})",
+    return Raw(table, names, n, _number_rows(con, info, table, skip),
                header_rows=list(range(start + 1, start + count + 1)))
 
 
+def _number_rows(con, info: FileInfo, table: str, skip: int) -> str:
+    """SQL of a record's row number: its record number in the file, from 1 (title and
+    header records counted; a record whose quoted value holds line breaks counts once;
+    a blank line counts as one record, as in a spreadsheet, though DuckDB reads no
+    row for it).
+
+    rowid follows the file's order, so without blank lines after the header a record's
+    number is ``rowid + skip + 1``; with some, a ``_row`` column is added (one pass of
+    Python's csv module over the file, only then)."""
+    plain = f"(rowid + {skip + 1})"
+    if not _has_blank_lines(info):
+        return plain
+    blanks = _blank_records(info, skip)
+    if not blanks:
+        return plain
+    tmp, counts = f"{table}__numbered", f"{table}__blanks"
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {ident(counts)} (p BIGINT)")
+    con.register("_blanks", pa.table({"p": pa.array(blanks, pa.int64())}))
+    con.execute(f"INSERT INTO {ident(counts)} SELECT p FROM _blanks")
+    con.unregister("_blanks")
+    # blanks before a record = the blank lines that follow at most rowid data records
+    con.execute(f"""CREATE OR REPLACE TABLE {ident(tmp)} AS
+        SELECT r.rowid + {skip + 1} + coalesce(b.n, 0) AS "_row", r.* FROM {ident(table)} r
+        ASOF LEFT JOIN (SELECT p, CAST(sum(count(*)) OVER (ORDER BY p) AS BIGINT) AS n
+                        FROM {ident(counts)} GROUP BY p) b ON r.rowid >= b.p
+        ORDER BY r.rowid""")
+    con.execute(f"DROP TABLE {ident(table)}")
+    con.execute(f"ALTER TABLE {ident(tmp)} RENAME TO {ident(table)}")
+    con.execute(f"DROP TABLE {ident(counts)}")
+    return '"_row"'
+
+
+#: ragged lines named in the message itself (all are in ``ReadError.lines``)
+FIRST_LINES = 10
+
+
 def _ragged(con, base: str, table: str, expected: int) -> ReadError:
+    """The ragged lines, once each (DuckDB's rejects table has a row per missing or
+    extra field): their count, and for each its record number (DuckDB's ``line``,
+    numbered like the rows), the fields found and expected, the content."""
     rej, scan = f"{table}_rejects", f"{table}_scan"
     for name in (rej, scan):
         con.execute(f"DROP TABLE IF EXISTS {ident(name)}")
     con.execute(f"CREATE OR REPLACE TABLE {ident(table)} AS SELECT * FROM {base}, store_rejects = true, "
                 f"rejects_table = {lit(rej)}, rejects_scan = {lit(scan)})")
     con.execute(f"DROP TABLE {ident(table)}")
-    bad = con.execute(f"SELECT count(*) FROM {ident(rej)}").fetchall()[0][0]
-    found = con.execute(
-        f"SELECT line, error_type, csv_line, error_message FROM {ident(rej)} "
-        f"ORDER BY line LIMIT {MAX_REPORTED_LINES}").fetchall()
+    found_sql = "TRY_CAST(regexp_extract(error_message, 'Found:\\s*(\\d+)', 1) AS INTEGER)"
+    bad = con.execute(f"SELECT count(DISTINCT line) FROM {ident(rej)}").fetchall()[0][0]
+    # a line missing k fields gives k errors "Found: n, n+1, …": the fields found are the
+    # least; one with k fields too many gives k errors "…, expected + k": the most
+    found = con.execute(f"""
+        SELECT line, string_agg(DISTINCT error_type, ', '), any_value(csv_line),
+               coalesce(min({found_sql}) FILTER (WHERE error_type = 'MISSING COLUMNS'),
+                        max({found_sql}) FILTER (WHERE error_type = 'TOO MANY COLUMNS'))
+        FROM {ident(rej)} GROUP BY line ORDER BY line LIMIT {MAX_REPORTED_LINES}""").fetchall()
     for name in (rej, scan):
         con.execute(f"DROP TABLE IF EXISTS {ident(name)}")
-    return ReadError("imp.err.ragged", lines=[
-        {"line": int(line), "error": str(kind), "content": str(text)[:200],
-         "found": _found(str(msg)), "expected": expected}
-        for line, kind, text, msg in found], count=bad, expected=expected,
-        first=", ".join(str(int(r[0])) for r in found[:10]))
+    lines = [{"line": int(line), "error": str(kind), "content": str(text).strip("\r\n")[:200],
+              "found": None if n is None else int(n), "expected": expected}
+             for line, kind, text, n in found]
 
+    def short(x: dict) -> str:
+        return f"{x['line']} ({x['found'] if x['found'] is not None else '?'}/{expected})"
 
-def _found(message: str) -> int | None:
-    m = re.search(r"Found:\s*(\d+)", message)
-    return int(m.group(1)) if m else None
+    return ReadError("imp.err.ragged", lines=lines, count=int(bad), expected=expected,
+                     first=", ".join(short(x) for x in lines[:FIRST_LINES]))
 
 
 def _duck_error(exc: duckdb.Error) -> ReadError:

@@ -108,6 +108,14 @@ def detect_encoding(path: Path, size: int | None = None) -> str:
         return "utf_8_sig"
     if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf_16"
+    if b"\x00" not in sample and not sample.isascii():
+        # valid UTF-8 with non-ASCII characters is UTF-8: cp1252 text almost never forms
+        # valid multi-byte sequences, and on a short file the detector can call it cp1252
+        try:
+            sample.decode("utf-8")
+            return "utf_8"
+        except UnicodeDecodeError:
+            pass
     best = charset_normalizer.from_bytes(sample, cp_isolation=CANDIDATES).best()
     if best is None:
         raise SniffError("imp.err.encoding")
