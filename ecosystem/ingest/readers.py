@@ -2,14 +2,16 @@
 
 Every reader gives the same result (:class:`Raw`): a table whose columns are
 the file's columns (all ``VARCHAR``, names cleaned and made unique) and an
-SQL expression for each record's row number in the source (the line of a
-CSV file when no field spans lines, the sheet row of an XLSX file, the
-record's position in a JSON array, from 1).
+SQL expression for each record's row number in the source (the record's
+number in a CSV file, blank lines and title rows counted, a record spanning
+lines counted once; the sheet row of an XLSX file; the record's position in
+a JSON array, from 1).
 
 * CSV: DuckDB's reader with the sniffed dialect; the header row is found
   even below title rows or spread over two lines (:func:`find_header`); a
-  line with more or fewer fields than the header is refused with its line
-  number (DuckDB's rejects table), never shifted into the wrong columns.
+  line with more or fewer fields than the header is refused with its record
+  number and field count (DuckDB's rejects table, grouped by line), never
+  shifted into the wrong columns.
 * XLSX: openpyxl in read-only mode, any sheet, rows streamed into DuckDB in
   batches; the same header search.
 * JSON and JS map exports (GoGoCarto, Transiscope: ``const x = [...]``):
