@@ -14,7 +14,10 @@ catalogue as ``model.validate``), parameters, and what happens:
 * ``cleared`` — the value is left empty and the record imported (an invalid
   SIRET, an unreadable number, an unknown domain);
 * ``default`` — an unknown code replaced by the import's default (e.g. the
-  actor type chosen for the file).
+  actor type chosen for the file);
+* ``cleaned`` — control characters (NUL, escape, zero-width…) removed from a cell
+  of the file (:func:`strip_controls`, check ``controls``, one line per cell, the
+  column being the file's).
 
 The rules are the model's (required, vocabularies, patterns, SIREN/SIRET
 keys, ranges); a test checks that they agree with ``model.validate``.
@@ -26,6 +29,7 @@ import json
 from dataclasses import dataclass
 
 from .. import model
+from ..render.safe import CONTROLS_RE2
 from .mapping import (LOOKUPS, Mapping, Rule, build_lookup, key_sql, levels, raw_sql, row_sql,
                       sources, targets)
 from .sql import ident, lit
@@ -36,6 +40,46 @@ CONVERSIONS = ("number", "int", "year", "bool")
 PLACED = ("commune_code", "lat", "lon", "geo_method")
 ISSUE_COLUMNS = "_row BIGINT, \"column\" VARCHAR, value VARCHAR, \"check\" VARCHAR, " \
                 "params VARCHAR, action VARCHAR"
+
+
+def no_controls(con, raw: str) -> None:
+    """Record that the raw table holds no control character (the reader scanned the
+    file's bytes, much faster than the SQL scan of :func:`strip_controls`)."""
+    con.execute(f"CREATE OR REPLACE TABLE {ident(raw + '__ctl')} ({ISSUE_COLUMNS})")
+
+
+def strip_controls(con, raw: str, row_expr: str) -> str:
+    """Remove control characters from every text column of the raw table, in SQL, once.
+
+    The characters are those ``safe.strip_controls`` removes (NUL and the other C0
+    controls but tab, line feed and carriage return; DEL; zero-width characters; the
+    BOM). One scan counts the cells holding some, per column; only the columns that
+    have any are then rewritten, and each of their cells is recorded (row, the file's
+    column, value cleaned, characters removed) in the table returned, which
+    :func:`issues` adds to the report with the action ``cleaned``."""
+    out = f"{raw}__ctl"
+    if con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ?",
+                   [out]).fetchall()[0][0]:
+        return out  # done when the table was first checked (a new mapping reuses it)
+    con.execute(f"CREATE TABLE {ident(out)} ({ISSUE_COLUMNS})")
+    text = [name for name, kind, *_ in con.execute(f"DESCRIBE {ident(raw)}").fetchall()
+            if kind == "VARCHAR" and name != "_row"]
+    if not text:
+        return out
+    pattern = lit(CONTROLS_RE2)
+    counts = con.execute("SELECT " + ", ".join(
+        f"count_if(regexp_matches({ident(c)}, {pattern}))" for c in text)
+        + f" FROM {ident(raw)}").fetchall()[0]
+    for column, n in zip(text, counts):
+        if not n:
+            continue
+        c = ident(column)
+        cleaned = f"regexp_replace({c}, {pattern}, '', 'g')"
+        con.execute(f"""INSERT INTO {ident(out)} SELECT {row_expr}, {lit(column)}, {cleaned},
+            'controls', '[["count", ' || (length({c}) - length({cleaned})) || ']]', 'cleaned'
+            FROM {ident(raw)} WHERE regexp_matches({c}, {pattern})""")
+        con.execute(f"UPDATE {ident(raw)} SET {c} = {cleaned} WHERE regexp_matches({c}, {pattern})")
+    return out
 
 
 def params(**kw) -> str:
@@ -189,6 +233,7 @@ def build(con, raw: str, row_expr: str, mapping: Mapping, out: str, *, geo: bool
     ``geo``: place records by their current commune code (table ``geo_c``); the
     others keep their location inputs in ``_in_*`` columns for geocode.place_others.
     Returns ({target: how}, the checks planned)."""
+    strip_controls(con, raw, row_expr)
     if limit:  # a preview: the first records only
         con.execute(f"CREATE OR REPLACE TEMP TABLE _lim AS SELECT {row_expr} AS __line, * "
                     f"FROM {ident(raw)} LIMIT {int(limit)}")
@@ -248,6 +293,7 @@ def issues(con, raw: str, row_expr: str, mapping: Mapping, checked: str, checks_
     """Create the issues table ``out`` for the records of ``checked`` that failed a check;
     values are shown as written in the file (read back from the raw table)."""
     con.execute(f"CREATE OR REPLACE TABLE {ident(out)} ({ISSUE_COLUMNS})")
+    con.execute(f"INSERT INTO {ident(out)} SELECT * FROM {ident(strip_controls(con, raw, row_expr))}")
     if not checks_:
         return
     flagged = con.execute(f"SELECT count(*) FROM {ident(checked)} WHERE _issues <> 0").fetchall()[0][0]

@@ -33,6 +33,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from . import checks
 from .sniff import FileInfo, SniffError, python_codec
 from .sql import ident, lit
 
@@ -177,26 +178,44 @@ def _head(info: FileInfo) -> list[list]:
 
 _BLANK = re.compile(rb"\n\r?\n")
 _BLANK16 = re.compile(r"\n\r?\n")
+#: bytes of the characters safe.strip_controls removes, as they appear in UTF-8 and
+#: ISO-8859-1 files: C0 controls but tab, LF and CR, DEL; zero-width characters, BOM
+_CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
+_CONTROL_SEQS = tuple(chr(c).encode() for c in (*range(0x200B, 0x2010), 0x2060, 0xFEFF))
 
 
-def _has_blank_lines(info: FileInfo) -> bool:
-    """Whether the file may hold a blank line (a line break right after another;
-    inside a quoted value too: then :func:`_blank_records` finds none)."""
+def _scan(info: FileInfo) -> tuple[bool, bool]:
+    """(the file may hold a blank line, it may hold a control character), in one pass
+    over its bytes at C speed. A blank line is a line break right after another
+    (inside a quoted value too: :func:`_blank_records` then finds none); a control
+    character is one that ``safe.strip_controls`` removes (for UTF-16 files: assumed)."""
+    blank = controls = False
     if info.duckdb_encoding == "utf-16":
         with open(info.read_path, encoding="utf-16", errors="replace", newline="") as f:
             tail = ""
             while chunk := f.read(1 << 22):
                 if _BLANK16.search(tail + chunk):
-                    return True
+                    blank = True
+                    break
                 tail = chunk[-2:]
-        return False
+        return blank, True
+    utf8 = info.duckdb_encoding == "utf-8"
     with open(info.read_path, "rb") as f:
-        tail = b""
+        tail, first = b"", True
         while chunk := f.read(1 << 24):
-            if _BLANK.search(tail + chunk):
-                return True
+            if first and chunk.startswith(b"\xef\xbb\xbf"):
+                chunk = chunk[3:]  # a BOM at the start is the encoding's mark, not text
+            first = False
+            both = tail + chunk
+            if not blank and _BLANK.search(both):
+                blank = True
+            if not controls and (len(chunk.translate(None, _CONTROL_BYTES)) != len(chunk)
+                                 or (utf8 and any(seq in both for seq in _CONTROL_SEQS))):
+                controls = True
+            if blank and controls:
+                break
             tail = chunk[-2:]
-    return False
+    return blank, controls
 
 
 def _blank_records(info: FileInfo, skip: int) -> list[int]:
@@ -238,11 +257,14 @@ def read_csv(con: duckdb.DuckDBPyConnection, info: FileInfo, table: str) -> Raw:
         # a ragged file: list every bad line (a second pass, only when the first failed)
         raise _ragged(con, base, table, len(names)) from exc
     n = con.execute(f"SELECT count(*) FROM {ident(table)}").fetchall()[0][0]
-    return Raw(table, names, n, _number_rows(con, info, table, skip),
+    blank, controls = _scan(info)
+    if not controls:  # nothing for the checks stage to clean: its SQL scan is skipped
+        checks.no_controls(con, table)
+    return Raw(table, names, n, _number_rows(con, info, table, skip, blank),
                header_rows=list(range(start + 1, start + count + 1)))
 
 
-def _number_rows(con, info: FileInfo, table: str, skip: int) -> str:
+def _number_rows(con, info: FileInfo, table: str, skip: int, blank: bool) -> str:
     """SQL of a record's row number: its record number in the file, from 1 (title and
     header records counted; a record whose quoted value holds line breaks counts once;
     a blank line counts as one record, as in a spreadsheet, though DuckDB reads no
@@ -252,7 +274,7 @@ def _number_rows(con, info: FileInfo, table: str, skip: int) -> str:
     number is ``rowid + skip + 1``; with some, a ``_row`` column is added (one pass of
     Python's csv module over the file, only then)."""
     plain = f"(rowid + {skip + 1})"
-    if not _has_blank_lines(info):
+    if not blank:
         return plain
     blanks = _blank_records(info, skip)
     if not blanks:
