@@ -9,7 +9,8 @@
 
 The import runs the same pipeline as the Importer page (ecosystem.ingest) with
 the page's default decisions: exact duplicates merged, fuzzy ones kept
-(``--merge all|exact|none``). The database is ``$ECOSYSTEM_DB`` (or ``--db``).
+(``--merge all|exact|none``), continuation rows excluded and listed
+(``--continuation exclude|fold``). The database is ``$ECOSYSTEM_DB`` (or ``--db``).
 """
 
 from __future__ import annotations
@@ -60,6 +61,10 @@ def import_(files: list[Path] = typer.Argument(..., exists=True, dir_okay=False,
                                                            "sheet of our own export)"),
             mapping: Optional[str] = typer.Option(None, help="saved column mapping to use"),
             merge: str = typer.Option("exact", help="duplicates to merge: exact, all or none"),
+            continuation: str = typer.Option(
+                "exclude", help="continuation rows (name and identifiers empty, below a named "
+                                "record): fold them into the record above, or exclude them "
+                                "(listed in the report)"),
             only_active: bool = typer.Option(False, "--only-active", help="skip inactive records"),
             overwrite: bool = typer.Option(False, "--overwrite",
                                            help="merged records take the file's values"),
@@ -74,6 +79,8 @@ def import_(files: list[Path] = typer.Argument(..., exists=True, dir_okay=False,
 
     if merge not in ("exact", "all", "none"):
         raise typer.BadParameter("--merge: exact, all or none")
+    if continuation not in ("fold", "exclude"):
+        raise typer.BadParameter("--continuation: fold or exclude")
     store, geo = _open_store(db)
     failed = False
     try:
@@ -92,7 +99,8 @@ def import_(files: list[Path] = typer.Argument(..., exists=True, dir_okay=False,
                 try:
                     imp, ref = run_import(path, store, inventory, geo=geo, mapping=chosen,
                                           merge=merge, only_active=only_active,
-                                          overwrite=overwrite, progress=step, dry_run=dry_run)
+                                          overwrite=overwrite, progress=step, dry_run=dry_run,
+                                          continuation=continuation)
                 except ImportError_ as exc:
                     failed = True
                     err.print("[red]" + t(exc.key, lang, **exc.params) + "[/red]")

@@ -67,14 +67,13 @@ def test_two_line_header_with_units_row(con, write):
 
 
 def test_two_line_header_record_and_multiline_data_rows_in_issues(analyse, write):
-    # record 1: header on two physical lines; 2: A; 3: a nameless record whose address
-    # spans three physical lines; 4: C. The issue on the nameless record says row 3.
-    path = write("e.csv", 'nom,"code\ninsee",adresse\nA,29019,1 rue\n,44109,"2 rue\nbât B\n3e"\n'
-                          'C,35238,4 rue\n')
+    # record 1: header on two physical lines; 2: A; 3: B with a wrong SIRET, its address
+    # spanning three physical lines; 4: C. The issue on B's SIRET says row 3.
+    path = write("e.csv", 'nom,"numéro\nsiret",adresse\nA,,1 rue\nB,12345,"2 rue\nbât B\n3e"\n'
+                          'C,,4 rue\n')
     imp = analyse(path)
     issues = imp.issues(imp.parts[0].index)
-    missing = issues[(issues["check"] == "required") & (issues["column"] == "name")]
-    assert missing["row"].tolist() == [3]
+    assert issues[["row", "column", "value"]].values.tolist() == [[3, "siret", "12345"]]
     assert imp.summary()["parts"][0]["rows"] == 3
 
 
