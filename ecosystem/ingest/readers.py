@@ -160,62 +160,74 @@ def _dialect(info: FileInfo) -> dict:
                 escapechar=escape, doublequote=info.escape == info.quote)
 
 
-def _head(info: FileInfo) -> list[list]:
+def _head(info: FileInfo) -> tuple[list[list], list[int]]:
     """The first records as Python's csv module splits them with the sniffed dialect
-    (a record may span physical lines; a blank line is an empty record ``[]``)."""
-    rows = []
+    (a record may span physical lines; a blank line is an empty record ``[]``), and
+    the number of physical lines read after each."""
+    rows, lines = [], []
     with open(info.read_path, encoding=python_codec(info), errors="replace", newline="") as f:
         reader = csv.reader(f, **_dialect(info))
         try:
             for row in reader:
                 rows.append([v if v.strip() else None for v in row])
+                lines.append(reader.line_num)
                 if len(rows) >= HEAD_ROWS:
                     break
         except csv.Error as exc:
             raise ReadError("imp.err.csv", line=reader.line_num, detail=str(exc)) from exc
-    return rows
+    return rows, lines
 
 
 _BLANK = re.compile(rb"\n\r?\n")
 _BLANK16 = re.compile(r"\n\r?\n")
 #: bytes of the characters safe.strip_controls removes, as they appear in UTF-8 and
 #: ISO-8859-1 files: C0 controls but tab, LF and CR, DEL; zero-width characters, BOM
-_CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
 _CONTROL_SEQS = tuple(chr(c).encode() for c in (*range(0x200B, 0x2010), 0x2060, 0xFEFF))
+#: printable ASCII, tab, LF, CR: deleted first, what is left is short (controls and
+#: non-ASCII bytes: UTF-8 characters stay whole, so a sequence found there is one)
+_PLAIN = bytes([*range(0x20, 0x7F), 0x09, 0x0A, 0x0D])
+_HIGH = bytes(range(0x80, 0x100))
 
 
-def _scan(info: FileInfo) -> tuple[bool, bool]:
-    """(the file may hold a blank line, it may hold a control character), in one pass
-    over its bytes at C speed. A blank line is a line break right after another
-    (inside a quoted value too: :func:`_blank_records` then finds none); a control
-    character is one that ``safe.strip_controls`` removes (for UTF-16 files: assumed)."""
-    blank = controls = False
+def _scan(info: FileInfo, lines: int) -> tuple[bool, bool]:
+    """(the file may hold a blank line, it may hold a control character), from its
+    bytes at C speed. ``lines``: the physical lines the file has when none of its data
+    records spans lines and no line is blank; when it has that many line breaks, it
+    has no blank line, otherwise one more pass looks for a line break right after
+    another (inside a quoted value too: :func:`_blank_records` then finds none). A
+    control character is one that ``safe.strip_controls`` removes (for UTF-16 files:
+    assumed)."""
     if info.duckdb_encoding == "utf-16":
         with open(info.read_path, encoding="utf-16", errors="replace", newline="") as f:
             tail = ""
             while chunk := f.read(1 << 22):
                 if _BLANK16.search(tail + chunk):
-                    blank = True
-                    break
+                    return True, True
                 tail = chunk[-2:]
-        return blank, True
+        return False, True
     utf8 = info.duckdb_encoding == "utf-8"
+    breaks, controls = 0, False
     with open(info.read_path, "rb") as f:
         tail, first = b"", True
         while chunk := f.read(1 << 24):
             if first and chunk.startswith(b"\xef\xbb\xbf"):
                 chunk = chunk[3:]  # a BOM at the start is the encoding's mark, not text
             first = False
-            both = tail + chunk
-            if not blank and _BLANK.search(both):
-                blank = True
-            if not controls and (len(chunk.translate(None, _CONTROL_BYTES)) != len(chunk)
-                                 or (utf8 and any(seq in both for seq in _CONTROL_SEQS))):
-                controls = True
-            if blank and controls:
-                break
+            breaks += chunk.count(b"\n")
+            if not controls:
+                rest = (tail + chunk).translate(None, _PLAIN)
+                controls = bool(rest.translate(None, _HIGH)) or (
+                    utf8 and any(seq in rest for seq in _CONTROL_SEQS))
             tail = chunk[-2:]
-    return blank, controls
+    if breaks in (lines, lines - 1):  # the last line may have no line break
+        return False, controls
+    with open(info.read_path, "rb") as f:
+        tail = b""
+        while chunk := f.read(1 << 24):
+            if _BLANK.search(tail + chunk):
+                return True, controls
+            tail = chunk[-2:]
+    return False, controls
 
 
 def _blank_records(info: FileInfo, skip: int) -> list[int]:
@@ -238,7 +250,7 @@ def read_csv(con: duckdb.DuckDBPyConnection, info: FileInfo, table: str) -> Raw:
     """Rows are numbered by record (see :func:`_number_rows`)."""
     src = lit(str(info.read_path))
     opts = _csv_options(info)
-    rows = _head(info)
+    rows, lines = _head(info)
     if not any(rows):
         raise ReadError("imp.err.empty")
     start, count = find_header(rows)
@@ -257,7 +269,7 @@ def read_csv(con: duckdb.DuckDBPyConnection, info: FileInfo, table: str) -> Raw:
         # a ragged file: list every bad line (a second pass, only when the first failed)
         raise _ragged(con, base, table, len(names)) from exc
     n = con.execute(f"SELECT count(*) FROM {ident(table)}").fetchall()[0][0]
-    blank, controls = _scan(info)
+    blank, controls = _scan(info, lines[start + count - 1] + n)
     if not controls:  # nothing for the checks stage to clean: its SQL scan is skipped
         checks.no_controls(con, table)
     return Raw(table, names, n, _number_rows(con, info, table, skip, blank),
