@@ -206,7 +206,7 @@ def _scan(info: FileInfo, lines: int) -> tuple[bool, bool]:
                 tail = chunk[-2:]
         return False, True
     utf8 = info.duckdb_encoding == "utf-8"
-    breaks, controls = 0, False
+    breaks, controls, last = 0, False, b""
     with open(info.read_path, "rb") as f:
         tail, first = b"", True
         while chunk := f.read(1 << 24):
@@ -218,8 +218,8 @@ def _scan(info: FileInfo, lines: int) -> tuple[bool, bool]:
                 rest = (tail + chunk).translate(None, _PLAIN)
                 controls = bool(rest.translate(None, _HIGH)) or (
                     utf8 and any(seq in rest for seq in _CONTROL_SEQS))
-            tail = chunk[-2:]
-    if breaks in (lines, lines - 1):  # the last line may have no line break
+            tail, last = chunk[-2:], chunk[-1:] or last
+    if breaks == (lines if last == b"\n" else lines - 1):  # the last line may have no break
         return False, controls
     with open(info.read_path, "rb") as f:
         tail = b""

@@ -109,3 +109,9 @@ def test_small_utf8_file_with_euro_sign_is_read_as_utf8(write):
     path = write("u.csv", "nom;effectif;budget\n;(personnes);(k€)\nAlpha;3;12\nBeta;5;40\n")
     assert sniff.detect_encoding(path) == "utf_8"
     assert sniff.detect_encoding(write("l.csv", "nom;budget\nAlpha;12 €\n", "cp1252")) == "cp1252"
+
+
+def test_blank_line_in_a_file_without_a_final_line_break(con, write):
+    # records: 1 header, 2 Alpha, 3 blank, 4 Beta (no line break after it)
+    raw = read(con, write("f.csv", "nom;ville\nAlpha;Brest\n\nBeta;Nantes"))
+    assert numbered(con, raw) == [(2, "Alpha"), (4, "Beta")]
