@@ -10,7 +10,8 @@
 
 The import runs the same pipeline as the Importer page (ecosystem.ingest) with
 the page's default decisions: exact duplicates merged, fuzzy ones kept
-(``--merge all|exact|none``). The database is ``$ECOSYSTEM_DB`` (or ``--db``).
+(``--merge all|exact|none``), continuation rows excluded and listed
+(``--continuation exclude|fold``). The database is ``$ECOSYSTEM_DB`` (or ``--db``).
 """
 
 from __future__ import annotations
@@ -96,6 +97,10 @@ def import_(files: list[Path] = typer.Argument(..., exists=True, dir_okay=False,
             mapping: Optional[str] = typer.Option(None, help="saved column mapping to use "
                                                              "(see: python -m ecosystem mappings list)"),
             merge: str = typer.Option("exact", help="duplicates to merge: exact, all or none"),
+            continuation: str = typer.Option(
+                "exclude", help="continuation rows (name and identifiers empty, below a named "
+                                "record): fold them into the record above, or exclude them "
+                                "(listed in the report)"),
             only_active: bool = typer.Option(False, "--only-active", help="skip inactive records"),
             overwrite: bool = typer.Option(False, "--overwrite",
                                            help="merged records take the file's values"),
@@ -112,6 +117,8 @@ def import_(files: list[Path] = typer.Argument(..., exists=True, dir_okay=False,
 
     if merge not in ("exact", "all", "none"):
         raise typer.BadParameter("--merge: exact, all or none")
+    if continuation not in ("fold", "exclude"):
+        raise typer.BadParameter("--continuation: fold or exclude")
     store, geo = _open_store(db)
     failed = False
     frames: list[pd.DataFrame] = []
@@ -136,7 +143,7 @@ def import_(files: list[Path] = typer.Argument(..., exists=True, dir_okay=False,
             for target in targets:
                 outcome = _import_one(path, store, geo, inventory, target, chosen, mapping, merge,
                                       only_active, overwrite, dry_run, lang, every and target is not None,
-                                      frames if report else None)
+                                      frames if report else None, continuation=continuation)
                 failed |= outcome is False
                 imported += outcome is True
             if every and targets != [None] and not imported:
@@ -152,7 +159,7 @@ def import_(files: list[Path] = typer.Argument(..., exists=True, dir_okay=False,
 
 
 def _import_one(path, store, geo, inventory, sheet, chosen, mapping_name, merge, only_active,
-                overwrite, dry_run, lang, known_only, frames):
+                overwrite, dry_run, lang, known_only, frames, *, continuation="exclude"):
     """One file (or one sheet): True imported, False refused, None skipped (not recognised)."""
     from .ingest.pipeline import ImportError_, NotRecognised, run_import
 
@@ -169,7 +176,7 @@ def _import_one(path, store, geo, inventory, sheet, chosen, mapping_name, merge,
             imp, ref = run_import(path, store, inventory, geo=geo, sheet=sheet, mapping=chosen,
                                   mapping_name=mapping_name, merge=merge, only_active=only_active,
                                   overwrite=overwrite, progress=step, dry_run=dry_run,
-                                  known_only=known_only)
+                                  known_only=known_only, continuation=continuation)
         except NotRecognised as exc:
             say(t(exc.key, lang, **exc.params), "yellow")
             return None

@@ -411,6 +411,21 @@ for p, entry in zip(imp.parts, summary["parts"]):
                       total=fmt_number(entry["rows"], lang)))
     summary_part(p, entry, summary)
 
+    if entry.get("continuation"):  # records spread over several rows: fold or exclude
+        st.warning(tr("imp.cont.found", n=fmt_number(entry["continuation"], lang)),
+                   icon=":material/low_priority:")
+        examples = imp.continuation_examples(p.index, 5).rename(
+            columns={"row": tr("imp.col.row"), "above": tr("imp.col.above")})
+        st.dataframe(examples, hide_index=True, width="stretch")
+        modes = ["exclude", "fold"]
+        chosen = st.radio(tr("imp.cont.choice"), modes, index=modes.index(imp.continuation),
+                          key=f"imp_cont_{p.index}", format_func=lambda m: tr(f"imp.cont.{m}"))
+        if chosen != imp.continuation:
+            imp.set_continuation(chosen)
+            imp.analyse(imp.inventory)
+            imp.prepare(only_active=only_active)
+            st.rerun()
+
     tabs = st.tabs([tr("imp.tab.issues", n=fmt_number(imp.issues_count(p.index), lang)),
                     tr("imp.tab.geo"), tr("imp.tab.dedup", n=fmt_number(sum(entry.get("pairs", {}).values()), lang)),
                     tr("imp.ledger.title", n=fmt_number(entry["balance"]["merged"] + entry["balance"]["excluded"], lang))])

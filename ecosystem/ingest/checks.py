@@ -14,7 +14,12 @@ catalogue as ``model.validate``), parameters, and what happens:
 * ``cleared`` — the value is left empty and the record imported (an invalid
   SIRET, an unreadable number, an unknown domain);
 * ``default`` — an unknown code replaced by the import's default (e.g. the
-  actor type chosen for the file).
+  actor type chosen for the file);
+* ``folded`` — a continuation row (:func:`continuation`) merged into the record
+  above it;
+* ``cleaned`` — control characters (NUL, escape, zero-width…) removed from a cell
+  of the file (:func:`strip_controls`, check ``controls``, one line per cell, the
+  column being the file's).
 
 The rules are the model's (required, vocabularies, patterns, SIREN/SIRET
 keys, ranges); a test checks that they agree with ``model.validate``.
@@ -26,6 +31,7 @@ import json
 from dataclasses import dataclass
 
 from .. import model
+from ..render.safe import CONTROLS_RE2
 from .mapping import (LOOKUPS, Mapping, Rule, build_lookup, key_sql, levels, raw_sql, row_sql,
                       sources, targets)
 from .sql import ident, lit
@@ -36,6 +42,46 @@ CONVERSIONS = ("number", "int", "year", "bool")
 PLACED = ("commune_code", "lat", "lon", "geo_method")
 ISSUE_COLUMNS = "_row BIGINT, \"column\" VARCHAR, value VARCHAR, \"check\" VARCHAR, " \
                 "params VARCHAR, action VARCHAR"
+
+
+def no_controls(con, raw: str) -> None:
+    """Record that the raw table holds no control character (the reader scanned the
+    file's bytes, much faster than the SQL scan of :func:`strip_controls`)."""
+    con.execute(f"CREATE OR REPLACE TABLE {ident(raw + '__ctl')} ({ISSUE_COLUMNS})")
+
+
+def strip_controls(con, raw: str, row_expr: str) -> str:
+    """Remove control characters from every text column of the raw table, in SQL, once.
+
+    The characters are those ``safe.strip_controls`` removes (NUL and the other C0
+    controls but tab, line feed and carriage return; DEL; zero-width characters; the
+    BOM). One scan counts the cells holding some, per column; only the columns that
+    have any are then rewritten, and each of their cells is recorded (row, the file's
+    column, value cleaned, characters removed) in the table returned, which
+    :func:`issues` adds to the report with the action ``cleaned``."""
+    out = f"{raw}__ctl"
+    if con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ?",
+                   [out]).fetchall()[0][0]:
+        return out  # done when the table was first checked (a new mapping reuses it)
+    con.execute(f"CREATE TABLE {ident(out)} ({ISSUE_COLUMNS})")
+    text = [name for name, kind, *_ in con.execute(f"DESCRIBE {ident(raw)}").fetchall()
+            if kind == "VARCHAR" and name != "_row"]
+    if not text:
+        return out
+    pattern = lit(CONTROLS_RE2)
+    counts = con.execute("SELECT " + ", ".join(
+        f"count_if(regexp_matches({ident(c)}, {pattern}))" for c in text)
+        + f" FROM {ident(raw)}").fetchall()[0]
+    for column, n in zip(text, counts):
+        if not n:
+            continue
+        c = ident(column)
+        cleaned = f"regexp_replace({c}, {pattern}, '', 'g')"
+        con.execute(f"""INSERT INTO {ident(out)} SELECT {row_expr}, {lit(column)}, {cleaned},
+            'controls', '[["count", ' || (length({c}) - length({cleaned})) || ']]', 'cleaned'
+            FROM {ident(raw)} WHERE regexp_matches({c}, {pattern})""")
+        con.execute(f"UPDATE {ident(raw)} SET {c} = {cleaned} WHERE regexp_matches({c}, {pattern})")
+    return out
 
 
 def params(**kw) -> str:
@@ -189,6 +235,7 @@ def build(con, raw: str, row_expr: str, mapping: Mapping, out: str, *, geo: bool
     ``geo``: place records by their current commune code (table ``geo_c``); the
     others keep their location inputs in ``_in_*`` columns for geocode.place_others.
     Returns ({target: how}, the checks planned)."""
+    strip_controls(con, raw, row_expr)
     if limit:  # a preview: the first records only
         con.execute(f"CREATE OR REPLACE TEMP TABLE _lim AS SELECT {row_expr} AS __line, * "
                     f"FROM {ident(raw)} LIMIT {int(limit)}")
@@ -243,11 +290,118 @@ def build(con, raw: str, row_expr: str, mapping: Mapping, out: str, *, geo: bool
     return hows, checks_
 
 
+#: continuation rows: what the import does with them (the first is the default)
+CONTINUATION_MODES = ("exclude", "fold")
+#: free-text columns whose values are joined (with a line break) when rows are folded
+JOINED_TEXT = ("address", "description", "website")
+#: identifiers that make a record (when read from a column of the file)
+IDENTIFIERS = ("siren", "siret", "rna_id")
+
+
+def continuation(con, checked: str, mapping: Mapping, hows: dict[str, str], mode: str) -> int:
+    """Find the continuation rows of a hand-made spreadsheet and fold or exclude them.
+
+    A record spread over several rows leaves its key cells empty on the rows after
+    the first. A *continuation row* is a checked record whose name (``name``,
+    ``title``) and identifiers read from the file (the table's key, SIREN, SIRET, RNA)
+    are empty, with some other mapped cell filled, below a record that has a name.
+
+    ``fold``: each is merged into the nearest named record above it — lists united
+    (order kept, no repeats), free text (:data:`JOINED_TEXT`) joined with a line break,
+    other values filling the record's empty ones — and removed. ``exclude``: removed.
+    Either way each is listed in ``<checked>__cont`` (issue rows, check
+    ``continuation``, the row above in the parameters, action ``folded`` or
+    ``excluded``), which :func:`issues` adds to the report. Returns how many there are.
+    One cheap count first: files without such rows (machine exports: every record has
+    its id) pay nothing more."""
+    if mode not in CONTINUATION_MODES:
+        raise ValueError(mode)
+    out = f"{checked}__cont"
+    con.execute(f"CREATE OR REPLACE TABLE {ident(out)} ({ISSUE_COLUMNS})")
+    table = model.TABLES[mapping.table]
+    names = [t for t, h in hows.items() if h == "name"]
+    if not names:
+        return 0
+
+    def from_file(target: str) -> bool:
+        rule = mapping.rules.get(target)
+        return rule is not None and bool(rule.columns)
+
+    keys = names + [k for k in (*table.key, *IDENTIFIERS) if k in hows and from_file(k)]
+    present = {c for c, *_ in con.execute(f"DESCRIBE {ident(checked)}").fetchall()}
+    others = []
+    for target in hows:
+        if target in keys or not from_file(target):
+            continue
+        others += [c for c in (target, f"_bad_{target}", f"_in_{target}") if c in present]
+    if not others:
+        return 0
+    keyed = " AND ".join(f"{ident(k)} IS NULL" for k in keys)
+    filled = " OR ".join(f"{ident(c)} IS NOT NULL" for c in others)
+    cond = f"{keyed} AND ({filled})"
+    if not con.execute(f"SELECT count(*) FROM {ident(checked)} WHERE {cond}").fetchall()[0][0]:
+        return 0
+    named = " OR ".join(f"{ident(n)} IS NOT NULL" for n in names)
+    pairs = f"{checked}__pairs"
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE {ident(pairs)} AS SELECT _row, target FROM (
+        SELECT _row, ({cond}) AS cont, last_value(CASE WHEN {named} THEN _row END IGNORE NULLS)
+            OVER (ORDER BY _row ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS target
+        FROM {ident(checked)}) WHERE cont AND target IS NOT NULL""")
+    n = con.execute(f"SELECT count(*) FROM {ident(pairs)}").fetchall()[0][0]
+    action = "folded" if mode == "fold" else "excluded"
+    con.execute(f"""INSERT INTO {ident(out)} SELECT _row, {lit(names[0])}, NULL, 'continuation',
+        '[["above", ' || target || ']]', {lit(action)} FROM {ident(pairs)}""")
+    if mode == "fold" and n:
+        _fold(con, checked, pairs)
+    con.execute(f"DELETE FROM {ident(checked)} WHERE _row IN (SELECT _row FROM {ident(pairs)})")
+    con.execute(f"DROP TABLE {ident(pairs)}")
+    return int(n)
+
+
+def _fold(con, checked: str, pairs: str) -> None:
+    """The continuation rows' values merged into their target records (see continuation)."""
+    described = [(c, str(t)) for c, t, *_ in con.execute(f"DESCRIBE {ident(checked)}").fetchall()
+                 if c not in ("_row", "_issues")]
+    aggs, sets = [], []
+    for column, kind in described:
+        c = ident(column)
+        if kind.endswith("[]"):
+            aggs.append(f"flatten(list(c.{c} ORDER BY c._row) FILTER (WHERE c.{c} IS NOT NULL)) AS {c}")
+            both = f"list_concat(coalesce(t.{c}, []), coalesce(a.{c}, []))"
+            merged = f"list_filter({both}, lambda x, i: list_position({both}, x) = i)"
+            sets.append(f"CASE WHEN len({merged}) = 0 THEN NULL ELSE {merged} END AS {c}")
+        elif column in JOINED_TEXT:
+            aggs.append(f"list(c.{c} ORDER BY c._row) FILTER (WHERE c.{c} IS NOT NULL) AS {c}")
+            both = f"list_concat(CASE WHEN t.{c} IS NULL THEN [] ELSE [t.{c}] END, coalesce(a.{c}, []))"
+            merged = f"list_filter({both}, lambda x, i: list_position({both}, x) = i)"
+            sets.append(f"nullif(array_to_string({merged}, chr(10)), '') AS {c}")
+        elif column == "geo_method":  # 'none' is no method
+            aggs.append(f"arg_min(c.{c}, c._row) FILTER (WHERE c.{c} <> 'none') AS {c}")
+            sets.append(f"coalesce(nullif(t.{c}, 'none'), a.{c}, t.{c}) AS {c}")
+        else:
+            aggs.append(f"arg_min(c.{c}, c._row) FILTER (WHERE c.{c} IS NOT NULL) AS {c}")
+            sets.append(f"coalesce(t.{c}, a.{c}) AS {c}")
+    folded = f"{checked}__folded"
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE {ident(folded)} AS
+        SELECT t._row, {', '.join(sets)} FROM {ident(checked)} t JOIN (
+            SELECT p.target, {', '.join(aggs)} FROM {ident(pairs)} p
+            JOIN {ident(checked)} c ON c._row = p._row GROUP BY p.target) a ON a.target = t._row""")
+    assignments = ", ".join(f"{ident(c)} = f.{ident(c)}" for c, _ in described)
+    con.execute(f"UPDATE {ident(checked)} SET {assignments} FROM {ident(folded)} f "
+                f"WHERE {ident(checked)}._row = f._row")
+    con.execute(f"DROP TABLE {ident(folded)}")
+
+
 def issues(con, raw: str, row_expr: str, mapping: Mapping, checked: str, checks_: list[Check],
            out: str) -> None:
     """Create the issues table ``out`` for the records of ``checked`` that failed a check;
     values are shown as written in the file (read back from the raw table)."""
     con.execute(f"CREATE OR REPLACE TABLE {ident(out)} ({ISSUE_COLUMNS})")
+    con.execute(f"INSERT INTO {ident(out)} SELECT * FROM {ident(strip_controls(con, raw, row_expr))}")
+    cont = f"{checked}__cont"
+    if con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ?",
+                   [cont]).fetchall()[0][0]:
+        con.execute(f"INSERT INTO {ident(out)} SELECT * FROM {ident(cont)}")
     if not checks_:
         return
     flagged = con.execute(f"SELECT count(*) FROM {ident(checked)} WHERE _issues <> 0").fetchall()[0][0]

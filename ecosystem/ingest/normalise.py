@@ -7,12 +7,13 @@ them by name. Every rule here is listed in docs/import.md:
   (:data:`EMPTY_MARKERS`: ``NON``, ``N/A``, ``0001-01-01``, ``[ND]``…) become
   NULL; a spreadsheet formula escaped by our exports (``'=…``) is unescaped.
 * ``imp_space(x)``  runs of whitespace become one space (names, addresses).
-* names written all in capitals (``LA CLAIRE FONTAINE``) are put in title
-  case (``La Claire Fontaine``), keeping French small words in lower case and
-  known acronyms (:data:`ACRONYMS`) in capitals; names with lower-case
-  letters and one-word names (often acronyms) are left alone. This one is a
-  vectorised pyarrow function on the whole column (:func:`title_case`), not a
-  macro: a Python function called by DuckDB vector by vector was 4× slower.
+* names written in capitals (``LA CLAIRE FONTAINE``, ``SECOURS Populaire``) are put
+  in title case (``La Claire Fontaine``, ``Secours Populaire``), keeping French small
+  words in lower case and only real acronyms in capitals (:func:`is_acronym`: the
+  known ones, :data:`ACRONYMS`, and short words without a vowel); one-word names are
+  left alone. This one is a vectorised pyarrow function on the whole column
+  (:func:`title_case`), not a macro: a Python function called by DuckDB vector by
+  vector was 4× slower.
 * ``imp_commune(x)`` / ``imp_postal(x)``  codes that lost their leading zero
   (``1001`` → ``01001``), ``2a004`` → ``2A004``, ``44109.0`` → ``44109``.
 * ``imp_digits(x)``  SIREN / SIRET / phone-like numbers written with spaces,
@@ -49,11 +50,22 @@ ACRONYMS = ("ess", "cress", "uriopss", "uniopss", "admr", "scop", "scic", "sas",
             "fjt", "chrs", "adapei", "apf", "una", "asptt", "cfdt", "cgt", "fnsea", "cae",
             "siae", "ei", "aci", "etti", "geiq", "pmi", "caf", "cpam", "msa", "ufcv", "cemea",
             "ufolep", "usep", "unss", "fc", "ac", "as", "us", "rc", "sc", "cs", "ca", "cd",
-            "cne", "cnrs", "inserm", "inra", "inrae", "ird", "lest", "essec", "iae", "iut",
+            "cne", "cnrs", "inserm", "inra", "inrae", "ird", "essec", "iae", "iut",
             "ufr", "bts", "cfa", "afpa", "greta", "mfr", "ape", "apel", "fcpe", "peep", "ogec",
-            "ccfd", "secours", "ucpa", "ffr", "fft", "ffbb", "tcm", "lgbt", "lgbtqi", "vtt",
+            "ccfd", "ucpa", "ffr", "fft", "ffbb", "tcm", "lgbt", "lgbtqi", "vtt",
             "bmx", "ulm", "paca", "idf", "aura", "bfc", "hdf", "tv", "fm", "it", "tic", "ntic", "3d", "ii", "iii", "iv", "vi",
-            "vii", "viii", "ix", "xi", "xii", "xx", "xxi")
+            "vii", "viii", "ix", "xi", "xii", "xx", "xxi", "cci", "cma", "atd", "udaf", "unaf",
+            "cidff", "apajh", "adie", "afev", "urssaf", "crous", "sessad", "itep", "mecs", "saad",
+            "ssiad", "cada", "huda", "chu", "unapei", "unat", "fnars", "adil", "epci", "cias",
+            "cesu", "ehpa", "esus", "cdd", "cdi", "rsa", "ong", "odd", "rse", "tpe", "pme", "eta",
+            "aesio", "macif", "maif", "maaf", "matmut", "mgen", "ugap")
+#: abbreviations without vowels that are not acronyms (``ST HERBLAIN`` → ``St Herblain``)
+NOT_ACRONYMS = ("st", "mr", "dr", "mm", "bd", "ch")
+#: a word of 2–5 letters without a vowel is an acronym (``MJC``, ``CLCV``)
+NO_VOWEL_MAX = 5
+#: in a name that already has lower-case letters, a word in capitals changes only from
+#: this length (shorter ones are acronyms more often than not: ``ATD Quart Monde``)
+MIXED_MIN = 5
 #: generic words left out of the name key used to find duplicates
 NAME_STOP_WORDS = ("ASSOCIATION", "ASSO", "ASS", "ASSOC", "LE", "LA", "LES", "L", "DE", "DU",
                    "DES", "D", "ET", "A", "AU", "AUX", "EN", "POUR", "SUR", "THE", "OF")
@@ -107,38 +119,88 @@ def _macros() -> list[str]:
 
 # ------------------------------------------------------------------ names (pyarrow)
 
-_MARK = "qzxq"  # a made-up word start: title case capitalises it, not the word it marks
-_SMALL_RE = " (" + "|".join(re.escape(w) for w in SMALL_WORDS if len(w) > 1) + ") "
-_ACRONYM_RE = r"\b(" + "|".join(re.escape(a.title()) for a in ACRONYMS) + r")\b"
+_CONSONANTS = "BCDFGHJKLMNPQRSTVWXZÇ"
+_NO_VOWEL_RE = f"^[{_CONSONANTS}]{{2,{NO_VOWEL_MAX}}}$"
+_ELISION_RE = "^([DLdl]['’])"
+_CAPS_WORD_RE = r"(^|[^\p{L}])\p{Lu}{%d,}($|[^\p{L}])" % MIXED_MIN
+
+
+def is_acronym(word: str) -> bool:
+    """The casing rule for one word (in capitals): kept in capitals when it is a known
+    acronym (:data:`ACRONYMS`) or 2–5 letters without a vowel (:data:`NOT_ACRONYMS` aside)."""
+    return bool(_acronyms(pa.array([word])).to_pylist()[0])
+
+
+def _acronyms(cores: pa.Array) -> pa.Array:
+    """Per word (its elision and punctuation removed): is it an acronym?"""
+    upper = pc.utf8_upper(cores)
+    low = pc.utf8_lower(cores)
+    known = pc.is_in(low, value_set=pa.array(ACRONYMS))
+    no_vowel = pc.and_(pc.match_substring_regex(upper, _NO_VOWEL_RE),
+                       pc.invert(pc.is_in(low, value_set=pa.array(NOT_ACRONYMS))))
+    return pc.fill_null(pc.or_(known, no_vowel), False)
+
+
+def _cased_words(words: pa.Array, first: pa.Array, all_caps: pa.Array) -> pa.Array:
+    """Each word of the names to change (vectorised over all their words).
+
+    ``first``: the word starts its name; ``all_caps``: its name is all in capitals."""
+    elided = pc.match_substring_regex(words, _ELISION_RE)         # "D'ENTRAIDE"
+    pre = pc.if_else(elided, pc.utf8_slice_codeunits(words, 0, 2), "")
+    core = pc.replace_substring_regex(words, _ELISION_RE, "")
+    key = pc.replace_substring_regex(pc.utf8_lower(core), r"[^\p{L}\p{N}]", "")
+    acronym = _acronyms(key)
+    is_caps = pc.and_(pc.equal(words, pc.utf8_upper(words)), pc.not_equal(words, pc.utf8_lower(words)))
+    small = pc.and_(pc.is_in(pc.utf8_lower(words), value_set=pa.array(SMALL_WORDS)), pc.invert(first))
+    titled_core = pc.utf8_title(pc.utf8_lower(core))
+    core_out = pc.if_else(acronym, pc.utf8_upper(core), titled_core)
+    pre_out = pc.if_else(first, pc.utf8_title(pc.utf8_lower(pre)), pc.utf8_lower(pre))
+    cased = pc.if_else(small, pc.utf8_lower(words), pc.binary_join_element_wise(pre_out, core_out, ""))
+    # names already in mixed case: only their words in capitals that are small words, or
+    # long enough and not acronyms, change
+    long_caps = pc.and_(is_caps, pc.greater_equal(pc.utf8_length(key), MIXED_MIN))
+    mixed_change = pc.and_(is_caps, pc.or_(small, pc.and_(long_caps, pc.invert(acronym))))
+    change = pc.or_(all_caps, mixed_change)
+    return pc.if_else(change, cased, words)
 
 
 def title_case(values: pa.Array) -> pa.Array:
-    """Names written all in capitals, in title case (vectorised with pyarrow).
+    """Names in capitals, in title case, keeping only real acronyms (vectorised with pyarrow).
 
-    ``LA CLAIRE FONTAINE`` → ``La Claire Fontaine``; ``COMITE D'ENTRAIDE DE LA VILLE``
-    → ``Comite d'Entraide de la Ville``; acronyms stay in capitals (``CRESS PACA``);
-    names with lower-case letters or a single word are left as they are. Small
-    words are marked before title-casing so that it capitalises the mark, which
-    is then removed: a handful of passes over the column, whatever its size."""
+    * a name all in capitals of two words or more: every word title-cased
+      (``LA CLAIRE FONTAINE`` → ``La Claire Fontaine``), French small words in lower
+      case after the first (``Comite d'Entraide de la Ville``), acronyms kept (see
+      :func:`is_acronym`: ``ASSOCIATION ADMR DE BREST`` → ``Association ADMR de Brest``);
+    * a name with lower-case letters: only its words in capitals of 5 letters or more
+      that are not acronyms, and its small words in capitals, change
+      (``SECOURS Populaire`` → ``Secours Populaire``; ``ATD Quart Monde`` as written);
+    * one-word names are left as they are (often acronyms); letters are kept as written
+      (``FRANCAIS`` → ``Francais``: no accent is invented).
+
+    Names are split into words (one flat array for the whole column), each word decided
+    by a handful of array operations, and joined back."""
     if isinstance(values, pa.ChunkedArray):
         values = values.combine_chunks()
     if len(values) == 0:
         return values
-    needs = pc.fill_null(pc.and_(pc.match_substring(values, " "),
-                                 pc.equal(values, pc.utf8_upper(values))), False)
+    spaced = pc.match_substring(values, " ")
+    all_caps = pc.and_(spaced, pc.equal(values, pc.utf8_upper(values)))
+    mixed = pc.and_(spaced, pc.match_substring_regex(values, _CAPS_WORD_RE))
+    needs = pc.fill_null(pc.or_(all_caps, pc.and_(mixed, pc.invert(all_caps))), False)
     if not pc.any(needs).as_py():
         return values
-    low = pc.utf8_lower(pc.filter(values, needs))
-    for _ in range(2):  # twice: adjacent small words share a space ("de la")
-        low = pc.replace_substring_regex(low, _SMALL_RE, f" {_MARK}\\1 ")
-    low = pc.replace_substring_regex(low, " ([dl]['’])", f" {_MARK}\\1")
-    out = pc.replace_substring(pc.utf8_title(low), _MARK.title(), "")
-    has = pc.match_substring_regex(out, _ACRONYM_RE)
-    if pc.any(has).as_py():
-        few = pc.filter(out, has)
-        for word in ACRONYMS:
-            few = pc.replace_substring_regex(few, rf"\b{re.escape(word.title())}\b", word.upper())
-        out = pc.replace_with_mask(out, has, few)
+    names = pc.filter(values, needs)
+    caps = pc.filter(all_caps, needs)
+    lists = pc.split_pattern(names, " ")
+    words = pc.list_flatten(lists)
+    parents = pc.list_parent_indices(lists)
+    offsets = lists.offsets
+    starts = pc.take(offsets, parents)
+    positions = pa.array(range(len(words)), pa.int32())
+    first = pc.equal(positions, starts)
+    word_caps = pc.take(caps, parents)
+    cased = _cased_words(words, first, word_caps)
+    out = pc.binary_join(pa.ListArray.from_arrays(offsets, cased), " ")
     return pc.replace_with_mask(values, needs, out)
 
 

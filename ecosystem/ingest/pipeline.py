@@ -108,6 +108,8 @@ class Import:
         self.prepared = False
         self.only_active = False
         self.overwrite = False
+        #: continuation rows of hand-made spreadsheets: "exclude" (listed) or "fold"
+        self.continuation = checks.CONTINUATION_MODES[0]
         started = time.perf_counter()
         self.progress("sniff", 0.0)
         try:
@@ -215,6 +217,39 @@ class Import:
         part.analysed = False
         self.prepared = False
 
+    def set_continuation(self, mode: str) -> None:
+        """Fold continuation rows into the record above, or exclude them
+        (``checks.continuation``); the analysis has to run again."""
+        if mode not in checks.CONTINUATION_MODES:
+            raise ImportError_("imp.err.continuation_mode", mode=mode,
+                               allowed=", ".join(checks.CONTINUATION_MODES))
+        if mode != self.continuation:
+            self.continuation = mode
+            for part in self.parts:
+                part.analysed = False
+            self.prepared = False
+
+    def continuation_examples(self, index: int = 0, n: int = 5) -> pd.DataFrame:
+        """The first continuation rows as written in the file: row, the row above, cells."""
+        part = self._part(index)
+        cont = f"{part.tbl('chk')}__cont"
+        if not self._has(cont):
+            return pd.DataFrame(columns=["row", "above"])
+        found = self.con.execute(f"SELECT _row, params FROM {ident(cont)} ORDER BY _row "
+                                 f"LIMIT {int(n)}").fetchall()
+        if not found:
+            return pd.DataFrame(columns=["row", "above"])
+        rows = ", ".join(str(int(r)) for r, _ in found)
+        raw = part.raw
+        select = (f"SELECT * FROM {ident(raw.table)}" if raw.row_sql == '"_row"' else
+                  f"SELECT {raw.row_sql} AS _row, * FROM {ident(raw.table)}")
+        cells = self.con.execute(f"SELECT * FROM ({select}) WHERE _row IN ({rows}) ORDER BY _row").df()
+        cells = cells.dropna(axis=1, how="all").drop(columns="_row")
+        above = [dict(json.loads(p))["above"] for _, p in found]
+        cells.insert(0, "above", above)
+        cells.insert(0, "row", [int(r) for r, _ in found])
+        return cells
+
     def default_mapping(self, index: int, table: str) -> mp.Mapping:
         return self._default_mapping(self._part(index).raw, table)
 
@@ -271,6 +306,9 @@ class Import:
         if geo:
             geocode.register_geography(con, self.geo)
         part.hows, part.checks = checks.build(con, raw, row, part.mapping, part.tbl("chk"), geo=geo)
+        n_cont = checks.continuation(con, part.tbl("chk"), part.mapping, part.hows, self.continuation)
+        part.counts["continuation"] = n_cont
+        part.counts["folded"] = n_cont if self.continuation == "fold" else 0
         t1 = time.perf_counter()
         self.progress("geocode", 0.0)
         if geo:
@@ -461,7 +499,8 @@ class Import:
         con.execute(f"CREATE OR REPLACE VIEW {ident(part.tbl('ins'))} AS {view}")
         part.counts.update(
             filtered=int(filtered or 0),
-            merged_in_file=self._count(grp, "_row <> rep"),
+            # continuation rows folded into the record above are merged too
+            merged_in_file=self._count(grp, "_row <> rep") + part.counts.get("folded", 0),
             merged_into_inventory=self._count(ident(part.tbl("upd"))),
             insert=self._count(ident(part.tbl("ins"))))
 
@@ -819,7 +858,7 @@ def run_import(path: str | Path, store, inventory: str, *, geo: Geography, name:
                sheet: str | None = None, mapping: mp.Mapping | None = None, merge: str = "exact",
                only_active: bool = False, overwrite: bool = False, progress: Progress | None = None,
                dry_run: bool = False, mapping_name: str | None = None,
-               known_only: bool = False) -> tuple[Import, object]:
+               known_only: bool = False, continuation: str = "exclude") -> tuple[Import, object]:
     """The whole pipeline with default decisions (the command line's path).
 
     ``sheet``: the workbook's sheet to read (ignored for other files; by default the
@@ -828,10 +867,12 @@ def run_import(path: str | Path, store, inventory: str, *, geo: Geography, name:
     ``mapping`` (saved as ``mapping_name``) replaces the mapping found. With
     ``known_only`` a sheet neither recognised nor mapped (saved mapping for its
     columns, or ``mapping`` whose columns it has) raises :class:`NotRecognised`.
-    Nothing is saved unless every row read is saved, merged or excluded
+    ``continuation``: ``exclude`` or ``fold`` the continuation rows
+    (``checks.continuation``). Nothing is saved unless every row read is saved, merged or excluded
     (:meth:`Import.balanced`). Returns (import, reference or None)."""
     imp = Import(path, name, geo=geo, store=store, progress=progress)
     try:
+        imp.set_continuation(continuation)
         if imp.info.kind != "xlsx":
             sheet = None
         imp.read(sheet=sheet, all_sheets=sheet is None and imp.info.kind == "xlsx"

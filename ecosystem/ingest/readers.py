@@ -2,14 +2,16 @@
 
 Every reader gives the same result (:class:`Raw`): a table whose columns are
 the file's columns (all ``VARCHAR``, names cleaned and made unique) and an
-SQL expression for each record's row number in the source (the line of a
-CSV file when no field spans lines, the sheet row of an XLSX file, the
-record's position in a JSON array, from 1).
+SQL expression for each record's row number in the source (the record's
+number in a CSV file, blank lines and title rows counted, a record spanning
+lines counted once; the sheet row of an XLSX file; the record's position in
+a JSON array, from 1).
 
 * CSV: DuckDB's reader with the sniffed dialect; the header row is found
   even below title rows or spread over two lines (:func:`find_header`); a
-  line with more or fewer fields than the header is refused with its line
-  number (DuckDB's rejects table), never shifted into the wrong columns.
+  line with more or fewer fields than the header is refused with its record
+  number and field count (DuckDB's rejects table, grouped by line), never
+  shifted into the wrong columns.
 * XLSX: openpyxl in read-only mode, any sheet, rows streamed into DuckDB in
   batches; the same header search.
 * JSON and JS map exports (GoGoCarto, Transiscope: ``const x = [...]``):
@@ -31,6 +33,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from . import checks
 from .sniff import FileInfo, SniffError, python_codec
 from .sql import ident, lit
 
@@ -148,16 +151,22 @@ def _csv_options(info: FileInfo) -> str:
     return ", ".join(opts)
 
 
-def _head(info: FileInfo) -> tuple[list[list], list[int]]:
-    """The first records as Python's csv module splits them with the sniffed dialect,
-    and the number of physical lines read after each (a header cell may span lines)."""
+def _dialect(info: FileInfo) -> dict:
+    """Python csv reader options matching DuckDB's reading of the sniffed dialect."""
     quote = info.quote or None
     escape = info.escape if info.escape and info.escape != info.quote else None
+    return dict(delimiter=info.delimiter or ",", quotechar=quote or '"',
+                quoting=csv.QUOTE_MINIMAL if quote else csv.QUOTE_NONE,
+                escapechar=escape, doublequote=info.escape == info.quote)
+
+
+def _head(info: FileInfo) -> tuple[list[list], list[int]]:
+    """The first records as Python's csv module splits them with the sniffed dialect
+    (a record may span physical lines; a blank line is an empty record ``[]``), and
+    the number of physical lines read after each."""
     rows, lines = [], []
     with open(info.read_path, encoding=python_codec(info), errors="replace", newline="") as f:
-        reader = csv.reader(f, delimiter=info.delimiter or ",", quotechar=quote or '"',
-                            quoting=csv.QUOTE_MINIMAL if quote else csv.QUOTE_NONE,
-                            escapechar=escape, doublequote=info.escape == info.quote)
+        reader = csv.reader(f, **_dialect(info))
         try:
             for row in reader:
                 rows.append([v if v.strip() else None for v in row])
@@ -169,16 +178,86 @@ def _head(info: FileInfo) -> tuple[list[list], list[int]]:
     return rows, lines
 
 
+_BLANK = re.compile(rb"\n\r?\n")
+_BLANK16 = re.compile(r"\n\r?\n")
+#: bytes of the characters safe.strip_controls removes, as they appear in UTF-8 and
+#: ISO-8859-1 files: C0 controls but tab, LF and CR, DEL; zero-width characters, BOM
+_CONTROL_SEQS = tuple(chr(c).encode() for c in (*range(0x200B, 0x2010), 0x2060, 0xFEFF))
+#: printable ASCII, tab, LF, CR: deleted first, what is left is short (controls and
+#: non-ASCII bytes: UTF-8 characters stay whole, so a sequence found there is one)
+_PLAIN = bytes([*range(0x20, 0x7F), 0x09, 0x0A, 0x0D])
+_HIGH = bytes(range(0x80, 0x100))
+
+
+def _scan(info: FileInfo, lines: int) -> tuple[bool, bool]:
+    """(the file may hold a blank line, it may hold a control character), from its
+    bytes at C speed. ``lines``: the physical lines the file has when none of its data
+    records spans lines and no line is blank; when it has that many line breaks, it
+    has no blank line, otherwise one more pass looks for a line break right after
+    another (inside a quoted value too: :func:`_blank_records` then finds none). A
+    control character is one that ``safe.strip_controls`` removes (for UTF-16 files:
+    assumed)."""
+    if info.duckdb_encoding == "utf-16":
+        with open(info.read_path, encoding="utf-16", errors="replace", newline="") as f:
+            tail = ""
+            while chunk := f.read(1 << 22):
+                if _BLANK16.search(tail + chunk):
+                    return True, True
+                tail = chunk[-2:]
+        return False, True
+    utf8 = info.duckdb_encoding == "utf-8"
+    breaks, controls, last = 0, False, b""
+    with open(info.read_path, "rb") as f:
+        tail, first = b"", True
+        while chunk := f.read(1 << 24):
+            if first and chunk.startswith(b"\xef\xbb\xbf"):
+                chunk = chunk[3:]  # a BOM at the start is the encoding's mark, not text
+            first = False
+            breaks += chunk.count(b"\n")
+            if not controls:
+                rest = (tail + chunk).translate(None, _PLAIN)
+                controls = bool(rest.translate(None, _HIGH)) or (
+                    utf8 and any(seq in rest for seq in _CONTROL_SEQS))
+            tail, last = chunk[-2:], chunk[-1:] or last
+    if breaks == (lines if last == b"\n" else lines - 1):  # the last line may have no break
+        return False, controls
+    with open(info.read_path, "rb") as f:
+        tail = b""
+        while chunk := f.read(1 << 24):
+            if _BLANK.search(tail + chunk):
+                return True, controls
+            tail = chunk[-2:]
+    return False, controls
+
+
+def _blank_records(info: FileInfo, skip: int) -> list[int]:
+    """For each blank line after the first ``skip`` records: how many non-blank records
+    of the data come before it (DuckDB reads no row for a blank line)."""
+    out, seen = [], 0
+    with open(info.read_path, encoding=python_codec(info), errors="replace", newline="") as f:
+        reader = csv.reader(f, **_dialect(info))
+        for i, row in enumerate(reader):
+            if i < skip:
+                continue
+            if row:
+                seen += 1
+            else:
+                out.append(seen)
+    return out
+
+
 def read_csv(con: duckdb.DuckDBPyConnection, info: FileInfo, table: str) -> Raw:
+    """Rows are numbered by record (see :func:`_number_rows`)."""
     src = lit(str(info.read_path))
     opts = _csv_options(info)
     rows, lines = _head(info)
-    if not rows:
+    if not any(rows):
         raise ReadError("imp.err.empty")
     start, count = find_header(rows)
     width = max(len(rows[i]) for i in range(start, start + count))
     names = header_names(rows, start, count, width)
-    skip = lines[start + count - 1]
+    # DuckDB's skip counts records (a quoted header cell may span lines), blank lines included
+    skip = start + count
     columns = "{" + ", ".join(f"{lit(n)}: 'VARCHAR'" for n in names) + "}"
     base = (f"read_csv({src}, {opts}, header = false, skip = {skip}, columns = {columns}, "
             f"auto_detect = false, strict_mode = true, null_padding = false")
@@ -190,34 +269,79 @@ def read_csv(con: duckdb.DuckDBPyConnection, info: FileInfo, table: str) -> Raw:
         # a ragged file: list every bad line (a second pass, only when the first failed)
         raise _ragged(con, base, table, len(names)) from exc
     n = con.execute(f"SELECT count(*) FROM {ident(table)}").fetchall()[0][0]
-    # rowid follows the file's order: a record's line = lines before the data + rowid + 1
-    return Raw(table, names, n, f"(rowid + {skip + 1})",
+    blank, controls = _scan(info, lines[start + count - 1] + n)
+    if not controls:  # nothing for the checks stage to clean: its SQL scan is skipped
+        checks.no_controls(con, table)
+    return Raw(table, names, n, _number_rows(con, info, table, skip, blank),
                header_rows=list(range(start + 1, start + count + 1)))
 
 
+def _number_rows(con, info: FileInfo, table: str, skip: int, blank: bool) -> str:
+    """SQL of a record's row number: its record number in the file, from 1 (title and
+    header records counted; a record whose quoted value holds line breaks counts once;
+    a blank line counts as one record, as in a spreadsheet, though DuckDB reads no
+    row for it).
+
+    rowid follows the file's order, so without blank lines after the header a record's
+    number is ``rowid + skip + 1``; with some, a ``_row`` column is added (one pass of
+    Python's csv module over the file, only then)."""
+    plain = f"(rowid + {skip + 1})"
+    if not blank:
+        return plain
+    blanks = _blank_records(info, skip)
+    if not blanks:
+        return plain
+    tmp, counts = f"{table}__numbered", f"{table}__blanks"
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {ident(counts)} (p BIGINT)")
+    con.register("_blanks", pa.table({"p": pa.array(blanks, pa.int64())}))
+    con.execute(f"INSERT INTO {ident(counts)} SELECT p FROM _blanks")
+    con.unregister("_blanks")
+    # blanks before a record = the blank lines that follow at most rowid data records
+    con.execute(f"""CREATE OR REPLACE TABLE {ident(tmp)} AS
+        SELECT r.rowid + {skip + 1} + coalesce(b.n, 0) AS "_row", r.* FROM {ident(table)} r
+        ASOF LEFT JOIN (SELECT p, CAST(sum(count(*)) OVER (ORDER BY p) AS BIGINT) AS n
+                        FROM {ident(counts)} GROUP BY p) b ON r.rowid >= b.p
+        ORDER BY r.rowid""")
+    con.execute(f"DROP TABLE {ident(table)}")
+    con.execute(f"ALTER TABLE {ident(tmp)} RENAME TO {ident(table)}")
+    con.execute(f"DROP TABLE {ident(counts)}")
+    return '"_row"'
+
+
+#: ragged lines named in the message itself (all are in ``ReadError.lines``)
+FIRST_LINES = 10
+
+
 def _ragged(con, base: str, table: str, expected: int) -> ReadError:
+    """The ragged lines, once each (DuckDB's rejects table has a row per missing or
+    extra field): their count, and for each its record number (DuckDB's ``line``,
+    numbered like the rows), the fields found and expected, the content."""
     rej, scan = f"{table}_rejects", f"{table}_scan"
     for name in (rej, scan):
         con.execute(f"DROP TABLE IF EXISTS {ident(name)}")
     con.execute(f"CREATE OR REPLACE TABLE {ident(table)} AS SELECT * FROM {base}, store_rejects = true, "
                 f"rejects_table = {lit(rej)}, rejects_scan = {lit(scan)})")
     con.execute(f"DROP TABLE {ident(table)}")
-    bad = con.execute(f"SELECT count(*) FROM {ident(rej)}").fetchall()[0][0]
-    found = con.execute(
-        f"SELECT line, error_type, csv_line, error_message FROM {ident(rej)} "
-        f"ORDER BY line LIMIT {MAX_REPORTED_LINES}").fetchall()
+    found_sql = "TRY_CAST(regexp_extract(error_message, 'Found:\\s*(\\d+)', 1) AS INTEGER)"
+    bad = con.execute(f"SELECT count(DISTINCT line) FROM {ident(rej)}").fetchall()[0][0]
+    # a line missing k fields gives k errors "Found: n, n+1, …": the fields found are the
+    # least; one with k fields too many gives k errors "…, expected + k": the most
+    found = con.execute(f"""
+        SELECT line, string_agg(DISTINCT error_type, ', '), any_value(csv_line),
+               coalesce(min({found_sql}) FILTER (WHERE error_type = 'MISSING COLUMNS'),
+                        max({found_sql}) FILTER (WHERE error_type = 'TOO MANY COLUMNS'))
+        FROM {ident(rej)} GROUP BY line ORDER BY line LIMIT {MAX_REPORTED_LINES}""").fetchall()
     for name in (rej, scan):
         con.execute(f"DROP TABLE IF EXISTS {ident(name)}")
-    return ReadError("imp.err.ragged", lines=[
-        {"line": int(line), "error": str(kind), "content": str(text)[:200],
-         "found": _found(str(msg)), "expected": expected}
-        for line, kind, text, msg in found], count=bad, expected=expected,
-        first=", ".join(str(int(r[0])) for r in found[:10]))
+    lines = [{"line": int(line), "error": str(kind), "content": str(text).strip("\r\n")[:200],
+              "found": None if n is None else int(n), "expected": expected}
+             for line, kind, text, n in found]
 
+    def short(x: dict) -> str:
+        return f"{x['line']} ({x['found'] if x['found'] is not None else '?'}/{expected})"
 
-def _found(message: str) -> int | None:
-    m = re.search(r"Found:\s*(\d+)", message)
-    return int(m.group(1)) if m else None
+    return ReadError("imp.err.ragged", lines=lines, count=int(bad), expected=expected,
+                     first=", ".join(short(x) for x in lines[:FIRST_LINES]))
 
 
 def _duck_error(exc: duckdb.Error) -> ReadError:

@@ -37,6 +37,7 @@ HEAD = 256 * 1024
 CHUNK = 32 * 1024
 CHUNKS = 12
 _C1 = bytes(range(0x80, 0xA0))
+_C0 = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
 _JS = re.compile(rb"^\s*(?:export\s+)?(?:const|let|var|window\.)\s*[\w$.]*\s*=\s*[\[{]", re.S)
 
 
@@ -108,7 +109,21 @@ def detect_encoding(path: Path, size: int | None = None) -> str:
         return "utf_8_sig"
     if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf_16"
+    if b"\x00" not in sample and not sample.isascii():
+        # valid UTF-8 with non-ASCII characters is UTF-8: cp1252 text almost never forms
+        # valid multi-byte sequences, and on a short file the detector can call it cp1252
+        try:
+            sample.decode("utf-8")
+            return "utf_8"
+        except UnicodeDecodeError:
+            pass
     best = charset_normalizer.from_bytes(sample, cp_isolation=CANDIDATES).best()
+    if best is None:
+        # control characters (a NUL, a unit separator in a cell) can make the detector
+        # give up: they are removed at import (checks.strip_controls), so the encoding
+        # is decided on the text without them
+        best = charset_normalizer.from_bytes(sample.translate(None, _C0),
+                                             cp_isolation=CANDIDATES).best()
     if best is None:
         raise SniffError("imp.err.encoding")
     enc = best.encoding

@@ -106,7 +106,12 @@ def sql_literal(value) -> str:
 #: is run as a formula by Excel / LibreOffice / Google Sheets. Full-width ``＝＋－＠``
 #: are included: LibreOffice and Sheets normalise them to ASCII on input.
 FORMULA_START = ("=", "+", "-", "@", "\uff1d", "\uff0b", "\uff0d", "\uff20")
-_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u2060\ufeff]")
+#: code point ranges of the characters :func:`strip_controls` removes
+CONTROL_RANGES = ((0x00, 0x08), (0x0B, 0x0C), (0x0E, 0x1F), (0x7F, 0x7F), (0x200B, 0x200F),
+                  (0x2060, 0x2060), (0xFEFF, 0xFEFF))
+_CONTROLS = re.compile("[" + "".join(f"\\u{a:04x}-\\u{b:04x}" for a, b in CONTROL_RANGES) + "]")
+#: the same class for RE2 (DuckDB's ``regexp_replace``): the import strips them in SQL
+CONTROLS_RE2 = "[" + "".join(f"\\x{{{a:x}}}-\\x{{{b:x}}}" for a, b in CONTROL_RANGES) + "]"
 _LEADING = re.compile(r"^[\s\x00-\x1f\x7f\u200b-\u200f\u2060\ufeff]+")
 
 

@@ -13,13 +13,13 @@ STAGES = ("sniff", "read", "normalise", "geocode", "validate", "dedup", "prepare
 def dynamic_keys() -> set[str]:
     keys = {f"imp.format.{f}" for f in FORMATS} | {f"imp.stage.{s}" for s in STAGES}
     keys |= {f"imp.geo.reason.{r}" for r in geocode.REASONS}
-    keys |= {f"imp.action.{a}" for a in ("excluded", "cleared", "default")}
+    keys |= {f"imp.action.{a}" for a in ("excluded", "cleared", "default", "cleaned")}
     keys |= {f"imp.dedup.kind.{k}" for k in ("exact", "fuzzy")}
     keys |= {f"imp.dedup.where.{w}" for w in ("file", "inventory")}
     keys |= {f"imp.sum.pairs_{k}" for k in ("exact", "fuzzy")}
     keys |= {f"imp.target.{m}" for m in ("new", "existing")}
     keys |= {f"imp.colhelp.{c.name}" for t in model.TABLES.values() for c in t.columns if c.help}
-    keys |= {f"check.{c}" for c in model.CHECKS}
+    keys |= {f"check.{c}" for c in model.CHECKS + ("controls",)}
     return keys
 
 

@@ -110,7 +110,7 @@ def test_ragged_csv_is_refused_with_its_line_numbers(con, write):
         read(con, write("a.csv", text))
     assert err.value.key == "imp.err.ragged"
     assert [(x["line"], x["found"], x["expected"]) for x in err.value.lines] == [(3, 2, 3), (4, 4, 3)]
-    assert err.value.params["first"] == "3, 4"
+    assert err.value.params["first"] == "3 (2/3), 4 (4/3)"
     assert con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'raw'"
                        ).fetchall()[0][0] == 0  # nothing shifted, nothing kept
 
