@@ -560,7 +560,10 @@ class Import:
         """SQL of the source rows in each bucket: every row read ends in exactly one."""
         grp, upd = ident(part.tbl("grp")), ident(part.tbl("upd"))
         return {"saved": f"SELECT _row FROM {ident(part.tbl('ins'))}",
-                "merged": f"SELECT _row FROM {grp} WHERE _row <> rep UNION ALL SELECT _row FROM {upd}",
+                "merged": f"SELECT _row FROM {grp} WHERE _row <> rep UNION ALL SELECT _row FROM {upd} "
+                          # continuation rows folded into the record above
+                          f"UNION ALL SELECT DISTINCT _row FROM {ident(part.tbl('issues'))} "
+                          f"WHERE action = 'folded'",
                 "excluded": f"SELECT _row FROM {ident(part.tbl('out'))} UNION ALL "
                             f"SELECT DISTINCT _row FROM {ident(part.tbl('dec'))}"}
 
@@ -608,7 +611,10 @@ class Import:
                   f"'merged_file', '[]' FROM {grp} g JOIN {chk} c ON c._row = g.rep "
                   f"LEFT JOIN {invm} i ON i._row = g.rep WHERE g._row <> g.rep "
                   f"UNION ALL SELECT u._row, 'merged', NULL, i.b_id, NULL, NULL, 'merged_inventory', "
-                  f"'[]' FROM {ident(part.tbl('upd'))} u JOIN {invm} i USING (_row)")
+                  f"'[]' FROM {ident(part.tbl('upd'))} u JOIN {invm} i USING (_row) "
+                  f"UNION ALL SELECT _row, 'merged', CAST(json_extract_string(params, '$[0][1]') AS BIGINT), "
+                  f"NULL, \"column\", value, \"check\", params FROM {ident(part.tbl('issues'))} "
+                  f"WHERE action = 'folded'")
         df = self.con.execute(f"""WITH l AS ({excluded} UNION ALL {merged})
             SELECT * FROM l WHERE _row IN (SELECT DISTINCT _row FROM l {lim})
             ORDER BY _row, outcome, "column" NULLS FIRST""").df()

@@ -166,3 +166,21 @@ def test_cli_help_states_the_continuation_default():
     result = CliRunner().invoke(app, ["import", "--help"], terminal_width=200)
     assert "--continuation" in result.output
     assert "default: exclude" in result.output.replace("\n", " ")
+
+
+@pytest.mark.parametrize("mode, merged, excluded", [("fold", 3, 0), ("exclude", 0, 3)])
+def test_continuation_rows_in_the_equation_and_the_ledger(geo, tmp_path, mode, merged, excluded):
+    """Rows 3 and 4 go with row 2, row 7 with row 6: 6 read = 3 saved + the 3
+    continuation rows, merged (folded, into the row above) or excluded."""
+    imp = run(JARDINS, geo, tmp_path, mode)
+    try:
+        assert imp.summary()["parts"][0]["balance"] == {
+            "read": 6, "saved": 3, "merged": merged, "excluded": excluded}
+        assert imp.balanced()
+        ledger = imp.ledger(imp.parts[0].index, "en")
+        assert ledger["row"].tolist() == [3, 4, 7]
+        assert ledger["outcome"].tolist() == ["merged" if mode == "fold" else "excluded"] * 3
+        if mode == "fold":
+            assert ledger["into_row"].tolist() == [2, 2, 6]
+    finally:
+        imp.close()
