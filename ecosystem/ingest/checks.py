@@ -16,6 +16,10 @@ catalogue as ``model.validate``), parameters, and what happens:
 * ``default`` — an unknown code replaced by the import's default (e.g. the
   actor type chosen for the file).
 
+Placeholder identifiers (SIREN, SIRET, RNA made of one repeated digit, ``W000000000``:
+``codes.is_placeholder``) are cleared and reported in one line per column (no row,
+the count and a few of the values), not once per record.
+
 The rules are the model's (required, vocabularies, patterns, SIREN/SIRET
 keys, ranges); a test checks that they agree with ``model.validate``.
 """
@@ -26,6 +30,7 @@ import json
 from dataclasses import dataclass
 
 from .. import model
+from .codes import PLACEHOLDER_COLUMNS, placeholder_sql
 from .mapping import (LOOKUPS, Mapping, Rule, build_lookup, key_sql, levels, raw_sql, row_sql,
                       sources, targets)
 from .sql import ident, lit
@@ -34,6 +39,8 @@ from .sql import ident, lit
 CONVERSIONS = ("number", "int", "year", "bool")
 #: columns set by geocoding
 PLACED = ("commune_code", "lat", "lon", "geo_method")
+#: distinct placeholder values shown in the one report line of a column
+PLACEHOLDER_VALUES_SHOWN = 5
 ISSUE_COLUMNS = "_row BIGINT, \"column\" VARCHAR, value VARCHAR, \"check\" VARCHAR, " \
                 "params VARCHAR, action VARCHAR"
 
@@ -50,12 +57,18 @@ def typed(col: model.Col, expr: str) -> str:
 def valid_sql(col: model.Col, expr: str) -> list[tuple[str, str, str]]:
     """(check, SQL condition true when valid, params) for a column's value rules."""
     out = []
+    # a placeholder (W000000000, 00000000000000) is reported once per column, not as invalid
+    ph = ""
+    if col.name in PLACEHOLDER_COLUMNS:
+        out.append(("placeholder", f"NOT {placeholder_sql(expr)}", params()))
+        ph = f"{placeholder_sql(expr)} OR "
     if col.pattern and col.name not in PLACED and col.name not in ("siren", "siret"):
-        out.append(("pattern", f"regexp_full_match({expr}, {lit('(?:' + col.pattern + ')')})", params()))
+        out.append(("pattern", f"{ph}regexp_full_match({expr}, {lit('(?:' + col.pattern + ')')})",
+                    params()))
     if col.name == "siren":
-        out.append(("siren", f"imp_siren_ok({expr})", params()))
+        out.append(("siren", f"{ph}imp_siren_ok({expr})", params()))
     if col.name == "siret":
-        out.append(("siret", f"imp_siret_ok({expr})", params()))
+        out.append(("siret", f"{ph}imp_siret_ok({expr})", params()))
     if col.min is not None:
         out.append(("min", f"{typed(col, expr)} >= {col.min}", params(bound=f"{col.min:g}")))
     if col.max is not None:
@@ -173,7 +186,8 @@ def final_columns(mapping: Mapping, hows: dict[str, str], alias: str = "j",
             expr = f"CASE WHEN {' AND '.join(conds)} THEN {expr} END"
         if col.name == "siren" and "siret" in hows:  # a SIREN written in the SIRET column
             s = f"{alias}.siret"
-            expr = f"coalesce({expr}, CASE WHEN length({s}) = 9 AND imp_siren_ok({s}) THEN {s} END)"
+            expr = (f"coalesce({expr}, CASE WHEN length({s}) = 9 AND imp_siren_ok({s}) "
+                    f"AND NOT {placeholder_sql(s)} THEN {s} END)")
         if col.name in mapping.defaults:
             expr = f"coalesce({expr}, {lit(mapping.defaults[col.name])})"
         if col.kind == "list":  # the store's type: a list of codes
@@ -265,6 +279,13 @@ def issues(con, raw: str, row_expr: str, mapping: Mapping, checked: str, checks_
         value = {"none": "NULL", "bad": f"k.{ident('_bad_' + c.column)}",
                  "raw": f"f.{ident(c.column)}"}[c.value]
         join = "LEFT JOIN _flag f ON f._row = k._row" if c.value == "raw" else ""
+        if c.check == "placeholder":  # one line per column: the count, a few of the values
+            parts.append(f"SELECT NULL::BIGINT, {lit(c.column)}, array_to_string(list_slice(list_sort("
+                         f"list(DISTINCT CAST({value} AS VARCHAR))), 1, {PLACEHOLDER_VALUES_SHOWN}), ', '), "
+                         f"{lit(c.check)}, '[[\"n\", ' || count(*) || ']]', {lit(c.action)} "
+                         f"FROM {ident(checked)} k {join} WHERE k._issues & {1 << c.bit} <> 0 "
+                         "HAVING count(*) > 0")
+            continue
         parts.append(f"SELECT k._row, {lit(c.column)}, CAST({value} AS VARCHAR), {lit(c.check)}, "
                      f"{lit(c.params)}, {lit(c.action)} FROM {ident(checked)} k {join} "
                      f"WHERE k._issues & {1 << c.bit} <> 0")

@@ -354,3 +354,44 @@ def domain_codes(text: str | None) -> tuple[list[str], list[str]]:
         else:
             unknown.append(part)
     return codes, unknown
+
+
+# ----------------------------------------------------------------- identifiers
+
+#: identifier columns whose placeholder values mean "no identifier"
+PLACEHOLDER_COLUMNS = ("siren", "siret", "rna_id")
+
+
+def is_placeholder(value: str | None) -> bool:
+    """A placeholder identifier: digits all the same (``00000000000000``, ``111111111``),
+    optionally after the RNA ``W`` (``W000000000``). ``00000000000000`` passes the SIRET
+    Luhn key: taken as real, every record carrying it would be one actor."""
+    text = (value or "").upper()
+    digits = text[1:] if text.startswith("W") else text
+    return bool(re.fullmatch(r"[0-9]+", digits)) and len(set(digits)) == 1
+
+
+def placeholder_sql(expr: str) -> str:
+    """SQL twin of :func:`is_placeholder` (RE2 has no back-references: the last digit is
+    removed everywhere and nothing but the ``W`` may remain)."""
+    up = f"upper({expr})"
+    return (f"(regexp_full_match({up}, 'W?[0-9]+') AND "
+            f"replace({up}, right({up}, 1), '') IN ('', 'W'))")
+
+
+def identifier_ok(column: str, value: str | None) -> bool:
+    """The Python rule the pipeline's SQL follows (tested against it): python-stdnum's
+    SIREN / SIRET checks (Luhn, La Poste's rule) or the RNA pattern, placeholders refused."""
+    from stdnum.fr import siren, siret
+
+    from ..model import RNA_ID
+
+    if not value or is_placeholder(value):
+        return False
+    if column == "siren":
+        return bool(re.fullmatch(r"[0-9]{9}", value)) and siren.is_valid(value)
+    if column == "siret":
+        return bool(re.fullmatch(r"[0-9]{14}", value)) and siret.is_valid(value)
+    if column == "rna_id":
+        return bool(re.fullmatch(f"(?:{RNA_ID})", value))
+    raise ValueError(f"not an identifier column: {column}")
