@@ -395,3 +395,44 @@ def identifier_ok(column: str, value: str | None) -> bool:
     if column == "rna_id":
         return bool(re.fullmatch(f"(?:{RNA_ID})", value))
     raise ValueError(f"not an identifier column: {column}")
+
+
+# ----------------------------------------------------------------- website and e-mail domains
+
+#: e-mail providers: a shared address domain says nothing about who the structure is
+WEBMAIL_DOMAINS = frozenset({
+    "gmail.com", "googlemail.com", "orange.fr", "wanadoo.fr", "free.fr", "laposte.net", "sfr.fr",
+    "neuf.fr", "bbox.fr", "club-internet.fr", "aliceadsl.fr", "numericable.fr", "cegetel.net",
+    "voila.fr", "noos.fr", "9online.fr", "libertysurf.fr", "me.com", "mac.com", "proton.me",
+})
+#: provider names under any top-level domain (hotmail.fr, yahoo.co.uk, outlook.com…)
+WEBMAIL_NAMES = frozenset({"hotmail", "yahoo", "outlook", "live", "msn", "aol", "icloud", "gmx",
+                           "protonmail", "yandex", "caramail", "ymail", "tutanota"})
+#: shared platforms: many structures have a page there (social networks, site builders,
+#: fundraising, directories)
+PLATFORM_DOMAINS = frozenset({
+    "facebook.com", "fb.com", "fb.me", "instagram.com", "linkedin.com", "twitter.com", "x.com",
+    "youtube.com", "tiktok.com", "helloasso.com", "wixsite.com", "wix.com", "wordpress.com",
+    "blogspot.com", "blogspot.fr", "over-blog.com", "over-blog.fr", "e-monsite.com", "jimdo.com",
+    "jimdofree.com", "webnode.fr", "webnode.com", "canalblog.com", "assoconnect.com",
+    "google.com", "linktr.ee", "weebly.com", "pagesjaunes.fr", "net1901.org",
+    "presdecheznous.fr", "transiscope.org", "gogocarto.fr", "mystrikingly.com", "site-solocal.com",
+})
+#: second-level suffixes under which a registered name has three labels
+SECOND_LEVEL = ("asso.fr", "gouv.fr", "com.fr", "nom.fr", "co.uk", "org.uk")
+
+
+def website_domain(value: str | None) -> str | None:
+    """The registered domain of a web address or e-mail address (``contact@asso.org``,
+    ``https://www.asso.org/page`` → ``asso.org``); None for webmail providers and shared
+    platforms, or when there is none. Python twin of ``dedup.domain_sql``."""
+    m = re.match(r"^(?:[a-z][a-z0-9+.-]*:(?://)?)?(?:[^@/\s]*@)?(?:www[0-9]*\.)?"
+                 r"([a-z0-9.-]+\.[a-z]{2,})(?:[:/?#]|$)", (value or "").strip().lower())
+    if not m:
+        return None
+    host = m.group(1)
+    labels = 3 if host.endswith(tuple("." + s for s in SECOND_LEVEL)) else 2
+    domain = ".".join(host.split(".")[-labels:])
+    if domain in WEBMAIL_DOMAINS or domain in PLATFORM_DOMAINS or domain.split(".")[0] in WEBMAIL_NAMES:
+        return None
+    return domain

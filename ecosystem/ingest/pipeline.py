@@ -256,7 +256,7 @@ class Import:
             table = model.TABLES[kind]
             cols = list(table.key)
             if kind == "actors":
-                cols += ["name", "commune_code", "siren", "siret", "rna_id"]
+                cols += ["name", "commune_code", "siren", "siret", "rna_id", "website"]
             select = ", ".join(ident(c) for c in dict.fromkeys(cols))
             arrow = self.store.arrow(f"SELECT {select} FROM {ref.table(kind)}")
             self.con.register("_inv", arrow)
