@@ -110,6 +110,9 @@ def import_(files: list[Path] = typer.Argument(..., exists=True, dir_okay=False,
                     frame = imp.issues(imp.parts[0].index, lang, limit=None)
                     report.write_bytes(to_csv_bytes(frame, sep=";"))
                     console.print(t("imp.cli.report", lang, file=str(report)))
+                    pairs_file = report.with_name(f"{report.stem}_pairs{report.suffix or '.csv'}")
+                    pairs_file.write_bytes(to_csv_bytes(_pairs_frame(imp, lang), sep=";"))
+                    console.print(t("imp.cli.pairs", lang, file=str(pairs_file)))
                 if ref is not None:
                     console.print("[green]" + t("imp.cli.saved", lang, inventory=inventory,
                                                 actors=fmt_number(store.info(inventory)["n_actors"], lang))
@@ -122,6 +125,21 @@ def import_(files: list[Path] = typer.Argument(..., exists=True, dir_okay=False,
         store.close()
     if failed:
         raise typer.Exit(1)
+
+
+def _pairs_frame(imp, lang: str):
+    """The likely duplicate pairs of every part: rule, score, decision, both records."""
+    import pandas as pd
+
+    frames = []
+    for part in imp.parts:
+        p = imp.pairs(part.index, limit=None)
+        frames.append(pd.DataFrame({
+            "table": part.table, "kind": p.kind, "rule": p.basis, "score": p.score.round(0).astype("Int64"),
+            "merged": p["merge"].map({True: t("imp.pairs.merged_yes", lang), False: t("imp.pairs.merged_no", lang)}),
+            "row": p.a_row, "name": p.a_name, "commune": p.a_commune, "other_in": p.b_where,
+            "other_ref": p.b_ref, "other_name": p.b_name, "other_commune": p.b_commune}))
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
 
 def _print_summary(imp, lang: str) -> None:

@@ -104,3 +104,25 @@ def test_file_without_location_against_the_inventory(inventory, write, geo):
     imp.close()
     # the club's name is in two communes of the inventory: not proposed
     assert got == {("fuzzy", "same_name", 2, "X1"), ("fuzzy", "website", 3, "X2")}
+
+
+def test_cli_report_writes_the_pairs_with_rule_and_score(tmp_path):
+    from typer.testing import CliRunner
+
+    from ecosystem.__main__ import app
+
+    report = tmp_path / "rapport.csv"
+    result = CliRunner().invoke(app, ["import", str(NO_LOCATION), "--inventory", "Liste", "--db",
+                                      str(tmp_path / "cli.duckdb"), "--lang", "en", "--dry-run",
+                                      "--report", str(report)])
+    assert result.exit_code == 0, result.output
+    written = tmp_path / "rapport_pairs.csv"
+    assert "rapport_pairs.csv" in result.output.replace("\n", "")
+    got = pd.read_csv(written, sep=";", encoding="utf-8-sig", dtype=str)
+    assert got.columns.tolist() == ["table", "kind", "rule", "score", "merged", "row", "name",
+                                    "commune", "other_in", "other_ref", "other_name", "other_commune"]
+    assert sorted(zip(got.rule, got.row, got.other_ref)) == [
+        ("same_name", "2", "3"), ("same_name", "4", "14"), ("same_name", "6", "10"),
+        ("same_name", "6", "11"), ("website", "4", "5")]
+    assert set(got.merged) == {"no"} and set(got.other_in) == {"file"}
+    assert got.set_index(["row", "other_ref"]).at[("2", "3"), "score"] == "100"
