@@ -65,6 +65,8 @@ def import_(files: list[Path] = typer.Argument(..., exists=True, dir_okay=False,
                                            help="merged records take the file's values"),
             dry_run: bool = typer.Option(False, "--dry-run", help="check everything, save nothing"),
             report: Optional[Path] = typer.Option(None, help="write the validation report (CSV)"),
+            geometry: str = typer.Option("refuse", help="GeoJSON features that are not points: refuse, "
+                                                        "or point-on-surface (their representative point)"),
             lang: str = typer.Option("fr", callback=_lang, help="language of messages: fr or en"),
             db: Optional[Path] = typer.Option(None, help="database file (default $ECOSYSTEM_DB, or the PostgreSQL database of $ECOSYSTEM_DATABASE_URL)")):
     """Import files into an inventory (one transaction per file)."""
@@ -74,6 +76,8 @@ def import_(files: list[Path] = typer.Argument(..., exists=True, dir_okay=False,
 
     if merge not in ("exact", "all", "none"):
         raise typer.BadParameter("--merge: exact, all or none")
+    if geometry not in ("refuse", "point-on-surface"):
+        raise typer.BadParameter("--geometry: refuse or point-on-surface")
     store, geo = _open_store(db)
     failed = False
     try:
@@ -92,12 +96,16 @@ def import_(files: list[Path] = typer.Argument(..., exists=True, dir_okay=False,
                 try:
                     imp, ref = run_import(path, store, inventory, geo=geo, mapping=chosen,
                                           merge=merge, only_active=only_active,
-                                          overwrite=overwrite, progress=step, dry_run=dry_run)
+                                          overwrite=overwrite, progress=step, dry_run=dry_run,
+                                          geometry=geometry)
                 except ImportError_ as exc:
                     failed = True
                     err.print("[red]" + t(exc.key, lang, **exc.params) + "[/red]")
+                    line_key = "imp.err.geometry_line" if exc.key == "imp.err.geometry" else "imp.err.ragged_line"
                     for line in exc.lines[:20]:
-                        err.print("  " + t("imp.err.ragged_line", lang, **line))
+                        err.print("  " + t(line_key, lang, **line))
+                    if exc.key == "imp.err.geometry":
+                        err.print(t("imp.err.geometry_hint", lang))
                     continue
                 except model.ValidationError as exc:
                     failed = True
@@ -105,6 +113,11 @@ def import_(files: list[Path] = typer.Argument(..., exists=True, dir_okay=False,
                         err.print("[red]" + issue.message(lang) + "[/red]")
                     continue
             try:
+                for part in imp.parts:
+                    if part.raw.notes.get("point_on_surface"):
+                        console.print("[yellow]" + t("imp.geometry.converted", lang,
+                                                     n=fmt_number(part.raw.notes["point_on_surface"], lang))
+                                      + "[/yellow]")
                 _print_summary(imp, lang)
                 if report:
                     frame = imp.issues(imp.parts[0].index, lang, limit=None)

@@ -97,6 +97,7 @@ class Import:
         self.prepared = False
         self.only_active = False
         self.overwrite = False
+        self.geometry = "refuse"    # GeoJSON features that are not points (readers.point_features)
         started = time.perf_counter()
         self.progress("sniff", 0.0)
         try:
@@ -111,8 +112,13 @@ class Import:
         self.timings["sniff"] = time.perf_counter() - started
 
     # ------------------------------------------------------------------ read
-    def read(self, sheet: str | None = None, all_sheets: bool = False) -> list[Part]:
-        """Read the file (one sheet, or every recognised sheet of a workbook)."""
+    def read(self, sheet: str | None = None, all_sheets: bool = False,
+             geometry: str | None = None) -> list[Part]:
+        """Read the file (one sheet, or every recognised sheet of a workbook).
+        ``geometry``: ``point-on-surface`` imports GeoJSON features that are not points
+        at their representative point (refused by default; kept for later reads)."""
+        if geometry is not None:
+            self.geometry = geometry
         started = time.perf_counter()
         self.progress("read", 0.0)
         self._drop_parts()
@@ -122,7 +128,7 @@ class Import:
         for s in sheets:
             index = len(self.parts)
             try:
-                raw = readers.read(self.con, self.info, f"p{index}_raw", s)
+                raw = readers.read(self.con, self.info, f"p{index}_raw", s, geometry=self.geometry)
             except sniff.SniffError as exc:
                 if all_sheets and len(sheets) > 1:
                     continue
@@ -621,7 +627,7 @@ def report_frame(df: pd.DataFrame, table: str, lang: str) -> pd.DataFrame:
 def run_import(path: str | Path, store, inventory: str, *, geo: Geography, name: str | None = None,
                sheet: str | None = None, mapping: mp.Mapping | None = None, merge: str = "exact",
                only_active: bool = False, overwrite: bool = False, progress: Progress | None = None,
-               dry_run: bool = False) -> tuple[Import, object]:
+               dry_run: bool = False, geometry: str = "refuse") -> tuple[Import, object]:
     """The whole pipeline with default decisions (the command line's path).
 
     ``merge``: ``exact`` merges exact duplicates and keeps fuzzy ones, ``all``
@@ -629,7 +635,7 @@ def run_import(path: str | Path, store, inventory: str, *, geo: Geography, name:
     imp = Import(path, name, geo=geo, store=store, progress=progress)
     try:
         imp.read(sheet=sheet, all_sheets=sheet is None and imp.info.kind == "xlsx"
-                 and _own_workbook(imp))
+                 and _own_workbook(imp), geometry=geometry)
         if mapping is not None:
             imp.remap(imp.parts[0].index, mapping)
         imp.analyse(inventory if store.exists(inventory) else None)
