@@ -208,7 +208,7 @@ REFERENCES: tuple[tuple[str, str, str, str], ...] = (
 #: every reason an :class:`Issue` can give (each has a ``check.<name>`` UI text)
 CHECKS = ("type", "required", "unique", "missing_column", "min", "max", "vocabulary", "pattern",
           "siren", "siret", "empty", "unknown_ref", "duplicate_key", "end_before_start",
-          "id_exists", "placeholder")
+          "id_exists", "placeholder", "coords_elsewhere", "coords_abroad")
 
 
 @dataclass(frozen=True)

@@ -262,6 +262,14 @@ def issues(con, raw: str, row_expr: str, mapping: Mapping, checked: str, checks_
     """Create the issues table ``out`` for the records of ``checked`` that failed a check;
     values are shown as written in the file (read back from the raw table)."""
     con.execute(f"CREATE OR REPLACE TABLE {ident(out)} ({ISSUE_COLUMNS})")
+    mismatch = f"{checked}_mismatch"  # commune code and coordinates that disagree (geocode.mismatches)
+    if con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ?",
+                   [mismatch]).fetchall()[0][0]:
+        con.execute(f"""INSERT INTO {ident(out)} SELECT _row, 'commune_code', declared,
+            CASE WHEN located IS NULL THEN 'coords_abroad' ELSE 'coords_elsewhere' END,
+            to_json([['declared', declared_label], ['km', printf('%.1f', km)],
+                     ['located', coalesce(located_label, '')]]),
+            'placed_by_' || placed_by FROM {ident(mismatch)}""")
     if not checks_:
         return
     flagged = con.execute(f"SELECT count(*) FROM {ident(checked)} WHERE _issues <> 0").fetchall()[0][0]
