@@ -18,6 +18,15 @@ Fuzzy matches (``kind = fuzzy``) on name and commune, actors only:
   :data:`FUZZY_SCORE` (90) and when the numbers in the two names are the same
   (``Club 1`` and ``Club 2`` are different clubs).
 
+Pairs that need no location (``kind = fuzzy``, actors only, :func:`without_location`):
+
+* ``website``: the same registered domain of the website or of an e-mail address
+  written there (webmail providers and shared platforms left out), names a little alike;
+* ``same_name``: the same name key, one of the two records without a commune;
+
+found by grouping records on the key (blocks of at most :data:`BLOCK_MAX` records in at
+most one commune), never by comparing all pairs.
+
 Decisions: ``merge`` keeps one record (the first of the file, or the one
 already in the inventory) and fills its empty fields from the other (or, when
 the user asks, overwrites them with the file's values); ``keep`` imports both,
