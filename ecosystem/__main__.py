@@ -24,6 +24,7 @@ from rich.table import Table
 
 from . import model
 from .i18n import LANGS, fmt_number, t
+from .render import safe
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Social innovation ecosystems: import and export inventories.")
@@ -100,10 +101,15 @@ def import_(files: list[Path] = typer.Argument(..., exists=True, dir_okay=False,
                                           geometry=geometry)
                 except ImportError_ as exc:
                     failed = True
-                    err.print("[red]" + t(exc.key, lang, **exc.params) + "[/red]")
-                    line_key = "imp.err.geometry_line" if exc.key == "imp.err.geometry" else "imp.err.ragged_line"
-                    for line in exc.lines[:20]:
-                        err.print("  " + t(line_key, lang, **line))
+                    params = exc.params if not exc.key.startswith("imp.err.geometry") else \
+                        {k: safe.console(v) for k, v in exc.params.items()}
+                    err.print("[red]" + t(exc.key, lang, **params) + "[/red]")
+                    if exc.key == "imp.err.geometry":  # names and types come from the file
+                        for line in exc.lines[:20]:
+                            err.print("  " + t("imp.err.geometry_line", lang,
+                                                **{k: safe.console(v) for k, v in line.items()}))
+                    for line in exc.lines[:20] if exc.key != "imp.err.geometry" else []:
+                        err.print("  " + t("imp.err.ragged_line", lang, **line))
                     if exc.key == "imp.err.geometry":
                         err.print(t("imp.err.geometry_hint", lang))
                     continue

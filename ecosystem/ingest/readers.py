@@ -436,7 +436,7 @@ def _geometry_kind(geom) -> str | None:
         return "point"
     if kind == "MultiPoint" and isinstance(coords, list) and coords and all(c == coords[0] for c in coords):
         return "point"
-    return str(kind)
+    return str(kind)[:40]  # as written in the file (shown in the refusal), kept short
 
 
 def _feature_name(record: dict) -> str:

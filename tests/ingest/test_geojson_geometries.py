@@ -93,3 +93,20 @@ def test_cli_geometry_option(tmp_path):
                                    "--lang", "en", "--dry-run", "--geometry", "point-on-surface"])
     assert accepted.exit_code == 0, accepted.output
     assert "3 features that are not points imported at their representative point." in " ".join(accepted.output.split())
+
+
+def test_cli_shows_feature_names_as_text_not_markup(tmp_path):
+    import json
+
+    doc = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "geometry": {"type": "Point", "coordinates": [-0.46, 46.32]},
+         "properties": {"name": "Point"}},
+        {"type": "Feature", "geometry": {"type": "LineString", "coordinates": [[0, 46], [1, 46]]},
+         "properties": {"name": "[red]Piste[/red] \x1b[2J"}}]}
+    src = tmp_path / "pistes.geojson"
+    src.write_text(json.dumps(doc), encoding="utf-8")
+    result = CliRunner().invoke(app, ["import", str(src), "--inventory", "X", "--db",
+                                      str(tmp_path / "c.duckdb"), "--lang", "en"])
+    assert result.exit_code == 1
+    assert "feature 2 ([red]Piste[/red] [2J): LineString" in result.output
+    assert "\x1b" not in result.output
