@@ -27,3 +27,23 @@ def test_geojson_lines_refused_then_accepted_at_their_representative_point():
     assert not at.error
     assert FR["imp.geometry.converted"].format(n=3) in texts(at)
     assert any(FR["imp.recognised"].split("{")[0] in str(s.value) for s in at.success)
+
+
+def test_file_without_location_shows_likely_pairs_in_the_duplicate_review():
+    """Issue 12 item 8 on the page: pairs found without location, with their rule and score."""
+    at = ok(page_test("pages/importer.py").run())
+    content = (SHAPED / "structures_sans_localisation.csv").read_bytes()
+    at.file_uploader[0].set_value(("structures_sans_localisation.csv", content, "text/csv"))
+    at = ok(at.run())
+    at.text_input(key="imp_target_name").set_value("Test sans localisation")
+    next(b for b in at.button if b.key == "imp_analyse").click()
+    at = ok(at.run())
+    pairs = next(d.value for d in at.data_editor if "basis" in d.value.columns)
+    assert sorted(zip(pairs["basis"], pairs["a_row"], pairs["b_ref"])) == [
+        ("same_name", 2, "3"), ("same_name", 4, "14"), ("same_name", 6, "10"), ("same_name", 6, "11"),
+        ("website", 4, "5")]
+    assert set(pairs["kind"]) == {FR["imp.dedup.kind.fuzzy"]} and not pairs["merge"].any()
+    assert {m.label: m.value for m in at.metric}[FR["imp.sum.insert"]] == "19"
+    next(b for b in at.button if b.key == "imp.dedup.merge_fuzzy_0").click()
+    at = ok(at.run())
+    assert {m.label: m.value for m in at.metric}[FR["imp.sum.insert"]] == "14"
