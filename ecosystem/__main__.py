@@ -155,7 +155,8 @@ def _pairs_frame(imp, lang: str):
         p = imp.pairs(part.index, limit=None)
         frames.append(pd.DataFrame({
             "table": part.table, "kind": p.kind, "rule": p.basis, "score": p.score.round(0).astype("Int64"),
-            "merged": p["merge"].map({True: t("imp.pairs.merged_yes", lang), False: t("imp.pairs.merged_no", lang)}),
+            "merged": p["merge"].map({True: t("imp.pairs.merged_yes", lang),
+                                      False: t("imp.pairs.merged_no", lang)}),
             "row": p.a_row, "name": p.a_name, "commune": p.a_commune, "other_in": p.b_where,
             "other_ref": p.b_ref, "other_name": p.b_name, "other_commune": p.b_commune}))
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()

@@ -9,8 +9,6 @@ row, both communes, distance from the point to the declared commune, and the dec
 
 import math
 
-import numpy as np
-import pandas as pd
 import pytest
 
 from ecosystem.ingest import geocode

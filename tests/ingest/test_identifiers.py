@@ -4,12 +4,9 @@ A SIRET ``00000000000000`` passes the Luhn key; taken as real, exact-duplicate m
 fused every record carrying it into one actor. Placeholders are cleared and reported
 once per column with their count; the SQL rule agrees with python-stdnum."""
 
-import pandas as pd
-import pytest
 from stdnum.fr import siren as std_siren
 from stdnum.fr import siret as std_siret
 
-from ecosystem import model
 from ecosystem.ingest import codes
 from tests.ingest.conftest import checked, sql1
 
