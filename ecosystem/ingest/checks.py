@@ -58,17 +58,15 @@ def valid_sql(col: model.Col, expr: str) -> list[tuple[str, str, str]]:
     """(check, SQL condition true when valid, params) for a column's value rules."""
     out = []
     # a placeholder (W000000000, 00000000000000) is reported once per column, not as invalid
-    ph = ""
+    # (plan() reports the other checks of these columns only for values that are not one)
     if col.name in PLACEHOLDER_COLUMNS:
         out.append(("placeholder", f"NOT {placeholder_sql(expr)}", params()))
-        ph = f"{placeholder_sql(expr)} OR "
     if col.pattern and col.name not in PLACED and col.name not in ("siren", "siret"):
-        out.append(("pattern", f"{ph}regexp_full_match({expr}, {lit('(?:' + col.pattern + ')')})",
-                    params()))
+        out.append(("pattern", f"regexp_full_match({expr}, {lit('(?:' + col.pattern + ')')})", params()))
     if col.name == "siren":
-        out.append(("siren", f"{ph}imp_siren_ok({expr})", params()))
+        out.append(("siren", f"imp_siren_ok({expr})", params()))
     if col.name == "siret":
-        out.append(("siret", f"{ph}imp_siret_ok({expr})", params()))
+        out.append(("siret", f"imp_siret_ok({expr})", params()))
     if col.min is not None:
         out.append(("min", f"{typed(col, expr)} >= {col.min}", params(bound=f"{col.min:g}")))
     if col.max is not None:
@@ -134,9 +132,10 @@ def plan(mapping: Mapping, hows: dict[str, str], alias: str = "j") -> list[Check
                 add(col.name, "type", f"{bad} IS NOT NULL", "bad", params(kind=col.kind), action)
         if how is None or (mapping.table == "actors" and col.name in PLACED):
             continue
+        real = f" AND {alias}.{flag(col.name, 'placeholder')}" if col.name in PLACEHOLDER_COLUMNS else ""
         for check, _, prm in valid_sql(col, c):
-            add(col.name, check, f"{c} IS NOT NULL AND NOT {alias}.{flag(col.name, check)}", "raw", prm,
-                _action(col, mapping))
+            add(col.name, check, f"{c} IS NOT NULL AND NOT {alias}.{flag(col.name, check)}"
+                + (real if check != "placeholder" else ""), "raw", prm, _action(col, mapping))
         if how in CONVERSIONS and mapping.rules.get(col.name, Rule()).columns:
             add(col.name, "type", f"{alias}.{ident('_c_' + col.name)} IS NOT NULL AND {c} IS NULL",
                 "raw", params(kind=col.kind), _action(col, mapping))
