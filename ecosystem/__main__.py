@@ -107,6 +107,8 @@ def import_(files: list[Path] = typer.Argument(..., exists=True, dir_okay=False,
             dry_run: bool = typer.Option(False, "--dry-run", help="check everything, save nothing"),
             report: Optional[Path] = typer.Option(None, help="write the report (CSV): every problem, "
                                                              "rows merged and rows left out"),
+            geometry: str = typer.Option("refuse", help="GeoJSON features that are not points: refuse, "
+                                                        "or point-on-surface (their representative point)"),
             lang: str = typer.Option("fr", callback=_lang, help="language of messages: fr or en"),
             db: Optional[Path] = typer.Option(None, help="database file (default $ECOSYSTEM_DB, or the PostgreSQL database of $ECOSYSTEM_DATABASE_URL)")):
     """Import files into an inventory (one transaction per file, or per sheet with --sheet all)."""
@@ -119,9 +121,12 @@ def import_(files: list[Path] = typer.Argument(..., exists=True, dir_okay=False,
         raise typer.BadParameter("--merge: exact, all or none")
     if continuation not in ("fold", "exclude"):
         raise typer.BadParameter("--continuation: fold or exclude")
+    if geometry not in ("refuse", "point-on-surface"):
+        raise typer.BadParameter("--geometry: refuse or point-on-surface")
     store, geo = _open_store(db)
     failed = False
     frames: list[pd.DataFrame] = []
+    pair_frames: list[pd.DataFrame] = []
     try:
         chosen = _saved_mapping(store, mapping, lang) if mapping else None
         for path in files:
@@ -143,7 +148,8 @@ def import_(files: list[Path] = typer.Argument(..., exists=True, dir_okay=False,
             for target in targets:
                 outcome = _import_one(path, store, geo, inventory, target, chosen, mapping, merge,
                                       only_active, overwrite, dry_run, lang, every and target is not None,
-                                      frames if report else None, continuation=continuation)
+                                      frames if report else None, continuation=continuation,
+                                      geometry=geometry, pair_frames=pair_frames)
                 failed |= outcome is False
                 imported += outcome is True
             if every and targets != [None] and not imported:
@@ -152,6 +158,10 @@ def import_(files: list[Path] = typer.Argument(..., exists=True, dir_okay=False,
         if report and frames:
             report.write_bytes(to_csv_bytes(pd.concat(frames, ignore_index=True), sep=";"))
             say(t("imp.cli.report", lang, file=str(report)))
+            pairs_file = report.with_name(f"{report.stem}_pairs{report.suffix or '.csv'}")
+            pairs = pd.concat(pair_frames, ignore_index=True) if pair_frames else pd.DataFrame()
+            pairs_file.write_bytes(to_csv_bytes(pairs, sep=";"))
+            say(t("imp.cli.pairs", lang, file=str(pairs_file)))
     finally:
         store.close()
     if failed:
@@ -159,7 +169,8 @@ def import_(files: list[Path] = typer.Argument(..., exists=True, dir_okay=False,
 
 
 def _import_one(path, store, geo, inventory, sheet, chosen, mapping_name, merge, only_active,
-                overwrite, dry_run, lang, known_only, frames, *, continuation="exclude"):
+                overwrite, dry_run, lang, known_only, frames, *, continuation="exclude",
+                geometry="refuse", pair_frames=None):
     """One file (or one sheet): True imported, False refused, None skipped (not recognised)."""
     from .ingest.pipeline import ImportError_, NotRecognised, run_import
 
@@ -176,7 +187,8 @@ def _import_one(path, store, geo, inventory, sheet, chosen, mapping_name, merge,
             imp, ref = run_import(path, store, inventory, geo=geo, sheet=sheet, mapping=chosen,
                                   mapping_name=mapping_name, merge=merge, only_active=only_active,
                                   overwrite=overwrite, progress=step, dry_run=dry_run,
-                                  known_only=known_only, continuation=continuation)
+                                  known_only=known_only, continuation=continuation,
+                                  geometry=geometry)
         except NotRecognised as exc:
             say(t(exc.key, lang, **exc.params), "yellow")
             return None
@@ -185,14 +197,21 @@ def _import_one(path, store, geo, inventory, sheet, chosen, mapping_name, merge,
                 say(t("imp.cli.unmapped", lang, **exc.params), "red", err)
             else:
                 say(t(exc.key, lang, **exc.params), "red", err)
+            line_key = "imp.err.geometry_line" if exc.key == "imp.err.geometry" else "imp.err.ragged_line"
             for line in exc.lines[:20]:
-                say("  " + t("imp.err.ragged_line", lang, **line), stream=err)
+                say("  " + t(line_key, lang, **line), stream=err)
+            if exc.key == "imp.err.geometry":
+                say(t("imp.err.geometry_hint", lang), stream=err)
             return False
         except model.ValidationError as exc:
             for issue in exc.issues[:20]:
                 say(issue.message(lang), "red", err)
             return False
     try:
+        for part in imp.parts:
+            if part.raw.notes.get("point_on_surface"):
+                say(t("imp.geometry.converted", lang,
+                      n=fmt_number(part.raw.notes["point_on_surface"], lang)), "yellow")
         _print_summary(imp, lang, other_sheets=not known_only)
         if frames is not None:
             for part in imp.parts:
@@ -201,6 +220,8 @@ def _import_one(path, store, geo, inventory, sheet, chosen, mapping_name, merge,
                 frame.insert(0, "sheet", part.raw.sheet or "")
                 frame.insert(0, "file", str(path))
                 frames.append(frame)
+        if pair_frames is not None:
+            pair_frames.append(_pairs_frame(imp, lang))
         if ref is not None:
             say(t("imp.cli.saved", lang, inventory=inventory,
                   actors=fmt_number(store.info(inventory)["n_actors"], lang)), "green")
@@ -234,6 +255,22 @@ def _mapping_lines(entry: dict, lang: str) -> tuple[str, Table]:
     for field_, value in m["defaults"].items():
         row(table, t("imp.map.default", lang, value=value), field_, "")
     return t(origin[0], lang, **origin[1]), table
+
+
+def _pairs_frame(imp, lang: str):
+    """The likely duplicate pairs of every part: rule, score, decision, both records."""
+    import pandas as pd
+
+    frames = []
+    for part in imp.parts:
+        p = imp.pairs(part.index, limit=None)
+        frames.append(pd.DataFrame({
+            "table": part.table, "kind": p.kind, "rule": p.basis, "score": p.score.round(0).astype("Int64"),
+            "merged": p["merge"].map({True: t("imp.pairs.merged_yes", lang),
+                                      False: t("imp.pairs.merged_no", lang)}),
+            "row": p.a_row, "name": p.a_name, "commune": p.a_commune, "other_in": p.b_where,
+            "other_ref": p.b_ref, "other_name": p.b_name, "other_commune": p.b_commune}))
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
 
 def _print_summary(imp, lang: str, other_sheets: bool = True) -> None:

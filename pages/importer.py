@@ -94,7 +94,8 @@ def show_error(exc: ImportError_) -> None:
         lines = pd.DataFrame(exc.lines).rename(columns={
             "line": tr("imp.col.line"), "found": tr("imp.col.found"),
             "expected": tr("imp.col.expected"), "content": tr("imp.col.content"),
-            "error": tr("imp.col.error")})
+            "error": tr("imp.col.error"), "feature": tr("imp.col.feature"), "name": tr("imp.col.name"),
+            "geometry": tr("imp.col.geometry")})
         st.dataframe(lines, hide_index=True, width="stretch")
 
 
@@ -134,8 +135,22 @@ if uploaded is None:
 state = open_import(uploaded)
 if state["error"] is not None:
     show_error(state["error"])
+    # GeoJSON lines and polygons: imported at their representative point if the user accepts
+    if state["error"].key == "imp.err.geometry" and state["import"] is not None and st.checkbox(
+            tr("imp.geometry.accept", n=fmt_number(state["error"].params["n"], lang)),
+            key="imp_geometry_accept"):
+        try:
+            state["import"].read(geometry="point-on-surface")
+            state["error"] = None
+        except ImportError_ as exc:
+            state["error"] = exc
+        st.rerun()
     st.stop()
 imp: Import = state["import"]
+for p in imp.parts:
+    if p.raw.notes.get("point_on_surface"):
+        st.warning(tr("imp.geometry.converted", n=fmt_number(p.raw.notes["point_on_surface"], lang)),
+                   icon=":material/pentagon:")
 
 # ------------------------------------------------------------------ 1. the file
 st.header(tr("imp.step.file"))

@@ -21,6 +21,10 @@ catalogue as ``model.validate``), parameters, and what happens:
   of the file (:func:`strip_controls`, check ``controls``, one line per cell, the
   column being the file's).
 
+Placeholder identifiers (SIREN, SIRET, RNA made of one repeated digit, ``W000000000``:
+``codes.is_placeholder``) are cleared and reported in one line per column (no row,
+the count and a few of the values), not once per record.
+
 The rules are the model's (required, vocabularies, patterns, SIREN/SIRET
 keys, ranges); a test checks that they agree with ``model.validate``.
 """
@@ -32,6 +36,7 @@ from dataclasses import dataclass
 
 from .. import model
 from ..render.safe import CONTROLS_RE2
+from .codes import PLACEHOLDER_COLUMNS, placeholder_sql
 from .mapping import (LOOKUPS, Mapping, Rule, build_lookup, key_sql, levels, raw_sql, row_sql,
                       sources, targets)
 from .sql import ident, lit
@@ -40,6 +45,8 @@ from .sql import ident, lit
 CONVERSIONS = ("number", "int", "year", "bool")
 #: columns set by geocoding
 PLACED = ("commune_code", "lat", "lon", "geo_method")
+#: distinct placeholder values shown in the one report line of a column
+PLACEHOLDER_VALUES_SHOWN = 5
 ISSUE_COLUMNS = "_row BIGINT, \"column\" VARCHAR, value VARCHAR, \"check\" VARCHAR, " \
                 "params VARCHAR, action VARCHAR"
 
@@ -96,6 +103,10 @@ def typed(col: model.Col, expr: str) -> str:
 def valid_sql(col: model.Col, expr: str) -> list[tuple[str, str, str]]:
     """(check, SQL condition true when valid, params) for a column's value rules."""
     out = []
+    # a placeholder (W000000000, 00000000000000) is reported once per column, not as invalid
+    # (plan() reports the other checks of these columns only for values that are not one)
+    if col.name in PLACEHOLDER_COLUMNS:
+        out.append(("placeholder", f"NOT {placeholder_sql(expr)}", params()))
     if col.pattern and col.name not in PLACED and col.name not in ("siren", "siret"):
         out.append(("pattern", f"regexp_full_match({expr}, {lit('(?:' + col.pattern + ')')})", params()))
     if col.name == "siren":
@@ -167,9 +178,10 @@ def plan(mapping: Mapping, hows: dict[str, str], alias: str = "j") -> list[Check
                 add(col.name, "type", f"{bad} IS NOT NULL", "bad", params(kind=col.kind), action)
         if how is None or (mapping.table == "actors" and col.name in PLACED):
             continue
+        real = f" AND {alias}.{flag(col.name, 'placeholder')}" if col.name in PLACEHOLDER_COLUMNS else ""
         for check, _, prm in valid_sql(col, c):
-            add(col.name, check, f"{c} IS NOT NULL AND NOT {alias}.{flag(col.name, check)}", "raw", prm,
-                _action(col, mapping))
+            add(col.name, check, f"{c} IS NOT NULL AND NOT {alias}.{flag(col.name, check)}"
+                + (real if check != "placeholder" else ""), "raw", prm, _action(col, mapping))
         if how in CONVERSIONS and mapping.rules.get(col.name, Rule()).columns:
             add(col.name, "type", f"{alias}.{ident('_c_' + col.name)} IS NOT NULL AND {c} IS NULL",
                 "raw", params(kind=col.kind), _action(col, mapping))
@@ -219,7 +231,8 @@ def final_columns(mapping: Mapping, hows: dict[str, str], alias: str = "j",
             expr = f"CASE WHEN {' AND '.join(conds)} THEN {expr} END"
         if col.name == "siren" and "siret" in hows:  # a SIREN written in the SIRET column
             s = f"{alias}.siret"
-            expr = f"coalesce({expr}, CASE WHEN length({s}) = 9 AND imp_siren_ok({s}) THEN {s} END)"
+            expr = (f"coalesce({expr}, CASE WHEN length({s}) = 9 AND imp_siren_ok({s}) "
+                    f"AND NOT {placeholder_sql(s)} THEN {s} END)")
         if col.name in mapping.defaults:
             expr = f"coalesce({expr}, {lit(mapping.defaults[col.name])})"
         if col.kind == "list":  # the store's type: a list of codes
@@ -402,6 +415,14 @@ def issues(con, raw: str, row_expr: str, mapping: Mapping, checked: str, checks_
     if con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ?",
                    [cont]).fetchall()[0][0]:
         con.execute(f"INSERT INTO {ident(out)} SELECT * FROM {ident(cont)}")
+    mismatch = f"{checked}_mismatch"  # commune code and coordinates that disagree (geocode.mismatches)
+    if con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ?",
+                   [mismatch]).fetchall()[0][0]:
+        con.execute(f"""INSERT INTO {ident(out)} SELECT _row, 'commune_code', declared,
+            CASE WHEN located IS NULL THEN 'coords_abroad' ELSE 'coords_elsewhere' END,
+            to_json([['declared', declared_label], ['km', printf('%.1f', km)],
+                     ['located', coalesce(located_label, '')]]),
+            'placed_by_' || placed_by FROM {ident(mismatch)}""")
     if not checks_:
         return
     flagged = con.execute(f"SELECT count(*) FROM {ident(checked)} WHERE _issues <> 0").fetchall()[0][0]
@@ -419,6 +440,13 @@ def issues(con, raw: str, row_expr: str, mapping: Mapping, checked: str, checks_
         value = {"none": "NULL", "bad": f"k.{ident('_bad_' + c.column)}",
                  "raw": f"f.{ident(c.column)}"}[c.value]
         join = "LEFT JOIN _flag f ON f._row = k._row" if c.value == "raw" else ""
+        if c.check == "placeholder":  # one line per column: the count, a few of the values
+            parts.append(f"SELECT NULL::BIGINT, {lit(c.column)}, array_to_string(list_slice(list_sort("
+                         f"list(DISTINCT CAST({value} AS VARCHAR))), 1, {PLACEHOLDER_VALUES_SHOWN}), ', '), "
+                         f"{lit(c.check)}, '[[\"n\", ' || count(*) || ']]', {lit(c.action)} "
+                         f"FROM {ident(checked)} k {join} WHERE k._issues & {1 << c.bit} <> 0 "
+                         "HAVING count(*) > 0")
+            continue
         parts.append(f"SELECT k._row, {lit(c.column)}, CAST({value} AS VARCHAR), {lit(c.check)}, "
                      f"{lit(c.params)}, {lit(c.action)} FROM {ident(checked)} k {join} "
                      f"WHERE k._issues & {1 << c.bit} <> 0")

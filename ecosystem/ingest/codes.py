@@ -354,3 +354,85 @@ def domain_codes(text: str | None) -> tuple[list[str], list[str]]:
         else:
             unknown.append(part)
     return codes, unknown
+
+
+# ----------------------------------------------------------------- identifiers
+
+#: identifier columns whose placeholder values mean "no identifier"
+PLACEHOLDER_COLUMNS = ("siren", "siret", "rna_id")
+
+
+def is_placeholder(value: str | None) -> bool:
+    """A placeholder identifier: digits all the same (``00000000000000``, ``111111111``),
+    optionally after the RNA ``W`` (``W000000000``). ``00000000000000`` passes the SIRET
+    Luhn key: taken as real, every record carrying it would be one actor."""
+    text = (value or "").upper()
+    digits = text[1:] if text.startswith("W") else text
+    return bool(re.fullmatch(r"[0-9]+", digits)) and len(set(digits)) == 1
+
+
+def placeholder_sql(expr: str) -> str:
+    """SQL twin of :func:`is_placeholder` (RE2 has no back-references: the last digit is
+    removed everywhere and nothing but the ``W`` may remain)."""
+    up = f"upper({expr})"
+    return (f"(regexp_full_match({up}, 'W?[0-9]+') AND "
+            f"replace({up}, right({up}, 1), '') IN ('', 'W'))")
+
+
+def identifier_ok(column: str, value: str | None) -> bool:
+    """The Python rule the pipeline's SQL follows (tested against it): python-stdnum's
+    SIREN / SIRET checks (Luhn, La Poste's rule) or the RNA pattern, placeholders refused."""
+    from stdnum.fr import siren, siret
+
+    from ..model import RNA_ID
+
+    if not value or is_placeholder(value):
+        return False
+    if column == "siren":
+        return bool(re.fullmatch(r"[0-9]{9}", value)) and siren.is_valid(value)
+    if column == "siret":
+        return bool(re.fullmatch(r"[0-9]{14}", value)) and siret.is_valid(value)
+    if column == "rna_id":
+        return bool(re.fullmatch(f"(?:{RNA_ID})", value))
+    raise ValueError(f"not an identifier column: {column}")
+
+
+# ----------------------------------------------------------------- website and e-mail domains
+
+#: e-mail providers: a shared address domain says nothing about who the structure is
+WEBMAIL_DOMAINS = frozenset({
+    "gmail.com", "googlemail.com", "orange.fr", "wanadoo.fr", "free.fr", "laposte.net", "sfr.fr",
+    "neuf.fr", "bbox.fr", "club-internet.fr", "aliceadsl.fr", "numericable.fr", "cegetel.net",
+    "voila.fr", "noos.fr", "9online.fr", "libertysurf.fr", "me.com", "mac.com", "proton.me",
+})
+#: provider names under any top-level domain (hotmail.fr, yahoo.co.uk, outlook.com…)
+WEBMAIL_NAMES = frozenset({"hotmail", "yahoo", "outlook", "live", "msn", "aol", "icloud", "gmx",
+                           "protonmail", "yandex", "caramail", "ymail", "tutanota"})
+#: shared platforms: many structures have a page there (social networks, site builders,
+#: fundraising, directories)
+PLATFORM_DOMAINS = frozenset({
+    "facebook.com", "fb.com", "fb.me", "instagram.com", "linkedin.com", "twitter.com", "x.com",
+    "youtube.com", "tiktok.com", "helloasso.com", "wixsite.com", "wix.com", "wordpress.com",
+    "blogspot.com", "blogspot.fr", "over-blog.com", "over-blog.fr", "e-monsite.com", "jimdo.com",
+    "jimdofree.com", "webnode.fr", "webnode.com", "canalblog.com", "assoconnect.com",
+    "google.com", "linktr.ee", "weebly.com", "pagesjaunes.fr", "net1901.org",
+    "presdecheznous.fr", "transiscope.org", "gogocarto.fr", "mystrikingly.com", "site-solocal.com",
+})
+#: second-level suffixes under which a registered name has three labels
+SECOND_LEVEL = ("asso.fr", "gouv.fr", "com.fr", "nom.fr", "co.uk", "org.uk")
+
+
+def website_domain(value: str | None) -> str | None:
+    """The registered domain of a web address or e-mail address (``contact@asso.org``,
+    ``https://www.asso.org/page`` → ``asso.org``); None for webmail providers and shared
+    platforms, or when there is none. Python twin of ``dedup.domain_sql``."""
+    m = re.match(r"^(?:[a-z][a-z0-9+.-]*:(?://)?)?(?:[^@/\s]*@)?(?:www[0-9]*\.)?"
+                 r"([a-z0-9.-]+\.[a-z]{2,})(?:[:/?#]|$)", (value or "").strip().lower())
+    if not m:
+        return None
+    host = m.group(1)
+    labels = 3 if host.endswith(tuple("." + s for s in SECOND_LEVEL)) else 2
+    domain = ".".join(host.split(".")[-labels:])
+    if domain in WEBMAIL_DOMAINS or domain in PLATFORM_DOMAINS or domain.split(".")[0] in WEBMAIL_NAMES:
+        return None
+    return domain

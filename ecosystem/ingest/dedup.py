@@ -18,6 +18,15 @@ Fuzzy matches (``kind = fuzzy``) on name and commune, actors only:
   :data:`FUZZY_SCORE` (90) and when the numbers in the two names are the same
   (``Club 1`` and ``Club 2`` are different clubs).
 
+Pairs that need no location (``kind = fuzzy``, actors only, :func:`without_location`):
+
+* ``website``: the same registered domain of the website or of an e-mail address
+  written there (webmail providers and shared platforms left out), names a little alike;
+* ``same_name``: the same name key, one of the two records without a commune;
+
+found by grouping records on the key (blocks of at most :data:`BLOCK_MAX` records in at
+most one commune), never by comparing all pairs.
+
 Decisions: ``merge`` keeps one record (the first of the file, or the one
 already in the inventory) and fills its empty fields from the other (or, when
 the user asks, overwrites them with the file's values); ``keep`` imports both,
@@ -35,12 +44,18 @@ from rapidfuzz.process import cpdist
 
 from .. import model
 from ..geo import normalize_name
+from .codes import PLATFORM_DOMAINS, SECOND_LEVEL, WEBMAIL_DOMAINS, WEBMAIL_NAMES
 from .normalise import NAME_STOP_WORDS
-from .sql import ident, lit
+from .sql import ident, lit, lit_list
 
 WINDOW = 1
 PREFILTER = 0.85
 FUZZY_SCORE = 93
+#: rules without location: a website, or a name, shared by more records than this is a
+#: network's site or a common name ("Comité des fêtes"), not one structure
+BLOCK_MAX = 10
+#: same website: the two names' similarity (rapidfuzz token_set_ratio of the name keys)
+WEBSITE_NAME_SCORE = 50
 MAX_FUZZY_ROWS = 5_000_000
 PAIR_COLUMNS = ["kind", "basis", "a_row", "b_row", "b_id", "score", "merge"]
 
@@ -106,6 +121,7 @@ def candidates(con, table: str, final: str, inventory: str | None, out: str,
         FROM {ident(out)} WHERE b_id IS NOT NULL GROUP BY a_row)""")
     if table == "actors":
         fuzzy(con, final, inventory, out)
+        without_location(con, final, inventory, out)
     return con.execute(f"SELECT kind, count(*) FROM {ident(out)} GROUP BY 1").df()
 
 
@@ -230,3 +246,146 @@ def clusters(con, pairs: str) -> pd.DataFrame:
             parent[max(ra, rb)] = min(ra, rb)
     rows = sorted(parent)
     return pd.DataFrame({"_row": rows, "rep": [find(r) for r in rows]}, dtype="int64")
+
+
+# ------------------------------------------------------------------ rules without location
+
+def domain_sql(expr: str) -> str:
+    """SQL: the registered domain of a web or e-mail address (``codes.website_domain``),
+    NULL for webmail providers, shared platforms, or no address."""
+    host = (f"nullif(regexp_extract(lower(trim({expr})), '^(?:[a-z][a-z0-9+.-]*:(?://)?)?"
+            f"(?:[^@/\\s]*@)?(?:www[0-9]*\\.)?([a-z0-9.-]+\\.[a-z]{{2,}})(?:[:/?#]|$)', 1), '')")
+    second = "|".join(s.replace(".", "\\.") for s in SECOND_LEVEL)
+    reg = (f"CASE WHEN regexp_matches(h, '\\.({second})$') "
+           f"THEN regexp_extract(h, '[^.]+\\.[^.]+\\.[^.]+$') ELSE regexp_extract(h, '[^.]+\\.[^.]+$') END")
+    excluded = lit_list(sorted(WEBMAIL_DOMAINS | PLATFORM_DOMAINS))
+    names = lit_list(sorted(WEBMAIL_NAMES))
+    return (f"list_transform([list_transform([{host}], lambda h: {reg})[1]], lambda d: CASE "
+            f"WHEN d IN {excluded} OR split_part(d, '.', 1) IN {names} THEN NULL ELSE d END)[1]")
+
+
+def name_key_sql(expr: str) -> str:
+    """SQL twin of :func:`name_key` (capitals without accents or punctuation, generic
+    words left out, words sorted)."""
+    folded = (f"regexp_replace(upper(strip_accents(replace(replace({expr}, 'œ', 'oe'), 'Œ', 'OE'))), "
+              f"'[^A-Z0-9]+', ' ', 'g')")
+    return (f"array_to_string(list_sort(list_filter(string_split({folded}, ' '), lambda w: w <> '' "
+            f"AND NOT list_contains({lit_list(NAME_STOP_WORDS)}, w))), ' ')")
+
+
+def _columns(con, table: str) -> set[str]:
+    return {r[0] for r in con.execute(f"DESCRIBE {ident(table)}").fetchall()}
+
+
+def without_location(con, final: str, inventory: str | None, out: str) -> int:
+    """Add the pairs that need no location to ``out`` (actors; kind ``fuzzy``, kept by
+    default); returns how many.
+
+    * ``website`` — the same registered domain of the website (or of an e-mail address
+      written there), webmail providers and shared platforms left out
+      (``codes.WEBMAIL_DOMAINS``, ``WEBMAIL_NAMES``, ``PLATFORM_DOMAINS``), and names at
+      least a little alike (:data:`WEBSITE_NAME_SCORE`); score: the names' similarity;
+    * ``same_name`` — the same name key (:func:`name_key`) and one of the two records
+      without a commune; score 100.
+
+    Blocking: records are grouped by the key (one GROUP BY, no pairs of every record);
+    a group is used when it holds 2 to :data:`BLOCK_MAX` records in at most one commune
+    (the others have none), and each record of it is paired with the group's first
+    record (the inventory's, else the file's first). The name keys are computed only when
+    some record has no commune."""
+    f_cols = _columns(con, final)
+    i_cols = _columns(con, inventory) if inventory else set()
+    if "name" not in f_cols:
+        return 0
+    f_dom = domain_sql("website") if "website" in f_cols else "NULL::VARCHAR"
+    i_dom = domain_sql("website") if "website" in i_cols else "NULL::VARCHAR"
+    f_c = "commune_code" if "commune_code" in f_cols else "NULL::VARCHAR"
+    rows = [f"SELECT _row, NULL::VARCHAR AS inv_id, name, {f_c} AS c, {f_dom} AS dom "
+            f"FROM {ident(final)} WHERE name IS NOT NULL"]
+    if inventory:
+        rows.append(f"SELECT NULL, CAST(actor_id AS VARCHAR), name, commune_code, {i_dom} "
+                    f"FROM {ident(inventory)} WHERE name IS NOT NULL")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _nl AS {' UNION ALL '.join(rows)}")
+    found = []
+    if con.execute("SELECT count(*) FROM _nl WHERE dom IS NOT NULL").fetchall()[0][0]:
+        found.append(("website", _blocks(con, "dom", need_missing=False)))
+    if con.execute("SELECT count(*) FROM _nl WHERE c IS NULL").fetchall()[0][0]:
+        _name_keys(con)
+        found.insert(0, ("same_name", _blocks(con, "nk", need_missing=True)))
+    con.execute("DROP TABLE IF EXISTS _nl")
+    frames = []
+    for basis, pairs in found:
+        if pairs.empty:
+            continue
+        if basis == "website":
+            keys = {n: name_key(n) for n in set(pairs.a_name) | set(pairs.b_name)}
+            scores = cpdist([keys[n] for n in pairs.a_name], [keys[n] for n in pairs.b_name],
+                            scorer=fuzz.token_set_ratio, workers=-1)
+            pairs = pairs.assign(score=np.round(np.asarray(scores, dtype=float), 1))
+            pairs = pairs[pairs.score >= WEBSITE_NAME_SCORE]
+        else:
+            pairs = pairs.assign(score=100.0)
+        frames.append(pd.DataFrame({"kind": "fuzzy", "basis": basis,
+                                    "a_row": pairs.a_row.astype("int64"),
+                                    "b_row": pairs.b_row.astype("Int64"),
+                                    "b_id": pairs.b_id.astype(object),
+                                    "score": pairs.score.astype(float), "merge": False}))
+    if not frames:
+        return 0
+    frame = pd.concat(frames, ignore_index=True)
+    con.register("_wl", frame)
+    t = ident(out)
+    # in the rules' order; a pair already proposed is not proposed again, and a record
+    # already matched to the inventory gets no second inventory match
+    before = con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0]
+    for basis, _ in found:
+        con.execute(f"""INSERT INTO {t} SELECT z.* FROM _wl z WHERE z.basis = {lit(basis)}
+            AND NOT EXISTS (SELECT 1 FROM {t} o WHERE (z.b_row IS NOT NULL AND o.b_row IS NOT NULL
+                    AND least(o.a_row, o.b_row) = z.a_row AND greatest(o.a_row, o.b_row) = z.b_row)
+                OR (z.b_id IS NOT NULL AND o.b_id IS NOT NULL AND o.a_row = z.a_row))""")
+    con.unregister("_wl")
+    return con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0] - before
+
+
+#: accent-tolerant letters (names are compared in capitals, accents kept by upper())
+_ACCENTED = {"A": "[AÀÂÄ]", "E": "[EÉÈÊË]", "I": "[IÎÏ]", "O": "[OÔÖ]", "U": "[UÙÛÜ]", "C": "[CÇ]",
+             "Y": "[YŸ]"}
+#: beyond this many distinct words the prefilter is no cheaper than the keys themselves
+MAX_PREFILTER_WORDS = 5_000
+
+
+def _name_keys(con) -> None:
+    """Column ``nk`` of ``_nl`` for the records the name rule can pair: those without a
+    commune, and those whose name holds the longest word of one of their keys (an
+    accent-tolerant regular expression, one scan of the capitalised names: computing
+    every key of 1.5 million names costs several seconds)."""
+    keys = [r[0] for r in con.execute(
+        f"SELECT DISTINCT {name_key_sql('name')} FROM _nl WHERE c IS NULL").fetchall()]
+    words = sorted({max(k.split(), key=len) for k in keys if k})
+    where = ""
+    if words and len(words) <= MAX_PREFILTER_WORDS:
+        pattern = "|".join("".join(_ACCENTED.get(ch, ch) for ch in w) for w in words)
+        where = f"WHERE c IS NULL OR regexp_matches(upper(name), {lit(pattern)})"
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _nl AS SELECT *, {name_key_sql('name')} AS nk "
+                f"FROM _nl {where}")
+
+
+def _blocks(con, key: str, need_missing: bool) -> pd.DataFrame:
+    """Pairs (each record of a block, the block's first record) as a_row, b_row, b_id,
+    a_name, b_name (a file record first when the other is in the inventory)."""
+    missing = " AND bool_or(c IS NULL)" if need_missing else ""
+    return con.execute(f"""
+        WITH b AS (SELECT {key} AS key FROM _nl WHERE {key} IS NOT NULL AND {key} <> ''
+                   GROUP BY {key} HAVING count(*) BETWEEN 2 AND {BLOCK_MAX}
+                   AND count(DISTINCT c) <= 1{missing}),
+             m AS (SELECT n._row, n.inv_id, n.name, n.{key} AS key, row_number() OVER (
+                       PARTITION BY n.{key} ORDER BY n.inv_id IS NULL, n.inv_id, n._row) AS k
+                   FROM _nl n JOIN b ON b.key = n.{key})
+        SELECT CASE WHEN r.inv_id IS NULL THEN r._row ELSE x._row END AS a_row,
+               CASE WHEN r.inv_id IS NULL THEN x._row END AS b_row,
+               r.inv_id AS b_id,
+               CASE WHEN r.inv_id IS NULL THEN r.name ELSE x.name END AS a_name,
+               CASE WHEN r.inv_id IS NULL THEN x.name ELSE r.name END AS b_name
+        FROM m r JOIN m x ON x.key = r.key AND r.k = 1 AND x.k > 1
+        WHERE x.inv_id IS NULL""").df()
+

@@ -33,6 +33,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 import pyproj
+import shapely
 from rapidfuzz import fuzz, process
 
 from ..geo import Geography, normalize_name
@@ -43,6 +44,10 @@ METHODS = ("commune_code", "old_code", "coordinates", "postal_city", "postal_cod
 REASONS = ("code_unknown", "coords_invalid", "coords_outside", "postal_unknown", "city_unmatched",
            "postal_ambiguous", "city_unknown", "city_ambiguous", "no_location")
 CITY_SCORE = 85
+#: a record whose commune code and coordinates disagree is placed by its point when the
+#: point lies in France farther than this from the declared commune (docs/import.md)
+MISMATCH_KM = 1.0
+EARTH_KM = 6371.0088
 
 #: CRS of projected coordinates by département (SIRENE's rule), the rest is Lambert-93
 DEP_CRS = {"971": 5490, "972": 5490, "977": 5490, "978": 5490, "973": 2972, "974": 2975,
@@ -313,7 +318,80 @@ def place_others(con, geo: Geography, checked: str, out: str, hows: dict[str, st
                  if method.startswith("geo") else "")
         con.execute(f"UPDATE {t} SET {point}commune_code = coalesce({t}.commune_code, p.commune_code) "
                     f"FROM {ident(out)} p WHERE {t}._row = p._row")
+    mismatches(con, geo, checked)
     return int(n)
+
+
+def haversine_km(lat1, lon1, lat2, lon2) -> np.ndarray:
+    """Great-circle distance in km (arrays of degrees)."""
+    p1, p2 = np.radians(lat1), np.radians(lat2)
+    a = (np.sin((p2 - p1) / 2) ** 2
+         + np.cos(p1) * np.cos(p2) * np.sin(np.radians(np.asarray(lon2) - np.asarray(lon1)) / 2) ** 2)
+    return 2 * EARTH_KM * np.arcsin(np.sqrt(np.clip(a, 0, 1)))
+
+
+def mismatches(con, geo: Geography, checked: str) -> int:
+    """Records placed by their commune code whose own point lies outside that commune:
+    table ``<checked>_mismatch`` (_row, declared, located, km, placed_by, labels), and the
+    decision applied to the checked table. Returns how many records disagree.
+
+    Rule: the point wins (``geo_method = coordinates``, commune from the point) when it
+    lies in a French commune more than :data:`MISMATCH_KM` from the declared one — a
+    mistyped code (a postal code in the INSEE column) lands far away, a point rarely
+    does; otherwise the code wins: the point is kept when it is in France (an address on
+    the border), replaced by the commune's point when it is not. The distance is from
+    the point to the nearest point of the declared commune's boundary. Only distinct
+    (code, point) pairs are tested, and only those that differ from the commune's own
+    point (records without coordinates carry it)."""
+    t = ident(checked)
+    out = ident(f"{checked}_mismatch")
+    columns = {r[0] for r in con.execute(f"DESCRIBE {t}").fetchall()}
+    if not {"lat", "lon", "geo_method", "commune_code"} <= columns:
+        return 0
+    con.execute(f"CREATE OR REPLACE TABLE {out} (_row BIGINT, declared VARCHAR, located VARCHAR, "
+                "km DOUBLE, placed_by VARCHAR, declared_label VARCHAR, located_label VARCHAR)")
+    tree, codes = geo._locator  # the detailed boundaries geo.locate uses
+    if not con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'geo_loc'"
+                       ).fetchall()[0][0]:
+        con.register("_gl", pd.DataFrame({"code": codes, "i": np.arange(len(codes))}))
+        con.execute("CREATE TABLE geo_loc AS SELECT * FROM _gl")
+        con.unregister("_gl")
+    # a commune without a detailed boundary is not checked
+    pts = con.execute(f"""SELECT DISTINCT c.commune_code AS code, c.lat, c.lon, l.i FROM {t} c
+        JOIN geo_c g ON g.code = c.commune_code JOIN geo_loc l ON l.code = c.commune_code
+        WHERE c.geo_method IN ('commune_code', 'old_code') AND c.lat IS NOT NULL AND c.lon IS NOT NULL
+          AND NOT (c.lat = g.lat AND c.lon = g.lon)""").df()
+    if pts.empty:
+        return 0
+    geoms = tree.geometries.take(pts.pop("i").to_numpy())
+    inside = shapely.intersects_xy(geoms, pts.lon.to_numpy(), pts.lat.to_numpy())
+    bad = pts[~inside].reset_index(drop=True)
+    if bad.empty:
+        return 0
+    shapes = geoms[~inside]
+    near = shapely.get_coordinates(shapely.shortest_line(shapes, shapely.points(bad.lon, bad.lat)))[0::2]
+    bad["km"] = np.round(haversine_km(bad.lat, bad.lon, near[:, 1], near[:, 0]), 1)
+    bad["located"] = pd.Series(geo.locate(bad.lon.to_numpy(), bad.lat.to_numpy()), dtype=object)
+    win = bad.located.notna() & (bad.km > MISMATCH_KM)
+    bad["placed_by"] = np.where(win, "coordinates", "commune_code")
+    names = geo.communes.set_index("code")["name"]
+
+    def label(code):
+        return None if code is None or code != code else f"{code} {names.get(code, '')}".strip()
+
+    bad["declared_label"] = bad.code.map(label)
+    bad["located_label"] = bad.located.map(label)
+    con.register("_mm", bad)
+    con.execute(f"""INSERT INTO {out} SELECT c._row, m.code, m.located, m.km, m.placed_by,
+            m.declared_label, m.located_label
+        FROM {t} c JOIN _mm m ON m.code = c.commune_code AND m.lat = c.lat AND m.lon = c.lon
+        WHERE c.geo_method IN ('commune_code', 'old_code')""")
+    con.unregister("_mm")
+    con.execute(f"""UPDATE {t} SET commune_code = m.located, geo_method = 'coordinates'
+        FROM {out} m WHERE {t}._row = m._row AND m.placed_by = 'coordinates'""")
+    con.execute(f"""UPDATE {t} SET lat = g.lat, lon = g.lon FROM {out} m, geo_c g
+        WHERE {t}._row = m._row AND m.located IS NULL AND g.code = m.declared""")
+    return int(con.execute(f"SELECT count(*) FROM {out}").fetchall()[0][0])
 
 
 def report(con, checked: str, place: str) -> GeoReport:

@@ -110,6 +110,7 @@ class Import:
         self.overwrite = False
         #: continuation rows of hand-made spreadsheets: "exclude" (listed) or "fold"
         self.continuation = checks.CONTINUATION_MODES[0]
+        self.geometry = "refuse"    # GeoJSON features that are not points (readers.point_features)
         started = time.perf_counter()
         self.progress("sniff", 0.0)
         try:
@@ -124,8 +125,13 @@ class Import:
         self.timings["sniff"] = time.perf_counter() - started
 
     # ------------------------------------------------------------------ read
-    def read(self, sheet: str | None = None, all_sheets: bool = False) -> list[Part]:
-        """Read the file (one sheet, or every recognised sheet of a workbook)."""
+    def read(self, sheet: str | None = None, all_sheets: bool = False,
+             geometry: str | None = None) -> list[Part]:
+        """Read the file (one sheet, or every recognised sheet of a workbook).
+        ``geometry``: ``point-on-surface`` imports GeoJSON features that are not points
+        at their representative point (refused by default; kept for later reads)."""
+        if geometry is not None:
+            self.geometry = geometry
         started = time.perf_counter()
         self.progress("read", 0.0)
         self._drop_parts()
@@ -135,7 +141,7 @@ class Import:
         for s in sheets:
             index = len(self.parts)
             try:
-                raw = readers.read(self.con, self.info, f"p{index}_raw", s)
+                raw = readers.read(self.con, self.info, f"p{index}_raw", s, geometry=self.geometry)
             except sniff.SniffError as exc:
                 if all_sheets and len(sheets) > 1:
                     continue
@@ -357,7 +363,7 @@ class Import:
             table = model.TABLES[kind]
             cols = list(table.key)
             if kind == "actors":
-                cols += ["name", "commune_code", "siren", "siret", "rna_id"]
+                cols += ["name", "commune_code", "siren", "siret", "rna_id", "website"]
             select = ", ".join(ident(c) for c in dict.fromkeys(cols))
             arrow = self.store.arrow(f"SELECT {select} FROM {ref.table(kind)}")
             self.con.register("_inv", arrow)
@@ -864,7 +870,8 @@ def run_import(path: str | Path, store, inventory: str, *, geo: Geography, name:
                sheet: str | None = None, mapping: mp.Mapping | None = None, merge: str = "exact",
                only_active: bool = False, overwrite: bool = False, progress: Progress | None = None,
                dry_run: bool = False, mapping_name: str | None = None,
-               known_only: bool = False, continuation: str = "exclude") -> tuple[Import, object]:
+               known_only: bool = False, continuation: str = "exclude",
+               geometry: str = "refuse") -> tuple[Import, object]:
     """The whole pipeline with default decisions (the command line's path).
 
     ``sheet``: the workbook's sheet to read (ignored for other files; by default the
@@ -882,7 +889,7 @@ def run_import(path: str | Path, store, inventory: str, *, geo: Geography, name:
         if imp.info.kind != "xlsx":
             sheet = None
         imp.read(sheet=sheet, all_sheets=sheet is None and imp.info.kind == "xlsx"
-                 and _own_workbook(imp))
+                 and _own_workbook(imp), geometry=geometry)
         first = imp.parts[0]
         if known_only and first.origin == "auto" and (
                 mapping is None or not set(mp.sources(mapping)) <= set(first.raw.columns)):

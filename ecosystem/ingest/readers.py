@@ -60,6 +60,7 @@ class Raw:
     row_sql: str                 # SQL expression of a record's row number in the source
     header_rows: list[int] = field(default_factory=list)   # 1-based rows of the header
     sheet: str | None = None
+    notes: dict = field(default_factory=dict)   # what reading changed, e.g. {"point_on_surface": 3}
 
 
 # ------------------------------------------------------------------ header
@@ -515,9 +516,9 @@ def flatten(record, prefix: str = "", out: dict | None = None) -> dict:
     """Nested objects as dotted keys; lists of values joined with ``;``."""
     out = {} if out is None else out
     if isinstance(record, dict):
-        if record.get("type") == "Feature" and isinstance(record.get("geometry"), dict):
-            geom = record["geometry"]
-            if geom.get("type") == "Point" and len(geom.get("coordinates") or []) >= 2:
+        if record.get("type") == "Feature" and isinstance(record.get("properties", {}), (dict, type(None))):
+            geom = record.get("geometry") or {}  # null geometry: an actor without a place
+            if isinstance(geom, dict) and geom.get("type") == "Point" and len(geom.get("coordinates") or []) >= 2:
                 out["longitude"], out["latitude"] = (str(c) for c in geom["coordinates"][:2])
             flatten(record.get("properties") or {}, prefix, out)
             return out
@@ -541,7 +542,84 @@ def _put(out: dict, key: str, value) -> None:
         out[key] = str(value)
 
 
-def read_json(con: duckdb.DuckDBPyConnection, info: FileInfo, table: str) -> Raw:
+#: what to do with GeoJSON features whose geometry is not a point
+GEOMETRY_MODES = ("refuse", "point-on-surface")
+_POLYGONS = ("Polygon", "MultiPolygon")
+#: refused features listed in the error (the count says how many there are)
+GEOMETRY_LINES = 200
+
+
+def _geometry_kind(geom) -> str | None:
+    """``point``, None (no geometry), or the GeoJSON type of a geometry that is not one
+    point. A MultiPoint whose points are all the same is a point."""
+    if not isinstance(geom, dict):
+        return None
+    kind = geom.get("type")
+    coords = geom.get("coordinates")
+    if kind == "Point":
+        return "point"
+    if kind == "MultiPoint" and isinstance(coords, list) and coords and all(c == coords[0] for c in coords):
+        return "point"
+    return str(kind)[:40]  # as written in the file (shown in the refusal), kept short
+
+
+def _feature_name(record: dict) -> str:
+    props = record.get("properties") if isinstance(record.get("properties"), dict) else {}
+    for key in ("name", "title", "label", "nom", "libelle"):
+        if props.get(key) not in (None, ""):
+            return str(props[key])
+    return ""
+
+
+def point_features(records: list, mode: str = "refuse") -> tuple[list, dict]:
+    """GeoJSON features as actors: points as they are; any other geometry (line,
+    polygon, MultiPoint of several places, collection) refused with the features
+    listed (``imp.err.geometry``), or, with ``mode="point-on-surface"``, replaced by its
+    representative point (shapely ``representative_point``: a point inside the shape).
+    A file whose geometries are all polygons is a zoning (territory outlines), never
+    a list of actors: refused in both modes (``imp.err.geometry_zoning``).
+    Returns (records, notes): ``notes["point_on_surface"]`` counts the features moved."""
+    if mode not in GEOMETRY_MODES:
+        raise ValueError(f"geometry mode: one of {GEOMETRY_MODES}")
+    kinds = [(i, r, _geometry_kind(r.get("geometry"))) for i, r in enumerate(records, start=1)
+             if isinstance(r, dict) and r.get("type") == "Feature"]
+    others = [(i, r, k) for i, r, k in kinds if k not in (None, "point")]
+    given = [k for _, _, k in kinds if k is not None]
+    if given and all(k in _POLYGONS for k in given):
+        raise ReadError("imp.err.geometry_zoning", n=len(given))
+    out = list(records)
+    for i, r, k in kinds:  # a MultiPoint of one place is that point
+        if k == "point" and r["geometry"].get("type") == "MultiPoint":
+            out[i - 1] = {**r, "geometry": {"type": "Point", "coordinates": r["geometry"]["coordinates"][0]}}
+    if not others:
+        return out, {}
+    if mode == "refuse":
+        counts: dict[str, int] = {}
+        for _, _, k in others:
+            counts[k] = counts.get(k, 0) + 1
+        lines = [{"feature": i, "name": _feature_name(r), "geometry": k} for i, r, k in others]
+        raise ReadError("imp.err.geometry", lines=lines[:GEOMETRY_LINES], n=len(others),
+                        types=", ".join(f"{k} ×{n}" for k, n in sorted(counts.items())))
+    from shapely.geometry import shape
+
+    moved = invalid = 0
+    for i, r, _ in others:
+        try:
+            point = shape(r["geometry"]).representative_point()
+            geometry = {"type": "Point", "coordinates": [point.x, point.y]}
+            moved += 1
+        except Exception:  # noqa: BLE001 - a broken geometry: the actor is kept, without a place
+            geometry = None
+            invalid += 1
+        out[i - 1] = {**r, "geometry": geometry}
+    notes = {"point_on_surface": moved}
+    if invalid:
+        notes["geometry_invalid"] = invalid
+    return out, notes
+
+
+def read_json(con: duckdb.DuckDBPyConnection, info: FileInfo, table: str,
+              geometry: str = "refuse") -> Raw:
     text = Path(info.path).read_bytes().decode(info.encoding or "utf-8", errors="replace")
     text = text.lstrip("\ufeff")
     offset_line = 0
@@ -553,7 +631,7 @@ def read_json(con: duckdb.DuckDBPyConnection, info: FileInfo, table: str) -> Raw
         text = text[m.start(1):].rstrip().rstrip(";").rstrip()
     try:
         doc = json.loads(text)
-        records = _records(doc)
+        records, notes = point_features(_records(doc), geometry)
         flat = [flatten(r) for r in records]
     except json.JSONDecodeError as exc:
         raise ReadError("imp.err.json", line=exc.lineno + offset_line, column=exc.colno,
@@ -571,7 +649,7 @@ def read_json(con: duckdb.DuckDBPyConnection, info: FileInfo, table: str) -> Raw
         raise ReadError("imp.err.json_shape")
     rows = ((i, [r.get(k) for k in names]) for i, r in enumerate(flat, start=1))
     _load_batches(con, table, names, rows, len(names))
-    return Raw(table, names, len(flat), '"_row"')
+    return Raw(table, names, len(flat), '"_row"', notes=notes)
 
 
 # ------------------------------------------------------------------ Parquet
@@ -590,14 +668,16 @@ def read_parquet(con: duckdb.DuckDBPyConnection, info: FileInfo, table: str) -> 
     return Raw(table, [c for c, *_ in described], n, "(rowid + 1)")
 
 
-def read(con: duckdb.DuckDBPyConnection, info: FileInfo, table: str, sheet: str | None = None) -> Raw:
-    """The file as a table of text columns (see the module doc)."""
+def read(con: duckdb.DuckDBPyConnection, info: FileInfo, table: str, sheet: str | None = None,
+         geometry: str = "refuse") -> Raw:
+    """The file as a table of text columns (see the module doc); ``geometry``: what to do
+    with GeoJSON features that are not points (:func:`point_features`)."""
     if info.kind == "csv":
         return read_csv(con, info, table)
     if info.kind == "xlsx":
         return read_xlsx(con, info, table, sheet)
     if info.kind in ("json", "js"):
-        return read_json(con, info, table)
+        return read_json(con, info, table, geometry)
     if info.kind == "parquet":
         return read_parquet(con, info, table)
     raise ReadError("imp.err.kind", kind=info.kind)

@@ -52,7 +52,9 @@ def test_siren_siret_separators_and_keys(con):
     assert sql1(con, "SELECT imp_digits(imp_clean(?))", "en cours") == "en cours"
     assert sql1(con, "SELECT imp_siren_ok(?)", "732829320") is True   # Luhn: sum 40
     assert sql1(con, "SELECT imp_siren_ok(?)", "732829321") is False
-    assert sql1(con, "SELECT imp_siret_ok(?)", "35600000000048") is False  # La Poste rule: sum 26
+    assert sql1(con, "SELECT imp_siret_ok(?)", "35600000000049") is False  # La Poste rule: sum 27
+    assert sql1(con, "SELECT imp_siret_ok(?)", "35600000000015") is True   # sum 20
+    assert sql1(con, "SELECT imp_siret_ok(?)", "35600000000048") is True   # head office: Luhn (stdnum)
 
 
 def test_sql_luhn_agrees_with_the_model(con):
