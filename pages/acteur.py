@@ -43,7 +43,7 @@ try:
     prof = actor_profile(ctx.store, ctx.ref, actor_id)
 except ActorNotFound:
     st.title(tr("actor.title"))
-    st.warning(tr("actor.not_found", actor=actor_id, inventory=ctx.ref.name))
+    st.warning(tr("actor.not_found", actor=md(actor_id), inventory=md(ctx.ref.name)))
     shell.sync_url()
     st.stop()
 
