@@ -8,6 +8,7 @@ never become markup, a link, an image, a script, a formula or a console style.
 output             function
 =================  =====================================================
 HTML text / attr   :func:`html` (quotes escaped: safe in attributes too)
+HTML templates     :func:`html_templates` (Jinja2, autoescape through :func:`html`)
 JSON in <script>   :func:`script_json` (``<`` ``>`` ``&`` U+2028/2029 as ``\\u`` escapes)
 Markdown           :func:`markdown` (Streamlit: no emphasis, link, image, HTML, autolink)
 Plotly labels      :func:`plotly` (Plotly's HTML subset shown as text)
@@ -29,7 +30,7 @@ import re
 
 from rich.markup import escape as _rich_escape
 
-__all__ = ["text", "html", "script_json", "markdown", "plotly", "sql_literal", "cell",
+__all__ = ["text", "html", "html_templates", "script_json", "markdown", "plotly", "sql_literal", "cell",
            "console", "FORMULA_START", "strip_controls"]
 
 
@@ -52,6 +53,21 @@ def text(value) -> str:
 def html(value) -> str:
     """HTML text or attribute value (``& < > " '`` escaped)."""
     return _html.escape(text(value), quote=True)
+
+
+def _finalize(value):
+    from markupsafe import Markup
+    return value if isinstance(value, Markup) else Markup(html(value))
+
+
+def html_templates(directory) -> "jinja2.Environment":  # noqa: F821 - imported on use
+    """A Jinja2 environment for the HTML templates in ``directory``: autoescape on,
+    and every ``{{ value }}`` is escaped by :func:`html` (one rule for the whole
+    program; macros' output is kept as markup). Undefined names raise."""
+    import jinja2
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(str(directory)), autoescape=True,
+                              finalize=_finalize, undefined=jinja2.StrictUndefined,
+                              keep_trailing_newline=False)
 
 
 # ------------------------------------------------------------------ JSON in <script>
