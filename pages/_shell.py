@@ -94,7 +94,7 @@ class Context:
 
 def _fail(title_key: str, exc: Exception, hint_key: str, **params) -> None:
     st.error(tr(title_key))
-    st.markdown(tr(hint_key, **{k: md(v) for k, v in params.items()}))
+    st.markdown(tr(hint_key, **params))  # operator paths and commands, shown in `code`
     with st.expander(tr("error.details")):
         st.code(str(exc))
     st.stop()

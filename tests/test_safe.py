@@ -42,27 +42,37 @@ def test_script_json_refuses_nan():
 
 # ------------------------------------------------------------------ Markdown
 def test_markdown_image_is_inert():
-    assert safe.markdown("![i](http://host/x.png)") == \
-        "\\!\\[i\\]\\(http" + WJ + "\\://host/x\\.png\\)"
+    assert safe.markdown("![i](http://host/x.png)") == "\\!\\[i\\](http" + WJ + "\\://host/x.png)"
 
 
 def test_markdown_javascript_link_is_inert():
     assert safe.markdown("[link](javascript:alert(1))") == \
-        "\\[link\\]\\(javascript" + WJ + "\\:alert\\(1\\)\\)"
+        "\\[link\\](javascript" + WJ + "\\:alert(1))"
 
 
 def test_markdown_breaks_bare_url_www_and_email_autolinks():
-    assert safe.markdown("http://evil.example/x") == "http" + WJ + "\\://evil\\.example/x"
-    assert safe.markdown("www.evil.example") == "w" + WJ + "ww\\.evil\\.example"
-    assert safe.markdown("a@b.fr") == "a" + WJ + "@" + WJ + "b\\.fr"
+    assert safe.markdown("http://evil.example/x") == "http" + WJ + "\\://evil.example/x"
+    assert safe.markdown("see www.evil.example") == "see w" + WJ + "ww.evil.example"
+    assert safe.markdown("a@b.fr") == "a" + WJ + "@" + WJ + "b.fr"
 
 
 def test_markdown_html_emphasis_directives_and_newlines():
-    assert safe.markdown("<b>x</b>") == "\\<b\\>x\\</b\\>"
-    assert safe.markdown("*a* _b_ `c` ~d~ $e$") == "\\*a\\* \\_b\\_ \\`c\\` \\~d\\~ \\$e\\$"
-    assert safe.markdown(":red[x]") == "\\:red\\[x\\]"
+    assert safe.markdown("<b>x</b> &amp;") == "\\<b\\>x\\</b\\> \\&amp;"
+    assert safe.markdown("*a* _b_ `c` ~d~ $e$ |f|") == \
+        "\\*a\\* \\_b\\_ \\`c\\` \\~d\\~ \\$e\\$ \\|f\\|"
+    assert safe.markdown(":red[x] :material/home:") == "\\:red\\[x\\] \\:material/home" + WJ + "\\:"
     assert safe.markdown("line\n# title") == "line \\# title"
     assert safe.markdown(None) == ""
+
+
+def test_markdown_escapes_block_markers_only_at_the_start():
+    assert safe.markdown("- item") == "\\- item"
+    assert safe.markdown("  + item") == "  \\+ item"
+    assert safe.markdown("===") == "\\==="
+    assert safe.markdown("1. first") == "1\\. first"
+    assert safe.markdown("12) first") == "12\\) first"
+    # inside a line they are plain text and stay readable in the source
+    assert safe.markdown("Loire-Atlantique (44). 1. a - b") == "Loire-Atlantique (44). 1. a - b"
 
 
 # ------------------------------------------------------------------ Plotly

@@ -83,18 +83,32 @@ def script_json(data) -> str:
 
 
 # ------------------------------------------------------------------ Markdown
-_MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_{}[]()#+-.!|<>~$&:=\"'"})
-# GFM autolinks bare "www." and "scheme://" and e-mail addresses even when their
+# characters that make inline Markdown anywhere in a line: code, emphasis, links and
+# images, HTML and angle autolinks, entities, strikethrough, LaTeX, Streamlit's
+# ``:colour[…]`` / ``:emoji:`` / ``:material/…:`` directives, tables, headings' ``#``
+# (``(``, ``)``, ``.`` and ``-`` are harmless once ``[``, ``]`` are escaped, and stay
+# readable in the Markdown source)
+_MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]<>#~$&:|!"})
+# characters that start a block only at the start of a line (list, setext
+# underline, ordered list "1." / "1)"): escaped when the value starts with them
+_MD_BLOCK = re.compile(r"^(\s*)(?:([-+=])|(\d+)([.)]))")
+# GFM autolinks bare "www." and "scheme:" and e-mail addresses even when their
 # punctuation is escaped: a word joiner (U+2060, invisible) breaks the pattern.
-_AUTOLINK = re.compile(r"(?i)(w)(ww\\\.)|(@)|(\w)(\\:)")
+_AUTOLINK = re.compile(r"(?i)(w)(ww\.)|(@)|(\w)(\\:)")
 _WJ = "\u2060"
+
+
+def _block(m: re.Match) -> str:
+    return m.group(1) + ("\\" + m.group(2) if m.group(2) else m.group(3) + "\\" + m.group(4))
 
 
 def markdown(value) -> str:
     """User text inside Markdown (``st.markdown``, ``st.title``, labels, captions):
-    every Markdown and HTML character escaped, autolinks broken, line breaks kept
-    as spaces (a newline could start a heading or a list)."""
+    every character that makes inline Markdown or HTML escaped, a block marker at
+    the start escaped, autolinks broken, line breaks kept as spaces (a newline
+    could start a heading or a list)."""
     out = " ".join(text(value).splitlines()).translate(_MD_SPECIAL)
+    out = _MD_BLOCK.sub(_block, out, count=1)
     return _AUTOLINK.sub(lambda m: (m.group(1) + _WJ + m.group(2)) if m.group(1)
                          else (_WJ + "@" + _WJ) if m.group(3)
                          else (m.group(4) + _WJ + m.group(5)), out)

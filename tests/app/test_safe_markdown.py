@@ -56,15 +56,15 @@ def hostile_inventory():
 def test_inventory_named_markdown_image_shows_inert_on_home_and_about(hostile_inventory, page):
     at = ok(page_test(page, {"inv": hostile_inventory}).run())
     shown = sources(at)
-    escaped = "\\!\\[i\\]\\(http" + WJ + "\\://host/x\\.png\\)"
+    escaped = "\\!\\[i\\](http" + WJ + "\\://host/x.png)"
     assert any(escaped in s for s in shown), "the inventory name is shown, escaped"
     assert [x for s in shown for x in live_markdown(s)] == []
 
 
 @pytest.mark.parametrize("actor_id, title", [
-    ("A1", "http" + WJ + "\\://evil\\.example/x"),
-    ("A2", "w" + WJ + "ww\\.evil\\.example"),
-    ("A3", "\\[link\\]\\(javascript" + WJ + "\\:alert\\(1\\)\\)"),
+    ("A1", "http" + WJ + "\\://evil.example/x"),
+    ("A2", "w" + WJ + "ww.evil.example"),
+    ("A3", "\\[link\\](javascript" + WJ + "\\:alert(1))"),
 ])
 def test_actor_named_with_url_or_link_has_inert_title(hostile_inventory, actor_id, title):
     at = ok(page_test("pages/acteur.py", {"inv": hostile_inventory, "actor": actor_id}).run())
@@ -75,14 +75,14 @@ def test_actor_named_with_url_or_link_has_inert_title(hostile_inventory, actor_i
 def test_actor_url_parameter_is_not_reflected_as_a_link():
     at = ok(page_test("pages/acteur.py", {"actor": "[x](http://evil)"}).run())
     warning = str(at.warning[0].value)
-    assert "\\[x\\]\\(http" + WJ + "\\://evil\\)" in warning
+    assert "\\[x\\](http" + WJ + "\\://evil)" in warning
     assert live_markdown(warning) == []
 
 
 def test_unknown_actor_in_hostile_inventory_names_both_inertly(hostile_inventory):
     at = ok(page_test("pages/acteur.py", {"inv": hostile_inventory, "actor": "www.x.example"}).run())
     warning = str(at.warning[0].value)
-    assert "w" + WJ + "ww\\.x\\.example" in warning and "\\!\\[i\\]" in warning
+    assert "w" + WJ + "ww.x.example" in warning and "\\!\\[i\\]" in warning
     assert live_markdown(warning) == []
 
 
