@@ -27,6 +27,22 @@ def test_html_missing_values_are_empty():
     assert safe.html(12) == "12"
 
 
+def test_html_templates_escape_every_value_with_the_html_rule(tmp_path):
+    (tmp_path / "t.html").write_text('<p title="{{ v }}">{{ v }}{{ nothing }}</p>{% macro b(x) %}<b>{{ x }}</b>'
+                                     '{% endmacro %}{{ b(v) }}', encoding="utf-8")
+    env = safe.html_templates(tmp_path)
+    out = env.get_template("t.html").render(v="<a href=\"x\">O'N & {{7*7}}", nothing=None)
+    value = "&lt;a href=&quot;x&quot;&gt;O&#x27;N &amp; {{7*7}}"
+    assert out == f'<p title="{value}">{value}</p><b>{value}</b>'
+
+
+def test_html_templates_refuse_undefined_names(tmp_path):
+    import jinja2
+    (tmp_path / "u.html").write_text("{{ missing }}", encoding="utf-8")
+    with pytest.raises(jinja2.UndefinedError):
+        safe.html_templates(tmp_path).get_template("u.html").render()
+
+
 # ------------------------------------------------------------------ script JSON
 def test_script_json_escapes_script_breakers_and_line_separators():
     value = {"n": "</script><!--\u2028&\u2029"}
@@ -111,6 +127,7 @@ FORBIDDEN = [
     (r"\bhtml\.escape\b", "html.escape"),
     (r"from\s+html\s+import\s+escape", "html.escape"),
     (r"\bmarkupsafe\b", "markupsafe"),
+    (r"\bsaxutils\b|\bcgi\.escape\b|\bbleach\b", "other escaping library"),
     (r"\brich\.markup\b", "rich.markup.escape"),
     (r"\bdef\s+(md|esc|escape\w*|\w*_escape|js_data|script_json)\s*\(", "own escaping helper"),
     (r"\.replace\(\s*['\"](<|>|&|</)['\"]", "hand-made escaping (.replace)"),
