@@ -17,7 +17,7 @@ from ecosystem.bootstrap import ensure_demo
 from ecosystem.filters import Filters, funder_choices, year_bounds
 from ecosystem.geo import Geography, GeographyError, geo_dir, parse_territory, territory_key
 from ecosystem.i18n import DEFAULT_LANG, LANGS, t
-from ecosystem.render.safe import markdown as md  # user text in Markdown: pages import it here
+from ecosystem.render import safe
 from ecosystem.store import InventoryRef, Store, StoreError, open_store, store_location
 
 
@@ -329,6 +329,10 @@ def scope_label(ctx: Context) -> str:
     level, code = scope
     return f"{voc.LEVELS.label(level, lang())} : {ctx.geo.label(level, code)}" if lang() == "fr" \
         else f"{voc.LEVELS.label(level, lang())}: {ctx.geo.label(level, code)}"
+
+
+#: user or URL text inside Markdown (titles, captions, alerts, ``tr()`` parameters)
+md = safe.markdown
 
 
 def open_actor(actor_id: str) -> None:

@@ -27,8 +27,12 @@ import html as _html
 import json
 import math
 import re
+from typing import TYPE_CHECKING
 
 from rich.markup import escape as _rich_escape
+
+if TYPE_CHECKING:  # pragma: no cover
+    import jinja2
 
 __all__ = ["text", "html", "html_templates", "script_json", "markdown", "plotly", "sql_literal", "cell",
            "console", "FORMULA_START", "strip_controls"]
@@ -60,7 +64,7 @@ def _finalize(value):
     return value if isinstance(value, Markup) else Markup(html(value))
 
 
-def html_templates(directory) -> "jinja2.Environment":  # noqa: F821 - imported on use
+def html_templates(directory) -> jinja2.Environment:
     """A Jinja2 environment for the HTML templates in ``directory``: autoescape on,
     and every ``{{ value }}`` is escaped by :func:`html` (one rule for the whole
     program; macros' output is kept as markup). Undefined names raise."""
