@@ -12,7 +12,6 @@
 
 from __future__ import annotations
 
-import html
 import json
 import math
 import re
@@ -25,6 +24,8 @@ import folium.elements
 import numpy as np
 import pandas as pd
 import shapely
+
+from .render import palette, safe
 
 ROOT = Path(__file__).resolve().parent.parent
 STATIC = ROOT / "static"
@@ -45,18 +46,6 @@ DROPPED = {"jquery", "bootstrap", "awesome_markers", "bootstrap_css", "glyphicon
            "awesome_markers_font_css", "awesome_markers_css", "awesome_rotate_css"}
 
 FRANCE_BOUNDS = [[41.2, -9.8], [51.2, 9.7]]  # metropole + insets
-
-# --------------------------------------------------------------------- escaping
-
-
-def esc(value) -> str:
-    """HTML-escape any user value (None and NaN become an empty string)."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and math.isnan(value):
-        return ""
-    return html.escape(str(value), quote=True)
-
 
 # ------------------------------------------------------------------ offline assets
 
@@ -233,12 +222,12 @@ class Label(branca.element.MacroElement):
         self._name = "Label"
         self.anchor = list(anchor)
         self.location = [float(location[0]), float(location[1])]
-        self.html = f'<div style="{style};white-space:nowrap">{esc(text)}</div>'
+        self.html = f'<div style="{style};white-space:nowrap">{safe.html(text)}</div>'
 
 
 # ---------------------------------------------------------------- choropleths
-PALETTE = ["#f1eef6", "#d0d1e6", "#a6bddb", "#74a9cf", "#3690c0", "#0570b0", "#034e7b"]
-NO_DATA = "#e4e7eb"
+PALETTE = list(palette.SEQUENTIAL)
+NO_DATA = palette.NO_DATA
 
 
 def class_breaks(values: pd.Series, k: int = 6) -> list[float]:
@@ -276,7 +265,7 @@ def features(geoms: pd.Series, props: pd.DataFrame, parents: dict | None = None,
         g = inset_geometry(geom, dep)
         gj = json.loads(shapely.to_geojson(shapely.set_precision(g, 10 ** -precision)))
         row = props.loc[code]
-        properties = {k: (esc(v) if isinstance(v, str) else _json_value(v)) for k, v in row.items()}
+        properties = {k: (safe.html(v) if isinstance(v, str) else _json_value(v)) for k, v in row.items()}
         feats.append({"type": "Feature", "geometry": gj, "properties": properties})
     return {"type": "FeatureCollection", "features": feats}
 
@@ -298,12 +287,12 @@ def legend_html(title: str, breaks: list[float], unit: str = "", fmt=lambda v: f
     rows = []
     palette = PALETTE[-(len(breaks) - 1):] if breaks else []
     for i in range(len(breaks) - 1):
-        rows.append(f'<div><i style="background:{palette[i]}"></i>{esc(fmt(breaks[i]))} – '
-                    f'{esc(fmt(breaks[i + 1]))}</div>')
+        rows.append(f'<div><i style="background:{palette[i]}"></i>{safe.html(fmt(breaks[i]))} – '
+                    f'{safe.html(fmt(breaks[i + 1]))}</div>')
     if no_data:
-        rows.append(f'<div><i style="background:{NO_DATA}"></i>{esc(no_data)}</div>')
-    unit_html = f' <span style="color:#52606d">({esc(unit)})</span>' if unit else ""
-    return f'<div class="eco-legend"><b>{esc(title)}</b>{unit_html}{"".join(rows)}</div>'
+        rows.append(f'<div><i style="background:{NO_DATA}"></i>{safe.html(no_data)}</div>')
+    unit_html = f' <span style="color:#52606d">({safe.html(unit)})</span>' if unit else ""
+    return f'<div class="eco-legend"><b>{safe.html(title)}</b>{unit_html}{"".join(rows)}</div>'
 
 
 class Legend(branca.element.MacroElement):
@@ -339,7 +328,7 @@ def choropleth(m: folium.Map, fc: dict, value_field: str, breaks: list[float],
     layer = folium.GeoJson(
         fc, name=name, style_function=style,
         highlight_function=(lambda f: {"weight": 2.5, "color": "#1f2933"}) if highlight else None,
-        tooltip=folium.GeoJsonTooltip(fields=tooltip_fields, aliases=[esc(a) for a in tooltip_aliases],
+        tooltip=folium.GeoJsonTooltip(fields=tooltip_fields, aliases=[safe.html(a) for a in tooltip_aliases],
                                       localize=False, sticky=True, labels=True),
         zoom_on_click=False,
     )

@@ -20,13 +20,16 @@ Scale strategy (national inventories of 1.5 M actors):
   actors, weighted by shared projects / fundings) and only the strongest
   :data:`LINE_CAP` / :data:`FUNDING_CAP` are sent.
 
-Every user string is HTML-escaped here (:func:`maps.esc`) and JSON data is
-embedded with ``</`` escaped, so nothing from an inventory can close a script.
+Strings travel as plain data: every JSON payload is embedded with
+:func:`ecosystem.render.safe.script_json` (no ``<``, ``>``, ``&`` or line separator
+survives, so nothing from an inventory can close the script), and
+``static/map/explorer.js`` builds popups and tooltips as DOM nodes with
+``textContent``, never by parsing HTML. The folium baseline (:func:`naive_map`)
+and the HTML legends use :func:`ecosystem.render.safe.html`.
 """
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -43,6 +46,7 @@ from . import vocabulary as voc
 from .filters import LEVEL_COLUMN, Filters, View
 from .geo import LEVELS
 from .i18n import fmt_number, t
+from .render import palette, safe
 
 #: most actor points the browser ever receives
 POINT_CAP = 20_000
@@ -59,12 +63,6 @@ LAYERS = ("points", "lines", "funders", "tiles")
 DEFAULT_LAYERS = ("points",)
 DEFAULT_INDICATOR = "actors_per_10k"
 EXPLORER_JS = f"{maps.STATIC_URL}/map/explorer.js"
-#: one colour per actor type (colour-blind friendly, Okabe–Ito + greys)
-TYPE_COLORS = {
-    "association": "#0072B2", "foundation": "#CC79A7", "local_authority": "#009E73",
-    "research": "#56B4E9", "social_enterprise": "#E69F00", "company": "#D55E00",
-    "network": "#7a5195", "funder": "#404040",
-}
 
 
 # ------------------------------------------------------------------- options
@@ -287,13 +285,6 @@ def funding_lines(view: View,
 
 
 # ------------------------------------------------------------- JS elements
-def js_data(value) -> str:
-    """JSON for a <script>: compact, and ``</`` / ``<!--`` cannot end the script."""
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    return text.replace("</", "<\\/").replace("<!--", "<\\!--").replace("\u2028", "\\u2028") \
-        .replace("\u2029", "\\u2029")
-
-
 class _Explorer(folium.elements.JSCSSMixin, branca.element.MacroElement):
     """Calls one function of static/map/explorer.js with pre-serialised data
     (serialised once per view, so re-rendering a cached map costs nothing)."""
@@ -312,7 +303,7 @@ class _Explorer(folium.elements.JSCSSMixin, branca.element.MacroElement):
         super().__init__()
         self._name = f"Eco{fn.title()}"
         self.fn = fn
-        self.payload = data if isinstance(data, str) else js_data(data)  # str: already safe
+        self.payload = data if isinstance(data, str) else safe.script_json(data)  # str: already safe
 
 
 def _round(a, d=5) -> list:
@@ -339,17 +330,17 @@ def points_data(df: pd.DataFrame, lang: str, insets: bool, link: str) -> dict:
     return {
         "lat": _round(lat), "lon": _round(lon),
         "t": [tidx.get(x, len(tidx)) for x in df.actor_type],
-        "n": [maps.esc(x) for x in df.name],
-        "id": [maps.esc(x) for x in df.actor_id],
-        "c": cat.codes.tolist(), "communes": [maps.esc(x) for x in cat.categories],
+        "n": [safe.text(x) for x in df.name],
+        "id": [safe.text(x) for x in df.actor_id],
+        "c": cat.codes.tolist(), "communes": [str(x) for x in cat.categories],
         "d": [".".join(str(dom_idx[d]) for d in (ds if ds is not None else []) if d in dom_idx)
               for ds in df.domains],
         "p": df.n_projects.astype(int).tolist(), "q": df.n_partners.astype(int).tolist(),
-        "colors": [TYPE_COLORS.get(c, "#777777") for c in voc.ACTOR_TYPES.codes] + ["#777777"],
-        "types": [maps.esc(voc.ACTOR_TYPES.label(c, lang)) for c in voc.ACTOR_TYPES.codes]
+        "colors": [palette.actor_type(c) for c in voc.ACTOR_TYPES.codes] + [palette.UNKNOWN],
+        "types": [voc.ACTOR_TYPES.label(c, lang) for c in voc.ACTOR_TYPES.codes]
         + ["—"],
-        "domains": [maps.esc(voc.DOMAINS.label(c, lang)) for c in voc.DOMAINS.codes],
-        "labels": {k: maps.esc(t(f"map.popup.{k}", lang)) for k in
+        "domains": [voc.DOMAINS.label(c, lang) for c in voc.DOMAINS.codes],
+        "labels": {k: t(f"map.popup.{k}", lang) for k in
                    ("type", "domains", "commune", "projects", "partners", "open")}
         | {"sep": " : " if lang == "fr" else ": "},
         "link": link,
@@ -362,8 +353,8 @@ def cells_data(df: pd.DataFrame, lang: str, insets: bool) -> dict:
     return {
         "lat": _round(lat, 4), "lon": _round(lon, 4), "n": df.n.astype(int).tolist(),
         "t": [tidx.get(x, len(tidx)) for x in df.actor_type],
-        "colors": [TYPE_COLORS.get(c, "#777777") for c in voc.ACTOR_TYPES.codes] + ["#777777"],
-        "tip": maps.esc(t("map.cell_tip", lang)),
+        "colors": [palette.actor_type(c) for c in voc.ACTOR_TYPES.codes] + [palette.UNKNOWN],
+        "tip": t("map.cell_tip", lang),
         "nfmt": [fmt_number(v, lang) for v in df.n],
         "max": int(df.n.max()) if len(df) else 1,
     }
@@ -373,7 +364,7 @@ def lines_data(df: pd.DataFrame, insets: bool, style: dict, tip: str, lang: str)
     lon_a, lat_a = _place(df.lon_a, df.lat_a, df.dep_a, insets)
     lon_b, lat_b = _place(df.lon_b, df.lat_b, df.dep_b, insets)
     return {"a": [_round(lat_a, 4), _round(lon_a, 4)], "b": [_round(lat_b, 4), _round(lon_b, 4)],
-            "w": df.w.astype(int).tolist(), "style": style, "tip": maps.esc(tip),
+            "w": df.w.astype(int).tolist(), "style": style, "tip": tip,
             "wmax": int(df.w.max()) if len(df) else 1}
 
 
@@ -428,24 +419,23 @@ def choropleth_data(table: pd.DataFrame, shapes: dict[str, str], indicator: str,
         v = getattr(row, indicator)
         v = None if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)) \
             else float(v)
-        props = {"k": maps.esc(code), "n": maps.esc(row.name),
-                 "v": maps.esc(ind.format_value(indicator, v, lang, with_unit=True)),
-                 "p": maps.esc(fmt_number(row.population, lang)), "c": maps.color_for(v, breaks)}
+        props = {"k": safe.text(code), "n": safe.text(row.name),
+                 "v": ind.format_value(indicator, v, lang, with_unit=True),
+                 "p": fmt_number(row.population, lang), "c": maps.color_for(v, breaks)}
         feats.append('{"type":"Feature","geometry":' + shapes[code] + ',"properties":'
-                     + js_data(props) + "}")
-    labels = {"ind": maps.esc(i.label(lang)), "pop": maps.esc(t("col.population", lang)),
-              "hint": maps.esc(t("map.click_profile", lang)), "sep": " : " if lang == "fr" else ": "}
-    fc = ('{"type":"FeatureCollection","labels":' + js_data(labels) + ',"features":['
+                     + safe.script_json(props) + "}")
+    labels = {"ind": i.label(lang), "pop": t("col.population", lang),
+              "hint": t("map.click_profile", lang), "sep": " : " if lang == "fr" else ": "}
+    fc = ('{"type":"FeatureCollection","labels":' + safe.script_json(labels) + ',"features":['
           + ",".join(feats) + "]}")
     return fc, breaks
 
 
 def type_legend(lang: str, present=None) -> str:
     rows = "".join(
-        f'<div><i style="background:{TYPE_COLORS[c]};border-radius:50%;width:10px"></i>'
-        f'{maps.esc(voc.ACTOR_TYPES.label(c, lang))}</div>'
-        for c in voc.ACTOR_TYPES.codes if present is None or c in present)
-    return f'<div class="eco-legend"><b>{maps.esc(t("map.legend.types", lang))}</b>{rows}</div>'
+        f'<div><i style="background:{colour};border-radius:50%;width:10px"></i>'
+        f'{safe.html(label)}</div>' for label, colour in palette.actor_type_legend(lang, present))
+    return f'<div class="eco-legend"><b>{safe.html(t("map.legend.types", lang))}</b>{rows}</div>'
 
 
 def build(view: View, geo, options: MapOptions,

@@ -21,9 +21,7 @@ Nothing here imports Streamlit.
 
 from __future__ import annotations
 
-import html
 import io
-import json
 import math
 import random
 import re
@@ -37,6 +35,7 @@ import pandas as pd
 from . import vocabulary as voc
 from .filters import LEVEL_COLUMN, Filters, View
 from .i18n import t
+from .render import palette, safe
 from .store import InventoryRef
 
 #: above this many actors, betweenness is estimated from a sample of source actors
@@ -741,13 +740,6 @@ def layout(graph: Graph, nodes: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFram
     return sub.nodes.assign(x=pos[:, 0].round(4), y=pos[:, 1].round(4)), sub.edges
 
 
-TYPE_COLOURS = {"association": "#1b9e77", "foundation": "#d95f02", "local_authority": "#7570b3",
-                "research": "#e7298a", "social_enterprise": "#66a61e", "company": "#e6ab02",
-                "network": "#a6761d", "funder": "#666666"}
-PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
-           "#17becf", "#bcbd22", "#7f7f7f"]
-
-
 def drawing_data(graph: Graph, lang: str = "fr", color: str = "type", size: str = "degree",
                  limit: int = DRAW_MAX, link: str = "acteur?actor={id}") -> dict:
     """What the browser draws: nodes (id, label, x, y, colour, radius, tooltip
@@ -758,15 +750,15 @@ def drawing_data(graph: Graph, lang: str = "fr", color: str = "type", size: str 
     index = {a: i for i, a in enumerate(pos.actor_id)}
     if color == "community":
         comms = pos.community.value_counts().index.tolist()
-        cmap = {c: PALETTE[i] if i < len(PALETTE) else "#bbbbbb" for i, c in enumerate(comms)}
+        shades = palette.COMMUNITIES
+        cmap = {c: shades[i] if i < len(shades) else palette.OTHER for i, c in enumerate(comms)}
         colours = pos.community.map(cmap)
-        legend = [(t("net.community_n", lang, n=int(c)), cmap[c]) for c in comms[:len(PALETTE)]]
-        if len(comms) > len(PALETTE):
-            legend.append((t("net.other_communities", lang), "#bbbbbb"))
+        legend = [(t("net.community_n", lang, n=int(c)), cmap[c]) for c in comms[:len(shades)]]
+        if len(comms) > len(shades):
+            legend.append((t("net.other_communities", lang), palette.OTHER))
     else:
-        colours = pos.actor_type.map(TYPE_COLOURS).fillna("#999999")
-        present = [c for c in voc.ACTOR_TYPES.codes if c in set(pos.actor_type)]
-        legend = [(voc.ACTOR_TYPES.label(c, lang), TYPE_COLOURS.get(c, "#999999")) for c in present]
+        colours = pos.actor_type.map(palette.actor_type)
+        legend = palette.actor_type_legend(lang, set(pos.actor_type))
     value = pos["betweenness"] if size == "betweenness" else pos["degree"].astype(float)
     vmax = float(value.max()) if len(value) and value.max() > 0 else 1.0
     radius = 3 + 12 * np.sqrt(value / vmax)
@@ -800,20 +792,13 @@ def profile_link(params: dict[str, str] | None = None) -> str:
     return f"acteur?{query}actor={{id}}"
 
 
-def script_json(data) -> str:
-    """JSON safe to embed inside ``<script>``: no ``</``, ``<!--``, or line separators."""
-    text = json.dumps(data, ensure_ascii=False)
-    return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
-
-
 DRAW_JS = Path(__file__).resolve().parent.parent / "static" / "network" / "graph.js"
 
 
 def drawing_html(data: dict, height: int = 600, title: str = "") -> str:
     """A self-contained page (inline script, no remote asset) drawing ``data`` on a canvas."""
     script = DRAW_JS.read_text(encoding="utf-8")
-    return f"""<!DOCTYPE html><html><head><meta charset="utf-8"><title>{html.escape(title)}</title>
+    return f"""<!DOCTYPE html><html><head><meta charset="utf-8"><title>{safe.html(title)}</title>
 <style>
 html,body{{margin:0;padding:0;font-family:sans-serif;background:#fff}}
 #wrap{{position:relative;width:100%;height:{int(height)}px;border:1px solid #ddd;box-sizing:border-box}}
@@ -826,9 +811,9 @@ border:1px solid #ddd;border-radius:3px}}
 #legend span{{display:inline-block;width:10px;height:10px;border-radius:5px;margin-right:4px}}
 #hint{{position:absolute;right:6px;bottom:4px;font-size:11px;color:#555}}
 </style></head><body>
-<div id="wrap"><canvas id="net" role="img" aria-label="{html.escape(title)}"></canvas>
+<div id="wrap"><canvas id="net" role="img" aria-label="{safe.html(title)}"></canvas>
 <div id="legend"></div><div id="tip"></div><div id="hint"></div></div>
-<script id="net-data" type="application/json">{script_json(data)}</script>
+<script id="net-data" type="application/json">{safe.script_json(data)}</script>
 <script>{script}</script></body></html>"""
 
 

@@ -5,14 +5,15 @@ self-contained HTML page (works offline) and as a PDF.
 :func:`to_pdf` lay it out. Charts are drawn by hand: inline SVG bars in HTML
 (no script at all, a few kB) and vector rectangles in the PDF. The PDF embeds
 DejaVu Sans from ``static/fonts`` so accents never depend on system fonts.
-Every string that comes from data goes through :func:`ecosystem.maps.esc` in
-HTML.
+The HTML comes from a Jinja2 template (``render/templates/report.html.j2``)
+whose autoescape runs every value through :func:`ecosystem.render.safe.html`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
@@ -22,11 +23,11 @@ from . import territories as terr
 from . import vocabulary as voc
 from .filters import Filters, View
 from .i18n import fmt_number, t
-from .maps import esc
+from .render import palette, safe
 
 ROOT = Path(__file__).resolve().parent.parent
 FONTS = ROOT / "static" / "fonts"
-BAR_COLOUR = "#0570b0"
+BAR_COLOUR = palette.ACCENT
 #: indicators of the report's key-figures table, in the registry's order
 REPORT_IDS = [i for i in ind.SQL_IDS]
 
@@ -155,91 +156,66 @@ def _fmt(value: float, kind: str, lang: str) -> str:
 
 
 # --------------------------------------------------------------------- HTML
-CSS = """
-body{font-family:"DejaVu Sans",Verdana,Arial,sans-serif;color:#1f2933;margin:2rem auto;
-max-width:60rem;padding:0 1rem;line-height:1.4}
-h1{font-size:1.6rem;margin-bottom:.2rem}h2{font-size:1.2rem;border-bottom:2px solid #0570b0;
-padding-bottom:.2rem;margin-top:2rem}
-table{border-collapse:collapse;width:100%;font-size:.85rem}
-th,td{border-bottom:1px solid #d9e2ec;padding:.25rem .4rem;text-align:left;vertical-align:top}
-td.num,th.num{text-align:right;white-space:nowrap}
-.warn{background:#fff4e5;border-left:4px solid #c2410c;padding:.6rem .8rem;margin:1rem 0}
-.meta{color:#52606d;font-size:.85rem}.charts{display:flex;flex-wrap:wrap;gap:1.5rem}
-.chart h3{font-size:.95rem;margin:.5rem 0}dl.defs dt{font-weight:bold;margin-top:.6rem}
-dl.defs dd{margin-left:0}code{font-size:.8rem;color:#52606d}
-@media print{body{margin:0}h2{page-break-after:avoid}}
-"""
+TEMPLATES = Path(__file__).resolve().parent / "render" / "templates"
 
 
-def svg_bars(chart: Chart, lang: str, width: int = 440, bar_h: int = 16, label_w: int = 190) -> str:
-    """A horizontal bar chart as inline SVG (escaped labels, no script)."""
+@lru_cache(maxsize=1)
+def _templates():
+    return safe.html_templates(TEMPLATES)
+
+
+def _bars(chart: Chart, lang: str, width: int = 440, bar_h: int = 16, label_w: int = 190) -> dict:
+    """Geometry of a horizontal bar chart for the template's inline SVG."""
     items = chart.items
-    if not items:
-        return f"<p class='meta'>{esc(t('report.no_data', lang))}</p>"
-    top = max(v for _, v in items) or 1
+    top = max((v for _, v in items), default=0) or 1
     plot_w = width - label_w - 90
     rows = []
     for k, (label, value) in enumerate(items):
         y = k * (bar_h + 6)
         w = plot_w * value / top
-        short = label if len(label) <= 30 else label[:29] + "…"
-        rows.append(
-            f'<text x="{label_w - 6}" y="{y + bar_h - 4}" text-anchor="end">{esc(short)}'
-            f'<title>{esc(label)}</title></text>'
-            f'<rect x="{label_w}" y="{y}" width="{w:.1f}" height="{bar_h}" fill="{BAR_COLOUR}"/>'
-            f'<text x="{label_w + w + 4:.1f}" y="{y + bar_h - 4}">'
-            f'{esc(_fmt(value, chart.value_fmt, lang))}</text>')
-    height = len(items) * (bar_h + 6)
-    return (f'<svg width="{width}" height="{height}" '
-            f'role="img" aria-label="{esc(chart.title)}" font-size="11" '
-            f'font-family="DejaVu Sans,Verdana,sans-serif">{"".join(rows)}</svg>')
+        rows.append({"label": label, "short": label if len(label) <= 30 else label[:29] + "…",
+                     "label_x": label_w - 6, "text_y": y + bar_h - 4, "bar_x": label_w, "y": y,
+                     "w": f"{w:.1f}", "h": bar_h, "value_x": f"{label_w + w + 4:.1f}",
+                     "value": _fmt(value, chart.value_fmt, lang)})
+    return {"title": chart.title, "rows": rows, "width": width, "height": len(items) * (bar_h + 6),
+            "colour": BAR_COLOUR, "empty": t("report.no_data", lang)}
 
 
-def _html_table(df: pd.DataFrame, numeric: set[str] = frozenset()) -> str:
-    head = "".join(f'<th class="{"num" if c in numeric else ""}">{esc(c)}</th>' for c in df.columns)
-    body = "".join(
-        "<tr>" + "".join(f'<td class="{"num" if c in numeric else ""}">{esc(v)}</td>'
-                         for c, v in zip(df.columns, row)) + "</tr>"
-        for row in df.itertuples(index=False))
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+def _table(df: pd.DataFrame, numeric=frozenset()) -> dict | None:
+    if not len(df):
+        return None
+    columns = [{"name": c, "num": c in numeric} for c in df.columns]
+    return {"columns": columns,
+            "rows": [list(zip(columns, row)) for row in df.itertuples(index=False)]}
 
 
 def to_html(r: Report) -> str:
-    """A standalone HTML page: inline CSS and SVG, no script, no external resource."""
+    """A standalone HTML page from ``render/templates/report.html.j2`` (Jinja2,
+    autoescaped): inline CSS and SVG, no script, no external resource."""
     L = r.lang
-    parts = [f'<!DOCTYPE html><html lang="{L}"><head><meta charset="utf-8">'
-             f'<meta name="viewport" content="width=device-width, initial-scale=1">'
-             f"<title>{esc(r.title)}</title><style>{CSS}</style></head><body>",
-             f"<h1>{esc(r.title)}</h1>",
-             f'<p class="meta">{esc(t("report.meta", L, inventory=r.inventory, date=r.data_date, generated=r.generated))}</p>']
-    if r.synthetic:
-        parts.append(f'<div class="warn" role="note">{esc(t("banner.synthetic", L))}</div>')
-    parts.append(f"<h2>{esc(t('report.filters', L))}</h2><table><tbody>" + "".join(
-        f"<tr><th>{esc(k)}</th><td>{esc(v)}</td></tr>" for k, v in r.filters) + "</tbody></table>")
     fig = r.figures.drop(columns=["id"] + ([] if r.parent else ["parent"]) +
                          (["france"] if r.national else []))
     fig = fig.rename(columns={
         "label": t("report.col.indicator", L), "unit": t("report.col.unit", L),
         "territory": r.territory, "parent": r.parent, "france": t("scope.france", L)})
-    parts.append(f"<h2>{esc(t('report.figures', L))}</h2>" +
-                 _html_table(fig, numeric={r.territory, r.parent, t("scope.france", L)}))
-    parts.append(f"<h2>{esc(t('report.charts', L))}</h2><div class='charts'>" + "".join(
-        f"<div class='chart'><h3>{esc(c.title)}</h3>{svg_bars(c, L)}</div>" for c in r.charts)
-        + "</div>")
-    parts.append(f"<h2>{esc(t('report.white_zones', L))}</h2>")
-    parts.append("<p>" + (esc(", ".join(r.white_zones)) if r.white_zones
-                          else esc(t("report.no_white_zone", L))) + "</p>")
-    parts.append(f"<p class='meta'>{esc(t('report.white_zones_help', L))}</p>")
-    for key, df in (("report.top_actors", r.top_actors), ("report.top_projects", r.top_projects)):
-        parts.append(f"<h2>{esc(t(key, L))}</h2>")
-        parts.append(_html_table(df, numeric=set(df.columns[-2:]) if key.endswith("projects")
-                                 else {df.columns[-1]}) if len(df) else
-                     f"<p>{esc(t('report.no_data', L))}</p>")
-    parts.append(f"<h2>{esc(t('report.definitions', L))}</h2><dl class='defs'>" + "".join(
-        f"<dt>{esc(label)} ({esc(unit)})</dt><dd>{esc(text)} <code>{esc(formula)}</code></dd>"
-        for label, unit, text, formula in r.definitions) + "</dl>")
-    parts.append(f"<p class='meta'>{esc(t('report.sources', L))}</p></body></html>")
-    return "".join(parts)
+    tops = [{"title": t(key, L),
+             "table": _table(df, set(df.columns[-2:]) if key.endswith("projects")
+                             else {df.columns[-1]})}
+            for key, df in (("report.top_actors", r.top_actors),
+                            ("report.top_projects", r.top_projects))]
+    return _templates().get_template("report.html.j2").render(
+        lang=L, title=r.title,
+        meta=t("report.meta", L, inventory=r.inventory, date=r.data_date, generated=r.generated),
+        synthetic=t("banner.synthetic", L) if r.synthetic else "",
+        h={k: t(f"report.{k}", L) for k in ("filters", "figures", "charts", "white_zones",
+                                            "definitions")},
+        filters=r.filters,
+        figures=_table(fig, {r.territory, r.parent, t("scope.france", L)}),
+        charts=[_bars(c, L) for c in r.charts],
+        white_zones=", ".join(r.white_zones) if r.white_zones else t("report.no_white_zone", L),
+        white_zones_help=t("report.white_zones_help", L),
+        tops=tops, no_data=t("report.no_data", L),
+        definitions=r.definitions, sources=t("report.sources", L))
 
 
 # ---------------------------------------------------------------------- PDF

@@ -17,6 +17,7 @@ from ecosystem.bootstrap import ensure_demo
 from ecosystem.filters import Filters, funder_choices, year_bounds
 from ecosystem.geo import Geography, GeographyError, geo_dir, parse_territory, territory_key
 from ecosystem.i18n import DEFAULT_LANG, LANGS, t
+from ecosystem.render import safe
 from ecosystem.store import InventoryRef, Store, StoreError, open_store, store_location
 
 
@@ -93,7 +94,7 @@ class Context:
 
 def _fail(title_key: str, exc: Exception, hint_key: str, **params) -> None:
     st.error(tr(title_key))
-    st.markdown(tr(hint_key, **params))
+    st.markdown(tr(hint_key, **params))  # operator paths and commands, shown in `code`
     with st.expander(tr("error.details")):
         st.code(str(exc))
     st.stop()
@@ -330,12 +331,8 @@ def scope_label(ctx: Context) -> str:
         else f"{voc.LEVELS.label(level, lang())}: {ctx.geo.label(level, code)}"
 
 
-_MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_{}[]()#+-.!|<>~$"})
-
-
-def md(text) -> str:
-    """Escape user text for st.markdown / st.title (no links, emphasis or HTML from data)."""
-    return "" if text is None else str(text).translate(_MD_SPECIAL)
+#: user or URL text inside Markdown (titles, captions, alerts, ``tr()`` parameters)
+md = safe.markdown
 
 
 def open_actor(actor_id: str) -> None:

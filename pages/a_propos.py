@@ -7,7 +7,7 @@ from ecosystem import vocabulary as voc
 from ecosystem.grid import load_grid
 from ecosystem.i18n import fmt_number
 from pages import _shell as shell
-from pages._shell import tr
+from pages._shell import md, tr
 
 ctx = shell.context()
 lang = ctx.lang
@@ -59,7 +59,7 @@ st.table([{tr("col.source"): s["package"], tr("col.version"): s["version"],
 
 st.header(tr("about.inventory"))
 info = ctx.store.info(ctx.ref.name)
-st.markdown(tr("about.inventory.body", name=ctx.ref.name, version=info["version"],
+st.markdown(tr("about.inventory.body", name=md(ctx.ref.name), version=info["version"],
                actors=fmt_number(info["n_actors"], lang),
                projects=fmt_number(info["n_projects"], lang),
                updated=str(info["updated_at"])[:16], backend=ctx.store.backend))

@@ -8,8 +8,9 @@ from ecosystem import overview
 from ecosystem import vocabulary as voc
 from ecosystem.i18n import fmt_compact, fmt_number
 from ecosystem.maps import home_map
+from ecosystem.render import charts
 from pages import _shell as shell
-from pages._shell import tr
+from pages._shell import md, tr
 from ecosystem.filters import View
 
 ctx = shell.context()
@@ -23,7 +24,7 @@ def _figures(_store, ref, f):
 
 
 st.title(tr("home.title"))
-st.caption(tr("home.subtitle", inventory=ctx.ref.name, scope=shell.scope_label(ctx)))
+st.caption(tr("home.subtitle", inventory=md(ctx.ref.name), scope=md(shell.scope_label(ctx))))
 shell.synthetic_banner(ctx.ref)
 
 figures, by_type, by_stage, regions = _figures(ctx.store, ctx.ref, ctx.filters)
@@ -46,10 +47,7 @@ with right:
     if by_type.empty:
         st.info(tr("home.no_actor"))
     else:
-        df = by_type.assign(label=by_type.code.map(lambda c: voc.ACTOR_TYPES.label(c, lang)))
-        fig = px.bar(df.sort_values("n"), x="n", y="label", orientation="h", text="n",
-                     labels={"n": tr("home.actors"), "label": ""})
-        fig.update_layout(height=300, margin=dict(l=0, r=10, t=10, b=0), showlegend=False)
+        fig = charts.actor_type_bars(by_type.code, by_type.n, lang, tr("home.actors"), height=300)
         st.plotly_chart(fig, width="stretch", config={"displaylogo": False})
     st.subheader(tr("home.by_stage"))
     stage = by_stage.set_index("code").reindex(voc.STAGES.codes).fillna(0).reset_index()

@@ -5,7 +5,7 @@ import streamlit as st
 
 from ecosystem import vocabulary as voc
 from ecosystem.grid import load_grid
-from ecosystem.i18n import fmt_compact, fmt_number
+from ecosystem.i18n import fmt_compact
 from ecosystem.profiles import ActorNotFound, actor_profile, search_actors
 from pages import _shell as shell
 from pages._shell import md, tr
@@ -43,7 +43,7 @@ try:
     prof = actor_profile(ctx.store, ctx.ref, actor_id)
 except ActorNotFound:
     st.title(tr("actor.title"))
-    st.warning(tr("actor.not_found", actor=actor_id, inventory=ctx.ref.name))
+    st.warning(tr("actor.not_found", actor=md(actor_id), inventory=md(ctx.ref.name)))
     shell.sync_url()
     st.stop()
 

@@ -77,7 +77,7 @@ c = view.counts
 st.caption(tr("map.caption", actors=fmt_number(c["actors"], lang),
               projects=fmt_number(c["projects"], lang), scope=md(shell.scope_label(ctx)),
               inventory=md(ctx.ref.name)))
-within = tr("map.within", territory=shell.territory_label(view.within, with_level=False)) \
+within = tr("map.within", territory=md(shell.territory_label(view.within, with_level=False))) \
     if view.within else ""
 st.caption(tr("map.level_caption", level=voc.LEVELS.label(view.level, lang).lower(),
               n=fmt_number(c["territories"], lang), within=within) + " " + tr("map.click_help"))

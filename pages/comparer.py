@@ -11,6 +11,7 @@ from ecosystem import indicators as ind
 from ecosystem import territories as terr
 from ecosystem.geo import parse_territory, territory_key
 from ecosystem.i18n import fmt_number
+from ecosystem.render import charts
 from pages import _shell as shell
 from pages._shell import md, tr
 from ecosystem.filters import View
@@ -123,12 +124,12 @@ st.subheader(tr("cmp.index_chart"))
 st.caption(tr("cmp.index_caption"))
 long = terr.index_vs_france(table, ids)
 long = long[long.key != terr.FRANCE].assign(
-    territory=lambda d: d.key.map(names), indicator=lambda d: d.id.map(
-        lambda i: ind.get(i).label(lang)))
+    territory=lambda d: charts.labels(d.key.map(names)), indicator=lambda d: charts.labels(d.id.map(
+        lambda i: ind.get(i).label(lang))))
 fig = px.bar(long, y="indicator", x="index", color="territory", barmode="group", orientation="h",
              labels={"indicator": "", "index": tr("cmp.index"), "territory": ""},
              hover_data={"value": ":.3g"},
-             category_orders={"indicator": [ind.get(i).label(lang) for i in ids]})
+             category_orders={"indicator": charts.labels(ind.get(i).label(lang) for i in ids)})
 fig.add_vline(x=100, line_dash="dash", line_color="#52606d",
               annotation_text=tr("cmp.france_100"), annotation_position="top")
 fig.update_layout(height=120 + 22 * len(ids) * len(keys), margin=dict(l=0, r=10, t=30, b=0),
@@ -142,11 +143,12 @@ for k, i in enumerate(ids):
     values = table[i].astype(float)
     scale = 100 if d.unit_fr == "%" else 1
     fig = go.Figure(go.Bar(
-        x=[names[key] for key in table.key], y=values * scale,
+        x=charts.labels(names[key] for key in table.key), y=values * scale,
         marker_color=[FRANCE_COLOUR if key == terr.FRANCE else "#0570b0" for key in table.key],
         text=[ind.format_value(i, v, lang) for v in table[i]], textposition="auto"))
-    fig.update_layout(title=dict(text=d.label(lang), font=dict(size=13)), height=280,
-                      margin=dict(l=0, r=0, t=40, b=0), yaxis_title=d.unit(lang))
+    fig.update_layout(title=dict(text=charts.labels([d.label(lang)])[0], font=dict(size=13)),
+                      height=280, margin=dict(l=0, r=0, t=40, b=0),
+                      yaxis_title=charts.labels([d.unit(lang)])[0])
     cols[k % len(cols)].plotly_chart(fig, width="stretch", config={"displaylogo": False},
                                      key=f"cmp_chart_{i}")
 

@@ -10,6 +10,7 @@ from ecosystem import territories as terr
 from ecosystem import vocabulary as voc
 from ecosystem.grid import GridError, load_grid, project_scores
 from ecosystem.i18n import fmt_number
+from ecosystem.render import charts
 from pages import _shell as shell
 from pages._shell import md, tr
 from ecosystem.filters import View
@@ -39,7 +40,7 @@ def _projects(_store, ref, f, _grid, grid_key):
 
 
 st.title(tr("grid.title"))
-st.caption(tr("grid.caption", scope=shell.scope_label(ctx)))
+st.caption(tr("grid.caption", scope=md(shell.scope_label(ctx))))
 shell.synthetic_banner(ctx.ref)
 
 # ------------------------------------------------------------------ the grid
@@ -92,7 +93,8 @@ def heatmap(p: pd.DataFrame, key: str) -> None:
     if len(p) > HEATMAP_MAX or p.empty:
         return
     values = p.drop(columns=[tr("col.name")]).astype(float)
-    fig = px.imshow(values.values, x=list(values.columns), y=p[tr("col.name")].tolist(),
+    # criterion labels come from the user's grid file: text, never Plotly's HTML subset
+    fig = px.imshow(values.values, x=charts.labels(values.columns), y=charts.labels(p[tr("col.name")]),
                     color_continuous_scale="Blues", zmin=grid.min_score, zmax=grid.max_score,
                     aspect="auto", text_auto=".1f",
                     labels={"color": tr("col.mean_score")})

@@ -23,7 +23,7 @@ from ecosystem.ingest.pipeline import Import, ImportError_
 from ecosystem.render import safe
 from ecosystem.store import StoreError
 from pages import _shell as shell
-from pages._shell import tr
+from pages._shell import md, tr
 
 ctx = shell.context()
 lang = ctx.lang
@@ -35,14 +35,6 @@ STATE = "_import"
 def csv(df: pd.DataFrame) -> bytes:
     """A download: UTF-8 with BOM, ``;`` (French spreadsheets), formulas neutralised."""
     return to_csv_bytes(df, sep=";")
-
-
-def md(text) -> str:
-    """User text inside Markdown: every Markdown/HTML character escaped."""
-    out = str(text if text is not None else "")
-    for ch in "\\`*_{}[]()#+-.!|<>~$&":
-        out = out.replace(ch, "\\" + ch)
-    return out
 
 
 def upload_limit() -> int:

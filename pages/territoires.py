@@ -12,6 +12,7 @@ from ecosystem import territories as terr
 from ecosystem import vocabulary as voc
 from ecosystem.geo import territory_key
 from ecosystem.i18n import fmt_number
+from ecosystem.render import charts, palette
 from pages import _shell as shell
 from pages._shell import md, tr
 from ecosystem.filters import View
@@ -140,11 +141,15 @@ def profile() -> None:
         if df.empty:
             container.info(tr("report.no_data"))
             return
-        d = df.assign(label=df.category.map(lambda c: vocab.label(c, lang)))
-        d = d[d.category.isin(vocab.codes)]
+        d = df[df.category.isin(vocab.codes)]
+        if vocab is voc.ACTOR_TYPES:  # one colour per type, as on the map and the network
+            fig = charts.actor_type_bars(d.category, d.n, lang, tr(unit_key))
+            container.plotly_chart(fig, width="stretch", config={"displaylogo": False})
+            return
+        d = d.assign(label=charts.labels(d.category.map(lambda c: vocab.label(c, lang))))
         fig = px.bar(d.sort_values("n"), x="n", y="label", orientation="h", text="n",
                      labels={"n": tr(unit_key), "label": ""},
-                     color_discrete_sequence=[maps.PALETTE[5]])
+                     color_discrete_sequence=[palette.ACCENT])
         fig.update_layout(height=max(180, 26 * len(d) + 60), margin=dict(l=0, r=10, t=10, b=0))
         container.plotly_chart(fig, width="stretch", config={"displaylogo": False})
 
@@ -153,10 +158,10 @@ def profile() -> None:
     with right:
         st.markdown(f"**{tr('terr.pipeline')}**")
         stage = parts["stage"].set_index("category").reindex(voc.STAGES.codes).n.fillna(0)
-        sd = pd.DataFrame({"label": [voc.STAGES.label(c, lang) for c in stage.index],
+        sd = pd.DataFrame({"label": charts.labels(voc.STAGES.label(c, lang) for c in stage.index),
                            "n": stage.values})
         fig = px.funnel(sd, x="n", y="label", labels={"n": tr("home.projects"), "label": ""},
-                        color_discrete_sequence=[maps.PALETTE[5]])
+                        color_discrete_sequence=[palette.ACCENT])
         fig.update_layout(height=240, margin=dict(l=0, r=10, t=10, b=0))
         st.plotly_chart(fig, width="stretch", config={"displaylogo": False})
     bars(parts["project_domain"], voc.DOMAINS, tr("terr.projects_by_domain"), "home.projects",
@@ -220,7 +225,7 @@ def ranking() -> None:
     i = ind.get(chosen)
     st.caption(tr("terr.ranking_caption", n=fmt_number(len(table), lang),
                   level=voc.LEVELS.label(level, lang).lower(),
-                  where=shell.territory_label(within) if within else tr("scope.france")))
+                  where=md(shell.territory_label(within)) if within else tr("scope.france")))
     left, right = st.columns([1, 1], gap="medium")
     with left:
         if len(table) > maps.MAX_RANKING_FEATURES:

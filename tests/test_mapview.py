@@ -172,7 +172,8 @@ def test_every_user_string_is_escaped(store, geo):
     ref = store.ref("evil")
     view = mapview.build(View(store, ref, Filters()), geo, ALL)
     html = view.html()
-    assert EVIL not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
+    # the name travels as text in the script's JSON (drawn with textContent)
+    assert EVIL not in html and "\\u003cimg src=x onerror=alert(1)\\u003e" in html
     for p in PAYLOADS:
         if "<" in p:
             assert p not in html, p
@@ -189,7 +190,16 @@ def test_options_round_trip():
     assert bad.indicator == mapview.DEFAULT_INDICATOR and bad.layers == ("points",)
 
 
-def test_js_data_cannot_close_the_script():
-    text = mapview.js_data({"n": "</script><script>alert(1)</script>", "c": "<!--"})
-    assert "</" not in text and "<!--" not in text
-    assert json.loads(text.replace("<\\/", "</").replace("<\\!--", "<!--"))["c"] == "<!--"
+def test_payload_strings_are_plain_text_in_script_json(tiny):
+    """Names reach explorer.js unescaped (it sets textContent) inside JSON where
+    no ``<``, ``>`` or ``&`` is left to close the script."""
+    import pandas as pd
+    df = pd.DataFrame({"lon": [-1.55], "lat": [47.22], "dep": ["44"], "actor_type": ["association"],
+                       "name": ["</script><b>A & B</b>"], "actor_id": ["a&1"],
+                       "commune": ["Nantes"], "domains": [["health"]], "n_projects": [1],
+                       "n_partners": [0]})
+    data = mapview.points_data(df, "fr", False, "acteur?actor=")
+    assert data["n"] == ["</script><b>A & B</b>"] and data["id"] == ["a&1"]
+    element = mapview._Explorer("points", data)
+    assert "<" not in element.payload and "&" not in element.payload
+    assert json.loads(element.payload)["n"] == ["</script><b>A & B</b>"]

@@ -56,6 +56,18 @@ def test_html_is_self_contained_and_escaped(built):
     assert len(page) < 60_000
 
 
+def test_report_html_comes_from_the_autoescaped_template(built):
+    env = report._templates()
+    assert env.autoescape is True
+    assert (report.TEMPLATES / "report.html.j2").is_file()
+    page = report.to_html(built)
+    assert page.startswith('<!DOCTYPE html><html lang="fr">')
+    # one HTML rule (safe.html): an apostrophe is &#x27; and a quote &quot;, never
+    # markupsafe's &#39; / &#34;
+    assert "dont l&#x27;association" in page and "&#39;" not in page and "&#34;" not in page
+    assert 'font-family:"DejaVu Sans"' in page                  # the stylesheet is not escaped
+
+
 def test_english_report_without_synthetic_warning(store):
     store.create("real", fixtures.tiny())
     r = report.build(View(store, store.ref("real"), Filters()), "en")

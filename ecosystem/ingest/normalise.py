@@ -28,7 +28,6 @@ them by name. Every rule here is listed in docs/import.md:
 
 from __future__ import annotations
 
-import re
 
 import duckdb
 import pyarrow as pa

@@ -6,6 +6,8 @@ through these two functions (or as bound parameters / registered tables).
 
 from __future__ import annotations
 
+from ..render import safe
+
 
 def ident(name: str) -> str:
     """A quoted identifier: inner double quotes are doubled."""
@@ -16,13 +18,11 @@ def ident(name: str) -> str:
 
 
 def lit(value) -> str:
-    """A SQL string literal (or NULL)."""
-    if value is None:
-        return "NULL"
-    text = str(value)
-    if "\x00" in text:
+    """A SQL string literal (or NULL), by :func:`ecosystem.render.safe.sql_literal`;
+    a NUL character is refused here rather than dropped."""
+    if value is not None and "\x00" in str(value):
         raise ValueError("NUL character in a literal")
-    return "'" + text.replace("'", "''") + "'"
+    return safe.sql_literal(None if value is None else str(value))
 
 
 def lit_list(values) -> str:

@@ -8,6 +8,7 @@ never become markup, a link, an image, a script, a formula or a console style.
 output             function
 =================  =====================================================
 HTML text / attr   :func:`html` (quotes escaped: safe in attributes too)
+HTML templates     :func:`html_templates` (Jinja2, autoescape through :func:`html`)
 JSON in <script>   :func:`script_json` (``<`` ``>`` ``&`` U+2028/2029 as ``\\u`` escapes)
 Markdown           :func:`markdown` (Streamlit: no emphasis, link, image, HTML, autolink)
 Plotly labels      :func:`plotly` (Plotly's HTML subset shown as text)
@@ -26,10 +27,14 @@ import html as _html
 import json
 import math
 import re
+from typing import TYPE_CHECKING
 
 from rich.markup import escape as _rich_escape
 
-__all__ = ["text", "html", "script_json", "markdown", "plotly", "sql_literal", "cell",
+if TYPE_CHECKING:  # pragma: no cover
+    import jinja2
+
+__all__ = ["text", "html", "html_templates", "script_json", "markdown", "plotly", "sql_literal", "cell",
            "console", "FORMULA_START", "strip_controls"]
 
 
@@ -54,6 +59,21 @@ def html(value) -> str:
     return _html.escape(text(value), quote=True)
 
 
+def _finalize(value):
+    from markupsafe import Markup
+    return value if isinstance(value, Markup) else Markup(html(value))
+
+
+def html_templates(directory) -> jinja2.Environment:
+    """A Jinja2 environment for the HTML templates in ``directory``: autoescape on,
+    and every ``{{ value }}`` is escaped by :func:`html` (one rule for the whole
+    program; macros' output is kept as markup). Undefined names raise."""
+    import jinja2
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(str(directory)), autoescape=True,
+                              finalize=_finalize, undefined=jinja2.StrictUndefined,
+                              keep_trailing_newline=False)
+
+
 # ------------------------------------------------------------------ JSON in <script>
 _SCRIPT = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026",
                          "\u2028": "\\u2028", "\u2029": "\\u2029"})
@@ -67,18 +87,32 @@ def script_json(data) -> str:
 
 
 # ------------------------------------------------------------------ Markdown
-_MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_{}[]()#+-.!|<>~$&:=\"'"})
-# GFM autolinks bare "www." and "scheme://" and e-mail addresses even when their
+# characters that make inline Markdown anywhere in a line: code, emphasis, links and
+# images, HTML and angle autolinks, entities, strikethrough, LaTeX, Streamlit's
+# ``:colour[…]`` / ``:emoji:`` / ``:material/…:`` directives, tables, headings' ``#``
+# (``(``, ``)``, ``.`` and ``-`` are harmless once ``[``, ``]`` are escaped, and stay
+# readable in the Markdown source)
+_MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]<>#~$&:|!"})
+# characters that start a block only at the start of a line (list, setext
+# underline, ordered list "1." / "1)"): escaped when the value starts with them
+_MD_BLOCK = re.compile(r"^(\s*)(?:([-+=])|(\d+)([.)]))")
+# GFM autolinks bare "www." and "scheme:" and e-mail addresses even when their
 # punctuation is escaped: a word joiner (U+2060, invisible) breaks the pattern.
-_AUTOLINK = re.compile(r"(?i)(w)(ww\\\.)|(@)|(\w)(\\:)")
+_AUTOLINK = re.compile(r"(?i)(w)(ww\.)|(@)|(\w)(\\:)")
 _WJ = "\u2060"
+
+
+def _block(m: re.Match) -> str:
+    return m.group(1) + ("\\" + m.group(2) if m.group(2) else m.group(3) + "\\" + m.group(4))
 
 
 def markdown(value) -> str:
     """User text inside Markdown (``st.markdown``, ``st.title``, labels, captions):
-    every Markdown and HTML character escaped, autolinks broken, line breaks kept
-    as spaces (a newline could start a heading or a list)."""
+    every character that makes inline Markdown or HTML escaped, a block marker at
+    the start escaped, autolinks broken, line breaks kept as spaces (a newline
+    could start a heading or a list)."""
     out = " ".join(text(value).splitlines()).translate(_MD_SPECIAL)
+    out = _MD_BLOCK.sub(_block, out, count=1)
     return _AUTOLINK.sub(lambda m: (m.group(1) + _WJ + m.group(2)) if m.group(1)
                          else (_WJ + "@" + _WJ) if m.group(3)
                          else (m.group(4) + _WJ + m.group(5)), out)

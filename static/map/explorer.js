@@ -1,5 +1,7 @@
-/* Map explorer layers (ecosystem/mapview.py). Every string in the data is
- * already HTML-escaped on the server; this file only assembles it.
+/* Map explorer layers (ecosystem/mapview.py). Strings in the data are plain text
+ * (the JSON itself is embedded with ecosystem.render.safe.script_json): tooltips
+ * and popups are DOM nodes filled with textContent, never parsed as HTML, so a
+ * name such as <img src=x onerror=...> shows as those characters.
  * Points, cells and lines are added after the current script (setTimeout), so
  * streamlit-folium does not hook their clicks: only territory clicks rerun the app. */
 (function () {
@@ -25,6 +27,24 @@
     return map.getRenderer(L.polyline([[0, 0], [0, 0]]));
   }
 
+  // an element with text only: el("b", "name") or el("div", [child, "text", ...])
+  function el(tag, content, cls) {
+    var node = document.createElement(tag);
+    if (cls) { node.className = cls; }
+    (Array.isArray(content) ? content : [content]).forEach(function (c) {
+      if (c === null || c === undefined) { return; }
+      node.appendChild(typeof c === "object" ? c : document.createTextNode(String(c)));
+    });
+    return node;
+  }
+
+  function br() { return document.createElement("br"); }
+
+  function territoryTip(p, b) {
+    return el("div", [el("b", p.n), " (" + p.k + ")", br(), b.ind + b.sep + p.v, br(),
+                      b.pop + b.sep + p.p, br(), el("i", b.hint)]);
+  }
+
   E.choropleth = function (map, fc) {
     var layer = L.geoJSON(fc, {
       style: function (f) {
@@ -32,8 +52,7 @@
       },
       onEachFeature: function (f, l) {
         var p = f.properties, b = fc.labels;
-        l.bindTooltip("<b>" + p.n + "</b> (" + p.k + ")<br>" + b.ind + b.sep + p.v + "<br>" +
-                      b.pop + b.sep + p.p + "<br><i>" + b.hint + "</i>", {sticky: true});
+        l.bindTooltip(function () { return territoryTip(p, b); }, {sticky: true});
         l.on("mouseover", function () { l.setStyle({weight: 2.5, color: "#1f2933"}); });
         l.on("mouseout", function () { l.setStyle({weight: 0.7, color: "#ffffff"}); });
       }
@@ -46,23 +65,25 @@
   function popup(d, i) {
     var doms = d.d[i] ? d.d[i].split(".").map(function (k) { return d.domains[+k]; }).join(", ") : "—";
     var L_ = d.labels;
-    return '<div class="eco-pop"><b>' + d.n[i] + "</b><br>" +
-      L_.type + L_.sep + d.types[d.t[i]] + "<br>" +
-      L_.domains + L_.sep + doms + "<br>" +
-      L_.commune + L_.sep + (d.communes[d.c[i]] || "—") + "<br>" +
-      L_.projects + L_.sep + d.p[i] + " · " + L_.partners + L_.sep + d.q[i] + "<br>" +
-      '<a target="_blank" rel="noopener" href="' + link(d, i) + '">' + L_.open + "</a></div>";
+    var a = el("a", L_.open);
+    a.target = "_blank";
+    a.rel = "noopener";
+    a.href = link(d, i);
+    return el("div", [el("b", d.n[i]), br(),
+                      L_.type + L_.sep + d.types[d.t[i]], br(),
+                      L_.domains + L_.sep + doms, br(),
+                      L_.commune + L_.sep + (d.communes[d.c[i]] || "—"), br(),
+                      L_.projects + L_.sep + d.p[i] + " · " + L_.partners + L_.sep + d.q[i], br(),
+                      a], "eco-pop");
   }
 
   function link(d, i) {
-    // ids are HTML-escaped; the URL needs the raw id, percent-encoded
-    var t = document.createElement("textarea");
-    t.innerHTML = d.id[i];
-    var rel = d.link + encodeURIComponent(t.value);
+    // the page's relative link and the raw id, percent-encoded
+    var rel = d.link + encodeURIComponent(d.id[i]);
     var base = document.referrer || location.href;
     try { base = window.parent.location.href; } catch (e) { /* other origin */ }
     try { rel = new URL(rel, base).href; } catch (e) { /* about:blank: keep it relative */ }
-    return rel.replace(/"/g, "%22");
+    return rel;
   }
 
   E.points = function (map, d) {
@@ -89,7 +110,7 @@
       });
       group.on("mouseover", function (e) {
         var l = e.layer;
-        if (!l.getTooltip()) { l.bindTooltip(d.n[l._eco] + " — " + d.types[d.t[l._eco]]); }
+        if (!l.getTooltip()) { l.bindTooltip(el("span", d.n[l._eco] + " — " + d.types[d.t[l._eco]])); }
         l.openTooltip();
       });
       group.addLayers(markers);
@@ -108,7 +129,7 @@
         L.circleMarker([d.lat[i], d.lon[i]], {
           renderer: r, radius: radius, weight: 1, color: "#ffffff",
           fillColor: d.colors[d.t[i]], fillOpacity: 0.7
-        }).bindTooltip(d.nfmt[i] + " " + d.tip).addTo(layer);
+        }).bindTooltip(el("span", d.nfmt[i] + " " + d.tip)).addTo(layer);
       }
       layer.addTo(map);
       E.cellLayer = layer;
@@ -124,7 +145,7 @@
         L.polyline([[d.a[0][i], d.a[1][i]], [d.b[0][i], d.b[1][i]]], {
           renderer: r, color: d.style.color, dashArray: d.style.dash, opacity: 0.55,
           weight: 1 + 4 * Math.sqrt(d.w[i] / d.wmax), interactive: true
-        }).bindTooltip(d.w[i] + " " + d.tip).addTo(layer);
+        }).bindTooltip(el("span", d.w[i] + " " + d.tip)).addTo(layer);
       }
       layer.addTo(map);
       E.lineCount = (E.lineCount || 0) + d.w.length;

@@ -137,3 +137,70 @@ def test_the_sweep_catches_a_payload_inserted_as_markup(offline_page):
     found = page.evaluate(SCAN)
     assert any("onerror" in b for b in found) and "SCRIPT" in found
     assert offline_page.dialogs  # the payload ran here, so the sweep's check is live
+
+
+# ------------------------------------------------ Markdown injection (issue 12 item 16)
+MD_INVENTORY = "![i](http://host/x.png)"
+MD_ACTORS = {"A1": "http://evil.example/x", "A2": "www.evil.example",
+             "A3": "[link](javascript:alert(1))"}
+HOSTILE_URLS = ("host/x.png", "evil.example", "javascript:", "//evil")
+
+# remote images and links to the hostile URLs, in the page and its frames
+LINKS = """(needles) => {
+  const bad = [];
+  for (const img of document.querySelectorAll('img')) {
+    const src = img.getAttribute('src') || '';
+    if (/^\\s*(https?:)?\\/\\//i.test(src) && !/^https?:\\/\\/(localhost|127\\.0\\.0\\.1)[:/]/i.test(src))
+      bad.push('IMG ' + src);
+  }
+  for (const a of document.querySelectorAll('a[href]')) {
+    const href = a.getAttribute('href');
+    if (needles.some((n) => href.toLowerCase().includes(n))) bad.push('A ' + href);
+  }
+  return bad;
+}"""
+
+
+@pytest.fixture(scope="module")
+def markdown_server(tmp_path_factory, geo):
+    from tests import fixtures
+
+    db = tmp_path_factory.mktemp("mdinj") / "mdinj.duckdb"
+    store = Store(db, geo=geo)
+    data = fixtures.tiny()
+    for actor_id, name in MD_ACTORS.items():
+        data.actors.loc[data.actors.actor_id == actor_id, "name"] = name
+    store.create(MD_INVENTORY, data)   # the only inventory: the default one
+    store.close()
+    server = AppServer(db)
+    yield server
+    server.stop()
+
+
+def _links(page) -> list[str]:
+    bad = []
+    for frame in page.frames:
+        try:
+            bad += frame.evaluate(LINKS, list(HOSTILE_URLS))
+        except Exception:  # a frame gone: nothing left in it
+            pass
+    return bad
+
+
+@pytest.mark.timeout(600)
+def test_markdown_names_show_as_text_not_images_or_links(markdown_server, offline_page):
+    page = offline_page.open(f"{markdown_server.url}/accueil")
+    page.wait_for_timeout(1500)
+    shot = screenshot(page, "markdown_injection_accueil")
+    assert shot.exists()
+    assert _links(page) == []
+    text = page.inner_text("body").replace("\u2060", "")
+    assert MD_INVENTORY in text                                # shown, as its characters
+    for actor_id, name in MD_ACTORS.items():
+        page = offline_page.open(f"{markdown_server.url}/acteur?actor={actor_id}")
+        assert _links(page) == [], actor_id
+        assert page.locator("h1").first.inner_text().replace("\u2060", "") == name
+    page = offline_page.open(f"{markdown_server.url}/acteur?actor=[x](http://evil)")
+    assert _links(page) == []
+    assert "[x](http://evil)" in page.inner_text("body").replace("\u2060", "")
+    assert offline_page.external == [] and offline_page.dialogs == []
