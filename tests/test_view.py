@@ -1,0 +1,115 @@
+"""The view computed once: filters.View and the store's view cache, on
+tests/fixtures.tiny() (values worked out by hand in tests/test_overview.py)."""
+
+import pytest
+
+from ecosystem import indicators, overview, report
+from ecosystem.filters import Filters, View, scoped
+from ecosystem.store import Store
+
+
+@pytest.fixture
+def tiny(tiny_store):
+    return tiny_store, tiny_store.ref("tiny")
+
+
+def cached_tables(store) -> list[str]:
+    return sorted(r[0] for r in store.con.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE database_name = 'eco_view'").fetchall())
+
+
+def test_sets_are_materialised_once_per_filters_and_shared(tiny, monkeypatch):
+    store, ref = tiny
+    calls = []
+    real = store.view_sets
+    monkeypatch.setattr(store, "view_sets", lambda r, f: calls.append(f) or real(r, f))
+    f = Filters(stages=("experimentation",), level="departement")
+    view = View(store, ref, f)
+    # P1 and P5; actors involved: A1, A3, A4 (P1) and A5, A6 (P5)
+    k = overview.key_figures(view)
+    assert (k["actors"], k["projects"]) == (5, 2)
+    indicators.compute(view, "departement")
+    indicators.white_zones(view)
+    report.build(view)
+    # key figures, white zones: in the (whole-France) scope; compute, report: the same
+    assert {c.cache_key() for c in calls} == {Filters(stages=("experimentation",)).cache_key()}
+    # fp, fm (a project-side filter) and fa: three tables, made once
+    assert len(cached_tables(store)) == 3
+
+
+def test_level_does_not_change_the_sets_and_territory_does(tiny):
+    store, ref = tiny
+    base = Filters(actor_types=("association",))
+    View(store, ref, base).query("SELECT count(*) FROM fa")
+    View(store, ref, base.with_(level="commune")).query("SELECT count(*) FROM fa")
+    assert len(cached_tables(store)) == 2  # fp, fa
+    n = View(store, ref, base.with_(territory="departement:44")).query(
+        "SELECT count(*) AS n FROM fa").n.iloc[0]
+    assert len(cached_tables(store)) == 4
+    # associations of Loire-Atlantique in the fixture: A1 (44109) and A2 (44162)
+    assert n == 2
+
+
+@pytest.mark.parametrize("f", [
+    Filters(), Filters(stages=("experimentation",)), Filters(territory="departement:44"),
+    Filters(domains=("food",)), Filters(actor_types=("association",), year_min=2020)])
+def test_cached_sets_hold_what_the_query_computes(tiny, f):
+    store, ref = tiny
+    body = " SELECT (SELECT string_agg(actor_id, ',' ORDER BY actor_id) FROM fa) AS a, " \
+           "(SELECT string_agg(project_id, ',' ORDER BY project_id) FROM fp) AS p"
+    direct = scoped(ref, f, body)
+    expected = store.query(direct.text, direct.params).iloc[0].tolist()
+    assert View(store, ref, f).query(body).iloc[0].tolist() == expected
+
+
+def test_no_filter_reads_the_derived_tables_without_a_copy(tiny):
+    store, ref = tiny
+    sql = View(store, ref, Filters(level="commune")).sql(" SELECT 1")
+    assert ref.derived("d_actors") in sql.text and "eco_view" not in sql.text
+    assert cached_tables(store) == []
+
+
+def test_least_recently_used_idle_views_are_dropped(tiny, monkeypatch):
+    store, ref = tiny
+    monkeypatch.setattr(Store, "VIEW_CACHE", 2)
+    monkeypatch.setattr(Store, "VIEW_IDLE_S", 0.0)
+    for d in ("food", "health", "culture"):
+        View(store, ref, Filters(domains=(d,))).query("SELECT count(*) FROM fa")
+    # three views of two tables each were made; the oldest (food) was dropped
+    assert len(store._views) == 2
+    assert len(cached_tables(store)) == 4
+    kept = {dict(k[1])["domains"] for k in store._views}
+    assert kept == {("health",), ("culture",)}
+
+
+def test_a_view_in_use_is_not_dropped(tiny, monkeypatch):
+    store, ref = tiny
+    monkeypatch.setattr(Store, "VIEW_CACHE", 1)  # idle time stays at a minute
+    for d in ("food", "health"):
+        View(store, ref, Filters(domains=(d,))).query("SELECT count(*) FROM fa")
+    assert len(store._views) == 2
+
+
+def test_a_new_revision_gets_new_sets(tiny):
+    store, ref = tiny
+    f = Filters(domains=("food",))
+    assert View(store, ref, f).query("SELECT count(*) AS n FROM fa").n.iloc[0] == 1  # A2
+    from tests import fixtures
+    data = fixtures.tiny()
+    data.actors.loc[data.actors.actor_id == "A1", "domains"] = "food"
+    store.save("tiny", data)
+    ref2 = store.ref("tiny")
+    assert ref2.version == ref.version + 1
+    assert View(store, ref2, f).query("SELECT count(*) AS n FROM fa").n.iloc[0] == 2
+
+
+def test_read_only_store_computes_the_sets_in_the_query(tiny, tmp_path):
+    store, ref = tiny
+    path = store.path
+    store.close()
+    ro = Store(path, read_only=True)
+    try:
+        k = overview.key_figures(View(ro, ro.ref("tiny"), Filters(stages=("experimentation",))))
+        assert (k["actors"], k["projects"]) == (5, 2)
+    finally:
+        ro.close()
