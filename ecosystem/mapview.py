@@ -325,6 +325,14 @@ def _type_index() -> dict[str, int]:
     return {c: i for i, c in enumerate(voc.ACTOR_TYPES.codes)}
 
 
+def _codes(value) -> list:
+    """The codes of a list cell: a missing value (None, NaN, pd.NA: an actor with no
+    domain) is no code."""
+    if isinstance(value, (list, tuple, np.ndarray)):
+        return list(value)
+    return []
+
+
 def points_data(df: pd.DataFrame, lang: str, insets: bool, link: str) -> dict:
     """The compact array the browser draws (every string escaped)."""
     lon, lat = _place(df.lon, df.lat, df.dep, insets)
@@ -338,8 +346,7 @@ def points_data(df: pd.DataFrame, lang: str, insets: bool, link: str) -> dict:
         "n": [maps.esc(x) for x in df.name],
         "id": [maps.esc(x) for x in df.actor_id],
         "c": cat.codes.tolist(), "communes": [maps.esc(x) for x in cat.categories],
-        "d": [".".join(str(dom_idx[d]) for d in (ds if ds is not None else []) if d in dom_idx)
-              for ds in df.domains],
+        "d": [".".join(str(dom_idx[d]) for d in _codes(ds) if d in dom_idx) for ds in df.domains],
         "p": df.n_projects.astype(int).tolist(), "q": df.n_partners.astype(int).tolist(),
         "colors": [TYPE_COLORS.get(c, "#777777") for c in voc.ACTOR_TYPES.codes] + ["#777777"],
         "types": [maps.esc(voc.ACTOR_TYPES.label(c, lang)) for c in voc.ACTOR_TYPES.codes]
