@@ -46,9 +46,24 @@ def _inert(value):
     return value
 
 
+def unique_names(names) -> list[str]:
+    """Column names made distinct: a repeated name gets `` (2)``, `` (3)``…"""
+    out: list[str] = []
+    taken: set[str] = set()
+    for name in map(str, names):
+        new, k = name, 2
+        while new in taken:
+            new, k = f"{name} ({k})", k + 1
+        taken.add(new)
+        out.append(new)
+    return out
+
+
 def neutralise_formulas(df: pd.DataFrame) -> pd.DataFrame:
-    """A copy of ``df`` whose text cells (and column names) cannot start a formula."""
+    """A copy of ``df`` whose text cells (and column names) cannot start a formula;
+    repeated column names are made distinct (:func:`unique_names`)."""
     out = df.copy()
+    out.columns = unique_names(out.columns)
     for col in out.columns:
         s = out[col]
         if s.dtype == object or pd.api.types.is_string_dtype(s):

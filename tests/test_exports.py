@@ -61,3 +61,14 @@ def test_sheet_names_are_valid_and_unique():
     assert sheet_name("a" * 40) == "a" * 31
     assert sheet_name("x", {"X"}) == "x (2)"
     assert sheet_name("[]:*?/\\") == "Sheet"
+
+
+def test_repeated_column_names_are_made_distinct():
+    # issue 12 #14: two columns called "France" made every download of the page fail
+    df = pd.DataFrame([["a", 1, 2]], columns=["id", "France", "France"])
+    back = pd.read_csv(io.BytesIO(to_csv_bytes(df)), encoding="utf-8-sig")
+    assert back.columns.tolist() == ["id", "France", "France (2)"]
+    assert back.iloc[0].tolist() == ["a", 1, 2]
+    rows = list(openpyxl.load_workbook(io.BytesIO(to_xlsx_bytes({"s": df})))["s"]
+                .iter_rows(values_only=True))
+    assert rows == [("id", "France", "France (2)"), ("a", 1, 2)]
