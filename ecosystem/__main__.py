@@ -32,13 +32,15 @@ err = Console(stderr=True, highlight=False)
 STAGES = ("sniff", "read", "normalise", "geocode", "validate", "dedup", "prepare", "save")
 
 
-def _open_store(db: Optional[Path]):
+def _open_store(db: Optional[Path], read_only: bool = False):
+    """The store, or a message and exit code 2. ``read_only`` (listing, exports) opens
+    an existing DuckDB file without writing, so a read-only file can be read."""
     from .geo import Geography
     from .store import StoreError, open_store
 
     try:
         geo = Geography()
-        return open_store(db, geo=geo), geo
+        return open_store(db, geo=geo, read_only=read_only), geo
     except StoreError as exc:
         err.print(f"[red]{exc}[/red]")
         err.print(t(exc.hint, "en", **exc.params))
@@ -169,7 +171,7 @@ def export(inventory: str = typer.Option(..., "--inventory", "-i"),
     from .exports import export_inventory
     from .store import StoreError
 
-    store, _ = _open_store(db)
+    store, _ = _open_store(db, read_only=True)
     try:
         written = export_inventory(store, inventory, format, out, table)
     except (ValueError, StoreError) as exc:
@@ -184,7 +186,7 @@ def export(inventory: str = typer.Option(..., "--inventory", "-i"),
 @app.command()
 def inventories(db: Optional[Path] = typer.Option(None, help="database file (default $ECOSYSTEM_DB)")):
     """List the inventories of the database."""
-    store, _ = _open_store(db)
+    store, _ = _open_store(db, read_only=True)
     try:
         listing = store.list()
     finally:
