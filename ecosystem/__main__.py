@@ -168,12 +168,13 @@ def export(inventory: str = typer.Option(..., "--inventory", "-i"),
            table: Optional[list[str]] = typer.Option(None, help="tables to export (default: all)"),
            db: Optional[Path] = typer.Option(None, help="database file (default $ECOSYSTEM_DB)")):
     """Export an inventory (flat values, spreadsheet formulas neutralised)."""
-    from .exports import export_inventory
+    from .exports import export_inventory, xlsx_cut_message
     from .store import StoreError
 
     store, _ = _open_store(db, read_only=True)
+    report: dict = {}
     try:
-        written = export_inventory(store, inventory, format, out, table)
+        written = export_inventory(store, inventory, format, out, table, report=report)
     except (ValueError, StoreError) as exc:
         err.print(f"[red]{exc}[/red]")
         raise typer.Exit(1) from exc
@@ -181,6 +182,8 @@ def export(inventory: str = typer.Option(..., "--inventory", "-i"),
         store.close()
     for path in written:
         console.print(str(path))
+    if report.get("xlsx_cut"):
+        err.print(xlsx_cut_message(report["xlsx_cut"], "en"), markup=False)
 
 
 @app.command()

@@ -349,15 +349,19 @@ def download_table(df, stem: str, key: str, sheet: str | None = None) -> None:
     are written only when a button is clicked)."""
     from ecosystem import exports
 
+    sheets, language = {sheet or stem: df}, lang()
     left, right, _ = st.columns([1, 1, 4])
     left.download_button(tr("export.csv"), data=lambda: exports.to_csv_bytes(df),
                          file_name=f"{stem}.csv", mime="text/csv", key=f"{key}_csv",
                          on_click="ignore", icon=":material/download:")
     right.download_button(
-        tr("export.xlsx"), data=lambda: exports.to_xlsx_bytes({sheet or stem: df}),
+        tr("export.xlsx"), data=lambda: exports.to_xlsx_bytes(sheets, language),
         file_name=f"{stem}.xlsx", key=f"{key}_xlsx", on_click="ignore",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         icon=":material/download:")
+    cut = exports.xlsx_cut_cells(sheets)
+    if cut:
+        st.caption(exports.xlsx_cut_message(cut, language))
 
 
 def territory_label(key_or_scope, with_level: bool = True) -> str:

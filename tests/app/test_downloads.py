@@ -84,3 +84,24 @@ def test_every_download_of_every_page(downloads, page, params, terr):
     assert downloads, "no download on this view"
     for name, body in downloads.items():
         check_file(name, body)
+
+
+def test_a_cell_too_long_for_excel_is_announced_and_listed(downloads, tmp_path, monkeypatch):
+    # issue 12 #18: XLSX cells over 32,767 characters were cut silently
+    from ecosystem.geo import Geography
+    from ecosystem.store import Store
+    from tests import fixtures
+    from tests.app.pagetest import texts
+
+    data = fixtures.tiny()
+    data.actors.loc[1, "name"] = "Entraide " + "x" * 40_000      # A1, top actor in 44
+    with Store(tmp_path / "long.duckdb", geo=Geography()) as s:
+        s.create("long", data)
+    monkeypatch.setenv("ECOSYSTEM_DB", str(tmp_path / "long.duckdb"))
+    at = ok(page_test("pages/territoires.py", {"terr": "departement:44"}).run())
+    assert "1 cellule(s) de plus de 32\u202f767 caractères" in texts(at)
+    from ecosystem.i18n import catalogue
+    book = openpyxl.load_workbook(io.BytesIO(downloads["acteurs-les-plus-impliques.xlsx"]))
+    notes = list(book["Notes"].iter_rows(values_only=True))
+    # A1's name: "Entraide " + 40,000 x = 40,009 characters, first data row
+    assert notes[3][1:] == ("A2", catalogue("fr")["col.name"], 2, 40_009)
