@@ -105,3 +105,23 @@ def test_a_cell_too_long_for_excel_is_announced_and_listed(downloads, tmp_path, 
     notes = list(book["Notes"].iter_rows(values_only=True))
     # A1's name: "Entraide " + 40,000 x = 40,009 characters, first data row
     assert notes[3][1:] == ("A2", catalogue("fr")["col.name"], 2, 40_009)
+
+
+def test_importer_reports_download_and_read_back(downloads):
+    # the validation and geocoding reports of an analysed file (";" files)
+    from tests.app.test_importer import button, upload
+    at = ok(page_test("pages/importer.py").run())
+    at = upload(at, "acteurs.csv", (
+        "actor_id;name;actor_type;commune_code;employees;source\n"
+        "X1;Entraide;association;44109;\"douze;=1+1\";t\n"
+        "X2;Jardin;association;99999;3;t\n").encode())
+    at.text_input(key="imp_target_name").set_value("Test téléchargements")
+    button(at, "imp_analyse").click()
+    ok(at.run())
+    issues = downloads["validation_actors.csv"].decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(issues, newline=""), delimiter=";"))
+    assert all(len(r) == len(rows[0]) for r in rows[1:])
+    assert "douze;=1+1" in [c for r in rows[1:] for c in r]        # one cell, not split
+    geo = downloads["geocodage_actors.csv"].decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(geo, newline=""), delimiter=";"))
+    assert [r[rows[0].index("commune_code")] for r in rows[1:]] == ["99999"]
