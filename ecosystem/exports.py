@@ -103,21 +103,23 @@ XLSX_CELL_MAX = 32_767
 CUT_MARK = "…"
 
 
-def _long_cells(df: pd.DataFrame):
-    """(column position, row position, length) of text cells over :data:`XLSX_CELL_MAX`."""
-    for j, col in enumerate(df.columns):
-        s = df[col]
+def _long_cells(df: pd.DataFrame, limit: int = XLSX_CELL_MAX):
+    """(column position, row position, length) of text cells over ``limit`` characters."""
+    for j in range(df.shape[1]):
+        s = df.iloc[:, j]  # by position: column names may repeat
         if not (s.dtype == object or pd.api.types.is_string_dtype(s)):
             continue
         lengths = s.map(lambda v: len(v) if isinstance(v, str) else 0, na_action="ignore")
-        for i in np.flatnonzero(lengths.fillna(0).to_numpy(dtype=float) > XLSX_CELL_MAX):
+        for i in np.flatnonzero(lengths.fillna(0).to_numpy(dtype=float) > limit):
             yield j, int(i), int(lengths.iloc[i])
 
 
 def xlsx_cut_cells(sheets: dict[str, pd.DataFrame]) -> int:
     """How many text cells :func:`to_xlsx_bytes` will cut (over 32,767 characters,
     apostrophe prefix included)."""
-    return sum(1 for df in sheets.values() for _ in _long_cells(neutralise_formulas(df)))
+    # the apostrophe adds one character: only a table with a text that long is cleaned
+    return sum(1 for df in sheets.values() if next(_long_cells(df, XLSX_CELL_MAX - 1), None)
+               for _ in _long_cells(neutralise_formulas(df)))
 
 
 def xlsx_cut_message(n: int, lang: str = "fr") -> str:

@@ -6,6 +6,7 @@ import numpy as np
 import openpyxl
 import pandas as pd
 
+from ecosystem import exports as exports_module
 from ecosystem.exports import neutralise_formulas, sheet_name, to_csv_bytes, to_xlsx_bytes
 
 NASTY = ["=HYPERLINK(\"http://x\",\"y\")", "+33 1 23", "-2+3", "@SUM(A1:A2)", "\tcmd", "\rcmd",
@@ -72,6 +73,7 @@ def test_repeated_column_names_are_made_distinct():
     rows = list(openpyxl.load_workbook(io.BytesIO(to_xlsx_bytes({"s": df})))["s"]
                 .iter_rows(values_only=True))
     assert rows == [("id", "France", "France (2)"), ("a", 1, 2)]
+    assert exports_module.xlsx_cut_cells({"s": df}) == 0
 
 
 # ------------------------------------------- issue 12 #18: quoting, formulas, long cells
