@@ -311,3 +311,20 @@ def test_postgresql_database_of_another_application_is_refused_untouched(pg_url,
     assert err.value.hint == "store.hint.not_ours"
     assert tables() == ["clients"] and not (tmp_path / "m.duckdb").exists()
     assert err.value.params == {"path": pg_url.split("@")[-1]}   # no credentials shown
+
+
+def test_postgresql_schema_written_before_the_application_id_is_adopted(pg_url, tmp_path, geo):
+    import psycopg
+
+    from ecosystem.store_pg import PostgresStore
+    a = PostgresStore(pg_url, mirror=tmp_path / "a.duckdb", geo=geo)
+    a.create("ancien", tiny())
+    a.close()
+    with psycopg.connect(pg_url) as pg:
+        pg.execute("DELETE FROM eco_meta WHERE key = 'application'")
+    b = PostgresStore(pg_url, mirror=tmp_path / "b.duckdb", geo=geo)
+    assert b.names() == ["ancien"]
+    b.close()
+    with psycopg.connect(pg_url) as pg:
+        assert pg.execute("SELECT value FROM eco_meta WHERE key = 'application'").fetchone() == \
+            ("ecosystem-dashboard",)
