@@ -32,7 +32,7 @@ err = Console(stderr=True, highlight=False)
 STAGES = ("sniff", "read", "normalise", "geocode", "validate", "dedup", "prepare", "save")
 
 
-def _open_store(db: Optional[Path], read_only: bool = False):
+def _open_store(db: Optional[Path], read_only: bool = False, lang: str = "en"):
     """The store, or a message and exit code 2. ``read_only`` (listing, exports) opens
     an existing DuckDB file without writing, so a read-only file can be read."""
     from .geo import Geography
@@ -43,7 +43,7 @@ def _open_store(db: Optional[Path], read_only: bool = False):
         return open_store(db, geo=geo, read_only=read_only), geo
     except StoreError as exc:
         err.print(f"[red]{exc}[/red]")
-        err.print(t(exc.hint, "en", **exc.params))
+        err.print(t(exc.hint, lang, **exc.params), markup=False)
         raise typer.Exit(2) from exc
 
 
@@ -76,7 +76,7 @@ def import_(files: list[Path] = typer.Argument(..., exists=True, dir_okay=False,
 
     if merge not in ("exact", "all", "none"):
         raise typer.BadParameter("--merge: exact, all or none")
-    store, geo = _open_store(db)
+    store, geo = _open_store(db, lang=lang)
     failed = False
     try:
         chosen = mp.SavedMappings(store).get(mapping) if mapping else None

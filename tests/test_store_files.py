@@ -82,6 +82,7 @@ def test_cli_read_only_file_lists_but_cannot_import(shared_dir, geo, csv_file):
     imp = cli("import", csv_file, "--inventory", "X", "--db", path, unprivileged=True)
     assert imp.returncode != 0
     assert f"cannot write to {path}" in imp.stderr, imp.stderr
+    assert "Impossible d'écrire dans" in imp.stderr       # the hint, in the --lang (fr)
     assert "not a valid inventory database" not in imp.stderr and "Traceback" not in imp.stderr
     assert hashlib.sha256(path.read_bytes()).hexdigest() == digest
 
