@@ -273,7 +273,7 @@ class Store:
     def transaction(self):
         """One write transaction on the main connection; rolled back on any error."""
         if self.read_only:
-            raise StoreError("store opened read-only", "store.hint.read_only")
+            raise cannot_write(self.path, "opened read-only")
         with self._lock:
             self.con.execute("BEGIN TRANSACTION")
             try:

@@ -74,7 +74,13 @@ def get_geo(root: str) -> Geography:
 def get_store(location: str, geo_root: str) -> Store:
     """One store per database (the DuckDB path or PostgreSQL URL is the cache key,
     so changing ``ECOSYSTEM_DB`` / ``ECOSYSTEM_DATABASE_URL`` opens another store)."""
-    store = open_store(location, geo=get_geo(geo_root))
+    try:
+        store = open_store(location, geo=get_geo(geo_root))
+    except StoreError as exc:
+        if exc.hint != "store.hint.cannot_write":
+            raise
+        # a store we may read but not write (e.g. a published copy): shown read-only
+        store = open_store(location, geo=get_geo(geo_root), read_only=True)
     ensure_demo(store)
     return store
 
@@ -111,6 +117,8 @@ def resources() -> tuple[Store, Geography]:
             store = get_store(store_location(), geo_root)
     except StoreError as exc:
         _fail("error.store.title", exc, exc.hint, **exc.params)
+    if store.read_only:
+        st.warning(tr("store.read_only_banner", path=str(store.path)), icon=":material/lock:")
     return store, geo
 
 

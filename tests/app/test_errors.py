@@ -52,3 +52,22 @@ def test_a_database_we_cannot_write_gets_its_own_message(tmp_path, monkeypatch):
     assert f"Impossible d'écrire dans `{path}`" in body
     assert "n'est pas une base d'inventaires valide" not in body
     assert not path.exists()
+
+
+def test_an_existing_store_we_cannot_write_is_shown_read_only(tmp_path, monkeypatch):
+    # issue 12 #17: listing and views work on a read-only store, with a banner
+    from ecosystem import store
+    from ecosystem.geo import Geography
+    from tests.app.pagetest import metrics
+    from tests.fixtures import tiny
+    path = tmp_path / "publie.duckdb"
+    with store.Store(path, geo=Geography()) as s:
+        s.create("Publié", tiny())
+    before = path.read_bytes()
+    monkeypatch.setattr(store, "_can_write", lambda p: False)
+    monkeypatch.setenv("ECOSYSTEM_DB", str(path))
+    at = page_test("pages/accueil.py").run()
+    assert not at.exception
+    assert f"Base ouverte en lecture seule : impossible d'écrire dans `{path}`" in texts(at)
+    assert metrics(at)["Acteurs"] == "10"                      # tiny: 10 actors
+    assert path.read_bytes() == before
