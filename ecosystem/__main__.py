@@ -47,16 +47,18 @@ def row(table: Table, *cells) -> None:
     table.add_row(*(safe.console(c) for c in cells))
 
 
-def _open_store(db: Optional[Path]):
+def _open_store(db: Optional[Path], read_only: bool = False, lang: str = "en"):
+    """The store, or a message and exit code 2. ``read_only`` (listing, exports) opens
+    an existing DuckDB file without writing, so a read-only file can be read."""
     from .geo import Geography
     from .store import StoreError, open_store
 
     try:
         geo = Geography()
-        return open_store(db, geo=geo), geo
+        return open_store(db, geo=geo, read_only=read_only), geo
     except StoreError as exc:
         say(exc, "red", err)
-        say(t(exc.hint, "en", **exc.params), stream=err)
+        say(t(exc.hint, lang, **exc.params), stream=err)
         raise typer.Exit(2) from exc
 
 
@@ -123,7 +125,7 @@ def import_(files: list[Path] = typer.Argument(..., exists=True, dir_okay=False,
         raise typer.BadParameter("--continuation: fold or exclude")
     if geometry not in ("refuse", "point-on-surface"):
         raise typer.BadParameter("--geometry: refuse or point-on-surface")
-    store, geo = _open_store(db)
+    store, geo = _open_store(db, lang=lang)
     failed = False
     frames: list[pd.DataFrame] = []
     pair_frames: list[pd.DataFrame] = []
@@ -335,12 +337,13 @@ def export(inventory: str = typer.Option(..., "--inventory", "-i"),
            table: Optional[list[str]] = typer.Option(None, help="tables to export (default: all)"),
            db: Optional[Path] = typer.Option(None, help="database file (default $ECOSYSTEM_DB)")):
     """Export an inventory (flat values, spreadsheet formulas neutralised)."""
-    from .exports import export_inventory
+    from .exports import export_inventory, xlsx_cut_message
     from .store import StoreError
 
-    store, _ = _open_store(db)
+    store, _ = _open_store(db, read_only=True)
+    report: dict = {}
     try:
-        written = export_inventory(store, inventory, format, out, table)
+        written = export_inventory(store, inventory, format, out, table, report=report)
     except (ValueError, StoreError) as exc:
         say(exc, "red", err)
         raise typer.Exit(1) from exc
@@ -348,12 +351,14 @@ def export(inventory: str = typer.Option(..., "--inventory", "-i"),
         store.close()
     for path in written:
         say(str(path))
+    if report.get("xlsx_cut"):
+        say(xlsx_cut_message(report["xlsx_cut"], "en"), stream=err)
 
 
 @app.command()
 def inventories(db: Optional[Path] = typer.Option(None, help="database file (default $ECOSYSTEM_DB)")):
     """List the inventories of the database."""
-    store, _ = _open_store(db)
+    store, _ = _open_store(db, read_only=True)
     try:
         listing = store.list()
     finally:

@@ -2,11 +2,19 @@
 
 A cell of user data such as ``=HYPERLINK(...)`` or ``@SUM(...)`` would be
 evaluated by Excel or LibreOffice when the file is opened (CSV/formula
-injection). :func:`neutralise_formulas` prefixes every text cell that starts
-with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return with an apostrophe,
-which spreadsheets display as text. Numbers stay numbers (a negative amount is
-a number, not text). XLSX files are also written with xlsxwriter's formula and
-URL detection off, so no text cell is ever stored as a formula.
+injection). :func:`neutralise_formulas` applies :func:`ecosystem.render.safe.cell`
+to every text cell: control and zero-width characters are removed, and a cell
+that starts with a tab or line break, or with ``=``, ``+``, ``-``, ``@`` or their
+full-width forms ``＝＋－＠`` once leading blanks are trimmed, is prefixed with an
+apostrophe, which spreadsheets display as text. Numbers stay numbers (a negative
+amount is a number, not text). XLSX files are also written with xlsxwriter's
+formula and URL detection off, so no text cell is ever stored as a formula.
+
+CSV follows RFC 4180 (CRLF line ends, ``"`` doubled inside quoted fields) and every
+text field is quoted, whatever the separator: a file written with ``,`` and opened
+by a spreadsheet that splits on ``;`` (French Excel) keeps ``Dupont;=1+1`` in one
+cell. XLSX cells hold at most 32,767 characters: a longer text is cut, ends with
+``…`` and is listed on a ``Notes`` sheet (:func:`xlsx_cut_cells` counts them first).
 
 Inventories are exported (:func:`export_inventory`, ``python -m ecosystem
 export``) with their flat values (``domains`` as codes separated by ``;``), the
@@ -17,6 +25,7 @@ Parquet. The import templates (:func:`templates_workbook`) come from the model.
 
 from __future__ import annotations
 
+import csv
 import io
 import math
 import re
@@ -28,8 +37,8 @@ import numpy as np
 import pandas as pd
 
 from . import model
+from .render import safe
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
 
 
@@ -41,14 +50,27 @@ def _flat(value):
 
 
 def _inert(value):
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
+    return safe.cell(value)
+
+
+def unique_names(names) -> list[str]:
+    """Column names made distinct: a repeated name gets `` (2)``, `` (3)``…"""
+    out: list[str] = []
+    taken: set[str] = set()
+    for name in map(str, names):
+        new, k = name, 2
+        while new in taken:
+            new, k = f"{name} ({k})", k + 1
+        taken.add(new)
+        out.append(new)
+    return out
 
 
 def neutralise_formulas(df: pd.DataFrame) -> pd.DataFrame:
-    """A copy of ``df`` whose text cells (and column names) cannot start a formula."""
+    """A copy of ``df`` whose text cells (and column names) cannot start a formula;
+    repeated column names are made distinct (:func:`unique_names`)."""
     out = df.copy()
+    out.columns = unique_names(out.columns)
     for col in out.columns:
         s = out[col]
         if s.dtype == object or pd.api.types.is_string_dtype(s):
@@ -60,9 +82,10 @@ def neutralise_formulas(df: pd.DataFrame) -> pd.DataFrame:
 def to_csv_bytes(df: pd.DataFrame, sep: str = ",") -> bytes:
     """UTF-8 CSV with a byte-order mark (so Excel reads accents), CRLF line ends,
     formulas neutralised."""
-    # CRLF line ends (RFC 4180) make the writer quote any field holding a CR or LF
-    return neutralise_formulas(df).to_csv(index=False, sep=sep, lineterminator="\r\n").encode(
-        "utf-8-sig")
+    # CRLF line ends (RFC 4180); every text field quoted, so a field holding a ","
+    # or ";" stays one cell whichever separator the spreadsheet splits on
+    return neutralise_formulas(df).to_csv(index=False, sep=sep, lineterminator="\r\n",
+                                          quoting=csv.QUOTE_NONNUMERIC).encode("utf-8-sig")
 
 
 def sheet_name(name: str, taken: set[str] | None = None) -> str:
@@ -75,17 +98,60 @@ def sheet_name(name: str, taken: set[str] | None = None) -> str:
     return name
 
 
-def to_xlsx_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
-    """One XLSX workbook, a sheet per table, formulas neutralised, header row frozen."""
+#: most characters an XLSX cell holds (Excel's limit); a longer text is cut
+XLSX_CELL_MAX = 32_767
+CUT_MARK = "…"
+
+
+def _long_cells(df: pd.DataFrame, limit: int = XLSX_CELL_MAX):
+    """(column position, row position, length) of text cells over ``limit`` characters."""
+    for j in range(df.shape[1]):
+        s = df.iloc[:, j]  # by position: column names may repeat
+        if not (s.dtype == object or pd.api.types.is_string_dtype(s)):
+            continue
+        lengths = s.map(lambda v: len(v) if isinstance(v, str) else 0, na_action="ignore")
+        for i in np.flatnonzero(lengths.fillna(0).to_numpy(dtype=float) > limit):
+            yield j, int(i), int(lengths.iloc[i])
+
+
+def xlsx_cut_cells(sheets: dict[str, pd.DataFrame]) -> int:
+    """How many text cells :func:`to_xlsx_bytes` will cut (over 32,767 characters,
+    apostrophe prefix included)."""
+    # the apostrophe adds one character: only a table with a text that long is cleaned
+    return sum(1 for df in sheets.values() if next(_long_cells(df, XLSX_CELL_MAX - 1), None)
+               for _ in _long_cells(neutralise_formulas(df)))
+
+
+def xlsx_cut_message(n: int, lang: str = "fr") -> str:
+    """What the UI, the command line and the Notes sheet say about ``n`` cut cells."""
+    from .i18n import fmt_number, t
+
+    return t("export.xlsx_cut", lang, n=fmt_number(n, lang), max=fmt_number(XLSX_CELL_MAX, lang))
+
+
+def to_xlsx_bytes(sheets: dict[str, pd.DataFrame], lang: str = "fr") -> bytes:
+    """One XLSX workbook, a sheet per table, formulas neutralised, header row frozen.
+    Text cells over 32,767 characters are cut (ending with "…") and listed on a last
+    ``Notes`` sheet: sheet, cell, column, row, full length."""
+    from openpyxl.utils import get_column_letter
+
+    from .i18n import t
+
     buf = io.BytesIO()
     options = {"strings_to_formulas": False, "strings_to_urls": False,
                "strings_to_numbers": False, "nan_inf_to_errors": False}
+    cuts = []
     with pd.ExcelWriter(buf, engine="xlsxwriter", engine_kwargs={"options": options}) as xw:
         taken: set[str] = set()
         for name, df in sheets.items():
             sheet = sheet_name(name, taken)
             taken.add(sheet)
             clean = neutralise_formulas(df)
+            for j, i, length in list(_long_cells(clean)):
+                col = clean.columns[j]
+                clean.iloc[i, j] = clean.iloc[i, j][:XLSX_CELL_MAX - len(CUT_MARK)] + CUT_MARK
+                cuts.append({"sheet": sheet, "cell": f"{get_column_letter(j + 1)}{i + 2}",
+                             "column": col, "row": i + 2, "length": length})
             for col in clean.columns:  # xlsxwriter refuses NaN/inf in numeric cells
                 if pd.api.types.is_float_dtype(clean[col]):
                     clean[col] = clean[col].map(
@@ -96,6 +162,14 @@ def to_xlsx_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
             for i, col in enumerate(clean.columns):
                 width = max([len(str(col))] + [len(str(v)) for v in clean[col].head(200)])
                 ws.set_column(i, i, min(max(width + 2, 8), 60))
+        if cuts:
+            notes = pd.DataFrame(cuts).rename(columns={
+                k: t(f"export.note.{k}", lang) for k in ("sheet", "cell", "column", "row", "length")})
+            sheet = sheet_name("Notes", taken)
+            notes.to_excel(xw, sheet_name=sheet, index=False, startrow=2)
+            ws = xw.sheets[sheet]
+            ws.write_string(0, 0, xlsx_cut_message(len(cuts), lang))
+            ws.set_column(0, 2, 24)
     return buf.getvalue()
 
 
@@ -105,9 +179,15 @@ FORMATS = ("csv", "xlsx", "parquet")
 
 
 def safe_sql(expr: str) -> str:
-    """SQL doing what :func:`neutralise_formulas` does to a text, for exports written by DuckDB."""
-    starts = ", ".join(f"'{c}'" if c not in ("\t", "\r") else f"chr({ord(c)})" for c in FORMULA_START)
-    return f"CASE WHEN left({expr}, 1) IN ({starts}) THEN chr(39) || {expr} ELSE {expr} END"
+    """SQL doing what :func:`ecosystem.render.safe.cell` does to a text, for exports
+    written by DuckDB: the same character classes and starts (tested to agree)."""
+    controls = safe.char_class(safe.CONTROL_RANGES)
+    leading = safe.char_class(safe.CONTROL_RANGES + safe.SPACE_RANGES)
+    starts = safe.char_class([(ord(c), ord(c)) for c in safe.FORMULA_START])
+    breaks = safe.char_class([(ord(c), ord(c)) for c in safe.BREAK_START])
+    clean = f"regexp_replace({expr}, '{controls}', '', 'g')"
+    return (f"CASE WHEN regexp_matches({clean}, '^{breaks}|^{leading}*{starts}') "
+            f"THEN chr(39) || {clean} ELSE {clean} END")
 
 
 # ------------------------------------------------------------------ inventories
@@ -127,10 +207,12 @@ def _flat_select(table: model.Table, safe: bool) -> str:
 
 
 def export_inventory(store, name: str, fmt: str, out: str | Path,
-                     tables: list[str] | None = None) -> list[Path]:
+                     tables: list[str] | None = None, report: dict | None = None,
+                     lang: str = "fr") -> list[Path]:
     """Write an inventory's tables: ``xlsx`` one workbook (a sheet per table), ``csv``
     and ``parquet`` one file per table in the directory ``out`` (or the file ``out``
-    when a single table is asked). Returns the files written."""
+    when a single table is asked). Returns the files written; ``report`` (a dict)
+    receives ``xlsx_cut``, the number of cells cut to fit a worksheet cell."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r} (one of {', '.join(FORMATS)})")
     ref = store.ref(name)
@@ -146,7 +228,9 @@ def export_inventory(store, name: str, fmt: str, out: str | Path,
             if len(df) > XLSX_MAX_ROWS:
                 raise ValueError(f"{t}: {len(df):,} rows, more than a worksheet holds (use csv or parquet)")
         out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_bytes(to_xlsx_bytes(frames))
+        if report is not None:
+            report["xlsx_cut"] = xlsx_cut_cells(frames)
+        out.write_bytes(to_xlsx_bytes(frames, lang))
         return [out]
     single = len(tables) == 1 and out.suffix.lower() == f".{fmt}"
     if not single:
@@ -160,7 +244,8 @@ def export_inventory(store, name: str, fmt: str, out: str | Path,
             with store._cursor() as cur:
                 cur.execute(f"COPY ({query}) TO '{_quote(path)}' (FORMAT parquet)")
         else:
-            _copy_csv(store, query, path)
+            text = [c.name for c in model.TABLES[t].columns if c.kind in ("str", "list")]
+            _copy_csv(store, query, path, text)
         written.append(path)
     return written
 
@@ -169,13 +254,18 @@ def _quote(path: Path) -> str:
     return str(path).replace("'", "''")
 
 
-def _copy_csv(store, query: str, path: Path) -> None:
-    """DuckDB writes the CSV; a BOM is put in front so spreadsheets read UTF-8."""
+def _copy_csv(store, query: str, path: Path, text_columns: list[str] = ()) -> None:
+    """DuckDB writes the CSV (RFC 4180: CRLF, text columns always quoted, so a ``,``
+    or ``;`` inside a value never splits it); a BOM is put in front so spreadsheets
+    read UTF-8."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    quote = ", FORCE_QUOTE (" + ", ".join(f'"{c}"' for c in text_columns) + ")" \
+        if text_columns else ""
     with tempfile.TemporaryDirectory() as tmp:
         body = Path(tmp) / "body.csv"
         with store._cursor() as cur:
-            cur.execute(f"COPY ({query}) TO '{_quote(body)}' (FORMAT csv, HEADER, DELIMITER '{CSV_SEP}')")
+            cur.execute(f"COPY ({query}) TO '{_quote(body)}' (FORMAT csv, HEADER, "
+                        f"DELIMITER '{CSV_SEP}', NEW_LINE '\r\n'{quote})")
         with open(path, "wb") as dst, open(body, "rb") as src:
             dst.write(b"\xef\xbb\xbf")
             shutil.copyfileobj(src, dst, 1 << 22)
@@ -215,4 +305,4 @@ def templates_workbook(lang: str = "fr") -> bytes:
         frame.insert(0, "table", name)
         help_rows.append(frame)
     sheets["README"] = pd.concat(help_rows, ignore_index=True)
-    return to_xlsx_bytes(sheets)
+    return to_xlsx_bytes(sheets, lang)

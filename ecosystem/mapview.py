@@ -320,6 +320,14 @@ def _type_index() -> dict[str, int]:
     return {c: i for i, c in enumerate(voc.ACTOR_TYPES.codes)}
 
 
+def _codes(value) -> list:
+    """The codes of a list cell: a missing value (None, NaN, pd.NA: an actor with no
+    domain) is no code."""
+    if isinstance(value, (list, tuple, np.ndarray)):
+        return list(value)
+    return []
+
+
 def points_data(df: pd.DataFrame, lang: str, insets: bool, link: str) -> dict:
     """The compact array the browser draws (every string escaped)."""
     lon, lat = _place(df.lon, df.lat, df.dep, insets)
@@ -333,8 +341,7 @@ def points_data(df: pd.DataFrame, lang: str, insets: bool, link: str) -> dict:
         "n": [safe.text(x) for x in df.name],
         "id": [safe.text(x) for x in df.actor_id],
         "c": cat.codes.tolist(), "communes": [str(x) for x in cat.categories],
-        "d": [".".join(str(dom_idx[d]) for d in (ds if ds is not None else []) if d in dom_idx)
-              for ds in df.domains],
+        "d": [".".join(str(dom_idx[d]) for d in _codes(ds) if d in dom_idx) for ds in df.domains],
         "p": df.n_projects.astype(int).tolist(), "q": df.n_partners.astype(int).tolist(),
         "colors": [palette.actor_type(c) for c in voc.ACTOR_TYPES.codes] + [palette.UNKNOWN],
         "types": [voc.ACTOR_TYPES.label(c, lang) for c in voc.ACTOR_TYPES.codes]

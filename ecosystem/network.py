@@ -456,8 +456,13 @@ def _adjacency(graph: Graph) -> pd.DataFrame:
                          "v": np.concatenate([e.b.to_numpy(), e.a.to_numpy()])})
 
 
+def _missing(v) -> bool:
+    """None, NaN and pandas' NA (a NULL list read from DuckDB is ``pd.NA``)."""
+    return v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v))
+
+
 def _doms(v) -> frozenset:
-    if v is None or (isinstance(v, float) and math.isnan(v)):
+    if _missing(v):
         return frozenset()
     if isinstance(v, str):
         return frozenset(d for d in v.split(";") if d)
@@ -822,7 +827,7 @@ _XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def _clean(v) -> str:
-    if v is None or (isinstance(v, float) and math.isnan(v)):
+    if _missing(v):
         return ""
     if isinstance(v, (list, tuple, np.ndarray)):
         v = ";".join(str(x) for x in v)

@@ -12,6 +12,13 @@ import pandas as pd
 from .store import InventoryRef, Store
 
 
+def _codes(value) -> list:
+    """A list cell as a list (a NULL list, read as ``pd.NA`` or ``None``, is empty)."""
+    if isinstance(value, (list, tuple)) or hasattr(value, "tolist"):
+        return list(value)
+    return []
+
+
 class ActorNotFound(KeyError):
     pass
 
@@ -36,7 +43,7 @@ def actor_profile(store: Store, ref: InventoryRef, actor_id: str) -> ActorProfil
     if rec.empty:
         raise ActorNotFound(actor_id)
     record = rec.iloc[0].to_dict()
-    record["domains"] = list(record["domains"]) if record.get("domains") is not None else []
+    record["domains"] = _codes(record.get("domains"))
 
     geo = store.geo
     territory = {}
@@ -58,6 +65,7 @@ def actor_profile(store: Store, ref: InventoryRef, actor_id: str) -> ActorProfil
                p.active, p.commune_code
         FROM {pa} pa JOIN {p} p USING (project_id) WHERE pa.actor_id = ?
         ORDER BY start_year DESC NULLS LAST, project_id""", [actor_id, actor_id])
+    projects["domains"] = [_codes(v) for v in projects.domains]  # NULL: no domain
     partners = store.query(f"""
         WITH mine AS (SELECT project_id FROM {p} WHERE lead_actor_id = ?
                       UNION SELECT project_id FROM {pa} WHERE actor_id = ?),

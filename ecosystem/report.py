@@ -12,6 +12,8 @@ whose autoescape runs every value through :func:`ecosystem.render.safe.html`.
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -219,20 +221,91 @@ def to_html(r: Report) -> str:
 
 
 # ---------------------------------------------------------------------- PDF
+#: longest text of a PDF table cell: a longer one is cut and ends with "…" (a cell
+#: taller than a page cannot be laid out; the PDF says how many were cut)
+PDF_CELL_MAX = 300
+#: what a character DejaVu Sans has no glyph for (CJK, most emoji) becomes
+MISSING_GLYPH = "\u25a1"
+_BREAKS = re.compile(r"\s*[\r\n\t]+\s*")
+_SELECTORS = re.compile("[\ufe00-\ufe0f\u200d]")  # emoji presentation, joiners
+
+
+@lru_cache(maxsize=1)
+def _glyphs() -> frozenset[int]:
+    """Code points both embedded DejaVu faces can draw."""
+    from fontTools.ttLib import TTFont
+
+    found = []
+    for name in ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf"):
+        with TTFont(FONTS / name, lazy=True) as font:
+            found.append(set(font.getBestCmap()))
+    return frozenset(found[0] & found[1])
+
+
+class PdfText:
+    """Data text made safe for the PDF, counting what it changed: control
+    characters removed, line breaks as spaces, characters without a glyph as
+    :data:`MISSING_GLYPH` (format and combining marks without a glyph, such as
+    emoji variation selectors, are dropped), texts over ``limit`` cut with "…".
+    Right-to-left text (Arabic, Hebrew) keeps its glyphs in logical order: fpdf2
+    shapes and reorders it only with uharfbuzz, which is not installed."""
+
+    def __init__(self, limit: int = PDF_CELL_MAX):
+        self.limit = limit
+        self.cut = 0
+        self.replaced = 0
+
+    def __call__(self, value, limit: int | None = None) -> str:
+        limit = limit or self.limit
+        text = _SELECTORS.sub("", _BREAKS.sub(" ", safe.strip_controls(safe.text(value))))
+        glyphs = _glyphs()
+        if any(ord(c) not in glyphs for c in text):
+            out = []
+            for c in text:
+                if ord(c) in glyphs:
+                    out.append(c)
+                elif unicodedata.category(c) not in ("Mn", "Me", "Cf"):
+                    out.append(MISSING_GLYPH)
+                    self.replaced += 1
+            text = "".join(out)
+        if len(text) > limit:
+            text = text[:limit - 1].rstrip() + "…"
+            self.cut += 1
+        return text
+
+    def notes(self, lang: str) -> list[str]:
+        out = []
+        if self.cut:
+            out.append(t("report.pdf.cut", lang, n=self.cut, limit=self.limit))
+        if self.replaced:
+            out.append(t("report.pdf.glyphs", lang, n=self.replaced, mark=MISSING_GLYPH))
+        return out
+
+
 def to_pdf(r: Report) -> bytes:
-    """A4 PDF with embedded DejaVu Sans (accents), tables and vector bar charts."""
+    """A4 PDF with embedded DejaVu Sans (accents), tables and vector bar charts.
+    Data text goes through :class:`PdfText`; what it cut or replaced is said
+    under the title."""
     from fpdf import FPDF
     from fpdf.fonts import FontFace
 
     L = r.lang
+    clean = PdfText()
+    filters = [[clean(k), clean(v)] for k, v in r.filters]
+    territory, parent = clean(r.territory, 80), clean(r.parent, 80)
+    tops = [[[clean(c, 80) for c in df.columns]] +
+            [[clean(v) for v in row] for row in df.itertuples(index=False)]
+            for df in (r.top_actors, r.top_projects)]
+    footer = t("report.meta", L, inventory=clean(r.inventory, 80), date=r.data_date,
+               generated=r.generated)
+    notes = clean.notes(L)
     pdf = FPDF(format="A4", unit="mm")
-    pdf.set_title(r.title)
+    pdf.set_title(clean(r.title))
     pdf.set_creator("ecosystem dashboard")
     pdf.add_font("DejaVu", "", str(FONTS / "DejaVuSans.ttf"))
     pdf.add_font("DejaVu", "B", str(FONTS / "DejaVuSans-Bold.ttf"))
     pdf.set_auto_page_break(True, margin=15)
     pdf.set_margins(15, 15, 15)
-    footer = t("report.meta", L, inventory=r.inventory, date=r.data_date, generated=r.generated)
 
     def page_footer():
         pdf.set_y(-12)
@@ -252,7 +325,7 @@ def to_pdf(r: Report) -> bytes:
         pdf.set_font("DejaVu", "", 9)
 
     pdf.set_font("DejaVu", "B", 17)
-    pdf.multi_cell(width, 9, r.title, align="L", new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(width, 9, clean(r.title), align="L", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("DejaVu", "", 8)
     pdf.set_text_color(82, 96, 109)
     pdf.multi_cell(width, 5, footer, align="L", new_x="LMARGIN", new_y="NEXT")
@@ -263,6 +336,12 @@ def to_pdf(r: Report) -> bytes:
         pdf.set_font("DejaVu", "", 8.5)
         pdf.multi_cell(width, 4.5, t("banner.synthetic", L), fill=True, padding=2,
                        align="L", new_x="LMARGIN", new_y="NEXT")
+    for note in notes:
+        pdf.ln(2)
+        pdf.set_fill_color(238, 242, 246)
+        pdf.set_font("DejaVu", "", 8.5)
+        pdf.multi_cell(width, 4.5, note, fill=True, padding=2, align="L", new_x="LMARGIN",
+                       new_y="NEXT")
 
     def table(rows: list[list[str]], widths: tuple, align_right_from: int = 99, size=8):
         pdf.set_font("DejaVu", "", size)
@@ -278,11 +357,10 @@ def to_pdf(r: Report) -> bytes:
         pdf.set_font("DejaVu", "", 9)
 
     heading(t("report.filters", L))
-    table([[t("report.col.field", L), t("report.col.value", L)]] + [list(x) for x in r.filters],
-          (40, 100))
+    table([[t("report.col.field", L), t("report.col.value", L)]] + filters, (40, 100))
     heading(t("report.figures", L))
-    cols = [t("report.col.indicator", L), t("report.col.unit", L), r.territory]
-    cols += [r.parent] if r.parent else []
+    cols = [t("report.col.indicator", L), t("report.col.unit", L), territory]
+    cols += [parent] if r.parent else []
     cols += [t("scope.france", L)] if r.national is False else []
     rows = [cols] + [[x.label, x.unit, x.territory] + ([x.parent] if r.parent else []) +
                      ([x.france] if r.national is False else []) for x in r.figures.itertuples()]
@@ -321,12 +399,11 @@ def to_pdf(r: Report) -> bytes:
                    else t("report.no_white_zone", L), align="L", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("DejaVu", "", 7.5)
     pdf.multi_cell(width, 4, t("report.white_zones_help", L), align="L", new_x="LMARGIN", new_y="NEXT")
-    for key, df, widths in (("report.top_actors", r.top_actors, (70, 50, 40, 20)),
-                            ("report.top_projects", r.top_projects, (55, 40, 33, 27, 25))):
+    for key, rows, widths in (("report.top_actors", tops[0], (70, 50, 40, 20)),
+                              ("report.top_projects", tops[1], (55, 40, 33, 27, 25))):
         heading(t(key, L))
-        if len(df):
-            table([list(df.columns)] + [[str(v) for v in row] for row in df.itertuples(index=False)],
-                  widths, align_right_from=len(widths) - (2 if key.endswith("projects") else 1))
+        if len(rows) > 1:
+            table(rows, widths, align_right_from=len(widths) - (2 if key.endswith("projects") else 1))
         else:
             pdf.multi_cell(width, 5, t("report.no_data", L), align="L", new_x="LMARGIN", new_y="NEXT")
 

@@ -2,7 +2,8 @@
 
 One file (``$ECOSYSTEM_DB``, default ``data/ecosystem.duckdb``) holds:
 
-* ``meta``: key/value pairs, among them ``schema_version``;
+* ``meta``: key/value pairs, among them ``application`` (:data:`APP_ID`, what
+  makes the file ours) and ``schema_version``;
 * ``inventories``: one row per named inventory (id, name, description,
   synthetic flag, version, timestamps, row counts);
 * per inventory, one table per kind of record, named ``inv_<id>__<table>``
@@ -15,6 +16,13 @@ transaction: if anything fails, the previous version stays as it was.
 Imports (``apply_import``) check unique keys and references in SQL inside
 that transaction, so an inventory is never loaded whole to add records.
 Reads use a cursor per call, so Streamlit threads can query concurrently.
+
+A file is written only when it is ours: a missing path, an empty file, a DuckDB
+database without any table, or one whose ``meta`` says :data:`APP_ID` (or, written
+before that key existed, holds ``schema_version`` and ``inventories``). Any other
+file is refused before anything is written (``store.hint.not_ours``). A file or
+folder we may not write gets ``store.hint.cannot_write``; ``read_only=True``
+opens an existing store without writing (listing, exports).
 """
 
 from __future__ import annotations
@@ -39,6 +47,8 @@ ROOT = Path(__file__).resolve().parent.parent
 DB_ENV = "ECOSYSTEM_DB"
 DEFAULT_DB = ROOT / "data" / "ecosystem.duckdb"
 SCHEMA_VERSION = 1
+#: ``meta.application`` of our stores (DuckDB) and of ``eco_meta`` (PostgreSQL)
+APP_ID = "ecosystem-dashboard"
 NAME_RE = re.compile(r"^[^\x00-\x1f]{1,80}$")
 
 
@@ -49,6 +59,30 @@ class StoreError(RuntimeError):
         super().__init__(message)
         self.hint = hint
         self.params = params
+
+
+def not_ours(where: str) -> StoreError:
+    return StoreError(f"not an inventory database of this app (no meta table with application "
+                      f"{APP_ID!r}), left untouched: {where}", "store.hint.not_ours", path=where)
+
+
+def cannot_write(path, detail: str = "") -> StoreError:
+    return StoreError(f"cannot write to {path}" + (f": {detail}" if detail else ""),
+                      "store.hint.cannot_write", path=str(path))
+
+
+def _writable_dir(folder: Path) -> bool:
+    """Whether files can be created in ``folder`` (or in its first existing parent)."""
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    return folder.is_dir() and os.access(folder, os.W_OK | os.X_OK)
+
+
+def _can_write(path: Path) -> bool:
+    """Whether we may write the database file ``path`` (and its WAL beside it)."""
+    if path.exists() and not os.access(path, os.R_OK | os.W_OK):
+        return False
+    return _writable_dir(path.parent)
 
 
 class InventoryNotFound(StoreError):
@@ -147,27 +181,55 @@ class Store:
         self.read_only = read_only
         self._lock = threading.RLock()
         self._geo = geo
+        self._prepare_path()
         self.con = self._connect()
+        try:
+            self._check_ours()
+        except BaseException:
+            self.con.close()
+            raise
         self._views: dict[tuple, tuple[dict[str, str], float]] = {}  # see view_sets
         self._view_seq = 0
         if not read_only:
-            if self._has_table("meta"):
-                self._check_schema()
+            self._check_schema(missing_ok=True)
             self._init_schema()
         self._check_schema()
         if not read_only:
             self._sync_geography()
 
     # ------------------------------------------------------------- connection
+    def _prepare_path(self) -> None:
+        """Refuse what we may not write, before DuckDB touches the path; an empty
+        file is removed (DuckDB refuses it; there is nothing to lose)."""
+        path = self.path
+        if str(path) == ":memory:":
+            return
+        if path.is_dir():
+            raise not_ours(str(path))
+        if self.read_only:
+            if not path.exists():
+                raise StoreError(f"no database at {path}", "store.hint.missing", path=str(path))
+            return
+        if not _can_write(path):
+            raise cannot_write(path)
+        if path.exists():
+            if path.stat().st_size == 0:
+                path.unlink()
+            return
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise cannot_write(path, exc.strerror or str(exc)) from exc
+
     def _connect(self) -> duckdb.DuckDBPyConnection:
-        if str(self.path) != ":memory:":
-            self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
             con = duckdb.connect(str(self.path), read_only=self.read_only)
             con.execute("SET enable_progress_bar = false")
             return con
         except duckdb.IOException as exc:
             text = str(exc)
+            if "permission denied" in text.lower() or "read-only file system" in text.lower():
+                raise cannot_write(self.path, text) from exc
             if "lock" in text.lower():
                 raise StoreError(f"database locked: {self.path}: {text}", "store.hint.locked",
                                  path=str(self.path)) from exc
@@ -269,7 +331,7 @@ class Store:
     def transaction(self):
         """One write transaction on the main connection; rolled back on any error."""
         if self.read_only:
-            raise StoreError("store opened read-only", "store.hint.read_only")
+            raise cannot_write(self.path, "opened read-only")
         with self._lock:
             self.con.execute("BEGIN TRANSACTION")
             try:
@@ -288,6 +350,26 @@ class Store:
             raise StoreError(f"database unreadable: {self.path}: {exc}", "store.hint.corrupt",
                              path=str(self.path)) from exc
 
+    def _check_ours(self) -> None:
+        """Refuse (before any write) a database that is not one of our stores."""
+        try:
+            tables = {r[0] for r in self.con.execute(
+                "SELECT table_name FROM information_schema.tables").fetchall()}
+            if not tables and not self.read_only:
+                return  # a new database: ours to create
+            if "meta" in tables:
+                meta = dict(self.con.execute(
+                    "SELECT CAST(key AS VARCHAR), CAST(value AS VARCHAR) FROM meta "
+                    "WHERE key IN ('application', 'schema_version')").fetchall())
+                if meta.get("application") == APP_ID:
+                    return
+                if "application" not in meta and "schema_version" in meta and \
+                        "inventories" in tables:
+                    return  # written before the application id: adopted on first write
+        except duckdb.Error as exc:
+            raise not_ours(str(self.path)) from exc
+        raise not_ours(str(self.path))
+
     def _init_schema(self) -> None:
         try:
             with self.transaction() as con:
@@ -299,11 +381,15 @@ class Store:
                     n_actors BIGINT DEFAULT 0, n_projects BIGINT DEFAULT 0)""")
                 con.execute("INSERT INTO meta VALUES ('schema_version', ?) ON CONFLICT DO NOTHING",
                             [str(SCHEMA_VERSION)])
+                con.execute("INSERT INTO meta VALUES ('application', ?) ON CONFLICT DO NOTHING",
+                            [APP_ID])
         except duckdb.Error as exc:
             raise StoreError(f"database unreadable: {self.path}: {exc}", "store.hint.corrupt",
                              path=str(self.path)) from exc
 
-    def _check_schema(self) -> None:
+    def _check_schema(self, missing_ok: bool = False) -> None:
+        if missing_ok and not self._has_table("meta"):
+            return
         try:
             version = self.scalar("SELECT value FROM meta WHERE key = 'schema_version'")
         except duckdb.Error as exc:
@@ -612,14 +698,19 @@ def database_url() -> str | None:
     return url if url.startswith(("postgresql://", "postgres://")) else None
 
 
-def open_store(location: str | Path | None = None, geo: Geography | None = None) -> Store:
+def open_store(location: str | Path | None = None, geo: Geography | None = None,
+               read_only: bool = False) -> Store:
     """The configured store: PostgreSQL when ``location`` (or ``$ECOSYSTEM_DATABASE_URL``)
-    is a ``postgresql://`` URL, otherwise the DuckDB file (default ``$ECOSYSTEM_DB``)."""
+    is a ``postgresql://`` URL, otherwise the DuckDB file (default ``$ECOSYSTEM_DB``).
+    ``read_only``: an existing DuckDB file is opened without writing (a missing one
+    is created as usual); PostgreSQL replicas always write their mirror."""
     location = location if location is not None else (database_url() or default_path())
     if str(location).startswith(("postgresql://", "postgres://")):
         from .store_pg import PostgresStore
         return PostgresStore(str(location), geo=geo)
-    return Store(location, geo=geo)
+    read_only = read_only and str(location) != ":memory:" and Path(location).is_file() \
+        and Path(location).stat().st_size > 0
+    return Store(location, geo=geo, read_only=read_only)
 
 
 def store_location() -> str:
@@ -627,5 +718,5 @@ def store_location() -> str:
     return database_url() or str(default_path())
 
 
-__all__ = ["Store", "StoreError", "InventoryNotFound", "InventoryExists", "InventoryRef",
+__all__ = ["Store", "StoreError", "APP_ID", "InventoryNotFound", "InventoryExists", "InventoryRef",
            "open_store", "default_path", "database_url", "store_location", "SCHEMA_VERSION"]

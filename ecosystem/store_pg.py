@@ -35,7 +35,7 @@ import psycopg
 
 from . import derived, model
 from .geo import Geography
-from .store import ROOT, SCHEMA_VERSION, Store, StoreError, _select_list
+from .store import APP_ID, ROOT, SCHEMA_VERSION, Store, StoreError, _select_list, not_ours
 
 URL_ENV = "ECOSYSTEM_DATABASE_URL"
 MIRROR_ENV = "ECOSYSTEM_MIRROR"
@@ -78,12 +78,39 @@ class PostgresStore(Store):
         except psycopg.Error as exc:
             raise _pg_error(self.url, exc) from exc
 
+    def _check_pg_ours(self, pg) -> None:
+        """The database's current schema is ours: empty, or holding ``eco_meta``
+        with our application id (or, written before that key, ``schema_version``
+        and ``eco_inventories``). Anything else is refused before any write."""
+        tables = {r[0] for r in pg.execute(
+            "SELECT table_name FROM information_schema.tables "
+            "WHERE table_schema = current_schema()").fetchall()}
+        if not tables:
+            return
+        if "eco_meta" in tables:
+            try:
+                with pg.transaction():  # a savepoint: a foreign eco_meta may not fit
+                    meta = dict(pg.execute(
+                        "SELECT key::text, value::text FROM eco_meta "
+                        "WHERE key::text IN ('application', 'schema_version')").fetchall())
+            except psycopg.Error:
+                meta = {}
+            if meta.get("application") == APP_ID:
+                return
+            if "application" not in meta and "schema_version" in meta and \
+                    "eco_inventories" in tables:
+                return
+        raise not_ours(self.url.split("@")[-1])
+
     def _check_server(self) -> None:
         with self._pg() as pg, pg.transaction():
             pg.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
+            self._check_pg_ours(pg)
             pg.execute("CREATE TABLE IF NOT EXISTS eco_meta (key text PRIMARY KEY, value text)")
             pg.execute("INSERT INTO eco_meta VALUES ('schema_version', %s) ON CONFLICT DO NOTHING",
                        [str(SCHEMA_VERSION)])
+            pg.execute("INSERT INTO eco_meta VALUES ('application', %s) ON CONFLICT DO NOTHING",
+                       [APP_ID])
             version = pg.execute("SELECT value FROM eco_meta WHERE key = 'schema_version'"
                                  ).fetchone()[0]
             if int(version) > SCHEMA_VERSION:

@@ -67,6 +67,35 @@ def references(view: View,
     })
 
 
+def figures_export(refs: pd.DataFrame, territory: str, parent: str | None = None,
+                   national: bool = False, lang: str = "fr") -> pd.DataFrame:
+    """:func:`references` as the "all indicators" download: ``id``, ``indicator``,
+    ``unit``, the territory's values, its parent's (when it has one), France's (when
+    the territory is not France) and the ``definition``. Column names are distinct:
+    France's own profile has a single value column, and a territory named like its
+    parent (Guadeloupe, département and région) gets its level in the header."""
+    from .i18n import t
+
+    france = t("scope.france", lang)
+    cols = {"id": refs.id,
+            "indicator": [ind.get(i).label(lang) for i in refs.id],
+            "unit": [ind.get(i).unit(lang) for i in refs.id]}
+    values = [(territory, refs.territory)]
+    if parent:
+        values.append((parent, refs.parent))
+    if not national:
+        values.append((france, refs.france))
+    taken = set(cols) | {"definition"}
+    for label, series in values:
+        name, k = label, 2
+        while name in taken:
+            name, k = f"{label} ({k})", k + 1
+        taken.add(name)
+        cols[name] = series.to_numpy()
+    cols["definition"] = [ind.get(i).definition(lang) for i in refs.id]
+    return pd.DataFrame(cols)
+
+
 def top_actors(view: View, limit: int = 10) -> pd.DataFrame:
     """Actors of the scope with the most participations (lead or partner) in the
     filtered projects, wherever those projects are; ties by partnership links."""

@@ -75,7 +75,13 @@ def get_geo(root: str) -> Geography:
 def get_store(location: str, geo_root: str) -> Store:
     """One store per database (the DuckDB path or PostgreSQL URL is the cache key,
     so changing ``ECOSYSTEM_DB`` / ``ECOSYSTEM_DATABASE_URL`` opens another store)."""
-    store = open_store(location, geo=get_geo(geo_root))
+    try:
+        store = open_store(location, geo=get_geo(geo_root))
+    except StoreError as exc:
+        if exc.hint != "store.hint.cannot_write":
+            raise
+        # a store we may read but not write (e.g. a published copy): shown read-only
+        store = open_store(location, geo=get_geo(geo_root), read_only=True)
     ensure_demo(store)
     return store
 
@@ -112,6 +118,8 @@ def resources() -> tuple[Store, Geography]:
             store = get_store(store_location(), geo_root)
     except StoreError as exc:
         _fail("error.store.title", exc, exc.hint, **exc.params)
+    if store.read_only:
+        st.warning(tr("store.read_only_banner", path=str(store.path)), icon=":material/lock:")
     return store, geo
 
 
@@ -346,15 +354,19 @@ def download_table(df, stem: str, key: str, sheet: str | None = None) -> None:
     are written only when a button is clicked)."""
     from ecosystem import exports
 
+    sheets, language = {sheet or stem: df}, lang()
     left, right, _ = st.columns([1, 1, 4])
     left.download_button(tr("export.csv"), data=lambda: exports.to_csv_bytes(df),
                          file_name=f"{stem}.csv", mime="text/csv", key=f"{key}_csv",
                          on_click="ignore", icon=":material/download:")
     right.download_button(
-        tr("export.xlsx"), data=lambda: exports.to_xlsx_bytes({sheet or stem: df}),
+        tr("export.xlsx"), data=lambda: exports.to_xlsx_bytes(sheets, language),
         file_name=f"{stem}.xlsx", key=f"{key}_xlsx", on_click="ignore",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         icon=":material/download:")
+    cut = exports.xlsx_cut_cells(sheets)
+    if cut:
+        st.caption(exports.xlsx_cut_message(cut, language))
 
 
 def territory_label(key_or_scope, with_level: bool = True) -> str:

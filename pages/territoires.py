@@ -123,13 +123,8 @@ def profile() -> None:
         tr("report.col.unit"): [ind.get(i).unit(lang) for i in refs.index],
     })
     st.dataframe(table, hide_index=True, width="stretch", height=420)
-    export = refs.reset_index().assign(
-        indicator=[ind.get(i).label(lang) for i in refs.index],
-        unit=[ind.get(i).unit(lang) for i in refs.index],
-        definition=[ind.get(i).definition(lang) for i in refs.index])
-    export = export[["id", "indicator", "unit", "territory", "parent", "france", "definition"]] \
-        .rename(columns={"territory": name, "parent": parent_name or tr("terr.parent"),
-                         "france": tr("scope.france")})
+    export = terr.figures_export(refs.reset_index(), name, parent_name or None,
+                                 national=scope is None, lang=lang)
     shell.download_table(export, tr("terr.file.figures"), "dl_terr_figures")
 
     parts = _breakdowns(ctx.store, ctx.ref, f)

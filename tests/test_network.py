@@ -256,7 +256,7 @@ def test_tables_as_xlsx_and_csv():
     comm = list(wb["communities"].iter_rows(values_only=True))
     assert len(comm) == 3 and "Alimentation (50" in " ".join(str(c) for c in comm[1] + comm[2])
     csv = exports.to_csv_bytes(sheets["brokers"]).decode("utf-8-sig")
-    assert csv.splitlines()[1].startswith(HOSTILE)
+    assert csv.splitlines()[1].startswith('"' + HOSTILE + '"')   # text fields quoted
 
 
 # -------------------------------------------------------------------- drawing

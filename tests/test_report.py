@@ -126,3 +126,55 @@ def test_hostile_inventory_stays_text_in_reports_and_exports(store):
     cells = pd.read_csv(io.BytesIO(exports.to_csv_bytes(table)), encoding="utf-8-sig")
     assert cells.iloc[:, 0].str.contains("alert").all()          # the payloads, as text
     assert not cells.iloc[:, 0].str.startswith(("=", "+", "-", "@")).any()
+
+
+# ------------------------------------------------ issue 12 #15: long and foreign text
+def pdf_text(data: bytes) -> str:
+    return "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages)
+
+
+@pytest.fixture
+def long_texts(store):
+    """Loire-Atlantique's two projects (P1, P2, both in the top projects) with a
+    20,000-character title and a 5,000-character word; A1 (top actor) named in
+    Arabic, Hebrew, emoji and Chinese."""
+    data = fixtures.tiny()
+    data.projects.loc[1, "title"] = ("Épicerie solidaire " * 1100)[:20_000]
+    data.projects.loc[2, "title"] = "Ω" * 5_000
+    data.actors.loc[1, "name"] = "جمعية שלום 😀🎉 社会创新"
+    store.create("long", data)
+    return report.build(View(store, store.ref("long"), Filters(territory="departement:44")), "fr")
+
+
+def test_pdf_cuts_cells_taller_than_a_page_and_says_so(long_texts):
+    data = report.to_pdf(long_texts)                  # fpdf2 refused the row before
+    text = pdf_text(data)
+    flat = re.sub(r"\s+", "", text)
+    # the 5,000-character word: 299 characters kept, then the ellipsis
+    assert flat.count("Ω") == 299 and "Ω…" in flat
+    assert "2 texte(s) de plus de 300 caractères coupé(s)" in re.sub(r"\s+", " ", text)
+    assert len(PdfReader(io.BytesIO(data)).pages) <= 6
+    # the HTML report keeps every character
+    page = report.to_html(long_texts)
+    assert page.count("Ω") == 5_000 and ("Épicerie solidaire " * 1100)[:20_000].strip() in page
+
+
+def test_pdf_replaces_characters_the_font_lacks(long_texts):
+    text = pdf_text(report.to_pdf(long_texts))
+    flat = re.sub(r"\s+", " ", text)
+    # DejaVu Sans draws 😀 (it has the emoticons block) but not 🎉 nor 社会创新: 5 boxes,
+    # twice (A1 in the top actors and as P1's lead in the top projects)
+    assert "😀□" in flat and "□□□□" in flat
+    assert "10 caractère(s) absent(s) de la police du PDF" in flat
+    # Hebrew and Arabic letters are in DejaVu: kept (logical order, unshaped)
+    for letter in "שלוםجمعية":
+        assert letter in text, letter
+
+
+def test_pdf_text_cleaner():
+    clean = report.PdfText(limit=10)
+    assert clean("a\r\nb\tc\x00d") == "a b cd"
+    assert clean("x" * 11) == "x" * 9 + "…" and clean("y" * 10) == "y" * 10
+    assert clean("👍\ufe0f ok") == "□ ok"          # variation selector dropped, not boxed
+    assert (clean.cut, clean.replaced) == (1, 1)
+    assert clean(None) == "" and clean(float("nan")) == ""

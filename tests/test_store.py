@@ -1,5 +1,7 @@
 """Store: named inventories, one transaction per write, readable errors."""
 
+import hashlib
+
 import duckdb
 import pandas as pd
 import pytest
@@ -144,15 +146,76 @@ def test_corrupt_database_file_gives_a_readable_error(tmp_path, geo):
     assert err.value.hint == "store.hint.corrupt"
 
 
-def test_foreign_duckdb_file_is_not_taken_for_a_store(tmp_path, geo):
-    path = tmp_path / "other.duckdb"
+def _fingerprint(path):
+    """(sha-256 of the bytes, table names) of a DuckDB file, read without changing it."""
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    con = duckdb.connect(str(path), read_only=True)
+    tables = sorted(r[0] for r in con.execute("SELECT table_name FROM information_schema.tables")
+                    .fetchall())
+    con.close()
+    return digest, tables
+
+
+def foreign_file(path, meta=None):
+    """Another application's DuckDB file: a ``clients`` table, and a ``meta`` table
+    when ``meta`` (key, value rows) is given."""
     con = duckdb.connect(str(path))
-    con.execute("CREATE TABLE meta (key VARCHAR, value VARCHAR)")
-    con.execute("INSERT INTO meta VALUES ('schema_version', '99')")
+    con.execute("CREATE TABLE clients (id INTEGER, nom VARCHAR)")
+    con.execute("INSERT INTO clients VALUES (1, 'Dupont')")
+    if meta is not None:
+        con.execute("CREATE TABLE meta (key VARCHAR, value VARCHAR)")
+        con.executemany("INSERT INTO meta VALUES (?, ?)", meta)
+    con.close()
+    return path
+
+
+@pytest.mark.parametrize("meta", [None, [("schema_version", "1")], [("schema_version", "99")],
+                                  [("application", "other-app"), ("schema_version", "1")]])
+def test_another_applications_duckdb_file_is_refused_untouched(tmp_path, geo, meta):
+    # issue 12 #17: the store wrote its schema, the geography and the demo into it
+    path = foreign_file(tmp_path / "other.duckdb", meta)
+    before = _fingerprint(path)
+    with pytest.raises(StoreError) as err:
+        Store(path, geo=geo)
+    assert err.value.hint == "store.hint.not_ours" and err.value.params == {"path": str(path)}
+    assert _fingerprint(path) == before
+    assert before[1] == (["clients"] if meta is None else ["clients", "meta"])
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["other.duckdb"]   # no WAL left
+
+
+def test_a_newer_store_of_ours_is_refused_for_its_version(tmp_path, geo):
+    path = tmp_path / "newer.duckdb"
+    Store(path, geo=geo).close()
+    con = duckdb.connect(str(path))
+    con.execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
     con.close()
     with pytest.raises(StoreError) as err:
         Store(path, geo=geo)
     assert err.value.hint == "store.hint.version"
+
+
+def test_an_empty_file_or_a_missing_path_is_ours_to_create(tmp_path, geo):
+    empty = tmp_path / "empty.duckdb"
+    empty.write_bytes(b"")
+    with Store(empty, geo=geo) as s:
+        assert s.names() == [] and s.scalar(
+            "SELECT value FROM meta WHERE key = 'application'") == "ecosystem-dashboard"
+    with Store(tmp_path / "new" / "sub" / "x.duckdb", geo=geo) as s:
+        assert s.schema_version == SCHEMA_VERSION
+    # reopened: ours (written with the application id)
+    with Store(empty, geo=geo) as s:
+        assert s.names() == []
+
+
+def test_a_store_written_before_the_application_id_is_adopted(tmp_path, geo):
+    path = tmp_path / "old.duckdb"
+    with Store(path, geo=geo) as s:
+        s.create("ancien", tiny())
+        s.con.execute("DELETE FROM meta WHERE key = 'application'")
+    with Store(path, geo=geo) as s:
+        assert s.names() == ["ancien"]
+        assert s.scalar("SELECT value FROM meta WHERE key = 'application'") == \
+            "ecosystem-dashboard"
 
 
 def test_geography_tables_are_loaded(any_store, geo):
@@ -227,3 +290,41 @@ def test_unreachable_postgresql_gives_a_readable_error(geo, tmp_path):
                       geo=geo)
     assert err.value.hint == "store.hint.postgres"
     assert "secret" not in str(err.value)
+
+
+def test_postgresql_database_of_another_application_is_refused_untouched(pg_url, tmp_path, geo):
+    import psycopg
+
+    from ecosystem.store_pg import PostgresStore
+    with psycopg.connect(pg_url) as pg:
+        pg.execute("CREATE TABLE clients (id integer, nom text)")
+        pg.execute("INSERT INTO clients VALUES (1, 'Dupont')")
+
+    def tables():
+        with psycopg.connect(pg_url) as pg:
+            return sorted(r[0] for r in pg.execute(
+                "SELECT table_name FROM information_schema.tables "
+                "WHERE table_schema = current_schema()").fetchall())
+
+    with pytest.raises(StoreError) as err:
+        PostgresStore(pg_url, mirror=tmp_path / "m.duckdb", geo=geo)
+    assert err.value.hint == "store.hint.not_ours"
+    assert tables() == ["clients"] and not (tmp_path / "m.duckdb").exists()
+    assert err.value.params == {"path": pg_url.split("@")[-1]}   # no credentials shown
+
+
+def test_postgresql_schema_written_before_the_application_id_is_adopted(pg_url, tmp_path, geo):
+    import psycopg
+
+    from ecosystem.store_pg import PostgresStore
+    a = PostgresStore(pg_url, mirror=tmp_path / "a.duckdb", geo=geo)
+    a.create("ancien", tiny())
+    a.close()
+    with psycopg.connect(pg_url) as pg:
+        pg.execute("DELETE FROM eco_meta WHERE key = 'application'")
+    b = PostgresStore(pg_url, mirror=tmp_path / "b.duckdb", geo=geo)
+    assert b.names() == ["ancien"]
+    b.close()
+    with psycopg.connect(pg_url) as pg:
+        assert pg.execute("SELECT value FROM eco_meta WHERE key = 'application'").fetchone() == \
+            ("ecosystem-dashboard",)

@@ -83,3 +83,23 @@ def test_compare_any_levels_with_france(tiny, geo):
 def test_parse_keys_caps_at_four(geo):
     raw = ",".join(f"departement:{d}" for d in ("01", "02", "03", "04", "05"))
     assert len(T.parse_keys(raw, geo)) == 4
+
+
+def test_figures_export_has_distinct_columns_at_every_level(tiny_store):
+    # issue 12 #14: France's profile exported "France" twice (territory and reference)
+    from ecosystem import territories as terr
+    ref = tiny_store.ref("tiny")
+    ids = ["actors", "projects"]
+    refs = terr.references(View(tiny_store, ref, Filters()), None, ids)
+    out = terr.figures_export(refs, "France entière", None, national=True, lang="fr")
+    assert out.columns.tolist() == ["id", "indicator", "unit", "France entière", "definition"]
+    assert out["France entière"].tolist() == [10, 5]   # 10 actors, 5 projects in tiny
+    scope = ("departement", "44")
+    refs = terr.references(View(tiny_store, ref, Filters(territory="departement:44")), scope, ids)
+    out = terr.figures_export(refs, "Loire-Atlantique", "Pays de la Loire", lang="fr")
+    assert out.columns.tolist() == ["id", "indicator", "unit", "Loire-Atlantique",
+                                    "Pays de la Loire", "France entière", "definition"]
+    # Loire-Atlantique: A1, A2, A3, A4, A9 and P1, P2; the région holds the same
+    assert out["Loire-Atlantique"].tolist() == [5, 2] and out["France entière"].tolist() == [10, 5]
+    out = terr.figures_export(refs, "Guadeloupe", "Guadeloupe", lang="fr")
+    assert out.columns.tolist()[3:6] == ["Guadeloupe", "Guadeloupe (2)", "France entière"]

@@ -35,7 +35,8 @@ if TYPE_CHECKING:  # pragma: no cover
     import jinja2
 
 __all__ = ["text", "html", "html_templates", "script_json", "markdown", "plotly", "sql_literal", "cell",
-           "console", "FORMULA_START", "strip_controls"]
+           "console", "FORMULA_START", "BREAK_START", "CONTROL_RANGES", "SPACE_RANGES",
+           "char_class", "strip_controls"]
 
 
 def text(value) -> str:
@@ -140,13 +141,34 @@ def sql_literal(value) -> str:
 #: is run as a formula by Excel / LibreOffice / Google Sheets. Full-width ``＝＋－＠``
 #: are included: LibreOffice and Sheets normalise them to ASCII on input.
 FORMULA_START = ("=", "+", "-", "@", "\uff1d", "\uff0b", "\uff0d", "\uff20")
-#: code point ranges of the characters :func:`strip_controls` removes
+#: a cell whose very first character is one of these is also made inert (OWASP:
+#: a leading tab or line break can carry a formula into the next cell or line)
+BREAK_START = ("\t", "\r", "\n")
+# Character classes as code-point ranges, so the Python and SQL (RE2) rules are one:
+#: removed from cells: C0 controls but tab/LF/CR, DEL, zero-width spaces, joiners
+#: and marks (U+200B–U+200F), word joiner, BOM
 CONTROL_RANGES = ((0x00, 0x08), (0x0B, 0x0C), (0x0E, 0x1F), (0x7F, 0x7F), (0x200B, 0x200F),
                   (0x2060, 0x2060), (0xFEFF, 0xFEFF))
-_CONTROLS = re.compile("[" + "".join(f"\\u{a:04x}-\\u{b:04x}" for a, b in CONTROL_RANGES) + "]")
+#: trimmed before looking for a formula start: what Python's ``\s`` matches
+SPACE_RANGES = ((0x09, 0x0D), (0x1C, 0x20), (0x85, 0x85), (0xA0, 0xA0), (0x1680, 0x1680),
+                (0x2000, 0x200A), (0x2028, 0x2029), (0x202F, 0x202F), (0x205F, 0x205F),
+                (0x3000, 0x3000))
+
+
+def char_class(ranges, code=lambda c: "\\x{%x}" % c) -> str:
+    """A regular-expression character class of code-point ranges (``code`` writes
+    one code point: ``\\x{..}`` for RE2 / DuckDB, ``\\U........`` for Python)."""
+    return "[" + "".join(code(a) if a == b else f"{code(a)}-{code(b)}" for a, b in ranges) + "]"
+
+
+def _py(c: int) -> str:
+    return "\\U%08x" % c
+
+
+_CONTROLS = re.compile(char_class(CONTROL_RANGES, _py))
+_LEADING = re.compile("^" + char_class(CONTROL_RANGES + SPACE_RANGES, _py) + "+")
 #: the same class for RE2 (DuckDB's ``regexp_replace``): the import strips them in SQL
-CONTROLS_RE2 = "[" + "".join(f"\\x{{{a:x}}}-\\x{{{b:x}}}" for a, b in CONTROL_RANGES) + "]"
-_LEADING = re.compile(r"^[\s\x00-\x1f\x7f\u200b-\u200f\u2060\ufeff]+")
+CONTROLS_RE2 = char_class(CONTROL_RANGES)
 
 
 def strip_controls(value: str) -> str:
@@ -156,13 +178,15 @@ def strip_controls(value: str) -> str:
 
 
 def cell(value):
-    """A CSV / XLSX cell value: text without control characters and, when it would
-    start a formula once leading blanks are trimmed, prefixed by ``'``. Numbers,
-    dates and missing values are returned unchanged."""
+    """A CSV / XLSX cell value: text without control or zero-width characters and,
+    when it starts with a tab or line break, or would start a formula once leading
+    blanks are trimmed (``" =1"``, ``"＝1"``, ``"\\u200b=1"``), prefixed by ``'``.
+    Numbers, dates and missing values are returned unchanged. The SQL twin used by
+    exports DuckDB writes is ``ecosystem.exports.safe_sql`` (tested to agree)."""
     if not isinstance(value, str):
         return value
     out = strip_controls(value)
-    if _LEADING.sub("", out).startswith(FORMULA_START):
+    if out.startswith(BREAK_START) or _LEADING.sub("", out).startswith(FORMULA_START):
         return "'" + out
     return out
 

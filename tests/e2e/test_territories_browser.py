@@ -88,3 +88,31 @@ def test_ranking_map_of_departements(app_server, offline_page):
     assert painted_pixels(page, minimum=20_000) > 20_000   # départements filled, not blank
     screenshot(page, "ranking_departements_fr")
     assert offline_page.external == [] and offline_page.errors == []
+
+
+def test_france_profile_downloads_all_indicators(app_server, offline_page, tmp_path):
+    # issue 12 #14: on the default France-wide profile both files failed (two
+    # "France entière" columns); they are clicked here as a user would
+    import csv
+    import io
+
+    import openpyxl
+
+    page = offline_page.open(app_server.url + "/territoires")
+    page.get_by_role("heading", name="France entière", level=1).wait_for()
+    files = {}
+    for label in ("CSV", "Excel (XLSX)"):
+        button = page.get_by_role("button", name=label, exact=True).first  # indicators table
+        button.scroll_into_view_if_needed()
+        with page.expect_download(timeout=120_000) as info:
+            button.click()
+        path = tmp_path / info.value.suggested_filename
+        info.value.save_as(path)
+        files[path.suffix] = path
+    rows = list(csv.reader(io.StringIO(files[".csv"].read_bytes().decode("utf-8-sig"),
+                                       newline="")))
+    assert rows[0] == ["id", "indicator", "unit", "France entière", "definition"]
+    assert len(rows) > 20 and all(len(r) == 5 for r in rows)
+    sheet = openpyxl.load_workbook(files[".xlsx"]).active
+    assert [c.value for c in sheet[1]] == rows[0]
+    assert offline_page.errors == []
