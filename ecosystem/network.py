@@ -456,11 +456,13 @@ def _adjacency(graph: Graph) -> pd.DataFrame:
 
 
 def _doms(v) -> frozenset:
-    if v is None or (isinstance(v, float) and math.isnan(v)):
-        return frozenset()
+    """An actor's domains as a set: a list, ``a;b`` text, or missing (None, NaN,
+    ``pd.NA`` — an actor without domain) as the empty set."""
     if isinstance(v, str):
         return frozenset(d for d in v.split(";") if d)
-    return frozenset(v)
+    if isinstance(v, (list, tuple, set, frozenset, np.ndarray)):
+        return frozenset(d for d in v if isinstance(d, str) and d)
+    return frozenset()
 
 
 def _common(pairs: pd.DataFrame, adj: pd.DataFrame) -> pd.DataFrame:
