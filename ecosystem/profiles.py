@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from .store import InventoryRef, Store
@@ -36,7 +37,8 @@ def actor_profile(store: Store, ref: InventoryRef, actor_id: str) -> ActorProfil
     if rec.empty:
         raise ActorNotFound(actor_id)
     record = rec.iloc[0].to_dict()
-    record["domains"] = list(record["domains"]) if record.get("domains") is not None else []
+    doms = record.get("domains")  # a NULL list (no domain) may come back as None or pd.NA
+    record["domains"] = list(doms) if isinstance(doms, (list, tuple, np.ndarray)) else []
 
     geo = store.geo
     territory = {}
@@ -50,11 +52,13 @@ def actor_profile(store: Store, ref: InventoryRef, actor_id: str) -> ActorProfil
 
     p, pa, fu = ref.table("projects"), ref.table("partners"), ref.table("fundings")
     projects = store.query(f"""
-        SELECT p.project_id, p.title, p.stage, p.domains, 'lead' AS role, p.start_year,
+        SELECT p.project_id, p.title, p.stage, coalesce(p.domains, []) AS domains,
+               'lead' AS role, p.start_year,
                p.end_year, p.active, p.commune_code
         FROM {p} p WHERE p.lead_actor_id = ?
         UNION ALL
-        SELECT p.project_id, p.title, p.stage, p.domains, pa.role, p.start_year, p.end_year,
+        SELECT p.project_id, p.title, p.stage, coalesce(p.domains, []) AS domains, pa.role,
+               p.start_year, p.end_year,
                p.active, p.commune_code
         FROM {pa} pa JOIN {p} p USING (project_id) WHERE pa.actor_id = ?
         ORDER BY start_year DESC NULLS LAST, project_id""", [actor_id, actor_id])

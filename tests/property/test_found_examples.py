@@ -8,6 +8,7 @@ from pathlib import Path
 
 from ecosystem import model
 from ecosystem import network as net
+from ecosystem import profiles
 from ecosystem.filters import Filters
 from tests.fixtures import frame
 from tests.property.checks import new_store
@@ -37,5 +38,21 @@ def test_network_tables_accept_an_actor_without_domain(tmp_path: Path):
         # suggestions score shared domains: an actor without any raised TypeError
         net.suggest_for_actor(graph, "A1", 10)
         net.suggest_for_territory(graph, 30)
+    finally:
+        store.close()
+
+
+def test_actor_profile_of_an_actor_and_a_project_without_domain(tmp_path: Path):
+    """A1 (no domain) leads P1 (no domain): the Acteur page read both as pd.NA and
+    raised "'NAType' object is not iterable"."""
+    data = _actors_one_without_domain()
+    data.projects = frame([dict(project_id="P1", title="Projet sans domaine", lead_actor_id="A1",
+                                stage="emergence", domains=None, source="test")])
+    store = new_store(tmp_path, "sans domaine", data)
+    try:
+        p = profiles.actor_profile(store, store.ref("sans domaine"), "A1")
+        assert p.record["domains"] == []
+        assert [list(d) for d in p.projects.domains] == [[]]
+        assert p.projects.project_id.tolist() == ["P1"]
     finally:
         store.close()
