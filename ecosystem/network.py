@@ -583,7 +583,8 @@ def candidate_pairs(graph: Graph, max_group: int = 60) -> pd.DataFrame:
     same = ex.merge(ex, on=["place", "d"])
     same = same[(same.id_x < same.id_y).to_numpy()
                 & f.comp[f.type[same.id_x], f.type[same.id_y]]]
-    keys = np.union1d(keys2, same.id_x.to_numpy() * n + same.id_y.to_numpy())
+    # int64 even when ``same`` is empty (its columns are then untyped)
+    keys = np.union1d(keys2, (same.id_x.to_numpy() * n + same.id_y.to_numpy()).astype(np.int64))
     linked = np.minimum(ea, eb) * n + np.maximum(ea, eb)
     keys = keys[~np.isin(keys, linked)]
     counts = np.zeros(len(keys), dtype=int)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ecosystem import model
+from ecosystem import mapview, model
 from ecosystem import network as net
 from ecosystem import profiles
 from ecosystem.filters import Filters
@@ -54,5 +54,59 @@ def test_actor_profile_of_an_actor_and_a_project_without_domain(tmp_path: Path):
         assert p.record["domains"] == []
         assert [list(d) for d in p.projects.domains] == [[]]
         assert p.projects.project_id.tolist() == ["P1"]
+    finally:
+        store.close()
+
+
+def test_map_lines_ignore_a_longitude_without_latitude(tmp_path: Path):
+    """A1 (Nantes) has a longitude but no latitude; A2 (Saint-Herblain) has both; they
+    share P1. A1 sits at its commune's centre (the lone longitude is not a position):
+    the partnership line used to get a NULL latitude and the map's JSON refused NaN."""
+    actors = frame([
+        dict(actor_id="A1", name="Lon seule", actor_type="association", commune_code="44109",
+             domains="food", lon=-1.55, source="test"),
+        dict(actor_id="A2", name="Lat et lon", actor_type="association", commune_code="44162",
+             domains="food", lat=47.2, lon=-1.6, source="test"),
+    ])
+    projects = frame([dict(project_id="P1", title="Commun", lead_actor_id="A1",
+                           stage="emergence", source="test")])
+    partners = frame([dict(project_id="P1", actor_id="A2", role="operational")])
+    store = new_store(tmp_path, "lon seule",
+                      model.InventoryData(actors=actors, projects=projects, partners=partners))
+    try:
+        ref = store.ref("lon seule")
+        lines, total = mapview.partnership_lines(store, ref, Filters(), 100)
+        assert total == 1 and (lines.id_a.tolist(), lines.id_b.tolist()) == (["A1"], ["A2"])
+        assert (lines.lat_b.iloc[0], lines.lon_b.iloc[0]) == (47.2, -1.6)
+        # Nantes' centre is about 47.23 N, 1.55 W; the spread is at most 0.08 degree
+        assert 47.1 < lines.lat_a.iloc[0] < 47.35 and lines.lon_a.iloc[0] != -1.55
+        view = mapview.build(store, store.geo, ref, Filters(),
+                             mapview.MapOptions(layers=("points", "lines")))
+        assert view.counts["lines"] == 1 and view.counts["points"] == 2
+    finally:
+        store.close()
+
+
+def test_territory_suggestions_with_no_located_actor(tmp_path: Path):
+    """Three actors without commune: A1 and A2 each share a project with A3, never with
+    each other. The only candidate is (A1, A2) with one common partner; with no place,
+    no pair comes from "same place, same domain" (that empty list had a float dtype and
+    broke the indexing: IndexError)."""
+    actors = frame([dict(actor_id=f"A{i}", name=f"Acteur {i}", actor_type="association",
+                         domains="food", source="test") for i in (1, 2, 3)])
+    projects = frame([
+        dict(project_id="P1", title="Un", lead_actor_id="A1", stage="emergence", source="test"),
+        dict(project_id="P2", title="Deux", lead_actor_id="A2", stage="emergence", source="test"),
+    ])
+    partners = frame([dict(project_id="P1", actor_id="A3", role="operational"),
+                      dict(project_id="P2", actor_id="A3", role="operational")])
+    store = new_store(tmp_path, "sans lieu",
+                      model.InventoryData(actors=actors, projects=projects, partners=partners))
+    try:
+        graph = net.analyse(net.build(store, store.ref("sans lieu"), Filters()))
+        pairs = net.candidate_pairs(graph)
+        assert pairs.to_dict("records") == [{"a": "A1", "b": "A2", "n2": 1}]
+        sugg = net.suggest_for_territory(graph, 30)
+        assert (sugg.a.tolist(), sugg.b.tolist()) == (["A1"], ["A2"])
     finally:
         store.close()
