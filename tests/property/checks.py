@@ -100,16 +100,16 @@ def territory_of(data: model.InventoryData) -> str:
 
 # ------------------------------------------------------------------ pages
 @contextlib.contextmanager
-def eager_downloads(failures: Failures, where: list[str]):
+def eager_downloads(failures: Failures, where: list[str], eager: list[bool]):
     """Page download buttons whose file is built on click (``data=callable``) build it
-    now: every page download runs with the page. A failure is recorded under the
-    page (``where[0]``) and the button gets an empty file."""
+    now (while ``eager[0]``): every page download runs with the page. A failure is
+    recorded under the page (``where[0]``) and the button gets an empty file."""
     from streamlit.delta_generator import DeltaGenerator
 
     original = DeltaGenerator.download_button
 
     def download_button(self, label, data, *args, **kwargs):
-        if callable(data):
+        if callable(data) and eager[0]:
             try:
                 data = data()
                 if not data:
@@ -139,15 +139,20 @@ def app_on(db: Path):
     """``ECOSYSTEM_DB`` set to ``db`` and the app's store and query caches emptied
     before and after (the geography stays cached: it does not change)."""
     import streamlit as st
+    from streamlit import config
 
     from pages import _shell
     old = os.environ.get("ECOSYSTEM_DB")
     os.environ["ECOSYSTEM_DB"] = str(db)
+    # the app hides error details from users; the suite needs the traceback's frames
+    details = config.get_option("client.showErrorDetails")
+    config.set_option("client.showErrorDetails", "full")
     st.cache_data.clear()
     _shell.get_store.clear()
     try:
         yield
     finally:
+        config.set_option("client.showErrorDetails", details)
         st.cache_data.clear()
         _shell.get_store.clear()
         if old is None:

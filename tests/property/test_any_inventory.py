@@ -30,7 +30,7 @@ from pathlib import Path
 import networkx as nx
 import pandas as pd
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 
 from ecosystem import exports, maps, mapview, model, overview, report
 from ecosystem import indicators as ind
@@ -53,15 +53,26 @@ class Known:
     file: str        # ... in this file (path suffix)
 
     def matches(self, failure: Failure) -> bool:
+        """Same exception type, raised in ``function`` of ``file``: the innermost frame of
+        the project's code (comprehensions and lambdas belong to their function)."""
         if failure.type != self.type:
             return False
-        own = [(f, fn) for f, fn in failure.frames if "/ecosystem/" in f or "/pages/" in f]
+        own = [(f, fn) for f, fn in failure.frames
+               if ("/ecosystem/" in f or "/pages/" in f) and not fn.startswith("<")]
         return bool(own) and own[-1][1] == self.function and own[-1][0].endswith(self.file)
 
 
 #: bugs of issue 12 another engineer is fixing on other files right now: the exact
 #: failure signature is skipped, nothing else. Delete this list after their merge.
-KNOWN_FIXED_ELSEWHERE: list[Known] = []
+KNOWN_FIXED_ELSEWHERE: list[Known] = [
+    Known(13, "Carte: a located actor without domain ('NAType' object is not iterable)",
+          "TypeError", "points_data", "ecosystem/mapview.py"),
+    Known(14, "Territoires for France: the 'all indicators' CSV / XLSX have two columns "
+              "named France ('DataFrame' object has no attribute 'dtype')",
+          "AttributeError", "neutralise_formulas", "ecosystem/exports.py"),
+    Known(15, "PDF report: a table cell taller than a page",
+          "ValueError", "table", "ecosystem/report.py"),
+]
 
 
 def unexpected(failures: Failures) -> list[str]:
@@ -104,7 +115,7 @@ def check_exports(fails: Failures, store, name: str, data: model.InventoryData, 
                                            f"{len(df)} rows read, {expected[table]} saved"))
 
 
-def check_reports(fails: Failures, store, ref, f: Filters, lang: str) -> None:
+def check_reports(fails: Failures, store, ref, f: Filters, lang: str, pdf: bool) -> None:
     where = f"report {lang} {f.territory or 'France'}"
     r = fails.run(f"{where} build", report.build, store, ref, f, lang)
     if r is None:
@@ -112,6 +123,8 @@ def check_reports(fails: Failures, store, ref, f: Filters, lang: str) -> None:
     html = fails.run(f"{where} html", report.to_html, r)
     if html is not None and "</html>" not in html:
         fails.items.append(Failure(f"{where} html", "Truncated", [], html[-200:]))
+    if not pdf:  # a PDF takes seconds: once per place, in one language
+        return
     pdf = fails.run(f"{where} pdf", report.to_pdf, r)
     if pdf is not None and not pdf.startswith(b"%PDF"):
         fails.items.append(Failure(f"{where} pdf", "NotPdf", [], repr(pdf[:20])))
@@ -157,13 +170,15 @@ def check_network(fails: Failures, store, ref, f: Filters, lang: str) -> None:
                                        f"{back.number_of_nodes()} nodes read, {graph.n} in graph"))
 
 
-def check_maps(fails: Failures, store, ref, f: Filters, lang: str) -> None:
+def check_maps(fails: Failures, store, ref, f: Filters, lang: str, all_maps: bool) -> None:
     geo = store.geo
     where = f"maps {lang} {f.territory or 'France'}"
     options = mapview.MapOptions(layers=("points", "lines", "funders"), lang=lang)
     view = fails.run(f"{where} explorer", mapview.build, store, geo, ref, f, options)
     if view is not None:
         fails.run(f"{where} explorer html", lambda: view.html)
+    if not all_maps:  # the other builders once per place, in one language
+        return
     fails.run(f"{where} naive", lambda: maps.render(mapview.naive_map(store, ref, f)))
     regions = fails.run(f"{where} by region", overview.by_region, store, ref, f)
     if regions is not None:
@@ -190,10 +205,11 @@ def domain_failures(name: str, data: model.InventoryData) -> Failures:
             ref = store.ref(name)
             check_exports(fails, store, name, data, Path(tmp) / "out")
             for f in (FRANCE, scoped(data)):
+                main = "fr" if f is FRANCE else "en"
                 for lang in ("fr", "en"):
-                    check_reports(fails, store, ref, f, lang)
-                    check_maps(fails, store, ref, f, lang)
-                check_network(fails, store, ref, f, "fr" if f is FRANCE else "en")
+                    check_reports(fails, store, ref, f, lang, pdf=lang == main)
+                    check_maps(fails, store, ref, f, lang, all_maps=lang == main)
+                check_network(fails, store, ref, f, main)
                 fails.run("key figures", overview.key_figures, store, ref, f)
         finally:
             store.close()
@@ -213,22 +229,24 @@ PAGES = [f"pages/{p}.py" for p in app_pages()]
 NETWORK_VIEWS = ("brokers", "isolated", "communities", "suggestions", "export")
 
 
-def page_runs(data: model.InventoryData) -> list[tuple[str, dict]]:
-    """(page, URL parameters): every page in both languages for France and for a
-    territory; the pages' own views once per language."""
+def page_runs(data: model.InventoryData) -> list[tuple[str, dict, bool]]:
+    """(page, URL parameters, build the downloads): every page in both languages for
+    France and for a territory; the pages' own views and the download files (a PDF
+    report takes seconds) once per place, French for France, English for the territory."""
     territory = {"terr": territory_of(data), "level": "commune"}
+    main = (("fr", {}), ("en", territory))
     runs = []
     for lang in ("fr", "en"):
         for place in ({}, territory):
-            runs += [(p, {"lang": lang, **place}) for p in PAGES]
+            runs += [(p, {"lang": lang, **place}, (lang, place) in main) for p in PAGES]
     views = [("pages/territoires.py", {"view": "ranking"}),
              ("pages/carte.py", {"layers": "points,lines,funders"}),
              *[("pages/reseau.py", {"view": v}) for v in NETWORK_VIEWS]]
     ids = data.actors.actor_id.tolist()
     if ids:
         views.append(("pages/acteur.py", {"actor": ids[0]}))
-    for lang, place in (("fr", {}), ("en", territory)):
-        runs += [(p, {"lang": lang, **place, **extra}) for p, extra in views]
+    for lang, place in main:
+        runs += [(p, {"lang": lang, **place, **extra}, True) for p, extra in views]
     return runs
 
 
@@ -236,21 +254,22 @@ def page_failures(name: str, data: model.InventoryData) -> Failures:
     from tests.app.pagetest import page_test
 
     fails = Failures()
-    where = [""]
+    where, eager = [""], [True]
     with tempfile.TemporaryDirectory(prefix="props-app-") as tmp:
         store = new_store(Path(tmp), name, data)
         unique_version(store, name)
         db = store.path
         store.close()
-        with app_on(db), eager_downloads(fails, where):
-            for page, params in page_runs(data):
-                where[0] = f"{page} {params}"
+        with app_on(db), eager_downloads(fails, where, eager):
+            for page, params, downloads in page_runs(data):
+                where[0], eager[0] = f"{page} {params}", downloads
                 at = fails.run(where[0], lambda: page_test(page, params).run())
                 if at is not None:
                     fails.add_apptest(where[0], at)
     return fails
 
 
+@settings(max_examples=max(1, settings.default.max_examples // 2))
 @given(inventories())
 def test_every_page_renders_for_any_inventory(inv):
     name, data, _ = inv
@@ -261,15 +280,22 @@ def test_every_page_renders_for_any_inventory(inv):
 def test_page_runs_cover_every_page_of_the_app_in_both_languages_and_places():
     data = model.InventoryData()
     runs = page_runs(data)
-    plain = [(p, tuple(sorted(q.items()))) for p, q in runs if set(q) <= {"lang", "terr", "level"}]
+    plain = [(p, tuple(sorted(q.items()))) for p, q, _ in runs if set(q) <= {"lang", "terr", "level"}]
     assert len(PAGES) == 9
     assert len(plain) == 9 * 2 * 2 and len(set(plain)) == len(plain)
+    # every page's downloads are built for France (in French) and for the territory (English)
+    built = {(p, q["lang"], "terr" in q) for p, q, eager in runs if eager}
+    assert {(p, "fr", False) for p in PAGES} | {(p, "en", True) for p in PAGES} <= built
 
 
 def test_known_signature_matches_only_its_own_failure():
     k = Known(0, "example", "ValueError", "neutralise_formulas", "ecosystem/exports.py")
-    here = [("/x/ecosystem/exports.py", "neutralise_formulas")]
+    here = [("/x/pages/_shell.py", "<lambda>"), ("/x/ecosystem/exports.py", "neutralise_formulas")]
     assert k.matches(Failure("w", "ValueError", here, ""))
+    assert k.matches(Failure("w", "ValueError", here + [("/x/ecosystem/exports.py", "<lambda>"),
+                                                        ("/venv/pandas/core/frame.py", "map")], ""))
     assert not k.matches(Failure("w", "KeyError", here, ""))
     assert not k.matches(Failure("w", "ValueError", [("/x/ecosystem/exports.py", "to_csv_bytes")], ""))
     assert not k.matches(Failure("w", "ValueError", here + [("/x/ecosystem/maps.py", "esc")], ""))
+    assert not k.matches(Failure("w", "ValueError", [("/x/ecosystem/maps.py", "neutralise_formulas")],
+                                 ""))
