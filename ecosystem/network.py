@@ -588,9 +588,10 @@ def candidate_pairs(graph: Graph, max_group: int = 60) -> pd.DataFrame:
     linked = np.minimum(ea, eb) * n + np.maximum(ea, eb)
     keys = keys[~np.isin(keys, linked)]
     counts = np.zeros(len(keys), dtype=int)
-    pos = np.searchsorted(keys, keys2)
-    ok = (pos < len(keys)) & (keys[np.minimum(pos, len(keys) - 1)] == keys2)
-    counts[pos[ok]] = n2[ok]
+    if len(keys):  # none left when every pair with a common partner is already linked
+        pos = np.searchsorted(keys, keys2)
+        ok = (pos < len(keys)) & (keys[np.minimum(pos, len(keys) - 1)] == keys2)
+        counts[pos[ok]] = n2[ok]
     lo, hi = keys // n, keys % n
     # a < b as ids
     ida, idb = f.ids[lo], f.ids[hi]

@@ -110,3 +110,24 @@ def test_territory_suggestions_with_no_located_actor(tmp_path: Path):
         assert (sugg.a.tolist(), sugg.b.tolist()) == (["A1"], ["A2"])
     finally:
         store.close()
+
+
+def test_territory_suggestions_when_every_pair_is_already_linked(tmp_path: Path):
+    """One project of three actors (A1 leads, A2 and A3 partners): every pair is linked,
+    so there is nothing to suggest. The common-partner pairs all being linked left an
+    empty candidate list that was still indexed (IndexError: index -1)."""
+    actors = frame([dict(actor_id=f"A{i}", name=f"Acteur {i}", actor_type="association",
+                         domains="food", source="test") for i in (1, 2, 3)])
+    projects = frame([dict(project_id="P1", title="Trio", lead_actor_id="A1", stage="emergence",
+                           source="test")])
+    partners = frame([dict(project_id="P1", actor_id="A2", role="operational"),
+                      dict(project_id="P1", actor_id="A3", role="operational")])
+    store = new_store(tmp_path, "trio",
+                      model.InventoryData(actors=actors, projects=projects, partners=partners))
+    try:
+        graph = net.analyse(net.build(store, store.ref("trio"), Filters()))
+        assert graph.m == 3
+        assert len(net.candidate_pairs(graph)) == 0
+        assert len(net.suggest_for_territory(graph, 30)) == 0
+    finally:
+        store.close()
