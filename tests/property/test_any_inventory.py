@@ -16,7 +16,7 @@ the function that raised); delete that list once their fixes are merged. Example
 Hypothesis found are kept below as plain tests with the inventory spelled out.
 
 Profiles: ``ci`` (default, bounded) and ``long`` (``HYPOTHESIS_PROFILE=long``), see
-``tests/property/conftest.py``.
+``tests/property/profiles.py``.
 """
 
 from __future__ import annotations
@@ -40,7 +40,8 @@ from ecosystem.filters import Filters
 from tests.conftest import app_pages
 from tests.property.checks import (Failure, Failures, app_on, eager_downloads, new_store,
                                    territory_of, unique_version)
-from tests.property.strategies import geography, inventories
+from tests.property.profiles import PROFILE
+from tests.property.strategies import inventories
 
 
 # ------------------------------------------------------------------ known failures
@@ -216,6 +217,7 @@ def domain_failures(name: str, data: model.InventoryData) -> Failures:
     return fails
 
 
+@settings(PROFILE)
 @given(inventories())
 def test_every_output_is_built_for_any_inventory(inv):
     name, data, _ = inv
@@ -269,7 +271,7 @@ def page_failures(name: str, data: model.InventoryData) -> Failures:
     return fails
 
 
-@settings(max_examples=max(1, settings.default.max_examples // 2))
+@settings(PROFILE, max_examples=max(1, PROFILE.max_examples // 2))
 @given(inventories())
 def test_every_page_renders_for_any_inventory(inv):
     name, data, _ = inv

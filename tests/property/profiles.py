@@ -4,6 +4,9 @@
 in about 3 minutes on a loaded 2-core machine. ``long``: many more examples, for a
 night run: ``HYPOTHESIS_PROFILE=long .venv/bin/python -m pytest tests/property``.
 Examples are slow (a store file, 50 page runs): no deadline in either profile.
+
+The profile is applied to this suite's tests only (``PROFILE`` as their settings'
+parent), not loaded globally: other Hypothesis tests keep their own settings.
 """
 
 import os
@@ -21,4 +24,4 @@ settings.register_profile(
     "long", max_examples=100, deadline=None, print_blob=True,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
                            HealthCheck.filter_too_much])
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+PROFILE = settings.get_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
