@@ -23,13 +23,11 @@ from __future__ import annotations
 
 import io
 import tempfile
-import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
 
 import networkx as nx
 import pandas as pd
-import pytest
 from hypothesis import given, settings
 
 from ecosystem import exports, maps, mapview, model, overview, report
