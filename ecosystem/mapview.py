@@ -148,14 +148,16 @@ def _scope_where(alias: str, scope) -> tuple[str, list]:
 
 
 def _position(a: str, c: str) -> tuple[str, str]:
-    """Longitude and latitude of an actor: its own coordinates, else its commune's
-    centre spread deterministically (by a hash of the id) over ~ the commune's size,
-    so actors of one commune do not sit on one pixel."""
+    """Longitude and latitude of an actor: its own coordinates (both of them: a lone
+    longitude or latitude is no position), else its commune's centre spread
+    deterministically (by a hash of the id) over ~ the commune's size, so actors of
+    one commune do not sit on one pixel."""
     spread = f"least(greatest(sqrt(coalesce({c}.area_km2, 1)) / 111.0 * 0.35, 0.002), 0.08)"
     jx = f"((hash({a}.actor_id) % 2001)::DOUBLE / 1000.0 - 1.0)"
     jy = f"((hash({a}.actor_id || '#') % 2001)::DOUBLE / 1000.0 - 1.0)"
-    lon = f"coalesce({a}.lon, {c}.lon + {jx} * {spread} / cos(radians({c}.lat)))"
-    lat = f"coalesce({a}.lat, {c}.lat + {jy} * {spread})"
+    own = f"({a}.lon IS NOT NULL AND {a}.lat IS NOT NULL)"
+    lon = f"CASE WHEN {own} THEN {a}.lon ELSE {c}.lon + {jx} * {spread} / cos(radians({c}.lat)) END"
+    lat = f"CASE WHEN {own} THEN {a}.lat ELSE {c}.lat + {jy} * {spread} END"
     return lon, lat
 
 

@@ -462,11 +462,13 @@ def _missing(v) -> bool:
 
 
 def _doms(v) -> frozenset:
-    if _missing(v):
-        return frozenset()
+    """An actor's domains as a set: a list, ``a;b`` text, or missing (None, NaN,
+    ``pd.NA`` — an actor without domain) as the empty set."""
     if isinstance(v, str):
         return frozenset(d for d in v.split(";") if d)
-    return frozenset(v)
+    if isinstance(v, (list, tuple, set, frozenset, np.ndarray)):
+        return frozenset(d for d in v if isinstance(d, str) and d)
+    return frozenset()
 
 
 def _common(pairs: pd.DataFrame, adj: pd.DataFrame) -> pd.DataFrame:
@@ -587,13 +589,15 @@ def candidate_pairs(graph: Graph, max_group: int = 60) -> pd.DataFrame:
     same = ex.merge(ex, on=["place", "d"])
     same = same[(same.id_x < same.id_y).to_numpy()
                 & f.comp[f.type[same.id_x], f.type[same.id_y]]]
-    keys = np.union1d(keys2, same.id_x.to_numpy() * n + same.id_y.to_numpy())
+    # int64 even when ``same`` is empty (its columns are then untyped)
+    keys = np.union1d(keys2, (same.id_x.to_numpy() * n + same.id_y.to_numpy()).astype(np.int64))
     linked = np.minimum(ea, eb) * n + np.maximum(ea, eb)
     keys = keys[~np.isin(keys, linked)]
     counts = np.zeros(len(keys), dtype=int)
-    pos = np.searchsorted(keys, keys2)
-    ok = (pos < len(keys)) & (keys[np.minimum(pos, len(keys) - 1)] == keys2)
-    counts[pos[ok]] = n2[ok]
+    if len(keys):  # none left when every pair with a common partner is already linked
+        pos = np.searchsorted(keys, keys2)
+        ok = (pos < len(keys)) & (keys[np.minimum(pos, len(keys) - 1)] == keys2)
+        counts[pos[ok]] = n2[ok]
     lo, hi = keys // n, keys % n
     # a < b as ids
     ida, idb = f.ids[lo], f.ids[hi]

@@ -57,11 +57,13 @@ def actor_profile(store: Store, ref: InventoryRef, actor_id: str) -> ActorProfil
 
     p, pa, fu = ref.table("projects"), ref.table("partners"), ref.table("fundings")
     projects = store.query(f"""
-        SELECT p.project_id, p.title, p.stage, p.domains, 'lead' AS role, p.start_year,
+        SELECT p.project_id, p.title, p.stage, coalesce(p.domains, []) AS domains,
+               'lead' AS role, p.start_year,
                p.end_year, p.active, p.commune_code
         FROM {p} p WHERE p.lead_actor_id = ?
         UNION ALL
-        SELECT p.project_id, p.title, p.stage, p.domains, pa.role, p.start_year, p.end_year,
+        SELECT p.project_id, p.title, p.stage, coalesce(p.domains, []) AS domains, pa.role,
+               p.start_year, p.end_year,
                p.active, p.commune_code
         FROM {pa} pa JOIN {p} p USING (project_id) WHERE pa.actor_id = ?
         ORDER BY start_year DESC NULLS LAST, project_id""", [actor_id, actor_id])
