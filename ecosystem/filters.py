@@ -190,21 +190,55 @@ def scoped(ref: InventoryRef, f: Filters, body: str, *, territory: bool = True) 
     return Sql(f"WITH {fp}, {fa} {body}", params)
 
 
-def view_statements(ref: InventoryRef, f: Filters, prefix: str) -> list[tuple[str, str, list]]:
+#: columns the materialised sets leave out: long free text and identifiers no
+#: analysis of a view reads (copying them is most of the cost at national scale);
+#: a body that needs one joins the inventory's own table
+VIEW_DROPPED = {
+    "actors": ("siren", "siret", "rna_id", "postal_code", "city", "address", "geo_method",
+               "website", "description", "source", "source_id"),
+    "projects": ("description", "source", "source_id"),
+}
+
+
+def _kept(kind: str) -> str:
+    return f"* EXCLUDE ({', '.join(VIEW_DROPPED[kind])})"
+
+
+def view_statements(ref: InventoryRef, f: Filters, prefix: str,
+                    base: dict[str, str] | None = None) -> list[tuple[str, str, list]]:
     """``(name, CREATE TABLE statement, parameters)`` that materialise the sets of
     ``f`` (its territory included) as tables ``{prefix}fp``, ``{prefix}fm`` (with a
-    project-side filter) and ``{prefix}fa``, in that order."""
+    project-side filter) and ``{prefix}fa``, in that order.
+
+    ``base``: the tables of the same filters without the territory; a territory's
+    sets are then cut from them (projects and actors of the territory; with a
+    project-side filter, the actors must take part in one of the territory's
+    filtered projects, as :func:`scoped` says) instead of from the whole inventory."""
     scope = f.scope
     out = []
     params: list = []
-    out.append(("fp", f"CREATE TABLE {prefix}fp AS SELECT * FROM {ref.derived('d_projects')} p "
-                      f"WHERE {_project_where(ref, f, scope, params)}", params))
+    if base is not None and scope is not None:
+        out.append(("fp", f"CREATE TABLE {prefix}fp AS SELECT * FROM {base['fp']} p "
+                          f"WHERE {_territory_clause('p', scope, params)}", params))
+    else:
+        out.append(("fp", f"CREATE TABLE {prefix}fp AS SELECT {_kept('projects')} "
+                          f"FROM {ref.derived('d_projects')} p "
+                          f"WHERE {_project_where(ref, f, scope, params)}", params))
     if f.has_project_filter:
-        out.append(("fm", f"CREATE TABLE {prefix}fm AS SELECT m.* FROM {ref.derived('d_members')} m "
+        members = base["fm"] if base is not None and scope is not None else ref.derived("d_members")
+        out.append(("fm", f"CREATE TABLE {prefix}fm AS SELECT m.* FROM {members} m "
                           f"SEMI JOIN {prefix}fp USING (project_id)", []))
     params = []
-    out.append(("fa", f"CREATE TABLE {prefix}fa AS SELECT * FROM {ref.derived('d_actors')} a "
-                      f"WHERE {_actor_where(f, scope, params, members=prefix + 'fm')}", params))
+    if base is not None and scope is not None:
+        where = _territory_clause("a", scope, params)
+        if f.has_project_filter:
+            where += f" AND a.actor_id IN (SELECT actor_id FROM {prefix}fm)"
+        out.append(("fa", f"CREATE TABLE {prefix}fa AS SELECT * FROM {base['fa']} a WHERE {where}",
+                    params))
+    else:
+        out.append(("fa", f"CREATE TABLE {prefix}fa AS SELECT {_kept('actors')} "
+                          f"FROM {ref.derived('d_actors')} a "
+                          f"WHERE {_actor_where(f, scope, params, members=prefix + 'fm')}", params))
     return out
 
 

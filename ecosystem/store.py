@@ -269,6 +269,10 @@ class Store:
             if hit is not None:
                 self._views[key] = (hit[0], now)
                 return hit[0]
+            # a territory's sets are cut from the same filters' national sets
+            base = None
+            if filters.territory and not filters.with_(territory=None).is_default:
+                base = self.view_sets(ref, filters.with_(territory=None))
             if not self._views:
                 self.con.execute("ATTACH IF NOT EXISTS ':memory:' AS eco_view")
             self._view_seq += 1
@@ -276,7 +280,7 @@ class Store:
             names = {}
             with self._cursor() as cur:
                 try:
-                    for name, statement, params in view_statements(ref, filters, prefix):
+                    for name, statement, params in view_statements(ref, filters, prefix, base):
                         cur.execute(statement, params)
                         names[name] = prefix + name
                 except BaseException:

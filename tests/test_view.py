@@ -52,7 +52,12 @@ def test_level_does_not_change_the_sets_and_territory_does(tiny):
 
 @pytest.mark.parametrize("f", [
     Filters(), Filters(stages=("experimentation",)), Filters(territory="departement:44"),
-    Filters(domains=("food",)), Filters(actor_types=("association",), year_min=2020)])
+    Filters(domains=("food",)), Filters(actor_types=("association",), year_min=2020),
+    # a territory's sets cut from the national ones: with a project-side filter the
+    # actors must take part in one of the territory's projects
+    Filters(territory="departement:44", stages=("experimentation",)),
+    Filters(territory="departement:13", stages=("experimentation",)),
+    Filters(territory="departement:44", actor_types=("association",))])
 def test_cached_sets_hold_what_the_query_computes(tiny, f):
     store, ref = tiny
     body = " SELECT (SELECT string_agg(actor_id, ',' ORDER BY actor_id) FROM fa) AS a, " \
