@@ -35,7 +35,7 @@ from benchmarks.common import Result, timed
 from ecosystem.geo import Geography
 from ecosystem.ingest.pipeline import run_import
 from ecosystem.ingest.sql import lit
-from ecosystem.store import Store
+from ecosystem.storage.store import Store
 
 NAME = "import"
 SIZES = [10_000, 100_000, 1_500_000]

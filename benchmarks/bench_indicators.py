@@ -18,9 +18,9 @@ import numpy as np
 import pandas as pd
 
 from benchmarks.common import Result, inventory_store, timed
-from ecosystem import indicators as ind
+from ecosystem.analysis import indicators as ind
 from ecosystem import vocabulary as voc
-from ecosystem.filters import LEVEL_COLUMN, Filters, View
+from ecosystem.analysis.view import LEVEL_COLUMN, Filters, View
 
 NAME = "indicators"
 SIZES = [10_000, 100_000, 1_500_000]

@@ -39,10 +39,10 @@ from pathlib import Path
 
 from benchmarks import map_baselines
 from benchmarks.common import ROOT, Result, inventory_store, timed
-from ecosystem import mapview
-from ecosystem.filters import Filters, View
+from ecosystem.render import mapview
+from ecosystem.analysis.view import Filters, View
 from ecosystem.geo import Geography
-from ecosystem.mapview import MapOptions
+from ecosystem.render.mapview import MapOptions
 
 NAME = "map"
 SIZES = [10_000, 100_000, 1_500_000]
@@ -135,7 +135,7 @@ from streamlit_folium import st_folium
 from benchmarks import map_baselines as mb
 from benchmarks.common import inventory_store
 from ecosystem import mapview
-from ecosystem.filters import Filters, View
+from ecosystem.analysis.view import Filters, View
 from ecosystem.geo import Geography
 
 BUILDERS = {"naive": mb.naive_map, "marker_cluster": mb.marker_cluster_map,

@@ -23,8 +23,8 @@ import numpy as np
 import pandas as pd
 
 from benchmarks.common import Result, inventory_store, timed
-from ecosystem import network as net
-from ecosystem.filters import Filters, View
+from ecosystem.analysis import network as net
+from ecosystem.analysis.view import Filters, View
 
 NAME = "network"
 SIZES = [10_000, 50_000, 100_000, 1_500_000]

@@ -1,5 +1,5 @@
 """The view computed once: what a filter change costs on the pages that run many
-analyses of one view, with the view cache (:class:`ecosystem.filters.View` reading
+analyses of one view, with the view cache (:class:`ecosystem.analysis.view.View` reading
 sets materialised once) against the same analyses computing the filtered sets
 inside every query (the code before the view cache, still the read-only path),
 in the same process on the same inventory.
@@ -20,12 +20,12 @@ from __future__ import annotations
 import time
 
 from benchmarks.common import Result, inventory_store, timed
-from ecosystem import indicators as ind
-from ecosystem import mapview, report
-from ecosystem import territories as terr
-from ecosystem.filters import Filters, View
+from ecosystem.analysis import indicators as ind
+from ecosystem.render import mapview, report
+from ecosystem.analysis import territories as terr
+from ecosystem.analysis.view import Filters, View
 from ecosystem.geo import Geography
-from ecosystem.mapview import MapOptions
+from ecosystem.render.mapview import MapOptions
 
 NAME = "view"
 SIZES = [10_000, 100_000, 1_500_000]

@@ -78,7 +78,7 @@ def inventory_store(size: int, seed: int = 2026):
     kept in benchmarks/.cache/ (1.5M actors: ~40 s to generate, ~400 MB on disk).
     Returns (store, ref). Several benchmarks share the same files."""
     from ecosystem import demo
-    from ecosystem.store import Store
+    from ecosystem.storage.store import Store
 
     CACHE.mkdir(parents=True, exist_ok=True)
     path = CACHE / f"demo_{size}_{seed}.duckdb"

@@ -10,9 +10,9 @@
   Streamlit user's choice for large point sets), coloured by actor type, tooltip
   with the name; no base map (ours has none either by default).
 
-Every builder reads the same rows (:func:`ecosystem.mapview.actor_points` over
+Every builder reads the same rows (:func:`ecosystem.render.mapview.actor_points` over
 the whole view) and every folium map gets the same offline assets
-(:func:`ecosystem.maps.localize`), so the browser loads nothing from outside.
+(:func:`ecosystem.render.maps.localize`), so the browser loads nothing from outside.
 """
 
 from __future__ import annotations
@@ -21,10 +21,10 @@ import branca
 import folium
 from folium import plugins
 
-from ecosystem import maps, mapview
+from ecosystem.render import maps, mapview
 from ecosystem import vocabulary as voc
 from ecosystem.render import safe
-from ecosystem.filters import View
+from ecosystem.analysis.view import View
 
 #: every point of the view (no cap: a baseline shows what it is given)
 ALL = 10**9

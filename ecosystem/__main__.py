@@ -24,9 +24,9 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from . import model
-from .i18n import LANGS, fmt_number, t
-from .render import safe
+from ecosystem import model
+from ecosystem.i18n import LANGS, fmt_number, t
+from ecosystem.render import safe
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Social innovation ecosystems: import and export inventories.")
@@ -50,8 +50,9 @@ def row(table: Table, *cells) -> None:
 def _open_store(db: Optional[Path], read_only: bool = False, lang: str = "en"):
     """The store, or a message and exit code 2. ``read_only`` (listing, exports) opens
     an existing DuckDB file without writing, so a read-only file can be read."""
-    from .geo import Geography
-    from .store import StoreError, open_store
+    from ecosystem.geo import Geography
+    from ecosystem.storage import open_store
+    from ecosystem.storage.store import StoreError
 
     try:
         geo = Geography()
@@ -70,7 +71,7 @@ def _lang(lang: str) -> str:
 
 def _saved_mapping(store, name: str, lang: str):
     """The saved mapping ``name``, or a message listing the saved ones and exit code 2."""
-    from .ingest import mapping as mp
+    from ecosystem.ingest import mapping as mp
 
     saved = mp.SavedMappings(store)
     try:
@@ -116,8 +117,8 @@ def import_(files: list[Path] = typer.Argument(..., exists=True, dir_okay=False,
     """Import files into an inventory (one transaction per file, or per sheet with --sheet all)."""
     import pandas as pd
 
-    from .exports import to_csv_bytes
-    from .ingest import readers
+    from ecosystem.render.exports import to_csv_bytes
+    from ecosystem.ingest import readers
 
     if merge not in ("exact", "all", "none"):
         raise typer.BadParameter("--merge: exact, all or none")
@@ -174,7 +175,7 @@ def _import_one(path, store, geo, inventory, sheet, chosen, mapping_name, merge,
                 overwrite, dry_run, lang, known_only, frames, *, continuation="exclude",
                 geometry="refuse", pair_frames=None):
     """One file (or one sheet): True imported, False refused, None skipped (not recognised)."""
-    from .ingest.pipeline import ImportError_, NotRecognised, run_import
+    from ecosystem.ingest.pipeline import ImportError_, NotRecognised, run_import
 
     with Progress(TextColumn("{task.description:<22}"), BarColumn(), TimeElapsedColumn(),
                   console=console, transient=True) as progress:
@@ -337,8 +338,8 @@ def export(inventory: str = typer.Option(..., "--inventory", "-i"),
            table: Optional[list[str]] = typer.Option(None, help="tables to export (default: all)"),
            db: Optional[Path] = typer.Option(None, help="database file (default $ECOSYSTEM_DB)")):
     """Export an inventory (flat values, spreadsheet formulas neutralised)."""
-    from .exports import export_inventory, xlsx_cut_message
-    from .store import StoreError
+    from ecosystem.render.exports import export_inventory, xlsx_cut_message
+    from ecosystem.storage.store import StoreError
 
     store, _ = _open_store(db, read_only=True)
     report: dict = {}
@@ -376,7 +377,7 @@ def inventories(db: Optional[Path] = typer.Option(None, help="database file (def
 def mappings_list(lang: str = typer.Option("fr", callback=_lang, help="fr or en"),
                   db: Optional[Path] = typer.Option(None, help="database file (default $ECOSYSTEM_DB)")):
     """List the saved column mappings."""
-    from .ingest import mapping as mp
+    from ecosystem.ingest import mapping as mp
 
     store, _ = _open_store(db)
     try:
@@ -403,7 +404,7 @@ def mappings_show(name: str = typer.Argument(..., help="name of the saved mappin
                   lang: str = typer.Option("fr", callback=_lang, help="fr or en"),
                   db: Optional[Path] = typer.Option(None, help="database file (default $ECOSYSTEM_DB)")):
     """Print a saved mapping as a mapping file (JSON; 'mappings save' reads it back)."""
-    from .ingest import mapping as mp
+    from ecosystem.ingest import mapping as mp
 
     store, _ = _open_store(db)
     try:
@@ -423,7 +424,7 @@ def mappings_save(name: str = typer.Argument(..., help="name to save the mapping
     """Save (or replace) a mapping from a JSON mapping file."""
     import json
 
-    from .ingest import mapping as mp
+    from ecosystem.ingest import mapping as mp
 
     try:
         mapping, columns, sig = mp.load_file(from_file.read_text(encoding="utf-8-sig"))
@@ -451,7 +452,7 @@ def mappings_delete(name: str = typer.Argument(..., help="name of the saved mapp
                     lang: str = typer.Option("fr", callback=_lang, help="fr or en"),
                     db: Optional[Path] = typer.Option(None, help="database file (default $ECOSYSTEM_DB)")):
     """Delete a saved mapping."""
-    from .ingest import mapping as mp
+    from ecosystem.ingest import mapping as mp
 
     store, _ = _open_store(db)
     try:

@@ -22,10 +22,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from . import vocabulary as voc
-from .geo import Geography
-from .grid import Grid, load_grid
-from .model import InventoryData
+from ecosystem import vocabulary as voc
+from ecosystem.geo import Geography
+from ecosystem.analysis.grid import Grid, load_grid
+from ecosystem.model import InventoryData
 
 DEFAULT_SEED = 2026
 CURRENT_YEAR = 2026

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-ROOT = Path(__file__).resolve().parent.parent
+from ecosystem import ROOT
 GEO_DIR = ROOT / "data" / "geo"
 
 

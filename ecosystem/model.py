@@ -19,8 +19,8 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from . import vocabulary as voc
-from .i18n import t
+from ecosystem import vocabulary as voc
+from ecosystem.i18n import t
 
 # --------------------------------------------------------------------------
 # identifiers

@@ -13,12 +13,13 @@ from pathlib import Path
 import streamlit as st
 
 from ecosystem import vocabulary as voc
-from ecosystem.bootstrap import ensure_demo
-from ecosystem.filters import Filters, funder_choices, year_bounds
+from ecosystem.storage.bootstrap import ensure_demo
+from ecosystem.analysis.view import Filters, funder_choices, year_bounds
 from ecosystem.geo import Geography, GeographyError, geo_dir, parse_territory, territory_key
 from ecosystem.i18n import DEFAULT_LANG, LANGS, t
 from ecosystem.render import safe
-from ecosystem.store import InventoryRef, Store, StoreError, open_store, store_location
+from ecosystem.storage import open_store, store_location
+from ecosystem.storage.store import InventoryRef, Store, StoreError
 
 
 def _navigation_only() -> None:
@@ -352,7 +353,7 @@ def open_actor(actor_id: str) -> None:
 def download_table(df, stem: str, key: str, sheet: str | None = None) -> None:
     """CSV and XLSX download buttons for a table (formulas neutralised; the files
     are written only when a button is clicked)."""
-    from ecosystem import exports
+    from ecosystem.render import exports
 
     sheets, language = {sheet or stem: df}, lang()
     left, right, _ = st.columns([1, 1, 4])

@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from ecosystem import indicators
+from ecosystem.analysis import indicators
 from ecosystem import vocabulary as voc
-from ecosystem.grid import load_grid
+from ecosystem.analysis.grid import load_grid
 from ecosystem.i18n import fmt_number
 from pages import _shell as shell
 from pages._shell import md, tr

@@ -4,14 +4,14 @@ import plotly.express as px
 import streamlit as st
 from streamlit_folium import st_folium
 
-from ecosystem import overview
+from ecosystem.analysis import overview
 from ecosystem import vocabulary as voc
 from ecosystem.i18n import fmt_compact, fmt_number
-from ecosystem.maps import home_map
+from ecosystem.render.maps import home_map
 from ecosystem.render import charts
 from pages import _shell as shell
 from pages._shell import md, tr
-from ecosystem.filters import View
+from ecosystem.analysis.view import View
 
 ctx = shell.context()
 lang = ctx.lang

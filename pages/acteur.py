@@ -4,9 +4,9 @@ import pandas as pd
 import streamlit as st
 
 from ecosystem import vocabulary as voc
-from ecosystem.grid import load_grid
+from ecosystem.analysis.grid import load_grid
 from ecosystem.i18n import fmt_compact
-from ecosystem.profiles import ActorNotFound, actor_profile, search_actors
+from ecosystem.analysis.profiles import ActorNotFound, actor_profile, search_actors
 from pages import _shell as shell
 from pages._shell import md, tr
 

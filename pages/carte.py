@@ -1,7 +1,7 @@
 """Carte: the map explorer — territories coloured by an indicator, actors as
 clustered points (or counts per grid cell at national scale), partnership and
 funding lines; a click on a territory opens its profile. Layout only: the map
-is built by :mod:`ecosystem.mapview`."""
+is built by :mod:`ecosystem.render.mapview`."""
 
 import importlib.util
 import threading
@@ -10,14 +10,14 @@ from urllib.parse import urlencode
 import streamlit as st
 from streamlit_folium import st_folium
 
-from ecosystem import indicators as ind
-from ecosystem import mapview
+from ecosystem.analysis import indicators as ind
+from ecosystem.render import mapview
 from ecosystem import vocabulary as voc
 from ecosystem.geo import territory_key
 from ecosystem.i18n import fmt_number
 from pages import _shell as shell
 from pages._shell import md, tr
-from ecosystem.filters import View
+from ecosystem.analysis.view import View
 
 ctx = shell.context()
 lang = ctx.lang
@@ -56,7 +56,7 @@ with left:
     i = ind.get(chosen)
     st.caption(f"**{tr('map.definition')}** — {md(i.definition(lang))}  \n`{i.formula}` · "
                f"{md(i.unit(lang))}")
-    if i.engine == "network" and importlib.util.find_spec("ecosystem.network") is None:
+    if i.engine == "network" and importlib.util.find_spec("ecosystem.analysis.network") is None:
         st.caption(tr("map.network_missing"))
 with right:
     st.markdown(f"**{tr('map.layers')}**")

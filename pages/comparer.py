@@ -7,14 +7,14 @@ import plotly.express as px
 import plotly.graph_objects as go
 import streamlit as st
 
-from ecosystem import indicators as ind
-from ecosystem import territories as terr
+from ecosystem.analysis import indicators as ind
+from ecosystem.analysis import territories as terr
 from ecosystem.geo import parse_territory, territory_key
 from ecosystem.i18n import fmt_number
 from ecosystem.render import charts
 from pages import _shell as shell
 from pages._shell import md, tr
-from ecosystem.filters import View
+from ecosystem.analysis.view import View
 
 ctx = shell.context()
 lang = ctx.lang

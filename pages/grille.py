@@ -5,15 +5,15 @@ import pandas as pd
 import plotly.express as px
 import streamlit as st
 
-from ecosystem import indicators as ind
-from ecosystem import territories as terr
+from ecosystem.analysis import indicators as ind
+from ecosystem.analysis import territories as terr
 from ecosystem import vocabulary as voc
-from ecosystem.grid import GridError, load_grid, project_scores
+from ecosystem.analysis.grid import GridError, load_grid, project_scores
 from ecosystem.i18n import fmt_number
 from ecosystem.render import charts
 from pages import _shell as shell
 from pages._shell import md, tr
-from ecosystem.filters import View
+from ecosystem.analysis.view import View
 
 ctx = shell.context()
 lang = ctx.lang

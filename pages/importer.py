@@ -15,13 +15,13 @@ import streamlit as st
 
 from ecosystem import model
 from ecosystem import vocabulary as voc
-from ecosystem.exports import (TEMPLATE_TABLES, template_frame, template_help, to_csv_bytes,
+from ecosystem.render.exports import (TEMPLATE_TABLES, template_frame, template_help, to_csv_bytes,
                                templates_workbook)
 from ecosystem.i18n import fmt_number
 from ecosystem.ingest import mapping as mp
 from ecosystem.ingest.pipeline import Import, ImportError_
 from ecosystem.render import safe
-from ecosystem.store import StoreError
+from ecosystem.storage.store import StoreError
 from pages import _shell as shell
 from pages._shell import md, tr
 

@@ -4,12 +4,12 @@ isolated actors, communities, suggested partnerships and Gephi / table exports."
 import pandas as pd
 import streamlit as st
 
-from ecosystem import exports
-from ecosystem import network as net
+from ecosystem.render import exports
+from ecosystem.analysis import network as net
 from ecosystem.i18n import fmt_number
 from pages import _shell as shell
 from pages._shell import md, tr
-from ecosystem.filters import View
+from ecosystem.analysis.view import View
 
 ctx = shell.context()
 lang = ctx.lang

@@ -6,16 +6,16 @@ import plotly.express as px
 import streamlit as st
 from streamlit_folium import st_folium
 
-from ecosystem import indicators as ind
-from ecosystem import maps, report
-from ecosystem import territories as terr
+from ecosystem.analysis import indicators as ind
+from ecosystem.render import maps, report
+from ecosystem.analysis import territories as terr
 from ecosystem import vocabulary as voc
 from ecosystem.geo import territory_key
 from ecosystem.i18n import fmt_number
 from ecosystem.render import charts, palette
 from pages import _shell as shell
 from pages._shell import md, tr
-from ecosystem.filters import View
+from ecosystem.analysis.view import View
 
 ctx = shell.context()
 lang = ctx.lang

@@ -1,4 +1,4 @@
-"""Write docs/indicators.md from the indicator registry (ecosystem/indicators.py).
+"""Write docs/indicators.md from the indicator registry (ecosystem/analysis/indicators.py).
 
     .venv/bin/python scripts/indicators_doc.py           # rewrite the file
     .venv/bin/python scripts/indicators_doc.py --check   # exit 1 if it is stale
@@ -15,7 +15,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from ecosystem import indicators as ind  # noqa: E402
+from ecosystem.analysis import indicators as ind
 
 DOC = ROOT / "docs" / "indicators.md"
 GROUP_TITLES = {
@@ -33,7 +33,7 @@ def render() -> str:
     lines = [
         "# Territory indicators",
         "",
-        "Generated from the registry in `ecosystem/indicators.py` by",
+        "Generated from the registry in `ecosystem/analysis/indicators.py` by",
         "`scripts/indicators_doc.py` — do not edit by hand (a test checks this file is",
         "up to date). The UI (help texts, Territoires, Comparer, À propos), the exports",
         "and the territorial reports read the same registry.",

@@ -19,7 +19,7 @@ sys.path.insert(0, str(ROOT))
 
 from ecosystem import demo  # noqa: E402
 from ecosystem.geo import Geography  # noqa: E402
-from ecosystem.store import Store  # noqa: E402
+from ecosystem.storage.store import Store  # noqa: E402
 from tests import fixtures  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
@@ -208,7 +208,7 @@ def any_store(request, tmp_path, geo):
     if request.param == "duckdb":
         s = Store(tmp_path / "test.duckdb", geo=geo)
     else:
-        from ecosystem.store_pg import PostgresStore
+        from ecosystem.storage.postgres import PostgresStore
         s = PostgresStore(request.getfixturevalue("pg_url"), mirror=tmp_path / "mirror.duckdb",
                           geo=geo)
     yield s

@@ -6,8 +6,8 @@ import numpy as np
 import openpyxl
 import pandas as pd
 
-from ecosystem import exports as exports_module
-from ecosystem.exports import neutralise_formulas, sheet_name, to_csv_bytes, to_xlsx_bytes
+from ecosystem.render import exports as exports_module
+from ecosystem.render.exports import neutralise_formulas, sheet_name, to_csv_bytes, to_xlsx_bytes
 
 NASTY = ["=HYPERLINK(\"http://x\",\"y\")", "+33 1 23", "-2+3", "@SUM(A1:A2)", "\tcmd", "\rcmd",
          "Épicerie « solidaire »", None]
@@ -82,7 +82,7 @@ import csv  # noqa: E402
 import duckdb  # noqa: E402
 import pytest  # noqa: E402
 
-from ecosystem import exports  # noqa: E402
+from ecosystem.render import exports
 from ecosystem.render import safe  # noqa: E402
 from tests.fixtures import tiny  # noqa: E402
 

@@ -1,6 +1,6 @@
 """Choices offered by the sidebar's funder and year filters, on the tiny inventory."""
 
-from ecosystem.filters import funder_choices, year_bounds
+from ecosystem.analysis.view import funder_choices, year_bounds
 
 
 def test_funders_are_the_funding_actors_largest_total_first(tiny_store):

@@ -5,8 +5,8 @@ import math
 
 import pytest
 
-from ecosystem.filters import Filters, View
-from ecosystem.grid import DEFAULT_GRID, GridError, load_grid, parse_grid, project_scores
+from ecosystem.analysis.view import Filters, View
+from ecosystem.analysis.grid import DEFAULT_GRID, GridError, load_grid, parse_grid, project_scores
 
 
 @pytest.fixture

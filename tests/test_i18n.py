@@ -5,7 +5,7 @@ import string
 from pathlib import Path
 
 from ecosystem import model
-from ecosystem.grid import GROUPS
+from ecosystem.analysis.grid import GROUPS
 from ecosystem.i18n import LANGS, catalogue, fmt_compact, fmt_number, t
 
 ROOT = Path(__file__).resolve().parent.parent

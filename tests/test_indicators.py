@@ -13,9 +13,9 @@ import math
 
 import pytest
 
-from ecosystem import indicators as I
+from ecosystem.analysis import indicators as I
 from ecosystem import vocabulary as voc
-from ecosystem.filters import Filters, View
+from ecosystem.analysis.view import Filters, View
 
 LN17 = math.log(17)
 

@@ -4,7 +4,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from ecosystem import indicators as ind
+from ecosystem.analysis import indicators as ind
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))

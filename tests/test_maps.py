@@ -8,8 +8,9 @@ import pandas as pd
 import pytest
 import shapely
 
-from ecosystem import maps, overview
-from ecosystem.filters import Filters, View
+from ecosystem.render import maps
+from ecosystem.analysis import overview
+from ecosystem.analysis.view import Filters, View
 
 PAYLOAD = '<img src=x onerror=alert(1)>'
 

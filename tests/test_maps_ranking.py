@@ -2,7 +2,7 @@
 
 import pandas as pd
 
-from ecosystem import maps
+from ecosystem.render import maps
 
 
 def table(geo, level, codes, values):

@@ -1,4 +1,4 @@
-"""The map explorer builder (ecosystem.mapview) on the hand-made tiny inventory:
+"""The map explorer builder (ecosystem.render.mapview) on the hand-made tiny inventory:
 counts, points, lines and aggregates checked against values worked out by hand
 from tests/fixtures.py, escaping of hostile names, payload bounds."""
 
@@ -7,9 +7,9 @@ import re
 
 import pytest
 
-from ecosystem import mapview, maps
-from ecosystem.filters import Filters, View
-from ecosystem.mapview import MapOptions
+from ecosystem.render import mapview, maps
+from ecosystem.analysis.view import Filters, View
+from ecosystem.render.mapview import MapOptions
 from tests import fixtures
 from tests.xss_inventory import PAYLOADS, hostile
 

@@ -12,11 +12,11 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from ecosystem import exports
-from ecosystem import indicators as ind
-from ecosystem import maps
-from ecosystem import network as net
-from ecosystem.filters import Filters, View
+from ecosystem.render import exports
+from ecosystem.analysis import indicators as ind
+from ecosystem.render import maps
+from ecosystem.analysis import network as net
+from ecosystem.analysis.view import Filters, View
 
 HOSTILE = "<img src=x onerror=alert(1)>"
 

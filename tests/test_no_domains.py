@@ -9,10 +9,12 @@ import networkx as nx
 import pytest
 from pypdf import PdfReader
 
-from ecosystem import mapview, model, profiles, report
-from ecosystem import network as net
-from ecosystem.filters import Filters, View
-from ecosystem.mapview import MapOptions
+from ecosystem.render import mapview, report
+from ecosystem import model
+from ecosystem.analysis import profiles
+from ecosystem.analysis import network as net
+from ecosystem.analysis.view import Filters, View
+from ecosystem.render.mapview import MapOptions
 from tests import fixtures
 from tests.test_mapview import payload
 

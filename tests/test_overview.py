@@ -4,8 +4,8 @@ import math
 
 import pytest
 
-from ecosystem import indicators, overview
-from ecosystem.filters import Filters, View
+from ecosystem.analysis import indicators, overview
+from ecosystem.analysis.view import Filters, View
 
 
 @pytest.fixture

@@ -3,8 +3,8 @@ the network drawing (issue 15 section 2), from ecosystem/render/palette.py."""
 
 import pandas as pd
 
-from ecosystem import mapview
-from ecosystem import network as net
+from ecosystem.render import mapview
+from ecosystem.analysis import network as net
 from ecosystem import vocabulary as voc
 from ecosystem.render import charts, palette
 

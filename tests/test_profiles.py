@@ -2,7 +2,7 @@
 
 import pytest
 
-from ecosystem.profiles import ActorNotFound, actor_profile, search_actors
+from ecosystem.analysis.profiles import ActorNotFound, actor_profile, search_actors
 
 
 def test_profile_of_an_association_with_projects_and_partners(tiny_store):

@@ -6,8 +6,8 @@ import re
 import pytest
 from pypdf import PdfReader
 
-from ecosystem import maps, report
-from ecosystem.filters import Filters, View
+from ecosystem.render import maps, report
+from ecosystem.analysis.view import Filters, View
 from tests import fixtures
 
 EVIL = '<img src=x onerror="alert(1)">Entraide & Cie'
@@ -98,7 +98,8 @@ def test_hostile_inventory_stays_text_in_reports_and_exports(store):
 
     import pandas as pd
 
-    from ecosystem import exports, territories
+    from ecosystem.render import exports
+    from ecosystem.analysis import territories
     from tests.xss_inventory import hostile
 
     class Tags(HTMLParser):

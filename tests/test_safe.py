@@ -158,7 +158,7 @@ def test_no_other_escaping_helper_exists():
 
 def test_the_sweep_sees_the_files_it_guards():
     names = {p.relative_to(ROOT).as_posix() for p in _sources()}
-    assert {"ecosystem/maps.py", "pages/_shell.py", "static/map/explorer.js",
+    assert {"ecosystem/render/maps.py", "pages/_shell.py", "static/map/explorer.js",
             "static/network/graph.js", "app.py"} <= names
 
 

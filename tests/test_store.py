@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from ecosystem import model
-from ecosystem.store import (SCHEMA_VERSION, InventoryExists, InventoryNotFound, Store,
+from ecosystem.storage.store import (SCHEMA_VERSION, InventoryExists, InventoryNotFound, Store,
                              StoreError)
 from tests.fixtures import tiny
 
@@ -228,7 +228,7 @@ def test_geography_tables_are_loaded(any_store, geo):
 
 # ------------------------------------------------------------ PostgreSQL only
 def test_two_replicas_share_one_postgresql(pg_url, tmp_path, geo):
-    from ecosystem.store_pg import PostgresStore
+    from ecosystem.storage.postgres import PostgresStore
     a = PostgresStore(pg_url, mirror=tmp_path / "a.duckdb", geo=geo)
     b = PostgresStore(pg_url, mirror=tmp_path / "b.duckdb", geo=geo)
     a.create("partagé", tiny(), description="créé par A")
@@ -250,7 +250,7 @@ def test_two_replicas_share_one_postgresql(pg_url, tmp_path, geo):
 
 
 def test_a_lost_mirror_is_rebuilt_from_postgresql(pg_url, tmp_path, geo):
-    from ecosystem.store_pg import PostgresStore
+    from ecosystem.storage.postgres import PostgresStore
     a = PostgresStore(pg_url, mirror=tmp_path / "a.duckdb", geo=geo)
     a.create("inv", tiny())
     a.close()
@@ -265,7 +265,7 @@ def test_a_lost_mirror_is_rebuilt_from_postgresql(pg_url, tmp_path, geo):
 
 
 def test_failed_write_leaves_postgresql_unchanged(pg_url, tmp_path, geo, monkeypatch):
-    from ecosystem.store_pg import PostgresStore
+    from ecosystem.storage.postgres import PostgresStore
     a = PostgresStore(pg_url, mirror=tmp_path / "a.duckdb", geo=geo)
     a.create("inv", tiny())
 
@@ -284,7 +284,7 @@ def test_failed_write_leaves_postgresql_unchanged(pg_url, tmp_path, geo, monkeyp
 
 
 def test_unreachable_postgresql_gives_a_readable_error(geo, tmp_path):
-    from ecosystem.store_pg import PostgresStore
+    from ecosystem.storage.postgres import PostgresStore
     with pytest.raises(StoreError) as err:
         PostgresStore("postgresql://nobody:secret@127.0.0.1:1/none", mirror=tmp_path / "m.duckdb",
                       geo=geo)
@@ -295,7 +295,7 @@ def test_unreachable_postgresql_gives_a_readable_error(geo, tmp_path):
 def test_postgresql_database_of_another_application_is_refused_untouched(pg_url, tmp_path, geo):
     import psycopg
 
-    from ecosystem.store_pg import PostgresStore
+    from ecosystem.storage.postgres import PostgresStore
     with psycopg.connect(pg_url) as pg:
         pg.execute("CREATE TABLE clients (id integer, nom text)")
         pg.execute("INSERT INTO clients VALUES (1, 'Dupont')")
@@ -316,7 +316,7 @@ def test_postgresql_database_of_another_application_is_refused_untouched(pg_url,
 def test_postgresql_schema_written_before_the_application_id_is_adopted(pg_url, tmp_path, geo):
     import psycopg
 
-    from ecosystem.store_pg import PostgresStore
+    from ecosystem.storage.postgres import PostgresStore
     a = PostgresStore(pg_url, mirror=tmp_path / "a.duckdb", geo=geo)
     a.create("ancien", tiny())
     a.close()

@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from ecosystem.store import Store
+from ecosystem.storage.store import Store
 from tests.conftest import ROOT
 from tests.fixtures import tiny
 from tests.test_store import _fingerprint, foreign_file

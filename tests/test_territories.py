@@ -4,8 +4,8 @@ import math
 
 import pytest
 
-from ecosystem import territories as T
-from ecosystem.filters import Filters, View
+from ecosystem.analysis import territories as T
+from ecosystem.analysis.view import Filters, View
 
 
 @pytest.fixture
@@ -87,7 +87,7 @@ def test_parse_keys_caps_at_four(geo):
 
 def test_figures_export_has_distinct_columns_at_every_level(tiny_store):
     # issue 12 #14: France's profile exported "France" twice (territory and reference)
-    from ecosystem import territories as terr
+    from ecosystem.analysis import territories as terr
     ref = tiny_store.ref("tiny")
     ids = ["actors", "projects"]
     refs = terr.references(View(tiny_store, ref, Filters()), None, ids)

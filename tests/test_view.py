@@ -3,9 +3,10 @@ tests/fixtures.tiny() (values worked out by hand in tests/test_overview.py)."""
 
 import pytest
 
-from ecosystem import indicators, overview, report
-from ecosystem.filters import Filters, View, scoped
-from ecosystem.store import Store
+from ecosystem.analysis import indicators, overview
+from ecosystem.render import report
+from ecosystem.analysis.view import Filters, View, scoped
+from ecosystem.storage.store import Store
 
 
 @pytest.fixture

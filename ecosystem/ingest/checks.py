@@ -34,12 +34,12 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from .. import model
-from ..render.safe import CONTROLS_RE2
-from .codes import PLACEHOLDER_COLUMNS, placeholder_sql
-from .mapping import (LOOKUPS, Mapping, Rule, build_lookup, key_sql, levels, raw_sql, row_sql,
+from ecosystem import model
+from ecosystem.render.safe import CONTROLS_RE2
+from ecosystem.ingest.codes import PLACEHOLDER_COLUMNS, placeholder_sql
+from ecosystem.ingest.mapping import (LOOKUPS, Mapping, Rule, build_lookup, key_sql, levels, raw_sql, row_sql,
                       sources, targets)
-from .sql import ident, lit
+from ecosystem.ingest.sql import ident, lit
 
 #: transforms whose failure is a wrong type (the cleaned value is not empty, the result is)
 CONVERSIONS = ("number", "int", "year", "bool")

@@ -26,8 +26,8 @@ from __future__ import annotations
 
 import re
 
-from .. import vocabulary as voc
-from ..geo import normalize_name
+from ecosystem import vocabulary as voc
+from ecosystem.geo import normalize_name
 
 # ----------------------------------------------------------------- RNA
 
@@ -384,7 +384,7 @@ def identifier_ok(column: str, value: str | None) -> bool:
     SIREN / SIRET checks (Luhn, La Poste's rule) or the RNA pattern, placeholders refused."""
     from stdnum.fr import siren, siret
 
-    from ..model import RNA_ID
+    from ecosystem.model import RNA_ID
 
     if not value or is_placeholder(value):
         return False

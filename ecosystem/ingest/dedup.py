@@ -42,11 +42,11 @@ import pandas as pd
 from rapidfuzz import fuzz
 from rapidfuzz.process import cpdist
 
-from .. import model
-from ..geo import normalize_name
-from .codes import PLATFORM_DOMAINS, SECOND_LEVEL, WEBMAIL_DOMAINS, WEBMAIL_NAMES
-from .normalise import NAME_STOP_WORDS
-from .sql import ident, lit, lit_list
+from ecosystem import model
+from ecosystem.geo import normalize_name
+from ecosystem.ingest.codes import PLATFORM_DOMAINS, SECOND_LEVEL, WEBMAIL_DOMAINS, WEBMAIL_NAMES
+from ecosystem.ingest.normalise import NAME_STOP_WORDS
+from ecosystem.ingest.sql import ident, lit, lit_list
 
 WINDOW = 1
 PREFILTER = 0.85

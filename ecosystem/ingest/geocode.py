@@ -36,8 +36,8 @@ import pyproj
 import shapely
 from rapidfuzz import fuzz, process
 
-from ..geo import Geography, normalize_name
-from .sql import ident
+from ecosystem.geo import Geography, normalize_name
+from ecosystem.ingest.sql import ident
 
 METHODS = ("commune_code", "old_code", "coordinates", "postal_city", "postal_code", "city_name",
            "none")

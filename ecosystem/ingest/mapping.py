@@ -28,10 +28,10 @@ from dataclasses import asdict, dataclass, field, fields
 import duckdb
 from rapidfuzz import fuzz
 
-from .. import model
-from ..geo import normalize_name
-from . import codes
-from .sql import ident, lit
+from ecosystem import model
+from ecosystem.geo import normalize_name
+from ecosystem.ingest import codes
+from ecosystem.ingest.sql import ident, lit
 
 #: extra targets that are not model columns: projected coordinates (with ``Mapping.crs``)
 EXTRA_TARGETS = ("_x", "_y")

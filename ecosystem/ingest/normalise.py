@@ -33,7 +33,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .sql import lit, lit_list
+from ecosystem.ingest.sql import lit, lit_list
 
 #: cell contents meaning "no value" (compared in capitals, after trimming)
 EMPTY_MARKERS = ("", "-", "--", "—", "–", "?", "NON", "N/A", "NA", "N.A.", "N/D", "NC", "N.C.",

@@ -32,10 +32,10 @@ from typing import Callable
 import pandas as pd
 import pyarrow as pa
 
-from .. import model
-from ..geo import Geography
-from . import checks, dedup, geocode, mapping as mp, normalise, readers, recognise, sniff
-from .sql import ident, lit
+from ecosystem import model
+from ecosystem.geo import Geography
+from ecosystem.ingest import checks, dedup, geocode, mapping as mp, normalise, readers, recognise, sniff
+from ecosystem.ingest.sql import ident, lit
 
 Progress = Callable[[str, float], None]
 #: order in which parts are prepared and saved (referenced tables first)
@@ -598,7 +598,7 @@ class Import:
         (the id of the record it went into: the file's or the inventory's), ``column``,
         ``value``, ``check`` and ``reason`` (translated; every reason of an excluded row,
         inactive records left out included)."""
-        from ..i18n import t
+        from ecosystem.i18n import t
 
         if not self.prepared:
             self.prepare()
@@ -659,7 +659,7 @@ class Import:
         """The validation report and the rest of the ledger in one table (the ``--report``
         file): every issue, then the rows merged (with the record they went into) and the
         inactive rows left out, by row."""
-        from ..i18n import t
+        from ecosystem.i18n import t
 
         issues = self.issues(index, lang, limit=limit)
         ledger = self.ledger(index, lang, limit=limit)
@@ -853,7 +853,7 @@ def _file_hash(path: Path) -> str:
 
 def report_frame(df: pd.DataFrame, table: str, lang: str) -> pd.DataFrame:
     """Issue rows with their translated reason (messages from ``model.Issue``)."""
-    from ..i18n import t
+    from ecosystem.i18n import t
 
     if df.empty:
         return pd.DataFrame(columns=["row", "column", "value", "reason", "action", "check"])

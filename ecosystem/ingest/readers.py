@@ -33,9 +33,9 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from . import checks
-from .sniff import FileInfo, SniffError, python_codec
-from .sql import ident, lit
+from ecosystem.ingest import checks
+from ecosystem.ingest.sniff import FileInfo, SniffError, python_codec
+from ecosystem.ingest.sql import ident, lit
 
 HEAD_ROWS = 40
 BATCH = 50_000

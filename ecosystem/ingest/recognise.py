@@ -26,8 +26,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .. import model
-from .mapping import Mapping, Rule
+from ecosystem import model
+from ecosystem.ingest.mapping import Mapping, Rule
 
 
 @dataclass

@@ -28,7 +28,7 @@ from pathlib import Path
 import charset_normalizer
 import duckdb
 
-from .sql import lit
+from ecosystem.ingest.sql import lit
 
 KINDS = ("csv", "xlsx", "json", "js", "parquet")
 #: encodings considered by the detector (Python codec names)
@@ -237,6 +237,6 @@ def sniff(path: str | Path, name: str | None = None, *, con: duckdb.DuckDBPyConn
     if kind == "csv":
         sniff_dialect(con or duckdb.connect(), info)
     if kind == "xlsx":
-        from .readers import xlsx_sheets
+        from ecosystem.ingest.readers import xlsx_sheets
         info.sheets = xlsx_sheets(path)
     return info

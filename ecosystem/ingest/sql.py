@@ -6,7 +6,7 @@ through these two functions (or as bound parameters / registered tables).
 
 from __future__ import annotations
 
-from ..render import safe
+from ecosystem.render import safe
 
 
 def ident(name: str) -> str:

@@ -8,8 +8,8 @@ from collections.abc import Iterable
 
 import plotly.graph_objects as go
 
-from .. import vocabulary as voc
-from . import palette, safe
+from ecosystem import vocabulary as voc
+from ecosystem.render import palette, safe
 
 
 def actor_type_bars(codes: Iterable, counts: Iterable, lang: str, value_label: str,

@@ -12,7 +12,7 @@
 
 from __future__ import annotations
 
-from .. import vocabulary as voc
+from ecosystem import vocabulary as voc
 
 #: Okabe–Ito, in the order of the vocabulary
 OKABE_ITO = ("#0072B2", "#CC79A7", "#009E73", "#56B4E9", "#E69F00", "#D55E00", "#F0E442",

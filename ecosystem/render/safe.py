@@ -182,7 +182,7 @@ def cell(value):
     when it starts with a tab or line break, or would start a formula once leading
     blanks are trimmed (``" =1"``, ``"＝1"``, ``"\\u200b=1"``), prefixed by ``'``.
     Numbers, dates and missing values are returned unchanged. The SQL twin used by
-    exports DuckDB writes is ``ecosystem.exports.safe_sql`` (tested to agree)."""
+    exports DuckDB writes is ``ecosystem.render.exports.safe_sql`` (tested to agree)."""
     if not isinstance(value, str):
         return value
     out = strip_controls(value)

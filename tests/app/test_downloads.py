@@ -89,7 +89,7 @@ def test_every_download_of_every_page(downloads, page, params, terr):
 def test_a_cell_too_long_for_excel_is_announced_and_listed(downloads, tmp_path, monkeypatch):
     # issue 12 #18: XLSX cells over 32,767 characters were cut silently
     from ecosystem.geo import Geography
-    from ecosystem.store import Store
+    from ecosystem.storage.store import Store
     from tests import fixtures
     from tests.app.pagetest import texts
 

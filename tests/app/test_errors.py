@@ -42,7 +42,7 @@ def test_another_applications_database_is_refused_with_a_message(tmp_path, monke
 def test_a_database_we_cannot_write_gets_its_own_message(tmp_path, monkeypatch):
     # root writes anywhere: the permission check is what is simulated here (the
     # command-line tests in tests/test_store_files.py use a real read-only file)
-    from ecosystem import store
+    from ecosystem.storage import store
     path = tmp_path / "lecture-seule.duckdb"
     monkeypatch.setattr(store, "_can_write", lambda p: False)
     monkeypatch.setenv("ECOSYSTEM_DB", str(path))
@@ -56,7 +56,7 @@ def test_a_database_we_cannot_write_gets_its_own_message(tmp_path, monkeypatch):
 
 def test_an_existing_store_we_cannot_write_is_shown_read_only(tmp_path, monkeypatch):
     # issue 12 #17: listing and views work on a read-only store, with a banner
-    from ecosystem import store
+    from ecosystem.storage import store
     from ecosystem.geo import Geography
     from tests.app.pagetest import metrics
     from tests.fixtures import tiny

@@ -7,7 +7,7 @@ inventory (the first by name) for the other page tests sharing the database.
 from pathlib import Path
 
 from ecosystem.i18n import catalogue
-from ecosystem.store import default_path
+from ecosystem.storage.store import default_path
 from pages import _shell
 from tests.app.pagetest import ok, page_test, texts
 

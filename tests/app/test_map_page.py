@@ -61,7 +61,7 @@ def test_commune_level_without_territory_draws_departements():
 
 
 def test_network_indicators_are_offered_with_or_without_the_network_module():
-    from ecosystem import indicators as ind
+    from ecosystem.analysis import indicators as ind
     nid = next(i for i, v in ind.INDICATORS.items() if v.engine == "network")
     at = ok(page_test(PAGE, {"ind": nid, "level": "departement"}).run())
     assert at.selectbox(key="w_map_ind").value == nid

@@ -108,7 +108,7 @@ def test_network_indicator_on_the_map_choropleth():
 
 
 def test_a_network_too_large_to_analyse_asks_for_a_territory(monkeypatch):
-    from ecosystem import network as net
+    from ecosystem.analysis import network as net
     monkeypatch.setattr(net, "ANALYSE_MAX", 1_000)  # the demo's 5,000 actors are "too many"
     at = ok(page_test("pages/reseau.py").run())
     info = " ".join(str(i.value) for i in at.info)

@@ -6,7 +6,7 @@ import pytest
 
 from ecosystem import model
 from ecosystem.geo import Geography
-from ecosystem.store import Store
+from ecosystem.storage.store import Store
 from tests import fixtures
 from tests.app.pagetest import ok, page_test
 

@@ -7,9 +7,9 @@ import re
 
 import pytest
 
-from ecosystem.grid import DEFAULT_GRID
+from ecosystem.analysis.grid import DEFAULT_GRID
 from ecosystem.render import safe
-from ecosystem.store import default_path
+from ecosystem.storage.store import default_path
 from pages import _shell
 from tests import fixtures
 from tests.app.pagetest import ok, page_test

@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from ecosystem.grid import DEFAULT_GRID
+from ecosystem.analysis.grid import DEFAULT_GRID
 from tests.app.pagetest import metrics, ok, page_test, texts
 
 

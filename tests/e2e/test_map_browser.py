@@ -6,8 +6,8 @@ import time
 
 import pytest
 
-from ecosystem import mapview
-from ecosystem.filters import Filters, View
+from ecosystem.render import mapview
+from ecosystem.analysis.view import Filters, View
 from tests.conftest import OfflinePage, screenshot, wait_idle
 from tests.xss_inventory import MARKERS, hostile
 from tests.e2e.test_home_browser import map_frame, painted_pixels

@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from ecosystem.store import Store
+from ecosystem.storage.store import Store
 from tests.conftest import AppServer, screenshot, wait_idle
 from tests.xss_inventory import hostile
 

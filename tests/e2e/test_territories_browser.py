@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from ecosystem import maps
+from ecosystem.render import maps
 from tests.conftest import screenshot, wait_idle
 from tests.e2e.test_home_browser import painted_pixels
 

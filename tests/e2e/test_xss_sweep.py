@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from ecosystem.store import Store
+from ecosystem.storage.store import Store
 from tests.conftest import AppServer, app_pages, screenshot, wait_idle
 from tests.xss_inventory import MARKERS, PAYLOADS, hostile
 

@@ -8,7 +8,7 @@ import pytest
 from ecosystem import model
 from ecosystem.i18n import t
 from ecosystem.ingest.pipeline import ImportError_, run_import
-from ecosystem.store import Store
+from ecosystem.storage.store import Store
 from tests.fixtures import tiny
 from tests.hostile import make_corpus
 

@@ -51,7 +51,7 @@ def test_messages_say_row_column_value_and_reason(write, analyse):
     assert list(chk.at[8, "domains"]) == ["food"]
     assert imp.summary()["parts"][0]["insert"] == 8 and imp.summary()["parts"][0]["excluded"] == 2
     # the CSV report is downloadable with the same rows
-    from ecosystem.exports import to_csv_bytes
+    from ecosystem.render.exports import to_csv_bytes
     csv = pd.read_csv(io.BytesIO(to_csv_bytes(report, sep=";")), sep=";", encoding="utf-8-sig")
     assert len(csv) == 9 and csv.columns.tolist()[:3] == ["row", "column", "value"]
 

@@ -14,7 +14,7 @@ from ecosystem.__main__ import app
 from ecosystem.geo import Geography
 from ecosystem.ingest import mapping as mp
 from ecosystem.ingest.pipeline import run_import
-from ecosystem.store import open_store
+from ecosystem.storage import open_store
 
 RNA_HEAD = ["id", "titre", "objet_social1", "adrs_codeinsee", "libcom", "position"]
 

@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 
 from ecosystem import model
-from ecosystem.exports import export_inventory
+from ecosystem.render.exports import export_inventory
 from ecosystem.ingest.mapping import auto_mapping
 from ecosystem.ingest.pipeline import ImportError_, run_import
 from tests.fixtures import tiny

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from ecosystem import model
 from ecosystem.__main__ import app
-from ecosystem.exports import (export_inventory, template_frame, templates_workbook,
+from ecosystem.render.exports import (export_inventory, template_frame, templates_workbook,
                                to_csv_bytes, to_xlsx_bytes)
 from tests.conftest import ROOT
 from tests.fixtures import tiny

@@ -13,7 +13,7 @@ TRANSISCOPE = REAL / "transiscope_niort_transiscopeDatas.js"
 
 @pytest.fixture(scope="module")
 def rna(geo, tmp_path_factory):
-    from ecosystem.store import Store
+    from ecosystem.storage.store import Store
     store = Store(tmp_path_factory.mktemp("rna") / "rna.duckdb", geo=geo)
     imp, ref = run_import(RNA, store, "Test RNA 29", geo=geo)
     yield imp, store

@@ -127,7 +127,7 @@ def test_saved_mappings_are_reused_for_the_same_columns(store):
     assert saved.for_columns(["Nom", "Ville"]) is None
     # persisted in the store's file
     store.close()
-    from ecosystem.store import Store
+    from ecosystem.storage.store import Store
     reopened = Store(store.path, geo=store.geo)
     assert mp.SavedMappings(reopened).get("Tableur CRESS") == again
     reopened.close()

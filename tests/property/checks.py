@@ -70,7 +70,7 @@ class Failures:
 def _template() -> Path:
     """An empty store with the geography copied in, made once: copying the file is
     much faster than loading 34,875 communes into every example's database."""
-    from ecosystem.store import Store
+    from ecosystem.storage.store import Store
     path = Path(tempfile.mkdtemp(prefix="props-template-")) / "empty.duckdb"
     Store(path, geo=geography()).close()
     return path
@@ -78,7 +78,7 @@ def _template() -> Path:
 
 def new_store(folder: Path, name: str, data: model.InventoryData):
     """A real store file in ``folder`` holding ``data`` as ``name``."""
-    from ecosystem.store import Store
+    from ecosystem.storage.store import Store
     path = folder / "inventory.duckdb"
     shutil.copyfile(_template(), path)
     store = Store(path, geo=geography())

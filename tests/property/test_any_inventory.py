@@ -27,11 +27,13 @@ import networkx as nx
 import pandas as pd
 from hypothesis import given, settings
 
-from ecosystem import exports, maps, mapview, model, overview, report
-from ecosystem import indicators as ind
-from ecosystem import network as net
-from ecosystem import territories as terr
-from ecosystem.filters import Filters, View
+from ecosystem.render import exports, maps, mapview, report
+from ecosystem import model
+from ecosystem.analysis import overview
+from ecosystem.analysis import indicators as ind
+from ecosystem.analysis import network as net
+from ecosystem.analysis import territories as terr
+from ecosystem.analysis.view import Filters, View
 from tests.conftest import app_pages
 from tests.property.checks import (Failure, Failures, app_on, eager_downloads, new_store,
                                    territory_of, unique_version)

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ecosystem import mapview, model
-from ecosystem import network as net
-from ecosystem import profiles
-from ecosystem.filters import Filters, View
+from ecosystem.render import mapview
+from ecosystem import model
+from ecosystem.analysis import network as net
+from ecosystem.analysis import profiles
+from ecosystem.analysis.view import Filters, View
 from tests.fixtures import frame
 from tests.property.checks import new_store
 

@@ -14,7 +14,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from ecosystem.geo import Geography  # noqa: E402
 from ecosystem.ingest.pipeline import run_import  # noqa: E402
-from ecosystem.store import Store  # noqa: E402
+from ecosystem.storage.store import Store  # noqa: E402
 
 db, file, inventory, marker, mode = sys.argv[1:6]
 geo = Geography()

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from benchmarks.bench_import import make_rna_file
-from ecosystem.store import Store
+from ecosystem.storage.store import Store
 from tests.fixtures import tiny
 
 CHILD = Path(__file__).with_name("crash_child.py")

@@ -11,7 +11,7 @@ turns it into SQL common table expressions over an inventory:
 * ``fm`` — only when a project-side filter is set: the participations (lead or
   partner, with the project's participant count) in the projects of ``fp``.
 
-Both read the derived tables (:mod:`ecosystem.derived`): they carry their
+Both read the derived tables (:mod:`ecosystem.storage.derived`): they carry their
 commune's ``reg``, ``dep`` and ``epci`` codes, so every analysis can group by
 any level, and projects carry their per-project statistics. All values are
 passed as SQL parameters.
@@ -23,9 +23,9 @@ from dataclasses import asdict, dataclass, field, replace
 
 import pandas as pd
 
-from . import vocabulary as voc
-from .geo import LEVELS, parse_territory, territory_key
-from .store import InventoryRef
+from ecosystem import vocabulary as voc
+from ecosystem.geo import LEVELS, parse_territory, territory_key
+from ecosystem.storage.store import InventoryRef
 
 LEVEL_COLUMN = {"region": "reg", "departement": "dep", "epci": "epci", "commune": "commune_code"}
 YEAR_MIN, YEAR_MAX = 1990, 2026
@@ -250,7 +250,7 @@ class View:
     The filtered sets — projects ``fp``, actors ``fa`` and, with a project-side
     filter, participations ``fm`` — are materialised once per (inventory revision,
     filters, territory or not) in the store's view cache
-    (:meth:`ecosystem.store.Store.view_sets`) and read by every analysis of the
+    (:meth:`ecosystem.storage.store.Store.view_sets`) and read by every analysis of the
     rerun, and of later reruns while they stay cached. The level of analysis does
     not change the sets. A view with no filter at all reads the derived tables
     directly (nothing to copy); a read-only store computes the sets inside each

@@ -5,8 +5,8 @@ from __future__ import annotations
 import logging
 import time
 
-from . import demo
-from .store import Store
+from ecosystem import demo
+from ecosystem.storage.store import Store
 
 log = logging.getLogger(__name__)
 

@@ -7,7 +7,7 @@
 * :func:`ranking` — every territory of a level sorted by one indicator;
 * :func:`compare` — 2–4 territories of any levels side by side with France.
 
-Every figure comes from :mod:`ecosystem.indicators` (one definition each), for
+Every figure comes from :mod:`ecosystem.analysis.indicators` (one definition each), for
 the current filters other than the territory scope.
 """
 
@@ -16,10 +16,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from . import indicators as ind
-from . import vocabulary as voc
-from .filters import LEVEL_COLUMN, Filters, View
-from .geo import LEVELS, Geography, parse_territory, territory_key
+from ecosystem.analysis import indicators as ind
+from ecosystem import vocabulary as voc
+from ecosystem.analysis.view import LEVEL_COLUMN, Filters, View
+from ecosystem.geo import LEVELS, Geography, parse_territory, territory_key
 
 FRANCE = "france"
 MAX_COMPARED = 4
@@ -74,7 +74,7 @@ def figures_export(refs: pd.DataFrame, territory: str, parent: str | None = None
     the territory is not France) and the ``definition``. Column names are distinct:
     France's own profile has a single value column, and a territory named like its
     parent (Guadeloupe, département and région) gets its level in the header."""
-    from .i18n import t
+    from ecosystem.i18n import t
 
     france = t("scope.france", lang)
     cols = {"id": refs.id,
@@ -137,7 +137,7 @@ def commune_names(geo: Geography, codes: pd.Series) -> pd.Series:
 
 def actors_table(actors: pd.DataFrame, geo: Geography, lang: str) -> pd.DataFrame:
     """:func:`top_actors` with labels and column names for people (UI, exports, reports)."""
-    from .i18n import t
+    from ecosystem.i18n import t
 
     return pd.DataFrame({
         t("col.name", lang): actors.name,
@@ -148,7 +148,7 @@ def actors_table(actors: pd.DataFrame, geo: Geography, lang: str) -> pd.DataFram
 
 def projects_table(projects: pd.DataFrame, lang: str) -> pd.DataFrame:
     """:func:`top_projects` with labels and column names for people (amounts stay numbers)."""
-    from .i18n import t
+    from ecosystem.i18n import t
 
     return pd.DataFrame({
         t("col.project", lang): projects.title,

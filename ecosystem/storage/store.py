@@ -40,10 +40,11 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
-from . import derived, model
-from .geo import LEVELS, Geography
+from ecosystem.storage import derived
+from ecosystem import model
+from ecosystem.geo import LEVELS, Geography
 
-ROOT = Path(__file__).resolve().parent.parent
+from ecosystem import ROOT
 DB_ENV = "ECOSYSTEM_DB"
 DEFAULT_DB = ROOT / "data" / "ecosystem.duckdb"
 SCHEMA_VERSION = 1
@@ -115,7 +116,7 @@ class InventoryRef:
         return f"inv_{self.id}__{kind}"
 
     def derived(self, kind: str) -> str:
-        """Analysis table of this inventory (see :mod:`ecosystem.derived`)."""
+        """Analysis table of this inventory (see :mod:`ecosystem.storage.derived`)."""
         if kind not in derived.DERIVED:
             raise KeyError(kind)
         return derived.name(self.id, kind)
@@ -149,7 +150,7 @@ def _types(con, relation: str) -> dict[str, str]:
     return {r[0]: str(r[1]) for r in con.execute(f"DESCRIBE SELECT * FROM {relation}").fetchall()}
 
 
-def _select_list(table: model.Table, types: dict[str, str] | None = None) -> str:
+def select_list(table: model.Table, types: dict[str, str] | None = None) -> str:
     """SELECT expressions turning a flat DataFrame into typed columns (columns that
     already have the store's type, lists included, are taken as they are)."""
     exprs = []
@@ -260,7 +261,7 @@ class Store:
             return None
         import time
 
-        from .filters import view_statements
+        from ecosystem.analysis.view import view_statements
 
         key = (ref.cache_key, filters.cache_key())
         with self._lock:
@@ -570,13 +571,13 @@ class Store:
                     sets = ", ".join(
                         f'"{c}" = ' + (f'coalesce(u."{c}", t."{c}")' if overwrite else f'coalesce(t."{c}", u."{c}")')
                         for c in table.column_names if c not in table.key)
-                    con.execute(f"UPDATE {target} t SET {sets} FROM (SELECT {_select_list(table, _types(con, '_upd'))} "
+                    con.execute(f"UPDATE {target} t SET {sets} FROM (SELECT {select_list(table, _types(con, '_upd'))} "
                                 f"FROM _upd) u WHERE {key}")
                     con.unregister("_upd")
                 if kind in inserts:
                     for part in _parts(inserts[kind]):
                         con.register("_ins", part)
-                        con.execute(f"INSERT INTO {target} SELECT {_select_list(table, _types(con, '_ins'))} "
+                        con.execute(f"INSERT INTO {target} SELECT {select_list(table, _types(con, '_ins'))} "
                                     "FROM _ins")
                         con.unregister("_ins")
                 if kind in inserts or kind in updates:
@@ -680,7 +681,7 @@ class Store:
             name = f"inv_{inv_id}__{kind}"
             con.execute(f"DROP TABLE IF EXISTS {name}")
             con.register("_df", frame)
-            con.execute(f"CREATE TABLE {name} AS SELECT {_select_list(table)} FROM _df")
+            con.execute(f"CREATE TABLE {name} AS SELECT {select_list(table)} FROM _df")
             con.unregister("_df")
             self._after_table_written(kind)
         derived.build(con, inv_id)
@@ -696,31 +697,5 @@ class Store:
                     [inv_id])
 
 
-def database_url() -> str | None:
-    """``$ECOSYSTEM_DATABASE_URL`` when it names a PostgreSQL database, else None."""
-    url = os.environ.get("ECOSYSTEM_DATABASE_URL", "").strip()
-    return url if url.startswith(("postgresql://", "postgres://")) else None
-
-
-def open_store(location: str | Path | None = None, geo: Geography | None = None,
-               read_only: bool = False) -> Store:
-    """The configured store: PostgreSQL when ``location`` (or ``$ECOSYSTEM_DATABASE_URL``)
-    is a ``postgresql://`` URL, otherwise the DuckDB file (default ``$ECOSYSTEM_DB``).
-    ``read_only``: an existing DuckDB file is opened without writing (a missing one
-    is created as usual); PostgreSQL replicas always write their mirror."""
-    location = location if location is not None else (database_url() or default_path())
-    if str(location).startswith(("postgresql://", "postgres://")):
-        from .store_pg import PostgresStore
-        return PostgresStore(str(location), geo=geo)
-    read_only = read_only and str(location) != ":memory:" and Path(location).is_file() \
-        and Path(location).stat().st_size > 0
-    return Store(location, geo=geo, read_only=read_only)
-
-
-def store_location() -> str:
-    """What :func:`open_store` opens by default (for display and cache keys)."""
-    return database_url() or str(default_path())
-
-
 __all__ = ["Store", "StoreError", "APP_ID", "InventoryNotFound", "InventoryExists", "InventoryRef",
-           "open_store", "default_path", "database_url", "store_location", "SCHEMA_VERSION"]
+           "default_path", "select_list", "SCHEMA_VERSION"]

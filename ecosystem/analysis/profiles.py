@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from .store import InventoryRef, Store
+from ecosystem.storage.store import InventoryRef, Store
 
 
 def _codes(value) -> list:

@@ -11,7 +11,7 @@ A **link** joins two actors when they
 * declared a partnership (``partnerships``), weight 1.
 
 Links are undirected; a pair's weight is the sum of its relations. Edges are
-built in SQL over the filtered projects (:func:`ecosystem.filters.scoped`, all
+built in SQL over the filtered projects (:func:`ecosystem.analysis.view.scoped`, all
 filters but the territory); the graph of a territory holds the actors of the
 territory and the links between them. Metrics use igraph (components,
 betweenness, Leiden communities). Definitions: ``docs/network.md``.
@@ -26,17 +26,17 @@ import math
 import random
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import igraph as ig
 import numpy as np
 import pandas as pd
 
-from . import vocabulary as voc
-from .filters import LEVEL_COLUMN, Filters, View
-from .i18n import t
-from .render import palette, safe
-from .store import InventoryRef
+from ecosystem import vocabulary as voc
+from ecosystem import ROOT
+from ecosystem.analysis.view import LEVEL_COLUMN, Filters, View
+from ecosystem.i18n import t
+from ecosystem.render import palette, safe
+from ecosystem.storage.store import InventoryRef
 
 #: above this many actors, betweenness is estimated from a sample of source actors
 EXACT_BETWEENNESS_MAX = 5_000
@@ -655,7 +655,7 @@ AREA_COLUMN = {"region": "reg", "departement": "dep", "epci": "epci", "commune":
 
 
 def pct_text(v: float, lang: str) -> str:
-    from .i18n import fmt_number
+    from ecosystem.i18n import fmt_number
     return fmt_number(v * 100, lang, 0) + ("\u202f%" if lang == "fr" else "%")
 
 
@@ -771,7 +771,7 @@ def drawing_data(graph: Graph, lang: str = "fr", color: str = "type", size: str 
     value = pos["betweenness"] if size == "betweenness" else pos["degree"].astype(float)
     vmax = float(value.max()) if len(value) and value.max() > 0 else 1.0
     radius = 3 + 12 * np.sqrt(value / vmax)
-    from .i18n import fmt_number
+    from ecosystem.i18n import fmt_number
     nodes = []
     for r, col, rad in zip(pos.itertuples(index=False), colours, radius):
         nodes.append({
@@ -801,7 +801,7 @@ def profile_link(params: dict[str, str] | None = None) -> str:
     return f"acteur?{query}actor={{id}}"
 
 
-DRAW_JS = Path(__file__).resolve().parent.parent / "static" / "network" / "graph.js"
+DRAW_JS = ROOT / "static" / "network" / "graph.js"
 
 
 def drawing_html(data: dict, height: int = 600, title: str = "") -> str:

@@ -40,13 +40,13 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from . import indicators as ind
-from . import maps
-from . import vocabulary as voc
-from .filters import LEVEL_COLUMN, Filters, View
-from .geo import LEVELS
-from .i18n import fmt_number, t
-from .render import palette, safe
+from ecosystem.analysis import indicators as ind
+from ecosystem.render import maps
+from ecosystem import vocabulary as voc
+from ecosystem.analysis.view import LEVEL_COLUMN, Filters, View
+from ecosystem.geo import LEVELS
+from ecosystem.i18n import fmt_number, t
+from ecosystem.render import palette, safe
 
 #: most actor points the browser ever receives
 POINT_CAP = 20_000

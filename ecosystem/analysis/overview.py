@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .filters import View
+from ecosystem.analysis.view import View
 
 
 def key_figures(view: View) -> dict:

@@ -16,7 +16,6 @@ import json
 import math
 import re
 from functools import lru_cache
-from pathlib import Path
 
 import branca
 import folium
@@ -25,9 +24,9 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from .render import palette, safe
+from ecosystem.render import palette, safe
 
-ROOT = Path(__file__).resolve().parent.parent
+from ecosystem import ROOT
 STATIC = ROOT / "static"
 STATIC_URL = "/app/static"
 
@@ -345,8 +344,8 @@ def render(m: folium.Map) -> str:
 def home_map(geo, regions: pd.DataFrame, lang: str = "fr", selected=None,
              mode: str = "url") -> folium.Map:
     """Régions coloured by actors per 10,000 inhabitants (``regions`` from
-    :func:`ecosystem.overview.by_region`), overseas as insets."""
-    from .i18n import fmt_number, t
+    :func:`ecosystem.analysis.overview.by_region`), overseas as insets."""
+    from ecosystem.i18n import fmt_number, t
 
     props = pd.DataFrame({
         "code": regions.code,
@@ -395,13 +394,13 @@ def ranking_map(geo, table: pd.DataFrame, level: str, value: str, title: str, un
                 lang: str = "fr", value_fmt=None, within=None, selected=None,
                 mode: str = "url") -> folium.Map:
     """Territories of ``level`` coloured by ``value`` (a column of ``table``, which
-    holds ``code``, ``name`` and ``population``; e.g. :func:`ecosystem.territories.ranking`).
+    holds ``code``, ``name`` and ``population``; e.g. :func:`ecosystem.analysis.territories.ranking`).
 
     Within a parent territory the map is fitted to it, overseas stay in place;
     for the whole of France overseas départements are drawn as insets.
     ``selected`` (level, code) is outlined.
     """
-    from .i18n import fmt_number, t
+    from ecosystem.i18n import fmt_number, t
 
     value_fmt = value_fmt or (lambda v: fmt_number(v, lang, 2))
     props = pd.DataFrame({
@@ -433,5 +432,5 @@ def ranking_map(geo, table: pd.DataFrame, level: str, value: str, title: str, un
 
 
 def voc_level_label(level: str, lang: str) -> str:
-    from .vocabulary import LEVELS
+    from ecosystem.vocabulary import LEVELS
     return LEVELS.label(level, lang)

@@ -11,9 +11,9 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from .filters import View
+from ecosystem.analysis.view import View
 
-ROOT = Path(__file__).resolve().parent.parent
+from ecosystem import ROOT
 DEFAULT_GRID = ROOT / "data" / "grids" / "default.json"
 GROUPS = ("core", "complementary")
 

@@ -2,7 +2,7 @@
 
 PostgreSQL holds the inventories; every replica computes on a local DuckDB
 mirror, so analytics (indicators, maps, network) run the same SQL whatever the
-backend. :class:`PostgresStore` is a :class:`~ecosystem.store.Store` whose
+backend. :class:`PostgresStore` is a :class:`~ecosystem.storage.store.Store` whose
 write transactions are also PostgreSQL transactions:
 
 1. take a cluster-wide advisory lock (one writer at a time across replicas);
@@ -33,9 +33,10 @@ from pathlib import Path
 
 import psycopg
 
-from . import derived, model
-from .geo import Geography
-from .store import APP_ID, ROOT, SCHEMA_VERSION, Store, StoreError, _select_list, not_ours
+from ecosystem.storage import derived
+from ecosystem import model
+from ecosystem.geo import Geography
+from ecosystem.storage.store import APP_ID, ROOT, SCHEMA_VERSION, Store, StoreError, select_list, not_ours
 
 URL_ENV = "ECOSYSTEM_DATABASE_URL"
 MIRROR_ENV = "ECOSYSTEM_MIRROR"
@@ -272,7 +273,7 @@ class PostgresStore(Store):
                     f.write(block)
             con.execute(f"DROP TABLE IF EXISTS inv_{inv_id}__{kind}")
             columns = ", ".join(f"'{c}': 'VARCHAR'" for c in table.column_names)
-            con.execute(f"CREATE TABLE inv_{inv_id}__{kind} AS SELECT {_select_list(table)} "
+            con.execute(f"CREATE TABLE inv_{inv_id}__{kind} AS SELECT {select_list(table)} "
                         f"FROM read_csv('{path}', header = true, nullstr = '{NULL}', "
                         f"columns = {{{columns}}}, quote = '\"', escape = '\"')")
 

@@ -36,8 +36,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import model
-from .render import safe
+from ecosystem import model
+from ecosystem.render import safe
 
 _SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
 
@@ -124,7 +124,7 @@ def xlsx_cut_cells(sheets: dict[str, pd.DataFrame]) -> int:
 
 def xlsx_cut_message(n: int, lang: str = "fr") -> str:
     """What the UI, the command line and the Notes sheet say about ``n`` cut cells."""
-    from .i18n import fmt_number, t
+    from ecosystem.i18n import fmt_number, t
 
     return t("export.xlsx_cut", lang, n=fmt_number(n, lang), max=fmt_number(XLSX_CELL_MAX, lang))
 
@@ -135,7 +135,7 @@ def to_xlsx_bytes(sheets: dict[str, pd.DataFrame], lang: str = "fr") -> bytes:
     ``Notes`` sheet: sheet, cell, column, row, full length."""
     from openpyxl.utils import get_column_letter
 
-    from .i18n import t
+    from ecosystem.i18n import t
 
     buf = io.BytesIO()
     options = {"strings_to_formulas": False, "strings_to_urls": False,
@@ -280,7 +280,7 @@ def template_frame(table: str) -> pd.DataFrame:
 
 def template_help(table: str, lang: str = "fr") -> pd.DataFrame:
     """One line per column: required, type, allowed values, help."""
-    from .i18n import t
+    from ecosystem.i18n import t
 
     rows = []
     for col in model.TABLES[table].columns:

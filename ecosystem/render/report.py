@@ -20,14 +20,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import indicators as ind
-from . import territories as terr
-from . import vocabulary as voc
-from .filters import Filters, View
-from .i18n import fmt_number, t
-from .render import palette, safe
+from ecosystem.analysis import indicators as ind
+from ecosystem.analysis import territories as terr
+from ecosystem import vocabulary as voc
+from ecosystem.analysis.view import Filters, View
+from ecosystem.i18n import fmt_number, t
+from ecosystem.render import palette, safe
 
-ROOT = Path(__file__).resolve().parent.parent
+from ecosystem import ROOT
 FONTS = ROOT / "static" / "fonts"
 BAR_COLOUR = palette.ACCENT
 #: indicators of the report's key-figures table, in the registry's order
@@ -158,7 +158,7 @@ def _fmt(value: float, kind: str, lang: str) -> str:
 
 
 # --------------------------------------------------------------------- HTML
-TEMPLATES = Path(__file__).resolve().parent / "render" / "templates"
+TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 
 @lru_cache(maxsize=1)

@@ -5,7 +5,7 @@ definition, a human-readable formula and how it is computed:
 
 * ``engine="sql"``: a SQL expression over the per-territory base aggregates
   built by :func:`compute` (see :data:`BASE_COLUMNS`), all in one DuckDB query;
-* ``engine="network"``: a column of :func:`ecosystem.network.territory_metrics`
+* ``engine="network"``: a column of :func:`ecosystem.analysis.network.territory_metrics`
   (graph metrics need igraph, not SQL).
 
 Definitions follow the product brief ("Territory indicators"). Counts of
@@ -24,9 +24,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from . import vocabulary as voc
-from .filters import LEVEL_COLUMN, View
-from .store import InventoryRef, Store
+from ecosystem import vocabulary as voc
+from ecosystem.analysis.view import LEVEL_COLUMN, View
+from ecosystem.storage.store import InventoryRef, Store
 
 N_DOMAINS = len(voc.DOMAINS)
 #: tag of extensive indicators (sums that grow with the territory's size): compare them
@@ -293,7 +293,7 @@ DEFAULT_MAP = ["actors", "actors_per_10k", "projects_per_100k", "funding_per_inh
                "cross_type_share"]
 
 
-#: graph indicators (:func:`ecosystem.network.territory_metrics`)
+#: graph indicators (:func:`ecosystem.analysis.network.territory_metrics`)
 NETWORK_IDS = [i.id for i in _REGISTRY if i.engine == "network"]
 #: indicators that compare territories of different sizes (per capita, shares, indexes)
 COMPARABLE_IDS = [i.id for i in _REGISTRY if "total" not in i.tags]
@@ -306,7 +306,7 @@ def get(indicator_id: str) -> Indicator:
 def format_value(indicator_id: str, value, lang: str = "fr", with_unit: bool = False) -> str:
     """A value as users read it: shares in percent, the registry's decimals,
     French or English separators; undefined values as a dash."""
-    from .i18n import fmt_number
+    from ecosystem.i18n import fmt_number
 
     i = INDICATORS[indicator_id]
     if value is None or (isinstance(value, float) and value != value) or value is pd.NA:
@@ -326,7 +326,7 @@ def _base_sql(ref: InventoryRef, key: str, project_filter: bool) -> str:
     """Per-territory base aggregates (one row per territory code), after ``WITH fp, fa``.
 
     fp and fa read the derived tables, which already carry geography codes and
-    per-project statistics (:mod:`ecosystem.derived`); ``key`` is the level
+    per-project statistics (:mod:`ecosystem.storage.derived`); ``key`` is the level
     column (or a constant for the national row).
 
     Two grouped scans do almost all the work: projects (``p_agg``; domain counts
@@ -467,7 +467,7 @@ def _territory_where(level: str, within) -> tuple[str, list]:
 
 def _merge_network(df, view: View, level, ids):
     try:
-        network = importlib.import_module("ecosystem.network")
+        network = importlib.import_module("ecosystem.analysis.network")
     except ImportError:
         for i in ids:
             df[i] = np.nan
@@ -491,7 +491,7 @@ def national(view: View,
     row = store.query(sql.text, sql.params).iloc[0]
     other = [i for i in wanted if INDICATORS[i].engine == "network"]
     if other:
-        from . import network
+        from ecosystem.analysis import network
         values = network.national_metrics(view)
         row = pd.concat([row, pd.Series({i: values[i] for i in other})])
     return row

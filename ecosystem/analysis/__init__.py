@@ -1,0 +1,1 @@
+"""Analyses of a view: the view and its filters, indicators, territories, network, grid, key figures, actor profiles."""
