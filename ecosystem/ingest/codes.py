@@ -260,6 +260,14 @@ DOMAIN_KEYWORDS: dict[str, tuple[str, ...]] = {
     "VIEILLISSEMENT": ("ageing",), "AUTONOMIE": ("ageing",), "PAUVRETE": ("poverty",),
     "PRECARITE": ("poverty",), "EXCLUSION": ("poverty",), "INCLUSION": ("poverty",),
     "SANS ABRI": ("poverty", "housing"),
+    # the field's own terms (see TYPE_KEYWORDS)
+    "ETTI": ("employment",), "ACI": ("employment",), "SIAE": ("employment",),
+    "GEIQ": ("employment",), "ASSOCIATION INTERMEDIAIRE": ("employment",),
+    "CAE": ("employment",), "ESAT": ("disability", "employment"),
+    "ENTREPRISE ADAPTEE": ("disability", "employment"),
+    "REGIE DE QUARTIER": ("social_cohesion", "employment"),
+    "REGIE DE TERRITOIRE": ("social_cohesion", "employment"),
+    "CCAS": ("poverty",), "CIAS": ("poverty",), "ACTION SOCIALE": ("poverty",),
 }
 
 #: words found in a type label or an organisation's name → actor type
@@ -276,6 +284,20 @@ TYPE_KEYWORDS: dict[str, str] = {
     "CNRS": "research", "RESEAU": "network", "FEDERATION": "network", "UNION": "network",
     "CRESS": "network", "URIOPSS": "network", "FINANCEUR": "funder", "FRANCE ACTIVE": "funder",
     "ENTREPRISE": "company", "SOCIETE": "company", "SAS": "company", "SARL": "company",
+    # the field's own terms (docs/import.md, "Field terms"); at one position the
+    # longest term wins, so "entreprise d'insertion" is not read as "entreprise"
+    "ENTREPRISE D INSERTION": "social_enterprise", "ETTI": "social_enterprise",
+    "ENTREPRISE DE TRAVAIL TEMPORAIRE D INSERTION": "social_enterprise",
+    "ENTREPRISE ADAPTEE": "social_enterprise", "CAE": "social_enterprise",
+    "COOPERATIVE D ACTIVITE ET D EMPLOI": "social_enterprise",
+    "ENTREPRISE AGREEE ESUS": "social_enterprise",
+    "ATELIER CHANTIER D INSERTION": "association", "CHANTIER D INSERTION": "association",
+    "ACI": "association", "ASSOCIATION INTERMEDIAIRE": "association", "SIAE": "association",
+    "GEIQ": "association", "ESAT": "association", "REGIE DE QUARTIER": "association",
+    "REGIE DE TERRITOIRE": "association", "CCAS": "local_authority", "CIAS": "local_authority",
+    "CENTRE COMMUNAL D ACTION SOCIALE": "local_authority",
+    "CENTRE INTERCOMMUNAL D ACTION SOCIALE": "local_authority",
+    "PTCE": "network", "POLE TERRITORIAL DE COOPERATION ECONOMIQUE": "network",
 }
 
 
@@ -304,7 +326,7 @@ def keyword_domains(text: str | None) -> list[str]:
 def keyword_type(text: str | None) -> str | None:
     """The actor type a label or a name names first (``SCOP Ressourcerie`` → social_enterprise)."""
     key = normalize_name(text or "")
-    found = sorted((pos, i, code) for i, (word, code) in enumerate(TYPE_KEYWORDS.items())
+    found = sorted((pos, -len(word), code) for word, code in TYPE_KEYWORDS.items()
                    if (pos := _find(key, word)) >= 0)
     return found[0][2] if found else None
 
