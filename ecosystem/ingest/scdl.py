@@ -217,3 +217,14 @@ def report(imp) -> dict:
     return {"grants": grants,
             "funders": [{"funder_actor_id": a, "funder_name": n, "grants": int(c),
                          "amount_eur": round(float(s or 0), 2)} for a, n, c, s in amounts]}
+
+
+def funders_frame(found: dict, lang: str = "fr") -> pd.DataFrame:
+    """The amounts per funder of :func:`report` with translated column names."""
+    from ecosystem.i18n import t
+
+    return pd.DataFrame({
+        t("imp.scdl.col.funder", lang): [f["funder_name"] for f in found["funders"]],
+        t("imp.scdl.col.id", lang): [f["funder_actor_id"] for f in found["funders"]],
+        t("imp.scdl.col.grants", lang): [f["grants"] for f in found["funders"]],
+        t("imp.scdl.col.amount", lang): [f["amount_eur"] for f in found["funders"]]})

@@ -138,3 +138,21 @@ def test_scdl_re_import_merges_everything(store, geo):
         assert imp.balanced()
     finally:
         imp.close()
+
+
+def test_scdl_on_the_command_line(tmp_path):
+    from typer.testing import CliRunner
+
+    from ecosystem.__main__ import app
+
+    result = CliRunner().invoke(app, ["import", str(V21), "--inventory", "Multi", "--db",
+                                      str(tmp_path / "cli.duckdb"), "--lang", "en"])
+    out = " ".join(result.output.split())
+    assert result.exit_code == 0, out
+    assert "SCDL grants (essential data of grant agreements) → Fundings" in out
+    assert ("Grants: 0 to actors already in the inventory, 6 to new actors, 0 to beneficiaries "
+            "with no usable SIRET or SIREN") in out
+    # Région 30,000 + 2,500.75; Département 15,000 + 1,000 + 7,000; État 5,000
+    assert "Région Pays de la Loire │ scdl:23440003400026 │ 2 │ 32,500.75" in out
+    assert "Département de Loire-Atlantique │ scdl:22440002800011 │ 3 │ 23,000.00" in out
+    assert "Rows read 6 = saved 6 + merged 0 + left out 0" in out
