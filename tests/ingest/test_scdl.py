@@ -156,3 +156,24 @@ def test_scdl_on_the_command_line(tmp_path):
     assert "Région Pays de la Loire │ scdl:23440003400026 │ 2 │ 32,500.75" in out
     assert "Département de Loire-Atlantique │ scdl:22440002800011 │ 3 │ 23,000.00" in out
     assert "Rows read 6 = saved 6 + merged 0 + left out 0" in out
+
+
+def test_scdl_unknown_nature_left_out_and_share_as_percentage(store, geo, tmp_path):
+    src = tmp_path / "subventions.csv"
+    src.write_text("nomAttribuant;idAttribuant;dateConvention;nomBeneficiaire;idBeneficiaire;objet;"
+                   "montant;nature;pourcentageSubvention\n"
+                   "Ville de Nantes;21440109300015;2023-03-15;Association A;45123456100012;Objet A;"
+                   "100;bourse d'études;1\n"
+                   "Ville de Nantes;21440109300015;2023-03-15;Association B;45234567100013;Objet B;"
+                   "200;;45\n", encoding="utf-8")
+    imp, _ = run_import(src, store, "Petit", geo=geo, dry_run=True)
+    try:
+        fundings = _parts(imp)["fundings"]
+        assert fundings[1]["balance"] == {"read": 2, "saved": 1, "merged": 0, "excluded": 1}
+        ledger = imp.ledger(fundings[0].index, lang="en")
+        assert ledger[["row", "column", "value", "check"]].values.tolist() == [
+            [2, "kind", "bourse d'études", "vocabulary"]]
+        # 200 x 45 % (a share above 1 is a percentage); no nature: a grant
+        assert [(f["grants"], f["amount_eur"]) for f in scdl.report(imp)["funders"]] == [(1, 90.0)]
+    finally:
+        imp.close()
