@@ -177,3 +177,26 @@ def test_scdl_unknown_nature_left_out_and_share_as_percentage(store, geo, tmp_pa
         assert [(f["grants"], f["amount_eur"]) for f in scdl.report(imp)["funders"]] == [(1, 90.0)]
     finally:
         imp.close()
+
+
+def test_scdl_three_years_of_ten_beneficiaries(store, geo):
+    # 30 rows: beneficiary i (1..10) gets 1,000 x i from the Département in 2022 (SIRET
+    # written with spaces), 1,000 x i + 500,50 in 2023 (French decimal comma, narrow
+    # no-break space for thousands) and 1,000 x i x 0.5 from the Région in 2024
+    imp, ref = run_import(SHAPED / "scdl_subventions_departement_2022_2024.csv", store, "Trois ans",
+                          geo=geo)
+    try:
+        parts = _parts(imp)
+        # 60 parties: Département 20 rows (1 + 19), Région 10 (1 + 9), each beneficiary 3 (1 + 2)
+        assert parts["actors"][1]["balance"] == {"read": 60, "saved": 12, "merged": 48, "excluded": 0}
+        assert parts["projects"][1]["balance"] == {"read": 30, "saved": 30, "merged": 0, "excluded": 0}
+        assert parts["fundings"][1]["balance"] == {"read": 30, "saved": 30, "merged": 0, "excluded": 0}
+        report = scdl.report(imp)
+        assert report["grants"] == {"matched": 0, "new": 30, "unmatched": 0}
+        # Département: 2 x 1,000 x 55 + 10 x 500.50 = 115,005; Région: 500 x 55 = 27,500
+        assert [(f["funder_actor_id"], f["grants"], f["amount_eur"]) for f in report["funders"]] == [
+            (DEPT, 20, 115005.0), (REGION, 10, 27500.0)]
+    finally:
+        imp.close()
+    years = store.query(f"SELECT year, sum(amount_eur) FROM {ref.table('fundings')} GROUP BY 1 ORDER BY 1")
+    assert years.values.tolist() == [[2022, 55000.0], [2023, 60005.0], [2024, 27500.0]]
