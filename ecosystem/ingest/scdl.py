@@ -61,34 +61,54 @@ def version(keys: set[str]) -> str:
 
 # ------------------------------------------------------------------ mappings of the derived tables
 
+#: the derived tables' columns, named after the SCDL fields they come from (the mapping
+#: summary shows them as the file's columns)
+COLUMNS = {
+    "actors": {"actor_id": "scdl:idAttribuant|idBeneficiaire", "name": "nomAttribuant|nomBeneficiaire",
+               "actor_type": "type(idAttribuant|nomBeneficiaire)",
+               "siren": "siren(idAttribuant|idBeneficiaire)", "siret": "idAttribuant|idBeneficiaire"},
+    "projects": {"project_id": "scdl:identifiantSubvention|hash", "title": "objet|referenceDecision",
+                 "lead_actor_id": "scdl:idBeneficiaire", "year": "year(dateConvention)",
+                 "description": "objet", "reference": "referenceDecision"},
+    "fundings": {"funding_id": "scdl:hash", "project_id": "scdl:identifiantSubvention|hash",
+                 "funder_actor_id": "scdl:idAttribuant", "funder_name": "nomAttribuant",
+                 "amount_eur": "montant*pourcentageSubvention", "year": "year(dateConvention)",
+                 "kind": "nature"},
+}
+
+
+def _rule(kind: str, column: str, how: str = "auto") -> Rule:
+    return Rule(source=COLUMNS[kind][column], how=how)
+
+
 def actors_mapping() -> Mapping:
-    rules = {"actor_id": Rule(source="actor_id", how="text"), "name": Rule(source="name"),
-             "actor_type": Rule(source="actor_type", how="vocab"),
-             "siren": Rule(source="siren", how="digits"), "siret": Rule(source="siret", how="digits"),
-             "source_id": Rule(source="source_id", how="text")}
+    rules = {"actor_id": _rule("actors", "actor_id", "text"), "name": _rule("actors", "name"),
+             "actor_type": _rule("actors", "actor_type", "vocab"),
+             "siren": _rule("actors", "siren", "digits"), "siret": _rule("actors", "siret", "digits"),
+             "source_id": _rule("actors", "siret", "text")}
     m = Mapping("actors", rules, format="scdl", source=SOURCE, id_prefix="scdl:")
     m.defaults["actor_type"] = "association"
     return m
 
 
 def projects_mapping() -> Mapping:
-    rules = {"project_id": Rule(source="project_id", how="text"), "title": Rule(source="title"),
-             "lead_actor_id": Rule(source="lead_actor_id", how="text"),
+    rules = {"project_id": _rule("projects", "project_id", "text"), "title": _rule("projects", "title"),
+             "lead_actor_id": _rule("projects", "lead_actor_id", "text"),
              "stage": Rule(how="constant", constant="experimentation"),
-             "start_year": Rule(source="year", how="year"),
-             "description": Rule(source="description"),
-             "source_id": Rule(source="reference", how="text")}
+             "start_year": _rule("projects", "year", "year"),
+             "description": _rule("projects", "description"),
+             "source_id": _rule("projects", "reference", "text")}
     return Mapping("projects", rules, format="scdl", source=SOURCE, id_prefix="scdl:")
 
 
 def fundings_mapping() -> Mapping:
-    rules = {"funding_id": Rule(source="funding_id", how="text"),
-             "project_id": Rule(source="project_id", how="text"),
-             "funder_actor_id": Rule(source="funder_actor_id", how="text"),
-             "funder_name": Rule(source="funder_name"),
-             "amount_eur": Rule(source="amount_eur", how="number"),
-             "year": Rule(source="year", how="year"),
-             "kind": Rule(source="kind", how="vocab"),
+    rules = {"funding_id": _rule("fundings", "funding_id", "text"),
+             "project_id": _rule("fundings", "project_id", "text"),
+             "funder_actor_id": _rule("fundings", "funder_actor_id", "text"),
+             "funder_name": _rule("fundings", "funder_name"),
+             "amount_eur": _rule("fundings", "amount_eur", "number"),
+             "year": _rule("fundings", "year", "year"),
+             "kind": _rule("fundings", "kind", "vocab"),
              "origin": Rule(how="constant", constant="public")}
     return Mapping("fundings", rules, format="scdl", source=SOURCE, id_prefix="scdl:")
 
@@ -161,10 +181,10 @@ def expand(con, raw: Raw, first_index: int, beneficiary_types=None) -> list[tupl
     tables["actors"] = f"""
         SELECT _row * 10 + 1 AS _row, f_id AS actor_id, fname AS name,
             CASE WHEN fid[1:1] = '2' THEN 'local_authority' ELSE 'funder' END AS actor_type,
-            {siren('fid')} AS siren, {siret('fid')} AS siret, fid AS source_id, 'funder' AS role
+            {siren('fid')} AS siren, {siret('fid')} AS siret
         FROM {g}
         UNION ALL
-        SELECT _row * 10 + 2, b_id, g.bname, t.btype, {siren('bid')}, {siret('bid')}, bid, 'beneficiary'
+        SELECT _row * 10 + 2, b_id, g.bname, t.btype, {siren('bid')}, {siret('bid')}
         FROM {g} g LEFT JOIN {g}_types t ON t.bname = g.bname"""
     project = (f"CASE WHEN grant_id IS NOT NULL THEN 'scdl:' || grant_id || ':' || coalesce(b_id, '') "
                f"ELSE 'scdl:' || md5(concat_ws('|', fid, bid, date_conv, reference, objet))[1:16] END")
@@ -183,7 +203,9 @@ def expand(con, raw: Raw, first_index: int, beneficiary_types=None) -> list[tupl
     out = []
     for i, (kind, sql) in enumerate(tables.items()):
         name = f"p{first_index + i}_scdlraw"
-        con.execute(f"CREATE OR REPLACE TABLE {ident(name)} AS SELECT * FROM ({sql}) ORDER BY _row")
+        named = ", ".join(f"{ident(c)} AS {ident(label)}" for c, label in COLUMNS[kind].items())
+        con.execute(f"CREATE OR REPLACE TABLE {ident(name)} AS SELECT _row, {named} FROM ({sql}) "
+                    "ORDER BY _row")
         n = con.execute(f"SELECT count(*) FROM {ident(name)}").fetchall()[0][0]
         columns = [c for c in con.execute(f"SELECT * FROM {ident(name)} LIMIT 0").fetchdf().columns
                    if c != "_row"]
