@@ -235,7 +235,7 @@ def recognise(columns: list[str], filename: str = "") -> Recognition | None:
         mapping, variant = _sirene(cols)
         return Recognition("sirene", mapping, variant)
     if scdl.is_scdl(keys):
-        return Recognition("scdl", scdl.grants_mapping(cols), scdl.version(keys))
+        return Recognition("scdl", scdl.grants_mapping(), scdl.version(keys))
     if _is_dataincl(keys):
         return Recognition("dataincl", _dataincl(cols))
     own = _own(cols)

@@ -113,8 +113,9 @@ def fundings_mapping() -> Mapping:
     return Mapping("fundings", rules, format="scdl", source=SOURCE, id_prefix="scdl:")
 
 
-def grants_mapping(cols: dict[str, str]) -> Mapping:
-    """The mapping the recognition shows (the fundings part's)."""
+def grants_mapping() -> Mapping:
+    """The mapping the recognition carries (the fundings part's; :func:`expand` gives
+    each of the three parts its own)."""
     return fundings_mapping()
 
 
@@ -142,7 +143,7 @@ def _nature_sql(nature: str) -> str:
             f"lambda p: p IN ({known}))) THEN 'subvention' ELSE {nature} END")
 
 
-def expand(con, raw: Raw, first_index: int, beneficiary_types=None) -> list[tuple[Raw, Mapping]]:
+def expand(con, raw: Raw, first_index: int) -> list[tuple[Raw, Mapping]]:
     """The three derived tables of a SCDL file, as (Raw, Mapping) for the actors,
     projects and fundings parts (indexes ``first_index`` …+2)."""
     cols = {c.strip().lower(): c for c in raw.columns}
@@ -186,8 +187,8 @@ def expand(con, raw: Raw, first_index: int, beneficiary_types=None) -> list[tupl
         UNION ALL
         SELECT _row * 10 + 2, b_id, g.bname, t.btype, {siren('bid')}, {siret('bid')}
         FROM {g} g LEFT JOIN {g}_types t ON t.bname = g.bname"""
-    project = (f"CASE WHEN grant_id IS NOT NULL THEN 'scdl:' || grant_id || ':' || coalesce(b_id, '') "
-               f"ELSE 'scdl:' || md5(concat_ws('|', fid, bid, date_conv, reference, objet))[1:16] END")
+    project = ("CASE WHEN grant_id IS NOT NULL THEN 'scdl:' || grant_id || ':' || coalesce(b_id, '') "
+               "ELSE 'scdl:' || md5(concat_ws('|', fid, bid, date_conv, reference, objet))[1:16] END")
     tables["projects"] = f"""
         SELECT _row, {project} AS project_id, coalesce(objet, reference, bname) AS title,
             b_id AS lead_actor_id, year, objet AS description, reference FROM {g}"""

@@ -1,10 +1,8 @@
 """SCDL subventions: each row a funding from the granting body to a project of the
 beneficiary, parties created or matched by SIRET / SIREN. Expected values worked out by
-hand from the two fixtures of tests/data/shaped/ (see the comments)."""
+hand from the three fixtures of tests/data/shaped/ (see the comments)."""
 
 from pathlib import Path
-
-import pytest
 
 from ecosystem.ingest import scdl
 from ecosystem.ingest.pipeline import run_import
