@@ -34,8 +34,9 @@ def test_dataincl_import(store, geo):
     imp, ref = run_import(FILE, store, "Inclusion 44", geo=geo)
     try:
         entry = imp.summary()["parts"][0]
-        # 14 rows: row 12 repeats dora-002 (merged), row 13 has no name (excluded)
-        assert entry["balance"] == {"read": 14, "saved": 12, "merged": 1, "excluded": 1}
+        # 28 rows: row 12 repeats dora-002 and row 27 has the SIRET of row 20 (written with
+        # spaces there): both merged; row 13 has no name (excluded)
+        assert entry["balance"] == {"read": 28, "saved": 25, "merged": 2, "excluded": 1}
         assert entry["format"] == "dataincl"
     finally:
         imp.close()
@@ -54,6 +55,19 @@ def test_dataincl_import(store, geo):
         "mednum-010": ("association", ["digital_inclusion"]),        # EPN
         "soliguide-013": ("association", ["migration", "housing"]),  # CADA
         "dora-014": ("association", ["ecological_transition", "employment"]),  # RESSOURCERIE
+        "dora-015": ("funder", ["early_childhood", "poverty"]),      # CAF
+        "dora-016": ("association", ["citizen_participation"]),      # CIDFF
+        "dora-017": ("association", ["social_cohesion"]),            # CS
+        "dora-018": ("association", ["employment", "education_youth"]),  # E2C
+        "dora-019": ("social_enterprise", ["employment", "disability"]),  # EA (+ row 27)
+        "dora-020": ("association", ["food", "poverty"]),            # ES
+        "dora-021": ("social_enterprise", ["employment"]),           # GEIQ
+        "dora-022": ("local_authority", ["disability"]),             # MDPH
+        "dora-023": ("association", ["employment", "education_youth"]),  # ML
+        "dora-024": ("association", ["digital_inclusion", "social_cohesion"]),  # PIMMS
+        "dora-025": ("network", ["early_childhood"]),                # UDAF
+        "dora-027": ("local_authority", []),                         # REG
+        "dora-028": ("association", []),                             # XYZ: unknown, default
     }
     got = {i.removeprefix("data-inclusion:"): (r.actor_type, _codes(r.domains))
            for i, r in df.iterrows()}
@@ -62,3 +76,15 @@ def test_dataincl_import(store, geo):
     assert df.loc["data-inclusion:soliguide-013", "rna_id"] == "W442001234"
     assert df.loc["data-inclusion:mednum-010", "commune_code"] == "44143"  # Rezé, by coordinates
     assert set(df.source) == {"data-inclusion"}
+    assert df.loc["data-inclusion:dora-019", "siret"] == "45789012700014"
+
+
+def test_dataincl_unknown_typology_is_reported(store, geo):
+    imp, _ = run_import(FILE, store, "Inclusion 44", geo=geo, dry_run=True)
+    try:
+        issues = imp.issues(imp.parts[0].index, lang="en")
+        row29 = issues[issues.row == 29]
+        assert row29[["column", "value", "check"]].values.tolist() == [
+            ["actor_type", "XYZ", "vocabulary"], ["domains", "XYZ", "vocabulary"]]
+    finally:
+        imp.close()
