@@ -276,6 +276,22 @@ def _pairs_frame(imp, lang: str):
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
 
+def _print_scdl(imp, lang: str) -> None:
+    """SCDL grants: beneficiaries matched / new / unmatched, amounts per funder."""
+    from ecosystem.ingest import scdl
+
+    found = scdl.report(imp)
+    say(t("imp.scdl.rows", lang))
+    say(t("imp.scdl.grants", lang, **{k: fmt_number(v, lang) for k, v in found["grants"].items()}))
+    frame = scdl.funders_frame(found, lang)
+    table = Table(title=safe.console(t("imp.scdl.funders", lang)))
+    for i, col in enumerate(frame.columns):
+        table.add_column(safe.console(col), justify="right" if i >= 2 else "left")
+    for name, id_, n, amount in frame.itertuples(index=False):
+        row(table, name, id_, fmt_number(n, lang), fmt_number(amount, lang, decimals=2))
+    console.print(table)
+
+
 def _print_summary(imp, lang: str, other_sheets: bool = True) -> None:
     summary = imp.summary()
     say(t("imp.cli.detected", lang, kind=summary["kind"], encoding=summary["encoding"] or "—",
@@ -326,6 +342,8 @@ def _print_summary(imp, lang: str, other_sheets: bool = True) -> None:
             ok = b["read"] == b["saved"] + b["merged"] + b["excluded"]
             say(t("imp.sum.balance" if ok else "imp.sum.unbalanced", lang, **numbers),
                 "green" if ok else "red")
+    if imp.prepared and any(p.format == "scdl" for p in imp.parts):
+        _print_scdl(imp, lang)
     others = [s for s in summary["sheets"] if s not in read_sheets]
     if other_sheets and others and summary["kind"] == "xlsx":
         say(t("imp.cli.sheets_other", lang, sheets=", ".join(f"“{s}”" for s in others)))

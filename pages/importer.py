@@ -417,6 +417,13 @@ for p, entry in zip(imp.parts, summary["parts"]):
         st.caption(tr("imp.sum.active_caption", active=fmt_number(entry["active"], lang),
                       total=fmt_number(entry["rows"], lang)))
     summary_part(p, entry, summary)
+    if p.format == "scdl" and p.table == "fundings":  # grants: who got them, who gave what
+        from ecosystem.ingest import scdl
+
+        found = scdl.report(imp)
+        st.info(tr("imp.scdl.grants", **{k: fmt_number(v, lang) for k, v in found["grants"].items()}))
+        st.caption(tr("imp.scdl.funders") + " — " + tr("imp.scdl.rows"))
+        st.dataframe(scdl.funders_frame(found, lang), hide_index=True, width="stretch")
 
     if entry.get("continuation"):  # records spread over several rows: fold or exclude
         st.warning(tr("imp.cont.found", n=fmt_number(entry["continuation"], lang)),

@@ -458,3 +458,133 @@ def website_domain(value: str | None) -> str | None:
     if domain in WEBMAIL_DOMAINS or domain in PLATFORM_DOMAINS or domain.split(".")[0] in WEBMAIL_NAMES:
         return None
     return domain
+
+
+# ----------------------------------------------------------------- data·inclusion
+
+#: data·inclusion ``typologie`` (structure typology, reference list of the
+#: ``structures-insertion`` schema, v0) → (actor type, domains). The vocabulary has
+#: no type for public bodies other than local authorities: State services, social
+#: security funds and national public operators get ``funder`` (they fund or
+#: commission the field). ``Autre`` and unknown codes: no type (the mapping's
+#: default, association), no domain. Documented in docs/import.md.
+DATAINCL_TYPOLOGIES: dict[str, tuple[str | None, tuple[str, ...]]] = {
+    "ACI": ("association", ("employment", "poverty")),
+    "ACIPHC": ("association", ("employment", "poverty")),
+    "AFPA": ("funder", ("employment",)),
+    "AI": ("association", ("employment",)),
+    "ASE": ("local_authority", ("early_childhood", "education_youth")),
+    "ASSO": ("association", ()),
+    "ASSO_CHOMEUR": ("association", ("employment",)),
+    "AVIP": ("association", ("early_childhood", "employment")),
+    "Autre": (None, ()),
+    "BIB": ("local_authority", ("culture",)),
+    "CAARUD": ("association", ("health", "poverty")),
+    "CADA": ("association", ("migration", "housing")),
+    "CAF": ("funder", ("early_childhood", "poverty")),
+    "CAP_EMPLOI": ("association", ("employment", "disability")),
+    "CAVA": ("association", ("employment", "poverty")),
+    "CC": ("local_authority", ()),
+    "CCAS": ("local_authority", ("poverty", "social_cohesion")),
+    "CCONS": ("network", ()),
+    "CD": ("local_authority", ()),
+    "CDAS": ("local_authority", ("poverty",)),
+    "CFP": ("funder", ()),
+    "CHRS": ("association", ("housing", "poverty")),
+    "CHU": ("association", ("housing", "poverty")),
+    "CIAS": ("local_authority", ("poverty", "social_cohesion")),
+    "CIDFF": ("association", ("citizen_participation",)),
+    "CITMET": ("association", ("employment",)),
+    "CMP": ("funder", ("health",)),
+    "CMS": ("local_authority", ("health",)),
+    "CPAM": ("funder", ("health",)),
+    "CPH": ("association", ("migration", "housing")),
+    "CS": ("association", ("social_cohesion",)),
+    "CSAPA": ("association", ("health",)),
+    "CSC": ("association", ("social_cohesion", "culture")),
+    "DEETS": ("funder", ("employment",)),
+    "DEPT": ("local_authority", ("poverty",)),
+    "DIPLP": ("funder", ("poverty",)),
+    "E2C": ("association", ("employment", "education_youth")),
+    "EA": ("social_enterprise", ("employment", "disability")),
+    "EATT": ("social_enterprise", ("employment", "disability")),
+    "EI": ("social_enterprise", ("employment",)),
+    "EITI": ("social_enterprise", ("employment",)),
+    "ENM": ("association", ("digital_inclusion",)),
+    "EPCI": ("local_authority", ()),
+    "EPI": ("association", ("digital_inclusion",)),
+    "EPIDE": ("funder", ("employment", "education_youth")),
+    "EPN": ("association", ("digital_inclusion",)),
+    "ES": ("association", ("food", "poverty")),
+    "ESS": ("social_enterprise", ()),
+    "ETABL_PRI": ("company", ()),
+    "ETABL_PUB": ("funder", ()),
+    "ETAT": ("funder", ()),
+    "ETTI": ("social_enterprise", ("employment",)),
+    "EVS": ("association", ("social_cohesion",)),
+    "FABLAB": ("association", ("digital_inclusion",)),
+    "FAIS": ("network", ("employment", "poverty")),
+    "FT": ("funder", ("employment",)),
+    "GEIQ": ("social_enterprise", ("employment",)),
+    "HUDA": ("association", ("migration", "housing")),
+    "LA_POSTE": ("company", ()),
+    "MDA": ("local_authority", ("ageing", "disability")),
+    "MDE": ("association", ("employment",)),
+    "MDEF": ("association", ("employment",)),
+    "MDPH": ("local_authority", ("disability",)),
+    "MDS": ("local_authority", ("poverty",)),
+    "MJC": ("association", ("education_youth", "culture")),
+    "ML": ("association", ("employment", "education_youth")),
+    "MQ": ("association", ("social_cohesion",)),
+    "MSA": ("funder", ("health",)),
+    "MSAP": ("local_authority", ("digital_inclusion",)),
+    "MUNI": ("local_authority", ()),
+    "OACAS": ("association", ("poverty", "employment")),
+    "ODC": ("association", ("poverty",)),
+    "OF": ("company", ("employment",)),
+    "OIL": ("association", ("housing",)),
+    "OPCS": ("association", ("employment",)),
+    "PAD": ("association", ("citizen_participation",)),
+    "PENSION": ("association", ("housing", "poverty")),
+    "PI": ("association", ()),
+    "PIJ_BIJ": ("association", ("education_youth",)),
+    "PIMMS": ("association", ("digital_inclusion", "social_cohesion")),
+    "PJJ": ("funder", ("education_youth",)),
+    "PLIE": ("association", ("employment",)),
+    "PREF": ("funder", ()),
+    "PREVENTION": ("association", ("education_youth",)),
+    "REG": ("local_authority", ()),
+    "RESSOURCERIE": ("association", ("ecological_transition", "employment")),
+    "RFS": ("local_authority", ("digital_inclusion",)),
+    "RS_FJT": ("association", ("housing", "education_youth")),
+    "SCP": ("association", ("education_youth",)),
+    "SPIP": ("funder", ()),
+    "TIERS_LIEUX": ("association", ("social_cohesion",)),
+    "UDAF": ("network", ("early_childhood",)),
+}
+
+
+def dataincl_type_values() -> dict[str, str]:
+    """``typologie`` → actor type, as the ``values`` of a mapping rule (editable in the wizard)."""
+    return {code: (kind or "") for code, (kind, _) in DATAINCL_TYPOLOGIES.items()}
+
+
+def dataincl_domain_values() -> dict[str, str]:
+    """``typologie`` → domains joined with ``;`` (empty: none), as the ``values`` of a rule."""
+    return {code: voc.LIST_SEP.join(domains) for code, (_, domains) in DATAINCL_TYPOLOGIES.items()}
+
+
+# ----------------------------------------------------------------- SCDL subventions
+
+#: SCDL ``nature`` → funding kind. Both natures the schema allows are grants: in
+#: cash (``aide en numéraire``) and in kind (``aide en nature``, a grant valued in
+#: euros). Keys are compared without accents, case or spaces.
+SCDL_NATURES: dict[str, str] = {"AIDE EN NUMERAIRE": "subvention", "AIDE EN NATURE": "subvention"}
+
+
+def scdl_funder_type(siret: str | None) -> str:
+    """Actor type of a granting body from its SIRET: SIREN starting with 2 = local
+    authorities and their groupings (communes 21, départements 22, régions 23, EPCI
+    and syndicates 24/25: ``local_authority``); anything else (the State, 1…;
+    agencies, foundations) = ``funder``."""
+    return "local_authority" if siret and siret[:1] == "2" else "funder"

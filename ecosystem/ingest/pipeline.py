@@ -34,7 +34,7 @@ import pyarrow as pa
 
 from ecosystem import model
 from ecosystem.geo import Geography
-from ecosystem.ingest import checks, dedup, geocode, mapping as mp, normalise, readers, recognise, sniff
+from ecosystem.ingest import checks, dedup, geocode, mapping as mp, normalise, readers, recognise, scdl, sniff
 from ecosystem.ingest.sql import ident, lit
 
 Progress = Callable[[str, float], None]
@@ -151,6 +151,10 @@ class Import:
                         f"“{n}”" for n in self.info.sheets)
                 raise ImportError_(key, lines=getattr(exc, "lines", None), **params) from exc
             rec = recognise.recognise(raw.columns, self.info.name)
+            if rec is not None and rec.format == "scdl":  # one file, three parts (ingest/scdl.py)
+                for derived, mapping in scdl.expand(self.con, raw, index):
+                    self.parts.append(Part(len(self.parts), derived, rec, mapping, origin="recognised"))
+                continue
             if all_sheets and len(sheets) > 1 and (rec is None or rec.format != "own"):
                 self.con.execute(f"DROP TABLE IF EXISTS {ident(raw.table)}")
                 continue
@@ -610,9 +614,11 @@ class Import:
         lim = f"ORDER BY _row LIMIT {int(limit)}" if limit else ""
         excluded = (f"SELECT _row, 'excluded' AS outcome, NULL::BIGINT AS into_row, NULL AS into_id, "
                     f"\"column\", value, \"check\", params FROM {self._issues_sql(part)} "
-                    f"WHERE action = 'excluded' UNION ALL "
-                    f"SELECT f._row, 'excluded', NULL, NULL, 'active', CAST(c.active AS VARCHAR), "
-                    f"'inactive', '[]' FROM {ident(part.tbl('flt'))} f JOIN {chk} c USING (_row)")
+                    f"WHERE action = 'excluded'")
+        if "active" in part.hows:  # inactive records left out (tables without `active`: none)
+            excluded += (f" UNION ALL SELECT f._row, 'excluded', NULL, NULL, 'active', "
+                         f"CAST(c.active AS VARCHAR), 'inactive', '[]' "
+                         f"FROM {ident(part.tbl('flt'))} f JOIN {chk} c USING (_row)")
         merged = (f"SELECT g._row, 'merged', g.rep, coalesce(i.b_id, {key_expr}), NULL, NULL, "
                   f"'merged_file', '[]' FROM {grp} g JOIN {chk} c ON c._row = g.rep "
                   f"LEFT JOIN {invm} i ON i._row = g.rep WHERE g._row <> g.rep "

@@ -13,6 +13,11 @@ sirene         siren + columns ending in ``UniteLegale`` or                 acto
 gogocarto      a name (``title``/``name``) and coordinates (``location.lat``,  actors
                ``geo.latitude``, ``latitude``…): GoGoCarto, Transiscope, Près
                de chez nous, Carteco map exports
+scdl           nomAttribuant, idAttribuant, nomBeneficiaire, idBeneficiaire,    actors,
+               montant (SCDL ``subventions`` 1.x and 2.x, multi-funder        projects,
+               rows of 2.1 included): three parts, see ``ingest/scdl.py``     fundings
+dataincl       id, nom, source and ``typologie`` (v0) or ``reseaux_porteurs``  actors
+               (v1): data·inclusion structures (``structures-insertion``)
 own            the required columns of one of our tables (our exports and      any
                the templates): round trip
 =============  ==========================================================  =========
@@ -27,6 +32,7 @@ import re
 from dataclasses import dataclass
 
 from ecosystem import model
+from ecosystem.ingest import codes, scdl
 from ecosystem.ingest.mapping import Mapping, Rule
 
 
@@ -162,6 +168,42 @@ def _map_export(cols: dict[str, str], filename: str) -> Mapping:
     return mapping
 
 
+# ------------------------------------------------------------------ data·inclusion
+
+def _dataincl(cols: dict[str, str]) -> Mapping:
+    typology = _pick(cols, "typologie")
+    rules = {
+        "actor_id": Rule(source=cols["id"], how="id"),
+        "name": Rule(source=cols["nom"]),
+        "actor_type": Rule(source=typology, how="vocab", values=codes.dataincl_type_values()),
+        "domains": Rule(source=typology, how="domains", values=codes.dataincl_domain_values()),
+        "siret": Rule(source=_pick(cols, "siret"), how="digits"),
+        "rna_id": Rule(source=_pick(cols, "rna"), how="text"),
+        "commune_code": Rule(source=_pick(cols, "code_insee")),
+        "postal_code": Rule(source=_pick(cols, "code_postal")),
+        "city": Rule(source=_pick(cols, "commune")),
+        "address": Rule(sources=[c for c in (_pick(cols, "adresse"), _pick(cols, "complement_adresse"))
+                                 if c], how="join"),
+        "lat": Rule(source=_pick(cols, "latitude")),
+        "lon": Rule(source=_pick(cols, "longitude")),
+        "website": Rule(source=_pick(cols, "site_web")),
+        "description": Rule(sources=[c for c in (_pick(cols, "presentation_resume"),
+                                                 _pick(cols, "description"),
+                                                 _pick(cols, "presentation_detail")) if c],
+                            how="first"),
+        "source_id": Rule(source=cols["id"], how="text"),
+    }
+    mapping = Mapping("actors", {k: v for k, v in rules.items() if v.columns}, format="dataincl",
+                      source="data-inclusion", id_prefix="data-inclusion:")
+    mapping.defaults["actor_type"] = "association"
+    return mapping
+
+
+def _is_dataincl(keys: set[str]) -> bool:
+    return {"id", "nom", "source"} <= keys and bool({"typologie", "reseaux_porteurs"} & keys) \
+        and bool({"siret", "code_insee", "date_maj"} & keys)
+
+
 # ------------------------------------------------------------------ our own tables
 
 #: tables in the order they are tried (the most specific first)
@@ -192,6 +234,10 @@ def recognise(columns: list[str], filename: str = "") -> Recognition | None:
     if "siren" in keys and sum(k.endswith(("unitelegale", "etablissement")) for k in keys) >= 2:
         mapping, variant = _sirene(cols)
         return Recognition("sirene", mapping, variant)
+    if scdl.is_scdl(keys):
+        return Recognition("scdl", scdl.grants_mapping(), scdl.version(keys))
+    if _is_dataincl(keys):
+        return Recognition("dataincl", _dataincl(cols))
     own = _own(cols)
     if own is not None:
         return Recognition("own", own, own.table)
