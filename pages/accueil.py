@@ -10,7 +10,9 @@ from ecosystem.i18n import fmt_compact, fmt_number
 from ecosystem.render.maps import home_map
 from ecosystem.render import charts
 from pages import _shell as shell
-from pages._shell import md, tr
+from pages import _widgets as ui
+from pages._shell import tr
+from pages._widgets import md
 from ecosystem.analysis.view import View
 
 ctx = shell.context()
@@ -24,8 +26,8 @@ def _figures(_store, ref, f):
 
 
 st.title(tr("home.title"))
-st.caption(tr("home.subtitle", inventory=md(ctx.ref.name), scope=md(shell.scope_label(ctx))))
-shell.synthetic_banner(ctx.ref)
+st.caption(tr("home.subtitle", inventory=md(ctx.ref.name), scope=md(ui.scope_label(ctx))))
+ui.synthetic_banner(ctx.ref)
 
 figures, by_type, by_stage, regions = _figures(ctx.store, ctx.ref, ctx.filters)
 cols = st.columns(5)

@@ -12,7 +12,9 @@ from ecosystem.analysis.grid import GridError, load_grid, project_scores
 from ecosystem.i18n import fmt_number
 from ecosystem.render import charts
 from pages import _shell as shell
-from pages._shell import md, tr
+from pages import _widgets as ui
+from pages._shell import tr
+from pages._widgets import md
 from ecosystem.analysis.view import View
 
 ctx = shell.context()
@@ -40,8 +42,8 @@ def _projects(_store, ref, f, _grid, grid_key):
 
 
 st.title(tr("grid.title"))
-st.caption(tr("grid.caption", scope=md(shell.scope_label(ctx))))
-shell.synthetic_banner(ctx.ref)
+st.caption(tr("grid.caption", scope=md(ui.scope_label(ctx))))
+ui.synthetic_banner(ctx.ref)
 
 # ------------------------------------------------------------------ the grid
 grid = load_grid()
@@ -123,7 +125,7 @@ with tabs[0]:
         st.dataframe(p.reset_index(names=tr("col.code")), hide_index=True, width="stretch",
                      column_config={**score_columns(p), tr("grid.assessed"):
                                     st.column_config.NumberColumn(format="percent")})
-        shell.download_table(p.reset_index(names=tr("col.code")), tr("grid.file.territory"),
+        ui.download_table(p.reset_index(names=tr("col.code")), tr("grid.file.territory"),
                              "dl_grid_terr")
         heatmap(p.drop(columns=[tr("grid.projects"), tr("grid.assessed")]), "grid_heat_terr")
     unknown = sorted(set(roll.criterion_id) - set(labels))
@@ -142,7 +144,7 @@ with tabs[1]:
         p = p.reindex([d for d in voc.DOMAINS.codes if d in p.index])
         st.dataframe(p.reset_index(names=tr("col.code")), hide_index=True, width="stretch",
                      column_config=score_columns(p))
-        shell.download_table(p.reset_index(names=tr("col.code")), tr("grid.file.domain"),
+        ui.download_table(p.reset_index(names=tr("col.code")), tr("grid.file.domain"),
                              "dl_grid_domain")
         heatmap(p.drop(columns=[tr("grid.projects_scored")]), "grid_heat_domain")
 
@@ -164,7 +166,7 @@ with tabs[2]:
                for c in grid.ids}})
         st.dataframe(shown, hide_index=True, width="stretch", height=420, column_config={
             tr("col.mean_score"): st.column_config.NumberColumn(format="localized")})
-        shell.download_table(shown, tr("grid.file.project"), "dl_grid_projects")
+        ui.download_table(shown, tr("grid.file.project"), "dl_grid_projects")
         pick = st.selectbox(tr("grid.one_project"), scores.project_id.tolist(), index=None,
                             format_func=dict(zip(scores.project_id, scores.title)).get,
                             key="w_grid_project", placeholder=tr("grid.one_project_ph"))

@@ -14,7 +14,9 @@ from ecosystem.geo import territory_key
 from ecosystem.i18n import fmt_number
 from ecosystem.render import charts, palette
 from pages import _shell as shell
-from pages._shell import md, tr
+from pages import _widgets as ui
+from pages._shell import tr
+from pages._widgets import md
 from ecosystem.analysis.view import View
 
 ctx = shell.context()
@@ -66,9 +68,9 @@ st.title(md(name))
 parent = terr.parent(geo, *scope) if scope else None
 where = (f"{voc.LEVELS.label(scope[0], lang)} {scope[1]}" if scope else tr("terr.national"))
 if parent:
-    where += " — " + tr("terr.in", parent=shell.territory_label(parent))
+    where += " — " + tr("terr.in", parent=ui.territory_label(parent))
 st.caption(md(where) + " · " + tr("terr.inventory", inventory=md(ctx.ref.name)))
-shell.synthetic_banner(ctx.ref)
+ui.synthetic_banner(ctx.ref)
 
 if "_terr_view" in st.session_state:  # set by a click below, before the radio exists
     st.session_state["w_terr_view"] = st.session_state.pop("_terr_view")
@@ -100,7 +102,7 @@ def value_column(indicator_id: str, label: str):
 def profile() -> None:
     shell.sync_url()
     refs = _references(ctx.store, ctx.ref, f, scope).set_index("id")
-    parent_name = shell.territory_label(parent, with_level=False) if parent else ""
+    parent_name = ui.territory_label(parent, with_level=False) if parent else ""
     cols = st.columns(3) + st.columns(3)
     for col, iid in zip(cols, KEY_FIGURES):
         i = ind.get(iid)
@@ -125,7 +127,7 @@ def profile() -> None:
     st.dataframe(table, hide_index=True, width="stretch", height=420)
     export = terr.figures_export(refs.reset_index(), name, parent_name or None,
                                  national=scope is None, lang=lang)
-    shell.download_table(export, tr("terr.file.figures"), "dl_terr_figures")
+    ui.download_table(export, tr("terr.file.figures"), "dl_terr_figures")
 
     parts = _breakdowns(ctx.store, ctx.ref, f)
     st.subheader(tr("terr.mix"))
@@ -180,13 +182,13 @@ def profile() -> None:
         else:
             shown = terr.actors_table(actors, geo, lang)
             st.dataframe(shown, hide_index=True, width="stretch")
-            shell.download_table(shown, tr("terr.file.actors"), "dl_terr_actors")
+            ui.download_table(shown, tr("terr.file.actors"), "dl_terr_actors")
             pick = st.selectbox(tr("terr.open_actor"), actors.actor_id.tolist(), index=None,
                                 format_func=dict(zip(actors.actor_id, actors.name)).get,
                                 key="w_terr_actor", placeholder=tr("terr.open_actor_ph"))
             if pick:
                 st.session_state.pop("w_terr_actor", None)
-                shell.open_actor(pick)
+                ui.open_actor(pick)
     with right:
         st.subheader(tr("report.top_projects"))
         if projects.empty:
@@ -195,7 +197,7 @@ def profile() -> None:
             shown = terr.projects_table(projects, lang)
             st.dataframe(shown, hide_index=True, width="stretch", column_config={
                 tr("report.col.funding"): st.column_config.NumberColumn(format="%.0f €")})
-            shell.download_table(shown, tr("terr.file.projects"), "dl_terr_projects")
+            ui.download_table(shown, tr("terr.file.projects"), "dl_terr_projects")
 
     st.subheader(tr("terr.report"))
     st.caption(tr("terr.report_caption"))
@@ -220,7 +222,7 @@ def ranking() -> None:
     i = ind.get(chosen)
     st.caption(tr("terr.ranking_caption", n=fmt_number(len(table), lang),
                   level=voc.LEVELS.label(level, lang).lower(),
-                  where=md(shell.territory_label(within)) if within else tr("scope.france")))
+                  where=md(ui.territory_label(within)) if within else tr("scope.france")))
     left, right = st.columns([1, 1], gap="medium")
     with left:
         if len(table) > maps.MAX_RANKING_FEATURES:
@@ -241,7 +243,7 @@ def ranking() -> None:
                      column_config={i.label(lang): value_column(chosen, i.label(lang)),
                                     tr("col.population"): st.column_config.NumberColumn(
                                         format="localized")})
-        shell.download_table(shown, tr("terr.file.ranking", indicator=chosen), "dl_rank")
+        ui.download_table(shown, tr("terr.file.ranking", indicator=chosen), "dl_rank")
         options = table.code.tolist()[:500]
         names = dict(zip(table.code, table.name))
         pick = st.selectbox(tr("terr.open_profile"), options, index=None, key="w_rank_pick",

@@ -794,13 +794,6 @@ def _url_quote(s: str) -> str:
     return quote(s, safe="")
 
 
-def profile_link(params: dict[str, str] | None = None) -> str:
-    """Relative URL of the actor page for :func:`drawing_data`, keeping ``params``
-    (e.g. language, inventory): ``acteur?lang=en&actor={id}``."""
-    query = "".join(f"{_url_quote(k)}={_url_quote(v)}&" for k, v in (params or {}).items() if v)
-    return f"acteur?{query}actor={{id}}"
-
-
 DRAW_JS = ROOT / "static" / "network" / "graph.js"
 
 

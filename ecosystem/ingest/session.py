@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Callable
 
 from ecosystem import model
+from ecosystem.ingest import mapping as mp
 from ecosystem.ingest.pipeline import Import, ImportError_
 
 #: the folder of upload sessions (one sub-folder per session) unless a registry names another
@@ -42,6 +43,38 @@ def unexpected(exc: Exception) -> ImportError_:
     """An error the pipeline did not name, said plainly (first line, 300 characters)."""
     lines = str(exc).splitlines() or [type(exc).__name__]
     return ImportError_("imp.err.unexpected", detail=lines[0][:300])
+
+
+def fixed(rule: mp.Rule | None) -> bool:
+    """A rule set by a recognised format (several columns, a code table, a constant):
+    shown, not offered for change in the mapping form."""
+    return rule is not None and (bool(rule.sources) or rule.constant is not None
+                                 or rule.how not in ("auto", "id", "text", "name"))
+
+
+def picked_mapping(mapping: mp.Mapping, table: str, picked: dict[str, str | None],
+                   default_type: str | None = None) -> mp.Mapping:
+    """The mapping of ``table`` after the form: each field in ``picked`` filled from
+    the chosen column (``None``: left empty), the rules set by the format kept, the
+    key made from the row when no column gives it, and the default actor type."""
+    rules = {k: v for k, v in mapping.rules.items() if fixed(v) or k not in picked}
+    key = model.TABLES[table].key
+    for target, source in picked.items():
+        if source is None:
+            rules.pop(target, None)
+            continue
+        old = mapping.rules.get(target)
+        how = "id" if len(key) == 1 and target == key[0] else "auto"
+        rules[target] = mp.Rule(source=source, how=how, values=old.values if old else {})
+    if len(key) == 1 and key[0] not in rules:
+        rules[key[0]] = mp.Rule(how="id")
+    defaults = dict(mapping.defaults)
+    if table == "actors":
+        defaults.pop("actor_type", None)
+        if default_type is not None:
+            defaults["actor_type"] = default_type
+    return mp.Mapping(table, rules, format=mapping.format, source=mapping.source,
+                      id_prefix=mapping.id_prefix, crs=mapping.crs, defaults=defaults)
 
 
 class ImportSession:
@@ -152,6 +185,20 @@ class ImportSession:
             imp.remap(index, mapping, origin=origin, name=name)
         self.analysed = None
         self.version += 1
+
+    def apply_picks(self, index: int, table: str, picked: dict[str, str | None],
+                    default_type: str | None = None) -> None:
+        """The mapping form's choices applied to a part (see :func:`picked_mapping`)."""
+        part = self.imp.parts[index]
+        base = part.mapping if table == part.table else self.imp.default_mapping(index, table)
+        self.remap(index, picked_mapping(base, table, picked, default_type))
+
+    def recode(self, index: int, target: str, changed: dict[str, str]) -> None:
+        """Codes given by hand to a column's values (``a | b`` is a value of several columns)."""
+        part = self.imp.parts[index]
+        part.mapping.rules[target].values.update(
+            {k.replace(" | ", mp.KEY_SEP): v for k, v in changed.items()})
+        self.remap(index, part.mapping)
 
     @staticmethod
     def signature(imp: Import, inventory: str | None) -> tuple:
