@@ -20,6 +20,10 @@ from pages._resources import get_geo, get_store, resources, sweep_uploads  # noq
 from pages._state import (Context, context, init_state, lang, page_param, sync_url,  # noqa: F401
                           tr)
 
+#: what pages, app.py and tests read from the shell (defined in _state and _resources)
+__all__ = ["Context", "boot", "context", "geo_dir", "get_geo", "get_store", "init_state", "lang",
+           "page_param", "resources", "sidebar", "sweep_uploads", "sync_url", "tr"]
+
 # a local file: a Material icon as page_icon makes the browser fetch it from Google
 FAVICON = Path(__file__).resolve().parent.parent / "static" / "favicon.png"
 

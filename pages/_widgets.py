@@ -10,7 +10,7 @@ import streamlit as st
 from ecosystem import vocabulary as voc
 from ecosystem.geo import parse_territory
 from ecosystem.render import exports, links, safe
-from pages._state import Context, context, lang, tr
+from pages._state import Context, context, lang, page_param, tr
 
 #: user or URL text inside Markdown (titles, captions, alerts, ``tr()`` parameters)
 md = safe.markdown
@@ -45,6 +45,13 @@ def territory_label(key_or_scope, with_level: bool = True) -> str:
         return label
     sep = " : " if lang() == "fr" else ": "
     return f"{voc.LEVELS.label(scope[0], lang())}{sep}{label}"
+
+
+def param_choice(key: str, param: str, options: list[str], default: str) -> None:
+    """A widget's first value: the URL's ``param`` when it is one of ``options``."""
+    if key not in st.session_state:
+        wanted = page_param(param)
+        st.session_state[key] = wanted if wanted in options else default
 
 
 def open_actor(actor_id: str) -> None:

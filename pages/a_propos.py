@@ -7,7 +7,6 @@ from ecosystem import vocabulary as voc
 from ecosystem.analysis.grid import load_grid
 from ecosystem.i18n import fmt_number
 from pages import _shell as shell
-from pages import _widgets as ui
 from pages._shell import tr
 from pages._widgets import md
 

@@ -38,14 +38,6 @@ def _territory_suggestions(_store, ref, f) -> pd.DataFrame:
     return net.suggest_for_territory(_graph(_store, ref, f), limit=30)
 
 
-def _area_key() -> str:
-    """Communities are described by the territories one level below the scope."""
-    scope = f.scope
-    below = {None: "region", "region": "departement", "departement": "epci",
-             "epci": "commune", "commune": "commune"}[scope[0] if scope else None]
-    return below
-
-
 # ----------------------------------------------------------------- header
 st.title(tr("net.title"))
 st.caption(md(ui.scope_label(ctx)) + " · " + tr("net.inventory", inventory=md(ctx.ref.name)))
@@ -84,13 +76,7 @@ st.caption(tr("net.caption", mean=fmt_number(s["mean_degree"], lang, 2),
                     else tr("net.bc_sampled", k=fmt_number(int(method.split(":")[1]), lang))))
 
 
-def _param_choice(key: str, param: str, options: list[str], default: str) -> None:
-    if key not in st.session_state:
-        wanted = shell.page_param(param)
-        st.session_state[key] = wanted if wanted in options else default
-
-
-_param_choice("w_net_view", "view", VIEWS, "graph")
+ui.param_choice("w_net_view", "view", VIEWS, "graph")
 view = st.radio(tr("net.view"), VIEWS, key="w_net_view", horizontal=True,
                 format_func=lambda v: tr(f"net.view.{v}"), label_visibility="collapsed")
 extra = {"view": view if view != "graph" else None}
@@ -98,8 +84,8 @@ extra = {"view": view if view != "graph" else None}
 
 # ------------------------------------------------------------------ views
 def graph_view() -> None:
-    _param_choice("w_net_color", "color", COLORS, "type")
-    _param_choice("w_net_size", "size", SIZES, "degree")
+    ui.param_choice("w_net_color", "color", COLORS, "type")
+    ui.param_choice("w_net_size", "size", SIZES, "degree")
     left, right = st.columns(2)
     color = left.radio(tr("net.color"), COLORS, key="w_net_color", horizontal=True,
                        format_func=lambda c: tr(f"net.color.{c}"))
@@ -132,7 +118,7 @@ def isolated_table() -> pd.DataFrame:
 
 
 def communities_table() -> pd.DataFrame:
-    return net.communities_table(graph, lang, geo, _area_key())
+    return net.communities_table(graph, lang, geo, net.area_level(f.scope))
 
 
 def table_view(df: pd.DataFrame, stem: str, key: str, empty: str, caption: str) -> None:

@@ -687,6 +687,12 @@ def isolated_table(graph: Graph, lang: str = "fr", geo=None) -> pd.DataFrame:
         t("col.commune", lang): d.commune_code.map(lambda c: _commune_name(geo, c))})
 
 
+def area_level(scope: tuple[str, str] | None) -> str:
+    """The level communities are described by: one below the scope (a commune's own)."""
+    return {None: "region", "region": "departement", "departement": "epci",
+            "epci": "commune", "commune": "commune"}[scope[0] if scope else None]
+
+
 def communities_table(graph: Graph, lang: str = "fr", geo=None, level: str = "departement"
                       ) -> pd.DataFrame:
     """:func:`community_table` in words: "Label (share %)" lists; territories of ``level``."""
