@@ -2,13 +2,12 @@
 scores, and scores rolled up per territory and per domain."""
 
 import pandas as pd
-import plotly.express as px
 import streamlit as st
 
 from ecosystem.analysis import indicators as ind
 from ecosystem.analysis import territories as terr
 from ecosystem import vocabulary as voc
-from ecosystem.analysis.grid import GridError, load_grid, project_scores
+from ecosystem.analysis.grid import GridError, load_grid, project_scores, score_pivot
 from ecosystem.i18n import fmt_number
 from ecosystem.render import charts
 from pages import _shell as shell
@@ -75,15 +74,7 @@ labels = {c.id: c.label(lang) for c in grid.criteria}
 
 def pivot(roll: pd.DataFrame, names: dict) -> pd.DataFrame:
     """Territories or domains × criteria of this grid (mean scores)."""
-    roll = roll[roll.criterion_id.isin(labels)]
-    if roll.empty:
-        return pd.DataFrame()
-    p = roll.pivot_table(index="code", columns="criterion_id", values="mean_score",
-                         aggfunc="first", dropna=False)
-    p = p.reindex(columns=[c for c in grid.ids if c in p.columns])
-    p.columns = [labels[c] for c in p.columns]
-    p.insert(0, tr("col.name"), [names.get(c, c) for c in p.index])
-    return p
+    return score_pivot(roll, grid, names, lang, tr("col.name"))
 
 
 def score_columns(df: pd.DataFrame) -> dict:
@@ -94,14 +85,8 @@ def score_columns(df: pd.DataFrame) -> dict:
 def heatmap(p: pd.DataFrame, key: str) -> None:
     if len(p) > HEATMAP_MAX or p.empty:
         return
-    values = p.drop(columns=[tr("col.name")]).astype(float)
-    # criterion labels come from the user's grid file: text, never Plotly's HTML subset
-    fig = px.imshow(values.values, x=charts.labels(values.columns), y=charts.labels(p[tr("col.name")]),
-                    color_continuous_scale="Blues", zmin=grid.min_score, zmax=grid.max_score,
-                    aspect="auto", text_auto=".1f",
-                    labels={"color": tr("col.mean_score")})
-    fig.update_layout(height=120 + 28 * len(p), margin=dict(l=0, r=0, t=10, b=0))
-    fig.update_xaxes(tickangle=-35)
+    fig = charts.score_heatmap(p.drop(columns=[tr("col.name")]).astype(float), p[tr("col.name")],
+                               grid.min_score, grid.max_score, tr("col.mean_score"))
     st.plotly_chart(fig, width="stretch", config={"displaylogo": False}, key=key)
 
 

@@ -51,3 +51,25 @@ def test_stage_funnel_shows_every_stage_in_order():
     fig = charts.stage_funnel(counts, "fr", "Projets")
     assert list(fig.data[0].x) == [0, 0, 4, 0]
     assert list(fig.data[0].y) == [voc.STAGES.label(c, "fr") for c in voc.STAGES.codes]
+
+
+def test_grid_scores_pivot_in_the_grid_order_with_names():
+    from ecosystem.analysis.grid import Criterion, Grid, score_pivot
+
+    g = Grid("g", "Grille", "Grid", (Criterion("b", "core", "Bé", "Bee"),
+                                      Criterion("a", "core", "A", "Ay")),
+             ((0, "non", "no"), (3, "oui", "yes")))
+    roll = pd.DataFrame({"code": ["44", "44", "35", "44"], "criterion_id": ["a", "b", "a", "other"],
+                         "mean_score": [1.5, 2.0, 3.0, 9.0]})
+    p = score_pivot(roll, g, {"44": "Loire-Atlantique"}, "en", "Name")
+    assert list(p.columns) == ["Name", "Bee", "Ay"]            # grid order, "other" left out
+    assert p.loc["44"].tolist() == ["Loire-Atlantique", 2.0, 1.5]
+    assert p.loc["35", "Name"] == "35" and p.loc["35", "Ay"] == 3.0 and pd.isna(p.loc["35", "Bee"])
+    assert score_pivot(roll[roll.criterion_id == "other"], g, {}, "fr", "Nom").empty
+
+
+def test_score_heatmap_labels_are_plotly_text():
+    values = pd.DataFrame({"<b>x</b>": [1.0, 2.0]})
+    fig = charts.score_heatmap(values, ["A", "<i>B</i>"], 0, 3, "Score")
+    assert "<b>" not in "".join(fig.data[0].x) and "<i>" not in "".join(fig.data[0].y)
+    assert fig.layout.height == 120 + 28 * 2

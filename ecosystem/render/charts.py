@@ -59,6 +59,18 @@ def stage_funnel(counts: pd.DataFrame, lang: str, value_label: str) -> go.Figure
     return fig
 
 
+def score_heatmap(values: pd.DataFrame, names: Iterable, zmin: float, zmax: float,
+                  color_label: str) -> go.Figure:
+    """Mean scores (rows × criteria) as a heatmap; criteria and row names come from
+    the user's grid file and inventory: text, never Plotly's HTML subset."""
+    fig = px.imshow(values.values, x=labels(values.columns), y=labels(names),
+                    color_continuous_scale="Blues", zmin=zmin, zmax=zmax,
+                    aspect="auto", text_auto=".1f", labels={"color": safe.plotly(color_label)})
+    fig.update_layout(height=120 + 28 * len(values), margin=dict(l=0, r=0, t=10, b=0))
+    fig.update_xaxes(tickangle=-35)
+    return fig
+
+
 def labels(values: Iterable) -> list[str]:
     """Plotly-safe text of each value (axis categories, legend entries, hover text)."""
     return [safe.plotly(v) for v in values]
