@@ -101,7 +101,8 @@ class ImportSession:
         self.version = 0          # bumped on every remap: new widget keys for the mapping form
         self._sheet_rows: dict[str, int] | None = None
         self.path = folder / ("upload" + Path(name).suffix[:10])
-        self.path.write_bytes(bytes(data))
+        with open(self.path, "wb") as f:   # a buffer: no copy of a large upload
+            f.write(data)
         try:
             self.imp = Import(self.path, name, geo=geo, store=store, workdir=folder)
             own = self.imp.info.kind == "xlsx" and \
