@@ -7,7 +7,8 @@ from ecosystem import vocabulary as voc
 from ecosystem.analysis.grid import load_grid
 from ecosystem.i18n import fmt_number
 from pages import _shell as shell
-from pages._shell import md, tr
+from pages._shell import tr
+from pages._widgets import md
 
 ctx = shell.context()
 lang = ctx.lang

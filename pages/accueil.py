@@ -1,16 +1,16 @@
 """Accueil: the inventory's key figures and a map of régions by actors per 10,000 inhabitants."""
 
-import plotly.express as px
 import streamlit as st
 from streamlit_folium import st_folium
 
 from ecosystem.analysis import overview
-from ecosystem import vocabulary as voc
 from ecosystem.i18n import fmt_compact, fmt_number
 from ecosystem.render.maps import home_map
 from ecosystem.render import charts
 from pages import _shell as shell
-from pages._shell import md, tr
+from pages import _widgets as ui
+from pages._shell import tr
+from pages._widgets import md
 from ecosystem.analysis.view import View
 
 ctx = shell.context()
@@ -24,8 +24,8 @@ def _figures(_store, ref, f):
 
 
 st.title(tr("home.title"))
-st.caption(tr("home.subtitle", inventory=md(ctx.ref.name), scope=md(shell.scope_label(ctx))))
-shell.synthetic_banner(ctx.ref)
+st.caption(tr("home.subtitle", inventory=md(ctx.ref.name), scope=md(ui.scope_label(ctx))))
+ui.synthetic_banner(ctx.ref)
 
 figures, by_type, by_stage, regions = _figures(ctx.store, ctx.ref, ctx.filters)
 cols = st.columns(5)
@@ -50,10 +50,7 @@ with right:
         fig = charts.actor_type_bars(by_type.code, by_type.n, lang, tr("home.actors"), height=300)
         st.plotly_chart(fig, width="stretch", config={"displaylogo": False})
     st.subheader(tr("home.by_stage"))
-    stage = by_stage.set_index("code").reindex(voc.STAGES.codes).fillna(0).reset_index()
-    stage["label"] = stage.code.map(lambda c: voc.STAGES.label(c, lang))
-    fig = px.funnel(stage, x="n", y="label", labels={"n": tr("home.projects"), "label": ""})
-    fig.update_layout(height=240, margin=dict(l=0, r=10, t=10, b=0))
+    fig = charts.stage_funnel(by_stage.rename(columns={"code": "category"}), lang, tr("home.projects"))
     st.plotly_chart(fig, width="stretch", config={"displaylogo": False})
 
 st.subheader(tr("home.by_region"))

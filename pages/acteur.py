@@ -8,11 +8,13 @@ from ecosystem.analysis.grid import load_grid
 from ecosystem.i18n import fmt_compact
 from ecosystem.analysis.profiles import ActorNotFound, actor_profile, search_actors
 from pages import _shell as shell
-from pages._shell import md, tr
+from pages import _widgets as ui
+from pages._shell import tr
+from pages._widgets import md
 
 ctx = shell.context()
 lang = ctx.lang
-shell.synthetic_banner(ctx.ref)
+ui.synthetic_banner(ctx.ref)
 
 actor_id = st.session_state.get("_actor") or shell.page_param("actor")
 

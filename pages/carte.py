@@ -5,7 +5,6 @@ is built by :mod:`ecosystem.render.mapview`."""
 
 import importlib.util
 import threading
-from urllib.parse import urlencode
 
 import streamlit as st
 from streamlit_folium import st_folium
@@ -16,7 +15,9 @@ from ecosystem import vocabulary as voc
 from ecosystem.geo import territory_key
 from ecosystem.i18n import fmt_number
 from pages import _shell as shell
-from pages._shell import md, tr
+from pages import _widgets as ui
+from pages._shell import tr
+from pages._widgets import md
 from ecosystem.analysis.view import View
 
 ctx = shell.context()
@@ -39,7 +40,7 @@ def _render_lock() -> threading.Lock:
 
 
 st.title(tr("map.title"))
-shell.synthetic_banner(ctx.ref)
+ui.synthetic_banner(ctx.ref)
 
 # ------------------------------------------------------------- options
 if "w_map_ind" not in st.session_state:  # first run: the URL's options
@@ -69,15 +70,12 @@ options = mapview.MapOptions(indicator=chosen, layers=layers, lang=lang, height=
 shell.sync_url(options.to_params())
 
 # ----------------------------------------------------------------- map
-params = {k: v for k, v in (("lang", lang if lang != "fr" else ""),
-                            ("inv", ctx.ref.name)) if v}
-link = "acteur?" + urlencode(params) + ("&" if params else "") + "actor="
-view = _view(ctx.store, ctx.geo, ctx.ref, f, options, link)
+view = _view(ctx.store, ctx.geo, ctx.ref, f, options, ui.actor_link(ctx))
 c = view.counts
 st.caption(tr("map.caption", actors=fmt_number(c["actors"], lang),
-              projects=fmt_number(c["projects"], lang), scope=md(shell.scope_label(ctx)),
+              projects=fmt_number(c["projects"], lang), scope=md(ui.scope_label(ctx)),
               inventory=md(ctx.ref.name)))
-within = tr("map.within", territory=md(shell.territory_label(view.within, with_level=False))) \
+within = tr("map.within", territory=md(ui.territory_label(view.within, with_level=False))) \
     if view.within else ""
 st.caption(tr("map.level_caption", level=voc.LEVELS.label(view.level, lang).lower(),
               n=fmt_number(c["territories"], lang), within=within) + " " + tr("map.click_help"))

@@ -13,7 +13,9 @@ from ecosystem.geo import parse_territory, territory_key
 from ecosystem.i18n import fmt_number
 from ecosystem.render import charts
 from pages import _shell as shell
-from pages._shell import md, tr
+from pages import _widgets as ui
+from pages._shell import tr
+from pages._widgets import md
 from ecosystem.analysis.view import View
 
 ctx = shell.context()
@@ -43,7 +45,7 @@ def _options() -> list[str]:
 
 st.title(tr("cmp.title"))
 st.caption(tr("cmp.caption"))
-shell.synthetic_banner(ctx.ref)
+ui.synthetic_banner(ctx.ref)
 
 # ------------------------------------------------------------- the choice
 if "w_cmp" not in st.session_state:
@@ -65,7 +67,7 @@ options = options + [k for k in st.session_state["w_cmp"] if k not in set(option
 left, right = st.columns([3, 2], gap="large")
 with left:
     keys = st.multiselect(tr("cmp.territories"), options, key="w_cmp",
-                          max_selections=terr.MAX_COMPARED, format_func=shell.territory_label,
+                          max_selections=terr.MAX_COMPARED, format_func=ui.territory_label,
                           placeholder=tr("cmp.territories_ph"), help=tr("cmp.territories_help"))
 with right:
     query = st.text_input(tr("cmp.commune"), key="w_cmp_q", placeholder=tr("cmp.commune_ph"))
@@ -112,7 +114,7 @@ for i in ids:
 st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
 export = table.drop(columns=["key"]).rename(
     columns={i: f"{ind.get(i).label(lang)} ({ind.get(i).unit(lang)})" for i in ids})
-shell.download_table(export, tr("cmp.file"), "dl_cmp")
+ui.download_table(export, tr("cmp.file"), "dl_cmp")
 with st.expander(tr("cmp.definitions")):
     for i in ids:
         d = ind.get(i)

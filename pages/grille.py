@@ -2,17 +2,18 @@
 scores, and scores rolled up per territory and per domain."""
 
 import pandas as pd
-import plotly.express as px
 import streamlit as st
 
 from ecosystem.analysis import indicators as ind
 from ecosystem.analysis import territories as terr
 from ecosystem import vocabulary as voc
-from ecosystem.analysis.grid import GridError, load_grid, project_scores
+from ecosystem.analysis.grid import GridError, load_grid, project_scores, score_pivot
 from ecosystem.i18n import fmt_number
 from ecosystem.render import charts
 from pages import _shell as shell
-from pages._shell import md, tr
+from pages import _widgets as ui
+from pages._shell import tr
+from pages._widgets import md
 from ecosystem.analysis.view import View
 
 ctx = shell.context()
@@ -40,8 +41,8 @@ def _projects(_store, ref, f, _grid, grid_key):
 
 
 st.title(tr("grid.title"))
-st.caption(tr("grid.caption", scope=md(shell.scope_label(ctx))))
-shell.synthetic_banner(ctx.ref)
+st.caption(tr("grid.caption", scope=md(ui.scope_label(ctx))))
+ui.synthetic_banner(ctx.ref)
 
 # ------------------------------------------------------------------ the grid
 grid = load_grid()
@@ -73,15 +74,7 @@ labels = {c.id: c.label(lang) for c in grid.criteria}
 
 def pivot(roll: pd.DataFrame, names: dict) -> pd.DataFrame:
     """Territories or domains × criteria of this grid (mean scores)."""
-    roll = roll[roll.criterion_id.isin(labels)]
-    if roll.empty:
-        return pd.DataFrame()
-    p = roll.pivot_table(index="code", columns="criterion_id", values="mean_score",
-                         aggfunc="first", dropna=False)
-    p = p.reindex(columns=[c for c in grid.ids if c in p.columns])
-    p.columns = [labels[c] for c in p.columns]
-    p.insert(0, tr("col.name"), [names.get(c, c) for c in p.index])
-    return p
+    return score_pivot(roll, grid, names, lang, tr("col.name"))
 
 
 def score_columns(df: pd.DataFrame) -> dict:
@@ -92,14 +85,8 @@ def score_columns(df: pd.DataFrame) -> dict:
 def heatmap(p: pd.DataFrame, key: str) -> None:
     if len(p) > HEATMAP_MAX or p.empty:
         return
-    values = p.drop(columns=[tr("col.name")]).astype(float)
-    # criterion labels come from the user's grid file: text, never Plotly's HTML subset
-    fig = px.imshow(values.values, x=charts.labels(values.columns), y=charts.labels(p[tr("col.name")]),
-                    color_continuous_scale="Blues", zmin=grid.min_score, zmax=grid.max_score,
-                    aspect="auto", text_auto=".1f",
-                    labels={"color": tr("col.mean_score")})
-    fig.update_layout(height=120 + 28 * len(p), margin=dict(l=0, r=0, t=10, b=0))
-    fig.update_xaxes(tickangle=-35)
+    fig = charts.score_heatmap(p.drop(columns=[tr("col.name")]).astype(float), p[tr("col.name")],
+                               grid.min_score, grid.max_score, tr("col.mean_score"))
     st.plotly_chart(fig, width="stretch", config={"displaylogo": False}, key=key)
 
 
@@ -123,7 +110,7 @@ with tabs[0]:
         st.dataframe(p.reset_index(names=tr("col.code")), hide_index=True, width="stretch",
                      column_config={**score_columns(p), tr("grid.assessed"):
                                     st.column_config.NumberColumn(format="percent")})
-        shell.download_table(p.reset_index(names=tr("col.code")), tr("grid.file.territory"),
+        ui.download_table(p.reset_index(names=tr("col.code")), tr("grid.file.territory"),
                              "dl_grid_terr")
         heatmap(p.drop(columns=[tr("grid.projects"), tr("grid.assessed")]), "grid_heat_terr")
     unknown = sorted(set(roll.criterion_id) - set(labels))
@@ -142,7 +129,7 @@ with tabs[1]:
         p = p.reindex([d for d in voc.DOMAINS.codes if d in p.index])
         st.dataframe(p.reset_index(names=tr("col.code")), hide_index=True, width="stretch",
                      column_config=score_columns(p))
-        shell.download_table(p.reset_index(names=tr("col.code")), tr("grid.file.domain"),
+        ui.download_table(p.reset_index(names=tr("col.code")), tr("grid.file.domain"),
                              "dl_grid_domain")
         heatmap(p.drop(columns=[tr("grid.projects_scored")]), "grid_heat_domain")
 
@@ -164,7 +151,7 @@ with tabs[2]:
                for c in grid.ids}})
         st.dataframe(shown, hide_index=True, width="stretch", height=420, column_config={
             tr("col.mean_score"): st.column_config.NumberColumn(format="localized")})
-        shell.download_table(shown, tr("grid.file.project"), "dl_grid_projects")
+        ui.download_table(shown, tr("grid.file.project"), "dl_grid_projects")
         pick = st.selectbox(tr("grid.one_project"), scores.project_id.tolist(), index=None,
                             format_func=dict(zip(scores.project_id, scores.title)).get,
                             key="w_grid_project", placeholder=tr("grid.one_project_ph"))

@@ -8,7 +8,9 @@ from ecosystem.render import exports
 from ecosystem.analysis import network as net
 from ecosystem.i18n import fmt_number
 from pages import _shell as shell
-from pages._shell import md, tr
+from pages import _widgets as ui
+from pages._shell import tr
+from pages._widgets import md
 from ecosystem.analysis.view import View
 
 ctx = shell.context()
@@ -36,18 +38,10 @@ def _territory_suggestions(_store, ref, f) -> pd.DataFrame:
     return net.suggest_for_territory(_graph(_store, ref, f), limit=30)
 
 
-def _area_key() -> str:
-    """Communities are described by the territories one level below the scope."""
-    scope = f.scope
-    below = {None: "region", "region": "departement", "departement": "epci",
-             "epci": "commune", "commune": "commune"}[scope[0] if scope else None]
-    return below
-
-
 # ----------------------------------------------------------------- header
 st.title(tr("net.title"))
-st.caption(md(shell.scope_label(ctx)) + " · " + tr("net.inventory", inventory=md(ctx.ref.name)))
-shell.synthetic_banner(ctx.ref)
+st.caption(md(ui.scope_label(ctx)) + " · " + tr("net.inventory", inventory=md(ctx.ref.name)))
+ui.synthetic_banner(ctx.ref)
 @st.cache_data(show_spinner=False, max_entries=64)
 def _size(_store, ref, f) -> int:
     return net.count_actors(View(_store, ref, f))
@@ -82,13 +76,7 @@ st.caption(tr("net.caption", mean=fmt_number(s["mean_degree"], lang, 2),
                     else tr("net.bc_sampled", k=fmt_number(int(method.split(":")[1]), lang))))
 
 
-def _param_choice(key: str, param: str, options: list[str], default: str) -> None:
-    if key not in st.session_state:
-        wanted = shell.page_param(param)
-        st.session_state[key] = wanted if wanted in options else default
-
-
-_param_choice("w_net_view", "view", VIEWS, "graph")
+ui.param_choice("w_net_view", "view", VIEWS, "graph")
 view = st.radio(tr("net.view"), VIEWS, key="w_net_view", horizontal=True,
                 format_func=lambda v: tr(f"net.view.{v}"), label_visibility="collapsed")
 extra = {"view": view if view != "graph" else None}
@@ -96,8 +84,8 @@ extra = {"view": view if view != "graph" else None}
 
 # ------------------------------------------------------------------ views
 def graph_view() -> None:
-    _param_choice("w_net_color", "color", COLORS, "type")
-    _param_choice("w_net_size", "size", SIZES, "degree")
+    ui.param_choice("w_net_color", "color", COLORS, "type")
+    ui.param_choice("w_net_size", "size", SIZES, "degree")
     left, right = st.columns(2)
     color = left.radio(tr("net.color"), COLORS, key="w_net_color", horizontal=True,
                        format_func=lambda c: tr(f"net.color.{c}"))
@@ -110,9 +98,7 @@ def graph_view() -> None:
                 icon=":material/filter_alt:")
     if graph.m and s["isolated"]:
         st.caption(tr("net.isolated_not_drawn", n=fmt_number(s["isolated"], lang)))
-    link = net.profile_link({
-        "lang": lang if lang != "fr" else None,
-        "inv": ctx.ref.name if ctx.ref.name != st.session_state.get("_default_inv") else None})
+    link = ui.actor_link(ctx) + "{id}"
     st.iframe(_drawing(ctx.store, ctx.ref, f, lang, color, size, link), height=610)
     top = net.top_nodes(graph)
     names = dict(zip(top.actor_id, top.name))
@@ -120,7 +106,7 @@ def graph_view() -> None:
                           placeholder=tr("net.open_actor_ph"), key="w_net_open")
     if chosen:
         st.session_state.pop("w_net_open", None)
-        shell.open_actor(chosen)
+        ui.open_actor(chosen)
 
 
 def brokers_table() -> pd.DataFrame:
@@ -132,7 +118,7 @@ def isolated_table() -> pd.DataFrame:
 
 
 def communities_table() -> pd.DataFrame:
-    return net.communities_table(graph, lang, geo, _area_key())
+    return net.communities_table(graph, lang, geo, net.area_level(f.scope))
 
 
 def table_view(df: pd.DataFrame, stem: str, key: str, empty: str, caption: str) -> None:
@@ -141,7 +127,7 @@ def table_view(df: pd.DataFrame, stem: str, key: str, empty: str, caption: str) 
         st.info(tr(empty))
         return
     st.dataframe(df, hide_index=True, width="stretch")
-    shell.download_table(df, stem, key)
+    ui.download_table(df, stem, key)
 
 
 def suggestions_view() -> None:
@@ -162,7 +148,7 @@ def suggestions_view() -> None:
         st.subheader(tr("net.sugg_for_actor", name=md(names.get(actor, actor))))
     else:
         df = _territory_suggestions(ctx.store, ctx.ref, f)
-        st.subheader(tr("net.sugg_for_territory", scope=md(shell.scope_label(ctx))))
+        st.subheader(tr("net.sugg_for_territory", scope=md(ui.scope_label(ctx))))
     table_view(net.suggestions_table(df, graph, lang, geo), tr("net.file.suggestions"), "dl_net_sugg", "net.no_sugg",
                tr("net.score_caption"))
 

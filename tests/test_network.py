@@ -273,8 +273,7 @@ def test_drawing_keeps_the_most_central_and_escapes_labels():
     assert "\\u003cimg src=x onerror=alert(1)\\u003e" in page
     assert maps.external_assets(page) == [] and "<script src" not in page
     assert net.drawing_data(g, "en", color="community")["legend"][0][0].startswith("Community")
-    link = net.profile_link({"lang": "en", "inv": "Mon inventaire & co", "x": None})
-    assert link == "acteur?lang=en&inv=Mon%20inventaire%20%26%20co&actor={id}"
+    link = "acteur?lang=en&inv=Mon%20inventaire%20%26%20co&actor={id}"
     assert net.drawing_data(g, link=link)["nodes"][0]["url"].endswith("&actor=C")
 
 

@@ -77,6 +77,26 @@ class Grid:
         return str(value)
 
 
+def score_pivot(roll, grid: Grid, names: dict, lang: str, name_column: str):
+    """Territories or domains (rows, by ``code``) × the grid's criteria (columns, in the
+    grid's order, by their label in ``lang``): the mean scores of a roll-up
+    (``code``, ``criterion_id``, ``mean_score``); first column ``name_column`` from
+    ``names`` (the code when missing). Criteria of other grids are left out; empty
+    when none is left."""
+    import pandas as pd
+
+    labels = {c.id: c.label(lang) for c in grid.criteria}
+    roll = roll[roll.criterion_id.isin(labels)]
+    if roll.empty:
+        return pd.DataFrame()
+    p = roll.pivot_table(index="code", columns="criterion_id", values="mean_score",
+                         aggfunc="first", dropna=False)
+    p = p.reindex(columns=[c for c in grid.ids if c in p.columns])
+    p.columns = [labels[c] for c in p.columns]
+    p.insert(0, name_column, [names.get(c, c) for c in p.index])
+    return p
+
+
 def parse_grid(raw: dict) -> Grid:
     """Build a :class:`Grid` from a decoded JSON object, with precise errors."""
     if not isinstance(raw, dict):

@@ -687,6 +687,12 @@ def isolated_table(graph: Graph, lang: str = "fr", geo=None) -> pd.DataFrame:
         t("col.commune", lang): d.commune_code.map(lambda c: _commune_name(geo, c))})
 
 
+def area_level(scope: tuple[str, str] | None) -> str:
+    """The level communities are described by: one below the scope (a commune's own)."""
+    return {None: "region", "region": "departement", "departement": "epci",
+            "epci": "commune", "commune": "commune"}[scope[0] if scope else None]
+
+
 def communities_table(graph: Graph, lang: str = "fr", geo=None, level: str = "departement"
                       ) -> pd.DataFrame:
     """:func:`community_table` in words: "Label (share %)" lists; territories of ``level``."""
@@ -792,13 +798,6 @@ def drawing_data(graph: Graph, lang: str = "fr", color: str = "type", size: str 
 def _url_quote(s: str) -> str:
     from urllib.parse import quote
     return quote(s, safe="")
-
-
-def profile_link(params: dict[str, str] | None = None) -> str:
-    """Relative URL of the actor page for :func:`drawing_data`, keeping ``params``
-    (e.g. language, inventory): ``acteur?lang=en&actor={id}``."""
-    query = "".join(f"{_url_quote(k)}={_url_quote(v)}&" for k, v in (params or {}).items() if v)
-    return f"acteur?{query}actor={{id}}"
 
 
 DRAW_JS = ROOT / "static" / "network" / "graph.js"

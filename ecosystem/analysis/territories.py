@@ -67,6 +67,27 @@ def references(view: View,
     })
 
 
+def _value_columns(refs: pd.DataFrame, territory: str, parent: str | None, national: bool,
+                   lang: str, taken: set[str]) -> list[tuple[str, pd.Series]]:
+    """The value columns of a profile table, each with a distinct name: the territory,
+    its parent (when it has one), France (when the territory is not France)."""
+    from ecosystem.i18n import t
+
+    values = [(territory, refs.territory)]
+    if parent:
+        values.append((parent, refs.parent))
+    if not national:
+        values.append((t("scope.france", lang), refs.france))
+    out = []
+    for label, series in values:
+        name, k = label, 2
+        while name in taken:
+            name, k = f"{label} ({k})", k + 1
+        taken.add(name)
+        out.append((name, series))
+    return out
+
+
 def figures_export(refs: pd.DataFrame, territory: str, parent: str | None = None,
                    national: bool = False, lang: str = "fr") -> pd.DataFrame:
     """:func:`references` as the "all indicators" download: ``id``, ``indicator``,
@@ -74,25 +95,28 @@ def figures_export(refs: pd.DataFrame, territory: str, parent: str | None = None
     the territory is not France) and the ``definition``. Column names are distinct:
     France's own profile has a single value column, and a territory named like its
     parent (Guadeloupe, département and région) gets its level in the header."""
-    from ecosystem.i18n import t
-
-    france = t("scope.france", lang)
     cols = {"id": refs.id,
             "indicator": [ind.get(i).label(lang) for i in refs.id],
             "unit": [ind.get(i).unit(lang) for i in refs.id]}
-    values = [(territory, refs.territory)]
-    if parent:
-        values.append((parent, refs.parent))
-    if not national:
-        values.append((france, refs.france))
-    taken = set(cols) | {"definition"}
-    for label, series in values:
-        name, k = label, 2
-        while name in taken:
-            name, k = f"{label} ({k})", k + 1
-        taken.add(name)
+    for name, series in _value_columns(refs, territory, parent, national, lang,
+                                       set(cols) | {"definition"}):
         cols[name] = series.to_numpy()
     cols["definition"] = [ind.get(i).definition(lang) for i in refs.id]
+    return pd.DataFrame(cols)
+
+
+def figures_table(refs: pd.DataFrame, territory: str, parent: str | None = None,
+                  national: bool = False, lang: str = "fr") -> pd.DataFrame:
+    """:func:`references` as shown on the profile: indicator, the values formatted in
+    ``lang`` (territory, parent, France; distinct column names as in
+    :func:`figures_export`) and the unit, in the language's headers."""
+    from ecosystem.i18n import t
+
+    indicator, unit = t("report.col.indicator", lang), t("report.col.unit", lang)
+    cols = {indicator: [ind.get(i).label(lang) for i in refs.id]}
+    for name, series in _value_columns(refs, territory, parent, national, lang, {indicator, unit}):
+        cols[name] = [ind.format_value(i, v, lang) for i, v in zip(refs.id, series)]
+    cols[unit] = [ind.get(i).unit(lang) for i in refs.id]
     return pd.DataFrame(cols)
 
 

@@ -61,6 +61,12 @@ class Filters:
     def cache_key(self) -> tuple:
         return tuple(asdict(self).items())
 
+    def statements(self, ref: InventoryRef, prefix: str,
+                   base: dict[str, str] | None = None) -> list[tuple[str, str, list]]:
+        """:func:`view_statements` of these filters: what the store's view cache runs
+        (the store asks its filters, so ``storage`` never imports ``analysis``)."""
+        return view_statements(ref, self, prefix, base)
+
     # ------------------------------------------------------- URL round trip
     def to_params(self) -> dict[str, str]:
         """Query-string form (only non-default values)."""

@@ -26,7 +26,6 @@ import csv
 import datetime as dt
 import json
 import re
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,7 +33,8 @@ import duckdb
 import pyarrow as pa
 
 from ecosystem.ingest import checks
-from ecosystem.ingest.sniff import FileInfo, SniffError, python_codec
+from ecosystem.ingest.sniff import (FileInfo, ReadError, SniffError, check_zip,  # noqa: F401
+                                    python_codec, xlsx_sheets)  # (ReadError, xlsx_sheets: here too)
 from ecosystem.ingest.sql import ident, lit
 
 HEAD_ROWS = 40
@@ -42,14 +42,6 @@ BATCH = 50_000
 MAX_REPORTED_LINES = 200
 _NUMBER = re.compile(r"^[+-]?\d+([.,]\d+)?([eE][+-]?\d+)?$|^\d{1,4}[-/]\d{1,2}[-/]\d{1,4}")
 _UNITS = re.compile(r"[\s\u00a0\u202f€$%]")
-
-
-class ReadError(SniffError):
-    """The file is not readable as a table; ``lines`` lists the offending lines."""
-
-    def __init__(self, key: str, lines: list[dict] | None = None, **params):
-        super().__init__(key, **params)
-        self.lines = lines or []
 
 
 @dataclass
@@ -355,48 +347,6 @@ def _duck_error(exc: duckdb.Error) -> ReadError:
 
 
 # ------------------------------------------------------------------ XLSX
-
-#: a workbook whose XML would inflate beyond this is refused before it is parsed
-XLSX_MAX_UNCOMPRESSED = 1 << 30
-#: ... and so is one whose large members compress more than real sheets ever do
-XLSX_MAX_RATIO, XLSX_RATIO_FROM = 100, 64 << 20
-
-
-def check_zip(path: Path) -> None:
-    """Refuse a zip-bomb-like workbook from its directory, without inflating anything.
-
-    Real sheets compress 5–20:1; a member of more than 64 MiB compressed over
-    100:1, or more than 1 GiB of XML in all, is refused with its figures.
-    """
-    try:
-        with zipfile.ZipFile(path) as z:
-            members = z.infolist()
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise ReadError("imp.err.xlsx", detail=str(exc)[:200]) from exc
-    def ratio(m: zipfile.ZipInfo) -> float:
-        return m.file_size / max(m.compress_size, 1)
-
-    bombs = [m for m in members if m.file_size > XLSX_RATIO_FROM and ratio(m) > XLSX_MAX_RATIO]
-    if not bombs and sum(m.file_size for m in members) > XLSX_MAX_UNCOMPRESSED:
-        bombs = [max(members, key=lambda m: m.file_size)]
-    if bombs:
-        m = bombs[0]
-        raise ReadError("imp.err.xlsx_bomb", member=m.filename,
-                        size=f"{m.file_size / 2**20:,.0f}", ratio=f"{ratio(m):,.0f}")
-
-
-def xlsx_sheets(path: Path) -> list[str]:
-    import openpyxl
-    check_zip(path)
-    try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # zip or XML errors of all kinds
-        raise ReadError("imp.err.xlsx", detail=str(exc)[:200]) from exc
-    try:
-        return list(wb.sheetnames)
-    finally:
-        wb.close()
-
 
 def cell_text(value) -> str | None:
     """A spreadsheet cell as text: whole numbers without ``.0``, dates as ISO."""

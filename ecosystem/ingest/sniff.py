@@ -21,6 +21,7 @@ import csv
 import os
 import re
 import tempfile
+import zipfile
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,6 +49,14 @@ class SniffError(ValueError):
         super().__init__(f"{key}: {params}")
         self.key = key
         self.params = params
+
+
+class ReadError(SniffError):
+    """The file is not readable as a table; ``lines`` lists the offending lines."""
+
+    def __init__(self, key: str, lines: list[dict] | None = None, **params):
+        super().__init__(key, **params)
+        self.lines = lines or []
 
 
 @dataclass
@@ -237,6 +246,49 @@ def sniff(path: str | Path, name: str | None = None, *, con: duckdb.DuckDBPyConn
     if kind == "csv":
         sniff_dialect(con or duckdb.connect(), info)
     if kind == "xlsx":
-        from ecosystem.ingest.readers import xlsx_sheets
         info.sheets = xlsx_sheets(path)
     return info
+
+
+# ------------------------------------------------------------------ XLSX
+
+#: a workbook whose XML would inflate beyond this is refused before it is parsed
+XLSX_MAX_UNCOMPRESSED = 1 << 30
+#: ... and so is one whose large members compress more than real sheets ever do
+XLSX_MAX_RATIO, XLSX_RATIO_FROM = 100, 64 << 20
+
+
+def check_zip(path: Path) -> None:
+    """Refuse a zip-bomb-like workbook from its directory, without inflating anything.
+
+    Real sheets compress 5–20:1; a member of more than 64 MiB compressed over
+    100:1, or more than 1 GiB of XML in all, is refused with its figures.
+    """
+    try:
+        with zipfile.ZipFile(path) as z:
+            members = z.infolist()
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise ReadError("imp.err.xlsx", detail=str(exc)[:200]) from exc
+    def ratio(m: zipfile.ZipInfo) -> float:
+        return m.file_size / max(m.compress_size, 1)
+
+    bombs = [m for m in members if m.file_size > XLSX_RATIO_FROM and ratio(m) > XLSX_MAX_RATIO]
+    if not bombs and sum(m.file_size for m in members) > XLSX_MAX_UNCOMPRESSED:
+        bombs = [max(members, key=lambda m: m.file_size)]
+    if bombs:
+        m = bombs[0]
+        raise ReadError("imp.err.xlsx_bomb", member=m.filename,
+                        size=f"{m.file_size / 2**20:,.0f}", ratio=f"{ratio(m):,.0f}")
+
+
+def xlsx_sheets(path: Path) -> list[str]:
+    import openpyxl
+    check_zip(path)
+    try:
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # zip or XML errors of all kinds
+        raise ReadError("imp.err.xlsx", detail=str(exc)[:200]) from exc
+    try:
+        return list(wb.sheetnames)
+    finally:
+        wb.close()

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+import pandas as pd
+import plotly.express as px
 import plotly.graph_objects as go
 
 from ecosystem import vocabulary as voc
@@ -26,6 +28,46 @@ def actor_type_bars(codes: Iterable, counts: Iterable, lang: str, value_label: s
     fig.update_layout(height=height or max(180, 26 * len(rows) + 60),
                       margin=dict(l=0, r=10, t=10, b=0), showlegend=False,
                       xaxis_title=safe.plotly(value_label))
+    return fig
+
+
+def category_bars(counts: pd.DataFrame, vocab: voc.Vocabulary, lang: str,
+                  value_label: str) -> go.Figure:
+    """Horizontal bars of ``counts`` (``category``, ``n``) for the codes of ``vocab``:
+    actor types in their own colours (:func:`actor_type_bars`), other vocabularies
+    (domains, stages) in the accent colour; largest at the top."""
+    d = counts[counts.category.isin(vocab.codes)]
+    if vocab is voc.ACTOR_TYPES:  # one colour per type, as on the map and the network
+        return actor_type_bars(d.category, d.n, lang, value_label)
+    d = d.assign(label=labels(d.category.map(lambda c: vocab.label(c, lang))))
+    fig = px.bar(d.sort_values("n"), x="n", y="label", orientation="h", text="n",
+                 labels={"n": safe.plotly(value_label), "label": ""},
+                 color_discrete_sequence=[palette.ACCENT])
+    fig.update_layout(height=max(180, 26 * len(d) + 60), margin=dict(l=0, r=10, t=10, b=0))
+    return fig
+
+
+def stage_funnel(counts: pd.DataFrame, lang: str, value_label: str) -> go.Figure:
+    """Projects per stage (``category``, ``n``) as a funnel, every stage in its order
+    (a stage without project shows 0)."""
+    stage = counts.set_index("category").reindex(voc.STAGES.codes).n.fillna(0)
+    sd = pd.DataFrame({"label": labels(voc.STAGES.label(c, lang) for c in stage.index),
+                       "n": stage.values})
+    fig = px.funnel(sd, x="n", y="label", labels={"n": safe.plotly(value_label), "label": ""},
+                    color_discrete_sequence=[palette.ACCENT])
+    fig.update_layout(height=240, margin=dict(l=0, r=10, t=10, b=0))
+    return fig
+
+
+def score_heatmap(values: pd.DataFrame, names: Iterable, zmin: float, zmax: float,
+                  color_label: str) -> go.Figure:
+    """Mean scores (rows × criteria) as a heatmap; criteria and row names come from
+    the user's grid file and inventory: text, never Plotly's HTML subset."""
+    fig = px.imshow(values.values, x=labels(values.columns), y=labels(names),
+                    color_continuous_scale="Blues", zmin=zmin, zmax=zmax,
+                    aspect="auto", text_auto=".1f", labels={"color": safe.plotly(color_label)})
+    fig.update_layout(height=120 + 28 * len(values), margin=dict(l=0, r=0, t=10, b=0))
+    fig.update_xaxes(tickangle=-35)
     return fig
 
 

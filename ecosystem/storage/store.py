@@ -249,7 +249,8 @@ class Store:
     VIEW_IDLE_S = 60.0
 
     def view_sets(self, ref: InventoryRef, filters) -> dict[str, str] | None:
-        """Tables holding the filtered sets (``fp``, ``fm``, ``fa``) of ``filters``
+        """Tables holding the filtered sets (``fp``, ``fm``, ``fa``) of ``filters`` (an
+        :class:`ecosystem.analysis.view.Filters`, whose ``statements()`` build them)
         over inventory ``ref`` at its revision, materialised on first use in an
         in-memory database attached to the store's connection (seen by every
         cursor, so by every session). At most :attr:`VIEW_CACHE` views are kept:
@@ -260,8 +261,6 @@ class Store:
         if self.read_only:
             return None
         import time
-
-        from ecosystem.analysis.view import view_statements
 
         key = (ref.cache_key, filters.cache_key())
         with self._lock:
@@ -281,7 +280,7 @@ class Store:
             names = {}
             with self._cursor() as cur:
                 try:
-                    for name, statement, params in view_statements(ref, filters, prefix, base):
+                    for name, statement, params in filters.statements(ref, prefix, base):
                         cur.execute(statement, params)
                         names[name] = prefix + name
                 except BaseException:

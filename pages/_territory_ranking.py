@@ -1,0 +1,83 @@
+"""Territoires, ranking view: every territory of the sidebar level sorted by one
+indicator, its map, its table (download) and a picker that opens a profile."""
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from ecosystem.analysis import indicators as ind
+from ecosystem.analysis import territories as terr
+from ecosystem import vocabulary as voc
+from ecosystem.analysis.view import View
+from ecosystem.geo import territory_key
+from ecosystem.i18n import fmt_number
+from ecosystem.render import maps
+from pages import _shell as shell
+from pages import _widgets as ui
+from pages._shell import tr
+from pages._widgets import md
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _ranking(_store, ref, f, indicator, level):
+    return terr.ranking(View(_store, ref, f), indicator, level)
+
+
+def indicator_picker(key: str, default: str, lang: str) -> str:
+    if key not in st.session_state:
+        wanted = shell.page_param("ind")
+        st.session_state[key] = wanted if wanted in ind.SQL_IDS + ind.NETWORK_IDS else default
+    chosen = st.selectbox(tr("terr.indicator"), ind.SQL_IDS + ind.NETWORK_IDS, key=key,
+                          format_func=lambda i: f"{ind.get(i).label(lang)} ({ind.get(i).unit(lang)})")
+    i = ind.get(chosen)
+    st.caption(md(i.definition(lang)) + f"  \n`{i.formula}`")
+    return chosen
+
+
+def value_column(indicator_id: str, label: str, lang: str):
+    i = ind.get(indicator_id)
+    fmt = "percent" if i.unit_fr == "%" else "localized"  # the browser's separators
+    return st.column_config.NumberColumn(label, format=fmt, help=i.definition(lang))
+
+
+def ranking(ctx: shell.Context) -> None:
+    lang, geo, f = ctx.lang, ctx.geo, ctx.filters
+    level, scope = f.level, f.scope
+    chosen = indicator_picker("w_rank_ind", "actors_per_10k", lang)
+    shell.sync_url({"view": "ranking", "ind": chosen})
+    within = terr.ranking_within(f, level)
+    table = _ranking(ctx.store, ctx.ref, f, chosen, level)
+    i = ind.get(chosen)
+    st.caption(tr("terr.ranking_caption", n=fmt_number(len(table), lang),
+                  level=voc.LEVELS.label(level, lang).lower(),
+                  where=md(ui.territory_label(within)) if within else tr("scope.france")))
+    left, right = st.columns([1, 1], gap="medium")
+    with left:
+        if len(table) > maps.MAX_RANKING_FEATURES:
+            st.info(tr("terr.map_too_big", n=fmt_number(len(table), lang)))
+        else:
+            m = maps.ranking_map(geo, table, level, chosen, i.label(lang), i.unit(lang), lang,
+                                 value_fmt=lambda v: ind.format_value(chosen, v, lang),
+                                 within=within, selected=scope)
+            st_folium(m, height=560, use_container_width=True, returned_objects=[],
+                      key=f"rank_map_{level}_{chosen}_{within}")
+    with right:
+        shown = table.rename(columns={"rank": tr("terr.rank"), "name": tr("col.name"),
+                                      "code": tr("col.code"), "population": tr("col.population"),
+                                      chosen: i.label(lang)})
+        shown = shown[[tr("terr.rank"), tr("col.name"), i.label(lang), tr("col.population"),
+                       tr("col.code")]]
+        st.dataframe(shown, hide_index=True, width="stretch", height=460,
+                     column_config={i.label(lang): value_column(chosen, i.label(lang), lang),
+                                    tr("col.population"): st.column_config.NumberColumn(
+                                        format="localized")})
+        ui.download_table(shown, tr("terr.file.ranking", indicator=chosen), "dl_rank")
+        options = table.code.tolist()[:500]
+        names = dict(zip(table.code, table.name))
+        pick = st.selectbox(tr("terr.open_profile"), options, index=None, key="w_rank_pick",
+                            format_func=lambda c: f"{names[c]} ({c})",
+                            placeholder=tr("terr.open_profile_ph"))
+        if pick:
+            st.session_state.pop("w_rank_pick", None)
+            st.session_state["_terr_view"] = "profile"
+            st.session_state["_terr"] = territory_key(level, pick)  # read by the sidebar
+            st.rerun()

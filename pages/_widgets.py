@@ -1,0 +1,83 @@
+"""Small UI helpers shared by pages: safe Markdown, banners, download buttons,
+territory labels and links to an actor's profile. The sidebar, the session
+state and the URL are in ``_shell``."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from ecosystem import vocabulary as voc
+from ecosystem.geo import parse_territory
+from ecosystem.render import exports, links, safe
+from pages._state import Context, context, lang, page_param, tr
+
+#: user or URL text inside Markdown (titles, captions, alerts, ``tr()`` parameters)
+md = safe.markdown
+
+
+def csv(df: pd.DataFrame) -> bytes:
+    """A download: UTF-8 with BOM, ``;`` (French spreadsheets), formulas neutralised."""
+    return exports.to_csv_bytes(df, sep=";")
+
+
+def synthetic_banner(ref) -> None:
+    if ref.synthetic:
+        st.info(tr("banner.synthetic"), icon=":material/science:")
+
+
+def scope_label(ctx: Context) -> str:
+    scope = ctx.filters.scope
+    if scope is None:
+        return tr("scope.france")
+    level, code = scope
+    return f"{voc.LEVELS.label(level, lang())} : {ctx.geo.label(level, code)}" if lang() == "fr" \
+        else f"{voc.LEVELS.label(level, lang())}: {ctx.geo.label(level, code)}"
+
+
+def territory_label(key_or_scope, with_level: bool = True) -> str:
+    """``Département : Loire-Atlantique (44)`` for a ``level:code`` key or a scope."""
+    scope = parse_territory(key_or_scope) if isinstance(key_or_scope, str) else key_or_scope
+    if scope is None:
+        return tr("scope.france")
+    label = context().geo.label(*scope)
+    if not with_level:
+        return label
+    sep = " : " if lang() == "fr" else ": "
+    return f"{voc.LEVELS.label(scope[0], lang())}{sep}{label}"
+
+
+def param_choice(key: str, param: str, options: list[str], default: str) -> None:
+    """A widget's first value: the URL's ``param`` when it is one of ``options``."""
+    if key not in st.session_state:
+        wanted = page_param(param)
+        st.session_state[key] = wanted if wanted in options else default
+
+
+def open_actor(actor_id: str) -> None:
+    """Go to the actor profile page (same session, state kept)."""
+    st.session_state["_actor"] = actor_id
+    st.switch_page("pages/acteur.py")
+
+
+def actor_link(ctx: Context) -> str:
+    """The actor page's URL for a new tab, to be followed by the encoded actor id."""
+    return links.actor_profile(lang(), ctx.ref.name, st.session_state.get("_default_inv"))
+
+
+def download_table(df, stem: str, key: str, sheet: str | None = None) -> None:
+    """CSV and XLSX download buttons for a table (formulas neutralised; the files
+    are written only when a button is clicked)."""
+    sheets, language = {sheet or stem: df}, lang()
+    left, right, _ = st.columns([1, 1, 4])
+    left.download_button(tr("export.csv"), data=lambda: exports.to_csv_bytes(df),
+                         file_name=f"{stem}.csv", mime="text/csv", key=f"{key}_csv",
+                         on_click="ignore", icon=":material/download:")
+    right.download_button(
+        tr("export.xlsx"), data=lambda: exports.to_xlsx_bytes(sheets, language),
+        file_name=f"{stem}.xlsx", key=f"{key}_xlsx", on_click="ignore",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        icon=":material/download:")
+    cut = exports.xlsx_cut_cells(sheets)
+    if cut:
+        st.caption(exports.xlsx_cut_message(cut, language))
