@@ -215,16 +215,35 @@ class Geography:
         return pd.concat([cur, old], ignore_index=True)
 
     def search(self, text: str, level: str | None = None, limit: int = 20) -> pd.DataFrame:
-        """Territories whose name or code starts with ``text`` (for pickers)."""
+        """Territories for a picker, best match first: the exact name or code, then
+        names starting with the text as a word ("Brest Métropole"), then names
+        starting with it ("Brestot"), then names with a word starting with it ("Pays
+        de Brest"), then codes starting with it; accents, case and punctuation
+        ignored, never a looser match. An exact code is read as a département number
+        first ("44": Loire-Atlantique before the région Grand Est). Ties: larger
+        population first. Columns
+        ``code``, ``name``, ``population``, ``level``."""
         key = normalize_name(text)
+        code = text.strip()
+        if not key and not code:
+            return pd.DataFrame(columns=["code", "name", "population", "level"])
         frames = []
         for lv in ([level] if level else LEVELS):
             tb = self.table(lv)
             names = tb.name.map(normalize_name)
-            hit = names.str.startswith(key) | tb.code.str.startswith(text.strip())
-            frames.append(tb.loc[hit, ["code", "name", "population"]].assign(level=lv))
+            rank = pd.Series(np.nan, index=tb.index)
+            # an exact code is a département number first ("44"), then any other code
+            exact_code = 0 if lv == "departement" else 0.5
+            for r, hit in ((0, names == key), (exact_code, tb.code == code),
+                           (1, names.str.startswith(key + " ")), (2, names.str.startswith(key)),
+                           (3, names.str.contains(" " + key, regex=False)),
+                           (4, tb.code.str.startswith(code))):
+                rank = rank.where(rank.notna() | ~hit, r)
+            found = tb.loc[rank.notna(), ["code", "name", "population"]]
+            frames.append(found.assign(level=lv, _rank=rank[rank.notna()]))
         out = pd.concat(frames)
-        return out.sort_values("population", ascending=False).head(limit)
+        out = out.sort_values(["_rank", "population"], ascending=[True, False], kind="stable")
+        return out.drop(columns="_rank").head(limit)
 
     # --------------------------------------------------------------- geometry
     @cached_property

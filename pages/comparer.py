@@ -32,17 +32,6 @@ def _compare(_store, ref, f, keys, ids):
     return terr.compare(View(_store, ref, f), list(keys), list(ids))
 
 
-@st.cache_resource(show_spinner=False)
-def _options() -> list[str]:
-    """Régions, départements and EPCI (communes are added by search: 34,875 would
-    make the picker heavy)."""
-    out = []
-    for level in ("region", "departement", "epci"):
-        tb = geo.table(level).sort_values("name" if level != "departement" else "code")
-        out += [territory_key(level, c) for c in tb.code]
-    return out
-
-
 st.title(tr("cmp.title"))
 st.caption(tr("cmp.caption"))
 ui.synthetic_banner(ctx.ref)
@@ -62,8 +51,9 @@ if "_cmp_add" in st.session_state:  # a commune added below, before the picker e
     if added not in st.session_state["w_cmp"] and len(st.session_state["w_cmp"]) < terr.MAX_COMPARED:
         st.session_state["w_cmp"] = st.session_state["w_cmp"] + [added]
 
-options = _options()
-options = options + [k for k in st.session_state["w_cmp"] if k not in set(options)]
+# the picker holds the territories chosen (to show and remove them); they are added
+# with the ranked search beside it, one at a time (no loose match, no bulk add)
+options = list(st.session_state["w_cmp"])
 left, right = st.columns([3, 2], gap="large")
 with left:
     keys = st.multiselect(tr("cmp.territories"), options, key="w_cmp",
@@ -72,16 +62,20 @@ with left:
 with right:
     query = st.text_input(tr("cmp.commune"), key="w_cmp_q", placeholder=tr("cmp.commune_ph"))
     if query.strip():
-        found = geo.search(query, "commune", limit=20)
+        found = geo.search(query, limit=20)
         if found.empty:
             st.caption(tr("cmp.commune_none"))
         else:
-            pick = st.selectbox(tr("cmp.commune_pick"), found.code.tolist(), key="w_cmp_pick",
-                                format_func=lambda c: geo.label("commune", c))
-            if st.button(tr("cmp.add"), key="w_cmp_add",
-                         disabled=len(keys) >= terr.MAX_COMPARED):
-                st.session_state["_cmp_add"] = territory_key("commune", pick)
+            # labels as options (unique: they end with the code), mapped back to keys
+            choices = {ui.territory_label(territory_key(r.level, r.code)):
+                       territory_key(r.level, r.code) for r in found.itertuples()}
+            pick = choices[st.selectbox(tr("cmp.commune_pick"), list(choices), key="w_cmp_pick")]
+            full = len(keys) >= terr.MAX_COMPARED
+            if st.button(tr("cmp.add"), key="w_cmp_add", disabled=full):
+                st.session_state["_cmp_add"] = pick
                 st.rerun()
+            if full:
+                st.caption(tr("cmp.limit"))
 
 ids = st.multiselect(tr("cmp.indicators"), ind.COMPARABLE_IDS, key="w_cmp_ind",
                      format_func=lambda i: f"{ind.get(i).label(lang)} ({ind.get(i).unit(lang)})",

@@ -134,3 +134,28 @@ def test_corrupt_geography_file_gives_a_fixable_error(tmp_path, geo):
     g = Geography(tmp_path)
     with pytest.raises(GeographyError):
         g.communes
+
+
+@pytest.mark.parametrize("text, first", [
+    ("Occitanie", ("region", "76")),
+    ("nantes", ("commune", "44109")),          # exact name before Nantes Métropole
+    ("BREST", ("commune", "29019")),
+    ("saint malo", ("commune", "35288")),      # hyphens, accents and case ignored
+    ("loire-atlantique", ("departement", "44")),
+    ("44", ("departement", "44")),              # an exact code
+])
+def test_search_puts_exact_names_first(geo, text, first):
+    found = geo.search(text)
+    assert (found.level.iloc[0], found.code.iloc[0]) == first
+
+
+def test_search_ranks_exact_then_word_then_prefix_and_never_loosely(geo):
+    found = geo.search("Brest")
+    names = found.name.tolist()
+    # exact, then a name that starts with the word (Brest Métropole), then a longer
+    # word (Brestot); nothing that merely contains the letters elsewhere
+    assert names[:3] == ["Brest", "Brest Métropole", "Brestot"]
+    keys = [normalize_name(n) for n in names]
+    assert all(k.startswith("BREST") or " BREST" in k for k in keys)
+    occitanie = geo.search("Occitanie")
+    assert all("OCCITANIE" in normalize_name(n) for n in occitanie.name)

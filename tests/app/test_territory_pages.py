@@ -124,3 +124,27 @@ def test_ranking_in_english_within_a_region():
     ranking = at.dataframe[0].value
     assert set(ranking["Code"]) == {"44", "49", "53", "72", "85"}
     assert "5 territories" in texts(at)
+
+
+def test_compare_search_is_ranked_and_adds_one_territory_at_a_time():
+    """Issue 17 item 5: "Occitanie" offers the région first and nothing loose; the
+    picker holds only the territories chosen (no bulk add); four at most, said."""
+    at = ok(page_test("pages/comparer.py", {"cmp": "departement:44,departement:13"}).run())
+    assert at.multiselect(key="w_cmp").options == ["Département : Loire-Atlantique (44)",
+                                                   "Département : Bouches-du-Rhône (13)"]
+    at.text_input(key="w_cmp_q").set_value("occitanie")
+    ok(at.run())
+    assert at.selectbox(key="w_cmp_pick").options == ["Région : Occitanie (76)"]
+    at.button(key="w_cmp_add").click()
+    ok(at.run())
+    assert at.multiselect(key="w_cmp").value == ["departement:44", "departement:13", "region:76"]
+    at.text_input(key="w_cmp_q").set_value("44")
+    ok(at.run())
+    assert at.selectbox(key="w_cmp_pick").options[0] == "Département : Loire-Atlantique (44)"
+    at.text_input(key="w_cmp_q").set_value("Brest")
+    ok(at.run())
+    at.button(key="w_cmp_add").click()
+    ok(at.run())
+    assert at.multiselect(key="w_cmp").value[-1] == "commune:29019"
+    assert at.button(key="w_cmp_add").disabled
+    assert any("Quatre territoires au plus" in c.value for c in at.caption)
