@@ -218,6 +218,34 @@ def sirene_(inventory: str = typer.Option(..., "--inventory", "-i",
         store.close()
 
 
+@app.command("links")
+def links_(inventory: str = typer.Option(..., "--inventory", "-i"),
+           out: Path = typer.Argument(..., help="structures CSV; beside it <name>_records.csv "
+                                                "(rule per record) and <name>_conflicts.csv"),
+           lang: str = typer.Option("fr", callback=_lang, help="language of messages: fr or en"),
+           db: Optional[Path] = typer.Option(None, help="database file (default $ECOSYSTEM_DB)")):
+    """Link an inventory's records across sources (RNA, SIRENE, SCDL) into structures."""
+    from ecosystem.ingest import linking
+    from ecosystem.render.exports import to_csv_bytes
+
+    store, _ = _open_store(db, read_only=True, lang=lang)
+    try:
+        if not store.exists(inventory):
+            say(t("links.cli.no_inventory", lang, inventory=inventory), "red", err)
+            raise typer.Exit(2)
+        got = linking.link_inventory(store, store.ref(inventory))
+    finally:
+        store.close()
+    stem, suffix = out.stem, out.suffix or ".csv"
+    out.write_bytes(to_csv_bytes(got.structures, sep=";"))
+    out.with_name(f"{stem}_records{suffix}").write_bytes(to_csv_bytes(got.records, sep=";"))
+    out.with_name(f"{stem}_conflicts{suffix}").write_bytes(to_csv_bytes(got.conflicts, sep=";"))
+    n = got.summary()
+    say(t("links.cli.summary", lang, records=fmt_number(n["records"], lang),
+          structures=fmt_number(n["structures"], lang), linked=fmt_number(n["linked"], lang),
+          conflicts=fmt_number(n["conflicts"], lang), file=str(out)))
+
+
 def _import_one(path, store, geo, inventory, sheet, chosen, mapping_name, merge, only_active,
                 overwrite, dry_run, lang, known_only, frames, *, continuation="exclude",
                 geometry="refuse", pair_frames=None):
