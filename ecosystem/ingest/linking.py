@@ -22,9 +22,9 @@ structure holding two different SIRENs or two different RNA numbers is a **confl
 another body's SIRET, a legal unit declaring another association's RNA number): it is kept
 together, flagged, and listed in :attr:`Links.conflicts` for review.
 
-Everything runs in DuckDB: connected components by label propagation (each record takes
-the smallest label among the records sharing one of its identifiers, repeated until
-nothing changes; a few passes, as chains are short).
+Identifiers are grouped in DuckDB; connected components are found over numpy arrays
+(each record joined to the first record sharing an identifier; min-label hooking and
+pointer jumping: a few rounds, however long the chains).
 """
 
 from __future__ import annotations
@@ -33,12 +33,13 @@ import time
 from dataclasses import dataclass
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from ecosystem.ingest.sql import ident
 
 RULES = ("siret", "rna_id", "siren")
-MAX_PASSES = 50
+MAX_PASSES = 64
 
 
 @dataclass
@@ -71,30 +72,38 @@ def _prepare(con, source: str) -> None:
 
 
 def _components(con) -> int:
-    """``_lab``: rid → label (the smallest rid of its component). Returns the passes made."""
-    con.execute("CREATE OR REPLACE TEMP TABLE _lab AS SELECT rid, rid AS label FROM _lk")
-    # only identifiers held by two records or more can link anything
-    for k in RULES:
-        con.execute(f"""CREATE OR REPLACE TEMP TABLE _k_{k} AS
-            SELECT rid, {k} AS v FROM _lk WHERE {k} IN (
-                SELECT {k} FROM _lk WHERE {k} IS NOT NULL GROUP BY 1 HAVING count(*) > 1)""")
-    passes = 0
-    while passes < MAX_PASSES:
-        passes += 1
-        mins = " UNION ALL ".join(
-            f"SELECT k.rid, m.label FROM _k_{k} k JOIN (SELECT k.v, min(l.label) AS label "
-            f"FROM _k_{k} k JOIN _lab l USING (rid) GROUP BY 1) m USING (v)" for k in RULES)
-        con.execute(f"""CREATE OR REPLACE TEMP TABLE _new AS
-            SELECT l.rid, least(l.label, coalesce(m.label, l.label)) AS label
-            FROM _lab l LEFT JOIN (SELECT rid, min(label) AS label FROM ({mins}) GROUP BY 1) m
-            USING (rid)""")
-        changed = con.execute("SELECT count(*) FROM _new JOIN _lab USING (rid) "
-                              "WHERE _new.label <> _lab.label").fetchone()[0]
-        con.execute("DROP TABLE _lab")
-        con.execute("ALTER TABLE _new RENAME TO _lab")
-        if not changed:
+    """``_lab``: rid → label (the smallest rid of its component). Returns the rounds made.
+
+    Edges join each record to the first record holding the same identifier (only
+    identifiers held twice or more); components by min-label hooking and pointer jumping
+    over numpy arrays: a few rounds whatever the length of the chains."""
+    n = con.execute("SELECT count(*) FROM _lk").fetchone()[0]
+    edges = " UNION ALL ".join(
+        f"SELECT rid AS a, min(rid) OVER (PARTITION BY {k}) AS b FROM _lk WHERE {k} IN ("
+        f"SELECT {k} FROM _lk WHERE {k} IS NOT NULL GROUP BY 1 HAVING count(*) > 1)" for k in RULES)
+    e = con.execute(f"SELECT a - 1 AS a, b - 1 AS b FROM ({edges}) WHERE a <> b").fetchnumpy()
+    u, v = np.asarray(e["a"], dtype=np.int64), np.asarray(e["b"], dtype=np.int64)
+    labels = np.arange(n, dtype=np.int64)
+    rounds = 0
+    while rounds < MAX_PASSES:
+        rounds += 1
+        lu, lv = labels[u], labels[v]
+        low = np.minimum(lu, lv)
+        new = labels.copy()
+        np.minimum.at(new, lu, low)   # hook each root to the smallest label it touches
+        np.minimum.at(new, lv, low)
+        while True:                   # pointer jumping: every record to its root
+            nxt = new[new]
+            if np.array_equal(nxt, new):
+                break
+            new = nxt
+        if np.array_equal(new, labels):
             break
-    return passes
+        labels = new
+    con.register("_lab_df", pd.DataFrame({"rid": np.arange(1, n + 1), "label": labels + 1}))
+    con.execute("CREATE OR REPLACE TEMP TABLE _lab AS SELECT * FROM _lab_df")
+    con.unregister("_lab_df")
+    return rounds
 
 
 def link(con: duckdb.DuckDBPyConnection, source: str) -> Links:
@@ -103,21 +112,25 @@ def link(con: duckdb.DuckDBPyConnection, source: str) -> Links:
     started = time.perf_counter()
     _prepare(con, source)
     passes = _components(con)
+    # a value held by two records links them, so both are in one structure: a record
+    # shares an identifier with its structure when that value is held twice or more
     shared = " || ".join(
-        f"CASE WHEN {k} IS NOT NULL AND count(*) OVER (PARTITION BY label, {k}) > 1 "
-        f"THEN '+{k}' ELSE '' END" for k in RULES)
+        f"CASE WHEN {k} IN (SELECT {k} FROM _lk WHERE {k} IS NOT NULL GROUP BY 1 "
+        f"HAVING count(*) > 1) THEN '+{k}' ELSE '' END" for k in RULES)
     con.execute(f"""CREATE OR REPLACE TEMP TABLE _rec AS
         SELECT k.*, l.label, ltrim({shared}, '+') AS rule FROM _lk k JOIN _lab l USING (rid)""")
-    con.execute("""CREATE OR REPLACE TEMP TABLE _st AS
-        SELECT label, count(*) AS n_records,
-               count(DISTINCT siren) AS n_siren, count(DISTINCT rna_id) AS n_rna,
-               string_agg(DISTINCT siren, ';' ORDER BY siren) AS sirens,
-               string_agg(DISTINCT siret, ';' ORDER BY siret) AS sirets,
-               string_agg(DISTINCT rna_id, ';' ORDER BY rna_id) AS rna_ids,
-               string_agg(actor_id, ';' ORDER BY actor_id) AS actor_ids,
-               string_agg(DISTINCT source, ';' ORDER BY source) AS sources,
-               min(actor_id) AS first_id
-        FROM _rec GROUP BY label""")
+    agg = lambda c: f"array_to_string(list_sort(list_distinct(list({c}))), ';')"  # noqa: E731
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE _st AS
+        SELECT label, 1 AS n_records, (siren IS NOT NULL)::INTEGER AS n_siren,
+               (rna_id IS NOT NULL)::INTEGER AS n_rna, siren AS sirens, siret AS sirets,
+               rna_id AS rna_ids, actor_id AS actor_ids, source AS sources, actor_id AS first_id
+        FROM _rec WHERE label NOT IN (SELECT label FROM _rec GROUP BY 1 HAVING count(*) > 1)
+        UNION ALL
+        SELECT label, count(*), count(DISTINCT siren), count(DISTINCT rna_id), {agg('siren')},
+               {agg('siret')}, {agg('rna_id')}, array_to_string(list_sort(list(actor_id)), ';'),
+               {agg('source')}, min(actor_id)
+        FROM _rec WHERE label IN (SELECT label FROM _rec GROUP BY 1 HAVING count(*) > 1)
+        GROUP BY label""")
     con.execute("""CREATE OR REPLACE TEMP TABLE _st2 AS
         SELECT *, CASE WHEN n_siren = 1 THEN 'siren:' || sirens
                        WHEN n_siren = 0 AND n_rna = 1 THEN 'rna:' || rna_ids
@@ -136,7 +149,7 @@ def link(con: duckdb.DuckDBPyConnection, source: str) -> Links:
         UNION ALL
         SELECT structure, 'rna_id', rna_ids, actor_ids FROM _st2 WHERE n_rna > 1
         ORDER BY 1, 2""").df()
-    for t in ("_lk", "_lab", "_rec", "_st", "_st2", *(f"_k_{k}" for k in RULES)):
+    for t in ("_lk", "_lab", "_rec", "_st", "_st2"):
         con.execute(f"DROP TABLE IF EXISTS {ident(t)}")
     return Links(records, structures, conflicts, passes, time.perf_counter() - started)
 
