@@ -122,3 +122,17 @@ def test_command_line_writes_three_files(tmp_path):
     records = pd.read_csv(tmp_path / "structures_records.csv", sep=";", encoding="utf-8-sig",
                           dtype=str, keep_default_na=False)
     assert records.set_index("actor_id").at["scdl:g1", "rule"] == "siret+siren"
+
+
+def test_long_chain_is_one_structure():
+    # r0 –rna– r1 –siret– r2 –rna– r3 … r199: 200 records in one chain of 199 links
+    rows = []
+    for i in range(200):
+        rows.append([f"x:{i:03d}", "x", f"n{i}", None, f"{(i + 1) // 2:09d}00010",
+                     f"W{i // 2:09d}"])
+    got = linking.link_frame(pd.DataFrame(rows, columns=COLS))
+    assert len(got.structures) == 1
+    assert got.structures.n_records.tolist() == [200]
+    # siret values 0..100 (r0 alone holds 000000000 00010; r199 holds 100), rna W0..W99
+    assert got.structures.sirets.iloc[0].count(";") == 100
+    assert got.records.rule.iloc[0] == "rna_id"        # r0 shares only its RNA number
