@@ -223,7 +223,7 @@ def extract(out: str | Path, *, units: str | Path | None = None,
         if memory_limit:
             con.execute(f"SET memory_limit = {lit(memory_limit)}")
         con.execute("SET preserve_insertion_order = false")
-        selects = []
+        selects, combined = [], False
         if units is not None:
             units = Path(units)
             u_src = _reader(units)
@@ -239,10 +239,23 @@ def extract(out: str | Path, *, units: str | Path | None = None,
             scope = " OR ".join([flag] + ([_ess_sql("categories", u_cols, units)]
                                           if "categorieJuridiqueUniteLegale" in u_cols else []))
             family = f"CASE WHEN {scope} THEN {family_sql(cat, flag)} END"
-            con.execute(f"CREATE TEMP TABLE u AS SELECT {u_list}, {family} "
-                        f"AS familleEss FROM {u_src} WHERE {pred}")
-            selects.append("u")
-        if establishments is not None:
+            combined = establishments is not None and Path(establishments).resolve() == units.resolve()
+            if not combined:
+                con.execute(f"CREATE TEMP TABLE u AS SELECT {u_list}, {family} "
+                            f"AS familleEss FROM {u_src} WHERE {pred}")
+                selects.append("u")
+        if units is not None and combined:
+            # one file holding both (an extract, a file uploaded on the page): each row is
+            # an establishment with its legal unit's columns, both filters on the row
+            e_cols = _columns(con, u_src, ESTABLISHMENT_COLUMNS, units)
+            if where and "codeCommuneEtablissement" not in e_cols:
+                raise SireneError("sirene.err.column", file=units.name,
+                                  column="codeCommuneEtablissement")
+            terr = _territory_sql(where, _q(e_cols.get("codeCommuneEtablissement", "siren")), geo)
+            both = {**e_cols, **u_cols}
+            b_list = ", ".join(f"CAST({_q(c)} AS VARCHAR) AS {_q(w)}" for w, c in both.items())
+            body = f"SELECT {b_list}, {family} AS familleEss FROM {u_src} WHERE {pred} AND {terr}"
+        elif establishments is not None:
             establishments = Path(establishments)
             e_src = _reader(establishments)
             e_cols = _columns(con, e_src, ESTABLISHMENT_COLUMNS, establishments)
@@ -260,7 +273,9 @@ def extract(out: str | Path, *, units: str | Path | None = None,
             body = "SELECT * FROM u"
         con.execute(f"COPY ({body}) TO {lit(str(out))} (FORMAT parquet)")
         result = Extract(out, ess, where)
-        result.units = con.execute("SELECT count(*) FROM u").fetchone()[0] if units is not None else 0
+        if units is not None:
+            counted = f"(SELECT DISTINCT siren FROM read_parquet({lit(str(out))}))" if combined else "u"
+            result.units = con.execute(f"SELECT count(*) FROM {counted}").fetchone()[0]
         if units is not None:
             rows = con.execute(f"SELECT familleEss, count(*) FROM read_parquet({lit(str(out))}) "
                                f"GROUP BY 1").fetchall()

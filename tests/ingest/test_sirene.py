@@ -196,3 +196,16 @@ def test_command_line_bad_where(tmp_path):
         "-i", "X", "--db", str(tmp_path / "x.duckdb"), "--lang", "en"])
     assert result.exit_code == 2
     assert "dep=2 is not a territory" in " ".join(result.output.split())
+
+
+def test_one_file_with_both_kinds_of_columns(tmp_path, geo):
+    # an extract already joined (establishment + legal-unit columns on each row), filtered
+    # again: the ESS "both" of the Finistère out of the ESS "either" of Bretagne
+    first = tmp_path / "bretagne.parquet"
+    sirene.extract(first, units=UNITS, establishments=ETABS, ess="either",
+                   where=sirene.parse_where("reg=53", geo), geo=geo)
+    out = tmp_path / "x.parquet"
+    result = sirene.extract(out, units=first, establishments=first, ess="both",
+                            where=sirene.parse_where("dep=29", geo), geo=geo)
+    assert sirets(out) == {E[1], E[3], E[4], E[8], E[14]}
+    assert result.units == 3 and result.rows == 5
