@@ -24,6 +24,7 @@ from ecosystem.render import safe
 from ecosystem.storage.store import StoreError
 from pages import _shell as shell
 from pages._shell import md, tr
+from pages._sirene_filter import sirene_filter
 
 ctx = shell.context()
 lang = ctx.lang
@@ -183,6 +184,9 @@ for part in imp.parts:
         st.warning(tr("imp.not_recognised"), icon=":material/help:")
     if part.raw.header_rows and part.raw.header_rows != [1]:
         st.caption(tr("imp.header_rows", rows=", ".join(map(str, part.raw.header_rows))))
+
+sirene_filter(state, ctx)  # SIRENE: keep the ESS of a territory before mapping
+imp = state["import"]
 
 with st.expander(tr("imp.preview"), expanded=False):
     st.dataframe(imp.preview(imp.parts[0].index, 10), hide_index=True, width="stretch")
