@@ -197,10 +197,12 @@ def _territory_sql(where: list[tuple[str, str]], code: str, geo) -> str:
 def extract(out: str | Path, *, units: str | Path | None = None,
             establishments: str | Path | None = None, ess: str = "either",
             where: list[tuple[str, str]] | None = None, geo=None,
-            threads: int | None = None, memory_limit: str | None = None) -> Extract:
+            threads: int | None = None, memory_limit: str | None = "1GB") -> Extract:
     """Write to ``out`` (Parquet) the establishments of ``establishments`` in the
     territory ``where`` whose legal unit in ``units`` is in the ESS scope ``ess``, with
     the legal unit's columns; or, without ``establishments``, the ESS legal units.
+    DuckDB works within ``memory_limit`` (1 GB by default, for the ≤ 2 GB target of a
+    national file), spilling to a folder beside ``out`` when the ESS units do not fit.
 
     Every column is written as text (the import reads text). Raises
     :class:`SireneError` for an impossible request (no legal units for an ESS filter,
@@ -222,6 +224,7 @@ def extract(out: str | Path, *, units: str | Path | None = None,
             con.execute(f"SET threads = {int(threads)}")
         if memory_limit:
             con.execute(f"SET memory_limit = {lit(memory_limit)}")
+            con.execute(f"SET temp_directory = {lit(str(out.parent / (out.stem + '.tmp')))}")
         con.execute("SET preserve_insertion_order = false")
         selects, combined = [], False
         if units is not None:
