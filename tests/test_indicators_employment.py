@@ -94,3 +94,22 @@ def test_registry_entries_are_documented():
         assert ind.group == "employment" and ind.definition_fr and ind.definition_en
     assert "ess_jobs" in I.INDICATORS and "total" in I.get("ess_jobs").tags
     assert "ess_establishment_share" in I.COMPARABLE_IDS
+
+
+def test_ranking_comparison_and_report(bretagne):
+    from ecosystem.analysis import territories as terr
+    from ecosystem.render import report
+
+    rank = terr.ranking(bretagne, "ess_jobs", "departement")
+    assert rank.code.iloc[:2].tolist() == ["29", "35"]             # 14.5 then 7.5
+    assert rank.ess_jobs.iloc[:2].tolist() == [14.5, 7.5]
+    table = terr.compare(bretagne, ["departement:29", "commune:35238"], ["ess_jobs_low", "ess_jobs_high"])
+    assert table[["key", "ess_jobs_low", "ess_jobs_high"]].values.tolist() == [
+        ["departement:29", 11, 18], ["commune:35238", 6, 9], ["france", 17, 27]]
+    view = View(bretagne.store, bretagne.ref, Filters(territory="departement:29"))
+    r = report.build(view, "en")
+    fig = r.figures.set_index("id")
+    assert fig.at["ess_jobs", "territory"] == "14.5"                # band middles: one decimal
+    assert (fig.at["ess_jobs_low", "territory"], fig.at["ess_jobs_high", "territory"]) == ("11", "18")
+    assert fig.at["ess_establishments", "label"] == "ESS establishments"
+    assert "staff bands" in report.to_html(r)

@@ -323,7 +323,7 @@ _REGISTRY: list[Indicator] = [
        "staff bands (01 = 1–2 → 1.5; 02 = 3–5 → 4; 03 = 6–9 → 7.5; 11 = 10–19 → 14.5; …; "
        "53 = 10,000 or more → 10,000), head count, not FTE. Its range is given by “low” and "
        "“high”. A head count declared outside the bands counts as written.",
-       "Σ band middle", "ess_jobs", 0, tags=TOTAL),
+       "Σ band middle", "ess_jobs", 1, tags=TOTAL),
     _I("ess_jobs_low", "employment", "Emplois salariés de l'ESS (bas de fourchette)",
        "ESS salaried jobs (low end of range)", "salariés", "employees",
        "Somme des bornes basses des tranches d'effectif des établissements de l'ESS "
