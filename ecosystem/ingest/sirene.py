@@ -288,5 +288,9 @@ def extract(out: str | Path, *, units: str | Path | None = None,
             result.rows = con.execute(f"SELECT count(*) FROM read_parquet({lit(str(out))})").fetchone()[0]
         result.seconds = time.perf_counter() - started
         return result
+    except duckdb.Error as exc:  # an unreadable file (encoding, ragged lines…): said plainly
+        name = Path(establishments or units).name
+        raise SireneError("sirene.err.read", file=name,
+                          detail=str(exc).splitlines()[0][:300]) from exc
     finally:
         con.close()

@@ -209,3 +209,12 @@ def test_one_file_with_both_kinds_of_columns(tmp_path, geo):
                             where=sirene.parse_where("dep=29", geo), geo=geo)
     assert sirets(out) == {E[1], E[3], E[4], E[8], E[14]}
     assert result.units == 3 and result.rows == 5
+
+
+def test_unreadable_file_is_said(tmp_path, write):
+    path = write("StockUniteLegale.csv", "siren;categorieJuridiqueUniteLegale\n100000017;9220\n"
+                 "100000025;\xe9\xe9\n".encode("latin-1"))
+    with pytest.raises(sirene.SireneError) as info:
+        sirene.extract(tmp_path / "x.parquet", units=path, ess="categories")
+    assert info.value.key == "sirene.err.read"
+    assert info.value.params["file"] == "StockUniteLegale.csv"
