@@ -1,10 +1,11 @@
-"""Command line: ``python -m ecosystem import|export|inventories``.
+"""Command line: ``python -m ecosystem import|sirene|export|inventories``.
 
 ::
 
     python -m ecosystem import rna_waldec_20250101_dpt_44.csv --inventory "Loire-Atlantique"
     python -m ecosystem import mon_tableur.xlsx --inventory Test --mapping "Mon tableur" --dry-run
     python -m ecosystem export --inventory "Loire-Atlantique" --format xlsx export.xlsx
+    python -m ecosystem sirene --units StockUniteLegale.parquet --establishments StockEtablissement.parquet --where "reg=53" -i Bretagne
     python -m ecosystem inventories
     python -m ecosystem mappings list | show NAME | save NAME FILE.json | delete NAME
 
@@ -169,6 +170,80 @@ def import_(files: list[Path] = typer.Argument(..., exists=True, dir_okay=False,
         store.close()
     if failed:
         raise typer.Exit(1)
+
+
+@app.command("sirene")
+def sirene_(inventory: str = typer.Option(..., "--inventory", "-i",
+                                          help="target inventory (created when it does not exist)"),
+            units: Optional[Path] = typer.Option(None, exists=True, dir_okay=False,
+                                                 help="StockUniteLegale (CSV or Parquet)"),
+            establishments: Optional[Path] = typer.Option(
+                None, exists=True, dir_okay=False, help="StockEtablissement (CSV or Parquet)"),
+            ess: str = typer.Option("either", help="ESS scope: either (flag or legal categories), "
+                                                   "flag, categories, both, all (no ESS filter)"),
+            where: Optional[str] = typer.Option(None, help="territory of the establishments: "
+                                                           "reg=53; dep=29,56; epci=…; commune=…"),
+            keep: Optional[Path] = typer.Option(None, help="keep the filtered file (Parquet) here"),
+            merge: str = typer.Option("exact", help="duplicates to merge: exact, all or none"),
+            only_active: bool = typer.Option(False, "--only-active", help="skip closed establishments"),
+            dry_run: bool = typer.Option(False, "--dry-run", help="check everything, save nothing"),
+            lang: str = typer.Option("fr", callback=_lang, help="language of messages: fr or en"),
+            db: Optional[Path] = typer.Option(None, help="database file (default $ECOSYSTEM_DB)")):
+    """Import the ESS of a territory from the SIRENE stock files, streamed (docs/import.md)."""
+    import tempfile
+
+    from ecosystem.ingest import sirene
+
+    store, geo = _open_store(db, lang=lang)
+    try:
+        with tempfile.TemporaryDirectory(prefix="sirene-") as tmp:
+            out = keep or Path(tmp) / "sirene_extract.parquet"
+            try:
+                zone = sirene.parse_where(where, geo)
+                got = sirene.extract(out, units=units, establishments=establishments, ess=ess,
+                                     where=zone, geo=geo)
+            except sirene.SireneError as exc:
+                say(t(exc.key, lang, **exc.params), "red", err)
+                raise typer.Exit(2) from exc
+            say(t("sirene.cli.extracted", lang, ess=ess, where=where or t("sirene.cli.everywhere", lang),
+                  rows=fmt_number(got.rows, lang), units=fmt_number(got.units, lang),
+                  seconds=fmt_number(got.seconds, lang, 1)))
+            for family, n in sorted(got.families.items()):
+                say(t("sirene.cli.families", lang, n=fmt_number(n, lang),
+                      family=t(f"sirene.family.{family or 'none'}", lang)))
+            if _import_one(out, store, geo, inventory, None, None, None, merge, only_active,
+                           False, dry_run, lang, False, None) is False:
+                raise typer.Exit(1)
+    finally:
+        store.close()
+
+
+@app.command("links")
+def links_(inventory: str = typer.Option(..., "--inventory", "-i"),
+           out: Path = typer.Argument(..., help="structures CSV; beside it <name>_records.csv "
+                                                "(rule per record) and <name>_conflicts.csv"),
+           lang: str = typer.Option("fr", callback=_lang, help="language of messages: fr or en"),
+           db: Optional[Path] = typer.Option(None, help="database file (default $ECOSYSTEM_DB)")):
+    """Link an inventory's records across sources (RNA, SIRENE, SCDL) into structures."""
+    from ecosystem.ingest import linking
+    from ecosystem.render.exports import to_csv_bytes
+
+    store, _ = _open_store(db, read_only=True, lang=lang)
+    try:
+        if not store.exists(inventory):
+            say(t("links.cli.no_inventory", lang, inventory=inventory), "red", err)
+            raise typer.Exit(2)
+        got = linking.link_inventory(store, store.ref(inventory))
+    finally:
+        store.close()
+    stem, suffix = out.stem, out.suffix or ".csv"
+    out.write_bytes(to_csv_bytes(got.structures, sep=";"))
+    out.with_name(f"{stem}_records{suffix}").write_bytes(to_csv_bytes(got.records, sep=";"))
+    out.with_name(f"{stem}_conflicts{suffix}").write_bytes(to_csv_bytes(got.conflicts, sep=";"))
+    n = got.summary()
+    say(t("links.cli.summary", lang, records=fmt_number(n["records"], lang),
+          structures=fmt_number(n["structures"], lang), linked=fmt_number(n["linked"], lang),
+          conflicts=fmt_number(n["conflicts"], lang), file=str(out)))
 
 
 def _import_one(path, store, geo, inventory, sheet, chosen, mapping_name, merge, only_active,

@@ -26,6 +26,7 @@ from pages import _shell as shell
 from pages import _widgets as ui
 from pages._shell import tr
 from pages._widgets import md
+from pages._sirene_filter import sirene_filter
 
 ctx = shell.context()
 lang = ctx.lang
@@ -99,6 +100,8 @@ session = open_import(uploaded)
 _import_file.error_step(session, lang)
 imp = session.imp
 _import_file.file_step(session, lang)
+sirene_filter(session, ctx)  # SIRENE: keep the ESS of a territory before mapping
+imp = session.imp
 
 # ------------------------------------------------------------------ 2. mapping (one part)
 part = imp.parts[0]

@@ -19,7 +19,8 @@ from ecosystem.analysis import indicators as ind
 
 DOC = ROOT / "docs" / "indicators.md"
 GROUP_TITLES = {
-    "actors": "Actors", "projects": "Projects and the innovation pipeline",
+    "actors": "Actors", "employment": "ESS employment (SIRENE establishments)",
+    "projects": "Projects and the innovation pipeline",
     "needs": "Needs coverage", "money": "Money", "results": "Results",
     "cooperation": "Cooperation", "network": "Network", "grid": "Characterisation grid",
 }

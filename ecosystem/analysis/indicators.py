@@ -32,7 +32,7 @@ N_DOMAINS = len(voc.DOMAINS)
 #: tag of extensive indicators (sums that grow with the territory's size): compare them
 #: between territories only through their per-capita counterparts
 TOTAL = ("total",)
-GROUPS = ("actors", "projects", "needs", "money", "results", "cooperation", "network", "grid")
+GROUPS = ("actors", "employment", "projects", "needs", "money", "results", "cooperation", "network", "grid")
 
 
 @dataclass(frozen=True)
@@ -284,6 +284,71 @@ _REGISTRY: list[Indicator] = [
        "territoire ; les critères non évalués sont exclus.",
        "Mean of the scores given, all criteria together, to the territory's projects; criteria not "
        "assessed are left out.", "Σ scores / number of scores", "grid_mean", 2),
+    # ---------------------------------------------------------- employment
+    _I("ess_establishments", "employment", "Établissements de l'ESS", "ESS establishments",
+       "établissements", "establishments",
+       "Établissements actifs (acteurs identifiés par un SIRET, non fermés) dont le type relève "
+       "des familles de l'ESS : associations, fondations, coopératives, mutuelles et sociétés "
+       "commerciales de l'ESS (type « entreprise de l'ESS », donné par la catégorie juridique "
+       "SIRENE ou l'indicateur ESS). Chaque établissement compte dans la commune où il se trouve.",
+       "Active establishments (actors identified by a SIRET, not closed) whose type belongs to "
+       "the ESS families: associations, foundations, cooperatives, mutuals and commercial ESS "
+       "companies (type “social-economy enterprise”, from the SIRENE legal category or ESS "
+       "flag). Each establishment counts in the commune where it is.",
+       "n_ess_establishments", "n_ess_establishments", 0, tags=TOTAL),
+    _I("ess_establishments_per_10k", "employment", "Établissements de l'ESS pour 10 000 habitants",
+       "ESS establishments per 10,000 inhabitants", "pour 10 000 hab.", "per 10,000 inh.",
+       "Établissements de l'ESS rapportés à la population municipale légale, pour 10 000 "
+       "habitants. Non défini si la population est nulle.",
+       "ESS establishments divided by the legal municipal population, per 10,000 inhabitants. "
+       "Undefined when the population is zero.",
+       "n_ess_establishments / population × 10 000", _pc("n_ess_establishments", 10000), 2,
+       per_capita=True),
+    _I("ess_employer_establishments", "employment", "Établissements employeurs de l'ESS",
+       "ESS employer establishments", "établissements", "establishments",
+       "Établissements de l'ESS ayant au moins un salarié selon leur tranche d'effectif SIRENE "
+       "(tranches 01 et au-delà ; NN, 00 et tranche absente : non employeur), la base de "
+       "comptage des observatoires de l'ESS.",
+       "ESS establishments with at least one employee by their SIRENE staff band (bands 01 and "
+       "above; NN, 00 and no band: not an employer), the observatories' counting base.",
+       "n_ess_employers", "n_ess_employers", 0, tags=TOTAL),
+    _I("ess_jobs", "employment", "Emplois salariés de l'ESS (estimation)",
+       "ESS salaried jobs (estimate)", "salariés", "employees",
+       "Estimation des emplois salariés des établissements de l'ESS : somme des milieux de "
+       "tranche d'effectif SIRENE (01 = 1–2 → 1,5 ; 02 = 3–5 → 4 ; 03 = 6–9 → 7,5 ; 11 = "
+       "10–19 → 14,5 ; … ; 53 = 10 000 et plus → 10 000), en personnes et non en ETP. La "
+       "fourchette est donnée par « bas » et « haut ». Un effectif déclaré hors tranche compte "
+       "tel quel.",
+       "Estimated salaried jobs of the ESS establishments: sum of the middles of the SIRENE "
+       "staff bands (01 = 1–2 → 1.5; 02 = 3–5 → 4; 03 = 6–9 → 7.5; 11 = 10–19 → 14.5; …; "
+       "53 = 10,000 or more → 10,000), head count, not FTE. Its range is given by “low” and "
+       "“high”. A head count declared outside the bands counts as written.",
+       "Σ band middle", "ess_jobs", 1, tags=TOTAL),
+    _I("ess_jobs_low", "employment", "Emplois salariés de l'ESS (bas de fourchette)",
+       "ESS salaried jobs (low end of range)", "salariés", "employees",
+       "Somme des bornes basses des tranches d'effectif des établissements de l'ESS "
+       "(01 → 1, 02 → 3, 03 → 6, 11 → 10…) : le minimum compatible avec les tranches.",
+       "Sum of the lower bounds of the ESS establishments' staff bands (01 → 1, 02 → 3, "
+       "03 → 6, 11 → 10…): the least the bands allow.",
+       "Σ band lower bound", "ess_jobs_low", 0, tags=TOTAL),
+    _I("ess_jobs_high", "employment", "Emplois salariés de l'ESS (haut de fourchette)",
+       "ESS salaried jobs (high end of range)", "salariés", "employees",
+       "Somme des bornes hautes des tranches d'effectif des établissements de l'ESS "
+       "(01 → 2, 02 → 5, 03 → 9, 11 → 19… ; 53, tranche ouverte, compte 10 000).",
+       "Sum of the upper bounds of the ESS establishments' staff bands (01 → 2, 02 → 5, "
+       "03 → 9, 11 → 19…; 53, an open band, counts 10,000).",
+       "Σ band upper bound", "ess_jobs_high", 0, tags=TOTAL),
+    _I("ess_establishment_share", "employment", "Part de l'ESS parmi les établissements",
+       "ESS share of establishments", "%", "%",
+       "Établissements de l'ESS parmi tous les établissements actifs de l'inventaire (acteurs "
+       "identifiés par un SIRET). N'a de sens que si l'inventaire contient tous les "
+       "établissements du territoire (import SIRENE avec --ess all) ; non défini sans "
+       "établissement.",
+       "ESS establishments among all the inventory's active establishments (actors identified "
+       "by a SIRET). Meaningful only when the inventory holds every establishment of the "
+       "territory (SIRENE import with --ess all); undefined with no establishment.",
+       "n_ess_establishments / n_establishments",
+       _share("n_ess_establishments", "n_establishments"), 3),
 ]
 
 INDICATORS: dict[str, Indicator] = {i.id: i for i in _REGISTRY}
@@ -388,6 +453,18 @@ def _base_sql(ref: InventoryRef, key: str, project_filter: bool) -> str:
                {type_flags} AS n_actor_types{links_col}
         FROM fa GROUP BY 1)
     {actor_links}
+    , e_agg AS (  -- active establishments (a SIRET), ESS ones, staff bands
+        SELECT {key} AS code, count(*) AS n_establishments,
+               count(*) FILTER (WHERE ess) AS n_ess_establishments,
+               count(*) FILTER (WHERE ess AND employees > 0) AS n_ess_employers,
+               sum(employees) FILTER (WHERE ess) AS ess_jobs,
+               sum(jobs_low) FILTER (WHERE ess) AS ess_jobs_low,
+               sum(jobs_high) FILTER (WHERE ess) AS ess_jobs_high
+        FROM (SELECT *, actor_type IN ({ESS_TYPES_SQL}) AS ess, {_band_bound(0)} AS jobs_low,
+                     {_band_bound(1)} AS jobs_high
+              FROM fa WHERE coalesce(active, true)
+                AND actor_id IN (SELECT actor_id FROM {ac} WHERE siret IS NOT NULL))
+        GROUP BY 1)
     , declared AS (  -- declared association–company partnerships, by the association
         SELECT code, count(*) AS declared_assoc_company FROM (
             SELECT {fa_key} AS code FROM {ps} d JOIN fa ON fa.actor_id = d.actor_id_a
@@ -404,6 +481,7 @@ def _base_from(project_filter: bool) -> str:
     """Joins of the per-territory aggregates (after ``FROM <territories> t``)."""
     links = "LEFT JOIN links_of_actors USING (code) " if project_filter else ""
     return (f"LEFT JOIN a_agg USING (code) LEFT JOIN p_agg USING (code) {links}"
+            f"LEFT JOIN e_agg USING (code) "
             f"LEFT JOIN declared USING (code)")
 
 
@@ -415,7 +493,24 @@ BASE_COLUMNS = {
     "links_assoc_company": 0, "n_research": 0, "funding_total": 0, "funding_public": 0,
     "funding_private": 0, "funding_earned": 0, "n_assessed": 0, "grid_mean": None,
     "n_domains_active": 0, "domain_entropy": None, "actor_links": 0, "declared_assoc_company": 0,
+    "n_establishments": 0, "n_ess_establishments": 0, "n_ess_employers": 0, "ess_jobs": 0,
+    "ess_jobs_low": 0, "ess_jobs_high": 0,
 }
+
+#: actor types of the ESS families (associations; foundations; cooperatives, mutuals and
+#: commercial ESS companies are social-economy enterprises)
+ESS_TYPES = ("association", "foundation", "social_enterprise")
+ESS_TYPES_SQL = ", ".join(f"'{t}'" for t in ESS_TYPES)
+
+
+def _band_bound(end: int) -> str:
+    """SQL: the staff band's lower (0) or upper (1) bound of an actor's ``employees``,
+    which SIRENE imports set to the band's middle; any other value is a count."""
+    from ecosystem.ingest.codes import STAFF_BAND_RANGES, STAFF_BANDS
+
+    whens = " ".join(f"WHEN {STAFF_BANDS[b]} THEN {r[end]}" for b, r in STAFF_BAND_RANGES.items()
+                     if STAFF_BANDS[b] > 0)
+    return f"CASE employees {whens} ELSE employees END"
 
 
 def _base_select() -> str:

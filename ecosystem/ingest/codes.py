@@ -187,6 +187,15 @@ STAFF_BANDS: dict[str, float] = {
     "52": 7499.5, "53": 10000.0}
 
 
+#: SIRENE staff band → (lowest, highest) head count; 53 (10,000 or more) is open: its lower
+#: bound for both (the employment indicators show the range of an estimate)
+STAFF_BAND_RANGES: dict[str, tuple[float, float]] = {
+    "NN": (0, 0), "00": (0, 0), "01": (1, 2), "02": (3, 5), "03": (6, 9), "11": (10, 19),
+    "12": (20, 49), "21": (50, 99), "22": (100, 199), "31": (200, 249), "32": (250, 499),
+    "41": (500, 999), "42": (1000, 1999), "51": (2000, 4999), "52": (5000, 9999),
+    "53": (10000, 10000)}
+
+
 def staff_band_employees(band: str | None) -> str | None:
     value = STAFF_BANDS.get((band or "").strip().upper())
     return None if value is None else f"{value:g}"

@@ -92,7 +92,8 @@ def candidates(con, table: str, final: str, inventory: str | None, out: str,
         using = ", ".join(ident(k) for k in key)
         notnull = " AND ".join(f"{ident(k)} IS NOT NULL" for k in key)
         extra, first_siret = "", ""
-        if basis == "siren":  # two establishments of one company are not duplicates
+        if basis in ("siren", "rna_id"):  # two establishments of one company or association
+            # (SIRENE gives each the unit's RNA number) are not duplicates
             first_siret = ", arg_min(siret, _row) AS first_siret"
             extra = " AND (f.siret IS NULL OR d.first_siret IS NULL)"
         parts.append(f"""SELECT 'exact' AS kind, {label} AS basis, d.first_row AS a_row, f._row AS b_row,
@@ -105,7 +106,8 @@ def candidates(con, table: str, final: str, inventory: str | None, out: str,
         for basis, key in bases:
             label = lit(id_key[-1] if basis == "id" else basis)
             cond = _key_cond(table, key, "f", "i")
-            extra = " AND (f.siret IS NULL OR i.siret IS NULL)" if basis == "siren" else ""
+            extra = (" AND (f.siret IS NULL OR i.siret IS NULL OR f.siret = i.siret)"
+                     if basis in ("siren", "rna_id") else "")
             parts.append(f"""SELECT 'exact', {label}, f._row, NULL, CAST(i.{ident(id_key[0])} AS VARCHAR), 100.0
                 FROM {f} f JOIN {inv} i ON {cond}{extra}""")
     sql = " UNION ALL ".join(parts) if parts else \

@@ -118,6 +118,9 @@ def _sirene(cols: dict[str, str]) -> tuple[Mapping, str]:
                         how="join"),
         "_x": Rule(source=_pick(cols, "coordonneeLambertAbscisseEtablissement")),
         "_y": Rule(source=_pick(cols, "coordonneeLambertOrdonneeEtablissement")),
+        # geolocated vintages (Etalab's géo-SIRENE) give WGS84 longitude / latitude
+        "lat": Rule(source=_pick(cols, "latitude")),
+        "lon": Rule(source=_pick(cols, "longitude")),
         "creation_year": Rule(source=_pick(cols, "dateCreationEtablissement",
                                            "dateCreationUniteLegale"), how="year"),
         "employees": Rule(source=_pick(cols, "trancheEffectifsEtablissement",

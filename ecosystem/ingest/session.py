@@ -99,6 +99,7 @@ class ImportSession:
         self.error: ImportError_ | None = None
         self.analysed: tuple | None = None
         self.version = 0          # bumped on every remap: new widget keys for the mapping form
+        self.sirene_filtered: dict | None = None  # see filter_sirene
         self._sheet_rows: dict[str, int] | None = None
         self.path = folder / ("upload" + Path(name).suffix[:10])
         with open(self.path, "wb") as f:   # a buffer: no copy of a large upload
@@ -167,6 +168,36 @@ class ImportSession:
                 self.error = None
             except ImportError_ as exc:
                 self.error = exc
+
+    def filter_sirene(self, ess: str, where: str, *, units: bool, establishments: bool,
+                      geo, store) -> dict:
+        """Keep the ESS of a territory of a SIRENE upload (``sirene.extract``, DuckDB);
+        the filtered file replaces the upload, so the equation holds on what is
+        imported. Returns (and keeps in ``sirene_filtered``) rows kept, of, ess, where.
+        Raises ``sirene.SireneError`` or :class:`ImportError_` (the upload is kept)."""
+        from ecosystem.ingest import sirene
+
+        with self.using() as imp:
+            out = self.folder / "sirene_filtered.parquet"
+            zone = sirene.parse_where(where if establishments else "", geo)
+            got = sirene.extract(out, units=self.path if units else None,
+                                 establishments=self.path if establishments else None,
+                                 ess=ess, where=zone, geo=geo)
+            new = Import(out, Path(self.name).stem + ".parquet", geo=geo, store=store,
+                         workdir=self.folder)
+            try:
+                new.read()
+            except BaseException:
+                new.close()
+                raise
+            rows_before = sum(p.raw.n_rows for p in imp.parts)
+            imp.close()
+            self.path.unlink(missing_ok=True)
+            self.imp, self.path, self.analysed = new, out, None
+            self._sheet_rows = None
+            self.sirene_filtered = {"rows": got.rows, "of": rows_before, "ess": ess,
+                                    "where": where if establishments else ""}
+            return self.sirene_filtered
 
     def sheet_rows(self) -> dict[str, int]:
         """Rows per sheet of a workbook (counted once)."""
