@@ -27,7 +27,7 @@ def indicator_picker(key: str, default: str, lang: str) -> str:
         wanted = shell.page_param("ind")
         st.session_state[key] = wanted if wanted in ind.SQL_IDS + ind.NETWORK_IDS else default
     chosen = st.selectbox(tr("terr.indicator"), ind.SQL_IDS + ind.NETWORK_IDS, key=key,
-                          format_func=lambda i: f"{ind.get(i).label(lang)} ({ind.get(i).unit(lang)})")
+                          format_func=lambda i: ind.get(i).titled(lang))
     i = ind.get(chosen)
     st.caption(md(i.definition(lang)) + f"  \n`{i.formula}`")
     return chosen

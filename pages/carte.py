@@ -53,7 +53,7 @@ if "w_map_ind" not in st.session_state:  # first run: the URL's options
 left, right = st.columns([3, 2], gap="medium")
 with left:
     chosen = st.selectbox(tr("map.indicator"), INDICATOR_IDS, key="w_map_ind",
-                          format_func=lambda i: f"{ind.get(i).label(lang)} ({ind.get(i).unit(lang)})")
+                          format_func=lambda i: ind.get(i).titled(lang))
     i = ind.get(chosen)
     st.caption(f"**{tr('map.definition')}** — {md(i.definition(lang))}  \n`{i.formula}` · "
                f"{md(i.unit(lang))}")

@@ -78,7 +78,7 @@ with right:
                 st.caption(tr("cmp.limit"))
 
 ids = st.multiselect(tr("cmp.indicators"), ind.COMPARABLE_IDS, key="w_cmp_ind",
-                     format_func=lambda i: f"{ind.get(i).label(lang)} ({ind.get(i).unit(lang)})",
+                     format_func=lambda i: ind.get(i).titled(lang),
                      help=tr("cmp.indicators_help"))
 shell.sync_url({"cmp": ",".join(keys), "ind": ",".join(ids)})
 
@@ -107,7 +107,7 @@ for i in ids:
                  tr("report.col.unit"): ind.get(i).unit(lang)})
 st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
 export = table.drop(columns=["key"]).rename(
-    columns={i: f"{ind.get(i).label(lang)} ({ind.get(i).unit(lang)})" for i in ids})
+    columns={i: ind.get(i).titled(lang) for i in ids})
 ui.download_table(export, tr("cmp.file"), "dl_cmp")
 with st.expander(tr("cmp.definitions")):
     for i in ids:

@@ -202,3 +202,17 @@ def test_format_value():
     assert I.format_value("actors_per_10k", 1234.567, "en", with_unit=True) == \
         "1,234.57 per 10,000 inh."
     assert I.format_value("hybridity", float("nan")) == "—"
+
+
+@pytest.mark.parametrize("iid, lang, title", [
+    ("jobs_fte", "fr", "Emplois créés (ETP)"),                       # not "(ETP) (ETP)"
+    ("jobs_fte", "en", "Jobs created (FTE)"),
+    ("actors_per_10k", "fr", "Acteurs pour 10 000 habitants"),        # "hab." starts "habitants"
+    ("actors_per_10k", "en", "Actors per 10,000 inhabitants"),
+    ("actors", "fr", "Acteurs"),
+    ("associations_share", "fr", "Part des associations (%)"),         # a sign is always said
+    ("jobs_per_10k", "fr", "Emplois créés pour 10 000 habitants (ETP pour 10 000 hab.)"),
+    ("funding_per_inhabitant", "en", "Funding per inhabitant (€ / inh.)"),
+])
+def test_titled_says_the_unit_once(iid, lang, title):
+    assert I.get(iid).titled(lang) == title

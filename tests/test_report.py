@@ -179,3 +179,14 @@ def test_pdf_text_cleaner():
     assert clean("👍\ufe0f ok") == "□ ok"          # variation selector dropped, not boxed
     assert (clean.cut, clean.replaced) == (1, 1)
     assert clean(None) == "" and clean(float("nan")) == ""
+
+
+def test_report_definitions_say_each_unit_once(tiny_store):
+    """Issue 17 item 12: "Emplois créés (ETP) (ETP)" in the definitions."""
+    from ecosystem.render import report as rep
+
+    r = rep.build(View(tiny_store, tiny_store.ref("tiny"), Filters()), "fr")
+    labels = [d[0] for d in r.definitions]
+    assert "Emplois créés (ETP)" in labels
+    html = rep.to_html(r)
+    assert "(ETP) (ETP)" not in html and "Emplois créés (ETP)</dt>" in html

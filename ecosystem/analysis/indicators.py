@@ -61,6 +61,20 @@ class Indicator:
     def definition(self, lang: str = "fr") -> str:
         return self.definition_en if lang == "en" else self.definition_fr
 
+    def titled(self, lang: str = "fr") -> str:
+        """The label with its unit in brackets, unless the label already says it
+        ("Emplois créés (ETP)", "Acteurs pour 10 000 habitants": every word of the
+        unit starts a word of the label, and the unit has no sign such as € or %)."""
+        from ecosystem.geo import normalize_name
+
+        label, unit = self.label(lang), self.unit(lang)
+        words = normalize_name(label).split()
+        unit_words = normalize_name(unit).split()
+        signs = any(c in unit for c in "%€$£")  # a sign the label never spells out
+        if unit_words and not signs and all(any(w.startswith(u) for w in words) for u in unit_words):
+            return label
+        return f"{label} ({unit})"
+
 
 def _pc(n: str, per: int) -> str:
     return f"CASE WHEN population > 0 THEN {n} * {per}.0 / population END"

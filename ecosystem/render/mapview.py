@@ -512,7 +512,7 @@ def build(view: View, geo, options: MapOptions,
     decimals = i.decimals if i.unit_fr != "%" else 1
     fmt = (lambda v: ind.format_value(options.indicator, v, lang)) if i.unit_fr == "%" else \
         (lambda v: fmt_number(v, lang, decimals))
-    maps.Legend(maps.legend_html(i.label(lang), breaks, i.unit(lang), fmt=fmt,
+    maps.Legend(maps.legend_html(i.titled(lang), breaks, "", fmt=fmt,
                                  no_data=t("terr.no_data", lang))).add_to(m)
     if options.has("points") and not out["aggregated"]:
         maps.Legend(type_legend(lang), position="topright").add_to(m)

@@ -57,7 +57,7 @@ class Report:
     white_zones: list[str]
     top_actors: pd.DataFrame
     top_projects: pd.DataFrame
-    definitions: list[tuple[str, str, str, str]]  # label, unit, definition, formula
+    definitions: list[tuple[str, str, str, str]]  # label with its unit (Indicator.titled), unit, definition, formula
     national: bool = False  # the report is about France itself (no separate France column)
 
     def file_stem(self) -> str:
@@ -145,7 +145,7 @@ def build(view: View, lang: str = "fr",
         white_zones=[voc.DOMAINS.label(d, lang) for d in ind.white_zones(view)],
         top_actors=actors,
         top_projects=projects,
-        definitions=[(ind.get(i).label(lang), ind.get(i).unit(lang), ind.get(i).definition(lang),
+        definitions=[(ind.get(i).titled(lang), ind.get(i).unit(lang), ind.get(i).definition(lang),
                       ind.get(i).formula) for i in ids],
         national=scope is None,
     )
@@ -410,7 +410,7 @@ def to_pdf(r: Report) -> bytes:
     heading(t("report.definitions", L))
     for label, unit, text, formula in r.definitions:
         pdf.set_font("DejaVu", "B", 8.5)
-        pdf.multi_cell(width, 4.5, f"{label} ({unit})", align="L", new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(width, 4.5, label, align="L", new_x="LMARGIN", new_y="NEXT")
         pdf.set_font("DejaVu", "", 8)
         pdf.multi_cell(width, 4.2, f"{text}  [{formula}]", align="L", new_x="LMARGIN", new_y="NEXT")
         pdf.ln(1)
