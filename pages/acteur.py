@@ -6,6 +6,7 @@ import streamlit as st
 from ecosystem import vocabulary as voc
 from ecosystem.analysis.grid import load_grid
 from ecosystem.i18n import fmt_compact
+from ecosystem.numbers import plural
 from ecosystem.analysis.profiles import ActorNotFound, actor_profile, search_actors
 from pages import _shell as shell
 from pages._shell import md, tr
@@ -27,7 +28,7 @@ with st.expander(tr("actor.search"), expanded=not actor_id):
             labels = {r.actor_id: f"{r.name} — {voc.ACTOR_TYPES.label(r.actor_type, lang)} "
                                   f"({ctx.geo.name('commune', r.commune_code) if r.commune_code else '—'})"
                       for r in found.itertuples()}
-            chosen = st.selectbox(tr("actor.results", n=len(found)), list(labels),
+            chosen = st.selectbox(plural("actor.results", len(found), lang), list(labels),
                                   format_func=labels.get, key="w_actor_pick")
             if st.button(tr("actor.open"), key="w_actor_open"):
                 st.session_state["_actor"] = chosen

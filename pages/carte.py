@@ -15,6 +15,7 @@ from ecosystem.render import mapview
 from ecosystem import vocabulary as voc
 from ecosystem.geo import territory_key
 from ecosystem.i18n import fmt_number
+from ecosystem.numbers import plural
 from pages import _shell as shell
 from pages._shell import md, tr
 from ecosystem.analysis.view import View
@@ -74,8 +75,8 @@ params = {k: v for k, v in (("lang", lang if lang != "fr" else ""),
 link = "acteur?" + urlencode(params) + ("&" if params else "") + "actor="
 view = _view(ctx.store, ctx.geo, ctx.ref, f, options, link)
 c = view.counts
-st.caption(tr("map.caption", actors=fmt_number(c["actors"], lang),
-              projects=fmt_number(c["projects"], lang), scope=md(shell.scope_label(ctx)),
+st.caption(tr("map.caption", actors=plural("count.actors", c["actors"], lang),
+              projects=plural("count.projects", c["projects"], lang), scope=md(shell.scope_label(ctx)),
               inventory=md(ctx.ref.name)))
 within = tr("map.within", territory=md(shell.territory_label(view.within, with_level=False))) \
     if view.within else ""
@@ -105,9 +106,9 @@ if "points" in layers:
                       cap=fmt_number(mapview.POINT_CAP, lang), cell=c.get("cell_deg", ""),
                       cells=fmt_number(c["cells"], lang)), icon=":material/grid_on:")
     else:
-        st.caption(tr("map.points_shown", n=fmt_number(c["points"], lang)))
+        st.caption(plural("map.points_shown", c["points"], lang))
 if c["actors"] > c["located"]:
-    st.caption(tr("map.unlocated", n=fmt_number(c["actors"] - c["located"], lang)))
+    st.caption(plural("map.unlocated", c["actors"] - c["located"], lang))
 if "lines" in layers:
     st.caption(tr("map.lines_shown", n=fmt_number(c["lines"], lang),
                   total=fmt_number(c["lines_total"], lang)) +

@@ -7,6 +7,7 @@ import streamlit as st
 from ecosystem.render import exports
 from ecosystem.analysis import network as net
 from ecosystem.i18n import fmt_number
+from ecosystem.numbers import plural
 from pages import _shell as shell
 from pages._shell import md, tr
 from ecosystem.analysis.view import View
@@ -109,7 +110,7 @@ def graph_view() -> None:
         st.info(tr("net.top_n", shown=fmt_number(net.DRAW_MAX, lang), n=fmt_number(linked, lang)),
                 icon=":material/filter_alt:")
     if graph.m and s["isolated"]:
-        st.caption(tr("net.isolated_not_drawn", n=fmt_number(s["isolated"], lang)))
+        st.caption(plural("net.isolated_not_drawn", s["isolated"], lang))
     link = net.profile_link({
         "lang": lang if lang != "fr" else None,
         "inv": ctx.ref.name if ctx.ref.name != st.session_state.get("_default_inv") else None})

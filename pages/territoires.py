@@ -12,6 +12,7 @@ from ecosystem.analysis import territories as terr
 from ecosystem import vocabulary as voc
 from ecosystem.geo import territory_key
 from ecosystem.i18n import fmt_number
+from ecosystem.numbers import plural
 from ecosystem.render import charts, palette
 from pages import _shell as shell
 from pages._shell import md, tr
@@ -166,7 +167,7 @@ def profile() -> None:
     zones = _white_zones(ctx.store, ctx.ref, f)
     st.caption(tr("report.white_zones_help"))
     if zones:
-        st.markdown(tr("terr.white_zones_n", n=len(zones), total=len(voc.DOMAINS)) + "  \n" +
+        st.markdown(plural("terr.white_zones_n", len(zones), lang, total=len(voc.DOMAINS)) + "  \n" +
                     " · ".join(f":orange-badge[{md(voc.DOMAINS.label(d, lang))}]" for d in zones))
     else:
         st.success(tr("report.no_white_zone"))
@@ -218,13 +219,13 @@ def ranking() -> None:
     within = terr.ranking_within(f, level)
     table = _ranking(ctx.store, ctx.ref, f, chosen, level)
     i = ind.get(chosen)
-    st.caption(tr("terr.ranking_caption", n=fmt_number(len(table), lang),
+    st.caption(plural("terr.ranking_caption", len(table), lang,
                   level=voc.LEVELS.label(level, lang).lower(),
                   where=md(shell.territory_label(within)) if within else tr("scope.france")))
     left, right = st.columns([1, 1], gap="medium")
     with left:
         if len(table) > maps.MAX_RANKING_FEATURES:
-            st.info(tr("terr.map_too_big", n=fmt_number(len(table), lang)))
+            st.info(plural("terr.map_too_big", len(table), lang))
         else:
             m = maps.ranking_map(geo, table, level, chosen, i.label(lang), i.unit(lang), lang,
                                  value_fmt=lambda v: ind.format_value(chosen, v, lang),

@@ -133,8 +133,8 @@ def test_choropleth_values_legend_and_click_lookup(tiny, geo):
     fc = payload(view, "choropleth")
     props = {f["properties"]["k"]: f["properties"] for f in fc["features"]}
     assert props["44"]["n"] == "Loire-Atlantique" and props["44"]["v"] == "5 acteurs"
-    assert props["13"]["v"] == "3 acteurs" and props["55"]["v"] == "1 acteurs"
-    assert props["01"]["v"] == "0 acteurs" and props["13"]["p"] == "2\u202f087\u202f658"
+    assert props["13"]["v"] == "3 acteurs" and props["55"]["v"] == "1 acteur"
+    assert props["01"]["v"] == "0 acteur" and props["13"]["p"] == "2\u202f087\u202f658"
     assert fc["labels"]["ind"] == "Acteurs"
     # colours follow the values: the département with most actors is the darkest
     assert props["44"]["c"] == maps.PALETTE[-1] and props["01"]["c"] != props["44"]["c"]

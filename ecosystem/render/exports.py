@@ -124,9 +124,9 @@ def xlsx_cut_cells(sheets: dict[str, pd.DataFrame]) -> int:
 
 def xlsx_cut_message(n: int, lang: str = "fr") -> str:
     """What the UI, the command line and the Notes sheet say about ``n`` cut cells."""
-    from ecosystem.i18n import fmt_number, t
+    from ecosystem.numbers import number, plural
 
-    return t("export.xlsx_cut", lang, n=fmt_number(n, lang), max=fmt_number(XLSX_CELL_MAX, lang))
+    return plural("export.xlsx_cut", n, lang, max=number(XLSX_CELL_MAX, lang))
 
 
 def to_xlsx_bytes(sheets: dict[str, pd.DataFrame], lang: str = "fr") -> bytes:

@@ -24,6 +24,7 @@ from ecosystem.analysis import indicators as ind
 from ecosystem.analysis import territories as terr
 from ecosystem import vocabulary as voc
 from ecosystem.analysis.view import Filters, View
+from ecosystem import numbers
 from ecosystem.i18n import fmt_number, t
 from ecosystem.render import palette, safe
 
@@ -276,9 +277,9 @@ class PdfText:
     def notes(self, lang: str) -> list[str]:
         out = []
         if self.cut:
-            out.append(t("report.pdf.cut", lang, n=self.cut, limit=self.limit))
+            out.append(numbers.plural("report.pdf.cut", self.cut, lang, limit=numbers.number(self.limit, lang)))
         if self.replaced:
-            out.append(t("report.pdf.glyphs", lang, n=self.replaced, mark=MISSING_GLYPH))
+            out.append(numbers.plural("report.pdf.glyphs", self.replaced, lang, mark=MISSING_GLYPH))
         return out
 
 

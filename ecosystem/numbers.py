@@ -1,0 +1,179 @@
+"""One formatting path for every number, amount, percentage and date shown to users.
+
+Everything goes through Babel with the UI language's CLDR locale (``fr`` or
+``en``): French groups thousands with a narrow no-break space (U+202F) and uses a
+decimal comma (``1 234 567,89``, ``280 100 €``, ``7,7 %``); English uses commas and
+a point (``1,234,567.89``, ``€280,100``, ``7.7%``). Undefined values (None, NaN,
+NA) read as a dash.
+
+* :func:`number`, :func:`decimal` — counts and measures;
+* :func:`percent` — a share (0.0773 → 7,7 %);
+* :func:`currency` — euros, the locale's pattern (sign before or after);
+* :func:`compact` / :func:`compact_currency` — key figures (68,4 M, 1,2 M €);
+* :func:`date` — dates;
+* :func:`plural` — a catalogue message chosen by CLDR plural rules: the keys
+  ``<key>.one`` / ``<key>.other`` (French: 0 and 1 are singular, English only 1);
+* :func:`plotly_separators` / :func:`style_figure` — the same separators in Plotly
+  charts (``layout.separators``), :func:`display` — a table's display copy with
+  formatted text cells (downloads keep the raw numbers).
+
+This module sits at the top of the package (beside :mod:`ecosystem.i18n`) so that
+``analysis`` and ``render`` both use it. Streamlit is never imported.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as _dt
+import math
+from collections.abc import Callable, Mapping
+from functools import lru_cache
+
+import pandas as pd
+from babel import Locale
+from babel import dates as _dates
+from babel import numbers as _numbers
+
+from ecosystem.i18n import DEFAULT_LANG, LANGS, t
+
+DASH = "—"
+CURRENCY = "EUR"
+
+
+@lru_cache(maxsize=None)
+def locale(lang: str = DEFAULT_LANG) -> Locale:
+    return Locale.parse(lang if lang in LANGS else DEFAULT_LANG)
+
+
+def _undefined(value) -> bool:
+    """None, NaN, NaT or pandas' NA."""
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):  # a list or an array: not a single value
+        return False
+
+
+@lru_cache(maxsize=None)
+def _pattern(lang: str, kind: str, places: int):
+    """The locale's standard pattern of ``kind`` with exactly ``places`` decimals."""
+    loc = locale(lang)
+    base = {"decimal": loc.decimal_formats, "percent": loc.percent_formats,
+            "currency": loc.currency_formats}[kind]
+    pattern = copy.copy(base["standard"] if kind == "currency" else base[None])
+    pattern.frac_prec = (places, places)
+    return pattern
+
+
+def _apply(value, lang: str, kind: str, places: int, **kw) -> str:
+    if _undefined(value):
+        return DASH
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        return str(value)
+    if math.isinf(v):
+        return ("-" if v < 0 else "") + "∞"
+    return _pattern(lang, kind, places).apply(v, locale(lang), currency_digits=False, **kw)
+
+
+def decimal(value, places: int = 2, lang: str = DEFAULT_LANG) -> str:
+    """``value`` grouped, with exactly ``places`` decimals: 1 234 567,89 / 1,234,567.89."""
+    return _apply(value, lang, "decimal", places)
+
+
+def number(value, lang: str = DEFAULT_LANG, places: int = 0) -> str:
+    """A count or a measure (no decimals unless ``places``): 280 100 / 280,100."""
+    return _apply(value, lang, "decimal", places)
+
+
+def percent(share, lang: str = DEFAULT_LANG, places: int = 1) -> str:
+    """A share (0–1) in percent: 0.0773 → 7,7 % / 7.7%."""
+    return _apply(share, lang, "percent", places)
+
+
+def currency(value, lang: str = DEFAULT_LANG, places: int = 0) -> str:
+    """Euros: 280100 → 280 100 € / €280,100."""
+    return _apply(value, lang, "currency", places, currency=CURRENCY)
+
+
+def compact(value, lang: str = DEFAULT_LANG, places: int = 1) -> str:
+    """Short form of large numbers (CLDR): 68,4 M / 68.4M; below 1 000 the whole number."""
+    if _undefined(value):
+        return DASH
+    v = float(value)
+    if abs(v) < 1000:
+        return number(v, lang)
+    return _numbers.format_compact_decimal(v, format_type="short", locale=locale(lang),
+                                           fraction_digits=places)
+
+
+def compact_currency(value, lang: str = DEFAULT_LANG, places: int = 1) -> str:
+    """Short form of an amount in euros: 1,2 M € / €1.2M; below 1 000 the whole amount."""
+    if _undefined(value):
+        return DASH
+    v = float(value)
+    if abs(v) < 1000:
+        return currency(v, lang)
+    return _numbers.format_compact_currency(v, CURRENCY, format_type="short",
+                                            locale=locale(lang), fraction_digits=places)
+
+
+def date(value, lang: str = DEFAULT_LANG, form: str = "medium") -> str:
+    """A date (or datetime: its date) in the locale: 1 mars 2026 / Mar 1, 2026."""
+    if _undefined(value):
+        return DASH
+    if isinstance(value, str):
+        value = _dt.date.fromisoformat(value[:10])
+    if isinstance(value, _dt.datetime):
+        value = value.date()
+    return _dates.format_date(value, form, locale=locale(lang))
+
+
+def plural_form(n, lang: str = DEFAULT_LANG) -> str:
+    """CLDR plural category of ``n``: French 0, 1 (and 1,5) are ``one``; English only 1."""
+    if _undefined(n):
+        return "other"
+    return locale(lang).plural_form(abs(float(n)) if float(n) != int(n) else abs(int(n)))
+
+
+def plural(key: str, n, lang: str = DEFAULT_LANG, **params) -> str:
+    """The message ``<key>.one`` or ``<key>.other`` for ``n``, with ``{n}`` formatted.
+
+    Other placeholders are passed through unchanged (escape user text before)."""
+    form = plural_form(n, lang)
+    params.setdefault("n", number(n, lang) if not _undefined(n) else DASH)
+    return t(f"{key}.{form}" if form == "one" else f"{key}.other", lang, **params)
+
+
+# ------------------------------------------------------------------ charts
+def plotly_separators(lang: str = DEFAULT_LANG) -> str:
+    """Plotly's ``layout.separators``: the decimal then the thousands separator."""
+    symbols = locale(lang).number_symbols["latn"]
+    return symbols["decimal"] + symbols["group"]
+
+
+def style_figure(fig, lang: str = DEFAULT_LANG):
+    """Give a Plotly figure the language's separators (ticks, hover, bar labels)."""
+    fig.update_layout(separators=plotly_separators(lang))
+    return fig
+
+
+# ------------------------------------------------------------------ tables
+Formatter = Callable[[object], str]
+
+
+def display(df, formats: Mapping[str, Formatter]):
+    """A copy of ``df`` whose columns in ``formats`` hold formatted text (for the
+    screen); the caller keeps ``df`` with its raw numbers for downloads."""
+    out = df.copy()
+    for column, fmt in formats.items():
+        if column in out.columns:
+            out[column] = [fmt(v) for v in out[column]]
+    return out
+
+
+def formatter(kind: str, lang: str = DEFAULT_LANG, places: int = 0) -> Formatter:
+    """A one-argument formatter: ``kind`` is number, percent, currency or compact."""
+    fn = {"number": number, "percent": percent, "currency": currency,
+          "compact": compact}[kind]
+    return lambda v: fn(v, lang, places)

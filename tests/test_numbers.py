@@ -1,0 +1,96 @@
+"""One formatting path (ecosystem.numbers, Babel): values worked out by hand from
+the CLDR rules — French groups with U+202F and a decimal comma, a no-break space
+before % and €; English groups with commas, no space before %, € in front."""
+
+import datetime
+
+import plotly.graph_objects as go
+
+from ecosystem import numbers as N
+from ecosystem.analysis import indicators as I
+
+NNBSP, NBSP = "\u202f", "\u00a0"
+
+
+def test_decimal_and_number():
+    assert N.decimal(1234567.891, 2, "fr") == f"1{NNBSP}234{NNBSP}567,89"
+    assert N.decimal(1234567.891, 2, "en") == "1,234,567.89"
+    assert N.number(379648, "fr") == f"379{NNBSP}648"
+    assert N.number(6.938, "fr", 3) == "6,938"
+    assert N.number(6.938, "en", 3) == "6.938"
+    assert N.number(2.5, "en", 2) == "2.50"
+    assert N.number(float("nan"), "fr") == "—"
+    assert N.number(None, "en") == "—"
+
+
+def test_currency():
+    assert N.currency(280100, "fr") == f"280{NNBSP}100{NBSP}€"
+    assert N.currency(280100, "en") == "€280,100"
+    assert N.currency(12.5, "fr", 2) == f"12,50{NBSP}€"
+    assert N.currency(12.5, "en", 2) == "€12.50"
+
+
+def test_percent():
+    assert N.percent(0.0773, "fr") == f"7,7{NBSP}%"
+    assert N.percent(0.0773, "en") == "7.7%"
+    assert N.percent(1, "fr", 0) == f"100{NBSP}%"
+
+
+def test_compact():
+    assert N.compact(68_350_798, "fr") == f"68,4{NBSP}M"
+    assert N.compact(68_350_798, "en") == "68.4M"
+    assert N.compact(2_500_000_000, "fr") == f"2,5{NBSP}Md"
+    assert N.compact(2_500_000_000, "en") == "2.5B"
+    assert N.compact(999, "fr") == "999"
+    assert N.compact_currency(1_234_567, "fr") == f"1,2{NBSP}M{NBSP}€"
+    assert N.compact_currency(1_234_567, "en") == "€1.2M"
+    assert N.compact_currency(800, "fr") == f"800{NBSP}€"
+
+
+def test_date():
+    assert N.date(datetime.date(2026, 3, 1), "fr") == "1 mars 2026"
+    assert N.date("2026-03-01T10:00:00", "en") == "Mar 1, 2026"
+
+
+def test_plural_categories_follow_cldr():
+    # French: 0 and 1 are singular; English: only 1
+    assert [N.plural_form(n, "fr") for n in (0, 1, 2)] == ["one", "one", "other"]
+    assert [N.plural_form(n, "en") for n in (0, 1, 2)] == ["other", "one", "other"]
+
+
+def test_plural_messages():
+    assert N.plural("count.actors", 0, "fr") == "0 acteur"
+    assert N.plural("count.actors", 1, "fr") == "1 acteur"
+    assert N.plural("count.actors", 2, "fr") == "2 acteurs"
+    assert N.plural("count.actors", 0, "en") == "0 actors"
+    assert N.plural("count.actors", 1, "en") == "1 actor"
+    assert N.plural("count.actors", 1500, "fr") == f"1{NNBSP}500 acteurs"
+    assert N.plural("count.actors", 1500, "en") == "1,500 actors"
+
+
+def test_plotly_separators():
+    assert N.plotly_separators("fr") == f",{NNBSP}"
+    assert N.plotly_separators("en") == ".,"
+    fig = N.style_figure(go.Figure(go.Bar(x=[1], y=[0.5])), "fr")
+    assert fig.layout.separators == f",{NNBSP}"
+
+
+def test_display_keeps_the_raw_frame():
+    import pandas as pd
+
+    raw = pd.DataFrame({"name": ["A"], "amount": [280100.0]})
+    shown = N.display(raw, {"amount": lambda v: N.currency(v, "fr")})
+    assert shown.amount.tolist() == [f"280{NNBSP}100{NBSP}€"]
+    assert raw.amount.tolist() == [280100.0]
+
+
+def test_indicator_values_read_with_their_unit():
+    assert I.format_value("funding_per_inhabitant", 12.5, "fr") == f"12,50{NBSP}€"
+    assert I.format_value("funding_per_inhabitant", 12.5, "en", with_unit=True) == "€12.50 / inh."
+    assert I.format_value("funding_total", 280100, "fr") == f"280{NNBSP}100{NBSP}€"
+    assert I.format_value("funding_public_share", 0.0773, "en") == "7.7%"
+    assert I.format_value("actors", 1, "fr", with_unit=True) == "1 acteur"
+    assert I.format_value("actors", 0, "fr", with_unit=True) == "0 acteur"
+    assert I.format_value("actors", 0, "en", with_unit=True) == "0 actors"
+    assert I.format_value("actors", 2, "fr", with_unit=True) == "2 acteurs"
+    assert I.format_value("hybridity", None) == "—"
