@@ -11,7 +11,7 @@ from ecosystem.render import maps, report
 from ecosystem.analysis import territories as terr
 from ecosystem import vocabulary as voc
 from ecosystem.geo import territory_key
-from ecosystem.i18n import fmt_number
+from ecosystem import numbers
 from ecosystem.numbers import plural
 from ecosystem.render import charts, palette
 from pages import _shell as shell
@@ -93,8 +93,7 @@ def indicator_picker(key: str, default: str) -> str:
 
 def value_column(indicator_id: str, label: str):
     i = ind.get(indicator_id)
-    fmt = "percent" if i.unit_fr == "%" else "localized"  # the browser's separators
-    return st.column_config.NumberColumn(label, format=fmt, help=i.definition(lang))
+    return st.column_config.TextColumn(label, help=i.definition(lang))
 
 
 # ---------------------------------------------------------------- profile
@@ -140,14 +139,17 @@ def profile() -> None:
         d = df[df.category.isin(vocab.codes)]
         if vocab is voc.ACTOR_TYPES:  # one colour per type, as on the map and the network
             fig = charts.actor_type_bars(d.category, d.n, lang, tr(unit_key))
-            container.plotly_chart(fig, width="stretch", config={"displaylogo": False})
+            container.plotly_chart(numbers.style_figure(fig, lang), width="stretch",
+                                   config={"displaylogo": False})
             return
         d = d.assign(label=charts.labels(d.category.map(lambda c: vocab.label(c, lang))))
         fig = px.bar(d.sort_values("n"), x="n", y="label", orientation="h", text="n",
                      labels={"n": tr(unit_key), "label": ""},
                      color_discrete_sequence=[palette.ACCENT])
+        fig.update_traces(texttemplate="%{x:,d}")
         fig.update_layout(height=max(180, 26 * len(d) + 60), margin=dict(l=0, r=10, t=10, b=0))
-        container.plotly_chart(fig, width="stretch", config={"displaylogo": False})
+        container.plotly_chart(numbers.style_figure(fig, lang), width="stretch",
+                               config={"displaylogo": False})
 
     bars(parts["actor_type"], voc.ACTOR_TYPES, tr("terr.by_type"), "home.actors", left)
     bars(parts["actor_domain"], voc.DOMAINS, tr("terr.actors_by_domain"), "home.actors", left)
@@ -158,8 +160,10 @@ def profile() -> None:
                            "n": stage.values})
         fig = px.funnel(sd, x="n", y="label", labels={"n": tr("home.projects"), "label": ""},
                         color_discrete_sequence=[palette.ACCENT])
+        fig.update_traces(texttemplate="%{x:,d}")
         fig.update_layout(height=240, margin=dict(l=0, r=10, t=10, b=0))
-        st.plotly_chart(fig, width="stretch", config={"displaylogo": False})
+        st.plotly_chart(numbers.style_figure(fig, lang), width="stretch",
+                        config={"displaylogo": False})
     bars(parts["project_domain"], voc.DOMAINS, tr("terr.projects_by_domain"), "home.projects",
          right)
 
@@ -180,7 +184,8 @@ def profile() -> None:
             st.info(tr("report.no_data"))
         else:
             shown = terr.actors_table(actors, geo, lang)
-            st.dataframe(shown, hide_index=True, width="stretch")
+            st.dataframe(numbers.display(shown, {tr("report.col.projects"): numbers.formatter(
+                "number", lang)}), hide_index=True, width="stretch")
             shell.download_table(shown, tr("terr.file.actors"), "dl_terr_actors")
             pick = st.selectbox(tr("terr.open_actor"), actors.actor_id.tolist(), index=None,
                                 format_func=dict(zip(actors.actor_id, actors.name)).get,
@@ -194,8 +199,10 @@ def profile() -> None:
             st.info(tr("report.no_data"))
         else:
             shown = terr.projects_table(projects, lang)
-            st.dataframe(shown, hide_index=True, width="stretch", column_config={
-                tr("report.col.funding"): st.column_config.NumberColumn(format="%.0f €")})
+            st.dataframe(numbers.display(shown, {
+                tr("report.col.funding"): numbers.formatter("currency", lang),
+                tr("report.col.beneficiaries"): numbers.formatter("number", lang)}),
+                hide_index=True, width="stretch")
             shell.download_table(shown, tr("terr.file.projects"), "dl_terr_projects")
 
     st.subheader(tr("terr.report"))
@@ -238,10 +245,13 @@ def ranking() -> None:
                                       chosen: i.label(lang)})
         shown = shown[[tr("terr.rank"), tr("col.name"), i.label(lang), tr("col.population"),
                        tr("col.code")]]
-        st.dataframe(shown, hide_index=True, width="stretch", height=460,
-                     column_config={i.label(lang): value_column(chosen, i.label(lang)),
-                                    tr("col.population"): st.column_config.NumberColumn(
-                                        format="localized")})
+        # the app's language decides the separators (not the browser's): text cells;
+        # the download keeps the numbers
+        st.dataframe(numbers.display(shown, {
+                         i.label(lang): lambda v: ind.format_value(chosen, v, lang),
+                         tr("col.population"): numbers.formatter("number", lang)}),
+                     hide_index=True, width="stretch", height=460,
+                     column_config={i.label(lang): value_column(chosen, i.label(lang))})
         shell.download_table(shown, tr("terr.file.ranking", indicator=chosen), "dl_rank")
         options = table.code.tolist()[:500]
         names = dict(zip(table.code, table.name))

@@ -41,7 +41,8 @@ def test_ranking_from_url_then_open_a_profile():
     assert at.radio(key="w_terr_view").value == "ranking"
     ranking = at.dataframe[0].value
     assert len(ranking) == 101 and ranking.iloc[0]["Rang"] == 1
-    values = ranking["Projets pour 100 000 habitants"].dropna()
+    shown = ranking["Projets pour 100 000 habitants"]
+    values = shown[shown != "—"].map(lambda s: float(s.replace("\u202f", "").replace(",", ".")))
     assert values.is_monotonic_decreasing
     assert at.query_params["ind"] in ("projects_per_100k", ["projects_per_100k"])
     top = ranking.iloc[0]["Code"]
@@ -49,6 +50,37 @@ def test_ranking_from_url_then_open_a_profile():
     ok(at.run())
     assert at.radio(key="w_terr_view").value == "profile"
     assert at.sidebar.selectbox(key="w_t_departement").value == top
+
+
+def plotly_specs(at) -> list[dict]:
+    return [json.loads(e.proto.spec) for e in at.get("plotly_chart")]
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_ranking_cells_use_the_language_separators(lang):
+    """Issue 17: the browser's locale no longer decides. Populations are INSEE's
+    (Bouches-du-Rhône: 2087658 in data/geo); money per inhabitant carries €."""
+    at = ok(page_test("pages/territoires.py", {"view": "ranking", "level": "departement",
+                                              "ind": "funding_per_inhabitant", "lang": lang}).run())
+    ranking = at.dataframe[0].value.set_index("Code")
+    pop = "Population"
+    if lang == "fr":
+        assert ranking.loc["13", pop] == "2\u202f087\u202f658"
+        money = ranking["Financements par habitant"]
+        assert money.str.fullmatch(r"\d{1,3}(\u202f\d{3})*,\d\d\u00a0€").all()
+    else:
+        assert ranking.loc["13", pop] == "2,087,658"
+        money = ranking["Funding per inhabitant"]
+        assert money.str.fullmatch(r"€\d{1,3}(,\d{3})*\.\d\d").all()
+
+
+def test_profile_charts_use_french_separators():
+    at = ok(page_test("pages/territoires.py", {"terr": "departement:44"}).run())
+    specs = plotly_specs(at)
+    assert len(specs) >= 4
+    assert [s["layout"]["separators"] for s in specs] == [",\u202f"] * len(specs)
+    projects = at.dataframe[2].value
+    assert projects.iloc[:, 3].str.fullmatch(r"\d{1,3}(\u202f\d{3})*\u00a0€").all()
 
 
 def test_ranking_of_communes_without_scope_skips_the_map():
