@@ -9,6 +9,7 @@ from ecosystem.analysis import indicators as ind
 from ecosystem.analysis import territories as terr
 from ecosystem import vocabulary as voc
 from ecosystem.analysis.grid import GridError, load_grid, project_scores
+from ecosystem import numbers
 from ecosystem.i18n import fmt_number
 from ecosystem.render import charts
 from pages import _shell as shell
@@ -84,9 +85,10 @@ def pivot(roll: pd.DataFrame, names: dict) -> pd.DataFrame:
     return p
 
 
-def score_columns(df: pd.DataFrame) -> dict:
-    return {c: st.column_config.NumberColumn(c, format="localized") for c in df.columns
-            if c in labels.values()}
+def shown_scores(df: pd.DataFrame, extra: dict | None = None) -> pd.DataFrame:
+    """Display copy: mean scores with two decimals in the app's language."""
+    return numbers.display(df, {**{c: numbers.formatter("number", lang, 2) for c in df.columns
+                                   if c in labels.values()}, **(extra or {})})
 
 
 def heatmap(p: pd.DataFrame, key: str) -> None:
@@ -100,7 +102,7 @@ def heatmap(p: pd.DataFrame, key: str) -> None:
                     labels={"color": tr("col.mean_score")})
     fig.update_layout(height=120 + 28 * len(p), margin=dict(l=0, r=0, t=10, b=0))
     fig.update_xaxes(tickangle=-35)
-    st.plotly_chart(fig, width="stretch", config={"displaylogo": False}, key=key)
+    st.plotly_chart(numbers.style_figure(fig, lang), width="stretch", config={"displaylogo": False}, key=key)
 
 
 tabs = st.tabs([tr("grid.tab.territory"), tr("grid.tab.domain"), tr("grid.tab.project")])
@@ -120,9 +122,10 @@ with tabs[0]:
         p.insert(1, tr("grid.projects"), share.projects.reindex(p.index).fillna(0).astype(int))
         p.insert(2, tr("grid.assessed"), share.grid_assessed_share.reindex(p.index))
         p = p.sort_values(tr("grid.projects"), ascending=False)
-        st.dataframe(p.reset_index(names=tr("col.code")), hide_index=True, width="stretch",
-                     column_config={**score_columns(p), tr("grid.assessed"):
-                                    st.column_config.NumberColumn(format="percent")})
+        st.dataframe(shown_scores(p.reset_index(names=tr("col.code")), {
+                         tr("grid.projects"): numbers.formatter("number", lang),
+                         tr("grid.assessed"): numbers.formatter("percent", lang)}),
+                     hide_index=True, width="stretch")
         shell.download_table(p.reset_index(names=tr("col.code")), tr("grid.file.territory"),
                              "dl_grid_terr")
         heatmap(p.drop(columns=[tr("grid.projects"), tr("grid.assessed")]), "grid_heat_terr")
@@ -140,8 +143,9 @@ with tabs[1]:
         n = roll.groupby("code").n_projects.max()
         p.insert(1, tr("grid.projects_scored"), n.reindex(p.index).fillna(0).astype(int))
         p = p.reindex([d for d in voc.DOMAINS.codes if d in p.index])
-        st.dataframe(p.reset_index(names=tr("col.code")), hide_index=True, width="stretch",
-                     column_config=score_columns(p))
+        st.dataframe(shown_scores(p.reset_index(names=tr("col.code")), {
+                         tr("grid.projects_scored"): numbers.formatter("number", lang)}),
+                     hide_index=True, width="stretch")
         shell.download_table(p.reset_index(names=tr("col.code")), tr("grid.file.domain"),
                              "dl_grid_domain")
         heatmap(p.drop(columns=[tr("grid.projects_scored")]), "grid_heat_domain")
@@ -162,8 +166,8 @@ with tabs[2]:
             tr("col.mean_score"): scores.mean_score,
             **{labels[c]: [grid.scale_label(v if pd.notna(v) else None, lang) for v in scores[c]]
                for c in grid.ids}})
-        st.dataframe(shown, hide_index=True, width="stretch", height=420, column_config={
-            tr("col.mean_score"): st.column_config.NumberColumn(format="localized")})
+        st.dataframe(numbers.display(shown, {tr("col.mean_score"): numbers.formatter(
+            "number", lang, 2)}), hide_index=True, width="stretch", height=420)
         shell.download_table(shown, tr("grid.file.project"), "dl_grid_projects")
         pick = st.selectbox(tr("grid.one_project"), scores.project_id.tolist(), index=None,
                             format_func=dict(zip(scores.project_id, scores.title)).get,
