@@ -10,7 +10,7 @@ NA) read as a dash.
 * :func:`percent` — a share (0.0773 → 7,7 %);
 * :func:`currency` — euros, the locale's pattern (sign before or after);
 * :func:`compact` / :func:`compact_currency` — key figures (68,4 M, 1,2 M €);
-* :func:`date` — dates;
+* :func:`date`, :func:`moment` — dates, dates with the time;
 * :func:`plural` — a catalogue message chosen by CLDR plural rules: the keys
   ``<key>.one`` / ``<key>.other`` (French: 0 and 1 are singular, English only 1);
 * :func:`plotly_separators` / :func:`style_figure` — the same separators in Plotly
@@ -127,6 +127,19 @@ def date(value, lang: str = DEFAULT_LANG, form: str = "medium") -> str:
     if isinstance(value, _dt.datetime):
         value = value.date()
     return _dates.format_date(value, form, locale=locale(lang))
+
+
+def moment(value, lang: str = DEFAULT_LANG) -> str:
+    """A date and time to the minute: 1 mars 2026, 14:05 / Mar 1, 2026, 2:05 PM."""
+    if _undefined(value):
+        return DASH
+    if isinstance(value, str):
+        value = _dt.datetime.fromisoformat(value)
+    if not isinstance(value, _dt.datetime):
+        value = pd.Timestamp(value).to_pydatetime()
+    loc = locale(lang)
+    return loc.datetime_formats["medium"].format(
+        _dates.format_time(value, "short", locale=loc), _dates.format_date(value, "medium", locale=loc))
 
 
 def plural_form(n, lang: str = DEFAULT_LANG) -> str:

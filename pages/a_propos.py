@@ -5,6 +5,7 @@ import streamlit as st
 from ecosystem.analysis import indicators
 from ecosystem import vocabulary as voc
 from ecosystem.analysis.grid import load_grid
+from ecosystem import numbers
 from ecosystem.i18n import fmt_number
 from pages import _shell as shell
 from pages._shell import md, tr
@@ -62,4 +63,4 @@ info = ctx.store.info(ctx.ref.name)
 st.markdown(tr("about.inventory.body", name=md(ctx.ref.name), version=info["version"],
                actors=fmt_number(info["n_actors"], lang),
                projects=fmt_number(info["n_projects"], lang),
-               updated=str(info["updated_at"])[:16], backend=ctx.store.backend))
+               updated=numbers.moment(info["updated_at"], lang), backend=ctx.store.backend))

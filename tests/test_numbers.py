@@ -50,6 +50,8 @@ def test_compact():
 def test_date():
     assert N.date(datetime.date(2026, 3, 1), "fr") == "1 mars 2026"
     assert N.date("2026-03-01T10:00:00", "en") == "Mar 1, 2026"
+    assert N.moment(datetime.datetime(2026, 3, 1, 14, 5), "fr") == "1 mars 2026, 14:05"
+    assert N.moment("2026-03-01 14:05:30", "en") == "Mar 1, 2026, 2:05\u202fPM"
 
 
 def test_plural_categories_follow_cldr():

@@ -10,6 +10,8 @@ from ecosystem.render import maps, report
 from ecosystem.analysis.view import Filters, View
 from tests import fixtures
 
+FR_MONTHS = ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.",
+             "nov.", "déc."]  # CLDR French abbreviated months (medium dates)
 EVIL = '<img src=x onerror="alert(1)">Entraide & Cie'
 
 
@@ -40,7 +42,9 @@ def test_report_content(built, tiny):
         "Émergence": 1, "Expérimentation": 1, "Diffusion / essaimage": 0, "Évaluation": 0}
     assert charts["Financements par origine"] == {"Privé": 15000}
     store, ref = tiny
-    assert r.data_date == str(store.info(ref.name)["updated_at"])[:16]
+    updated = store.info(ref.name)["updated_at"]  # to the minute, French month names
+    assert r.data_date == f"{updated.day} {FR_MONTHS[updated.month - 1]} {updated.year}, " \
+        f"{updated.hour:02d}:{updated.minute:02d}"
     assert ("Territoire", "Loire-Atlantique (44)") in r.filters
 
 

@@ -45,7 +45,8 @@ from ecosystem.render import maps
 from ecosystem import vocabulary as voc
 from ecosystem.analysis.view import LEVEL_COLUMN, Filters, View
 from ecosystem.geo import LEVELS
-from ecosystem.i18n import fmt_number, t
+from ecosystem import numbers
+from ecosystem.i18n import t
 from ecosystem.render import palette, safe
 
 #: most actor points the browser ever receives
@@ -364,7 +365,7 @@ def cells_data(df: pd.DataFrame, lang: str, insets: bool) -> dict:
         "t": [tidx.get(x, len(tidx)) for x in df.actor_type],
         "colors": [palette.actor_type(c) for c in voc.ACTOR_TYPES.codes] + [palette.UNKNOWN],
         "tip": t("map.cell_tip", lang),
-        "nfmt": [fmt_number(v, lang) for v in df.n],
+        "nfmt": [numbers.number(v, lang) for v in df.n],
         "max": int(df.n.max()) if len(df) else 1,
     }
 
@@ -430,7 +431,7 @@ def choropleth_data(table: pd.DataFrame, shapes: dict[str, str], indicator: str,
             else float(v)
         props = {"k": safe.text(code), "n": safe.text(row.name),
                  "v": ind.format_value(indicator, v, lang, with_unit=True),
-                 "p": fmt_number(row.population, lang), "c": maps.color_for(v, breaks)}
+                 "p": numbers.number(row.population, lang), "c": maps.color_for(v, breaks)}
         feats.append('{"type":"Feature","geometry":' + shapes[code] + ',"properties":'
                      + safe.script_json(props) + "}")
     labels = {"ind": i.label(lang), "pop": t("col.population", lang),
@@ -511,7 +512,7 @@ def build(view: View, geo, options: MapOptions,
 
     decimals = i.decimals if i.unit_fr != "%" else 1
     fmt = (lambda v: ind.format_value(options.indicator, v, lang)) if i.unit_fr == "%" else \
-        (lambda v: fmt_number(v, lang, decimals))
+        (lambda v: numbers.number(v, lang, decimals))
     maps.Legend(maps.legend_html(i.label(lang), breaks, i.unit(lang), fmt=fmt,
                                  no_data=t("terr.no_data", lang))).add_to(m)
     if options.has("points") and not out["aggregated"]:
