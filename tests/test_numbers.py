@@ -2,7 +2,10 @@
 the CLDR rules — French groups with U+202F and a decimal comma, a no-break space
 before % and €; English groups with commas, no space before %, € in front."""
 
+import ast
 import datetime
+import re
+from pathlib import Path
 
 import plotly.graph_objects as go
 
@@ -96,3 +99,51 @@ def test_indicator_values_read_with_their_unit():
     assert I.format_value("actors", 0, "en", with_unit=True) == "0 actors"
     assert I.format_value("actors", 2, "fr", with_unit=True) == "2 acteurs"
     assert I.format_value("hybridity", None) == "—"
+
+
+# ------------------------------------------------------- no second formatting path
+ROOT = Path(__file__).resolve().parent.parent
+#: a Python format spec with grouping or fixed decimals: {v:,} {v:.1f} {v:,.0f}
+SPEC = re.compile(r"[,_]|\.\d+[fFeEgG%]")
+#: the same inside a str.format template (not Plotly's %{x:,d}, which takes layout.separators)
+TEMPLATE = re.compile(r"(?<!%)\{[\w.\[\]]*:[<>^=+\- #0]*\d*([,_]|[,_]?\.\d+[a-zA-Z%]?)\}")
+#: printf with fixed decimals or grouping (Streamlit NumberColumn formats, % operator)
+PRINTF = re.compile(r"%[-+ 0#]*\d*(\.\d+[fFeEgG]|,)")
+#: Streamlit presets that format with the browser's locale, not the app's language
+BROWSER_PRESETS = {"localized", "percent", "dollar", "euro", "yen", "accounting", "compact"}
+
+
+def hand_formatting(source: str) -> list[tuple[int, str]]:
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.FormattedValue) and node.format_spec is not None:
+            spec = "".join(str(v.value) for v in node.format_spec.values
+                           if isinstance(v, ast.Constant))
+            if SPEC.search(spec):
+                found.append((node.lineno, spec))
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+            if TEMPLATE.search(node.value) or PRINTF.search(node.value):
+                found.append((node.lineno, node.value[:60]))
+        elif isinstance(node, ast.Call) and getattr(node.func, "id", None) == "format":
+            found.append((node.lineno, "format()"))
+        elif isinstance(node, ast.keyword) and node.arg == "format" and \
+                isinstance(node.value, ast.Constant) and node.value.value in BROWSER_PRESETS:
+            found.append((node.value.lineno, node.value.value))
+    return found
+
+
+def test_the_scan_finds_hand_formatting():
+    sample = ('a = f"{v:,}"\nb = f"{v:.1f} €"\nc = "{:,.0f}".format(v)\nd = "%.2f" % v\n'
+              'e = format(v, ",")\nf = NumberColumn(format="%.0f €")\n'
+              'g = NumberColumn(format="localized")\n'
+              'ok = f"{v}" + "%{x:,d}" + f"{w!r}" + "{n}" + str(round(v, 1))\n')
+    assert sorted(line for line, _ in hand_formatting(sample)) == [1, 2, 3, 4, 5, 6, 7]
+
+
+def test_no_hand_rolled_number_formatting_in_pages_and_render():
+    """Every displayed number goes through ecosystem.numbers (Babel)."""
+    files = sorted([*(ROOT / "pages").rglob("*.py"), *(ROOT / "ecosystem" / "render").rglob("*.py")])
+    assert len(files) > 15
+    found = {str(p.relative_to(ROOT)): hits for p in files
+             if (hits := hand_formatting(p.read_text(encoding="utf-8")))}
+    assert found == {}
