@@ -17,6 +17,7 @@ from ecosystem import model
 from ecosystem import vocabulary as voc
 from ecosystem.render.exports import (TEMPLATE_TABLES, template_frame, template_help, to_csv_bytes,
                                templates_workbook)
+from ecosystem import numbers
 from ecosystem.i18n import fmt_number
 from ecosystem.ingest import mapping as mp
 from ecosystem.ingest.pipeline import Import, ImportError_
@@ -458,7 +459,7 @@ for p, entry in zip(imp.parts, summary["parts"]):
             st.info(tr("imp.geo.not_applicable"))
         else:
             st.metric(tr("imp.geo.placed"), f"{fmt_number(geo['placed'], lang)} / {fmt_number(geo['total'], lang)}",
-                      fmt_number(100 * geo["placed"] / geo["total"], lang, 2) + " %" if geo["total"] else None,
+                      numbers.percent(geo["placed"] / geo["total"], lang, 2) if geo["total"] else None,
                       delta_color="off")
             methods = pd.DataFrame([{tr("imp.geo.method"): voc.GEO_METHODS.label(k, lang),
                                      tr("imp.col.count"): v}
