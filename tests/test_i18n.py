@@ -33,10 +33,15 @@ def used_keys() -> set[str]:
 
 
 def plural_keys() -> set[str]:
-    """``plural("key", n)`` reads ``key.one`` and ``key.other``."""
+    """``plural("key", n)`` reads ``key.one`` and ``key.other``; so does a key
+    handed to a plural message through a variable (a literal with a ``.one`` form)."""
+    forms = {k.rsplit(".", 1)[0] for lang in LANGS for k in catalogue(lang)
+             if k.endswith((".one", ".other"))}
     keys = set()
     for path in SOURCES:
-        keys |= set(PLURAL.findall(path.read_text(encoding="utf-8")))
+        text = path.read_text(encoding="utf-8")
+        keys |= set(PLURAL.findall(text))
+        keys |= {k for k in re.findall(r"""["']([a-z0-9_.]+)["']""", text) if k in forms}
     return keys
 
 
