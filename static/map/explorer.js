@@ -148,6 +148,7 @@
         }).bindTooltip(el("span", d.wfmt[i])).addTo(layer);
       }
       layer.addTo(map);
+      (E.lineLayers = E.lineLayers || []).push(layer);
       E.lineCount = (E.lineCount || 0) + d.w.length;
     });
   };
