@@ -6,7 +6,7 @@ decimal comma (``1 234 567,89``, ``280 100 €``, ``7,7 %``); English uses comma
 a point (``1,234,567.89``, ``€280,100``, ``7.7%``). Undefined values (None, NaN,
 NA) read as a dash.
 
-* :func:`number`, :func:`decimal` — counts and measures;
+* :func:`number`, :func:`decimal`, :func:`measure` — counts and measures;
 * :func:`percent` — a share (0.0773 → 7,7 %);
 * :func:`currency` — euros, the locale's pattern (sign before or after);
 * :func:`compact` / :func:`compact_currency` — key figures (68,4 M, 1,2 M €);
@@ -15,7 +15,8 @@ NA) read as a dash.
   ``<key>.one`` / ``<key>.other`` (French: 0 and 1 are singular, English only 1);
 * :func:`plotly_separators` / :func:`style_figure` — the same separators in Plotly
   charts (``layout.separators``), :func:`display` — a table's display copy with
-  formatted text cells (downloads keep the raw numbers).
+  formatted text cells (downloads keep the raw numbers), :func:`display_numbers`
+  — the same for every numeric column.
 
 This module sits at the top of the package (beside :mod:`ecosystem.i18n`) so that
 ``analysis`` and ``render`` both use it. Streamlit is never imported.
@@ -54,17 +55,18 @@ def _undefined(value) -> bool:
 
 
 @lru_cache(maxsize=None)
-def _pattern(lang: str, kind: str, places: int):
-    """The locale's standard pattern of ``kind`` with exactly ``places`` decimals."""
+def _pattern(lang: str, kind: str, places: int, least: int | None = None):
+    """The locale's standard pattern of ``kind`` with ``least`` to ``places``
+    decimals (exactly ``places`` when ``least`` is None)."""
     loc = locale(lang)
     base = {"decimal": loc.decimal_formats, "percent": loc.percent_formats,
             "currency": loc.currency_formats}[kind]
     pattern = copy.copy(base["standard"] if kind == "currency" else base[None])
-    pattern.frac_prec = (places, places)
+    pattern.frac_prec = (places if least is None else least, places)
     return pattern
 
 
-def _apply(value, lang: str, kind: str, places: int, **kw) -> str:
+def _apply(value, lang: str, kind: str, places: int, least: int | None = None, **kw) -> str:
     if _undefined(value):
         return DASH
     try:
@@ -73,7 +75,7 @@ def _apply(value, lang: str, kind: str, places: int, **kw) -> str:
         return str(value)
     if math.isinf(v):
         return ("-" if v < 0 else "") + "∞"
-    return _pattern(lang, kind, places).apply(v, locale(lang), currency_digits=False, **kw)
+    return _pattern(lang, kind, places, least).apply(v, locale(lang), currency_digits=False, **kw)
 
 
 def decimal(value, places: int = 2, lang: str = DEFAULT_LANG) -> str:
@@ -84,6 +86,11 @@ def decimal(value, places: int = 2, lang: str = DEFAULT_LANG) -> str:
 def number(value, lang: str = DEFAULT_LANG, places: int = 0) -> str:
     """A count or a measure (no decimals unless ``places``): 280 100 / 280,100."""
     return _apply(value, lang, "decimal", places)
+
+
+def measure(value, lang: str = DEFAULT_LANG, places: int = 4) -> str:
+    """Up to ``places`` decimals, trailing zeros dropped: 0,0123 / 12 / 3,5."""
+    return _apply(value, lang, "decimal", places, least=0)
 
 
 def percent(share, lang: str = DEFAULT_LANG, places: int = 1) -> str:
@@ -183,6 +190,18 @@ def display(df, formats: Mapping[str, Formatter]):
         if column in out.columns:
             out[column] = [fmt(v) for v in out[column]]
     return out
+
+
+def display_numbers(df, lang: str = DEFAULT_LANG, places: int = 4):
+    """A display copy of ``df`` with every numeric column (not booleans) as text:
+    whole numbers grouped, other values with up to ``places`` decimals."""
+    from pandas.api import types
+
+    formats = {c: (formatter("number", lang) if types.is_integer_dtype(df[c])
+                   else (lambda v, p=places: measure(v, lang, p)))
+               for c in df.columns
+               if types.is_numeric_dtype(df[c]) and not types.is_bool_dtype(df[c])}
+    return display(df, formats)
 
 
 def formatter(kind: str, lang: str = DEFAULT_LANG, places: int = 0) -> Formatter:

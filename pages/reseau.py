@@ -7,6 +7,7 @@ import streamlit as st
 from ecosystem.render import exports
 from ecosystem.analysis import network as net
 from ecosystem.i18n import fmt_number
+from ecosystem import numbers
 from ecosystem.numbers import plural
 from pages import _shell as shell
 from pages._shell import md, tr
@@ -141,7 +142,7 @@ def table_view(df: pd.DataFrame, stem: str, key: str, empty: str, caption: str) 
     if df.empty:
         st.info(tr(empty))
         return
-    st.dataframe(df, hide_index=True, width="stretch")
+    st.dataframe(numbers.display_numbers(df, lang, places=5), hide_index=True, width="stretch")
     shell.download_table(df, stem, key)
 
 

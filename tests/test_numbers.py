@@ -89,6 +89,18 @@ def test_display_keeps_the_raw_frame():
     assert raw.amount.tolist() == [280100.0]
 
 
+def test_display_numbers_formats_every_numeric_column():
+    import pandas as pd
+
+    raw = pd.DataFrame({"name": ["A", "B"], "degree": [1200, 3], "betweenness": [0.01234567, 12.0],
+                        "flag": [True, False]})
+    fr = N.display_numbers(raw, "fr")
+    assert fr.degree.tolist() == [f"1{NNBSP}200", "3"]
+    assert fr.betweenness.tolist() == ["0,0123", "12"]
+    assert fr.flag.tolist() == [True, False] and fr.name.tolist() == ["A", "B"]
+    assert N.display_numbers(raw, "en").betweenness.tolist() == ["0.0123", "12"]
+
+
 def test_indicator_values_read_with_their_unit():
     assert I.format_value("funding_per_inhabitant", 12.5, "fr") == f"12,50{NBSP}€"
     assert I.format_value("funding_per_inhabitant", 12.5, "en", with_unit=True) == "€12.50 / inh."
