@@ -228,7 +228,7 @@ def _import_one(path, store, geo, inventory, sheet, chosen, mapping_name, merge,
             pair_frames.append(_pairs_frame(imp, lang))
         if ref is not None:
             say(t("imp.cli.saved", lang, inventory=inventory,
-                  actors=num.number(store.info(inventory)["n_actors"], lang)), "green")
+                  actors=num.plural("count.actors", store.info(inventory)["n_actors"], lang)), "green")
         else:
             say(t("imp.cli.dry_run", lang))
     finally:

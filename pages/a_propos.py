@@ -61,6 +61,6 @@ st.table([{tr("col.source"): s["package"], tr("col.version"): s["version"],
 st.header(tr("about.inventory"))
 info = ctx.store.info(ctx.ref.name)
 st.markdown(tr("about.inventory.body", name=md(ctx.ref.name), version=info["version"],
-               actors=fmt_number(info["n_actors"], lang),
-               projects=fmt_number(info["n_projects"], lang),
+               actors=numbers.plural("count.actors", info["n_actors"], lang),
+               projects=numbers.plural("count.projects", info["n_projects"], lang),
                updated=numbers.moment(info["updated_at"], lang), backend=ctx.store.backend))

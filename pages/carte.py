@@ -110,12 +110,12 @@ if "points" in layers:
 if c["actors"] > c["located"]:
     st.caption(plural("map.unlocated", c["actors"] - c["located"], lang))
 if "lines" in layers:
-    st.caption(tr("map.lines_shown", n=fmt_number(c["lines"], lang),
+    st.caption(plural("map.lines_shown", c["lines"], lang,
                   total=fmt_number(c["lines_total"], lang)) +
                (" " + tr("map.lines_capped", n=fmt_number(mapview.LINE_CAP, lang))
                 if c["lines_total"] > c["lines"] else ""))
 if "funders" in layers:
-    st.caption(tr("map.fundings_shown", n=fmt_number(c["fundings"], lang),
+    st.caption(plural("map.fundings_shown", c["fundings"], lang,
                   total=fmt_number(c["fundings_total"], lang)) +
                (" " + tr("map.lines_capped", n=fmt_number(mapview.FUNDING_CAP, lang))
                 if c["fundings_total"] > c["fundings"] else ""))

@@ -52,7 +52,7 @@ with st.expander(tr("grid.load"), expanded=False):
     if upload is not None:
         try:
             grid = load_grid(upload.getvalue())
-            st.success(tr("grid.loaded", name=md(grid.label(lang)), n=len(grid.criteria)))
+            st.success(numbers.plural("grid.loaded", len(grid.criteria), lang, name=md(grid.label(lang))))
         except GridError as exc:
             st.error(tr("grid.invalid", error=md(str(exc))))
             grid = load_grid()

@@ -143,6 +143,16 @@ def test_grid_file_rejected_with_a_clear_message(tmp_path):
     assert len(at.dataframe[0].value) == 12  # the default grid is still used
 
 
+def test_a_one_criterion_grid_is_announced_in_the_singular():
+    at = ok(page_test("pages/grille.py").run())
+    grid = json.loads(DEFAULT_GRID.read_text(encoding="utf-8"))
+    grid["criteria"] = grid["criteria"][:1]
+    at.get("file_uploader")[0].set_value(("one.json", json.dumps(grid).encode(), "application/json"))
+    ok(at.run())
+    assert [str(s.value) for s in at.success if "chargée" in str(s.value)][0].endswith(" : 1 critère.")
+    assert len(at.dataframe[0].value) == 1
+
+
 def test_profile_of_a_commune_with_no_inhabitant():
     at = ok(page_test("pages/territoires.py", {"terr": "commune:55039"}).run())
     assert at.title[0].value.replace("\\", "") == "Beaumont-en-Verdunois"
