@@ -159,3 +159,28 @@ def test_no_hand_rolled_number_formatting_in_pages_and_render():
     found = {str(p.relative_to(ROOT)): hits for p in files
              if (hits := hand_formatting(p.read_text(encoding="utf-8")))}
     assert found == {}
+
+
+# ------------------------------------------- the fast path renders as Babel does
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+
+@settings(max_examples=400, deadline=None)
+@given(value=st.one_of(st.floats(allow_nan=False, allow_infinity=False, min_value=-1e16, max_value=1e16),
+                       st.integers(-10**12, 10**12),
+                       st.decimals(min_value=-10**6, max_value=10**6, places=3).map(float)),
+       lang=st.sampled_from(["fr", "en"]), kind=st.sampled_from(["decimal", "percent", "currency"]),
+       places=st.integers(0, 4), trim=st.booleans())
+def test_fast_rendering_equals_babel(value, lang, kind, places, trim):
+    least = 0 if trim else None
+    assert N._render(float(value), lang, kind, places, least) == \
+        N.babel_apply(float(value), lang, kind, places, least)
+
+
+def test_fast_rendering_on_rounding_edges():
+    for v in (2.675, 0.125, 0.5, 1.5, 2.5, -0.001, -0.0, 999.995, 1e15, 123456789.987654321):
+        for lang in ("fr", "en"):
+            for kind in ("decimal", "percent", "currency"):
+                for places in (0, 1, 2):
+                    assert N._render(v, lang, kind, places, None) == \
+                        N.babel_apply(v, lang, kind, places), (v, lang, kind, places)
