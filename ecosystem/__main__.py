@@ -214,8 +214,8 @@ def _import_one(path, store, geo, inventory, sheet, chosen, mapping_name, merge,
     try:
         for part in imp.parts:
             if part.raw.notes.get("point_on_surface"):
-                say(t("imp.geometry.converted", lang,
-                      n=num.number(part.raw.notes["point_on_surface"], lang)), "yellow")
+                say(num.plural("imp.geometry.converted", part.raw.notes["point_on_surface"], lang),
+                    "yellow")
         _print_summary(imp, lang, other_sheets=not known_only)
         if frames is not None:
             for part in imp.parts:

@@ -154,8 +154,9 @@ with tabs[1]:
 with tabs[2]:
     scores = _projects(ctx.store, ctx.ref, f, grid, (grid.id, tuple(grid.ids)))
     n_scored = int((scores.n_scored > 0).sum())
-    st.caption(tr("grid.by_project_caption", n=fmt_number(len(scores), lang),
-                  scored=fmt_number(n_scored, lang), max=fmt_number(PROJECTS_MAX, lang)))
+    st.caption(numbers.plural("grid.by_project_caption", n_scored, lang,
+                              projects=numbers.plural("count.projects", len(scores), lang),
+                              max=fmt_number(PROJECTS_MAX, lang)))
     if scores.empty:
         st.info(tr("report.no_data"))
     else:

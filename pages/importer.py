@@ -130,7 +130,7 @@ if state["error"] is not None:
     show_error(state["error"])
     # GeoJSON lines and polygons: imported at their representative point if the user accepts
     if state["error"].key == "imp.err.geometry" and state["import"] is not None and st.checkbox(
-            tr("imp.geometry.accept", n=fmt_number(state["error"].params["n"], lang)),
+            numbers.plural("imp.geometry.accept", state["error"].params["n"], lang),
             key="imp_geometry_accept"):
         try:
             state["import"].read(geometry="point-on-surface")
@@ -142,7 +142,7 @@ if state["error"] is not None:
 imp: Import = state["import"]
 for p in imp.parts:
     if p.raw.notes.get("point_on_surface"):
-        st.warning(tr("imp.geometry.converted", n=fmt_number(p.raw.notes["point_on_surface"], lang)),
+        st.warning(numbers.plural("imp.geometry.converted", p.raw.notes["point_on_surface"], lang),
                    icon=":material/pentagon:")
 
 # ------------------------------------------------------------------ 1. the file
@@ -420,7 +420,7 @@ for p, entry in zip(imp.parts, summary["parts"]):
     summary_part(p, entry, summary)
 
     if entry.get("continuation"):  # records spread over several rows: fold or exclude
-        st.warning(tr("imp.cont.found", n=fmt_number(entry["continuation"], lang)),
+        st.warning(numbers.plural("imp.cont.found", entry["continuation"], lang),
                    icon=":material/low_priority:")
         examples = imp.continuation_examples(p.index, 5).rename(
             columns={"row": tr("imp.col.row"), "above": tr("imp.col.above")})
