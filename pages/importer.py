@@ -159,8 +159,8 @@ if info.kind == "xlsx" and len(imp.parts) == 1:
         state["sheet_rows"] = imp.sheet_rows()
     sheet_rows = state["sheet_rows"]
     sheet = st.selectbox(tr("imp.file.sheet"), info.sheets, index=info.sheets.index(current),
-                         key="imp_sheet", format_func=lambda s: tr(
-                             "imp.file.sheet_option", sheet=s, rows=fmt_number(sheet_rows.get(s, 0), lang)))
+                         key="imp_sheet", format_func=lambda s: numbers.plural(
+                             "imp.file.sheet_option", sheet_rows.get(s, 0), lang, sheet=s))
     if sheet != current:
         try:
             imp.read(sheet=sheet)
@@ -415,8 +415,8 @@ for p, entry in zip(imp.parts, summary["parts"]):
     m[3].metric(tr("imp.sum.excluded"), fmt_number(entry.get("excluded", 0), lang))
     m[4].metric(tr("imp.sum.cleared"), fmt_number(entry.get("issues", {}).get("cleared", 0), lang))
     if "active" in entry:
-        st.caption(tr("imp.sum.active_caption", active=fmt_number(entry["active"], lang),
-                      total=fmt_number(entry["rows"], lang)))
+        st.caption(numbers.plural("imp.sum.active_caption", entry["active"], lang,
+                                  total=fmt_number(entry["rows"], lang)))
     summary_part(p, entry, summary)
 
     if entry.get("continuation"):  # records spread over several rows: fold or exclude
