@@ -184,3 +184,15 @@ def test_fast_rendering_on_rounding_edges():
                 for places in (0, 1, 2):
                     assert N._render(v, lang, kind, places, None) == \
                         N.babel_apply(v, lang, kind, places), (v, lang, kind, places)
+
+
+def test_import_issue_counts_take_plural_forms():
+    from ecosystem.model import Issue
+
+    def reason(n, lang):
+        return Issue("actors", 3, "name", "x", "controls", (("count", n),)).reason(lang)
+
+    assert reason(1, "fr") == "1 caractère de contrôle retiré (NUL, échappement, espace sans largeur…)."
+    assert reason(1200, "fr").startswith(f"1{NNBSP}200 caractères de contrôle retirés")
+    assert reason(0, "en").startswith("0 control characters removed")
+    assert reason(1, "en").startswith("1 control character removed")
