@@ -26,6 +26,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from ecosystem import model
+from ecosystem import numbers as num
 from ecosystem.i18n import LANGS, fmt_number, t
 from ecosystem.render import safe
 
@@ -288,8 +289,8 @@ def _import_one(path, store, geo, inventory, sheet, chosen, mapping_name, merge,
     try:
         for part in imp.parts:
             if part.raw.notes.get("point_on_surface"):
-                say(t("imp.geometry.converted", lang,
-                      n=fmt_number(part.raw.notes["point_on_surface"], lang)), "yellow")
+                say(num.plural("imp.geometry.converted", part.raw.notes["point_on_surface"], lang),
+                    "yellow")
         _print_summary(imp, lang, other_sheets=not known_only)
         if frames is not None:
             for part in imp.parts:
@@ -302,7 +303,7 @@ def _import_one(path, store, geo, inventory, sheet, chosen, mapping_name, merge,
             pair_frames.append(_pairs_frame(imp, lang))
         if ref is not None:
             say(t("imp.cli.saved", lang, inventory=inventory,
-                  actors=fmt_number(store.info(inventory)["n_actors"], lang)), "green")
+                  actors=num.plural("count.actors", store.info(inventory)["n_actors"], lang)), "green")
         else:
             say(t("imp.cli.dry_run", lang))
     finally:
@@ -395,25 +396,25 @@ def _print_summary(imp, lang: str, other_sheets: bool = True) -> None:
         if "active" in part:
             rows.insert(1, ("imp.sum.active", part["active"]))
         for key, n in rows:
-            row(table, t(key, lang), fmt_number(n, lang))
+            row(table, t(key, lang), num.number(n, lang))
         geo = part.get("geo")
         if geo:
             for method, n in sorted(geo["by_method"].items(), key=lambda kv: -kv[1]):
                 if method == "none":
                     continue
                 row(table, t("imp.cli.geo_method", lang, method=model.voc.GEO_METHODS.label(method, lang)),
-                    fmt_number(n, lang))
+                    num.number(n, lang))
             for reason, n in sorted(geo["unplaced"].items(), key=lambda kv: -kv[1]):
                 row(table, t("imp.cli.geo_reason", lang, reason=t(f"imp.geo.reason.{reason}", lang)),
-                    fmt_number(n, lang))
+                    num.number(n, lang))
         pairs = part.get("pairs", {})
         for kind in ("exact", "fuzzy"):
             if pairs.get(kind):
-                row(table, t(f"imp.sum.pairs_{kind}", lang), fmt_number(pairs[kind], lang))
+                row(table, t(f"imp.sum.pairs_{kind}", lang), num.number(pairs[kind], lang))
         console.print(table)
         b = part.get("balance")
         if b:
-            numbers = {k: fmt_number(v, lang) for k, v in b.items()}
+            numbers = {k: num.number(v, lang) for k, v in b.items()}
             ok = b["read"] == b["saved"] + b["merged"] + b["excluded"]
             say(t("imp.sum.balance" if ok else "imp.sum.unbalanced", lang, **numbers),
                 "green" if ok else "red")

@@ -3,7 +3,8 @@
 Every string shown to users goes through :func:`t` with a key of the
 catalogues ``locales/<lang>/*.json`` (one file per area of the app, merged at
 load; a key may live in one file only). Codes of the data
-(actor types, domains…) are translated by :mod:`ecosystem.vocabulary`, not here.
+(actor types, domains…) are translated by :mod:`ecosystem.vocabulary`, not here;
+numbers, amounts, percentages, dates and plurals by :mod:`ecosystem.numbers`.
 A test fails when a key used in the code is missing from either catalogue or
 when the catalogues do not have the same keys.
 """
@@ -51,26 +52,14 @@ def t(key: str, lang: str = DEFAULT_LANG, **params) -> str:
 
 
 def fmt_number(value, lang: str = DEFAULT_LANG, decimals: int = 0) -> str:
-    """French or English number formatting (thin space / comma thousands)."""
-    if value is None:
-        return "—"
-    try:
-        if value != value:  # NaN
-            return "—"
-    except TypeError:
-        return str(value)
-    text = f"{value:,.{decimals}f}"
-    if lang == "fr":
-        text = text.replace(",", "\u202f").replace(".", ",")
-    return text
+    """Thin wrapper of :func:`ecosystem.numbers.number` (Babel, CLDR separators)."""
+    from ecosystem import numbers
+
+    return numbers.number(value, lang, decimals)
 
 
 def fmt_compact(value, lang: str = DEFAULT_LANG) -> str:
-    """Short form of large numbers: 68,4 M / 68.4 M, 12,3 k / 12.3 k."""
-    if value is None or value != value:
-        return "—"
-    for threshold, unit, suffix in ((1e9, 1e9, " Md" if lang == "fr" else " bn"),
-                                    (1e6, 1e6, " M"), (1e4, 1e3, " k")):
-        if abs(value) >= threshold:
-            return fmt_number(value / unit, lang, 1) + suffix
-    return fmt_number(value, lang)
+    """Thin wrapper of :func:`ecosystem.numbers.compact` (68,4 M / 68.4M)."""
+    from ecosystem import numbers
+
+    return numbers.compact(value, lang)

@@ -20,7 +20,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from ecosystem import vocabulary as voc
-from ecosystem.i18n import t
+from ecosystem.i18n import catalogue, t
 
 # --------------------------------------------------------------------------
 # identifiers
@@ -231,7 +231,15 @@ class Issue:
             params["allowed"] = ", ".join(voc.ALL[params["vocabulary"]].codes)
         if "target" in params:
             params["target"] = t(f"table.{params['target']}", lang)
-        text = t(f"check.{self.check}", lang)
+        key = f"check.{self.check}"
+        count = next((k for k in ("count", "n") if isinstance(params.get(k), (int, np.integer))), None)
+        if count is not None:  # "1 caractère de contrôle retiré": the key's CLDR plural form
+            from ecosystem import numbers
+
+            if numbers.plural_form(params[count], lang) == "one" and f"{key}.one" in catalogue(lang):
+                key = f"{key}.one"
+            params[count] = numbers.number(params[count], lang)
+        text = t(key, lang)
         try:  # formatted here: a parameter may be called "key", like t()'s first argument
             return text.format(**params) if params else text
         except (KeyError, IndexError, ValueError):

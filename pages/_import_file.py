@@ -7,6 +7,7 @@ import streamlit as st
 
 from ecosystem import model
 from ecosystem.i18n import fmt_number
+from ecosystem import numbers
 from ecosystem.ingest.pipeline import ImportError_
 from ecosystem.ingest.session import ImportSession
 from pages._shell import tr
@@ -33,7 +34,7 @@ def error_step(session: ImportSession, lang: str) -> None:
         return
     show_error(session.error)
     if session.error.key == "imp.err.geometry" and session.imp is not None and st.checkbox(
-            tr("imp.geometry.accept", n=fmt_number(session.error.params["n"], lang)),
+            numbers.plural("imp.geometry.accept", session.error.params["n"], lang),
             key="imp_geometry_accept"):
         session.accept_geometry()
         st.rerun()
@@ -44,7 +45,7 @@ def file_step(session: ImportSession, lang: str) -> None:
     imp = session.imp
     for p in imp.parts:
         if p.raw.notes.get("point_on_surface"):
-            st.warning(tr("imp.geometry.converted", n=fmt_number(p.raw.notes["point_on_surface"], lang)),
+            st.warning(numbers.plural("imp.geometry.converted", p.raw.notes["point_on_surface"], lang),
                        icon=":material/pentagon:")
     st.header(tr("imp.step.file"))
     info = imp.info
@@ -57,8 +58,8 @@ def file_step(session: ImportSession, lang: str) -> None:
         current = imp.parts[0].raw.sheet
         sheet_rows = session.sheet_rows()
         sheet = st.selectbox(tr("imp.file.sheet"), info.sheets, index=info.sheets.index(current),
-                             key="imp_sheet", format_func=lambda s: tr(
-                                 "imp.file.sheet_option", sheet=s, rows=fmt_number(sheet_rows.get(s, 0), lang)))
+                             key="imp_sheet", format_func=lambda s: numbers.plural(
+                                 "imp.file.sheet_option", sheet_rows.get(s, 0), lang, sheet=s))
         if sheet != current:
             try:
                 session.pick_sheet(sheet)

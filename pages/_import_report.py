@@ -9,6 +9,7 @@ import streamlit as st
 
 from ecosystem import vocabulary as voc
 from ecosystem.i18n import fmt_number
+from ecosystem import numbers
 from ecosystem.ingest.session import ImportSession
 from ecosystem.render import safe
 from pages._shell import tr
@@ -31,13 +32,13 @@ def report_step(session: ImportSession, summary: dict, only_active: bool, lang: 
         m[3].metric(tr("imp.sum.excluded"), fmt_number(entry.get("excluded", 0), lang))
         m[4].metric(tr("imp.sum.cleared"), fmt_number(entry.get("issues", {}).get("cleared", 0), lang))
         if "active" in entry:
-            st.caption(tr("imp.sum.active_caption", active=fmt_number(entry["active"], lang),
-                          total=fmt_number(entry["rows"], lang)))
+            st.caption(numbers.plural("imp.sum.active_caption", entry["active"], lang,
+                                      total=fmt_number(entry["rows"], lang)))
         summary_part(entry, summary, lang)
         if p.format == "scdl" and p.table == "fundings":  # grants: who got them, who gave what
             scdl_grants(imp, lang)
         if entry.get("continuation"):  # records spread over several rows: fold or exclude
-            st.warning(tr("imp.cont.found", n=fmt_number(entry["continuation"], lang)),
+            st.warning(numbers.plural("imp.cont.found", entry["continuation"], lang),
                        icon=":material/low_priority:")
             examples = imp.continuation_examples(p.index, 5).rename(
                 columns={"row": tr("imp.col.row"), "above": tr("imp.col.above")})
@@ -129,7 +130,7 @@ def geo_tab(session: ImportSession, p, entry: dict, lang: str) -> None:
         st.info(tr("imp.geo.not_applicable"))
         return
     st.metric(tr("imp.geo.placed"), f"{fmt_number(geo['placed'], lang)} / {fmt_number(geo['total'], lang)}",
-              fmt_number(100 * geo["placed"] / geo["total"], lang, 2) + " %" if geo["total"] else None,
+              numbers.percent(geo["placed"] / geo["total"], lang, 2) if geo["total"] else None,
               delta_color="off")
     methods = pd.DataFrame([{tr("imp.geo.method"): voc.GEO_METHODS.label(k, lang), tr("imp.col.count"): v}
                             for k, v in sorted(geo["by_method"].items(), key=lambda kv: -kv[1])])

@@ -9,7 +9,7 @@ from ecosystem.analysis import territories as terr
 from ecosystem import vocabulary as voc
 from ecosystem.analysis.view import View
 from ecosystem.geo import territory_key
-from ecosystem.i18n import fmt_number
+from ecosystem import numbers
 from ecosystem.render import maps
 from pages import _shell as shell
 from pages import _widgets as ui
@@ -35,8 +35,7 @@ def indicator_picker(key: str, default: str, lang: str) -> str:
 
 def value_column(indicator_id: str, label: str, lang: str):
     i = ind.get(indicator_id)
-    fmt = "percent" if i.unit_fr == "%" else "localized"  # the browser's separators
-    return st.column_config.NumberColumn(label, format=fmt, help=i.definition(lang))
+    return st.column_config.TextColumn(label, help=i.definition(lang))
 
 
 def ranking(ctx: shell.Context) -> None:
@@ -47,13 +46,13 @@ def ranking(ctx: shell.Context) -> None:
     within = terr.ranking_within(f, level)
     table = _ranking(ctx.store, ctx.ref, f, chosen, level)
     i = ind.get(chosen)
-    st.caption(tr("terr.ranking_caption", n=fmt_number(len(table), lang),
+    st.caption(numbers.plural("terr.ranking_caption", len(table), lang,
                   level=voc.LEVELS.label(level, lang).lower(),
                   where=md(ui.territory_label(within)) if within else tr("scope.france")))
     left, right = st.columns([1, 1], gap="medium")
     with left:
         if len(table) > maps.MAX_RANKING_FEATURES:
-            st.info(tr("terr.map_too_big", n=fmt_number(len(table), lang)))
+            st.info(numbers.plural("terr.map_too_big", len(table), lang))
         else:
             m = maps.ranking_map(geo, table, level, chosen, i.label(lang), i.unit(lang), lang,
                                  value_fmt=lambda v: ind.format_value(chosen, v, lang),
@@ -66,10 +65,13 @@ def ranking(ctx: shell.Context) -> None:
                                       chosen: i.label(lang)})
         shown = shown[[tr("terr.rank"), tr("col.name"), i.label(lang), tr("col.population"),
                        tr("col.code")]]
-        st.dataframe(shown, hide_index=True, width="stretch", height=460,
-                     column_config={i.label(lang): value_column(chosen, i.label(lang), lang),
-                                    tr("col.population"): st.column_config.NumberColumn(
-                                        format="localized")})
+        # the app's language decides the separators (not the browser's): text cells;
+        # the download keeps the numbers
+        st.dataframe(numbers.display(shown, {
+                         i.label(lang): lambda v: ind.format_value(chosen, v, lang),
+                         tr("col.population"): numbers.formatter("number", lang)}),
+                     hide_index=True, width="stretch", height=460,
+                     column_config={i.label(lang): value_column(chosen, i.label(lang), lang)})
         ui.download_table(shown, tr("terr.file.ranking", indicator=chosen), "dl_rank")
         options = table.code.tolist()[:500]
         names = dict(zip(table.code, table.name))

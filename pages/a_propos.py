@@ -5,6 +5,7 @@ import streamlit as st
 from ecosystem.analysis import indicators
 from ecosystem import vocabulary as voc
 from ecosystem.analysis.grid import load_grid
+from ecosystem import numbers
 from ecosystem.i18n import fmt_number
 from pages import _shell as shell
 from pages._shell import tr
@@ -61,6 +62,6 @@ st.table([{tr("col.source"): s["package"], tr("col.version"): s["version"],
 st.header(tr("about.inventory"))
 info = ctx.store.info(ctx.ref.name)
 st.markdown(tr("about.inventory.body", name=md(ctx.ref.name), version=info["version"],
-               actors=fmt_number(info["n_actors"], lang),
-               projects=fmt_number(info["n_projects"], lang),
-               updated=str(info["updated_at"])[:16], backend=ctx.store.backend))
+               actors=numbers.plural("count.actors", info["n_actors"], lang),
+               projects=numbers.plural("count.projects", info["n_projects"], lang),
+               updated=numbers.moment(info["updated_at"], lang), backend=ctx.store.backend))

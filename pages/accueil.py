@@ -4,7 +4,8 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from ecosystem.analysis import overview
-from ecosystem.i18n import fmt_compact, fmt_number
+from ecosystem import numbers
+from ecosystem.i18n import fmt_number
 from ecosystem.render.maps import home_map
 from ecosystem.render import charts
 from pages import _shell as shell
@@ -33,8 +34,8 @@ cols[0].metric(tr("home.actors"), fmt_number(figures["actors"], lang))
 cols[1].metric(tr("home.projects"), fmt_number(figures["projects"], lang))
 cols[2].metric(tr("home.collaborations"), fmt_number(figures["collaborations"], lang),
                help=tr("home.collaborations_help"))
-cols[3].metric(tr("home.funding"), fmt_compact(figures["funding_eur"], lang) + " €")
-cols[4].metric(tr("home.population"), fmt_compact(figures["population"], lang))
+cols[3].metric(tr("home.funding"), numbers.compact_currency(figures["funding_eur"], lang))
+cols[4].metric(tr("home.population"), numbers.compact(figures["population"], lang))
 
 left, right = st.columns([5, 3], gap="large")
 with left:
@@ -57,5 +58,8 @@ st.subheader(tr("home.by_region"))
 table = regions.rename(columns={"name": tr("col.region"), "population": tr("col.population"),
                                 "actors": tr("home.actors"), "projects": tr("home.projects"),
                                 "actors_per_10k": tr("col.actors_per_10k")}).drop(columns="code")
-st.dataframe(table, hide_index=True, width="stretch",
-             column_config={tr("col.actors_per_10k"): st.column_config.NumberColumn(format="%.2f")})
+st.dataframe(numbers.display(table, {
+    tr("col.population"): numbers.formatter("number", lang),
+    tr("home.actors"): numbers.formatter("number", lang),
+    tr("home.projects"): numbers.formatter("number", lang),
+    tr("col.actors_per_10k"): numbers.formatter("number", lang, 2)}), hide_index=True, width="stretch")

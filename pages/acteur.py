@@ -5,7 +5,8 @@ import streamlit as st
 
 from ecosystem import vocabulary as voc
 from ecosystem.analysis.grid import load_grid
-from ecosystem.i18n import fmt_compact
+from ecosystem import numbers
+from ecosystem.numbers import plural
 from ecosystem.analysis.profiles import ActorNotFound, actor_profile, search_actors
 from pages import _shell as shell
 from pages import _widgets as ui
@@ -29,7 +30,7 @@ with st.expander(tr("actor.search"), expanded=not actor_id):
             labels = {r.actor_id: f"{r.name} — {voc.ACTOR_TYPES.label(r.actor_type, lang)} "
                                   f"({ctx.geo.name('commune', r.commune_code) if r.commune_code else '—'})"
                       for r in found.itertuples()}
-            chosen = st.selectbox(tr("actor.results", n=len(found)), list(labels),
+            chosen = st.selectbox(plural("actor.results", len(found), lang), list(labels),
                                   format_func=labels.get, key="w_actor_pick")
             if st.button(tr("actor.open"), key="w_actor_open"):
                 st.session_state["_actor"] = chosen
@@ -58,11 +59,11 @@ place = " · ".join(md(name) + f" ({code})" for _, (code, name) in reversed(prof
 st.markdown(f"**{voc.ACTOR_TYPES.label(rec['actor_type'], lang)}** — {md(domains)}  \n{place}")
 
 cols = st.columns(5)
-cols[0].metric(tr("actor.projects_led"), prof.figures["projects_led"])
-cols[1].metric(tr("actor.projects_partner"), prof.figures["projects_partner"])
-cols[2].metric(tr("actor.partners"), prof.figures["partners"])
-cols[3].metric(tr("actor.funding_received"), fmt_compact(prof.figures["funding_received"], lang) + " €")
-cols[4].metric(tr("actor.funding_given"), fmt_compact(prof.figures["funding_given"], lang) + " €")
+cols[0].metric(tr("actor.projects_led"), numbers.number(prof.figures["projects_led"], lang))
+cols[1].metric(tr("actor.projects_partner"), numbers.number(prof.figures["projects_partner"], lang))
+cols[2].metric(tr("actor.partners"), numbers.number(prof.figures["partners"], lang))
+cols[3].metric(tr("actor.funding_received"), numbers.compact_currency(prof.figures["funding_received"], lang))
+cols[4].metric(tr("actor.funding_given"), numbers.compact_currency(prof.figures["funding_given"], lang))
 
 tabs = st.tabs([tr("actor.tab.projects"), tr("actor.tab.partners"), tr("actor.tab.fundings"),
                 tr("actor.tab.networks"), tr("actor.tab.grid"), tr("actor.tab.record")])
@@ -111,11 +112,10 @@ with tabs[1]:
 def _money_table(df: pd.DataFrame, who: str) -> None:
     shown = df.assign(kind=df.kind.map(lambda k: voc.FUNDING_KINDS.label(k, lang)),
                       origin=df.origin.map(lambda o: voc.FUNDING_ORIGINS.label(o, lang)))
-    st.dataframe(shown[["title", who, "amount_eur", "year", "kind", "origin"]].rename(
+    st.dataframe(numbers.display(shown[["title", who, "amount_eur", "year", "kind", "origin"]].rename(
         columns={"title": tr("col.project"), who: tr(f"col.{who}"), "amount_eur": tr("col.amount"),
                  "year": tr("col.year"), "kind": tr("col.kind"), "origin": tr("col.origin_short")}),
-        hide_index=True, width="stretch",
-        column_config={tr("col.amount"): st.column_config.NumberColumn(format="%.0f €")})
+        {tr("col.amount"): numbers.formatter("currency", lang)}), hide_index=True, width="stretch")
 
 
 with tabs[2]:
@@ -146,11 +146,11 @@ with tabs[4]:
         known = {c.id for c in grid.criteria}
         df = prof.scores[prof.scores.criterion_id.isin(known)].assign(
             criterion=lambda d: d.criterion_id.map(lambda c: grid.criterion(c).label(lang)))
-        st.dataframe(df[["criterion", "mean_score", "n_scored", "n_not_assessed"]].rename(
+        st.dataframe(numbers.display(df[["criterion", "mean_score", "n_scored", "n_not_assessed"]].rename(
             columns={"criterion": tr("col.criterion"), "mean_score": tr("col.mean_score"),
                      "n_scored": tr("col.n_scored"), "n_not_assessed": tr("col.not_assessed")}),
-            hide_index=True, width="stretch",
-            column_config={tr("col.mean_score"): st.column_config.NumberColumn(format="%.2f")})
+            {tr("col.mean_score"): numbers.formatter("number", lang, 2)}),
+            hide_index=True, width="stretch")
 
 def _cell(v) -> str:
     if v is None or (not isinstance(v, (list, str)) and pd.isna(v)):

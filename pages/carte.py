@@ -14,6 +14,7 @@ from ecosystem.render import mapview
 from ecosystem import vocabulary as voc
 from ecosystem.geo import territory_key
 from ecosystem.i18n import fmt_number
+from ecosystem.numbers import plural
 from pages import _shell as shell
 from pages import _widgets as ui
 from pages._shell import tr
@@ -103,16 +104,16 @@ if "points" in layers:
                       cap=fmt_number(mapview.POINT_CAP, lang), cell=c.get("cell_deg", ""),
                       cells=fmt_number(c["cells"], lang)), icon=":material/grid_on:")
     else:
-        st.caption(tr("map.points_shown", n=fmt_number(c["points"], lang)))
+        st.caption(plural("map.points_shown", c["points"], lang))
 if c["actors"] > c["located"]:
-    st.caption(tr("map.unlocated", n=fmt_number(c["actors"] - c["located"], lang)))
+    st.caption(plural("map.unlocated", c["actors"] - c["located"], lang))
 if "lines" in layers:
-    st.caption(tr("map.lines_shown", n=fmt_number(c["lines"], lang),
+    st.caption(plural("map.lines_shown", c["lines"], lang,
                   total=fmt_number(c["lines_total"], lang)) +
                (" " + tr("map.lines_capped", n=fmt_number(mapview.LINE_CAP, lang))
                 if c["lines_total"] > c["lines"] else ""))
 if "funders" in layers:
-    st.caption(tr("map.fundings_shown", n=fmt_number(c["fundings"], lang),
+    st.caption(plural("map.fundings_shown", c["fundings"], lang,
                   total=fmt_number(c["fundings_total"], lang)) +
                (" " + tr("map.lines_capped", n=fmt_number(mapview.FUNDING_CAP, lang))
                 if c["fundings_total"] > c["fundings"] else ""))

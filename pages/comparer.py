@@ -10,6 +10,7 @@ import streamlit as st
 from ecosystem.analysis import indicators as ind
 from ecosystem.analysis import territories as terr
 from ecosystem.geo import parse_territory, territory_key
+from ecosystem import numbers
 from ecosystem.i18n import fmt_number
 from ecosystem.render import charts
 from pages import _shell as shell
@@ -130,7 +131,7 @@ fig.add_vline(x=100, line_dash="dash", line_color="#52606d",
               annotation_text=tr("cmp.france_100"), annotation_position="top")
 fig.update_layout(height=120 + 22 * len(ids) * len(keys), margin=dict(l=0, r=10, t=30, b=0),
                   legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0))
-st.plotly_chart(fig, width="stretch", config={"displaylogo": False})
+st.plotly_chart(numbers.style_figure(fig, lang), width="stretch", config={"displaylogo": False})
 
 st.subheader(tr("cmp.values_chart"))
 cols = st.columns(min(3, len(ids)))
@@ -145,7 +146,7 @@ for k, i in enumerate(ids):
     fig.update_layout(title=dict(text=charts.labels([d.label(lang)])[0], font=dict(size=13)),
                       height=280, margin=dict(l=0, r=0, t=40, b=0),
                       yaxis_title=charts.labels([d.unit(lang)])[0])
-    cols[k % len(cols)].plotly_chart(fig, width="stretch", config={"displaylogo": False},
+    cols[k % len(cols)].plotly_chart(numbers.style_figure(fig, lang), width="stretch", config={"displaylogo": False},
                                      key=f"cmp_chart_{i}")
 
 levels = {parse_territory(k)[0] for k in keys}

@@ -8,6 +8,7 @@ from ecosystem.analysis import indicators as ind
 from ecosystem.analysis import territories as terr
 from ecosystem import vocabulary as voc
 from ecosystem.analysis.grid import GridError, load_grid, project_scores, score_pivot
+from ecosystem import numbers
 from ecosystem.i18n import fmt_number
 from ecosystem.render import charts
 from pages import _shell as shell
@@ -52,7 +53,7 @@ with st.expander(tr("grid.load"), expanded=False):
     if upload is not None:
         try:
             grid = load_grid(upload.getvalue())
-            st.success(tr("grid.loaded", name=md(grid.label(lang)), n=len(grid.criteria)))
+            st.success(numbers.plural("grid.loaded", len(grid.criteria), lang, name=md(grid.label(lang))))
         except GridError as exc:
             st.error(tr("grid.invalid", error=md(str(exc))))
             grid = load_grid()
@@ -77,9 +78,10 @@ def pivot(roll: pd.DataFrame, names: dict) -> pd.DataFrame:
     return score_pivot(roll, grid, names, lang, tr("col.name"))
 
 
-def score_columns(df: pd.DataFrame) -> dict:
-    return {c: st.column_config.NumberColumn(c, format="localized") for c in df.columns
-            if c in labels.values()}
+def shown_scores(df: pd.DataFrame, extra: dict | None = None) -> pd.DataFrame:
+    """Display copy: mean scores with two decimals in the app's language."""
+    return numbers.display(df, {**{c: numbers.formatter("number", lang, 2) for c in df.columns
+                                   if c in labels.values()}, **(extra or {})})
 
 
 def heatmap(p: pd.DataFrame, key: str) -> None:
@@ -87,7 +89,8 @@ def heatmap(p: pd.DataFrame, key: str) -> None:
         return
     fig = charts.score_heatmap(p.drop(columns=[tr("col.name")]).astype(float), p[tr("col.name")],
                                grid.min_score, grid.max_score, tr("col.mean_score"))
-    st.plotly_chart(fig, width="stretch", config={"displaylogo": False}, key=key)
+    st.plotly_chart(numbers.style_figure(fig, lang), width="stretch", config={"displaylogo": False},
+                    key=key)
 
 
 tabs = st.tabs([tr("grid.tab.territory"), tr("grid.tab.domain"), tr("grid.tab.project")])
@@ -107,9 +110,10 @@ with tabs[0]:
         p.insert(1, tr("grid.projects"), share.projects.reindex(p.index).fillna(0).astype(int))
         p.insert(2, tr("grid.assessed"), share.grid_assessed_share.reindex(p.index))
         p = p.sort_values(tr("grid.projects"), ascending=False)
-        st.dataframe(p.reset_index(names=tr("col.code")), hide_index=True, width="stretch",
-                     column_config={**score_columns(p), tr("grid.assessed"):
-                                    st.column_config.NumberColumn(format="percent")})
+        st.dataframe(shown_scores(p.reset_index(names=tr("col.code")), {
+                         tr("grid.projects"): numbers.formatter("number", lang),
+                         tr("grid.assessed"): numbers.formatter("percent", lang)}),
+                     hide_index=True, width="stretch")
         ui.download_table(p.reset_index(names=tr("col.code")), tr("grid.file.territory"),
                              "dl_grid_terr")
         heatmap(p.drop(columns=[tr("grid.projects"), tr("grid.assessed")]), "grid_heat_terr")
@@ -127,8 +131,9 @@ with tabs[1]:
         n = roll.groupby("code").n_projects.max()
         p.insert(1, tr("grid.projects_scored"), n.reindex(p.index).fillna(0).astype(int))
         p = p.reindex([d for d in voc.DOMAINS.codes if d in p.index])
-        st.dataframe(p.reset_index(names=tr("col.code")), hide_index=True, width="stretch",
-                     column_config=score_columns(p))
+        st.dataframe(shown_scores(p.reset_index(names=tr("col.code")), {
+                         tr("grid.projects_scored"): numbers.formatter("number", lang)}),
+                     hide_index=True, width="stretch")
         ui.download_table(p.reset_index(names=tr("col.code")), tr("grid.file.domain"),
                              "dl_grid_domain")
         heatmap(p.drop(columns=[tr("grid.projects_scored")]), "grid_heat_domain")
@@ -137,8 +142,9 @@ with tabs[1]:
 with tabs[2]:
     scores = _projects(ctx.store, ctx.ref, f, grid, (grid.id, tuple(grid.ids)))
     n_scored = int((scores.n_scored > 0).sum())
-    st.caption(tr("grid.by_project_caption", n=fmt_number(len(scores), lang),
-                  scored=fmt_number(n_scored, lang), max=fmt_number(PROJECTS_MAX, lang)))
+    st.caption(numbers.plural("grid.by_project_caption", n_scored, lang,
+                              projects=numbers.plural("count.projects", len(scores), lang),
+                              max=fmt_number(PROJECTS_MAX, lang)))
     if scores.empty:
         st.info(tr("report.no_data"))
     else:
@@ -149,8 +155,8 @@ with tabs[2]:
             tr("col.mean_score"): scores.mean_score,
             **{labels[c]: [grid.scale_label(v if pd.notna(v) else None, lang) for v in scores[c]]
                for c in grid.ids}})
-        st.dataframe(shown, hide_index=True, width="stretch", height=420, column_config={
-            tr("col.mean_score"): st.column_config.NumberColumn(format="localized")})
+        st.dataframe(numbers.display(shown, {tr("col.mean_score"): numbers.formatter(
+            "number", lang, 2)}), hide_index=True, width="stretch", height=420)
         ui.download_table(shown, tr("grid.file.project"), "dl_grid_projects")
         pick = st.selectbox(tr("grid.one_project"), scores.project_id.tolist(), index=None,
                             format_func=dict(zip(scores.project_id, scores.title)).get,

@@ -15,6 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from ecosystem import model
+from ecosystem import numbers
 from ecosystem.i18n import fmt_number
 from ecosystem.ingest import mapping as mp
 from ecosystem.ingest.pipeline import ImportError_
@@ -182,8 +183,8 @@ if go.button(tr("imp.confirm.save"), type="primary", key="imp_save", icon=":mate
             st.stop()
     info_after = ctx.store.info(target)
     st.session_state["_import_done"] = tr("imp.confirm.done", inventory=md(target),
-                                          actors=fmt_number(info_after["n_actors"], lang),
-                                          projects=fmt_number(info_after["n_projects"], lang))
+                                          actors=numbers.plural("count.actors", info_after["n_actors"], lang),
+                                          projects=numbers.plural("count.projects", info_after["n_projects"], lang))
     finish()
 if cancel.button(tr("imp.confirm.cancel"), key="imp_cancel"):
     finish()

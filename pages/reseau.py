@@ -7,6 +7,8 @@ import streamlit as st
 from ecosystem.render import exports
 from ecosystem.analysis import network as net
 from ecosystem.i18n import fmt_number
+from ecosystem import numbers
+from ecosystem.numbers import plural
 from pages import _shell as shell
 from pages import _widgets as ui
 from pages._shell import tr
@@ -97,7 +99,7 @@ def graph_view() -> None:
         st.info(tr("net.top_n", shown=fmt_number(net.DRAW_MAX, lang), n=fmt_number(linked, lang)),
                 icon=":material/filter_alt:")
     if graph.m and s["isolated"]:
-        st.caption(tr("net.isolated_not_drawn", n=fmt_number(s["isolated"], lang)))
+        st.caption(plural("net.isolated_not_drawn", s["isolated"], lang))
     link = ui.actor_link(ctx) + "{id}"
     st.iframe(_drawing(ctx.store, ctx.ref, f, lang, color, size, link), height=610)
     top = net.top_nodes(graph)
@@ -126,7 +128,7 @@ def table_view(df: pd.DataFrame, stem: str, key: str, empty: str, caption: str) 
     if df.empty:
         st.info(tr(empty))
         return
-    st.dataframe(df, hide_index=True, width="stretch")
+    st.dataframe(numbers.display_numbers(df, lang, places=5), hide_index=True, width="stretch")
     ui.download_table(df, stem, key)
 
 

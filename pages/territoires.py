@@ -7,6 +7,8 @@ from ecosystem.analysis import indicators as ind
 from ecosystem.render import report
 from ecosystem.analysis import territories as terr
 from ecosystem import vocabulary as voc
+from ecosystem import numbers
+from ecosystem.numbers import plural
 from ecosystem.render import charts
 from pages import _shell as shell
 from pages import _territory_ranking
@@ -121,7 +123,7 @@ def profile() -> None:
     zones = _white_zones(ctx.store, ctx.ref, f)
     st.caption(tr("report.white_zones_help"))
     if zones:
-        st.markdown(tr("terr.white_zones_n", n=len(zones), total=len(voc.DOMAINS)) + "  \n" +
+        st.markdown(plural("terr.white_zones_n", len(zones), lang, total=len(voc.DOMAINS)) + "  \n" +
                     " · ".join(f":orange-badge[{md(voc.DOMAINS.label(d, lang))}]" for d in zones))
     else:
         st.success(tr("report.no_white_zone"))
@@ -134,7 +136,8 @@ def profile() -> None:
             st.info(tr("report.no_data"))
         else:
             shown = terr.actors_table(actors, geo, lang)
-            st.dataframe(shown, hide_index=True, width="stretch")
+            st.dataframe(numbers.display(shown, {tr("report.col.projects"): numbers.formatter(
+                "number", lang)}), hide_index=True, width="stretch")
             ui.download_table(shown, tr("terr.file.actors"), "dl_terr_actors")
             pick = st.selectbox(tr("terr.open_actor"), actors.actor_id.tolist(), index=None,
                                 format_func=dict(zip(actors.actor_id, actors.name)).get,
@@ -148,8 +151,10 @@ def profile() -> None:
             st.info(tr("report.no_data"))
         else:
             shown = terr.projects_table(projects, lang)
-            st.dataframe(shown, hide_index=True, width="stretch", column_config={
-                tr("report.col.funding"): st.column_config.NumberColumn(format="%.0f €")})
+            st.dataframe(numbers.display(shown, {
+                tr("report.col.funding"): numbers.formatter("currency", lang),
+                tr("report.col.beneficiaries"): numbers.formatter("number", lang)}),
+                hide_index=True, width="stretch")
             ui.download_table(shown, tr("terr.file.projects"), "dl_terr_projects")
 
     st.subheader(tr("terr.report"))

@@ -171,7 +171,7 @@ def test_xlsx_cell_over_the_limit_is_cut_and_listed():
     cell = wb["s"]["B3"].value
     assert len(cell) == 32_767 and cell.endswith("…") and cell[:-1] == "é" * 32_766
     notes = list(wb["Notes"].iter_rows(values_only=True))
-    assert notes[0][0].startswith("1 cellule(s) de plus de 32\u202f767 caractères")
+    assert notes[0][0].startswith("1 cellule de plus de 32\u202f767 caractères")
     assert notes[3] == ("s", "B3", "texte", 3, 40_000)
     assert exports.xlsx_cut_cells({"s": df.head(1)}) == 0
     assert openpyxl.load_workbook(io.BytesIO(to_xlsx_bytes({"s": df.head(1)}))).sheetnames == ["s"]
@@ -193,7 +193,7 @@ def test_cli_xlsx_export_says_how_many_cells_were_cut(store, tmp_path):
                            "--format", "xlsx", "--db", str(tmp_path / "test.duckdb"), str(out)],
                           cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr
-    assert "2 cell(s) longer than 32,767 characters" in " ".join(proc.stderr.split())
+    assert "2 cells longer than 32,767 characters" in " ".join(proc.stderr.split())
     notes = list(openpyxl.load_workbook(out)["Notes"].iter_rows(values_only=True))
     assert [r[1:] for r in notes[3:]] == [("S2", "description", 2, 40_000),
                                           ("S3", "description", 3, 33_000)]

@@ -197,8 +197,8 @@ def test_totals_are_tagged_and_left_out_of_comparisons():
 
 
 def test_format_value():
-    assert I.format_value("cross_type_share", 0.75, "fr") == "75,0\u202f%"
-    assert I.format_value("cross_type_share", 0.75, "en") == "75.0 %"
+    assert I.format_value("cross_type_share", 0.75, "fr") == "75,0\u00a0%"
+    assert I.format_value("cross_type_share", 0.75, "en") == "75.0%"
     assert I.format_value("actors_per_10k", 1234.567, "en", with_unit=True) == \
         "1,234.57 per 10,000 inh."
     assert I.format_value("hybridity", float("nan")) == "—"

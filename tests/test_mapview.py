@@ -5,6 +5,7 @@ from tests/fixtures.py, escaping of hostile names, payload bounds."""
 import json
 import re
 
+import pandas as pd
 import pytest
 
 from ecosystem.render import mapview, maps
@@ -125,6 +126,16 @@ def test_the_page_budget_forces_aggregates(tiny, geo, monkeypatch):
     assert view.counts["aggregated"] and view.counts["cells"] > 0
 
 
+def test_line_and_cell_tooltips_take_plural_forms():
+    lines = pd.DataFrame({"lon_a": [-1.5, -1.6], "lat_a": [47.2, 47.3], "dep_a": ["44", "44"],
+                          "lon_b": [-1.4, -1.7], "lat_b": [47.1, 47.0], "dep_b": ["44", "44"],
+                          "w": [1, 1200]})
+    fr = mapview.lines_data(lines, False, {}, "map.line_tip", "fr")
+    assert fr["wfmt"] == ["1 projet en commun", "1\u202f200 projets en commun"]
+    en = mapview.lines_data(lines, False, {}, "map.funding_tip", "en")
+    assert en["wfmt"] == ["1 funding", "1,200 fundings"]
+
+
 def test_choropleth_values_legend_and_click_lookup(tiny, geo):
     store, ref = tiny
     view = mapview.build(View(store, ref, Filters(level="departement")), geo,
@@ -133,8 +144,8 @@ def test_choropleth_values_legend_and_click_lookup(tiny, geo):
     fc = payload(view, "choropleth")
     props = {f["properties"]["k"]: f["properties"] for f in fc["features"]}
     assert props["44"]["n"] == "Loire-Atlantique" and props["44"]["v"] == "5 acteurs"
-    assert props["13"]["v"] == "3 acteurs" and props["55"]["v"] == "1 acteurs"
-    assert props["01"]["v"] == "0 acteurs" and props["13"]["p"] == "2\u202f087\u202f658"
+    assert props["13"]["v"] == "3 acteurs" and props["55"]["v"] == "1 acteur"
+    assert props["01"]["v"] == "0 acteur" and props["13"]["p"] == "2\u202f087\u202f658"
     assert fc["labels"]["ind"] == "Acteurs"
     # colours follow the values: the département with most actors is the darkest
     assert props["44"]["c"] == maps.PALETTE[-1] and props["01"]["c"] != props["44"]["c"]

@@ -132,11 +132,11 @@ def test_suggestions_for_an_actor_with_their_reasons():
     names = dict(zip(g.nodes.actor_id, g.nodes.name))
     fr = net.reasons(d, "fr", names)
     en = net.reasons(d, "en", names)
-    assert "1 partenaire(s) commun(s) : " + HOSTILE in fr
+    assert "1 partenaire commun : " + HOSTILE in fr
     assert "types complémentaires (Association et Entreprise engagée (RSE))" in fr or \
         "types complémentaires (Association et " in fr
     assert "même domaine : Alimentation" in fr and "proches : même commune (44109)" in fr
-    assert "1 common partner(s): " + HOSTILE in en and "same domain: Food" in en
+    assert "1 common partner: " + HOSTILE in en and "same domain: Food" in en
     assert "nearby: same commune (44109)" in en
     with pytest.raises(KeyError):
         net.suggest_for_actor(g, "nobody")
@@ -164,7 +164,7 @@ def test_suggestions_for_a_territory():
     assert s.common.tolist() == [["H"], ["H"], ["H"]]
     table = net.suggestions_table(s, star(), "en")
     assert table.columns.tolist() == ["Actor", "Suggested partner", "Score", "Why"]
-    assert table.Why.iloc[2] == "1 common partner(s): Hub"
+    assert table.Why.iloc[2] == "1 common partner: Hub"
 
 
 def test_candidate_pairs_skip_linked_pairs():

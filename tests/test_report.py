@@ -10,6 +10,8 @@ from ecosystem.render import maps, report
 from ecosystem.analysis.view import Filters, View
 from tests import fixtures
 
+FR_MONTHS = ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.",
+             "nov.", "déc."]  # CLDR French abbreviated months (medium dates)
 EVIL = '<img src=x onerror="alert(1)">Entraide & Cie'
 
 
@@ -33,14 +35,16 @@ def test_report_content(built, tiny):
     assert r.parent == "Pays de la Loire" and r.synthetic
     fig = r.figures.set_index("id")
     assert fig.loc["actors", ["territory", "parent", "france"]].tolist() == ["5", "5", "10"]
-    assert fig.at["cross_type_share", "territory"] == "75,0\u202f%"
+    assert fig.at["cross_type_share", "territory"] == "75,0\u00a0%"
     assert "Pauvreté et exclusion" not in r.white_zones and len(r.white_zones) == 15
     charts = {c.title: dict(c.items) for c in r.charts}
     assert charts["Projets par étape (pipeline de l'innovation)"] == {
         "Émergence": 1, "Expérimentation": 1, "Diffusion / essaimage": 0, "Évaluation": 0}
     assert charts["Financements par origine"] == {"Privé": 15000}
     store, ref = tiny
-    assert r.data_date == str(store.info(ref.name)["updated_at"])[:16]
+    updated = store.info(ref.name)["updated_at"]  # to the minute, French month names
+    assert r.data_date == f"{updated.day} {FR_MONTHS[updated.month - 1]} {updated.year}, " \
+        f"{updated.hour:02d}:{updated.minute:02d}"
     assert ("Territoire", "Loire-Atlantique (44)") in r.filters
 
 
@@ -153,7 +157,7 @@ def test_pdf_cuts_cells_taller_than_a_page_and_says_so(long_texts):
     flat = re.sub(r"\s+", "", text)
     # the 5,000-character word: 299 characters kept, then the ellipsis
     assert flat.count("Ω") == 299 and "Ω…" in flat
-    assert "2 texte(s) de plus de 300 caractères coupé(s)" in re.sub(r"\s+", " ", text)
+    assert "2 textes de plus de 300 caractères coupés" in re.sub(r"\s+", " ", text)
     assert len(PdfReader(io.BytesIO(data)).pages) <= 6
     # the HTML report keeps every character
     page = report.to_html(long_texts)
@@ -166,7 +170,7 @@ def test_pdf_replaces_characters_the_font_lacks(long_texts):
     # DejaVu Sans draws 😀 (it has the emoticons block) but not 🎉 nor 社会创新: 5 boxes,
     # twice (A1 in the top actors and as P1's lead in the top projects)
     assert "😀□" in flat and "□□□□" in flat
-    assert "10 caractère(s) absent(s) de la police du PDF" in flat
+    assert "10 caractères absents de la police du PDF" in flat
     # Hebrew and Arabic letters are in DejaVu: kept (logical order, unshaped)
     for letter in "שלוםجمعية":
         assert letter in text, letter

@@ -382,18 +382,44 @@ def get(indicator_id: str) -> Indicator:
     return INDICATORS[indicator_id]
 
 
+#: singular of the count units, for "1 acteur" (CLDR plural category "one")
+UNIT_ONE = {"acteurs": "acteur", "actors": "actor", "projets": "projet", "projects": "project",
+            "personnes": "personne", "people": "person", "liens": "lien", "links": "link",
+            "communautés": "communauté", "communities": "community"}
+
+
+def value_kind(indicator_id: str) -> str:
+    """How an indicator's values read: ``percent`` (a share), ``money`` (euros,
+    possibly per inhabitant) or ``number``."""
+    unit = INDICATORS[indicator_id].unit_fr
+    return "percent" if unit == "%" else "money" if unit.startswith("€") else "number"
+
+
 def format_value(indicator_id: str, value, lang: str = "fr", with_unit: bool = False) -> str:
-    """A value as users read it: shares in percent, the registry's decimals,
-    French or English separators; undefined values as a dash."""
-    from ecosystem.i18n import fmt_number
+    """A value as users read it, through :mod:`ecosystem.numbers` (Babel): shares in
+    percent with one decimal, money in euros (``12,34 €`` per inhabitant), other
+    values with the registry's decimals; ``with_unit`` adds the rest of the unit
+    (``€ / hab.`` → ``/ hab.``; ``acteurs`` → ``acteur`` for 0 and 1 in French).
+    Undefined values read as a dash."""
+    from ecosystem import numbers
 
     i = INDICATORS[indicator_id]
-    if value is None or (isinstance(value, float) and value != value) or value is pd.NA:
-        return "—"
-    if i.unit_fr == "%":
-        return fmt_number(float(value) * 100, lang, 1) + ("\u202f%" if lang == "fr" else " %")
-    text = fmt_number(float(value), lang, i.decimals)
-    return f"{text} {i.unit(lang)}" if with_unit else text
+    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+        return numbers.DASH
+    kind = value_kind(indicator_id)
+    if kind == "percent":
+        return numbers.percent(float(value), lang, 1)
+    if kind == "money":
+        text = numbers.currency(float(value), lang, i.decimals)
+        rest = i.unit(lang).removeprefix("€").strip()
+        return f"{text} {rest}" if with_unit and rest else text
+    text = numbers.number(float(value), lang, i.decimals)
+    if not with_unit:
+        return text
+    unit = i.unit(lang)
+    if numbers.plural_form(value, lang) == "one":
+        unit = UNIT_ONE.get(unit, unit)
+    return f"{text} {unit}"
 
 
 def by_group(group: str) -> list[Indicator]:

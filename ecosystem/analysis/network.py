@@ -35,6 +35,7 @@ from ecosystem import vocabulary as voc
 from ecosystem import ROOT
 from ecosystem.analysis.view import LEVEL_COLUMN, Filters, View
 from ecosystem.i18n import t
+from ecosystem.numbers import number, percent, plural
 from ecosystem.render import palette, safe
 from ecosystem.storage.store import InventoryRef
 
@@ -634,7 +635,7 @@ def reasons(row, lang: str = "fr", names: dict[str, str] | None = None, geo=None
     if common:
         shown = ", ".join((names or {}).get(c, c) for c in common[:3])
         more = "…" if len(common) > 3 else ""
-        parts.append(t("net.reason.common", lang, n=len(common), names=shown + more))
+        parts.append(plural("net.reason.common", len(common), lang, names=shown + more))
     if row["complementary"]:
         parts.append(t("net.reason.complementary", lang,
                        a=voc.ACTOR_TYPES.label(row["type_a"], lang),
@@ -655,8 +656,7 @@ AREA_COLUMN = {"region": "reg", "departement": "dep", "epci": "epci", "commune":
 
 
 def pct_text(v: float, lang: str) -> str:
-    from ecosystem.i18n import fmt_number
-    return fmt_number(v * 100, lang, 0) + ("\u202f%" if lang == "fr" else "%")
+    return percent(v, lang, 0)
 
 
 def _commune_name(geo, code) -> str:
@@ -777,15 +777,14 @@ def drawing_data(graph: Graph, lang: str = "fr", color: str = "type", size: str 
     value = pos["betweenness"] if size == "betweenness" else pos["degree"].astype(float)
     vmax = float(value.max()) if len(value) and value.max() > 0 else 1.0
     radius = 3 + 12 * np.sqrt(value / vmax)
-    from ecosystem.i18n import fmt_number
     nodes = []
     for r, col, rad in zip(pos.itertuples(index=False), colours, radius):
         nodes.append({
             "id": str(r.actor_id), "label": "" if r.name is None else str(r.name),
             "x": float(r.x), "y": float(r.y), "c": col, "r": round(float(rad), 2),
             "info": [voc.ACTOR_TYPES.label(r.actor_type, lang),
-                     t("net.tip.degree", lang, n=int(r.degree)),
-                     t("net.tip.betweenness", lang, v=fmt_number(float(r.betweenness), lang, 4)),
+                     plural("net.tip.degree", int(r.degree), lang),
+                     t("net.tip.betweenness", lang, v=number(float(r.betweenness), lang, 4)),
                      t("net.community_n", lang, n=int(r.community))],
             "url": link.replace("{id}", _url_quote(str(r.actor_id)))})
     return {"nodes": nodes,

@@ -11,31 +11,35 @@ import plotly.express as px
 import plotly.graph_objects as go
 
 from ecosystem import vocabulary as voc
+from ecosystem import numbers
 from ecosystem.render import palette, safe
 
 
 def actor_type_bars(codes: Iterable, counts: Iterable, lang: str, value_label: str,
                     height: int | None = None) -> go.Figure:
     """Horizontal bars of actors per type, each bar in its type's colour (the same
-    as on the map and the network drawing), largest at the top."""
+    as on the map and the network drawing), largest at the top; numbers with the
+    language's separators (:func:`ecosystem.numbers.style_figure`)."""
     rows = sorted(zip(codes, counts), key=lambda r: r[1])
     labels = [safe.plotly(voc.ACTOR_TYPES.label(c, lang)) for c, _ in rows]
     values = [int(n) for _, n in rows]
     fig = go.Figure(go.Bar(
-        x=values, y=labels, orientation="h", text=values, textposition="auto",
+        x=values, y=labels, orientation="h", texttemplate="%{x:,d}", textposition="auto",
         marker_color=[palette.actor_type(c) for c, _ in rows],
-        hovertemplate="%{y} : %{x}<extra></extra>" if lang == "fr" else "%{y}: %{x}<extra></extra>"))
+        hovertemplate="%{y} : %{x:,d}<extra></extra>" if lang == "fr" else
+        "%{y}: %{x:,d}<extra></extra>"))
     fig.update_layout(height=height or max(180, 26 * len(rows) + 60),
                       margin=dict(l=0, r=10, t=10, b=0), showlegend=False,
                       xaxis_title=safe.plotly(value_label))
-    return fig
+    return numbers.style_figure(fig, lang)
 
 
 def category_bars(counts: pd.DataFrame, vocab: voc.Vocabulary, lang: str,
                   value_label: str) -> go.Figure:
     """Horizontal bars of ``counts`` (``category``, ``n``) for the codes of ``vocab``:
     actor types in their own colours (:func:`actor_type_bars`), other vocabularies
-    (domains, stages) in the accent colour; largest at the top."""
+    (domains, stages) in the accent colour; largest at the top; the language's
+    separators."""
     d = counts[counts.category.isin(vocab.codes)]
     if vocab is voc.ACTOR_TYPES:  # one colour per type, as on the map and the network
         return actor_type_bars(d.category, d.n, lang, value_label)
@@ -43,20 +47,22 @@ def category_bars(counts: pd.DataFrame, vocab: voc.Vocabulary, lang: str,
     fig = px.bar(d.sort_values("n"), x="n", y="label", orientation="h", text="n",
                  labels={"n": safe.plotly(value_label), "label": ""},
                  color_discrete_sequence=[palette.ACCENT])
+    fig.update_traces(texttemplate="%{x:,d}")
     fig.update_layout(height=max(180, 26 * len(d) + 60), margin=dict(l=0, r=10, t=10, b=0))
-    return fig
+    return numbers.style_figure(fig, lang)
 
 
 def stage_funnel(counts: pd.DataFrame, lang: str, value_label: str) -> go.Figure:
     """Projects per stage (``category``, ``n``) as a funnel, every stage in its order
-    (a stage without project shows 0)."""
+    (a stage without project shows 0); the language's separators."""
     stage = counts.set_index("category").reindex(voc.STAGES.codes).n.fillna(0)
     sd = pd.DataFrame({"label": labels(voc.STAGES.label(c, lang) for c in stage.index),
                        "n": stage.values})
     fig = px.funnel(sd, x="n", y="label", labels={"n": safe.plotly(value_label), "label": ""},
                     color_discrete_sequence=[palette.ACCENT])
+    fig.update_traces(texttemplate="%{x:,d}")
     fig.update_layout(height=240, margin=dict(l=0, r=10, t=10, b=0))
-    return fig
+    return numbers.style_figure(fig, lang)
 
 
 def score_heatmap(values: pd.DataFrame, names: Iterable, zmin: float, zmax: float,

@@ -37,6 +37,7 @@ import numpy as np
 import pandas as pd
 
 from ecosystem import model
+from ecosystem.numbers import number, plural
 from ecosystem.render import safe
 
 _SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
@@ -124,9 +125,7 @@ def xlsx_cut_cells(sheets: dict[str, pd.DataFrame]) -> int:
 
 def xlsx_cut_message(n: int, lang: str = "fr") -> str:
     """What the UI, the command line and the Notes sheet say about ``n`` cut cells."""
-    from ecosystem.i18n import fmt_number, t
-
-    return t("export.xlsx_cut", lang, n=fmt_number(n, lang), max=fmt_number(XLSX_CELL_MAX, lang))
+    return plural("export.xlsx_cut", n, lang, max=number(XLSX_CELL_MAX, lang))
 
 
 def to_xlsx_bytes(sheets: dict[str, pd.DataFrame], lang: str = "fr") -> bytes:
@@ -226,7 +225,8 @@ def export_inventory(store, name: str, fmt: str, out: str | Path,
                   for t in tables}
         for t, df in frames.items():
             if len(df) > XLSX_MAX_ROWS:
-                raise ValueError(f"{t}: {len(df):,} rows, more than a worksheet holds (use csv or parquet)")
+                raise ValueError(f"{t}: {number(len(df), 'en')} rows, more than a worksheet holds "
+                                 "(use csv or parquet)")
         out.parent.mkdir(parents=True, exist_ok=True)
         if report is not None:
             report["xlsx_cut"] = xlsx_cut_cells(frames)

@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from ecosystem import numbers
 from ecosystem.render import palette, safe
 
 from ecosystem import ROOT
@@ -281,8 +282,9 @@ def _json_value(v):
     return v
 
 
-def legend_html(title: str, breaks: list[float], unit: str = "", fmt=lambda v: f"{v:,.1f}",
+def legend_html(title: str, breaks: list[float], unit: str = "", fmt=None,
                 no_data: str = "") -> str:
+    fmt = fmt or (lambda v: numbers.number(v, "fr", 1))
     rows = []
     palette = PALETTE[-(len(breaks) - 1):] if breaks else []
     for i in range(len(breaks) - 1):
@@ -345,15 +347,15 @@ def home_map(geo, regions: pd.DataFrame, lang: str = "fr", selected=None,
              mode: str = "url") -> folium.Map:
     """Régions coloured by actors per 10,000 inhabitants (``regions`` from
     :func:`ecosystem.analysis.overview.by_region`), overseas as insets."""
-    from ecosystem.i18n import fmt_number, t
+    from ecosystem.i18n import t
 
     props = pd.DataFrame({
         "code": regions.code,
         "name": regions.name,
         "value": regions.actors_per_10k,
-        "actors_txt": [fmt_number(v, lang) for v in regions.actors],
-        "rate_txt": [fmt_number(v, lang, 2) for v in regions.actors_per_10k],
-        "pop_txt": [fmt_number(v, lang) for v in regions.population],
+        "actors_txt": [numbers.number(v, lang) for v in regions.actors],
+        "rate_txt": [numbers.number(v, lang, 2) for v in regions.actors_per_10k],
+        "pop_txt": [numbers.number(v, lang) for v in regions.population],
     })
     fc = features(geo.shapes("region"), props, parents=REGION_DEP)
     breaks = class_breaks(props.value)
@@ -371,7 +373,7 @@ def home_map(geo, regions: pd.DataFrame, lang: str = "fr", selected=None,
     inset_frames(m, lang)
     decimals = 2 if breaks and breaks[-1] < 10 else 1
     Legend(legend_html(t("col.actors_per_10k", lang), breaks,
-                       fmt=lambda v: fmt_number(v, lang, decimals))).add_to(m)
+                       fmt=lambda v: numbers.number(v, lang, decimals))).add_to(m)
     return localize(m, mode)
 
 
@@ -400,13 +402,13 @@ def ranking_map(geo, table: pd.DataFrame, level: str, value: str, title: str, un
     for the whole of France overseas départements are drawn as insets.
     ``selected`` (level, code) is outlined.
     """
-    from ecosystem.i18n import fmt_number, t
+    from ecosystem.i18n import t
 
-    value_fmt = value_fmt or (lambda v: fmt_number(v, lang, 2))
+    value_fmt = value_fmt or (lambda v: numbers.number(v, lang, 2))
     props = pd.DataFrame({
         "code": table.code, "name": table.name, "value": table[value],
         "value_txt": [value_fmt(v) for v in table[value]],
-        "pop_txt": [fmt_number(v, lang) for v in table.population],
+        "pop_txt": [numbers.number(v, lang) for v in table.population],
     })
     geoms = geo.shapes(level, props.code)
     parents = None if within else _overseas_parents(geo, level, props.code)

@@ -45,7 +45,8 @@ from ecosystem.render import maps
 from ecosystem import vocabulary as voc
 from ecosystem.analysis.view import LEVEL_COLUMN, Filters, View
 from ecosystem.geo import LEVELS
-from ecosystem.i18n import fmt_number, t
+from ecosystem import numbers
+from ecosystem.i18n import t
 from ecosystem.render import palette, safe
 
 #: most actor points the browser ever receives
@@ -363,17 +364,18 @@ def cells_data(df: pd.DataFrame, lang: str, insets: bool) -> dict:
         "lat": _round(lat, 4), "lon": _round(lon, 4), "n": df.n.astype(int).tolist(),
         "t": [tidx.get(x, len(tidx)) for x in df.actor_type],
         "colors": [palette.actor_type(c) for c in voc.ACTOR_TYPES.codes] + [palette.UNKNOWN],
-        "tip": t("map.cell_tip", lang),
-        "nfmt": [fmt_number(v, lang) for v in df.n],
+        "nfmt": [numbers.plural("map.cell_tip", int(v), lang) for v in df.n],
         "max": int(df.n.max()) if len(df) else 1,
     }
 
 
 def lines_data(df: pd.DataFrame, insets: bool, style: dict, tip: str, lang: str) -> dict:
+    """``tip`` is a plural message key: each line's tooltip reads "3 projets en commun"."""
     lon_a, lat_a = _place(df.lon_a, df.lat_a, df.dep_a, insets)
     lon_b, lat_b = _place(df.lon_b, df.lat_b, df.dep_b, insets)
     return {"a": [_round(lat_a, 4), _round(lon_a, 4)], "b": [_round(lat_b, 4), _round(lon_b, 4)],
-            "w": df.w.astype(int).tolist(), "style": style, "tip": tip,
+            "w": df.w.astype(int).tolist(), "style": style,
+            "wfmt": [numbers.plural(tip, int(w), lang) for w in df.w],
             "wmax": int(df.w.max()) if len(df) else 1}
 
 
@@ -430,7 +432,7 @@ def choropleth_data(table: pd.DataFrame, shapes: dict[str, str], indicator: str,
             else float(v)
         props = {"k": safe.text(code), "n": safe.text(row.name),
                  "v": ind.format_value(indicator, v, lang, with_unit=True),
-                 "p": fmt_number(row.population, lang), "c": maps.color_for(v, breaks)}
+                 "p": numbers.number(row.population, lang), "c": maps.color_for(v, breaks)}
         feats.append('{"type":"Feature","geometry":' + shapes[code] + ',"properties":'
                      + safe.script_json(props) + "}")
     labels = {"ind": i.label(lang), "pop": t("col.population", lang),
@@ -502,16 +504,16 @@ def build(view: View, geo, options: MapOptions,
         lines, total = partnership_lines(view, options.line_cap)
         out["lines"], out["lines_total"] = len(lines), total
         _Explorer("lines", lines_data(lines, insets, {"color": "#3b3b98", "dash": None},
-                                      t("map.line_tip", lang), lang)).add_to(m)
+                                      "map.line_tip", lang)).add_to(m)
     if options.has("funders"):
         fl, total = funding_lines(view, options.funding_cap)
         out["fundings"], out["fundings_total"] = len(fl), total
         _Explorer("lines", lines_data(fl, insets, {"color": "#b45309", "dash": "4 4"},
-                                      t("map.funding_tip", lang), lang)).add_to(m)
+                                      "map.funding_tip", lang)).add_to(m)
 
     decimals = i.decimals if i.unit_fr != "%" else 1
     fmt = (lambda v: ind.format_value(options.indicator, v, lang)) if i.unit_fr == "%" else \
-        (lambda v: fmt_number(v, lang, decimals))
+        (lambda v: numbers.number(v, lang, decimals))
     maps.Legend(maps.legend_html(i.titled(lang), breaks, "", fmt=fmt,
                                  no_data=t("terr.no_data", lang))).add_to(m)
     if options.has("points") and not out["aggregated"]:

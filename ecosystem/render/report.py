@@ -24,7 +24,8 @@ from ecosystem.analysis import indicators as ind
 from ecosystem.analysis import territories as terr
 from ecosystem import vocabulary as voc
 from ecosystem.analysis.view import Filters, View
-from ecosystem.i18n import fmt_number, t
+from ecosystem import numbers
+from ecosystem.i18n import t
 from ecosystem.render import palette, safe
 
 from ecosystem import ROOT
@@ -127,8 +128,10 @@ def build(view: View, lang: str = "fr",
     info = store.info(ref.name)
     actors = terr.actors_table(terr.top_actors(view, top), geo, lang)
     projects = terr.projects_table(terr.top_projects(view, top), lang)
-    for col, unit in ((t("report.col.funding", lang), " €"), (t("report.col.beneficiaries", lang), "")):
-        projects[col] = [fmt_number(v, lang) + unit for v in projects[col]]
+    projects = numbers.display(projects, {
+        t("report.col.funding", lang): numbers.formatter("currency", lang),
+        t("report.col.beneficiaries", lang): numbers.formatter("number", lang)})
+    actors = numbers.display(actors, {t("report.col.projects", lang): numbers.formatter("number", lang)})
     name = terr.name_of(geo, scope, t("scope.france", lang))
     return Report(
         lang=lang,
@@ -136,8 +139,8 @@ def build(view: View, lang: str = "fr",
         territory=name,
         parent=terr.name_of(geo, up, t("scope.france", lang)) if up else "",
         inventory=ref.name,
-        data_date=str(info.get("updated_at") or "")[:16],
-        generated=dt.datetime.now().strftime("%Y-%m-%d %H:%M"),
+        data_date=numbers.moment(info.get("updated_at"), lang),
+        generated=numbers.moment(dt.datetime.now(), lang),
         synthetic=bool(ref.synthetic),
         filters=describe_filters(f, geo, lang),
         figures=figures,
@@ -153,8 +156,8 @@ def build(view: View, lang: str = "fr",
 
 def _fmt(value: float, kind: str, lang: str) -> str:
     if kind == "eur":
-        return fmt_number(value, lang) + " €"
-    return fmt_number(value, lang)
+        return numbers.currency(value, lang)
+    return numbers.number(value, lang)
 
 
 # --------------------------------------------------------------------- HTML
@@ -177,7 +180,7 @@ def _bars(chart: Chart, lang: str, width: int = 440, bar_h: int = 16, label_w: i
         w = plot_w * value / top
         rows.append({"label": label, "short": label if len(label) <= 30 else label[:29] + "…",
                      "label_x": label_w - 6, "text_y": y + bar_h - 4, "bar_x": label_w, "y": y,
-                     "w": f"{w:.1f}", "h": bar_h, "value_x": f"{label_w + w + 4:.1f}",
+                     "w": round(w, 1), "h": bar_h, "value_x": round(label_w + w + 4, 1),
                      "value": _fmt(value, chart.value_fmt, lang)})
     return {"title": chart.title, "rows": rows, "width": width, "height": len(items) * (bar_h + 6),
             "colour": BAR_COLOUR, "empty": t("report.no_data", lang)}
@@ -276,9 +279,9 @@ class PdfText:
     def notes(self, lang: str) -> list[str]:
         out = []
         if self.cut:
-            out.append(t("report.pdf.cut", lang, n=self.cut, limit=self.limit))
+            out.append(numbers.plural("report.pdf.cut", self.cut, lang, limit=numbers.number(self.limit, lang)))
         if self.replaced:
-            out.append(t("report.pdf.glyphs", lang, n=self.replaced, mark=MISSING_GLYPH))
+            out.append(numbers.plural("report.pdf.glyphs", self.replaced, lang, mark=MISSING_GLYPH))
         return out
 
 

@@ -129,7 +129,7 @@
         L.circleMarker([d.lat[i], d.lon[i]], {
           renderer: r, radius: radius, weight: 1, color: "#ffffff",
           fillColor: d.colors[d.t[i]], fillOpacity: 0.7
-        }).bindTooltip(el("span", d.nfmt[i] + " " + d.tip)).addTo(layer);
+        }).bindTooltip(el("span", d.nfmt[i])).addTo(layer);
       }
       layer.addTo(map);
       E.cellLayer = layer;
@@ -145,9 +145,10 @@
         L.polyline([[d.a[0][i], d.a[1][i]], [d.b[0][i], d.b[1][i]]], {
           renderer: r, color: d.style.color, dashArray: d.style.dash, opacity: 0.55,
           weight: 1 + 4 * Math.sqrt(d.w[i] / d.wmax), interactive: true
-        }).bindTooltip(el("span", d.w[i] + " " + d.tip)).addTo(layer);
+        }).bindTooltip(el("span", d.wfmt[i])).addTo(layer);
       }
       layer.addTo(map);
+      (E.lineLayers = E.lineLayers || []).push(layer);
       E.lineCount = (E.lineCount || 0) + d.w.length;
     });
   };

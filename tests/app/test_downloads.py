@@ -99,7 +99,7 @@ def test_a_cell_too_long_for_excel_is_announced_and_listed(downloads, tmp_path, 
         s.create("long", data)
     monkeypatch.setenv("ECOSYSTEM_DB", str(tmp_path / "long.duckdb"))
     at = ok(page_test("pages/territoires.py", {"terr": "departement:44"}).run())
-    assert "1 cellule(s) de plus de 32\u202f767 caractères" in texts(at)
+    assert "1 cellule de plus de 32\u202f767 caractères" in texts(at)
     from ecosystem.i18n import catalogue
     book = openpyxl.load_workbook(io.BytesIO(downloads["acteurs-les-plus-impliques.xlsx"]))
     notes = list(book["Notes"].iter_rows(values_only=True))

@@ -103,7 +103,9 @@ def test_rna_file_is_recognised_geocoded_and_saved():
     ok(at.run())
     metrics = {m.label: m.value for m in at.metric}
     assert metrics[FR["imp.geo.placed"]] == "10\u202f549 / 10\u202f553"
-    assert FR["imp.sum.active_caption"].format(active="3\u202f794", total="10\u202f553") in texts(at)
+    # 10,549 / 10,553 = 99.962 %: two decimals, French comma, no-break space before %
+    assert [m.delta for m in at.metric if m.label == FR["imp.geo.placed"]] == ["99,96\u00a0%"]
+    assert FR["imp.sum.active_caption.other"].format(n="3\u202f794", total="10\u202f553") in texts(at)
     failures = frame_with(at, FR["imp.geo.placed_in"])
     assert len(failures) == 4
     button(at, "imp_save").click()

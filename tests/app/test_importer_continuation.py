@@ -17,7 +17,7 @@ def test_continuation_rows_choice_fold_or_exclude():
     next(b for b in at.button if b.key == "imp_analyse").click()
     at = ok(at.run())
     # 6 records read; rows 3, 4 and 7 continue the records of rows 2 and 6
-    assert any(FR["imp.cont.found"].format(n="3") == w.value for w in at.warning)
+    assert any(FR["imp.cont.found.other"].format(n="3") == w.value for w in at.warning)
     examples = next(d.value for d in at.dataframe if FR["imp.col.above"] in d.value.columns)
     assert examples[FR["imp.col.row"]].tolist() == [3, 4, 7]
     assert examples[FR["imp.col.above"]].tolist() == [2, 2, 6]

@@ -21,11 +21,11 @@ def test_geojson_lines_refused_then_accepted_at_their_representative_point():
     assert listed[FR["imp.col.feature"]].tolist() == [3, 4, 5]
     assert listed[FR["imp.col.geometry"]].tolist() == ["LineString", "Polygon", "MultiPoint"]
     box = at.checkbox(key="imp_geometry_accept")
-    assert box.label == FR["imp.geometry.accept"].format(n=3)
+    assert box.label == FR["imp.geometry.accept.other"].format(n=3)
     box.check()
     at = ok(at.run())
     assert not at.error
-    assert FR["imp.geometry.converted"].format(n=3) in texts(at)
+    assert FR["imp.geometry.converted.other"].format(n=3) in texts(at)
     assert any(FR["imp.recognised"].split("{")[0] in str(s.value) for s in at.success)
 
 

@@ -35,13 +35,36 @@ def test_every_page_renders_in_both_languages(page, lang):
     assert at.sidebar.radio(key="w_lang").value == lang
 
 
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_home_numbers_read_in_the_page_language(lang):
+    """France has 68,350,798 inhabitants in data/geo (sum of the régions): 68.4 million;
+    Guadeloupe 384,160. Every chart takes the language's separators."""
+    import json
+
+    at = ok(page_test("pages/accueil.py", {"lang": lang}).run())
+    m = metrics(at)
+    table = at.dataframe[0].value.set_index("Région")
+    specs = [json.loads(e.proto.spec) for e in at.get("plotly_chart")]
+    assert len(specs) == 2
+    if lang == "fr":
+        assert m["Habitants"] == "68,4\u00a0M"
+        assert table.loc["Guadeloupe", "Population"] == "384\u202f160"
+        assert m["Financements"].endswith("\u00a0M\u00a0€")
+        assert [s["layout"]["separators"] for s in specs] == [",\u202f", ",\u202f"]
+    else:
+        assert m["Inhabitants"] == "68.4M"
+        assert table.loc["Guadeloupe", "Population"] == "384,160"
+        assert m["Funding"].startswith("€") and m["Funding"].endswith("M")
+        assert [s["layout"]["separators"] for s in specs] == [".,", ".,"]
+
+
 def test_home_shows_key_figures_of_the_demo():
     at = ok(page_test("pages/accueil.py").run())
     m = metrics(at)
     assert m["Acteurs"] == "5\u202f000" and m["Projets"] == "3\u202f000"
     assert any("Données synthétiques" in str(i.value) for i in at.info)
     table = at.dataframe[0].value
-    assert len(table) == 18 and table["Acteurs"].sum() == 5000
+    assert len(table) == 18 and table["Acteurs"].map(lambda s: int(s.replace("\u202f", ""))).sum() == 5000
 
 
 def test_url_reopens_the_same_view():

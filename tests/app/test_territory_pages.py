@@ -41,7 +41,8 @@ def test_ranking_from_url_then_open_a_profile():
     assert at.radio(key="w_terr_view").value == "ranking"
     ranking = at.dataframe[0].value
     assert len(ranking) == 101 and ranking.iloc[0]["Rang"] == 1
-    values = ranking["Projets pour 100 000 habitants"].dropna()
+    shown = ranking["Projets pour 100 000 habitants"]
+    values = shown[shown != "—"].map(lambda s: float(s.replace("\u202f", "").replace(",", ".")))
     assert values.is_monotonic_decreasing
     assert at.query_params["ind"] in ("projects_per_100k", ["projects_per_100k"])
     top = ranking.iloc[0]["Code"]
@@ -49,6 +50,37 @@ def test_ranking_from_url_then_open_a_profile():
     ok(at.run())
     assert at.radio(key="w_terr_view").value == "profile"
     assert at.sidebar.selectbox(key="w_t_departement").value == top
+
+
+def plotly_specs(at) -> list[dict]:
+    return [json.loads(e.proto.spec) for e in at.get("plotly_chart")]
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_ranking_cells_use_the_language_separators(lang):
+    """Issue 17: the browser's locale no longer decides. Populations are INSEE's
+    (Bouches-du-Rhône: 2087658 in data/geo); money per inhabitant carries €."""
+    at = ok(page_test("pages/territoires.py", {"view": "ranking", "level": "departement",
+                                              "ind": "funding_per_inhabitant", "lang": lang}).run())
+    ranking = at.dataframe[0].value.set_index("Code")
+    pop = "Population"
+    if lang == "fr":
+        assert ranking.loc["13", pop] == "2\u202f087\u202f658"
+        money = ranking["Financements par habitant"]
+        assert money.str.fullmatch(r"\d{1,3}(\u202f\d{3})*,\d\d\u00a0€").all()
+    else:
+        assert ranking.loc["13", pop] == "2,087,658"
+        money = ranking["Funding per inhabitant"]
+        assert money.str.fullmatch(r"€\d{1,3}(,\d{3})*\.\d\d").all()
+
+
+def test_profile_charts_use_french_separators():
+    at = ok(page_test("pages/territoires.py", {"terr": "departement:44"}).run())
+    specs = plotly_specs(at)
+    assert len(specs) >= 4
+    assert [s["layout"]["separators"] for s in specs] == [",\u202f"] * len(specs)
+    projects = at.dataframe[2].value
+    assert projects.iloc[:, 3].str.fullmatch(r"\d{1,3}(\u202f\d{3})*\u00a0€").all()
 
 
 def test_ranking_of_communes_without_scope_skips_the_map():
@@ -109,6 +141,16 @@ def test_grid_file_rejected_with_a_clear_message(tmp_path):
     ok(at.run())
     assert any("group must be one of" in str(e.value) for e in at.error)
     assert len(at.dataframe[0].value) == 12  # the default grid is still used
+
+
+def test_a_one_criterion_grid_is_announced_in_the_singular():
+    at = ok(page_test("pages/grille.py").run())
+    grid = json.loads(DEFAULT_GRID.read_text(encoding="utf-8"))
+    grid["criteria"] = grid["criteria"][:1]
+    at.get("file_uploader")[0].set_value(("one.json", json.dumps(grid).encode(), "application/json"))
+    ok(at.run())
+    assert [str(s.value) for s in at.success if "chargée" in str(s.value)][0].endswith(" : 1 critère.")
+    assert len(at.dataframe[0].value) == 1
 
 
 def test_profile_of_a_commune_with_no_inhabitant():

@@ -24,7 +24,7 @@ def test_continuation_rows_are_shown_and_folded(app_server, offline_page):
     name.press("Enter")
     wait_idle(page)
     page.get_by_role("button", name="Analyser").click()
-    found = page.get_by_text(FR["imp.cont.found"].format(n="3")[:40])
+    found = page.get_by_text(FR["imp.cont.found.other"].format(n="3")[:40])
     found.wait_for(timeout=90_000)
     wait_idle(page)
     # excluded by default: 3 of the 6 records left out

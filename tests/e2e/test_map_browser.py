@@ -125,3 +125,28 @@ def test_hostile_names_fire_nothing_in_the_map(browser, store, geo):
         screenshot(page, "map_hostile_popup")
     finally:
         p.close()
+
+
+def test_line_tooltips_read_as_french_plurals(browser, store, geo, demo_small):
+    """Partnership and funding lines of a standalone map: each tooltip is a plural
+    message with a French number ("1 projet en commun", "2 financements")."""
+    store.create("demo", demo_small)
+    view = mapview.build(View(store, store.ref("demo"), Filters(level="departement")), geo,
+                         mapview.MapOptions(layers=("lines", "funders")), mode="inline")
+    p = OfflinePage(browser)
+    try:
+        page = p.page
+        page.set_content(view.html(), wait_until="load")
+        page.wait_for_function("() => window.EcoExplorer && EcoExplorer.ready", timeout=60_000)
+        texts = page.evaluate("""() => {
+            const out = [];
+            (EcoExplorer.lineLayers || []).forEach(g => g.eachLayer(l => {
+              l.openTooltip(l.getCenter()); out.push(l.getTooltip().getElement().innerText); }));
+            return out; }""")
+        assert len(texts) == view.counts["lines"] + view.counts["fundings"] > 0
+        pattern = re.compile(r"(1 projet en commun|1 financement|"
+                             r"\d{1,3}(\u202f\d{3})* (projets en commun|financements))")
+        assert [t for t in texts if not pattern.fullmatch(t)] == []
+        assert p.errors == [] and p.external == []
+    finally:
+        p.close()

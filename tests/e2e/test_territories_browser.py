@@ -39,6 +39,13 @@ def test_compare_two_departements(app_server, offline_page):
     assert shot.stat().st_size > 20_000
     page.get_by_text("Écart à la référence nationale").scroll_into_view_if_needed()
     screenshot(page, "compare_chart_fr")
+    # French separators on the drawn axes (per-capita values below 10: decimal ticks)
+    page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot').length >= 4")
+    ticks = page.eval_on_selector_all(".js-plotly-plot .ytick text, .js-plotly-plot .xtick text",
+                                      "els => els.map(e => e.textContent)")
+    numeric = [t for t in ticks if re.fullmatch(r"[\d\u202f.,−-]+", t)]
+    assert [t for t in numeric if re.fullmatch(r"\d+\.\d+", t)] == []
+    assert any(re.fullmatch(r"\d+,\d+", t) for t in numeric), numeric
     assert offline_page.external == [] and offline_page.errors == []
     # the link reproduces the comparison
     again = offline_page.open(page.url)

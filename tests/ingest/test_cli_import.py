@@ -235,7 +235,7 @@ def test_rich_markup_in_names_columns_and_values_is_printed_as_text(tmp_path):
     assert result.exit_code == 0, result.output
     assert "File: " in out and "[bold]liste.csv" in out
     assert "Columns ignored (1): [link=http://x]a[/link]" in out
-    assert "Saved: the inventory “[/red]” holds 1 actors." in out
+    assert "Saved: the inventory “[/red]” holds 1 actor." in out
     result, out = cli("inventories", "--db", db, lang=None)
     assert result.exit_code == 0, result.output
     assert "│ [/red] │ 1 │" in out
