@@ -177,7 +177,7 @@ def dedup_tab(session: ImportSession, p, lang: str) -> None:
                       "b_where", "b_ref", "b_name", "b_commune"],
         column_config={"merge": st.column_config.CheckboxColumn(tr("imp.dedup.merge")),
                        "kind": tr("imp.dedup.kind"), "basis": tr("imp.dedup.basis"),
-                       "score": st.column_config.NumberColumn(tr("imp.dedup.score"), format="%.0f"),
+                       "score": st.column_config.NumberColumn(tr("imp.dedup.score"), format="%d"),
                        "a_row": tr("imp.col.row"), "a_name": tr("imp.dedup.a_name"),
                        "a_commune": tr("imp.dedup.a_commune"), "b_where": tr("imp.dedup.b_where"),
                        "b_ref": tr("imp.dedup.b_ref"), "b_name": tr("imp.dedup.b_name"),
