@@ -27,7 +27,8 @@ from rich.table import Table
 
 from ecosystem import model
 from ecosystem import numbers as num
-from ecosystem.i18n import LANGS, fmt_number, t
+from ecosystem.i18n import LANGS, t
+from ecosystem.numbers import fmt_number
 from ecosystem.render import safe
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,

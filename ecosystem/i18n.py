@@ -49,17 +49,3 @@ def t(key: str, lang: str = DEFAULT_LANG, **params) -> str:
             log.warning("bad placeholders for %r (%s): %s", key, lang, params)
             return text
     return text
-
-
-def fmt_number(value, lang: str = DEFAULT_LANG, decimals: int = 0) -> str:
-    """Thin wrapper of :func:`ecosystem.numbers.number` (Babel, CLDR separators)."""
-    from ecosystem import numbers
-
-    return numbers.number(value, lang, decimals)
-
-
-def fmt_compact(value, lang: str = DEFAULT_LANG) -> str:
-    """Thin wrapper of :func:`ecosystem.numbers.compact` (68,4 M / 68.4M)."""
-    from ecosystem import numbers
-
-    return numbers.compact(value, lang)

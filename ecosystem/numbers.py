@@ -243,3 +243,14 @@ def formatter(kind: str, lang: str = DEFAULT_LANG, places: int = 0) -> Formatter
     fn = {"number": number, "percent": percent, "currency": currency,
           "compact": compact}[kind]
     return lambda v: fn(v, lang, places)
+
+
+# --------------------------------------------------------- short names
+def fmt_number(value, lang: str = DEFAULT_LANG, decimals: int = 0) -> str:
+    """:func:`number` under the name pages and the command line use."""
+    return number(value, lang, decimals)
+
+
+def fmt_compact(value, lang: str = DEFAULT_LANG) -> str:
+    """:func:`compact` (68,4 M / 68.4M) under the name pages use."""
+    return compact(value, lang)

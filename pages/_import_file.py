@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from ecosystem import model
-from ecosystem.i18n import fmt_number
+from ecosystem.numbers import fmt_number
 from ecosystem import numbers
 from ecosystem.ingest.pipeline import ImportError_
 from ecosystem.ingest.session import ImportSession

@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from ecosystem import vocabulary as voc
-from ecosystem.i18n import fmt_number
+from ecosystem.numbers import fmt_number
 from ecosystem import numbers
 from ecosystem.ingest.session import ImportSession
 from ecosystem.render import safe

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ecosystem.i18n import fmt_number
+from ecosystem.numbers import fmt_number
 from ecosystem.ingest import sirene
 from ecosystem.ingest.pipeline import ImportError_
 from pages._shell import tr

@@ -6,7 +6,7 @@ from ecosystem.analysis import indicators
 from ecosystem import vocabulary as voc
 from ecosystem.analysis.grid import load_grid
 from ecosystem import numbers
-from ecosystem.i18n import fmt_number
+from ecosystem.numbers import fmt_number
 from pages import _shell as shell
 from pages._shell import tr
 from pages._widgets import md

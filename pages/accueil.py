@@ -5,7 +5,7 @@ from streamlit_folium import st_folium
 
 from ecosystem.analysis import overview
 from ecosystem import numbers
-from ecosystem.i18n import fmt_number
+from ecosystem.numbers import fmt_number
 from ecosystem.render.maps import home_map
 from ecosystem.render import charts
 from pages import _shell as shell

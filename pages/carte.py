@@ -13,7 +13,7 @@ from ecosystem.analysis import indicators as ind
 from ecosystem.render import mapview
 from ecosystem import vocabulary as voc
 from ecosystem.geo import territory_key
-from ecosystem.i18n import fmt_number
+from ecosystem.numbers import fmt_number
 from ecosystem.numbers import plural
 from pages import _shell as shell
 from pages import _widgets as ui
@@ -73,8 +73,8 @@ shell.sync_url(options.to_params())
 # ----------------------------------------------------------------- map
 view = _view(ctx.store, ctx.geo, ctx.ref, f, options, ui.actor_link(ctx))
 c = view.counts
-st.caption(tr("map.caption", actors=fmt_number(c["actors"], lang),
-              projects=fmt_number(c["projects"], lang), scope=md(ui.scope_label(ctx)),
+st.caption(tr("map.caption", actors=plural("count.actors", c["actors"], lang),
+              projects=plural("count.projects", c["projects"], lang), scope=md(ui.scope_label(ctx)),
               inventory=md(ctx.ref.name)))
 within = tr("map.within", territory=md(ui.territory_label(view.within, with_level=False))) \
     if view.within else ""

@@ -11,7 +11,7 @@ from ecosystem.analysis import indicators as ind
 from ecosystem.analysis import territories as terr
 from ecosystem.geo import parse_territory, territory_key
 from ecosystem import numbers
-from ecosystem.i18n import fmt_number
+from ecosystem.numbers import fmt_number
 from ecosystem.render import charts
 from pages import _shell as shell
 from pages import _widgets as ui

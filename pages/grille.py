@@ -9,7 +9,7 @@ from ecosystem.analysis import territories as terr
 from ecosystem import vocabulary as voc
 from ecosystem.analysis.grid import GridError, load_grid, project_scores, score_pivot
 from ecosystem import numbers
-from ecosystem.i18n import fmt_number
+from ecosystem.numbers import fmt_number
 from ecosystem.render import charts
 from pages import _shell as shell
 from pages import _widgets as ui

@@ -16,7 +16,7 @@ import streamlit as st
 
 from ecosystem import model
 from ecosystem import numbers
-from ecosystem.i18n import fmt_number
+from ecosystem.numbers import fmt_number
 from ecosystem.ingest import mapping as mp
 from ecosystem.ingest.pipeline import ImportError_
 from ecosystem.ingest.session import REGISTRY, ImportSession

@@ -6,7 +6,7 @@ import streamlit as st
 
 from ecosystem.render import exports
 from ecosystem.analysis import network as net
-from ecosystem.i18n import fmt_number
+from ecosystem.numbers import fmt_number
 from ecosystem import numbers
 from ecosystem.numbers import plural
 from pages import _shell as shell

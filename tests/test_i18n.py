@@ -6,7 +6,8 @@ from pathlib import Path
 
 from ecosystem import model
 from ecosystem.analysis.grid import GROUPS
-from ecosystem.i18n import LANGS, catalogue, fmt_compact, fmt_number, t
+from ecosystem.i18n import LANGS, catalogue, t
+from ecosystem.numbers import fmt_compact, fmt_number
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = [p for d in ("ecosystem", "pages") for p in (ROOT / d).rglob("*.py")] + [ROOT / "app.py"]
