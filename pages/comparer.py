@@ -51,6 +51,7 @@ if "_cmp_add" in st.session_state:  # a commune added below, before the picker e
     added = st.session_state.pop("_cmp_add")
     if added not in st.session_state["w_cmp"] and len(st.session_state["w_cmp"]) < terr.MAX_COMPARED:
         st.session_state["w_cmp"] = st.session_state["w_cmp"] + [added]
+    st.session_state["w_cmp_q"] = ""  # the search is done: ready for the next one
 
 # the picker holds the territories chosen (to show and remove them); they are added
 # with the ranked search beside it, one at a time (no loose match, no bulk add)

@@ -188,5 +188,8 @@ def test_compare_search_is_ranked_and_adds_one_territory_at_a_time():
     at.button(key="w_cmp_add").click()
     ok(at.run())
     assert at.multiselect(key="w_cmp").value[-1] == "commune:29019"
+    assert at.text_input(key="w_cmp_q").value == ""  # emptied for the next search
+    at.text_input(key="w_cmp_q").set_value("Morlaix")
+    ok(at.run())
     assert at.button(key="w_cmp_add").disabled
     assert any("Quatre territoires au plus" in c.value for c in at.caption)

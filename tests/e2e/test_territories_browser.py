@@ -23,9 +23,15 @@ def pick(page, label: str, text: str) -> None:
 def test_compare_two_departements(app_server, offline_page):
     page = offline_page.open(app_server.url + "/comparer")
     page.get_by_role("heading", name="Comparer des territoires").wait_for()
-    pick(page, "Territoires comparés", "Gironde")
-    pick(page, "Territoires comparés", "Loire-Atlantique")
-    page.keyboard.press("Escape")
+    # territories are added one at a time from the ranked search (issue 17 item 5)
+    for name in ("Gironde", "Loire-Atlantique"):
+        box = page.get_by_label("Ajouter un territoire")
+        box.fill(name)
+        box.press("Enter")
+        add = page.get_by_role("button", name="Ajouter", exact=True)
+        add.wait_for(timeout=60_000)  # drawn once the search has results
+        add.click()
+        add.wait_for(state="detached", timeout=60_000)  # the search box is emptied
     page.get_by_role("heading", name="Tableau comparatif").wait_for(timeout=60_000)
     page.wait_for_function(
         "() => decodeURIComponent(location.search).includes('cmp=departement:33,departement:44')")
