@@ -11,15 +11,6 @@ from tests.e2e.test_home_browser import painted_pixels
 pytestmark = pytest.mark.e2e
 
 
-def pick(page, label: str, text: str) -> None:
-    """Type into a Streamlit multiselect and take the first match."""
-    box = page.locator('[data-testid="stMultiSelect"]').filter(has_text=label).locator("input")
-    box.click()
-    box.fill(text)
-    page.get_by_role("option", name=re.compile(re.escape(text))).first.click()
-    wait_idle(page)
-
-
 def test_compare_two_departements(app_server, offline_page):
     page = offline_page.open(app_server.url + "/comparer")
     page.get_by_role("heading", name="Comparer des territoires").wait_for()
