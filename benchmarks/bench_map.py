@@ -134,9 +134,9 @@ import streamlit as st
 from streamlit_folium import st_folium
 from benchmarks import map_baselines as mb
 from benchmarks.common import inventory_store
-from ecosystem import mapview
 from ecosystem.analysis.view import Filters, View
 from ecosystem.geo import Geography
+from ecosystem.render import mapview
 
 BUILDERS = {"naive": mb.naive_map, "marker_cluster": mb.marker_cluster_map,
             "fast_marker_cluster": mb.fast_marker_cluster_map, "pydeck": mb.pydeck_deck}
@@ -147,7 +147,7 @@ def built(kind, size):
     if kind in BUILDERS:
         return BUILDERS[kind](store, ref, Filters())
     if kind == "empty":
-        from ecosystem import maps
+        from ecosystem.render import maps
         return maps.localize(maps.base_map())
     return mapview.build(View(store, ref, Filters()), Geography(), mapview.MapOptions()).map
 
@@ -241,12 +241,14 @@ def app_times(size: int, n_markers: int, kinds: tuple[str, ...],
                     try:
                         if kind == "pydeck":
                             _wait_deck(page, timeout_s)
-                        else:
-                            page.wait_for_function(ready[kind], polling=100,
-                                                   timeout=timeout_s * 1000)
+                        else:  # usable, or the app failed: stop waiting at once
+                            page.wait_for_function(f"() => ({ready[kind]})() || "
+                                                   f"!!document.querySelector('{APP_ERROR}')",
+                                                   polling=100, timeout=timeout_s * 1000)
                         seconds = time.perf_counter() - started
                     except PlaywrightTimeout:  # reported as "more than the timeout"
                         seconds = float("inf")
+                    _raise_app_error(page, kind)
                     print(f"map in app, {size:,} actors, {kind} ({attempt}): {seconds:.2f} s",
                           file=sys.stderr, flush=True)
                     if attempt == "timed":
@@ -260,11 +262,21 @@ def app_times(size: int, n_markers: int, kinds: tuple[str, ...],
     return out
 
 
+APP_ERROR = '[data-testid="stException"]'
+
+
+def _raise_app_error(page, kind: str) -> None:
+    """A benchmark app that raised (e.g. an import moved) is an error, not a slow map."""
+    box = page.query_selector(APP_ERROR)
+    if box is not None:
+        raise RuntimeError(f"the benchmark app failed ({kind}): {box.inner_text()[:2000]}")
+
+
 def _wait_deck(page, timeout_s: float) -> None:
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
     deadline = time.perf_counter() + timeout_s
-    while not _deck_drawn(page):
+    while not _deck_drawn(page) and page.query_selector(APP_ERROR) is None:
         if time.perf_counter() > deadline:
             raise PlaywrightTimeout("deck not drawn")
         time.sleep(0.05)

@@ -62,9 +62,17 @@ def naive_map(store, ref, filters, mode: str = "url") -> folium.Map:
     return maps.localize(m, mode)
 
 
+def _cluster_base(mode: str) -> folium.Map:
+    """The app's base map with a maximum zoom: without tiles it has none, and
+    leaflet.markercluster then throws ("Map has no maxZoom specified") and draws nothing."""
+    m = maps.base_map(mode=mode)
+    m.options["max_zoom"] = 18
+    return m
+
+
 def marker_cluster_map(store, ref, filters, mode: str = "url") -> folium.Map:
     """folium.plugins.MarkerCluster of one Marker (tooltip, popup) per actor."""
-    m = maps.base_map(mode=mode)
+    m = _cluster_base(mode)
     _jquery_shim(m)
     cluster = plugins.MarkerCluster(options={"maxClusterRadius": 60}).add_to(m)
     for r in _points(store, ref, filters).itertuples():
@@ -84,7 +92,7 @@ FAST_CALLBACK = """function (row) {
 def fast_marker_cluster_map(store, ref, filters, mode: str = "url") -> folium.Map:
     """folium.plugins.FastMarkerCluster: one data array, markers made in the
     browser by a callback, with the same (server-escaped) tooltip and popup."""
-    m = maps.base_map(mode=mode)
+    m = _cluster_base(mode)
     df = _points(store, ref, filters)
     data = [[r.lat, r.lon, safe.html(r.name), _popup(r)] for r in df.itertuples()]
     plugins.FastMarkerCluster(data, callback=FAST_CALLBACK).add_to(m)

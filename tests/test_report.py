@@ -115,22 +115,35 @@ def test_hostile_inventory_stays_text_in_reports_and_exports(store):
             self.tags.add(tag)
             self.attrs |= {k for k, _ in attrs}
 
-    store.create("<script>alert('xss-inv')</script>", hostile(), synthetic=True)
+    data = hostile()
+    # Loire-Atlantique's five actors (A1-A4, A9: the whole top-actors table of 44) hold
+    # the formula payloads; A9 keeps its HTML payload (tests.xss_inventory, index 8)
+    formulas = {"A1": '=HYPERLINK("http://evil.example","x")', "A2": "+1+1", "A3": "-2+3",
+                "A4": "@SUM(1+1)"}
+    for actor_id, name in formulas.items():
+        data.actors.loc[data.actors.actor_id == actor_id, "name"] = name
+    a9 = "{{7*7}}${7*7}<b onmouseover=alert('xss-b')>survol</b> acteur 8"
+    assert data.actors.set_index("actor_id").at["A9", "name"] == a9
+    store.create("<script>alert('xss-inv')</script>", data, synthetic=True)
     ref = store.ref("<script>alert('xss-inv')</script>")
     f = Filters(territory="departement:44")
     r = report.build(View(store, ref, f), "fr")
     parsed = Tags()
     parsed.feed(report.to_html(r))
-    # only the report's own markup: no element or attribute from the data
-    assert parsed.tags <= {"html", "head", "meta", "title", "style", "body", "h1", "h2", "h3",
+    # exactly the template's own elements (report.html.j2, synthetic warning included):
+    # no element or attribute from the data
+    assert parsed.tags == {"html", "head", "meta", "title", "style", "body", "h1", "h2", "h3",
                            "p", "div", "table", "thead", "tbody", "tr", "th", "td", "svg",
                            "text", "rect", "dl", "dt", "dd", "code"}, parsed.tags
-    assert not {a for a in parsed.attrs if a.startswith("on") or a in ("href", "src")}
+    assert parsed.attrs == {"lang", "charset", "name", "content", "class", "role", "width",
+                            "height", "x", "y", "fill", "aria-label", "font-size",
+                            "font-family", "text-anchor"}, parsed.attrs
     assert report.to_pdf(r).startswith(b"%PDF")
     table = territories.actors_table(territories.top_actors(View(store, ref, f)), store.geo, "fr")
-    cells = pd.read_csv(io.BytesIO(exports.to_csv_bytes(table)), encoding="utf-8-sig")
-    assert cells.iloc[:, 0].str.contains("alert").all()          # the payloads, as text
-    assert not cells.iloc[:, 0].str.startswith(("=", "+", "-", "@")).any()
+    cells = pd.read_csv(io.BytesIO(exports.to_csv_bytes(table)), encoding="utf-8-sig", dtype=str)
+    # every formula neutralised by a leading apostrophe, the HTML payload kept as text
+    assert sorted(cells.iloc[:, 0]) == sorted([
+        "'=HYPERLINK(\"http://evil.example\",\"x\")", "'+1+1", "'-2+3", "'@SUM(1+1)", a9])
 
 
 # ------------------------------------------------ issue 12 #15: long and foreign text

@@ -3,6 +3,7 @@ counts of the view, layers, and the URL written back."""
 
 import pytest
 
+from ecosystem.analysis import indicators as ind
 from ecosystem.i18n import catalogue
 from tests.app.pagetest import ok, page_test, texts
 
@@ -38,7 +39,7 @@ def test_url_options_and_filters_reproduce_the_view(lang):
     assert at.query_params["layers"] == "points,lines,funders"
     assert at.query_params["types"] == "association" and at.query_params["terr"] == "departement:44"
     # the definition of the indicator is at hand
-    assert "Financements" in body or "Funding" in body
+    assert ind.get("funding_per_inhabitant").definition(lang) in body
 
 
 def test_filter_change_narrows_the_view_and_toggles_write_the_url():
@@ -61,10 +62,9 @@ def test_commune_level_without_territory_draws_departements():
 
 
 def test_network_indicators_are_offered_with_or_without_the_network_module():
-    from ecosystem.analysis import indicators as ind
     nid = next(i for i, v in ind.INDICATORS.items() if v.engine == "network")
     at = ok(page_test(PAGE, {"ind": nid, "level": "departement"}).run())
     assert at.selectbox(key="w_map_ind").value == nid
-    assert nid in at.selectbox(key="w_map_ind").options or \
-        ind.get(nid).label("fr") in " ".join(at.selectbox(key="w_map_ind").options)
+    assert f"{ind.get(nid).label('fr')} ({ind.get(nid).unit('fr')})" in \
+        at.selectbox(key="w_map_ind").options
     assert "Territoires dessinés : département (101)" in texts(at)

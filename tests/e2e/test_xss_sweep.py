@@ -41,13 +41,12 @@ SCAN = """() => {
   return bad;
 }"""
 
-# Opens popups and tooltips of every Leaflet layer (clusters' children too).
+# Opens the tooltips of the territories (the first 60 layers) of a Leaflet map.
 OPEN_POPUPS = """() => {
   if (!window.L) return 0;
   let n = 0;
   const open = (l) => {
     if (n > 60) return;
-    try { if (l.getPopup && l.getPopup() && l._map) { l.openPopup(); n++; } } catch (e) {}
     try { if (l.getTooltip && l.getTooltip() && l._map) { l.openTooltip(); n++; } } catch (e) {}
   };
   for (const k of Object.keys(window)) {
@@ -57,6 +56,62 @@ OPEN_POPUPS = """() => {
   }
   return n;
 }"""
+
+# The map's actor points (static/map/explorer.js): each one's popup (a click) and
+# tooltip (a hover) is opened in turn and its visible text kept.
+MAP_POINTS = """() => {
+  const E = window.EcoExplorer;
+  if (!E || !E.pointLayer) return {n: 0, text: ''};
+  const g = E.pointLayer, out = [];
+  for (const m of g.getLayers()) {
+    g.fire('click', {layer: m, latlng: m.getLatLng()});
+    const pop = document.querySelector('.leaflet-popup-content');
+    out.push(pop ? pop.innerText : 'NO POPUP');
+    try { g.fire('mouseover', {layer: m}); } catch (e) { /* clustered: not on the map */ }
+    const tip = m.getTooltip();
+    if (tip && tip.getContent()) out.push(tip.getContent().textContent);
+  }
+  return {n: g.getLayers().length, text: out.join('\\n')};
+}"""
+
+# The network (static/network/graph.js): the pointer is moved over each node, where
+# the tooltip shows its name; positions as graph.js computes them at rest.
+NETWORK_NODES = """() => {
+  const data = JSON.parse(document.getElementById('net-data').textContent);
+  const c = document.getElementById('net'), tip = document.getElementById('tip');
+  const r = c.getBoundingClientRect(), W = r.width, H = r.height, PAD = 30;
+  const right = Math.min(160, 0.2 * W), out = [];
+  for (const n of data.nodes) {
+    const x = PAD + n.x * (W - PAD - right), y = PAD + n.y * (H - 2 * PAD);
+    c.dispatchEvent(new MouseEvent('mousemove', {clientX: r.left + x, clientY: r.top + y}));
+    out.push(tip.style.display === 'block' ? tip.innerText : 'NO TIP');
+  }
+  c.dispatchEvent(new MouseEvent('mouseleave'));
+  return {n: data.nodes.length, text: out.join('\\n')};
+}"""
+
+#: Loire-Atlantique's actors (tests.fixtures.tiny: A1-A4 and A9) are named with
+#: payloads 0, 1, 2, 3 and 8 of tests.xss_inventory.PAYLOADS
+IN_44 = {"xss-img", "xss-script", "xss-svg", "xss-href", "xss-b"}
+
+#: page -> {frame: markers seen as text in it}. "page" is the app's document (its
+#: tables are canvases: what shows as text is the inventory's name in the sidebar
+#: picker's heading, the actor's name, a criterion's id); "map" the map's iframe with
+#: every point's popup and tooltip opened (accueil's map has territories, no point);
+#: "network" the graph's iframe with every node's tooltip shown.
+EXPECTED = {
+    "accueil": {"page": {"xss-inv"}, "map": set()},
+    "carte": {"page": {"xss-inv"}, "map": IN_44},
+    "territoires": {"page": {"xss-inv"}},
+    "comparer": {"page": set()},
+    "reseau": {"page": {"xss-inv"}, "network": IN_44},
+    "grille": {"page": {"xss-img"}},
+    "acteur": {"page": {"xss-img"}},
+    "importer": {"page": set()},
+    "a_propos": {"page": {"xss-inv"}},
+}
+#: points drawn or nodes shown: Loire-Atlantique's five actors
+SHOWN = {("carte", "map"): 5, ("reseau", "network"): 5}
 
 
 @pytest.fixture(scope="module")
@@ -70,43 +125,59 @@ def hostile_server(tmp_path_factory, geo):
     server.stop()
 
 
-def sweep(page) -> tuple[list[str], int, str]:
-    """(bad elements, popups opened, visible text) over the page and all its frames."""
-    bad, opened, text = [], 0, []
+def _kind(page, frame) -> str:
+    if frame == page.main_frame:
+        return "page"
+    if "streamlit_folium" in frame.url:
+        return "map"
+    if frame.url == "about:srcdoc" and frame.query_selector("#net-data"):
+        return "network"
+    return f"unknown frame {frame.url[:60]}"
+
+
+def sweep(page) -> tuple[dict, list[str]]:
+    """({frame kind: (markers seen as text, items opened)}, bad elements) over the page
+    and every frame in it. A frame that cannot be read raises: it fails the test."""
+    seen, bad = {}, []
     for frame in page.frames:
-        try:
-            opened += frame.evaluate(OPEN_POPUPS)
-        except Exception:  # a frame still loading or gone: scanned on the next pass
-            pass
-    page.wait_for_timeout(500)
-    for frame in page.frames:
-        try:
-            bad += [f"{frame.url[:40]}: {b}" for b in frame.evaluate(SCAN)]
-            text.append(frame.evaluate("() => document.body ? document.body.innerText : ''"))
-        except Exception:
-            pass
-    return bad, opened, "\n".join(text)
+        frame.wait_for_load_state("load")
+        kind = _kind(page, frame)
+        opened = None
+        if kind == "map":
+            frame.wait_for_function("() => !window.EcoExplorer || window.EcoExplorer.ready === true")
+            frame.evaluate(OPEN_POPUPS)
+            got = frame.evaluate(MAP_POINTS)
+            opened, extra = got["n"], got["text"]
+        elif kind == "network":
+            got = frame.evaluate(NETWORK_NODES)
+            opened, extra = got["n"], got["text"]
+        else:
+            extra = ""
+        page.wait_for_timeout(300)
+        bad += [f"{kind}: {b}" for b in frame.evaluate(SCAN)]
+        text = frame.evaluate("() => document.body.innerText") + "\n" + extra
+        assert kind not in seen, f"two {kind} frames"
+        seen[kind] = ({m for m in (*MARKERS, "xss-inv") if m in text}, opened)
+    return seen, bad
 
 
 @pytest.mark.timeout(900)
 def test_no_payload_runs_on_any_page(hostile_server, offline_page):
     pages = app_pages()
-    assert {"accueil", "acteur", "territoires", "importer", "a_propos"} <= set(pages)
-    shown = {}
+    assert sorted(pages) == sorted(EXPECTED)
     for name in pages:
         query = PARAMS.get(name, "")
         page = offline_page.open(f"{hostile_server.url}/{name}" + (f"?{query}" if query else ""))
         page.wait_for_timeout(2500)  # iframes (maps, graphs) draw after the script ends
-        bad, opened, text = sweep(page)
+        seen, bad = sweep(page)
         screenshot(page, f"xss_{name}")
         assert bad == [], f"{name}: payload markup in the DOM: {bad[:5]}"
         assert offline_page.dialogs == [], f"{name}: a dialog fired: {offline_page.dialogs}"
-        shown[name] = (opened, {m for m in (*MARKERS, "xss-inv") if m in text})
-    # the sweep saw the payloads as text, else it would prove nothing (tables drawn
-    # on a canvas by st.dataframe hold no DOM text; headings and selects do)
-    print({k: (v[0], sorted(v[1])) for k, v in shown.items()})
-    assert "xss-inv" in shown["accueil"][1], shown
-    assert "xss-img" in shown["acteur"][1], shown
+        # every frame expected is there, and shows exactly its payloads, as text
+        assert {k: v[0] for k, v in seen.items()} == EXPECTED[name], name
+        for (page_name, kind), n in SHOWN.items():
+            if page_name == name:
+                assert seen[kind][1] == n, (name, kind, seen[kind][1])
     assert offline_page.errors == []
 
 
@@ -135,8 +206,9 @@ def test_the_sweep_catches_a_payload_inserted_as_markup(offline_page):
     page.set_content("<p>ok</p>" + "".join(p for p in PAYLOADS[:3]))
     page.wait_for_timeout(500)
     found = page.evaluate(SCAN)
-    assert any("onerror" in b for b in found) and "SCRIPT" in found
-    assert offline_page.dialogs  # the payload ran here, so the sweep's check is live
+    assert found == ["IMG onerror=alert('xss-img')", "SCRIPT", "svg onload=alert('xss-svg')"]
+    # the three payloads ran here, so the sweep's checks are live
+    assert sorted(offline_page.dialogs) == ["xss-img", "xss-script", "xss-svg"]
 
 
 # ------------------------------------------------ Markdown injection (issue 12 item 16)
@@ -179,11 +251,9 @@ def markdown_server(tmp_path_factory, geo):
 
 def _links(page) -> list[str]:
     bad = []
-    for frame in page.frames:
-        try:
-            bad += frame.evaluate(LINKS, list(HOSTILE_URLS))
-        except Exception:  # a frame gone: nothing left in it
-            pass
+    for frame in page.frames:       # a frame that cannot be read fails the test
+        frame.wait_for_load_state("load")
+        bad += frame.evaluate(LINKS, list(HOSTILE_URLS))
     return bad
 
 

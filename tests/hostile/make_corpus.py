@@ -5,9 +5,10 @@ Each case is a file an analyst could upload, chosen to break a naive importer:
 wrong and mixed encodings, ragged rows, duplicate or empty headers, empty files,
 binary data with a .csv name, a zip-bomb-like XLSX, formulas, HTML/JS in every
 field, absurd coordinates, negative amounts, dates in the years 0001 and 9999…
-``CASES`` lists them with the outcome expected: ``error`` (a clear message, nothing
-written), ``import`` (a clean import, possibly with values emptied and reported),
-or ``either``. The 1 GB case is made only with ``--big`` (not committed, slow).
+``CASES`` lists them with the one outcome expected: ``error`` (a clear message, nothing
+written) or ``import`` (a clean import, possibly with values emptied and reported);
+``tests/hostile/test_hostile.py`` ``EXPECTED`` gives each case's message key or rows
+saved and cells reported. The 1 GB case is made only with ``--big`` (not committed, slow).
 """
 
 from __future__ import annotations
@@ -91,16 +92,16 @@ def cases() -> dict[str, tuple[str, object]]:
     c["enc_cp1252_euro.csv"] = ("import", csv_text(GOOD + ["Cœur & Œuvre;association;75056;75001;"
                                                            "Paris;48.86;2.35;;2005;Budget 10 €"])
                                 .encode("cp1252"))
-    c["enc_utf16.csv"] = ("either", good.encode("utf-16"))
-    c["enc_mixed_utf8_latin1.csv"] = ("either", good.encode("utf-8") + "Élan Solidaire;association;"
+    c["enc_utf16.csv"] = ("import", good.encode("utf-16"))
+    c["enc_mixed_utf8_latin1.csv"] = ("import", good.encode("utf-8") + "Élan Solidaire;association;"
                                       "44109;44000;Nantes;47.2;-1.5;;2001;Été\n".encode("latin-1"))
-    c["enc_invalid_bytes.csv"] = ("either", good.encode() + b"Nom\xff\xfe\x80;association;44109;;;;;;;\n")
-    c["enc_null_bytes.csv"] = ("either", good.replace("Aide alimentaire", "Aide\x00alimentaire"))
+    c["enc_invalid_bytes.csv"] = ("import", good.encode() + b"Nom\xff\xfe\x80;association;44109;;;;;;;\n")
+    c["enc_null_bytes.csv"] = ("import", good.replace("Aide alimentaire", "Aide\x00alimentaire"))
     # --- structure
     c["ragged_fewer_fields.csv"] = ("error", good + "Tronqué;association;44109\n")
     c["ragged_more_fields.csv"] = ("error", good + "Trop;association;44109;;;;;;;;x;y;z\n")
-    c["header_duplicates.csv"] = ("either", csv_text(GOOD, HEADER.replace("ville", "nom")))
-    c["header_empty_names.csv"] = ("either", csv_text(GOOD, HEADER.replace("ville", "").replace(
+    c["header_duplicates.csv"] = ("import", csv_text(GOOD, HEADER.replace("ville", "nom")))
+    c["header_empty_names.csv"] = ("import", csv_text(GOOD, HEADER.replace("ville", "").replace(
         "description", "")))
     c["header_only.csv"] = ("error", HEADER + "\n")
     c["empty.csv"] = ("error", b"")
@@ -108,7 +109,7 @@ def cases() -> dict[str, tuple[str, object]]:
     c["only_delimiters.csv"] = ("error", ";;;;;\n;;;;;\n;;;;;\n")
     c["binary_random.csv"] = ("error", bytes(rnd.getrandbits(8) for _ in range(20000)))
     c["png_named.csv"] = ("error", _png())
-    c["unbalanced_quotes.csv"] = ("either", good + '"Guillemet ouvert;association;44109;;;;;;;\n'
+    c["unbalanced_quotes.csv"] = ("import", good + '"Guillemet ouvert;association;44109;;;;;;;\n'
                                   + GOOD[0] + "\n")
     c["newlines_in_quoted.csv"] = ("import", HEADER + "\n" + '"Multi\nligne";association;44109;'
                                    '44000;Nantes;;;;;"une\ndescription"\n' + GOOD[1] + "\n")
@@ -117,9 +118,9 @@ def cases() -> dict[str, tuple[str, object]]:
     c["comma_delimited.csv"] = ("import", csv_text(GOOD, sep=",").replace("Jardins d'Herblain",
                                                                            '"Jardins, Herblain"'))
     c["tab_delimited.tsv"] = ("import", csv_text(GOOD, sep="\t"))
-    c["wide_5000_columns.csv"] = ("either", ";".join(f"c{i}" for i in range(5000)) + "\n"
+    c["wide_5000_columns.csv"] = ("error", ";".join(f"c{i}" for i in range(5000)) + "\n"
                                   + ";".join("x" for _ in range(5000)) + "\n")
-    c["long_field_1mb.csv"] = ("either", HEADER + "\n" + "A" * 1_000_000 + ";association;44109;"
+    c["long_field_1mb.csv"] = ("error", HEADER + "\n" + "A" * 1_000_000 + ";association;44109;"
                                "44000;Nantes;;;;;\n")
     # --- content
     c["formulas_everywhere.csv"] = ("import", csv_text([
@@ -149,10 +150,10 @@ def cases() -> dict[str, tuple[str, object]]:
     c["non_values.csv"] = ("import", csv_text(["NON;association;NON;N/A;NON;NON;NON;NON;0001-01-01;NON",
                                                GOOD[0]]))
     # projects template with negative amounts and unknown references
-    c["projects_negative_amounts.csv"] = ("either",
+    c["projects_negative_amounts.csv"] = ("error",
         "project_id;title;lead_actor_id;stage;funding_eur\nP1;Projet;A404;emergence;-5000\n"
         "P2;=1+1;A1;stage_inconnu;abc\n")
-    c["fundings_negative.csv"] = ("either", "funding_id;project_id;amount_eur;year;kind;origin\n"
+    c["fundings_negative.csv"] = ("error", "funding_id;project_id;amount_eur;year;kind;origin\n"
                                   "F1;P1;-1000;0001;subvention;public\nF2;P1;1e308;9999;don;autre\n")
     # --- other formats
     c["not_json.json"] = ("error", "{ceci n'est pas du json")
@@ -173,7 +174,7 @@ def cases() -> dict[str, tuple[str, object]]:
     c["xlsx_empty_sheet.xlsx"] = ("error", lambda p: _xlsx(p, []))
     c["xlsx_zip_bomb.xlsx"] = ("error", lambda p: _xlsx(p, [], sheet_xml=_bomb_sheet(6_000_000)))
     c["legacy_xls.xls"] = ("error", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(2000))
-    c["rna_truncated_header.csv"] = ("either", "id;id_ex;siret;gestion;date_creat\n"
+    c["rna_truncated_header.csv"] = ("error", "id;id_ex;siret;gestion;date_creat\n"
                                      "\"W291000001\";\"0291\";\"\";\"291S\";\"0001-01-01\"\n")
     return c
 
