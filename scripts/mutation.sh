@@ -21,9 +21,9 @@ case "$MODULE" in
   indicators) SOURCE=ecosystem/analysis/indicators.py
               TESTS="tests/test_indicators.py tests/test_indicators_doc.py" ;;
   view)       SOURCE=ecosystem/analysis/view.py
-              TESTS="tests/test_view.py" ;;
+              TESTS="tests/test_view.py tests/test_view_filters.py tests/test_filter_choices.py" ;;
   exports)    SOURCE=ecosystem/render/exports.py
-              TESTS="tests/test_exports.py" ;;
+              TESTS="tests/test_exports.py tests/ingest/test_exports_cli.py" ;;
   safe)       SOURCE=ecosystem/render/safe.py
               TESTS="tests/test_safe.py" ;;
   checks)     SOURCE=ecosystem/ingest/checks.py
