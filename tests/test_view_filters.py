@@ -42,6 +42,7 @@ def test_every_filter_is_written_and_read_back():
 
 def test_a_repeated_parameter_keeps_its_last_value():
     assert Filters.from_params({"level": ["departement", "epci"]}).level == "epci"
+    assert Filters.from_params({"level": ["region", "departement", "epci"]}).level == "epci"
     assert Filters.from_params({"level": []}).level == "region"
 
 
@@ -166,3 +167,43 @@ def test_view_reads_level_scope_and_changes_filters(tiny_store):
     assert View(tiny_store, ref).filters == Filters()
     assert view.cache_key() == (ref.cache_key, view.filters.cache_key())
     assert repr(View(tiny_store, ref)) == f"View('tiny' v{ref.version}, {Filters()})"
+
+
+# ------------------------------------------------------------------ sidebar choices
+def _projects_inventory(projects, actors=None, fundings=None):
+    import pandas as pd
+
+    from ecosystem.model import InventoryData
+    actors = actors if actors is not None else [dict(actor_id="A1", name="Porteur",
+                                                     actor_type="association", source="t")]
+    extra = {"fundings": pd.DataFrame(fundings)} if fundings else {}
+    return InventoryData(actors=pd.DataFrame(actors), projects=pd.DataFrame(projects), **extra)
+
+
+def _project(pid, **years):
+    return dict(project_id=pid, title=pid, lead_actor_id="A1", stage="emergence", source="t", **years)
+
+
+def test_year_bounds_of_one_year_or_no_start_are_none(store):
+    from ecosystem.analysis.view import year_bounds
+    store.create("one", _projects_inventory([_project("P1", start_year=2020)]))
+    assert year_bounds(store, store.ref("one")) is None          # 2020-2020: no range
+    store.create("nostart", _projects_inventory([_project("P1", end_year=2020)]))
+    assert year_bounds(store, store.ref("nostart")) is None       # an end but no start
+    # years up to 2100 are valid in the model; a filter reads up to 2026 + 50 = 2076
+    store.create("far", _projects_inventory([_project("P1", start_year=2020, end_year=2100)]))
+    assert year_bounds(store, store.ref("far")) == (2020, 2076)
+
+
+def test_at_most_300_funders_by_default_and_a_funder_without_commune(store):
+    from ecosystem.analysis.view import funder_choices
+    actors = [dict(actor_id="A1", name="Porteur", actor_type="association", source="t")] + [
+        dict(actor_id=f"F{i:03d}", name=f"Fonds {i}", actor_type="funder", source="t")
+        for i in range(1, 302)]
+    fundings = [dict(funding_id=f"G{i}", project_id="P1", funder_actor_id=f"F{i:03d}",
+                     amount_eur=float(i), kind="subvention", origin="public") for i in range(1, 302)]
+    store.create("many", _projects_inventory([_project("P1", start_year=2020)], actors, fundings))
+    got = funder_choices(store, store.ref("many"))
+    # largest first: F301 (301 EUR) ... F002 (2 EUR); F001, the 301st, is left out
+    assert list(got) == [f"F{i:03d}" for i in range(301, 1, -1)]
+    assert got["F301"] == "Fonds 301"                             # no commune: the name alone
