@@ -37,7 +37,7 @@ PY="$ROOT/.venv/bin/python"
 MUTMUT="$ROOT/.venv/bin/mutmut"
 WORK="$ROOT/.mutation/$MODULE"
 mkdir -p "$WORK"
-for link in ecosystem tests data static app.py pages pytest.ini; do
+for link in ecosystem tests data static app.py pages scripts docs pytest.ini; do
   [ -e "$WORK/$link" ] || ln -s "$ROOT/$link" "$WORK/$link"
 done
 {
@@ -45,7 +45,7 @@ done
   echo "source_paths = ecosystem"
   echo "only_mutate = $SOURCE"
   echo "also_copy ="
-  for extra in data static app.py pages pytest.ini; do echo "    $extra"; done
+  for extra in data static app.py pages scripts docs pytest.ini; do echo "    $extra"; done
   echo "pytest_add_cli_args_test_selection ="
   for t in $TESTS; do echo "    $t"; done
   echo "pytest_add_cli_args ="

@@ -201,3 +201,52 @@ def test_format_value():
     assert I.format_value("actors_per_10k", 1234.567, "en", with_unit=True) == \
         "1,234.57 per 10,000 inh."
     assert I.format_value("hybridity", float("nan")) == "—"
+
+
+def test_labels_units_and_definitions_are_french_by_default():
+    ind = I.get("actors_per_10k")
+    assert ind.label() == ind.label("fr") == "Acteurs pour 10 000 habitants"
+    assert ind.label("en") == "Actors per 10,000 inhabitants"
+    assert ind.unit() == "pour 10 000 hab." and ind.unit("en") == "per 10,000 inh."
+    assert ind.definition().startswith("Nombre d'acteurs rapporté à la population")
+    assert ind.definition("en").startswith("Number of actors divided by the legal")
+
+
+def test_format_value_defaults_missing_values_and_separators():
+    assert I.format_value("actors_per_10k", 1234.567) == "1\u202f234,57"        # French, no unit
+    assert I.format_value("actors_per_10k", 1234.567, "en") == "1,234.57"
+    assert I.format_value("actors_per_10k", 2, "fr", with_unit=True) == "2,00 pour 10 000 hab."
+    import pandas as pd
+    assert I.format_value("hybridity", None) == "—"
+    assert I.format_value("hybridity", pd.NA) == "—"
+
+
+def test_network_indicators_are_merged_per_territory(tiny):
+    store, ref = tiny
+    # département 44: A1, A2, A3, A4, A9; links between two of them: P1 (A1-A3, A1-A4,
+    # A3-A4), P2 (A1-A2), memberships of network A9 (A1-A9, A2-A9): n = 5, m = 6
+    df = I.compute(View(store, ref, Filters()), "departement",
+                   ids=["actors", "net_mean_degree", "net_density"]).set_index("code")
+    assert df.at["44", "actors"] == 5
+    assert df.at["44", "net_mean_degree"] == pytest.approx(2 * 6 / 5)
+    assert df.at["44", "net_density"] == pytest.approx(6 / 10)
+    assert math.isnan(df.at["75", "net_mean_degree"])                  # Paris: no actor
+    assert len(df) == 101                                              # every département kept
+
+
+def test_breakdown_per_territory_within_a_parent(tiny):
+    store, ref = tiny
+    df = I.breakdown(View(store, ref, Filters()), "actor_type", level="departement",
+                     within=("region", "52"))
+    # région 52 (Pays de la Loire): only Loire-Atlantique holds actors
+    assert sorted(zip(df.code, df.category, df.n)) == [
+        ("44", "association", 2), ("44", "company", 1), ("44", "network", 1), ("44", "research", 1)]
+
+
+def test_grid_rollup_defaults_to_regions(tiny):
+    store, ref = tiny
+    g = I.grid_rollup(View(store, ref, Filters()))
+    # scored projects: P1 (région 52: 3 criteria) and P3 (région 93: 2 criteria)
+    assert list(zip(g.code, g.criterion_id)) == [
+        ("52", "participation"), ("52", "social_impact"), ("52", "social_need"),
+        ("93", "scalability"), ("93", "social_need")]
