@@ -250,3 +250,48 @@ def test_grid_rollup_defaults_to_regions(tiny):
     assert list(zip(g.code, g.criterion_id)) == [
         ("52", "participation"), ("52", "social_impact"), ("52", "social_need"),
         ("93", "scalability"), ("93", "social_need")]
+
+
+class _PlainStore:
+    """A store without a view cache: the view's sets come as SQL with parameters."""
+
+    def __init__(self, store):
+        self.store = store
+
+    def query(self, sql, params=None):
+        return self.store.query(sql, params)
+
+
+def test_breakdowns_of_domains_funding_per_region_and_the_scope_row(tiny):
+    store, ref = tiny
+    f = Filters(territory="departement:44")
+    dom = I.breakdown(View(store, ref, f), "actor_domain")
+    # A1 poverty, social_cohesion; A2 food; A3 employment; A4, A9 social_cohesion
+    assert dom.columns.tolist() == ["code", "category", "n", "share"]
+    assert dom.index.tolist() == [0, 1, 2, 3]
+    assert set(dom.code) == {"scope"}
+    assert dict(zip(dom.category, dom.n)) == {"social_cohesion": 3, "poverty": 1, "food": 1,
+                                             "employment": 1}
+    proj = I.breakdown(View(store, ref, f), "project_domain")
+    assert dict(zip(proj.category, proj.n)) == {"food": 2, "poverty": 1}   # P1, P2
+    money = I.breakdown(View(store, ref, Filters()), "funding_origin", level="region")
+    assert sorted(zip(money.code, money.category, money.n)) == [
+        ("52", "private", 15000), ("93", "earned", 30000), ("93", "public", 60000)]
+    # a level drops the sidebar territory: every région is there
+    stages = I.breakdown(View(store, ref, f), "stage", level="region")
+    assert sorted(set(stages.code)) == ["01", "52", "93"]
+    # "within" only applies with a level
+    everyone = I.breakdown(View(store, ref, Filters()), "stage", within=("region", "52"))
+    assert everyone.n.sum() == 5
+    with pytest.raises(ValueError, match="^nope$"):
+        I.breakdown(View(store, ref, f), "nope")
+
+
+def test_breakdown_and_grid_rollup_pass_the_view_parameters(tiny):
+    store, ref = tiny
+    view = View(_PlainStore(store), ref, Filters(stages=("experimentation",)))
+    stages = I.breakdown(view, "stage")
+    assert dict(zip(stages.category, stages.n)) == {"experimentation": 2}   # P1, P5
+    g = I.grid_rollup(view, by="domain")
+    # scored experimentation project: P1 (poverty, food), 3 criteria each
+    assert sorted(set(g.code)) == ["food", "poverty"] and len(g) == 6
