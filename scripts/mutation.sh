@@ -3,6 +3,9 @@
 #
 #   scripts/mutation.sh MODULE                        fresh run of every mutant, then the score
 #   scripts/mutation.sh MODULE run 'NAME*' ...        rerun only those mutants (after a new test)
+#   scripts/mutation.sh MODULE survivors              rerun only the mutants not killed yet
+#                                                     (after adding tests: a killed mutant
+#                                                     stays killed when tests are only added)
 #   scripts/mutation.sh MODULE score                  print the score of the last run
 #   scripts/mutation.sh MODULE show NAME              show one mutant's diff
 #
@@ -65,6 +68,12 @@ score() {
 case "${1:-run}" in
   score) score ;;
   show)  cd "$WORK" && "$MUTMUT" show "$2" ;;
+  survivors)
+    mapfile -t names < <(cd "$WORK" && "$MUTMUT" results 2>/dev/null | sed -n 's/^ *\([^ :]*\): .*/\1/p')
+    [ ${#names[@]} -eq 0 ] && { score; exit 0; }
+    (cd "$WORK" && "$MUTMUT" run --max-children "${MUTATION_CHILDREN:-1}" "${names[@]}" > run.log 2>&1) \
+      || { tail -c 3000 "$WORK/run.log"; echo; echo "mutmut run failed (log: $WORK/run.log)" >&2; exit 1; }
+    score ;;
   *)
     [ "${1:-}" = run ] && shift
     # no names: start from scratch, so no result is kept from older tests

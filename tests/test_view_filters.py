@@ -207,3 +207,24 @@ def test_at_most_300_funders_by_default_and_a_funder_without_commune(store):
     # largest first: F301 (301 EUR) ... F002 (2 EUR); F001, the 301st, is left out
     assert list(got) == [f"F{i:03d}" for i in range(301, 1, -1)]
     assert got["F301"] == "Fonds 301"                             # no commune: the name alone
+
+
+def test_a_territory_s_sets_are_cut_from_the_national_sets(tiny_store):
+    from ecosystem.analysis.view import view_statements
+    ref = tiny_store.ref("tiny")
+    f = Filters(territory="departement:44", stages=("emergence",))
+    base = {"fp": "nat_fp", "fm": "nat_fm", "fa": "nat_fa"}
+    (n1, fp, p1), (n2, fm, p2), (n3, fa, p3) = view_statements(ref, f, "t_", base)
+    assert (n1, n2, n3) == ("fp", "fm", "fa")
+    assert fp == "CREATE TABLE t_fp AS SELECT * FROM nat_fp p WHERE p.dep = ?" and p1 == ["44"]
+    assert fm == "CREATE TABLE t_fm AS SELECT m.* FROM nat_fm m SEMI JOIN t_fp USING (project_id)"
+    assert p2 == []
+    assert fa == ("CREATE TABLE t_fa AS SELECT * FROM nat_fa a WHERE a.dep = ? "
+                  "AND a.actor_id IN (SELECT actor_id FROM t_fm)") and p3 == ["44"]
+    # without national sets, or for France itself, the sets come from the derived tables
+    for b, g in ((None, f), (base, f.with_(territory=None))):
+        statements = view_statements(ref, g, "u_", b)
+        assert [s[0] for s in statements] == ["fp", "fm", "fa"]
+        assert "nat_" not in " ".join(s[1] for s in statements)
+        assert ref.derived("d_members") in statements[1][1]
+        assert ref.derived("d_actors") in statements[2][1]
