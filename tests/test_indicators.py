@@ -295,3 +295,27 @@ def test_breakdown_and_grid_rollup_pass_the_view_parameters(tiny):
     g = I.grid_rollup(view, by="domain")
     # scored experimentation project: P1 (poverty, food), 3 criteria each
     assert sorted(set(g.code)) == ["food", "poverty"] and len(g) == 6
+
+
+def test_national_reference_with_network_indicators_and_parameters(tiny):
+    store, ref = tiny
+    # France: 10 actors; distinct links: P1 (A1-A3, A1-A4, A3-A4), P2 (A1-A2), P3/P5
+    # (A5-A6), memberships (A1-A9, A2-A9), A8 funds P1 led by A1 (A1-A8): m = 8
+    row = I.national(View(store, ref, Filters(territory="departement:44")),
+                     ids=["actors", "net_mean_degree"])
+    assert row["actors"] == 10                                        # the territory is dropped
+    assert row["net_mean_degree"] == pytest.approx(2 * 8 / 10)
+    plain = I.national(View(_PlainStore(store), ref, Filters(stages=("experimentation",))),
+                       ids=["actors", "projects"])
+    assert (plain["actors"], plain["projects"]) == (5, 2)             # P1, P5 and their actors
+
+
+def test_compute_drops_the_territory_and_for_territory_keeps_the_ids_asked(tiny):
+    store, ref = tiny
+    df = I.compute(View(store, ref, Filters(territory="departement:44")), "departement",
+                   ids=["actors"]).set_index("code")
+    assert (df.at["13", "actors"], df.at["44", "actors"]) == (3, 5)    # A5 A6 A8; A1-A4 A9
+    one = I.for_territory(View(store, ref, Filters()), "departement", "13", ids=["actors"])
+    assert one["actors"] == 3 and "hybridity" not in one.index
+    with pytest.raises(KeyError, match="departement:999"):
+        I.for_territory(View(store, ref, Filters()), "departement", "999")
