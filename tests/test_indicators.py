@@ -319,3 +319,12 @@ def test_compute_drops_the_territory_and_for_territory_keeps_the_ids_asked(tiny)
     assert one["actors"] == 3 and "hybridity" not in one.index
     with pytest.raises(KeyError, match="departement:999"):
         I.for_territory(View(store, ref, Filters()), "departement", "999")
+
+
+def test_compute_counts_links_within_the_filtered_projects_only(tiny):
+    store, ref = tiny
+    df = I.compute(View(store, ref, Filters(stages=("emergence",))), "departement",
+                   ids=["partners_per_actor"]).set_index("code")
+    # P2 only: A2 (lead) and A1 (partner), one link each in P2 (A1's two links in P1 do
+    # not count): 2 / 2
+    assert df.at["44", "partners_per_actor"] == pytest.approx(1.0)
