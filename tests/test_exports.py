@@ -276,6 +276,7 @@ def test_long_text_is_found_after_a_number_column_and_among_numbers():
     assert wb.sheetnames == ["s", "Notes"]
     assert wb["s"]["B2"].value == 7 and len(wb["s"]["B3"].value) == 32_767
     notes = list(wb["Notes"].iter_rows(values_only=True))
+    assert notes[0][0].startswith("1 cell(s) longer than 32,767 characters")
     assert notes[2] == ("Sheet", "Cell", "Column", "Row", "Original length (characters)")
     assert notes[3] == ("s", "B3", "mixed", 3, 40_000)
 
@@ -298,6 +299,7 @@ def test_unique_names_and_sheet_names_count_on():
     assert exports.unique_names(["a", "a", "a", 1, "1"]) == ["a", "a (2)", "a (3)", "1", "1 (2)"]
     assert sheet_name("x", {"x", "X (2)"}) == "x (3)"
     assert sheet_name("'cité'") == "cité"                       # Excel refuses a quote at the ends
+    assert sheet_name("Xavier") == "Xavier"
     assert sheet_name("a" * 31, {"a" * 31}) == "a" * 27 + " (2)"  # still 31 characters
 
 
@@ -312,6 +314,9 @@ def test_partners_template_help_in_french_by_default():
     assert df.iloc[:2, 3].tolist() == ["", ""]
     assert df.iloc[2, 3] == ", ".join(voc.PARTNER_ROLES.codes)
     assert exports.template_frame("partners").columns.tolist() == ["project_id", "actor_id", "role"]
+    en = exports.template_help("partners", "en")
+    assert en.columns.tolist() == ["Column", "Required", "Type", "Allowed values", "Description"]
+    assert en.iloc[0, :3].tolist() == ["project_id", "yes", "text"]
 
 
 def test_templates_workbook_in_french_describes_every_table():
@@ -393,3 +398,15 @@ def test_xlsx_refuses_a_table_longer_than_a_worksheet(store, tmp_path, monkeypat
     monkeypatch.setattr(exports, "XLSX_MAX_ROWS", 9)
     with pytest.raises(ValueError, match=r"^actors: 10 rows, more than a worksheet holds"):
         exports.export_inventory(store, "inv", "xlsx", tmp_path / "b.xlsx", ["actors"])
+
+
+def test_notes_sheet_of_its_own_name_and_width():
+    # a table called "Notes" keeps its name; the list of cut cells goes to "Notes (2)"
+    df = pd.DataFrame({"t": ["x" * 40_000]})
+    wb = xlsx_sheets(to_xlsx_bytes({"Notes": df}))
+    assert wb.sheetnames == ["Notes", "Notes (2)"]
+    notes = wb["Notes (2)"]
+    assert notes["A4"].value == "Notes" and notes["B4"].value == "A2"
+    # its first three columns are 24 wide (one <col> element for A to C)
+    dim = notes.column_dimensions["A"]
+    assert (dim.min, dim.max, dim.width) == (1, 3, reference_widths([24])[0])
