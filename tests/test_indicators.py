@@ -328,3 +328,13 @@ def test_compute_counts_links_within_the_filtered_projects_only(tiny):
     # P2 only: A2 (lead) and A1 (partner), one link each in P2 (A1's two links in P1 do
     # not count): 2 / 2
     assert df.at["44", "partners_per_actor"] == pytest.approx(1.0)
+
+
+def test_communes_within_a_departement_and_percent_in_french_by_default(tiny):
+    store, ref = tiny
+    df = I.compute(View(store, ref, Filters()), "commune", ids=["actors"],
+                   within=("departement", "13"))
+    assert df.code.str.startswith("13").all() and len(df) > 100        # Bouches-du-Rhône's
+    got = df.set_index("code").actors
+    assert (got["13055"], got["13001"]) == (2, 1)                      # A5 A8; A6
+    assert I.format_value("cross_type_share", 0.75) == "75,0\u202f%"
