@@ -228,3 +228,9 @@ def test_a_territory_s_sets_are_cut_from_the_national_sets(tiny_store):
         assert "nat_" not in " ".join(s[1] for s in statements)
         assert ref.derived("d_members") in statements[1][1]
         assert ref.derived("d_actors") in statements[2][1]
+
+
+def test_view_sql_keeps_the_territory_by_default(tiny_store):
+    ref = tiny_store.ref("tiny")
+    sql = View(tiny_store, ref, Filters(territory="region:52")).sql(BODY)
+    assert tiny_store.query(sql.text, sql.params).iloc[0].tolist() == ["A1,A2,A3,A4,A9", "P1,P2"]
