@@ -343,11 +343,12 @@ def test_one_table_to_one_csv_file_and_quoted_text_columns(store, tmp_path):
     assert lines[1].startswith('"A1";"Dupont;=1+1";"association";"poverty;social_cohesion";')
     assert lines[2].startswith('"A2";"\'=1+1";"association";"food";')
     # the same asked as a folder (no .csv suffix): one file per table in it
-    files = exports.export_inventory(store, "inv", "csv", tmp_path / "it's", ["partners", "fundings"])
+    files = exports.export_inventory(store, "inv", "csv", tmp_path / "it's" / "csv",
+                                     ["partners", "fundings"])
     # again into the same folder: files are replaced
-    assert exports.export_inventory(store, "inv", "csv", tmp_path / "it's", ["partners", "fundings"]) \
-        == files
-    assert files == [tmp_path / "it's" / "partners.csv", tmp_path / "it's" / "fundings.csv"]
+    assert exports.export_inventory(store, "inv", "csv", tmp_path / "it's" / "csv",
+                                    ["partners", "fundings"]) == files
+    assert files == [tmp_path / "it's" / "csv" / "partners.csv", tmp_path / "it's" / "csv" / "fundings.csv"]
     assert files[0].read_bytes().decode("utf-8-sig").split("\r\n")[1] == '"P1";"A3";"financial"'
 
 
@@ -369,7 +370,7 @@ def test_xlsx_inventory_export_reports_cut_cells_in_french(store, tmp_path):
     data.actors.loc[2, "description"] = "d" * 40_000
     store.create("inv", data)
     report = {}
-    out = tmp_path / "sub" / "inv.xlsx"
+    out = tmp_path / "sub" / "dir" / "inv.xlsx"
     assert exports.export_inventory(store, "inv", "xlsx", out, ["actors", "partners"],
                                     report=report) == [out]
     assert report == {"xlsx_cut": 1}
@@ -381,6 +382,9 @@ def test_xlsx_inventory_export_reports_cut_cells_in_french(store, tmp_path):
     # again, into the folder that now exists
     assert exports.export_inventory(store, "inv", "xlsx", out, ["partners"]) == [out]
     assert openpyxl.load_workbook(out).sheetnames == ["partners"]
+    english = tmp_path / "en.xlsx"
+    exports.export_inventory(store, "inv", "xlsx", english, ["actors"], lang="en")
+    assert openpyxl.load_workbook(english)["Notes"]["A1"].value.startswith("1 cell(s) longer")
 
 
 def test_unknown_format_or_table_is_refused_with_its_name(store, tmp_path):
