@@ -338,3 +338,10 @@ def test_communes_within_a_departement_and_percent_in_french_by_default(tiny):
     got = df.set_index("code").actors
     assert (got["13055"], got["13001"]) == (2, 1)                      # A5 A8; A6
     assert I.format_value("cross_type_share", 0.75) == "75,0\u202f%"
+
+
+def test_white_zones_pass_the_view_parameters(tiny):
+    store, ref = tiny
+    view = View(_PlainStore(store), ref, Filters(territory="departement:44"))
+    # active projects of Loire-Atlantique: P1 (poverty, food), P2 (food)
+    assert I.white_zones(view) == [d for d in voc.DOMAINS.codes if d not in ("poverty", "food")]
