@@ -197,3 +197,220 @@ def test_cli_xlsx_export_says_how_many_cells_were_cut(store, tmp_path):
     notes = list(openpyxl.load_workbook(out)["Notes"].iter_rows(values_only=True))
     assert [r[1:] for r in notes[3:]] == [("S2", "description", 2, 40_000),
                                           ("S3", "description", 3, 33_000)]
+
+
+# ------------------------------------------- every option of the XLSX writer, by hand
+def xlsx_sheets(data: bytes):
+    return openpyxl.load_workbook(io.BytesIO(data))
+
+
+def test_xlsx_text_stays_text_links_and_digits_included():
+    df = pd.DataFrame({"site": ["http://example.org", "mailto:a@b.fr"], "code": ["0123", "1e5"]})
+    ws = xlsx_sheets(to_xlsx_bytes({"s": df})).active
+    assert [(c.value, c.data_type, c.hyperlink) for c in ws[2]] == \
+        [("http://example.org", "s", None), ("0123", "s", None)]
+    assert [(c.value, c.data_type, c.hyperlink) for c in ws[3]] == \
+        [("mailto:a@b.fr", "s", None), ("1e5", "s", None)]
+
+
+def test_xlsx_infinite_and_missing_numbers_are_empty_cells():
+    df = pd.DataFrame({"x": [1.5, np.inf, -np.inf, np.nan]})
+    ws = xlsx_sheets(to_xlsx_bytes({"s": df})).active
+    assert [ws.cell(row=i, column=1).value for i in range(1, 6)] == ["x", 1.5, None, None, None]
+
+
+def test_xlsx_header_row_is_frozen_and_sheet_names_unique_ignoring_case():
+    wb = xlsx_sheets(to_xlsx_bytes({"a": pd.DataFrame({"x": [1]}), "A": pd.DataFrame({"y": [2]})}))
+    assert wb.sheetnames == ["a", "A (2)"]
+    assert [ws.freeze_panes for ws in wb] == ["A2", "A2"]
+    assert [c.value for c in wb["A (2)"]["A"]] == ["y", 2]
+
+
+def reference_widths(widths: list[float]) -> list[float]:
+    """What openpyxl reads back for these xlsxwriter column widths (its own unit)."""
+    import xlsxwriter
+    buf = io.BytesIO()
+    wb = xlsxwriter.Workbook(buf)
+    ws = wb.add_worksheet("s")
+    for i, w in enumerate(widths):
+        ws.write(0, i, "x")
+        ws.set_column(i, i, w)
+    wb.close()
+    ws = xlsx_sheets(buf.getvalue())["s"]
+    return [ws.column_dimensions[chr(65 + i)].width for i in range(len(widths))]
+
+
+def test_xlsx_column_widths_fit_the_first_200_values_between_8_and_60():
+    # widths: longest of the header and the first 200 values, + 2, at least 8, at most 60
+    df = pd.DataFrame({
+        "a": ["x"] * 201,                                # "a" / "x": 1 + 2 -> 8 (minimum)
+        "bb": ["y" * 10] * 200 + ["z" * 30],             # 10 + 2 = 12: row 201 not read
+        "c": ["w" * 100] + [""] * 200,                   # 100 + 2 -> 60 (maximum)
+        "header_of_7": [""] * 201,                       # 11 + 2 = 13
+    })
+    ws = xlsx_sheets(to_xlsx_bytes({"s": df}))["s"]
+    assert [ws.column_dimensions[c].width for c in "ABCD"] == reference_widths([8, 12, 60, 13])
+
+
+def test_xlsx_cell_of_exactly_the_limit_is_kept_whole():
+    df = pd.DataFrame({"n": [1], "t": ["a" * 32_767]})
+    assert exports.xlsx_cut_cells({"s": df}) == 0
+    wb = xlsx_sheets(to_xlsx_bytes({"s": df}))
+    assert wb.sheetnames == ["s"] and wb["s"]["B2"].value == "a" * 32_767
+
+
+def test_the_apostrophe_in_front_of_a_formula_can_push_a_cell_over_the_limit():
+    # "=" + 32,766 characters = 32,767: the apostrophe makes it 32,768, one too many
+    df = pd.DataFrame({"n": [1, 2], "t": ["=" + "a" * 32_766, "b"]})
+    assert exports.xlsx_cut_cells({"s": df}) == 1
+    wb = xlsx_sheets(to_xlsx_bytes({"s": df}))
+    assert wb["s"]["B2"].value == "'=" + "a" * 32_764 + "…"
+    assert exports.xlsx_cut_cells({"s": df.assign(t=["a" * 32_766, "b"])}) == 0
+
+
+def test_long_text_is_found_after_a_number_column_and_among_numbers():
+    # column 1 numbers, column 2 mixed (an object column that is not all text)
+    df = pd.DataFrame({"n": [1, 2], "mixed": [7, "é" * 40_000]})
+    assert exports.xlsx_cut_cells({"s": df}) == 1
+    wb = xlsx_sheets(to_xlsx_bytes({"s": df}, "en"))
+    assert wb.sheetnames == ["s", "Notes"]
+    assert wb["s"]["B2"].value == 7 and len(wb["s"]["B3"].value) == 32_767
+    notes = list(wb["Notes"].iter_rows(values_only=True))
+    assert notes[0][0].startswith("1 cell(s) longer than 32,767 characters")
+    assert notes[2] == ("Sheet", "Cell", "Column", "Row", "Original length (characters)")
+    assert notes[3] == ("s", "B3", "mixed", 3, 40_000)
+
+
+def test_notes_sheet_speaks_french_by_default():
+    df = pd.DataFrame({"t": ["x" * 40_000]})
+    notes = list(xlsx_sheets(to_xlsx_bytes({"s": df}))["Notes"].iter_rows(values_only=True))
+    assert notes[0][0].startswith("1 cellule(s) de plus de 32\u202f767 caractères")
+    assert notes[2] == ("Feuille", "Cellule", "Colonne", "Ligne", "Longueur d'origine (caractères)")
+
+
+def test_cut_message_numbers_follow_the_language():
+    assert exports.xlsx_cut_message(12_345).startswith(
+        "12\u202f345 cellule(s) de plus de 32\u202f767 caractères (la limite d'Excel)")
+    assert exports.xlsx_cut_message(12_345, "en").startswith(
+        "12,345 cell(s) longer than 32,767 characters (Excel's limit)")
+
+
+def test_unique_names_and_sheet_names_count_on():
+    assert exports.unique_names(["a", "a", "a", 1, "1"]) == ["a", "a (2)", "a (3)", "1", "1 (2)"]
+    assert sheet_name("x", {"x", "X (2)"}) == "x (3)"
+    assert sheet_name("'cité'") == "cité"                       # Excel refuses a quote at the ends
+    assert sheet_name("Xavier") == "Xavier"
+    assert sheet_name("a" * 31, {"a" * 31}) == "a" * 27 + " (2)"  # still 31 characters
+
+
+# ------------------------------------------- inventory exports, every branch
+def test_partners_template_help_in_french_by_default():
+    from ecosystem import vocabulary as voc
+    df = exports.template_help("partners")
+    assert df.columns.tolist() == ["Colonne", "Obligatoire", "Type", "Valeurs possibles", "Description"]
+    assert df.iloc[:, :3].values.tolist() == [["project_id", "oui", "texte"],
+                                              ["actor_id", "oui", "texte"],
+                                              ["role", "oui", "texte"]]
+    assert df.iloc[:2, 3].tolist() == ["", ""]
+    assert df.iloc[2, 3] == ", ".join(voc.PARTNER_ROLES.codes)
+    assert exports.template_frame("partners").columns.tolist() == ["project_id", "actor_id", "role"]
+    en = exports.template_help("partners", "en")
+    assert en.columns.tolist() == ["Column", "Required", "Type", "Allowed values", "Description"]
+    assert en.iloc[0, :3].tolist() == ["project_id", "yes", "text"]
+
+
+def test_templates_workbook_in_french_describes_every_table():
+    readme = pd.read_excel(io.BytesIO(exports.templates_workbook()), sheet_name="README")
+    assert readme.columns.tolist()[:3] == ["table", "Colonne", "Obligatoire"]
+    fundings = readme[readme.table == "fundings"]
+    assert fundings.Colonne.tolist()[:3] == ["funding_id", "project_id", "funder_actor_id"]
+    assert fundings.Obligatoire.fillna("").tolist()[:3] == ["oui", "oui", ""]
+    assert fundings.Description.tolist()[2] == "Financeur (actor_id), vide pour les recettes"
+    assert readme.table.unique().tolist() == ["actors", "projects", "partners", "fundings"]
+
+
+def test_one_table_to_one_csv_file_and_quoted_text_columns(store, tmp_path):
+    data = tiny()
+    data.actors.loc[1, "name"] = "Dupont;=1+1"
+    data.actors.loc[2, "name"] = "=1+1"
+    store.create("inv", data)
+    out = tmp_path / "new" / "dir" / "acteurs.csv"            # parent folders are made
+    assert exports.export_inventory(store, "inv", "csv", out, ["actors"]) == [out]
+    raw = out.read_bytes()
+    lines = raw.decode("utf-8-sig").split("\r\n")
+    assert lines[0].startswith('"actor_id";"name";"actor_type";')   # text columns quoted
+    assert ';lat;lon;' in lines[0]                                   # numbers not
+    assert lines[1].startswith('"A1";"Dupont;=1+1";"association";"poverty;social_cohesion";')
+    assert lines[2].startswith('"A2";"\'=1+1";"association";"food";')
+    # the same asked as a folder (no .csv suffix): one file per table in it
+    files = exports.export_inventory(store, "inv", "csv", tmp_path / "it's" / "csv",
+                                     ["partners", "fundings"])
+    # again into the same folder: files are replaced
+    assert exports.export_inventory(store, "inv", "csv", tmp_path / "it's" / "csv",
+                                    ["partners", "fundings"]) == files
+    assert files == [tmp_path / "it's" / "csv" / "partners.csv", tmp_path / "it's" / "csv" / "fundings.csv"]
+    assert files[0].read_bytes().decode("utf-8-sig").split("\r\n")[1] == '"P1";"A3";"financial"'
+
+
+def test_parquet_export_keeps_lists_flat_and_text_as_written(store, tmp_path):
+    data = tiny()
+    data.actors.loc[1, "name"] = "=1+1"
+    store.create("inv", data)
+    files = exports.export_inventory(store, "inv", "parquet", tmp_path / "l'été", ["actors", "projects"])
+    assert files == [tmp_path / "l'été" / "actors.parquet", tmp_path / "l'été" / "projects.parquet"]
+    actors = pd.read_parquet(files[0]).set_index("actor_id")
+    assert actors.at["A1", "name"] == "=1+1"                   # not a spreadsheet: unchanged
+    assert actors.at["A1", "domains"] == "poverty;social_cohesion"
+    assert pd.read_parquet(files[1]).project_id.tolist() == ["P1", "P2", "P3", "P4", "P5"]
+
+
+def test_xlsx_inventory_export_reports_cut_cells_in_french(store, tmp_path):
+    data = tiny()
+    data.actors.loc[1, "name"] = "=1+1"
+    data.actors.loc[2, "description"] = "d" * 40_000
+    store.create("inv", data)
+    report = {}
+    out = tmp_path / "sub" / "dir" / "inv.xlsx"
+    assert exports.export_inventory(store, "inv", "xlsx", out, ["actors", "partners"],
+                                    report=report) == [out]
+    assert report == {"xlsx_cut": 1}
+    wb = openpyxl.load_workbook(out)
+    assert wb.sheetnames == ["actors", "partners", "Notes"]
+    assert wb["actors"]["B2"].value == "'=1+1" and wb["actors"]["D2"].value == "poverty;social_cohesion"
+    assert wb["Notes"]["A1"].value.startswith("1 cellule(s)")
+    assert [c.value for c in wb["partners"][2]] == ["P1", "A3", "financial"]
+    # again, into the folder that now exists
+    assert exports.export_inventory(store, "inv", "xlsx", out, ["partners"]) == [out]
+    assert openpyxl.load_workbook(out).sheetnames == ["partners"]
+    english = tmp_path / "en.xlsx"
+    exports.export_inventory(store, "inv", "xlsx", english, ["actors"], lang="en")
+    assert openpyxl.load_workbook(english)["Notes"]["A1"].value.startswith("1 cell(s) longer")
+
+
+def test_unknown_format_or_table_is_refused_with_its_name(store, tmp_path):
+    store.create("inv", tiny())
+    with pytest.raises(ValueError, match=r"^unknown format 'ods' \(one of csv, xlsx, parquet\)$"):
+        exports.export_inventory(store, "inv", "ods", tmp_path / "x.ods")
+    with pytest.raises(ValueError, match=r"^unknown table 'acteurs'$"):
+        exports.export_inventory(store, "inv", "csv", tmp_path / "x", ["acteurs"])
+
+
+def test_xlsx_refuses_a_table_longer_than_a_worksheet(store, tmp_path, monkeypatch):
+    store.create("inv", tiny())                                # 10 actors, 5 projects
+    monkeypatch.setattr(exports, "XLSX_MAX_ROWS", 10)
+    assert exports.export_inventory(store, "inv", "xlsx", tmp_path / "a.xlsx", ["actors"])
+    monkeypatch.setattr(exports, "XLSX_MAX_ROWS", 9)
+    with pytest.raises(ValueError, match=r"^actors: 10 rows, more than a worksheet holds"):
+        exports.export_inventory(store, "inv", "xlsx", tmp_path / "b.xlsx", ["actors"])
+
+
+def test_notes_sheet_of_its_own_name_and_width():
+    # a table called "Notes" keeps its name; the list of cut cells goes to "Notes (2)"
+    df = pd.DataFrame({"t": ["x" * 40_000]})
+    wb = xlsx_sheets(to_xlsx_bytes({"Notes": df}))
+    assert wb.sheetnames == ["Notes", "Notes (2)"]
+    notes = wb["Notes (2)"]
+    assert notes["A4"].value == "Notes" and notes["B4"].value == "A2"
+    # its first three columns are 24 wide (one <col> element for A to C)
+    dim = notes.column_dimensions["A"]
+    assert (dim.min, dim.max, dim.width) == (1, 3, reference_widths([24])[0])

@@ -216,3 +216,147 @@ def test_format_value():
 ])
 def test_titled_says_the_unit_once(iid, lang, title):
     assert I.get(iid).titled(lang) == title
+
+
+def test_labels_units_and_definitions_are_french_by_default():
+    ind = I.get("actors_per_10k")
+    assert ind.label() == ind.label("fr") == "Acteurs pour 10 000 habitants"
+    assert ind.label("en") == "Actors per 10,000 inhabitants"
+    assert ind.unit() == "pour 10 000 hab." and ind.unit("en") == "per 10,000 inh."
+    assert ind.definition().startswith("Nombre d'acteurs rapporté à la population")
+    assert ind.definition("en").startswith("Number of actors divided by the legal")
+
+
+def test_format_value_defaults_missing_values_and_separators():
+    assert I.format_value("actors_per_10k", 1234.567) == "1\u202f234,57"        # French, no unit
+    assert I.format_value("actors_per_10k", 1234.567, "en") == "1,234.57"
+    assert I.format_value("actors_per_10k", 2, "fr", with_unit=True) == "2,00 pour 10 000 hab."
+    import pandas as pd
+    assert I.format_value("hybridity", None) == "—"
+    assert I.format_value("hybridity", pd.NA) == "—"
+
+
+def test_network_indicators_are_merged_per_territory(tiny):
+    store, ref = tiny
+    # département 44: A1, A2, A3, A4, A9; links between two of them: P1 (A1-A3, A1-A4,
+    # A3-A4), P2 (A1-A2), memberships of network A9 (A1-A9, A2-A9): n = 5, m = 6
+    df = I.compute(View(store, ref, Filters()), "departement",
+                   ids=["actors", "net_mean_degree", "net_density"]).set_index("code")
+    assert df.at["44", "actors"] == 5
+    assert df.at["44", "net_mean_degree"] == pytest.approx(2 * 6 / 5)
+    assert df.at["44", "net_density"] == pytest.approx(6 / 10)
+    assert math.isnan(df.at["75", "net_mean_degree"])                  # Paris: no actor
+    assert len(df) == 101                                              # every département kept
+
+
+def test_breakdown_per_territory_within_a_parent(tiny):
+    store, ref = tiny
+    df = I.breakdown(View(store, ref, Filters()), "actor_type", level="departement",
+                     within=("region", "52"))
+    # région 52 (Pays de la Loire): only Loire-Atlantique holds actors
+    assert sorted(zip(df.code, df.category, df.n)) == [
+        ("44", "association", 2), ("44", "company", 1), ("44", "network", 1), ("44", "research", 1)]
+
+
+def test_grid_rollup_defaults_to_regions(tiny):
+    store, ref = tiny
+    g = I.grid_rollup(View(store, ref, Filters()))
+    # scored projects: P1 (région 52: 3 criteria) and P3 (région 93: 2 criteria)
+    assert list(zip(g.code, g.criterion_id)) == [
+        ("52", "participation"), ("52", "social_impact"), ("52", "social_need"),
+        ("93", "scalability"), ("93", "social_need")]
+
+
+class _PlainStore:
+    """A store without a view cache: the view's sets come as SQL with parameters."""
+
+    def __init__(self, store):
+        self.store = store
+
+    def query(self, sql, params=None):
+        return self.store.query(sql, params)
+
+
+def test_breakdowns_of_domains_funding_per_region_and_the_scope_row(tiny):
+    store, ref = tiny
+    f = Filters(territory="departement:44")
+    dom = I.breakdown(View(store, ref, f), "actor_domain")
+    # A1 poverty, social_cohesion; A2 food; A3 employment; A4, A9 social_cohesion
+    assert dom.columns.tolist() == ["code", "category", "n", "share"]
+    assert dom.index.tolist() == [0, 1, 2, 3]
+    assert set(dom.code) == {"scope"}
+    assert dict(zip(dom.category, dom.n)) == {"social_cohesion": 3, "poverty": 1, "food": 1,
+                                             "employment": 1}
+    proj = I.breakdown(View(store, ref, f), "project_domain")
+    assert dict(zip(proj.category, proj.n)) == {"food": 2, "poverty": 1}   # P1, P2
+    money = I.breakdown(View(store, ref, Filters()), "funding_origin", level="region")
+    assert sorted(zip(money.code, money.category, money.n)) == [
+        ("52", "private", 15000), ("93", "earned", 30000), ("93", "public", 60000)]
+    # a level drops the sidebar territory: every région is there
+    stages = I.breakdown(View(store, ref, f), "stage", level="region")
+    assert sorted(set(stages.code)) == ["01", "52", "93"]
+    # "within" only applies with a level
+    everyone = I.breakdown(View(store, ref, Filters()), "stage", within=("region", "52"))
+    assert everyone.n.sum() == 5
+    with pytest.raises(ValueError, match="^nope$"):
+        I.breakdown(View(store, ref, f), "nope")
+
+
+def test_breakdown_and_grid_rollup_pass_the_view_parameters(tiny):
+    store, ref = tiny
+    view = View(_PlainStore(store), ref, Filters(stages=("experimentation",)))
+    stages = I.breakdown(view, "stage")
+    assert dict(zip(stages.category, stages.n)) == {"experimentation": 2}   # P1, P5
+    g = I.grid_rollup(view, by="domain")
+    # scored experimentation project: P1 (poverty, food), 3 criteria each
+    assert sorted(set(g.code)) == ["food", "poverty"] and len(g) == 6
+
+
+def test_national_reference_with_network_indicators_and_parameters(tiny):
+    store, ref = tiny
+    # France: 10 actors; distinct links: P1 (A1-A3, A1-A4, A3-A4), P2 (A1-A2), P3/P5
+    # (A5-A6), memberships (A1-A9, A2-A9), A8 funds P1 led by A1 (A1-A8): m = 8
+    row = I.national(View(store, ref, Filters(territory="departement:44")),
+                     ids=["actors", "net_mean_degree"])
+    assert row["actors"] == 10                                        # the territory is dropped
+    assert row["net_mean_degree"] == pytest.approx(2 * 8 / 10)
+    plain = I.national(View(_PlainStore(store), ref, Filters(stages=("experimentation",))),
+                       ids=["actors", "projects"])
+    assert (plain["actors"], plain["projects"]) == (5, 2)             # P1, P5 and their actors
+
+
+def test_compute_drops_the_territory_and_for_territory_keeps_the_ids_asked(tiny):
+    store, ref = tiny
+    df = I.compute(View(store, ref, Filters(territory="departement:44")), "departement",
+                   ids=["actors"]).set_index("code")
+    assert (df.at["13", "actors"], df.at["44", "actors"]) == (3, 5)    # A5 A6 A8; A1-A4 A9
+    one = I.for_territory(View(store, ref, Filters()), "departement", "13", ids=["actors"])
+    assert one["actors"] == 3 and "hybridity" not in one.index
+    with pytest.raises(KeyError, match="departement:999"):
+        I.for_territory(View(store, ref, Filters()), "departement", "999")
+
+
+def test_compute_counts_links_within_the_filtered_projects_only(tiny):
+    store, ref = tiny
+    df = I.compute(View(store, ref, Filters(stages=("emergence",))), "departement",
+                   ids=["partners_per_actor"]).set_index("code")
+    # P2 only: A2 (lead) and A1 (partner), one link each in P2 (A1's two links in P1 do
+    # not count): 2 / 2
+    assert df.at["44", "partners_per_actor"] == pytest.approx(1.0)
+
+
+def test_communes_within_a_departement_and_percent_in_french_by_default(tiny):
+    store, ref = tiny
+    df = I.compute(View(store, ref, Filters()), "commune", ids=["actors"],
+                   within=("departement", "13"))
+    assert df.code.str.startswith("13").all() and len(df) > 100        # Bouches-du-Rhône's
+    got = df.set_index("code").actors
+    assert (got["13055"], got["13001"]) == (2, 1)                      # A5 A8; A6
+    assert I.format_value("cross_type_share", 0.75) == "75,0\u202f%"
+
+
+def test_white_zones_pass_the_view_parameters(tiny):
+    store, ref = tiny
+    view = View(_PlainStore(store), ref, Filters(territory="departement:44"))
+    # active projects of Loire-Atlantique: P1 (poverty, food), P2 (food)
+    assert I.white_zones(view) == [d for d in voc.DOMAINS.codes if d not in ("poverty", "food")]

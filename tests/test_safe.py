@@ -21,6 +21,14 @@ def test_html_escapes_markup_and_both_quotes():
         "&lt;a href=&quot;x&quot;&gt;O&#x27;N &amp; co&lt;/a&gt;"
 
 
+def test_text_pandas_missing_values_are_empty():
+    import pandas as pd
+    assert safe.text(pd.NA) == ""
+    assert safe.text(pd.NaT) == ""
+    assert safe.text(0) == "0"
+    assert safe.text("") == ""
+
+
 def test_html_missing_values_are_empty():
     assert safe.html(None) == ""
     assert safe.html(math.nan) == ""
@@ -36,6 +44,11 @@ def test_html_templates_escape_every_value_with_the_html_rule(tmp_path):
     assert out == f'<p title="{value}">{value}</p><b>{value}</b>'
 
 
+def test_html_templates_drop_the_file_s_trailing_newline(tmp_path):
+    (tmp_path / "n.html").write_text("<p>{{ v }}</p>\n", encoding="utf-8")
+    assert safe.html_templates(tmp_path).get_template("n.html").render(v="a") == "<p>a</p>"
+
+
 def test_html_templates_refuse_undefined_names(tmp_path):
     import jinja2
     (tmp_path / "u.html").write_text("{{ missing }}", encoding="utf-8")
@@ -49,6 +62,10 @@ def test_script_json_escapes_script_breakers_and_line_separators():
     out = safe.script_json(value)
     assert out == '{"n":"\\u003c/script\\u003e\\u003c!--\\u2028\\u0026\\u2029"}'
     assert json.loads(out) == value  # still the same data for JSON.parse
+
+
+def test_script_json_is_compact_and_keeps_accents_readable():
+    assert safe.script_json({"nom": "Économie", "n": [1, 2]}) == '{"nom":"Économie","n":[1,2]}'
 
 
 def test_script_json_refuses_nan():
@@ -113,6 +130,19 @@ def test_cell_neutralises_formulas_and_controls():
     assert safe.cell("a\x00b\u200bc") == "abc"
     assert safe.cell("plain") == "plain"
     assert safe.cell(3) == 3
+
+
+def test_char_class_writes_single_code_points_and_ranges():
+    # RE2 / DuckDB spelling (the default) and Python's \U spelling, written by hand
+    assert safe.char_class(((0x41, 0x41), (0x30, 0x39))) == "[\\x{41}\\x{30}-\\x{39}]"
+    assert safe.char_class(((0x2060, 0x2060), (0x0, 0x8)), safe._py) == \
+        "[\\U00002060\\U00000000-\\U00000008]"
+    assert safe.char_class(((0xFEFF, 0xFEFF),), safe._py) == "[\\U0000feff]"
+    assert re.fullmatch(safe.char_class(((0x30, 0x39),), safe._py) + "+", "0123") is not None
+
+
+def test_strip_controls_keeps_tab_and_line_breaks():
+    assert safe.strip_controls("a\tb\nc\rd\x07e\x7ff\ufeffg\u200dh") == "a\tb\nc\rdefgh"
 
 
 # ------------------------------------------------------------------ console

@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# Mutation testing (mutmut 3) of one module at a time, against the tests that exercise it.
+#
+#   scripts/mutation.sh MODULE                        fresh run of every mutant, then the score
+#   scripts/mutation.sh MODULE run 'NAME*' ...        rerun only those mutants (after a new test)
+#   scripts/mutation.sh MODULE survivors              rerun only the mutants not killed yet
+#                                                     (after adding tests: a killed mutant
+#                                                     stays killed when tests are only added)
+#   scripts/mutation.sh MODULE score                  print the score of the last run
+#   scripts/mutation.sh MODULE show NAME              show one mutant's diff
+#
+# MODULE: indicators | view | exports | safe | checks.
+# Each module gets its own working folder .mutation/MODULE/ (links to ecosystem/, tests/,
+# data/ and a setup.cfg written here), so mutmut's mutants/ copy and cache of results
+# stay apart per module and nothing mutmut writes lands in the worktree.
+# Score = (killed + timeout) / (total - equivalent), where the equivalent mutants are
+# the names listed for the module in scripts/mutation_equivalent.txt (with the reason).
+# MUTATION_CHILDREN (default 1) sets mutmut's --max-children: the machine is shared.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+MODULE="${1:-}"
+case "$MODULE" in
+  indicators) SOURCE=ecosystem/analysis/indicators.py
+              TESTS="tests/test_indicators.py tests/test_indicators_doc.py" ;;
+  view)       SOURCE=ecosystem/analysis/view.py
+              TESTS="tests/test_view.py tests/test_view_filters.py tests/test_filter_choices.py" ;;
+  exports)    SOURCE=ecosystem/render/exports.py
+              TESTS="tests/test_exports.py tests/ingest/test_exports_cli.py" ;;
+  safe)       SOURCE=ecosystem/render/safe.py
+              TESTS="tests/test_safe.py" ;;
+  checks)     SOURCE=ecosystem/ingest/checks.py
+              TESTS="tests/ingest/test_checks.py tests/ingest/test_controls.py tests/ingest/test_continuation.py" ;;
+  *) echo "usage: $0 indicators|view|exports|safe|checks [score|show NAME|mutmut run args]" >&2
+     exit 2 ;;
+esac
+shift
+
+PY="$ROOT/.venv/bin/python"
+MUTMUT="$ROOT/.venv/bin/mutmut"
+WORK="$ROOT/.mutation/$MODULE"
+mkdir -p "$WORK"
+for link in ecosystem tests data static app.py pages scripts docs pytest.ini; do
+  [ -e "$WORK/$link" ] || ln -s "$ROOT/$link" "$WORK/$link"
+done
+{
+  echo "[mutmut]"
+  echo "source_paths = ecosystem"
+  echo "only_mutate = $SOURCE"
+  echo "also_copy ="
+  for extra in data static app.py pages scripts docs pytest.ini; do echo "    $extra"; done
+  echo "pytest_add_cli_args_test_selection ="
+  for t in $TESTS; do echo "    $t"; done
+  echo "pytest_add_cli_args ="
+  echo "    -p"
+  echo "    no:cacheprovider"
+} > "$WORK/setup.cfg.new"
+# a changed config invalidates mutmut's cache: only rewrite it when it changed
+cmp -s "$WORK/setup.cfg.new" "$WORK/setup.cfg" 2>/dev/null && rm "$WORK/setup.cfg.new" \
+  || mv "$WORK/setup.cfg.new" "$WORK/setup.cfg"
+
+score() {
+  cd "$WORK"
+  "$MUTMUT" results --all true 2>/dev/null | "$PY" "$ROOT/scripts/mutation_score.py" \
+    "$MODULE" "$ROOT/scripts/mutation_equivalent.txt"
+}
+
+case "${1:-run}" in
+  score) score ;;
+  show)  cd "$WORK" && "$MUTMUT" show "$2" ;;
+  survivors)
+    mapfile -t names < <(cd "$WORK" && "$MUTMUT" results 2>/dev/null | sed -n 's/^ *\([^ :]*\): .*/\1/p')
+    [ ${#names[@]} -eq 0 ] && { score; exit 0; }
+    (cd "$WORK" && "$MUTMUT" run --max-children "${MUTATION_CHILDREN:-1}" "${names[@]}" > run.log 2>&1) \
+      || { tail -c 3000 "$WORK/run.log"; echo; echo "mutmut run failed (log: $WORK/run.log)" >&2; exit 1; }
+    score ;;
+  *)
+    [ "${1:-}" = run ] && shift
+    # no names: start from scratch, so no result is kept from older tests
+    [ $# -eq 0 ] && rm -rf "$WORK/mutants"
+    # mutmut's progress spinner goes to .mutation/MODULE/run.log
+    (cd "$WORK" && "$MUTMUT" run --max-children "${MUTATION_CHILDREN:-1}" "$@" > run.log 2>&1) \
+      || { tail -c 3000 "$WORK/run.log"; echo; echo "mutmut run failed (log: $WORK/run.log)" >&2; exit 1; }
+    tail -c 200 "$WORK/run.log" | tr '\r' '\n' | grep -a "mutations/second" || true
+    score ;;
+esac
