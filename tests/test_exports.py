@@ -276,7 +276,7 @@ def test_long_text_is_found_after_a_number_column_and_among_numbers():
     assert wb.sheetnames == ["s", "Notes"]
     assert wb["s"]["B2"].value == 7 and len(wb["s"]["B3"].value) == 32_767
     notes = list(wb["Notes"].iter_rows(values_only=True))
-    assert notes[0][0].startswith("1 cell(s) longer than 32,767 characters")
+    assert notes[0][0].startswith("1 cell longer than 32,767 characters")
     assert notes[2] == ("Sheet", "Cell", "Column", "Row", "Original length (characters)")
     assert notes[3] == ("s", "B3", "mixed", 3, 40_000)
 
@@ -284,15 +284,15 @@ def test_long_text_is_found_after_a_number_column_and_among_numbers():
 def test_notes_sheet_speaks_french_by_default():
     df = pd.DataFrame({"t": ["x" * 40_000]})
     notes = list(xlsx_sheets(to_xlsx_bytes({"s": df}))["Notes"].iter_rows(values_only=True))
-    assert notes[0][0].startswith("1 cellule(s) de plus de 32\u202f767 caractères")
+    assert notes[0][0].startswith("1 cellule de plus de 32\u202f767 caractères")
     assert notes[2] == ("Feuille", "Cellule", "Colonne", "Ligne", "Longueur d'origine (caractères)")
 
 
 def test_cut_message_numbers_follow_the_language():
     assert exports.xlsx_cut_message(12_345).startswith(
-        "12\u202f345 cellule(s) de plus de 32\u202f767 caractères (la limite d'Excel)")
+        "12\u202f345 cellules de plus de 32\u202f767 caractères (la limite d'Excel)")
     assert exports.xlsx_cut_message(12_345, "en").startswith(
-        "12,345 cell(s) longer than 32,767 characters (Excel's limit)")
+        "12,345 cells longer than 32,767 characters (Excel's limit)")
 
 
 def test_unique_names_and_sheet_names_count_on():
@@ -377,14 +377,14 @@ def test_xlsx_inventory_export_reports_cut_cells_in_french(store, tmp_path):
     wb = openpyxl.load_workbook(out)
     assert wb.sheetnames == ["actors", "partners", "Notes"]
     assert wb["actors"]["B2"].value == "'=1+1" and wb["actors"]["D2"].value == "poverty;social_cohesion"
-    assert wb["Notes"]["A1"].value.startswith("1 cellule(s)")
+    assert wb["Notes"]["A1"].value.startswith("1 cellule de plus")
     assert [c.value for c in wb["partners"][2]] == ["P1", "A3", "financial"]
     # again, into the folder that now exists
     assert exports.export_inventory(store, "inv", "xlsx", out, ["partners"]) == [out]
     assert openpyxl.load_workbook(out).sheetnames == ["partners"]
     english = tmp_path / "en.xlsx"
     exports.export_inventory(store, "inv", "xlsx", english, ["actors"], lang="en")
-    assert openpyxl.load_workbook(english)["Notes"]["A1"].value.startswith("1 cell(s) longer")
+    assert openpyxl.load_workbook(english)["Notes"]["A1"].value.startswith("1 cell longer")
 
 
 def test_unknown_format_or_table_is_refused_with_its_name(store, tmp_path):

@@ -352,7 +352,7 @@ def test_communes_within_a_departement_and_percent_in_french_by_default(tiny):
     assert df.code.str.startswith("13").all() and len(df) > 100        # Bouches-du-Rhône's
     got = df.set_index("code").actors
     assert (got["13055"], got["13001"]) == (2, 1)                      # A5 A8; A6
-    assert I.format_value("cross_type_share", 0.75) == "75,0\u202f%"
+    assert I.format_value("cross_type_share", 0.75) == "75,0\u00a0%"
 
 
 def test_white_zones_pass_the_view_parameters(tiny):
