@@ -115,3 +115,20 @@ def tiny() -> InventoryData:
     ])
     return InventoryData(actors=actors, projects=projects, partners=partners, fundings=fundings,
                          memberships=memberships, partnerships=partnerships, scores=scores)
+
+
+def workbook_bytes(sheets: dict[str, list[list]]) -> bytes:
+    """An XLSX workbook with one sheet per entry (rows as lists), as bytes."""
+    import io
+
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for name, rows in sheets.items():
+        ws = wb.create_sheet(name)
+        for r in rows:
+            ws.append(r)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()

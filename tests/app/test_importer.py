@@ -10,6 +10,7 @@ from ecosystem.i18n import catalogue
 from ecosystem.storage.store import default_path
 from pages import _shell
 from tests.app.pagetest import ok, page_test, texts
+from tests.fixtures import workbook_bytes
 
 REAL = Path(__file__).resolve().parents[1] / "data" / "real"
 FR, EN = catalogue("fr"), catalogue("en")
@@ -176,22 +177,6 @@ def test_a_broken_workbook_gives_a_message_not_a_crash():
 
 
 # ------------------------------------------------------------------ issue 12: sheets, mapping, equation
-def workbook_bytes(sheets: dict[str, list[list]]) -> bytes:
-    import io
-
-    import openpyxl
-
-    wb = openpyxl.Workbook()
-    wb.remove(wb.active)
-    for name, rows in sheets.items():
-        ws = wb.create_sheet(name)
-        for r in rows:
-            ws.append(r)
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
-
-
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 

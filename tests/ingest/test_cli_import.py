@@ -5,12 +5,12 @@ equation rows read = saved + merged + excluded in the summary and the report."""
 import copy
 import json
 
-import openpyxl
 import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
 from ecosystem.__main__ import app
+from tests.fixtures import workbook_bytes
 from ecosystem.geo import Geography
 from ecosystem.ingest import mapping as mp
 from ecosystem.ingest.pipeline import run_import
@@ -30,13 +30,7 @@ def cli(*args, lang="en"):
 
 
 def workbook(path, sheets: dict[str, list[list]]):
-    wb = openpyxl.Workbook()
-    wb.remove(wb.active)
-    for name, rows in sheets.items():
-        ws = wb.create_sheet(name)
-        for r in rows:
-            ws.append(r)
-    wb.save(path)
+    path.write_bytes(workbook_bytes(sheets))
     return path
 
 
