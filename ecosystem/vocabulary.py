@@ -63,6 +63,12 @@ class Vocabulary:
     def labels(self, lang: str = "fr") -> dict[str, str]:
         return {t.code: t.label(lang) for t in self.terms}
 
+    def in_sentence(self, code: str | None, lang: str = "fr") -> str:
+        """The label inside a sentence: its first letter in lower case, acronyms kept
+        ("intercommunalité (EPCI)", not "intercommunalité (epci)")."""
+        label = self.label(code, lang)
+        return label[:1].lower() + label[1:]
+
 
 ACTOR_TYPES = Vocabulary("actor_type", (
     Term("association", "Association", "Association",
@@ -156,6 +162,56 @@ LEVELS = Vocabulary("level", (
     Term("departement", "Département", "Département"),
     Term("epci", "Intercommunalité (EPCI)", "Inter-municipality (EPCI)"),
     Term("commune", "Commune", "Municipality"),
+))
+
+#: the inventory's fields (columns of model.TABLES) as people name them: the import
+#: mapping and the actor card show these labels, never the column names
+FIELDS = Vocabulary("field", (
+    Term("actor_id", "Identifiant de l'acteur", "Actor identifier"),
+    Term("name", "Nom", "Name"),
+    Term("actor_type", "Type d'acteur", "Actor type"),
+    Term("domains", "Domaines", "Domains"),
+    Term("siren", "SIREN", "SIREN"),
+    Term("siret", "SIRET", "SIRET"),
+    Term("rna_id", "Numéro RNA", "RNA number"),
+    Term("commune_code", "Code commune (INSEE)", "Commune code (INSEE)"),
+    Term("postal_code", "Code postal", "Postal code"),
+    Term("city", "Commune (nom)", "City"),
+    Term("address", "Adresse", "Address"),
+    Term("lat", "Latitude", "Latitude"),
+    Term("lon", "Longitude", "Longitude"),
+    Term("geo_method", "Mode de localisation", "How it was located"),
+    Term("creation_year", "Année de création", "Year founded"),
+    Term("employees", "Salariés (ETP)", "Employees (FTE)"),
+    Term("volunteers", "Bénévoles", "Volunteers"),
+    Term("website", "Site web", "Website"),
+    Term("description", "Description", "Description"),
+    Term("active", "Actif", "Active"),
+    Term("source", "Source", "Source"),
+    Term("source_id", "Identifiant dans la source", "Identifier in the source"),
+    Term("project_id", "Identifiant du projet", "Project identifier"),
+    Term("title", "Titre", "Title"),
+    Term("lead_actor_id", "Porteur du projet (identifiant)", "Project lead (identifier)"),
+    Term("stage", "Étape", "Stage"),
+    Term("start_year", "Année de début", "Start year"),
+    Term("end_year", "Année de fin", "End year"),
+    Term("beneficiaries", "Bénéficiaires", "Beneficiaries"),
+    Term("jobs_fte", "Emplois créés (ETP)", "Jobs created (FTE)"),
+    Term("role", "Rôle", "Role"),
+    Term("funding_id", "Identifiant du financement", "Funding identifier"),
+    Term("funder_actor_id", "Financeur (identifiant)", "Funder (identifier)"),
+    Term("funder_name", "Financeur (nom)", "Funder (name)"),
+    Term("amount_eur", "Montant (€)", "Amount (€)"),
+    Term("year", "Année", "Year"),
+    Term("kind", "Nature", "Kind"),
+    Term("origin", "Origine", "Origin"),
+    Term("network_id", "Réseau (identifiant)", "Network (identifier)"),
+    Term("since_year", "Depuis (année)", "Since (year)"),
+    Term("actor_id_a", "Premier acteur (identifiant)", "First actor (identifier)"),
+    Term("actor_id_b", "Second acteur (identifiant)", "Second actor (identifier)"),
+    Term("criterion_id", "Critère de la grille", "Grid criterion"),
+    Term("score", "Note", "Score"),
+    Term("assessed_year", "Année d'évaluation", "Year assessed"),
 ))
 
 GEO_METHODS = Vocabulary("geo_method", (

@@ -39,7 +39,7 @@ def mapping_step(session: ImportSession, store, lang: str) -> None:
         grid = st.columns(3)
         for i, col in enumerate(model.TABLES[table].columns):
             rule = mapping.rules.get(col.name)
-            label = col.name + (" *" if col.required else "")
+            label = voc.FIELDS.label(col.name, lang) + (" *" if col.required else "")
             box = grid[i % 3]
             if fixed(rule):
                 shown = ", ".join(rule.columns) or (rule.constant or "")
@@ -63,8 +63,9 @@ def mapping_step(session: ImportSession, store, lang: str) -> None:
             session.apply_picks(part.index, table, picked, None if default_type == NONE else default_type)
             st.rerun()
         st.markdown("**" + tr("imp.map.preview") + "**")
-        st.dataframe(imp.mapped_preview(part.index, 8), hide_index=True, width="stretch")
-        values_editors(session, part, version)
+        st.dataframe(labelled(imp.mapped_preview(part.index, 8), table, lang),
+                     hide_index=True, width="stretch")
+        values_editors(session, part, version, lang)
         left, right = st.columns([3, 1], vertical_alignment="bottom")
         save_name = left.text_input(tr("imp.map.save_name"), key="imp_map_save_name", max_chars=80)
         if right.button(tr("imp.map.save"), disabled=not save_name.strip(), key="imp_map_save"):
@@ -77,23 +78,43 @@ def mapping_step(session: ImportSession, store, lang: str) -> None:
                            help=tr("imp.map.download_help"), icon=":material/download:")
 
 
-def values_editors(session: ImportSession, part, version: int) -> None:
-    """The distinct values of each coded column, with the code each one gets."""
+def labelled(preview, table: str, lang: str):
+    """The mapped preview as people read it: fields by their labels, codes by their
+    vocabulary labels ("Alimentation", not "food")."""
+    out = preview.copy()
+    for col in model.TABLES[table].columns:
+        if col.vocabulary is not None and col.name in out.columns:
+            vocab = col.vocabulary
+            out[col.name] = [", ".join(vocab.label(c, lang) for c in v) if isinstance(v, (list, tuple))
+                             or hasattr(v, "tolist") else vocab.label(v, lang) if isinstance(v, str) else v
+                             for v in out[col.name]]
+    return out.rename(columns=voc.FIELDS.labels(lang))
+
+
+def values_editors(session: ImportSession, part, version: int, lang: str = "fr") -> None:
+    """The distinct values of each coded column, with the vocabulary term each one gets,
+    picked by its label (domains: several labels)."""
     for target in [c.name for c in model.TABLES[part.table].columns if c.vocabulary is not None]:
         rule = part.mapping.rules.get(target)
         if rule is None or not rule.columns or part.mapping.how(target) not in ("vocab", "domains"):
             continue
-        st.markdown("**" + tr("imp.map.values", column=target) + "**")
+        st.markdown("**" + tr("imp.map.values", column=md(voc.FIELDS.label(target, lang))) + "**")
         values = mp.distinct_values(session.imp.con, part.raw.table, part.mapping, target)
         vocab = model.TABLES[part.table].col(target).vocabulary
-        code_col = (st.column_config.TextColumn(tr("imp.map.codes")) if vocab.name == "domain"
-                    else st.column_config.SelectboxColumn(tr("imp.map.code"), options=vocab.codes))
+        several = vocab.name == "domain"
+        if several:  # "food;poverty" ⇄ a list of codes, shown by their labels
+            values = values.assign(code=[[c for c in (v or "").split(";") if c] for v in values["code"]])
+        code_col = (st.column_config.MultiselectColumn if several else st.column_config.SelectboxColumn)(
+            tr("imp.map.codes" if several else "imp.map.code"), options=vocab.codes,
+            format_func=lambda c: vocab.label(c, lang))
         edited = st.data_editor(values, hide_index=True, width="stretch", disabled=["value", "n"],
                                 key=f"imp_values_{version}_{target}",
                                 column_config={"value": tr("imp.map.value"), "n": tr("imp.col.count"),
                                                "code": code_col})
-        changed = {v: (c or "") for v, c, old in zip(edited["value"], edited["code"], values["code"])
-                   if (c or None) != (old or None)}
+        def _code(c):
+            return ";".join(c) if isinstance(c, (list, tuple)) else (c or "")
+        changed = {v: _code(c) for v, c, old in zip(edited["value"], edited["code"], values["code"])
+                   if (_code(c) or None) != (_code(old) or None)}
         if changed and st.button(tr("imp.map.apply_values"), key=f"imp_values_apply_{target}"):
             session.recode(part.index, target, changed)
             st.rerun()

@@ -15,6 +15,7 @@ from ecosystem.analysis.view import Filters
 from ecosystem.geo import Geography, geo_dir  # noqa: F401 - re-exported (tests)
 from ecosystem.i18n import LANGS
 from ecosystem.storage.store import Store
+from pages import _chrome as chrome
 from pages._pickers import funder_picker, reset_filters, territory_pickers, year_slider
 from pages._resources import get_geo, get_store, resources, sweep_uploads  # noqa: F401 - re-exported
 from pages._state import (Context, context, init_state, lang, page_param, sync_url,  # noqa: F401
@@ -34,6 +35,7 @@ def boot() -> "Context":
     init_state()
     st.set_page_config(page_title=tr("app.title"), page_icon=str(FAVICON),
                        layout="wide")
+    chrome.locale_css()
     store, geo = resources()
     ctx = sidebar(store, geo)
     sync_url()

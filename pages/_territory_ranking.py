@@ -29,7 +29,7 @@ def indicator_picker(key: str, default: str, lang: str) -> str:
     chosen = st.selectbox(tr("terr.indicator"), ind.SQL_IDS + ind.NETWORK_IDS, key=key,
                           format_func=lambda i: ind.get(i).titled(lang))
     i = ind.get(chosen)
-    st.caption(md(i.definition(lang)) + f"  \n`{i.formula}`")
+    st.caption(md(i.definition(lang)) + f"  \n*{tr('ind.formula')}* {i.formula_words(lang)}")
     return chosen
 
 
@@ -47,7 +47,7 @@ def ranking(ctx: shell.Context) -> None:
     table = _ranking(ctx.store, ctx.ref, f, chosen, level)
     i = ind.get(chosen)
     st.caption(numbers.plural("terr.ranking_caption", len(table), lang,
-                  level=voc.LEVELS.label(level, lang).lower(),
+                  level=voc.LEVELS.in_sentence(level, lang),
                   where=md(ui.territory_label(within)) if within else tr("scope.france")))
     left, right = st.columns([1, 1], gap="medium")
     with left:

@@ -21,6 +21,24 @@ def csv(df: pd.DataFrame) -> bytes:
     return exports.to_csv_bytes(df, sep=";")
 
 
+def dash_missing(df: pd.DataFrame, keep=()) -> pd.DataFrame:
+    """A display copy where an empty cell reads "—" (Streamlit would write "None")
+    and whole numbers such as years stay plain ("2021", not "2021.0"); the columns
+    in ``keep`` are left for a number formatter."""
+    from ecosystem.numbers import DASH
+
+    def text(v):
+        if v is None or (not isinstance(v, (list, tuple, str)) and pd.isna(v)):
+            return DASH
+        return str(int(v)) if isinstance(v, float) and v.is_integer() else str(v)
+
+    out = df.copy()
+    for c in out.columns:
+        if c not in keep:
+            out[c] = [text(v) for v in out[c]]
+    return out
+
+
 def synthetic_banner(ref) -> None:
     if ref.synthetic:
         st.info(tr("banner.synthetic"), icon=":material/science:")

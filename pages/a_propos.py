@@ -42,7 +42,7 @@ st.caption(tr("about.fundings_note"))
 st.header(tr("about.indicators"))
 for ind in indicators.INDICATORS.values():
     st.markdown(f"**{ind.label(lang)}** ({ind.unit(lang)}) — {ind.definition(lang)}  \n"
-                f"`{ind.formula}`")
+                f"*{tr('ind.formula')}* {ind.formula_words(lang)}")
 
 grid = load_grid()
 st.header(tr("about.grid"))

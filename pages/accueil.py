@@ -49,10 +49,10 @@ with right:
         st.info(tr("home.no_actor"))
     else:
         fig = charts.actor_type_bars(by_type.code, by_type.n, lang, tr("home.actors"), height=300)
-        st.plotly_chart(fig, width="stretch", config={"displaylogo": False})
+        st.plotly_chart(fig, width="stretch", config=charts.plotly_config(lang))
     st.subheader(tr("home.by_stage"))
     fig = charts.stage_funnel(by_stage.rename(columns={"code": "category"}), lang, tr("home.projects"))
-    st.plotly_chart(fig, width="stretch", config={"displaylogo": False})
+    st.plotly_chart(fig, width="stretch", config=charts.plotly_config(lang))
 
 st.subheader(tr("home.by_region"))
 table = regions.rename(columns={"name": tr("col.region"), "population": tr("col.population"),

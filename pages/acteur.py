@@ -78,7 +78,7 @@ with tabs[0]:
                                         else voc.PARTNER_ROLES.label(r, lang)),
             domains=prof.projects.domains.map(
                 lambda ds: ", ".join(voc.DOMAINS.label(d, lang) for d in (ds if ds is not None else []))))
-        st.dataframe(df[["title", "role", "stage", "domains", "start_year", "end_year"]]
+        st.dataframe(ui.dash_missing(df[["title", "role", "stage", "domains", "start_year", "end_year"]])
                      .rename(columns={"title": tr("col.project"), "role": tr("col.role"),
                                       "stage": tr("col.stage"), "domains": tr("col.domains"),
                                       "start_year": tr("col.start"), "end_year": tr("col.end")}),
@@ -97,14 +97,14 @@ with tabs[1]:
             hide_index=True, width="stretch")
         other = st.selectbox(tr("actor.open_partner"), prof.partners.actor_id.tolist(),
                              format_func=dict(zip(prof.partners.actor_id, prof.partners.name)).get,
-                             index=None, key="w_actor_partner")
+                             index=None, placeholder=tr("ui.choose"), key="w_actor_partner")
         if other:
             st.session_state["_actor"] = other
             st.session_state.pop("w_actor_partner", None)
             st.rerun()
     if not prof.declared.empty:
         st.subheader(tr("actor.declared"))
-        st.dataframe(prof.declared[["name", "kind", "since_year"]].rename(
+        st.dataframe(ui.dash_missing(prof.declared[["name", "kind", "since_year"]]).rename(
             columns={"name": tr("col.name"), "kind": tr("col.kind"), "since_year": tr("col.since")}),
             hide_index=True, width="stretch")
 
@@ -112,7 +112,8 @@ with tabs[1]:
 def _money_table(df: pd.DataFrame, who: str) -> None:
     shown = df.assign(kind=df.kind.map(lambda k: voc.FUNDING_KINDS.label(k, lang)),
                       origin=df.origin.map(lambda o: voc.FUNDING_ORIGINS.label(o, lang)))
-    st.dataframe(numbers.display(shown[["title", who, "amount_eur", "year", "kind", "origin"]].rename(
+    st.dataframe(numbers.display(ui.dash_missing(shown[["title", who, "amount_eur", "year", "kind", "origin"]],
+                                                 keep=("amount_eur",)).rename(
         columns={"title": tr("col.project"), who: tr(f"col.{who}"), "amount_eur": tr("col.amount"),
                  "year": tr("col.year"), "kind": tr("col.kind"), "origin": tr("col.origin_short")}),
         {tr("col.amount"): numbers.formatter("currency", lang)}), hide_index=True, width="stretch")
@@ -134,7 +135,7 @@ with tabs[3]:
     else:
         df = prof.memberships.assign(relation=prof.memberships.relation.map(
             lambda r: tr(f"actor.{r}")))
-        st.dataframe(df[["relation", "name", "since_year"]].rename(
+        st.dataframe(ui.dash_missing(df[["relation", "name", "since_year"]]).rename(
             columns={"relation": tr("col.relation"), "name": tr("col.name"),
                      "since_year": tr("col.since")}), hide_index=True, width="stretch")
 
@@ -154,7 +155,9 @@ with tabs[4]:
 
 def _cell(v) -> str:
     if v is None or (not isinstance(v, (list, str)) and pd.isna(v)):
-        return ""
+        return numbers.DASH
+    if isinstance(v, bool):
+        return tr("ui.yes" if v else "ui.no")
     return str(v)
 
 
@@ -162,6 +165,6 @@ with tabs[5]:
     st.caption(tr("actor.record_caption"))
     shown = {k: (", ".join(v) if isinstance(v, list) else v) for k, v in rec.items()
              if k not in ("reg", "dep", "epci", "links_all")}
-    st.dataframe(pd.DataFrame({tr("col.field"): list(shown),
+    st.dataframe(pd.DataFrame({tr("col.field"): [voc.FIELDS.label(k, lang) for k in shown],
                                tr("col.value"): [_cell(v) for v in shown.values()]}),
                  hide_index=True, width="stretch")

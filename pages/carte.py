@@ -56,7 +56,7 @@ with left:
     chosen = st.selectbox(tr("map.indicator"), INDICATOR_IDS, key="w_map_ind",
                           format_func=lambda i: ind.get(i).titled(lang))
     i = ind.get(chosen)
-    st.caption(f"**{tr('map.definition')}** — {md(i.definition(lang))}  \n`{i.formula}` · "
+    st.caption(f"**{tr('map.definition')}** — {md(i.definition(lang))}  \n*{tr('ind.formula')}* {i.formula_words(lang)} · "
                f"{md(i.unit(lang))}")
     if i.engine == "network" and importlib.util.find_spec("ecosystem.analysis.network") is None:
         st.caption(tr("map.network_missing"))
@@ -78,7 +78,7 @@ st.caption(tr("map.caption", actors=plural("count.actors", c["actors"], lang),
               inventory=md(ctx.ref.name)))
 within = tr("map.within", territory=md(ui.territory_label(view.within, with_level=False))) \
     if view.within else ""
-st.caption(tr("map.level_caption", level=voc.LEVELS.label(view.level, lang).lower(),
+st.caption(tr("map.level_caption", level=voc.LEVELS.in_sentence(view.level, lang),
               n=fmt_number(c["territories"], lang), within=within) + " " + tr("map.click_help"))
 if view.level_note:
     st.info(tr(view.level_note), icon=":material/info:")

@@ -79,7 +79,7 @@ with right:
             if full:
                 st.caption(tr("cmp.limit"))
 
-ids = st.multiselect(tr("cmp.indicators"), ind.COMPARABLE_IDS, key="w_cmp_ind",
+ids = st.multiselect(tr("cmp.indicators"), ind.COMPARABLE_IDS, key="w_cmp_ind", placeholder=tr("ui.choose"),
                      format_func=lambda i: ind.get(i).titled(lang),
                      help=tr("cmp.indicators_help"))
 shell.sync_url({"cmp": ",".join(keys), "ind": ",".join(ids)})
@@ -115,7 +115,7 @@ with st.expander(tr("cmp.definitions")):
     for i in ids:
         d = ind.get(i)
         st.markdown(f"**{d.label(lang)}** ({d.unit(lang)}) — {md(d.definition(lang))}  \n"
-                    f"`{d.formula}`")
+                    f"*{tr('ind.formula')}* {d.formula_words(lang)}")
 
 # ----------------------------------------------------------------- charts
 st.subheader(tr("cmp.index_chart"))
@@ -132,7 +132,7 @@ fig.add_vline(x=100, line_dash="dash", line_color="#52606d",
               annotation_text=tr("cmp.france_100"), annotation_position="top")
 fig.update_layout(height=120 + 22 * len(ids) * len(keys), margin=dict(l=0, r=10, t=30, b=0),
                   legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0))
-st.plotly_chart(numbers.style_figure(fig, lang), width="stretch", config={"displaylogo": False})
+st.plotly_chart(numbers.style_figure(fig, lang), width="stretch", config=charts.plotly_config(lang))
 
 st.subheader(tr("cmp.values_chart"))
 cols = st.columns(min(3, len(ids)))
@@ -147,7 +147,7 @@ for k, i in enumerate(ids):
     fig.update_layout(title=dict(text=charts.labels([d.label(lang)])[0], font=dict(size=13)),
                       height=280, margin=dict(l=0, r=0, t=40, b=0),
                       yaxis_title=charts.labels([d.unit(lang)])[0])
-    cols[k % len(cols)].plotly_chart(numbers.style_figure(fig, lang), width="stretch", config={"displaylogo": False},
+    cols[k % len(cols)].plotly_chart(numbers.style_figure(fig, lang), width="stretch", config=charts.plotly_config(lang),
                                      key=f"cmp_chart_{i}")
 
 levels = {parse_territory(k)[0] for k in keys}

@@ -89,7 +89,7 @@ def heatmap(p: pd.DataFrame, key: str) -> None:
         return
     fig = charts.score_heatmap(p.drop(columns=[tr("col.name")]).astype(float), p[tr("col.name")],
                                grid.min_score, grid.max_score, tr("col.mean_score"))
-    st.plotly_chart(numbers.style_figure(fig, lang), width="stretch", config={"displaylogo": False},
+    st.plotly_chart(numbers.style_figure(fig, lang), width="stretch", config=charts.plotly_config(lang),
                     key=key)
 
 
@@ -98,7 +98,7 @@ tabs = st.tabs([tr("grid.tab.territory"), tr("grid.tab.domain"), tr("grid.tab.pr
 # ---------------------------------------------------------------- per territory
 with tabs[0]:
     level = f.level
-    st.caption(tr("grid.by_territory_caption", level=voc.LEVELS.label(level, lang).lower()))
+    st.caption(tr("grid.by_territory_caption", level=voc.LEVELS.in_sentence(level, lang)))
     roll = _rollup(ctx.store, ctx.ref, f, "territory", level)
     assessed = _assessed(ctx.store, ctx.ref, f, level)
     names = dict(zip(assessed.code, assessed.name))

@@ -108,14 +108,14 @@ def profile() -> None:
             container.info(tr("report.no_data"))
             return
         container.plotly_chart(charts.category_bars(df, vocab, lang, tr(unit_key)), width="stretch",
-                               config={"displaylogo": False})
+                               config=charts.plotly_config(lang))
 
     bars(parts["actor_type"], voc.ACTOR_TYPES, tr("terr.by_type"), "home.actors", left)
     bars(parts["actor_domain"], voc.DOMAINS, tr("terr.actors_by_domain"), "home.actors", left)
     with right:
         st.markdown(f"**{tr('terr.pipeline')}**")
         st.plotly_chart(charts.stage_funnel(parts["stage"], lang, tr("home.projects")), width="stretch",
-                        config={"displaylogo": False})
+                        config=charts.plotly_config(lang))
     bars(parts["project_domain"], voc.DOMAINS, tr("terr.projects_by_domain"), "home.projects",
          right)
 

@@ -90,3 +90,15 @@ def test_class_breaks_and_colours():
     assert maps.color_for(7, breaks) == maps.PALETTE[-1]
     assert maps.color_for(1, breaks) != maps.color_for(7, breaks)
     assert maps.class_breaks(pd.Series([None])) == []
+
+
+def test_scale_bar_is_metric_only():
+    """Issue 17: the scale bar in kilometres, never in miles."""
+    html = maps.render(maps.base_map())
+    assert "L.control.scale({metric: true, imperial: false})" in html
+    assert "L.control.scale()" not in html
+
+
+def test_plotly_toolbar_is_hidden():
+    from ecosystem.render import charts
+    assert charts.plotly_config("fr") == {"displaylogo": False, "displayModeBar": False}

@@ -134,7 +134,7 @@ def test_hostile_inventory_stays_text_in_reports_and_exports(store):
     # no element or attribute from the data
     assert parsed.tags == {"html", "head", "meta", "title", "style", "body", "h1", "h2", "h3",
                            "p", "div", "table", "thead", "tbody", "tr", "th", "td", "svg",
-                           "text", "rect", "dl", "dt", "dd", "code"}, parsed.tags
+                           "text", "rect", "dl", "dt", "dd", "em"}, parsed.tags
     assert parsed.attrs == {"lang", "charset", "name", "content", "class", "role", "width",
                             "height", "x", "y", "fill", "aria-label", "font-size",
                             "font-family", "text-anchor"}, parsed.attrs

@@ -196,3 +196,11 @@ def test_the_sweep_catches_a_planted_helper(tmp_path):
     body = 'def esc(v):\n    return v.replace("<", "&lt;")\n'
     hits = [what for pattern, what in FORBIDDEN if re.search(pattern, body)]
     assert hits == ["own escaping helper", "hand-made escaping (.replace)", "hand-made entities"]
+
+
+def test_css_string_escapes_everything_but_letters_digits_and_spaces():
+    """Issue 17: the uploader's French text is a CSS ``content`` string."""
+    assert safe.css_string('Déposez 1 "fichier" </style>') == \
+        '"Déposez 1 \\22 fichier\\22  \\3c \\2f style\\3e "'
+    assert safe.css_string("a\\b\n") == '"a\\5c b\\a "'
+    assert safe.css_string(None) == '""'

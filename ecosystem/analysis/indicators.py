@@ -75,6 +75,12 @@ class Indicator:
             return label
         return f"{label} ({unit})"
 
+    def formula_words(self, lang: str = "fr") -> str:
+        """The formula as people read it, in French or English (:data:`FORMULA_WORDS`);
+        :attr:`formula` is the technical notation of docs/indicators.md."""
+        fr, en = FORMULA_WORDS[self.id]
+        return en if lang == "en" else fr
+
 
 def _pc(n: str, per: int) -> str:
     return f"CASE WHEN population > 0 THEN {n} * {per}.0 / population END"
@@ -376,6 +382,95 @@ DEFAULT_MAP = ["actors", "actors_per_10k", "projects_per_100k", "funding_per_inh
 NETWORK_IDS = [i.id for i in _REGISTRY if i.engine == "network"]
 #: indicators that compare territories of different sizes (per capita, shares, indexes)
 COMPARABLE_IDS = [i.id for i in _REGISTRY if "total" not in i.tags]
+
+
+# ----------------------------------------------------- formulas in words
+_POP = ("population municipale", "municipal population")
+
+
+def _per(what: tuple[str, str], per: str) -> tuple[str, str]:
+    return (f"{what[0]} ÷ {_POP[0]} × {per}", f"{what[1]} ÷ {_POP[1]} × {per.replace(' ', ',')}")
+
+
+_N_ACTORS = ("nombre d'acteurs", "number of actors")
+_N_PROJECTS = ("nombre de projets", "number of projects")
+#: each indicator's formula as people read it (FR, EN): what the UI and the reports
+#: show beside the definition; ``Indicator.formula`` stays the technical notation of
+#: docs/indicators.md
+FORMULA_WORDS: dict[str, tuple[str, str]] = {
+    "actors": _N_ACTORS,
+    "actors_per_10k": _per(_N_ACTORS, "10 000"),
+    "associations_share": ("nombre d'associations ÷ nombre d'acteurs",
+                           "number of associations ÷ number of actors"),
+    "actor_types": ("nombre de types d'acteurs différents", "number of different actor types"),
+    "projects": _N_PROJECTS,
+    "projects_per_100k": _per(_N_PROJECTS, "100 000"),
+    **{f"projects_{s.code}_per_100k": _per((f"projets à l'étape « {s.fr} »",
+                                            f"projects at the “{s.en}” step"), "100 000")
+       for s in voc.STAGES},
+    "active_projects": ("nombre de projets en cours", "number of active projects"),
+    "white_zones": (f"{N_DOMAINS} − nombre de domaines ayant au moins un projet en cours",
+                    f"{N_DOMAINS} − number of domains with at least one active project"),
+    "domain_diversity": (f"entropie de Shannon de la répartition des projets entre domaines "
+                         f"÷ son maximum (ln {N_DOMAINS})",
+                         f"Shannon entropy of the projects' spread over domains "
+                         f"÷ its maximum (ln {N_DOMAINS})"),
+    "funding_total": ("somme des montants (€)", "sum of amounts (€)"),
+    "funding_per_inhabitant": (f"somme des montants (€) ÷ {_POP[0]}",
+                               f"sum of amounts (€) ÷ {_POP[1]}"),
+    "funding_public_share": ("financements publics ÷ total des financements",
+                             "public funding ÷ total funding"),
+    "funding_private_share": ("financements privés ÷ total des financements",
+                              "private funding ÷ total funding"),
+    "funding_earned_share": ("recettes propres ÷ total des financements",
+                             "earned income ÷ total funding"),
+    "hybridity": ("(1 − somme des carrés des parts publique, privée et de recettes propres) "
+                  "÷ (2/3)",
+                  "(1 − sum of the squared public, private and earned shares) ÷ (2/3)"),
+    "beneficiaries": ("somme des bénéficiaires des projets", "sum of the projects' beneficiaries"),
+    "jobs_fte": ("somme des emplois créés (ETP)", "sum of jobs created (FTE)"),
+    "jobs_per_10k": _per(("somme des emplois créés (ETP)", "sum of jobs created (FTE)"), "10 000"),
+    "volunteers": ("somme des bénévoles des projets", "sum of the projects' volunteers"),
+    "beneficiaries_per_10k": _per(("somme des bénéficiaires", "sum of beneficiaries"), "10 000"),
+    "volunteers_per_10k": _per(("somme des bénévoles", "sum of volunteers"), "10 000"),
+    "partners_per_actor": ("somme, sur les projets de chaque acteur, des autres participants "
+                           "÷ nombre d'acteurs",
+                           "sum, over each actor's projects, of the other participants "
+                           "÷ number of actors"),
+    "cross_type_share": ("liens entre types d'acteurs différents ÷ ensemble des liens",
+                         "links between different actor types ÷ all links"),
+    "research_share": ("projets associant la recherche ÷ nombre de projets",
+                       "projects involving research ÷ number of projects"),
+    "assoc_company_links": ("paires association – entreprise dans un même projet "
+                            "+ partenariats déclarés",
+                            "association – company pairs in a project + declared partnerships"),
+    "net_density": ("liens existants ÷ liens possibles entre les acteurs",
+                    "existing links ÷ possible links between the actors"),
+    "net_largest_share": ("acteurs du plus grand groupe connecté ÷ nombre d'acteurs du réseau",
+                          "actors in the largest connected group ÷ actors in the network"),
+    "net_mean_degree": ("2 × nombre de liens ÷ nombre d'acteurs du réseau",
+                        "2 × number of links ÷ actors in the network"),
+    "net_communities": ("nombre de communautés trouvées par la méthode de Leiden",
+                        "number of communities found by the Leiden method"),
+    "net_cross_type_share": ("liens entre types d'acteurs différents ÷ ensemble des liens",
+                             "links between different actor types ÷ all links"),
+    "grid_assessed_share": ("projets évalués sur la grille ÷ nombre de projets",
+                            "projects assessed on the grid ÷ number of projects"),
+    "grid_mean": ("somme des notes ÷ nombre de notes", "sum of scores ÷ number of scores"),
+    "ess_establishments": ("nombre d'établissements de l'ESS", "number of ESS establishments"),
+    "ess_establishments_per_10k": _per(("nombre d'établissements de l'ESS",
+                                        "number of ESS establishments"), "10 000"),
+    "ess_employer_establishments": ("nombre d'établissements employeurs de l'ESS",
+                                    "number of ESS employer establishments"),
+    "ess_jobs": ("somme des milieux de tranche d'effectif salarié",
+                 "sum of the staff bands' midpoints"),
+    "ess_jobs_low": ("somme des bornes basses de tranche d'effectif salarié",
+                     "sum of the staff bands' lower bounds"),
+    "ess_jobs_high": ("somme des bornes hautes de tranche d'effectif salarié",
+                      "sum of the staff bands' upper bounds"),
+    "ess_establishment_share": ("établissements de l'ESS ÷ ensemble des établissements",
+                                "ESS establishments ÷ all establishments"),
+}
 
 
 def get(indicator_id: str) -> Indicator:

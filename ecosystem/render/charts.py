@@ -80,3 +80,12 @@ def score_heatmap(values: pd.DataFrame, names: Iterable, zmin: float, zmax: floa
 def labels(values: Iterable) -> list[str]:
     """Plotly-safe text of each value (axis categories, legend entries, hover text)."""
     return [safe.plotly(v) for v in values]
+
+
+
+def plotly_config(lang: str) -> dict:
+    """``st.plotly_chart(config=...)``: no Plotly toolbar. Its tooltips ("Reset axes",
+    "Download plot") are English whatever the page's language, and Streamlit passes
+    no per-chart ``locales`` dictionary to Plotly (tried: the titles stayed English);
+    the charts are static bars, and Streamlit's own fullscreen button remains."""
+    return {"displaylogo": False, "displayModeBar": False}

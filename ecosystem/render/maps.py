@@ -125,8 +125,9 @@ def external_assets(page: str) -> list[str]:
 
 def base_map(height: int = 560, bounds=None, tiles: bool = False, mode: str = "url") -> folium.Map:
     """An empty offline map fitted to ``bounds`` (default: France with insets)."""
-    m = folium.Map(location=[46.6, 2.2], zoom_start=5, tiles=None, control_scale=True,
+    m = folium.Map(location=[46.6, 2.2], zoom_start=5, tiles=None, control_scale=False,
                    prefer_canvas=True, height=height, zoom_snap=0.25)
+    MetricScale().add_to(m)  # folium's own scale bar also shows miles
     if tiles:
         folium.TileLayer("OpenStreetMap", name="OpenStreetMap").add_to(m)
     m.fit_bounds(bounds or FRANCE_BOUNDS)
@@ -294,6 +295,20 @@ def legend_html(title: str, breaks: list[float], unit: str = "", fmt=None,
         rows.append(f'<div><i style="background:{NO_DATA}"></i>{safe.html(no_data)}</div>')
     unit_html = f' <span style="color:#52606d">({safe.html(unit)})</span>' if unit else ""
     return f'<div class="eco-legend"><b>{safe.html(title)}</b>{unit_html}{"".join(rows)}</div>'
+
+
+class MetricScale(branca.element.MacroElement):
+    """Leaflet's scale bar in kilometres and metres only (no miles or feet)."""
+
+    _template = branca.element.Template("""
+        {% macro script(this, kwargs) %}
+        L.control.scale({metric: true, imperial: false}).addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+    """)
+
+    def __init__(self):
+        super().__init__()
+        self._name = "MetricScale"
 
 
 class Legend(branca.element.MacroElement):

@@ -149,7 +149,7 @@ def build(view: View, lang: str = "fr",
         top_actors=actors,
         top_projects=projects,
         definitions=[(ind.get(i).titled(lang), ind.get(i).unit(lang), ind.get(i).definition(lang),
-                      ind.get(i).formula) for i in ids],
+                      ind.get(i).formula_words(lang)) for i in ids],
         national=scope is None,
     )
 
@@ -213,7 +213,7 @@ def to_html(r: Report) -> str:
         meta=t("report.meta", L, inventory=r.inventory, date=r.data_date, generated=r.generated),
         synthetic=t("banner.synthetic", L) if r.synthetic else "",
         h={k: t(f"report.{k}", L) for k in ("filters", "figures", "charts", "white_zones",
-                                            "definitions")},
+                                            "definitions")} | {"formula": t("ind.formula", L)},
         filters=r.filters,
         figures=_table(fig, {r.territory, r.parent, t("scope.france", L)}),
         charts=[_bars(c, L) for c in r.charts],
@@ -415,7 +415,7 @@ def to_pdf(r: Report) -> bytes:
         pdf.set_font("DejaVu", "B", 8.5)
         pdf.multi_cell(width, 4.5, label, align="L", new_x="LMARGIN", new_y="NEXT")
         pdf.set_font("DejaVu", "", 8)
-        pdf.multi_cell(width, 4.2, f"{text}  [{formula}]", align="L", new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(width, 4.2, f"{text} {t('ind.formula', L)} {formula}", align="L", new_x="LMARGIN", new_y="NEXT")
         pdf.ln(1)
     pdf.set_font("DejaVu", "", 7.5)
     pdf.multi_cell(width, 4, t("report.sources", L), align="L", new_x="LMARGIN", new_y="NEXT")

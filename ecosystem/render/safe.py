@@ -54,6 +54,15 @@ def text(value) -> str:
     return str(value)
 
 
+# ------------------------------------------------------------------- CSS
+def css_string(value) -> str:
+    """A CSS string literal (``content: ...``): letters, digits and spaces as they are,
+    every other character as a CSS hex escape (no quote, backslash or ``</style>``
+    can end the string or the style element)."""
+    return '"' + "".join(c if c.isalnum() or c == " " else f"\\{ord(c):x} "
+                         for c in text(value)) + '"'
+
+
 # ------------------------------------------------------------------ HTML
 def html(value) -> str:
     """HTML text or attribute value (``& < > " '`` escaped)."""

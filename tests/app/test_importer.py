@@ -70,8 +70,10 @@ def test_home_made_csv_is_mapped_checked_and_saved():
     assert at.selectbox(key="imp_map_0_actors_name").value == "Nom de la structure"
     assert at.selectbox(key="imp_map_0_actors_commune_code").value == "Code INSEE"
     assert at.selectbox(key="imp_map_0_actors_employees").value == "Effectif"
-    preview = frame_with(at, "actor_type")
-    assert preview.name.tolist()[0] == "Entraide Nantaise"  # whitespace and capitals
+    # the preview names the fields by their labels (issue 17), never actor_type / name
+    preview = frame_with(at, "Type d'acteur")
+    assert "actor_type" not in preview.columns
+    assert preview["Nom"].tolist()[0] == "Entraide Nantaise"  # whitespace and capitals
     at.text_input(key="imp_target_name").set_value("Test import maison")
     button(at, "imp_analyse").click()
     ok(at.run())
@@ -158,7 +160,7 @@ def test_mapping_is_changed_saved_and_offered_again():
     at.selectbox(key="imp_map_0_actors_domains").set_value("Thème")
     button(at, "imp_map_apply").click()
     ok(at.run())
-    assert frame_with(at, "domains").domains.tolist()[0].tolist() == ["food"]
+    assert frame_with(at, "Domaines")["Domaines"].tolist()[0] == "Alimentation"  # not "food"
     at.text_input(key="imp_map_save_name").set_value("Test tableur CRESS")
     ok(at.run())
     button(at, "imp_map_save").click()

@@ -1,0 +1,99 @@
+"""Issue 17 item 2: every page in French and in English, read as a person reads it.
+
+The visible text of the page (and of the map frame, and the titles of Plotly's
+toolbar buttons) must hold none of the Streamlit / Plotly / Leaflet defaults that
+stay in English whatever the app's language, and no number written the other
+language's way (``1,234`` or ``0.5`` in French, ``0,77`` or ``1 234`` in English).
+A screenshot of each page goes to ``tests/artifacts/locale_<page>_<lang>.png``.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.conftest import app_pages, screenshot, wait_idle
+
+pytestmark = pytest.mark.e2e
+
+#: a view per page that shows its widgets filled (multiselects, charts, a profile)
+VIEWS = {
+    "accueil": "",
+    "carte": "level=departement",
+    "territoires": "terr=region:53",
+    "comparer": "cmp=region:53,region:52",
+    "reseau": "terr=region:53",
+    "grille": "",
+    "acteur": "actor=A0000001",
+    "importer": "",
+    "a_propos": "",
+}
+
+#: English text Streamlit, Plotly and Leaflet write whatever the app's language
+#: (the French interface must show none of them), as whole words
+DEFAULTS_EN = ["Drag and drop", "Browse files", "Upload", "200MB", "per file",
+               "Choose an option", "Select all", "No results", "matches", "None",
+               "Reset axes", "Download plot", "Autoscale", "Zoom in", "Zoom out", "Pan",
+               "Box Select", "Lasso Select", "Produced with Plotly", "mi", "ft",
+               "Fiche source", "(epci)"]
+
+#: French numbers in the English interface and English ones in the French interface
+WRONG_NUMBER = {
+    "fr": [re.compile(r"(?<![\d.,])\d{1,3}(?:,\d{3})+(?![\d,])"),  # 379,648
+           re.compile(r"(?<![\w.])\d+\.\d+(?![\d.])")],  # 0.5 (not a date, code or version)
+    "en": [re.compile(r"(?<![\d,])\d+,\d{1,2}(?![\d,])"),  # 0,77
+           re.compile(r"\d[\u202f\u00a0]\d{3}")],  # 1 234
+}
+
+
+def visible_text(page) -> str:
+    """What a reader sees: the page's text, the map frames' text and the toolbar
+    buttons' tooltips (Plotly shows them on hover)."""
+    parts = [page.locator('[data-testid="stApp"]').inner_text()]
+    parts += page.eval_on_selector_all(".modebar-btn", "els => els.map(e => e.dataset.title || '')")
+    for frame in page.frames:
+        if frame != page.main_frame and frame.url.startswith("http"):
+            try:
+                parts.append(frame.locator("body").inner_text(timeout=5_000))
+            except Exception:  # noqa: BLE001 - a frame still loading: read what exists
+                pass
+    return "\n".join(parts)
+
+
+def english_defaults(text: str) -> list[str]:
+    return [w for w in DEFAULTS_EN if re.search(rf"(?<!\w){re.escape(w)}(?!\w)", text)]
+
+
+def wrong_numbers(text: str, lang: str) -> list[str]:
+    return [m.group(0) for rx in WRONG_NUMBER[lang] for m in rx.finditer(text)]
+
+
+def test_checkers_catch_what_they_are_for():
+    """The two readers find the faults on a hand-made text and nothing on a clean one."""
+    assert english_defaults("Drag and drop file here\nLimit 200MB per file") == \
+        ["Drag and drop", "200MB", "per file"]
+    assert english_defaults("Déposez un fichier ici · Parcourir · None") == ["None"]
+    assert english_defaults("Minimum 10 mi") == ["mi"]
+    assert english_defaults("Min: 10 km · midi · Pantin") == []
+    assert wrong_numbers("379,648 acteurs · 0.5 · 2024-05-01 · 12,5 %", "fr") == ["379,648", "0.5"]
+    assert wrong_numbers("0,77 and 1\u202f234 · 1,234 · 0.5", "en") == ["0,77", "1\u202f234"]
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+@pytest.mark.parametrize("path", app_pages())
+def test_page_speaks_one_language(app_server, offline_page, path, lang):
+    query = "&".join(q for q in (VIEWS.get(path, ""), "" if lang == "fr" else "lang=en") if q)
+    page = offline_page.open(f"{app_server.url}/{path}" + (f"?{query}" if query else ""))
+    page.wait_for_timeout(2_500)  # charts and map frames draw after the script ends
+    wait_idle(page)
+    screenshot(page, f"locale_{path}_{lang}")
+    assert page.locator('[data-testid="stException"]').count() == 0
+    text = visible_text(page)
+    if lang == "fr":
+        assert english_defaults(text) == []
+    assert wrong_numbers(text, lang) == []
+    if path == "importer":  # the uploader's own text is replaced by the app's language
+        shown = page.evaluate("""() => getComputedStyle(document.querySelector(
+            '[data-testid="stFileUploaderDropzone"] button p'), '::after').content""")
+        assert shown == {"fr": '"Parcourir"', "en": '"Browse"'}[lang]
