@@ -10,7 +10,7 @@ import streamlit as st
 from ecosystem.i18n import t
 from pages import _shell as shell
 
-ctx = shell.boot()
+ctx = shell.boot(sync=False)  # the URL is written once the page is known
 lang = ctx.lang
 
 PAGES = [
@@ -33,4 +33,6 @@ PAGES = [
     st.Page("pages/a_propos.py", title=t("nav.about", lang), icon=":material/info:",
             url_path="a_propos"),
 ]
-st.navigation(PAGES, position="sidebar").run()
+page = st.navigation(PAGES, position="sidebar")
+shell.set_page(page.url_path or "accueil")  # the URL's page parameters belong to it
+page.run()

@@ -18,27 +18,30 @@ from ecosystem.storage.store import Store
 from pages import _chrome as chrome
 from pages._pickers import funder_picker, reset_filters, territory_pickers, year_slider
 from pages._resources import get_geo, get_store, resources, sweep_uploads  # noqa: F401 - re-exported
-from pages._state import (Context, context, init_state, lang, page_param, sync_url,  # noqa: F401
-                          tr)
+from pages._state import (Context, context, entered, init_state, lang,  # noqa: F401
+                          page_param, set_page, sync_url, tr, url_params, view_url)
 
 #: what pages, app.py and tests read from the shell (defined in _state and _resources)
-__all__ = ["Context", "boot", "context", "geo_dir", "get_geo", "get_store", "init_state", "lang",
+__all__ = ["Context", "boot", "context", "entered", "set_page", "url_params", "view_url", "geo_dir", "get_geo", "get_store", "init_state", "lang",
            "page_param", "resources", "sidebar", "sweep_uploads", "sync_url", "tr"]
 
 # a local file: a Material icon as page_icon makes the browser fetch it from Google
 FAVICON = Path(__file__).resolve().parent.parent / "static" / "favicon.png"
 
 
-def boot() -> "Context":
+def boot(sync: bool = True) -> "Context":
     """Everything before a page runs: view from the URL, page config, resources,
-    sidebar and URL sync. Used by app.py and by the AppTest harness."""
+    sidebar and URL sync. Used by app.py (``sync=False``: ``set_page`` writes the URL
+    once the page is known, with its own parameters) and by the AppTest harness."""
     init_state()
     st.set_page_config(page_title=tr("app.title"), page_icon=str(FAVICON),
                        layout="wide")
     chrome.locale_css()
     store, geo = resources()
     ctx = sidebar(store, geo)
-    sync_url()
+    st.session_state["_link_slot"] = st.sidebar.empty()  # filled by sync_url
+    if sync:
+        sync_url()
     return ctx
 
 

@@ -72,6 +72,23 @@ def param_choice(key: str, param: str, options: list[str], default: str) -> None
         st.session_state[key] = wanted if wanted in options else default
 
 
+def navigate(page: str, params: dict[str, str]) -> None:
+    """Go to another page of the app as a link would: one browser history entry with
+    the page's full URL (Back returns to this view), same session. ``st.switch_page``
+    would first write the new parameters on the current page's URL (an entry Back
+    would show). The component's frame is same-origin: it pushes the URL on the app's
+    page and tells Streamlit's router (it listens to popstate)."""
+    import streamlit.components.v1 as components
+
+    from urllib.parse import urlencode
+    url = f"/{page}" + (f"?{urlencode(params)}" if params else "")
+    components.html("<script>(function(){var w=window.parent;var u=" + safe.script_json(url)
+                    + ";w.history.pushState({},'',u);"
+                    "w.dispatchEvent(new w.PopStateEvent('popstate',{state:{}}));})();</script>",
+                    height=0)
+    st.stop()
+
+
 def open_actor(actor_id: str) -> None:
     """Go to the actor profile page (same session, state kept)."""
     st.session_state["_actor"] = actor_id
@@ -80,7 +97,8 @@ def open_actor(actor_id: str) -> None:
 
 def actor_link(ctx: Context) -> str:
     """The actor page's URL for a new tab, to be followed by the encoded actor id."""
-    return links.actor_profile(lang(), ctx.ref.name, st.session_state.get("_default_inv"))
+    return links.actor_profile(lang(), ctx.ref.name, st.session_state.get("_default_inv"),
+                               ctx.filters.to_params())
 
 
 def download_table(df, stem: str, key: str, sheet: str | None = None) -> None:

@@ -50,7 +50,6 @@ except ActorNotFound:
     shell.sync_url()
     st.stop()
 
-shell.sync_url({"actor": actor_id})
 rec = prof.record
 st.title(md(rec["name"]))
 domains = ", ".join(voc.DOMAINS.label(d, lang) for d in rec["domains"]) or "—"
@@ -65,8 +64,13 @@ cols[2].metric(tr("actor.partners"), numbers.number(prof.figures["partners"], la
 cols[3].metric(tr("actor.funding_received"), numbers.compact_currency(prof.figures["funding_received"], lang))
 cols[4].metric(tr("actor.funding_given"), numbers.compact_currency(prof.figures["funding_given"], lang))
 
-tabs = st.tabs([tr("actor.tab.projects"), tr("actor.tab.partners"), tr("actor.tab.fundings"),
-                tr("actor.tab.networks"), tr("actor.tab.grid"), tr("actor.tab.record")])
+TABS = ["projects", "partners", "fundings", "networks", "grid", "record"]
+names = {tr(f"actor.tab.{t}"): t for t in TABS}
+wanted = shell.page_param("tab")
+tabs = st.tabs(list(names), key="w_actor_tab", on_change="rerun",
+               default=tr(f"actor.tab.{wanted}") if wanted in TABS else None)
+shown_tab = names.get(st.session_state.get("w_actor_tab"), "projects")
+shell.sync_url({"actor": actor_id, "tab": None if shown_tab == "projects" else shown_tab})
 
 with tabs[0]:
     if prof.projects.empty:

@@ -5,12 +5,13 @@ is built by :mod:`ecosystem.render.mapview`."""
 
 import importlib.util
 import threading
+from dataclasses import replace
 
 import streamlit as st
 from streamlit_folium import st_folium
 
 from ecosystem.analysis import indicators as ind
-from ecosystem.render import mapview
+from ecosystem.render import links, maps, mapview
 from ecosystem import vocabulary as voc
 from ecosystem.geo import territory_key
 from ecosystem.numbers import fmt_number
@@ -68,7 +69,7 @@ with right:
                            help=tr(f"map.layer_help.{layer}"))
 layers = tuple(x for x in mapview.LAYERS if st.session_state.get(f"w_map_{x}"))
 options = mapview.MapOptions(indicator=chosen, layers=layers, lang=lang, height=HEIGHT)
-shell.sync_url(options.to_params())
+shell.sync_url({**options.to_params(), "at": shell.page_param("at")})
 
 # ----------------------------------------------------------------- map
 view = _view(ctx.store, ctx.geo, ctx.ref, f, options, ui.actor_link(ctx))
@@ -83,9 +84,25 @@ st.caption(tr("map.level_caption", level=voc.LEVELS.in_sentence(view.level, lang
 if view.level_note:
     st.info(tr(view.level_note), icon=":material/info:")
 
+# the map's position lives in the URL (at=lat,lng,zoom): set when the page is entered
+# (a shared link, Back, coming back from another page), then followed as the user pans
+if shell.entered() or "w_map_at0" not in st.session_state:
+    st.session_state["w_map_at0"] = links.parse_position(shell.page_param("at"))
+at0 = st.session_state["w_map_at0"]
 with _render_lock():  # the cached map object is shared by sessions; folium renders it in place
-    out = st_folium(view.map, height=HEIGHT, use_container_width=True,
-                    returned_objects=["last_object_clicked"], key="carte_map")
+    moved = maps.SetView(*at0).add_to(view.map) if at0 else None  # this session's place only
+    try:
+        out = st_folium(view.map, height=HEIGHT, use_container_width=True,
+                        returned_objects=["last_object_clicked", "center", "zoom"], key="carte_map")
+    finally:
+        for name, child in list(view.map._children.items()):
+            if child is moved:
+                del view.map._children[name]
+# the position the map reports once drawn (before, st_folium answers its defaults)
+where, zoom = (out or {}).get("center"), (out or {}).get("zoom")
+at = links.position_param(where["lat"], where["lng"], zoom) \
+    if where and zoom is not None and st.session_state.get("carte_map") else shell.page_param("at")
+shell.sync_url({**options.to_params(), "at": at})
 clicked = (out or {}).get("last_object_clicked")
 if clicked:
     mark = (round(clicked["lat"], 6), round(clicked["lng"], 6), view.level, view.within)
@@ -95,7 +112,11 @@ if clicked:
         if code:
             st.session_state["_terr"] = territory_key(view.level, code)  # read by the sidebar
             st.session_state["_terr_view"] = "profile"
-            st.switch_page("pages/territoires.py")
+            # one history entry, the profile's full URL (Back returns to this map view); the
+            # ranking opens on the map's indicator
+            there = replace(f, territory=territory_key(view.level, code))
+            ui.navigate("territoires", shell.url_params(
+                there, {"ind": chosen if chosen in ind.SQL_IDS + ind.NETWORK_IDS else None}))
 
 # ---------------------------------------------------------- what is drawn
 if "points" in layers:

@@ -76,7 +76,7 @@ view = st.radio(tr("terr.view"), VIEWS, key="w_terr_view", horizontal=True,
 
 
 def profile() -> None:
-    shell.sync_url()
+    shell.sync_url({"ind": st.session_state.get("w_rank_ind") or shell.page_param("ind")})
     refs = _references(ctx.store, ctx.ref, f, scope).set_index("id")
     parent_name = ui.territory_label(parent, with_level=False) if parent else ""
     cols = st.columns(3) + st.columns(3)

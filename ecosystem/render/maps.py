@@ -311,6 +311,22 @@ class MetricScale(branca.element.MacroElement):
         self._name = "MetricScale"
 
 
+class SetView(branca.element.MacroElement):
+    """Moves the map to a place and zoom once drawn (a shared link's map position);
+    added after the map's own ``fit_bounds``, so it wins."""
+
+    _template = branca.element.Template("""
+        {% macro script(this, kwargs) %}
+        {{ this._parent.get_name() }}.setView([{{ this.lat }}, {{ this.lng }}], {{ this.zoom }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, lat: float, lng: float, zoom: float):
+        super().__init__()
+        self._name = "SetView"
+        self.lat, self.lng, self.zoom = float(lat), float(lng), float(zoom)
+
+
 class Legend(branca.element.MacroElement):
     """A Leaflet control holding plain, already-escaped HTML."""
 

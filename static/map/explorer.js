@@ -69,12 +69,27 @@
     a.target = "_blank";
     a.rel = "noopener";
     a.href = link(d, i);
+    a.addEventListener("click", function (ev) { if (inApp(a.href)) { ev.preventDefault(); } });
     return el("div", [el("b", d.n[i]), br(),
                       L_.type + L_.sep + d.types[d.t[i]], br(),
                       L_.domains + L_.sep + doms, br(),
                       L_.commune + L_.sep + (d.communes[d.c[i]] || "—"), br(),
                       L_.projects + L_.sep + d.p[i] + " · " + L_.partners + L_.sep + d.q[i], br(),
                       a], "eco-pop");
+  }
+
+  // Open a page of the app in the same tab, in the same session (its state and the
+  // territory kept): the app's page is this frame's parent, same origin; pushing the
+  // URL and telling Streamlit's router (it listens to popstate) navigates without a
+  // reload. Back returns to the map. A new tab when the parent cannot be reached.
+  function inApp(url) {
+    try {
+      var w = window.parent;
+      if (w === window || new URL(url).origin !== w.location.origin) { return false; }
+      w.history.pushState({}, "", url);
+      w.dispatchEvent(new w.PopStateEvent("popstate", {state: {}}));
+      return true;
+    } catch (e) { return false; }
   }
 
   function link(d, i) {

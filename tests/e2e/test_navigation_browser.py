@@ -1,0 +1,132 @@
+"""Issue 17 item 4: the context follows the user (URL, Back, page changes, shared links)."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from tests.conftest import screenshot, wait_idle
+from tests.e2e.test_map_browser import MAP_FRAME, wait_map
+
+pytestmark = pytest.mark.e2e
+
+LEAFLET_VIEW = ("() => { const m = window.map || map_div; const c = m.getCenter();"
+                " return [c.lat, c.lng, m.getZoom()]; }")
+
+
+def query(page) -> dict[str, str]:
+    return {k: v[0] for k, v in parse_qs(urlsplit(page.url).query).items()}
+
+
+def menu(page, name: str):
+    """Follow a page of the sidebar menu (a page change inside the session)."""
+    page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name=name, exact=True).click()
+    page.wait_for_timeout(500)
+    wait_idle(page)
+
+
+def test_map_click_profile_then_back_keeps_the_map_view(app_server, offline_page):
+    page = offline_page.open(app_server.url + "/carte?level=departement&types=funder"
+                             "&ind=projects_per_100k")
+    page.get_by_text("Territoires dessinés : département (101)").wait_for()
+    frame = wait_map(page)
+    x, y = frame.evaluate("() => { const m = window.map || map_div;"
+                          " const p = m.latLngToContainerPoint([47.38, -1.85]);"
+                          " return [p.x, p.y]; }")
+    page.locator(MAP_FRAME).scroll_into_view_if_needed()
+    box = page.locator(MAP_FRAME).bounding_box()
+    page.mouse.click(box["x"] + x, box["y"] + y)
+    page.get_by_role("heading", name="Loire-Atlantique", level=1).wait_for(timeout=60_000)
+    wait_idle(page)
+    assert "/territoires" in page.url
+    # the ranking opens on the map's indicator
+    assert query(page).get("ind") == "projects_per_100k"
+    page.go_back()
+    page.get_by_role("heading", name="Carte de l'écosystème").wait_for(timeout=60_000)
+    wait_idle(page)
+    q = query(page)
+    assert "/carte" in page.url
+    assert (q.get("level"), q.get("types"), q.get("ind")) == ("departement", "funder",
+                                                              "projects_per_100k")
+    assert "terr" not in q  # the map of France, not the clicked département's
+    # the indicator's definition is shown (not the default "Acteurs")
+    page.get_by_text("Nombre de projets rapporté à la population municipale légale").wait_for()
+    screenshot(page, "nav_map_back_fr")
+
+
+def test_actor_card_opens_in_the_same_tab_on_the_same_territory(app_server, offline_page):
+    page = offline_page.open(app_server.url + "/carte?terr=departement:44&layers=points,lines")
+    frame = wait_map(page)
+    page.evaluate("() => { window.__same_document = true; }")
+    # the popup link's own path (explorer.js inApp): push the URL, tell Streamlit's router
+    link = frame.evaluate("() => EcoExplorer.pointCount") and \
+        "acteur?terr=departement%3A44&actor=A0000001"
+    assert frame.evaluate("""(rel) => { const a = document.createElement('a');
+        a.href = new URL(rel, window.parent.location.href).href; return a.href; }""", link)
+    page.wait_for_function("() => location.search.includes('at=')", timeout=60_000)  # map settled
+    wait_idle(page)
+    page.evaluate("""(rel) => { history.pushState({}, '', rel);
+        dispatchEvent(new PopStateEvent('popstate', {state: {}})); }""", "/" + link)
+    page.wait_for_url("**/acteur?**", timeout=60_000)
+    page.wait_for_timeout(3000)
+    screenshot(page, "nav_actor_card_fr")
+    page.locator('[data-testid="stMetric"]').first.wait_for(timeout=60_000)  # the card's figures
+    wait_idle(page)
+    assert "/acteur" in page.url and query(page).get("terr") == "departement:44"
+    assert page.evaluate("() => window.__same_document === true")  # no reload: same session
+    pickers = page.locator('[data-testid="stSidebar"] [role="combobox"]').evaluate_all(
+        "els => els.map(e => e.value)")
+    assert "Loire-Atlantique (44)" in pickers
+    page.go_back()
+    page.get_by_role("heading", name="Carte de l'écosystème").wait_for(timeout=60_000)
+    wait_idle(page)
+    assert query(page).get("terr") == "departement:44" and query(page).get("layers") == "points,lines"
+
+
+def test_comparer_survives_leaving_and_coming_back(app_server, offline_page):
+    page = offline_page.open(app_server.url + "/comparer?cmp=region:53,region:52,region:28")
+    page.get_by_role("heading", name="Tableau comparatif").wait_for(timeout=60_000)
+    menu(page, "Carte")
+    page.get_by_role("heading", name="Carte de l'écosystème").wait_for(timeout=60_000)
+    assert "cmp" not in query(page)
+    menu(page, "Comparer")
+    page.get_by_role("heading", name="Tableau comparatif").wait_for(timeout=60_000)
+    assert query(page).get("cmp") == "region:53,region:52,region:28"
+    grid = page.locator('[data-testid="stDataFrame"]').first
+    grid.wait_for()
+    screenshot(page, "nav_compare_back_fr")
+
+
+def test_copied_link_reproduces_the_view_with_the_map_position(app_server, offline_page,
+                                                                browser):
+    page = offline_page.open(app_server.url + "/carte?level=departement&ind=projects_per_100k"
+                             "&at=47.2000,-1.5500,9")
+    frame = wait_map(page)
+    lat, lng, zoom = frame.evaluate(LEAFLET_VIEW)
+    assert (round(lat, 2), round(lng, 2), zoom) == (47.2, -1.55, 9)
+    # the user pans: the URL follows
+    frame.evaluate("() => { (window.map || map_div).setView([45.76, 4.84], 8); }")
+    page.wait_for_function("() => location.search.includes('at=45.76')", timeout=60_000)
+    wait_idle(page)
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    sidebar.get_by_role("button", name=re.compile("Copier le lien")).click()
+    code = page.locator('[data-testid="stPopoverBody"] code').first
+    code.wait_for(timeout=30_000)
+    url = code.inner_text().strip()
+    assert url.startswith(app_server.url + "/carte?")
+    assert "at=45.7600%2C4.8400%2C8" in url and "ind=projects_per_100k" in url
+    screenshot(page, "nav_copy_link_fr")
+    # another person opens the link: same page, indicator, level and map position
+    other = browser.new_context(viewport={"width": 1280, "height": 800}, locale="fr-FR")
+    try:
+        again = other.new_page()
+        again.goto(url)
+        wait_idle(again)
+        frame = wait_map(again)
+        lat, lng, zoom = frame.evaluate(LEAFLET_VIEW)
+        assert (round(lat, 2), round(lng, 2), zoom) == (45.76, 4.84, 8)
+        assert query(again).get("level") == "departement"
+    finally:
+        other.close()
