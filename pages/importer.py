@@ -22,7 +22,7 @@ from ecosystem.ingest.pipeline import ImportError_
 from ecosystem.ingest.session import REGISTRY, ImportSession
 from ecosystem.render.exports import TEMPLATE_TABLES, template_frame, template_help, templates_workbook
 from ecosystem.storage.store import StoreError
-from pages import _import_file, _import_mapping, _import_report
+from pages import _import_file, _import_mapping, _import_open, _import_report
 from pages import _shell as shell
 from pages import _widgets as ui
 from pages._shell import tr
@@ -89,6 +89,7 @@ with st.expander(tr("imp.tpl.title"), icon=":material/table_view:"):
 done = st.session_state.pop("_import_done", None)
 if done:
     st.success(done, icon=":material/task_alt:")
+_import_open.open_button(ctx.store, st.session_state.pop("_import_target", None) if done else None)
 generation = st.session_state.get("_import_generation", 0)
 uploaded = st.file_uploader(tr("imp.upload"), type=TYPES, key=f"imp_file_{generation}",
                             help=tr("imp.upload_help", limit=upload_limit()))
@@ -182,6 +183,7 @@ if go.button(tr("imp.confirm.save"), type="primary", key="imp_save", icon=":mate
             st.error(tr(exc.hint, **{k: md(v) for k, v in exc.params.items()}))
             st.stop()
     info_after = ctx.store.info(target)
+    st.session_state["_import_target"] = target
     st.session_state["_import_done"] = tr("imp.confirm.done", inventory=md(target),
                                           actors=numbers.plural("count.actors", info_after["n_actors"], lang),
                                           projects=numbers.plural("count.projects", info_after["n_projects"], lang))

@@ -64,3 +64,20 @@ def by_region(view: View) -> pd.DataFrame:
         WHERE t.level = 'region' ORDER BY t.code"""
     sql = view.sql(body)
     return store.query(sql.text, sql.params)
+
+
+def extent(view: View) -> tuple[float, float, float, float] | None:
+    """The box of the view's located actors (south, west, north, east): their
+    coordinates, else their commune's centre; overseas actors are left out unless
+    there are only overseas ones (a box from Guadeloupe to Lorraine shows nothing).
+    None when no actor is located."""
+    df = view.query("""
+        SELECT coalesce(fa.lat, c.lat) AS lat, coalesce(fa.lon, c.lon) AS lon,
+               coalesce(fa.dep, c.dep, '') LIKE '97%' AS overseas
+        FROM fa LEFT JOIN geo_communes c ON c.code = fa.commune_code
+        WHERE coalesce(fa.lat, c.lat) IS NOT NULL""")
+    if df.empty:
+        return None
+    main = df[~df.overseas.astype(bool)]
+    df = main if len(main) else df
+    return (float(df.lat.min()), float(df.lon.min()), float(df.lat.max()), float(df.lon.max()))

@@ -93,6 +93,16 @@ def test_home_made_csv_is_mapped_checked_and_saved():
     assert actors.at["Sans type", "actor_type"] == "association"  # the default type
     assert bool(actors.at["Jardins de l'Erdre", "active"]) is False
     assert len(at.file_uploader) == 1 and not at.file_uploader[0].value  # ready for the next file
+    # issue 17 item 6: a button opens the new inventory on the map, fitted to its actors
+    opener = button(at, "imp_open_inventory")
+    assert opener.label == "Ouvrir « Test import maison » sur la carte"
+    opener.click()
+    at.run()
+    assert at.session_state["w_inv"] == "Test import maison"
+    lat, lng, zoom = (float(x) for x in at.session_state["_page_url"]["carte"]["at"].split(","))
+    # actors in Nantes (44109) and in the Ain (01053): a box over the west and east of
+    # France, centred between them (about 46.6° N, 1.9° E), zoomed out to see both
+    assert 45.5 < lat < 47.5 and 0 < lng < 4 and 5 <= zoom <= 7
 
 
 def test_rna_file_is_recognised_geocoded_and_saved():
