@@ -55,7 +55,7 @@ def test_html_is_self_contained_and_escaped(built):
     assert EVIL not in page and "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;Entraide &amp; Cie" in page
     assert "tiny &lt;b&gt;" in page and "tiny <b>" not in page
     assert "Données synthétiques" in page
-    assert page.count("<svg") == 4
+    assert page.count("<svg") == 5  # 4 charts and the map (issue 17)
     assert "Indice d'hybridité des ressources" in page.replace("&#x27;", "'")   # definitions
     assert len(page) < 60_000
 
@@ -134,10 +134,11 @@ def test_hostile_inventory_stays_text_in_reports_and_exports(store):
     # no element or attribute from the data
     assert parsed.tags == {"html", "head", "meta", "title", "style", "body", "h1", "h2", "h3",
                            "p", "div", "table", "thead", "tbody", "tr", "th", "td", "svg",
-                           "text", "rect", "dl", "dt", "dd", "em"}, parsed.tags
+                           "text", "rect", "dl", "dt", "dd", "em", "path", "span"}, parsed.tags
     assert parsed.attrs == {"lang", "charset", "name", "content", "class", "role", "width",
                             "height", "x", "y", "fill", "aria-label", "font-size",
-                            "font-family", "text-anchor"}, parsed.attrs
+                            "font-family", "text-anchor", "viewbox", "d", "stroke",
+                            "stroke-width", "style"}, parsed.attrs
     assert report.to_pdf(r).startswith(b"%PDF")
     table = territories.actors_table(territories.top_actors(View(store, ref, f)), store.geo, "fr")
     cells = pd.read_csv(io.BytesIO(exports.to_csv_bytes(table)), encoding="utf-8-sig", dtype=str)
@@ -207,3 +208,45 @@ def test_report_definitions_say_each_unit_once(tiny_store):
     assert "Emplois créés (ETP)" in labels
     html = rep.to_html(r)
     assert "(ETP) (ETP)" not in html and "Emplois créés (ETP)</dt>" in html
+
+
+# ------------------------------------------------------------------ issue 17 item 12
+HEADINGS_FR = ["Filtres appliqués", "Chiffres clés", "Répartitions", "Zones blanches",
+               "Définitions des indicateurs"]
+
+
+def _pdf_pages(tiny_store, territory, lang="fr"):
+    r = report.build(View(tiny_store, tiny_store.ref("tiny"), Filters(territory=territory)), lang)
+    return r, PdfReader(io.BytesIO(report.to_pdf(r))).pages
+
+
+def test_pdf_has_a_vector_map_on_page_1_or_2(tiny_store, geo):
+    r, pages = _pdf_pages(tiny_store, "departement:44")
+    epcis = geo.table("epci").index[geo.table("epci").dep == "44"]
+    # the map: one shape per EPCI of Loire-Atlantique (by its seat's département, as the
+    # ranking counts them), each drawn as filled polygons
+    assert r.map is not None and len(r.map.shapes) == len(epcis)
+    filled = [len(re.findall(rb"\sB\n", p.get_contents().get_data())) for p in pages[:2]]
+    assert max(filled) >= len(epcis), filled
+    html = report.to_html(r)
+    assert html.count("<path d=\"M") == len(epcis)
+    assert "Carte : Acteurs pour 10 000 habitants, par intercommunalité (EPCI)" in html
+
+
+def test_pdf_keeps_headings_with_their_content_and_formulas_in_words(tiny_store):
+    r, pages = _pdf_pages(tiny_store, "departement:44")
+    headings = HEADINGS_FR + [r.map.title]
+    for page in pages:
+        lines = [x.strip() for x in page.extract_text().splitlines() if x.strip()]
+        body = [x for x in lines if not re.search(r" — \d+$", x)]  # the footer
+        assert body and body[-1] not in headings, body[-3:]
+    text = " ".join(p.extract_text() for p in pages)
+    for english in ("with ≥", "number of", "domains", "scores", "n_", "docs/"):
+        assert english not in text, english
+    assert "Formule :" in text
+
+
+def test_report_map_of_france_draws_metropolitan_regions(tiny_store):
+    r = report.build(View(tiny_store, tiny_store.ref("tiny"), Filters()), "fr")
+    assert len(r.map.shapes) == 13  # the 13 metropolitan régions (overseas left out)
+    assert r.map.height <= r.map.width * 1.2

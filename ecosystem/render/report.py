@@ -26,6 +26,7 @@ from ecosystem import vocabulary as voc
 from ecosystem.analysis.view import Filters, View
 from ecosystem import numbers
 from ecosystem.i18n import t
+from ecosystem.render import reportmap
 from ecosystem.render import palette, safe
 
 from ecosystem import ROOT
@@ -60,6 +61,7 @@ class Report:
     top_projects: pd.DataFrame
     definitions: list[tuple[str, str, str, str]]  # label with its unit (Indicator.titled), unit, definition, formula
     national: bool = False  # the report is about France itself (no separate France column)
+    map: object = None  # reportmap.ReportMap: sub-territories by a headline indicator
 
     def file_stem(self) -> str:
         return file_stem(self.territory, self.lang)
@@ -151,6 +153,7 @@ def build(view: View, lang: str = "fr",
         definitions=[(ind.get(i).titled(lang), ind.get(i).unit(lang), ind.get(i).definition(lang),
                       ind.get(i).formula_words(lang)) for i in ids],
         national=scope is None,
+        map=reportmap.build(view, lang),
     )
 
 
@@ -220,7 +223,7 @@ def to_html(r: Report) -> str:
         white_zones=", ".join(r.white_zones) if r.white_zones else t("report.no_white_zone", L),
         white_zones_help=t("report.white_zones_help", L),
         tops=tops, no_data=t("report.no_data", L),
-        definitions=r.definitions, sources=t("report.sources", L))
+        definitions=r.definitions, sources=t("report.sources", L), map=r.map)
 
 
 # ---------------------------------------------------------------------- PDF
@@ -321,7 +324,10 @@ def to_pdf(r: Report) -> bytes:
     pdf.add_page()
     width = pdf.epw
 
-    def heading(text: str, size: int = 13):
+    def heading(text: str, size: int = 13, keep: float = 30):
+        """A heading and at least ``keep`` mm of its content on the same page."""
+        if pdf.get_y() + 10 + keep > pdf.h - pdf.b_margin:
+            pdf.add_page()
         pdf.ln(3)
         pdf.set_font("DejaVu", "B", size)
         pdf.multi_cell(width, 7, text, align="L", new_x="LMARGIN", new_y="NEXT")
@@ -369,6 +375,28 @@ def to_pdf(r: Report) -> bytes:
                      ([x.france] if r.national is False else []) for x in r.figures.itertuples()]
     widths = {5: (64, 32, 28, 28, 28), 4: (76, 34, 35, 35), 3: (100, 40, 40)}[len(cols)]
     table(rows, widths, align_right_from=2)
+
+    if r.map is not None:  # vector polygons, the same shapes as the HTML's SVG
+        m = r.map
+        scale = min(width / m.width, 120 / m.height)  # at most 12 cm high
+        heading(clean(m.title), 11, keep=m.height * scale + 8)
+        top, left = pdf.get_y() + 1, pdf.l_margin
+        pdf.set_draw_color(255, 255, 255)
+        pdf.set_line_width(0.15)
+        for shape in m.shapes:
+            pdf.set_fill_color(*(int(shape.fill[i:i + 2], 16) for i in (1, 3, 5)))
+            for ring in shape.rings:
+                pdf.polygon([(left + x * scale, top + y * scale) for x, y in ring], style="DF")
+        pdf.set_draw_color(0, 0, 0)
+        pdf.set_y(top + m.height * scale + 2)
+        pdf.set_font("DejaVu", "", 7.5)
+        for colour, label in m.legend:
+            pdf.set_fill_color(*(int(colour[i:i + 2], 16) for i in (1, 3, 5)))
+            pdf.rect(pdf.get_x(), pdf.get_y() + 1, 4, 2.6, style="F")
+            pdf.set_x(pdf.get_x() + 5)
+            pdf.cell(pdf.get_string_width(label) + 4, 4.5, label)
+        pdf.ln(6)
+        pdf.set_font("DejaVu", "", 9)
 
     heading(t("report.charts", L))
     for chart in r.charts:
