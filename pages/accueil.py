@@ -9,6 +9,7 @@ from ecosystem.numbers import fmt_number
 from ecosystem.render.maps import home_map
 from ecosystem.render import charts
 from pages import _shell as shell
+from pages import _home_zoom
 from pages import _widgets as ui
 from pages._shell import tr
 from pages._widgets import md
@@ -39,10 +40,15 @@ cols[4].metric(tr("home.population"), numbers.compact(figures["population"], lan
 
 left, right = st.columns([5, 3], gap="large")
 with left:
-    st.subheader(tr("home.map_title"))
-    st.caption(tr("home.map_caption"))
-    st_folium(home_map(ctx.geo, regions, lang, selected=ctx.filters.scope), height=560,
-              use_container_width=True, returned_objects=[], key="home_map")
+    scope = ctx.filters.scope
+    if scope is None or scope[0] == "commune":
+        st.subheader(tr("home.map_title"))
+        st.caption(tr("home.map_caption"))
+        st_folium(home_map(ctx.geo, regions, lang, selected=scope), height=560,
+                  use_container_width=True, returned_objects=[], key="home_map")
+    else:  # the territory itself, zoomed, with its sub-territories (issue 17 item 7)
+        st_folium(_home_zoom.territory_map(ctx, lang), height=560, use_container_width=True,
+                  returned_objects=[], key="home_map_zoom")
 with right:
     st.subheader(tr("home.by_type"))
     if by_type.empty:

@@ -102,3 +102,15 @@ def test_scale_bar_is_metric_only():
 def test_plotly_toolbar_is_hidden():
     from ecosystem.render import charts
     assert charts.plotly_config("fr") == {"displaylogo": False, "displayModeBar": False}
+
+
+def test_legend_never_repeats_a_class_bound():
+    """Issue 17 item 8: "0,01 – 0,01" gets the decimals that tell the bounds apart."""
+    from ecosystem import numbers
+    breaks = [0.0101, 0.0123, 0.0149, 0.5]
+    html = maps.legend_html("Taux", breaks, fmt=lambda v: numbers.number(v, "fr", 2), lang="fr")
+    assert "0,01 – 0,01" not in html
+    assert "0,010 – 0,012" in html and "0,012 – 0,015" in html and "0,015 – 0,500" in html
+    # distinct bounds keep the caller's format
+    assert maps.distinct_labels([1, 2.5, 10], lambda v: numbers.number(v, "fr", 1)) == \
+        ["1,0", "2,5", "10,0"]

@@ -283,9 +283,22 @@ def _json_value(v):
     return v
 
 
+def distinct_labels(breaks: list[float], fmt, lang: str = "fr") -> list[str]:
+    """The class bounds as the legend writes them, with more decimals (up to 6) when
+    ``fmt`` writes two different bounds the same ("0,01 – 0,01")."""
+    labels = [fmt(b) for b in breaks]
+    places = 2
+    while len(set(labels)) < len(labels) and places <= 6:
+        labels = [numbers.number(b, lang, places) for b in breaks]
+        places += 1
+    return labels
+
+
 def legend_html(title: str, breaks: list[float], unit: str = "", fmt=None,
-                no_data: str = "") -> str:
-    fmt = fmt or (lambda v: numbers.number(v, "fr", 1))
+                no_data: str = "", lang: str = "fr") -> str:
+    fmt = fmt or (lambda v: numbers.number(v, lang, 1))
+    labels = distinct_labels(breaks, fmt, lang)
+    fmt = dict(zip(breaks, labels)).get
     rows = []
     palette = PALETTE[-(len(breaks) - 1):] if breaks else []
     for i in range(len(breaks) - 1):
@@ -404,7 +417,7 @@ def home_map(geo, regions: pd.DataFrame, lang: str = "fr", selected=None,
     inset_frames(m, lang)
     decimals = 2 if breaks and breaks[-1] < 10 else 1
     Legend(legend_html(t("col.actors_per_10k", lang), breaks,
-                       fmt=lambda v: numbers.number(v, lang, decimals))).add_to(m)
+                       fmt=lambda v: numbers.number(v, lang, decimals), lang=lang)).add_to(m)
     return localize(m, mode)
 
 
@@ -460,7 +473,7 @@ def ranking_map(geo, table: pd.DataFrame, level: str, value: str, title: str, un
     if not within:
         inset_frames(m, lang)
     Legend(legend_html(title, breaks, unit, fmt=value_fmt,
-                       no_data=t("terr.no_data", lang))).add_to(m)
+                       no_data=t("terr.no_data", lang), lang=lang)).add_to(m)
     return localize(m, mode)
 
 

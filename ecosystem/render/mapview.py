@@ -515,7 +515,7 @@ def build(view: View, geo, options: MapOptions,
     fmt = (lambda v: ind.format_value(options.indicator, v, lang)) if i.unit_fr == "%" else \
         (lambda v: numbers.number(v, lang, decimals))
     maps.Legend(maps.legend_html(i.titled(lang), breaks, "", fmt=fmt,
-                                 no_data=t("terr.no_data", lang))).add_to(m)
+                                 no_data=t("terr.no_data", lang), lang=lang)).add_to(m)
     if options.has("points") and not out["aggregated"]:
         maps.Legend(type_legend(lang), position="topright").add_to(m)
     return MapView(map=maps.localize(m, mode), level=level, within=within, level_note=note,
