@@ -40,7 +40,8 @@ DEFAULTS_EN = ["Drag and drop", "Browse files", "Upload", "200MB", "per file",
 
 #: French numbers in the English interface and English ones in the French interface
 WRONG_NUMBER = {
-    "fr": [re.compile(r"(?<![\d.,])\d{1,3}(?:,\d{3})+(?![\d,])"),  # 379,648
+    # 379,648 (not 0,978: a French decimal with three places)
+    "fr": [re.compile(r"(?<![\d.,])[1-9]\d{0,2}(?:,\d{3})+(?![\d,])"),
            re.compile(r"(?<![\w.])\d+\.\d+(?![\d.])")],  # 0.5 (not a date, code or version)
     "en": [re.compile(r"(?<![\d,])\d+,\d{1,2}(?![\d,])"),  # 0,77
            re.compile(r"\d[\u202f\u00a0]\d{3}")],  # 1 234
@@ -76,7 +77,8 @@ def test_checkers_catch_what_they_are_for():
     assert english_defaults("Déposez un fichier ici · Parcourir · None") == ["None"]
     assert english_defaults("Minimum 10 mi") == ["mi"]
     assert english_defaults("Min: 10 km · midi · Pantin") == []
-    assert wrong_numbers("379,648 acteurs · 0.5 · 2024-05-01 · 12,5 %", "fr") == ["379,648", "0.5"]
+    assert wrong_numbers("379,648 acteurs · 0.5 · 2024-05-01 · 12,5 % · 0,978", "fr") == \
+        ["379,648", "0.5"]
     assert wrong_numbers("0,77 and 1\u202f234 · 1,234 · 0.5", "en") == ["0,77", "1\u202f234"]
 
 
