@@ -114,3 +114,11 @@ def test_legend_never_repeats_a_class_bound():
     # distinct bounds keep the caller's format
     assert maps.distinct_labels([1, 2.5, 10], lambda v: numbers.number(v, "fr", 1)) == \
         ["1,0", "2,5", "10,0"]
+
+
+def test_clusters_are_neutral_not_traffic_lights():
+    """Issue 17 item 8: cluster circles in the neutral slate, never the plugin's
+    green / yellow / orange that read as actor types."""
+    html = maps.render(maps.base_map())
+    for size in ("small", "medium", "large"):
+        assert f".leaflet-container .marker-cluster-{size} div{{background-color:#52606dd9" in html

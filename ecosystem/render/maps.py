@@ -135,7 +135,11 @@ def base_map(height: int = 560, bounds=None, tiles: bool = False, mode: str = "u
         "<style>.leaflet-container{background:#f4f6f8;font-family:system-ui,sans-serif}"
         ".eco-legend{background:rgba(255,255,255,.92);padding:6px 8px;border-radius:4px;"
         "font-size:12px;line-height:1.35;box-shadow:0 1px 4px rgba(0,0,0,.25)}"
-        ".eco-legend i{display:inline-block;width:14px;height:10px;margin-right:6px}</style>"),
+        ".eco-legend i{display:inline-block;width:14px;height:10px;margin-right:6px}"
+        + "".join(f".leaflet-container .marker-cluster-{size}{{background-color:{palette.CLUSTER}40}}"
+                  f".leaflet-container .marker-cluster-{size} div{{background-color:{palette.CLUSTER}d9;"
+                  "color:#fff}" for size in ("small", "medium", "large"))
+        + "</style>"),
         name="eco_style")
     return m
 

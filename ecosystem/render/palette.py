@@ -42,3 +42,7 @@ def actor_type_legend(lang: str, present=None) -> list[tuple[str, str]]:
     in ``present`` when given. Every legend of actor types is built from this."""
     return [(voc.ACTOR_TYPES.label(c, lang), ACTOR_TYPES[c]) for c in voc.ACTOR_TYPES.codes
             if present is None or c in present]
+
+#: clusters of actor points: a neutral slate, so that no cluster reads as an actor
+#: type (the plugin's green / yellow / orange clashed with the Okabe–Ito types)
+CLUSTER = "#52606d"
