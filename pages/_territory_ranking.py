@@ -49,7 +49,9 @@ def ranking(ctx: shell.Context) -> None:
     st.caption(numbers.plural("terr.ranking_caption", len(table), lang,
                   level=voc.LEVELS.in_sentence(level, lang),
                   where=md(ui.territory_label(within)) if within else tr("scope.france")))
-    left, right = st.columns([1, 1], gap="medium")
+    # stacked, each at full width: the table's names, population, sample size and download
+    # buttons stay readable at 1440 px (issue 17 item 11)
+    left, right = st.container(), st.container()
     with left:
         if len(table) > maps.MAX_RANKING_FEATURES:
             st.info(numbers.plural("terr.map_too_big", len(table), lang))
@@ -60,16 +62,25 @@ def ranking(ctx: shell.Context) -> None:
             st_folium(m, height=560, use_container_width=True, returned_objects=[],
                       key=f"rank_map_{level}_{chosen}_{within}")
     with right:
+        base = ind.sample_base(chosen)  # the sample size beside each rate
+        n_col = tr(f"terr.sample.{base}")
+        fragile = [ind.is_fragile(chosen, n) for n in table[base]]
         shown = table.rename(columns={"rank": tr("terr.rank"), "name": tr("col.name"),
                                       "code": tr("col.code"), "population": tr("col.population"),
-                                      chosen: i.label(lang)})
-        shown = shown[[tr("terr.rank"), tr("col.name"), i.label(lang), tr("col.population"),
+                                      chosen: i.label(lang), base: n_col})
+        shown = shown[[tr("terr.rank"), tr("col.name"), i.label(lang), n_col, tr("col.population"),
                        tr("col.code")]]
+        if any(fragile):
+            st.caption(tr("terr.fragile_note", n=ind.FRAGILE_BELOW, what=n_col.lower()))
         # the app's language decides the separators (not the browser's): text cells;
         # the download keeps the numbers
-        st.dataframe(numbers.display(shown, {
-                         i.label(lang): lambda v: ind.format_value(chosen, v, lang),
-                         tr("col.population"): numbers.formatter("number", lang)}),
+        screen = numbers.display(shown, {
+            i.label(lang): lambda v: ind.format_value(chosen, v, lang),
+            n_col: numbers.formatter("number", lang),
+            tr("col.population"): numbers.formatter("number", lang)})
+        screen[i.label(lang)] = [f"{v} ⚠" if weak and v != numbers.DASH else v
+                                 for v, weak in zip(screen[i.label(lang)], fragile)]
+        st.dataframe(screen,
                      hide_index=True, width="stretch", height=460,
                      column_config={i.label(lang): value_column(chosen, i.label(lang), lang)})
         ui.download_table(shown, tr("terr.file.ranking", indicator=chosen), "dl_rank")

@@ -473,6 +473,25 @@ FORMULA_WORDS: dict[str, tuple[str, str]] = {
 }
 
 
+#: a rate computed from fewer projects (or actors) than this is shown as fragile
+FRAGILE_BELOW = 5
+_PROJECT_GROUPS = ("projects", "needs", "money", "results", "cooperation", "grid")
+
+
+def sample_base(indicator_id: str) -> str:
+    """What an indicator's value is computed from, counted per territory: ``projects``
+    (projects, needs, money, results, cooperation, grid) or ``actors``."""
+    return "projects" if INDICATORS[indicator_id].group in _PROJECT_GROUPS else "actors"
+
+
+def is_fragile(indicator_id: str, n) -> bool:
+    """A share, rate or mean (not a count) computed from fewer than
+    :data:`FRAGILE_BELOW` projects or actors: one more would move it a lot."""
+    if "total" in INDICATORS[indicator_id].tags or n is None or n != n:
+        return False
+    return int(n) < FRAGILE_BELOW
+
+
 def get(indicator_id: str) -> Indicator:
     return INDICATORS[indicator_id]
 

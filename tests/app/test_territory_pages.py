@@ -47,7 +47,7 @@ def test_ranking_from_url_then_open_a_profile():
     assert at.radio(key="w_terr_view").value == "ranking"
     ranking = at.dataframe[0].value
     assert len(ranking) == 101 and ranking.iloc[0]["Rang"] == 1
-    shown = ranking["Projets pour 100 000 habitants"]
+    shown = ranking["Projets pour 100 000 habitants"].str.removesuffix(" ⚠")  # fragile rates
     values = shown[shown != "—"].map(lambda s: float(s.replace("\u202f", "").replace(",", ".")))
     assert values.is_monotonic_decreasing
     assert at.query_params["ind"] in ("projects_per_100k", ["projects_per_100k"])
@@ -72,11 +72,11 @@ def test_ranking_cells_use_the_language_separators(lang):
     pop = "Population"
     if lang == "fr":
         assert ranking.loc["13", pop] == "2\u202f087\u202f658"
-        money = ranking["Financements par habitant"]
+        money = ranking["Financements par habitant"].str.removesuffix(" ⚠")
         assert money.str.fullmatch(r"\d{1,3}(\u202f\d{3})*,\d\d\u00a0€").all()
     else:
         assert ranking.loc["13", pop] == "2,087,658"
-        money = ranking["Funding per inhabitant"]
+        money = ranking["Funding per inhabitant"].str.removesuffix(" ⚠")
         assert money.str.fullmatch(r"€\d{1,3}(,\d{3})*\.\d\d").all()
 
 
@@ -201,3 +201,18 @@ def test_compare_search_is_ranked_and_adds_one_territory_at_a_time():
     ok(at.run())
     assert at.button(key="w_cmp_add").disabled
     assert any("Quatre territoires au plus" in c.value for c in at.caption)
+
+
+def test_ranking_shows_sample_sizes_and_flags_fragile_rates():
+    """Issue 17 item 11: beside each rate, the projects it is computed from; a rate from
+    fewer than 5 projects ends with ⚠, and a note says why."""
+    at = ok(page_test("pages/territoires.py", {"view": "ranking", "level": "epci",
+                                              "terr": "departement:44",
+                                              "ind": "projects_per_100k"}).run())
+    ranking = at.dataframe[0].value
+    n = ranking["Projets"].map(lambda s: int(s.replace("\u202f", "")))
+    rates = ranking["Projets pour 100 000 habitants"]
+    flagged = rates.str.endswith(" ⚠")
+    assert (flagged == ((n < 5) & (rates != "—"))).all()
+    assert flagged.any() and (~flagged).any()  # the demo has both in Loire-Atlantique
+    assert "valeur fragile, calculée sur moins de 5 projets" in texts(at)
