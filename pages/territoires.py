@@ -112,17 +112,23 @@ def profile() -> None:
 
     bars(parts["actor_type"], voc.ACTOR_TYPES, tr("terr.by_type"), "home.actors", left)
     bars(parts["actor_domain"], voc.DOMAINS, tr("terr.actors_by_domain"), "home.actors", left)
+    no_projects = parts["project_domain"].empty and int(parts["stage"]["n"].sum()) == 0
     with right:
         st.markdown(f"**{tr('terr.pipeline')}**")
-        st.plotly_chart(charts.stage_funnel(parts["stage"], lang, tr("home.projects")), width="stretch",
-                        config=charts.plotly_config(lang))
+        if no_projects:  # say what is missing, not an empty funnel (issue 17 item 10)
+            st.info(tr("terr.no_projects"), icon=":material/info:")
+        else:
+            st.plotly_chart(charts.stage_funnel(parts["stage"], lang, tr("home.projects")),
+                            width="stretch", config=charts.plotly_config(lang))
     bars(parts["project_domain"], voc.DOMAINS, tr("terr.projects_by_domain"), "home.projects",
          right)
 
     st.subheader(tr("terr.white_zones"))
     zones = _white_zones(ctx.store, ctx.ref, f)
     st.caption(tr("report.white_zones_help"))
-    if zones:
+    if no_projects:  # not "17/17 white zones": there is no project to count
+        st.info(tr("terr.no_projects_zones"), icon=":material/info:")
+    elif zones:
         st.markdown(plural("terr.white_zones_n", len(zones), lang, total=len(voc.DOMAINS)) + "  \n" +
                     " · ".join(f":orange-badge[{md(voc.DOMAINS.label(d, lang))}]" for d in zones))
     else:

@@ -47,3 +47,17 @@ def test_pages_open_on_inventories_without_domains(plain_db, monkeypatch, page, 
         params["actor"] = "A1"
     at = ok(page_test(page, params).run())
     assert at.title
+
+
+def test_actor_only_inventory_says_it_has_no_projects(plain_db, monkeypatch):
+    """Issue 17 item 10: not "17/17 white zones" and an empty funnel, but what is missing."""
+    from ecosystem.i18n import t
+    from tests.app.pagetest import texts
+    monkeypatch.setenv("ECOSYSTEM_DB", str(plain_db))
+    at = ok(page_test("pages/territoires.py", {"inv": "Sans domaine"}).run())
+    shown = texts(at)
+    assert t("terr.no_projects", "fr") in shown and t("terr.no_projects_zones", "fr") in shown
+    assert "17 domaines" not in shown
+    # an inventory with projects shows neither message
+    at = ok(page_test("pages/territoires.py", {"inv": "Projets sans domaine"}).run())
+    assert t("terr.no_projects", "fr") not in texts(at)
