@@ -250,3 +250,20 @@ def test_report_map_of_france_draws_metropolitan_regions(tiny_store):
     r = report.build(View(tiny_store, tiny_store.ref("tiny"), Filters()), "fr")
     assert len(r.map.shapes) == 13  # the 13 metropolitan régions (overseas left out)
     assert r.map.height <= r.map.width * 1.2
+
+
+def test_report_labels_are_never_cut(tiny_store):
+    """Issue 17 item 12: the longest domain label is written whole in HTML and PDF."""
+    from ecosystem import vocabulary as voc
+    r = report.build(View(tiny_store, tiny_store.ref("tiny"), Filters()), "fr")
+    labels = [label for chart in r.charts for label, _ in chart.items]
+    longest = max(labels, key=len)
+    assert len(longest) > 30  # the old cut was at 30 characters (HTML) / 62 mm (PDF)
+    html = report.to_html(r)
+    assert f">{longest}<title>" in html.replace("&#39;", "'")
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(report.to_pdf(r))).pages)
+    assert longest in " ".join(text.split())
+    assert longest in [voc.DOMAINS.label(c, "fr") for c in voc.DOMAINS.codes] + \
+        [voc.ACTOR_TYPES.label(c, "fr") for c in voc.ACTOR_TYPES.codes] + \
+        [voc.STAGES.label(c, "fr") for c in voc.STAGES.codes] + \
+        [voc.FUNDING_ORIGINS.label(c, "fr") for c in voc.FUNDING_ORIGINS.codes]

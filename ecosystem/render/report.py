@@ -176,12 +176,17 @@ def _bars(chart: Chart, lang: str, width: int = 440, bar_h: int = 16, label_w: i
     """Geometry of a horizontal bar chart for the template's inline SVG."""
     items = chart.items
     top = max((v for _, v in items), default=0) or 1
+    # full labels (issue 17): the label column grows with the longest label (about 6.3
+    # units per character at 11 px) and the chart with it
+    longest = max((len(label) for label, _ in items), default=0)
+    label_w = max(label_w, int(6.3 * longest) + 8)
+    width = max(width, label_w + 250)
     plot_w = width - label_w - 90
     rows = []
     for k, (label, value) in enumerate(items):
         y = k * (bar_h + 6)
         w = plot_w * value / top
-        rows.append({"label": label, "short": label if len(label) <= 30 else label[:29] + "…",
+        rows.append({"label": label, "short": label,
                      "label_x": label_w - 6, "text_y": y + bar_h - 4, "bar_x": label_w, "y": y,
                      "w": round(w, 1), "h": bar_h, "value_x": round(label_w + w + 4, 1),
                      "value": _fmt(value, chart.value_fmt, lang)})
@@ -410,13 +415,23 @@ def to_pdf(r: Report) -> bytes:
             pdf.cell(width, 5, t("report.no_data", L), align="L", new_x="LMARGIN", new_y="NEXT")
             continue
         top = max(v for _, v in chart.items) or 1
-        label_w, plot_w = 62, width - 62 - 32
+        # full labels (issue 17): the label column is as wide as the longest one (up to
+        # half the page), then the font shrinks; a label is cut only below 6 pt
+        label_w = min(max(62, max(pdf.get_string_width(lb) for lb, _ in chart.items) + 4), width / 2)
+        plot_w = width - label_w - 32
         pdf.set_fill_color(5, 112, 176)
         for label, value in chart.items:
             y = pdf.get_y()
-            short = label if pdf.get_string_width(label) <= label_w - 2 else label[:34] + "…"
+            size = 8
+            while pdf.get_string_width(label) > label_w - 2 and size > 6:
+                size -= 0.5
+                pdf.set_font("DejaVu", "", size)
+            short = label
+            while pdf.get_string_width(short) > label_w - 2 and len(short) > 4:
+                short = short[:-2] + "…"
             pdf.set_xy(pdf.l_margin, y)
             pdf.cell(label_w - 2, 4.5, short, align="R")
+            pdf.set_font("DejaVu", "", 8)
             w = plot_w * value / top
             if w > 0:
                 pdf.rect(pdf.l_margin + label_w, y + 0.6, w, 3.4, style="F")
