@@ -27,8 +27,8 @@ def test_actor_link_keeps_the_territory_and_filters():
 
 def test_map_position_round_trip_and_refusals():
     from ecosystem.render.links import parse_position, position_param
-    assert position_param(47.21804, -1.55362, 9) == "47.2180,-1.5536,9"
-    assert position_param(43.5, 3.25, 7.5) == "43.5000,3.2500,7.5"
+    assert position_param(47.21804, -1.55362, 9) == "47.218,-1.5536,9"
+    assert position_param(43.5, 3.25, 7.5) == "43.5,3.25,7.5"
     assert parse_position("47.2180,-1.5536,9") == (47.218, -1.5536, 9.0)
     for bad in (None, "", "47,2", "a,b,c", "91,0,5", "0,181,5", "0,0,25", "nan,0,5", "1,2,3,4"):
         assert parse_position(bad) is None, bad

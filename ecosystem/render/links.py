@@ -38,9 +38,10 @@ def parse_position(text: str | None) -> tuple[float, float, float] | None:
 
 
 def position_param(lat: float, lng: float, zoom: float) -> str:
-    """The URL form of a map position: 4 decimals (about 10 m), zoom as Leaflet gives it."""
-    z = f"{zoom:g}"
-    return f"{lat:.4f},{lng:.4f},{z}"
+    """The URL form of a map position (not a number for people: no locale): 4 decimals
+    at most (about 10 m), zoom as Leaflet gives it."""
+    return ",".join(str(int(v)) if float(v).is_integer() else str(round(v, 4))
+                    for v in (lat, lng, zoom))
 
 
 def fit_position(lat_min: float, lng_min: float, lat_max: float, lng_max: float,

@@ -35,7 +35,7 @@ class Shape:
     @property
     def d(self) -> str:
         """The SVG path of the rings."""
-        return " ".join("M" + " L".join(f"{x:.1f} {y:.1f}" for x, y in ring) + " Z"
+        return " ".join("M" + " L".join(f"{round(x, 1)} {round(y, 1)}" for x, y in ring) + " Z"
                         for ring in self.rings)
 
 
