@@ -122,3 +122,12 @@ def test_clusters_are_neutral_not_traffic_lights():
     html = maps.render(maps.base_map())
     for size in ("small", "medium", "large"):
         assert f".leaflet-container .marker-cluster-{size} div{{background-color:#52606dd9" in html
+
+
+def test_legends_fold_to_their_title():
+    """Issue 17 item 8: a click on a legend's title hides its rows (and shows them again)."""
+    m = maps.base_map()
+    maps.Legend(maps.legend_html("Taux", [0, 1, 2])).add_to(m)
+    html = maps.render(m)
+    assert "d.classList.toggle('eco-folded')" in html
+    assert ".eco-folded .eco-legend>:not(.eco-fold){display:none}" in html

@@ -136,6 +136,9 @@ def base_map(height: int = 560, bounds=None, tiles: bool = False, mode: str = "u
         ".eco-legend{background:rgba(255,255,255,.92);padding:6px 8px;border-radius:4px;"
         "font-size:12px;line-height:1.35;box-shadow:0 1px 4px rgba(0,0,0,.25)}"
         ".eco-legend i{display:inline-block;width:14px;height:10px;margin-right:6px}"
+        ".eco-fold{cursor:pointer}.eco-fold::after{content:' \\25BE';color:#52606d}"
+        ".eco-folded .eco-legend>:not(.eco-fold){display:none}"
+        ".eco-folded .eco-fold::after{content:' \\25B8'}"
         + "".join(f".leaflet-container .marker-cluster-{size}{{background-color:{palette.CLUSTER}40}}"
                   f".leaflet-container .marker-cluster-{size} div{{background-color:{palette.CLUSTER}d9;"
                   "color:#fff}" for size in ("small", "medium", "large"))
@@ -352,6 +355,9 @@ class Legend(branca.element.MacroElement):
         (function(){
           var ctl = L.control({position: {{ this.position|tojson }}});
           ctl.onAdd = function(){ var d = L.DomUtil.create('div'); d.innerHTML = {{ this.body|tojson }};
+            // a click on the title folds the legend to its title: it never hides data for good
+            var b = d.querySelector('.eco-legend > b');
+            if (b) { b.className = 'eco-fold'; b.onclick = function(){ d.classList.toggle('eco-folded'); }; }
             L.DomEvent.disableClickPropagation(d); return d; };
           ctl.addTo({{ this._parent.get_name() }});
         })();

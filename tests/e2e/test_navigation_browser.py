@@ -130,3 +130,17 @@ def test_copied_link_reproduces_the_view_with_the_map_position(app_server, offli
         assert query(again).get("level") == "departement"
     finally:
         other.close()
+
+
+def test_legend_folds_to_its_title(app_server, offline_page):
+    """Issue 17 item 8: a legend that covers data folds away with a click on its title."""
+    page = offline_page.open(app_server.url + "/carte?level=departement")
+    frame = wait_map(page)
+    legend = page.frame_locator(MAP_FRAME).locator(".eco-legend").first
+    rows = legend.locator(":scope > div")
+    assert rows.first.is_visible()
+    legend.locator(".eco-fold").click()
+    assert not rows.first.is_visible() and legend.locator(".eco-fold").is_visible()
+    legend.locator(".eco-fold").click()
+    assert rows.first.is_visible()
+    assert frame.evaluate("() => EcoExplorer.ready")
