@@ -30,7 +30,9 @@ def pick(page, label: str, option: str):
     label_el = page.locator('[data-testid="stWidgetLabel"]').filter(has_text=re.compile(f"^{label}$"))
     box = page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').filter(has=label_el)
     combo = box.locator('[role="combobox"]')
-    combo.click()
+    page.wait_for_timeout(1000)  # the first runs (map component answers) settle
+    wait_idle(page)
+    combo.click(timeout=90_000)
     combo.fill(option)
     page.locator('[role="option"]').filter(has_text=re.compile(f"^{option}$")).first.click()
     wait_idle(page)
@@ -51,6 +53,8 @@ def test_journey_explore_a_region(app_server, offline_page):
     assert query(page).get("terr") == "region:53"
     # the profile of the région, with its report
     menu(page, "Territoires")
+    page.wait_for_timeout(2000)
+    screenshot(page, "journey_region_territoires_fr")
     page.get_by_role("heading", name="Bretagne", level=1).wait_for(timeout=60_000)
     assert page.locator('[data-testid="stException"]').count() == 0
     screenshot(page, "journey_region_profile_fr")

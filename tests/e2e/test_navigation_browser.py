@@ -32,6 +32,8 @@ def test_map_click_profile_then_back_keeps_the_map_view(app_server, offline_page
                              "&ind=projects_per_100k")
     page.get_by_text("Territoires dessinés : département (101)").wait_for()
     frame = wait_map(page)
+    page.wait_for_function("() => location.search.includes('at=')", timeout=60_000)  # settled
+    wait_idle(page)
     x, y = frame.evaluate("() => { const m = window.map || map_div;"
                           " const p = m.latLngToContainerPoint([47.38, -1.85]);"
                           " return [p.x, p.y]; }")
