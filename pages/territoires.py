@@ -12,6 +12,7 @@ from ecosystem.numbers import plural
 from ecosystem.render import charts
 from pages import _shell as shell
 from pages import _territory_ranking
+from pages import _peers
 from pages import _widgets as ui
 from pages._shell import tr
 from pages._widgets import md
@@ -127,6 +128,7 @@ def profile() -> None:
                     " · ".join(f":orange-badge[{md(voc.DOMAINS.label(d, lang))}]" for d in zones))
     else:
         st.success(tr("report.no_white_zone"))
+    _peers.section(ctx)
 
     actors, projects = _tops(ctx.store, ctx.ref, f)
     left, right = st.container(), st.container()
