@@ -428,14 +428,23 @@ def _print_summary(imp, lang: str, other_sheets: bool = True) -> None:
 
 @app.command()
 def export(inventory: str = typer.Option(..., "--inventory", "-i"),
-           format: str = typer.Option("csv", "--format", "-f", help="csv, xlsx or parquet"),
-           out: Path = typer.Argument(..., help="file (xlsx, or one table) or directory"),
+           format: str = typer.Option("csv", "--format", "-f",
+                                      help="csv, xlsx or parquet (tables); gpkg or geojson (a map view)"),
+           out: Path = typer.Argument(..., help="file (xlsx, gpkg, geojson, or one table) or directory"),
            table: Optional[list[str]] = typer.Option(None, help="tables to export (default: all)"),
-           db: Optional[Path] = typer.Option(None, help="database file (default $ECOSYSTEM_DB)")):
-    """Export an inventory (flat values, spreadsheet formulas neutralised)."""
+           db: Optional[Path] = typer.Option(None, help="database file (default $ECOSYSTEM_DB)"),
+           view: str = typer.Option("", help="gpkg/geojson: the map view as the app's URL query, "
+                                             "e.g. 'level=commune&terr=departement:44&types=association'"),
+           layer: str = typer.Option("territories", help="geojson: territories or actors"),
+           lang: str = typer.Option("fr", help="gpkg/geojson: language of the definitions (fr, en)")):
+    """Export an inventory (flat values, spreadsheet formulas neutralised), or a map
+    view as GeoPackage / GeoJSON for GIS tools."""
     from ecosystem.render.exports import export_inventory, xlsx_cut_message
     from ecosystem.storage.store import StoreError
 
+    if format in ("gpkg", "geojson"):
+        _export_geo(inventory, format, out, db, view, layer, _lang(lang))
+        return
     store, _ = _open_store(db, read_only=True)
     report: dict = {}
     try:
@@ -449,6 +458,30 @@ def export(inventory: str = typer.Option(..., "--inventory", "-i"),
         say(str(path))
     if report.get("xlsx_cut"):
         say(xlsx_cut_message(report["xlsx_cut"], "en"), stream=err)
+
+
+def _export_geo(inventory: str, format: str, out: Path, db, view: str, layer: str, lang: str):
+    """A map view (filters from a URL query) as GeoPackage or GeoJSON."""
+    from urllib.parse import parse_qsl
+
+    from ecosystem.analysis.view import Filters, View
+    from ecosystem.render import geo_exports
+    from ecosystem.storage.store import StoreError
+
+    store, geo = _open_store(db, read_only=True)
+    try:
+        ref = store.ref(inventory)
+        filters = Filters.from_params(dict(parse_qsl(view.lstrip("?"))))
+        v = View(store, ref, filters)
+        data = geo_exports.to_gpkg(v, geo, lang=lang) if format == "gpkg" else \
+            geo_exports.to_geojson(v, geo, layer, lang=lang)
+    except (ValueError, KeyError, StoreError) as exc:
+        say(exc, "red", err)
+        raise typer.Exit(1) from exc
+    finally:
+        store.close()
+    out.write_bytes(data)
+    say(str(out))
 
 
 @app.command()
