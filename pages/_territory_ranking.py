@@ -12,6 +12,7 @@ from ecosystem.geo import territory_key
 from ecosystem import numbers
 from ecosystem.render import maps
 from pages import _shell as shell
+from pages import _geo_downloads
 from pages import _widgets as ui
 from pages._shell import tr
 from pages._widgets import md
@@ -73,6 +74,7 @@ def ranking(ctx: shell.Context) -> None:
                      hide_index=True, width="stretch", height=460,
                      column_config={i.label(lang): value_column(chosen, i.label(lang), lang)})
         ui.download_table(shown, tr("terr.file.ranking", indicator=chosen), "dl_rank")
+        _geo_downloads.buttons(ctx, "rank")
         options = table.code.tolist()[:500]
         names = dict(zip(table.code, table.name))
         pick = st.selectbox(tr("terr.open_profile"), options, index=None, key="w_rank_pick",

@@ -16,6 +16,7 @@ from ecosystem.geo import territory_key
 from ecosystem.numbers import fmt_number
 from ecosystem.numbers import plural
 from pages import _shell as shell
+from pages import _geo_downloads
 from pages import _widgets as ui
 from pages._shell import tr
 from pages._widgets import md
@@ -117,3 +118,4 @@ if "funders" in layers:
                   total=fmt_number(c["fundings_total"], lang)) +
                (" " + tr("map.lines_capped", n=fmt_number(mapview.FUNDING_CAP, lang))
                 if c["fundings_total"] > c["fundings"] else ""))
+_geo_downloads.buttons(ctx, "map")

@@ -149,3 +149,15 @@ def test_command_line_exports_a_view(tiny, tmp_path):
     res = CliRunner().invoke(app, ["export", "-i", "nowhere", "-f", "gpkg", "--db", str(db),
                                    str(tmp_path / "x.gpkg")])
     assert res.exit_code == 1
+
+
+def test_an_empty_view_still_gives_valid_files(tiny, geo, tmp_path):
+    """No actor matches (a network in Guadeloupe): empty layers, not an error."""
+    store, ref = tiny
+    f = Filters(level="commune", territory="departement:971", actor_types=("network",))
+    layers = _gpkg(store, ref, geo, f)
+    assert len(layers["actors"]) == 0
+    assert len(layers["territories"]) == 32  # the 32 communes of Guadeloupe, 0 actors each
+    assert (layers["territories"].actors == 0).all()
+    data = json.loads(gx.to_geojson(View(store, ref, f), geo, "actors"))
+    assert data["type"] == "FeatureCollection" and data["features"] == []
