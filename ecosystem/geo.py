@@ -1,7 +1,9 @@
 """French geography (COG): levels, names, populations, lookups and boundaries.
 
 Reads the files built by ``scripts/build_geo.py`` in ``data/geo/``; nothing
-here needs the Internet. Levels are ``region``, ``departement``, ``epci`` and
+here needs the Internet. Boundary files are GeoParquet (WKB, EPSG:4326); they are
+read with pyarrow and ``shapely.from_wkb``, faster at start-up than GeoPandas
+(docs/data.md). Levels are ``region``, ``departement``, ``epci`` and
 ``commune``; codes are INSEE/SIREN codes as strings (``"44"``, ``"2A"``,
 ``"244400404"``, ``"44109"``). A territory is named by ``"level:code"`` in URLs.
 """
