@@ -128,7 +128,6 @@ def profile() -> None:
                     " · ".join(f":orange-badge[{md(voc.DOMAINS.label(d, lang))}]" for d in zones))
     else:
         st.success(tr("report.no_white_zone"))
-    _peers.section(ctx)
 
     actors, projects = _tops(ctx.store, ctx.ref, f)
     left, right = st.container(), st.container()
@@ -158,6 +157,8 @@ def profile() -> None:
                 tr("report.col.beneficiaries"): numbers.formatter("number", lang)}),
                 hide_index=True, width="stretch")
             ui.download_table(shown, tr("terr.file.projects"), "dl_terr_projects")
+
+    _peers.section(ctx)
 
     st.subheader(tr("terr.report"))
     st.caption(tr("terr.report_caption"))
