@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from ecosystem import numbers
 from ecosystem.analysis.view import View
 from ecosystem.render import geo_exports
 from pages import _shell as shell
@@ -18,8 +19,14 @@ def buttons(ctx: shell.Context, key: str = "geo") -> None:
     stem = geo_exports.file_stem(view, geo)
     st.markdown(f"**{tr('geo_export.title')}**")
     st.caption(tr("geo_export.caption"))
+    n = geo_exports.located_actors(view)
+    with_actors = n <= geo_exports.APP_ACTOR_CAP
+    if not with_actors:
+        st.caption(tr("geo_export.too_many", n=numbers.number(n, lang),
+                      cap=numbers.number(geo_exports.APP_ACTOR_CAP, lang)))
     a, b, c, _ = st.columns([1, 1, 1, 2])
-    a.download_button(tr("geo_export.gpkg"), data=lambda: geo_exports.to_gpkg(view, geo, lang=lang),
+    a.download_button(tr("geo_export.gpkg"),
+                      data=lambda: geo_exports.to_gpkg(view, geo, lang=lang, with_actors=with_actors),
                       file_name=f"{stem}.gpkg", mime=geo_exports.MIME["gpkg"],
                       key=f"dl_{key}_gpkg", on_click="ignore", icon=":material/map:")
     b.download_button(tr("geo_export.geojson_territories"),
@@ -29,4 +36,5 @@ def buttons(ctx: shell.Context, key: str = "geo") -> None:
     c.download_button(tr("geo_export.geojson_actors"),
                       data=lambda: geo_exports.to_geojson(view, geo, "actors", lang=lang),
                       file_name=f"{stem}-acteurs.geojson", mime=geo_exports.MIME["geojson"],
-                      key=f"dl_{key}_geojson_a", on_click="ignore", icon=":material/download:")
+                      key=f"dl_{key}_geojson_a", on_click="ignore", icon=":material/download:",
+                      disabled=not with_actors)

@@ -161,3 +161,12 @@ def test_an_empty_view_still_gives_valid_files(tiny, geo, tmp_path):
     assert (layers["territories"].actors == 0).all()
     data = json.loads(gx.to_geojson(View(store, ref, f), geo, "actors"))
     assert data["type"] == "FeatureCollection" and data["features"] == []
+
+
+def test_gpkg_without_actors_for_views_too_big_for_the_app(tiny, geo, tmp_path):
+    store, ref = tiny
+    view = View(store, ref, Filters())
+    assert gx.located_actors(view) == 10
+    path = tmp_path / "big.gpkg"
+    path.write_bytes(gx.to_gpkg(view, geo, with_actors=False))
+    assert [name for name, _ in pyogrio.list_layers(path)] == ["territories", "definitions"]

@@ -49,3 +49,4 @@ def test_criteria_change_the_peers_and_none_is_explained():
 def test_national_profile_has_no_peers():
     at = ok(page_test("pages/territoires.py").run())
     assert t("peers.title", "fr") not in [s.value for s in at.subheader]
+
