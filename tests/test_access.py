@@ -162,3 +162,27 @@ def test_ref_for_aggregates_only(team):
     assert (ref.records, ref.personal) == (True, False)
     with pytest.raises(PermissionDenied):
         access.ref_for(team, ANONYMOUS, "Autre")
+
+
+def test_postgres_replicas_share_members_and_visibility(pg_url, tmp_path, geo):
+    """A grant, a visibility and a revocation made on one replica are seen by another
+    (each has its own DuckDB mirror)."""
+    from ecosystem.storage.postgres import PostgresStore
+
+    one = PostgresStore(pg_url, mirror=tmp_path / "one.duckdb", geo=geo)
+    two = PostgresStore(pg_url, mirror=tmp_path / "two.duckdb", geo=geo)
+    try:
+        writes.create(one, ALICE, "Obs", tiny())
+        members.grant(one, ALICE, "Obs", CAROL.id, "viewer")
+        members.set_visibility(one, ALICE, "Obs", "public_aggregates")
+        assert access.role_of(two, CAROL, "Obs") == "viewer"
+        assert access.role_of(two, ALICE, "Obs") == "admin"
+        assert two.visibility("Obs") == "public_aggregates"
+        assert members.readable_inventories(two, ANONYMOUS) == ["Obs"]
+        members.revoke(two, ALICE, "Obs", CAROL.id)  # written by the other replica
+        assert access.role_of(one, CAROL, "Obs") is None
+        writes.delete(one, ALICE, "Obs")
+        assert two.member_roles(ALICE.id) == {}
+    finally:
+        one.close()
+        two.close()
