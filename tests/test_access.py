@@ -186,3 +186,33 @@ def test_postgres_replicas_share_members_and_visibility(pg_url, tmp_path, geo):
     finally:
         one.close()
         two.close()
+
+
+def test_actor_level_analyses_refuse_an_aggregates_only_view(store):
+    """The domain refuses records to an anonymous visitor of a public_aggregates
+    inventory, whatever the page shows; territory figures stay available."""
+    from ecosystem.analysis import grid, network, overview, profiles, territories
+    from ecosystem.analysis.view import Filters, View
+    from ecosystem.render import mapview
+
+    writes.create(store, LOCAL_ADMIN, "Obs", tiny())
+    members.set_visibility(store, LOCAL_ADMIN, "Obs", "public_aggregates")
+    view = View(store, access.ref_for(store, ANONYMOUS, "Obs"), Filters())
+    for call in (lambda: profiles.actor_profile(store, view.ref, "A1"),
+                 lambda: profiles.search_actors(store, view.ref, "Entraide"),
+                 lambda: territories.top_actors(view),
+                 lambda: territories.top_projects(view),
+                 lambda: network.build(view),
+                 lambda: mapview.actor_points(view, 100),
+                 lambda: mapview.grid_cells(view, 1.0),
+                 lambda: mapview.partnership_lines(view, 100),
+                 lambda: grid.project_scores(view, grid.load_grid(), 10)):
+        with pytest.raises(access.RecordsDenied):
+            call()
+    assert overview.key_figures(view)["actors"] == 10  # tiny(): 10 actors
+    built = mapview.build(view, store.geo, mapview.MapOptions(layers=("points", "lines")))
+    assert built.counts["points"] == 0 and built.counts["lines"] == 0
+    assert "Entraide Nantes" not in built.map.get_root().render()
+    # the same inventory seen by its administrator has them
+    admin = View(store, access.ref_for(store, LOCAL_ADMIN, "Obs"), Filters())
+    assert "A1" in set(territories.top_actors(admin).actor_id)
