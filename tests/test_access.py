@@ -216,3 +216,20 @@ def test_actor_level_analyses_refuse_an_aggregates_only_view(store):
     # the same inventory seen by its administrator has them
     admin = View(store, access.ref_for(store, LOCAL_ADMIN, "Obs"), Filters())
     assert "A1" in set(territories.top_actors(admin).actor_id)
+
+
+def test_territory_report_of_an_aggregates_only_view_names_no_actor(store):
+    from ecosystem.analysis.view import Filters, View
+    from ecosystem.render import report
+
+    writes.create(store, LOCAL_ADMIN, "Obs", tiny())
+    members.set_visibility(store, LOCAL_ADMIN, "Obs", "public_aggregates")
+    f = Filters(level="departement", territory="departement:44")
+    anonymous = report.to_html(report.build(View(store, access.ref_for(store, ANONYMOUS, "Obs"), f),
+                                            "fr"))
+    admin = report.to_html(report.build(View(store, access.ref_for(store, LOCAL_ADMIN, "Obs"), f),
+                                        "fr"))
+    assert "Entraide Nantes" in admin          # A1, Nantes: the top actor list
+    assert "Entraide Nantes" not in anonymous
+    assert "Épicerie solidaire de Nantes" not in anonymous   # P1's title: no project list
+    assert "Loire-Atlantique" in anonymous      # the territory's figures are there
