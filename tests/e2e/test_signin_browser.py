@@ -166,16 +166,17 @@ def test_anonymous_sees_aggregates_only(browser, signin_app):
         context.close()
 
 
-def test_viewer_cannot_import_into_her_inventory(browser, signin_app, tmp_path):
+@pytest.mark.parametrize("role,offered", [("viewer", False), ("editor", True)])
+def test_only_editors_may_import_into_the_inventory(browser, signin_app, tmp_path, role, offered):
     """Carol (viewer of "Privé") opens the Importer with the inventory in the URL and
-    uploads a file: "Privé" is not offered as a target of the import (the domain
-    refuses the save all the same: tests/test_access.py)."""
+    uploads a file: "Privé" is not offered as a target (the domain refuses the save
+    all the same: tests/test_access.py); Bob (editor) is offered it."""
     context, page, _ = page_for(browser)
     src = tmp_path / "acteurs.csv"
     src.write_text("actor_id;name;actor_type;commune_code;source\nX1;Entraide;association;44109;t\n",
                    encoding="utf-8")
     try:
-        sign_in(page, signin_app, "viewer")
+        sign_in(page, signin_app, role)
         page.goto(f"{signin_app.url}/importer?inv=Priv%C3%A9&imp_target_mode=existing")
         wait_idle(page)
         page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(src))
@@ -185,10 +186,10 @@ def test_viewer_cannot_import_into_her_inventory(browser, signin_app, tmp_path):
         wait_idle(page)
         pick = page.locator('[data-testid="stMain"] [data-testid="stSelectbox"]').last
         pick.click()
-        options = page.locator('[role="option"]').all_inner_texts()
+        options = [o.strip() for o in page.locator('[role="option"]').all_inner_texts()]
         page.keyboard.press("Escape")
-        screenshot(page, "signin_viewer_importer")
-        assert "Privé" not in [o.strip() for o in options]
-        assert page.get_by_role("button", name="Analyser").first.is_disabled()
+        screenshot(page, f"signin_{role}_importer")
+        assert ("Privé" in options) is offered
+        assert page.get_by_role("button", name="Analyser").first.is_disabled() is not offered
     finally:
         context.close()
