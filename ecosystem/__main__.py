@@ -66,6 +66,13 @@ def _open_store(db: Optional[Path], read_only: bool = False, lang: str = "en"):
         raise typer.Exit(2) from exc
 
 
+def _guarded(store):
+    """The store whose writes check the acting user (``--as``; local administrator by default)."""
+    from ecosystem.writes import Guarded
+
+    return Guarded(store, cli_access.acting())
+
+
 def _lang(lang: str) -> str:
     if lang not in LANGS:
         raise typer.BadParameter(f"one of {', '.join(LANGS)}")
@@ -130,6 +137,7 @@ def import_(files: list[Path] = typer.Argument(..., exists=True, dir_okay=False,
     if geometry not in ("refuse", "point-on-surface"):
         raise typer.BadParameter("--geometry: refuse or point-on-surface")
     store, geo = _open_store(db, lang=lang)
+    store = _guarded(store)
     failed = False
     frames: list[pd.DataFrame] = []
     pair_frames: list[pd.DataFrame] = []
@@ -197,6 +205,7 @@ def sirene_(inventory: str = typer.Option(..., "--inventory", "-i",
     from ecosystem.ingest import sirene
 
     store, geo = _open_store(db, lang=lang)
+    store = _guarded(store)
     try:
         with tempfile.TemporaryDirectory(prefix="sirene-") as tmp:
             out = keep or Path(tmp) / "sirene_extract.parquet"
@@ -252,7 +261,18 @@ def _import_one(path, store, geo, inventory, sheet, chosen, mapping_name, merge,
                 overwrite, dry_run, lang, known_only, frames, *, continuation="exclude",
                 geometry="refuse", pair_frames=None):
     """One file (or one sheet): True imported, False refused, None skipped (not recognised)."""
+    from ecosystem.access import PermissionDenied
     from ecosystem.ingest.pipeline import ImportError_, NotRecognised, run_import
+
+    if store.exists(inventory):  # refused before reading the file, not only at the save
+        denied = None if dry_run else _denied(store, inventory, "import")
+    else:
+        from ecosystem.access import may_create
+        denied = None if dry_run or may_create(cli_access.acting()) else "create"
+    if denied:
+        say(t("access.denied", lang, user=cli_access.acting().label, inventory=inventory,
+              action=t(f"access.action.{denied}", lang)), "red", err)
+        return False
 
     with Progress(TextColumn("{task.description:<22}"), BarColumn(), TimeElapsedColumn(),
                   console=console, transient=True) as progress:
@@ -287,6 +307,10 @@ def _import_one(path, store, geo, inventory, sheet, chosen, mapping_name, merge,
             for issue in exc.issues[:20]:
                 say(issue.message(lang), "red", err)
             return False
+        except PermissionDenied as exc:
+            say(t(exc.hint, lang, **{**exc.params, "action": t(f"access.action.{exc.action}", lang)}),
+                "red", err)
+            return False
     try:
         for part in imp.parts:
             if part.raw.notes.get("point_on_surface"):
@@ -310,6 +334,12 @@ def _import_one(path, store, geo, inventory, sheet, chosen, mapping_name, merge,
     finally:
         imp.close()
     return True
+
+
+def _denied(store, inventory: str, action: str) -> str | None:
+    from ecosystem import access
+
+    return None if access.allowed(store, cli_access.acting(), inventory, action) else action
 
 
 def _mapping_lines(entry: dict, lang: str) -> tuple[str, Table]:
@@ -442,13 +472,20 @@ def export(inventory: str = typer.Option(..., "--inventory", "-i"),
     from ecosystem.render.exports import export_inventory, xlsx_cut_message
     from ecosystem.storage.store import StoreError
 
+    from ecosystem import access
+
     if format in ("gpkg", "geojson"):
         _export_geo(inventory, format, out, db, view, layer, _lang(lang))
         return
     store, _ = _open_store(db, read_only=True)
     report: dict = {}
     try:
-        written = export_inventory(store, inventory, format, out, table, report=report)
+        if store.exists(inventory):
+            access.require(store, cli_access.acting(), inventory, "read_records")
+        personal = not store.exists(inventory) or \
+            access.allowed(store, cli_access.acting(), inventory, "read_personal")
+        written = export_inventory(store, inventory, format, out, table, report=report,
+                                   personal=personal)
     except (ValueError, StoreError) as exc:
         say(exc, "red", err)
         raise typer.Exit(1) from exc
@@ -464,17 +501,18 @@ def _export_geo(inventory: str, format: str, out: Path, db, view: str, layer: st
     """A map view (filters from a URL query) as GeoPackage or GeoJSON."""
     from urllib.parse import parse_qsl
 
+    from ecosystem import access
     from ecosystem.analysis.view import Filters, View
     from ecosystem.render import geo_exports
     from ecosystem.storage.store import StoreError
 
     store, geo = _open_store(db, read_only=True)
     try:
-        ref = store.ref(inventory)
+        ref = access.ref_for(store, cli_access.acting(), inventory)
         filters = Filters.from_params(dict(parse_qsl(view.lstrip("?"))))
         v = View(store, ref, filters)
-        data = geo_exports.to_gpkg(v, geo, lang=lang) if format == "gpkg" else \
-            geo_exports.to_geojson(v, geo, layer, lang=lang)
+        data = geo_exports.to_gpkg(v, geo, lang=lang, personal=ref.personal) if format == "gpkg" \
+            else geo_exports.to_geojson(v, geo, layer, lang=lang, personal=ref.personal)
     except (ValueError, KeyError, StoreError) as exc:
         say(exc, "red", err)
         raise typer.Exit(1) from exc
@@ -487,9 +525,12 @@ def _export_geo(inventory: str, format: str, out: Path, db, view: str, layer: st
 @app.command()
 def inventories(db: Optional[Path] = typer.Option(None, help="database file (default $ECOSYSTEM_DB)")):
     """List the inventories of the database."""
+    from ecosystem.members import readable_inventories
+
     store, _ = _open_store(db, read_only=True)
     try:
         listing = store.list()
+        listing = listing[listing.name.isin(readable_inventories(store, cli_access.acting()))]
     finally:
         store.close()
     table = Table()
@@ -593,6 +634,11 @@ def mappings_delete(name: str = typer.Argument(..., help="name of the saved mapp
         store.close()
     say(t("imp.maps.deleted", lang, name=name))
 
+
+from ecosystem import cli_access  # noqa: E402 - members, visibility, erase, --as
+
+cli_access.register(app, say=say, row=row, open_store=_open_store, err=err, console=console,
+                    lang_option=_lang)
 
 if __name__ == "__main__":
     app()

@@ -73,6 +73,9 @@ class Col:
     max: float | None = None
     unique: bool = False
     help: str = ""
+    #: may hold personal data (a person's name, e-mail, phone): hidden from anonymous
+    #: visitors and viewers' exports, blanked by ``python -m ecosystem erase``
+    personal: bool = False
 
     @property
     def sql_type(self) -> str:
@@ -124,6 +127,11 @@ ACTORS = Table("actors", (
     Col("active", "bool"),
     Col("source", "str", required=True, help="Origine de l'enregistrement (demo, rna, sirene…)"),
     Col("source_id", "str", help="Identifiant dans la source"),
+    Col("contact_name", "str", personal=True, help="Personne à contacter (donnée personnelle)"),
+    Col("contact_email", "str", personal=True, help="Courriel de contact (donnée personnelle)"),
+    Col("contact_phone", "str", personal=True, help="Téléphone de contact (donnée personnelle)"),
+    Col("leader_name", "str", personal=True,
+        help="Dirigeant·e, président·e (donnée personnelle)"),
 ), key=("actor_id",))
 
 PROJECTS = Table("projects", (
@@ -185,6 +193,11 @@ SCORES = Table("scores", (
 
 TABLES: dict[str, Table] = {tb.name: tb for tb in
                             (ACTORS, PROJECTS, PARTNERS, FUNDINGS, MEMBERSHIPS, PARTNERSHIPS, SCORES)}
+
+def personal_columns(kind: str) -> list[str]:
+    """Columns of table ``kind`` that may hold personal data (``Col.personal``)."""
+    return [c.name for c in TABLES[kind].columns if c.personal]
+
 
 #: references between tables: (table, column, target table, target column)
 REFERENCES: tuple[tuple[str, str, str, str], ...] = (

@@ -20,13 +20,15 @@ def buttons(ctx: shell.Context, key: str = "geo") -> None:
     st.markdown(f"**{tr('geo_export.title')}**")
     st.caption(tr("geo_export.caption"))
     n = geo_exports.located_actors(view)
-    with_actors = n <= geo_exports.APP_ACTOR_CAP
-    if not with_actors:
+    records, personal = getattr(ctx.ref, "records", True), getattr(ctx.ref, "personal", False)
+    with_actors = records and n <= geo_exports.APP_ACTOR_CAP
+    if records and not with_actors:
         st.caption(tr("geo_export.too_many", n=numbers.number(n, lang),
                       cap=numbers.number(geo_exports.APP_ACTOR_CAP, lang)))
     a, b, c, _ = st.columns([1, 1, 1, 2])
     a.download_button(tr("geo_export.gpkg"),
-                      data=lambda: geo_exports.to_gpkg(view, geo, lang=lang, with_actors=with_actors),
+                      data=lambda: geo_exports.to_gpkg(view, geo, lang=lang, with_actors=with_actors,
+                                                           personal=personal),
                       file_name=f"{stem}.gpkg", mime=geo_exports.MIME["gpkg"],
                       key=f"dl_{key}_gpkg", on_click="ignore", icon=":material/map:")
     b.download_button(tr("geo_export.geojson_territories"),
@@ -34,7 +36,8 @@ def buttons(ctx: shell.Context, key: str = "geo") -> None:
                       file_name=f"{stem}-territoires.geojson", mime=geo_exports.MIME["geojson"],
                       key=f"dl_{key}_geojson_t", on_click="ignore", icon=":material/download:")
     c.download_button(tr("geo_export.geojson_actors"),
-                      data=lambda: geo_exports.to_geojson(view, geo, "actors", lang=lang),
+                      data=lambda: geo_exports.to_geojson(view, geo, "actors", lang=lang,
+                                                              personal=personal),
                       file_name=f"{stem}-acteurs.geojson", mime=geo_exports.MIME["geojson"],
                       key=f"dl_{key}_geojson_a", on_click="ignore", icon=":material/download:",
                       disabled=not with_actors)

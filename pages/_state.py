@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from ecosystem.access import LOCAL_ADMIN, User
 from ecosystem.analysis.view import Filters
 from ecosystem.geo import Geography
 from ecosystem.i18n import DEFAULT_LANG, LANGS, t
@@ -52,6 +53,7 @@ class Context:
     geo: Geography
     ref: InventoryRef
     filters: Filters
+    user: User = LOCAL_ADMIN  # the acting user (pages/_session_user.py)
 
     @property
     def lang(self) -> str:

@@ -8,6 +8,7 @@ from ecosystem.analysis.grid import load_grid
 from ecosystem import numbers
 from ecosystem.numbers import plural
 from ecosystem.analysis.profiles import ActorNotFound, actor_profile, search_actors
+from pages import _access_ui
 from pages import _shell as shell
 from pages import _widgets as ui
 from pages._shell import tr
@@ -15,6 +16,7 @@ from pages._widgets import md
 
 ctx = shell.context()
 lang = ctx.lang
+_access_ui.records_or_stop(ctx)  # no actor card on an inventory seen as aggregates only
 ui.synthetic_banner(ctx.ref)
 
 actor_id = st.session_state.get("_actor") or shell.page_param("actor")

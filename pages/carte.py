@@ -61,13 +61,15 @@ with left:
                f"{md(i.unit(lang))}")
     if i.engine == "network" and importlib.util.find_spec("ecosystem.analysis.network") is None:
         st.caption(tr("map.network_missing"))
+# aggregates only: no actor-level layer (mapview.build drops them all the same)
+offered = mapview.LAYERS if ctx.ref.records else tuple(x for x in mapview.LAYERS if x == "tiles")
 with right:
     st.markdown(f"**{tr('map.layers')}**")
     cols = st.columns(2)
-    for n, layer in enumerate(mapview.LAYERS):
+    for n, layer in enumerate(offered):
         cols[n % 2].toggle(tr(f"map.layer.{layer}"), key=f"w_map_{layer}",
                            help=tr(f"map.layer_help.{layer}"))
-layers = tuple(x for x in mapview.LAYERS if st.session_state.get(f"w_map_{x}"))
+layers = tuple(x for x in offered if st.session_state.get(f"w_map_{x}"))
 options = mapview.MapOptions(indicator=chosen, layers=layers, lang=lang, height=HEIGHT)
 shell.sync_url(options.to_params())
 

@@ -38,7 +38,7 @@ def _assessed(_store, ref, f, level):
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _projects(_store, ref, f, _grid, grid_key):
-    return project_scores(View(_store, ref, f), _grid, PROJECTS_MAX)
+    return project_scores(View(_store, ref, f), _grid, PROJECTS_MAX if ref.records else 0)
 
 
 st.title(tr("grid.title"))

@@ -42,7 +42,8 @@ def _breakdowns(_store, ref, f):
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _tops(_store, ref, f):
-    return terr.top_actors(View(_store, ref, f)), terr.top_projects(View(_store, ref, f))
+    top = 10 if ref.records else 0  # aggregates only: no list of actors or projects
+    return terr.top_actors(View(_store, ref, f), top), terr.top_projects(View(_store, ref, f), top)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

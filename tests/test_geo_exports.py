@@ -99,13 +99,36 @@ def test_territory_view_exports_its_communes(tiny, geo):
     assert gx.file_stem(View(store, ref, f), geo) == "carte-commune-244400404"
 
 
-def test_personal_fields_left_out_unless_asked(tiny, geo, monkeypatch):
-    store, ref = tiny
-    monkeypatch.setattr(gx, "personal_columns", lambda table=None: {"siren"})
+def test_personal_fields_left_out_unless_asked_and_allowed(store, geo):
+    """contact_email is declared personal in the model: left out by default, kept
+    when asked by someone allowed to read it, never for a ref without ``personal``."""
+    import dataclasses
+
+    data = fixtures.tiny()
+    data.actors["contact_email"] = None
+    data.actors.loc[data.actors.actor_id == "A3", "contact_email"] = "jeanne@example.org"
+    store.create("tiny", data)
+    ref = store.ref("tiny")
+    assert "contact_email" in gx.personal_columns()
     view = View(store, ref, Filters())
-    assert "siren" not in gx.actors(view).columns
+    assert "contact_email" not in gx.actors(view).columns
     with_personal = gx.actors(view, personal=True).set_index("actor_id")
-    assert with_personal.at["A3", "siren"] == "732829320"
+    assert with_personal.at["A3", "contact_email"] == "jeanne@example.org"
+    viewer = View(store, dataclasses.replace(ref, personal=False), Filters())
+    assert "contact_email" not in gx.actors(viewer, personal=True).columns
+
+
+def test_aggregates_only_view_exports_territories_without_actors(store, geo):
+    from ecosystem import access, members, writes
+
+    writes.create(store, access.LOCAL_ADMIN, "Obs", fixtures.tiny())
+    members.set_visibility(store, access.LOCAL_ADMIN, "Obs", "public_aggregates")
+    ref = access.ref_for(store, access.ANONYMOUS, "Obs")
+    layers = _gpkg(store, ref, geo, Filters(level="region"))
+    assert list(layers) == ["territories", "definitions"]
+    assert layers["territories"].set_index("code").at["52", "actors"] == 5
+    with pytest.raises(access.RecordsDenied):
+        gx.to_geojson(View(store, ref, Filters()), geo, "actors")
 
 
 def test_geojson_territories_carry_definitions(tiny, geo):

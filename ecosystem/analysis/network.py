@@ -145,7 +145,15 @@ def count_actors(view: View) -> int:
 
 def build(view: View) -> Graph:
     """The graph of the actors of the filters' territory (all of France when no
-    territory is chosen) for the other filters."""
+    territory is chosen) for the other filters. Actor-level: refused on an
+    inventory seen as aggregates only (the territory metrics stay available)."""
+    from ecosystem import access
+
+    access.require_records(view)
+    return _graph(view)
+
+
+def _graph(view: View) -> Graph:
     store, ref, filters = view.store, view.ref, view.filters
     where, wparams = _nodes_where(filters)
     nodes_cte = f", nodes AS MATERIALIZED (SELECT * FROM fa WHERE {where})"
@@ -381,7 +389,7 @@ def territory_metrics(view: View,
     """Cooperation metrics of every territory of ``level`` (filters other than the
     territory scope): ``code``, ``n``, ``m`` and one column per network indicator
     id of the registry (:data:`METRIC_IDS`). Territories without actors are absent."""
-    graph = build(view.with_(territory=None))
+    graph = _graph(view.with_(territory=None))
     df = rollup(graph, LEVEL_COLUMN[level])
     for iid, col in METRIC_IDS.items():
         df[iid] = df[col]
@@ -390,7 +398,7 @@ def territory_metrics(view: View,
 
 def national_metrics(view: View) -> dict:
     """The same metrics for France as one territory (all actors, all links)."""
-    graph = build(view.with_(territory=None))
+    graph = _graph(view.with_(territory=None))
     df = rollup(Graph(graph.nodes.assign(fr="FR"), graph.edges), "fr")
     row = df.iloc[0] if len(df) else pd.Series(dtype=float)
     return {iid: row.get(col, np.nan) for iid, col in METRIC_IDS.items()}

@@ -123,6 +123,10 @@ def figures_table(refs: pd.DataFrame, territory: str, parent: str | None = None,
 def top_actors(view: View, limit: int = 10) -> pd.DataFrame:
     """Actors of the scope with the most participations (lead or partner) in the
     filtered projects, wherever those projects are; ties by partnership links."""
+    from ecosystem import access
+
+    if limit:  # no row (limit 0) is the empty table of an aggregates-only view
+        access.require_records(view)
     store, ref, filters = view.store, view.ref, view.filters
     scope = filters.scope
     where, params = "TRUE", []
@@ -143,6 +147,10 @@ def top_actors(view: View, limit: int = 10) -> pd.DataFrame:
 def top_projects(view: View,
                  limit: int = 10) -> pd.DataFrame:
     """Projects of the scope with the most funding (then beneficiaries)."""
+    from ecosystem import access
+
+    if limit:  # no row (limit 0) is the empty table of an aggregates-only view
+        access.require_records(view)
     store, ref = view.store, view.ref
     body = f"""
         SELECT p.project_id, p.title, p.lead_actor_id, a.name AS lead, p.stage, p.domains,

@@ -201,7 +201,8 @@ def scoped(ref: InventoryRef, f: Filters, body: str, *, territory: bool = True) 
 #: a body that needs one joins the inventory's own table
 VIEW_DROPPED = {
     "actors": ("siren", "siret", "rna_id", "postal_code", "city", "address", "geo_method",
-               "website", "description", "source", "source_id"),
+               "website", "description", "source", "source_id",
+               "contact_name", "contact_email", "contact_phone", "leader_name"),  # personal
     "projects": ("description", "source", "source_id"),
 }
 

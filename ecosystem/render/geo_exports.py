@@ -106,7 +106,12 @@ def territories(view: View, geo, ids=None) -> gpd.GeoDataFrame:
 
 def actors(view: View, personal: bool = False) -> gpd.GeoDataFrame:
     """Located actors of the view as points (own coordinates, else the commune's
-    centre), with their attributes; personal fields only when ``personal``."""
+    centre), with their attributes; personal fields only when ``personal`` and the
+    view's ref allows them. Refused on a view seen as aggregates only."""
+    from ecosystem import access
+
+    access.require_records(view.ref)
+    personal = personal and getattr(view.ref, "personal", True)
     hidden = set() if personal else personal_columns()
     columns = [c for c in ACTOR_COLUMNS if c not in hidden]
     ref = view.ref
@@ -137,8 +142,9 @@ def located_actors(view: View) -> int:
 def to_gpkg(view: View, geo, lang: str = "fr", personal: bool = False, ids=None,
             with_actors: bool = True) -> bytes:
     """A GeoPackage with three layers: ``territories``, ``actors`` (unless
-    ``with_actors`` is False), ``definitions``."""
+    ``with_actors`` is False, or the view is seen as aggregates only), ``definitions``."""
     ids = list(ids or indicator_ids())
+    with_actors = with_actors and getattr(view.ref, "records", True)
     with tempfile.TemporaryDirectory(prefix="eco-gpkg-") as tmp:
         path = Path(tmp) / "export.gpkg"
         territories(view, geo, ids).to_file(path, layer="territories", driver="GPKG")

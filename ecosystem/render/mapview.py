@@ -30,6 +30,8 @@ and the HTML legends use :func:`ecosystem.render.safe.html`.
 
 from __future__ import annotations
 
+import dataclasses
+
 import math
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -40,6 +42,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from ecosystem import access
 from ecosystem.analysis import indicators as ind
 from ecosystem.render import maps
 from ecosystem import vocabulary as voc
@@ -179,6 +182,7 @@ def actor_points(view: View, limit: int) -> pd.DataFrame:
     """Located actors of the view with what their popup shows: name, type,
     domains, commune, number of filtered projects they take part in and of
     distinct partners in those projects. At most ``limit`` rows."""
+    access.require_records(view)
     store, ref, filters = view.store, view.ref, view.filters
     lon, lat = _position("a", "c")
     where, params = _scope_where("fa", filters.scope)
@@ -208,6 +212,7 @@ def grid_cells(view: View, cell: float) -> pd.DataFrame:
     """Actors of the view counted per lon/lat grid cell of ``cell`` degrees (at their
     commune's centre), with the cell's mean position, its most frequent actor type
     and its département (for the overseas insets)."""
+    access.require_records(view)
     # actors are counted per commune and type first (≤ 35,000 × 8 rows), then those
     # counts are joined to the communes' centres: no join over every actor
     store = view.store
@@ -228,6 +233,7 @@ def partnership_lines(view: View,
                       limit: int) -> tuple[pd.DataFrame, int]:
     """Pairs of actors of the view that share filtered projects, weighted by the
     number of shared projects; the ``limit`` strongest, and how many pairs there are."""
+    access.require_records(view)
     store, ref, filters = view.store, view.ref, view.filters
     lon_a, lat_a = _position("a", "ca")
     lon_b, lat_b = _position("b", "cb")
@@ -261,6 +267,7 @@ def funding_lines(view: View,
                   limit: int) -> tuple[pd.DataFrame, int]:
     """Funder → lead of each funded project of the view (funders anywhere, leads in
     the view), weighted by the number of fundings, with the total amount."""
+    access.require_records(view)
     store, ref, filters = view.store, view.ref, view.filters
     lon_a, lat_a = _position("a", "ca")
     lon_b, lat_b = _position("b", "cb")
@@ -487,6 +494,10 @@ def build(view: View, geo, options: MapOptions,
     # the cap applies to the actors of the view, whether drawn as points or not;
     # points are also aggregated when they would push the page over the budget
     out["aggregated"] = n["located"] > options.point_cap
+    if not getattr(view.ref, "records", True):  # aggregates only: no actor-level layer
+        options = dataclasses.replace(options, layers=tuple(
+            x for x in options.layers if x not in ("points", "lines", "funders")))
+        out["records"] = False
     if options.has("points") and not out["aggregated"]:
         pts = actor_points(view, options.point_cap)
         element = _Explorer("points", points_data(pts, lang, insets, link))

@@ -126,6 +126,7 @@ def build(view: View, lang: str = "fr",
                "eur"),
     ]
     info = store.info(ref.name)
+    top = top if getattr(ref, "records", True) else 0  # aggregates only: no actor list
     actors = terr.actors_table(terr.top_actors(view, top), geo, lang)
     projects = terr.projects_table(terr.top_projects(view, top), lang)
     projects = numbers.display(projects, {

@@ -129,6 +129,14 @@ class PostgresStore(Store):
                 cols = ", ".join(f'"{c.name}" {PG_TYPES[c.kind]}' for c in table.columns)
                 pg.execute(f"CREATE TABLE IF NOT EXISTS eco_{kind} (inv_id integer NOT NULL, {cols})")
                 pg.execute(f"CREATE INDEX IF NOT EXISTS eco_{kind}_inv ON eco_{kind} (inv_id)")
+                for c in table.columns:  # columns added to the model since (personal fields)
+                    pg.execute(f'ALTER TABLE eco_{kind} ADD COLUMN IF NOT EXISTS "{c.name}" '
+                               f"{PG_TYPES[c.kind]}")
+            pg.execute("CREATE TABLE IF NOT EXISTS eco_members (inv_id integer NOT NULL, "
+                       "user_id text NOT NULL, email text, role text NOT NULL, granted_by text, "
+                       "granted_at timestamp, PRIMARY KEY (inv_id, user_id))")
+            pg.execute("CREATE TABLE IF NOT EXISTS eco_inventory_access (inv_id integer PRIMARY KEY, "
+                       "visibility text NOT NULL)")
 
     # ----------------------------------------------------------- transactions
     @contextmanager
@@ -184,6 +192,7 @@ class PostgresStore(Store):
                        f"VALUES ({placeholders}) ON CONFLICT (id) DO UPDATE SET {updates}, "
                        f"revision = excluded.revision", [*row, revision])
             con.execute("INSERT OR REPLACE INTO pg_sync VALUES (?, ?)", [inv_id, revision])
+        self._push_access(pg, con)
         if self._has_table_in(con, "import_mappings"):
             pg.execute("DELETE FROM eco_import_mappings")
             rows = con.execute("SELECT name, target, signature, body, created_at, updated_at "
@@ -225,7 +234,9 @@ class PostgresStore(Store):
             gone = (local_ids | set(local)) - set(remote)
             mappings = pg.execute("SELECT name, target, signature, body, created_at, updated_at "
                                   "FROM eco_import_mappings").fetchall()
-            if not stale and not gone and not self._mappings_differ(mappings):
+            access = self._remote_access(pg)
+            if not stale and not gone and not self._mappings_differ(mappings) and \
+                    access == self._local_access(self.con.cursor()):
                 return
             with self._duck_transaction() as con:
                 for inv_id in gone:
@@ -243,6 +254,7 @@ class PostgresStore(Store):
                                 f"({', '.join('?' * len(CATALOG))})", list(row[:-1]))
                     derived.build(con, inv_id)
                     con.execute("INSERT OR REPLACE INTO pg_sync VALUES (?, ?)", [inv_id, row[-1]])
+                self._pull_access(con, access)
                 if self._has_table_in(con, "import_mappings"):
                     con.execute("DELETE FROM import_mappings")
                     if mappings:
@@ -281,6 +293,56 @@ class PostgresStore(Store):
     def _has_table_in(con, name: str) -> bool:
         return bool(con.execute("SELECT count(*) FROM information_schema.tables "
                                 "WHERE table_name = ?", [name]).fetchone()[0])
+
+    # ---------------------------------------------------------------- access
+    # members and visibilities: small tables, copied whole (like saved mappings)
+    _ACCESS = {"members": "inv_id, user_id, email, role, granted_by, granted_at",
+               "inventory_access": "inv_id, visibility"}
+
+    def _remote_access(self, pg) -> dict[str, list]:
+        return {t: sorted(pg.execute(f"SELECT {cols} FROM eco_{t}").fetchall(), key=repr)
+                for t, cols in self._ACCESS.items()}
+
+    def _local_access(self, con) -> dict[str, list]:
+        if not self._has_table_in(con, "members"):
+            return {t: [] for t in self._ACCESS}
+        return {t: sorted((tuple(r) for r in con.execute(f"SELECT {cols} FROM {t}").fetchall()),
+                          key=repr) for t, cols in self._ACCESS.items()}
+
+    def _pull_access(self, con, remote: dict[str, list]) -> None:
+        for t, cols in self._ACCESS.items():
+            con.execute(f"DELETE FROM {t}")
+            if remote[t]:
+                marks = ", ".join("?" * len(cols.split(",")))
+                con.executemany(f"INSERT INTO {t} ({cols}) VALUES ({marks})",
+                                [list(r) for r in remote[t]])
+
+    def _push_access(self, pg, con) -> None:
+        local = self._local_access(con)
+        if local == self._remote_access(pg):
+            return
+        for t, cols in self._ACCESS.items():
+            pg.execute(f"DELETE FROM eco_{t}")
+            if local[t]:
+                marks = ", ".join(["%s"] * len(cols.split(",")))
+                with pg.cursor() as cur:
+                    cur.executemany(f"INSERT INTO eco_{t} ({cols}) VALUES ({marks})", local[t])
+
+    def member_role(self, inventory: str, user_id: str, email: str = ""):
+        self._pull()
+        return super().member_role(inventory, user_id, email)
+
+    def member_roles(self, user_id: str, email: str = "") -> dict[str, str]:
+        self._pull()
+        return super().member_roles(user_id, email)
+
+    def visibility(self, inventory: str) -> str:
+        self._pull()
+        return super().visibility(inventory)
+
+    def members(self, inventory: str):
+        self._pull()
+        return super().members(inventory)
 
     # ---------------------------------------------------------------- reads
     def list(self):
