@@ -100,3 +100,49 @@ def commune_table_csv() -> bytes:
 
 def to_frame(rows: list[dict]) -> pd.DataFrame:
     return pd.DataFrame(rows)
+
+
+def inventory():
+    """Actors and projects placed by hand in the zones of :func:`frame` (polygons)
+    and of :func:`commune_table_csv` (communes):
+
+    ====  ================  =====  =================  ========  ========
+    actor type              commune coordinates        polygons  communes
+    ====  ================  =====  =================  ========  ========
+    B1    association       44109  -1.5536, 47.2184   NA        Z1 (point in Nantes)
+    B2    company           44109  -1.4439, 47.2675   NE        — (point in Thouaré 44204)
+    B3    association       44109  none               —         Z1 (by commune)
+    B4    association       13055  5.37, 43.30        MA        Z2 (point in Marseille)
+    B5    funder            75056  2.35, 48.85        —         — (Paris)
+    B6    social_enterprise 13001  none               —         Z2 (by commune)
+    B7    association       44109  -1.60, 47.20       NA        Z1 (point in Nantes)
+    ====  ================  =====  =================  ========  ========
+
+    Projects (polygons: the lead's zone when in the lead's commune; communes: by
+    commune): Q1 lead B1, 44109, partner B7 → NA / Z1; Q2 lead B2 in 13055 → — / Z2;
+    Q3 lead B4, no commune → MA / —; Q4 lead B3, 44109 → — / Z1.
+    """
+    from ecosystem.model import InventoryData
+    from tests.fixtures import frame as rows
+
+    def actor(i, t, commune, lon=None, lat=None):
+        return dict(actor_id=i, name=f"Acteur {i}", actor_type=t, commune_code=commune,
+                    lon=lon, lat=lat, source="test")
+
+    actors = rows([actor("B1", "association", "44109", -1.5536, 47.2184),
+                   actor("B2", "company", "44109", -1.4439, 47.2675),
+                   actor("B3", "association", "44109"),
+                   actor("B4", "association", "13055", 5.37, 43.30),
+                   actor("B5", "funder", "75056", 2.35, 48.85),
+                   actor("B6", "social_enterprise", "13001"),
+                   actor("B7", "association", "44109", -1.60, 47.20)])
+
+    def project(i, lead, commune):
+        return dict(project_id=i, title=f"Projet {i}", lead_actor_id=lead, stage="emergence",
+                    commune_code=commune, domains="food", start_year=2023, active=True,
+                    source="test")
+
+    projects = rows([project("Q1", "B1", "44109"), project("Q2", "B2", "13055"),
+                     project("Q3", "B4", None), project("Q4", "B3", "44109")])
+    partners = rows([dict(project_id="Q1", actor_id="B7", role="operational")])
+    return InventoryData(actors=actors, projects=projects, partners=partners)
