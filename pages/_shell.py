@@ -17,6 +17,7 @@ from ecosystem.i18n import LANGS
 from ecosystem.storage.store import Store
 from pages._pickers import funder_picker, reset_filters, territory_pickers, year_slider
 from pages._resources import get_geo, get_store, resources, sweep_uploads  # noqa: F401 - re-exported
+from pages import _zoning_picker as zp
 from pages._state import (Context, context, init_state, lang, page_param, sync_url,  # noqa: F401
                           tr)
 
@@ -43,6 +44,7 @@ def boot() -> "Context":
 def sidebar(store: Store, geo: Geography) -> Context:
     """Render the sidebar and return the current view."""
     lg = lang()
+    geo = zp.zoned_geography(store, geo)  # user zonings are levels too
     with st.sidebar:
         st.radio(tr("sidebar.language"), list(LANGS), key="w_lang", horizontal=True,
                  format_func=lambda c: {"fr": "Français", "en": "English"}[c],
@@ -57,10 +59,10 @@ def sidebar(store: Store, geo: Geography) -> Context:
             st.caption(":material/science: " + tr("sidebar.synthetic"))
 
         st.subheader(tr("sidebar.territory"))
-        level = st.selectbox(tr("sidebar.level"), voc.LEVELS.codes, key="w_level",
-                             format_func=lambda c: voc.LEVELS.label(c, lg),
+        level = st.selectbox(tr("sidebar.level"), zp.level_options(geo), key="w_level",
+                             format_func=lambda c: geo.level_label(c, lg),
                              help=tr("sidebar.level_help"))
-        territory = territory_pickers(geo)
+        territory = zp.territory(geo, level, territory_pickers)
 
         st.subheader(tr("sidebar.filters"))
         types = st.multiselect(tr("sidebar.actor_types"), voc.ACTOR_TYPES.codes, key="w_types",

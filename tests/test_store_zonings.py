@@ -170,3 +170,33 @@ def test_geography_answers_zoning_levels(store):
     assert geo.parent(level, "NE", "region") is None
     assert geo.shapes(level).index.tolist() == ["NA", "NE", "MA"]
     assert not store.geo.extra_levels  # the shared geography is left as it was
+
+
+def test_map_of_a_zoning_draws_its_zones_without_insets(store):
+    from ecosystem.render import mapview
+    store.create("inv", zf.inventory())
+    level = add_polygons(store)
+    geo = zstore.geography(store)
+    view = View(store, store.ref("inv"), Filters(level=level))
+    mv = mapview.build(view, geo, mapview.MapOptions(indicator="actors", layers=("points",)))
+    assert mv.level == level and mv.within is None
+    assert mv.counts["territories"] == 3
+    assert sorted(mv.shapes.index) == ["MA", "NA", "NE"]
+    # shapes stay where they are (no overseas inset moved them)
+    assert mv.shapes["NA"].bounds == pytest.approx((-1.70, 47.15, -1.55, 47.30), abs=1e-3)
+    assert mv.table.set_index("code").actors.to_dict() == {"MA": 1, "NA": 2, "NE": 1}
+
+
+def test_report_of_a_zone(store):
+    from ecosystem.render import report
+    store.create("inv", zf.inventory())
+    level = add_polygons(store)
+    view = View(store, store.ref("inv"), Filters(level=level, territory=f"{level}:NE"))
+    r = report.build(view, "en")
+    assert "Nantes est (NE)" in r.title
+    from ecosystem.i18n import t
+    assert dict(r.filters)[t("report.f.level", "en")] == "Zones test"
+    fig = r.figures.set_index("id")
+    assert fig.loc["actors", "territory"] == "1" and fig.loc["actors", "france"] == "7"
+    assert fig.loc["actors_per_10k", "territory"] == "5.00"  # 1 × 10,000 / 2,000
+    assert "Nantes est" in report.to_html(r)

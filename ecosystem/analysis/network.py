@@ -33,7 +33,7 @@ import pandas as pd
 
 from ecosystem import vocabulary as voc
 from ecosystem import ROOT
-from ecosystem.analysis.view import LEVEL_COLUMN, Filters, View, level_column
+from ecosystem.analysis.view import Filters, View, level_column
 from ecosystem.geo import is_zoning_level
 from ecosystem.i18n import t
 from ecosystem.numbers import number, percent, plural
