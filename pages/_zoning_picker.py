@@ -12,7 +12,10 @@ from pages._state import lang, tr
 
 
 def zoned_geography(store, geo: Geography) -> Geography:
-    """The geography answering the store's zonings too (names, populations, shapes)."""
+    """The geography answering the store's zonings too (names, populations, shapes);
+    a read-only store cannot place actors in zones: no zoning level there."""
+    if store.read_only:
+        return geo
     try:
         return zstore.geography(store, geo)
     except Exception:  # noqa: BLE001 - a broken zoning table must not stop the app

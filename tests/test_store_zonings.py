@@ -200,3 +200,17 @@ def test_report_of_a_zone(store):
     assert fig.loc["actors", "territory"] == "1" and fig.loc["actors", "france"] == "7"
     assert fig.loc["actors_per_10k", "territory"] == "5.00"  # 1 × 10,000 / 2,000
     assert "Nantes est" in report.to_html(r)
+
+
+def test_compare_zones_with_a_region_and_france(store):
+    store.create("inv", zf.inventory())
+    level = add_polygons(store)
+    view = View(store, store.ref("inv"))
+    got = territories.compare(view, [f"{level}:NA", "region:52"], ["actors", "actors_per_10k"])
+    # NA: B1, B7; Pays de la Loire (52): the four actors of Nantes (B1, B2, B3, B7); France: 7
+    assert got[["key", "name", "actors"]].values.tolist() == [
+        [f"{level}:NA", "Nantes ouest", 2], ["region:52", "Pays de la Loire", 4],
+        ["france", "France", 7]]
+    assert got.actors_per_10k.iat[0] == pytest.approx(20.0)
+    assert territories.parse_keys(f"{level}:NA,{level}:XX,region:52", zstore.geography(store)) \
+        == [f"{level}:NA", "region:52"]
