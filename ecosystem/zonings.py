@@ -21,7 +21,8 @@ from the columns the user picked:
 
 Display geometries are simplified like the built-in levels (coverage
 simplification, so neighbouring zones keep their shared edges).
-:func:`assign_points` places points in zones (GeoPandas ``sjoin``).
+:func:`assign_points` places points in zones (prepared zones over a coordinate
+grid; :func:`assign_sjoin` is the GeoPandas ``sjoin`` equivalent).
 
 Nothing here touches the store (see :mod:`ecosystem.storage.zonings`).
 """
@@ -491,7 +492,7 @@ def build(frame: pd.DataFrame, geo: Geography, *, code_col: str, name_col: str |
 
 # ------------------------------------------------------------------ placing
 #: cell of the grid bucketing points in :func:`assign_points` (degrees)
-GRID_DEG = 0.05
+GRID_DEG = 0.02
 
 
 def assign_points(zones: gpd.GeoSeries | pd.Series, lon, lat) -> np.ndarray:

@@ -214,3 +214,20 @@ def test_compare_zones_with_a_region_and_france(store):
     assert got.actors_per_10k.iat[0] == pytest.approx(20.0)
     assert territories.parse_keys(f"{level}:NA,{level}:XX,region:52", zstore.geography(store)) \
         == [f"{level}:NA", "region:52"]
+
+
+def test_a_new_inventory_reusing_an_id_is_placed_again(store):
+    import time
+    store.create("old", zf.inventory())
+    level = add_polygons(store)
+    old = store.ref("old")
+    assert zstore.assignment_counts(store, old, level)["n_actors_placed"] == 4
+    store.delete("old")
+    time.sleep(1.1)  # creation times are kept to the second
+    small = zf.inventory()
+    small.actors = small.actors.iloc[[3]]  # B4 only
+    small.projects = small.projects.iloc[0:0]
+    small.partners = small.partners.iloc[0:0]
+    new = store.create("new", small)
+    assert (new.id, new.version) == (old.id, old.version)  # same id and version
+    assert zstore.assignment_counts(store, new, level)["n_actors_placed"] == 1

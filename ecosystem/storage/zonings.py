@@ -47,8 +47,10 @@ SCHEMA = (
         commune_code VARCHAR NOT NULL, zone VARCHAR NOT NULL)""",
     """CREATE TABLE IF NOT EXISTS zoning_assigned (zoning_id INTEGER, inv_id INTEGER,
         version INTEGER, n_actors BIGINT, n_actors_placed BIGINT, n_actors_by_point BIGINT,
-        n_projects BIGINT, n_projects_placed BIGINT, seconds DOUBLE,
+        n_projects BIGINT, n_projects_placed BIGINT, seconds DOUBLE, inv_created TIMESTAMP,
         PRIMARY KEY (zoning_id, inv_id))""",
+    # stores written before the column existed
+    "ALTER TABLE zoning_assigned ADD COLUMN IF NOT EXISTS inv_created TIMESTAMP",
 )
 CATALOG = ("id", "name", "kind", "source", "n_zones", "has_population", "columns", "issues",
            "revision", "created_at", "updated_at", "deleted_at")
@@ -75,11 +77,9 @@ def ensure_schema(store) -> None:
     """Create the zoning tables when missing (nothing on a read-only store)."""
     if store.read_only or getattr(store, "_zonings_ready", False):
         return
-    if not all(store._has_table(t) for t in ("zonings", "zoning_zones", "zoning_communes",
-                                               "zoning_assigned")):
-        with _local(store) as con:
-            for statement in SCHEMA:
-                con.execute(statement)
+    with _local(store) as con:
+        for statement in SCHEMA:
+            con.execute(statement)
     store._zonings_ready = True
 
 
@@ -261,7 +261,8 @@ def ensure_assigned(store, ref: InventoryRef, level: str) -> tuple[str, str]:
     the zones of zoning ``level``, computed now if missing or stale."""
     zid = zoning_id(level)
     actors, projects = (assignment_table(zid, ref.id, k) for k in ("actors", "projects"))
-    key = (zid, ref.id, ref.version)
+    created = store.scalar("SELECT created_at FROM inventories WHERE id = ?", [ref.id])
+    key = (zid, ref.id, ref.version, created)
     done = getattr(store, "_zoning_assigned", None)
     if done is None:
         done = store._zoning_assigned = set()
@@ -269,9 +270,12 @@ def ensure_assigned(store, ref: InventoryRef, level: str) -> tuple[str, str]:
         return actors, projects
     ensure_schema(store)
     with store._lock:
-        version = store.scalar("SELECT version FROM zoning_assigned WHERE zoning_id = ? AND "
-                               "inv_id = ?", [zid, ref.id])
-        if version != ref.version:
+        # the inventory's creation time tells a new inventory that got a deleted one's id
+        current = store.query(
+            "SELECT z.version = i.version AND z.inv_created IS NOT DISTINCT FROM i.created_at "
+            "AS ok FROM zoning_assigned z JOIN inventories i ON i.id = z.inv_id "
+            "WHERE z.zoning_id = ? AND z.inv_id = ?", [zid, ref.id])
+        if current.empty or not bool(current.ok.iat[0]):
             if not store.scalar("SELECT count(*) FROM zonings WHERE id = ? AND deleted_at IS NULL",
                                 [zid]):
                 raise ZoningNotFound(level)
@@ -333,8 +337,10 @@ def assign(store, ref: InventoryRef, zid: int) -> dict:
                         "SELECT * FROM _za")
             con.unregister("_za")
         counts["seconds"] = time.perf_counter() - start
-        con.execute("INSERT OR REPLACE INTO zoning_assigned VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [zid, ref.id, ref.version, *counts.values()])
+        created = con.execute("SELECT created_at FROM inventories WHERE id = ?",
+                              [ref.id]).fetchone()[0]
+        con.execute("INSERT OR REPLACE INTO zoning_assigned VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [zid, ref.id, ref.version, *counts.values(), created])
     return counts
 
 
