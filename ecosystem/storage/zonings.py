@@ -296,6 +296,7 @@ def assign(store, ref: InventoryRef, zid: int) -> dict:
     ``zoning_assigned``."""
     from ecosystem import zonings
 
+    ensure_schema(store)
     start = time.perf_counter()
     kind = store.scalar("SELECT kind FROM zonings WHERE id = ?", [zid])
     actors = store.query(f"SELECT actor_id, lon, lat, commune_code FROM {ref.actors}")
@@ -339,7 +340,8 @@ def assign(store, ref: InventoryRef, zid: int) -> dict:
         counts["seconds"] = time.perf_counter() - start
         created = con.execute("SELECT created_at FROM inventories WHERE id = ?",
                               [ref.id]).fetchone()[0]
-        con.execute("INSERT OR REPLACE INTO zoning_assigned VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        con.execute(f"INSERT OR REPLACE INTO zoning_assigned (zoning_id, inv_id, version, "
+                    f"{', '.join(counts)}, inv_created) VALUES ({', '.join('?' * (len(counts) + 4))})",
                     [zid, ref.id, ref.version, *counts.values(), created])
     return counts
 
