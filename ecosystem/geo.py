@@ -289,7 +289,7 @@ class Geography:
         if not key and not code:
             return pd.DataFrame(columns=["code", "name", "population", "level"])
         frames = []
-        for lv in ([level] if level else LEVELS):
+        for lv in ([level] if level else self.levels()):  # user zonings too
             tb = self.table(lv)
             names = tb.name.map(normalize_name)
             rank = pd.Series(np.nan, index=tb.index)

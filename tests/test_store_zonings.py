@@ -231,3 +231,10 @@ def test_a_new_inventory_reusing_an_id_is_placed_again(store):
     new = store.create("new", small)
     assert (new.id, new.version) == (old.id, old.version)  # same id and version
     assert zstore.assignment_counts(store, new, level)["n_actors_placed"] == 1
+
+
+def test_search_finds_zones_for_the_comparer(store):
+    level = add_polygons(store)
+    found = zstore.geography(store).search("nantes est")
+    assert found[["code", "level"]].values.tolist()[0] == ["NE", level]
+    assert "NE" not in store.geo.search("nantes est").code.tolist()  # built-in levels only
