@@ -60,6 +60,9 @@ else:
     chosen = st.selectbox(tr("zoning.pick"), list(names), format_func=lambda lv: names[lv],
                           key="zon_chosen")
     row = zstore.get(ctx.store, chosen)
+    st.caption(tr("zoning.chosen", name=md(row["name"]), level=chosen,
+                  source=md(row["source"] or "—"),
+                  zones=numbers.plural("zoning.n_zones", int(row["n_zones"]), lang)))
     left, mid, right = st.columns(3)
     left.button(tr("zoning.use"), on_click=use_level, args=(chosen,), icon=":material/layers:",
                 key="zon_use")

@@ -81,3 +81,13 @@ def test_zonages_page_lists_and_checks_a_file(level):
     ok(at.run())
     assert at.sidebar.selectbox(key="w_level").value == level
     assert t("zoning.add", "en") in texts(at)
+
+
+def test_reset_clears_the_zone(level):
+    at = ok(page_test("pages/accueil.py", {"level": level, "terr": f"{level}:NE"}).run())
+    assert at.sidebar.selectbox(key=f"w_t_{level}").value == "NE"
+    reset = [b for b in at.sidebar.button if b.label == t("sidebar.reset", "fr")]
+    reset[0].click()
+    ok(at.run())
+    assert at.sidebar.selectbox(key=f"w_t_{level}").value is None
+    assert "terr" not in at.query_params

@@ -109,8 +109,8 @@ EXPECTED = {
     "acteur": {"page": {"xss-img"}},
     "importer": {"page": set()},
     "a_propos": {"page": {"xss-inv"}},
-    # the hostile zoning's name is shown in the zoning picker; the inventory's in a caption
-    "zonages": {"page": {"xss-inv", "xss-img"}},
+    # captions: the inventory's name, the hostile zoning's name and source file
+    "zonages": {"page": {"xss-inv", "xss-img", "xss-svg"}},
 }
 #: points drawn or nodes shown: Loire-Atlantique's five actors
 SHOWN = {("carte", "map"): 5, ("reseau", "network"): 5}
