@@ -200,6 +200,7 @@ def test_report_of_a_zone(store):
     assert fig.loc["actors", "territory"] == "1" and fig.loc["actors", "france"] == "7"
     assert fig.loc["actors_per_10k", "territory"] == "5.00"  # 1 × 10,000 / 2,000
     assert "Nantes est" in report.to_html(r)
+    assert report.to_pdf(r)[:5] == b"%PDF-"
 
 
 def test_compare_zones_with_a_region_and_france(store):
