@@ -19,7 +19,8 @@ from pathlib import Path
 
 from benchmarks.common import ROOT, label
 
-BENCHES = ["demo", "indicators", "view", "import", "map", "network", "app", "sirene", "geo", "peers"]
+BENCHES = ["demo", "indicators", "view", "import", "map", "network", "app", "sirene", "geo", "peers",
+           "zonings"]
 
 
 def machine() -> str:

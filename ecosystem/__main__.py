@@ -8,6 +8,7 @@
     python -m ecosystem sirene --units StockUniteLegale.parquet --establishments StockEtablissement.parquet --where "reg=53" -i Bretagne
     python -m ecosystem inventories
     python -m ecosystem mappings list | show NAME | save NAME FILE.json | delete NAME
+    python -m ecosystem zonings add FILE --name NAME | list | rename OLD NEW | delete NAME
 
 The import runs the same pipeline as the Importer page (ecosystem.ingest) with
 the page's default decisions: exact duplicates merged, fuzzy ones kept
@@ -27,6 +28,7 @@ from rich.table import Table
 
 from ecosystem import model
 from ecosystem import numbers as num
+from ecosystem.cli_zonings import zonings_app
 from ecosystem.i18n import LANGS, t
 from ecosystem.numbers import fmt_number
 from ecosystem.render import safe
@@ -37,6 +39,7 @@ console = Console(highlight=False, emoji=False)  # ":warning:" in a name stays t
 err = Console(stderr=True, highlight=False, emoji=False)
 maps_app = typer.Typer(no_args_is_help=True, help="Saved column mappings: list, show, save, delete.")
 app.add_typer(maps_app, name="mappings")
+app.add_typer(zonings_app, name="zonings")  # user zonings: ecosystem/cli_zonings.py
 STAGES = ("sniff", "read", "normalise", "geocode", "validate", "dedup", "prepare", "save")
 
 

@@ -38,6 +38,8 @@ def section(ctx: shell.Context) -> None:
         return
     lang, geo = ctx.lang, ctx.geo
     level, code = scope
+    if level not in pe.LEVELS:  # user zonings have no context variables (yet)
+        return
     st.subheader(tr("peers.title"))
     st.caption(tr("peers.caption", threshold=numbers.number(pe.RURAL_DENSITY, lang)))
     chosen = st.multiselect(tr("peers.criteria"), list(pe.VARIABLES), default=list(pe.VARIABLES),

@@ -21,6 +21,7 @@ from ecosystem.storage.store import Store
 from pages._pickers import funder_picker, reset_filters, territory_pickers, year_slider
 from pages._session_user import current_user, sign_in_block
 from pages._resources import get_geo, get_store, resources, sweep_uploads  # noqa: F401 - re-exported
+from pages import _zoning_picker as zp
 from pages._state import (Context, context, init_state, lang, page_param, sync_url,  # noqa: F401
                           tr)
 
@@ -48,6 +49,7 @@ def sidebar(store: Store, geo: Geography) -> Context:
     """Render the sidebar and return the current view."""
     lg = lang()
     user = current_user()
+    geo = zp.zoned_geography(store, geo)  # user zonings are levels too
     with st.sidebar:
         sign_in_block(user)
         st.radio(tr("sidebar.language"), list(LANGS), key="w_lang", horizontal=True,
@@ -71,10 +73,10 @@ def sidebar(store: Store, geo: Geography) -> Context:
             st.caption(":material/public: " + tr("access.aggregates_only"))
 
         st.subheader(tr("sidebar.territory"))
-        level = st.selectbox(tr("sidebar.level"), voc.LEVELS.codes, key="w_level",
-                             format_func=lambda c: voc.LEVELS.label(c, lg),
+        level = st.selectbox(tr("sidebar.level"), zp.level_options(geo), key="w_level",
+                             format_func=lambda c: geo.level_label(c, lg),
                              help=tr("sidebar.level_help"))
-        territory = territory_pickers(geo)
+        territory = zp.territory(geo, level, territory_pickers)
 
         st.subheader(tr("sidebar.filters"))
         types = st.multiselect(tr("sidebar.actor_types"), voc.ACTOR_TYPES.codes, key="w_types",

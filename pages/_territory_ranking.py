@@ -6,7 +6,6 @@ from streamlit_folium import st_folium
 
 from ecosystem.analysis import indicators as ind
 from ecosystem.analysis import territories as terr
-from ecosystem import vocabulary as voc
 from ecosystem.analysis.view import View
 from ecosystem.geo import territory_key
 from ecosystem import numbers
@@ -48,7 +47,7 @@ def ranking(ctx: shell.Context) -> None:
     table = _ranking(ctx.store, ctx.ref, f, chosen, level)
     i = ind.get(chosen)
     st.caption(numbers.plural("terr.ranking_caption", len(table), lang,
-                  level=voc.LEVELS.label(level, lang).lower(),
+                  level=ui.level_name(level, lower=True),
                   where=md(ui.territory_label(within)) if within else tr("scope.france")))
     left, right = st.columns([1, 1], gap="medium")
     with left:

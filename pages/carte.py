@@ -11,7 +11,6 @@ from streamlit_folium import st_folium
 
 from ecosystem.analysis import indicators as ind
 from ecosystem.render import mapview
-from ecosystem import vocabulary as voc
 from ecosystem.geo import territory_key
 from ecosystem.numbers import fmt_number
 from ecosystem.numbers import plural
@@ -81,7 +80,7 @@ st.caption(tr("map.caption", actors=plural("count.actors", c["actors"], lang),
               inventory=md(ctx.ref.name)))
 within = tr("map.within", territory=md(ui.territory_label(view.within, with_level=False))) \
     if view.within else ""
-st.caption(tr("map.level_caption", level=voc.LEVELS.label(view.level, lang).lower(),
+st.caption(tr("map.level_caption", level=ui.level_name(view.level, lower=True),
               n=fmt_number(c["territories"], lang), within=within) + " " + tr("map.click_help"))
 if view.level_note:
     st.info(tr(view.level_note), icon=":material/info:")

@@ -98,7 +98,7 @@ tabs = st.tabs([tr("grid.tab.territory"), tr("grid.tab.domain"), tr("grid.tab.pr
 # ---------------------------------------------------------------- per territory
 with tabs[0]:
     level = f.level
-    st.caption(tr("grid.by_territory_caption", level=voc.LEVELS.label(level, lang).lower()))
+    st.caption(tr("grid.by_territory_caption", level=ui.level_name(level, lower=True)))
     roll = _rollup(ctx.store, ctx.ref, f, "territory", level)
     assessed = _assessed(ctx.store, ctx.ref, f, level)
     names = dict(zip(assessed.code, assessed.name))

@@ -62,7 +62,7 @@ def _report(kind: str) -> bytes:
 name = terr.name_of(geo, scope, tr("scope.france"))
 st.title(md(name))
 parent = terr.parent(geo, *scope) if scope else None
-where = (f"{voc.LEVELS.label(scope[0], lang)} {scope[1]}" if scope else tr("terr.national"))
+where = (f"{geo.level_label(scope[0], lang)} {scope[1]}" if scope else tr("terr.national"))
 if parent:
     where += " — " + tr("terr.in", parent=ui.territory_label(parent))
 st.caption(md(where) + " · " + tr("terr.inventory", inventory=md(ctx.ref.name)))

@@ -25,7 +25,8 @@ import numpy as np
 import pandas as pd
 
 from ecosystem import vocabulary as voc
-from ecosystem.analysis.view import LEVEL_COLUMN, View
+from ecosystem.analysis.view import View, level_column
+from ecosystem.geo import is_zoning_level
 from ecosystem.storage.store import InventoryRef, Store
 
 N_DOMAINS = len(voc.DOMAINS)
@@ -566,22 +567,32 @@ def compute(view: View, level: str,
     Returns one row per territory: code, name, population, the base aggregates
     and one column per requested indicator.
     """
+    if is_zoning_level(level):  # the view adds the zoning's column to fa and fp
+        view = view.with_(level=level)
     store, ref, filters = view.store, view.ref, view.filters
     ids = list(ids or SQL_IDS)
     sql_ids = [i for i in ids if INDICATORS[i].engine == "sql"]
-    key = LEVEL_COLUMN[level]
+    key = level_column(level)
     where, tail = _territory_where(level, within)
     exprs = "".join(f", {INDICATORS[i].expr} AS {i}" for i in sql_ids)
     body = (_base_sql(ref, key, filters.has_project_filter) +
             f"SELECT *{exprs} FROM (SELECT t.code, t.name, t.population, {_base_select()} "
-            f"FROM geo_territories t {_base_from(filters.has_project_filter)} WHERE {where}) "
-            f"ORDER BY code")
+            f"FROM {_territories(level)} t {_base_from(filters.has_project_filter)} "
+            f"WHERE {where}) ORDER BY code")
     sql = view.sql(body, territory=False)
     df = store.query(sql.text, sql.params + tail)
     other = [i for i in ids if INDICATORS[i].engine == "network"]
     if other:
         df = _merge_network(df, view, level, other)
     return df
+
+
+def _territories(level: str) -> str:
+    """The territories of ``level``: ``geo_territories``, or a user zoning's zones."""
+    if is_zoning_level(level):
+        from ecosystem.storage.zonings import territories_sql
+        return territories_sql(level)
+    return "geo_territories"
 
 
 def _territory_where(level: str, within) -> tuple[str, list]:
@@ -653,8 +664,10 @@ def breakdown(view: View, dimension: str,
     otherwise one per territory of ``level`` (``within`` a parent if given).
     Shares are within each territory. Multi-domain records count in each domain.
     """
+    if level and is_zoning_level(level):
+        view = view.with_(level=level)
     store, ref = view.store, view.ref
-    key = LEVEL_COLUMN[level] if level else "'scope'"
+    key = level_column(level) if level else "'scope'"
     sources = {
         "actor_type": f"SELECT {key} AS code, actor_type AS category, 1.0 AS w FROM fa",
         "actor_domain": f"SELECT {key} AS code, unnest(domains) AS category, 1.0 AS w FROM fa",
@@ -677,7 +690,8 @@ def breakdown(view: View, dimension: str,
 
 def _codes_within(store: Store, level: str, within: tuple[str, str]) -> list[str]:
     where, tail = _territory_where(level, within)
-    return store.query(f"SELECT code FROM geo_territories t WHERE {where}", tail).code.tolist()
+    return store.query(f"SELECT code FROM {_territories(level)} t WHERE {where}",
+                       tail).code.tolist()
 
 
 def white_zones(view: View) -> list[str]:
@@ -698,9 +712,11 @@ def grid_rollup(view: View, by: str = "territory",
 
     Scores left empty ("not assessed") are excluded from means and counted apart.
     """
+    if by == "territory" and is_zoning_level(level):
+        view = view.with_(level=level)
     store, ref = view.store, view.ref
     sc = ref.table("scores")
-    group = f"fp.{LEVEL_COLUMN[level]}" if by == "territory" else "d"
+    group = f"fp.{level_column(level)}" if by == "territory" else "d"
     source = "fp" if by == "territory" else "(SELECT *, unnest(domains) AS d FROM fp)"
     body = f"""
         SELECT {group} AS code, s.criterion_id,

@@ -33,7 +33,8 @@ import pandas as pd
 
 from ecosystem import vocabulary as voc
 from ecosystem import ROOT
-from ecosystem.analysis.view import LEVEL_COLUMN, Filters, View
+from ecosystem.analysis.view import Filters, View, level_column
+from ecosystem.geo import is_zoning_level
 from ecosystem.i18n import t
 from ecosystem.numbers import number, percent, plural
 from ecosystem.render import palette, safe
@@ -132,7 +133,7 @@ def _nodes_where(filters: Filters) -> tuple[str, list]:
     scope = filters.scope
     if scope is None:
         return "TRUE", []
-    return f"{LEVEL_COLUMN[scope[0]]} = ?", [scope[1]]
+    return f"{level_column(scope[0])} = ?", [scope[1]]
 
 
 def count_actors(view: View) -> int:
@@ -390,7 +391,14 @@ def territory_metrics(view: View,
     territory scope): ``code``, ``n``, ``m`` and one column per network indicator
     id of the registry (:data:`METRIC_IDS`). Territories without actors are absent."""
     graph = _graph(view.with_(territory=None))
-    df = rollup(graph, LEVEL_COLUMN[level])
+    if is_zoning_level(level):  # each actor's zone, from the zoning's placement
+        from ecosystem.storage.zonings import ensure_assigned
+        table = ensure_assigned(view.store, view.ref, level)[0]
+        zone = view.store.query(f"SELECT actor_id, zone FROM {table}")
+        nodes = graph.nodes.assign(**{level: graph.nodes.actor_id.map(
+            dict(zip(zone.actor_id, zone.zone)))})
+        graph = Graph(nodes, graph.edges)
+    df = rollup(graph, level_column(level))
     for iid, col in METRIC_IDS.items():
         df[iid] = df[col]
     return df
@@ -698,7 +706,8 @@ def isolated_table(graph: Graph, lang: str = "fr", geo=None) -> pd.DataFrame:
 def area_level(scope: tuple[str, str] | None) -> str:
     """The level communities are described by: one below the scope (a commune's own)."""
     return {None: "region", "region": "departement", "departement": "epci",
-            "epci": "commune", "commune": "commune"}[scope[0] if scope else None]
+            "epci": "commune", "commune": "commune"}.get(scope[0] if scope else None,
+                                                         "commune")  # a zone: its communes
 
 
 def communities_table(graph: Graph, lang: str = "fr", geo=None, level: str = "departement"

@@ -18,16 +18,16 @@ import pandas as pd
 
 from ecosystem.analysis import indicators as ind
 from ecosystem import vocabulary as voc
-from ecosystem.analysis.view import LEVEL_COLUMN, Filters, View
-from ecosystem.geo import LEVELS, Geography, parse_territory, territory_key
+from ecosystem.analysis.view import Filters, View, level_column
+from ecosystem.geo import LEVELS, Geography, is_zoning_level, parse_territory, territory_key
 
 FRANCE = "france"
 MAX_COMPARED = 4
 
 
 def parent(geo: Geography, level: str, code: str) -> tuple[str, str] | None:
-    """The territory above (None above a région: France)."""
-    if level == "region":
+    """The territory above (None above a région or a user zoning's zone: France)."""
+    if level == "region" or is_zoning_level(level):
         return None
     if level == "commune":
         epci = geo.parent("commune", code, "epci")
@@ -131,7 +131,7 @@ def top_actors(view: View, limit: int = 10) -> pd.DataFrame:
     scope = filters.scope
     where, params = "TRUE", []
     if scope:
-        where, params = f"a.{LEVEL_COLUMN[scope[0]]} = ?", [scope[1]]
+        where, params = f"a.{level_column(scope[0])} = ?", [scope[1]]
     body = f"""
         , part AS (SELECT m.actor_id, count(*) AS projects, sum(m.n_members - 1) AS links
                    FROM {ref.derived('d_members')} m SEMI JOIN fp USING (project_id) GROUP BY 1)
@@ -193,7 +193,8 @@ def projects_table(projects: pd.DataFrame, lang: str) -> pd.DataFrame:
 def ranking_within(filters: Filters, level: str) -> tuple[str, str] | None:
     """The scope limits a ranking of ``level`` only when it lies above that level."""
     scope = filters.scope
-    if scope and LEVELS.index(scope[0]) < LEVELS.index(level):
+    if scope and scope[0] in LEVELS and level in LEVELS and \
+            LEVELS.index(scope[0]) < LEVELS.index(level):
         return scope
     return None
 

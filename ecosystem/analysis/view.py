@@ -24,10 +24,19 @@ from dataclasses import asdict, dataclass, field, replace
 import pandas as pd
 
 from ecosystem import vocabulary as voc
-from ecosystem.geo import LEVELS, parse_territory, territory_key
+from ecosystem.geo import LEVELS, is_zoning_level, parse_territory, territory_key, zoning_id
 from ecosystem.storage.store import InventoryRef
 
 LEVEL_COLUMN = {"region": "reg", "departement": "dep", "epci": "epci", "commune": "commune_code"}
+
+
+def level_column(level: str) -> str:
+    """The column of ``fa`` / ``fp`` holding each record's territory of ``level``:
+    ``reg``, ``dep``, ``epci``, ``commune_code``, or for a user zoning ``z<id>``
+    (added by :meth:`View.sql` when the view's level or scope is that zoning)."""
+    if is_zoning_level(level):
+        return level
+    return LEVEL_COLUMN[level]
 YEAR_MIN, YEAR_MAX = 1990, 2026
 
 
@@ -98,7 +107,8 @@ class Filters:
             raw = get(key) or ""
             return tuple(c for c in raw.split(",") if c in vocabulary)
 
-        level = get("level") if get("level") in LEVELS else "region"
+        level = get("level") if get("level") in LEVELS or is_zoning_level(get("level")) \
+            else "region"
         terr = get("terr")
         terr = territory_key(*parse_territory(terr)) if parse_territory(terr) else None
         funders = tuple(f for f in (get("funders") or "").split(",") if f and len(f) <= 64)
@@ -123,12 +133,18 @@ class Sql:
     params: list = field(default_factory=list)
 
 
-def _territory_clause(alias: str, scope, params: list) -> str:
+def _territory_clause(alias: str, scope, params: list, ref: InventoryRef | None = None,
+                      kind: str = "actors") -> str:
     if scope is None:
         return "TRUE"
     level, code = scope
     params.append(code)
-    return f"{alias}.{LEVEL_COLUMN[level]} = ?"
+    if is_zoning_level(level) and ref is not None:  # records placed in the zone
+        from ecosystem.storage.zonings import assignment_table
+        key = "actor_id" if kind == "actors" else "project_id"
+        return (f"{alias}.{key} IN (SELECT {key} FROM "
+                f"{assignment_table(zoning_id(level), ref.id, kind)} WHERE zone = ?)")
+    return f"{alias}.{level_column(level)} = ?"
 
 
 def _project_where(ref: InventoryRef, f: Filters, scope, params: list) -> str:
@@ -154,11 +170,12 @@ def _project_where(ref: InventoryRef, f: Filters, scope, params: list) -> str:
         p_where.append(f"p.lead_actor_id IN (SELECT actor_id FROM {ref.actors} "
                        f"WHERE actor_type IN ({', '.join('?' * len(f.actor_types))}))")
         params += list(f.actor_types)
-    p_where.append(_territory_clause("p", scope, params))
+    p_where.append(_territory_clause("p", scope, params, ref, "projects"))
     return " AND ".join(p_where)
 
 
-def _actor_where(f: Filters, scope, params: list, members: str = "fm") -> str:
+def _actor_where(f: Filters, scope, params: list, members: str = "fm",
+                 ref: InventoryRef | None = None) -> str:
     """The WHERE clause of ``fa`` over ``d_actors a``; ``members`` is where the
     participations in ``fp`` are (used when a project-side filter is set)."""
     a_where = []
@@ -168,7 +185,7 @@ def _actor_where(f: Filters, scope, params: list, members: str = "fm") -> str:
     if f.domains:
         a_where.append("list_has_any(a.domains, ?::VARCHAR[])")
         params.append(list(f.domains))
-    a_where.append(_territory_clause("a", scope, params))
+    a_where.append(_territory_clause("a", scope, params, ref))
     if f.has_project_filter:
         # leads and partners are both in fm (participations in fp): one semi-join
         a_where.append(f"a.actor_id IN (SELECT actor_id FROM {members})")
@@ -188,7 +205,7 @@ def scoped(ref: InventoryRef, f: Filters, body: str, *, territory: bool = True) 
     fp = (f"fp AS MATERIALIZED (SELECT * FROM {ref.derived('d_projects')} p "
           f"WHERE {_project_where(ref, f, scope, params)})")
     fa = (f"fa AS MATERIALIZED (SELECT * FROM {ref.derived('d_actors')} a "
-          f"WHERE {_actor_where(f, scope, params)})")
+          f"WHERE {_actor_where(f, scope, params, ref=ref)})")
     if f.has_project_filter:
         fm = (f"fm AS MATERIALIZED (SELECT m.* FROM {ref.derived('d_members')} m "
               f"SEMI JOIN fp USING (project_id))")
@@ -226,7 +243,8 @@ def view_statements(ref: InventoryRef, f: Filters, prefix: str,
     params: list = []
     if base is not None and scope is not None:
         out.append(("fp", f"CREATE TABLE {prefix}fp AS SELECT * FROM {base['fp']} p "
-                          f"WHERE {_territory_clause('p', scope, params)}", params))
+                          f"WHERE {_territory_clause('p', scope, params, ref, 'projects')}",
+                    params))
     else:
         out.append(("fp", f"CREATE TABLE {prefix}fp AS SELECT {_kept('projects')} "
                           f"FROM {ref.derived('d_projects')} p "
@@ -237,7 +255,7 @@ def view_statements(ref: InventoryRef, f: Filters, prefix: str,
                           f"SEMI JOIN {prefix}fp USING (project_id)", []))
     params = []
     if base is not None and scope is not None:
-        where = _territory_clause("a", scope, params)
+        where = _territory_clause("a", scope, params, ref)
         if f.has_project_filter:
             where += f" AND a.actor_id IN (SELECT actor_id FROM {prefix}fm)"
         out.append(("fa", f"CREATE TABLE {prefix}fa AS SELECT * FROM {base['fa']} a WHERE {where}",
@@ -245,7 +263,8 @@ def view_statements(ref: InventoryRef, f: Filters, prefix: str,
     else:
         out.append(("fa", f"CREATE TABLE {prefix}fa AS SELECT {_kept('actors')} "
                           f"FROM {ref.derived('d_actors')} a "
-                          f"WHERE {_actor_where(f, scope, params, members=prefix + 'fm')}", params))
+                          f"WHERE {_actor_where(f, scope, params, members=prefix + 'fm', ref=ref)}",
+                    params))
     return out
 
 
@@ -293,15 +312,38 @@ class View:
         from the view cache. ``territory=False`` drops the territory scope."""
         f = self.filters.with_(level="region", territory=self.filters.territory if territory else None)
         ref = self.ref
+        zoned = self._zonings(f)
         if f.is_default:  # the whole inventory: the derived tables themselves
-            return Sql(f"WITH fp AS NOT MATERIALIZED (SELECT * FROM {ref.derived('d_projects')}), "
-                       f"fa AS NOT MATERIALIZED (SELECT * FROM {ref.derived('d_actors')}) {body}")
+            return Sql(f"WITH {self._set('fp', ref.derived('d_projects'), zoned)}, "
+                       f"{self._set('fa', ref.derived('d_actors'), zoned)} {body}")
         names = self.store.view_sets(ref, f) if hasattr(self.store, "view_sets") else None
         if names is None:
             return scoped(ref, f, body)
-        ctes = [f"{k} AS NOT MATERIALIZED (SELECT * FROM {names[k]})" for k in ("fp", "fm", "fa")
-                if k in names]
+        ctes = [self._set(k, names[k], zoned) for k in ("fp", "fm", "fa") if k in names]
         return Sql(f"WITH {', '.join(ctes)} {body}")
+
+    def _zonings(self, f: Filters) -> dict[str, tuple[str, str]]:
+        """User zonings of the view's level and scope: ``{level: (actors table,
+        projects table)}`` placing this inventory's records in their zones
+        (computed now when missing or stale)."""
+        wanted = [lv for lv in (self.filters.level, (self.filters.scope or ("",))[0])
+                  if is_zoning_level(lv)]
+        if not wanted or getattr(self.store, "read_only", False):
+            return {}
+        from ecosystem.storage.zonings import ensure_assigned
+        return {lv: ensure_assigned(self.store, self.ref, lv) for lv in dict.fromkeys(wanted)}
+
+    @staticmethod
+    def _set(name: str, table: str, zoned: dict[str, tuple[str, str]]) -> str:
+        """The CTE of set ``name`` read from ``table``, with one ``z<id>`` column
+        per zoning of the view (the zone of each actor or project, or NULL)."""
+        if not zoned or name == "fm":
+            return f"{name} AS NOT MATERIALIZED (SELECT * FROM {table})"
+        key, which = ("actor_id", 0) if name == "fa" else ("project_id", 1)
+        cols = ", ".join(f"{lv}.zone AS {lv}" for lv in zoned)
+        joins = " ".join(f"LEFT JOIN {tables[which]} {lv} ON {lv}.{key} = s.{key}"
+                         for lv, tables in zoned.items())
+        return f"{name} AS NOT MATERIALIZED (SELECT s.*, {cols} FROM {table} s {joins})"
 
     def query(self, body: str, params: list | None = None, *, territory: bool = True):
         """Run ``body`` over the view's sets: a DataFrame."""

@@ -46,8 +46,8 @@ from ecosystem import access
 from ecosystem.analysis import indicators as ind
 from ecosystem.render import maps
 from ecosystem import vocabulary as voc
-from ecosystem.analysis.view import LEVEL_COLUMN, Filters, View
-from ecosystem.geo import LEVELS
+from ecosystem.analysis.view import Filters, View, level_column
+from ecosystem.geo import LEVELS, is_zoning_level
 from ecosystem import numbers
 from ecosystem.i18n import t
 from ecosystem.render import palette, safe
@@ -135,6 +135,8 @@ def map_level(filters: Filters, geo=None) -> tuple[str, tuple[str, str] | None, 
     départements are drawn instead (note ``map.note.communes``).
     """
     level, scope = filters.level, filters.scope
+    if is_zoning_level(level) or (scope and is_zoning_level(scope[0])):
+        return (level if is_zoning_level(level) else scope[0]), None, None  # every zone
     if scope is None:
         if level == "commune":
             return "departement", None, "map.note.communes"
@@ -148,7 +150,7 @@ def map_level(filters: Filters, geo=None) -> tuple[str, tuple[str, str] | None, 
 def _scope_where(alias: str, scope) -> tuple[str, list]:
     if scope is None:
         return "TRUE", []
-    return f"{alias}.{LEVEL_COLUMN[scope[0]]} = ?", [scope[1]]
+    return f"{alias}.{level_column(scope[0])} = ?", [scope[1]]
 
 
 def _position(a: str, c: str) -> tuple[str, str]:
@@ -469,10 +471,11 @@ def build(view: View, geo, options: MapOptions,
     if len(table) > MAX_FEATURES:  # e.g. a commune level the caller forced
         raise ValueError(f"{len(table)} territories: more than {MAX_FEATURES}")
     codes = tuple(table.code)
-    insets = within is None
+    zoning = is_zoning_level(level)  # a user zoning: fitted to its zones, no insets
+    insets = within is None and not zoning
     bounds = None
     extent = 14.0
-    if within is not None and len(codes):
+    if (within is not None or zoning) and len(codes):
         bounds, extent = _bounds(geo, level, codes)
     # about a pixel of a 1,000-pixel-wide view: invisible, and halves the payload
     # (commune and EPCI boundaries; régions and départements are few)

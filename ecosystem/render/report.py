@@ -77,7 +77,7 @@ def file_stem(territory: str, lang: str = "fr") -> str:
 def describe_filters(f: Filters, geo, lang: str) -> list[tuple[str, str]]:
     """The view as (label, value) lines, in the user's language."""
     scope = f.scope
-    out = [(t("report.f.level", lang), voc.LEVELS.label(f.level, lang)),
+    out = [(t("report.f.level", lang), geo.level_label(f.level, lang)),
            (t("report.f.territory", lang),
             geo.label(*scope) if scope else t("scope.france", lang))]
     for key, codes, vocab in (("report.f.types", f.actor_types, voc.ACTOR_TYPES),
@@ -105,7 +105,8 @@ def build(view: View, lang: str = "fr",
           ids: list[str] | None = None, top: int = 10) -> Report:
     """Everything the report shows for the current view (scope = ``f.territory``)."""
     store, ref, f = view.store, view.ref, view.filters
-    geo = store.geo
+    from ecosystem.storage.zonings import geography
+    geo = geography(store)  # user zonings answer like the built-in levels
     scope = f.scope
     ids = ids or REPORT_IDS
     up = terr.parent(geo, *scope) if scope else None

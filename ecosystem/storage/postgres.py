@@ -33,7 +33,7 @@ from pathlib import Path
 
 import psycopg
 
-from ecosystem.storage import derived
+from ecosystem.storage import derived, zonings
 from ecosystem import model
 from ecosystem.geo import Geography
 from ecosystem.storage.store import APP_ID, ROOT, SCHEMA_VERSION, Store, StoreError, select_list, not_ours
@@ -125,6 +125,7 @@ class PostgresStore(Store):
             pg.execute("CREATE TABLE IF NOT EXISTS eco_import_mappings (name text PRIMARY KEY, "
                        "target text, signature text, body text, created_at timestamp, "
                        "updated_at timestamp)")
+            zonings.ensure_pg_schema(pg)
             for kind, table in model.TABLES.items():
                 cols = ", ".join(f'"{c.name}" {PG_TYPES[c.kind]}' for c in table.columns)
                 pg.execute(f"CREATE TABLE IF NOT EXISTS eco_{kind} (inv_id integer NOT NULL, {cols})")
@@ -193,6 +194,7 @@ class PostgresStore(Store):
                        f"revision = excluded.revision", [*row, revision])
             con.execute("INSERT OR REPLACE INTO pg_sync VALUES (?, ?)", [inv_id, revision])
         self._push_access(pg, con)
+        zonings.push_pg(pg, con)
         if self._has_table_in(con, "import_mappings"):
             pg.execute("DELETE FROM eco_import_mappings")
             rows = con.execute("SELECT name, target, signature, body, created_at, updated_at "
@@ -234,6 +236,7 @@ class PostgresStore(Store):
             gone = (local_ids | set(local)) - set(remote)
             mappings = pg.execute("SELECT name, target, signature, body, created_at, updated_at "
                                   "FROM eco_import_mappings").fetchall()
+            zonings.pull_pg(self, pg)
             access = self._remote_access(pg)
             if not stale and not gone and not self._mappings_differ(mappings) and \
                     access == self._local_access(self.con.cursor()):

@@ -10,7 +10,7 @@ import pytest
 
 from ecosystem.storage.store import Store
 from tests.conftest import AppServer, app_pages, screenshot, wait_idle
-from tests.xss_inventory import MARKERS, PAYLOADS, hostile
+from tests.xss_inventory import MARKERS, PAYLOADS, hostile, hostile_zoning
 
 pytestmark = pytest.mark.e2e
 
@@ -109,6 +109,8 @@ EXPECTED = {
     "acteur": {"page": {"xss-img"}},
     "importer": {"page": set()},
     "a_propos": {"page": {"xss-inv"}},
+    # captions: the inventory's name, the hostile zoning's name and source file
+    "zonages": {"page": {"xss-inv", "xss-img", "xss-svg"}},
 }
 #: points drawn or nodes shown: Loire-Atlantique's five actors
 SHOWN = {("carte", "map"): 5, ("reseau", "network"): 5}
@@ -119,6 +121,7 @@ def hostile_server(tmp_path_factory, geo):
     db = tmp_path_factory.mktemp("xss") / "xss.duckdb"
     store = Store(db, geo=geo)
     store.create(INVENTORY, hostile(), synthetic=True)
+    hostile_zoning(store)
     store.close()
     server = AppServer(db)
     yield server
