@@ -19,6 +19,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from ecosystem import cli_access, writes
 from ecosystem import numbers as num
 from ecosystem.i18n import LANGS, t
 from ecosystem.render import safe
@@ -69,7 +70,6 @@ def add(file: Path = typer.Argument(..., exists=True, dir_okay=False, readable=T
         db: Optional[Path] = DB, lang: str = LANG):
     """Load a zoning file, validate it and store it as a level of analysis."""
     from ecosystem import zonings
-    from ecosystem.storage import zonings as zstore
     from ecosystem.storage.store import StoreError
 
     store = _store(db, lang)
@@ -93,7 +93,7 @@ def add(file: Path = typer.Argument(..., exists=True, dir_okay=False, readable=T
     for issue in zoning.issues:
         _say(issue.message(lang), "yellow")
     try:
-        zid = zstore.add(store, name, zoning, source=file.name)
+        zid = writes.add_zoning(store, cli_access.acting(), name, zoning, source=file.name)
     except StoreError as exc:
         _fail(exc, lang)
     _say(t("zoning.cli.added", lang, name=name, level=f"z{zid}",
@@ -127,12 +127,11 @@ def rename(old: str = typer.Argument(..., help="name or level (z3) of the zoning
            new: str = typer.Argument(..., help="new name"),
            db: Optional[Path] = DB, lang: str = LANG):
     """Rename a zoning (its level z<id> stays)."""
-    from ecosystem.storage import zonings as zstore
     from ecosystem.storage.store import StoreError
 
     store = _store(db, lang)
     try:
-        zstore.rename(store, old, new)
+        writes.rename_zoning(store, cli_access.acting(), old, new)
     except StoreError as exc:
         _fail(exc, lang)
     _say(t("zoning.cli.renamed", lang, old=old, new=new), "green")
@@ -142,12 +141,11 @@ def rename(old: str = typer.Argument(..., help="name or level (z3) of the zoning
 def delete(name: str = typer.Argument(..., help="name or level (z3) of the zoning"),
            db: Optional[Path] = DB, lang: str = LANG):
     """Delete a zoning for every inventory."""
-    from ecosystem.storage import zonings as zstore
     from ecosystem.storage.store import StoreError
 
     store = _store(db, lang)
     try:
-        zstore.delete(store, name)
+        writes.delete_zoning(store, cli_access.acting(), name)
     except StoreError as exc:
         _fail(exc, lang)
     _say(t("zoning.cli.deleted", lang, name=name), "green")

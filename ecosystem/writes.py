@@ -104,3 +104,34 @@ class Guarded:
 
     def delete(self, name):
         return delete(self._store, self.user, name)
+
+
+# ------------------------------------------------------------------ zonings
+def _require_zonings(store, user: User, name: str) -> None:
+    """Zonings are shared by every inventory of the store: adding, renaming or deleting
+    one takes the administrator of at least one inventory (or local mode's)."""
+    from ecosystem import members
+
+    if not user.local and not members.managed_inventories(store, user):
+        raise access.PermissionDenied(user, f"zoning {name}", "manage")
+
+
+def add_zoning(store, user: User, name: str, zoning, **options) -> int:
+    from ecosystem.storage import zonings
+
+    _require_zonings(store, user, name)
+    return zonings.add(store, name, zoning, **options)
+
+
+def rename_zoning(store, user: User, name_or_level, new: str) -> None:
+    from ecosystem.storage import zonings
+
+    _require_zonings(store, user, str(name_or_level))
+    zonings.rename(store, name_or_level, new)
+
+
+def delete_zoning(store, user: User, name_or_level) -> None:
+    from ecosystem.storage import zonings
+
+    _require_zonings(store, user, str(name_or_level))
+    zonings.delete(store, name_or_level)

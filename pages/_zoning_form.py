@@ -7,8 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from ecosystem import numbers
-from ecosystem import zonings
-from ecosystem.storage import zonings as zstore
+from ecosystem import writes, zonings
 from ecosystem.storage.store import StoreError
 from pages._shell import lang, tr
 from pages._widgets import md
@@ -110,7 +109,7 @@ def add_form(ctx) -> None:
                              key="zon_new_name")
         if st.form_submit_button(tr("zoning.save"), type="primary", icon=":material/save:"):
             try:
-                level = f"z{zstore.add(ctx.store, name, zoning, source=up.name)}"
+                level = f"z{writes.add_zoning(ctx.store, ctx.user, name, zoning, source=up.name)}"
             except StoreError as exc:
                 st.error(tr(exc.hint, **{k: md(v) for k, v in exc.params.items()}))
                 return

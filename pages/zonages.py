@@ -7,7 +7,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from ecosystem import numbers
+from ecosystem import numbers, writes
 from ecosystem.storage import zonings as zstore
 from ecosystem.storage.store import StoreError
 from pages import _shell as shell
@@ -80,14 +80,14 @@ else:
             new = st.text_input(tr("zoning.name"), value=row["name"], key=f"zon_rn_{chosen}")
             if st.button(tr("zoning.rename"), key="zon_rename_go"):
                 try:
-                    zstore.rename(ctx.store, chosen, new)
+                    writes.rename_zoning(ctx.store, ctx.user, chosen, new)
                     st.rerun()
                 except StoreError as exc:
                     st.error(tr(exc.hint, **{k: md(v) for k, v in exc.params.items()}))
         with right.popover(tr("zoning.delete"), icon=":material/delete:"):
             st.caption(tr("zoning.delete_help", name=md(row["name"])))
             if st.button(tr("zoning.delete_confirm"), key="zon_delete_go", type="primary"):
-                zstore.delete(ctx.store, chosen)
+                writes.delete_zoning(ctx.store, ctx.user, chosen)
                 if st.session_state.get("w_level") == chosen:
                     st.session_state["w_level"] = "region"
                 st.rerun()

@@ -233,3 +233,25 @@ def test_territory_report_of_an_aggregates_only_view_names_no_actor(store):
     assert "Entraide Nantes" not in anonymous
     assert "Épicerie solidaire de Nantes" not in anonymous   # P1's title: no project list
     assert "Loire-Atlantique" in anonymous      # the territory's figures are there
+
+
+def test_zonings_are_managed_by_inventory_administrators_only(team):
+    """A zoning is shared by every inventory: Alice and Dave administer one each and may
+    add, rename and delete; Bob (editor), Carol (viewer) and anonymous visitors may not."""
+    from ecosystem import zonings
+    from tests import zoning_fixtures as zf
+
+    z = zonings.from_polygons(zonings.read(zf.geojson(), "z.geojson"), "code_z", "lib_z", "pop_z")
+    for who in (BOB, CAROL, ANONYMOUS):
+        with pytest.raises(PermissionDenied):
+            writes.add_zoning(team, who, "Zones", z)
+    assert writes.add_zoning(team, ALICE, "Zones", z) == 1
+    for who in (BOB, CAROL, ANONYMOUS):
+        for call in (lambda: writes.rename_zoning(team, who, "Zones", "Autres zones"),
+                     lambda: writes.delete_zoning(team, who, "Zones")):
+            with pytest.raises(PermissionDenied):
+                call()
+    writes.rename_zoning(team, DAVE, "Zones", "Bassins")
+    writes.delete_zoning(team, LOCAL_ADMIN, "Bassins")
+    from ecosystem.storage import zonings as zstore
+    assert zstore.listing(team).empty
