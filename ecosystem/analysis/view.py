@@ -24,6 +24,7 @@ from dataclasses import asdict, dataclass, field, replace
 import pandas as pd
 
 from ecosystem import vocabulary as voc
+from ecosystem.analysis import asof
 from ecosystem.geo import LEVELS, parse_territory, territory_key
 from ecosystem.storage.store import InventoryRef
 
@@ -41,6 +42,8 @@ class Filters:
     funders: tuple[str, ...] = ()
     year_min: int | None = None
     year_max: int | None = None
+    #: the ecosystem as of this year (:mod:`ecosystem.analysis.asof`); None: as it is now
+    as_of: int | None = None
 
     # -------------------------------------------------------------- helpers
     @property
@@ -53,7 +56,14 @@ class Filters:
 
     @property
     def is_default(self) -> bool:
-        return not (self.territory or self.actor_types or self.domains or self.has_project_filter)
+        return not (self.territory or self.actor_types or self.domains or self.has_project_filter
+                    or self.as_of)
+
+    @property
+    def year_sql(self) -> str:
+        """SQL for "the view's year": the as-of year, else the current year (the
+        per-year flows of the registry use it)."""
+        return str(int(self.as_of)) if self.as_of else "year(current_date)"
 
     def with_(self, **changes) -> "Filters":
         return replace(self, **changes)
@@ -83,6 +93,8 @@ class Filters:
             out["from"] = str(self.year_min)
         if self.year_max:
             out["to"] = str(self.year_max)
+        if self.as_of:
+            out["asof"] = str(self.as_of)
         return out
 
     @classmethod
@@ -112,7 +124,8 @@ class Filters:
 
         return cls(level=level, territory=terr, actor_types=codes("types", voc.ACTOR_TYPES),
                    domains=codes("domains", voc.DOMAINS), stages=codes("stages", voc.STAGES),
-                   funders=funders[:20], year_min=year("from"), year_max=year("to"))
+                   funders=funders[:20], year_min=year("from"), year_max=year("to"),
+                   as_of=year("asof"))
 
 
 @dataclass
@@ -154,8 +167,28 @@ def _project_where(ref: InventoryRef, f: Filters, scope, params: list) -> str:
         p_where.append(f"p.lead_actor_id IN (SELECT actor_id FROM {ref.actors} "
                        f"WHERE actor_type IN ({', '.join('?' * len(f.actor_types))}))")
         params += list(f.actor_types)
+    if f.as_of:
+        p_where.append(asof.project_exists("p", "?"))
+        params.append(int(f.as_of))
     p_where.append(_territory_clause("p", scope, params))
     return " AND ".join(p_where)
+
+
+def _project_select(ref: InventoryRef, f: Filters, columns: str, params: list) -> str:
+    """``SELECT <columns> FROM d_projects p`` — as of the filters' year, the stage,
+    the active flag and the funding totals as they were then (parameters appended)."""
+    if not f.as_of:
+        return f"SELECT {columns} FROM {ref.derived('d_projects')} p"
+    text = (f"SELECT {columns} {asof.project_columns('p', '?', 'fy')} "
+            f"FROM {ref.derived('d_projects')} p LEFT JOIN "
+            f"({asof.fundings_until(ref.table('fundings'), '?')}) fy USING (project_id)")
+    params += [int(f.as_of)] * text.count("?")  # every placeholder is the year
+    return text
+
+
+def _actor_columns(f: Filters) -> str:
+    """As of a year, the actors kept were active then."""
+    return " REPLACE (true AS active)" if f.as_of else ""
 
 
 def _actor_where(f: Filters, scope, params: list, members: str = "fm") -> str:
@@ -168,6 +201,10 @@ def _actor_where(f: Filters, scope, params: list, members: str = "fm") -> str:
     if f.domains:
         a_where.append("list_has_any(a.domains, ?::VARCHAR[])")
         params.append(list(f.domains))
+    if f.as_of:
+        clause = asof.actor_exists("a", "?")
+        a_where.append(clause)
+        params += [int(f.as_of)] * clause.count("?")
     a_where.append(_territory_clause("a", scope, params))
     if f.has_project_filter:
         # leads and partners are both in fm (participations in fp): one semi-join
@@ -185,9 +222,9 @@ def scoped(ref: InventoryRef, f: Filters, body: str, *, territory: bool = True) 
     """
     params: list = []
     scope = f.scope if territory else None
-    fp = (f"fp AS MATERIALIZED (SELECT * FROM {ref.derived('d_projects')} p "
-          f"WHERE {_project_where(ref, f, scope, params)})")
-    fa = (f"fa AS MATERIALIZED (SELECT * FROM {ref.derived('d_actors')} a "
+    select = _project_select(ref, f, "p.*", params)
+    fp = f"fp AS MATERIALIZED ({select} WHERE {_project_where(ref, f, scope, params)})"
+    fa = (f"fa AS MATERIALIZED (SELECT *{_actor_columns(f)} FROM {ref.derived('d_actors')} a "
           f"WHERE {_actor_where(f, scope, params)})")
     if f.has_project_filter:
         fm = (f"fm AS MATERIALIZED (SELECT m.* FROM {ref.derived('d_members')} m "
@@ -206,8 +243,8 @@ VIEW_DROPPED = {
 }
 
 
-def _kept(kind: str) -> str:
-    return f"* EXCLUDE ({', '.join(VIEW_DROPPED[kind])})"
+def _kept(kind: str, alias: str = "") -> str:
+    return f"{alias}* EXCLUDE ({', '.join(VIEW_DROPPED[kind])})"
 
 
 def view_statements(ref: InventoryRef, f: Filters, prefix: str,
@@ -227,8 +264,8 @@ def view_statements(ref: InventoryRef, f: Filters, prefix: str,
         out.append(("fp", f"CREATE TABLE {prefix}fp AS SELECT * FROM {base['fp']} p "
                           f"WHERE {_territory_clause('p', scope, params)}", params))
     else:
-        out.append(("fp", f"CREATE TABLE {prefix}fp AS SELECT {_kept('projects')} "
-                          f"FROM {ref.derived('d_projects')} p "
+        select = _project_select(ref, f, _kept("projects", "p."), params)
+        out.append(("fp", f"CREATE TABLE {prefix}fp AS {select} "
                           f"WHERE {_project_where(ref, f, scope, params)}", params))
     if f.has_project_filter:
         members = base["fm"] if base is not None and scope is not None else ref.derived("d_members")
@@ -242,7 +279,7 @@ def view_statements(ref: InventoryRef, f: Filters, prefix: str,
         out.append(("fa", f"CREATE TABLE {prefix}fa AS SELECT * FROM {base['fa']} a WHERE {where}",
                     params))
     else:
-        out.append(("fa", f"CREATE TABLE {prefix}fa AS SELECT {_kept('actors')} "
+        out.append(("fa", f"CREATE TABLE {prefix}fa AS SELECT {_kept('actors')}{_actor_columns(f)} "
                           f"FROM {ref.derived('d_actors')} a "
                           f"WHERE {_actor_where(f, scope, params, members=prefix + 'fm')}", params))
     return out

@@ -197,6 +197,7 @@ class Store:
         self._check_schema()
         if not read_only:
             self._sync_geography()
+            self._add_new_columns()
 
     # ------------------------------------------------------------- connection
     def _prepare_path(self) -> None:
@@ -441,6 +442,31 @@ class Store:
             con.execute("INSERT OR REPLACE INTO meta VALUES ('geo_digest', ?)", [digest])
             # analysis tables carry geography codes: rebuild them
             for (inv_id,) in con.execute("SELECT id FROM inventories").fetchall():
+                derived.build(con, inv_id)
+
+    def _add_new_columns(self) -> None:
+        """Give inventories saved before an optional column was declared in the model
+        (e.g. ``closing_year`` and the stage years of issue 14) that column, empty,
+        and rebuild their derived tables: one transaction, nothing else changes."""
+        have = set(self.con.execute(
+            "SELECT table_name, column_name FROM information_schema.columns").fetchall())
+        tables = {t for t, _ in have}
+        todo: dict[int, list[str]] = {}
+        for (inv_id,) in self.con.execute("SELECT id FROM inventories").fetchall():
+            for table in model.TABLES.values():
+                name = f"inv_{inv_id}__{table.name}"
+                if name not in tables:
+                    continue
+                todo.setdefault(inv_id, []).extend(
+                    f"ALTER TABLE {name} ADD COLUMN \"{c.name}\" {c.sql_type}"
+                    for c in table.columns if (name, c.name) not in have)
+        todo = {k: v for k, v in todo.items() if v}
+        if not todo:
+            return
+        with self.transaction() as con:
+            for inv_id, statements in todo.items():
+                for statement in statements:
+                    con.execute(statement)
                 derived.build(con, inv_id)
 
     # ------------------------------------------------------------ inventories

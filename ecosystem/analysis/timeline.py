@@ -1,0 +1,152 @@
+"""Indicators through time: a registry indicator as of each of several years.
+
+:func:`series` computes one indicator for a list of years and a set of territories
+(or France) in **one query**: the view's filtered sets are expanded to one row per
+(record, year) where the record existed that year (:mod:`ecosystem.analysis.asof`),
+grouped by ``territory|year`` with the registry's own base aggregates
+(:func:`ecosystem.analysis.indicators._base_sql`), then the indicator's SQL
+expression. Each point says how many records were left out because they carry no
+usable date (``left_out``; the same for every year of a territory: a record without a
+date belongs to no year). Populations are the legal populations of the shipped
+geography for every year.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from ecosystem.analysis import asof
+from ecosystem.analysis import indicators as ind
+from ecosystem.analysis.view import LEVEL_COLUMN, View
+
+#: the aggregate CTE of :func:`indicators._base_sql` each base column comes from
+#: (``p_agg`` for the others); a series joins only the ones its indicator reads
+_SOURCES = {
+    "a_agg": ("n_actors", "n_associations", "n_actor_types", "n_new_actors"),
+    "e_agg": ("n_establishments", "n_ess_establishments", "n_ess_employers", "ess_jobs",
+              "ess_jobs_low", "ess_jobs_high"),
+    "declared": ("declared_assoc_company",),
+    "f_agg": ind.FLOW_COLUMNS,
+}
+_CODE = re.compile(r"^[0-9A-Za-z]{1,12}$")
+
+
+def _columns(expr: str) -> list[str]:
+    return [c for c in ind.BASE_COLUMNS if re.search(rf"\b{c}\b", expr)]
+
+
+def _source(column: str, project_filter: bool) -> str:
+    if column == "actor_links":
+        return "links_of_actors" if project_filter else "a_agg"
+    return next((cte for cte, cols in _SOURCES.items() if column in cols), "p_agg")
+
+
+def _codes_sql(codes) -> str:
+    bad = [c for c in codes if not _CODE.match(str(c))]
+    if bad:
+        raise ValueError(f"not a territory code: {bad[0]!r}")
+    return ", ".join(f"'{c}'" for c in codes)
+
+
+def series(view: View, indicator_id: str, years, level: str | None = None,
+           codes=None) -> pd.DataFrame:
+    """``indicator_id`` as of each of ``years`` for the territories ``codes`` of
+    ``level`` (every territory of the level when ``codes`` is None), or for France
+    when ``level`` is None, under the view's other filters (its territory and as-of
+    year are ignored).
+
+    One row per (territory, year): ``code``, ``name``, ``year``, ``value``,
+    ``left_out`` (records of the indicator's base — actors, projects or fundings,
+    :data:`indicators.DATED` — that no year can hold) and ``population``."""
+    if indicator_id not in ind.DATED:
+        raise ValueError(f"indicator {indicator_id!r} cannot be dated")
+    indicator = ind.INDICATORS[indicator_id]
+    years = sorted({int(y) for y in years})
+    if not years:
+        raise ValueError("no year")
+    base_view = View(view.store, view.ref, view.filters.with_(as_of=None, territory=None))
+    pf = base_view.filters.has_project_filter
+    ref = view.ref
+    yrs = ", ".join(str(y) for y in years)
+    if level is None:
+        key_p = key_a = "'FR'"
+        where_p = where_a = "TRUE"
+        territories = ("SELECT 'FR' AS tcode, 'France' AS name, "
+                       "(SELECT sum(population) FROM geo_communes) AS population, y.yr, "
+                       "'FR|' || y.yr AS code FROM yrs y")
+    else:
+        col = LEVEL_COLUMN[level]
+        key_p, key_a = f"p.{col}", f"a.{col}"
+        listed = f" IN ({_codes_sql(codes)})" if codes is not None else " IS NOT NULL"
+        if codes is not None and not list(codes):
+            raise ValueError("no territory")
+        where_p, where_a = f"p.{col}{listed}", f"a.{col}{listed}"
+        level_sql = _codes_sql([level])
+        territories = (f"SELECT t.code AS tcode, t.name, t.population, y.yr, "
+                       f"t.code || '|' || y.yr AS code FROM geo_territories t, yrs y "
+                       f"WHERE t.level = {level_sql}"
+                       + (f" AND t.code IN ({_codes_sql(codes)})" if codes is not None else ""))
+    fundings = ref.table("fundings")
+    basis = ind.DATED[indicator_id]
+    left_out = {
+        "actors": f"SELECT {key_a} AS tcode, count(*) AS n FROM fa a "
+                  f"WHERE {where_a} AND {asof.actor_undated('a')} GROUP BY 1",
+        "projects": f"SELECT {key_p} AS tcode, count(*) AS n FROM fp p "
+                    f"WHERE {where_p} AND {asof.project_undated('p')} GROUP BY 1",
+        "fundings": f"SELECT {key_p} AS tcode, count(*) AS n FROM {fundings} f "
+                    f"JOIN fp p USING (project_id) WHERE {where_p} AND f.year IS NULL GROUP BY 1",
+    }[basis]
+    needed = _columns(indicator.expr)
+    sources = sorted({_source(c, pf) for c in needed})
+    defaults = ", ".join(f"coalesce({c}, {d}) AS {c}" if (d := ind.BASE_COLUMNS[c]) is not None
+                         else c for c in needed)
+    body = f"""
+    , yrs AS (SELECT unnest([{yrs}]) AS yr)
+    , fp_in AS (SELECT * FROM fp p WHERE {where_p})
+    , fyears AS (SELECT f.project_id, y.yr, sum(f.amount_eur) AS funding_total,
+                        sum(f.amount_eur) FILTER (WHERE f.origin = 'public') AS funding_public,
+                        sum(f.amount_eur) FILTER (WHERE f.origin = 'private') AS funding_private,
+                        sum(f.amount_eur) FILTER (WHERE f.origin = 'earned') AS funding_earned
+                 FROM {fundings} f SEMI JOIN fp_in USING (project_id)
+                 JOIN yrs y ON f.year <= y.yr GROUP BY 1, 2)
+    , fpy AS (SELECT p.* {asof.project_columns('p', 'y.yr', 'fy')},
+                     y.yr, {key_p} || '|' || y.yr AS ykey
+              FROM fp_in p JOIN yrs y ON {asof.project_exists('p', 'y.yr')}
+              LEFT JOIN fyears fy ON fy.project_id = p.project_id AND fy.yr = y.yr)
+    , fay AS (SELECT a.* REPLACE (true AS active), y.yr, {key_a} || '|' || y.yr AS ykey
+              FROM fa a JOIN yrs y ON {asof.actor_exists('a', 'y.yr')} WHERE {where_a})
+    {ind._base_sql(ref, 'ykey', pf, year='yr', fp='fpy', fa='fay')}
+    , lo AS ({left_out})
+    SELECT tcode AS code, name, yr AS year, population, {indicator.expr} AS value,
+           coalesce(lo.n, 0) AS left_out
+    FROM (SELECT t.tcode, t.name, t.population, t.yr{', ' if defaults else ''}{defaults}
+          FROM ({territories}) t
+          {' '.join(f'LEFT JOIN {s} USING (code)' for s in sources)}) b
+    LEFT JOIN lo USING (tcode)
+    ORDER BY code, year"""
+    sql = base_view.sql(body, territory=False)
+    df = view.store.query(sql.text, sql.params)
+    df["year"] = df["year"].astype(int)
+    df["left_out"] = df["left_out"].astype(int)
+    return df
+
+
+def year_range(store, ref) -> tuple[int, int] | None:
+    """The years the inventory's dates span: the first creation or start year to
+    the last creation, closing, start, end, stage or funding year (within the years
+    a filter accepts); None when nothing is dated."""
+    from ecosystem.analysis.view import YEAR_MAX, YEAR_MIN
+
+    a, p, f = ref.table("actors"), ref.table("projects"), ref.table("fundings")
+    lo, hi = store.query(
+        f"SELECT min(lo), max(hi) FROM ("
+        f"SELECT min(creation_year) AS lo, max(greatest(creation_year, closing_year)) AS hi "
+        f"FROM {a} UNION ALL SELECT min(start_year), max(greatest(start_year, end_year, "
+        f"experimentation_year, diffusion_year, evaluation_year)) FROM {p} "
+        f"UNION ALL SELECT NULL, max(year) FROM {f})").iloc[0]
+    if pd.isna(lo) or pd.isna(hi):
+        return None
+    lo, hi = max(int(lo), YEAR_MIN - 200), min(int(hi), YEAR_MAX + 50)
+    return (lo, hi) if lo <= hi else None
