@@ -150,3 +150,13 @@ def year_range(store, ref) -> tuple[int, int] | None:
         return None
     lo, hi = max(int(lo), YEAR_MIN - 200), min(int(hi), YEAR_MAX + 50)
     return (lo, hi) if lo <= hi else None
+
+
+def default_years(store, ref, n: int = 15) -> list[int]:
+    """The last ``n`` years the inventory's dates reach (fewer when they span less);
+    empty when nothing is dated."""
+    span = year_range(store, ref)
+    if span is None:
+        return []
+    lo, hi = span
+    return list(range(max(lo, hi - n + 1), hi + 1))
