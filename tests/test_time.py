@@ -159,3 +159,22 @@ def test_older_store_gains_the_new_columns(tmp_path, geo):
     # closing years lost: H2 and H4 are closed at an unknown date now, left out with H5, H6
     assert by_year(df, "FR") == {2019: 2} and left_out(df, "FR") == {4}
     s.close()
+
+
+def test_postgres_server_gains_the_new_columns(pg_url, geo, tmp_path):
+    """A PostgreSQL server written before closing_year existed gets the column."""
+    import psycopg
+
+    from ecosystem.storage.postgres import PostgresStore
+
+    s = PostgresStore(pg_url, mirror=tmp_path / "m1.duckdb", geo=geo)
+    s.create("history", history())
+    s.close()
+    with psycopg.connect(pg_url, autocommit=True) as pg:
+        pg.execute("ALTER TABLE eco_actors DROP COLUMN closing_year")
+    s = PostgresStore(pg_url, mirror=tmp_path / "m2.duckdb", geo=geo)
+    with psycopg.connect(pg_url, autocommit=True) as pg:
+        cols = {r[0] for r in pg.execute("SELECT column_name FROM information_schema.columns "
+                                         "WHERE table_name = 'eco_actors'").fetchall()}
+    assert "closing_year" in cols
+    s.close()
