@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 
+import pandas as pd
 import pytest
 
 from ecosystem.analysis import indicators as ind
@@ -178,3 +179,28 @@ def test_postgres_server_gains_the_new_columns(pg_url, geo, tmp_path):
                                          "WHERE table_name = 'eco_actors'").fetchall()}
     assert "closing_year" in cols
     s.close()
+
+
+FAST = [i for i in ind.DATED if all(c in timeline._INTERVALS
+                                    for c in timeline._columns(ind.INDICATORS[i].expr))]
+
+
+def test_the_interval_path_covers_the_headline_indicators():
+    assert set(ind.EVOLUTION_IDS) <= set(FAST) and "actors" in FAST
+    assert "actor_types" not in FAST and "domain_diversity" not in FAST
+
+
+@pytest.mark.parametrize("indicator", FAST)
+def test_interval_path_agrees_with_the_expansion(view, indicator):
+    """Both ways of computing a series give the same values on the hand-made histories
+    (the expansion runs the registry's own aggregates)."""
+    years = list(range(2011, 2022))
+    for level, codes in ((None, None), ("departement", ["44", "13"]), ("region", None),
+                         ("commune", ["44109", "44162", "13055"])):
+        fast = timeline.series(view, indicator, years, level, codes)
+        slow = timeline.series(view, indicator, years, level, codes, fast=False)
+        assert len(fast) == len(slow) > 0
+        assert fast.code.tolist() == slow.code.tolist()
+        assert fast.left_out.tolist() == slow.left_out.tolist()
+        pd.testing.assert_series_equal(fast.value.astype(float), slow.value.astype(float),
+                                       check_exact=False)

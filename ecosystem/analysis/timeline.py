@@ -50,8 +50,85 @@ def _codes_sql(codes) -> str:
     return ", ".join(f"'{c}'" for c in codes)
 
 
+#: base columns that are sums over records each present during an interval of years
+#: ``[from, to)``: a series of them needs no expansion by year — the records are
+#: grouped by (territory, from, to), then the few groups summed per year. ``source``
+#: is ``a`` (actors of ``fa``), ``p`` (projects of ``fp``) or ``f`` (fundings of
+#: ``fp``'s projects); SQL over those aliases (see :mod:`ecosystem.analysis.asof`).
+_E1 = ("CASE WHEN p.stage IN ('experimentation', 'diffusion', 'evaluation') THEN "
+       "coalesce(p.experimentation_year, CASE WHEN p.stage = 'experimentation' "
+       "THEN p.start_year END) END")
+_E2 = ("CASE WHEN p.stage IN ('diffusion', 'evaluation') THEN coalesce(p.diffusion_year, "
+       "CASE WHEN p.stage = 'diffusion' THEN p.start_year END) END")
+_E3 = "CASE WHEN p.stage = 'evaluation' THEN coalesce(p.evaluation_year, p.start_year) END"
+_NEVER = "9999"
+
+
+def _until(*years: str) -> str:
+    return f"least({', '.join(f'coalesce({y}, {_NEVER})' for y in years)})"
+
+
+_ALIVE = f"NOT {asof.actor_undated('a')}"
+_STARTED = "p.start_year IS NOT NULL"
+_REACHED = asof.diffusion_reached("p")
+_INTERVALS: dict[str, tuple[str, str, str, str, str]] = {
+    # column: (source, value, from, to, condition)
+    "n_actors": ("a", "1", "a.creation_year", f"coalesce(a.closing_year, {_NEVER})", _ALIVE),
+    "n_associations": ("a", "(a.actor_type = 'association')::INTEGER", "a.creation_year",
+                       f"coalesce(a.closing_year, {_NEVER})", _ALIVE),
+    "n_new_actors": ("a", "1", "a.creation_year", "a.creation_year + 1",
+                     f"{_ALIVE} AND coalesce(a.closing_year > a.creation_year, true)"),
+    "n_projects": ("p", "1", "p.start_year", _NEVER, _STARTED),
+    "beneficiaries": ("p", "coalesce(p.beneficiaries, 0)", "p.start_year", _NEVER, _STARTED),
+    "jobs_fte": ("p", "coalesce(p.jobs_fte, 0)", "p.start_year", _NEVER, _STARTED),
+    "volunteers": ("p", "coalesce(p.volunteers, 0)", "p.start_year", _NEVER, _STARTED),
+    "links": ("p", "p.links", "p.start_year", _NEVER, _STARTED),
+    "links_cross": ("p", "p.links_cross", "p.start_year", _NEVER, _STARTED),
+    "n_research": ("p", "p.has_research::INTEGER", "p.start_year", _NEVER, _STARTED),
+    "n_active": ("p", "1", "p.start_year",
+                 f"CASE WHEN p.end_year IS NOT NULL THEN p.end_year + 1 "
+                 f"WHEN coalesce(p.active, true) THEN {_NEVER} ELSE p.start_year END", _STARTED),
+    "n_emergence": ("p", "1", "p.start_year", _until(_E1, _E2, _E3), _STARTED),
+    "n_experimentation": ("p", "1", f"greatest({_E1}, p.start_year)", _until(_E2, _E3),
+                          f"{_STARTED} AND {_E1} IS NOT NULL"),
+    "n_diffusion": ("p", "1", f"greatest({_E2}, p.start_year)", _until(_E3),
+                    f"{_STARTED} AND {_E2} IS NOT NULL"),
+    "n_evaluation": ("p", "1", f"greatest({_E3}, p.start_year)", _NEVER,
+                     f"{_STARTED} AND {_E3} IS NOT NULL"),
+    "n_reach_diffusion": ("p", "1", _REACHED, f"{_REACHED} + 1",
+                          f"{_STARTED} AND p.start_year <= {_REACHED}"),
+    **{f"funding_{o}": ("f", "f.amount_eur" if o == "total" else
+                        f"CASE WHEN f.origin = '{o}' THEN f.amount_eur ELSE 0 END",
+                        "greatest(f.year, p.start_year)", _NEVER,
+                        f"{_STARTED} AND f.year IS NOT NULL")
+       for o in ("total", "public", "private", "earned")},
+    "funding_year": ("f", "f.amount_eur", "f.year", "f.year + 1",
+                     f"{_STARTED} AND p.start_year <= f.year"),
+    "funding_prev_year": ("f", "f.amount_eur", "f.year + 1", "f.year + 2",
+                          f"{_STARTED} AND p.start_year <= f.year + 1"),
+}
+
+
+def _by_intervals(ref, needed: list[str], key_a: str, key_p: str, where_a: str,
+                  where_p: str) -> str:
+    """CTEs ``iv_<column>`` (code, yr, value) of the interval columns, and ``ivals``
+    joining them per ``code`` = ``territory|year`` (after ``yrs``)."""
+    ctes = []
+    for c in needed:
+        source, value, start, stop, cond = _INTERVALS[c]
+        key, where = (key_a, where_a) if source == "a" else (key_p, where_p)
+        src = {"a": "fa a", "p": "fp p",
+               "f": f"{ref.table('fundings')} f JOIN fp p USING (project_id)"}[source]
+        ctes.append(
+            f", iv_{c} AS (SELECT g.tcode || '|' || y.yr AS code, sum(g.v) AS {c} FROM ("
+            f"SELECT {key} AS tcode, {start} AS y0, {stop} AS y1, sum({value}) AS v "
+            f"FROM {src} WHERE {where} AND {cond} GROUP BY 1, 2, 3) g "
+            f"JOIN yrs y ON g.y0 <= y.yr AND y.yr < g.y1 GROUP BY 1)")
+    return "".join(ctes)
+
+
 def series(view: View, indicator_id: str, years, level: str | None = None,
-           codes=None) -> pd.DataFrame:
+           codes=None, *, fast: bool = True) -> pd.DataFrame:
     """``indicator_id`` as of each of ``years`` for the territories ``codes`` of
     ``level`` (every territory of the level when ``codes`` is None), or for France
     when ``level`` is None, under the view's other filters (its territory and as-of
@@ -59,7 +136,15 @@ def series(view: View, indicator_id: str, years, level: str | None = None,
 
     One row per (territory, year): ``code``, ``name``, ``year``, ``value``,
     ``left_out`` (records of the indicator's base — actors, projects or fundings,
-    :data:`indicators.DATED` — that no year can hold) and ``population``."""
+    :data:`indicators.DATED` — that no year can hold) and ``population``.
+
+    When every base aggregate the indicator reads is a sum over records present
+    during an interval of years (:data:`_INTERVALS`: counts of actors and projects,
+    stages, active projects, results, fundings, flows), the records are grouped by
+    (territory, first year, year after the last) and those groups summed per year:
+    one scan, no expansion. Otherwise (or ``fast=False``) the sets are expanded to
+    one row per (record, year) and the registry's aggregates run on them. Both give
+    the same values (tests/test_time.py)."""
     if indicator_id not in ind.DATED:
         raise ValueError(f"indicator {indicator_id!r} cannot be dated")
     indicator = ind.INDICATORS[indicator_id]
@@ -99,9 +184,22 @@ def series(view: View, indicator_id: str, years, level: str | None = None,
                     f"JOIN fp p USING (project_id) WHERE {where_p} AND f.year IS NULL GROUP BY 1",
     }[basis]
     needed = _columns(indicator.expr)
-    sources = sorted({_source(c, pf) for c in needed})
     defaults = ", ".join(f"coalesce({c}, {d}) AS {c}" if (d := ind.BASE_COLUMNS[c]) is not None
                          else c for c in needed)
+    if fast and needed and all(c in _INTERVALS for c in needed):
+        body = f"""
+    , yrs AS (SELECT unnest([{yrs}]) AS yr)
+    {_by_intervals(ref, needed, key_a, key_p, where_a, where_p)}
+    , lo AS ({left_out})
+    SELECT tcode AS code, name, yr AS year, population, {indicator.expr} AS value,
+           coalesce(lo.n, 0) AS left_out
+    FROM (SELECT t.tcode, t.name, t.population, t.yr, {defaults}
+          FROM ({territories}) t
+          {' '.join(f'LEFT JOIN iv_{c} USING (code)' for c in needed)}) b
+    LEFT JOIN lo USING (tcode)
+    ORDER BY code, year"""
+        return _run(view, base_view, body)
+    sources = sorted({_source(c, pf) for c in needed})
     body = f"""
     , yrs AS (SELECT unnest([{yrs}]) AS yr)
     , fp_in AS (SELECT * FROM fp p WHERE {where_p})
@@ -126,6 +224,10 @@ def series(view: View, indicator_id: str, years, level: str | None = None,
           {' '.join(f'LEFT JOIN {s} USING (code)' for s in sources)}) b
     LEFT JOIN lo USING (tcode)
     ORDER BY code, year"""
+    return _run(view, base_view, body)
+
+
+def _run(view: View, base_view: View, body: str) -> pd.DataFrame:
     sql = base_view.sql(body, territory=False)
     df = view.store.query(sql.text, sql.params)
     df["year"] = df["year"].astype(int)
