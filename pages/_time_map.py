@@ -52,7 +52,7 @@ def controls(ctx):
         ss["_map_playing"] = not playing
         if not playing and year == years[-1]:  # play from the start
             ss["_map_year_next"] = years[0]
-            st.rerun()
+        st.rerun()  # the button's label follows at once
     return ctx.filters.with_(as_of=year), year, years
 
 

@@ -41,6 +41,7 @@ def test_year_slider_plays_and_the_map_changes(app_server, offline_page):
     while time.time() < deadline and year_shown(page) < 2016:
         time.sleep(0.5)
     page.get_by_role("button", name="Pause").click()
+    page.get_by_role("button", name="Lecture").wait_for(timeout=60_000)  # paused
     wait_idle(page)
     year = year_shown(page)
     assert year >= 2016 and "asof=" + str(year) in page.url
