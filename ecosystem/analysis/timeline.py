@@ -97,15 +97,15 @@ _INTERVALS: dict[str, tuple[str, str, str, str, str]] = {
                      f"{_STARTED} AND {_E3} IS NOT NULL"),
     "n_reach_diffusion": ("p", "1", _REACHED, f"{_REACHED} + 1",
                           f"{_STARTED} AND p.start_year <= {_REACHED}"),
+    # fundings: ``f`` is the fundings of fp's projects with their project's start year
     **{f"funding_{o}": ("f", "f.amount_eur" if o == "total" else
                         f"CASE WHEN f.origin = '{o}' THEN f.amount_eur ELSE 0 END",
-                        "greatest(f.year, p.start_year)", _NEVER,
-                        f"{_STARTED} AND f.year IS NOT NULL")
+                        "greatest(f.year, f.start_year)", _NEVER,
+                        "f.start_year IS NOT NULL AND f.year IS NOT NULL")
        for o in ("total", "public", "private", "earned")},
-    "funding_year": ("f", "f.amount_eur", "f.year", "f.year + 1",
-                     f"{_STARTED} AND p.start_year <= f.year"),
+    "funding_year": ("f", "f.amount_eur", "f.year", "f.year + 1", "f.start_year <= f.year"),
     "funding_prev_year": ("f", "f.amount_eur", "f.year + 1", "f.year + 2",
-                          f"{_STARTED} AND p.start_year <= f.year + 1"),
+                          "f.start_year <= f.year + 1"),
 }
 
 
@@ -114,11 +114,14 @@ def _by_intervals(ref, needed: list[str], key_a: str, key_p: str, where_a: str,
     """CTEs ``iv_<column>`` (code, yr, value) of the interval columns, and ``ivals``
     joining them per ``code`` = ``territory|year`` (after ``yrs``)."""
     ctes = []
+    if any(_INTERVALS[c][0] == "f" for c in needed):  # the join once for every column
+        ctes.append(f", fjoin AS MATERIALIZED (SELECT {key_p} AS tcode, p.start_year, f.year, "
+                    f"f.origin, f.amount_eur FROM {ref.table('fundings')} f "
+                    f"JOIN fp p USING (project_id) WHERE {where_p})")
     for c in needed:
         source, value, start, stop, cond = _INTERVALS[c]
-        key, where = (key_a, where_a) if source == "a" else (key_p, where_p)
-        src = {"a": "fa a", "p": "fp p",
-               "f": f"{ref.table('fundings')} f JOIN fp p USING (project_id)"}[source]
+        key, where = {"a": (key_a, where_a), "p": (key_p, where_p), "f": ("f.tcode", "TRUE")}[source]
+        src = {"a": "fa a", "p": "fp p", "f": "fjoin f"}[source]
         ctes.append(
             f", iv_{c} AS (SELECT g.tcode || '|' || y.yr AS code, sum(g.v) AS {c} FROM ("
             f"SELECT {key} AS tcode, {start} AS y0, {stop} AS y1, sum({value}) AS v "
