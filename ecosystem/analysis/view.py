@@ -186,6 +186,14 @@ def _project_select(ref: InventoryRef, f: Filters, columns: str, params: list) -
     return text
 
 
+def actors_in_place(f: Filters) -> bool:
+    """As of a year with no other filter (a territory aside), the view's actors are
+    read in place from the derived table, the as-of condition evaluated by each query,
+    rather than copied: nearly every actor passes, and copying them all is what a new
+    year would cost (docs/performance.md, "Time")."""
+    return bool(f.as_of) and f.with_(as_of=None, territory=None, level="region").is_default
+
+
 def _actor_columns(f: Filters) -> str:
     """As of a year, the actors kept were active then."""
     return " REPLACE (true AS active)" if f.as_of else ""
@@ -271,6 +279,8 @@ def view_statements(ref: InventoryRef, f: Filters, prefix: str,
         members = base["fm"] if base is not None and scope is not None else ref.derived("d_members")
         out.append(("fm", f"CREATE TABLE {prefix}fm AS SELECT m.* FROM {members} m "
                           f"SEMI JOIN {prefix}fp USING (project_id)", []))
+    if actors_in_place(f):
+        return out
     params = []
     if base is not None and scope is not None:
         where = _territory_clause("a", scope, params)
@@ -337,7 +347,12 @@ class View:
             return scoped(ref, f, body)
         ctes = [f"{k} AS NOT MATERIALIZED (SELECT * FROM {names[k]})" for k in ("fp", "fm", "fa")
                 if k in names]
-        return Sql(f"WITH {', '.join(ctes)} {body}")
+        params: list = []
+        if "fa" not in names:  # actors_in_place
+            where = _actor_where(f, f.scope, params)
+            ctes.append(f"fa AS NOT MATERIALIZED (SELECT {_kept('actors')}{_actor_columns(f)} "
+                        f"FROM {ref.derived('d_actors')} a WHERE {where})")
+        return Sql(f"WITH {', '.join(ctes)} {body}", params)
 
     def query(self, body: str, params: list | None = None, *, territory: bool = True):
         """Run ``body`` over the view's sets: a DataFrame."""
