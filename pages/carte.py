@@ -16,6 +16,7 @@ from ecosystem.numbers import fmt_number
 from ecosystem.numbers import plural
 from pages import _shell as shell
 from pages import _geo_downloads
+from pages import _time_map
 from pages import _widgets as ui
 from pages._shell import tr
 from pages._widgets import md
@@ -70,7 +71,8 @@ with right:
                            help=tr(f"map.layer_help.{layer}"))
 layers = tuple(x for x in offered if st.session_state.get(f"w_map_{x}"))
 options = mapview.MapOptions(indicator=chosen, layers=layers, lang=lang, height=HEIGHT)
-shell.sync_url(options.to_params())
+f, year, years = _time_map.controls(ctx)
+shell.sync_url({**options.to_params(), "asof": str(year) if year else None})
 
 # ----------------------------------------------------------------- map
 view = _view(ctx.store, ctx.geo, ctx.ref, f, options, ui.actor_link(ctx))
@@ -78,6 +80,8 @@ c = view.counts
 st.caption(tr("map.caption", actors=plural("count.actors", c["actors"], lang),
               projects=plural("count.projects", c["projects"], lang), scope=md(ui.scope_label(ctx)),
               inventory=md(ctx.ref.name)))
+if year:
+    st.caption(tr("time.map.caption", year=year))
 within = tr("map.within", territory=md(ui.territory_label(view.within, with_level=False))) \
     if view.within else ""
 st.caption(tr("map.level_caption", level=ui.level_name(view.level, lower=True),
@@ -120,3 +124,4 @@ if "funders" in layers:
                (" " + tr("map.lines_capped", n=fmt_number(mapview.FUNDING_CAP, lang))
                 if c["fundings_total"] > c["fundings"] else ""))
 _geo_downloads.buttons(ctx, "map")
+_time_map.step(years)

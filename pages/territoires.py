@@ -13,6 +13,7 @@ from ecosystem.render import charts
 from pages import _shell as shell
 from pages import _territory_ranking
 from pages import _peers
+from pages import _evolution
 from pages import _widgets as ui
 from pages._shell import tr
 from pages._widgets import md
@@ -129,6 +130,9 @@ def profile() -> None:
                     " · ".join(f":orange-badge[{md(voc.DOMAINS.label(d, lang))}]" for d in zones))
     else:
         st.success(tr("report.no_white_zone"))
+
+    _evolution.section(([scope] + ([parent] if parent else []) if scope else []) + [None],
+                       "terr_evo")
 
     actors, projects = _tops(ctx.store, ctx.ref, f)
     left, right = st.container(), st.container()

@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from ecosystem import vocabulary as voc
+from ecosystem.analysis import asof
 from ecosystem.analysis.view import View, level_column
 from ecosystem.geo import is_zoning_level
 from ecosystem.storage.store import InventoryRef, Store
@@ -364,9 +365,67 @@ _REGISTRY: list[Indicator] = [
        "territory (SIRENE import with --ess all); undefined with no establishment.",
        "n_ess_establishments / n_establishments",
        _share("n_ess_establishments", "n_establishments"), 3),
+    # ---------------------------------------------- growth (per-year flows, issue 14)
+    _I("new_actors_per_10k", "actors", "Créations d'acteurs pour 10 000 habitants",
+       "New actors per 10,000 inhabitants", "par an pour 10 000 hab.", "per year per 10,000 inh.",
+       "Acteurs créés dans l'année (année de création = l'année de la vue : l'année choisie, "
+       "sinon l'année en cours), rapportés à la population municipale légale, pour 10 000 "
+       "habitants. Un acteur sans année de création n'est compté dans aucune année.",
+       "Actors created in the year (creation year = the view's year: the chosen year, else the "
+       "current year), divided by the legal municipal population, per 10,000 inhabitants. An "
+       "actor without a creation year counts in no year.",
+       "n_created_in_year / population × 10 000", _pc("n_new_actors", 10000), 2,
+       per_capita=True, tags=("growth",)),
+    _I("projects_reaching_diffusion", "projects", "Projets passés en diffusion dans l'année",
+       "Projects reaching diffusion in the year", "projets", "projects",
+       "Projets du territoire entrés dans l'année à l'étape « Diffusion / essaimage » (ou "
+       "passés directement à l'évaluation) : année de diffusion, sinon année d'évaluation, "
+       "sinon année de début pour un projet dont l'étape actuelle est la diffusion ou "
+       "l'évaluation sans date d'étape.",
+       "The territory's projects that reached the “Diffusion / scaling” step in the year (or "
+       "went straight to evaluation): diffusion year, else evaluation year, else start year for "
+       "a project whose current stage is diffusion or evaluation without a stage date.",
+       "count(year reaching diffusion = year)", "n_reach_diffusion", 0,
+       tags=("total", "growth")),
+    _I("funding_growth", "money", "Croissance des financements sur un an",
+       "Funding growth over one year", "%", "%",
+       "Évolution des financements reçus par les projets du territoire entre l'année précédente "
+       "et l'année de la vue (financements datés de chacune des deux années). Non défini sans "
+       "financement l'année précédente.",
+       "Change of the funding received by the territory's projects from the year before to the "
+       "view's year (fundings dated in each of the two years). Undefined with no funding the "
+       "year before.",
+       "(Σ amount_eur[year] − Σ amount_eur[year − 1]) / Σ amount_eur[year − 1]",
+       "CASE WHEN funding_prev_year > 0 THEN (funding_year - funding_prev_year) / "
+       "funding_prev_year END", 3, tags=("growth",)),
 ]
 
 INDICATORS: dict[str, Indicator] = {i.id: i for i in _REGISTRY}
+
+#: indicators computable as of a year (:mod:`ecosystem.analysis.asof`), with the records
+#: whose missing dates leave them out of a year: actors (no creation year, or closed at an
+#: unknown date), projects (no start year) or fundings (no year). Not dated: the graph
+#: metrics, the grid (scores have no stage history) and the indicators that read
+#: undated links (each actor's links over all projects, declared partnerships).
+DATED: dict[str, str] = {
+    **{i: "actors" for i in ("actors", "actors_per_10k", "associations_share", "actor_types",
+                             "new_actors_per_10k", "ess_establishments",
+                             "ess_establishments_per_10k", "ess_employer_establishments",
+                             "ess_jobs", "ess_jobs_low", "ess_jobs_high",
+                             "ess_establishment_share")},
+    **{i: "projects" for i in ("projects", "projects_per_100k", "active_projects",
+                               "white_zones", "domain_diversity", "beneficiaries", "jobs_fte",
+                               "jobs_per_10k", "volunteers", "beneficiaries_per_10k",
+                               "volunteers_per_10k", "cross_type_share", "research_share",
+                               "projects_reaching_diffusion",
+                               *(f"projects_{s}_per_100k" for s in voc.STAGES.codes))},
+    **{i: "fundings" for i in ("funding_total", "funding_per_inhabitant", "funding_public_share",
+                               "funding_private_share", "funding_earned_share", "hybridity",
+                               "funding_growth")},
+}
+#: the headline indicators whose evolution reports and profiles show
+EVOLUTION_IDS = ["actors_per_10k", "new_actors_per_10k", "projects_per_100k",
+                 "projects_reaching_diffusion", "funding_per_inhabitant", "funding_growth"]
 #: indicators computed by SQL in :func:`compute` (the rest need other engines)
 SQL_IDS = [i.id for i in _REGISTRY if i.engine == "sql"]
 DEFAULT_MAP = ["actors", "actors_per_10k", "projects_per_100k", "funding_per_inhabitant",
@@ -428,7 +487,8 @@ def by_group(group: str) -> list[Indicator]:
 
 
 # ---------------------------------------------------------------------- SQL
-def _base_sql(ref: InventoryRef, key: str, project_filter: bool) -> str:
+def _base_sql(ref: InventoryRef, key: str, project_filter: bool, *, year: str = "year(current_date)",
+              fp: str = "fp", fa: str = "fa") -> str:
     """Per-territory base aggregates (one row per territory code), after ``WITH fp, fa``.
 
     fp and fa read the derived tables, which already carry geography codes and
@@ -441,12 +501,19 @@ def _base_sql(ref: InventoryRef, key: str, project_filter: bool) -> str:
     rather than with a distinct count, links summed in the same pass). Only
     declared partnerships and, under project filters, the partnership links of
     actors need joins.
+
+    ``year``: SQL for the year of the per-year flows (new actors, projects reaching
+    diffusion, fundings of the year and the year before; :mod:`ecosystem.analysis.asof`);
+    ``fp``/``fa``: the tables or CTEs the sets are read from (the time series read
+    sets expanded by year, :mod:`ecosystem.analysis.timeline`).
     """
-    ps, ac = ref.table("partnerships"), ref.actors
+    ps, ac, fu = ref.table("partnerships"), ref.actors, ref.table("fundings")
     stage_counts = ", ".join(f"count(*) FILTER (WHERE stage = '{s}') AS n_{s}"
                              for s in voc.STAGES.codes)
     active = "coalesce(active, end_year IS NULL OR end_year >= year(current_date))"
     fa_key = key if key.startswith("'") else f"fa.{key}"
+    fp_key = key if key.startswith("'") else f"fp.{key}"
+    reached = asof.diffusion_reached("fp")
     doms = range(N_DOMAINS)
     flags = ", ".join(f"coalesce(list_contains(domains, '{d}'), false)::INTEGER AS dm{i}"
                       for i, d in enumerate(voc.DOMAINS.codes))
@@ -461,7 +528,7 @@ def _base_sql(ref: InventoryRef, key: str, project_filter: bool) -> str:
         links_col = ""
         actor_links = (f", links_of_actors AS (SELECT {fa_key} AS code, "
                        f"sum(m.n_members - 1) AS actor_links "
-                       f"FROM fm m JOIN fa USING (actor_id) GROUP BY 1)")
+                       f"FROM fm m JOIN {fa} fa USING (actor_id) GROUP BY 1)")
     else:  # each actor's links over all projects are precomputed (links_all)
         links_col = ", sum(links_all) AS actor_links"
         actor_links = ""
@@ -478,21 +545,24 @@ def _base_sql(ref: InventoryRef, key: str, project_filter: bool) -> str:
                sum(funding_total) AS funding_total, sum(funding_public) AS funding_public,
                sum(funding_private) AS funding_private, sum(funding_earned) AS funding_earned,
                count(*) FILTER (WHERE n_scores > 0) AS n_assessed,
+               count(*) FILTER (WHERE reached = {year}) AS n_reach_diffusion,
                sum(score_sum) / nullif(sum(n_scores), 0) AS grid_mean,
                {dom_sums}
-        FROM (SELECT *, ({active})::INTEGER AS act, {flags} FROM fp) GROUP BY 1)
+        FROM (SELECT *, ({active})::INTEGER AS act, {reached} AS reached, {flags} FROM {fp} fp)
+        GROUP BY 1)
     , p_agg AS (
         SELECT code, n_projects, {', '.join(f'n_{s}' for s in voc.STAGES.codes)}, n_active,
                beneficiaries, jobs_fte, volunteers, links, links_cross, links_assoc_company,
                n_research, funding_total, funding_public, funding_private, funding_earned,
-               n_assessed, grid_mean, {n_active_domains} AS n_domains_active,
+               n_assessed, n_reach_diffusion, grid_mean, {n_active_domains} AS n_domains_active,
                CASE WHEN dom_total > 0 THEN -({entropy}) / ln({N_DOMAINS}) END AS domain_entropy
         FROM (SELECT *, ({dom_total})::DOUBLE AS dom_total FROM p_sums))
     , a_agg AS (
         SELECT {key} AS code, count(*) AS n_actors,
                count(*) FILTER (WHERE actor_type = 'association') AS n_associations,
+               count(*) FILTER (WHERE creation_year = {year}) AS n_new_actors,
                {type_flags} AS n_actor_types{links_col}
-        FROM fa GROUP BY 1)
+        FROM {fa} fa GROUP BY 1)
     {actor_links}
     , e_agg AS (  -- active establishments (a SIRET), ESS ones, staff bands
         SELECT {key} AS code, count(*) AS n_establishments,
@@ -503,27 +573,36 @@ def _base_sql(ref: InventoryRef, key: str, project_filter: bool) -> str:
                sum(jobs_high) FILTER (WHERE ess) AS ess_jobs_high
         FROM (SELECT *, actor_type IN ({ESS_TYPES_SQL}) AS ess, {_band_bound(0)} AS jobs_low,
                      {_band_bound(1)} AS jobs_high
-              FROM fa WHERE coalesce(active, true)
+              FROM {fa} fa WHERE coalesce(active, true)
                 AND actor_id IN (SELECT actor_id FROM {ac} WHERE siret IS NOT NULL))
         GROUP BY 1)
     , declared AS (  -- declared association–company partnerships, by the association
         SELECT code, count(*) AS declared_assoc_company FROM (
-            SELECT {fa_key} AS code FROM {ps} d JOIN fa ON fa.actor_id = d.actor_id_a
+            SELECT {fa_key} AS code FROM {ps} d JOIN {fa} fa ON fa.actor_id = d.actor_id_a
             JOIN {ac} o ON o.actor_id = d.actor_id_b
             WHERE fa.actor_type = 'association' AND o.actor_type = 'company'
             UNION ALL
-            SELECT {fa_key} AS code FROM {ps} d JOIN fa ON fa.actor_id = d.actor_id_b
+            SELECT {fa_key} AS code FROM {ps} d JOIN {fa} fa ON fa.actor_id = d.actor_id_b
             JOIN {ac} o ON o.actor_id = d.actor_id_a
             WHERE fa.actor_type = 'association' AND o.actor_type = 'company') GROUP BY 1)
+    , f_agg AS (  -- fundings of the flows' year and of the year before
+        SELECT {fp_key} AS code,
+               coalesce(sum(f.amount_eur) FILTER (WHERE f.year = {year}), 0) AS funding_year,
+               coalesce(sum(f.amount_eur) FILTER (WHERE f.year = {year} - 1), 0)
+                   AS funding_prev_year
+        FROM {fu} f JOIN {fp} fp USING (project_id)
+        WHERE f.year BETWEEN {year} - 1 AND {year} GROUP BY 1)
     """
 
 
-def _base_from(project_filter: bool) -> str:
-    """Joins of the per-territory aggregates (after ``FROM <territories> t``)."""
+def _base_from(project_filter: bool, flows: bool = False) -> str:
+    """Joins of the per-territory aggregates (after ``FROM <territories> t``);
+    ``flows``: with the fundings of the year (only the indicators that need them
+    pay for that join, :data:`FLOW_COLUMNS`)."""
     links = "LEFT JOIN links_of_actors USING (code) " if project_filter else ""
     return (f"LEFT JOIN a_agg USING (code) LEFT JOIN p_agg USING (code) {links}"
             f"LEFT JOIN e_agg USING (code) "
-            f"LEFT JOIN declared USING (code)")
+            f"LEFT JOIN declared USING (code)" + (" LEFT JOIN f_agg USING (code)" if flows else ""))
 
 
 #: base columns available to indicator expressions (with their zero default)
@@ -536,7 +615,10 @@ BASE_COLUMNS = {
     "n_domains_active": 0, "domain_entropy": None, "actor_links": 0, "declared_assoc_company": 0,
     "n_establishments": 0, "n_ess_establishments": 0, "n_ess_employers": 0, "ess_jobs": 0,
     "ess_jobs_low": 0, "ess_jobs_high": 0,
+    "n_new_actors": 0, "n_reach_diffusion": 0, "funding_year": 0, "funding_prev_year": 0,
 }
+#: base columns read from ``f_agg`` (the fundings of the year), joined only when needed
+FLOW_COLUMNS = ("funding_year", "funding_prev_year")
 
 #: actor types of the ESS families (associations; foundations; cooperatives, mutuals and
 #: commercial ESS companies are social-economy enterprises)
@@ -554,9 +636,13 @@ def _band_bound(end: int) -> str:
     return f"CASE employees {whens} ELSE employees END"
 
 
-def _base_select() -> str:
+def _base_select(flows: bool = True) -> str:
     return ", ".join(f"coalesce({c}, {d}) AS {c}" if d is not None else c
-                     for c, d in BASE_COLUMNS.items())
+                     for c, d in BASE_COLUMNS.items() if flows or c not in FLOW_COLUMNS)
+
+
+def _needs_flows(ids) -> bool:
+    return any(c in INDICATORS[i].expr for i in ids for c in FLOW_COLUMNS)
 
 
 def compute(view: View, level: str,
@@ -575,9 +661,10 @@ def compute(view: View, level: str,
     key = level_column(level)
     where, tail = _territory_where(level, within)
     exprs = "".join(f", {INDICATORS[i].expr} AS {i}" for i in sql_ids)
-    body = (_base_sql(ref, key, filters.has_project_filter) +
-            f"SELECT *{exprs} FROM (SELECT t.code, t.name, t.population, {_base_select()} "
-            f"FROM {_territories(level)} t {_base_from(filters.has_project_filter)} "
+    flows = _needs_flows(sql_ids)
+    body = (_base_sql(ref, key, filters.has_project_filter, year=filters.year_sql) +
+            f"SELECT *{exprs} FROM (SELECT t.code, t.name, t.population, {_base_select(flows)} "
+            f"FROM {territory_relation(level)} t {_base_from(filters.has_project_filter, flows)} "
             f"WHERE {where}) ORDER BY code")
     sql = view.sql(body, territory=False)
     df = store.query(sql.text, sql.params + tail)
@@ -587,7 +674,7 @@ def compute(view: View, level: str,
     return df
 
 
-def _territories(level: str) -> str:
+def territory_relation(level: str) -> str:
     """The territories of ``level``: ``geo_territories``, or a user zoning's zones."""
     if is_zoning_level(level):
         from ecosystem.storage.zonings import territories_sql
@@ -629,10 +716,11 @@ def national(view: View,
     wanted = list(ids or SQL_IDS)
     ids = [i for i in wanted if INDICATORS[i].engine == "sql"]
     exprs = "".join(f", {INDICATORS[i].expr} AS {i}" for i in ids)
-    body = (_base_sql(ref, "'FR'", filters.has_project_filter) +
+    flows = _needs_flows(ids)
+    body = (_base_sql(ref, "'FR'", filters.has_project_filter, year=filters.year_sql) +
             f"SELECT *{exprs} FROM (SELECT 'FR' AS code, 'France' AS name, "
-            f"(SELECT sum(population) FROM geo_communes) AS population, {_base_select()} "
-            f"FROM (SELECT 'FR' AS code) t {_base_from(filters.has_project_filter)})")
+            f"(SELECT sum(population) FROM geo_communes) AS population, {_base_select(flows)} "
+            f"FROM (SELECT 'FR' AS code) t {_base_from(filters.has_project_filter, flows)})")
     sql = view.sql(body, territory=False)
     row = store.query(sql.text, sql.params).iloc[0]
     other = [i for i in wanted if INDICATORS[i].engine == "network"]
@@ -690,7 +778,7 @@ def breakdown(view: View, dimension: str,
 
 def _codes_within(store: Store, level: str, within: tuple[str, str]) -> list[str]:
     where, tail = _territory_where(level, within)
-    return store.query(f"SELECT code FROM {_territories(level)} t WHERE {where}",
+    return store.query(f"SELECT code FROM {territory_relation(level)} t WHERE {where}",
                        tail).code.tolist()
 
 

@@ -24,6 +24,7 @@ from dataclasses import asdict, dataclass, field, replace
 import pandas as pd
 
 from ecosystem import vocabulary as voc
+from ecosystem.analysis import asof
 from ecosystem.geo import LEVELS, is_zoning_level, parse_territory, territory_key, zoning_id
 from ecosystem.storage.store import InventoryRef
 
@@ -50,6 +51,8 @@ class Filters:
     funders: tuple[str, ...] = ()
     year_min: int | None = None
     year_max: int | None = None
+    #: the ecosystem as of this year (:mod:`ecosystem.analysis.asof`); None: as it is now
+    as_of: int | None = None
 
     # -------------------------------------------------------------- helpers
     @property
@@ -62,7 +65,14 @@ class Filters:
 
     @property
     def is_default(self) -> bool:
-        return not (self.territory or self.actor_types or self.domains or self.has_project_filter)
+        return not (self.territory or self.actor_types or self.domains or self.has_project_filter
+                    or self.as_of)
+
+    @property
+    def year_sql(self) -> str:
+        """SQL for "the view's year": the as-of year, else the current year (the
+        per-year flows of the registry use it)."""
+        return str(int(self.as_of)) if self.as_of else "year(current_date)"
 
     def with_(self, **changes) -> "Filters":
         return replace(self, **changes)
@@ -92,6 +102,8 @@ class Filters:
             out["from"] = str(self.year_min)
         if self.year_max:
             out["to"] = str(self.year_max)
+        if self.as_of:
+            out["asof"] = str(self.as_of)
         return out
 
     @classmethod
@@ -122,7 +134,8 @@ class Filters:
 
         return cls(level=level, territory=terr, actor_types=codes("types", voc.ACTOR_TYPES),
                    domains=codes("domains", voc.DOMAINS), stages=codes("stages", voc.STAGES),
-                   funders=funders[:20], year_min=year("from"), year_max=year("to"))
+                   funders=funders[:20], year_min=year("from"), year_max=year("to"),
+                   as_of=year("asof"))
 
 
 @dataclass
@@ -170,8 +183,36 @@ def _project_where(ref: InventoryRef, f: Filters, scope, params: list) -> str:
         p_where.append(f"p.lead_actor_id IN (SELECT actor_id FROM {ref.actors} "
                        f"WHERE actor_type IN ({', '.join('?' * len(f.actor_types))}))")
         params += list(f.actor_types)
+    if f.as_of:
+        p_where.append(asof.project_exists("p", "?"))
+        params.append(int(f.as_of))
     p_where.append(_territory_clause("p", scope, params, ref, "projects"))
     return " AND ".join(p_where)
+
+
+def _project_select(ref: InventoryRef, f: Filters, columns: str, params: list) -> str:
+    """``SELECT <columns> FROM d_projects p`` — as of the filters' year, the stage,
+    the active flag and the funding totals as they were then (parameters appended)."""
+    if not f.as_of:
+        return f"SELECT {columns} FROM {ref.derived('d_projects')} p"
+    text = (f"SELECT {columns} {asof.project_columns('p', '?', 'fy')} "
+            f"FROM {ref.derived('d_projects')} p LEFT JOIN "
+            f"({asof.fundings_until(ref.table('fundings'), '?')}) fy USING (project_id)")
+    params += [int(f.as_of)] * text.count("?")  # every placeholder is the year
+    return text
+
+
+def actors_in_place(f: Filters) -> bool:
+    """As of a year with no other filter (a territory aside), the view's actors are
+    read in place from the derived table, the as-of condition evaluated by each query,
+    rather than copied: nearly every actor passes, and copying them all is what a new
+    year would cost (docs/performance.md, "Time")."""
+    return bool(f.as_of) and f.with_(as_of=None, territory=None, level="region").is_default
+
+
+def _actor_columns(f: Filters) -> str:
+    """As of a year, the actors kept were active then."""
+    return " REPLACE (true AS active)" if f.as_of else ""
 
 
 def _actor_where(f: Filters, scope, params: list, members: str = "fm",
@@ -185,6 +226,10 @@ def _actor_where(f: Filters, scope, params: list, members: str = "fm",
     if f.domains:
         a_where.append("list_has_any(a.domains, ?::VARCHAR[])")
         params.append(list(f.domains))
+    if f.as_of:
+        clause = asof.actor_exists("a", "?")
+        a_where.append(clause)
+        params += [int(f.as_of)] * clause.count("?")
     a_where.append(_territory_clause("a", scope, params, ref))
     if f.has_project_filter:
         # leads and partners are both in fm (participations in fp): one semi-join
@@ -202,9 +247,9 @@ def scoped(ref: InventoryRef, f: Filters, body: str, *, territory: bool = True) 
     """
     params: list = []
     scope = f.scope if territory else None
-    fp = (f"fp AS MATERIALIZED (SELECT * FROM {ref.derived('d_projects')} p "
-          f"WHERE {_project_where(ref, f, scope, params)})")
-    fa = (f"fa AS MATERIALIZED (SELECT * FROM {ref.derived('d_actors')} a "
+    select = _project_select(ref, f, "p.*", params)
+    fp = f"fp AS MATERIALIZED ({select} WHERE {_project_where(ref, f, scope, params)})"
+    fa = (f"fa AS MATERIALIZED (SELECT *{_actor_columns(f)} FROM {ref.derived('d_actors')} a "
           f"WHERE {_actor_where(f, scope, params, ref=ref)})")
     if f.has_project_filter:
         fm = (f"fm AS MATERIALIZED (SELECT m.* FROM {ref.derived('d_members')} m "
@@ -224,8 +269,8 @@ VIEW_DROPPED = {
 }
 
 
-def _kept(kind: str) -> str:
-    return f"* EXCLUDE ({', '.join(VIEW_DROPPED[kind])})"
+def _kept(kind: str, alias: str = "") -> str:
+    return f"{alias}* EXCLUDE ({', '.join(VIEW_DROPPED[kind])})"
 
 
 def view_statements(ref: InventoryRef, f: Filters, prefix: str,
@@ -246,13 +291,15 @@ def view_statements(ref: InventoryRef, f: Filters, prefix: str,
                           f"WHERE {_territory_clause('p', scope, params, ref, 'projects')}",
                     params))
     else:
-        out.append(("fp", f"CREATE TABLE {prefix}fp AS SELECT {_kept('projects')} "
-                          f"FROM {ref.derived('d_projects')} p "
+        select = _project_select(ref, f, _kept("projects", "p."), params)
+        out.append(("fp", f"CREATE TABLE {prefix}fp AS {select} "
                           f"WHERE {_project_where(ref, f, scope, params)}", params))
     if f.has_project_filter:
         members = base["fm"] if base is not None and scope is not None else ref.derived("d_members")
         out.append(("fm", f"CREATE TABLE {prefix}fm AS SELECT m.* FROM {members} m "
                           f"SEMI JOIN {prefix}fp USING (project_id)", []))
+    if actors_in_place(f):
+        return out
     params = []
     if base is not None and scope is not None:
         where = _territory_clause("a", scope, params, ref)
@@ -261,7 +308,7 @@ def view_statements(ref: InventoryRef, f: Filters, prefix: str,
         out.append(("fa", f"CREATE TABLE {prefix}fa AS SELECT * FROM {base['fa']} a WHERE {where}",
                     params))
     else:
-        out.append(("fa", f"CREATE TABLE {prefix}fa AS SELECT {_kept('actors')} "
+        out.append(("fa", f"CREATE TABLE {prefix}fa AS SELECT {_kept('actors')}{_actor_columns(f)} "
                           f"FROM {ref.derived('d_actors')} a "
                           f"WHERE {_actor_where(f, scope, params, members=prefix + 'fm', ref=ref)}",
                     params))
@@ -320,7 +367,12 @@ class View:
         if names is None:
             return scoped(ref, f, body)
         ctes = [self._set(k, names[k], zoned) for k in ("fp", "fm", "fa") if k in names]
-        return Sql(f"WITH {', '.join(ctes)} {body}")
+        params: list = []
+        if "fa" not in names:  # actors_in_place
+            where = _actor_where(f, f.scope, params, ref=ref)
+            ctes.append(self._set("fa", f"(SELECT {_kept('actors')}{_actor_columns(f)} "
+                                        f"FROM {ref.derived('d_actors')} a WHERE {where})", zoned))
+        return Sql(f"WITH {', '.join(ctes)} {body}", params)
 
     def _zonings(self, f: Filters) -> dict[str, tuple[str, str]]:
         """User zonings of the view's level and scope: ``{level: (actors table,

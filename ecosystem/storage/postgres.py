@@ -129,10 +129,14 @@ class PostgresStore(Store):
             for kind, table in model.TABLES.items():
                 cols = ", ".join(f'"{c.name}" {PG_TYPES[c.kind]}' for c in table.columns)
                 pg.execute(f"CREATE TABLE IF NOT EXISTS eco_{kind} (inv_id integer NOT NULL, {cols})")
+                have = {r[0] for r in pg.execute(
+                    "SELECT column_name FROM information_schema.columns WHERE table_name = %s",
+                    [f"eco_{kind}"]).fetchall()}
+                for c in table.columns:  # a server written before a column was declared
+                    if c.name not in have:
+                        pg.execute(f'ALTER TABLE eco_{kind} ADD COLUMN "{c.name}" '
+                                   f'{PG_TYPES[c.kind]}')
                 pg.execute(f"CREATE INDEX IF NOT EXISTS eco_{kind}_inv ON eco_{kind} (inv_id)")
-                for c in table.columns:  # columns added to the model since (personal fields)
-                    pg.execute(f'ALTER TABLE eco_{kind} ADD COLUMN IF NOT EXISTS "{c.name}" '
-                               f"{PG_TYPES[c.kind]}")
             pg.execute("CREATE TABLE IF NOT EXISTS eco_members (inv_id integer NOT NULL, "
                        "user_id text NOT NULL, email text, role text NOT NULL, granted_by text, "
                        "granted_at timestamp, PRIMARY KEY (inv_id, user_id))")

@@ -205,6 +205,7 @@ class Store:
         self._check_schema()
         if not read_only:
             self._sync_geography()
+            self._add_new_columns()
 
     # ------------------------------------------------------------- connection
     def _prepare_path(self) -> None:
@@ -452,6 +453,31 @@ class Store:
             for (inv_id,) in con.execute("SELECT id FROM inventories").fetchall():
                 derived.build(con, inv_id)
 
+    def _add_new_columns(self) -> None:
+        """Give inventories saved before an optional column was declared in the model
+        (e.g. ``closing_year`` and the stage years of issue 14) that column, empty,
+        and rebuild their derived tables: one transaction, nothing else changes."""
+        have = set(self.con.execute(
+            "SELECT table_name, column_name FROM information_schema.columns").fetchall())
+        tables = {t for t, _ in have}
+        todo: dict[int, list[str]] = {}
+        for (inv_id,) in self.con.execute("SELECT id FROM inventories").fetchall():
+            for table in model.TABLES.values():
+                name = f"inv_{inv_id}__{table.name}"
+                if name not in tables:
+                    continue
+                todo.setdefault(inv_id, []).extend(
+                    f"ALTER TABLE {name} ADD COLUMN \"{c.name}\" {c.sql_type}"
+                    for c in table.columns if (name, c.name) not in have)
+        todo = {k: v for k, v in todo.items() if v}
+        if not todo:
+            return
+        with self.transaction() as con:
+            for inv_id, statements in todo.items():
+                for statement in statements:
+                    con.execute(statement)
+                derived.build(con, inv_id)
+
     # ------------------------------------------------------------ inventories
     def list(self) -> pd.DataFrame:
         return self.query("SELECT name, description, synthetic, source, version, n_actors, "
@@ -682,25 +708,14 @@ class Store:
 
     @staticmethod
     def _init_access(con) -> None:
-        """Create the access tables and add the model's newer columns (personal
-        fields) to the inventories of a file written before them."""
+        """Create the access tables (the model's newer columns, personal fields
+        among them, are added by :meth:`_add_new_columns`, which rebuilds the
+        derived tables too)."""
         con.execute("""CREATE TABLE IF NOT EXISTS members (
             inv_id INTEGER NOT NULL, user_id VARCHAR NOT NULL, email VARCHAR, role VARCHAR NOT NULL,
             granted_by VARCHAR, granted_at TIMESTAMP, PRIMARY KEY (inv_id, user_id))""")
         con.execute("CREATE TABLE IF NOT EXISTS inventory_access (inv_id INTEGER PRIMARY KEY, "
                     "visibility VARCHAR NOT NULL)")
-        existing = {(r[0], r[1]) for r in con.execute(
-            "SELECT table_name, column_name FROM information_schema.columns "
-            "WHERE table_name LIKE 'inv\\_%\\_\\_%' ESCAPE '\\'").fetchall()}
-        tables = {t for t, _ in existing}
-        for (inv_id,) in con.execute("SELECT id FROM inventories").fetchall():
-            for kind, table in model.TABLES.items():
-                name = f"inv_{inv_id}__{kind}"
-                if name not in tables:
-                    continue
-                for col in table.columns:
-                    if (name, col.name) not in existing:
-                        con.execute(f'ALTER TABLE {name} ADD COLUMN "{col.name}" {col.sql_type}')
 
     @staticmethod
     def _drop_access(con, inv_id: int) -> None:
