@@ -33,7 +33,7 @@ from pathlib import Path
 
 import psycopg
 
-from ecosystem.storage import derived
+from ecosystem.storage import changelog, derived
 from ecosystem import model
 from ecosystem.geo import Geography
 from ecosystem.storage.store import APP_ID, ROOT, SCHEMA_VERSION, Store, StoreError, select_list, not_ours
@@ -125,6 +125,7 @@ class PostgresStore(Store):
             pg.execute("CREATE TABLE IF NOT EXISTS eco_import_mappings (name text PRIMARY KEY, "
                        "target text, signature text, body text, created_at timestamp, "
                        "updated_at timestamp)")
+            changelog.pg_ddl(pg)
             for kind, table in model.TABLES.items():
                 cols = ", ".join(f'"{c.name}" {PG_TYPES[c.kind]}' for c in table.columns)
                 pg.execute(f"CREATE TABLE IF NOT EXISTS eco_{kind} (inv_id integer NOT NULL, {cols})")
@@ -150,8 +151,10 @@ class PostgresStore(Store):
                     self._pull(pg)
                     with self._duck_transaction() as con:
                         before = self._catalog(con)
+                        proposals = changelog._proposals_rev(con)
                         yield con
                         self._push(pg, con, before)
+                        changelog.pg_push(pg, con, proposals)
             except psycopg.OperationalError as exc:
                 raise _pg_error(self.url, exc) from exc
 
@@ -225,7 +228,8 @@ class PostgresStore(Store):
             gone = (local_ids | set(local)) - set(remote)
             mappings = pg.execute("SELECT name, target, signature, body, created_at, updated_at "
                                   "FROM eco_import_mappings").fetchall()
-            if not stale and not gone and not self._mappings_differ(mappings):
+            log = changelog.pg_stale(pg, self.con.cursor())
+            if not stale and not gone and not self._mappings_differ(mappings) and log is None:
                 return
             with self._duck_transaction() as con:
                 for inv_id in gone:
@@ -248,6 +252,10 @@ class PostgresStore(Store):
                     if mappings:
                         con.executemany("INSERT INTO import_mappings VALUES (?, ?, ?, ?, ?, ?)",
                                         [list(m) for m in mappings])
+                if gone:
+                    con.execute("DELETE FROM change_log WHERE inv_id NOT IN (SELECT id FROM inventories)")
+                if log is not None:
+                    changelog.pg_pull(pg, con, log[1])
         except psycopg.OperationalError as exc:
             raise _pg_error(self.url, exc) from exc
         finally:
