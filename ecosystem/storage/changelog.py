@@ -16,8 +16,8 @@ tbl           table of the record (``actors``, ``projects``, …)
 record_id     the record's key (a composite key's parts joined by U+001F)
 op            insert, update or delete
 field         the column (update), NULL otherwise
-old_value, new_value: the values as flat text (lists ``;``-separated), NULL = empty;
-              a ``delete`` keeps the whole record as JSON in ``before``
+old_value     the values before and after, as flat text (lists ``;``-separated), NULL = empty;
+new_value     (a ``delete`` keeps the whole record as JSON in ``old_value``)
 origin        edit, import, merge, contribution or revert
 file_name     import: the file; revert: the change set reverted
 checksum      import: the file's SHA-256
@@ -139,7 +139,7 @@ def append(con, rows: list[dict]) -> None:
 def context(origin: str = "import", user=None, file_name: str | None = None,
             checksum: str | None = None, change_set: str | None = None) -> dict:
     """What an import's log rows say (who, origin, file, checksum, change set)."""
-    return {"change_set": change_set or new_change_set(), "at": now(),
+    return {"change_set": change_set or new_change_set(), "saved_at": now(),
             "user_id": getattr(user, "id", "") or "", "user_label": getattr(user, "label", "") or "",
             "origin": origin, "file_name": file_name, "checksum": checksum}
 
@@ -149,7 +149,7 @@ _TAIL = "?, ?, ?"  # origin, file_name, checksum
 
 
 def _common(ctx: dict, inv_id: int, kind: str) -> list:
-    return [ctx["change_set"], ctx["at"], ctx["at"], ctx["user_id"], ctx["user_label"],
+    return [ctx["change_set"], ctx["saved_at"], ctx["saved_at"], ctx["user_id"], ctx["user_label"],
             int(inv_id), kind]
 
 
