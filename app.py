@@ -30,6 +30,8 @@ PAGES = [
             url_path="acteur"),
     st.Page("pages/importer.py", title=t("nav.import", lang), icon=":material/upload_file:",
             url_path="importer"),
+    st.Page("pages/moderation.py", title=t("nav.moderation", lang), icon=":material/rule:",
+            url_path="moderation"),
     st.Page("pages/a_propos.py", title=t("nav.about", lang), icon=":material/info:",
             url_path="a_propos"),
 ]

@@ -112,3 +112,19 @@ def sync_url(extra: dict[str, str] | None = None) -> None:
     if dict(st.query_params.to_dict()) != params:
         st.query_params.from_dict(params)
 
+
+
+# ------------------------------------------------------------------ acting user
+def current_user():
+    """The acting :class:`ecosystem.access.User`: session key ``"user"``, local mode's
+    implicit administrator by default (sign-in, issue 13, replaces this)."""
+    from ecosystem import access
+
+    return st.session_state.get("user", access.LOCAL_ADMIN)
+
+
+def session_id() -> str:
+    """A random id of this browser session (contributions are rate-limited by it)."""
+    import uuid
+
+    return st.session_state.setdefault("_session_id", uuid.uuid4().hex)
