@@ -28,6 +28,7 @@ from pages import _widgets as ui
 from pages._shell import tr
 from pages._widgets import md
 from pages._sirene_filter import sirene_filter
+from pages._state import current_user
 
 ctx = shell.context()
 lang = ctx.lang
@@ -173,7 +174,7 @@ if go.button(tr("imp.confirm.save"), type="primary", key="imp_save", icon=":mate
              disabled=total_insert + total_update == 0 or not balanced):
     with st.spinner(tr("imp.stage.save")):
         try:
-            session.commit(ctx.store, target, create=mode == "new")
+            session.commit(ctx.store, target, create=mode == "new", user=current_user())
         except model.ValidationError as exc:
             st.error(tr("imp.confirm.failed"))
             st.dataframe(pd.DataFrame([i.as_dict(lang) for i in exc.issues]), hide_index=True)
