@@ -19,7 +19,7 @@ from pathlib import Path
 
 from benchmarks.common import ROOT, label
 
-BENCHES = ["demo", "indicators", "view", "import", "map", "network", "app", "sirene"]
+BENCHES = ["demo", "indicators", "view", "import", "map", "network", "app", "sirene", "edit"]
 
 
 def machine() -> str:
