@@ -7,6 +7,7 @@ import streamlit as st
 from ecosystem import editing, numbers
 from ecosystem import vocabulary as voc
 from ecosystem.editing import contributions as contrib
+from ecosystem.render import safe
 from ecosystem.storage.store import StoreError
 from pages import _shell as shell
 from pages._edit_forms import ACTOR_FIELDS, can, field_label, fields_form, flash, forget, show_error
@@ -34,8 +35,8 @@ def _name(p) -> str:
     if p.kind == "report":
         rec = editing.read(ctx.store, ctx.ref.name, "actors", p.record_id)
         name = rec.values["name"] if rec is not None else p.record_id
-        return tr("moderation.kind.report", name=md(name))
-    return tr("moderation.kind.new", name=md(fields.get("name", "?")))
+        return tr("moderation.kind.report", name=safe.text(name))  # option text, not Markdown
+    return tr("moderation.kind.new", name=safe.text(fields.get("name", "?")))
 
 
 labels = {p.id: f"{_name(p)} — {numbers.date(p.created_at, lang)}" for p in queue.itertuples()}

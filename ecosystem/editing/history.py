@@ -54,8 +54,19 @@ class AlreadyReverted(StoreError):
 
 
 def _has_log(store) -> bool:
+    """Whether the store has a change log (a read-only store of an older version may not)."""
+    if not store.read_only:
+        return True  # created when the store opens for writing
     return bool(store.scalar("SELECT count(*) FROM information_schema.tables "
                              "WHERE table_name = 'change_log'"))
+
+
+def _inventory_id(store, inventory: str) -> int:
+    pull = getattr(store, "_pull", None)
+    if pull is not None:  # PostgreSQL: the mirror brought up to date first
+        pull()
+    with store._cursor() as cur:
+        return _inv_id(cur, inventory)
 
 
 def history(store, inventory: str, kind: str, key) -> pd.DataFrame:
@@ -64,7 +75,7 @@ def history(store, inventory: str, kind: str, key) -> pd.DataFrame:
     rid = changelog.record_id(kind, key)
     if not _has_log(store):
         return pd.DataFrame(columns=HISTORY_COLUMNS)
-    inv_id = store.ref(inventory).id
+    inv_id = _inventory_id(store, inventory)
     out = store.query(f"SELECT {', '.join(HISTORY_COLUMNS)} FROM change_log WHERE inv_id = ? "
                       "AND tbl = ? AND record_id = ? ORDER BY seq DESC", [inv_id, kind, rid])
     return _nulls(out)

@@ -139,16 +139,21 @@ TRUE = ("true", "1", "yes", "oui")
 FALSE = ("false", "0", "no", "non")
 
 
-def validate(kind: str, values: dict) -> tuple[pd.DataFrame, list[model.Issue]]:
+def validate(kind: str, values: dict, columns=None) -> tuple[pd.DataFrame, list[model.Issue]]:
     """The one-row frame of ``values`` checked by the model (pandera schema, the end
-    after the start for projects); issues have no row (a form has one record)."""
+    after the start for projects; only ``columns`` when given, in the model's order);
+    issues have no row (a form has one record)."""
     values = dict(values)
     for col in model.TABLES[kind].columns:  # yes/no as the store writes it in flat text
         value = values.get(col.name)
         if col.kind == "bool" and isinstance(value, str) and value.lower() in TRUE + FALSE:
             values[col.name] = value.lower() in TRUE
     frame = pd.DataFrame([values], index=[0])
-    checked, issues = model.validate_table(kind, frame)
+    if columns is not None:
+        columns = tuple(c for c in model.TABLES[kind].column_names if c in set(columns))
+    checked, issues = model.validate_table(kind, frame, columns)
+    if columns is not None and not issues:  # the others as stored (flat text the store casts)
+        checked = model.conform(kind, frame).assign(**{c: checked[c] for c in columns})
     if not issues and kind == "projects":
         data = model.InventoryData(projects=checked)
         issues = [i for i in model.check_references(data) if i.check == "end_before_start"]
@@ -222,7 +227,13 @@ def _save(con, user, inventory, kind, key, rid, values, version, create, origin,
         if version != version_of(current):
             raise Conflict(kind, rid, later_changes(con, inv_id, kind, rid, 0)[-5:])
     merged = {**(current or {}), **values}
-    checked, issues = validate(kind, merged)
+    # the fields this save changes are checked (all of them for a new record): the others
+    # were checked when they were written
+    touched = None if current is None else \
+        [c for c, v in values.items() if (None if v is None else str(v)) != current.get(c)]
+    if touched == []:
+        return None
+    checked, issues = validate(kind, merged, touched)
     if not issues:
         issues = _references(con, inv_id, kind, merged)
     if issues:

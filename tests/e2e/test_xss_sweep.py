@@ -9,6 +9,8 @@ from __future__ import annotations
 import pytest
 
 from ecosystem.storage.store import Store
+from ecosystem import access
+from ecosystem.editing import contributions
 from tests.conftest import AppServer, app_pages, screenshot, wait_idle
 from tests.xss_inventory import MARKERS, PAYLOADS, hostile
 
@@ -108,6 +110,9 @@ EXPECTED = {
     "grille": {"page": {"xss-img"}},
     "acteur": {"page": {"xss-img"}},
     "importer": {"page": set()},
+    # the proposal of hostile_server: its name (payload 1) in the picker, its message
+    # (payload 0) as text; its other fields in tables (canvases)
+    "moderation": {"page": {"xss-inv", "xss-script", "xss-img"}},
     "a_propos": {"page": {"xss-inv"}},
 }
 #: points drawn or nodes shown: Loire-Atlantique's five actors
@@ -119,6 +124,9 @@ def hostile_server(tmp_path_factory, geo):
     db = tmp_path_factory.mktemp("xss") / "xss.duckdb"
     store = Store(db, geo=geo)
     store.create(INVENTORY, hostile(), synthetic=True)
+    contributions.propose(store, access.LOCAL_ADMIN, INVENTORY, "xss", "new",
+                          {"name": PAYLOADS[1], "actor_type": "association", "city": PAYLOADS[2],
+                           "commune_code": "44109"}, message=PAYLOADS[0])
     store.close()
     server = AppServer(db)
     yield server
