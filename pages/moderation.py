@@ -13,10 +13,12 @@ from pages import _shell as shell
 from pages._edit_forms import ACTOR_FIELDS, can, field_label, fields_form, flash, forget, show_error
 from pages._shell import tr
 from pages._state import current_user
+from pages import _widgets as ui
 from pages._widgets import md
 
 ctx = shell.context()
 lang = ctx.lang
+ui.synthetic_banner(ctx.ref)
 st.title(tr("moderation.title"))
 shell.sync_url()
 if not can(ctx, "moderate"):
