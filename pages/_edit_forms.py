@@ -64,7 +64,7 @@ def fields_form(kind: str, fields, values: dict, prefix: str) -> dict:
 
 def forget(prefix: str) -> None:
     """Drop the widget values of a form (it reopens on the stored record)."""
-    for key in [k for k in st.session_state if str(k).startswith(prefix)]:
+    for key in [k for k in st.session_state if str(k).startswith(prefix.rstrip("_") + "_")]:
         del st.session_state[key]
 
 

@@ -262,3 +262,18 @@ def test_partner_funding_membership_partnership(inv):
     editing.edit(inv, ADMIN, "tiny", "fundings", {"funding_id": "F6", "amount_eur": 2000},
                  rec.version)
     assert editing.read(inv, "tiny", "fundings", "F6").values["amount_eur"] == "2000.0"
+
+
+def test_revert_refused_to_anonymous(inv):
+    rec = editing.read(inv, "tiny", "actors", "A5")
+    cs = editing.edit_actor(inv, ADMIN, "tiny", "A5", {"volunteers": 4}, rec.version)
+    with pytest.raises(access.PermissionDenied):
+        editing.revert(inv, access.ANONYMOUS, cs)
+    assert editing.read(inv, "tiny", "actors", "A5").values["volunteers"] == "4"
+
+
+def test_unchanged_save_writes_nothing(inv):
+    rec = editing.read(inv, "tiny", "actors", "A1")
+    assert editing.edit_actor(inv, ADMIN, "tiny", "A1", {"name": "Entraide Nantes"}, rec.version) is None
+    assert inv.ref("tiny").version == 1
+    assert _hist(inv, "actors", "A1") == []
