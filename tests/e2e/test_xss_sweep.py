@@ -110,9 +110,9 @@ EXPECTED = {
     "grille": {"page": {"xss-img"}},
     "acteur": {"page": {"xss-img"}},
     "importer": {"page": set()},
-    # the proposal of hostile_server: its name (payload 1) in the picker, its message
-    # (payload 0) as text; its other fields in tables (canvases)
-    "moderation": {"page": {"xss-inv", "xss-script", "xss-img"}},
+    # the proposal of hostile_server: its message (payload 0) as text; its name
+    # (payload 1) in the picker's input and its fields in tables (canvases)
+    "moderation": {"page": {"xss-img"}},
     "a_propos": {"page": {"xss-inv"}},
 }
 #: points drawn or nodes shown: Loire-Atlantique's five actors
