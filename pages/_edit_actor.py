@@ -14,6 +14,7 @@ from ecosystem.editing import contributions as contrib
 from ecosystem.storage.store import StoreError
 from pages._edit_forms import (ACTOR_FIELDS, PROJECT_FIELDS, can, field_label, fields_form, flash,
                                forget, show_error)
+from pages._edit_links import add_links
 from pages._state import current_user, lang, session_id, tr
 
 
@@ -27,6 +28,7 @@ def draw_tabs(ctx, actor_id: str, tabs) -> None:
         with tabs.pop(0):
             edit_actor(ctx, actor_id)
             edit_projects(ctx, actor_id)
+            add_links(ctx, actor_id)
     with tabs[0]:
         history(ctx, "actors", actor_id)
 

@@ -167,3 +167,26 @@ def test_visitor_reports_an_error_on_a_public_card(inv):
     assert list(q.kind) == ["report"] and list(q.record_id) == ["A1"]
     assert contrib.get(store, q.id[0])["fields"] == {"city": "Nantes"}
     assert editing.read(store, inv, "actors", "A1").values["city"] is None
+
+
+def test_add_a_membership_from_the_card(inv):
+    at = ok(page_test("pages/acteur.py", {"inv": inv, "actor": "A3"}).run())
+    at.selectbox(key="w_ed_link_kind").set_value("memberships")
+    ok(at.run())
+    at.text_input(key="w_ed_link_memberships_network_id").set_value("A9")
+    at.text_input(key="w_ed_link_memberships_since_year").set_value("2021")
+    at.button(key="FormSubmitter:w_ed_link_memberships-Ajouter").click()
+    ok(at.run())
+    assert [str(e.value) for e in at.error] == []
+    rec = editing.read(app_store(), inv, "memberships", ("A3", "A9"))
+    assert (rec.values["actor_id"], rec.values["network_id"], rec.values["since_year"]) == ("A3", "A9", "2021")
+
+
+def test_add_a_partner_to_an_unknown_project_is_refused(inv):
+    at = ok(page_test("pages/acteur.py", {"inv": inv, "actor": "A3"}).run())
+    at.text_input(key="w_ed_link_partners_project_id").set_value("P99")
+    at.selectbox(key="w_ed_link_partners_role").set_value("operational")
+    at.button(key="FormSubmitter:w_ed_link_partners-Ajouter").click()
+    ok(at.run())
+    errors = " ".join(str(e.value) for e in at.error)
+    assert "Projet (identifiant) : « P99 »" in errors
