@@ -368,7 +368,7 @@ def validate_table(name: str, df: pd.DataFrame,
     """Validate and coerce one table (only ``columns`` when given: an edit checks the
     fields it changes). Returns (coerced frame, issues)."""
     table = TABLES[name]
-    frame = conform(name, df)
+    frame = conform(name, df) if columns is None else df[[c for c in columns if c in df.columns]]
     schema_ = _schema(name) if columns is None else _sub_schema(name, tuple(columns))
     try:
         out = schema_.validate(frame, lazy=True)

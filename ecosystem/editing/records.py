@@ -284,13 +284,21 @@ def refresh_derived(con, inv_id: int, kind: str, key: dict, created: bool, chang
     """Bring the derived tables up to date after one record's save: that record's
     row when nothing else depends on what changed, the whole rebuild otherwise."""
     d = lambda k: derived.name(inv_id, k)  # noqa: E731
-    if kind == "actors" and "actor_type" not in changed:
-        aid = key["actor_id"]
-        links = con.execute(f"SELECT links_all FROM {d('d_actors')} WHERE actor_id = ?", [aid]).fetchall()
-        con.execute(f"DELETE FROM {d('d_actors')} WHERE actor_id = ?", [aid])
-        con.execute(f"""INSERT INTO {d('d_actors')} SELECT a.*, g.reg, g.dep, g.epci, ?
+    if kind == "actors" and not created and "actor_type" not in changed:
+        # the changed columns (and the territory codes when the commune changed), in place
+        cols = [c for c in model.TABLES["actors"].column_names if c in changed]
+        if "commune_code" in changed:
+            cols += ["reg", "dep", "epci"]
+        sets = ", ".join(f'"{c}" = s."{c}"' for c in cols)
+        con.execute(f"""UPDATE {d('d_actors')} t SET {sets} FROM (
+            SELECT a.*, g.reg, g.dep, g.epci FROM inv_{inv_id}__actors a
+            LEFT JOIN geo_communes g ON g.code = a.commune_code WHERE a.actor_id = ?) s
+            WHERE t.actor_id = s.actor_id""", [key["actor_id"]])
+        return
+    if kind == "actors" and created:  # no project yet: no link
+        con.execute(f"""INSERT INTO {d('d_actors')} SELECT a.*, g.reg, g.dep, g.epci, 0
             FROM inv_{inv_id}__actors a LEFT JOIN geo_communes g ON g.code = a.commune_code
-            WHERE a.actor_id = ?""", [links[0][0] if links else 0, aid])
+            WHERE a.actor_id = ?""", [key["actor_id"]])
         return
     if kind == "projects" and (created or "lead_actor_id" not in changed):
         pid = key["project_id"]
