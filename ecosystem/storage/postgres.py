@@ -228,7 +228,8 @@ class PostgresStore(Store):
             gone = (local_ids | set(local)) - set(remote)
             mappings = pg.execute("SELECT name, target, signature, body, created_at, updated_at "
                                   "FROM eco_import_mappings").fetchall()
-            log = changelog.pg_stale(pg, self.con.cursor())
+            with self._cursor() as cur:
+                log = changelog.pg_stale(pg, cur)
             if not stale and not gone and not self._mappings_differ(mappings) and log is None:
                 return
             with self._duck_transaction() as con:
