@@ -21,8 +21,8 @@ LINKS = {
 
 def add_links(ctx, actor_id: str) -> None:
     st.subheader(tr("edit.links"))
-    kind = st.selectbox(tr("edit.link_kind"), list(LINKS), format_func=lambda k: tr(f"edit.link.{k}"),
-                        key="w_ed_link_kind")
+    labels = {k: tr(f"edit.link.{k}") for k in LINKS}  # in the page's language, now
+    kind = st.selectbox(tr("edit.link_kind"), list(labels), format_func=labels.get, key="w_ed_link_kind")
     own, fields = LINKS[kind]
     prefix = f"w_ed_link_{kind}"
     with st.form(prefix):
