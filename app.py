@@ -34,6 +34,8 @@ PAGES = [
             url_path="membres"),
     st.Page("pages/zonages.py", title=t("nav.zonings", lang), icon=":material/layers:",
             url_path="zonages"),
+    st.Page("pages/moderation.py", title=t("nav.moderation", lang), icon=":material/rule:",
+            url_path="moderation"),
     st.Page("pages/a_propos.py", title=t("nav.about", lang), icon=":material/info:",
             url_path="a_propos"),
 ]

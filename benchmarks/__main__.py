@@ -20,7 +20,7 @@ from pathlib import Path
 from benchmarks.common import ROOT, label
 
 BENCHES = ["demo", "indicators", "view", "import", "map", "network", "app", "sirene", "geo", "peers",
-           "zonings", "time"]
+           "zonings", "time", "edit"]
 
 
 def machine() -> str:

@@ -373,12 +373,22 @@ def _issue_from_failure(table: str, row: pd.Series) -> Issue:
     return Issue(table, rownum, column, value, check, params)
 
 
-def validate_table(name: str, df: pd.DataFrame) -> tuple[pd.DataFrame, list[Issue]]:
-    """Validate and coerce one table. Returns (coerced frame, issues)."""
+def _sub_schema(name: str, columns: tuple[str, ...]) -> pa.DataFrameSchema:
+    key = f"{name}:{','.join(columns)}"
+    if key not in _SCHEMAS:
+        _SCHEMAS[key] = _schema(name).select_columns(list(columns))
+    return _SCHEMAS[key]
+
+
+def validate_table(name: str, df: pd.DataFrame,
+                   columns: tuple[str, ...] | None = None) -> tuple[pd.DataFrame, list[Issue]]:
+    """Validate and coerce one table (only ``columns`` when given: an edit checks the
+    fields it changes). Returns (coerced frame, issues)."""
     table = TABLES[name]
-    frame = conform(name, df)
+    frame = conform(name, df) if columns is None else df[[c for c in columns if c in df.columns]]
+    schema_ = _schema(name) if columns is None else _sub_schema(name, tuple(columns))
     try:
-        out = _schema(name).validate(frame, lazy=True)
+        out = schema_.validate(frame, lazy=True)
         return out, []
     except pa.errors.SchemaErrors as err:
         cases = err.failure_cases

@@ -114,3 +114,18 @@ def sync_url(extra: dict[str, str] | None = None) -> None:
     if dict(st.query_params.to_dict()) != params:
         st.query_params.from_dict(params)
 
+
+
+# ------------------------------------------------------------------ acting user
+def current_user():
+    """The acting :class:`ecosystem.access.User` (:mod:`pages._session_user`)."""
+    from pages._session_user import current_user as acting
+
+    return acting()
+
+
+def session_id() -> str:
+    """A random id of this browser session (contributions are rate-limited by it)."""
+    import uuid
+
+    return st.session_state.setdefault("_session_id", uuid.uuid4().hex)

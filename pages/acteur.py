@@ -9,6 +9,7 @@ from ecosystem import numbers
 from ecosystem.numbers import plural
 from ecosystem.analysis.profiles import ActorNotFound, actor_profile, search_actors
 from pages import _access_ui
+from pages import _edit_actor as edit_ui
 from pages import _shell as shell
 from pages import _widgets as ui
 from pages._shell import tr
@@ -37,6 +38,8 @@ with st.expander(tr("actor.search"), expanded=not actor_id):
             if st.button(tr("actor.open"), key="w_actor_open"):
                 st.session_state["_actor"] = chosen
                 st.rerun()
+
+edit_ui.new_actor(ctx)
 
 if not actor_id:
     st.title(tr("actor.title"))
@@ -68,7 +71,8 @@ cols[3].metric(tr("actor.funding_received"), numbers.compact_currency(prof.figur
 cols[4].metric(tr("actor.funding_given"), numbers.compact_currency(prof.figures["funding_given"], lang))
 
 tabs = st.tabs([tr("actor.tab.projects"), tr("actor.tab.partners"), tr("actor.tab.fundings"),
-                tr("actor.tab.networks"), tr("actor.tab.grid"), tr("actor.tab.record")])
+                tr("actor.tab.networks"), tr("actor.tab.grid"), tr("actor.tab.record")]
+               + edit_ui.tab_labels(ctx))
 
 with tabs[0]:
     if prof.projects.empty:
@@ -167,3 +171,6 @@ with tabs[5]:
     st.dataframe(pd.DataFrame({tr("col.field"): list(shown),
                                tr("col.value"): [_cell(v) for v in shown.values()]}),
                  hide_index=True, width="stretch")
+
+edit_ui.draw_tabs(ctx, actor_id, tabs[6:])
+edit_ui.visitor_report(ctx, actor_id)

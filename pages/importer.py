@@ -176,7 +176,8 @@ if go.button(tr("imp.confirm.save"), type="primary", key="imp_save", icon=":mate
              disabled=total_insert + total_update == 0 or not balanced):
     with st.spinner(tr("imp.stage.save")):
         try:
-            session.commit(Guarded(ctx.store, ctx.user), target, create=mode == "new")
+            session.commit(Guarded(ctx.store, ctx.user), target, create=mode == "new",
+                           user=ctx.user)
         except model.ValidationError as exc:
             st.error(tr("imp.confirm.failed"))
             st.dataframe(pd.DataFrame([i.as_dict(lang) for i in exc.issues]), hide_index=True)

@@ -5,7 +5,7 @@ by hand, not read from ``access.ACTIONS``."""
 import pytest
 
 from ecosystem import access, members, writes
-from ecosystem.access import ANONYMOUS, LOCAL_ADMIN, PermissionDenied, User
+from ecosystem.access import ANONYMOUS, LOCAL_ADMIN, PermissionDenied, User  # noqa: F401
 from ecosystem.storage.store import StoreError
 from tests.fixtures import tiny
 

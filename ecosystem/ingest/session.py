@@ -274,10 +274,10 @@ class ImportSession:
             imp.decide(index, merge, **kw)
             imp.prepare()
 
-    def commit(self, store, inventory: str, create: bool):
-        """The one atomic save; the session stays open until :meth:`close`."""
+    def commit(self, store, inventory: str, create: bool, user=None):
+        """The one atomic save (logged as ``user``); the session stays open until :meth:`close`."""
         with self.using() as imp:
-            return imp.commit(store, inventory, create=create)
+            return imp.commit(store, inventory, create=create, user=user)
 
 
 class Registry:

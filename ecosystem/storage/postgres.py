@@ -33,7 +33,7 @@ from pathlib import Path
 
 import psycopg
 
-from ecosystem.storage import derived, zonings
+from ecosystem.storage import changelog, derived, zonings
 from ecosystem import model
 from ecosystem.geo import Geography
 from ecosystem.storage.store import APP_ID, ROOT, SCHEMA_VERSION, Store, StoreError, select_list, not_ours
@@ -126,6 +126,7 @@ class PostgresStore(Store):
                        "target text, signature text, body text, created_at timestamp, "
                        "updated_at timestamp)")
             zonings.ensure_pg_schema(pg)
+            changelog.pg_ddl(pg)
             for kind, table in model.TABLES.items():
                 cols = ", ".join(f'"{c.name}" {PG_TYPES[c.kind]}' for c in table.columns)
                 pg.execute(f"CREATE TABLE IF NOT EXISTS eco_{kind} (inv_id integer NOT NULL, {cols})")
@@ -163,8 +164,10 @@ class PostgresStore(Store):
                     self._pull(pg)
                     with self._duck_transaction() as con:
                         before = self._catalog(con)
+                        proposals = changelog._proposals_rev(con)
                         yield con
                         self._push(pg, con, before)
+                        changelog.pg_push(pg, con, proposals)
             except psycopg.OperationalError as exc:
                 raise _pg_error(self.url, exc) from exc
 
@@ -242,7 +245,9 @@ class PostgresStore(Store):
                                   "FROM eco_import_mappings").fetchall()
             zonings.pull_pg(self, pg)
             access = self._remote_access(pg)
-            if not stale and not gone and not self._mappings_differ(mappings) and \
+            with self._cursor() as cur:
+                log = changelog.pg_stale(pg, cur)
+            if not stale and not gone and not self._mappings_differ(mappings) and log is None and \
                     access == self._local_access(self.con.cursor()):
                 return
             with self._duck_transaction() as con:
@@ -267,6 +272,10 @@ class PostgresStore(Store):
                     if mappings:
                         con.executemany("INSERT INTO import_mappings VALUES (?, ?, ?, ?, ?, ?)",
                                         [list(m) for m in mappings])
+                if gone:
+                    con.execute("DELETE FROM change_log WHERE inv_id NOT IN (SELECT id FROM inventories)")
+                if log is not None:
+                    changelog.pg_pull(pg, con, log[1])
         except psycopg.OperationalError as exc:
             raise _pg_error(self.url, exc) from exc
         finally:

@@ -40,7 +40,7 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
-from ecosystem.storage import derived
+from ecosystem.storage import changelog, derived
 from ecosystem import model
 from ecosystem.geo import LEVELS, Geography
 
@@ -183,6 +183,8 @@ class Store:
     """DuckDB-backed inventories. Thread-safe: one writer at a time, readers in parallel."""
 
     backend = "duckdb"
+    #: imports write their change set to the change log (benchmarks turn it off to compare)
+    change_log = True
 
     def __init__(self, path: str | Path | None = None, geo: Geography | None = None,
                  read_only: bool = False):
@@ -397,6 +399,7 @@ class Store:
                 con.execute("INSERT INTO meta VALUES ('application', ?) ON CONFLICT DO NOTHING",
                             [APP_ID])
                 self._init_access(con)
+                changelog.ddl(con)
         except duckdb.Error as exc:
             raise StoreError(f"database unreadable: {self.path}: {exc}", "store.hint.corrupt",
                              path=str(self.path)) from exc
@@ -572,14 +575,20 @@ class Store:
 
     def apply_import(self, name: str, inserts: dict, updates: dict | None = None, *,
                      create: bool = False, overwrite: bool = False, description: str = "",
-                     source: str = "") -> InventoryRef:
+                     source: str = "", log: dict | None = None) -> InventoryRef:
         """Write an import in one transaction: create the inventory (``create``), update
         existing records from ``updates`` (merges: empty fields filled, or every field
         overwritten with ``overwrite``), insert ``inserts``; then check in SQL that keys
         are unique and references exist. Tables are DataFrames, Arrow tables or record
         batch readers with the model's columns (flat values, or the store's types), or
-        iterables of them (chunks). Any failure rolls back."""
+        iterables of them (chunks). Any failure rolls back.
+
+        The change log gets one change set (``log``: :func:`changelog.context`, an
+        anonymous import by default): one ``insert`` row per new record, one
+        ``update`` row (origin ``merge``) per field a merge changes, in bulk SQL."""
         updates = updates or {}
+        if self.change_log and log is None:
+            log = changelog.context("import")
         with self.transaction() as con:
             if create:
                 name = self._check_name(name)
@@ -602,18 +611,24 @@ class Store:
                 if kind in updates:
                     con.register("_upd", updates[kind])
                     key = " AND ".join(f't."{k}" = u."{k}"' for k in table.key)
-                    sets = ", ".join(
-                        f'"{c}" = ' + (f'coalesce(u."{c}", t."{c}")' if overwrite else f'coalesce(t."{c}", u."{c}")')
-                        for c in table.column_names if c not in table.key)
-                    con.execute(f"UPDATE {target} t SET {sets} FROM (SELECT {select_list(table, _types(con, '_upd'))} "
-                                f"FROM _upd) u WHERE {key}")
+                    exprs = {c: (f'coalesce(u."{c}", t."{c}")' if overwrite else f'coalesce(t."{c}", u."{c}")')
+                             for c in table.column_names if c not in table.key}
+                    sets = ", ".join(f'"{c}" = {e}' for c, e in exprs.items())
+                    new = f"(SELECT {select_list(table, _types(con, '_upd'))} FROM _upd)"
+                    if log is not None:
+                        changelog.log_updates(con, log, inv_id, kind, target, new, key, exprs)
+                    con.execute(f"UPDATE {target} t SET {sets} FROM {new} u WHERE {key}")
                     con.unregister("_upd")
+                if kind in inserts and log is not None:
+                    last = changelog.max_rowid(con, target)
                 if kind in inserts:
                     for part in _parts(inserts[kind]):
                         con.register("_ins", part)
                         con.execute(f"INSERT INTO {target} SELECT {select_list(table, _types(con, '_ins'))} "
                                     "FROM _ins")
                         con.unregister("_ins")
+                    if log is not None:
+                        changelog.log_inserted(con, log, inv_id, kind, target, last)
                 if kind in inserts or kind in updates:
                     self._after_table_written(kind)
             issues = self._integrity(con, inv_id, set(inserts) | set(updates))
@@ -688,6 +703,9 @@ class Store:
             derived.drop(con, ref.id)
             con.execute("DELETE FROM inventories WHERE id = ?", [ref.id])
             self._drop_access(con, ref.id)  # ids are reused: no member may survive
+            con.execute("DELETE FROM change_log WHERE inv_id = ?", [ref.id])
+            con.execute("DELETE FROM proposals WHERE inv_id = ?", [ref.id])
+            changelog.touch_proposals(con)
 
     def load(self, name: str) -> model.InventoryData:
         """Whole inventory as flat DataFrames (lists joined with ``;``)."""

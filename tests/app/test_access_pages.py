@@ -119,7 +119,8 @@ def test_members_page_for_admins_only(access_db, monkeypatch):
 def test_anonymous_map_offers_no_actor_layer(access_db, monkeypatch):
     at = ok(run("pages/carte.py", access_db, monkeypatch, user={"is_logged_in": False},
                 params={"layers": "points,lines,funders"}))
-    assert [t.key for t in at.toggle] == ["w_map_tiles"]
+    # the year switch (issue 14) is not an actor layer
+    assert [t.key for t in at.toggle] == ["w_map_tiles", "w_map_asof"]
     at = ok(run("pages/carte.py", access_db, monkeypatch, params={"inv": "Vitrine"}))
-    assert sorted(t.key for t in at.toggle) == ["w_map_funders", "w_map_lines", "w_map_points",
-                                                "w_map_tiles"]
+    assert sorted(t.key for t in at.toggle) == ["w_map_asof", "w_map_funders", "w_map_lines",
+                                                "w_map_points", "w_map_tiles"]
