@@ -427,7 +427,8 @@ def by_group(group: str) -> list[Indicator]:
 
 
 # ---------------------------------------------------------------------- SQL
-def _base_sql(ref: InventoryRef, key: str, project_filter: bool) -> str:
+def _base_sql(ref: InventoryRef, key: str, project_filter: bool,
+              fp: str = "fp", fa: str = "fa") -> str:
     """Per-territory base aggregates (one row per territory code), after ``WITH fp, fa``.
 
     fp and fa read the derived tables, which already carry geography codes and
@@ -439,7 +440,8 @@ def _base_sql(ref: InventoryRef, key: str, project_filter: bool) -> str:
     (territory, domain)) and actors (``a_agg``; actor types counted per type
     rather than with a distinct count, links summed in the same pass). Only
     declared partnerships and, under project filters, the partnership links of
-    actors need joins.
+    actors need joins. ``fp`` and ``fa`` name the sets aggregated (by default the
+    view's; :func:`compute` passes them cut to the territories it returns).
     """
     ps, ac = ref.table("partnerships"), ref.actors
     stage_counts = ", ".join(f"count(*) FILTER (WHERE stage = '{s}') AS n_{s}"
@@ -460,7 +462,7 @@ def _base_sql(ref: InventoryRef, key: str, project_filter: bool) -> str:
         links_col = ""
         actor_links = (f", links_of_actors AS (SELECT {fa_key} AS code, "
                        f"sum(m.n_members - 1) AS actor_links "
-                       f"FROM fm m JOIN fa USING (actor_id) GROUP BY 1)")
+                       f"FROM fm m JOIN {fa} fa USING (actor_id) GROUP BY 1)")
     else:  # each actor's links over all projects are precomputed (links_all)
         links_col = ", sum(links_all) AS actor_links"
         actor_links = ""
@@ -479,7 +481,7 @@ def _base_sql(ref: InventoryRef, key: str, project_filter: bool) -> str:
                count(*) FILTER (WHERE n_scores > 0) AS n_assessed,
                sum(score_sum) / nullif(sum(n_scores), 0) AS grid_mean,
                {dom_sums}
-        FROM (SELECT *, ({active})::INTEGER AS act, {flags} FROM fp) GROUP BY 1)
+        FROM (SELECT *, ({active})::INTEGER AS act, {flags} FROM {fp} fp) GROUP BY 1)
     , p_agg AS (
         SELECT code, n_projects, {', '.join(f'n_{s}' for s in voc.STAGES.codes)}, n_active,
                beneficiaries, jobs_fte, volunteers, links, links_cross, links_assoc_company,
@@ -491,7 +493,7 @@ def _base_sql(ref: InventoryRef, key: str, project_filter: bool) -> str:
         SELECT {key} AS code, count(*) AS n_actors,
                count(*) FILTER (WHERE actor_type = 'association') AS n_associations,
                {type_flags} AS n_actor_types{links_col}
-        FROM fa GROUP BY 1)
+        FROM {fa} fa GROUP BY 1)
     {actor_links}
     , e_agg AS (  -- active establishments (a SIRET), ESS ones, staff bands
         SELECT {key} AS code, count(*) AS n_establishments,
@@ -502,16 +504,15 @@ def _base_sql(ref: InventoryRef, key: str, project_filter: bool) -> str:
                sum(jobs_high) FILTER (WHERE ess) AS ess_jobs_high
         FROM (SELECT *, actor_type IN ({ESS_TYPES_SQL}) AS ess, {_band_bound(0)} AS jobs_low,
                      {_band_bound(1)} AS jobs_high
-              FROM fa WHERE coalesce(active, true)
-                AND actor_id IN (SELECT actor_id FROM {ac} WHERE siret IS NOT NULL))
+              FROM {fa} fa WHERE coalesce(active, true) AND has_siret)
         GROUP BY 1)
     , declared AS (  -- declared association–company partnerships, by the association
         SELECT code, count(*) AS declared_assoc_company FROM (
-            SELECT {fa_key} AS code FROM {ps} d JOIN fa ON fa.actor_id = d.actor_id_a
+            SELECT {fa_key} AS code FROM {ps} d JOIN {fa} fa ON fa.actor_id = d.actor_id_a
             JOIN {ac} o ON o.actor_id = d.actor_id_b
             WHERE fa.actor_type = 'association' AND o.actor_type = 'company'
             UNION ALL
-            SELECT {fa_key} AS code FROM {ps} d JOIN fa ON fa.actor_id = d.actor_id_b
+            SELECT {fa_key} AS code FROM {ps} d JOIN {fa} fa ON fa.actor_id = d.actor_id_b
             JOIN {ac} o ON o.actor_id = d.actor_id_a
             WHERE fa.actor_type = 'association' AND o.actor_type = 'company') GROUP BY 1)
     """
@@ -572,7 +573,16 @@ def compute(view: View, level: str,
     key = LEVEL_COLUMN[level]
     where, tail = _territory_where(level, within)
     exprs = "".join(f", {INDICATORS[i].expr} AS {i}" for i in sql_ids)
-    body = (_base_sql(ref, key, filters.has_project_filter) +
+    cut, fp, fa = "", "fp", "fa"
+    if within is not None:
+        # only the rows of the territories returned are aggregated (a territory's
+        # profile need not group the whole of France): every row carries the codes
+        # of its commune's EPCI, département and région
+        column = LEVEL_COLUMN[within[0]]
+        cut, fp, fa = (f", fp_in AS (SELECT * FROM fp WHERE {column} = ?), "
+                       f"fa_in AS (SELECT * FROM fa WHERE {column} = ?)"), "fp_in", "fa_in"
+        tail = [within[1], within[1], *tail]
+    body = (cut + _base_sql(ref, key, filters.has_project_filter, fp, fa) +
             f"SELECT *{exprs} FROM (SELECT t.code, t.name, t.population, {_base_select()} "
             f"FROM geo_territories t {_base_from(filters.has_project_filter)} WHERE {where}) "
             f"ORDER BY code")

@@ -151,8 +151,8 @@ def _project_where(ref: InventoryRef, f: Filters, scope, params: list) -> str:
                        f"WHERE funder_actor_id IN ({', '.join('?' * len(f.funders))}))")
         params += list(f.funders)
     if f.actor_types:
-        p_where.append(f"p.lead_actor_id IN (SELECT actor_id FROM {ref.actors} "
-                       f"WHERE actor_type IN ({', '.join('?' * len(f.actor_types))}))")
+        # the lead's actor type, copied into the derived projects (no join to the actors)
+        p_where.append(f"p.lead_type IN ({', '.join('?' * len(f.actor_types))})")
         params += list(f.actor_types)
     p_where.append(_territory_clause("p", scope, params))
     return " AND ".join(p_where)

@@ -8,8 +8,10 @@ at national scale, so each saved version gets, inside the store's write
 transaction:
 
 * ``inv_<id>__d_actors`` — actors + ``reg``, ``dep``, ``epci`` of their commune +
-  ``links_all`` (their partnership links over all projects);
-* ``inv_<id>__d_projects`` — projects + ``reg``, ``dep``, ``epci`` + per-project
+  ``links_all`` (their partnership links over all projects) + ``has_siret`` (an
+  establishment: the indicators count those without reading the identifiers);
+* ``inv_<id>__d_projects`` — projects + ``reg``, ``dep``, ``epci`` + ``lead_type``
+  (the lead's actor type: an actor-type filter needs no join to the actors) + per-project
   statistics (``n_members``, ``links``, ``links_cross``, ``links_assoc_company``,
   ``has_research``, ``funding_*``, ``n_scores``, ``score_sum``);
 * ``inv_<id>__d_members`` — one row per participation (lead or partner) with the
@@ -22,6 +24,9 @@ partner–partner); an actor in a project of n participants has n − 1 links th
 from __future__ import annotations
 
 DERIVED = ("d_actors", "d_projects", "d_members")
+#: a column each derived table must have: a store whose derived tables predate it
+#: has them rebuilt (:func:`exists` is false)
+REQUIRED = {"d_actors": "has_siret", "d_projects": "lead_type", "d_members": "n_members"}
 #: columns the derived tables add to the inventory's own
 PROJECT_STATS = ("n_members", "links", "links_cross", "links_assoc_company", "has_research",
                  "funding_total", "funding_public", "funding_private", "funding_earned",
@@ -77,15 +82,18 @@ def build(con, inv_id: int) -> None:
         LEFT JOIN grid g USING (project_id)""")
     con.execute(f"""
         CREATE OR REPLACE TABLE {tbl('d_projects')} AS
-        SELECT p.*, g.reg, g.dep, g.epci, {', '.join('s.' + c for c in PROJECT_STATS)}
+        SELECT p.*, g.reg, g.dep, g.epci, l.actor_type AS lead_type,
+               {', '.join('s.' + c for c in PROJECT_STATS)}
         FROM {tbl('projects')} p LEFT JOIN geo_communes g ON g.code = p.commune_code
+        LEFT JOIN {tbl('actors')} l ON l.actor_id = p.lead_actor_id
         JOIN _pstats s USING (project_id)""")
     con.execute(f"""
         CREATE OR REPLACE TABLE {tbl('d_members')} AS
         SELECT m.project_id, m.actor_id, s.n_members FROM _mem m JOIN _pstats s USING (project_id)""")
     con.execute(f"""
         CREATE OR REPLACE TABLE {tbl('d_actors')} AS
-        SELECT a.*, g.reg, g.dep, g.epci, coalesce(l.links_all, 0) AS links_all
+        SELECT a.*, g.reg, g.dep, g.epci, coalesce(l.links_all, 0) AS links_all,
+               a.siret IS NOT NULL AS has_siret
         FROM {tbl('actors')} a LEFT JOIN geo_communes g ON g.code = a.commune_code
         LEFT JOIN (SELECT actor_id, sum(n_members - 1) AS links_all FROM {tbl('d_members')}
                    GROUP BY 1) l USING (actor_id)""")
@@ -99,6 +107,9 @@ def drop(con, inv_id: int) -> None:
 
 
 def exists(store, inv_id: int) -> bool:
-    n = store.scalar("SELECT count(*) FROM information_schema.tables WHERE table_name IN "
-                     f"({', '.join('?' * len(DERIVED))})", [name(inv_id, k) for k in DERIVED])
+    """Whether the inventory's derived tables are there, each with its
+    :data:`REQUIRED` column (tables built by an older version lack it)."""
+    n = store.scalar("SELECT count(*) FROM information_schema.columns WHERE "
+                     + " OR ".join("(table_name = ? AND column_name = ?)" for _ in DERIVED),
+                     [v for k in DERIVED for v in (name(inv_id, k), REQUIRED[k])])
     return n == len(DERIVED)
