@@ -196,6 +196,21 @@ def scoped(ref: InventoryRef, f: Filters, body: str, *, territory: bool = True) 
     return Sql(f"WITH {fp}, {fa} {body}", params)
 
 
+def inline(ref: InventoryRef, f: Filters, body: str) -> Sql:
+    """The sets of filters without a territory nor a project-side filter, as
+    predicates over the derived tables inlined in the query (``NOT MATERIALIZED``):
+    each is a plain column test (the lead's type is in the derived projects), so
+    a query reads only the columns and rows it needs — a body that keeps one
+    territory has its test pushed into the scan — instead of a copy of a large
+    part of France made on every filter change."""
+    params: list = []
+    fp = (f"fp AS NOT MATERIALIZED (SELECT * FROM {ref.derived('d_projects')} p "
+          f"WHERE {_project_where(ref, f, None, params)})")
+    fa = (f"fa AS NOT MATERIALIZED (SELECT * FROM {ref.derived('d_actors')} a "
+          f"WHERE {_actor_where(f, None, params)})")
+    return Sql(f"WITH {fp}, {fa} {body}", params)
+
+
 #: columns the materialised sets leave out: long free text and identifiers no
 #: analysis of a view reads (copying them is most of the cost at national scale);
 #: a body that needs one joins the inventory's own table
@@ -259,8 +274,11 @@ class View:
     (:meth:`ecosystem.storage.store.Store.view_sets`) and read by every analysis of the
     rerun, and of later reruns while they stay cached. The level of analysis does
     not change the sets. A view with no filter at all reads the derived tables
-    directly (nothing to copy); a read-only store computes the sets inside each
-    query (:func:`scoped`)."""
+    directly (nothing to copy); so does, through :func:`inline` predicates, a view
+    of all France without a project-side filter (copying most of France costs more
+    than testing a column in each query); a territory's sets are then made from
+    the derived tables. A read-only store computes the sets inside each query
+    (:func:`scoped`)."""
 
     __slots__ = ("store", "ref", "filters")
 
@@ -295,6 +313,8 @@ class View:
         if f.is_default:  # the whole inventory: the derived tables themselves
             return Sql(f"WITH fp AS NOT MATERIALIZED (SELECT * FROM {ref.derived('d_projects')}), "
                        f"fa AS NOT MATERIALIZED (SELECT * FROM {ref.derived('d_actors')}) {body}")
+        if f.territory is None and not f.has_project_filter:
+            return inline(ref, f, body)
         names = self.store.view_sets(ref, f) if hasattr(self.store, "view_sets") else None
         if names is None:
             return scoped(ref, f, body)
