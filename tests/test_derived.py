@@ -39,3 +39,30 @@ def test_derived_tables_without_the_new_columns_are_rebuilt(tiny_store):
                              f"WHERE project_id = 'P5'") == "local_authority"
     assert tiny_store.scalar(f"SELECT count(*) FROM {ref.derived('d_actors')} "
                              f"WHERE NOT has_siret") == 10
+
+
+def test_domain_filter_uses_the_bit_mask_and_finds_the_same_rows(tiny_store):
+    from ecosystem.analysis.view import Filters, View
+    ref = tiny_store.ref("tiny")
+    bits = dict(tiny_store.con.execute(
+        f"SELECT actor_id, domain_bits FROM {ref.derived('d_actors')}").fetchall())
+    from ecosystem import vocabulary as voc
+    codes = voc.DOMAINS.codes
+    # A6: ecological_transition and employment, nothing else
+    assert bits["A6"] == (1 << codes.index("ecological_transition")) | (1 << codes.index("employment"))
+    view = View(tiny_store, ref, Filters(domains=("food", "culture")))
+    sql = view.sql(" SELECT 1")
+    assert "domain_bits" in sql.text and "list_has_any" not in sql.text
+    # food: A2 (actor), P1 and P2 (projects); culture: A10
+    got = view.query("SELECT (SELECT string_agg(actor_id, ',' ORDER BY actor_id) FROM fa) AS a, "
+                     "(SELECT string_agg(project_id, ',' ORDER BY project_id) FROM fp) AS p")
+    assert got.iloc[0].tolist() == ["A10,A2", "P1,P2"]
+
+
+def test_derived_rows_are_stored_by_territory(tiny_store):
+    ref = tiny_store.ref("tiny")
+    deps = [r[0] for r in tiny_store.con.execute(
+        f"SELECT dep FROM {ref.derived('d_actors')}").fetchall()]
+    # by région: 01 (Guadeloupe: A7), 44 (Grand Est: A10 in Meuse), 52 (Loire-Atlantique:
+    # A1 A2 A3 A4 A9), 93 (Bouches-du-Rhône: A5 A6 A8)
+    assert deps == ["971", "55", "44", "44", "44", "44", "44", "13", "13", "13"]

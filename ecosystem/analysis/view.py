@@ -131,6 +131,17 @@ def _territory_clause(alias: str, scope, params: list) -> str:
     return f"{alias}.{LEVEL_COLUMN[level]} = ?"
 
 
+def _domain_test(alias: str, domains: tuple[str, ...], params: list) -> str:
+    """Rows with at least one of ``domains``: a test of the derived tables' domain
+    bit mask, or of the list itself for a code outside the vocabulary."""
+    codes = voc.DOMAINS.codes
+    if all(d in codes for d in domains):
+        params.append(sum(1 << codes.index(d) for d in set(domains)))
+        return f"({alias}.domain_bits & ?) <> 0"
+    params.append(list(domains))
+    return f"list_has_any({alias}.domains, ?::VARCHAR[])"
+
+
 def _project_where(ref: InventoryRef, f: Filters, scope, params: list) -> str:
     """The WHERE clause of ``fp`` over ``d_projects p`` (parameters appended)."""
     p_where = []
@@ -138,8 +149,7 @@ def _project_where(ref: InventoryRef, f: Filters, scope, params: list) -> str:
         p_where.append(f"p.stage IN ({', '.join('?' * len(f.stages))})")
         params += list(f.stages)
     if f.domains:
-        p_where.append("list_has_any(p.domains, ?::VARCHAR[])")
-        params.append(list(f.domains))
+        p_where.append(_domain_test("p", f.domains, params))
     if f.year_min:
         p_where.append("coalesce(p.end_year, 9999) >= ?")
         params.append(f.year_min)
@@ -166,8 +176,7 @@ def _actor_where(f: Filters, scope, params: list, members: str = "fm") -> str:
         a_where.append(f"a.actor_type IN ({', '.join('?' * len(f.actor_types))})")
         params += list(f.actor_types)
     if f.domains:
-        a_where.append("list_has_any(a.domains, ?::VARCHAR[])")
-        params.append(list(f.domains))
+        a_where.append(_domain_test("a", f.domains, params))
     a_where.append(_territory_clause("a", scope, params))
     if f.has_project_filter:
         # leads and partners are both in fm (participations in fp): one semi-join
