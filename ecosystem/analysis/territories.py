@@ -129,13 +129,15 @@ def top_actors(view: View, limit: int = 10) -> pd.DataFrame:
     if scope:
         where, params = f"a.{LEVEL_COLUMN[scope[0]]} = ?", [scope[1]]
     # the scope's actors first: only their participations are counted (not those
-    # of every actor of France)
+    # of every actor of France); with a project-side filter, fm holds the
+    # participations in the filtered projects already
+    members = ("fm m" if filters.has_project_filter else
+               f"{ref.derived('d_members')} m SEMI JOIN fp USING (project_id)")
     body = f"""
         , va AS MATERIALIZED (SELECT a.actor_id, a.name, a.actor_type, a.commune_code
                               FROM fa a WHERE {where})
         , part AS (SELECT m.actor_id, count(*) AS projects, sum(m.n_members - 1) AS links
-                   FROM {ref.derived('d_members')} m SEMI JOIN va USING (actor_id)
-                   SEMI JOIN fp USING (project_id) GROUP BY 1)
+                   FROM {members} SEMI JOIN va USING (actor_id) GROUP BY 1)
         SELECT a.actor_id, a.name, a.actor_type, a.commune_code,
                coalesce(p.projects, 0) AS projects, coalesce(p.links, 0) AS links
         FROM va a LEFT JOIN part p USING (actor_id)

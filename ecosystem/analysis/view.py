@@ -63,8 +63,13 @@ class Filters:
 
     def statements(self, ref: InventoryRef, prefix: str,
                    base: dict[str, str] | None = None) -> list[tuple[str, str, list]]:
-        """:func:`view_statements` of these filters: what the store's view cache runs
-        (the store asks its filters, so ``storage`` never imports ``analysis``)."""
+        """What the store's view cache runs for these filters (the store asks its
+        filters, so ``storage`` never imports ``analysis``): for all of France with a
+        project-side filter, only the participations ``fm`` (:func:`members_statement`;
+        the projects and actors are then column tests, see :func:`inline`); otherwise
+        :func:`view_statements`."""
+        if self.territory is None and self.has_project_filter:
+            return [members_statement(ref, self, prefix)]
         return view_statements(ref, self, prefix, base)
 
     # ------------------------------------------------------- URL round trip
@@ -205,19 +210,33 @@ def scoped(ref: InventoryRef, f: Filters, body: str, *, territory: bool = True) 
     return Sql(f"WITH {fp}, {fa} {body}", params)
 
 
-def inline(ref: InventoryRef, f: Filters, body: str) -> Sql:
+def members_statement(ref: InventoryRef, f: Filters, prefix: str) -> tuple[str, str, list]:
+    """``("fm", CREATE TABLE statement, parameters)``: the participations (lead or
+    partner, with the participant count) in the projects of ``f`` over all France,
+    the one set of a national view with a project-side filter that is materialised
+    (three narrow columns; the actors of the view are those found in it)."""
+    params: list = []
+    return ("fm", f"CREATE TABLE {prefix}fm AS SELECT m.* FROM {ref.derived('d_members')} m "
+                  f"SEMI JOIN (SELECT project_id FROM {ref.derived('d_projects')} p "
+                  f"WHERE {_project_where(ref, f, None, params)}) USING (project_id)", params)
+
+
+def inline(ref: InventoryRef, f: Filters, body: str, members: str | None = None) -> Sql:
     """The sets of filters without a territory nor a project-side filter, as
     predicates over the derived tables inlined in the query (``NOT MATERIALIZED``):
     each is a plain column test (the lead's type is in the derived projects), so
     a query reads only the columns and rows it needs — a body that keeps one
     territory has its test pushed into the scan — instead of a copy of a large
-    part of France made on every filter change."""
+    part of France made on every filter change. With a project-side filter,
+    ``members`` is the table of :func:`members_statement` (``fm``), and the actors
+    are those found in it."""
     params: list = []
     fp = (f"fp AS NOT MATERIALIZED (SELECT * FROM {ref.derived('d_projects')} p "
           f"WHERE {_project_where(ref, f, None, params)})")
+    fm = f"fm AS NOT MATERIALIZED (SELECT * FROM {members}), " if members else ""
     fa = (f"fa AS NOT MATERIALIZED (SELECT * FROM {ref.derived('d_actors')} a "
           f"WHERE {_actor_where(f, None, params)})")
-    return Sql(f"WITH {fp}, {fa} {body}", params)
+    return Sql(f"WITH {fp}, {fm}{fa} {body}", params)
 
 
 #: columns the materialised sets leave out: long free text and identifiers no
@@ -284,9 +303,10 @@ class View:
     rerun, and of later reruns while they stay cached. The level of analysis does
     not change the sets. A view with no filter at all reads the derived tables
     directly (nothing to copy); so does, through :func:`inline` predicates, a view
-    of all France without a project-side filter (copying most of France costs more
-    than testing a column in each query); a territory's sets are then made from
-    the derived tables. A read-only store computes the sets inside each query
+    of all France (copying most of France costs more than testing a column in each
+    query), with only its participations ``fm`` materialised when a project-side
+    filter is set; a territory's sets are made from the derived tables, which are
+    stored by territory. A read-only store computes the sets inside each query
     (:func:`scoped`)."""
 
     __slots__ = ("store", "ref", "filters")
@@ -327,6 +347,8 @@ class View:
         names = self.store.view_sets(ref, f) if hasattr(self.store, "view_sets") else None
         if names is None:
             return scoped(ref, f, body)
+        if f.territory is None:  # all France, a project-side filter: only fm is a table
+            return inline(ref, f, body, members=names["fm"])
         ctes = [f"{k} AS NOT MATERIALIZED (SELECT * FROM {names[k]})" for k in ("fp", "fm", "fa")
                 if k in names]
         return Sql(f"WITH {', '.join(ctes)} {body}")
