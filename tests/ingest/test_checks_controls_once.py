@@ -30,3 +30,13 @@ def test_no_controls_makes_strip_controls_skip_the_scan():
     assert checks.strip_controls(con, "r", "_row") == "r__ctl"
     assert con.execute("SELECT name FROM r WHERE _row = 1").fetchone()[0] == "Asso\x01ciation"
     assert con.execute("SELECT count(*) FROM r__ctl").fetchone()[0] == 0
+
+
+def test_only_text_columns_are_scanned():
+    con = duckdb.connect()
+    con.execute("CREATE TABLE r (_row BIGINT, n INTEGER, name VARCHAR)")
+    con.execute("INSERT INTO r VALUES (1, 7, 'Bon' || chr(11) || 'jour')")
+    out = checks.strip_controls(con, "r", "_row")
+    # the vertical tab (a C0 control) is removed from the text; the number is left alone
+    assert con.execute("SELECT n, name FROM r").fetchone() == (7, "Bonjour")
+    assert con.execute(f"SELECT \"column\" FROM {out}").fetchall() == [("name",)]
