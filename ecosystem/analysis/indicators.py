@@ -505,7 +505,8 @@ def _base_sql(ref: InventoryRef, key: str, project_filter: bool, *, year: str = 
     ``year``: SQL for the year of the per-year flows (new actors, projects reaching
     diffusion, fundings of the year and the year before; :mod:`ecosystem.analysis.asof`);
     ``fp``/``fa``: the tables or CTEs the sets are read from (the time series read
-    sets expanded by year, :mod:`ecosystem.analysis.timeline`).
+    sets expanded by year, :mod:`ecosystem.analysis.timeline`; :func:`compute` passes
+    them cut to the territories it returns).
     """
     ps, ac, fu = ref.table("partnerships"), ref.actors, ref.table("fundings")
     stage_counts = ", ".join(f"count(*) FILTER (WHERE stage = '{s}') AS n_{s}"
@@ -662,7 +663,17 @@ def compute(view: View, level: str,
     where, tail = _territory_where(level, within)
     exprs = "".join(f", {INDICATORS[i].expr} AS {i}" for i in sql_ids)
     flows = _needs_flows(sql_ids)
-    body = (_base_sql(ref, key, filters.has_project_filter, year=filters.year_sql) +
+    cut, fp, fa = "", "fp", "fa"
+    if within is not None and not is_zoning_level(within[0]):
+        # only the rows of the territories returned are aggregated (a territory's
+        # profile need not group the whole of France): every row carries the codes
+        # of its commune's EPCI, département and région
+        column = level_column(within[0])
+        cut, fp, fa = (f", fp_in AS (SELECT * FROM fp WHERE {column} = ?), "
+                       f"fa_in AS (SELECT * FROM fa WHERE {column} = ?)"), "fp_in", "fa_in"
+        tail = [within[1], within[1], *tail]
+    body = (cut + _base_sql(ref, key, filters.has_project_filter, year=filters.year_sql,
+                            fp=fp, fa=fa) +
             f"SELECT *{exprs} FROM (SELECT t.code, t.name, t.population, {_base_select(flows)} "
             f"FROM {territory_relation(level)} t {_base_from(filters.has_project_filter, flows)} "
             f"WHERE {where}) ORDER BY code")

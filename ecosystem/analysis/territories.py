@@ -132,13 +132,19 @@ def top_actors(view: View, limit: int = 10) -> pd.DataFrame:
     where, params = "TRUE", []
     if scope:
         where, params = f"a.{level_column(scope[0])} = ?", [scope[1]]
+    # the scope's actors first: only their participations are counted (not those
+    # of every actor of France); with a project-side filter, fm holds the
+    # participations in the filtered projects already
+    members = ("fm m" if filters.has_project_filter else
+               f"{ref.derived('d_members')} m SEMI JOIN fp USING (project_id)")
     body = f"""
+        , va AS MATERIALIZED (SELECT a.actor_id, a.name, a.actor_type, a.commune_code
+                              FROM fa a WHERE {where})
         , part AS (SELECT m.actor_id, count(*) AS projects, sum(m.n_members - 1) AS links
-                   FROM {ref.derived('d_members')} m SEMI JOIN fp USING (project_id) GROUP BY 1)
+                   FROM {members} SEMI JOIN va USING (actor_id) GROUP BY 1)
         SELECT a.actor_id, a.name, a.actor_type, a.commune_code,
                coalesce(p.projects, 0) AS projects, coalesce(p.links, 0) AS links
-        FROM fa a LEFT JOIN part p USING (actor_id)
-        WHERE {where}
+        FROM va a LEFT JOIN part p USING (actor_id)
         ORDER BY projects DESC, links DESC, a.name LIMIT {int(limit)}"""
     sql = view.sql(body, territory=False)
     return store.query(sql.text, sql.params + params)
@@ -152,12 +158,14 @@ def top_projects(view: View,
     if limit:  # no row (limit 0) is the empty table of an aggregates-only view
         access.require_records(view)
     store, ref = view.store, view.ref
+    order = "p.funding_total DESC, p.beneficiaries DESC NULLS LAST, p.title"
+    # the top projects first, then their leads' names (not a join over every project)
     body = f"""
         SELECT p.project_id, p.title, p.lead_actor_id, a.name AS lead, p.stage, p.domains,
                p.commune_code, p.funding_total, p.beneficiaries, p.jobs_fte, p.n_members
-        FROM fp p LEFT JOIN {ref.actors} a ON a.actor_id = p.lead_actor_id
-        ORDER BY p.funding_total DESC, p.beneficiaries DESC NULLS LAST, p.title
-        LIMIT {int(limit)}"""
+        FROM (SELECT * FROM fp p ORDER BY {order} LIMIT {int(limit)}) p
+        LEFT JOIN {ref.actors} a ON a.actor_id = p.lead_actor_id
+        ORDER BY {order}"""
     sql = view.sql(body)
     return store.query(sql.text, sql.params)
 

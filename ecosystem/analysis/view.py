@@ -82,8 +82,13 @@ class Filters:
 
     def statements(self, ref: InventoryRef, prefix: str,
                    base: dict[str, str] | None = None) -> list[tuple[str, str, list]]:
-        """:func:`view_statements` of these filters: what the store's view cache runs
-        (the store asks its filters, so ``storage`` never imports ``analysis``)."""
+        """What the store's view cache runs for these filters (the store asks its
+        filters, so ``storage`` never imports ``analysis``): for all of France with a
+        project-side filter, only the participations ``fm`` (:func:`members_statement`;
+        the projects and actors are then column tests, see :func:`inline`); otherwise
+        :func:`view_statements`."""
+        if self.territory is None and self.has_project_filter:
+            return [members_statement(ref, self, prefix)]
         return view_statements(ref, self, prefix, base)
 
     # ------------------------------------------------------- URL round trip
@@ -160,6 +165,17 @@ def _territory_clause(alias: str, scope, params: list, ref: InventoryRef | None 
     return f"{alias}.{level_column(level)} = ?"
 
 
+def _domain_test(alias: str, domains: tuple[str, ...], params: list) -> str:
+    """Rows with at least one of ``domains``: a test of the derived tables' domain
+    bit mask, or of the list itself for a code outside the vocabulary."""
+    codes = voc.DOMAINS.codes
+    if all(d in codes for d in domains):
+        params.append(sum(1 << codes.index(d) for d in set(domains)))
+        return f"({alias}.domain_bits & ?) <> 0"
+    params.append(list(domains))
+    return f"list_has_any({alias}.domains, ?::VARCHAR[])"
+
+
 def _project_where(ref: InventoryRef, f: Filters, scope, params: list) -> str:
     """The WHERE clause of ``fp`` over ``d_projects p`` (parameters appended)."""
     p_where = []
@@ -167,8 +183,7 @@ def _project_where(ref: InventoryRef, f: Filters, scope, params: list) -> str:
         p_where.append(f"p.stage IN ({', '.join('?' * len(f.stages))})")
         params += list(f.stages)
     if f.domains:
-        p_where.append("list_has_any(p.domains, ?::VARCHAR[])")
-        params.append(list(f.domains))
+        p_where.append(_domain_test("p", f.domains, params))
     if f.year_min:
         p_where.append("coalesce(p.end_year, 9999) >= ?")
         params.append(f.year_min)
@@ -180,8 +195,8 @@ def _project_where(ref: InventoryRef, f: Filters, scope, params: list) -> str:
                        f"WHERE funder_actor_id IN ({', '.join('?' * len(f.funders))}))")
         params += list(f.funders)
     if f.actor_types:
-        p_where.append(f"p.lead_actor_id IN (SELECT actor_id FROM {ref.actors} "
-                       f"WHERE actor_type IN ({', '.join('?' * len(f.actor_types))}))")
+        # the lead's actor type, copied into the derived projects (no join to the actors)
+        p_where.append(f"p.lead_type IN ({', '.join('?' * len(f.actor_types))})")
         params += list(f.actor_types)
     if f.as_of:
         p_where.append(asof.project_exists("p", "?"))
@@ -224,8 +239,7 @@ def _actor_where(f: Filters, scope, params: list, members: str = "fm",
         a_where.append(f"a.actor_type IN ({', '.join('?' * len(f.actor_types))})")
         params += list(f.actor_types)
     if f.domains:
-        a_where.append("list_has_any(a.domains, ?::VARCHAR[])")
-        params.append(list(f.domains))
+        a_where.append(_domain_test("a", f.domains, params))
     if f.as_of:
         clause = asof.actor_exists("a", "?")
         a_where.append(clause)
@@ -256,6 +270,51 @@ def scoped(ref: InventoryRef, f: Filters, body: str, *, territory: bool = True) 
               f"SEMI JOIN fp USING (project_id))")
         return Sql(f"WITH {fp}, {fm}, {fa} {body}", params)
     return Sql(f"WITH {fp}, {fa} {body}", params)
+
+
+def members_statement(ref: InventoryRef, f: Filters, prefix: str) -> tuple[str, str, list]:
+    """``("fm", CREATE TABLE statement, parameters)``: the participations (lead or
+    partner, with the participant count) in the projects of ``f`` over all France,
+    the one set of a national view with a project-side filter that is materialised
+    (three narrow columns; the actors of the view are those found in it)."""
+    params: list = []
+    return ("fm", f"CREATE TABLE {prefix}fm AS SELECT m.* FROM {ref.derived('d_members')} m "
+                  f"SEMI JOIN (SELECT project_id FROM {ref.derived('d_projects')} p "
+                  f"WHERE {_project_where(ref, f, None, params)}) USING (project_id)", params)
+
+
+def zoned_set(name: str, table: str, zoned: dict[str, tuple[str, str]]) -> str:
+    """The CTE of set ``name`` read from ``table`` (a table or a parenthesised query),
+    with one ``z<id>`` column per user zoning of the view (the zone of each actor or
+    project, or NULL)."""
+    if not zoned or name == "fm":
+        return f"{name} AS NOT MATERIALIZED (SELECT * FROM {table})"
+    key, which = ("actor_id", 0) if name == "fa" else ("project_id", 1)
+    cols = ", ".join(f"{lv}.zone AS {lv}" for lv in zoned)
+    joins = " ".join(f"LEFT JOIN {tables[which]} {lv} ON {lv}.{key} = s.{key}"
+                     for lv, tables in zoned.items())
+    return f"{name} AS NOT MATERIALIZED (SELECT s.*, {cols} FROM {table} s {joins})"
+
+
+def inline(ref: InventoryRef, f: Filters, body: str, members: str | None = None,
+           zoned: dict[str, tuple[str, str]] | None = None) -> Sql:
+    """The sets of filters without a territory nor a project-side filter, as
+    predicates over the derived tables inlined in the query (``NOT MATERIALIZED``):
+    each is a plain column test (the lead's type is in the derived projects), so
+    a query reads only the columns and rows it needs — a body that keeps one
+    territory has its test pushed into the scan — instead of a copy of a large
+    part of France made on every filter change. With a project-side filter,
+    ``members`` is the table of :func:`members_statement` (``fm``), and the actors
+    are those found in it. As of a year, projects are read as they were then
+    (:func:`_project_select`); ``zoned`` adds the user zonings' columns."""
+    params: list = []
+    zoned = zoned or {}
+    select = _project_select(ref, f, "p.*", params)
+    fp = zoned_set("fp", f"({select} WHERE {_project_where(ref, f, None, params)})", zoned)
+    fm = f"fm AS NOT MATERIALIZED (SELECT * FROM {members}), " if members else ""
+    fa = zoned_set("fa", f"(SELECT *{_actor_columns(f)} FROM {ref.derived('d_actors')} a "
+                         f"WHERE {_actor_where(f, None, params, ref=ref)})", zoned)
+    return Sql(f"WITH {fp}, {fm}{fa} {body}", params)
 
 
 #: columns the materialised sets leave out: long free text and identifiers no
@@ -326,8 +385,12 @@ class View:
     (:meth:`ecosystem.storage.store.Store.view_sets`) and read by every analysis of the
     rerun, and of later reruns while they stay cached. The level of analysis does
     not change the sets. A view with no filter at all reads the derived tables
-    directly (nothing to copy); a read-only store computes the sets inside each
-    query (:func:`scoped`)."""
+    directly (nothing to copy); so does, through :func:`inline` predicates, a view
+    of all France (copying most of France costs more than testing a column in each
+    query), with only its participations ``fm`` materialised when a project-side
+    filter is set; a territory's sets are made from the derived tables, which are
+    stored by territory. A read-only store computes the sets inside each query
+    (:func:`scoped`)."""
 
     __slots__ = ("store", "ref", "filters")
 
@@ -363,9 +426,13 @@ class View:
         if f.is_default:  # the whole inventory: the derived tables themselves
             return Sql(f"WITH {self._set('fp', ref.derived('d_projects'), zoned)}, "
                        f"{self._set('fa', ref.derived('d_actors'), zoned)} {body}")
+        if f.territory is None and not f.has_project_filter:
+            return inline(ref, f, body, zoned=zoned)
         names = self.store.view_sets(ref, f) if hasattr(self.store, "view_sets") else None
         if names is None:
             return scoped(ref, f, body)
+        if f.territory is None:  # all France, a project-side filter: only fm is a table
+            return inline(ref, f, body, members=names["fm"], zoned=zoned)
         ctes = [self._set(k, names[k], zoned) for k in ("fp", "fm", "fa") if k in names]
         params: list = []
         if "fa" not in names:  # actors_in_place
@@ -387,15 +454,7 @@ class View:
 
     @staticmethod
     def _set(name: str, table: str, zoned: dict[str, tuple[str, str]]) -> str:
-        """The CTE of set ``name`` read from ``table``, with one ``z<id>`` column
-        per zoning of the view (the zone of each actor or project, or NULL)."""
-        if not zoned or name == "fm":
-            return f"{name} AS NOT MATERIALIZED (SELECT * FROM {table})"
-        key, which = ("actor_id", 0) if name == "fa" else ("project_id", 1)
-        cols = ", ".join(f"{lv}.zone AS {lv}" for lv in zoned)
-        joins = " ".join(f"LEFT JOIN {tables[which]} {lv} ON {lv}.{key} = s.{key}"
-                         for lv, tables in zoned.items())
-        return f"{name} AS NOT MATERIALIZED (SELECT s.*, {cols} FROM {table} s {joins})"
+        return zoned_set(name, table, zoned)
 
     def query(self, body: str, params: list | None = None, *, territory: bool = True):
         """Run ``body`` over the view's sets: a DataFrame."""

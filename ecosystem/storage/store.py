@@ -280,10 +280,9 @@ class Store:
             if hit is not None:
                 self._views[key] = (hit[0], now)
                 return hit[0]
-            # a territory's sets are cut from the same filters' national sets
+            # a territory's sets are made from the derived tables (stored by
+            # territory); all France is mostly predicates (see View.sql)
             base = None
-            if filters.territory and not filters.with_(territory=None).is_default:
-                base = self.view_sets(ref, filters.with_(territory=None))
             if not self._views:
                 self.con.execute("ATTACH IF NOT EXISTS ':memory:' AS eco_view")
             self._view_seq += 1
