@@ -124,6 +124,10 @@ ACTORS = Table("actors", (
     Col("active", "bool"),
     Col("source", "str", required=True, help="Origine de l'enregistrement (demo, rna, sirene…)"),
     Col("source_id", "str", help="Identifiant dans la source"),
+    # columns added after the first release go last: old stores get them by ALTER TABLE
+    Col("ess_family", "str", vocabulary=voc.ESS_FAMILIES,
+        help="Famille de l'ESS (association, coopérative, mutuelle, fondation, société "
+             "commerciale de l'ESS), d'après la catégorie juridique SIRENE"),
 ), key=("actor_id",))
 
 PROJECTS = Table("projects", (
@@ -160,6 +164,8 @@ FUNDINGS = Table("fundings", (
     Col("year", "int", **YEAR),
     Col("kind", "str", required=True, vocabulary=voc.FUNDING_KINDS),
     Col("origin", "str", required=True, vocabulary=voc.FUNDING_ORIGINS),
+    Col("outside_territory", "bool",
+        help="Bénéficiaire situé hors du territoire de l'inventaire (import SCDL)"),
 ), key=("funding_id",))
 
 MEMBERSHIPS = Table("memberships", (

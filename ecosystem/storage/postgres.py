@@ -128,6 +128,13 @@ class PostgresStore(Store):
             for kind, table in model.TABLES.items():
                 cols = ", ".join(f'"{c.name}" {PG_TYPES[c.kind]}' for c in table.columns)
                 pg.execute(f"CREATE TABLE IF NOT EXISTS eco_{kind} (inv_id integer NOT NULL, {cols})")
+                have = {r[0] for r in pg.execute(
+                    "SELECT column_name FROM information_schema.columns WHERE table_name = %s",
+                    [f"eco_{kind}"]).fetchall()}
+                for c in table.columns:  # columns declared after the table was made
+                    if c.name not in have:
+                        pg.execute(f'ALTER TABLE eco_{kind} ADD COLUMN IF NOT EXISTS "{c.name}" '
+                                   f'{PG_TYPES[c.kind]}')
                 pg.execute(f"CREATE INDEX IF NOT EXISTS eco_{kind}_inv ON eco_{kind} (inv_id)")
 
     # ----------------------------------------------------------- transactions

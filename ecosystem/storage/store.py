@@ -197,6 +197,7 @@ class Store:
         self._check_schema()
         if not read_only:
             self._sync_geography()
+            self._add_new_columns()
 
     # ------------------------------------------------------------- connection
     def _prepare_path(self) -> None:
@@ -402,6 +403,27 @@ class Store:
         if version is None or int(version) > SCHEMA_VERSION:
             raise StoreError(f"schema version {version} not supported (expected {SCHEMA_VERSION})",
                              "store.hint.version", path=str(self.path))
+
+    def _add_new_columns(self) -> None:
+        """Model columns declared after an inventory was written (declared last in
+        :data:`model.TABLES`) are added to its tables, empty; its derived tables are
+        rebuilt so the analyses see them. Nothing to do on an up-to-date store."""
+        have: dict[str, set[str]] = {}
+        for tbl, col in self.con.execute(
+                "SELECT table_name, column_name FROM information_schema.columns "
+                "WHERE table_name LIKE 'inv\\_%\\_\\_%' ESCAPE '\\'").fetchall():
+            have.setdefault(tbl, set()).add(col)
+        ids = [r[0] for r in self.con.execute("SELECT id FROM inventories").fetchall()]
+        todo = [(inv_id, f"inv_{inv_id}__{kind}", c) for inv_id in ids
+                for kind, table in model.TABLES.items() if f"inv_{inv_id}__{kind}" in have
+                for c in table.columns if c.name not in have[f"inv_{inv_id}__{kind}"]]
+        if not todo:
+            return
+        with self.transaction() as con:
+            for _, name, c in todo:
+                con.execute(f'ALTER TABLE {name} ADD COLUMN IF NOT EXISTS "{c.name}" {c.sql_type}')
+            for inv_id in sorted({i for i, _, _ in todo}):
+                derived.build(con, inv_id)
 
     @property
     def schema_version(self) -> int:
