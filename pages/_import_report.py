@@ -13,6 +13,7 @@ from ecosystem import numbers
 from ecosystem.ingest.session import ImportSession
 from ecosystem.render import safe
 from pages._shell import tr
+from pages._scdl_report import scdl_grants
 from pages._widgets import csv
 
 ORIGINS = {"recognised": "imp.origin.recognised", "saved": "imp.origin.saved", "given": "imp.origin.given",
@@ -187,12 +188,3 @@ def dedup_tab(session: ImportSession, p, lang: str) -> None:
     if changed:
         session.decide(p.index, changed)
         st.rerun()
-
-
-def scdl_grants(imp, lang: str) -> None:
-    from ecosystem.ingest import scdl
-
-    found = scdl.report(imp)
-    st.info(tr("imp.scdl.grants", **{k: fmt_number(v, lang) for k, v in found["grants"].items()}))
-    st.caption(tr("imp.scdl.funders") + " — " + tr("imp.scdl.rows"))
-    st.dataframe(scdl.funders_frame(found, lang), hide_index=True, width="stretch")
