@@ -13,6 +13,7 @@ from ecosystem import numbers
 from ecosystem.ingest.session import ImportSession
 from ecosystem.render import safe
 from pages._shell import tr
+from pages._links_review import links_review
 from pages._scdl_report import scdl_grants
 from pages._widgets import csv
 
@@ -61,6 +62,7 @@ def report_step(session: ImportSession, summary: dict, only_active: bool, lang: 
             geo_tab(session, p, entry, lang)
         with tabs[2]:
             dedup_tab(session, p, lang)
+        links_review(session, p, lang)   # SIRET / RNA / SIREN structures and conflicts
 
 
 def summary_part(entry: dict, summary: dict, lang: str) -> None:

@@ -180,3 +180,80 @@ def link_inventory(store, ref) -> Links:
     """:func:`link` over an inventory's actors."""
     df = store.query(f"SELECT actor_id, source, name, siren, siret, rna_id FROM {ref.table('actors')}")
     return link_frame(df)
+
+
+# ------------------------------------------------------------------ review in an import
+
+FILE_PREFIX = "file:"
+
+
+def import_records(imp, index: int) -> pd.DataFrame:
+    """The records an import of actors (part ``index``) links: the file's checked
+    records (``actor_id`` = ``file:<row>``, their source) and the inventory's actors
+    (their ``actor_id``, source ``inventory``)."""
+    part = imp._part(index)
+    chk = ident(part.tbl("chk"))
+    cols = {r[0] for r in imp.con.execute(f"DESCRIBE {chk}").fetchall()}
+
+    def col(c: str, src: set[str]) -> str:
+        return f"CAST({ident(c)} AS VARCHAR)" if c in src else "NULL::VARCHAR"
+
+    parts = [f"""SELECT '{FILE_PREFIX}' || CAST(_row AS VARCHAR) AS actor_id, {col('source', cols)} AS source,
+        {col('name', cols)} AS name, {col('siren', cols)} AS siren, {col('siret', cols)} AS siret,
+        {col('rna_id', cols)} AS rna_id FROM {chk}"""]
+    if imp._has("inv_actors"):
+        inv = {r[0] for r in imp.con.execute("DESCRIBE inv_actors").fetchall()}
+        parts.append(f"""SELECT CAST(actor_id AS VARCHAR), 'inventory', {col('name', inv)},
+            {col('siren', inv)}, {col('siret', inv)}, {col('rna_id', inv)} FROM inv_actors""")
+    return imp.con.execute(" UNION ALL ".join(parts)).df()
+
+
+def review(imp, index: int) -> Links:
+    """:func:`link` over the file's records and the inventory's actors: structures, the
+    rule per record, conflicts — for the user to decide before the save."""
+    return link_frame(import_records(imp, index))
+
+
+def decisions(imp, index: int, links: Links) -> dict[str, bool | None]:
+    """Per conflict structure: True when every duplicate pair joining two of its records
+    is merged, False when none is, None when mixed or when no pair joins them."""
+    out: dict[str, bool | None] = {}
+    for structure, rows, ids in _members(links):
+        got = imp.con.execute(f"SELECT bool_and(merge), bool_or(merge) FROM "
+                              f"{ident(imp._part(index).tbl('pairs'))} WHERE {_within(rows, ids)}"
+                              ).fetchall()[0]
+        out[structure] = None if got[0] is None or got[0] != got[1] else bool(got[0])
+    return out
+
+
+def decide(imp, index: int, links: Links, structure: str, merge: bool) -> int:
+    """Merge (one actor) or keep apart (one per record) the records of a conflict
+    structure, by setting the import's duplicate pairs that join two of them; applied
+    at the save, in its one transaction (merged rows count as merged in the equation).
+    Returns the pairs changed."""
+    for name, rows, ids in _members(links):
+        if name == structure:
+            pairs = ident(imp._part(index).tbl("pairs"))
+            n = imp.con.execute(f"SELECT count(*) FROM {pairs} WHERE {_within(rows, ids)} "
+                                f"AND merge <> {bool(merge)}").fetchall()[0][0]
+            imp.con.execute(f"UPDATE {pairs} SET merge = {bool(merge)} WHERE {_within(rows, ids)}")
+            imp.prepared = False
+            return int(n)
+    raise KeyError(structure)
+
+
+def _members(links: Links):
+    """(structure, file rows, inventory ids) of each conflict structure."""
+    recs = links.records[links.records.conflict]
+    for structure, group in recs.groupby("structure", sort=True):
+        ids = group.actor_id.tolist()
+        rows = [int(i[len(FILE_PREFIX):]) for i in ids if i.startswith(FILE_PREFIX)]
+        yield structure, rows, [i for i in ids if not i.startswith(FILE_PREFIX)]
+
+
+def _within(rows: list[int], ids: list[str]) -> str:
+    from ecosystem.ingest.sql import lit
+
+    r = ", ".join(str(int(x)) for x in rows) or "NULL"
+    i = ", ".join(lit(x) for x in ids) or "NULL"
+    return f"a_row IN ({r}) AND (b_row IN ({r}) OR b_id IN ({i}))"
