@@ -124,19 +124,21 @@ def link(con: duckdb.DuckDBPyConnection, source: str) -> Links:
         f"CASE WHEN {k} IN (SELECT {k} FROM _lk WHERE {k} IS NOT NULL GROUP BY 1 "
         f"HAVING count(*) > 1) THEN '+{k}' ELSE '' END" for k in RULES)
     con.execute(f"""CREATE OR REPLACE TEMP TABLE _rec AS
-        SELECT k.*, l.label, ltrim({shared}, '+') AS rule FROM _lk k JOIN _lab l USING (rid)""")
-    con.execute("CREATE OR REPLACE TEMP TABLE _size AS SELECT label, count(*) AS n FROM _rec GROUP BY 1")
-    agg = lambda c: f"array_to_string(list_sort(list_distinct(list({c}))), ';')"  # noqa: E731
+        SELECT k.*, l.label, count(*) OVER (PARTITION BY l.label) AS n, ltrim({shared}, '+') AS rule
+        FROM _lk k JOIN _lab l USING (rid)""")
+    # structures of one record are copied; the others aggregated (string_agg with DISTINCT
+    # and ORDER BY: about twice as fast as sorting and joining lists)
+    agg = lambda c: f"string_agg(DISTINCT {c}, ';' ORDER BY {c})"  # noqa: E731
     con.execute(f"""CREATE OR REPLACE TEMP TABLE _st AS
         SELECT label, 1 AS n_records, (siren IS NOT NULL)::INTEGER AS n_siren,
                (rna_id IS NOT NULL)::INTEGER AS n_rna, siren AS sirens, siret AS sirets,
                rna_id AS rna_ids, actor_id AS actor_ids, source AS sources, actor_id AS first_id
-        FROM _rec JOIN _size USING (label) WHERE n = 1
+        FROM _rec WHERE n = 1
         UNION ALL
         SELECT label, count(*), count(DISTINCT siren), count(DISTINCT rna_id), {agg('siren')},
-               {agg('siret')}, {agg('rna_id')}, array_to_string(list_sort(list(actor_id)), ';'),
+               {agg('siret')}, {agg('rna_id')}, string_agg(actor_id, ';' ORDER BY actor_id),
                {agg('source')}, min(actor_id)
-        FROM _rec JOIN _size USING (label) WHERE n > 1
+        FROM _rec WHERE n > 1
         GROUP BY label""")
     con.execute("""CREATE OR REPLACE TEMP TABLE _st2 AS
         SELECT *, CASE WHEN n_siren = 1 THEN 'siren:' || sirens
@@ -144,19 +146,20 @@ def link(con: duckdb.DuckDBPyConnection, source: str) -> Links:
                        ELSE 'actor:' || first_id END AS structure,
                n_siren > 1 OR n_rna > 1 AS conflict
         FROM _st""")
+    # in the order of the structures' first records (integers: no sort of millions of texts)
     records = _frame(con, """
         SELECT r.actor_id, r.source, r.name, r.siren, r.siret, r.rna_id, s.structure, r.rule,
                s.conflict
-        FROM _rec r JOIN _st2 s USING (label) ORDER BY s.structure, r.actor_id""")
+        FROM _rec r JOIN _st2 s USING (label) ORDER BY r.label, r.rid""")
     structures = _frame(con, """
         SELECT structure, n_records, sirens, sirets, rna_ids, actor_ids, sources, conflict
-        FROM _st2 ORDER BY structure""")
+        FROM _st2 ORDER BY label""")
     conflicts = _frame(con, """
         SELECT structure, 'siren' AS kind, sirens AS "values", actor_ids FROM _st2 WHERE n_siren > 1
         UNION ALL
         SELECT structure, 'rna_id', rna_ids, actor_ids FROM _st2 WHERE n_rna > 1
         ORDER BY 1, 2""")
-    for t in ("_lk", "_lab", "_rec", "_size", "_st", "_st2"):
+    for t in ("_lk", "_lab", "_rec", "_st", "_st2"):
         con.execute(f"DROP TABLE IF EXISTS {ident(t)}")
     return Links(records, structures, conflicts, passes, time.perf_counter() - started)
 

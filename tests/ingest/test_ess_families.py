@@ -114,3 +114,17 @@ def test_old_store_gets_the_new_columns(tmp_path, geo):
         assert I.national(view, ["ess_establishments_association"]).ess_establishments_association == 0
     finally:
         store.close()
+
+
+def test_family_in_the_csv_export(store, geo, tmp_path):
+    import pandas as pd
+
+    from ecosystem.render.exports import export_inventory
+
+    run_import(UNITS, store, "Unités", geo=geo)[0].close()
+    path, = export_inventory(store, "Unités", "csv", tmp_path / "actors.csv", tables=["actors"])
+    df = pd.read_csv(path, dtype=str, encoding="utf-8-sig")
+    assert dict(zip(df.siren, df.ess_family)) == {
+        "100000017": "association", "100000025": "cooperative", "100000033": "mutual",
+        "100000041": "foundation", "100000058": "commercial", "100000066": "none",
+        "100000074": "none", "100000082": "none"}
