@@ -123,7 +123,7 @@ def test_family_in_the_csv_export(store, geo, tmp_path):
 
     run_import(UNITS, store, "Unités", geo=geo)[0].close()
     path, = export_inventory(store, "Unités", "csv", tmp_path / "actors.csv", tables=["actors"])
-    df = pd.read_csv(path, dtype=str, encoding="utf-8-sig")
+    df = pd.read_csv(path, dtype=str, encoding="utf-8-sig", sep=";")
     assert dict(zip(df.siren, df.ess_family)) == {
         "100000017": "association", "100000025": "cooperative", "100000033": "mutual",
         "100000041": "foundation", "100000058": "commercial", "100000066": "none",
