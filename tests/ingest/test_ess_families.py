@@ -128,3 +128,20 @@ def test_family_in_the_csv_export(store, geo, tmp_path):
         "100000017": "association", "100000025": "cooperative", "100000033": "mutual",
         "100000041": "foundation", "100000058": "commercial", "100000066": "none",
         "100000074": "none", "100000082": "none"}
+
+
+def test_import_rule_agrees_with_the_extract_rule(tmp_path, geo):
+    """codes.ess_family (the import) and sirene.family_sql (``familleEss`` of an extract)
+    give every legal unit of the fixture the same family (the extract leaves "none" empty)."""
+    import duckdb
+
+    from ecosystem.ingest import codes
+
+    out = tmp_path / "units.parquet"
+    sirene.extract(out, units=UNITS, ess="all", geo=geo)
+    rows = duckdb.sql(f"SELECT categorieJuridiqueUniteLegale, economieSocialeSolidaireUniteLegale, "
+                      f"activitePrincipaleUniteLegale, familleEss FROM read_parquet('{out}') "
+                      "ORDER BY siren").fetchall()
+    assert [codes.ess_family(c, f, n) for c, f, n, _ in rows] == \
+        [fam or "none" for *_, fam in rows] == \
+        ["association", "cooperative", "mutual", "foundation", "commercial", "none", "none", "none"]
