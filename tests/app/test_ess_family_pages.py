@@ -49,3 +49,13 @@ def test_profile_explains_the_missing_denominator(sirene_db, monkeypatch):
     assert note in [str(i.value) for i in at.info]
     at = ok(page_test("pages/territoires.py", {"inv": "Tout"}).run())
     assert note not in [str(i.value) for i in at.info]
+
+
+@pytest.mark.parametrize("lang, title, label", [
+    ("fr", "Familles de l'ESS (d'après la catégorie juridique SIRENE)", "Société commerciale de l'ESS"),
+    ("en", "ESS families (from the SIRENE legal category)", "Commercial ESS company")])
+def test_about_page_lists_the_families(lang, title, label):
+    at = ok(page_test("pages/a_propos.py", {"lang": lang}).run())
+    assert title in [s.value for s in at.subheader]
+    table = next(t.value for t in at.table if label in t.value.to_string())
+    assert len(table) == 6          # five families and "outside the ESS"
