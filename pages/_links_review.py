@@ -13,24 +13,24 @@ IDENTIFIERS = {"siren", "siret", "rna_id"}
 def links_review(session, p, lang: str) -> None:
     if p.table != "actors" or not IDENTIFIERS & set(p.mapping.used()):
         return
-    with st.expander(tr("links.review.title"), icon=":material/link:"):
-        st.caption(tr("links.review.help"))
-        key = f"imp_links_{session.folder.name}_{p.index}"
-        if st.button(tr("links.review.run"), key=f"imp_links_run_{p.index}"):
-            st.session_state[key] = session.link_review(p.index)
-        got = st.session_state.get(key)
-        if got is None:
-            return
-        s = got.summary()
-        st.info(tr("links.review.summary", **{k: fmt_number(s[k], lang) for k in
-                                                ("records", "structures", "linked", "conflicts")}))
-        several = got.structures[got.structures.n_records > 1]
-        st.caption(tr("links.review.structures"))
-        st.dataframe(several.rename(columns=_cols()), hide_index=True, width="stretch")
-        st.caption(tr("links.review.records"))
-        linked = got.records[got.records.rule != ""][["actor_id", "source", "name", "rule", "structure"]]
-        st.dataframe(linked.head(2000).rename(columns=_cols()), hide_index=True, width="stretch")
-        conflicts_editor(session, p, got)
+    key = f"imp_links_{session.folder.name}_{p.index}"
+    # a toggle rather than an expander: the results stay in view across reruns
+    if not st.toggle(tr("links.review.title"), key=f"imp_links_run_{p.index}",
+                     help=tr("links.review.help")):
+        return
+    if key not in st.session_state:
+        st.session_state[key] = session.link_review(p.index)
+    got = st.session_state[key]
+    s = got.summary()
+    st.info(tr("links.review.summary", **{k: fmt_number(s[k], lang) for k in
+                                            ("records", "structures", "linked", "conflicts")}))
+    several = got.structures[got.structures.n_records > 1]
+    st.caption(tr("links.review.structures"))
+    st.dataframe(several.fillna("").rename(columns=_cols()), hide_index=True, width="stretch")
+    st.caption(tr("links.review.records"))
+    linked = got.records[got.records.rule != ""][["actor_id", "source", "name", "rule", "structure"]]
+    st.dataframe(linked.head(2000).fillna("").rename(columns=_cols()), hide_index=True, width="stretch")
+    conflicts_editor(session, p, got)
 
 
 def conflicts_editor(session, p, got) -> None:

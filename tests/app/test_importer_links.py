@@ -29,8 +29,8 @@ def test_links_review_lists_structures_rules_and_the_conflict(tmp_path):
     at.selectbox(key="imp_target_pick").set_value("Test liens RNA")
     button(at, "imp_analyse").click()
     ok(at.run())
-    assert FR["links.review.title"] in [e.label for e in at.expander]
-    button(at, "imp_links_run_0").click()
+    assert FR["links.review.title"] in [t.label for t in at.toggle]
+    at.toggle(key="imp_links_run_0").set_value(True)
     ok(at.run())
     assert FR["links.review.summary"].format(records="11", structures="8", linked="5",
                                              conflicts="1") in texts(at)
