@@ -387,7 +387,10 @@ def _pairs_frame(imp, lang: str):
 
 
 def _print_scdl(imp, lang: str) -> None:
-    """SCDL grants: beneficiaries matched / new / unmatched, amounts per funder."""
+    """SCDL grants: beneficiaries matched / new / unmatched, amounts per funder, the
+    inventory's territory and the grants to beneficiaries outside it."""
+    import pandas as pd
+
     from ecosystem.ingest import scdl
 
     found = scdl.report(imp)
@@ -400,6 +403,16 @@ def _print_scdl(imp, lang: str) -> None:
     for name, id_, n, amount in frame.itertuples(index=False):
         row(table, name, id_, fmt_number(n, lang), fmt_number(amount, lang, decimals=2))
     console.print(table)
+    say(scdl.territory_text(found, imp.geo, lang))
+    flagged = scdl.outside(imp, lang)
+    if len(flagged):
+        table = Table(title=safe.console(t("imp.scdl.outside", lang)))
+        for i, col in enumerate(flagged.columns):
+            table.add_column(safe.console(col), justify="right" if i in (0, 4, 5) else "left")
+        for r, who, commune, funder, amount, year in flagged.itertuples(index=False):
+            row(table, str(r), who, commune, funder, fmt_number(amount, lang, decimals=2),
+                "" if pd.isna(year) else str(int(year)))
+        console.print(table)
 
 
 def _print_summary(imp, lang: str, other_sheets: bool = True) -> None:

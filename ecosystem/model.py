@@ -133,6 +133,10 @@ ACTORS = Table("actors", (
     Col("contact_phone", "str", personal=True, help="Téléphone de contact (donnée personnelle)"),
     Col("leader_name", "str", personal=True,
         help="Dirigeant·e, président·e (donnée personnelle)"),
+    # columns added after the first release go last: old stores get them by ALTER TABLE
+    Col("ess_family", "str", vocabulary=voc.ESS_FAMILIES,
+        help="Famille de l'ESS (association, coopérative, mutuelle, fondation, société "
+             "commerciale de l'ESS), d'après la catégorie juridique SIRENE"),
 ), key=("actor_id",))
 
 PROJECTS = Table("projects", (
@@ -172,6 +176,8 @@ FUNDINGS = Table("fundings", (
     Col("year", "int", **YEAR),
     Col("kind", "str", required=True, vocabulary=voc.FUNDING_KINDS),
     Col("origin", "str", required=True, vocabulary=voc.FUNDING_ORIGINS),
+    Col("outside_territory", "bool",
+        help="Bénéficiaire situé hors du territoire de l'inventaire (import SCDL)"),
 ), key=("funding_id",))
 
 MEMBERSHIPS = Table("memberships", (

@@ -10,6 +10,7 @@ from ecosystem.analysis.view import View
 from ecosystem.geo import territory_key
 from ecosystem import numbers
 from ecosystem.render import maps
+from pages import _ess_note
 from pages import _shell as shell
 from pages import _geo_downloads
 from pages import _widgets as ui
@@ -30,6 +31,8 @@ def indicator_picker(key: str, default: str, lang: str) -> str:
                           format_func=lambda i: ind.get(i).titled(lang))
     i = ind.get(chosen)
     st.caption(md(i.definition(lang)) + f"  \n`{i.formula}`")
+    ctx = shell.context()
+    _ess_note.share_note(ctx.store, ctx.ref, [chosen])
     return chosen
 
 

@@ -61,7 +61,10 @@ st.title(md(rec["name"]))
 domains = ", ".join(voc.DOMAINS.label(d, lang) for d in rec["domains"]) or "—"
 place = " · ".join(md(name) + f" ({code})" for _, (code, name) in reversed(prof.territory.items())) \
     if prof.territory else tr("actor.no_place")
-st.markdown(f"**{voc.ACTOR_TYPES.label(rec['actor_type'], lang)}** — {md(domains)}  \n{place}")
+family = rec.get("ess_family")  # SIRENE imports: the ESS family of the legal category
+family = (" · " + tr("actor.ess_family", family=md(voc.ESS_FAMILIES.label(family, lang)))
+          if isinstance(family, str) and family else "")
+st.markdown(f"**{voc.ACTOR_TYPES.label(rec['actor_type'], lang)}**{family} — {md(domains)}  \n{place}")
 
 cols = st.columns(5)
 cols[0].metric(tr("actor.projects_led"), numbers.number(prof.figures["projects_led"], lang))

@@ -11,7 +11,7 @@ from ecosystem import numbers
 from ecosystem.numbers import plural
 from ecosystem.render import charts
 from pages import _shell as shell
-from pages import _territory_ranking
+from pages import _ess_note, _territory_ranking
 from pages import _peers
 from pages import _evolution
 from pages import _widgets as ui
@@ -97,6 +97,7 @@ def profile() -> None:
     table = terr.figures_table(refs.reset_index(), name, parent_name or None,
                                national=scope is None, lang=lang)
     st.dataframe(table, hide_index=True, width="stretch", height=420)
+    _ess_note.share_note(ctx.store, ctx.ref, refs.index)
     export = terr.figures_export(refs.reset_index(), name, parent_name or None,
                                  national=scope is None, lang=lang)
     ui.download_table(export, tr("terr.file.figures"), "dl_terr_figures")

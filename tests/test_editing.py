@@ -277,3 +277,32 @@ def test_unchanged_save_writes_nothing(inv):
     assert editing.edit_actor(inv, ADMIN, "tiny", "A1", {"name": "Entraide Nantes"}, rec.version) is None
     assert inv.ref("tiny").version == 1
     assert _hist(inv, "actors", "A1") == []
+
+
+def test_in_place_derived_rows_equal_a_full_rebuild(store):
+    """Saving one record updates its derived row in place; the row must be the one a
+    rebuild of the derived tables would give (the flags derived from siret and
+    domains, a new actor, a new project with its lead's type)."""
+    from ecosystem.storage import derived
+
+    store.create("tiny", fixtures.tiny())
+    rec = editing.read(store, "tiny", "actors", "A1")
+    editing.edit_actor(store, ADMIN, "tiny", "A1",
+                       {"siret": "73282932000074", "domains": "food;housing"}, rec.version)
+    editing.create_actor(store, ADMIN, "tiny", {"actor_id": "N1", "name": "Nouvelle asso",
+                                                "actor_type": "association",
+                                                "commune_code": "44109", "domains": "health"})
+    editing.save(store, ADMIN, "tiny", "projects",
+                 {"project_id": "PN", "title": "Nouveau projet", "lead_actor_id": "N1",
+                  "stage": "emergence", "domains": "health", "source": "edit"}, create=True)
+    ref = store.ref("tiny")
+    order = {"d_actors": "actor_id", "d_projects": "project_id"}
+    before = {k: store.query(f"SELECT * FROM {ref.derived(k)} ORDER BY {o}") for k, o in order.items()}
+    with store.transaction() as con:
+        derived.build(con, ref.id)
+    for k, o in order.items():
+        after = store.query(f"SELECT * FROM {ref.derived(k)} ORDER BY {o}")
+        pd.testing.assert_frame_equal(before[k][after.columns], after, check_dtype=False)
+    a1 = before["d_actors"].set_index("actor_id").loc["A1"]
+    assert bool(a1.has_siret) and int(a1.domain_bits) != 0
+    assert before["d_projects"].set_index("project_id").at["PN", "lead_type"] == "association"

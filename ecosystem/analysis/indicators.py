@@ -86,6 +86,13 @@ def _share(num: str, den: str) -> str:
     return f"CASE WHEN {den} > 0 THEN {num} * 1.0 / {den} END"
 
 
+_FAMILY_FR = {"association": "associations", "cooperative": "coopératives", "mutual": "mutuelles",
+              "foundation": "fondations", "commercial": "sociétés commerciales"}
+_FAMILY_EN = {"association": "associations", "cooperative": "cooperatives", "mutual": "mutuals",
+              "foundation": "foundations", "commercial": "commercial companies"}
+#: the ESS families counted one by one (``none``: a known legal category outside the ESS)
+FAMILY_CODES = [f.code for f in voc.ESS_FAMILIES if f.code != "none"]
+
 _I = Indicator
 _REGISTRY: list[Indicator] = [
     # ------------------------------------------------------------- actors
@@ -303,14 +310,19 @@ _REGISTRY: list[Indicator] = [
     # ---------------------------------------------------------- employment
     _I("ess_establishments", "employment", "Établissements de l'ESS", "ESS establishments",
        "établissements", "establishments",
-       "Établissements actifs (acteurs identifiés par un SIRET, non fermés) dont le type relève "
-       "des familles de l'ESS : associations, fondations, coopératives, mutuelles et sociétés "
-       "commerciales de l'ESS (type « entreprise de l'ESS », donné par la catégorie juridique "
-       "SIRENE ou l'indicateur ESS). Chaque établissement compte dans la commune où il se trouve.",
-       "Active establishments (actors identified by a SIRET, not closed) whose type belongs to "
-       "the ESS families: associations, foundations, cooperatives, mutuals and commercial ESS "
-       "companies (type “social-economy enterprise”, from the SIRENE legal category or ESS "
-       "flag). Each establishment counts in the commune where it is.",
+       "Établissements actifs (acteurs identifiés par un SIRET, non fermés) d'une famille de "
+       "l'ESS : associations, fondations, coopératives, mutuelles et sociétés commerciales de "
+       "l'ESS. La famille vient de la catégorie juridique SIRENE, de l'indicateur ESS et de "
+       "l'activité de l'unité légale (une association politique ou cultuelle n'en a pas) ; "
+       "sans famille connue (import hors SIRENE), le type d'acteur décide (association, "
+       "fondation, entreprise de l'ESS). Chaque établissement compte dans la commune où il se "
+       "trouve.",
+       "Active establishments (actors identified by a SIRET, not closed) of an ESS family: "
+       "associations, foundations, cooperatives, mutuals and commercial ESS companies. The "
+       "family comes from the legal unit's SIRENE legal category, ESS flag and activity (a "
+       "political or religious association has none); with no known family (imports other "
+       "than SIRENE), the actor type decides (association, foundation, social-economy "
+       "enterprise). Each establishment counts in the commune where it is.",
        "n_ess_establishments", "n_ess_establishments", 0, tags=TOTAL),
     _I("ess_establishments_per_10k", "employment", "Établissements de l'ESS pour 10 000 habitants",
        "ESS establishments per 10,000 inhabitants", "pour 10 000 hab.", "per 10,000 inh.",
@@ -357,14 +369,16 @@ _REGISTRY: list[Indicator] = [
     _I("ess_establishment_share", "employment", "Part de l'ESS parmi les établissements",
        "ESS share of establishments", "%", "%",
        "Établissements de l'ESS parmi tous les établissements actifs de l'inventaire (acteurs "
-       "identifiés par un SIRET). N'a de sens que si l'inventaire contient tous les "
-       "établissements du territoire (import SIRENE avec --ess all) ; non défini sans "
-       "établissement.",
+       "identifiés par un SIRET). Il faut tous les établissements du territoire (import "
+       "SIRENE avec --ess all) : non défini quand l'inventaire n'a aucun établissement hors "
+       "de l'ESS (seule l'ESS a été importée, la part lirait 100 %) ou aucun établissement.",
        "ESS establishments among all the inventory's active establishments (actors identified "
-       "by a SIRET). Meaningful only when the inventory holds every establishment of the "
-       "territory (SIRENE import with --ess all); undefined with no establishment.",
+       "by a SIRET). It needs every establishment of the territory (SIRENE import with "
+       "--ess all): undefined when the inventory holds no establishment outside the ESS (only "
+       "the ESS was imported: the share would read 100 %) or none at all.",
        "n_ess_establishments / n_establishments",
-       _share("n_ess_establishments", "n_establishments"), 3),
+       f"CASE WHEN n_inventory_outside_ess > 0 THEN {_share('n_ess_establishments', 'n_establishments')} END",
+       3),
     # ---------------------------------------------- growth (per-year flows, issue 14)
     _I("new_actors_per_10k", "actors", "Créations d'acteurs pour 10 000 habitants",
        "New actors per 10,000 inhabitants", "par an pour 10 000 hab.", "per year per 10,000 inh.",
@@ -398,6 +412,18 @@ _REGISTRY: list[Indicator] = [
        "(Σ amount_eur[year] − Σ amount_eur[year − 1]) / Σ amount_eur[year − 1]",
        "CASE WHEN funding_prev_year > 0 THEN (funding_year - funding_prev_year) / "
        "funding_prev_year END", 3, tags=("growth",)),
+    *[_I(f"ess_establishments_{f.code}", "employment",
+         f"Établissements de l'ESS : {_FAMILY_FR[f.code]}", f"ESS establishments: {_FAMILY_EN[f.code]}",
+         "établissements", "establishments",
+         f"Établissements actifs (acteurs identifiés par un SIRET, non fermés) de la famille "
+         f"« {f.fr} » de l'ESS, donnée par la catégorie juridique SIRENE de leur unité légale "
+         f"({f.help_fr}). Les établissements sans famille connue (hors import SIRENE) n'y "
+         "figurent pas.",
+         f"Active establishments (actors identified by a SIRET, not closed) of the ESS family "
+         f"“{f.en}”, given by their legal unit's SIRENE legal category ({f.help_en}). "
+         "Establishments with no known family (not imported from SIRENE) are not counted.",
+         f"n_ess_{f.code}", f"n_ess_{f.code}", 0, tags=TOTAL)
+      for f in voc.ESS_FAMILIES if f.code != "none"],
 ]
 
 INDICATORS: dict[str, Indicator] = {i.id: i for i in _REGISTRY}
@@ -509,6 +535,8 @@ def _base_sql(ref: InventoryRef, key: str, project_filter: bool, *, year: str = 
     them cut to the territories it returns).
     """
     ps, ac, fu = ref.table("partnerships"), ref.actors, ref.table("fundings")
+    family_counts = ", ".join(f"count(*) FILTER (WHERE ess_family = '{f}') AS n_ess_{f}"
+                              for f in FAMILY_CODES)
     stage_counts = ", ".join(f"count(*) FILTER (WHERE stage = '{s}') AS n_{s}"
                              for s in voc.STAGES.codes)
     active = "coalesce(active, end_year IS NULL OR end_year >= year(current_date))"
@@ -571,8 +599,11 @@ def _base_sql(ref: InventoryRef, key: str, project_filter: bool, *, year: str = 
                count(*) FILTER (WHERE ess AND employees > 0) AS n_ess_employers,
                sum(employees) FILTER (WHERE ess) AS ess_jobs,
                sum(jobs_low) FILTER (WHERE ess) AS ess_jobs_low,
-               sum(jobs_high) FILTER (WHERE ess) AS ess_jobs_high
-        FROM (SELECT *, actor_type IN ({ESS_TYPES_SQL}) AS ess, {_band_bound(0)} AS jobs_low,
+               sum(jobs_high) FILTER (WHERE ess) AS ess_jobs_high,
+               {family_counts},
+               (SELECT count(*) FROM {ac} WHERE siret IS NOT NULL AND coalesce(active, true)
+                  AND NOT ({ESS_SQL})) AS n_inventory_outside_ess
+        FROM (SELECT *, {ESS_SQL} AS ess, {_band_bound(0)} AS jobs_low,
                      {_band_bound(1)} AS jobs_high
               FROM {fa} fa WHERE coalesce(active, true)
                 AND actor_id IN (SELECT actor_id FROM {ac} WHERE siret IS NOT NULL))
@@ -615,7 +646,8 @@ BASE_COLUMNS = {
     "funding_private": 0, "funding_earned": 0, "n_assessed": 0, "grid_mean": None,
     "n_domains_active": 0, "domain_entropy": None, "actor_links": 0, "declared_assoc_company": 0,
     "n_establishments": 0, "n_ess_establishments": 0, "n_ess_employers": 0, "ess_jobs": 0,
-    "ess_jobs_low": 0, "ess_jobs_high": 0,
+    "ess_jobs_low": 0, "ess_jobs_high": 0, "n_inventory_outside_ess": 0,
+    **{f"n_ess_{f}": 0 for f in FAMILY_CODES},
     "n_new_actors": 0, "n_reach_diffusion": 0, "funding_year": 0, "funding_prev_year": 0,
 }
 #: base columns read from ``f_agg`` (the fundings of the year), joined only when needed
@@ -625,6 +657,19 @@ FLOW_COLUMNS = ("funding_year", "funding_prev_year")
 #: commercial ESS companies are social-economy enterprises)
 ESS_TYPES = ("association", "foundation", "social_enterprise")
 ESS_TYPES_SQL = ", ".join(f"'{t}'" for t in ESS_TYPES)
+#: an establishment of the ESS: by its family when its legal category is known (SIRENE
+#: imports: a political association, family ``none``, is not), else by its actor type
+ESS_SQL = f"coalesce(ess_family <> 'none', actor_type IN ({ESS_TYPES_SQL}))"
+
+
+def denominator_missing(view: View) -> bool:
+    """True when the inventory holds ESS establishments but none outside the ESS: only
+    the ESS was imported, not every establishment (``--ess all``), so the share of ESS
+    establishments is undefined (it would read 100 %); the pages say why."""
+    n = view.store.query(f"SELECT count(*) FILTER (WHERE {ESS_SQL}) AS ess, "
+                         f"count(*) FILTER (WHERE NOT ({ESS_SQL})) AS other FROM {view.ref.actors} "
+                         "WHERE siret IS NOT NULL AND coalesce(active, true)").iloc[0]
+    return bool(n.ess) and not n.other
 
 
 def _band_bound(end: int) -> str:

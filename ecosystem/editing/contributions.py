@@ -22,7 +22,7 @@ import uuid
 
 import pandas as pd
 
-from ecosystem import access, model
+from ecosystem import access
 from ecosystem.editing import records
 from ecosystem.storage import changelog
 from ecosystem.storage.store import StoreError

@@ -21,7 +21,7 @@ import json
 import pandas as pd
 
 from ecosystem import access, model
-from ecosystem.editing.records import RecordNotFound, _bump, _inv_id
+from ecosystem.editing.records import _bump, _inv_id
 from ecosystem.storage import changelog, derived
 from ecosystem.storage.store import StoreError
 

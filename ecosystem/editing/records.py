@@ -280,6 +280,11 @@ def _bump(con, inv_id: int) -> None:
                 [changelog.now().replace(microsecond=0), inv_id])
 
 
+#: the derived actors' columns computed from the actor's own (storage.derived.build)
+ACTOR_FLAGS = (f"a.siret IS NOT NULL AS has_siret, "
+               f"{derived.domain_bits('a.domains')} AS domain_bits")
+
+
 def refresh_derived(con, inv_id: int, kind: str, key: dict, created: bool, changed: set) -> None:
     """Bring the derived tables up to date after one record's save: that record's
     row when nothing else depends on what changed, the whole rebuild otherwise."""
@@ -289,14 +294,17 @@ def refresh_derived(con, inv_id: int, kind: str, key: dict, created: bool, chang
         cols = [c for c in model.TABLES["actors"].column_names if c in changed]
         if "commune_code" in changed:
             cols += ["reg", "dep", "epci"]
+        cols += [c for c, src in (("has_siret", "siret"), ("domain_bits", "domains"))
+                 if src in changed]  # derived flags of the changed columns
         sets = ", ".join(f'"{c}" = s."{c}"' for c in cols)
         con.execute(f"""UPDATE {d('d_actors')} t SET {sets} FROM (
-            SELECT a.*, g.reg, g.dep, g.epci FROM inv_{inv_id}__actors a
+            SELECT a.*, g.reg, g.dep, g.epci, {ACTOR_FLAGS} FROM inv_{inv_id}__actors a
             LEFT JOIN geo_communes g ON g.code = a.commune_code WHERE a.actor_id = ?) s
             WHERE t.actor_id = s.actor_id""", [key["actor_id"]])
         return
     if kind == "actors" and created:  # no project yet: no link
-        con.execute(f"""INSERT INTO {d('d_actors')} SELECT a.*, g.reg, g.dep, g.epci, 0
+        con.execute(f"""INSERT INTO {d('d_actors')} BY NAME
+            SELECT a.*, g.reg, g.dep, g.epci, 0 AS links_all, {ACTOR_FLAGS}
             FROM inv_{inv_id}__actors a LEFT JOIN geo_communes g ON g.code = a.commune_code
             WHERE a.actor_id = ?""", [key["actor_id"]])
         return
@@ -315,8 +323,11 @@ def refresh_derived(con, inv_id: int, kind: str, key: dict, created: bool, chang
                                    [pid]).fetchall()[0])
             con.execute(f"DELETE FROM {d('d_projects')} WHERE project_id = ?", [pid])
         marks = ", ".join(f"? AS {c}" for c in derived.PROJECT_STATS)
-        con.execute(f"""INSERT INTO {d('d_projects')} SELECT p.*, g.reg, g.dep, g.epci, s.*
-            FROM inv_{inv_id}__projects p LEFT JOIN geo_communes g ON g.code = p.commune_code,
+        con.execute(f"""INSERT INTO {d('d_projects')} BY NAME
+            SELECT p.*, g.reg, g.dep, g.epci, l.actor_type AS lead_type,
+                   {derived.domain_bits('p.domains')} AS domain_bits, s.*
+            FROM inv_{inv_id}__projects p LEFT JOIN geo_communes g ON g.code = p.commune_code
+            LEFT JOIN inv_{inv_id}__actors l ON l.actor_id = p.lead_actor_id,
             (SELECT {marks}) s WHERE p.project_id = ?""", row + [pid])
         return
     derived.build(con, inv_id)

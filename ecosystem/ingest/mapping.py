@@ -39,7 +39,7 @@ EXTRA_TARGETS = ("_x", "_y")
 ROW_HOWS = ("text", "name", "id", "commune", "postal", "digits", "number", "int", "year", "bool",
             "join", "first", "rna_active", "sirene_active", "constant")
 LOOKUPS = ("vocab", "domains", "rna_domains", "legal_type", "staff_band", "naf_domains",
-           "keyword_type")
+           "keyword_type", "ess_family")
 HOWS = ROW_HOWS + LOOKUPS
 KEY_SEP = "\x1f"
 
@@ -327,6 +327,8 @@ def lookup(mapping: Mapping, target: str, key: str | None) -> tuple[str | None, 
         return value, (None if value is not None else parts[0])
     if how == "keyword_type":
         return codes.keyword_type(parts[0]), None
+    if how == "ess_family":  # legal category, ESS flag, activity: no family is no error
+        return codes.ess_family(*(parts + ["", ""])[:3]), None
     raise ValueError(f"{how} is not a lookup")
 
 

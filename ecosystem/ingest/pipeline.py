@@ -471,6 +471,9 @@ class Import:
                         f"AND m.old_id = CAST(b.{ident(c)} AS VARCHAR) LIMIT 1), b.{ident(c)})")
             if part.table == "projects" and c == "commune_code":  # the lead's commune by default
                 expr = f"coalesce(b.commune_code, {self._lead_commune_sql('b.lead_actor_id')})"
+            if part.format == "scdl" and c == "outside_territory":  # ingest/scdl.py
+                projects = next(p for p in self.parts if p.format == "scdl" and p.table == "projects")
+                expr = scdl.outside_sql(self, "b.project_id", ident(projects.tbl("rows")))
             select.append(f"{expr} AS {ident(c)}")
         con.execute(f"CREATE OR REPLACE VIEW {rows} AS SELECT b._row, {', '.join(select)} FROM ({base}) b")
         upd_cols = ", ".join((f"i.b_id AS {ident(c)}" if len(key) == 1 and c == key[0]

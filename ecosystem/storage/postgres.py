@@ -133,9 +133,9 @@ class PostgresStore(Store):
                 have = {r[0] for r in pg.execute(
                     "SELECT column_name FROM information_schema.columns WHERE table_name = %s",
                     [f"eco_{kind}"]).fetchall()}
-                for c in table.columns:  # a server written before a column was declared
+                for c in table.columns:  # columns declared after the table was made
                     if c.name not in have:
-                        pg.execute(f'ALTER TABLE eco_{kind} ADD COLUMN "{c.name}" '
+                        pg.execute(f'ALTER TABLE eco_{kind} ADD COLUMN IF NOT EXISTS "{c.name}" '
                                    f'{PG_TYPES[c.kind]}')
                 pg.execute(f"CREATE INDEX IF NOT EXISTS eco_{kind}_inv ON eco_{kind} (inv_id)")
             pg.execute("CREATE TABLE IF NOT EXISTS eco_members (inv_id integer NOT NULL, "

@@ -415,6 +415,28 @@ class Store:
             raise StoreError(f"schema version {version} not supported (expected {SCHEMA_VERSION})",
                              "store.hint.version", path=str(self.path))
 
+    def _add_new_columns(self) -> None:
+        """Model columns declared after an inventory was written (e.g. ``closing_year``
+        and the stage years of issue 14, the personal fields of issue 13, ``ess_family``)
+        are added to its tables, empty; its derived tables are rebuilt so the analyses
+        see them. One transaction; nothing to do on an up-to-date store."""
+        have: dict[str, set[str]] = {}
+        for tbl, col in self.con.execute(
+                "SELECT table_name, column_name FROM information_schema.columns "
+                "WHERE table_name LIKE 'inv\\_%\\_\\_%' ESCAPE '\\'").fetchall():
+            have.setdefault(tbl, set()).add(col)
+        ids = [r[0] for r in self.con.execute("SELECT id FROM inventories").fetchall()]
+        todo = [(inv_id, f"inv_{inv_id}__{kind}", c) for inv_id in ids
+                for kind, table in model.TABLES.items() if f"inv_{inv_id}__{kind}" in have
+                for c in table.columns if c.name not in have[f"inv_{inv_id}__{kind}"]]
+        if not todo:
+            return
+        with self.transaction() as con:
+            for _, name, c in todo:
+                con.execute(f'ALTER TABLE {name} ADD COLUMN IF NOT EXISTS "{c.name}" {c.sql_type}')
+            for inv_id in sorted({i for i, _, _ in todo}):
+                derived.build(con, inv_id)
+
     @property
     def schema_version(self) -> int:
         return int(self.scalar("SELECT value FROM meta WHERE key = 'schema_version'"))
@@ -453,31 +475,6 @@ class Store:
             con.execute("INSERT OR REPLACE INTO meta VALUES ('geo_digest', ?)", [digest])
             # analysis tables carry geography codes: rebuild them
             for (inv_id,) in con.execute("SELECT id FROM inventories").fetchall():
-                derived.build(con, inv_id)
-
-    def _add_new_columns(self) -> None:
-        """Give inventories saved before an optional column was declared in the model
-        (e.g. ``closing_year`` and the stage years of issue 14) that column, empty,
-        and rebuild their derived tables: one transaction, nothing else changes."""
-        have = set(self.con.execute(
-            "SELECT table_name, column_name FROM information_schema.columns").fetchall())
-        tables = {t for t, _ in have}
-        todo: dict[int, list[str]] = {}
-        for (inv_id,) in self.con.execute("SELECT id FROM inventories").fetchall():
-            for table in model.TABLES.values():
-                name = f"inv_{inv_id}__{table.name}"
-                if name not in tables:
-                    continue
-                todo.setdefault(inv_id, []).extend(
-                    f"ALTER TABLE {name} ADD COLUMN \"{c.name}\" {c.sql_type}"
-                    for c in table.columns if (name, c.name) not in have)
-        todo = {k: v for k, v in todo.items() if v}
-        if not todo:
-            return
-        with self.transaction() as con:
-            for inv_id, statements in todo.items():
-                for statement in statements:
-                    con.execute(statement)
                 derived.build(con, inv_id)
 
     # ------------------------------------------------------------ inventories
