@@ -30,6 +30,12 @@ PAGES = [
             url_path="acteur"),
     st.Page("pages/importer.py", title=t("nav.import", lang), icon=":material/upload_file:",
             url_path="importer"),
+    st.Page("pages/membres.py", title=t("nav.members", lang), icon=":material/group:",
+            url_path="membres"),
+    st.Page("pages/zonages.py", title=t("nav.zonings", lang), icon=":material/layers:",
+            url_path="zonages"),
+    st.Page("pages/moderation.py", title=t("nav.moderation", lang), icon=":material/rule:",
+            url_path="moderation"),
     st.Page("pages/a_propos.py", title=t("nav.about", lang), icon=":material/info:",
             url_path="a_propos"),
 ]

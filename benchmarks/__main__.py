@@ -17,9 +17,10 @@ import sys
 import time
 from pathlib import Path
 
-from benchmarks.common import ROOT, label
+from benchmarks.common import ROOT, label, ratio_text
 
-BENCHES = ["demo", "indicators", "view", "import", "map", "network", "app", "sirene"]
+BENCHES = ["demo", "indicators", "view", "import", "map", "network", "app", "sirene", "geo", "peers",
+           "zonings", "time", "edit"]
 
 
 def machine() -> str:
@@ -70,7 +71,7 @@ def markdown(rows: list[dict], where: str) -> str:
            "| benchmark | size | metric | value | baseline | ratio | target | ok | peak RSS |",
            "|---|---|---|---|---|---|---|---|---|"]
     for r in rows:
-        ratio = f"{r['ratio']:.1f}×" if r.get("ratio") else "—"
+        ratio = ratio_text(r)
         ok = {True: "yes", False: "**no**", None: ""}[r.get("ok")]
         base = fmt(r.get("baseline"), r["unit"])
         if r.get("baseline_name"):
@@ -102,15 +103,15 @@ def main() -> int:
                 rows.append(r)
                 failed |= r.get("ok") is False
     header = f"{'benchmark':<10} {'size':>6} {'metric':<40} {'value':>12} {'baseline':>12} " \
-             f"{'ratio':>8} {'target':<22} {'ok':<4} {'peak RSS':>10}"
+             f"{'ratio':>14} {'target':<22} {'ok':<4} {'peak RSS':>10}"
     print(header)
     print("-" * len(header))
     for r in rows:
-        ratio = f"{r['ratio']:.1f}×" if r.get("ratio") else "—"
+        ratio = ratio_text(r)
         ok = {True: "yes", False: "NO", None: ""}[r.get("ok")]
         print(f"{r['bench']:<10} {label(r['size']):>6} {r['metric']:<40} "
               f"{fmt(r['value'], r['unit']):>12} {fmt(r.get('baseline'), r['unit']):>12} "
-              f"{ratio:>8} {r.get('target', ''):<22} {ok:<4} {fmt(r['peak_rss_mb'], 'MB'):>10}")
+              f"{ratio:>14} {r.get('target', ''):<22} {ok:<4} {fmt(r['peak_rss_mb'], 'MB'):>10}")
         if r.get("baseline_name"):
             print(f"{'':<18} baseline: {r['baseline_name']}")
     print(f"total {time.time() - started:.0f} s")

@@ -20,6 +20,8 @@ four). ``python -m benchmarks --only view``.
 
 from __future__ import annotations
 
+import os
+import resource
 import time
 
 from benchmarks.common import Result, inventory_store, timed
@@ -64,6 +66,12 @@ def map_rerun(view: View, geo) -> None:
     _get_map_string(m)
 
 
+def cpu() -> float:
+    """CPU seconds of this process, every thread (DuckDB's included)."""
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
 class _NoCache:
     """The store with its view cache turned off (sets computed in each query)."""
 
@@ -86,17 +94,21 @@ def run(size: int) -> list[Result]:
     out = []
     for what, fn in (("profile", profile), ("report", build_report),
                      ("map", lambda v: map_rerun(v, geo))):
-        ours, base, warm = [], [], []
+        ours, base, warm, cpu_ours, cpu_base = [], [], [], [], []
         for i, f in enumerate(CHANGES):
             # a level never seen by the cache for this change: cold for both paths
             f = f.with_(level=("departement", "epci", "commune", "region")[i])
             store._views.clear()
+            c = cpu()
             with timed() as t:
                 fn(View(plain, ref, f))
             base.append(t.seconds)
+            cpu_base.append(round(cpu() - c, 3))
+            c = cpu()
             with timed() as t:
                 fn(View(store, ref, f))
             ours.append(t.seconds)
+            cpu_ours.append(round(cpu() - c, 3))
             with timed() as t:  # the same view again (another page, or a rerun): sets cached
                 fn(View(store, ref, f.with_(level="region")))
             warm.append(t.seconds)
@@ -107,7 +119,10 @@ def run(size: int) -> list[Result]:
                           baseline=max(base), baseline_name="sets computed in every query",
                           target=f"≤ {target:g} s" if target else "",
                           ok=(max(ours) <= target) if target else None,
-                          extra={"runs": ours, "baseline_runs": base}))
+                          extra={"runs": ours, "baseline_runs": base,
+                                 # CPU seconds of all threads: readable on a loaded machine
+                                 "cpu_runs": cpu_ours, "baseline_cpu_runs": cpu_base,
+                                 "load": [round(x, 1) for x in os.getloadavg()]}))
         out.append(Result(NAME, f"{label}, same filters again (sets cached)", size, max(warm),
                           baseline=max(base), baseline_name="sets computed in every query",
                           extra={"runs": warm}))
@@ -120,4 +135,7 @@ if __name__ == "__main__":  # quick look: python -m benchmarks.bench_view 10000
     started = time.time()
     for r in run(int(sys.argv[1]) if len(sys.argv) > 1 else 10_000):
         print(f"{r.metric:<70} {r.value:7.3f} s  (baseline {r.baseline:.3f}, ×{r.ratio:.2f}) {r.target}")
+        if "cpu_runs" in r.extra:
+            print(f"    CPU s, ours {r.extra['cpu_runs']}  baseline {r.extra['baseline_cpu_runs']}  "
+                  f"load {r.extra['load']}")
     print(f"{time.time() - started:.1f} s")

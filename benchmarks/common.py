@@ -33,15 +33,28 @@ class Result:
     target: str = ""
     ok: bool | None = None
     extra: dict = field(default_factory=dict)
+    #: False: ratio = baseline ÷ value, printed "N× faster" (a "≥ N× faster" target);
+    #: True: ratio = value ÷ baseline, printed "N× baseline" (a "≤ N× read_csv" target)
+    per_baseline: bool = False
 
     @property
     def ratio(self) -> float | None:
-        if self.baseline is None or not self.value:
+        if self.baseline is None or not self.value or not self.baseline:
             return None
-        return self.baseline / self.value
+        return self.value / self.baseline if self.per_baseline else self.baseline / self.value
 
     def as_dict(self) -> dict:
         return asdict(self) | {"ratio": self.ratio}
+
+
+def ratio_text(row: dict) -> str:
+    """The ratio column as the table's header reads it (see :class:`Result`)."""
+    ratio = row.get("ratio")
+    if not ratio:
+        return "—"
+    if row.get("per_baseline"):
+        return f"{ratio:.1f}× baseline"
+    return f"{ratio:.1f}× smaller" if row.get("unit") == "MB" else f"{ratio:.1f}× faster"
 
 
 class Timer:

@@ -8,6 +8,7 @@
     python -m ecosystem sirene --units StockUniteLegale.parquet --establishments StockEtablissement.parquet --where "reg=53" -i Bretagne
     python -m ecosystem inventories
     python -m ecosystem mappings list | show NAME | save NAME FILE.json | delete NAME
+    python -m ecosystem zonings add FILE --name NAME | list | rename OLD NEW | delete NAME
 
 The import runs the same pipeline as the Importer page (ecosystem.ingest) with
 the page's default decisions: exact duplicates merged, fuzzy ones kept
@@ -27,6 +28,7 @@ from rich.table import Table
 
 from ecosystem import model
 from ecosystem import numbers as num
+from ecosystem.cli_zonings import zonings_app
 from ecosystem.i18n import LANGS, t
 from ecosystem.numbers import fmt_number
 from ecosystem.render import safe
@@ -37,6 +39,7 @@ console = Console(highlight=False, emoji=False)  # ":warning:" in a name stays t
 err = Console(stderr=True, highlight=False, emoji=False)
 maps_app = typer.Typer(no_args_is_help=True, help="Saved column mappings: list, show, save, delete.")
 app.add_typer(maps_app, name="mappings")
+app.add_typer(zonings_app, name="zonings")  # user zonings: ecosystem/cli_zonings.py
 STAGES = ("sniff", "read", "normalise", "geocode", "validate", "dedup", "prepare", "save")
 
 
@@ -64,6 +67,13 @@ def _open_store(db: Optional[Path], read_only: bool = False, lang: str = "en"):
         say(exc, "red", err)
         say(t(exc.hint, lang, **exc.params), stream=err)
         raise typer.Exit(2) from exc
+
+
+def _guarded(store):
+    """The store whose writes check the acting user (``--as``; local administrator by default)."""
+    from ecosystem.writes import Guarded
+
+    return Guarded(store, cli_access.acting())
 
 
 def _lang(lang: str) -> str:
@@ -130,6 +140,7 @@ def import_(files: list[Path] = typer.Argument(..., exists=True, dir_okay=False,
     if geometry not in ("refuse", "point-on-surface"):
         raise typer.BadParameter("--geometry: refuse or point-on-surface")
     store, geo = _open_store(db, lang=lang)
+    store = _guarded(store)
     failed = False
     frames: list[pd.DataFrame] = []
     pair_frames: list[pd.DataFrame] = []
@@ -197,6 +208,7 @@ def sirene_(inventory: str = typer.Option(..., "--inventory", "-i",
     from ecosystem.ingest import sirene
 
     store, geo = _open_store(db, lang=lang)
+    store = _guarded(store)
     try:
         with tempfile.TemporaryDirectory(prefix="sirene-") as tmp:
             out = keep or Path(tmp) / "sirene_extract.parquet"
@@ -252,7 +264,18 @@ def _import_one(path, store, geo, inventory, sheet, chosen, mapping_name, merge,
                 overwrite, dry_run, lang, known_only, frames, *, continuation="exclude",
                 geometry="refuse", pair_frames=None):
     """One file (or one sheet): True imported, False refused, None skipped (not recognised)."""
+    from ecosystem.access import PermissionDenied
     from ecosystem.ingest.pipeline import ImportError_, NotRecognised, run_import
+
+    if store.exists(inventory):  # refused before reading the file, not only at the save
+        denied = None if dry_run else _denied(store, inventory, "import")
+    else:
+        from ecosystem.access import may_create
+        denied = None if dry_run or may_create(cli_access.acting()) else "create"
+    if denied:
+        say(t("access.denied", lang, user=cli_access.acting().label, inventory=inventory,
+              action=t(f"access.action.{denied}", lang)), "red", err)
+        return False
 
     with Progress(TextColumn("{task.description:<22}"), BarColumn(), TimeElapsedColumn(),
                   console=console, transient=True) as progress:
@@ -287,6 +310,10 @@ def _import_one(path, store, geo, inventory, sheet, chosen, mapping_name, merge,
             for issue in exc.issues[:20]:
                 say(issue.message(lang), "red", err)
             return False
+        except PermissionDenied as exc:
+            say(t(exc.hint, lang, **{**exc.params, "action": t(f"access.action.{exc.action}", lang)}),
+                "red", err)
+            return False
     try:
         for part in imp.parts:
             if part.raw.notes.get("point_on_surface"):
@@ -310,6 +337,12 @@ def _import_one(path, store, geo, inventory, sheet, chosen, mapping_name, merge,
     finally:
         imp.close()
     return True
+
+
+def _denied(store, inventory: str, action: str) -> str | None:
+    from ecosystem import access
+
+    return None if access.allowed(store, cli_access.acting(), inventory, action) else action
 
 
 def _mapping_lines(entry: dict, lang: str) -> tuple[str, Table]:
@@ -354,7 +387,10 @@ def _pairs_frame(imp, lang: str):
 
 
 def _print_scdl(imp, lang: str) -> None:
-    """SCDL grants: beneficiaries matched / new / unmatched, amounts per funder."""
+    """SCDL grants: beneficiaries matched / new / unmatched, amounts per funder, the
+    inventory's territory and the grants to beneficiaries outside it."""
+    import pandas as pd
+
     from ecosystem.ingest import scdl
 
     found = scdl.report(imp)
@@ -367,6 +403,16 @@ def _print_scdl(imp, lang: str) -> None:
     for name, id_, n, amount in frame.itertuples(index=False):
         row(table, name, id_, fmt_number(n, lang), fmt_number(amount, lang, decimals=2))
     console.print(table)
+    say(scdl.territory_text(found, imp.geo, lang))
+    flagged = scdl.outside(imp, lang)
+    if len(flagged):
+        table = Table(title=safe.console(t("imp.scdl.outside", lang)))
+        for i, col in enumerate(flagged.columns):
+            table.add_column(safe.console(col), justify="right" if i in (0, 4, 5) else "left")
+        for r, who, commune, funder, amount, year in flagged.itertuples(index=False):
+            row(table, str(r), who, commune, funder, fmt_number(amount, lang, decimals=2),
+                "" if pd.isna(year) else str(int(year)))
+        console.print(table)
 
 
 def _print_summary(imp, lang: str, other_sheets: bool = True) -> None:
@@ -428,18 +474,34 @@ def _print_summary(imp, lang: str, other_sheets: bool = True) -> None:
 
 @app.command()
 def export(inventory: str = typer.Option(..., "--inventory", "-i"),
-           format: str = typer.Option("csv", "--format", "-f", help="csv, xlsx or parquet"),
-           out: Path = typer.Argument(..., help="file (xlsx, or one table) or directory"),
+           format: str = typer.Option("csv", "--format", "-f",
+                                      help="csv, xlsx or parquet (tables); gpkg or geojson (a map view)"),
+           out: Path = typer.Argument(..., help="file (xlsx, gpkg, geojson, or one table) or directory"),
            table: Optional[list[str]] = typer.Option(None, help="tables to export (default: all)"),
-           db: Optional[Path] = typer.Option(None, help="database file (default $ECOSYSTEM_DB)")):
-    """Export an inventory (flat values, spreadsheet formulas neutralised)."""
+           db: Optional[Path] = typer.Option(None, help="database file (default $ECOSYSTEM_DB)"),
+           view: str = typer.Option("", help="gpkg/geojson: the map view as the app's URL query, "
+                                             "e.g. 'level=commune&terr=departement:44&types=association'"),
+           layer: str = typer.Option("territories", help="geojson: territories or actors"),
+           lang: str = typer.Option("fr", help="gpkg/geojson: language of the definitions (fr, en)")):
+    """Export an inventory (flat values, spreadsheet formulas neutralised), or a map
+    view as GeoPackage / GeoJSON for GIS tools."""
     from ecosystem.render.exports import export_inventory, xlsx_cut_message
     from ecosystem.storage.store import StoreError
 
+    from ecosystem import access
+
+    if format in ("gpkg", "geojson"):
+        _export_geo(inventory, format, out, db, view, layer, _lang(lang))
+        return
     store, _ = _open_store(db, read_only=True)
     report: dict = {}
     try:
-        written = export_inventory(store, inventory, format, out, table, report=report)
+        if store.exists(inventory):
+            access.require(store, cli_access.acting(), inventory, "read_records")
+        personal = not store.exists(inventory) or \
+            access.allowed(store, cli_access.acting(), inventory, "read_personal")
+        written = export_inventory(store, inventory, format, out, table, report=report,
+                                   personal=personal)
     except (ValueError, StoreError) as exc:
         say(exc, "red", err)
         raise typer.Exit(1) from exc
@@ -451,12 +513,40 @@ def export(inventory: str = typer.Option(..., "--inventory", "-i"),
         say(xlsx_cut_message(report["xlsx_cut"], "en"), stream=err)
 
 
+def _export_geo(inventory: str, format: str, out: Path, db, view: str, layer: str, lang: str):
+    """A map view (filters from a URL query) as GeoPackage or GeoJSON."""
+    from urllib.parse import parse_qsl
+
+    from ecosystem import access
+    from ecosystem.analysis.view import Filters, View
+    from ecosystem.render import geo_exports
+    from ecosystem.storage.store import StoreError
+
+    store, geo = _open_store(db, read_only=True)
+    try:
+        ref = access.ref_for(store, cli_access.acting(), inventory)
+        filters = Filters.from_params(dict(parse_qsl(view.lstrip("?"))))
+        v = View(store, ref, filters)
+        data = geo_exports.to_gpkg(v, geo, lang=lang, personal=ref.personal) if format == "gpkg" \
+            else geo_exports.to_geojson(v, geo, layer, lang=lang, personal=ref.personal)
+    except (ValueError, KeyError, StoreError) as exc:
+        say(exc, "red", err)
+        raise typer.Exit(1) from exc
+    finally:
+        store.close()
+    out.write_bytes(data)
+    say(str(out))
+
+
 @app.command()
 def inventories(db: Optional[Path] = typer.Option(None, help="database file (default $ECOSYSTEM_DB)")):
     """List the inventories of the database."""
+    from ecosystem.members import readable_inventories
+
     store, _ = _open_store(db, read_only=True)
     try:
         listing = store.list()
+        listing = listing[listing.name.isin(readable_inventories(store, cli_access.acting()))]
     finally:
         store.close()
     table = Table()
@@ -560,6 +650,11 @@ def mappings_delete(name: str = typer.Argument(..., help="name of the saved mapp
         store.close()
     say(t("imp.maps.deleted", lang, name=name))
 
+
+from ecosystem import cli_access  # noqa: E402 - members, visibility, erase, --as
+
+cli_access.register(app, say=say, row=row, open_store=_open_store, err=err, console=console,
+                    lang_option=_lang)
 
 if __name__ == "__main__":
     app()

@@ -45,7 +45,7 @@ class User:
 
     id: str
     name: str = ""
-    email: str = ""
+    email: str = ""  # a grant made to this address counts: only set when the provider verified it
     local: bool = False  # the implicit administrator of local mode
 
     @property
@@ -101,7 +101,9 @@ def role_of(store, user: User, inventory: str) -> str | None:
     if user.anonymous:
         return None
     lookup = getattr(store, "member_role", None)
-    return lookup(inventory, user.id) if lookup is not None else None
+    if lookup is None:
+        return None
+    return lookup(inventory, user.id, email=user.email) if user.email else lookup(inventory, user.id)
 
 
 def visibility_of(store, inventory: str) -> str:
@@ -118,3 +120,60 @@ def require(store, user: User, inventory: str, action: str) -> None:
     """Raise :class:`PermissionDenied` unless ``user`` may do ``action`` on ``inventory``."""
     if not allowed(store, user, inventory, action):
         raise PermissionDenied(user, inventory, action)
+
+
+#: ``ECOSYSTEM_CREATORS``: who may create inventories when signed in (comma-separated
+#: ids or e-mails); unset: every signed-in user (the creator becomes the new
+#: inventory's administrator)
+CREATORS_ENV = "ECOSYSTEM_CREATORS"
+
+
+def may_create(user: User) -> bool:
+    """Whether ``user`` may create a new inventory (there is no inventory to ask yet)."""
+    import os
+
+    if user.local:
+        return True
+    if user.anonymous:
+        return False
+    raw = os.environ.get(CREATORS_ENV, "").strip()
+    if not raw:
+        return True
+    who = {w.strip().lower() for w in raw.split(",") if w.strip()}
+    return user.id.lower() in who or (bool(user.email) and user.email.lower() in who)
+
+
+def require_create(user: User, inventory: str) -> None:
+    if not may_create(user):
+        raise PermissionDenied(user, inventory, "create")
+
+
+def ref_for(store, user: User, inventory: str):
+    """The :class:`~ecosystem.storage.store.InventoryRef` of ``inventory`` as ``user`` may
+    see it: refused (:class:`PermissionDenied`) without ``read_aggregates``; with
+    ``records=False`` when only aggregates are allowed and ``personal=False`` without
+    ``read_personal``. Analyses that produce actor-level output refuse a ref without
+    records (:func:`require_records`)."""
+    import dataclasses
+
+    role, visibility = role_of(store, user, inventory), visibility_of(store, inventory)
+    if not role_allows(role, visibility, "read_aggregates", anonymous=user.anonymous):
+        raise PermissionDenied(user, inventory, "read_aggregates")
+    ref = store.ref(inventory)
+    return dataclasses.replace(
+        ref, records=role_allows(role, visibility, "read_records", anonymous=user.anonymous),
+        personal=role_allows(role, visibility, "read_personal", anonymous=user.anonymous))
+
+
+class RecordsDenied(PermissionDenied):
+    """Actor-level output asked on an inventory seen as aggregates only."""
+
+    def __init__(self, inventory: str):
+        super().__init__(ANONYMOUS, inventory, "read_records")
+
+
+def require_records(ref) -> None:
+    """Raise :class:`RecordsDenied` unless ``ref`` (or a view's ref) allows actor-level records."""
+    ref = getattr(ref, "ref", ref)
+    if not getattr(ref, "records", True):
+        raise RecordsDenied(ref.name)

@@ -257,12 +257,47 @@ def generate(n_actors: int = 5000, n_projects: int | None = None, seed: int = DE
     memberships = _memberships(rng, actors)
     partnerships = _partnerships(rng, actors)
     scores = _scores(rng, projects, grid)
+    # histories draw from their own stream: every other figure stays as it was
+    _histories(np.random.default_rng([seed, 14]), actors, projects)
 
     keep_actor = [c for c in actors.columns if not c.startswith("_")]
     data = InventoryData(
         actors=actors[keep_actor], projects=projects, partners=partners, fundings=fundings,
         memberships=memberships, partnerships=partnerships, scores=scores)
     return data
+
+
+# ------------------------------------------------------------------ histories
+def _histories(rng, actors: pd.DataFrame, projects: pd.DataFrame) -> None:
+    """Closing years and stage years (issue 14), in place.
+
+    Closed actors (``active`` false, about 4 %) close between the year after their
+    creation and now (any year since 2000 when their creation year is unknown).
+    Projects walk through the stages from their start year: experimentation 0–2
+    years after the start, diffusion 1–3 years after experimentation, evaluation 1–3
+    years after diffusion, each only up to the project's current stage and never
+    after its end (or now)."""
+    n = len(actors)
+    created = actors.creation_year.to_numpy(dtype=float, na_value=np.nan)
+    closed = ~actors.active.to_numpy(dtype=bool)
+    span = np.where(np.isnan(created), np.nan, CURRENT_YEAR - created)
+    closing = np.where(np.isnan(created), rng.integers(2000, CURRENT_YEAR + 1, n),
+                       np.minimum(created + 1 + np.floor(rng.random(n) * np.nan_to_num(span)),
+                                  CURRENT_YEAR))
+    actors["closing_year"] = pd.array(np.where(closed, closing, np.nan), dtype="Int64")
+
+    m = len(projects)
+    stage = projects.stage.to_numpy(dtype=object)
+    start = projects.start_year.to_numpy(dtype=float, na_value=np.nan)
+    end = projects.end_year.to_numpy(dtype=float, na_value=np.nan)
+    cap = np.where(np.isnan(end), CURRENT_YEAR, end)
+    rank = pd.Series(stage).map({s: i for i, s in enumerate(voc.STAGES.codes)}).to_numpy()
+    exp = np.minimum(start + rng.integers(0, 3, m), cap)
+    dif = np.minimum(exp + rng.integers(1, 4, m), cap)
+    eva = np.minimum(dif + rng.integers(1, 4, m), cap)
+    for column, years, reached in (("experimentation_year", exp, 1), ("diffusion_year", dif, 2),
+                                   ("evaluation_year", eva, 3)):
+        projects[column] = pd.array(np.where(rank >= reached, years, np.nan), dtype="Int64")
 
 
 # ------------------------------------------------------------------ actors

@@ -1,7 +1,9 @@
 """French geography (COG): levels, names, populations, lookups and boundaries.
 
 Reads the files built by ``scripts/build_geo.py`` in ``data/geo/``; nothing
-here needs the Internet. Levels are ``region``, ``departement``, ``epci`` and
+here needs the Internet. Boundary files are GeoParquet (WKB, EPSG:4326); they are
+read with pyarrow and ``shapely.from_wkb``, faster at start-up than GeoPandas
+(docs/data.md). Levels are ``region``, ``departement``, ``epci`` and
 ``commune``; codes are INSEE/SIREN codes as strings (``"44"``, ``"2A"``,
 ``"244400404"``, ``"44109"``). A territory is named by ``"level:code"`` in URLs.
 """
@@ -61,7 +63,39 @@ def parse_territory(key: str | None) -> tuple[str, str] | None:
     if not key or ":" not in key:
         return None
     level, code = key.split(":", 1)
-    return (level, code) if level in LEVELS and code else None
+    return (level, code) if (level in LEVELS or is_zoning_level(level)) and code else None
+
+
+# ------------------------------------------------------------- user zonings
+#: a user zoning's level: ``z`` and the zoning's id in the store (``z3``)
+ZONING_LEVEL = re.compile(r"z([1-9][0-9]{0,8})")
+
+
+def is_zoning_level(level) -> bool:
+    return isinstance(level, str) and ZONING_LEVEL.fullmatch(level) is not None
+
+
+def zoning_level(zoning_id: int) -> str:
+    return f"z{int(zoning_id)}"
+
+
+def zoning_id(level: str) -> int | None:
+    m = ZONING_LEVEL.fullmatch(level) if isinstance(level, str) else None
+    return int(m.group(1)) if m else None
+
+
+class ZoneLevel:
+    """A user zoning seen as a level of the geography (see
+    :mod:`ecosystem.storage.zonings`): ``table`` has the columns of
+    :meth:`Geography.table` (code, name, population — NaN when unknown —, lat,
+    lon, area_km2), ``shapes`` the display geometries by code. Zones have no
+    parent level: their reference is France."""
+
+    __slots__ = ("level", "name", "kind", "table", "shapes")
+
+    def __init__(self, level: str, name: str, kind: str, table: pd.DataFrame,
+                 shapes: pd.Series):
+        self.level, self.name, self.kind, self.table, self.shapes = level, name, kind, table, shapes
 
 
 class Geography:
@@ -94,7 +128,34 @@ class Geography:
 
     def table(self, level: str) -> pd.DataFrame:
         """Territories of a level: code, name, population, parents, lat, lon, area_km2."""
+        extra = self.extra_levels.get(level)
+        if extra is not None:
+            return extra.table
         return self._tables[level]
+
+    # a user zoning is one more level (pages get it from storage.zonings.geography)
+    extra_levels: dict = {}
+
+    def with_levels(self, levels: dict) -> "Geography":
+        """This geography answering the extra levels too (``{level: ZoneLevel}``):
+        a shallow copy sharing every table already loaded."""
+        import copy
+
+        out = copy.copy(self)
+        out.extra_levels = dict(levels)
+        return out
+
+    def levels(self) -> list[str]:
+        """The built-in levels, then the extra ones."""
+        return [*LEVELS, *self.extra_levels]
+
+    def level_label(self, level: str, lang: str = "fr") -> str:
+        """A level's name: the vocabulary's, or the zoning's own name."""
+        extra = self.extra_levels.get(level)
+        if extra is not None:
+            return extra.name
+        from ecosystem.vocabulary import LEVELS as LEVEL_TERMS
+        return LEVEL_TERMS.label(level, lang)
 
     @cached_property
     def _tables(self) -> dict[str, pd.DataFrame]:
@@ -145,7 +206,7 @@ class Geography:
             return 0
 
     def exists(self, level: str, code: str) -> bool:
-        return level in LEVELS and code in self.table(level).index
+        return (level in LEVELS or level in self.extra_levels) and code in self.table(level).index
 
     def commune_parents(self, code: str) -> dict[str, str | None]:
         row = self.communes.loc[code]
@@ -155,6 +216,8 @@ class Geography:
     def parent(self, level: str, code: str, parent_level: str) -> str | None:
         """Code of the territory of ``parent_level`` containing this one (majority of
         its population for an EPCI spanning départements)."""
+        if level in self.extra_levels or parent_level in self.extra_levels:
+            return None  # zones of a user zoning have no parent level
         if LEVELS.index(parent_level) >= LEVELS.index(level):
             raise ValueError(f"{parent_level} is not above {level}")
         if level == "commune":
@@ -228,7 +291,7 @@ class Geography:
         if not key and not code:
             return pd.DataFrame(columns=["code", "name", "population", "level"])
         frames = []
-        for lv in ([level] if level else LEVELS):
+        for lv in ([level] if level else self.levels()):  # user zonings too
             tb = self.table(lv)
             names = tb.name.map(normalize_name)
             rank = pd.Series(np.nan, index=tb.index)
@@ -256,13 +319,14 @@ class Geography:
 
     def shapes(self, level: str, codes=None) -> pd.Series:
         """Display boundaries (simplified per level) as shapely geometries by code."""
-        geoms = self._geometry[level]
+        extra = self.extra_levels.get(level)
+        geoms = extra.shapes if extra is not None else self._geometry[level]
         if codes is None:
             return geoms
         return geoms[geoms.index.isin(list(codes))]
 
     def bounds(self, level: str, code: str) -> tuple[float, float, float, float] | None:
-        geoms = self._geometry[level]
+        geoms = self.shapes(level)
         if code not in geoms.index:
             return None
         return tuple(shapely.bounds(geoms[code]).tolist())

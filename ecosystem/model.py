@@ -73,6 +73,9 @@ class Col:
     max: float | None = None
     unique: bool = False
     help: str = ""
+    #: may hold personal data (a person's name, e-mail, phone): hidden from anonymous
+    #: visitors and viewers' exports, blanked by ``python -m ecosystem erase``
+    personal: bool = False
 
     @property
     def sql_type(self) -> str:
@@ -117,6 +120,7 @@ ACTORS = Table("actors", (
     Col("lon", "float", min=-180, max=180),
     Col("geo_method", "str", vocabulary=voc.GEO_METHODS),
     Col("creation_year", "int", **YEAR),
+    Col("closing_year", "int", **YEAR, help="Année de fermeture (dissolution, cessation)"),
     Col("employees", "float", min=0, help="Salariés (ETP)"),
     Col("volunteers", "int", min=0, help="Bénévoles"),
     Col("website", "str"),
@@ -124,6 +128,15 @@ ACTORS = Table("actors", (
     Col("active", "bool"),
     Col("source", "str", required=True, help="Origine de l'enregistrement (demo, rna, sirene…)"),
     Col("source_id", "str", help="Identifiant dans la source"),
+    Col("contact_name", "str", personal=True, help="Personne à contacter (donnée personnelle)"),
+    Col("contact_email", "str", personal=True, help="Courriel de contact (donnée personnelle)"),
+    Col("contact_phone", "str", personal=True, help="Téléphone de contact (donnée personnelle)"),
+    Col("leader_name", "str", personal=True,
+        help="Dirigeant·e, président·e (donnée personnelle)"),
+    # columns added after the first release go last: old stores get them by ALTER TABLE
+    Col("ess_family", "str", vocabulary=voc.ESS_FAMILIES,
+        help="Famille de l'ESS (association, coopérative, mutuelle, fondation, société "
+             "commerciale de l'ESS), d'après la catégorie juridique SIRENE"),
 ), key=("actor_id",))
 
 PROJECTS = Table("projects", (
@@ -136,6 +149,9 @@ PROJECTS = Table("projects", (
         help="Commune où le projet se déroule (par défaut celle du porteur)"),
     Col("start_year", "int", **YEAR),
     Col("end_year", "int", **YEAR),
+    Col("experimentation_year", "int", **YEAR, help="Année d'entrée en expérimentation"),
+    Col("diffusion_year", "int", **YEAR, help="Année d'entrée en diffusion / essaimage"),
+    Col("evaluation_year", "int", **YEAR, help="Année d'entrée en évaluation"),
     Col("active", "bool", help="Projet en cours"),
     Col("beneficiaries", "int", min=0),
     Col("jobs_fte", "float", min=0, help="Emplois créés (ETP)"),
@@ -160,6 +176,8 @@ FUNDINGS = Table("fundings", (
     Col("year", "int", **YEAR),
     Col("kind", "str", required=True, vocabulary=voc.FUNDING_KINDS),
     Col("origin", "str", required=True, vocabulary=voc.FUNDING_ORIGINS),
+    Col("outside_territory", "bool",
+        help="Bénéficiaire situé hors du territoire de l'inventaire (import SCDL)"),
 ), key=("funding_id",))
 
 MEMBERSHIPS = Table("memberships", (
@@ -185,6 +203,11 @@ SCORES = Table("scores", (
 
 TABLES: dict[str, Table] = {tb.name: tb for tb in
                             (ACTORS, PROJECTS, PARTNERS, FUNDINGS, MEMBERSHIPS, PARTNERSHIPS, SCORES)}
+
+def personal_columns(kind: str) -> list[str]:
+    """Columns of table ``kind`` that may hold personal data (``Col.personal``)."""
+    return [c.name for c in TABLES[kind].columns if c.personal]
+
 
 #: references between tables: (table, column, target table, target column)
 REFERENCES: tuple[tuple[str, str, str, str], ...] = (
@@ -356,12 +379,22 @@ def _issue_from_failure(table: str, row: pd.Series) -> Issue:
     return Issue(table, rownum, column, value, check, params)
 
 
-def validate_table(name: str, df: pd.DataFrame) -> tuple[pd.DataFrame, list[Issue]]:
-    """Validate and coerce one table. Returns (coerced frame, issues)."""
+def _sub_schema(name: str, columns: tuple[str, ...]) -> pa.DataFrameSchema:
+    key = f"{name}:{','.join(columns)}"
+    if key not in _SCHEMAS:
+        _SCHEMAS[key] = _schema(name).select_columns(list(columns))
+    return _SCHEMAS[key]
+
+
+def validate_table(name: str, df: pd.DataFrame,
+                   columns: tuple[str, ...] | None = None) -> tuple[pd.DataFrame, list[Issue]]:
+    """Validate and coerce one table (only ``columns`` when given: an edit checks the
+    fields it changes). Returns (coerced frame, issues)."""
     table = TABLES[name]
-    frame = conform(name, df)
+    frame = conform(name, df) if columns is None else df[[c for c in columns if c in df.columns]]
+    schema_ = _schema(name) if columns is None else _sub_schema(name, tuple(columns))
     try:
-        out = _schema(name).validate(frame, lazy=True)
+        out = schema_.validate(frame, lazy=True)
         return out, []
     except pa.errors.SchemaErrors as err:
         cases = err.failure_cases

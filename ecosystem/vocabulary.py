@@ -224,6 +224,29 @@ GEO_METHODS = Vocabulary("geo_method", (
     Term("none", "Non localisé", "Not located"),
 ))
 
+#: The ESS families of the observatories (CRESS, ESS France), from the SIRENE legal category:
+#: associations 92xx, foundations 9300, cooperatives and mutuals by their categories,
+#: commercial ESS companies the legal units flagged ESS outside those categories; ``none``:
+#: the legal category is known and outside the ESS (empty: not known, e.g. not from SIRENE)
+ESS_FAMILIES = Vocabulary("ess_family", (
+    Term("association", "Association", "Association", "Catégories juridiques 92xx",
+         "Legal categories 92xx"),
+    Term("cooperative", "Coopérative", "Cooperative",
+         "SCOP, SCIC, coopératives agricoles, banques coopératives…",
+         "Worker, multi-stakeholder and farm cooperatives, cooperative banks…"),
+    Term("mutual", "Mutuelle", "Mutual", "Mutuelles et unions (82xx), sociétés d'assurance mutuelle",
+         "Mutual societies and their unions (82xx), mutual insurers"),
+    Term("foundation", "Fondation", "Foundation", "Catégorie juridique 9300", "Legal category 9300"),
+    Term("commercial", "Société commerciale de l'ESS", "Commercial ESS company",
+         "Société indiquée ESS par SIRENE hors des catégories ci-dessus (loi ESS 2014, art. 1er)",
+         "Company flagged ESS by SIRENE outside the categories above (2014 ESS law, art. 1)"),
+    Term("none", "Hors ESS", "Outside the ESS",
+         "Catégorie juridique connue hors des familles de l'ESS, ou activité que le périmètre "
+         "statistique exclut (administration, partis, syndicats, cultes)",
+         "Known legal category outside the ESS families, or an activity the statistical scope "
+         "leaves out (administration, parties, unions, religious bodies)"),
+))
+
 #: Default origin of a funding from its kind and the funder's actor type.
 PUBLIC_FUNDER_TYPES = {"local_authority"}
 
@@ -246,7 +269,7 @@ def default_origin(kind: str, funder_type: str | None = None, funder_public: boo
 
 
 ALL = {v.name: v for v in (ACTOR_TYPES, DOMAINS, STAGES, FUNDING_KINDS, FUNDING_ORIGINS,
-                           PARTNER_ROLES, LEVELS, GEO_METHODS)}
+                           PARTNER_ROLES, LEVELS, GEO_METHODS, ESS_FAMILIES)}
 
 #: Separator of multi-valued fields (domains) in flat files and DataFrames.
 LIST_SEP = ";"

@@ -13,6 +13,8 @@ from ecosystem import numbers
 from ecosystem.ingest.session import ImportSession
 from ecosystem.render import safe
 from pages._shell import tr
+from pages._links_review import links_review
+from pages._scdl_report import scdl_grants
 from pages._widgets import csv
 
 ORIGINS = {"recognised": "imp.origin.recognised", "saved": "imp.origin.saved", "given": "imp.origin.given",
@@ -60,6 +62,7 @@ def report_step(session: ImportSession, summary: dict, only_active: bool, lang: 
             geo_tab(session, p, entry, lang)
         with tabs[2]:
             dedup_tab(session, p, lang)
+        links_review(session, p, lang)   # SIRET / RNA / SIREN structures and conflicts
 
 
 def summary_part(entry: dict, summary: dict, lang: str) -> None:
@@ -187,12 +190,3 @@ def dedup_tab(session: ImportSession, p, lang: str) -> None:
     if changed:
         session.decide(p.index, changed)
         st.rerun()
-
-
-def scdl_grants(imp, lang: str) -> None:
-    from ecosystem.ingest import scdl
-
-    found = scdl.report(imp)
-    st.info(tr("imp.scdl.grants", **{k: fmt_number(v, lang) for k, v in found["grants"].items()}))
-    st.caption(tr("imp.scdl.funders") + " — " + tr("imp.scdl.rows"))
-    st.dataframe(scdl.funders_frame(found, lang), hide_index=True, width="stretch")

@@ -108,6 +108,8 @@ def reset_filters() -> None:
         st.session_state[key] = []
     for level in ("region", "departement", "epci", "commune"):
         st.session_state[f"w_t_{level}"] = None
+    for key in [k for k in st.session_state if str(k).startswith("w_t_z")]:  # zone pickers
+        st.session_state[key] = None
     st.session_state["_funders"] = []
     st.session_state["_years"] = (None, None)
     st.session_state.pop("w_years", None)

@@ -10,16 +10,21 @@ from pathlib import Path
 
 import streamlit as st
 
+from ecosystem import access
+from ecosystem import members as mb
 from ecosystem import vocabulary as voc
 from ecosystem.analysis.view import Filters
 from ecosystem.geo import Geography, geo_dir  # noqa: F401 - re-exported (tests)
 from ecosystem.i18n import LANGS
+from ecosystem.render import safe
 from ecosystem.storage.store import Store
 from pages import _chrome as chrome
 from pages._pickers import funder_picker, reset_filters, territory_pickers, year_slider
+from pages._session_user import current_user, sign_in_block
 from pages._resources import get_geo, get_store, resources, sweep_uploads  # noqa: F401 - re-exported
 from pages._state import (Context, context, entered, init_state, lang,  # noqa: F401
                           page_param, set_page, sync_url, tr, url_params, view_url)
+from pages import _zoning_picker as zp
 
 #: what pages, app.py and tests read from the shell (defined in _state and _resources)
 __all__ = ["Context", "boot", "context", "entered", "set_page", "url_params", "view_url", "geo_dir", "get_geo", "get_store", "init_state", "lang",
@@ -48,24 +53,35 @@ def boot(sync: bool = True) -> "Context":
 def sidebar(store: Store, geo: Geography) -> Context:
     """Render the sidebar and return the current view."""
     lg = lang()
+    user = current_user()
+    geo = zp.zoned_geography(store, geo)  # user zonings are levels too
     with st.sidebar:
+        sign_in_block(user)
         st.radio(tr("sidebar.language"), list(LANGS), key="w_lang", horizontal=True,
                  format_func=lambda c: {"fr": "Français", "en": "English"}[c],
                  on_change=lambda: st.session_state.update(lang=st.session_state["w_lang"]))
-        names = store.names()
+        names = mb.readable_inventories(store, user)  # the others are not even listed
         st.session_state["_default_inv"] = names[0] if names else None
-        if st.session_state.get("w_inv") not in names:
+        wanted = st.session_state.get("w_inv")
+        denied = wanted if wanted and wanted not in names and store.exists(wanted) else None
+        if not names:
+            st.session_state.pop("_ctx", None)
+            st.info(tr("access.no_inventory"), icon=":material/lock:")
+            st.stop()
+        if wanted not in names:
             st.session_state["w_inv"] = names[0]
         inv = st.selectbox(tr("sidebar.inventory"), names, key="w_inv")
-        ref = store.ref(inv)
+        ref = access.ref_for(store, user, inv)
         if ref.synthetic:
             st.caption(":material/science: " + tr("sidebar.synthetic"))
+        if not ref.records:
+            st.caption(":material/public: " + tr("access.aggregates_only"))
 
         st.subheader(tr("sidebar.territory"))
-        level = st.selectbox(tr("sidebar.level"), voc.LEVELS.codes, key="w_level",
-                             format_func=lambda c: voc.LEVELS.label(c, lg),
+        level = st.selectbox(tr("sidebar.level"), zp.level_options(geo), key="w_level",
+                             format_func=lambda c: geo.level_label(c, lg),
                              help=tr("sidebar.level_help"))
-        territory = territory_pickers(geo)
+        territory = zp.territory(geo, level, territory_pickers)
 
         st.subheader(tr("sidebar.filters"))
         types = st.multiselect(tr("sidebar.actor_types"), voc.ACTOR_TYPES.codes, key="w_types",
@@ -77,14 +93,17 @@ def sidebar(store: Store, geo: Geography) -> Context:
         stages = st.multiselect(tr("sidebar.stages"), voc.STAGES.codes, key="w_stages",
                                 format_func=lambda c: voc.STAGES.label(c, lg),
                                 placeholder=tr("sidebar.any"))
-        funders = funder_picker(store, ref)
+        funders = funder_picker(store, ref) if ref.records else ()  # funders are actors
         year_min, year_max = year_slider(store, ref)
         filters = Filters(level=level, territory=territory, actor_types=tuple(types),
                           domains=tuple(domains), stages=tuple(stages), funders=funders,
                           year_min=year_min, year_max=year_max)
         if not filters.is_default:
             st.button(tr("sidebar.reset"), on_click=reset_filters, width="stretch")
-    ctx = Context(store=store, geo=geo, ref=ref, filters=filters)
+    ctx = Context(store=store, geo=geo, ref=ref, filters=filters, user=user)
     st.session_state["_ctx"] = ctx
+    if denied:  # a URL naming an inventory this user may not read: say so, show nothing
+        st.error(tr("access.not_readable", inventory=safe.markdown(denied)), icon=":material/lock:")
+        st.stop()
     return ctx
 

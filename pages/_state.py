@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from ecosystem.access import LOCAL_ADMIN, User
 from ecosystem.analysis.view import Filters
 from ecosystem.geo import Geography
 from ecosystem.i18n import DEFAULT_LANG, LANGS, t
@@ -52,6 +53,7 @@ class Context:
     geo: Geography
     ref: InventoryRef
     filters: Filters
+    user: User = LOCAL_ADMIN  # the acting user (pages/_session_user.py)
 
     @property
     def lang(self) -> str:
@@ -181,3 +183,18 @@ def _link(page: str | None, params: dict[str, str]) -> None:
             st.caption(tr("ui.copy_link_help"))
             st.code(view_url(page, params), language=None, wrap_lines=True)
 
+
+
+# ------------------------------------------------------------------ acting user
+def current_user():
+    """The acting :class:`ecosystem.access.User` (:mod:`pages._session_user`)."""
+    from pages._session_user import current_user as acting
+
+    return acting()
+
+
+def session_id() -> str:
+    """A random id of this browser session (contributions are rate-limited by it)."""
+    import uuid
+
+    return st.session_state.setdefault("_session_id", uuid.uuid4().hex)

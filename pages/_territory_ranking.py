@@ -6,12 +6,13 @@ from streamlit_folium import st_folium
 
 from ecosystem.analysis import indicators as ind
 from ecosystem.analysis import territories as terr
-from ecosystem import vocabulary as voc
 from ecosystem.analysis.view import View
 from ecosystem.geo import territory_key
 from ecosystem import numbers
 from ecosystem.render import maps
+from pages import _ess_note
 from pages import _shell as shell
+from pages import _geo_downloads
 from pages import _widgets as ui
 from pages._shell import tr
 from pages._widgets import md
@@ -30,6 +31,8 @@ def indicator_picker(key: str, default: str, lang: str) -> str:
                           format_func=lambda i: ind.get(i).titled(lang))
     i = ind.get(chosen)
     st.caption(md(i.definition(lang)) + f"  \n*{tr('ind.formula')}* {i.formula_words(lang)}")
+    ctx = shell.context()
+    _ess_note.share_note(ctx.store, ctx.ref, [chosen])
     return chosen
 
 
@@ -47,7 +50,7 @@ def ranking(ctx: shell.Context) -> None:
     table = _ranking(ctx.store, ctx.ref, f, chosen, level)
     i = ind.get(chosen)
     st.caption(numbers.plural("terr.ranking_caption", len(table), lang,
-                  level=voc.LEVELS.in_sentence(level, lang),
+                  level=ui.level_name(level, lower=True),
                   where=md(ui.territory_label(within)) if within else tr("scope.france")))
     # stacked, each at full width: the table's names, population, sample size and download
     # buttons stay readable at 1440 px (issue 17 item 11)
@@ -84,6 +87,7 @@ def ranking(ctx: shell.Context) -> None:
                      hide_index=True, width="stretch", height=460,
                      column_config={i.label(lang): value_column(chosen, i.label(lang), lang)})
         ui.download_table(shown, tr("terr.file.ranking", indicator=chosen), "dl_rank")
+        _geo_downloads.buttons(ctx, "rank")
         options = table.code.tolist()[:500]
         names = dict(zip(table.code, table.name))
         pick = st.selectbox(tr("terr.open_profile"), options, index=None, key="w_rank_pick",

@@ -44,13 +44,23 @@ def synthetic_banner(ref) -> None:
         st.info(tr("banner.synthetic"), icon=":material/science:")
 
 
+def level_name(level: str, lower: bool = False) -> str:
+    """A level's name for Markdown: the vocabulary's (lower-cased inside a sentence
+    when asked) or a user zoning's own name, escaped as it is."""
+    geo = context().geo
+    if level in getattr(geo, "extra_levels", {}):
+        return md(geo.level_label(level, lang()))
+    return voc.LEVELS.in_sentence(level, lang()) if lower else voc.LEVELS.label(level, lang())
+
+
 def scope_label(ctx: Context) -> str:
     scope = ctx.filters.scope
     if scope is None:
         return tr("scope.france")
     level, code = scope
-    return f"{voc.LEVELS.label(level, lang())} : {ctx.geo.label(level, code)}" if lang() == "fr" \
-        else f"{voc.LEVELS.label(level, lang())}: {ctx.geo.label(level, code)}"
+    name = ctx.geo.level_label(level, lang())
+    return f"{name} : {ctx.geo.label(level, code)}" if lang() == "fr" \
+        else f"{name}: {ctx.geo.label(level, code)}"
 
 
 def territory_label(key_or_scope, with_level: bool = True) -> str:
@@ -62,7 +72,7 @@ def territory_label(key_or_scope, with_level: bool = True) -> str:
     if not with_level:
         return label
     sep = " : " if lang() == "fr" else ": "
-    return f"{voc.LEVELS.label(scope[0], lang())}{sep}{label}"
+    return f"{context().geo.level_label(scope[0], lang())}{sep}{label}"
 
 
 def param_choice(key: str, param: str, options: list[str], default: str) -> None:

@@ -31,6 +31,9 @@ st.table([{tr("col.code"): term.code, tr("col.label"): term.label(lang),
 st.subheader(tr("about.actor_types"))
 st.table([{tr("col.code"): term.code, tr("col.label"): term.label(lang),
            tr("col.description"): term.help(lang)} for term in voc.ACTOR_TYPES])
+st.subheader(tr("about.ess_families"))  # from the SIRENE legal category (docs/import.md)
+st.table([{tr("col.code"): term.code, tr("col.label"): term.label(lang),
+           tr("col.description"): term.help(lang)} for term in voc.ESS_FAMILIES])
 st.subheader(tr("about.domains"))
 st.table([{tr("col.code"): term.code, tr("col.label"): term.label(lang)} for term in voc.DOMAINS])
 st.subheader(tr("about.fundings"))

@@ -8,6 +8,8 @@ from ecosystem.analysis.grid import load_grid
 from ecosystem import numbers
 from ecosystem.numbers import plural
 from ecosystem.analysis.profiles import ActorNotFound, actor_profile, search_actors
+from pages import _access_ui
+from pages import _edit_actor as edit_ui
 from pages import _shell as shell
 from pages import _widgets as ui
 from pages._shell import tr
@@ -15,6 +17,7 @@ from pages._widgets import md
 
 ctx = shell.context()
 lang = ctx.lang
+_access_ui.records_or_stop(ctx)  # no actor card on an inventory seen as aggregates only
 ui.synthetic_banner(ctx.ref)
 
 actor_id = st.session_state.get("_actor") or shell.page_param("actor")
@@ -36,6 +39,8 @@ with st.expander(tr("actor.search"), expanded=not actor_id):
                 st.session_state["_actor"] = chosen
                 st.rerun()
 
+edit_ui.new_actor(ctx)
+
 if not actor_id:
     st.title(tr("actor.title"))
     st.info(tr("actor.pick"))
@@ -55,7 +60,10 @@ st.title(md(rec["name"]))
 domains = ", ".join(voc.DOMAINS.label(d, lang) for d in rec["domains"]) or "—"
 place = " · ".join(md(name) + f" ({code})" for _, (code, name) in reversed(prof.territory.items())) \
     if prof.territory else tr("actor.no_place")
-st.markdown(f"**{voc.ACTOR_TYPES.label(rec['actor_type'], lang)}** — {md(domains)}  \n{place}")
+family = rec.get("ess_family")  # SIRENE imports: the ESS family of the legal category
+family = (" · " + tr("actor.ess_family", family=md(voc.ESS_FAMILIES.label(family, lang)))
+          if isinstance(family, str) and family else "")
+st.markdown(f"**{voc.ACTOR_TYPES.label(rec['actor_type'], lang)}**{family} — {md(domains)}  \n{place}")
 
 cols = st.columns(5)
 cols[0].metric(tr("actor.projects_led"), numbers.number(prof.figures["projects_led"], lang))
@@ -65,9 +73,9 @@ cols[3].metric(tr("actor.funding_received"), numbers.compact_currency(prof.figur
 cols[4].metric(tr("actor.funding_given"), numbers.compact_currency(prof.figures["funding_given"], lang))
 
 TABS = ["projects", "partners", "fundings", "networks", "grid", "record"]
-names = {tr(f"actor.tab.{t}"): t for t in TABS}
+names = {tr(f"actor.tab.{t}"): t for t in TABS}  # the editing tabs follow
 wanted = shell.page_param("tab")
-tabs = st.tabs(list(names), key="w_actor_tab", on_change="rerun",
+tabs = st.tabs(list(names) + edit_ui.tab_labels(ctx), key="w_actor_tab", on_change="rerun",
                default=tr(f"actor.tab.{wanted}") if wanted in TABS else None)
 shown_tab = names.get(st.session_state.get("w_actor_tab"), "projects")
 shell.sync_url({"actor": actor_id, "tab": None if shown_tab == "projects" else shown_tab})
@@ -172,3 +180,6 @@ with tabs[5]:
     st.dataframe(pd.DataFrame({tr("col.field"): [voc.FIELDS.label(k, lang) for k in shown],
                                tr("col.value"): [_cell(v) for v in shown.values()]}),
                  hide_index=True, width="stretch")
+
+edit_ui.draw_tabs(ctx, actor_id, tabs[6:])
+edit_ui.visitor_report(ctx, actor_id)

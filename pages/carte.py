@@ -12,11 +12,12 @@ from streamlit_folium import st_folium
 
 from ecosystem.analysis import indicators as ind
 from ecosystem.render import links, maps, mapview
-from ecosystem import vocabulary as voc
 from ecosystem.geo import territory_key
 from ecosystem.numbers import fmt_number
 from ecosystem.numbers import plural
 from pages import _shell as shell
+from pages import _geo_downloads
+from pages import _time_map
 from pages import _widgets as ui
 from pages._shell import tr
 from pages._widgets import md
@@ -61,15 +62,19 @@ with left:
                f"{md(i.unit(lang))}")
     if i.engine == "network" and importlib.util.find_spec("ecosystem.analysis.network") is None:
         st.caption(tr("map.network_missing"))
+# aggregates only: no actor-level layer (mapview.build drops them all the same)
+offered = mapview.LAYERS if ctx.ref.records else tuple(x for x in mapview.LAYERS if x == "tiles")
 with right:
     st.markdown(f"**{tr('map.layers')}**")
     cols = st.columns(2)
-    for n, layer in enumerate(mapview.LAYERS):
+    for n, layer in enumerate(offered):
         cols[n % 2].toggle(tr(f"map.layer.{layer}"), key=f"w_map_{layer}",
                            help=tr(f"map.layer_help.{layer}"))
-layers = tuple(x for x in mapview.LAYERS if st.session_state.get(f"w_map_{x}"))
+layers = tuple(x for x in offered if st.session_state.get(f"w_map_{x}"))
 options = mapview.MapOptions(indicator=chosen, layers=layers, lang=lang, height=HEIGHT)
-shell.sync_url({**options.to_params(), "at": shell.page_param("at")})
+f, year, years = _time_map.controls(ctx)
+asof = str(year) if year else None
+shell.sync_url({**options.to_params(), "at": shell.page_param("at"), "asof": asof})
 
 # ----------------------------------------------------------------- map
 view = _view(ctx.store, ctx.geo, ctx.ref, f, options, ui.actor_link(ctx))
@@ -77,9 +82,11 @@ c = view.counts
 st.caption(tr("map.caption", actors=plural("count.actors", c["actors"], lang),
               projects=plural("count.projects", c["projects"], lang), scope=md(ui.scope_label(ctx)),
               inventory=md(ctx.ref.name)))
+if year:
+    st.caption(tr("time.map.caption", year=year))
 within = tr("map.within", territory=md(ui.territory_label(view.within, with_level=False))) \
     if view.within else ""
-st.caption(tr("map.level_caption", level=voc.LEVELS.in_sentence(view.level, lang),
+st.caption(tr("map.level_caption", level=ui.level_name(view.level, lower=True),
               n=fmt_number(c["territories"], lang), within=within) + " " + tr("map.click_help"))
 if view.level_note:
     st.info(tr(view.level_note), icon=":material/info:")
@@ -102,7 +109,7 @@ with _render_lock():  # the cached map object is shared by sessions; folium rend
 where, zoom = (out or {}).get("center"), (out or {}).get("zoom")
 at = links.position_param(where["lat"], where["lng"], zoom) \
     if where and zoom is not None and st.session_state.get("carte_map") else shell.page_param("at")
-shell.sync_url({**options.to_params(), "at": at})
+shell.sync_url({**options.to_params(), "at": at, "asof": asof})
 clicked = (out or {}).get("last_object_clicked")
 if clicked:
     mark = (round(clicked["lat"], 6), round(clicked["lng"], 6), view.level, view.within)
@@ -138,3 +145,5 @@ if "funders" in layers:
                   total=fmt_number(c["fundings_total"], lang)) +
                (" " + tr("map.lines_capped", n=fmt_number(mapview.FUNDING_CAP, lang))
                 if c["fundings_total"] > c["fundings"] else ""))
+_geo_downloads.buttons(ctx, "map")
+_time_map.step(years)

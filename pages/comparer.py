@@ -13,6 +13,7 @@ from ecosystem.geo import parse_territory, territory_key
 from ecosystem import numbers
 from ecosystem.numbers import fmt_number
 from ecosystem.render import charts
+from pages import _evolution
 from pages import _shell as shell
 from pages import _widgets as ui
 from pages._shell import tr
@@ -153,3 +154,5 @@ for k, i in enumerate(ids):
 levels = {parse_territory(k)[0] for k in keys}
 if len(levels) > 1:
     st.caption(tr("cmp.mixed_levels"))
+
+_evolution.section([parse_territory(k) for k in keys] + [None], "cmp_evo", tr("time.compare.title"))

@@ -38,7 +38,7 @@ def _assessed(_store, ref, f, level):
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _projects(_store, ref, f, _grid, grid_key):
-    return project_scores(View(_store, ref, f), _grid, PROJECTS_MAX)
+    return project_scores(View(_store, ref, f), _grid, PROJECTS_MAX if ref.records else 0)
 
 
 st.title(tr("grid.title"))
@@ -98,7 +98,7 @@ tabs = st.tabs([tr("grid.tab.territory"), tr("grid.tab.domain"), tr("grid.tab.pr
 # ---------------------------------------------------------------- per territory
 with tabs[0]:
     level = f.level
-    st.caption(tr("grid.by_territory_caption", level=voc.LEVELS.in_sentence(level, lang)))
+    st.caption(tr("grid.by_territory_caption", level=ui.level_name(level, lower=True)))
     roll = _rollup(ctx.store, ctx.ref, f, "territory", level)
     assessed = _assessed(ctx.store, ctx.ref, f, level)
     names = dict(zip(assessed.code, assessed.name))

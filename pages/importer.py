@@ -22,7 +22,9 @@ from ecosystem.ingest.pipeline import ImportError_
 from ecosystem.ingest.session import REGISTRY, ImportSession
 from ecosystem.render.exports import TEMPLATE_TABLES, template_frame, template_help, templates_workbook
 from ecosystem.storage.store import StoreError
-from pages import _import_file, _import_mapping, _import_open, _import_report
+from ecosystem.access import PermissionDenied
+from ecosystem.writes import Guarded
+from pages import _access_ui, _import_file, _import_mapping, _import_open, _import_report
 from pages import _shell as shell
 from pages import _widgets as ui
 from pages._shell import tr
@@ -31,6 +33,7 @@ from pages._sirene_filter import sirene_filter
 
 ctx = shell.context()
 lang = ctx.lang
+writable = _access_ui.import_or_stop(ctx)  # the save is refused by the domain all the same
 TYPES = ["csv", "txt", "tsv", "xlsx", "json", "geojson", "js", "parquet"]
 STATE = "_import"
 
@@ -127,7 +130,7 @@ if mode == "new":
     if target in existing:
         st.warning(tr("imp.target.exists", name=md(target)))
 else:
-    target = st.selectbox(tr("imp.target.pick"), existing, key="imp_target_pick")
+    target = st.selectbox(tr("imp.target.pick"), writable, key="imp_target_pick")
 options = st.columns(2)
 has_active = any("active" in p.mapping.rules for p in imp.parts)
 only_active = options[0].checkbox(tr("imp.opt.only_active"), key="imp_only_active",
@@ -174,10 +177,14 @@ if go.button(tr("imp.confirm.save"), type="primary", key="imp_save", icon=":mate
              disabled=total_insert + total_update == 0 or not balanced):
     with st.spinner(tr("imp.stage.save")):
         try:
-            session.commit(ctx.store, target, create=mode == "new")
+            session.commit(Guarded(ctx.store, ctx.user), target, create=mode == "new",
+                           user=ctx.user)
         except model.ValidationError as exc:
             st.error(tr("imp.confirm.failed"))
             st.dataframe(pd.DataFrame([i.as_dict(lang) for i in exc.issues]), hide_index=True)
+            st.stop()
+        except PermissionDenied as exc:
+            st.error(_access_ui.denied_text(exc))
             st.stop()
         except StoreError as exc:
             st.error(tr(exc.hint, **{k: md(v) for k, v in exc.params.items()}))

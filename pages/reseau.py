@@ -9,6 +9,7 @@ from ecosystem.analysis import network as net
 from ecosystem.numbers import fmt_number
 from ecosystem import numbers
 from ecosystem.numbers import plural
+from pages import _access_ui
 from pages import _shell as shell
 from pages import _widgets as ui
 from pages._shell import tr
@@ -17,6 +18,7 @@ from ecosystem.analysis.view import View
 
 ctx = shell.context()
 lang = ctx.lang
+_access_ui.records_or_stop(ctx)  # actor names: not on an inventory seen as aggregates only
 geo = ctx.geo
 f = ctx.filters
 VIEWS = ["graph", "brokers", "isolated", "communities", "suggestions", "export"]

@@ -11,7 +11,9 @@ from ecosystem import numbers
 from ecosystem.numbers import plural
 from ecosystem.render import charts
 from pages import _shell as shell
-from pages import _territory_ranking
+from pages import _ess_note, _territory_ranking
+from pages import _peers
+from pages import _evolution
 from pages import _widgets as ui
 from pages._shell import tr
 from pages._widgets import md
@@ -41,7 +43,8 @@ def _breakdowns(_store, ref, f):
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _tops(_store, ref, f):
-    return terr.top_actors(View(_store, ref, f)), terr.top_projects(View(_store, ref, f))
+    top = 10 if ref.records else 0  # aggregates only: no list of actors or projects
+    return terr.top_actors(View(_store, ref, f), top), terr.top_projects(View(_store, ref, f), top)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -60,7 +63,7 @@ def _report(kind: str) -> bytes:
 name = terr.name_of(geo, scope, tr("scope.france"))
 st.title(md(name))
 parent = terr.parent(geo, *scope) if scope else None
-where = (f"{voc.LEVELS.label(scope[0], lang)} {scope[1]}" if scope else tr("terr.national"))
+where = (f"{geo.level_label(scope[0], lang)} {scope[1]}" if scope else tr("terr.national"))
 if parent:
     where += " — " + tr("terr.in", parent=ui.territory_label(parent))
 st.caption(md(where) + " · " + tr("terr.inventory", inventory=md(ctx.ref.name)))
@@ -94,6 +97,7 @@ def profile() -> None:
     table = terr.figures_table(refs.reset_index(), name, parent_name or None,
                                national=scope is None, lang=lang)
     st.dataframe(table, hide_index=True, width="stretch", height=420)
+    _ess_note.share_note(ctx.store, ctx.ref, refs.index)
     export = terr.figures_export(refs.reset_index(), name, parent_name or None,
                                  national=scope is None, lang=lang)
     ui.download_table(export, tr("terr.file.figures"), "dl_terr_figures")
@@ -134,6 +138,9 @@ def profile() -> None:
     else:
         st.success(tr("report.no_white_zone"))
 
+    _evolution.section(([scope] + ([parent] if parent else []) if scope else []) + [None],
+                       "terr_evo")
+
     actors, projects = _tops(ctx.store, ctx.ref, f)
     left, right = st.container(), st.container()
     with left:
@@ -162,6 +169,8 @@ def profile() -> None:
                 tr("report.col.beneficiaries"): numbers.formatter("number", lang)}),
                 hide_index=True, width="stretch")
             ui.download_table(shown, tr("terr.file.projects"), "dl_terr_projects")
+
+    _peers.section(ctx)
 
     st.subheader(tr("terr.report"))
     st.caption(tr("terr.report_caption"))

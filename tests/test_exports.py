@@ -195,8 +195,9 @@ def test_cli_xlsx_export_says_how_many_cells_were_cut(store, tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert "2 cells longer than 32,767 characters" in " ".join(proc.stderr.split())
     notes = list(openpyxl.load_workbook(out)["Notes"].iter_rows(values_only=True))
-    assert [r[1:] for r in notes[3:]] == [("S2", "description", 2, 40_000),
-                                          ("S3", "description", 3, 33_000)]
+    # column T: description, after the model's closing_year (issue 14)
+    assert [r[1:] for r in notes[3:]] == [("T2", "description", 2, 40_000),
+                                          ("T3", "description", 3, 33_000)]
 
 
 # ------------------------------------------- every option of the XLSX writer, by hand

@@ -159,3 +159,25 @@ def test_search_ranks_exact_then_word_then_prefix_and_never_loosely(geo):
     assert all(k.startswith("BREST") or " BREST" in k for k in keys)
     occitanie = geo.search("Occitanie")
     assert all("OCCITANIE" in normalize_name(n) for n in occitanie.name)
+
+
+def test_geography_files_are_geoparquet_in_wgs84(geo):
+    import geopandas as gpd
+
+    for name in ("regions", "departements", "epci", "communes", "communes_detail"):
+        gdf = gpd.read_parquet(geo.root / f"{name}.parquet", columns=["code", "geometry"])
+        assert gdf.crs.to_epsg() == 4326, name
+        assert set(gdf.geometry.dropna().geom_type) <= {"Polygon", "MultiPolygon"}, name
+        assert gdf.geometry.notna().sum() > 0, name
+
+
+@pytest.mark.parametrize("dep", ["44", "13", "69", "2A", "971"])
+def test_commune_display_shapes_share_their_edges(geo, dep):
+    """Neighbouring communes keep identical edges after simplification: a valid
+    coverage, and their union has no hole (no white gap when zoomed in)."""
+    shapes = geo.shapes("commune", geo.communes_in("departement", dep)).values
+    assert len(shapes) > 20
+    assert shapely.coverage_is_valid(shapes)
+    union = shapely.union_all(shapes)
+    assert sum(len(p.interiors) for p in shapely.get_parts(union)) == 0
+    assert shapely.area(shapes).sum() - union.area < 1e-9

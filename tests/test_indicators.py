@@ -191,7 +191,10 @@ def test_totals_are_tagged_and_left_out_of_comparisons():
     totals = {i.id for i in I.INDICATORS.values() if "total" in i.tags}
     assert totals == {"actors", "projects", "active_projects", "funding_total", "beneficiaries",
                       "jobs_fte", "volunteers", "assoc_company_links", "ess_establishments",
-                      "ess_employer_establishments", "ess_jobs", "ess_jobs_low", "ess_jobs_high"}
+                      "ess_employer_establishments", "ess_jobs", "ess_jobs_low", "ess_jobs_high",
+                      "ess_establishments_association", "ess_establishments_cooperative",
+                      "ess_establishments_mutual", "ess_establishments_foundation",
+                      "ess_establishments_commercial", "projects_reaching_diffusion"}
     assert not totals & set(I.COMPARABLE_IDS)
     assert {"actors_per_10k", "hybridity", "white_zones"} <= set(I.COMPARABLE_IDS)
 

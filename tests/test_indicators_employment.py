@@ -7,7 +7,8 @@ Inventories built from the hand-written SIRENE fixture (see tests/ingest/test_si
   band), E14 Brest NN closed; in Ille-et-Vilaine (35) E5 Rennes 00, E9 Rennes 03.
 * "Tout Finistère" = every establishment of the 29 (``--ess all``): the seven above
   plus E11 (a garage: company), E12 (a political association: type association by its
-  legal category) and E13 (the commune of Morlaix: local authority).
+  legal category, family "none": its activity is outside the ESS's scope) and E13 (the
+  commune of Morlaix: local authority).
 
 Bands → jobs (middle, low–high): 01 → 1.5 (1–2), 02 → 4 (3–5), 03 → 7.5 (6–9), 00 and
 NN → 0; closed establishments (E14) do not count.
@@ -73,12 +74,13 @@ def test_region_commune_and_france(bretagne):
 def test_share_needs_every_establishment(tmp_path, store, geo):
     view = _load(tmp_path, store, geo, "Tout Finistère", "all", "dep=29")
     row = I.for_territory(view, "departement", "29", IDS)
-    # 9 active establishments, of which 7 of an ESS type (E1 E3 E4 E7 E8 E10 E12)
-    assert row.ess_establishments == 7
-    assert row.ess_establishment_share == pytest.approx(7 / 9)
+    # 9 active establishments, of which 6 have an ESS family (E1 E3 E4 E7 E8 E10); E12, a
+    # political association, is of type association but outside the ESS's scope
+    assert row.ess_establishments == 6
+    assert row.ess_establishment_share == pytest.approx(6 / 9)
     morlaix = I.for_territory(view, "commune", "29151", IDS)
-    # E4 (cooperative), E12 (association), E13 (commune): 2 of 3
-    assert morlaix.ess_establishment_share == pytest.approx(2 / 3)
+    # E4 (cooperative), E12 (political association), E13 (commune): 1 of 3
+    assert morlaix.ess_establishment_share == pytest.approx(1 / 3)
     assert morlaix.ess_jobs_low == 3 and morlaix.ess_jobs_high == 5   # E13's 50–99 not ESS
 
 

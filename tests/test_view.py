@@ -34,19 +34,35 @@ def test_sets_are_materialised_once_per_filters_and_shared(tiny, monkeypatch):
     report.build(view)
     # key figures, white zones: in the (whole-France) scope; compute, report: the same
     assert {c.cache_key() for c in calls} == {Filters(stages=("experimentation",)).cache_key()}
-    # fp, fm (a project-side filter) and fa: three tables, made once
-    assert len(cached_tables(store)) == 3
+    # all France with a project-side filter: only fm (participations) is a table,
+    # made once; projects and actors are column tests over the derived tables
+    assert len(cached_tables(store)) == 1
 
 
 def test_level_does_not_change_the_sets_and_territory_does(tiny):
     store, ref = tiny
-    base = Filters(actor_types=("association",))
+    base = Filters(stages=("experimentation",))
     View(store, ref, base).query("SELECT count(*) FROM fa")
     View(store, ref, base.with_(level="commune")).query("SELECT count(*) FROM fa")
-    assert len(cached_tables(store)) == 2  # fp, fa
+    assert len(cached_tables(store)) == 1  # fm
     n = View(store, ref, base.with_(territory="departement:44")).query(
         "SELECT count(*) AS n FROM fa").n.iloc[0]
-    assert len(cached_tables(store)) == 4
+    assert len(cached_tables(store)) == 4  # and the territory's fp, fm, fa
+    # actors of Loire-Atlantique in its experimentation project P1: A1, A3, A4
+    assert n == 3
+
+
+def test_france_without_project_filter_is_not_copied_and_a_territory_is(tiny):
+    store, ref = tiny
+    base = Filters(actor_types=("association",))
+    sql = View(store, ref, base).sql(" SELECT 1")
+    # the sets are predicates over the derived tables: nothing materialised
+    assert ref.derived("d_actors") in sql.text and sql.params == ["association", "association"]
+    assert View(store, ref, base).query("SELECT count(*) AS n FROM fa").n.iloc[0] == 4
+    assert cached_tables(store) == []
+    n = View(store, ref, base.with_(territory="departement:44")).query(
+        "SELECT count(*) AS n FROM fa").n.iloc[0]
+    assert len(cached_tables(store)) == 2  # fp, fa of Loire-Atlantique only
     # associations of Loire-Atlantique in the fixture: A1 (44109) and A2 (44162)
     assert n == 2
 
@@ -80,7 +96,8 @@ def test_least_recently_used_idle_views_are_dropped(tiny, monkeypatch):
     monkeypatch.setattr(Store, "VIEW_CACHE", 2)
     monkeypatch.setattr(Store, "VIEW_IDLE_S", 0.0)
     for d in ("food", "health", "culture"):
-        View(store, ref, Filters(domains=(d,))).query("SELECT count(*) FROM fa")
+        View(store, ref, Filters(territory="departement:44", domains=(d,))).query(
+            "SELECT count(*) FROM fa")
     # three views of two tables each were made; the oldest (food) was dropped
     assert len(store._views) == 2
     assert len(cached_tables(store)) == 4
@@ -92,7 +109,8 @@ def test_a_view_in_use_is_not_dropped(tiny, monkeypatch):
     store, ref = tiny
     monkeypatch.setattr(Store, "VIEW_CACHE", 1)  # idle time stays at a minute
     for d in ("food", "health"):
-        View(store, ref, Filters(domains=(d,))).query("SELECT count(*) FROM fa")
+        View(store, ref, Filters(territory="departement:44", domains=(d,))).query(
+            "SELECT count(*) FROM fa")
     assert len(store._views) == 2
 
 

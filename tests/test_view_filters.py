@@ -84,7 +84,7 @@ def test_which_filters_are_project_side_and_which_view_is_the_default():
 def test_cache_key_lists_every_field():
     assert Filters(domains=("food",)).cache_key() == (
         ("level", "region"), ("territory", None), ("actor_types", ()), ("domains", ("food",)),
-        ("stages", ()), ("funders", ()), ("year_min", None), ("year_max", None))
+        ("stages", ()), ("funders", ()), ("year_min", None), ("year_max", None), ("as_of", None))
 
 
 # ------------------------------------------------------------------ sets of each filter

@@ -60,3 +60,16 @@ def hostile() -> InventoryData:
     extra = frame([dict(project_id="P1", criterion_id=payload(0), score=2, assessed_year=2024)])
     data.scores = pd.concat([data.scores, extra.set_axis([len(data.scores) + 1])])
     return data
+
+
+def hostile_zoning(store) -> str:
+    """A zoning whose name and zone names are payloads (tests/zoning_fixtures.py's
+    zones), stored in ``store``; its level."""
+    from ecosystem import zonings
+    from ecosystem.storage import zonings as zstore
+    from tests import zoning_fixtures as zf
+
+    zones = [(code, f"{payload(i + 1)} zone {i}", pop, geom)
+             for i, (code, _, pop, geom) in enumerate(zf.ZONES)]
+    z = zonings.from_polygons(zf.frame(zones), "code_z", "lib_z", "pop_z")
+    return f"z{zstore.add(store, payload(0) + ' zonage', z, source=payload(2))}"

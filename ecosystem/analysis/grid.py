@@ -155,7 +155,12 @@ def project_scores(view: View, grid: Grid, limit: int = 1000):
     """Scores of the filtered projects, one row per project and one column per
     criterion of ``grid`` (NaN: not assessed, whether the score is empty or
     missing), with ``n_scored`` and ``mean_score`` over this grid's criteria.
-    Assessed projects first, then by title; at most ``limit`` rows."""
+    Assessed projects first, then by title; at most ``limit`` rows (a list of
+    records: refused on an aggregates-only view unless ``limit`` is 0)."""
+    from ecosystem import access
+
+    if limit:
+        access.require_records(view)
     store, ref = view.store, view.ref
     sc = ref.table("scores")
     ids = grid.ids

@@ -25,7 +25,9 @@ import numpy as np
 import pandas as pd
 
 from ecosystem import vocabulary as voc
-from ecosystem.analysis.view import LEVEL_COLUMN, View
+from ecosystem.analysis import asof
+from ecosystem.analysis.view import View, level_column
+from ecosystem.geo import is_zoning_level
 from ecosystem.storage.store import InventoryRef, Store
 
 N_DOMAINS = len(voc.DOMAINS)
@@ -89,6 +91,13 @@ def _pc(n: str, per: int) -> str:
 def _share(num: str, den: str) -> str:
     return f"CASE WHEN {den} > 0 THEN {num} * 1.0 / {den} END"
 
+
+_FAMILY_FR = {"association": "associations", "cooperative": "coopératives", "mutual": "mutuelles",
+              "foundation": "fondations", "commercial": "sociétés commerciales"}
+_FAMILY_EN = {"association": "associations", "cooperative": "cooperatives", "mutual": "mutuals",
+              "foundation": "foundations", "commercial": "commercial companies"}
+#: the ESS families counted one by one (``none``: a known legal category outside the ESS)
+FAMILY_CODES = [f.code for f in voc.ESS_FAMILIES if f.code != "none"]
 
 _I = Indicator
 _REGISTRY: list[Indicator] = [
@@ -307,14 +316,19 @@ _REGISTRY: list[Indicator] = [
     # ---------------------------------------------------------- employment
     _I("ess_establishments", "employment", "Établissements de l'ESS", "ESS establishments",
        "établissements", "establishments",
-       "Établissements actifs (acteurs identifiés par un SIRET, non fermés) dont le type relève "
-       "des familles de l'ESS : associations, fondations, coopératives, mutuelles et sociétés "
-       "commerciales de l'ESS (type « entreprise de l'ESS », donné par la catégorie juridique "
-       "SIRENE ou l'indicateur ESS). Chaque établissement compte dans la commune où il se trouve.",
-       "Active establishments (actors identified by a SIRET, not closed) whose type belongs to "
-       "the ESS families: associations, foundations, cooperatives, mutuals and commercial ESS "
-       "companies (type “social-economy enterprise”, from the SIRENE legal category or ESS "
-       "flag). Each establishment counts in the commune where it is.",
+       "Établissements actifs (acteurs identifiés par un SIRET, non fermés) d'une famille de "
+       "l'ESS : associations, fondations, coopératives, mutuelles et sociétés commerciales de "
+       "l'ESS. La famille vient de la catégorie juridique SIRENE, de l'indicateur ESS et de "
+       "l'activité de l'unité légale (une association politique ou cultuelle n'en a pas) ; "
+       "sans famille connue (import hors SIRENE), le type d'acteur décide (association, "
+       "fondation, entreprise de l'ESS). Chaque établissement compte dans la commune où il se "
+       "trouve.",
+       "Active establishments (actors identified by a SIRET, not closed) of an ESS family: "
+       "associations, foundations, cooperatives, mutuals and commercial ESS companies. The "
+       "family comes from the legal unit's SIRENE legal category, ESS flag and activity (a "
+       "political or religious association has none); with no known family (imports other "
+       "than SIRENE), the actor type decides (association, foundation, social-economy "
+       "enterprise). Each establishment counts in the commune where it is.",
        "n_ess_establishments", "n_ess_establishments", 0, tags=TOTAL),
     _I("ess_establishments_per_10k", "employment", "Établissements de l'ESS pour 10 000 habitants",
        "ESS establishments per 10,000 inhabitants", "pour 10 000 hab.", "per 10,000 inh.",
@@ -361,17 +375,89 @@ _REGISTRY: list[Indicator] = [
     _I("ess_establishment_share", "employment", "Part de l'ESS parmi les établissements",
        "ESS share of establishments", "%", "%",
        "Établissements de l'ESS parmi tous les établissements actifs de l'inventaire (acteurs "
-       "identifiés par un SIRET). N'a de sens que si l'inventaire contient tous les "
-       "établissements du territoire (import SIRENE avec --ess all) ; non défini sans "
-       "établissement.",
+       "identifiés par un SIRET). Il faut tous les établissements du territoire (import "
+       "SIRENE avec --ess all) : non défini quand l'inventaire n'a aucun établissement hors "
+       "de l'ESS (seule l'ESS a été importée, la part lirait 100 %) ou aucun établissement.",
        "ESS establishments among all the inventory's active establishments (actors identified "
-       "by a SIRET). Meaningful only when the inventory holds every establishment of the "
-       "territory (SIRENE import with --ess all); undefined with no establishment.",
+       "by a SIRET). It needs every establishment of the territory (SIRENE import with "
+       "--ess all): undefined when the inventory holds no establishment outside the ESS (only "
+       "the ESS was imported: the share would read 100 %) or none at all.",
        "n_ess_establishments / n_establishments",
-       _share("n_ess_establishments", "n_establishments"), 3),
+       f"CASE WHEN n_inventory_outside_ess > 0 THEN {_share('n_ess_establishments', 'n_establishments')} END",
+       3),
+    # ---------------------------------------------- growth (per-year flows, issue 14)
+    _I("new_actors_per_10k", "actors", "Créations d'acteurs pour 10 000 habitants",
+       "New actors per 10,000 inhabitants", "par an pour 10 000 hab.", "per year per 10,000 inh.",
+       "Acteurs créés dans l'année (année de création = l'année de la vue : l'année choisie, "
+       "sinon l'année en cours), rapportés à la population municipale légale, pour 10 000 "
+       "habitants. Un acteur sans année de création n'est compté dans aucune année.",
+       "Actors created in the year (creation year = the view's year: the chosen year, else the "
+       "current year), divided by the legal municipal population, per 10,000 inhabitants. An "
+       "actor without a creation year counts in no year.",
+       "n_created_in_year / population × 10 000", _pc("n_new_actors", 10000), 2,
+       per_capita=True, tags=("growth",)),
+    _I("projects_reaching_diffusion", "projects", "Projets passés en diffusion dans l'année",
+       "Projects reaching diffusion in the year", "projets", "projects",
+       "Projets du territoire entrés dans l'année à l'étape « Diffusion / essaimage » (ou "
+       "passés directement à l'évaluation) : année de diffusion, sinon année d'évaluation, "
+       "sinon année de début pour un projet dont l'étape actuelle est la diffusion ou "
+       "l'évaluation sans date d'étape.",
+       "The territory's projects that reached the “Diffusion / scaling” step in the year (or "
+       "went straight to evaluation): diffusion year, else evaluation year, else start year for "
+       "a project whose current stage is diffusion or evaluation without a stage date.",
+       "count(year reaching diffusion = year)", "n_reach_diffusion", 0,
+       tags=("total", "growth")),
+    _I("funding_growth", "money", "Croissance des financements sur un an",
+       "Funding growth over one year", "%", "%",
+       "Évolution des financements reçus par les projets du territoire entre l'année précédente "
+       "et l'année de la vue (financements datés de chacune des deux années). Non défini sans "
+       "financement l'année précédente.",
+       "Change of the funding received by the territory's projects from the year before to the "
+       "view's year (fundings dated in each of the two years). Undefined with no funding the "
+       "year before.",
+       "(Σ amount_eur[year] − Σ amount_eur[year − 1]) / Σ amount_eur[year − 1]",
+       "CASE WHEN funding_prev_year > 0 THEN (funding_year - funding_prev_year) / "
+       "funding_prev_year END", 3, tags=("growth",)),
+    *[_I(f"ess_establishments_{f.code}", "employment",
+         f"Établissements de l'ESS : {_FAMILY_FR[f.code]}", f"ESS establishments: {_FAMILY_EN[f.code]}",
+         "établissements", "establishments",
+         f"Établissements actifs (acteurs identifiés par un SIRET, non fermés) de la famille "
+         f"« {f.fr} » de l'ESS, donnée par la catégorie juridique SIRENE de leur unité légale "
+         f"({f.help_fr}). Les établissements sans famille connue (hors import SIRENE) n'y "
+         "figurent pas.",
+         f"Active establishments (actors identified by a SIRET, not closed) of the ESS family "
+         f"“{f.en}”, given by their legal unit's SIRENE legal category ({f.help_en}). "
+         "Establishments with no known family (not imported from SIRENE) are not counted.",
+         f"n_ess_{f.code}", f"n_ess_{f.code}", 0, tags=TOTAL)
+      for f in voc.ESS_FAMILIES if f.code != "none"],
 ]
 
 INDICATORS: dict[str, Indicator] = {i.id: i for i in _REGISTRY}
+
+#: indicators computable as of a year (:mod:`ecosystem.analysis.asof`), with the records
+#: whose missing dates leave them out of a year: actors (no creation year, or closed at an
+#: unknown date), projects (no start year) or fundings (no year). Not dated: the graph
+#: metrics, the grid (scores have no stage history) and the indicators that read
+#: undated links (each actor's links over all projects, declared partnerships).
+DATED: dict[str, str] = {
+    **{i: "actors" for i in ("actors", "actors_per_10k", "associations_share", "actor_types",
+                             "new_actors_per_10k", "ess_establishments",
+                             "ess_establishments_per_10k", "ess_employer_establishments",
+                             "ess_jobs", "ess_jobs_low", "ess_jobs_high",
+                             "ess_establishment_share")},
+    **{i: "projects" for i in ("projects", "projects_per_100k", "active_projects",
+                               "white_zones", "domain_diversity", "beneficiaries", "jobs_fte",
+                               "jobs_per_10k", "volunteers", "beneficiaries_per_10k",
+                               "volunteers_per_10k", "cross_type_share", "research_share",
+                               "projects_reaching_diffusion",
+                               *(f"projects_{s}_per_100k" for s in voc.STAGES.codes))},
+    **{i: "fundings" for i in ("funding_total", "funding_per_inhabitant", "funding_public_share",
+                               "funding_private_share", "funding_earned_share", "hybridity",
+                               "funding_growth")},
+}
+#: the headline indicators whose evolution reports and profiles show
+EVOLUTION_IDS = ["actors_per_10k", "new_actors_per_10k", "projects_per_100k",
+                 "projects_reaching_diffusion", "funding_per_inhabitant", "funding_growth"]
 #: indicators computed by SQL in :func:`compute` (the rest need other engines)
 SQL_IDS = [i.id for i in _REGISTRY if i.engine == "sql"]
 DEFAULT_MAP = ["actors", "actors_per_10k", "projects_per_100k", "funding_per_inhabitant",
@@ -470,6 +556,20 @@ FORMULA_WORDS: dict[str, tuple[str, str]] = {
                       "sum of the staff bands' upper bounds"),
     "ess_establishment_share": ("établissements de l'ESS ÷ ensemble des établissements",
                                 "ESS establishments ÷ all establishments"),
+    **{f"ess_establishments_{code}": (f"nombre d'établissements actifs de l'ESS de la famille "
+                                      f"« {_FAMILY_FR[code]} »",
+                                      f"number of active ESS establishments of the "
+                                      f"“{_FAMILY_EN[code]}” family")
+       for code in _FAMILY_FR},
+    "new_actors_per_10k": _per(("nombre d'acteurs créés dans l'année",
+                                "number of actors created in the year"), "10 000"),
+    "projects_reaching_diffusion": ("nombre de projets entrés dans l'année à l'étape de diffusion",
+                                    "number of projects that reached the diffusion step in the "
+                                    "year"),
+    "funding_growth": ("(financements de l'année − financements de l'année précédente) ÷ "
+                       "financements de l'année précédente",
+                       "(the year's funding − the previous year's funding) ÷ the previous "
+                       "year's funding"),
 }
 
 
@@ -541,7 +641,8 @@ def by_group(group: str) -> list[Indicator]:
 
 
 # ---------------------------------------------------------------------- SQL
-def _base_sql(ref: InventoryRef, key: str, project_filter: bool) -> str:
+def _base_sql(ref: InventoryRef, key: str, project_filter: bool, *, year: str = "year(current_date)",
+              fp: str = "fp", fa: str = "fa") -> str:
     """Per-territory base aggregates (one row per territory code), after ``WITH fp, fa``.
 
     fp and fa read the derived tables, which already carry geography codes and
@@ -554,12 +655,22 @@ def _base_sql(ref: InventoryRef, key: str, project_filter: bool) -> str:
     rather than with a distinct count, links summed in the same pass). Only
     declared partnerships and, under project filters, the partnership links of
     actors need joins.
+
+    ``year``: SQL for the year of the per-year flows (new actors, projects reaching
+    diffusion, fundings of the year and the year before; :mod:`ecosystem.analysis.asof`);
+    ``fp``/``fa``: the tables or CTEs the sets are read from (the time series read
+    sets expanded by year, :mod:`ecosystem.analysis.timeline`; :func:`compute` passes
+    them cut to the territories it returns).
     """
-    ps, ac = ref.table("partnerships"), ref.actors
+    ps, ac, fu = ref.table("partnerships"), ref.actors, ref.table("fundings")
+    family_counts = ", ".join(f"count(*) FILTER (WHERE ess_family = '{f}') AS n_ess_{f}"
+                              for f in FAMILY_CODES)
     stage_counts = ", ".join(f"count(*) FILTER (WHERE stage = '{s}') AS n_{s}"
                              for s in voc.STAGES.codes)
     active = "coalesce(active, end_year IS NULL OR end_year >= year(current_date))"
     fa_key = key if key.startswith("'") else f"fa.{key}"
+    fp_key = key if key.startswith("'") else f"fp.{key}"
+    reached = asof.diffusion_reached("fp")
     doms = range(N_DOMAINS)
     flags = ", ".join(f"coalesce(list_contains(domains, '{d}'), false)::INTEGER AS dm{i}"
                       for i, d in enumerate(voc.DOMAINS.codes))
@@ -574,7 +685,7 @@ def _base_sql(ref: InventoryRef, key: str, project_filter: bool) -> str:
         links_col = ""
         actor_links = (f", links_of_actors AS (SELECT {fa_key} AS code, "
                        f"sum(m.n_members - 1) AS actor_links "
-                       f"FROM fm m JOIN fa USING (actor_id) GROUP BY 1)")
+                       f"FROM fm m JOIN {fa} fa USING (actor_id) GROUP BY 1)")
     else:  # each actor's links over all projects are precomputed (links_all)
         links_col = ", sum(links_all) AS actor_links"
         actor_links = ""
@@ -591,21 +702,24 @@ def _base_sql(ref: InventoryRef, key: str, project_filter: bool) -> str:
                sum(funding_total) AS funding_total, sum(funding_public) AS funding_public,
                sum(funding_private) AS funding_private, sum(funding_earned) AS funding_earned,
                count(*) FILTER (WHERE n_scores > 0) AS n_assessed,
+               count(*) FILTER (WHERE reached = {year}) AS n_reach_diffusion,
                sum(score_sum) / nullif(sum(n_scores), 0) AS grid_mean,
                {dom_sums}
-        FROM (SELECT *, ({active})::INTEGER AS act, {flags} FROM fp) GROUP BY 1)
+        FROM (SELECT *, ({active})::INTEGER AS act, {reached} AS reached, {flags} FROM {fp} fp)
+        GROUP BY 1)
     , p_agg AS (
         SELECT code, n_projects, {', '.join(f'n_{s}' for s in voc.STAGES.codes)}, n_active,
                beneficiaries, jobs_fte, volunteers, links, links_cross, links_assoc_company,
                n_research, funding_total, funding_public, funding_private, funding_earned,
-               n_assessed, grid_mean, {n_active_domains} AS n_domains_active,
+               n_assessed, n_reach_diffusion, grid_mean, {n_active_domains} AS n_domains_active,
                CASE WHEN dom_total > 0 THEN -({entropy}) / ln({N_DOMAINS}) END AS domain_entropy
         FROM (SELECT *, ({dom_total})::DOUBLE AS dom_total FROM p_sums))
     , a_agg AS (
         SELECT {key} AS code, count(*) AS n_actors,
                count(*) FILTER (WHERE actor_type = 'association') AS n_associations,
+               count(*) FILTER (WHERE creation_year = {year}) AS n_new_actors,
                {type_flags} AS n_actor_types{links_col}
-        FROM fa GROUP BY 1)
+        FROM {fa} fa GROUP BY 1)
     {actor_links}
     , e_agg AS (  -- active establishments (a SIRET), ESS ones, staff bands
         SELECT {key} AS code, count(*) AS n_establishments,
@@ -613,30 +727,42 @@ def _base_sql(ref: InventoryRef, key: str, project_filter: bool) -> str:
                count(*) FILTER (WHERE ess AND employees > 0) AS n_ess_employers,
                sum(employees) FILTER (WHERE ess) AS ess_jobs,
                sum(jobs_low) FILTER (WHERE ess) AS ess_jobs_low,
-               sum(jobs_high) FILTER (WHERE ess) AS ess_jobs_high
-        FROM (SELECT *, actor_type IN ({ESS_TYPES_SQL}) AS ess, {_band_bound(0)} AS jobs_low,
+               sum(jobs_high) FILTER (WHERE ess) AS ess_jobs_high,
+               {family_counts},
+               (SELECT count(*) FROM {ac} WHERE siret IS NOT NULL AND coalesce(active, true)
+                  AND NOT ({ESS_SQL})) AS n_inventory_outside_ess
+        FROM (SELECT *, {ESS_SQL} AS ess, {_band_bound(0)} AS jobs_low,
                      {_band_bound(1)} AS jobs_high
-              FROM fa WHERE coalesce(active, true)
+              FROM {fa} fa WHERE coalesce(active, true)
                 AND actor_id IN (SELECT actor_id FROM {ac} WHERE siret IS NOT NULL))
         GROUP BY 1)
     , declared AS (  -- declared association–company partnerships, by the association
         SELECT code, count(*) AS declared_assoc_company FROM (
-            SELECT {fa_key} AS code FROM {ps} d JOIN fa ON fa.actor_id = d.actor_id_a
+            SELECT {fa_key} AS code FROM {ps} d JOIN {fa} fa ON fa.actor_id = d.actor_id_a
             JOIN {ac} o ON o.actor_id = d.actor_id_b
             WHERE fa.actor_type = 'association' AND o.actor_type = 'company'
             UNION ALL
-            SELECT {fa_key} AS code FROM {ps} d JOIN fa ON fa.actor_id = d.actor_id_b
+            SELECT {fa_key} AS code FROM {ps} d JOIN {fa} fa ON fa.actor_id = d.actor_id_b
             JOIN {ac} o ON o.actor_id = d.actor_id_a
             WHERE fa.actor_type = 'association' AND o.actor_type = 'company') GROUP BY 1)
+    , f_agg AS (  -- fundings of the flows' year and of the year before
+        SELECT {fp_key} AS code,
+               coalesce(sum(f.amount_eur) FILTER (WHERE f.year = {year}), 0) AS funding_year,
+               coalesce(sum(f.amount_eur) FILTER (WHERE f.year = {year} - 1), 0)
+                   AS funding_prev_year
+        FROM {fu} f JOIN {fp} fp USING (project_id)
+        WHERE f.year BETWEEN {year} - 1 AND {year} GROUP BY 1)
     """
 
 
-def _base_from(project_filter: bool) -> str:
-    """Joins of the per-territory aggregates (after ``FROM <territories> t``)."""
+def _base_from(project_filter: bool, flows: bool = False) -> str:
+    """Joins of the per-territory aggregates (after ``FROM <territories> t``);
+    ``flows``: with the fundings of the year (only the indicators that need them
+    pay for that join, :data:`FLOW_COLUMNS`)."""
     links = "LEFT JOIN links_of_actors USING (code) " if project_filter else ""
     return (f"LEFT JOIN a_agg USING (code) LEFT JOIN p_agg USING (code) {links}"
             f"LEFT JOIN e_agg USING (code) "
-            f"LEFT JOIN declared USING (code)")
+            f"LEFT JOIN declared USING (code)" + (" LEFT JOIN f_agg USING (code)" if flows else ""))
 
 
 #: base columns available to indicator expressions (with their zero default)
@@ -648,13 +774,30 @@ BASE_COLUMNS = {
     "funding_private": 0, "funding_earned": 0, "n_assessed": 0, "grid_mean": None,
     "n_domains_active": 0, "domain_entropy": None, "actor_links": 0, "declared_assoc_company": 0,
     "n_establishments": 0, "n_ess_establishments": 0, "n_ess_employers": 0, "ess_jobs": 0,
-    "ess_jobs_low": 0, "ess_jobs_high": 0,
+    "ess_jobs_low": 0, "ess_jobs_high": 0, "n_inventory_outside_ess": 0,
+    **{f"n_ess_{f}": 0 for f in FAMILY_CODES},
+    "n_new_actors": 0, "n_reach_diffusion": 0, "funding_year": 0, "funding_prev_year": 0,
 }
+#: base columns read from ``f_agg`` (the fundings of the year), joined only when needed
+FLOW_COLUMNS = ("funding_year", "funding_prev_year")
 
 #: actor types of the ESS families (associations; foundations; cooperatives, mutuals and
 #: commercial ESS companies are social-economy enterprises)
 ESS_TYPES = ("association", "foundation", "social_enterprise")
 ESS_TYPES_SQL = ", ".join(f"'{t}'" for t in ESS_TYPES)
+#: an establishment of the ESS: by its family when its legal category is known (SIRENE
+#: imports: a political association, family ``none``, is not), else by its actor type
+ESS_SQL = f"coalesce(ess_family <> 'none', actor_type IN ({ESS_TYPES_SQL}))"
+
+
+def denominator_missing(view: View) -> bool:
+    """True when the inventory holds ESS establishments but none outside the ESS: only
+    the ESS was imported, not every establishment (``--ess all``), so the share of ESS
+    establishments is undefined (it would read 100 %); the pages say why."""
+    n = view.store.query(f"SELECT count(*) FILTER (WHERE {ESS_SQL}) AS ess, "
+                         f"count(*) FILTER (WHERE NOT ({ESS_SQL})) AS other FROM {view.ref.actors} "
+                         "WHERE siret IS NOT NULL AND coalesce(active, true)").iloc[0]
+    return bool(n.ess) and not n.other
 
 
 def _band_bound(end: int) -> str:
@@ -667,9 +810,13 @@ def _band_bound(end: int) -> str:
     return f"CASE employees {whens} ELSE employees END"
 
 
-def _base_select() -> str:
+def _base_select(flows: bool = True) -> str:
     return ", ".join(f"coalesce({c}, {d}) AS {c}" if d is not None else c
-                     for c, d in BASE_COLUMNS.items())
+                     for c, d in BASE_COLUMNS.items() if flows or c not in FLOW_COLUMNS)
+
+
+def _needs_flows(ids) -> bool:
+    return any(c in INDICATORS[i].expr for i in ids for c in FLOW_COLUMNS)
 
 
 def compute(view: View, level: str,
@@ -680,22 +827,43 @@ def compute(view: View, level: str,
     Returns one row per territory: code, name, population, the base aggregates
     and one column per requested indicator.
     """
+    if is_zoning_level(level):  # the view adds the zoning's column to fa and fp
+        view = view.with_(level=level)
     store, ref, filters = view.store, view.ref, view.filters
     ids = list(ids or SQL_IDS)
     sql_ids = [i for i in ids if INDICATORS[i].engine == "sql"]
-    key = LEVEL_COLUMN[level]
+    key = level_column(level)
     where, tail = _territory_where(level, within)
     exprs = "".join(f", {INDICATORS[i].expr} AS {i}" for i in sql_ids)
-    body = (_base_sql(ref, key, filters.has_project_filter) +
-            f"SELECT *{exprs} FROM (SELECT t.code, t.name, t.population, {_base_select()} "
-            f"FROM geo_territories t {_base_from(filters.has_project_filter)} WHERE {where}) "
-            f"ORDER BY code")
+    flows = _needs_flows(sql_ids)
+    cut, fp, fa = "", "fp", "fa"
+    if within is not None and not is_zoning_level(within[0]):
+        # only the rows of the territories returned are aggregated (a territory's
+        # profile need not group the whole of France): every row carries the codes
+        # of its commune's EPCI, département and région
+        column = level_column(within[0])
+        cut, fp, fa = (f", fp_in AS (SELECT * FROM fp WHERE {column} = ?), "
+                       f"fa_in AS (SELECT * FROM fa WHERE {column} = ?)"), "fp_in", "fa_in"
+        tail = [within[1], within[1], *tail]
+    body = (cut + _base_sql(ref, key, filters.has_project_filter, year=filters.year_sql,
+                            fp=fp, fa=fa) +
+            f"SELECT *{exprs} FROM (SELECT t.code, t.name, t.population, {_base_select(flows)} "
+            f"FROM {territory_relation(level)} t {_base_from(filters.has_project_filter, flows)} "
+            f"WHERE {where}) ORDER BY code")
     sql = view.sql(body, territory=False)
     df = store.query(sql.text, sql.params + tail)
     other = [i for i in ids if INDICATORS[i].engine == "network"]
     if other:
         df = _merge_network(df, view, level, other)
     return df
+
+
+def territory_relation(level: str) -> str:
+    """The territories of ``level``: ``geo_territories``, or a user zoning's zones."""
+    if is_zoning_level(level):
+        from ecosystem.storage.zonings import territories_sql
+        return territories_sql(level)
+    return "geo_territories"
 
 
 def _territory_where(level: str, within) -> tuple[str, list]:
@@ -732,10 +900,11 @@ def national(view: View,
     wanted = list(ids or SQL_IDS)
     ids = [i for i in wanted if INDICATORS[i].engine == "sql"]
     exprs = "".join(f", {INDICATORS[i].expr} AS {i}" for i in ids)
-    body = (_base_sql(ref, "'FR'", filters.has_project_filter) +
+    flows = _needs_flows(ids)
+    body = (_base_sql(ref, "'FR'", filters.has_project_filter, year=filters.year_sql) +
             f"SELECT *{exprs} FROM (SELECT 'FR' AS code, 'France' AS name, "
-            f"(SELECT sum(population) FROM geo_communes) AS population, {_base_select()} "
-            f"FROM (SELECT 'FR' AS code) t {_base_from(filters.has_project_filter)})")
+            f"(SELECT sum(population) FROM geo_communes) AS population, {_base_select(flows)} "
+            f"FROM (SELECT 'FR' AS code) t {_base_from(filters.has_project_filter, flows)})")
     sql = view.sql(body, territory=False)
     row = store.query(sql.text, sql.params).iloc[0]
     other = [i for i in wanted if INDICATORS[i].engine == "network"]
@@ -767,8 +936,10 @@ def breakdown(view: View, dimension: str,
     otherwise one per territory of ``level`` (``within`` a parent if given).
     Shares are within each territory. Multi-domain records count in each domain.
     """
+    if level and is_zoning_level(level):
+        view = view.with_(level=level)
     store, ref = view.store, view.ref
-    key = LEVEL_COLUMN[level] if level else "'scope'"
+    key = level_column(level) if level else "'scope'"
     sources = {
         "actor_type": f"SELECT {key} AS code, actor_type AS category, 1.0 AS w FROM fa",
         "actor_domain": f"SELECT {key} AS code, unnest(domains) AS category, 1.0 AS w FROM fa",
@@ -791,7 +962,8 @@ def breakdown(view: View, dimension: str,
 
 def _codes_within(store: Store, level: str, within: tuple[str, str]) -> list[str]:
     where, tail = _territory_where(level, within)
-    return store.query(f"SELECT code FROM geo_territories t WHERE {where}", tail).code.tolist()
+    return store.query(f"SELECT code FROM {territory_relation(level)} t WHERE {where}",
+                       tail).code.tolist()
 
 
 def white_zones(view: View) -> list[str]:
@@ -812,9 +984,11 @@ def grid_rollup(view: View, by: str = "territory",
 
     Scores left empty ("not assessed") are excluded from means and counted apart.
     """
+    if by == "territory" and is_zoning_level(level):
+        view = view.with_(level=level)
     store, ref = view.store, view.ref
     sc = ref.table("scores")
-    group = f"fp.{LEVEL_COLUMN[level]}" if by == "territory" else "d"
+    group = f"fp.{level_column(level)}" if by == "territory" else "d"
     source = "fp" if by == "territory" else "(SELECT *, unnest(domains) AS d FROM fp)"
     body = f"""
         SELECT {group} AS code, s.criterion_id,

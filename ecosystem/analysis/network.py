@@ -33,7 +33,8 @@ import pandas as pd
 
 from ecosystem import vocabulary as voc
 from ecosystem import ROOT
-from ecosystem.analysis.view import LEVEL_COLUMN, Filters, View
+from ecosystem.analysis.view import Filters, View, level_column
+from ecosystem.geo import is_zoning_level
 from ecosystem.i18n import t
 from ecosystem.numbers import number, percent, plural
 from ecosystem.render import palette, safe
@@ -132,7 +133,7 @@ def _nodes_where(filters: Filters) -> tuple[str, list]:
     scope = filters.scope
     if scope is None:
         return "TRUE", []
-    return f"{LEVEL_COLUMN[scope[0]]} = ?", [scope[1]]
+    return f"{level_column(scope[0])} = ?", [scope[1]]
 
 
 def count_actors(view: View) -> int:
@@ -145,7 +146,15 @@ def count_actors(view: View) -> int:
 
 def build(view: View) -> Graph:
     """The graph of the actors of the filters' territory (all of France when no
-    territory is chosen) for the other filters."""
+    territory is chosen) for the other filters. Actor-level: refused on an
+    inventory seen as aggregates only (the territory metrics stay available)."""
+    from ecosystem import access
+
+    access.require_records(view)
+    return _graph(view)
+
+
+def _graph(view: View) -> Graph:
     store, ref, filters = view.store, view.ref, view.filters
     where, wparams = _nodes_where(filters)
     nodes_cte = f", nodes AS MATERIALIZED (SELECT * FROM fa WHERE {where})"
@@ -381,8 +390,15 @@ def territory_metrics(view: View,
     """Cooperation metrics of every territory of ``level`` (filters other than the
     territory scope): ``code``, ``n``, ``m`` and one column per network indicator
     id of the registry (:data:`METRIC_IDS`). Territories without actors are absent."""
-    graph = build(view.with_(territory=None))
-    df = rollup(graph, LEVEL_COLUMN[level])
+    graph = _graph(view.with_(territory=None))
+    if is_zoning_level(level):  # each actor's zone, from the zoning's placement
+        from ecosystem.storage.zonings import ensure_assigned
+        table = ensure_assigned(view.store, view.ref, level)[0]
+        zone = view.store.query(f"SELECT actor_id, zone FROM {table}")
+        nodes = graph.nodes.assign(**{level: graph.nodes.actor_id.map(
+            dict(zip(zone.actor_id, zone.zone)))})
+        graph = Graph(nodes, graph.edges)
+    df = rollup(graph, level_column(level))
     for iid, col in METRIC_IDS.items():
         df[iid] = df[col]
     return df
@@ -390,7 +406,7 @@ def territory_metrics(view: View,
 
 def national_metrics(view: View) -> dict:
     """The same metrics for France as one territory (all actors, all links)."""
-    graph = build(view.with_(territory=None))
+    graph = _graph(view.with_(territory=None))
     df = rollup(Graph(graph.nodes.assign(fr="FR"), graph.edges), "fr")
     row = df.iloc[0] if len(df) else pd.Series(dtype=float)
     return {iid: row.get(col, np.nan) for iid, col in METRIC_IDS.items()}
@@ -690,7 +706,8 @@ def isolated_table(graph: Graph, lang: str = "fr", geo=None) -> pd.DataFrame:
 def area_level(scope: tuple[str, str] | None) -> str:
     """The level communities are described by: one below the scope (a commune's own)."""
     return {None: "region", "region": "departement", "departement": "epci",
-            "epci": "commune", "commune": "commune"}[scope[0] if scope else None]
+            "epci": "commune", "commune": "commune"}.get(scope[0] if scope else None,
+                                                         "commune")  # a zone: its communes
 
 
 def communities_table(graph: Graph, lang: str = "fr", geo=None, level: str = "departement"

@@ -38,11 +38,17 @@ class ActorProfile:
 
 
 def actor_profile(store: Store, ref: InventoryRef, actor_id: str) -> ActorProfile:
+    from ecosystem import access, model
+
+    access.require_records(ref)  # an inventory seen as aggregates only has no cards
     actors = ref.derived("d_actors")
     rec = store.query(f"SELECT * FROM {actors} WHERE actor_id = ?", [actor_id])
     if rec.empty:
         raise ActorNotFound(actor_id)
     record = rec.iloc[0].to_dict()
+    if not ref.personal:
+        for col in model.personal_columns("actors"):
+            record.pop(col, None)
     record["domains"] = _codes(record.get("domains"))
 
     geo = store.geo
@@ -126,6 +132,9 @@ def actor_profile(store: Store, ref: InventoryRef, actor_id: str) -> ActorProfil
 def search_actors(store: Store, ref: InventoryRef, text: str, limit: int = 50) -> pd.DataFrame:
     """Actors whose name contains ``text`` (accent- and case-insensitive) or whose id,
     SIREN or RNA id equals it."""
+    from ecosystem import access
+
+    access.require_records(ref)
     text = (text or "").strip()
     if not text:
         return pd.DataFrame(columns=["actor_id", "name", "actor_type", "commune_code"])

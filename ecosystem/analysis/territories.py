@@ -18,16 +18,16 @@ import pandas as pd
 
 from ecosystem.analysis import indicators as ind
 from ecosystem import vocabulary as voc
-from ecosystem.analysis.view import LEVEL_COLUMN, Filters, View
-from ecosystem.geo import LEVELS, Geography, parse_territory, territory_key
+from ecosystem.analysis.view import Filters, View, level_column
+from ecosystem.geo import LEVELS, Geography, is_zoning_level, parse_territory, territory_key
 
 FRANCE = "france"
 MAX_COMPARED = 4
 
 
 def parent(geo: Geography, level: str, code: str) -> tuple[str, str] | None:
-    """The territory above (None above a région: France)."""
-    if level == "region":
+    """The territory above (None above a région or a user zoning's zone: France)."""
+    if level == "region" or is_zoning_level(level):
         return None
     if level == "commune":
         epci = geo.parent("commune", code, "epci")
@@ -123,18 +123,28 @@ def figures_table(refs: pd.DataFrame, territory: str, parent: str | None = None,
 def top_actors(view: View, limit: int = 10) -> pd.DataFrame:
     """Actors of the scope with the most participations (lead or partner) in the
     filtered projects, wherever those projects are; ties by partnership links."""
+    from ecosystem import access
+
+    if limit:  # no row (limit 0) is the empty table of an aggregates-only view
+        access.require_records(view)
     store, ref, filters = view.store, view.ref, view.filters
     scope = filters.scope
     where, params = "TRUE", []
     if scope:
-        where, params = f"a.{LEVEL_COLUMN[scope[0]]} = ?", [scope[1]]
+        where, params = f"a.{level_column(scope[0])} = ?", [scope[1]]
+    # the scope's actors first: only their participations are counted (not those
+    # of every actor of France); with a project-side filter, fm holds the
+    # participations in the filtered projects already
+    members = ("fm m" if filters.has_project_filter else
+               f"{ref.derived('d_members')} m SEMI JOIN fp USING (project_id)")
     body = f"""
+        , va AS MATERIALIZED (SELECT a.actor_id, a.name, a.actor_type, a.commune_code
+                              FROM fa a WHERE {where})
         , part AS (SELECT m.actor_id, count(*) AS projects, sum(m.n_members - 1) AS links
-                   FROM {ref.derived('d_members')} m SEMI JOIN fp USING (project_id) GROUP BY 1)
+                   FROM {members} SEMI JOIN va USING (actor_id) GROUP BY 1)
         SELECT a.actor_id, a.name, a.actor_type, a.commune_code,
                coalesce(p.projects, 0) AS projects, coalesce(p.links, 0) AS links
-        FROM fa a LEFT JOIN part p USING (actor_id)
-        WHERE {where}
+        FROM va a LEFT JOIN part p USING (actor_id)
         ORDER BY projects DESC, links DESC, a.name LIMIT {int(limit)}"""
     sql = view.sql(body, territory=False)
     return store.query(sql.text, sql.params + params)
@@ -143,13 +153,19 @@ def top_actors(view: View, limit: int = 10) -> pd.DataFrame:
 def top_projects(view: View,
                  limit: int = 10) -> pd.DataFrame:
     """Projects of the scope with the most funding (then beneficiaries)."""
+    from ecosystem import access
+
+    if limit:  # no row (limit 0) is the empty table of an aggregates-only view
+        access.require_records(view)
     store, ref = view.store, view.ref
+    order = "p.funding_total DESC, p.beneficiaries DESC NULLS LAST, p.title"
+    # the top projects first, then their leads' names (not a join over every project)
     body = f"""
         SELECT p.project_id, p.title, p.lead_actor_id, a.name AS lead, p.stage, p.domains,
                p.commune_code, p.funding_total, p.beneficiaries, p.jobs_fte, p.n_members
-        FROM fp p LEFT JOIN {ref.actors} a ON a.actor_id = p.lead_actor_id
-        ORDER BY p.funding_total DESC, p.beneficiaries DESC NULLS LAST, p.title
-        LIMIT {int(limit)}"""
+        FROM (SELECT * FROM fp p ORDER BY {order} LIMIT {int(limit)}) p
+        LEFT JOIN {ref.actors} a ON a.actor_id = p.lead_actor_id
+        ORDER BY {order}"""
     sql = view.sql(body)
     return store.query(sql.text, sql.params)
 
@@ -185,7 +201,8 @@ def projects_table(projects: pd.DataFrame, lang: str) -> pd.DataFrame:
 def ranking_within(filters: Filters, level: str) -> tuple[str, str] | None:
     """The scope limits a ranking of ``level`` only when it lies above that level."""
     scope = filters.scope
-    if scope and LEVELS.index(scope[0]) < LEVELS.index(level):
+    if scope and scope[0] in LEVELS and level in LEVELS and \
+            LEVELS.index(scope[0]) < LEVELS.index(level):
         return scope
     return None
 

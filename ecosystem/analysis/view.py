@@ -24,10 +24,20 @@ from dataclasses import asdict, dataclass, field, replace
 import pandas as pd
 
 from ecosystem import vocabulary as voc
-from ecosystem.geo import LEVELS, parse_territory, territory_key
+from ecosystem.analysis import asof
+from ecosystem.geo import LEVELS, is_zoning_level, parse_territory, territory_key, zoning_id
 from ecosystem.storage.store import InventoryRef
 
 LEVEL_COLUMN = {"region": "reg", "departement": "dep", "epci": "epci", "commune": "commune_code"}
+
+
+def level_column(level: str) -> str:
+    """The column of ``fa`` / ``fp`` holding each record's territory of ``level``:
+    ``reg``, ``dep``, ``epci``, ``commune_code``, or for a user zoning ``z<id>``
+    (added by :meth:`View.sql` when the view's level or scope is that zoning)."""
+    if is_zoning_level(level):
+        return level
+    return LEVEL_COLUMN[level]
 YEAR_MIN, YEAR_MAX = 1990, 2026
 
 
@@ -41,6 +51,8 @@ class Filters:
     funders: tuple[str, ...] = ()
     year_min: int | None = None
     year_max: int | None = None
+    #: the ecosystem as of this year (:mod:`ecosystem.analysis.asof`); None: as it is now
+    as_of: int | None = None
 
     # -------------------------------------------------------------- helpers
     @property
@@ -53,7 +65,14 @@ class Filters:
 
     @property
     def is_default(self) -> bool:
-        return not (self.territory or self.actor_types or self.domains or self.has_project_filter)
+        return not (self.territory or self.actor_types or self.domains or self.has_project_filter
+                    or self.as_of)
+
+    @property
+    def year_sql(self) -> str:
+        """SQL for "the view's year": the as-of year, else the current year (the
+        per-year flows of the registry use it)."""
+        return str(int(self.as_of)) if self.as_of else "year(current_date)"
 
     def with_(self, **changes) -> "Filters":
         return replace(self, **changes)
@@ -63,8 +82,13 @@ class Filters:
 
     def statements(self, ref: InventoryRef, prefix: str,
                    base: dict[str, str] | None = None) -> list[tuple[str, str, list]]:
-        """:func:`view_statements` of these filters: what the store's view cache runs
-        (the store asks its filters, so ``storage`` never imports ``analysis``)."""
+        """What the store's view cache runs for these filters (the store asks its
+        filters, so ``storage`` never imports ``analysis``): for all of France with a
+        project-side filter, only the participations ``fm`` (:func:`members_statement`;
+        the projects and actors are then column tests, see :func:`inline`); otherwise
+        :func:`view_statements`."""
+        if self.territory is None and self.has_project_filter:
+            return [members_statement(ref, self, prefix)]
         return view_statements(ref, self, prefix, base)
 
     # ------------------------------------------------------- URL round trip
@@ -83,6 +107,8 @@ class Filters:
             out["from"] = str(self.year_min)
         if self.year_max:
             out["to"] = str(self.year_max)
+        if self.as_of:
+            out["asof"] = str(self.as_of)
         return out
 
     @classmethod
@@ -98,7 +124,8 @@ class Filters:
             raw = get(key) or ""
             return tuple(c for c in raw.split(",") if c in vocabulary)
 
-        level = get("level") if get("level") in LEVELS else "region"
+        level = get("level") if get("level") in LEVELS or is_zoning_level(get("level")) \
+            else "region"
         terr = get("terr")
         terr = territory_key(*parse_territory(terr)) if parse_territory(terr) else None
         funders = tuple(f for f in (get("funders") or "").split(",") if f and len(f) <= 64)
@@ -112,7 +139,8 @@ class Filters:
 
         return cls(level=level, territory=terr, actor_types=codes("types", voc.ACTOR_TYPES),
                    domains=codes("domains", voc.DOMAINS), stages=codes("stages", voc.STAGES),
-                   funders=funders[:20], year_min=year("from"), year_max=year("to"))
+                   funders=funders[:20], year_min=year("from"), year_max=year("to"),
+                   as_of=year("asof"))
 
 
 @dataclass
@@ -123,12 +151,29 @@ class Sql:
     params: list = field(default_factory=list)
 
 
-def _territory_clause(alias: str, scope, params: list) -> str:
+def _territory_clause(alias: str, scope, params: list, ref: InventoryRef | None = None,
+                      kind: str = "actors") -> str:
     if scope is None:
         return "TRUE"
     level, code = scope
     params.append(code)
-    return f"{alias}.{LEVEL_COLUMN[level]} = ?"
+    if is_zoning_level(level) and ref is not None:  # records placed in the zone
+        from ecosystem.storage.zonings import assignment_table
+        key = "actor_id" if kind == "actors" else "project_id"
+        return (f"{alias}.{key} IN (SELECT {key} FROM "
+                f"{assignment_table(zoning_id(level), ref.id, kind)} WHERE zone = ?)")
+    return f"{alias}.{level_column(level)} = ?"
+
+
+def _domain_test(alias: str, domains: tuple[str, ...], params: list) -> str:
+    """Rows with at least one of ``domains``: a test of the derived tables' domain
+    bit mask, or of the list itself for a code outside the vocabulary."""
+    codes = voc.DOMAINS.codes
+    if all(d in codes for d in domains):
+        params.append(sum(1 << codes.index(d) for d in set(domains)))
+        return f"({alias}.domain_bits & ?) <> 0"
+    params.append(list(domains))
+    return f"list_has_any({alias}.domains, ?::VARCHAR[])"
 
 
 def _project_where(ref: InventoryRef, f: Filters, scope, params: list) -> str:
@@ -138,8 +183,7 @@ def _project_where(ref: InventoryRef, f: Filters, scope, params: list) -> str:
         p_where.append(f"p.stage IN ({', '.join('?' * len(f.stages))})")
         params += list(f.stages)
     if f.domains:
-        p_where.append("list_has_any(p.domains, ?::VARCHAR[])")
-        params.append(list(f.domains))
+        p_where.append(_domain_test("p", f.domains, params))
     if f.year_min:
         p_where.append("coalesce(p.end_year, 9999) >= ?")
         params.append(f.year_min)
@@ -151,14 +195,43 @@ def _project_where(ref: InventoryRef, f: Filters, scope, params: list) -> str:
                        f"WHERE funder_actor_id IN ({', '.join('?' * len(f.funders))}))")
         params += list(f.funders)
     if f.actor_types:
-        p_where.append(f"p.lead_actor_id IN (SELECT actor_id FROM {ref.actors} "
-                       f"WHERE actor_type IN ({', '.join('?' * len(f.actor_types))}))")
+        # the lead's actor type, copied into the derived projects (no join to the actors)
+        p_where.append(f"p.lead_type IN ({', '.join('?' * len(f.actor_types))})")
         params += list(f.actor_types)
-    p_where.append(_territory_clause("p", scope, params))
+    if f.as_of:
+        p_where.append(asof.project_exists("p", "?"))
+        params.append(int(f.as_of))
+    p_where.append(_territory_clause("p", scope, params, ref, "projects"))
     return " AND ".join(p_where)
 
 
-def _actor_where(f: Filters, scope, params: list, members: str = "fm") -> str:
+def _project_select(ref: InventoryRef, f: Filters, columns: str, params: list) -> str:
+    """``SELECT <columns> FROM d_projects p`` — as of the filters' year, the stage,
+    the active flag and the funding totals as they were then (parameters appended)."""
+    if not f.as_of:
+        return f"SELECT {columns} FROM {ref.derived('d_projects')} p"
+    text = (f"SELECT {columns} {asof.project_columns('p', '?', 'fy')} "
+            f"FROM {ref.derived('d_projects')} p LEFT JOIN "
+            f"({asof.fundings_until(ref.table('fundings'), '?')}) fy USING (project_id)")
+    params += [int(f.as_of)] * text.count("?")  # every placeholder is the year
+    return text
+
+
+def actors_in_place(f: Filters) -> bool:
+    """As of a year with no other filter (a territory aside), the view's actors are
+    read in place from the derived table, the as-of condition evaluated by each query,
+    rather than copied: nearly every actor passes, and copying them all is what a new
+    year would cost (docs/performance.md, "Time")."""
+    return bool(f.as_of) and f.with_(as_of=None, territory=None, level="region").is_default
+
+
+def _actor_columns(f: Filters) -> str:
+    """As of a year, the actors kept were active then."""
+    return " REPLACE (true AS active)" if f.as_of else ""
+
+
+def _actor_where(f: Filters, scope, params: list, members: str = "fm",
+                 ref: InventoryRef | None = None) -> str:
     """The WHERE clause of ``fa`` over ``d_actors a``; ``members`` is where the
     participations in ``fp`` are (used when a project-side filter is set)."""
     a_where = []
@@ -166,9 +239,12 @@ def _actor_where(f: Filters, scope, params: list, members: str = "fm") -> str:
         a_where.append(f"a.actor_type IN ({', '.join('?' * len(f.actor_types))})")
         params += list(f.actor_types)
     if f.domains:
-        a_where.append("list_has_any(a.domains, ?::VARCHAR[])")
-        params.append(list(f.domains))
-    a_where.append(_territory_clause("a", scope, params))
+        a_where.append(_domain_test("a", f.domains, params))
+    if f.as_of:
+        clause = asof.actor_exists("a", "?")
+        a_where.append(clause)
+        params += [int(f.as_of)] * clause.count("?")
+    a_where.append(_territory_clause("a", scope, params, ref))
     if f.has_project_filter:
         # leads and partners are both in fm (participations in fp): one semi-join
         a_where.append(f"a.actor_id IN (SELECT actor_id FROM {members})")
@@ -185,10 +261,10 @@ def scoped(ref: InventoryRef, f: Filters, body: str, *, territory: bool = True) 
     """
     params: list = []
     scope = f.scope if territory else None
-    fp = (f"fp AS MATERIALIZED (SELECT * FROM {ref.derived('d_projects')} p "
-          f"WHERE {_project_where(ref, f, scope, params)})")
-    fa = (f"fa AS MATERIALIZED (SELECT * FROM {ref.derived('d_actors')} a "
-          f"WHERE {_actor_where(f, scope, params)})")
+    select = _project_select(ref, f, "p.*", params)
+    fp = f"fp AS MATERIALIZED ({select} WHERE {_project_where(ref, f, scope, params)})"
+    fa = (f"fa AS MATERIALIZED (SELECT *{_actor_columns(f)} FROM {ref.derived('d_actors')} a "
+          f"WHERE {_actor_where(f, scope, params, ref=ref)})")
     if f.has_project_filter:
         fm = (f"fm AS MATERIALIZED (SELECT m.* FROM {ref.derived('d_members')} m "
               f"SEMI JOIN fp USING (project_id))")
@@ -196,18 +272,64 @@ def scoped(ref: InventoryRef, f: Filters, body: str, *, territory: bool = True) 
     return Sql(f"WITH {fp}, {fa} {body}", params)
 
 
+def members_statement(ref: InventoryRef, f: Filters, prefix: str) -> tuple[str, str, list]:
+    """``("fm", CREATE TABLE statement, parameters)``: the participations (lead or
+    partner, with the participant count) in the projects of ``f`` over all France,
+    the one set of a national view with a project-side filter that is materialised
+    (three narrow columns; the actors of the view are those found in it)."""
+    params: list = []
+    return ("fm", f"CREATE TABLE {prefix}fm AS SELECT m.* FROM {ref.derived('d_members')} m "
+                  f"SEMI JOIN (SELECT project_id FROM {ref.derived('d_projects')} p "
+                  f"WHERE {_project_where(ref, f, None, params)}) USING (project_id)", params)
+
+
+def zoned_set(name: str, table: str, zoned: dict[str, tuple[str, str]]) -> str:
+    """The CTE of set ``name`` read from ``table`` (a table or a parenthesised query),
+    with one ``z<id>`` column per user zoning of the view (the zone of each actor or
+    project, or NULL)."""
+    if not zoned or name == "fm":
+        return f"{name} AS NOT MATERIALIZED (SELECT * FROM {table})"
+    key, which = ("actor_id", 0) if name == "fa" else ("project_id", 1)
+    cols = ", ".join(f"{lv}.zone AS {lv}" for lv in zoned)
+    joins = " ".join(f"LEFT JOIN {tables[which]} {lv} ON {lv}.{key} = s.{key}"
+                     for lv, tables in zoned.items())
+    return f"{name} AS NOT MATERIALIZED (SELECT s.*, {cols} FROM {table} s {joins})"
+
+
+def inline(ref: InventoryRef, f: Filters, body: str, members: str | None = None,
+           zoned: dict[str, tuple[str, str]] | None = None) -> Sql:
+    """The sets of filters without a territory nor a project-side filter, as
+    predicates over the derived tables inlined in the query (``NOT MATERIALIZED``):
+    each is a plain column test (the lead's type is in the derived projects), so
+    a query reads only the columns and rows it needs — a body that keeps one
+    territory has its test pushed into the scan — instead of a copy of a large
+    part of France made on every filter change. With a project-side filter,
+    ``members`` is the table of :func:`members_statement` (``fm``), and the actors
+    are those found in it. As of a year, projects are read as they were then
+    (:func:`_project_select`); ``zoned`` adds the user zonings' columns."""
+    params: list = []
+    zoned = zoned or {}
+    select = _project_select(ref, f, "p.*", params)
+    fp = zoned_set("fp", f"({select} WHERE {_project_where(ref, f, None, params)})", zoned)
+    fm = f"fm AS NOT MATERIALIZED (SELECT * FROM {members}), " if members else ""
+    fa = zoned_set("fa", f"(SELECT *{_actor_columns(f)} FROM {ref.derived('d_actors')} a "
+                         f"WHERE {_actor_where(f, None, params, ref=ref)})", zoned)
+    return Sql(f"WITH {fp}, {fm}{fa} {body}", params)
+
+
 #: columns the materialised sets leave out: long free text and identifiers no
 #: analysis of a view reads (copying them is most of the cost at national scale);
 #: a body that needs one joins the inventory's own table
 VIEW_DROPPED = {
     "actors": ("siren", "siret", "rna_id", "postal_code", "city", "address", "geo_method",
-               "website", "description", "source", "source_id"),
+               "website", "description", "source", "source_id",
+               "contact_name", "contact_email", "contact_phone", "leader_name"),  # personal
     "projects": ("description", "source", "source_id"),
 }
 
 
-def _kept(kind: str) -> str:
-    return f"* EXCLUDE ({', '.join(VIEW_DROPPED[kind])})"
+def _kept(kind: str, alias: str = "") -> str:
+    return f"{alias}* EXCLUDE ({', '.join(VIEW_DROPPED[kind])})"
 
 
 def view_statements(ref: InventoryRef, f: Filters, prefix: str,
@@ -225,26 +347,30 @@ def view_statements(ref: InventoryRef, f: Filters, prefix: str,
     params: list = []
     if base is not None and scope is not None:
         out.append(("fp", f"CREATE TABLE {prefix}fp AS SELECT * FROM {base['fp']} p "
-                          f"WHERE {_territory_clause('p', scope, params)}", params))
+                          f"WHERE {_territory_clause('p', scope, params, ref, 'projects')}",
+                    params))
     else:
-        out.append(("fp", f"CREATE TABLE {prefix}fp AS SELECT {_kept('projects')} "
-                          f"FROM {ref.derived('d_projects')} p "
+        select = _project_select(ref, f, _kept("projects", "p."), params)
+        out.append(("fp", f"CREATE TABLE {prefix}fp AS {select} "
                           f"WHERE {_project_where(ref, f, scope, params)}", params))
     if f.has_project_filter:
         members = base["fm"] if base is not None and scope is not None else ref.derived("d_members")
         out.append(("fm", f"CREATE TABLE {prefix}fm AS SELECT m.* FROM {members} m "
                           f"SEMI JOIN {prefix}fp USING (project_id)", []))
+    if actors_in_place(f):
+        return out
     params = []
     if base is not None and scope is not None:
-        where = _territory_clause("a", scope, params)
+        where = _territory_clause("a", scope, params, ref)
         if f.has_project_filter:
             where += f" AND a.actor_id IN (SELECT actor_id FROM {prefix}fm)"
         out.append(("fa", f"CREATE TABLE {prefix}fa AS SELECT * FROM {base['fa']} a WHERE {where}",
                     params))
     else:
-        out.append(("fa", f"CREATE TABLE {prefix}fa AS SELECT {_kept('actors')} "
+        out.append(("fa", f"CREATE TABLE {prefix}fa AS SELECT {_kept('actors')}{_actor_columns(f)} "
                           f"FROM {ref.derived('d_actors')} a "
-                          f"WHERE {_actor_where(f, scope, params, members=prefix + 'fm')}", params))
+                          f"WHERE {_actor_where(f, scope, params, members=prefix + 'fm', ref=ref)}",
+                    params))
     return out
 
 
@@ -259,8 +385,12 @@ class View:
     (:meth:`ecosystem.storage.store.Store.view_sets`) and read by every analysis of the
     rerun, and of later reruns while they stay cached. The level of analysis does
     not change the sets. A view with no filter at all reads the derived tables
-    directly (nothing to copy); a read-only store computes the sets inside each
-    query (:func:`scoped`)."""
+    directly (nothing to copy); so does, through :func:`inline` predicates, a view
+    of all France (copying most of France costs more than testing a column in each
+    query), with only its participations ``fm`` materialised when a project-side
+    filter is set; a territory's sets are made from the derived tables, which are
+    stored by territory. A read-only store computes the sets inside each query
+    (:func:`scoped`)."""
 
     __slots__ = ("store", "ref", "filters")
 
@@ -292,15 +422,39 @@ class View:
         from the view cache. ``territory=False`` drops the territory scope."""
         f = self.filters.with_(level="region", territory=self.filters.territory if territory else None)
         ref = self.ref
+        zoned = self._zonings(f)
         if f.is_default:  # the whole inventory: the derived tables themselves
-            return Sql(f"WITH fp AS NOT MATERIALIZED (SELECT * FROM {ref.derived('d_projects')}), "
-                       f"fa AS NOT MATERIALIZED (SELECT * FROM {ref.derived('d_actors')}) {body}")
+            return Sql(f"WITH {self._set('fp', ref.derived('d_projects'), zoned)}, "
+                       f"{self._set('fa', ref.derived('d_actors'), zoned)} {body}")
+        if f.territory is None and not f.has_project_filter:
+            return inline(ref, f, body, zoned=zoned)
         names = self.store.view_sets(ref, f) if hasattr(self.store, "view_sets") else None
         if names is None:
             return scoped(ref, f, body)
-        ctes = [f"{k} AS NOT MATERIALIZED (SELECT * FROM {names[k]})" for k in ("fp", "fm", "fa")
-                if k in names]
-        return Sql(f"WITH {', '.join(ctes)} {body}")
+        if f.territory is None:  # all France, a project-side filter: only fm is a table
+            return inline(ref, f, body, members=names["fm"], zoned=zoned)
+        ctes = [self._set(k, names[k], zoned) for k in ("fp", "fm", "fa") if k in names]
+        params: list = []
+        if "fa" not in names:  # actors_in_place
+            where = _actor_where(f, f.scope, params, ref=ref)
+            ctes.append(self._set("fa", f"(SELECT {_kept('actors')}{_actor_columns(f)} "
+                                        f"FROM {ref.derived('d_actors')} a WHERE {where})", zoned))
+        return Sql(f"WITH {', '.join(ctes)} {body}", params)
+
+    def _zonings(self, f: Filters) -> dict[str, tuple[str, str]]:
+        """User zonings of the view's level and scope: ``{level: (actors table,
+        projects table)}`` placing this inventory's records in their zones
+        (computed now when missing or stale)."""
+        wanted = [lv for lv in (self.filters.level, (self.filters.scope or ("",))[0])
+                  if is_zoning_level(lv)]
+        if not wanted or getattr(self.store, "read_only", False):
+            return {}
+        from ecosystem.storage.zonings import ensure_assigned
+        return {lv: ensure_assigned(self.store, self.ref, lv) for lv in dict.fromkeys(wanted)}
+
+    @staticmethod
+    def _set(name: str, table: str, zoned: dict[str, tuple[str, str]]) -> str:
+        return zoned_set(name, table, zoned)
 
     def query(self, body: str, params: list | None = None, *, territory: bool = True):
         """Run ``body`` over the view's sets: a DataFrame."""

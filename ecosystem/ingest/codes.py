@@ -180,6 +180,44 @@ def legal_category_type(category: str | None, ess: str | None = None) -> str | N
     return "social_enterprise" if flagged else None
 
 
+#: mutual legal categories (the rest of :data:`COOPERATIVE_CATEGORIES` are cooperatives)
+MUTUAL_CATEGORIES = frozenset({"8210", "8250", "8290", "6411"})
+#: legal category → ESS family (observatories' families) besides associations (92xx);
+#: commercial ESS companies are the legal units flagged ESS outside these categories
+FAMILY_CATEGORIES: dict[str, str] = {
+    **{c: "cooperative" for c in COOPERATIVE_CATEGORIES - MUTUAL_CATEGORIES},
+    **{c: "mutual" for c in MUTUAL_CATEGORIES},
+    "9300": "foundation",
+}
+#: NAF prefixes the statistical scope of the ESS leaves out of its legal categories
+#: (public administration, employer and consular bodies, unions, religious and political
+#: organisations)
+EXCLUDED_ACTIVITIES = ("84.", "94.11", "94.12", "94.20", "94.91", "94.92")
+
+
+def ess_family(category: str | None, ess: str | None = None, naf: str | None = None) -> str | None:
+    """ESS family (:data:`vocabulary.ESS_FAMILIES`) of a legal unit from its INSEE legal
+    category, its ESS flag (``O``/``N``) and its activity (NAF, ``94.92Z``).
+
+    A unit flagged ESS is in the ESS; an unflagged one is when its category is an ESS
+    family's and its activity is not one the statistical scope leaves out
+    (:data:`EXCLUDED_ACTIVITIES`: a political association has no family). Then: 92xx →
+    association, 9300 → foundation, cooperative and mutual categories → cooperative /
+    mutual, any other category → commercial (a company flagged ESS); ``none`` outside the
+    ESS; None when neither the category nor the flag is given (not known)."""
+    cat = (category or "").strip()
+    if cat.endswith(".0"):
+        cat = cat[:-2]
+    flagged = (ess or "").strip().upper() == "O"
+    family = "association" if cat.startswith("92") and len(cat) == 4 else FAMILY_CATEGORIES.get(cat)
+    excluded = any((naf or "").strip().startswith(a) for a in EXCLUDED_ACTIVITIES)
+    if flagged:
+        return family or "commercial"
+    if not cat and not (ess or "").strip():
+        return None
+    return family if family and not excluded else "none"
+
+
 #: SIRENE staff band → employees (middle of the band; NN and 00: no employee at year end)
 STAFF_BANDS: dict[str, float] = {
     "NN": 0.0, "00": 0.0, "01": 1.5, "02": 4.0, "03": 7.5, "11": 14.5, "12": 34.5, "21": 74.5,

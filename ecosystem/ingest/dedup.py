@@ -201,6 +201,10 @@ def review(con, table: str, final: str, inventory: str | None, pairs: str,
     def commune(alias: str) -> str:
         return f"{alias}.commune_code" if "commune_code" in columns else "NULL"
 
+    # the inventory's table holds only the keys of tables other than actors
+    inv_cols = _columns(con, inventory) if inventory else set()
+    inv_name = show("i") if label in inv_cols else "NULL"
+    inv_commune = "i.commune_code" if "commune_code" in inv_cols else "NULL"
     inv_join = (f"LEFT JOIN {ident(inventory)} i ON p.b_id IS NOT NULL AND "
                 f"CAST(i.{ident(keys[0])} AS VARCHAR) = p.b_id") if inventory else ""
     lim = f"LIMIT {int(limit)}" if limit else ""
@@ -209,8 +213,8 @@ def review(con, table: str, final: str, inventory: str | None, pairs: str,
                {show('a')} AS a_name, {commune('a')} AS a_commune,
                CASE WHEN p.b_id IS NULL THEN 'file' ELSE 'inventory' END AS b_where,
                coalesce(CAST(p.b_row AS VARCHAR), p.b_id) AS b_ref,
-               coalesce({show('b')}, {show('i') if inventory and label else 'NULL'}) AS b_name,
-               coalesce({commune('b')}, {commune('i') if inventory else 'NULL'}) AS b_commune
+               coalesce({show('b')}, {inv_name}) AS b_name,
+               coalesce({commune('b')}, {inv_commune}) AS b_commune
         FROM {ident(pairs)} p
         JOIN {ident(final)} a ON a._row = p.a_row
         LEFT JOIN {ident(final)} b ON b._row = p.b_row

@@ -124,39 +124,49 @@ def link(con: duckdb.DuckDBPyConnection, source: str) -> Links:
         f"CASE WHEN {k} IN (SELECT {k} FROM _lk WHERE {k} IS NOT NULL GROUP BY 1 "
         f"HAVING count(*) > 1) THEN '+{k}' ELSE '' END" for k in RULES)
     con.execute(f"""CREATE OR REPLACE TEMP TABLE _rec AS
-        SELECT k.*, l.label, ltrim({shared}, '+') AS rule FROM _lk k JOIN _lab l USING (rid)""")
-    con.execute("CREATE OR REPLACE TEMP TABLE _size AS SELECT label, count(*) AS n FROM _rec GROUP BY 1")
-    agg = lambda c: f"array_to_string(list_sort(list_distinct(list({c}))), ';')"  # noqa: E731
+        SELECT k.*, l.label, count(*) OVER (PARTITION BY l.label) AS n, ltrim({shared}, '+') AS rule
+        FROM _lk k JOIN _lab l USING (rid)""")
+    # structures of one record are copied; the others aggregated, each identifier's
+    # distinct values first (DISTINCT inside an aggregate costs half as much again)
+    con.execute("CREATE OR REPLACE TEMP TABLE _m AS SELECT label, siren, siret, rna_id, actor_id, "
+                "source FROM _rec WHERE n > 1")
+
+    def values(col: str) -> str:
+        return (f"(SELECT label, count(*) AS n_{col}, string_agg({col}, ';' ORDER BY {col}) AS v_{col} "
+                f"FROM (SELECT DISTINCT label, {col} FROM _m WHERE {col} IS NOT NULL) GROUP BY label)")
+
     con.execute(f"""CREATE OR REPLACE TEMP TABLE _st AS
         SELECT label, 1 AS n_records, (siren IS NOT NULL)::INTEGER AS n_siren,
                (rna_id IS NOT NULL)::INTEGER AS n_rna, siren AS sirens, siret AS sirets,
                rna_id AS rna_ids, actor_id AS actor_ids, source AS sources, actor_id AS first_id
-        FROM _rec JOIN _size USING (label) WHERE n = 1
+        FROM _rec WHERE n = 1
         UNION ALL
-        SELECT label, count(*), count(DISTINCT siren), count(DISTINCT rna_id), {agg('siren')},
-               {agg('siret')}, {agg('rna_id')}, array_to_string(list_sort(list(actor_id)), ';'),
-               {agg('source')}, min(actor_id)
-        FROM _rec JOIN _size USING (label) WHERE n > 1
-        GROUP BY label""")
+        SELECT b.label, b.n_records, coalesce(s.n_siren, 0), coalesce(r.n_rna_id, 0), s.v_siren,
+               t.v_siret, r.v_rna_id, b.actor_ids, o.v_source, b.first_id
+        FROM (SELECT label, count(*) AS n_records, string_agg(actor_id, ';' ORDER BY actor_id)
+                     AS actor_ids, min(actor_id) AS first_id FROM _m GROUP BY label) b
+        LEFT JOIN {values('siren')} s USING (label) LEFT JOIN {values('siret')} t USING (label)
+        LEFT JOIN {values('rna_id')} r USING (label) LEFT JOIN {values('source')} o USING (label)""")
     con.execute("""CREATE OR REPLACE TEMP TABLE _st2 AS
         SELECT *, CASE WHEN n_siren = 1 THEN 'siren:' || sirens
                        WHEN n_siren = 0 AND n_rna = 1 THEN 'rna:' || rna_ids
                        ELSE 'actor:' || first_id END AS structure,
                n_siren > 1 OR n_rna > 1 AS conflict
         FROM _st""")
+    # in the order of the structures' first records (integers: no sort of millions of texts)
     records = _frame(con, """
         SELECT r.actor_id, r.source, r.name, r.siren, r.siret, r.rna_id, s.structure, r.rule,
                s.conflict
-        FROM _rec r JOIN _st2 s USING (label) ORDER BY s.structure, r.actor_id""")
+        FROM _rec r JOIN _st2 s USING (label) ORDER BY r.label, r.rid""")
     structures = _frame(con, """
         SELECT structure, n_records, sirens, sirets, rna_ids, actor_ids, sources, conflict
-        FROM _st2 ORDER BY structure""")
+        FROM _st2 ORDER BY label""")
     conflicts = _frame(con, """
         SELECT structure, 'siren' AS kind, sirens AS "values", actor_ids FROM _st2 WHERE n_siren > 1
         UNION ALL
         SELECT structure, 'rna_id', rna_ids, actor_ids FROM _st2 WHERE n_rna > 1
         ORDER BY 1, 2""")
-    for t in ("_lk", "_lab", "_rec", "_size", "_st", "_st2"):
+    for t in ("_lk", "_lab", "_rec", "_m", "_st", "_st2"):
         con.execute(f"DROP TABLE IF EXISTS {ident(t)}")
     return Links(records, structures, conflicts, passes, time.perf_counter() - started)
 
@@ -180,3 +190,80 @@ def link_inventory(store, ref) -> Links:
     """:func:`link` over an inventory's actors."""
     df = store.query(f"SELECT actor_id, source, name, siren, siret, rna_id FROM {ref.table('actors')}")
     return link_frame(df)
+
+
+# ------------------------------------------------------------------ review in an import
+
+FILE_PREFIX = "file:"
+
+
+def import_records(imp, index: int) -> pd.DataFrame:
+    """The records an import of actors (part ``index``) links: the file's checked
+    records (``actor_id`` = ``file:<row>``, their source) and the inventory's actors
+    (their ``actor_id``, source ``inventory``)."""
+    part = imp._part(index)
+    chk = ident(part.tbl("chk"))
+    cols = {r[0] for r in imp.con.execute(f"DESCRIBE {chk}").fetchall()}
+
+    def col(c: str, src: set[str]) -> str:
+        return f"CAST({ident(c)} AS VARCHAR)" if c in src else "NULL::VARCHAR"
+
+    parts = [f"""SELECT '{FILE_PREFIX}' || CAST(_row AS VARCHAR) AS actor_id, {col('source', cols)} AS source,
+        {col('name', cols)} AS name, {col('siren', cols)} AS siren, {col('siret', cols)} AS siret,
+        {col('rna_id', cols)} AS rna_id FROM {chk}"""]
+    if imp._has("inv_actors"):
+        inv = {r[0] for r in imp.con.execute("DESCRIBE inv_actors").fetchall()}
+        parts.append(f"""SELECT CAST(actor_id AS VARCHAR), 'inventory', {col('name', inv)},
+            {col('siren', inv)}, {col('siret', inv)}, {col('rna_id', inv)} FROM inv_actors""")
+    return imp.con.execute(" UNION ALL ".join(parts)).df()
+
+
+def review(imp, index: int) -> Links:
+    """:func:`link` over the file's records and the inventory's actors: structures, the
+    rule per record, conflicts — for the user to decide before the save."""
+    return link_frame(import_records(imp, index))
+
+
+def decisions(imp, index: int, links: Links) -> dict[str, bool | None]:
+    """Per conflict structure: True when every duplicate pair joining two of its records
+    is merged, False when none is, None when mixed or when no pair joins them."""
+    out: dict[str, bool | None] = {}
+    for structure, rows, ids in _members(links):
+        got = imp.con.execute(f"SELECT bool_and(merge), bool_or(merge) FROM "
+                              f"{ident(imp._part(index).tbl('pairs'))} WHERE {_within(rows, ids)}"
+                              ).fetchall()[0]
+        out[structure] = None if got[0] is None or got[0] != got[1] else bool(got[0])
+    return out
+
+
+def decide(imp, index: int, links: Links, structure: str, merge: bool) -> int:
+    """Merge (one actor) or keep apart (one per record) the records of a conflict
+    structure, by setting the import's duplicate pairs that join two of them; applied
+    at the save, in its one transaction (merged rows count as merged in the equation).
+    Returns the pairs changed."""
+    for name, rows, ids in _members(links):
+        if name == structure:
+            pairs = ident(imp._part(index).tbl("pairs"))
+            n = imp.con.execute(f"SELECT count(*) FROM {pairs} WHERE {_within(rows, ids)} "
+                                f"AND merge <> {bool(merge)}").fetchall()[0][0]
+            imp.con.execute(f"UPDATE {pairs} SET merge = {bool(merge)} WHERE {_within(rows, ids)}")
+            imp.prepared = False
+            return int(n)
+    raise KeyError(structure)
+
+
+def _members(links: Links):
+    """(structure, file rows, inventory ids) of each conflict structure."""
+    recs = links.records[links.records.conflict]
+    for structure, group in recs.groupby("structure", sort=True):
+        ids = group.actor_id.tolist()
+        rows = [int(i[len(FILE_PREFIX):]) for i in ids if i.startswith(FILE_PREFIX)]
+        yield structure, rows, [i for i in ids if not i.startswith(FILE_PREFIX)]
+
+
+def _within(rows: list[int], ids: list[str]) -> str:
+    from ecosystem.ingest.sql import lit
+
+    r = ", ".join(str(int(x)) for x in rows) or "NULL"
+    i = ", ".join(lit(x) for x in ids) or "NULL"
+    return f"a_row IN ({r}) AND (b_row IN ({r}) OR b_id IN ({i}))"

@@ -39,7 +39,7 @@ EXTRA_TARGETS = ("_x", "_y")
 ROW_HOWS = ("text", "name", "id", "commune", "postal", "digits", "number", "int", "year", "bool",
             "join", "first", "rna_active", "sirene_active", "constant")
 LOOKUPS = ("vocab", "domains", "rna_domains", "legal_type", "staff_band", "naf_domains",
-           "keyword_type")
+           "keyword_type", "ess_family")
 HOWS = ROW_HOWS + LOOKUPS
 KEY_SEP = "\x1f"
 
@@ -327,6 +327,8 @@ def lookup(mapping: Mapping, target: str, key: str | None) -> tuple[str | None, 
         return value, (None if value is not None else parts[0])
     if how == "keyword_type":
         return codes.keyword_type(parts[0]), None
+    if how == "ess_family":  # legal category, ESS flag, activity: no family is no error
+        return codes.ess_family(*(parts + ["", ""])[:3]), None
     raise ValueError(f"{how} is not a lookup")
 
 
@@ -386,6 +388,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "lon": ("longitude", "lon", "lng", "long", "x wgs84"),
     "creation_year": ("annee de creation", "date de creation", "creation", "cree en",
                       "creation year", "date creation"),
+    "closing_year": ("annee de fermeture", "date de fermeture", "date de dissolution",
+                     "annee de dissolution", "closing year"),
     "employees": ("salaries", "nombre de salaries", "etp", "effectif", "effectif salarie",
                   "employees"),
     "volunteers": ("benevoles", "nombre de benevoles", "volunteers"),
@@ -399,6 +403,9 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "stage": ("etape", "stade", "phase", "stage", "avancement"),
     "start_year": ("annee de debut", "debut", "date de debut", "start year", "lancement"),
     "end_year": ("annee de fin", "fin", "date de fin", "end year"),
+    "experimentation_year": ("annee d experimentation", "experimentation year"),
+    "diffusion_year": ("annee de diffusion", "annee d essaimage", "diffusion year"),
+    "evaluation_year": ("annee d evaluation", "evaluation year"),
     "beneficiaries": ("beneficiaires", "nombre de beneficiaires", "public touche", "beneficiaries"),
     "jobs_fte": ("emplois", "emplois crees", "etp crees", "jobs", "jobs fte"),
     "role": ("role", "type de partenariat", "nature du partenariat"),

@@ -34,6 +34,7 @@ import pyarrow as pa
 
 from ecosystem import model
 from ecosystem.geo import Geography
+from ecosystem.storage import changelog
 from ecosystem.ingest import checks, dedup, geocode, mapping as mp, normalise, readers, recognise, scdl, sniff
 from ecosystem.ingest.sql import ident, lit
 
@@ -122,6 +123,7 @@ class Import:
             self.close()
             raise
         self.file_hash = _file_hash(Path(path))
+        self.path = Path(path)
         self.timings["sniff"] = time.perf_counter() - started
 
     # ------------------------------------------------------------------ read
@@ -469,6 +471,9 @@ class Import:
                         f"AND m.old_id = CAST(b.{ident(c)} AS VARCHAR) LIMIT 1), b.{ident(c)})")
             if part.table == "projects" and c == "commune_code":  # the lead's commune by default
                 expr = f"coalesce(b.commune_code, {self._lead_commune_sql('b.lead_actor_id')})"
+            if part.format == "scdl" and c == "outside_territory":  # ingest/scdl.py
+                projects = next(p for p in self.parts if p.format == "scdl" and p.table == "projects")
+                expr = scdl.outside_sql(self, "b.project_id", ident(projects.tbl("rows")))
             select.append(f"{expr} AS {ident(c)}")
         con.execute(f"CREATE OR REPLACE VIEW {rows} AS SELECT b._row, {', '.join(select)} FROM ({base}) b")
         upd_cols = ", ".join((f"i.b_id AS {ident(c)}" if len(key) == 1 and c == key[0]
@@ -701,9 +706,11 @@ class Import:
         return geocode.failures(self.con, part.tbl("place"), limit)
 
     # ------------------------------------------------------------------ commit
-    def commit(self, store, inventory: str, *, create: bool | None = None, description: str = ""):
+    def commit(self, store, inventory: str, *, create: bool | None = None, description: str = "",
+               user=None):
         """Save in one transaction: create the inventory if needed, update merged records,
-        insert the new ones. Returns the inventory's new reference."""
+        insert the new ones; the change log gets one change set (``user``, the file's
+        name and SHA-256). Returns the inventory's new reference."""
         if not self.prepared:
             self.prepare()
         started = time.perf_counter()
@@ -731,9 +738,12 @@ class Import:
                 f"SELECT {cols} FROM {ident(part.tbl('ins'))}").to_arrow_reader(CHUNK), names)
         source = ", ".join(sorted({p.mapping.source for p in self.parts}))
         try:
+            log = changelog.context("import", user, file_name=self.info.name,
+                                    checksum=file_sha256(self.path)) \
+                if getattr(store, "change_log", False) else None
             ref = store.apply_import(inventory, inserts, updates, create=create,
                                      overwrite=self.overwrite, source=source,
-                                     description=description or f"Import {self.info.name}")
+                                     description=description or f"Import {self.info.name}", log=log)
         finally:
             for cur in cursors:
                 cur.close()
@@ -846,6 +856,15 @@ def titled_frame(df: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
             values = pa.array(out[col].astype(object).where(out[col].notna(), None), type=pa.string())
             out[col] = normalise.title_case(values).to_pylist()
     return out
+
+
+def file_sha256(path: Path) -> str | None:
+    """SHA-256 of the whole file (the change log's checksum of an import)."""
+    try:
+        with open(path, "rb") as f:
+            return hashlib.file_digest(f, "sha256").hexdigest()
+    except OSError:
+        return None
 
 
 def _file_hash(path: Path) -> str:

@@ -128,6 +128,12 @@ def _sirene(cols: dict[str, str]) -> tuple[Mapping, str]:
         "active": Rule(source=_pick(cols, "etatAdministratifEtablissement",
                                     "etatAdministratifUniteLegale"), how="sirene_active"),
         "source_id": Rule(source=siret if etab else cols["siren"], how="text"),
+        # the ESS family needs the legal category (an establishment file alone has none)
+        "ess_family": Rule(sources=[c for c in (_pick(cols, "categorieJuridiqueUniteLegale"),
+                                                _pick(cols, "economieSocialeSolidaireUniteLegale"),
+                                                _pick(cols, "activitePrincipaleUniteLegale"))
+                                    if c] if _pick(cols, "categorieJuridiqueUniteLegale") else [],
+                           how="ess_family"),
     }
     mapping = Mapping("actors", {k: v for k, v in rules.items() if v.columns}, format="sirene",
                       source="sirene", id_prefix="sirene:", crs="sirene")

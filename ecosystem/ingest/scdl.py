@@ -30,8 +30,12 @@ project (its rows after the first are merged into it) with a funding per funder.
 
 Ids: actors ``scdl:<SIRET>`` (``scdl:<SIREN>`` for a 9-digit id; a party with no
 usable id gets ``scdl:nom:<name key>`` and is counted *unmatched*); projects
-``scdl:<identifiantSubvention>:<beneficiary>`` (2.1) or a hash of the grant's
-fields; fundings a hash of the row's fields (the same row twice is merged).
+``scdl:<identifiantSubvention>:<beneficiary>`` (2.1) or a hash of the funder's and
+beneficiary's ids and the objet — one project per beneficiary × funder × objet, at
+stage ``experimentation``, because the model ties every funding to a project (see
+docs/import.md); fundings a hash of the row's fields (the same row twice is merged).
+A funding is flagged ``outside_territory`` when its beneficiary has a commune outside
+the inventory's territory (:func:`home_territory`), listed by :func:`outside`.
 Amount = ``montant`` × ``pourcentageSubvention`` (a share above 1 is read as a
 percentage; none = 1). Year = the year of ``dateConvention`` (any format with a
 4-digit year), else of ``datesPeriodeVersement``. Kind from ``nature``
@@ -187,8 +191,12 @@ def expand(con, raw: Raw, first_index: int) -> list[tuple[Raw, Mapping]]:
         UNION ALL
         SELECT _row * 10 + 2, b_id, g.bname, t.btype, {siren('bid')}, {siret('bid')}
         FROM {g} g LEFT JOIN {g}_types t ON t.bname = g.bname"""
+    # one project per beneficiary × funder × objet (a 2.1 grant paid by several funders:
+    # one per grant × beneficiary); the objet compared without case, accents or punctuation
+    objet_key = ("trim(regexp_replace(lower(strip_accents(coalesce(objet, ''))), '[^a-z0-9]+', ' ', "
+                 "'g'))")
     project = ("CASE WHEN grant_id IS NOT NULL THEN 'scdl:' || grant_id || ':' || coalesce(b_id, '') "
-               "ELSE 'scdl:' || md5(concat_ws('|', fid, bid, date_conv, reference, objet))[1:16] END")
+               f"ELSE 'scdl:' || md5(concat_ws('|', f_id, b_id, {objet_key}))[1:16] END")
     tables["projects"] = f"""
         SELECT _row, {project} AS project_id, coalesce(objet, reference, bname) AS title,
             b_id AS lead_actor_id, year, objet AS description, reference FROM {g}"""
@@ -237,9 +245,117 @@ def report(imp) -> dict:
     f_ins = ident(by["fundings"].tbl("ins"))
     amounts = con.execute(f"""SELECT funder_actor_id, any_value(funder_name), count(*), sum(amount_eur)
         FROM {f_ins} GROUP BY 1 ORDER BY 4 DESC, 1""").fetchall()
+    places = dict(con.execute(f"""SELECT CASE WHEN outside_territory THEN 'outside'
+            WHEN NOT outside_territory THEN 'inside' ELSE 'unknown' END, count(*)
+        FROM {f_ins} GROUP BY 1""").fetchall())
     return {"grants": grants,
             "funders": [{"funder_actor_id": a, "funder_name": n, "grants": int(c),
-                         "amount_eur": round(float(s or 0), 2)} for a, n, c, s in amounts]}
+                         "amount_eur": round(float(s or 0), 2)} for a, n, c, s in amounts],
+            "territory": getattr(imp, "scdl_home", None),
+            "places": {"inside": 0, "outside": 0, "unknown": 0, **{k: int(v) for k, v in places.items()}}}
+
+
+# ------------------------------------------------------------------ the inventory's territory
+
+#: the share of an inventory's located actors a territory must hold to be its territory
+HOME_SHARE = 0.8
+HOME_LEVELS = ("epci", "departement", "region")
+
+
+def home_territory(imp) -> tuple[str, str] | None:
+    """The territory of the inventory an import goes into, as (level, code): the one the
+    store declares for it (``territory`` of its row, ``level:code``) if any; else the
+    smallest territory — EPCI, then département, then région — holding at least
+    :data:`HOME_SHARE` (80 %) of the inventory's actors that have a commune. None for
+    a new or empty inventory, or one spread wider than a région (nothing is flagged)."""
+    store, name = imp.store, imp.inventory
+    if store is not None and name and store.exists(name):
+        declared = store.info(name).get("territory")
+        if isinstance(declared, str) and ":" in declared:
+            level, code = declared.split(":", 1)
+            return level, code
+    if not imp._has("inv_actors"):
+        return None
+    codes_ = [r[0] for r in imp.con.execute(
+        "SELECT commune_code FROM inv_actors WHERE commune_code IS NOT NULL").fetchall()]
+    if not codes_:
+        return None
+    communes = imp.geo.communes.reset_index(drop=True).set_index("code")
+    placed = communes.reindex(pd.Index(codes_, name="code")).dropna(subset=["dep"])
+    if placed.empty:
+        return None
+    for level in HOME_LEVELS:
+        key = {"departement": "dep", "region": "reg"}.get(level, level)
+        counts = placed[key].value_counts()
+        if len(counts) and counts.iloc[0] >= HOME_SHARE * len(codes_):
+            return level, str(counts.index[0])
+    return None
+
+
+def prepare_home(imp) -> bool:
+    """Table ``scdl_home`` (code): the communes of :func:`home_territory` (empty when
+    there is none). Returns whether there is one."""
+    home = home_territory(imp)
+    codes_ = [] if home is None else list(imp.geo.communes_in(*home))
+    imp.con.register("_home", pd.DataFrame({"code": pd.Series(codes_, dtype="object")}))
+    imp.con.execute("CREATE OR REPLACE TABLE scdl_home AS SELECT CAST(code AS VARCHAR) AS code FROM _home")
+    imp.con.unregister("_home")
+    imp.scdl_home = home
+    return home is not None
+
+
+def outside_sql(imp, project: str, projects_rows: str) -> str:
+    """SQL of a funding's ``outside_territory``: TRUE when its beneficiary (the lead of
+    its project, found in the projects part ``projects_rows`` after merges) has a
+    commune outside the inventory's territory, FALSE inside, NULL when the beneficiary
+    has no commune (new actors: SCDL gives no address) or the inventory has no territory."""
+    if not prepare_home(imp):
+        return "NULL::BOOLEAN"
+    lead = imp._lead_commune_sql("p.lead_actor_id")
+    return (f"(SELECT CASE WHEN c IS NULL THEN NULL ELSE c NOT IN (SELECT code FROM scdl_home) END "
+            f"FROM (SELECT {lead} AS c FROM {projects_rows} p WHERE p.project_id = {project} "
+            f"LIMIT 1))")
+
+
+def outside(imp, lang: str = "fr") -> pd.DataFrame:
+    """The grants to beneficiaries outside the inventory's territory, kept and flagged:
+    file row, beneficiary, its commune, funder, amount, year."""
+    from ecosystem.i18n import t
+
+    by = {p.table: p for p in imp.parts if p.format == "scdl"}
+    ins, rows = ident(by["fundings"].tbl("ins")), ident(by["projects"].tbl("rows"))
+    lead = imp._lead_commune_sql("p.lead_actor_id")
+    names = [f"SELECT actor_id, name FROM {ident(by['actors'].tbl('rows'))}"]
+    if imp._has("inv_actors"):
+        names.append("SELECT actor_id, name FROM inv_actors")
+    df = imp.con.execute(f"""SELECT f._row, any_value(a.name) AS beneficiary, any_value(p.c) AS commune,
+            any_value(f.funder_name) AS funder, any_value(f.amount_eur) AS amount, any_value(f.year) AS year
+        FROM {ins} f LEFT JOIN (SELECT project_id, lead_actor_id, {lead} AS c FROM {rows} p) p
+          USING (project_id)
+        LEFT JOIN ({' UNION ALL '.join(names)}) a ON a.actor_id = p.lead_actor_id
+        WHERE f.outside_territory GROUP BY f._row ORDER BY f._row""").df()
+    communes = imp.geo.communes.reset_index(drop=True).set_index("code")["name"]
+    return pd.DataFrame({
+        t("imp.col.row", lang): df["_row"].astype(int),
+        t("imp.scdl.col.beneficiary", lang): df["beneficiary"],
+        t("imp.scdl.col.commune", lang): [f"{communes.get(c, c)} ({c})" for c in df["commune"]],
+        t("imp.scdl.col.funder", lang): df["funder"],
+        t("imp.scdl.col.amount", lang): df["amount"].astype(float),
+        t("imp.scdl.col.year", lang): df["year"]})
+
+
+def territory_text(found: dict, geo, lang: str = "fr", quote=str) -> str:
+    """What :func:`report` found about the inventory's territory, in a sentence
+    (``quote`` makes the territory's name safe where the sentence goes)."""
+    from ecosystem import numbers, vocabulary as voc
+    from ecosystem.i18n import t
+
+    if found["territory"] is None:
+        return t("imp.scdl.no_territory", lang)
+    level, code = found["territory"]
+    name = f"{voc.LEVELS.label(level, lang)} {geo.label(level, code)}"
+    return t("imp.scdl.territory", lang, territory=quote(name),
+             **{k: numbers.number(v, lang) for k, v in found["places"].items()})
 
 
 def funders_frame(found: dict, lang: str = "fr") -> pd.DataFrame:

@@ -274,10 +274,31 @@ class ImportSession:
             imp.decide(index, merge, **kw)
             imp.prepare()
 
-    def commit(self, store, inventory: str, create: bool):
-        """The one atomic save; the session stays open until :meth:`close`."""
+    def link_review(self, index: int):
+        """The linking of the file's records with the inventory's (``linking.review``)."""
+        from ecosystem.ingest import linking
+
         with self.using() as imp:
-            return imp.commit(store, inventory, create=create)
+            return linking.review(imp, index)
+
+    def decide_links(self, index: int, links, structure: str, merge: bool) -> None:
+        """Merge or keep apart the records of a conflict structure (applied at the save)."""
+        from ecosystem.ingest import linking
+
+        with self.using() as imp:
+            linking.decide(imp, index, links, structure, merge)
+            imp.prepare()
+
+    def link_decisions(self, index: int, links) -> dict:
+        from ecosystem.ingest import linking
+
+        with self.using() as imp:
+            return linking.decisions(imp, index, links)
+
+    def commit(self, store, inventory: str, create: bool, user=None):
+        """The one atomic save (logged as ``user``); the session stays open until :meth:`close`."""
+        with self.using() as imp:
+            return imp.commit(store, inventory, create=create, user=user)
 
 
 class Registry:

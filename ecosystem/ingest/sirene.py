@@ -40,24 +40,13 @@ from pathlib import Path
 
 import duckdb
 
-from ecosystem.ingest.codes import COOPERATIVE_CATEGORIES
+from ecosystem.ingest.codes import EXCLUDED_ACTIVITIES, FAMILY_CATEGORIES, MUTUAL_CATEGORIES  # noqa: F401
 from ecosystem.ingest.sql import lit
 
 ESS_MODES = ("either", "flag", "categories", "both", "all")
 LEVELS = {"reg": "region", "dep": "departement", "epci": "epci", "commune": "commune"}
 
-#: mutual legal categories (the rest of the cooperative list are cooperatives)
-MUTUAL_CATEGORIES = frozenset({"8210", "8250", "8290", "6411"})
-#: legal category → ESS family (observatories' families); commercial ESS companies are
-#: the legal units flagged ESS outside these categories
-FAMILY_CATEGORIES: dict[str, str] = {
-    **{c: "cooperative" for c in COOPERATIVE_CATEGORIES - MUTUAL_CATEGORIES},
-    **{c: "mutual" for c in MUTUAL_CATEGORIES},
-    "9300": "foundation",
-}
 FAMILIES = ("association", "cooperative", "mutual", "foundation", "commercial")
-#: NAF prefixes the statistical scope leaves out of the ESS categories
-EXCLUDED_ACTIVITIES = ("84.", "94.11", "94.12", "94.20", "94.91", "94.92")
 
 #: columns kept from each file (those the SIRENE recogniser reads, and the ESS ones)
 UNIT_COLUMNS = (

@@ -191,10 +191,16 @@ def safe_sql(expr: str) -> str:
 
 # ------------------------------------------------------------------ inventories
 
-def _flat_select(table: model.Table, safe: bool) -> str:
+def _flat_select(table: model.Table, safe: bool, personal: bool = True,
+                 have: set[str] | None = None) -> str:
     cols = []
     for col in table.columns:
+        if col.personal and not personal:
+            continue
         name = f'"{col.name}"'
+        if have is not None and col.name not in have:  # a read-only file older than the column
+            cols.append(f"CAST(NULL AS VARCHAR) AS {name}")
+            continue
         if col.kind == "list":
             expr = f"array_to_string({name}, '{model.voc.LIST_SEP}')"
         else:
@@ -207,11 +213,13 @@ def _flat_select(table: model.Table, safe: bool) -> str:
 
 def export_inventory(store, name: str, fmt: str, out: str | Path,
                      tables: list[str] | None = None, report: dict | None = None,
-                     lang: str = "fr") -> list[Path]:
+                     lang: str = "fr", personal: bool = True) -> list[Path]:
     """Write an inventory's tables: ``xlsx`` one workbook (a sheet per table), ``csv``
     and ``parquet`` one file per table in the directory ``out`` (or the file ``out``
     when a single table is asked). Returns the files written; ``report`` (a dict)
-    receives ``xlsx_cut``, the number of cells cut to fit a worksheet cell."""
+    receives ``xlsx_cut``, the number of cells cut to fit a worksheet cell.
+    ``personal=False`` leaves out the columns marked personal in the model (what a
+    viewer's export gets: ``access.allowed(store, user, name, "read_personal")``)."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r} (one of {', '.join(FORMATS)})")
     ref = store.ref(name)
@@ -220,8 +228,10 @@ def export_inventory(store, name: str, fmt: str, out: str | Path,
         if t not in model.TABLES:
             raise ValueError(f"unknown table {t!r}")
     out = Path(out)
+    have = {t: set(store.query(f"SELECT * FROM {ref.table(t)} LIMIT 0").columns) for t in tables}
     if fmt == "xlsx":
-        frames = {t: store.query(f"SELECT {_flat_select(model.TABLES[t], False)} FROM {ref.table(t)}")
+        frames = {t: store.query(f"SELECT {_flat_select(model.TABLES[t], False, personal, have[t])} "
+                                 f"FROM {ref.table(t)}")
                   for t in tables}
         for t, df in frames.items():
             if len(df) > XLSX_MAX_ROWS:
@@ -238,13 +248,14 @@ def export_inventory(store, name: str, fmt: str, out: str | Path,
     written = []
     for t in tables:
         path = out if single else out / f"{t}.{fmt}"
-        select = _flat_select(model.TABLES[t], safe=fmt == "csv")
+        select = _flat_select(model.TABLES[t], safe=fmt == "csv", personal=personal, have=have[t])
         query = f"SELECT {select} FROM {ref.table(t)}"
         if fmt == "parquet":
             with store._cursor() as cur:
                 cur.execute(f"COPY ({query}) TO '{_quote(path)}' (FORMAT parquet)")
         else:
-            text = [c.name for c in model.TABLES[t].columns if c.kind in ("str", "list")]
+            text = [c.name for c in model.TABLES[t].columns if c.kind in ("str", "list")
+                    and (personal or not c.personal)]
             _copy_csv(store, query, path, text)
         written.append(path)
     return written

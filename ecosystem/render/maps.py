@@ -443,7 +443,8 @@ def _overseas_parents(geo, level: str, codes) -> dict:
         return REGION_DEP
     if level == "departement":
         return {c: c for c in codes}
-    return geo.table(level).dep.to_dict()
+    table = geo.table(level)
+    return table.dep.to_dict() if "dep" in table else {}  # a user zoning's zones stay put
 
 
 def ranking_map(geo, table: pd.DataFrame, level: str, value: str, title: str, unit: str = "",

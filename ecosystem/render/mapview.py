@@ -30,6 +30,8 @@ and the HTML legends use :func:`ecosystem.render.safe.html`.
 
 from __future__ import annotations
 
+import dataclasses
+
 import math
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -40,11 +42,12 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from ecosystem import access
 from ecosystem.analysis import indicators as ind
 from ecosystem.render import maps
 from ecosystem import vocabulary as voc
-from ecosystem.analysis.view import LEVEL_COLUMN, Filters, View
-from ecosystem.geo import LEVELS
+from ecosystem.analysis.view import Filters, View, level_column
+from ecosystem.geo import LEVELS, is_zoning_level
 from ecosystem import numbers
 from ecosystem.i18n import t
 from ecosystem.render import palette, safe
@@ -132,6 +135,8 @@ def map_level(filters: Filters, geo=None) -> tuple[str, tuple[str, str] | None, 
     départements are drawn instead (note ``map.note.communes``).
     """
     level, scope = filters.level, filters.scope
+    if is_zoning_level(level) or (scope and is_zoning_level(scope[0])):
+        return (level if is_zoning_level(level) else scope[0]), None, None  # every zone
     if scope is None:
         if level == "commune":
             return "departement", None, "map.note.communes"
@@ -145,7 +150,7 @@ def map_level(filters: Filters, geo=None) -> tuple[str, tuple[str, str] | None, 
 def _scope_where(alias: str, scope) -> tuple[str, list]:
     if scope is None:
         return "TRUE", []
-    return f"{alias}.{LEVEL_COLUMN[scope[0]]} = ?", [scope[1]]
+    return f"{alias}.{level_column(scope[0])} = ?", [scope[1]]
 
 
 def _position(a: str, c: str) -> tuple[str, str]:
@@ -179,6 +184,7 @@ def actor_points(view: View, limit: int) -> pd.DataFrame:
     """Located actors of the view with what their popup shows: name, type,
     domains, commune, number of filtered projects they take part in and of
     distinct partners in those projects. At most ``limit`` rows."""
+    access.require_records(view)
     store, ref, filters = view.store, view.ref, view.filters
     lon, lat = _position("a", "c")
     where, params = _scope_where("fa", filters.scope)
@@ -208,6 +214,7 @@ def grid_cells(view: View, cell: float) -> pd.DataFrame:
     """Actors of the view counted per lon/lat grid cell of ``cell`` degrees (at their
     commune's centre), with the cell's mean position, its most frequent actor type
     and its département (for the overseas insets)."""
+    access.require_records(view)
     # actors are counted per commune and type first (≤ 35,000 × 8 rows), then those
     # counts are joined to the communes' centres: no join over every actor
     store = view.store
@@ -228,6 +235,7 @@ def partnership_lines(view: View,
                       limit: int) -> tuple[pd.DataFrame, int]:
     """Pairs of actors of the view that share filtered projects, weighted by the
     number of shared projects; the ``limit`` strongest, and how many pairs there are."""
+    access.require_records(view)
     store, ref, filters = view.store, view.ref, view.filters
     lon_a, lat_a = _position("a", "ca")
     lon_b, lat_b = _position("b", "cb")
@@ -261,6 +269,7 @@ def funding_lines(view: View,
                   limit: int) -> tuple[pd.DataFrame, int]:
     """Funder → lead of each funded project of the view (funders anywhere, leads in
     the view), weighted by the number of fundings, with the total amount."""
+    access.require_records(view)
     store, ref, filters = view.store, view.ref, view.filters
     lon_a, lat_a = _position("a", "ca")
     lon_b, lat_b = _position("b", "cb")
@@ -462,10 +471,11 @@ def build(view: View, geo, options: MapOptions,
     if len(table) > MAX_FEATURES:  # e.g. a commune level the caller forced
         raise ValueError(f"{len(table)} territories: more than {MAX_FEATURES}")
     codes = tuple(table.code)
-    insets = within is None
+    zoning = is_zoning_level(level)  # a user zoning: fitted to its zones, no insets
+    insets = within is None and not zoning
     bounds = None
     extent = 14.0
-    if within is not None and len(codes):
+    if (within is not None or zoning) and len(codes):
         bounds, extent = _bounds(geo, level, codes)
     # about a pixel of a 1,000-pixel-wide view: invisible, and halves the payload
     # (commune and EPCI boundaries; régions and départements are few)
@@ -487,6 +497,10 @@ def build(view: View, geo, options: MapOptions,
     # the cap applies to the actors of the view, whether drawn as points or not;
     # points are also aggregated when they would push the page over the budget
     out["aggregated"] = n["located"] > options.point_cap
+    if not getattr(view.ref, "records", True):  # aggregates only: no actor-level layer
+        options = dataclasses.replace(options, layers=tuple(
+            x for x in options.layers if x not in ("points", "lines", "funders")))
+        out["records"] = False
     if options.has("points") and not out["aggregated"]:
         pts = actor_points(view, options.point_cap)
         element = _Explorer("points", points_data(pts, lang, insets, link))

@@ -62,6 +62,10 @@ class Report:
     definitions: list[tuple[str, str, str, str]]  # label with its unit (Indicator.titled), unit, definition, formula
     national: bool = False  # the report is about France itself (no separate France column)
     map: object = None  # reportmap.ReportMap: sub-territories by a headline indicator
+    #: the headline indicators through the years (formatted text; first column the
+    #: indicator, then one per year, then the records left out), None without dates
+    evolution: pd.DataFrame | None = None
+    evolution_caption: str = ""
 
     def file_stem(self) -> str:
         return file_stem(self.territory, self.lang)
@@ -79,7 +83,7 @@ def file_stem(territory: str, lang: str = "fr") -> str:
 def describe_filters(f: Filters, geo, lang: str) -> list[tuple[str, str]]:
     """The view as (label, value) lines, in the user's language."""
     scope = f.scope
-    out = [(t("report.f.level", lang), voc.LEVELS.label(f.level, lang)),
+    out = [(t("report.f.level", lang), geo.level_label(f.level, lang)),
            (t("report.f.territory", lang),
             geo.label(*scope) if scope else t("scope.france", lang))]
     for key, codes, vocab in (("report.f.types", f.actor_types, voc.ACTOR_TYPES),
@@ -107,7 +111,8 @@ def build(view: View, lang: str = "fr",
           ids: list[str] | None = None, top: int = 10) -> Report:
     """Everything the report shows for the current view (scope = ``f.territory``)."""
     store, ref, f = view.store, view.ref, view.filters
-    geo = store.geo
+    from ecosystem.storage.zonings import geography
+    geo = geography(store)  # user zonings answer like the built-in levels
     scope = f.scope
     ids = ids or REPORT_IDS
     up = terr.parent(geo, *scope) if scope else None
@@ -128,6 +133,7 @@ def build(view: View, lang: str = "fr",
                "eur"),
     ]
     info = store.info(ref.name)
+    top = top if getattr(ref, "records", True) else 0  # aggregates only: no actor list
     actors = terr.actors_table(terr.top_actors(view, top), geo, lang)
     projects = terr.projects_table(terr.top_projects(view, top), lang)
     projects = numbers.display(projects, {
@@ -154,7 +160,37 @@ def build(view: View, lang: str = "fr",
                       ind.get(i).formula_words(lang)) for i in ids],
         national=scope is None,
         map=reportmap.build(view, lang),
+        **dict(zip(("evolution", "evolution_caption"), evolution(view, lang))),
     )
+
+
+#: at most this many years in the report's evolution table (every few years, the last one included)
+EVOLUTION_COLUMNS = 5
+
+
+def evolution(view: View, lang: str = "fr", ids: list[str] | None = None):
+    """The headline indicators (:data:`indicators.EVOLUTION_IDS`) of the view's territory
+    (France without one) through the inventory's last 15 years, every few years: a
+    table of formatted text and its caption; ``(None, text)`` when nothing is dated."""
+    from ecosystem.analysis import timeline
+
+    years = timeline.default_years(view.store, view.ref)
+    if not years:
+        return None, t("time.report.none", lang)
+    step = max(1, -(-(len(years) - 1) // (EVOLUTION_COLUMNS - 1)))
+    shown = sorted(years[::-1][::step])
+    scope = view.filters.scope
+    rows = []
+    for iid in ids or ind.EVOLUTION_IDS:
+        df = (timeline.series(view, iid, shown, scope[0], [scope[1]]) if scope
+              else timeline.series(view, iid, shown))
+        values = dict(zip(df.year, df.value))
+        rows.append([ind.get(iid).titled(lang), *(ind.format_value(iid, values.get(y), lang)
+                                                  for y in shown),
+                     numbers.number(int(df.left_out.max()) if len(df) else 0, lang)])
+    table = pd.DataFrame(rows, columns=[t("report.col.indicator", lang), *map(str, shown),
+                                        t("time.report.left_out", lang)])
+    return table, t("time.report.caption", lang, first=shown[0], last=shown[-1])
 
 
 def _fmt(value: float, kind: str, lang: str) -> str:
@@ -228,6 +264,9 @@ def to_html(r: Report) -> str:
         white_zones=", ".join(r.white_zones) if r.white_zones else t("report.no_white_zone", L),
         white_zones_help=t("report.white_zones_help", L),
         tops=tops, no_data=t("report.no_data", L),
+        evolution_title=t("time.report.title", L), evolution_caption=r.evolution_caption,
+        evolution=_table(r.evolution, set(r.evolution.columns[1:]))
+        if r.evolution is not None else None,
         definitions=r.definitions, sources=t("report.sources", L), map=r.map)
 
 
@@ -439,6 +478,15 @@ def to_pdf(r: Report) -> bytes:
             pdf.cell(30, 4.5, _fmt(value, chart.value_fmt, L))
             pdf.set_xy(pdf.l_margin, y + 5.5)
         pdf.ln(2)
+
+    heading(t("time.report.title", L))
+    pdf.set_font("DejaVu", "", 7.5)
+    pdf.multi_cell(width, 4, r.evolution_caption, align="L", new_x="LMARGIN", new_y="NEXT")
+    if r.evolution is not None:
+        n = len(r.evolution.columns) - 2
+        table([list(r.evolution.columns)] + [[str(v) for v in row] for row in
+                                             r.evolution.itertuples(index=False)],
+              (60, *([round(100 / n, 1)] * n), 20), align_right_from=1, size=7)
 
     heading(t("report.white_zones", L))
     pdf.multi_cell(width, 5, ", ".join(r.white_zones) if r.white_zones

@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 
 import shapely
 
+from ecosystem.geo import is_zoning_level
+
 from ecosystem import numbers
 from ecosystem.analysis import indicators as ind
 from ecosystem.analysis import territories as terr
@@ -52,11 +54,18 @@ def build(view: View, lang: str = "fr") -> ReportMap | None:
     """The map of the view's scope, or None when there is nothing to draw."""
     geo = view.store.geo
     scope = view.filters.scope
-    level = SUB_LEVEL[scope[0] if scope else None]
-    if scope and scope[0] == "commune":
+    zoned = bool(scope) and is_zoning_level(scope[0])
+    if zoned:  # a user zone has no parts: its zoning's zones, the zone among them
+        from ecosystem.storage.zonings import geography
+
+        geo, level = geography(view.store, geo), scope[0]
+        table = terr.ranking(view.with_(territory=None), HEADLINE, level)
+    elif scope and scope[0] == "commune":
+        level = SUB_LEVEL["commune"]
         table = ind.compute(view, "commune", [HEADLINE])
         table = table[table.code == scope[1]]
     else:
+        level = SUB_LEVEL[scope[0] if scope else None]
         table = terr.ranking(view, HEADLINE, level)
     if scope is None:  # metropolitan France only: overseas régions would shrink it
         table = table[~table.code.isin(["01", "02", "03", "04", "06"])]
@@ -90,5 +99,5 @@ def build(view: View, lang: str = "fr") -> ReportMap | None:
     legend = [(palette[n], f"{numbers.number(breaks[n], lang, 2)} – {numbers.number(breaks[n + 1], lang, 2)}")
               for n in range(len(breaks) - 1)]
     title = t("report.map_title", lang, indicator=i.titled(lang),
-              level=LEVELS.in_sentence(level, lang))
+              level=geo.level_label(level, lang) if zoned else LEVELS.in_sentence(level, lang))
     return ReportMap(title, WIDTH, round(height, 1), shapes, legend)

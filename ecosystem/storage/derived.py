@@ -8,12 +8,17 @@ at national scale, so each saved version gets, inside the store's write
 transaction:
 
 * ``inv_<id>__d_actors`` — actors + ``reg``, ``dep``, ``epci`` of their commune +
-  ``links_all`` (their partnership links over all projects);
-* ``inv_<id>__d_projects`` — projects + ``reg``, ``dep``, ``epci`` + per-project
-  statistics (``n_members``, ``links``, ``links_cross``, ``links_assoc_company``,
+  ``links_all`` (their partnership links over all projects) + ``has_siret`` (an
+  establishment: the indicators count those without reading the identifiers) +
+  ``domain_bits`` (see :func:`domain_bits`);
+* ``inv_<id>__d_projects`` — projects + ``reg``, ``dep``, ``epci`` + ``lead_type``
+  (the lead's actor type: an actor-type filter needs no join to the actors) +
+  ``domain_bits`` + per-project statistics (``n_members``, ``links``, ``links_cross``, ``links_assoc_company``,
   ``has_research``, ``funding_*``, ``n_scores``, ``score_sum``);
 * ``inv_<id>__d_members`` — one row per participation (lead or partner) with the
   project's participant count.
+
+Actors and projects are stored by territory (:data:`TERRITORY_ORDER`).
 
 A link is a pair of participants of the same project (lead–partner or
 partner–partner); an actor in a project of n participants has n − 1 links there.
@@ -22,6 +27,26 @@ partner–partner); an actor in a project of n participants has n − 1 links th
 from __future__ import annotations
 
 DERIVED = ("d_actors", "d_projects", "d_members")
+#: a column each derived table must have: a store whose derived tables predate it
+#: has them rebuilt (:func:`exists` is false)
+REQUIRED = {"d_actors": ("has_siret", "domain_bits"), "d_projects": ("lead_type", "domain_bits"),
+            "d_members": ("n_members",)}
+#: rows of the derived actors and projects are stored in this order: the rows of one
+#: territory are then contiguous, and DuckDB's zone maps skip the row groups of
+#: other territories when a query keeps one (a profile, a map of a département)
+TERRITORY_ORDER = "reg, dep, epci, commune_code"
+
+
+def domain_bits(column: str = "domains") -> str:
+    """SQL: the domains of a row as a bit mask (bit i: the i-th domain of the
+    vocabulary), so a domain filter is an integer test instead of a list search;
+    codes outside the vocabulary set no bit (a filter on one uses the list)."""
+    from ecosystem import vocabulary as voc
+
+    bits = " + ".join(f"(CASE WHEN list_contains({column}, '{d}') THEN {1 << i} ELSE 0 END)"
+                      for i, d in enumerate(voc.DOMAINS.codes))
+    return f"({bits})::BIGINT"
+
 #: columns the derived tables add to the inventory's own
 PROJECT_STATS = ("n_members", "links", "links_cross", "links_assoc_company", "has_research",
                  "funding_total", "funding_public", "funding_private", "funding_earned",
@@ -77,18 +102,24 @@ def build(con, inv_id: int) -> None:
         LEFT JOIN grid g USING (project_id)""")
     con.execute(f"""
         CREATE OR REPLACE TABLE {tbl('d_projects')} AS
-        SELECT p.*, g.reg, g.dep, g.epci, {', '.join('s.' + c for c in PROJECT_STATS)}
+        SELECT p.*, g.reg, g.dep, g.epci, l.actor_type AS lead_type,
+               {domain_bits('p.domains')} AS domain_bits,
+               {', '.join('s.' + c for c in PROJECT_STATS)}
         FROM {tbl('projects')} p LEFT JOIN geo_communes g ON g.code = p.commune_code
-        JOIN _pstats s USING (project_id)""")
+        LEFT JOIN {tbl('actors')} l ON l.actor_id = p.lead_actor_id
+        JOIN _pstats s USING (project_id)
+        ORDER BY {TERRITORY_ORDER}, project_id""")
     con.execute(f"""
         CREATE OR REPLACE TABLE {tbl('d_members')} AS
         SELECT m.project_id, m.actor_id, s.n_members FROM _mem m JOIN _pstats s USING (project_id)""")
     con.execute(f"""
         CREATE OR REPLACE TABLE {tbl('d_actors')} AS
-        SELECT a.*, g.reg, g.dep, g.epci, coalesce(l.links_all, 0) AS links_all
+        SELECT a.*, g.reg, g.dep, g.epci, coalesce(l.links_all, 0) AS links_all,
+               a.siret IS NOT NULL AS has_siret, {domain_bits('a.domains')} AS domain_bits
         FROM {tbl('actors')} a LEFT JOIN geo_communes g ON g.code = a.commune_code
         LEFT JOIN (SELECT actor_id, sum(n_members - 1) AS links_all FROM {tbl('d_members')}
-                   GROUP BY 1) l USING (actor_id)""")
+                   GROUP BY 1) l USING (actor_id)
+        ORDER BY {TERRITORY_ORDER}, actor_id""")
     con.execute("DROP TABLE _mem")
     con.execute("DROP TABLE _pstats")
 
@@ -99,6 +130,10 @@ def drop(con, inv_id: int) -> None:
 
 
 def exists(store, inv_id: int) -> bool:
-    n = store.scalar("SELECT count(*) FROM information_schema.tables WHERE table_name IN "
-                     f"({', '.join('?' * len(DERIVED))})", [name(inv_id, k) for k in DERIVED])
-    return n == len(DERIVED)
+    """Whether the inventory's derived tables are there, each with its
+    :data:`REQUIRED` column (tables built by an older version lack it)."""
+    pairs = [(name(inv_id, k), c) for k in DERIVED for c in REQUIRED[k]]
+    n = store.scalar("SELECT count(*) FROM information_schema.columns WHERE "
+                     + " OR ".join("(table_name = ? AND column_name = ?)" for _ in pairs),
+                     [v for pair in pairs for v in pair])
+    return n == len(pairs)

@@ -33,7 +33,7 @@ from pathlib import Path
 
 import psycopg
 
-from ecosystem.storage import derived
+from ecosystem.storage import changelog, derived, zonings
 from ecosystem import model
 from ecosystem.geo import Geography
 from ecosystem.storage.store import APP_ID, ROOT, SCHEMA_VERSION, Store, StoreError, select_list, not_ours
@@ -125,10 +125,24 @@ class PostgresStore(Store):
             pg.execute("CREATE TABLE IF NOT EXISTS eco_import_mappings (name text PRIMARY KEY, "
                        "target text, signature text, body text, created_at timestamp, "
                        "updated_at timestamp)")
+            zonings.ensure_pg_schema(pg)
+            changelog.pg_ddl(pg)
             for kind, table in model.TABLES.items():
                 cols = ", ".join(f'"{c.name}" {PG_TYPES[c.kind]}' for c in table.columns)
                 pg.execute(f"CREATE TABLE IF NOT EXISTS eco_{kind} (inv_id integer NOT NULL, {cols})")
+                have = {r[0] for r in pg.execute(
+                    "SELECT column_name FROM information_schema.columns WHERE table_name = %s",
+                    [f"eco_{kind}"]).fetchall()}
+                for c in table.columns:  # columns declared after the table was made
+                    if c.name not in have:
+                        pg.execute(f'ALTER TABLE eco_{kind} ADD COLUMN IF NOT EXISTS "{c.name}" '
+                                   f'{PG_TYPES[c.kind]}')
                 pg.execute(f"CREATE INDEX IF NOT EXISTS eco_{kind}_inv ON eco_{kind} (inv_id)")
+            pg.execute("CREATE TABLE IF NOT EXISTS eco_members (inv_id integer NOT NULL, "
+                       "user_id text NOT NULL, email text, role text NOT NULL, granted_by text, "
+                       "granted_at timestamp, PRIMARY KEY (inv_id, user_id))")
+            pg.execute("CREATE TABLE IF NOT EXISTS eco_inventory_access (inv_id integer PRIMARY KEY, "
+                       "visibility text NOT NULL)")
 
     # ----------------------------------------------------------- transactions
     @contextmanager
@@ -150,8 +164,10 @@ class PostgresStore(Store):
                     self._pull(pg)
                     with self._duck_transaction() as con:
                         before = self._catalog(con)
+                        proposals = changelog._proposals_rev(con)
                         yield con
                         self._push(pg, con, before)
+                        changelog.pg_push(pg, con, proposals)
             except psycopg.OperationalError as exc:
                 raise _pg_error(self.url, exc) from exc
 
@@ -184,6 +200,8 @@ class PostgresStore(Store):
                        f"VALUES ({placeholders}) ON CONFLICT (id) DO UPDATE SET {updates}, "
                        f"revision = excluded.revision", [*row, revision])
             con.execute("INSERT OR REPLACE INTO pg_sync VALUES (?, ?)", [inv_id, revision])
+        self._push_access(pg, con)
+        zonings.push_pg(pg, con)
         if self._has_table_in(con, "import_mappings"):
             pg.execute("DELETE FROM eco_import_mappings")
             rows = con.execute("SELECT name, target, signature, body, created_at, updated_at "
@@ -225,7 +243,12 @@ class PostgresStore(Store):
             gone = (local_ids | set(local)) - set(remote)
             mappings = pg.execute("SELECT name, target, signature, body, created_at, updated_at "
                                   "FROM eco_import_mappings").fetchall()
-            if not stale and not gone and not self._mappings_differ(mappings):
+            zonings.pull_pg(self, pg)
+            access = self._remote_access(pg)
+            with self._cursor() as cur:
+                log = changelog.pg_stale(pg, cur)
+            if not stale and not gone and not self._mappings_differ(mappings) and log is None and \
+                    access == self._local_access(self.con.cursor()):
                 return
             with self._duck_transaction() as con:
                 for inv_id in gone:
@@ -243,11 +266,16 @@ class PostgresStore(Store):
                                 f"({', '.join('?' * len(CATALOG))})", list(row[:-1]))
                     derived.build(con, inv_id)
                     con.execute("INSERT OR REPLACE INTO pg_sync VALUES (?, ?)", [inv_id, row[-1]])
+                self._pull_access(con, access)
                 if self._has_table_in(con, "import_mappings"):
                     con.execute("DELETE FROM import_mappings")
                     if mappings:
                         con.executemany("INSERT INTO import_mappings VALUES (?, ?, ?, ?, ?, ?)",
                                         [list(m) for m in mappings])
+                if gone:
+                    con.execute("DELETE FROM change_log WHERE inv_id NOT IN (SELECT id FROM inventories)")
+                if log is not None:
+                    changelog.pg_pull(pg, con, log[1])
         except psycopg.OperationalError as exc:
             raise _pg_error(self.url, exc) from exc
         finally:
@@ -281,6 +309,56 @@ class PostgresStore(Store):
     def _has_table_in(con, name: str) -> bool:
         return bool(con.execute("SELECT count(*) FROM information_schema.tables "
                                 "WHERE table_name = ?", [name]).fetchone()[0])
+
+    # ---------------------------------------------------------------- access
+    # members and visibilities: small tables, copied whole (like saved mappings)
+    _ACCESS = {"members": "inv_id, user_id, email, role, granted_by, granted_at",
+               "inventory_access": "inv_id, visibility"}
+
+    def _remote_access(self, pg) -> dict[str, list]:
+        return {t: sorted(pg.execute(f"SELECT {cols} FROM eco_{t}").fetchall(), key=repr)
+                for t, cols in self._ACCESS.items()}
+
+    def _local_access(self, con) -> dict[str, list]:
+        if not self._has_table_in(con, "members"):
+            return {t: [] for t in self._ACCESS}
+        return {t: sorted((tuple(r) for r in con.execute(f"SELECT {cols} FROM {t}").fetchall()),
+                          key=repr) for t, cols in self._ACCESS.items()}
+
+    def _pull_access(self, con, remote: dict[str, list]) -> None:
+        for t, cols in self._ACCESS.items():
+            con.execute(f"DELETE FROM {t}")
+            if remote[t]:
+                marks = ", ".join("?" * len(cols.split(",")))
+                con.executemany(f"INSERT INTO {t} ({cols}) VALUES ({marks})",
+                                [list(r) for r in remote[t]])
+
+    def _push_access(self, pg, con) -> None:
+        local = self._local_access(con)
+        if local == self._remote_access(pg):
+            return
+        for t, cols in self._ACCESS.items():
+            pg.execute(f"DELETE FROM eco_{t}")
+            if local[t]:
+                marks = ", ".join(["%s"] * len(cols.split(",")))
+                with pg.cursor() as cur:
+                    cur.executemany(f"INSERT INTO eco_{t} ({cols}) VALUES ({marks})", local[t])
+
+    def member_role(self, inventory: str, user_id: str, email: str = ""):
+        self._pull()
+        return super().member_role(inventory, user_id, email)
+
+    def member_roles(self, user_id: str, email: str = "") -> dict[str, str]:
+        self._pull()
+        return super().member_roles(user_id, email)
+
+    def visibility(self, inventory: str) -> str:
+        self._pull()
+        return super().visibility(inventory)
+
+    def members(self, inventory: str):
+        self._pull()
+        return super().members(inventory)
 
     # ---------------------------------------------------------------- reads
     def list(self):

@@ -40,7 +40,7 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
-from ecosystem.storage import derived
+from ecosystem.storage import changelog, derived
 from ecosystem import model
 from ecosystem.geo import LEVELS, Geography
 
@@ -51,6 +51,10 @@ SCHEMA_VERSION = 1
 #: ``meta.application`` of our stores (DuckDB) and of ``eco_meta`` (PostgreSQL)
 APP_ID = "ecosystem-dashboard"
 NAME_RE = re.compile(r"^[^\x00-\x1f]{1,80}$")
+
+
+#: SQL rank of a member's role (``ecosystem.access.ROLES``, least to most)
+_ROLE_RANK = "CASE m.role WHEN 'admin' THEN 3 WHEN 'editor' THEN 2 WHEN 'viewer' THEN 1 ELSE 0 END"
 
 
 class StoreError(RuntimeError):
@@ -109,6 +113,10 @@ class InventoryRef:
     name: str
     version: int
     synthetic: bool
+    #: what the acting user may see (:func:`ecosystem.access.ref_for`): actor-level
+    #: records (cards, points, lists) and personal fields; analyses check these
+    records: bool = True
+    personal: bool = True
 
     def table(self, kind: str) -> str:
         if kind not in model.TABLES:
@@ -175,6 +183,8 @@ class Store:
     """DuckDB-backed inventories. Thread-safe: one writer at a time, readers in parallel."""
 
     backend = "duckdb"
+    #: imports write their change set to the change log (benchmarks turn it off to compare)
+    change_log = True
 
     def __init__(self, path: str | Path | None = None, geo: Geography | None = None,
                  read_only: bool = False):
@@ -197,6 +207,7 @@ class Store:
         self._check_schema()
         if not read_only:
             self._sync_geography()
+            self._add_new_columns()
 
     # ------------------------------------------------------------- connection
     def _prepare_path(self) -> None:
@@ -269,10 +280,9 @@ class Store:
             if hit is not None:
                 self._views[key] = (hit[0], now)
                 return hit[0]
-            # a territory's sets are cut from the same filters' national sets
+            # a territory's sets are made from the derived tables (stored by
+            # territory); all France is mostly predicates (see View.sql)
             base = None
-            if filters.territory and not filters.with_(territory=None).is_default:
-                base = self.view_sets(ref, filters.with_(territory=None))
             if not self._views:
                 self.con.execute("ATTACH IF NOT EXISTS ':memory:' AS eco_view")
             self._view_seq += 1
@@ -387,6 +397,8 @@ class Store:
                             [str(SCHEMA_VERSION)])
                 con.execute("INSERT INTO meta VALUES ('application', ?) ON CONFLICT DO NOTHING",
                             [APP_ID])
+                self._init_access(con)
+                changelog.ddl(con)
         except duckdb.Error as exc:
             raise StoreError(f"database unreadable: {self.path}: {exc}", "store.hint.corrupt",
                              path=str(self.path)) from exc
@@ -402,6 +414,28 @@ class Store:
         if version is None or int(version) > SCHEMA_VERSION:
             raise StoreError(f"schema version {version} not supported (expected {SCHEMA_VERSION})",
                              "store.hint.version", path=str(self.path))
+
+    def _add_new_columns(self) -> None:
+        """Model columns declared after an inventory was written (e.g. ``closing_year``
+        and the stage years of issue 14, the personal fields of issue 13, ``ess_family``)
+        are added to its tables, empty; its derived tables are rebuilt so the analyses
+        see them. One transaction; nothing to do on an up-to-date store."""
+        have: dict[str, set[str]] = {}
+        for tbl, col in self.con.execute(
+                "SELECT table_name, column_name FROM information_schema.columns "
+                "WHERE table_name LIKE 'inv\\_%\\_\\_%' ESCAPE '\\'").fetchall():
+            have.setdefault(tbl, set()).add(col)
+        ids = [r[0] for r in self.con.execute("SELECT id FROM inventories").fetchall()]
+        todo = [(inv_id, f"inv_{inv_id}__{kind}", c) for inv_id in ids
+                for kind, table in model.TABLES.items() if f"inv_{inv_id}__{kind}" in have
+                for c in table.columns if c.name not in have[f"inv_{inv_id}__{kind}"]]
+        if not todo:
+            return
+        with self.transaction() as con:
+            for _, name, c in todo:
+                con.execute(f'ALTER TABLE {name} ADD COLUMN IF NOT EXISTS "{c.name}" {c.sql_type}')
+            for inv_id in sorted({i for i, _, _ in todo}):
+                derived.build(con, inv_id)
 
     @property
     def schema_version(self) -> int:
@@ -537,14 +571,20 @@ class Store:
 
     def apply_import(self, name: str, inserts: dict, updates: dict | None = None, *,
                      create: bool = False, overwrite: bool = False, description: str = "",
-                     source: str = "") -> InventoryRef:
+                     source: str = "", log: dict | None = None) -> InventoryRef:
         """Write an import in one transaction: create the inventory (``create``), update
         existing records from ``updates`` (merges: empty fields filled, or every field
         overwritten with ``overwrite``), insert ``inserts``; then check in SQL that keys
         are unique and references exist. Tables are DataFrames, Arrow tables or record
         batch readers with the model's columns (flat values, or the store's types), or
-        iterables of them (chunks). Any failure rolls back."""
+        iterables of them (chunks). Any failure rolls back.
+
+        The change log gets one change set (``log``: :func:`changelog.context`, an
+        anonymous import by default): one ``insert`` row per new record, one
+        ``update`` row (origin ``merge``) per field a merge changes, in bulk SQL."""
         updates = updates or {}
+        if self.change_log and log is None:
+            log = changelog.context("import")
         with self.transaction() as con:
             if create:
                 name = self._check_name(name)
@@ -567,18 +607,24 @@ class Store:
                 if kind in updates:
                     con.register("_upd", updates[kind])
                     key = " AND ".join(f't."{k}" = u."{k}"' for k in table.key)
-                    sets = ", ".join(
-                        f'"{c}" = ' + (f'coalesce(u."{c}", t."{c}")' if overwrite else f'coalesce(t."{c}", u."{c}")')
-                        for c in table.column_names if c not in table.key)
-                    con.execute(f"UPDATE {target} t SET {sets} FROM (SELECT {select_list(table, _types(con, '_upd'))} "
-                                f"FROM _upd) u WHERE {key}")
+                    exprs = {c: (f'coalesce(u."{c}", t."{c}")' if overwrite else f'coalesce(t."{c}", u."{c}")')
+                             for c in table.column_names if c not in table.key}
+                    sets = ", ".join(f'"{c}" = {e}' for c, e in exprs.items())
+                    new = f"(SELECT {select_list(table, _types(con, '_upd'))} FROM _upd)"
+                    if log is not None:
+                        changelog.log_updates(con, log, inv_id, kind, target, new, key, exprs)
+                    con.execute(f"UPDATE {target} t SET {sets} FROM {new} u WHERE {key}")
                     con.unregister("_upd")
+                if kind in inserts and log is not None:
+                    last = changelog.max_rowid(con, target)
                 if kind in inserts:
                     for part in _parts(inserts[kind]):
                         con.register("_ins", part)
                         con.execute(f"INSERT INTO {target} SELECT {select_list(table, _types(con, '_ins'))} "
                                     "FROM _ins")
                         con.unregister("_ins")
+                    if log is not None:
+                        changelog.log_inserted(con, log, inv_id, kind, target, last)
                 if kind in inserts or kind in updates:
                     self._after_table_written(kind)
             issues = self._integrity(con, inv_id, set(inserts) | set(updates))
@@ -652,6 +698,10 @@ class Store:
                 con.execute(f"DROP TABLE IF EXISTS {ref.table(kind)}")
             derived.drop(con, ref.id)
             con.execute("DELETE FROM inventories WHERE id = ?", [ref.id])
+            self._drop_access(con, ref.id)  # ids are reused: no member may survive
+            con.execute("DELETE FROM change_log WHERE inv_id = ?", [ref.id])
+            con.execute("DELETE FROM proposals WHERE inv_id = ?", [ref.id])
+            changelog.touch_proposals(con)
 
     def load(self, name: str) -> model.InventoryData:
         """Whole inventory as flat DataFrames (lists joined with ``;``)."""
@@ -664,6 +714,134 @@ class Store:
             df = self.query(f"SELECT {cols} FROM {ref.table(kind)}")
             out[kind] = df.astype({c.name: c.pandas_dtype for c in table.columns})
         return model.InventoryData(**out)
+
+    # ----------------------------------------------------------------- access
+    # Members and visibility of each inventory (decided in ecosystem.access, guarded
+    # in ecosystem.members); tables added to older files when opened for writing.
+    ACCESS_TABLES = ("members", "inventory_access")
+
+    @staticmethod
+    def _init_access(con) -> None:
+        """Create the access tables (the model's newer columns, personal fields
+        among them, are added by :meth:`_add_new_columns`, which rebuilds the
+        derived tables too)."""
+        con.execute("""CREATE TABLE IF NOT EXISTS members (
+            inv_id INTEGER NOT NULL, user_id VARCHAR NOT NULL, email VARCHAR, role VARCHAR NOT NULL,
+            granted_by VARCHAR, granted_at TIMESTAMP, PRIMARY KEY (inv_id, user_id))""")
+        con.execute("CREATE TABLE IF NOT EXISTS inventory_access (inv_id INTEGER PRIMARY KEY, "
+                    "visibility VARCHAR NOT NULL)")
+
+    @staticmethod
+    def _drop_access(con, inv_id: int) -> None:
+        con.execute("DELETE FROM members WHERE inv_id = ?", [inv_id])
+        con.execute("DELETE FROM inventory_access WHERE inv_id = ?", [inv_id])
+
+    def _access_ready(self) -> bool:
+        """False on a read-only file written before the access tables."""
+        return self._has_table("members")
+
+    def member_role(self, inventory: str, user_id: str, email: str = "") -> str | None:
+        """The role of ``user_id`` on ``inventory`` (a grant made to the user's verified
+        ``email`` counts too); None when not a member."""
+        if not user_id or not self._access_ready():
+            return None
+        return self.scalar(  # the highest of the user's grants (by id and by e-mail)
+            f"SELECT m.role FROM members m JOIN inventories i ON i.id = m.inv_id "
+            f"WHERE i.name = ? AND (m.user_id = ? OR (? <> '' AND m.user_id = lower(?))) "
+            f"ORDER BY {_ROLE_RANK} DESC LIMIT 1", [inventory, user_id, email or "", email or ""])
+
+    def visibility(self, inventory: str) -> str:
+        """``private`` (default), ``public_aggregates`` or ``public``."""
+        if not self._access_ready():
+            return "private"
+        value = self.scalar("SELECT a.visibility FROM inventory_access a JOIN inventories i "
+                            "ON i.id = a.inv_id WHERE i.name = ?", [inventory])
+        return value or "private"
+
+    def visibilities(self) -> dict[str, str]:
+        """Every inventory's visibility, by name."""
+        names = self.names()
+        if not self._access_ready():
+            return dict.fromkeys(names, "private")
+        rows = dict(self.query("SELECT i.name, a.visibility FROM inventories i JOIN "
+                               "inventory_access a ON a.inv_id = i.id").itertuples(index=False))
+        return {n: rows.get(n, "private") for n in names}
+
+    def member_roles(self, user_id: str, email: str = "") -> dict[str, str]:
+        """The inventories ``user_id`` (or a grant to ``email``) is a member of, with the role."""
+        if not user_id or not self._access_ready():
+            return {}
+        rows = self.query(
+            f"SELECT i.name, arg_max(m.role, {_ROLE_RANK}) AS role FROM members m "
+            f"JOIN inventories i ON i.id = m.inv_id "
+            f"WHERE m.user_id = ? OR (? <> '' AND m.user_id = lower(?)) GROUP BY i.name",
+            [user_id, email or "", email or ""])
+        return dict(zip(rows.name, rows.role))
+
+    def members(self, inventory: str) -> pd.DataFrame:
+        """Members of ``inventory``: user_id, email, role, granted_by, granted_at."""
+        ref = self.ref(inventory)
+        if not self._access_ready():
+            return pd.DataFrame(columns=["user_id", "email", "role", "granted_by", "granted_at"])
+        return self.query("SELECT user_id, email, role, granted_by, granted_at FROM members "
+                          "WHERE inv_id = ? ORDER BY user_id", [ref.id])
+
+    def put_member(self, inventory: str, user_id: str, role: str, *, email: str = "",
+                   granted_by: str = "") -> None:
+        """Grant (or change) a role; unguarded: call :func:`ecosystem.members.grant`."""
+        ref = self.ref(inventory)
+        with self.transaction() as con:
+            con.execute("INSERT OR REPLACE INTO members VALUES (?, ?, ?, ?, ?, ?)",
+                        [ref.id, user_id, email or None, role, granted_by, _now()])
+
+    def drop_member(self, inventory: str, user_id: str) -> int:
+        """Remove a member; unguarded: call :func:`ecosystem.members.revoke`. Returns
+        the number of grants removed (0 or 1)."""
+        ref = self.ref(inventory)
+        with self.transaction() as con:
+            n = con.execute("SELECT count(*) FROM members WHERE inv_id = ? AND user_id = ?",
+                            [ref.id, user_id]).fetchone()[0]
+            con.execute("DELETE FROM members WHERE inv_id = ? AND user_id = ?", [ref.id, user_id])
+        return n
+
+    def put_visibility(self, inventory: str, visibility: str) -> None:
+        """Set the visibility; unguarded: call :func:`ecosystem.members.set_visibility`."""
+        ref = self.ref(inventory)
+        with self.transaction() as con:
+            con.execute("INSERT OR REPLACE INTO inventory_access VALUES (?, ?)",
+                        [ref.id, visibility])
+
+    def erase_personal(self, inventory: str, match: str) -> pd.DataFrame:
+        """Blank every personal field (``model.Col.personal``) of the records where one of
+        them equals ``match`` (case and surrounding blanks ignored), in one transaction.
+        Unguarded: call :func:`ecosystem.privacy.erase`. Returns what was erased: table,
+        record key, column (never the erased value)."""
+        ref = self.ref(inventory)
+        needle = (match or "").strip().lower()
+        found = []
+        if not needle:
+            return pd.DataFrame(columns=["table", "key", "column"])
+        with self.transaction() as con:
+            for kind, table in model.TABLES.items():
+                cols = [c.name for c in table.columns if c.personal]
+                if not cols:
+                    continue
+                name = f"inv_{ref.id}__{kind}"
+                hit = " OR ".join(f'lower(trim("{c}")) = ?' for c in cols)
+                key = " || '|' || ".join(f'CAST("{k}" AS VARCHAR)' for k in table.key)
+                rows = con.execute(
+                    f"SELECT {key}, " + ", ".join(f'"{c}" IS NOT NULL' for c in cols) +
+                    f" FROM {name} WHERE {hit} ORDER BY 1", [needle] * len(cols)).fetchall()
+                for r in rows:
+                    found += [(kind, r[0], c) for c, filled in zip(cols, r[1:]) if filled]
+                if rows:
+                    con.execute(f"UPDATE {name} SET " + ", ".join(f'"{c}" = NULL' for c in cols) +
+                                f" WHERE {hit}", [needle] * len(cols))
+            if found:
+                derived.build(con, ref.id)
+                con.execute("UPDATE inventories SET version = version + 1, updated_at = ? "
+                            "WHERE id = ?", [_now(), ref.id])
+        return pd.DataFrame(found, columns=["table", "key", "column"])
 
     # ---------------------------------------------------------------- writing
     @staticmethod

@@ -8,6 +8,7 @@ Guadeloupe is a département and a région of the same name: its profile compare
 
 import csv
 import io
+import json
 
 import openpyxl
 import pytest
@@ -27,6 +28,7 @@ VIEWS = [  # (page, URL parameters)
     ("pages/reseau.py", {"view": "suggestions"}),
     ("pages/reseau.py", {"view": "export"}),
     ("pages/importer.py", {}),
+    ("pages/carte.py", {}),
 ]
 SCOPES = [None, "departement:971", "region:52", "commune:44109"]
 
@@ -69,6 +71,11 @@ def check_file(name: str, body: bytes) -> None:
         assert body.startswith(b"%PDF"), name
     elif name.endswith(".html"):
         assert body.startswith(b"<!DOCTYPE html>"), name
+    elif name.endswith(".gpkg"):
+        assert body.startswith(b"SQLite format 3\x00"), name
+    elif name.endswith(".geojson"):
+        data = json.loads(body)
+        assert data["type"] == "FeatureCollection" and data["features"], name
     else:
         assert name.endswith((".gexf", ".graphml")), name
         assert body.startswith(b"<?xml"), name

@@ -29,8 +29,9 @@ def test_profile_of_a_departement(lang):
     assert table.iloc[:, 0].tolist() == [i.label(lang) for i in ind.INDICATORS.values()
                                          if i.engine == "sql"]
     labels = [b.proto.label for b in at.get("download_button")]
-    # figures, top actors, top projects (CSV + XLSX each), then the two reports
-    assert labels == [t("export.csv", lang), t("export.xlsx", lang)] * 3 + [
+    # figures, evolution (issue 14), top actors, top projects (CSV + XLSX each), then the
+    # two reports
+    assert labels == [t("export.csv", lang), t("export.xlsx", lang)] * 4 + [
         t("terr.report_html", lang), t("terr.report_pdf", lang)]
     assert at.query_params["terr"] == "departement:44"
 

@@ -42,3 +42,10 @@ def test_filter_a_sirene_upload_to_the_ess_of_the_finistere(app_server, offline_
     wait_idle(page)
     page.get_by_role("button", name="Analyser").click()
     page.get_by_text("Lignes lues 5 = enregistrées 5 + fusionnées 0 + écartées 0").wait_for(timeout=90_000)
+    # the linking review (issue 16): E1 and E3 share U1's SIREN and RNA number, E8 and E14
+    # U4's SIREN, E4 is alone: 5 records in 3 structures, 4 linked, no conflict
+    page.get_by_text("Relier les enregistrements (SIRET, numéro RNA, SIREN)").click()
+    page.get_by_text("5 enregistrements (fichier et inventaire) en 3 structures ; 4 reliés à un "
+                     "autre ; 0 structures en conflit.").wait_for(timeout=90_000)
+    page.get_by_text("Aucun conflit : aucun groupe ne porte deux SIREN ou deux numéros RNA.").wait_for()
+    screenshot(page, "importer_links_review_fr")

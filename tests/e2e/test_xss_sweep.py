@@ -9,8 +9,10 @@ from __future__ import annotations
 import pytest
 
 from ecosystem.storage.store import Store
+from ecosystem import access
+from ecosystem.editing import contributions
 from tests.conftest import AppServer, app_pages, screenshot, wait_idle
-from tests.xss_inventory import MARKERS, PAYLOADS, hostile
+from tests.xss_inventory import MARKERS, PAYLOADS, hostile, hostile_zoning
 
 pytestmark = pytest.mark.e2e
 
@@ -108,7 +110,12 @@ EXPECTED = {
     "grille": {"page": {"xss-img"}},
     "acteur": {"page": {"xss-img"}},
     "importer": {"page": set()},
+    # the proposal of hostile_server: its message (payload 0) as text; its name
+    # (payload 1) in the picker's input and its fields in tables (canvases)
+    "moderation": {"page": {"xss-img"}},
     "a_propos": {"page": {"xss-inv"}},
+    # captions: the inventory's name, the hostile zoning's name and source file
+    "zonages": {"page": {"xss-inv", "xss-img", "xss-svg"}},
 }
 #: points drawn or nodes shown: Loire-Atlantique's five actors
 SHOWN = {("carte", "map"): 5, ("reseau", "network"): 5}
@@ -119,6 +126,10 @@ def hostile_server(tmp_path_factory, geo):
     db = tmp_path_factory.mktemp("xss") / "xss.duckdb"
     store = Store(db, geo=geo)
     store.create(INVENTORY, hostile(), synthetic=True)
+    hostile_zoning(store)
+    contributions.propose(store, access.LOCAL_ADMIN, INVENTORY, "xss", "new",
+                          {"name": PAYLOADS[1], "actor_type": "association", "city": PAYLOADS[2],
+                           "commune_code": "44109"}, message=PAYLOADS[0])
     store.close()
     server = AppServer(db)
     yield server

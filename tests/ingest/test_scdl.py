@@ -198,3 +198,84 @@ def test_scdl_three_years_of_ten_beneficiaries(store, geo):
         imp.close()
     years = store.query(f"SELECT year, sum(amount_eur) FROM {ref.table('fundings')} GROUP BY 1 ORDER BY 1")
     assert years.values.tolist() == [[2022, 55000.0], [2023, 60005.0], [2024, 27500.0]]
+
+
+# ---------------------------------------------------------------- outside the territory
+OUTSIDE = SHAPED / "scdl_hors_territoire_finistere.csv"
+
+
+def _finistere(store, geo, tmp_path):
+    """Five actors: four in the Finistère (B1, B5 Brest; B3 Quimper, known by its SIREN
+    only; B4 Morlaix), one in Rennes (B2). The Finistère holds 4 / 5 = 80 %: it is the
+    inventory's territory (Brest Métropole, 2 / 5, is not)."""
+    src = tmp_path / "finistere.csv"
+    src.write_text("actor_id;name;actor_type;siret;siren;commune_code;source\n"
+                   "B1;Entraide Brest;association;46100001000011;;29019;cress\n"
+                   "B2;Solidarité Rennes;association;46200002700013;;35238;cress\n"
+                   "B3;Accueil Quimper;association;;464000041;29232;cress\n"
+                   "B4;Jardins de Morlaix;association;;;29151;cress\n"
+                   "B5;Vélo Brest;association;;;29019;cress\n", encoding="utf-8")
+    imp, _ = run_import(src, store, "Finistère", geo=geo)
+    imp.close()
+
+
+def test_grants_outside_the_territory_are_kept_and_flagged(store, geo, tmp_path):
+    _finistere(store, geo, tmp_path)
+    imp, ref = run_import(OUTSIDE, store, "Finistère", geo=geo)
+    try:
+        parts = _parts(imp)
+        # rows 2 and 8: Entraide Brest, same funder, same objet ("Aide alimentaire", "!"
+        # aside): one project, two fundings
+        assert parts["projects"][1]["balance"] == {"read": 7, "saved": 6, "merged": 1, "excluded": 0}
+        assert parts["fundings"][1]["balance"] == {"read": 7, "saved": 7, "merged": 0, "excluded": 0}
+        found = scdl.report(imp)
+        assert found["territory"] == ("departement", "29")
+        # inside: rows 2, 8 (B1 Brest), 5 (B3 Quimper, by its SIREN); outside: rows 3, 6
+        # (B2 Rennes); unknown: rows 4 (a new actor: SCDL has no address), 7 (no SIRET)
+        assert found["places"] == {"inside": 3, "outside": 2, "unknown": 2}
+        listed = scdl.outside(imp, "en")
+        assert listed.values.tolist() == [[3, "Solidarité Rennes", "Rennes (35238)",
+                                           "Département du Finistère", 2500.0, 2023],
+                                          [6, "Solidarité Rennes", "Rennes (35238)",
+                                           "Département du Finistère", 1000.0, 2024]]
+    finally:
+        imp.close()
+    saved = store.query(f"""SELECT p.lead_actor_id, f.amount_eur, f.outside_territory
+        FROM {ref.table('fundings')} f JOIN {ref.table('projects')} p USING (project_id)
+        ORDER BY f.amount_eur""").astype(object)
+    assert saved.where(saved.notna(), None).values.tolist() == [
+        ["scdl:nom:collectif-de-douarnenez", 300.0, None], ["scdl:46300003400017", 800.0, None],
+        ["B2", 1000.0, True], ["B3", 1200.5, False], ["B2", 2500.0, True],
+        ["B1", 5000.0, False], ["B1", 5500.0, False]]
+    stage = store.query(f"SELECT DISTINCT stage FROM {ref.table('projects')} WHERE source = 'scdl'")
+    assert stage.stage.tolist() == ["experimentation"]
+
+
+def test_no_territory_for_a_new_inventory_nothing_flagged(store, geo):
+    imp, _ = run_import(OUTSIDE, store, "Nouveau", geo=geo, dry_run=True)
+    try:
+        found = scdl.report(imp)
+        assert found["territory"] is None
+        assert found["places"] == {"inside": 0, "outside": 0, "unknown": 7}
+    finally:
+        imp.close()
+
+
+def test_command_line_lists_the_grants_outside(tmp_path, geo):
+    from typer.testing import CliRunner
+
+    from ecosystem.__main__ import app
+    from ecosystem.storage.store import Store
+
+    db = tmp_path / "cli.duckdb"
+    store = Store(db, geo=geo)
+    _finistere(store, geo, tmp_path)
+    store.close()
+    result = CliRunner().invoke(app, ["import", str(OUTSIDE), "--inventory", "Finistère", "--db",
+                                      str(db), "--lang", "en", "--dry-run"])
+    out = " ".join(result.output.split())
+    assert result.exit_code == 0, out
+    assert ("The inventory's territory: Département Finistère (29). Grants: 3 to beneficiaries in "
+            "the territory, 2 to beneficiaries outside it") in out
+    assert "Grants to beneficiaries outside the territory" in out
+    assert out.count("Rennes (35238)") == 2 and "2,500.00" in out and "1,000.00" in out

@@ -27,7 +27,7 @@ import networkx as nx
 import pandas as pd
 from hypothesis import given, settings
 
-from ecosystem.render import exports, maps, mapview, report
+from ecosystem.render import exports, geo_exports, maps, mapview, report
 from ecosystem import model
 from ecosystem.analysis import overview
 from ecosystem.analysis import indicators as ind
@@ -146,6 +146,7 @@ def check_maps(fails: Failures, store, ref, f: Filters, lang: str, all_maps: boo
         fails.run(f"{where} explorer html", lambda: view.html)
     if not all_maps:  # the other builders once per place, in one language
         return
+    check_geo_exports(fails, store, ref, f, lang)
     regions = fails.run(f"{where} by region", overview.by_region, View(store, ref, f))
     if regions is not None:
         fails.run(f"{where} home map", lambda: maps.render(
@@ -161,6 +162,26 @@ def check_maps(fails: Failures, store, ref, f: Filters, lang: str, all_maps: boo
             value_fmt=lambda v: ind.format_value(indicator, v, lang), within=within,
             selected=f.scope)))
         fails.run(f"{where} ranking csv", exports.to_csv_bytes, table)
+
+
+def check_geo_exports(fails: Failures, store, ref, f: Filters, lang: str) -> None:
+    """GeoPackage and GeoJSON of the map view, read back: one point per located actor."""
+    import geopandas as gpd
+
+    where = f"geo exports {lang} {f.territory or 'France'}"
+    view = View(store, ref, f)
+    raw = fails.run(f"{where} gpkg", geo_exports.to_gpkg, view, store.geo, lang)
+    located = fails.run(f"{where} located", geo_exports.located_actors, view)
+    if raw is not None and located is not None:
+        with tempfile.TemporaryDirectory(prefix="props-gpkg-") as tmp:
+            path = Path(tmp) / "view.gpkg"
+            path.write_bytes(raw)
+            back = fails.run(f"{where} gpkg read back", gpd.read_file, path, layer="actors")
+            if back is not None and len(back) != located:
+                fails.items.append(Failure(f"{where} gpkg", "PointCount", [],
+                                           f"{len(back)} points read, {located} located actors"))
+    for layer in ("territories", "actors"):
+        fails.run(f"{where} geojson {layer}", geo_exports.to_geojson, view, store.geo, layer, lang)
 
 
 def domain_failures(name: str, data: model.InventoryData) -> Failures:
@@ -248,8 +269,8 @@ def test_page_runs_cover_every_page_of_the_app_in_both_languages_and_places():
     data = model.InventoryData()
     runs = page_runs(data)
     plain = [(p, tuple(sorted(q.items()))) for p, q, _ in runs if set(q) <= {"lang", "terr", "level"}]
-    assert len(PAGES) == 9
-    assert len(plain) == 9 * 2 * 2 and len(set(plain)) == len(plain)
+    assert len(PAGES) == 12  # app.py declares twelve pages (Membres, Zonages and Modération last)
+    assert len(plain) == 12 * 2 * 2 and len(set(plain)) == len(plain)
     # every page's downloads are built for France (in French) and for the territory (English)
     built = {(p, q["lang"], "terr" in q) for p, q, eager in runs if eager}
     assert {(p, "fr", False) for p in PAGES} | {(p, "en", True) for p in PAGES} <= built

@@ -1,0 +1,23 @@
+"""Editing in place: records, their history, public contributions.
+
+``records``        create, edit and close actors; projects (stage changes with their
+                   date), partners, fundings, memberships, declared partnerships;
+                   one transaction per save, the model's validation, optimistic
+                   concurrency (:class:`records.Conflict`)
+``history``        a record's history, revert of a change set, the inventory as of a date
+``contributions``  proposals from visitors of public inventories and their moderation
+
+Every write takes the acting :class:`ecosystem.access.User` and asks
+:func:`ecosystem.access.require` first. See docs/editing.md.
+"""
+
+from ecosystem.editing.history import (AlreadyReverted, ChangeSetNotFound, RevertConflict, as_of,
+                                       change_set, change_sets, history, revert)
+from ecosystem.editing.records import (Conflict, EditError, Record, RecordNotFound, add, close_actor,
+                                       create_actor, create_project, edit, edit_actor, edit_project,
+                                       read, save)
+
+__all__ = ["AlreadyReverted", "ChangeSetNotFound", "Conflict", "EditError", "Record",
+           "RecordNotFound", "RevertConflict", "add", "as_of", "change_set", "change_sets",
+           "close_actor", "create_actor", "create_project", "edit", "edit_actor", "edit_project",
+           "history", "read", "revert", "save"]

@@ -1,0 +1,92 @@
+"""Members and visibility of inventories, guarded: each function takes the acting
+:class:`~ecosystem.access.User` and asks :func:`ecosystem.access.require` first.
+
+``grant`` / ``revoke`` / ``set_visibility`` need ``manage`` (administrators);
+``readable_inventories`` is what the sidebar lists. A member is named by the
+identity provider's ``sub`` or by an e-mail address (lower-cased; it matches a
+signed-in user whose provider verified that address), so the first
+administrator can be granted before they ever sign in.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ecosystem import access
+from ecosystem.access import ROLES, VISIBILITIES, User
+from ecosystem.storage.store import StoreError
+
+
+def _who(user_id: str) -> tuple[str, str]:
+    """(stored id, e-mail) of a member given by ``sub`` or e-mail."""
+    user_id = (user_id or "").strip()
+    if not user_id or any(ord(c) < 32 for c in user_id) or len(user_id) > 255:
+        raise StoreError(f"invalid user id {user_id!r}", "access.bad_user", user=user_id)
+    if "@" in user_id:
+        return user_id.lower(), user_id.lower()
+    return user_id, ""
+
+
+def grant(store, acting: User, inventory: str, user_id: str, role: str) -> None:
+    """Give ``user_id`` the ``role`` on ``inventory`` (or change it)."""
+    access.require(store, acting, inventory, "manage")
+    if role not in ROLES:
+        raise StoreError(f"unknown role {role!r} (one of {', '.join(ROLES)})", "access.bad_role",
+                         role=role, roles=", ".join(ROLES))
+    uid, email = _who(user_id)
+    if role != "admin":
+        _keep_an_admin(store, inventory, uid)
+    store.put_member(inventory, uid, role, email=email, granted_by=acting.label)
+
+
+def revoke(store, acting: User, inventory: str, user_id: str) -> bool:
+    """Remove ``user_id`` from ``inventory``'s members; False when they were not one."""
+    access.require(store, acting, inventory, "manage")
+    uid, _ = _who(user_id)
+    _keep_an_admin(store, inventory, uid)
+    return bool(store.drop_member(inventory, uid))
+
+
+def _keep_an_admin(store, inventory: str, leaving: str) -> None:
+    """Refuse to take the admin role from the last administrator of an inventory."""
+    m = store.members(inventory)
+    admins = set(m.user_id[m.role == "admin"])
+    if admins == {leaving}:
+        raise StoreError(f"{leaving} is the last administrator of {inventory!r}",
+                         "access.last_admin", user=leaving, inventory=inventory)
+
+
+def set_visibility(store, acting: User, inventory: str, visibility: str) -> None:
+    """``private`` (members only), ``public_aggregates`` or ``public``."""
+    access.require(store, acting, inventory, "manage")
+    if visibility not in VISIBILITIES:
+        raise StoreError(f"unknown visibility {visibility!r} (one of {', '.join(VISIBILITIES)})",
+                         "access.bad_visibility", visibility=visibility,
+                         visibilities=", ".join(VISIBILITIES))
+    store.put_visibility(inventory, visibility)
+
+
+def members(store, acting: User, inventory: str) -> pd.DataFrame:
+    """The members of ``inventory`` (administrators only: the list holds e-mails)."""
+    access.require(store, acting, inventory, "manage")
+    return store.members(inventory)
+
+
+def readable_inventories(store, user: User) -> list[str]:
+    """Names of the inventories ``user`` may read (at least as aggregates), sorted:
+    every one in local mode; else those the user is a member of and the public ones."""
+    names = store.names()
+    if user.local:
+        return names
+    vis = store.visibilities() if hasattr(store, "visibilities") else dict.fromkeys(names, "private")
+    roles = {}
+    if not user.anonymous and hasattr(store, "member_roles"):
+        roles = store.member_roles(user.id, user.email) if user.email else store.member_roles(user.id)
+    return [n for n in names
+            if access.role_allows(roles.get(n), vis.get(n, "private"), "read_aggregates",
+                                  anonymous=user.anonymous)]
+
+
+def managed_inventories(store, user: User) -> list[str]:
+    """Names of the inventories ``user`` administers."""
+    return [n for n in readable_inventories(store, user) if access.allowed(store, user, n, "manage")]

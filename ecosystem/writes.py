@@ -1,0 +1,137 @@
+"""The guarded writes of inventories: one function per store write, each checking
+the acting user's permission (:mod:`ecosystem.access`) before calling the store.
+
+The Importer page, the command line and the app call these, never the store's
+writes directly, so a viewer who replays a widget state or crafts a URL gets
+:class:`~ecosystem.access.PermissionDenied`. The store's own signatures (and
+tests) stay as they are. Whoever creates an inventory becomes its administrator
+(local mode's implicit administrator is not recorded: it is administrator of all).
+"""
+
+from __future__ import annotations
+
+from ecosystem import access
+from ecosystem.access import User
+
+
+def _creator(store, user: User, name: str) -> None:
+    if not user.local and not user.anonymous:
+        store.put_member(name, user.id, "admin", email=user.email, granted_by=user.label)
+
+
+def create(store, user: User, name: str, data=None, **options):
+    access.require_create(user, name)
+    ref = store.create(name, data, **options)
+    _creator(store, user, ref.name)
+    return store.ref(ref.name)
+
+
+def save(store, user: User, name: str, data, **options):
+    access.require(store, user, name, "import")
+    return store.save(name, data, **options)
+
+
+def append(store, user: User, name: str, data, **options):
+    access.require(store, user, name, "import")
+    return store.append(name, data, **options)
+
+
+def apply_import(store, user: User, name: str, inserts: dict, updates: dict | None = None, *,
+                 create: bool = False, **options):
+    """An import's one transaction: into an existing inventory (``import``), or into a
+    new one (``create``: the user becomes its administrator)."""
+    if create:
+        access.require_create(user, name)
+    else:
+        access.require(store, user, name, "import")
+    ref = store.apply_import(name, inserts, updates, create=create, **options)
+    if create:
+        _creator(store, user, ref.name)
+    return ref
+
+
+def copy(store, user: User, src: str, dst: str):
+    access.require(store, user, src, "read_records")
+    access.require_create(user, dst)
+    ref = store.copy(src, dst)
+    _creator(store, user, ref.name)
+    return ref
+
+
+def rename(store, user: User, old: str, new: str):
+    access.require(store, user, old, "manage")
+    return store.rename(old, new)
+
+
+def delete(store, user: User, name: str) -> None:
+    access.require(store, user, name, "manage")
+    store.delete(name)
+
+
+def commit_import(imp, store, user: User, inventory: str, **options):
+    """``Import.commit`` through the guard: its ``store.apply_import`` is checked."""
+    return imp.commit(Guarded(store, user), inventory, **options)
+
+
+class Guarded:
+    """A store whose writes are the guarded functions above, for code that writes
+    through a store it is given (``Import.commit``): reads pass through."""
+
+    def __init__(self, store, user: User):
+        self._store = store
+        self.user = user
+
+    def __getattr__(self, name):
+        return getattr(self._store, name)
+
+    def apply_import(self, name, inserts, updates=None, **options):
+        return apply_import(self._store, self.user, name, inserts, updates, **options)
+
+    def create(self, name, data=None, **options):
+        return create(self._store, self.user, name, data, **options)
+
+    def save(self, name, data, **options):
+        return save(self._store, self.user, name, data, **options)
+
+    def append(self, name, data, **options):
+        return append(self._store, self.user, name, data, **options)
+
+    def copy(self, src, dst):
+        return copy(self._store, self.user, src, dst)
+
+    def rename(self, old, new):
+        return rename(self._store, self.user, old, new)
+
+    def delete(self, name):
+        return delete(self._store, self.user, name)
+
+
+# ------------------------------------------------------------------ zonings
+def _require_zonings(store, user: User, name: str) -> None:
+    """Zonings are shared by every inventory of the store: adding, renaming or deleting
+    one takes the administrator of at least one inventory (or local mode's)."""
+    from ecosystem import members
+
+    if not user.local and not members.managed_inventories(store, user):
+        raise access.PermissionDenied(user, f"zoning {name}", "manage")
+
+
+def add_zoning(store, user: User, name: str, zoning, **options) -> int:
+    from ecosystem.storage import zonings
+
+    _require_zonings(store, user, name)
+    return zonings.add(store, name, zoning, **options)
+
+
+def rename_zoning(store, user: User, name_or_level, new: str) -> None:
+    from ecosystem.storage import zonings
+
+    _require_zonings(store, user, str(name_or_level))
+    zonings.rename(store, name_or_level, new)
+
+
+def delete_zoning(store, user: User, name_or_level) -> None:
+    from ecosystem.storage import zonings
+
+    _require_zonings(store, user, str(name_or_level))
+    zonings.delete(store, name_or_level)

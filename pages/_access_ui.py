@@ -1,0 +1,41 @@
+"""What pages show according to the acting user's permissions. The domain decides
+(:mod:`ecosystem.access`): these helpers only say so and stop before a page asks
+the domain for what it would refuse."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ecosystem import access
+from ecosystem import members as mb
+from ecosystem.render import safe
+from pages._state import Context, tr
+
+
+def records_or_stop(ctx: Context) -> None:
+    """Stop a page of actor-level records on an inventory seen as aggregates only."""
+    if not ctx.ref.records:
+        st.info(tr("access.records_hidden"), icon=":material/lock:")
+        st.stop()
+
+
+def importable(ctx: Context) -> list[str]:
+    """Inventories the user may import into."""
+    return [n for n in mb.readable_inventories(ctx.store, ctx.user)
+            if access.allowed(ctx.store, ctx.user, n, "import")]
+
+
+def import_or_stop(ctx: Context) -> list[str]:
+    """The inventories the user may import into; the page stops with a message when
+    the user may neither import into one nor create one."""
+    names = importable(ctx)
+    if not names and not access.may_create(ctx.user):
+        st.warning(tr("access.import_denied", inventory=safe.markdown(ctx.ref.name)),
+                   icon=":material/lock:")
+        st.stop()
+    return names
+
+
+def denied_text(exc: access.PermissionDenied) -> str:
+    return tr("access.denied", user=safe.markdown(exc.user.label),
+              inventory=safe.markdown(exc.inventory), action=tr(f"access.action.{exc.action}"))

@@ -1,0 +1,72 @@
+"""Members of the inventories the user administers: visibility, grant, revoke.
+Every change goes through ecosystem.members, which checks ``manage`` itself."""
+
+import pandas as pd
+import streamlit as st
+
+from ecosystem import access
+from ecosystem import members as mb
+from ecosystem import numbers
+from ecosystem.storage.store import StoreError
+from pages import _access_ui
+from pages import _shell as shell
+from pages._shell import tr
+from pages._widgets import md
+
+ctx = shell.context()
+lang = ctx.lang
+
+st.title(tr("members.title"))
+if st.session_state.pop("_members_done", False):
+    st.success(tr("members.done"), icon=":material/check:")
+managed = mb.managed_inventories(ctx.store, ctx.user)
+if not managed:
+    st.info(tr("members.only_admins"), icon=":material/lock:")
+    st.stop()
+inv = st.selectbox(tr("members.inventory"), managed, key="w_members_inv",
+                   index=managed.index(ctx.ref.name) if ctx.ref.name in managed else 0)
+
+
+def attempt(action) -> None:
+    """Run a guarded change; say what went wrong in the user's language."""
+    try:
+        action()
+    except access.PermissionDenied as exc:
+        st.error(_access_ui.denied_text(exc))
+    except StoreError as exc:
+        st.error(tr(exc.hint, **{k: md(str(v)) for k, v in exc.params.items()}))
+    else:
+        st.session_state["_members_done"] = True
+        st.rerun()  # the table above shows the change
+
+
+# ------------------------------------------------------------------ visibility
+current = ctx.store.visibility(inv)
+with st.form("members_visibility"):
+    choice = st.radio(tr("members.visibility"), list(access.VISIBILITIES),
+                      index=access.VISIBILITIES.index(current),
+                      format_func=lambda v: tr(f"access.visibility.{v}"))
+    if st.form_submit_button(tr("members.save_visibility")):
+        attempt(lambda: mb.set_visibility(ctx.store, ctx.user, inv, choice))
+
+# ------------------------------------------------------------------ members
+st.subheader(tr("members.list", inventory=md(inv)))
+table = mb.members(ctx.store, ctx.user, inv)
+shown = pd.DataFrame({
+    tr("members.col.user"): table.user_id, tr("members.col.email"): table.email.fillna(""),
+    tr("members.col.role"): [tr(f"access.role.{r}") for r in table.role],
+    tr("members.col.by"): table.granted_by.fillna(""),
+    tr("members.col.at"): [numbers.date(v, lang) if pd.notna(v) else "" for v in table.granted_at]})
+st.dataframe(shown, hide_index=True, width="stretch")
+
+left, right = st.columns(2)
+with left.form("members_grant", clear_on_submit=True):
+    who = st.text_input(tr("members.user"), max_chars=255)
+    role = st.selectbox(tr("members.role"), list(access.ROLES),
+                        format_func=lambda r: tr(f"access.role.{r}"))
+    if st.form_submit_button(tr("members.grant"), type="primary"):
+        attempt(lambda: mb.grant(ctx.store, ctx.user, inv, who, role))
+with right.form("members_revoke"):
+    gone = st.selectbox(tr("members.who"), table.user_id.tolist(), index=None)
+    if st.form_submit_button(tr("members.revoke")) and gone:
+        attempt(lambda: mb.revoke(ctx.store, ctx.user, inv, gone))

@@ -1,0 +1,126 @@
+"""Sign-in, listing and aggregates-only mode in the app (AppTest): local mode with no
+``[auth]`` secrets; with ``[auth]``, anonymous visitors and signed-in members
+(``AppTest.user`` stands for ``st.user``; the real provider is in
+tests/e2e/test_signin_browser.py)."""
+
+import pytest
+
+from ecosystem import members, writes
+from ecosystem.access import LOCAL_ADMIN, User
+from ecosystem.geo import Geography
+from ecosystem.storage.store import Store
+from tests import fixtures
+from tests.app.pagetest import ok, page_test, texts
+
+AUTH = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x" * 32,
+        "client_id": "eco", "client_secret": "s",
+        "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration"}
+CAROL = {"is_logged_in": True, "sub": "sub-carol", "name": "Carol", "email": "carol@example.org"}
+
+
+@pytest.fixture(scope="module")
+def access_db(tmp_path_factory):
+    """"Privé" (private; Carol viewer, Bob editor) and "Vitrine" (public, aggregates only)."""
+    path = tmp_path_factory.mktemp("access") / "access.duckdb"
+    store = Store(path, geo=Geography())
+    writes.create(store, LOCAL_ADMIN, "Privé", fixtures.tiny())
+    writes.create(store, LOCAL_ADMIN, "Vitrine", fixtures.tiny())
+    members.grant(store, LOCAL_ADMIN, "Privé", "sub-carol", "viewer")
+    members.grant(store, LOCAL_ADMIN, "Privé", "sub-bob", "editor")
+    members.set_visibility(store, LOCAL_ADMIN, "Vitrine", "public_aggregates")
+    store.close()
+    return path
+
+
+def run(page, db, monkeypatch, user=None, params=None):
+    monkeypatch.setenv("ECOSYSTEM_DB", str(db))
+    at = page_test(page, params)
+    if user is not None:
+        at.secrets["auth"] = AUTH
+        at.user = user
+    return at.run()
+
+
+def sidebar_markdown(at) -> str:
+    return "\n".join(m.value for m in at.sidebar.markdown)
+
+
+def inventory_options(at) -> list[str]:
+    return list(at.sidebar.selectbox(key="w_inv").options)
+
+
+def test_local_mode_lists_everything_with_a_badge(access_db, monkeypatch):
+    at = ok(run("pages/accueil.py", access_db, monkeypatch))
+    assert inventory_options(at) == ["Privé", "Vitrine"]
+    assert "Mode local" in sidebar_markdown(at)
+
+
+def test_anonymous_sees_only_the_public_inventory_as_aggregates(access_db, monkeypatch):
+    at = ok(run("pages/accueil.py", access_db, monkeypatch, user={"is_logged_in": False}))
+    assert inventory_options(at) == ["Vitrine"]
+    assert "agrégats seulement" in "\n".join(c.value for c in at.sidebar.caption)
+    assert [b.label for b in at.sidebar.button if b.key == "w_login"] == ["Se connecter"]
+    assert "Mode local" not in sidebar_markdown(at)  # sign-in is configured
+
+
+@pytest.mark.parametrize("page", ["pages/acteur.py", "pages/reseau.py"])
+def test_anonymous_gets_no_actor_record(access_db, monkeypatch, page):
+    at = ok(run(page, access_db, monkeypatch, user={"is_logged_in": False},
+                params={"actor": "A1"}))
+    assert "pas disponible pour un inventaire publié en agrégats seulement" in texts(at)
+    assert "Entraide Nantes" not in texts(at)
+    assert not at.dataframe
+
+
+def test_anonymous_territory_page_has_no_top_lists(access_db, monkeypatch):
+    at = ok(run("pages/territoires.py", access_db, monkeypatch, user={"is_logged_in": False},
+                params={"terr": "departement:44"}))
+    shown = texts(at) + "".join(df.value.to_string() for df in at.dataframe)
+    assert "Entraide Nantes" not in shown and "Durand Logistique" not in shown
+    assert at.metric  # the territory's figures are there
+
+
+def test_anonymous_cannot_import(access_db, monkeypatch):
+    at = ok(run("pages/importer.py", access_db, monkeypatch, user={"is_logged_in": False}))
+    assert "Vous ne pouvez pas importer" in texts(at)
+    assert not at.get("file_uploader")
+
+
+def test_a_url_to_a_private_inventory_says_so_and_shows_nothing(access_db, monkeypatch):
+    at = ok(run("pages/accueil.py", access_db, monkeypatch, user={"is_logged_in": False},
+                params={"inv": "Privé"}))
+    assert [e.value for e in at.error] == [
+        "Vous n'avez pas accès à l'inventaire « Privé » : rien n'est affiché."]
+    assert not at.metric and not at.title
+
+
+def test_viewer_lists_her_inventory_and_reads_records(access_db, monkeypatch):
+    at = ok(run("pages/acteur.py", access_db, monkeypatch, user=CAROL,
+                params={"inv": "Privé", "actor": "A1"}))
+    assert inventory_options(at) == ["Privé", "Vitrine"]
+    assert "Entraide Nantes" in texts(at)
+    assert "Connecté : Carol" in "\n".join(c.value for c in at.sidebar.caption)
+
+
+def test_viewer_importer_offers_no_inventory_of_hers(access_db, monkeypatch):
+    at = ok(run("pages/importer.py", access_db, monkeypatch, user=CAROL, params={"inv": "Privé"}))
+    assert at.get("file_uploader")  # she may still create an inventory of her own
+
+
+def test_members_page_for_admins_only(access_db, monkeypatch):
+    at = ok(run("pages/membres.py", access_db, monkeypatch, user=CAROL, params={"inv": "Privé"}))
+    assert "Seuls les administrateurs" in texts(at)
+    at = ok(run("pages/membres.py", access_db, monkeypatch, params={"inv": "Privé"}))
+    table = at.dataframe[0].value
+    assert sorted(table["Utilisateur"]) == ["sub-bob", "sub-carol"]
+    assert sorted(table["Rôle"]) == ["lecteur", "éditeur"]
+
+
+def test_anonymous_map_offers_no_actor_layer(access_db, monkeypatch):
+    at = ok(run("pages/carte.py", access_db, monkeypatch, user={"is_logged_in": False},
+                params={"layers": "points,lines,funders"}))
+    # the year switch (issue 14) is not an actor layer
+    assert [t.key for t in at.toggle] == ["w_map_tiles", "w_map_asof"]
+    at = ok(run("pages/carte.py", access_db, monkeypatch, params={"inv": "Vitrine"}))
+    assert sorted(t.key for t in at.toggle) == ["w_map_asof", "w_map_funders", "w_map_lines",
+                                                "w_map_points", "w_map_tiles"]

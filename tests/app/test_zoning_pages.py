@@ -1,0 +1,93 @@
+"""Every page of app.py on a user zoning as the level of analysis and a zone as the
+territory, in French and English (AppTest); the Zonages page lists, renames and
+checks a file."""
+
+from __future__ import annotations
+
+import os
+import re
+
+import pytest
+
+from ecosystem import zonings
+from ecosystem.i18n import t
+from ecosystem.storage import zonings as zstore
+from ecosystem.storage.store import Store
+from tests import zoning_fixtures as zf
+from tests.app.pagetest import ok, page_test, texts
+
+PAGES = ["pages/accueil.py", "pages/carte.py", "pages/territoires.py", "pages/comparer.py",
+         "pages/reseau.py", "pages/grille.py", "pages/acteur.py", "pages/importer.py",
+         "pages/a_propos.py", "pages/zonages.py"]
+
+
+@pytest.fixture(scope="module")
+def level():
+    """A polygon zoning (NA, NE with populations 1,000 and 2,000; MA without) in the
+    page tests' database, whose demo inventory has actors in Nantes and Marseille."""
+    from ecosystem.geo import Geography
+    store = Store(os.environ["ECOSYSTEM_DB"], geo=Geography())
+    found = zstore.listing(store)
+    if "Zones de test" in found.name.tolist():
+        lv = found.set_index("name").level["Zones de test"]
+    else:
+        z = zonings.from_polygons(zonings.read(zf.geojson(), "z.geojson"), "code_z", "lib_z",
+                                  "pop_z")
+        lv = f"z{zstore.add(store, 'Zones de test', z, source='z.geojson')}"
+    yield lv
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_on_a_zone(page, lang, level):
+    at = ok(page_test(page, {"lang": lang, "level": level, "terr": f"{level}:NA"}).run())
+    assert at.sidebar.selectbox(key="w_level").value == level
+    assert at.sidebar.selectbox(key=f"w_t_{level}").value == "NA"
+    assert at.query_params["terr"] in (f"{level}:NA", [f"{level}:NA"])
+    body = texts(at)
+    assert "⟦" not in body  # every message has its key in this language
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_ranking_by_zone_shows_a_dash_without_population(lang, level):
+    at = ok(page_test("pages/territoires.py", {"lang": lang, "level": level,
+                                                "view": "ranking", "ind": "actors_per_10k"}).run())
+    table = at.dataframe[0].value
+    code = "Code"
+    assert sorted(table[code]) == ["MA", "NA", "NE"]
+    per_capita = [c for c in table.columns if "10" in c and "000" in c][0]
+    assert table.set_index(code).loc["MA", per_capita] == "—"
+    assert table.set_index(code).loc["NA", per_capita] != "—"
+    assert "Zones de test" in texts(at)  # the level is named by the zoning's name
+
+
+def test_profile_of_a_zone_has_no_parent_column(level):
+    at = ok(page_test("pages/territoires.py", {"level": level, "terr": f"{level}:NE"}).run())
+    assert at.title[0].value.replace("\\", "") == "Nantes est"
+    cols = list(at.dataframe[0].value.columns)
+    assert cols[1:3] == ["Nantes est", "France entière"]
+
+
+def test_zonages_page_lists_and_checks_a_file(level):
+    at = ok(page_test("pages/zonages.py", {"lang": "en"}).run())
+    listing = at.dataframe[0].value
+    assert "Zones de test" in listing["Name"].tolist()
+    row = listing.set_index("Name").loc["Zones de test"]
+    assert (row["Made of"], row["Zones"], row["Population known"]) == ("polygons", "3", "yes")
+    placed = re.fullmatch(r"([\d,]+) of ([\d,]+)", row["Actors placed"])
+    assert placed and int(placed.group(2).replace(",", "")) == 5000
+    at.selectbox(key="zon_chosen").set_value(level)
+    at.button(key="zon_use").click()
+    ok(at.run())
+    assert at.sidebar.selectbox(key="w_level").value == level
+    assert t("zoning.add", "en") in texts(at)
+
+
+def test_reset_clears_the_zone(level):
+    at = ok(page_test("pages/accueil.py", {"level": level, "terr": f"{level}:NE"}).run())
+    assert at.sidebar.selectbox(key=f"w_t_{level}").value == "NE"
+    reset = [b for b in at.sidebar.button if b.label == t("sidebar.reset", "fr")]
+    reset[0].click()
+    ok(at.run())
+    assert at.sidebar.selectbox(key=f"w_t_{level}").value is None
+    assert "terr" not in at.query_params

@@ -1,0 +1,55 @@
+"""python -m ecosystem zonings add|list|rename|delete (a Lambert-93 Shapefile, a
+commune table with old codes, a refused file)."""
+
+from __future__ import annotations
+
+from typer.testing import CliRunner
+
+from ecosystem.__main__ import app
+from ecosystem.storage import zonings as zstore
+from ecosystem.storage.store import Store
+from tests import zoning_fixtures as zf
+
+
+def cli(*args, db, lang="en"):
+    result = CliRunner().invoke(app, ["zonings", *map(str, args), "--db", str(db), "--lang", lang])
+    return result, " ".join(result.output.split())
+
+
+def test_add_list_rename_delete(tmp_path, geo):
+    db = tmp_path / "z.duckdb"
+    shp = tmp_path / "ze.zip"
+    shp.write_bytes(zf.shapefile_zip(tmp_path, zf.frame(zf.ZONES[:2], crs="EPSG:2154")))
+    r, out = cli("add", shp, "--name", "Zones L93", "--code-col", "code_z", "--name-col", "lib_z",
+                 "--population-col", "pop_z", db=db)
+    assert r.exit_code == 0, out
+    assert "reprojected from EPSG:2154" in out
+    assert "Zoning “Zones L93” saved (2 zones): level z1" in out
+    table = tmp_path / "zonage.csv"
+    table.write_bytes(zf.commune_table_csv())
+    r, out = cli("add", table, "--name", "Zonage communes", db=db, lang="fr")  # columns guessed
+    assert r.exit_code == 0, out
+    assert "Code de zone : ZT" in out and "commune : CODGEO" in out
+    assert "Ligne 10, colonne « CODGEO » : commune inconnue « 99999 »" in out
+    assert "ancien code 1003, rattaché à la commune 01165" in out
+    r, out = cli("list", db=db)
+    assert "│ z1 │ Zones L93 │ polygons │ 2 │ yes │ ze.zip │" in out
+    assert "│ z2 │ Zonage communes │ communes │ 3 │ yes │ zonage.csv │" in out
+    r, out = cli("rename", "Zones L93", "ZE", db=db)
+    assert r.exit_code == 0 and "renamed" in out
+    r, out = cli("delete", "z2", db=db)
+    assert r.exit_code == 0
+    with Store(db, geo=geo) as s:
+        assert zstore.listing(s).name.tolist() == ["ZE"]
+
+
+def test_refused_file_names_the_feature_and_exits_2(tmp_path):
+    db = tmp_path / "z.duckdb"
+    bad = tmp_path / "bad.geojson"
+    bad.write_bytes(zf.geojson(zf.frame([zf.ZONES[0], ("FL", "Plat", 1, zf.flat())])))
+    r, out = cli("add", bad, "--name", "Bad", "--code-col", "code_z", db=db)
+    assert r.exit_code == 2
+    assert "Feature 2 (FL): invalid geometry that cannot be repaired" in out
+    assert "Zoning refused: bad.geojson" in out
+    r, out = cli("delete", "Nope", db=db)
+    assert r.exit_code == 2 and "No zoning named “Nope”" in out
