@@ -17,6 +17,7 @@ import time
 import numpy as np
 import pandas as pd
 
+from benchmarks.bench_indicators import warm_best_of
 from benchmarks.common import Result, inventory_store, timed
 from ecosystem.analysis import timeline
 from ecosystem.analysis.view import Filters, View
@@ -53,16 +54,6 @@ def pandas_series(t: dict, indicator: str) -> pd.DataFrame:
         v = (n.reindex(pop.index).fillna(0) * per / pop).where(pop > 0)
         frames.append(pd.DataFrame({"code": pop.index, "year": y, "value": v.to_numpy()}))
     return pd.concat(frames, ignore_index=True).sort_values(["code", "year"]).reset_index(drop=True)
-
-
-def warm_best_of(n: int, fn):
-    out = fn()
-    runs = []
-    for _ in range(n):
-        with timed() as t:
-            out = fn()
-        runs.append(t.seconds)
-    return min(runs), runs, out
 
 
 def run(size: int) -> list[Result]:

@@ -5,24 +5,14 @@ imports a home-made CSV and sees it on the map."""
 from __future__ import annotations
 
 import re
-from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
 from tests.conftest import screenshot, wait_idle
 from tests.e2e.test_map_browser import wait_map
+from tests.e2e.test_navigation_browser import menu, query
 
 pytestmark = pytest.mark.e2e
-
-
-def query(page) -> dict[str, str]:
-    return {k: v[0] for k, v in parse_qs(urlsplit(page.url).query).items()}
-
-
-def menu(page, name: str):
-    page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name=name, exact=True).click()
-    page.wait_for_timeout(500)
-    wait_idle(page)
 
 
 def pick(page, label: str, option: str):
