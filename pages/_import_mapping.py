@@ -103,7 +103,7 @@ def values_editors(session: ImportSession, part, version: int, lang: str = "fr")
         vocab = model.TABLES[part.table].col(target).vocabulary
         several = vocab.name == "domain"
         if several:  # "food;poverty" ⇄ a list of codes, shown by their labels
-            values = values.assign(code=[[c for c in (v or "").split(";") if c] for v in values["code"]])
+            values = values.assign(code=[[c for c in (v if isinstance(v, str) else "").split(";") if c] for v in values["code"]])
         code_col = (st.column_config.MultiselectColumn if several else st.column_config.SelectboxColumn)(
             tr("imp.map.codes" if several else "imp.map.code"), options=vocab.codes,
             format_func=lambda c: vocab.label(c, lang))

@@ -96,8 +96,9 @@ def test_network_indicator_in_the_territories_ranking():
     at = ok(page_test("pages/territoires.py", {"view": "ranking", "level": "departement",
                                                "ind": "net_density"}).run())
     assert at.selectbox(key="w_rank_ind").value == "net_density"
+    # the sample size beside a rate (issue 17 item 11): a network's density is over its actors
     assert list(at.dataframe[0].value.columns) == ["Rang", "Nom", "Densité du réseau local",
-                                                   "Population", "Code"]
+                                                   "Acteurs", "Population", "Code"]
 
 
 def test_a_territory_without_actors_says_so():
