@@ -9,7 +9,7 @@ import streamlit as st
 from ecosystem.analysis import indicators as ind
 from ecosystem.analysis import timeline
 from ecosystem.analysis.view import View
-from ecosystem.render import evolution
+from ecosystem.render import charts, evolution
 from pages import _shell as shell
 from pages import _widgets as ui
 from pages._shell import tr
@@ -47,6 +47,6 @@ def section(places: list, key: str, title: str | None = None) -> None:
     st.caption(md(ind.get(chosen).definition(lang)) + "  \n" + tr("time.caption"))
     df = _data(ctx.store, ctx.ref, ctx.filters, chosen, tuple(years), tuple(places), lang)
     st.plotly_chart(evolution.chart(df, chosen, lang), width="stretch",
-                    config={"displaylogo": False}, key=f"{key}_chart")
+                    config=charts.plotly_config(lang), key=f"{key}_chart")
     st.caption("  \n".join(evolution.left_out_lines(df, chosen, lang, escape=md)))
     ui.download_table(evolution.table(df, chosen, lang), tr("time.file"), f"dl_{key}")
