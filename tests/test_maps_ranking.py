@@ -36,3 +36,11 @@ def test_ranking_map_within_a_departement_fits_its_communes(geo):
     (s, w), (n, e) = bounds[0].bounds
     assert 46.8 < s < 47.2 and -2.7 < w < -2.4 and 47.7 < n < 47.9 and -1.0 < e < -0.9
     assert "#c2410c" in html                          # Nantes outlined
+
+
+def test_ranking_map_of_no_territory_renders(geo):
+    """A ranking with no territory (e.g. a filter leaving none) still draws a map:
+    folium refuses a tooltip whose fields no feature has."""
+    empty = pd.DataFrame({"code": [], "name": [], "population": [], "actors_per_10k": []})
+    m = maps.ranking_map(geo, empty, "epci", "actors_per_10k", "Acteurs", within=("departement", "44"))
+    assert "GeoJsonTooltip" not in maps.render(m)

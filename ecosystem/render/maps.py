@@ -380,12 +380,14 @@ def choropleth(m: folium.Map, fc: dict, value_field: str, breaks: list[float],
         return {"fillColor": color_for(v, breaks), "color": "#ffffff", "weight": 0.8,
                 "fillOpacity": 0.85}
 
+    # folium refuses a tooltip whose fields no feature has: an empty layer gets none
+    tooltip = folium.GeoJsonTooltip(fields=tooltip_fields, aliases=[safe.html(a) for a in tooltip_aliases],
+                                    localize=False, sticky=True, labels=True) \
+        if fc.get("features") else None
     layer = folium.GeoJson(
         fc, name=name, style_function=style,
         highlight_function=(lambda f: {"weight": 2.5, "color": "#1f2933"}) if highlight else None,
-        tooltip=folium.GeoJsonTooltip(fields=tooltip_fields, aliases=[safe.html(a) for a in tooltip_aliases],
-                                      localize=False, sticky=True, labels=True),
-        zoom_on_click=False,
+        tooltip=tooltip, zoom_on_click=False,
     )
     layer.add_to(m)
     return layer

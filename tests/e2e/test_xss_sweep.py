@@ -114,6 +114,8 @@ EXPECTED = {
     # (payload 1) in the picker's input and its fields in tables (canvases)
     "moderation": {"page": {"xss-img"}},
     "a_propos": {"page": {"xss-inv"}},
+    # the members page names the inventory it manages
+    "membres": {"page": {"xss-inv"}},
     # captions: the inventory's name, the hostile zoning's name and source file
     "zonages": {"page": {"xss-inv", "xss-img", "xss-svg"}},
 }
