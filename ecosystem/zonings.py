@@ -502,6 +502,15 @@ def build(frame: pd.DataFrame, geo: Geography, *, code_col: str, name_col: str |
 GRID_DEG = 0.02
 
 
+def _points(lon, lat):
+    """Coordinates as float arrays, the answer (one zone or None per point) and the
+    indexes of the points with finite coordinates."""
+    lon = np.asarray(lon, dtype=float)
+    lat = np.asarray(lat, dtype=float)
+    return (lon, lat, np.full(lon.shape, None, dtype=object),
+            np.flatnonzero(np.isfinite(lon) & np.isfinite(lat)))
+
+
 def assign_points(zones: gpd.GeoSeries | pd.Series, lon, lat) -> np.ndarray:
     """Zone code of each WGS84 point (point in polygon); None outside every zone
     or without coordinates. A point in two overlapping zones gets the first zone
@@ -513,10 +522,7 @@ def assign_points(zones: gpd.GeoSeries | pd.Series, lon, lat) -> np.ndarray:
     the cells its bounding box covers with ``shapely.contains_xy``. Same answers
     as :func:`assign_sjoin` (GeoPandas ``sjoin``), several times faster at 1.5 M
     points (benchmarks/bench_zonings.py)."""
-    lon = np.asarray(lon, dtype=float)
-    lat = np.asarray(lat, dtype=float)
-    out = np.full(lon.shape, None, dtype=object)
-    ok = np.flatnonzero(np.isfinite(lon) & np.isfinite(lat))
+    lon, lat, out, ok = _points(lon, lat)
     if not len(ok) or not len(zones):
         return out
     x, y = lon[ok], lat[ok]
@@ -564,10 +570,7 @@ def assign_sjoin(zones: gpd.GeoSeries | pd.Series, lon, lat) -> np.ndarray:
     """:func:`assign_points` with GeoPandas ``sjoin`` (point objects, an STRtree on
     them, each zone prepared): the same answers, kept as the benchmark's
     reference."""
-    lon = np.asarray(lon, dtype=float)
-    lat = np.asarray(lat, dtype=float)
-    out = np.full(lon.shape, None, dtype=object)
-    ok = np.flatnonzero(np.isfinite(lon) & np.isfinite(lat))
+    lon, lat, out, ok = _points(lon, lat)
     if not len(ok) or not len(zones):
         return out
     polys = gpd.GeoDataFrame({"zone": np.asarray(zones.index, dtype=object),
@@ -584,10 +587,7 @@ def assign_baseline(zones: pd.Series, lon, lat) -> np.ndarray:
     """What a user would write with shapely alone: point objects queried against an
     STRtree of the zones (``predicate="within"``), first zone kept (the
     benchmark's baseline; same answers as :func:`assign_points`)."""
-    lon = np.asarray(lon, dtype=float)
-    lat = np.asarray(lat, dtype=float)
-    out = np.full(lon.shape, None, dtype=object)
-    ok = np.flatnonzero(np.isfinite(lon) & np.isfinite(lat))
+    lon, lat, out, ok = _points(lon, lat)
     if not len(ok) or not len(zones):
         return out
     tree = shapely.STRtree(np.asarray(zones.values, dtype=object))
