@@ -426,12 +426,14 @@ class View:
         if f.is_default:  # the whole inventory: the derived tables themselves
             return Sql(f"WITH {self._set('fp', ref.derived('d_projects'), zoned)}, "
                        f"{self._set('fa', ref.derived('d_actors'), zoned)} {body}")
-        if f.territory is None and not f.has_project_filter:
+        if f.territory is None and not f.has_project_filter and not f.as_of:
+            # as of a year, the projects' stage and funding as they were are computed
+            # once (materialised below), not in every query of the rerun
             return inline(ref, f, body, zoned=zoned)
         names = self.store.view_sets(ref, f) if hasattr(self.store, "view_sets") else None
         if names is None:
             return scoped(ref, f, body)
-        if f.territory is None:  # all France, a project-side filter: only fm is a table
+        if f.territory is None and f.has_project_filter:  # all France: only fm is a table
             return inline(ref, f, body, members=names["fm"], zoned=zoned)
         ctes = [self._set(k, names[k], zoned) for k in ("fp", "fm", "fa") if k in names]
         params: list = []
