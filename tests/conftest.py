@@ -161,6 +161,22 @@ def wait_idle(page, timeout: float = 90_000):
                            timeout=timeout)
 
 
+def upload_and_analyse(page, path, inventory: str, recognised: str | None = None):
+    """On the Importer page: upload ``path``, name the new inventory, click Analyser
+    (``recognised``: a text to wait for before naming, e.g. the format found)."""
+    page.get_by_role("heading", name="Importer des données").wait_for(timeout=60_000)
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(path))
+    if recognised:
+        page.get_by_text(recognised).wait_for(timeout=90_000)
+    name = page.get_by_label("Nom du nouvel inventaire")
+    name.wait_for(timeout=90_000)
+    wait_idle(page)
+    name.fill(inventory)
+    name.press("Enter")
+    wait_idle(page)
+    page.get_by_role("button", name="Analyser").click()
+
+
 @pytest.fixture
 def offline_page(browser):
     p = OfflinePage(browser)

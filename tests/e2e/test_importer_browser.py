@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import screenshot, wait_idle
+from tests.conftest import screenshot, upload_and_analyse, wait_idle
 
 pytestmark = pytest.mark.e2e
 REAL = Path(__file__).resolve().parents[1] / "data" / "real"
@@ -12,17 +12,9 @@ REAL = Path(__file__).resolve().parents[1] / "data" / "real"
 
 def test_upload_analyse_and_save_a_map_export(app_server, offline_page):
     page = offline_page.open(app_server.url + "/importer")  # a deep link to the page
-    page.get_by_role("heading", name="Importer des données").wait_for(timeout=60_000)
-    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
-        str(REAL / "transiscope_niort_transiscopeDatas.js"))
-    page.get_by_text("Format reconnu : Export de carte GoGoCarto / Transiscope (transiscope) → Acteurs"
-                     ).wait_for(timeout=90_000)
-    wait_idle(page)
-    name = page.get_by_label("Nom du nouvel inventaire")
-    name.fill("Test navigateur Niort")
-    name.press("Enter")
-    wait_idle(page)
-    page.get_by_role("button", name="Analyser").click()
+    upload_and_analyse(page, REAL / "transiscope_niort_transiscopeDatas.js", "Test navigateur Niort",
+                       recognised="Format reconnu : Export de carte GoGoCarto / Transiscope "
+                                  "(transiscope) → Acteurs")
     page.get_by_text("Rapport avant enregistrement").wait_for(timeout=90_000)
     wait_idle(page)
     # nothing lost: the equation, and which mapping was applied

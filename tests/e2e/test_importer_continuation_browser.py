@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from ecosystem.i18n import catalogue
-from tests.conftest import screenshot, wait_idle
+from tests.conftest import screenshot, upload_and_analyse, wait_idle
 
 pytestmark = pytest.mark.e2e
 SHAPED = Path(__file__).resolve().parents[1] / "data" / "shaped"
@@ -14,16 +14,7 @@ FR = catalogue("fr")
 
 def test_continuation_rows_are_shown_and_folded(app_server, offline_page):
     page = offline_page.open(app_server.url + "/importer")
-    page.get_by_role("heading", name="Importer des données").wait_for(timeout=60_000)
-    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
-        str(SHAPED / "continuation_rows_jardins.csv"))
-    name = page.get_by_label("Nom du nouvel inventaire")
-    name.wait_for(timeout=90_000)
-    wait_idle(page)
-    name.fill("Test navigateur continuation")
-    name.press("Enter")
-    wait_idle(page)
-    page.get_by_role("button", name="Analyser").click()
+    upload_and_analyse(page, SHAPED / "continuation_rows_jardins.csv", "Test navigateur continuation")
     found = page.get_by_text(FR["imp.cont.found.other"].format(n="3")[:40])
     found.wait_for(timeout=90_000)
     wait_idle(page)

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from tests.conftest import screenshot, wait_idle
+from tests.conftest import screenshot, upload_and_analyse, wait_idle
 from tests.e2e.test_map_browser import wait_map
 from tests.e2e.test_navigation_browser import menu, query
 
@@ -88,15 +88,7 @@ def test_journey_import_a_home_made_csv_and_open_it(app_server, offline_page, tm
     path = tmp_path / "structures.csv"
     path.write_text(HOME_MADE, encoding="utf-8")
     page = offline_page.open(app_server.url + "/importer")
-    page.get_by_role("heading", name="Importer des données").wait_for(timeout=60_000)
-    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(path))
-    name = page.get_by_label("Nom du nouvel inventaire")
-    name.wait_for(timeout=90_000)
-    wait_idle(page)
-    name.fill("Parcours maison")
-    name.press("Enter")
-    wait_idle(page)
-    page.get_by_role("button", name="Analyser").click()
+    upload_and_analyse(page, path, "Parcours maison")
     page.get_by_text("Rapport avant enregistrement").wait_for(timeout=90_000)
     wait_idle(page)
     page.get_by_text("Lignes lues 3 = enregistrées 3 + fusionnées 0 + écartées 0").wait_for()

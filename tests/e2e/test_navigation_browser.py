@@ -21,7 +21,9 @@ def query(page) -> dict[str, str]:
 
 
 def menu(page, name: str):
-    """Follow a page of the sidebar menu (a page change inside the session)."""
+    """Follow a page of the sidebar menu (a page change inside the session), once the
+    current run is over (Streamlit makes the sidebar inert while a run redraws it)."""
+    wait_idle(page)
     page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name=name, exact=True).click()
     page.wait_for_timeout(500)
     wait_idle(page)
