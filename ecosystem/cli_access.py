@@ -65,18 +65,23 @@ def register(app: typer.Typer, *, say: Callable, row: Callable, open_store: Call
         say(t(exc.hint, lang, **exc.params), "red", err)
         raise typer.Exit(1 if isinstance(exc, access.PermissionDenied) else 2) from exc
 
-    @members_app.command("list")
-    def members_list(inventory: str = typer.Argument(...), lang: str = LANG,
-                     db: Optional[Path] = DB):
-        """List the members of an inventory and its visibility."""
-        store, _ = open_store(db, read_only=True, lang=lang)
+    def with_store(db, lang: str, call, read_only: bool = False):
+        """``call(store)`` on the command's store, closed after; a store error ends the
+        command with its message (exit 1 when refused, 2 otherwise)."""
+        store, _ = open_store(db, read_only=read_only, lang=lang)
         try:
-            df = mb.members(store, acting(), inventory)
-            vis = store.visibility(inventory)
+            return call(store)
         except StoreError as exc:
             fail(exc, lang)
         finally:
             store.close()
+
+    @members_app.command("list")
+    def members_list(inventory: str = typer.Argument(...), lang: str = LANG,
+                     db: Optional[Path] = DB):
+        """List the members of an inventory and its visibility."""
+        df, vis = with_store(db, lang, lambda store: (mb.members(store, acting(), inventory),
+                                                      store.visibility(inventory)), read_only=True)
         say(t("access.cli.visibility_is", lang, inventory=inventory,
               visibility=t(f"access.visibility.{vis}", lang)))
         table = Table()
@@ -92,13 +97,7 @@ def register(app: typer.Typer, *, say: Callable, row: Callable, open_store: Call
                       role: str = typer.Argument(..., help="viewer, editor or admin"),
                       lang: str = LANG, db: Optional[Path] = DB):
         """Give a user a role on an inventory (or change it)."""
-        store, _ = open_store(db, lang=lang)
-        try:
-            mb.grant(store, acting(), inventory, user, role)
-        except StoreError as exc:
-            fail(exc, lang)
-        finally:
-            store.close()
+        with_store(db, lang, lambda store: mb.grant(store, acting(), inventory, user, role))
         say(t("access.cli.granted", lang, user=user, role=t(f"access.role.{role}", lang),
               inventory=inventory), "green")
 
@@ -107,13 +106,7 @@ def register(app: typer.Typer, *, say: Callable, row: Callable, open_store: Call
                        user: str = typer.Argument(..., help="the provider's sub, or an e-mail"),
                        lang: str = LANG, db: Optional[Path] = DB):
         """Remove a user from an inventory's members."""
-        store, _ = open_store(db, lang=lang)
-        try:
-            done = mb.revoke(store, acting(), inventory, user)
-        except StoreError as exc:
-            fail(exc, lang)
-        finally:
-            store.close()
+        done = with_store(db, lang, lambda store: mb.revoke(store, acting(), inventory, user))
         key = "access.cli.revoked" if done else "access.cli.not_member"
         say(t(key, lang, user=user, inventory=inventory), "green" if done else "yellow")
 
@@ -123,13 +116,7 @@ def register(app: typer.Typer, *, say: Callable, row: Callable, open_store: Call
                    lang: str = LANG, db: Optional[Path] = DB):
         """Who may read an inventory without being a member: nobody (private), anyone as
         aggregates only (public_aggregates), anyone (public)."""
-        store, _ = open_store(db, lang=lang)
-        try:
-            mb.set_visibility(store, acting(), inventory, value)
-        except StoreError as exc:
-            fail(exc, lang)
-        finally:
-            store.close()
+        with_store(db, lang, lambda store: mb.set_visibility(store, acting(), inventory, value))
         say(t("access.cli.visibility_is", lang, inventory=inventory,
               visibility=t(f"access.visibility.{value}", lang)), "green")
 
@@ -138,13 +125,7 @@ def register(app: typer.Typer, *, say: Callable, row: Callable, open_store: Call
               match: str = typer.Option(..., "--match", help="e-mail, name or phone, as stored"),
               lang: str = LANG, db: Optional[Path] = DB):
         """Blank the personal fields of every record where one of them is MATCH (one transaction)."""
-        store, _ = open_store(db, lang=lang)
-        try:
-            done = privacy.erase(store, acting(), inventory, match)
-        except StoreError as exc:
-            fail(exc, lang)
-        finally:
-            store.close()
+        done = with_store(db, lang, lambda store: privacy.erase(store, acting(), inventory, match))
         if done.empty:
             say(t("access.cli.erased_none", lang, inventory=inventory), "yellow")
             return
