@@ -40,5 +40,5 @@ PAGES = [
             url_path="a_propos"),
 ]
 page = st.navigation(PAGES, position="sidebar")
-shell.set_page(page.url_path or "accueil")  # the URL's page parameters belong to it
+shell.set_page(page.url_path or shell.HOME)  # the URL's page parameters belong to it
 page.run()

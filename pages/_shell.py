@@ -22,12 +22,12 @@ from pages import _chrome as chrome
 from pages._pickers import funder_picker, reset_filters, territory_pickers, year_slider
 from pages._session_user import current_user, sign_in_block
 from pages._resources import get_geo, get_store, resources, sweep_uploads  # noqa: F401 - re-exported
-from pages._state import (Context, context, entered, init_state, lang,  # noqa: F401
+from pages._state import (HOME, Context, context, entered, init_state, lang,  # noqa: F401
                           page_param, set_page, sync_url, tr, url_params, view_url)
 from pages import _zoning_picker as zp
 
 #: what pages, app.py and tests read from the shell (defined in _state and _resources)
-__all__ = ["Context", "boot", "context", "entered", "set_page", "url_params", "view_url", "geo_dir", "get_geo", "get_store", "init_state", "lang",
+__all__ = ["HOME", "Context", "boot", "context", "entered", "set_page", "url_params", "view_url", "geo_dir", "get_geo", "get_store", "init_state", "lang",
            "page_param", "resources", "sidebar", "sweep_uploads", "sync_url", "tr"]
 
 # a local file: a Material icon as page_icon makes the browser fetch it from Google

@@ -33,7 +33,7 @@ def _navigation_only() -> None:
 
 _navigation_only()
 
-
+HOME = "accueil"  # the default page's key; its address is the root (/accueil: "Page not found")
 GLOBAL_PARAMS = ("lang", "inv", "level", "terr", "types", "domains", "stages", "funders",
                  "from", "to")
 
@@ -168,8 +168,8 @@ def view_url(page: str | None, params: dict[str, str]) -> str:
     from urllib.parse import urlencode, urlsplit
 
     parts = urlsplit(st.context.url or "http://localhost:8501/")
-    query = urlencode(params)
-    return f"{parts.scheme}://{parts.netloc}/{page or ''}" + (f"?{query}" if query else "")
+    query, path = urlencode(params), "" if page in (None, HOME) else page
+    return f"{parts.scheme}://{parts.netloc}/{path}" + (f"?{query}" if query else "")
 
 
 def _link(page: str | None, params: dict[str, str]) -> None:

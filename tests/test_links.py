@@ -44,3 +44,12 @@ def test_fit_position_of_a_box():
     # a single point: the closest zoom allowed; the whole world: France's zoom
     assert fit_position(47.2, -1.5, 47.2, -1.5)[2] == 13
     assert fit_position(-60, -170, 70, 170)[2] == 5
+
+
+def test_shared_link_of_the_home_page_is_the_app_root():
+    """The home page is app.py's default page: Streamlit serves it at the root and
+    answers "Page not found" (in English, over a page made inert) at /accueil."""
+    from pages._state import view_url
+
+    assert view_url("accueil", {"terr": "region:53"}) == "http://localhost:8501/?terr=region%3A53"
+    assert view_url("carte", {"at": "47.2,-1.5,9"}) == "http://localhost:8501/carte?at=47.2%2C-1.5%2C9"

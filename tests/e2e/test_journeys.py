@@ -28,10 +28,14 @@ def pick(page, label: str, option: str):
     wait_idle(page)
 
 
+@pytest.mark.xfail(strict=True, reason=(
+    "known bug (issue 17 item 4): opened at the app's root with a territory, the menu's Carte "
+    "loses it (the URL becomes /carte?at=…); this journey used to open /accueil, which Streamlit "
+    "answers with an English 'Page not found' dialog over an inert sidebar"))
 def test_journey_explore_a_region(app_server, offline_page):
     # the analyst opens the dashboard on Bretagne (the sidebar's pick is driven in
     # test_compare's search and the AppTests; here the view comes from the address)
-    page = offline_page.open(app_server.url + "/accueil?terr=region:53")
+    page = offline_page.open(app_server.url + "/?terr=region:53")
     # Accueil zooms to Bretagne and colours its départements
     page.get_by_role("heading", name="Acteurs pour 10 000 habitants, par département").wait_for(
         timeout=60_000)

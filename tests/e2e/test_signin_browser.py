@@ -152,7 +152,7 @@ def test_anonymous_sees_aggregates_only(browser, signin_app):
             page.get_by_text("agrégats seulement", exact=False).first.wait_for()
             assert SECRET_NAME not in frames_text(page)
         screenshot(page, "signin_anonymous_card_refused")
-        page.goto(f"{signin_app.url}/accueil?inv=Priv%C3%A9")
+        page.goto(f"{signin_app.url}/?inv=Priv%C3%A9")
         wait_idle(page)
         page.get_by_text("Vous n'avez pas accès à l'inventaire « Privé »").wait_for()
         assert SECRET_NAME not in frames_text(page)

@@ -272,7 +272,7 @@ def _links(page) -> list[str]:
 
 @pytest.mark.timeout(600)
 def test_markdown_names_show_as_text_not_images_or_links(markdown_server, offline_page):
-    page = offline_page.open(f"{markdown_server.url}/accueil")
+    page = offline_page.open(f"{markdown_server.url}/")
     page.wait_for_timeout(1500)
     shot = screenshot(page, "markdown_injection_accueil")
     assert shot.exists()
