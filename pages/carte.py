@@ -140,6 +140,9 @@ if "lines" in layers:
                   total=fmt_number(c["lines_total"], lang)) +
                (" " + tr("map.lines_capped", n=fmt_number(mapview.LINE_CAP, lang))
                 if c["lines_total"] > c["lines"] else ""))
+    if c.get("flows"):  # at low zoom, partnerships grouped between territories
+        st.caption(tr("map.flows_caption", pairs=", ".join(
+            plural(f"map.flow_pairs.{lv}", n, lang) for lv, n in c["flows"].items())))
 if "funders" in layers:
     st.caption(plural("map.fundings_shown", c["fundings"], lang,
                   total=fmt_number(c["fundings_total"], lang)) +

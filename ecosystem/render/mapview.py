@@ -43,6 +43,7 @@ import pandas as pd
 import shapely
 
 from ecosystem import access
+from ecosystem.analysis import flows as flow
 from ecosystem.analysis import indicators as ind
 from ecosystem.render import maps
 from ecosystem import vocabulary as voc
@@ -66,6 +67,11 @@ GRID_CELLS = 70
 LAYERS = ("points", "lines", "funders", "tiles")
 DEFAULT_LAYERS = ("points",)
 DEFAULT_INDICATOR = "actors_per_10k"
+#: the partnership layer draws flows between territories of a level up to this zoom
+#: (France fitted in the frame is zoom ~5.5, a région ~7, a département ~8.5): on the
+#: 5,000-actor demo, France has 16,478 partnerships (1,500 drawn), 1,415 pairs of
+#: départements and 109 of régions; Provence-Alpes-Côte d'Azur 1,493 and 55
+FLOW_MAX_ZOOM = {"region": 6.0, "departement": 7.5}
 EXPLORER_JS = f"{maps.STATIC_URL}/map/explorer.js"
 
 
@@ -379,13 +385,43 @@ def cells_data(df: pd.DataFrame, lang: str, insets: bool) -> dict:
 
 
 def lines_data(df: pd.DataFrame, insets: bool, style: dict, tip: str, lang: str) -> dict:
-    """``tip`` is a plural message key: each line's tooltip reads "3 projets en commun"."""
+    """``tip`` is a plural message key: each line's tooltip reads "3 projets en commun".
+    ``ia`` / ``ib`` are the two actors' ids (a selected actor's lines are drawn at
+    any zoom)."""
     lon_a, lat_a = _place(df.lon_a, df.lat_a, df.dep_a, insets)
     lon_b, lat_b = _place(df.lon_b, df.lat_b, df.dep_b, insets)
-    return {"a": [_round(lat_a, 4), _round(lon_a, 4)], "b": [_round(lat_b, 4), _round(lon_b, 4)],
-            "w": df.w.astype(int).tolist(), "style": style,
-            "wfmt": [numbers.plural(tip, int(w), lang) for w in df.w],
-            "wmax": int(df.w.max()) if len(df) else 1}
+    out = {"a": [_round(lat_a, 4), _round(lon_a, 4)], "b": [_round(lat_b, 4), _round(lon_b, 4)],
+           "w": df.w.astype(int).tolist(), "style": style,
+           "wfmt": [numbers.plural(tip, int(w), lang) for w in df.w],
+           "wmax": int(df.w.max()) if len(df) else 1}
+    if "id_a" in df:
+        out["ia"] = [safe.text(x) for x in df.id_a]
+        out["ib"] = [safe.text(x) for x in df.id_b]
+    return out
+
+
+def flows_data(df: pd.DataFrame, geo, level: str, insets: bool, lang: str) -> dict:
+    """One tier of the partnership layer: a line per pair of territories of ``level``
+    (:func:`ecosystem.analysis.flows.territory_flows`) between their centres, width by
+    the number of partnerships, tooltip "3 partenariats entre X et Y"; drawn up to
+    :data:`FLOW_MAX_ZOOM` (overseas centres moved into their insets)."""
+    table = geo.table(level)
+    known = df[df.code_a.isin(table.index) & df.code_b.isin(table.index)]
+    ends = {}
+    for side in ("a", "b"):
+        codes = known[f"code_{side}"].to_numpy()
+        lon, lat = table.lon.reindex(codes).to_numpy(), table.lat.reindex(codes).to_numpy()
+        if insets:
+            parents = maps._overseas_parents(geo, level, codes)
+            lon, lat = maps.inset_points(lon, lat, [parents.get(c) for c in codes])
+        ends[side] = [_round(lat, 4), _round(lon, 4)]
+    names = table.name
+    return {"level": level, "maxzoom": FLOW_MAX_ZOOM.get(level, 0.0), **ends,
+            "n": known.n.astype(int).tolist(),
+            "tip": [numbers.plural("map.flow_tip", int(r.n), lang,
+                                   a=safe.text(names[r.code_a]), b=safe.text(names[r.code_b]))
+                    for r in known.itertuples()],
+            "nmax": int(known.n.max()) if len(known) else 1}
 
 
 # ------------------------------------------------------------------ builder
@@ -517,8 +553,12 @@ def build(view: View, geo, options: MapOptions,
     if options.has("lines"):
         lines, total = partnership_lines(view, options.line_cap)
         out["lines"], out["lines_total"] = len(lines), total
-        _Explorer("lines", lines_data(lines, insets, {"color": "#3b3b98", "dash": None},
-                                      "map.line_tip", lang)).add_to(m)
+        data = lines_data(lines, insets, {"color": "#3b3b98", "dash": None}, "map.line_tip", lang)
+        # at low zoom, partnerships aggregated between territories (explorer.js switches)
+        data["tiers"] = [flows_data(flow.territory_flows(view, lv), geo, lv, insets, lang)
+                         for lv in flow.flow_levels(filters)]
+        out["flows"] = {tier["level"]: len(tier["n"]) for tier in data["tiers"]}
+        _Explorer("lines", data).add_to(m)
     if options.has("funders"):
         fl, total = funding_lines(view, options.funding_cap)
         out["fundings"], out["fundings_total"] = len(fl), total

@@ -101,6 +101,11 @@
     return rel;
   }
 
+  // the actor whose popup is open (null: none), told to the layers that care
+  function selected(id) {
+    (E.onSelect || []).forEach(function (fn) { fn(id); });
+  }
+
   E.points = function (map, d) {
     later(function () {
       var r = canvas(map);
@@ -121,7 +126,10 @@
       }
       group.on("click", function (e) {
         var i = e.layer._eco;
-        L.popup({maxWidth: 320}).setLatLng(e.layer.getLatLng()).setContent(popup(d, i)).openOn(map);
+        var p = L.popup({maxWidth: 320}).setLatLng(e.layer.getLatLng()).setContent(popup(d, i));
+        p.once("remove", function () { selected(null); });
+        p.openOn(map);
+        selected(d.id[i]);
       });
       group.on("mouseover", function (e) {
         var l = e.layer;
@@ -132,6 +140,7 @@
       map.addLayer(group);
       E.pointLayer = group;
       E.pointCount = markers.length;
+      E.pointIds = d.id;
     });
   };
 
@@ -152,19 +161,68 @@
     });
   };
 
+  // Partnership lines. With ``d.tiers`` (partnerships aggregated between territories,
+  // coarsest first), the tier whose maxzoom the map's zoom does not exceed is drawn
+  // instead of the individual lines (switched on zoomend); a selected actor (its
+  // popup open) gets its own lines at any zoom.
+  function lineGroup(map, a, b, w, wmax, tips, style, base) {
+    var r = canvas(map);
+    var layer = L.featureGroup();
+    for (var i = 0; i < w.length; i++) {
+      L.polyline([[a[0][i], a[1][i]], [b[0][i], b[1][i]]], {
+        renderer: r, color: style.color, dashArray: style.dash, opacity: style.opacity || 0.55,
+        weight: base + style.spread * Math.sqrt(w[i] / wmax), interactive: true
+      }).bindTooltip(el("span", tips[i]), {direction: "auto"}).addTo(layer);
+    }
+    return layer;
+  }
+
   E.lines = function (map, d) {
     later(function () {
-      var r = canvas(map);
-      var layer = L.featureGroup();
-      for (var i = 0; i < d.w.length; i++) {
-        L.polyline([[d.a[0][i], d.a[1][i]], [d.b[0][i], d.b[1][i]]], {
-          renderer: r, color: d.style.color, dashArray: d.style.dash, opacity: 0.55,
-          weight: 1 + 4 * Math.sqrt(d.w[i] / d.wmax), interactive: true
-        }).bindTooltip(el("span", d.wfmt[i])).addTo(layer);
-      }
-      layer.addTo(map);
+      var style = {color: d.style.color, dash: d.style.dash, spread: 4};
+      var layer = lineGroup(map, d.a, d.b, d.w, d.wmax, d.wfmt, style, 1);
       (E.lineLayers = E.lineLayers || []).push(layer);
       E.lineCount = (E.lineCount || 0) + d.w.length;
+      var tiers = (d.tiers || []).map(function (t) {
+        var s = {color: d.style.color, dash: null, spread: 7, opacity: 0.6};
+        return {level: t.level, maxzoom: t.maxzoom, count: t.n.length,
+                layer: lineGroup(map, t.a, t.b, t.n, t.nmax, t.tip, s, 1.5)};
+      });
+      if (!tiers.length) { layer.addTo(map); return; }
+      var shown = null;
+      function update() {
+        var z = map.getZoom(), want = layer, mode = "actors";
+        for (var k = 0; k < tiers.length; k++) {
+          if (z <= tiers[k].maxzoom) { want = tiers[k].layer; mode = tiers[k].level; break; }
+        }
+        if (want !== shown) {
+          if (shown) { map.removeLayer(shown); }
+          want.addTo(map);
+          shown = want;
+        }
+        E.flowMode = mode;
+        E.flowShown = mode === "actors" ? d.w.length : want.getLayers().length;
+      }
+      // a selected actor: its own partnership lines on top of the aggregated ones
+      var mine = null, current = null;
+      function select(id) {
+        current = id;
+        if (mine) { map.removeLayer(mine); mine = null; }
+        if (id === null || !d.ia || shown === layer) { E.selectedLines = 0; return; }
+        var keep = [];
+        for (var i = 0; i < d.w.length; i++) {
+          if (d.ia[i] === id || d.ib[i] === id) { keep.push(i); }
+        }
+        function pick(arr) { return keep.map(function (i) { return arr[i]; }); }
+        mine = lineGroup(map, [pick(d.a[0]), pick(d.a[1])], [pick(d.b[0]), pick(d.b[1])],
+                         pick(d.w), d.wmax, pick(d.wfmt),
+                         {color: d.style.color, dash: null, spread: 4, opacity: 0.9}, 1.5).addTo(map);
+        E.selectedLines = keep.length;
+      }
+      (E.onSelect = E.onSelect || []).push(select);
+      map.on("zoomend", function () { update(); select(current); });
+      E.flowTiers = tiers.map(function (t) { return {level: t.level, maxzoom: t.maxzoom, count: t.count}; });
+      update();
     });
   };
 })();

@@ -140,6 +140,10 @@ def test_line_tooltips_read_as_french_plurals(browser, store, geo, demo_small):
         page = p.page
         page.set_content(view.html(), wait_until="load")
         page.wait_for_function("() => window.EcoExplorer && EcoExplorer.ready", timeout=60_000)
+        # zoomed in: the individual lines, not the flows between territories (item 9)
+        page.evaluate("""() => { Object.keys(window).filter(k => k.startsWith('map_'))
+            .map(k => window[k]).find(v => v instanceof L.Map).setZoom(9, {animate: false}); }""")
+        page.wait_for_function("() => EcoExplorer.flowMode === 'actors'")
         texts = page.evaluate("""() => {
             const out = [];
             (EcoExplorer.lineLayers || []).forEach(g => g.eachLayer(l => {

@@ -1,0 +1,93 @@
+"""The partnership layer in chromium (issue 17 item 9): at low zoom one line per pair
+of territories, individual lines when zoomed in or for a selected actor. Standalone
+map of tests/test_flows.py's inventory (assets inlined, no network)."""
+
+import pytest
+
+from ecosystem.analysis.view import Filters, View
+from ecosystem.render import mapview
+from tests.conftest import OfflinePage, screenshot
+from tests.test_flows import linked
+
+pytestmark = pytest.mark.e2e
+
+#: the folium map object (its global is map_<id>)
+MAP = ("Object.keys(window).filter(k => k.startsWith('map_')).map(k => window[k])"
+       ".find(v => v instanceof L.Map)")
+#: the partnership lines Leaflet has on the map now (the layer's colour), counted
+#: from the map itself, not from explorer.js's own figures
+DRAWN = """() => {
+  const m = @MAP;
+  let n = 0;
+  m.eachLayer(l => { if (l instanceof L.Polyline && !(l instanceof L.Polygon)
+                         && l.options.color === '#3b3b98') { n += 1; } });
+  return n; }""".replace("@MAP", MAP)
+
+
+def zoom_to(page, zoom: float, lat: float = 46.6, lng: float = 2.2):
+    page.evaluate("""([z, lat, lng]) => new Promise(done => {
+        const m = @MAP;
+        m.once('zoomend', () => done());
+        m.setView([lat, lng], z, {animate: false}); })""".replace("@MAP", MAP), [zoom, lat, lng])
+
+
+@pytest.fixture
+def flows_page(browser, store, geo):
+    store.create("linked", linked())
+    view = mapview.build(View(store, store.ref("linked"), Filters()), geo,
+                         mapview.MapOptions(layers=("points", "lines")), mode="inline")
+    p = OfflinePage(browser)
+    p.page.set_content(view.html(), wait_until="load")
+    p.page.wait_for_function("() => window.EcoExplorer && EcoExplorer.ready", timeout=60_000)
+    yield p
+    p.close()
+
+
+def test_low_zoom_draws_one_line_per_pair_of_territories(flows_page):
+    page = flows_page.page
+    zoom_to(page, 6)
+    # by hand (tests/test_flows.py): régions 44–93 (2), 52–93, 01–93, 01–52
+    assert page.evaluate(DRAWN) == 4
+    assert page.evaluate("() => EcoExplorer.flowMode") == "region"
+    screenshot(page, "map_flows_zoom6")
+    zoom_to(page, 7.5)                       # départements: 13–55, 13–44, 13–971, 44–49, 44–971
+    assert page.evaluate(DRAWN) == 5
+    zoom_to(page, 11, 47.2, -1.55)           # Nantes: every pair of actors, one line each
+    assert page.evaluate(DRAWN) == 12
+    assert page.evaluate("() => EcoExplorer.flowMode") == "actors"
+    zoom_to(page, 6)
+    assert page.evaluate(DRAWN) == 4
+    assert flowing_errors(flows_page) == []
+
+
+def test_a_tooltip_names_both_territories(flows_page):
+    page = flows_page.page
+    zoom_to(page, 6)
+    texts = page.evaluate("""() => {
+        const m = @MAP, out = [];
+        m.eachLayer(l => { if (l instanceof L.Polyline && !(l instanceof L.Polygon)
+                               && l.options.color === '#3b3b98') {
+            l.openTooltip(l.getCenter()); out.push(l.getTooltip().getElement().innerText); } });
+        return out.sort(); }""".replace("@MAP", MAP))
+    assert texts == ["1 partenariat entre Guadeloupe et Pays de la Loire",
+                     "1 partenariat entre Guadeloupe et Provence-Alpes-Côte d'Azur",
+                     "1 partenariat entre Pays de la Loire et Provence-Alpes-Côte d'Azur",
+                     "2 partenariats entre Grand Est et Provence-Alpes-Côte d'Azur"]
+
+
+def test_a_selected_actor_shows_its_own_lines_at_low_zoom(flows_page):
+    page = flows_page.page
+    zoom_to(page, 6)
+    # A1 (Nantes) shares projects with A2, A3, A4, A6 and A7: five lines of its own
+    page.evaluate("""() => EcoExplorer.pointLayer.eachLayer(m => {
+        if (m._eco === EcoExplorer.pointIds.indexOf('A1')) {
+          EcoExplorer.pointLayer.fire('click', {layer: m, latlng: m.getLatLng()}); } })""")
+    assert page.evaluate("() => EcoExplorer.selectedLines") == 5
+    assert page.evaluate(DRAWN) == 4 + 5
+    screenshot(page, "map_flows_selected_actor")
+    page.evaluate(f"() => {MAP}.closePopup()")
+    assert page.evaluate(DRAWN) == 4
+
+
+def flowing_errors(p) -> list:
+    return p.errors + p.external
