@@ -123,6 +123,19 @@ def external_assets(page: str) -> list[str]:
     return [m.group(0) for m in EXTERNAL_RE.finditer(page)]
 
 
+#: the legends stand in the map's right column (~270 px of a ~1,000 px map): the view
+#: is fitted to the data widened eastwards by this share of its width, so no legend
+#: covers Alsace, Corsica, the Riviera or their clusters
+LEGEND_ROOM = 0.4
+
+
+def legend_room(bounds) -> list[list[float]]:
+    """``[[south, west], [north, east]]`` with the east moved out by
+    :data:`LEGEND_ROOM` of the width: the data fills the left of the frame."""
+    (s, w), (n, e) = bounds
+    return [[float(s), float(w)], [float(n), float(e) + (float(e) - float(w)) * LEGEND_ROOM]]
+
+
 def base_map(height: int = 560, bounds=None, tiles: bool = False, mode: str = "url") -> folium.Map:
     """An empty offline map fitted to ``bounds`` (default: France with insets)."""
     m = folium.Map(location=[46.6, 2.2], zoom_start=5, tiles=None, control_scale=False,
@@ -130,7 +143,7 @@ def base_map(height: int = 560, bounds=None, tiles: bool = False, mode: str = "u
     MetricScale().add_to(m)  # folium's own scale bar also shows miles
     if tiles:
         folium.TileLayer("OpenStreetMap", name="OpenStreetMap").add_to(m)
-    m.fit_bounds(bounds or FRANCE_BOUNDS)
+    m.fit_bounds(legend_room(bounds or FRANCE_BOUNDS))
     m.get_root().header.add_child(branca.element.Element(
         "<style>.leaflet-container{background:#f4f6f8;font-family:system-ui,sans-serif}"
         ".eco-legend{background:rgba(255,255,255,.92);padding:6px 8px;border-radius:4px;"
@@ -381,8 +394,9 @@ def choropleth(m: folium.Map, fc: dict, value_field: str, breaks: list[float],
                 "fillOpacity": 0.85}
 
     # folium refuses a tooltip whose fields no feature has: an empty layer gets none
+    # direction "auto": left of the pointer in the map's east half, so it stays inside
     tooltip = folium.GeoJsonTooltip(fields=tooltip_fields, aliases=[safe.html(a) for a in tooltip_aliases],
-                                    localize=False, sticky=True, labels=True) \
+                                    localize=False, sticky=True, labels=True, direction="auto") \
         if fc.get("features") else None
     layer = folium.GeoJson(
         fc, name=name, style_function=style,

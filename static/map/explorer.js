@@ -52,7 +52,8 @@
       },
       onEachFeature: function (f, l) {
         var p = f.properties, b = fc.labels;
-        l.bindTooltip(function () { return territoryTip(p, b); }, {sticky: true});
+        // "auto": left of the pointer in the map's east half, so it is not cut at the edge
+        l.bindTooltip(function () { return territoryTip(p, b); }, {sticky: true, direction: "auto"});
         l.on("mouseover", function () { l.setStyle({weight: 2.5, color: "#1f2933"}); });
         l.on("mouseout", function () { l.setStyle({weight: 0.7, color: "#ffffff"}); });
       }
@@ -133,7 +134,7 @@
       });
       group.on("mouseover", function (e) {
         var l = e.layer;
-        if (!l.getTooltip()) { l.bindTooltip(el("span", d.n[l._eco] + " — " + d.types[d.t[l._eco]])); }
+        if (!l.getTooltip()) { l.bindTooltip(el("span", d.n[l._eco] + " — " + d.types[d.t[l._eco]]), {direction: "auto"}); }
         l.openTooltip();
       });
       group.addLayers(markers);
@@ -153,7 +154,7 @@
         L.circleMarker([d.lat[i], d.lon[i]], {
           renderer: r, radius: radius, weight: 1, color: "#ffffff",
           fillColor: d.colors[d.t[i]], fillOpacity: 0.7
-        }).bindTooltip(el("span", d.nfmt[i])).addTo(layer);
+        }).bindTooltip(el("span", d.nfmt[i]), {direction: "auto"}).addTo(layer);
       }
       layer.addTo(map);
       E.cellLayer = layer;
@@ -170,8 +171,9 @@
     var layer = L.featureGroup();
     for (var i = 0; i < w.length; i++) {
       L.polyline([[a[0][i], a[1][i]], [b[0][i], b[1][i]]], {
-        renderer: r, color: style.color, dashArray: style.dash, opacity: style.opacity || 0.55,
-        weight: base + style.spread * Math.sqrt(w[i] / wmax), interactive: true
+        renderer: r, color: style.color, dashArray: style.dash, interactive: true,
+        opacity: style.fade ? 0.25 + 0.6 * Math.sqrt(w[i] / wmax) : (style.opacity || 0.55),
+        weight: base + style.spread * Math.sqrt(w[i] / wmax)
       }).bindTooltip(el("span", tips[i]), {direction: "auto"}).addTo(layer);
     }
     return layer;
@@ -184,9 +186,9 @@
       (E.lineLayers = E.lineLayers || []).push(layer);
       E.lineCount = (E.lineCount || 0) + d.w.length;
       var tiers = (d.tiers || []).map(function (t) {
-        var s = {color: d.style.color, dash: null, spread: 7, opacity: 0.6};
+        var s = {color: d.style.color, dash: null, spread: 7, fade: true};
         return {level: t.level, maxzoom: t.maxzoom, count: t.n.length,
-                layer: lineGroup(map, t.a, t.b, t.n, t.nmax, t.tip, s, 1.5)};
+                layer: lineGroup(map, t.a, t.b, t.n, t.nmax, t.tip, s, 0.75)};
       });
       if (!tiers.length) { layer.addTo(map); return; }
       var shown = null;

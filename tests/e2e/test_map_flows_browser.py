@@ -91,3 +91,55 @@ def test_a_selected_actor_shows_its_own_lines_at_low_zoom(flows_page):
 
 def flowing_errors(p) -> list:
     return p.errors + p.external
+
+
+def overlaps(a, b) -> bool:
+    return a["x"] < b["x"] + b["width"] and b["x"] < a["x"] + a["width"] and \
+        a["y"] < b["y"] + b["height"] and b["y"] < a["y"] + a["height"]
+
+
+def test_legends_leave_france_and_clusters_visible(browser, store, geo):
+    """Item 8: at 980 × 620 (the Carte frame at 1,440 px), neither legend meets the box
+    of metropolitan France's paths nor a cluster; a tooltip at the east edge stays in."""
+    from tests.fixtures import tiny
+    store.create("tiny", tiny())
+    view = mapview.build(View(store, store.ref("tiny"), Filters()), geo,
+                         mapview.MapOptions(), mode="inline")
+    p = OfflinePage(browser, viewport=(980, 620))
+    try:
+        page = p.page
+        page.set_content(view.html(), wait_until="load")
+        page.wait_for_function("() => window.EcoExplorer && EcoExplorer.ready", timeout=60_000)
+        legends = page.evaluate("""() => [...document.querySelectorAll('.eco-legend')]
+            .map(e => e.getBoundingClientRect().toJSON())""")
+        assert len(legends) == 2
+        # metropolitan régions (codes 11 to 94), in screen pixels, from Leaflet
+        france = page.evaluate("""() => { const b = L.latLngBounds([]);
+            EcoExplorer.choroplethLayer.eachLayer(l => {
+              if (l.feature.properties.k >= '11') { b.extend(l.getBounds()); } });
+            const m = @MAP, nw = m.latLngToContainerPoint(b.getNorthWest()),
+                  se = m.latLngToContainerPoint(b.getSouthEast());
+            return {x: nw.x, y: nw.y, width: se.x - nw.x, height: se.y - nw.y}; }"""
+                               .replace("@MAP", MAP))
+        assert france["width"] > 400                 # France is drawn large enough
+        assert [box for box in legends if overlaps(box, france)] == []
+        clusters = page.evaluate("""() => [...document.querySelectorAll(
+            '.marker-cluster, .leaflet-interactive')].map(e => e.getBoundingClientRect().toJSON())
+            .filter(r => r.width > 0 && r.width < 100)""")
+        assert clusters and [c for c in clusters for box in legends if overlaps(c, box)] == []
+        screenshot(page, "map_legends_clear")
+        # the east-most territory's tooltip, opened at its east edge, stays in the frame
+        inside = page.evaluate("""() => { const m = @MAP; let east = null;
+            EcoExplorer.choroplethLayer.eachLayer(l => {
+              if (!east || l.getBounds().getEast() > east.getBounds().getEast()) { east = l; } });
+            const b = east.getBounds();
+            east.openTooltip(L.latLng(b.getCenter().lat, b.getEast()));
+            m.panBy([m.latLngToContainerPoint([0, b.getEast()]).x - m.getSize().x + 5, 0],
+                    {animate: false});
+            east.openTooltip(L.latLng(b.getCenter().lat, b.getEast()));
+            const t = east.getTooltip().getElement().getBoundingClientRect();
+            return [t.left >= 0, t.right <= m.getSize().x]; }""".replace("@MAP", MAP))
+        assert inside == [True, True]
+        assert p.errors == [] and p.external == []
+    finally:
+        p.close()
