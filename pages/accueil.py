@@ -57,8 +57,12 @@ with right:
         fig = charts.actor_type_bars(by_type.code, by_type.n, lang, tr("home.actors"), height=300)
         st.plotly_chart(fig, width="stretch", config=charts.plotly_config(lang))
     st.subheader(tr("home.by_stage"))
-    fig = charts.stage_funnel(by_stage.rename(columns={"code": "category"}), lang, tr("home.projects"))
-    st.plotly_chart(fig, width="stretch", config=charts.plotly_config(lang))
+    if int(by_stage.n.sum()) == 0:  # say what is missing, not a blank funnel (issue 17 item 10)
+        st.info(tr("empty.no_projects_stage"), icon=":material/info:")
+    else:
+        fig = charts.stage_funnel(by_stage.rename(columns={"code": "category"}), lang,
+                                  tr("home.projects"))
+        st.plotly_chart(fig, width="stretch", config=charts.plotly_config(lang))
 
 st.subheader(tr("home.by_region"))
 table = regions.rename(columns={"name": tr("col.region"), "population": tr("col.population"),

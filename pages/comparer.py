@@ -140,6 +140,10 @@ cols = st.columns(min(3, len(ids)))
 for k, i in enumerate(ids):
     d = ind.get(i)
     values = table[i].astype(float)
+    if not (values.fillna(0) != 0).any():  # a chart of zeros has a meaningless −1…1 axis
+        cols[k % len(cols)].info(tr("empty.no_white_zone") if i == "white_zones" else
+                                 tr("empty.all_zero", indicator=md(d.label(lang))))
+        continue
     scale = 100 if d.unit_fr == "%" else 1
     fig = go.Figure(go.Bar(
         x=charts.labels(names[key] for key in table.key), y=values * scale,

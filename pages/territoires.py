@@ -86,11 +86,14 @@ def profile() -> None:
     for col, iid in zip(cols, KEY_FIGURES):
         i = ind.get(iid)
         row = refs.loc[iid]
+        # "Référence France", said as such: not a figure to compare a count with (item 10)
         delta = None if scope is None else \
-            tr("terr.vs_france", value=ind.format_value(iid, row.france, lang))
+            tr("empty.ref_france", value=ind.format_value(iid, row.france, lang))
+        note = "" if scope is None else " " + tr("empty.ref_france_help") + \
+            (" " + tr("empty.ref_france_total") if "total" in i.tags else "")
         col.metric(f"{i.label(lang)}", ind.format_value(iid, row.territory, lang), delta=delta,
                    delta_color="off", delta_arrow="off",
-                   help=f"{i.definition(lang)} ({i.unit(lang)})")
+                   help=f"{i.definition(lang)} ({i.unit(lang)}).{note}")
 
     st.subheader(tr("terr.figures"))
     st.caption(tr("terr.figures_caption"))
