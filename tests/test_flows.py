@@ -109,7 +109,7 @@ def test_the_map_sends_each_tier_with_names_and_inset_ends(view, geo):
     assert counts["flows"] == {"region": 4, "departement": 5}
     region, dep = d["tiers"]
     assert (region["level"], region["maxzoom"], dep["level"], dep["maxzoom"]) == \
-        ("region", 6.0, "departement", 7.5)
+        ("region", 6.0, "departement", 8.5)
     assert region["n"] == [2, 1, 1, 1] and region["nmax"] == 2
     assert region["tip"][0] == "2 partenariats entre Grand Est et Provence-Alpes-Côte d'Azur"
     # 13–55 (2), then ties by code: 13–44, 13–971, 44–49, 44–971
@@ -133,3 +133,12 @@ def test_a_region_map_has_departement_flows_only(view, geo):
     assert [t["level"] for t in d["tiers"]] == ["departement"]
     d, counts = lines_payload(view.with_(territory="departement:44"), geo)
     assert d["tiers"] == [] and counts["flows"] == {}
+
+
+def test_both_levels_from_one_query_match_each_level_alone(view):
+    both = flows.flows_by_level(view, ["region", "departement"])
+    assert pairs(both["region"]) == {("44", "93"): 2, ("52", "93"): 1, ("01", "93"): 1,
+                                     ("01", "52"): 1}
+    assert pairs(both["departement"]) == {("13", "55"): 2, ("13", "44"): 1, ("13", "971"): 1,
+                                          ("44", "971"): 1, ("44", "49"): 1}
+    assert flows.flows_by_level(view, []) == {}

@@ -68,10 +68,10 @@ LAYERS = ("points", "lines", "funders", "tiles")
 DEFAULT_LAYERS = ("points",)
 DEFAULT_INDICATOR = "actors_per_10k"
 #: the partnership layer draws flows between territories of a level up to this zoom
-#: (France fitted in the frame is zoom ~5.5, a région ~7, a département ~8.5): on the
+#: (France fitted in the frame is zoom ~5.25, a région ~7.5-8, a département ~9): on the
 #: 5,000-actor demo, France has 16,478 partnerships (1,500 drawn), 1,415 pairs of
 #: départements and 109 of régions; Provence-Alpes-Côte d'Azur 1,493 and 55
-FLOW_MAX_ZOOM = {"region": 6.0, "departement": 7.5}
+FLOW_MAX_ZOOM = {"region": 6.0, "departement": 8.5}
 EXPLORER_JS = f"{maps.STATIC_URL}/map/explorer.js"
 
 
@@ -555,8 +555,8 @@ def build(view: View, geo, options: MapOptions,
         out["lines"], out["lines_total"] = len(lines), total
         data = lines_data(lines, insets, {"color": "#3b3b98", "dash": None}, "map.line_tip", lang)
         # at low zoom, partnerships aggregated between territories (explorer.js switches)
-        data["tiers"] = [flows_data(flow.territory_flows(view, lv), geo, lv, insets, lang)
-                         for lv in flow.flow_levels(filters)]
+        tiers = flow.flows_by_level(view, flow.flow_levels(filters))
+        data["tiers"] = [flows_data(df, geo, lv, insets, lang) for lv, df in tiers.items()]
         out["flows"] = {tier["level"]: len(tier["n"]) for tier in data["tiers"]}
         _Explorer("lines", data).add_to(m)
     if options.has("funders"):
