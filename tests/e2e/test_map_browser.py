@@ -34,6 +34,17 @@ def wait_map(page, timeout: float = 150):
     raise AssertionError(f"map not drawn: {state}")
 
 
+def loire_atlantique_pixel(frame) -> tuple[float, float]:
+    """A pixel of rural Loire-Atlantique, from Leaflet itself, where the canvas (not a
+    cluster of actors, whose place depends on the zoom) takes a click."""
+    return tuple(frame.evaluate("""() => { const m = window.map || map_div;
+        for (const at of [[47.38, -1.85], [47.6, -1.45], [47.05, -1.35], [47.3, -2.2],
+                          [47.65, -1.9], [46.95, -1.75]]) {
+          const p = m.latLngToContainerPoint(at);
+          if (document.elementFromPoint(p.x, p.y).tagName === 'CANVAS') { return [p.x, p.y]; } }
+        return null; }"""))
+
+
 def test_map_draws_offline_with_points(app_server, offline_page):
     page = offline_page.open(app_server.url + "/carte")
     page.get_by_role("heading", name="Carte de l'écosystème").wait_for()
@@ -54,14 +65,7 @@ def test_click_on_a_departement_opens_its_profile(app_server, offline_page):
     page = offline_page.open(app_server.url + "/carte?level=departement&types=funder")
     page.get_by_text("Territoires dessinés : département (101)").wait_for()
     frame = wait_map(page)
-    # a pixel of rural Loire-Atlantique, from Leaflet itself, where the canvas (not a
-    # cluster of funders, whose place depends on the zoom) takes the click
-    x, y = frame.evaluate("""() => { const m = window.map || map_div;
-        for (const at of [[47.38, -1.85], [47.6, -1.45], [47.05, -1.35], [47.3, -2.2],
-                          [47.65, -1.9], [46.95, -1.75]]) {
-          const p = m.latLngToContainerPoint(at);
-          if (document.elementFromPoint(p.x, p.y).tagName === 'CANVAS') { return [p.x, p.y]; } }
-        return null; }""")
+    x, y = loire_atlantique_pixel(frame)
     assert frame.evaluate("() => EcoExplorer.pointCount") > 0
     page.locator(MAP_FRAME).scroll_into_view_if_needed()
     box = page.locator(MAP_FRAME).bounding_box()

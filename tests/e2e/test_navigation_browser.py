@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from tests.conftest import screenshot, wait_idle
-from tests.e2e.test_map_browser import MAP_FRAME, wait_map
+from tests.e2e.test_map_browser import MAP_FRAME, loire_atlantique_pixel, wait_map
 
 pytestmark = pytest.mark.e2e
 
@@ -36,9 +36,7 @@ def test_map_click_profile_then_back_keeps_the_map_view(app_server, offline_page
     frame = wait_map(page)
     page.wait_for_function("() => location.search.includes('at=')", timeout=60_000)  # settled
     wait_idle(page)
-    x, y = frame.evaluate("() => { const m = window.map || map_div;"
-                          " const p = m.latLngToContainerPoint([47.38, -1.85]);"
-                          " return [p.x, p.y]; }")
+    x, y = loire_atlantique_pixel(frame)
     page.locator(MAP_FRAME).scroll_into_view_if_needed()
     box = page.locator(MAP_FRAME).bounding_box()
     page.mouse.click(box["x"] + x, box["y"] + y)
