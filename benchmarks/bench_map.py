@@ -17,7 +17,11 @@ Loire-Atlantique by commune with every layer, Auvergne-Rhône-Alpes by commune.
   ``FastMarkerCluster`` and ``MarkerCluster`` in ``st_folium`` (first cluster
   icon drawn) and ``st.pydeck_chart`` with a ScatterplotLayer (points drawn on
   the chart's canvas). Targets: ≥ 3× faster than the fastest baseline at 10k,
-  ≤ 2 s at 100k. One ``folium.Marker`` per actor is a footnote at 10k;
+  ≤ 2 s at 100k. One ``folium.Marker`` per actor is a footnote at 10k. The kinds
+  alternate in three rounds (best kept); the app logs each run's server seconds
+  (streamlit-folium renders the folium map again on every run: minutes for
+  MarkerCluster's 10,000 Markers, which get one load with a 900 s wait, at 10k
+  only); an empty map is the app's floor;
 * browser standalone (10k): ours and the one-Marker map as plain pages;
 * filter rerun (100k and 1.5M): a view not seen before (new actor type, new
   domain, new territory) built and rendered; targets ≤ 0.3 s at 100k and ≤ 1 s
