@@ -89,15 +89,19 @@ def main() -> int:
     parser.add_argument("--json", default="")
     parser.add_argument("--markdown", default="", help="also write the table as Markdown here")
     args = parser.parse_args()
-    rows, failed = [], False
+    rows, failed, loads = [], False, []
     print(f"machine: {machine()}")
     started = time.time()
     for bench in args.only.split(","):
         module = importlib.import_module(f"benchmarks.bench_{bench}")
         sizes = [int(s) for s in args.sizes.split(",")] if args.sizes else module.SIZES
         for size in sizes:
-            print(f"... {bench} at {label(size)}", file=sys.stderr, flush=True)
+            load_before = os.getloadavg()[0]
+            print(f"... {bench} at {label(size)} (load average {load_before:.1f})",
+                  file=sys.stderr, flush=True)
             results, peak = run_one(bench, size)
+            loads.append(load_before)
+            loads.append(os.getloadavg()[0])
             for r in results:
                 r["peak_rss_mb"] = peak
                 rows.append(r)
@@ -115,10 +119,14 @@ def main() -> int:
         if r.get("baseline_name"):
             print(f"{'':<18} baseline: {r['baseline_name']}")
     print(f"total {time.time() - started:.0f} s")
+    where = machine()
+    if loads:  # the machine may be shared: say how loaded it was (2 cores: above 2 is a queue)
+        where += f"; 1-minute load average {min(loads):.1f}–{max(loads):.1f} around the runs"
+        print(where)
     if args.markdown:
-        Path(args.markdown).write_text(markdown(rows, machine()), encoding="utf-8")
+        Path(args.markdown).write_text(markdown(rows, where), encoding="utf-8")
     if args.json:
-        Path(args.json).write_text(json.dumps({"machine": machine(), "results": rows}, indent=1))
+        Path(args.json).write_text(json.dumps({"machine": where, "results": rows}, indent=1))
     return 1 if failed else 0
 
 

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import os
 import resource
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -95,9 +96,12 @@ def cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def raw_read(path: Path) -> tuple[float, float, int]:
-    """(wall seconds, CPU seconds, rows) of a plain DuckDB read of the file into a table."""
-    con = duckdb.connect()
+def raw_read(path: Path, db: Path | None = None) -> tuple[float, float, int]:
+    """(wall seconds, CPU seconds, rows) of a plain DuckDB read of the file into a table
+    (in memory; into the database file ``db``, committed, when given)."""
+    if db is not None and db.exists():
+        db.unlink()
+    con = duckdb.connect(str(db) if db is not None else ":memory:")
     started, cpu0 = time.perf_counter(), cpu()
     con.execute(f"CREATE TABLE t AS SELECT * FROM read_csv({lit(str(path))}, encoding = 'latin-1', "
                 "delim = ';', header = true)")
@@ -107,13 +111,13 @@ def raw_read(path: Path) -> tuple[float, float, int]:
     return seconds, cpu_seconds, n
 
 
-def pandas_path(path: Path, geo: Geography, db: Path) -> tuple[float, int]:
-    """(wall seconds, rows saved) of the import a pandas user would write: read,
+def pandas_path(path: Path, geo: Geography, db: Path) -> tuple[float, int, float]:
+    """(wall seconds, rows saved, CPU seconds) of the import a pandas user would write: read,
     clean the columns the inventory keeps, place at the commune's centre, drop
     exact duplicates, insert into a DuckDB table in one transaction."""
     import pandas as pd
 
-    started = time.perf_counter()
+    started, cpu0 = time.perf_counter(), cpu()
     df = pd.read_csv(path, sep=";", encoding="latin-1", dtype=str, keep_default_na=False)
     out = pd.DataFrame({
         "rna_id": df["id"].str.strip(),
@@ -135,49 +139,94 @@ def pandas_path(path: Path, geo: Geography, db: Path) -> tuple[float, int]:
     con.execute("COMMIT")
     n = con.execute("SELECT count(*) FROM actors").fetchall()[0][0]
     con.close()
-    return time.perf_counter() - started, n
+    return time.perf_counter() - started, n, cpu() - cpu0
 
 
-def run(size: int) -> list[Result]:
+STAGES = ("sniff", "read", "normalise", "geocode", "validate", "dedup", "prepare", "save")
+
+
+def import_once(path: Path, geo: Geography, db: Path) -> dict:
+    """One end-to-end import into a new store: wall and CPU seconds, per-stage wall
+    and CPU seconds (``Import.timings``, ``Import.cpu_timings``), what was saved."""
+    store = Store(db, geo=geo)
+    cpu0 = cpu()
+    with timed() as t:
+        imp, ref = run_import(path, store, "Bench RNA", geo=geo)
+    out = {"wall": t.seconds, "cpu": cpu() - cpu0, "stages": dict(imp.timings),
+           "cpu_stages": dict(imp.cpu_timings), "summary": imp.summary()["parts"][0]}
+    imp.close()
+    out["saved"] = store.info("Bench RNA")["n_actors"]
+    store.close()
+    return out
+
+
+def run(size: int, rounds: int = 3) -> list[Result]:
+    """Best of ``rounds``; within each round the raw read, the import and the pandas
+    path alternate (the machine is shared: each sees the same load)."""
     geo = Geography()
     geo.communes  # noqa: B018 - load outside the timing
+    with timed() as locator:  # the app keeps its geography loaded: reported apart
+        geo._locator  # noqa: B018 - commune shapes for the coordinates-vs-commune check
+    reads, stored, imports, pandas_runs = [], [], [], []
     with tempfile.TemporaryDirectory(prefix="bench-import-") as tmp:
         tmp = Path(tmp)
         path = make_rna_file(tmp / f"rna_import_bench_{size}.csv", size, geo)
         mb = os.path.getsize(path) / 2**20
-        before, cpu_before, n_read = raw_read(path)
-        store = Store(tmp / "bench.duckdb", geo=geo)
-        cpu0 = cpu()
-        with timed() as t:
-            imp, ref = run_import(path, store, "Bench RNA", geo=geo)
-        cpu_import = cpu() - cpu0
-        summary = imp.summary()["parts"][0]
-        stages = {k: round(v, 2) for k, v in imp.timings.items()}
-        imp.close()
-        saved = store.info("Bench RNA")["n_actors"]
-        store.close()
-        # the machine is shared: the baseline is read before and after the import
-        after, cpu_after, _ = raw_read(path)
-        pandas_s, pandas_n = pandas_path(path, geo, tmp / "pandas.duckdb")
-        baseline = (before + after) / 2
-        cpu_baseline = (cpu_before + cpu_after) / 2
+        for r in range(rounds):
+            reads.append(raw_read(path))
+            stored.append(raw_read(path, tmp / "read.duckdb"))
+            imports.append(import_once(path, geo, tmp / f"bench{r}.duckdb"))
+            (tmp / f"bench{r}.duckdb").unlink()
+            pandas_runs.append(pandas_path(path, geo, tmp / f"pandas{r}.duckdb"))
+            print(f"import {size:,}, round {r + 1}: read_csv {reads[-1][0]:.2f} s "
+                  f"({reads[-1][1]:.2f} CPU-s), import {imports[-1]['wall']:.2f} s "
+                  f"({imports[-1]['cpu']:.2f} CPU-s), pandas {pandas_runs[-1][0]:.2f} s, "
+                  f"load {os.getloadavg()[0]:.1f}", file=sys.stderr, flush=True)
+    n_read = reads[0][2]
+    baseline = min(x[0] for x in reads)
+    cpu_baseline = min(x[1] for x in reads)
+    best = min(imports, key=lambda x: x["wall"])
+    cpu_best = min(imports, key=lambda x: x["cpu"])
+    pandas_s, pandas_n, _ = min(pandas_runs)
+    pandas_cpu = min(x[2] for x in pandas_runs)
+    summary = best["summary"]
     target = "≤ 90 s, ≤ 3× read_csv" if size >= 1_500_000 else "≤ 3× read_csv"
-    ok = t.seconds <= 3 * baseline and (t.seconds <= 90 or size < 1_500_000)
-    cpu_result = Result("import", "CPU time, all threads (same import)", size, cpu_import,
+    ok = best["wall"] <= 3 * baseline and (best["wall"] <= 90 or size < 1_500_000)
+    cpu_result = Result("import", "CPU time, all threads (same import)", size, cpu_best["cpu"],
                         baseline=cpu_baseline, baseline_name="CPU time of the same read_csv",
-                        target="≤ 3× read_csv", ok=cpu_import <= 3 * cpu_baseline, per_baseline=True,
-                        extra={"import_over_read": round(cpu_import / cpu_baseline, 2),
-                               "read_csv_before_after_cpu_s": [round(cpu_before, 2), round(cpu_after, 2)]})
-    pandas_result = Result("import", "RNA file end to end vs the pandas path", size, t.seconds,
+                        target="≤ 3× read_csv", ok=cpu_best["cpu"] <= 3 * cpu_baseline,
+                        per_baseline=True,
+                        extra={"import_over_read": round(cpu_best["cpu"] / cpu_baseline, 2),
+                               "runs_cpu_s": [round(x["cpu"], 2) for x in imports],
+                               "read_csv_runs_cpu_s": [round(x[1], 2) for x in reads]})
+    # where the CPU goes, stage by stage (the run with the least CPU)
+    stage_rows = [Result("import", f"  of which CPU: {stage}", size, cpu_best["cpu_stages"][stage],
+                         baseline=cpu_baseline, baseline_name="CPU time of the read_csv",
+                         per_baseline=True) for stage in STAGES if stage in cpu_best["cpu_stages"]]
+    pandas_result = Result("import", "RNA file end to end vs the pandas path", size, best["wall"],
                            baseline=pandas_s, baseline_name=f"pandas read_csv + cleaning + DuckDB "
-                                                            f"insert ({pandas_n:,} rows)")
-    return [cpu_result, pandas_result,
-            Result("import", "RNA file end to end (new inventory)", size, t.seconds,
+                                                            f"insert ({pandas_n:,} rows)",
+                           per_baseline=True)
+    # the part of the save no pipeline avoids: the same read written to a database file
+    stored_row = Result("import", "  reference: read_csv into a DuckDB file (CPU)", size,
+                        min(x[1] for x in stored), baseline=cpu_baseline,
+                        baseline_name="CPU time of the read_csv in memory", per_baseline=True)
+    locator_row = Result("import", "commune shapes loaded once per process (not counted)", size,
+                         locator.seconds)
+    pandas_cpu_result = Result("import", "CPU time vs the pandas path", size, cpu_best["cpu"],
+                               baseline=pandas_cpu, baseline_name="CPU time of the pandas path",
+                               per_baseline=True)
+    return [cpu_result, *stage_rows, stored_row, pandas_result, pandas_cpu_result, locator_row,
+            Result("import", "RNA file end to end (new inventory)", size, best["wall"],
                    baseline=baseline, baseline_name=f"DuckDB read_csv into a table ({mb:,.0f} MB, "
                                                    f"{n_read:,} rows)",
                    target=target, ok=ok, per_baseline=True,
-                   extra={"saved": int(saved), "placed": summary["geo"]["placed"],
+                   extra={"saved": int(best["saved"]), "placed": summary["geo"]["placed"],
                           "excluded": summary.get("excluded", 0), "pairs": summary.get("pairs", {}),
-                          "stages_s": stages, "file_mb": round(mb, 1),
-                          "import_over_read": round(t.seconds / baseline, 2),
-                          "read_csv_before_after_s": [round(before, 2), round(after, 2)]})]
+                          "stages_s": {k: round(v, 2) for k, v in best["stages"].items()},
+                          "cpu_stages_s": {k: round(v, 2) for k, v in cpu_best["cpu_stages"].items()},
+                          "file_mb": round(mb, 1),
+                          "import_over_read": round(best["wall"] / baseline, 2),
+                          "runs_s": [round(x["wall"], 2) for x in imports],
+                          "read_csv_runs_s": [round(x[0], 2) for x in reads],
+                          "pandas_runs_s": [round(x[0], 2) for x in pandas_runs]})]

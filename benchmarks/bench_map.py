@@ -17,7 +17,11 @@ Loire-Atlantique by commune with every layer, Auvergne-Rhône-Alpes by commune.
   ``FastMarkerCluster`` and ``MarkerCluster`` in ``st_folium`` (first cluster
   icon drawn) and ``st.pydeck_chart`` with a ScatterplotLayer (points drawn on
   the chart's canvas). Targets: ≥ 3× faster than the fastest baseline at 10k,
-  ≤ 2 s at 100k. One ``folium.Marker`` per actor is a footnote at 10k;
+  ≤ 2 s at 100k. One ``folium.Marker`` per actor is a footnote at 10k. The kinds
+  alternate in three rounds (best kept); the app logs each run's server seconds
+  (streamlit-folium renders the folium map again on every run: minutes for
+  MarkerCluster's 10,000 Markers, which get one load with a 900 s wait, at 10k
+  only); an empty map is the app's floor;
 * browser standalone (10k): ours and the one-Marker map as plain pages;
 * filter rerun (100k and 1.5M): a view not seen before (new actor type, new
   domain, new territory) built and rendered; targets ≤ 0.3 s at 100k and ≤ 1 s
@@ -35,6 +39,7 @@ import os
 import tempfile
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from benchmarks import map_baselines
@@ -129,7 +134,9 @@ def browser_times(pages: dict[str, tuple[str, str]], timeout_s: float = 300) -> 
 
 
 APP = """
+import json
 import os
+import time
 import streamlit as st
 from streamlit_folium import st_folium
 from benchmarks import map_baselines as mb
@@ -153,11 +160,17 @@ def built(kind, size):
 
 st.set_page_config(layout="wide")
 kind = st.query_params.get("kind", "ours")
+fig = built(kind, int(os.environ["BENCH_SIZE"]))
+started = time.perf_counter()
 if kind == "pydeck":
-    st.pydeck_chart(built(kind, int(os.environ["BENCH_SIZE"])), height=620)
+    st.pydeck_chart(fig, height=620)
 else:
-    st_folium(built(kind, int(os.environ["BENCH_SIZE"])), height=620, use_container_width=True,
+    st_folium(fig, height=620, use_container_width=True,
               returned_objects=["last_object_clicked"], key="m")
+# the server's share of the wait: the element sent to the browser (streamlit-folium
+# renders the whole folium map again on every run; the map itself is cached above)
+with open(os.environ["BENCH_SERVER_LOG"], "a", encoding="utf-8") as log:
+    log.write(json.dumps({"kind": kind, "server_s": time.perf_counter() - started}) + "\\n")
 """
 
 #: what the user sees when each map is usable (a JS predicate over the page)
@@ -193,14 +206,34 @@ def _deck_drawn(page) -> bool:
     return coloured >= 200
 
 
-def app_times(size: int, n_markers: int, kinds: tuple[str, ...],
-              timeout_s: float = 300) -> dict[str, float]:
+#: kinds whose every load costs minutes of server time at 10k (streamlit-folium
+#: renders each folium Marker's popup and tooltip templates again on every run):
+#: timed once, with a longer wait, instead of best of ``rounds``
+SLOW = ("marker_cluster", "naive")
+
+
+@dataclass
+class AppTime:
+    """One kind's time to a usable map in the app (best timed load), the server's
+    share of that load (the map element built and sent by the script run) and every
+    timed load."""
+    seconds: float
+    server_s: float | None
+    runs: list[float]
+
+
+def app_times(size: int, n_markers: int, kinds: tuple[str, ...], timeout_s: float = 300,
+              rounds: int = 3, slow_timeout_s: float = 900) -> dict[str, AppTime]:
     """Seconds from navigation to a usable map inside a Streamlit app, for each of
     ``kinds``: ours and the folium baselines through streamlit-folium (the way the
     Carte page shows a map), pydeck through ``st.pydeck_chart``. Each map is built
-    once by a warm-up load (cached), so the timed load is the browser's work plus
-    the component's render of the cached map. A map not usable after ``timeout_s``
-    counts as infinitely slow."""
+    once by a warm-up load (cached), so a timed load is the browser's work plus the
+    script run that sends the cached map (for streamlit-folium: rendering the folium
+    map to its script again, every run). The kinds alternate within each of
+    ``rounds`` rounds (the machine is shared) and the best load counts; the
+    :data:`SLOW` kinds are timed once with ``slow_timeout_s``. A map not usable in
+    time counts as infinitely slow."""
+    import json
     import subprocess
     import sys
     import urllib.request
@@ -211,6 +244,8 @@ def app_times(size: int, n_markers: int, kinds: tuple[str, ...],
     tmp = Path(tempfile.mkdtemp(prefix="bench-map-app-"))
     (tmp / "bench_app.py").write_text(APP, encoding="utf-8")
     (tmp / "static").symlink_to(ROOT / "static")
+    server_log = tmp / "server_times.jsonl"
+    server_log.touch()
     with socket_port() as port:
         pass
     log = open(tmp / "server.log", "w")
@@ -219,10 +254,43 @@ def app_times(size: int, n_markers: int, kinds: tuple[str, ...],
          "--server.headless", "true", "--server.port", str(port), "--server.address",
          "127.0.0.1", "--server.enableStaticServing", "true",
          "--browser.gatherUsageStats", "false"],
-        cwd=tmp, env=os.environ | {"PYTHONPATH": str(ROOT), "BENCH_SIZE": str(size)},
+        cwd=tmp, env=os.environ | {"PYTHONPATH": str(ROOT), "BENCH_SIZE": str(size),
+                                   "BENCH_SERVER_LOG": str(server_log)},
         stdout=log, stderr=subprocess.STDOUT)
     ready = READY | {"naive": _naive_ready(n_markers)}
-    out = {}
+    runs: dict[str, list[float]] = {k: [] for k in kinds}
+    server: dict[str, list[float]] = {k: [] for k in kinds}
+
+    def load(browser, kind: str, attempt: str) -> None:
+        wait_s = slow_timeout_s if kind in SLOW else timeout_s
+        ctx = browser.new_context(viewport={"width": 1280, "height": 800})
+        page = ctx.new_page()
+        logged = len(server_log.read_text().splitlines())
+        started = time.perf_counter()
+        page.goto(f"http://127.0.0.1:{port}/?kind={kind}", wait_until="commit")
+        try:
+            if kind == "pydeck":
+                _wait_deck(page, wait_s)
+            else:  # usable, or the app failed: stop waiting at once
+                page.wait_for_function(f"() => ({ready[kind]})() || "
+                                       f"!!document.querySelector('{APP_ERROR}')",
+                                       polling=100, timeout=wait_s * 1000)
+            seconds = time.perf_counter() - started
+        except PlaywrightTimeout:  # reported as "more than the timeout"
+            seconds = float("inf")
+        _raise_app_error(page, kind)
+        # the first script run of this load (a later one is the component's value)
+        lines = server_log.read_text().splitlines()[logged:]
+        run_s = json.loads(lines[0])["server_s"] if lines else None
+        print(f"map in app, {size:,} actors, {kind} ({attempt}): {seconds:.2f} s"
+              f" (server {run_s if run_s is None else round(run_s, 2)} s)",
+              file=sys.stderr, flush=True)
+        if attempt != "warm-up":
+            runs[kind].append(seconds)
+            if run_s is not None:
+                server[kind].append(run_s)
+        ctx.close()
+
     try:
         for _ in range(180):
             try:
@@ -233,32 +301,22 @@ def app_times(size: int, n_markers: int, kinds: tuple[str, ...],
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
             for kind in kinds:
-                for attempt in ("warm-up", "timed"):
-                    ctx = browser.new_context(viewport={"width": 1280, "height": 800})
-                    page = ctx.new_page()
-                    started = time.perf_counter()
-                    page.goto(f"http://127.0.0.1:{port}/?kind={kind}", wait_until="commit")
-                    try:
-                        if kind == "pydeck":
-                            _wait_deck(page, timeout_s)
-                        else:  # usable, or the app failed: stop waiting at once
-                            page.wait_for_function(f"() => ({ready[kind]})() || "
-                                                   f"!!document.querySelector('{APP_ERROR}')",
-                                                   polling=100, timeout=timeout_s * 1000)
-                        seconds = time.perf_counter() - started
-                    except PlaywrightTimeout:  # reported as "more than the timeout"
-                        seconds = float("inf")
-                    _raise_app_error(page, kind)
-                    print(f"map in app, {size:,} actors, {kind} ({attempt}): {seconds:.2f} s",
-                          file=sys.stderr, flush=True)
-                    if attempt == "timed":
-                        out[kind] = seconds
-                    ctx.close()
+                load(browser, kind, "warm-up")
+            for r in range(rounds):
+                for kind in kinds:
+                    if kind not in SLOW or r == 0:
+                        load(browser, kind, f"round {r + 1}")
             browser.close()
     finally:
         proc.terminate()
         proc.wait(20)
         log.close()
+    out = {}
+    for kind in kinds:
+        best = min(runs[kind])
+        share = server[kind][runs[kind].index(best)] if len(server[kind]) == len(runs[kind]) \
+            else (min(server[kind]) if server[kind] else None)
+        out[kind] = AppTime(best, share, runs[kind])
     return out
 
 
@@ -375,24 +433,55 @@ BASELINES = {"fast_marker_cluster": "folium FastMarkerCluster in st_folium",
 
 def in_app(size: int, n_markers: int) -> list[Result]:
     """Time to a usable map in the app, ours against what a user would pick
-    instead (target: ≥ 3× faster than the fastest of them at 10k, ≤ 2 s at 100k);
-    the one-Marker-per-actor map is a footnote at 10k only."""
-    kinds = ("empty", "ours", *BASELINES) + (("naive",) if size <= 10_000 else ())
+    instead (target: ≥ 3× faster than the fastest of them at 10k, ≤ 2 s at 100k),
+    and ours decomposed: the app's floor (an empty map through streamlit-folium:
+    Streamlit's page, the component's iframe, Leaflet) and what is ours above it
+    (payload, points and territories drawn). MarkerCluster and the one-Marker map
+    cost minutes of server time per load at 10k (see :data:`SLOW`): they run at
+    10k only; the one-Marker map is a footnote."""
+    kinds = ("empty", "ours", *BASELINES)
+    if size > 10_000:
+        kinds = tuple(k for k in kinds if k not in SLOW)
+    else:
+        kinds += ("naive",)
     app = app_times(size, n_markers, kinds, timeout_s=180)
     floor, ours = app["empty"], app["ours"]
-    fastest = min(BASELINES, key=lambda k: app[k])
+    measured = [k for k in BASELINES if k in app]
+    fastest = min(measured, key=lambda k: app[k].seconds)
     target = "≥ 3× faster than the fastest baseline" if size <= 10_000 else "≤ 2 s"
-    ok = app[fastest] / ours >= 3 if size <= 10_000 else ours <= 2.0
+    ok = app[fastest].seconds / ours.seconds >= 3 if size <= 10_000 else ours.seconds <= 2.0
+
+    def extra(k):
+        return {"runs": app[k].runs, "server_s": app[k].server_s}
+
     out = [Result(NAME, "browser: in the app, time to usable map vs fastest baseline", size,
-                  ours, baseline=app[fastest], baseline_name=BASELINES[fastest], target=target,
-                  ok=ok)]
-    out += [Result(NAME, f"browser: in the app vs {label}", size, ours, baseline=app[k],
-                   baseline_name=label) for k, label in BASELINES.items()]
-    out.append(Result(NAME, "browser: in the app, an empty map (the app's floor)", size, floor))
+                  ours.seconds, baseline=app[fastest].seconds, baseline_name=BASELINES[fastest],
+                  target=target, ok=ok, extra=extra("ours"))]
+    out += [Result(NAME, f"browser: in the app vs {label}", size, ours.seconds,
+                   baseline=app[k].seconds, baseline_name=label, extra=extra(k))
+            for k, label in BASELINES.items() if k in app]
+    out += [Result(NAME, f"  of which server: {label} sent by the script run", size,
+                   app[k].server_s) for k, label in BASELINES.items()
+            if k in app and app[k].server_s is not None]
+    out.append(Result(NAME, "browser: in the app, an empty map (the app's floor)", size,
+                      floor.seconds, extra=extra("empty")))
+    out.append(Result(NAME, "browser: in the app, ours above the floor", size,
+                      ours.seconds - floor.seconds,
+                      baseline=app[fastest].seconds - floor.seconds,
+                      baseline_name=f"{BASELINES[fastest]} above the same floor"))
+    if ours.server_s is not None:
+        out.append(Result(NAME, "  of which server: our map sent by the script run", size,
+                          ours.server_s))
+    if size <= 10_000:
+        out.append(Result(NAME, "browser: the 3× goal against the floor", size,
+                          app[fastest].seconds / 3, baseline=floor.seconds,
+                          baseline_name="an empty map in st_folium", per_baseline=True,
+                          extra={"goal_below_floor": app[fastest].seconds / 3 < floor.seconds}))
     if "naive" in app:
         out.append(Result(NAME, "browser: in the app vs one folium.Marker per actor (footnote)",
-                          size, ours, baseline=app["naive"],
-                          baseline_name=f"naive folium map in st_folium, {n_markers:,} markers"))
+                          size, ours.seconds, baseline=app["naive"].seconds,
+                          baseline_name=f"naive folium map in st_folium, {n_markers:,} markers",
+                          extra=extra("naive")))
     return out
 
 

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -196,7 +197,8 @@ def title_case(values: pa.Array) -> pa.Array:
     parents = pc.list_parent_indices(lists)
     offsets = lists.offsets
     starts = pc.take(offsets, parents)
-    positions = pa.array(range(len(words)), pa.int32())
+    # numpy, not range(): pa.array(range(n)) walks n Python ints (10 % of the function)
+    positions = pa.array(np.arange(len(words), dtype=np.int32))
     first = pc.equal(positions, starts)
     word_caps = pc.take(caps, parents)
     cased = _cased_words(words, first, word_caps)

@@ -104,6 +104,8 @@ class Import:
         self.con = normalise.connect(threads)
         self.con.execute(f"SET temp_directory = {lit(str(self.workdir))}")
         self.timings: dict[str, float] = {}
+        #: CPU seconds per stage, every thread of the process (DuckDB's included)
+        self.cpu_timings: dict[str, float] = {}
         self.parts: list[Part] = []
         self.inventory: str | None = None
         self.prepared = False
@@ -112,7 +114,7 @@ class Import:
         #: continuation rows of hand-made spreadsheets: "exclude" (listed) or "fold"
         self.continuation = checks.CONTINUATION_MODES[0]
         self.geometry = "refuse"    # GeoJSON features that are not points (readers.point_features)
-        started = time.perf_counter()
+        started, cpu0 = time.perf_counter(), time.process_time()
         self.progress("sniff", 0.0)
         try:
             self.info = sniff.sniff(path, name, con=self.con, workdir=self.workdir)
@@ -125,6 +127,7 @@ class Import:
         self.file_hash = _file_hash(Path(path))
         self.path = Path(path)
         self.timings["sniff"] = time.perf_counter() - started
+        self.cpu_timings["sniff"] = time.process_time() - cpu0
 
     # ------------------------------------------------------------------ read
     def read(self, sheet: str | None = None, all_sheets: bool = False,
@@ -134,7 +137,7 @@ class Import:
         at their representative point (refused by default; kept for later reads)."""
         if geometry is not None:
             self.geometry = geometry
-        started = time.perf_counter()
+        started, cpu0 = time.perf_counter(), time.process_time()
         self.progress("read", 0.0)
         self._drop_parts()
         sheets = [sheet]
@@ -172,6 +175,7 @@ class Import:
             raise ImportError_("imp.err.no_table")
         self.parts.sort(key=lambda p: TABLE_ORDER.index(p.table))
         self.timings["read"] = time.perf_counter() - started
+        self.cpu_timings["read"] = time.process_time() - cpu0
         self.progress("read", 1.0)
         return self.parts
 
@@ -311,7 +315,7 @@ class Import:
     def _analyse(self, part: Part) -> None:
         con = self.con
         raw, row = part.raw.table, part.raw.row_sql
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         self.progress("normalise", 0.0)
         geo = "commune_code" in model.TABLES[part.table].column_names and (
             part.table == "actors" or "commune_code" in part.mapping.rules)
@@ -321,26 +325,29 @@ class Import:
         n_cont = checks.continuation(con, part.tbl("chk"), part.mapping, part.hows, self.continuation)
         part.counts["continuation"] = n_cont
         part.counts["folded"] = n_cont if self.continuation == "fold" else 0
-        t1 = time.perf_counter()
+        t1, c1 = time.perf_counter(), time.process_time()
         self.progress("geocode", 0.0)
         if geo:
             geocode.place_others(con, self.geo, part.tbl("chk"), part.tbl("place"), part.hows,
                                  part.mapping.crs)
             part.geo = geocode.report(con, part.tbl("chk"), part.tbl("place"))
-        t2 = time.perf_counter()
+        t2, c2 = time.perf_counter(), time.process_time()
         self.progress("validate", 0.0)
         checks.issues(con, raw, row, part.mapping, part.tbl("chk"), part.checks, part.tbl("issues"))
-        t3 = time.perf_counter()
+        t3, c3 = time.perf_counter(), time.process_time()
         self.progress("dedup", 0.0)
         inv = f"inv_{part.table}" if self._has(f"inv_{part.table}") else None
         dedup.candidates(con, part.table, part.tbl("chk"), inv, part.tbl("pairs"),
                          redundant_keys(part.mapping))
-        t4 = time.perf_counter()
+        t4, c4 = time.perf_counter(), time.process_time()
         part.analysed = True
         part.counts["read"] = part.raw.n_rows
         for k, v in (("normalise", t1 - t0), ("geocode", t2 - t1), ("validate", t3 - t2),
                      ("dedup", t4 - t3)):
             self.timings[k] = self.timings.get(k, 0.0) + v
+        for k, v in (("normalise", c1 - c0), ("geocode", c2 - c1), ("validate", c3 - c2),
+                     ("dedup", c4 - c3)):
+            self.cpu_timings[k] = self.cpu_timings.get(k, 0.0) + v
 
     def _drop_prefix(self, prefix: str) -> None:
         """Drop the tables whose name starts with ``prefix`` (a stage and its lookups)."""
@@ -395,7 +402,7 @@ class Import:
         depend on them (ids repeated or already taken, references to nothing)."""
         if only_active is not None:
             self.only_active = only_active
-        started = time.perf_counter()
+        started, cpu0 = time.perf_counter(), time.process_time()
         self.progress("prepare", 0.0)
         con = self.con
         con.execute("CREATE OR REPLACE TABLE id_remap (kind VARCHAR, old_id VARCHAR, new_id VARCHAR)")
@@ -405,6 +412,7 @@ class Import:
             self._prepare(part)
         self.prepared = True
         self.timings["prepare"] = time.perf_counter() - started
+        self.cpu_timings["prepare"] = time.process_time() - cpu0
         return self.summary()
 
     def _prepare(self, part: Part) -> None:
@@ -713,7 +721,7 @@ class Import:
         name and SHA-256). Returns the inventory's new reference."""
         if not self.prepared:
             self.prepare()
-        started = time.perf_counter()
+        started, cpu0 = time.perf_counter(), time.process_time()
         self.progress("save", 0.0)
         if create is None:
             create = not store.exists(inventory)
@@ -748,6 +756,7 @@ class Import:
             for cur in cursors:
                 cur.close()
         self.timings["save"] = time.perf_counter() - started
+        self.cpu_timings["save"] = time.process_time() - cpu0
         self.progress("save", 1.0)
         return ref
 
