@@ -2,6 +2,12 @@
 # Install everything and run the whole test suite: unit, AppTest and
 # Playwright end-to-end tests in Debian's chromium (installed with apt-get).
 # Extra arguments go to pytest, e.g. ./scripts/test.sh -k geo
+#
+# Without arguments (CI) the suite runs as two pytest processes at once, the
+# browser tests (-m e2e) beside all the others: a browser test mostly waits on
+# its Streamlit server and chromium, so the two streams fill the two cores. Each
+# stream fails on its own on a failure, on no test collected and on a skip; the
+# script fails if either does. ECOSYSTEM_TEST_STREAMS=1 runs one process.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else "$@"; fi; }
@@ -13,4 +19,27 @@ fi
 # shellcheck source=scripts/setup_env.sh
 source scripts/setup_env.sh requirements-dev.txt
 # pytest exits 5 when no test was collected: that fails this script too.
-exec .venv/bin/python -m pytest "$@"
+if [ "$#" -gt 0 ] || [ "${ECOSYSTEM_TEST_STREAMS:-2}" = 1 ]; then
+  exec .venv/bin/python -m pytest "$@"
+fi
+
+logs=$(mktemp -d)
+start=$(date +%s)
+trap 'kill "${e2e:-}" "${other:-}" 2>/dev/null || true' INT TERM
+# "not slow" as in pytest.ini's addopts (a second -m replaces the first)
+.venv/bin/python -m pytest -m "not slow and e2e" -o cache_dir=.pytest_cache/e2e \
+  >"$logs/e2e.log" 2>&1 &
+e2e=$!
+.venv/bin/python -m pytest -m "not slow and not e2e" -o cache_dir=.pytest_cache/other \
+  >"$logs/other.log" 2>&1 &
+other=$!
+e2e_status=0; other_status=0
+wait "$e2e" || e2e_status=$?
+wait "$other" || other_status=$?
+echo "==> browser tests (pytest -m e2e): exit $e2e_status"
+cat "$logs/e2e.log"
+echo "==> all other tests (pytest -m 'not e2e'): exit $other_status"
+cat "$logs/other.log"
+echo "==> whole suite: $(( $(date +%s) - start )) s; browser tests exit $e2e_status, others exit $other_status"
+rm -rf "$logs"
+[ "$e2e_status" = 0 ] && [ "$other_status" = 0 ]
