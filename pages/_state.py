@@ -74,12 +74,13 @@ def init_state() -> None:
     """Load the view from the URL query string: on a session's first run, and again
     when the browser brings a URL this session did not write (Back / Forward, a link
     followed in the same tab). A URL without parameters (a page of the menu) keeps
-    the session's view."""
+    the session's view, and so does a widget change that arrives with the URL of
+    before the last run (:func:`history_navigation`)."""
     qp = st.query_params
     if st.session_state.get("_booted"):
         url = dict(qp.to_dict())
         written = st.session_state.get("_url_written")
-        if not url or written is None or url == written:
+        if not url or written is None or url == written or not history_navigation():
             return
         # the URL defines the view: widgets take their value from it again
         for key in [k for k in st.session_state if str(k).startswith("w_") and k != "w_lang"]:
@@ -102,6 +103,19 @@ def init_state() -> None:
                                         if k not in GLOBAL_PARAMS}
     st.session_state["_page_params_pending"] = True  # they belong to the page about to run
     st.session_state["_booted"] = True
+
+
+def history_navigation() -> bool:
+    """Whether this run was asked by the browser's history (Back / Forward, or
+    ``_widgets.navigate``'s popstate): only then does a URL the session did not write
+    define the view. A widget change carries the URL the browser shows, which can
+    still be the one of before the last run (under load the browser handles a click
+    before the message with the new URL): taken for a Back, it reset every widget
+    from that URL and the user's pick was lost."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    return bool(ctx is not None and getattr(ctx, "is_history_navigation", False))
 
 
 def set_page(path: str) -> None:
