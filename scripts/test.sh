@@ -3,11 +3,12 @@
 # Playwright end-to-end tests in Debian's chromium (installed with apt-get).
 # Extra arguments go to pytest, e.g. ./scripts/test.sh -k geo
 #
-# Without arguments (CI) the suite runs as two pytest processes at once, the
-# browser tests (-m e2e) beside all the others: a browser test mostly waits on
-# its Streamlit server and chromium, so the two streams fill the two cores. Each
-# stream fails on its own on a failure, on no test collected and on a skip; the
-# script fails if either does. ECOSYSTEM_TEST_STREAMS=1 runs one process.
+# Without arguments (CI) the suite runs as two pytest processes at once: the
+# browser tests (tests/e2e, which mostly wait on their Streamlit server and
+# chromium) and the property suite (tests/property) beside all the others, so
+# the two streams fill the two cores. Both keep pytest.ini's -m "not slow"; each
+# fails on its own on a failure, on no test collected and on a skip; the script
+# fails if either does. ECOSYSTEM_TEST_STREAMS=1 runs one process.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else "$@"; fi; }
@@ -26,20 +27,19 @@ fi
 logs=$(mktemp -d)
 start=$(date +%s)
 trap 'kill "${e2e:-}" "${other:-}" 2>/dev/null || true' INT TERM
-# "not slow" as in pytest.ini's addopts (a second -m replaces the first)
-.venv/bin/python -m pytest -m "not slow and e2e" -o cache_dir=.pytest_cache/e2e \
+.venv/bin/python -m pytest tests/e2e tests/property -o cache_dir=.pytest_cache/e2e \
   >"$logs/e2e.log" 2>&1 &
 e2e=$!
-.venv/bin/python -m pytest -m "not slow and not e2e" -o cache_dir=.pytest_cache/other \
-  >"$logs/other.log" 2>&1 &
+.venv/bin/python -m pytest --ignore=tests/e2e --ignore=tests/property \
+  -o cache_dir=.pytest_cache/other >"$logs/other.log" 2>&1 &
 other=$!
 e2e_status=0; other_status=0
 wait "$e2e" || e2e_status=$?
 wait "$other" || other_status=$?
-echo "==> browser tests (pytest -m e2e): exit $e2e_status"
+echo "==> browser and property tests (tests/e2e, tests/property): exit $e2e_status"
 cat "$logs/e2e.log"
-echo "==> all other tests (pytest -m 'not e2e'): exit $other_status"
+echo "==> all other tests: exit $other_status"
 cat "$logs/other.log"
-echo "==> whole suite: $(( $(date +%s) - start )) s; browser tests exit $e2e_status, others exit $other_status"
+echo "==> whole suite: $(( $(date +%s) - start )) s; browser and property tests exit $e2e_status, others exit $other_status"
 rm -rf "$logs"
 [ "$e2e_status" = 0 ] && [ "$other_status" = 0 ]
