@@ -190,6 +190,32 @@ def scroll_to(page, selector: str, timeout: float = 90_000):
                 raise
 
 
+#: every chart and same-origin frame of the page drawn once the run is over: Plotly's
+#: SVG in each chart, each component frame loaded, the map's explorer.js ready
+_DRAWN = """() => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
+  for (const c of document.querySelectorAll('[data-testid="stPlotlyChart"]'))
+    if (!c.querySelector('.main-svg')) return false;
+  for (const f of document.querySelectorAll('iframe')) {
+    let d = null;
+    try { d = f.contentDocument; } catch (e) { continue; }
+    if (d === null) continue;  // a sandboxed frame (the network drawing): not readable
+    if (d.readyState !== 'complete') return false;
+    const x = f.contentWindow.EcoExplorer;
+    if (x && !x.ready) return false;
+  }
+  return true;
+}"""
+
+
+def wait_drawn(page, timeout: float = 90_000):
+    """Until the run is over and what draws after it (charts, map and component
+    frames) is drawn: what a reader waits for before reading the page."""
+    wait_idle(page, timeout)
+    page.wait_for_function(_DRAWN, timeout=timeout)
+
+
 def upload_and_analyse(page, path, inventory: str, recognised: str | None = None):
     """On the Importer page: upload ``path``, name the new inventory, click Analyser
     (``recognised``: a text to wait for before naming, e.g. the format found)."""
