@@ -16,6 +16,7 @@ from ecosystem.analysis.view import Filters
 from ecosystem.geo import Geography
 from ecosystem.i18n import DEFAULT_LANG, LANGS, t
 from ecosystem.storage.store import InventoryRef, Store
+from pages._history import history_navigation
 
 
 def _navigation_only() -> None:
@@ -74,8 +75,7 @@ def init_state() -> None:
     """Load the view from the URL query string: on a session's first run, and again
     when the browser brings a URL this session did not write (Back / Forward, a link
     followed in the same tab). A URL without parameters (a page of the menu) keeps
-    the session's view, and so does a widget change that arrives with the URL of
-    before the last run (:func:`history_navigation`)."""
+    the session's view, so does a widget change sent with an older URL (_history)."""
     qp = st.query_params
     if st.session_state.get("_booted"):
         url = dict(qp.to_dict())
@@ -103,19 +103,6 @@ def init_state() -> None:
                                         if k not in GLOBAL_PARAMS}
     st.session_state["_page_params_pending"] = True  # they belong to the page about to run
     st.session_state["_booted"] = True
-
-
-def history_navigation() -> bool:
-    """Whether this run was asked by the browser's history (Back / Forward, or
-    ``_widgets.navigate``'s popstate): only then does a URL the session did not write
-    define the view. A widget change carries the URL the browser shows, which can
-    still be the one of before the last run (under load the browser handles a click
-    before the message with the new URL): taken for a Back, it reset every widget
-    from that URL and the user's pick was lost."""
-    from streamlit.runtime.scriptrunner import get_script_run_ctx
-
-    ctx = get_script_run_ctx()
-    return bool(ctx is not None and getattr(ctx, "is_history_navigation", False))
 
 
 def set_page(path: str) -> None:
@@ -196,7 +183,6 @@ def _link(page: str | None, params: dict[str, str]) -> None:
         with st.popover(tr("ui.copy_link"), icon=":material/link:", width="stretch"):
             st.caption(tr("ui.copy_link_help"))
             st.code(view_url(page, params), language=None, wrap_lines=True)
-
 
 
 # ------------------------------------------------------------------ acting user
