@@ -16,6 +16,7 @@ from ecosystem.analysis.view import Filters
 from ecosystem.geo import Geography
 from ecosystem.i18n import DEFAULT_LANG, LANGS, t
 from ecosystem.storage.store import InventoryRef, Store
+from pages._history import history_navigation
 
 
 def _navigation_only() -> None:
@@ -74,12 +75,12 @@ def init_state() -> None:
     """Load the view from the URL query string: on a session's first run, and again
     when the browser brings a URL this session did not write (Back / Forward, a link
     followed in the same tab). A URL without parameters (a page of the menu) keeps
-    the session's view."""
+    the session's view, so does a widget change sent with an older URL (_history)."""
     qp = st.query_params
     if st.session_state.get("_booted"):
         url = dict(qp.to_dict())
         written = st.session_state.get("_url_written")
-        if not url or written is None or url == written:
+        if not url or written is None or url == written or not history_navigation():
             return
         # the URL defines the view: widgets take their value from it again
         for key in [k for k in st.session_state if str(k).startswith("w_") and k != "w_lang"]:
@@ -182,7 +183,6 @@ def _link(page: str | None, params: dict[str, str]) -> None:
         with st.popover(tr("ui.copy_link"), icon=":material/link:", width="stretch"):
             st.caption(tr("ui.copy_link_help"))
             st.code(view_url(page, params), language=None, wrap_lines=True)
-
 
 
 # ------------------------------------------------------------------ acting user

@@ -161,6 +161,61 @@ def wait_idle(page, timeout: float = 90_000):
                            timeout=timeout)
 
 
+#: the app is idle and exactly one element matches the selector (the argument)
+_ONE_AND_IDLE = """sel => document.querySelectorAll(sel).length === 1
+  && !!document.querySelector('[data-test-connection-state="CONNECTED"]')
+  && !!document.querySelector('[data-testid="stApp"][data-test-script-state="notRunning"]')"""
+
+
+def scroll_to(page, selector: str, timeout: float = 90_000):
+    """Scroll the one element matching ``selector`` into view once the app is idle;
+    returns its locator. A rerun that replaces an element (a component whose arguments
+    changed is a new element: the map of another year) keeps the old copy on the page
+    until the run ends, and a run can follow another at once (``st.rerun``, a component
+    reporting its value), so an element found during a run can be detached under
+    Playwright's scroll, which then fails at once instead of retrying: wait for the run
+    to end and one copy, scroll, and on a detached element wait and locate it again."""
+    from playwright.sync_api import Error as PlaywrightError
+
+    deadline = time.monotonic() + timeout / 1000
+    while True:
+        left = max(1_000, (deadline - time.monotonic()) * 1000)
+        page.wait_for_function(_ONE_AND_IDLE, arg=selector, timeout=left)
+        locator = page.locator(selector)
+        try:
+            locator.scroll_into_view_if_needed(timeout=left)
+            return locator
+        except PlaywrightError as e:
+            if "not attached" not in str(e) or time.monotonic() > deadline:
+                raise
+
+
+#: every chart and same-origin frame of the page drawn once the run is over: Plotly's
+#: SVG in each chart, each component frame loaded, the map's explorer.js ready
+_DRAWN = """() => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
+  for (const c of document.querySelectorAll('[data-testid="stPlotlyChart"]'))
+    if (!c.querySelector('.main-svg')) return false;
+  for (const f of document.querySelectorAll('iframe')) {
+    let d = null;
+    try { d = f.contentDocument; } catch (e) { continue; }
+    if (d === null) continue;  // a sandboxed frame (the network drawing): not readable
+    if (d.readyState !== 'complete') return false;
+    const x = f.contentWindow.EcoExplorer;
+    if (x && !x.ready) return false;
+  }
+  return true;
+}"""
+
+
+def wait_drawn(page, timeout: float = 90_000):
+    """Until the run is over and what draws after it (charts, map and component
+    frames) is drawn: what a reader waits for before reading the page."""
+    wait_idle(page, timeout)
+    page.wait_for_function(_DRAWN, timeout=timeout)
+
+
 def upload_and_analyse(page, path, inventory: str, recognised: str | None = None):
     """On the Importer page: upload ``path``, name the new inventory, click Analyser
     (``recognised``: a text to wait for before naming, e.g. the format found)."""

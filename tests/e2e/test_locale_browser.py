@@ -13,7 +13,7 @@ import re
 
 import pytest
 
-from tests.conftest import app_pages, screenshot, wait_idle
+from tests.conftest import app_pages, screenshot, wait_drawn
 
 pytestmark = pytest.mark.e2e
 
@@ -87,8 +87,7 @@ def test_checkers_catch_what_they_are_for():
 def test_page_speaks_one_language(app_server, offline_page, path, lang):
     query = "&".join(q for q in (VIEWS.get(path, ""), "" if lang == "fr" else "lang=en") if q)
     page = offline_page.open(f"{app_server.url}/{path}" + (f"?{query}" if query else ""))
-    page.wait_for_timeout(2_500)  # charts and map frames draw after the script ends
-    wait_idle(page)
+    wait_drawn(page)  # charts and map frames draw after the script ends
     screenshot(page, f"locale_{path}_{lang}")
     assert page.locator('[data-testid="stException"]').count() == 0
     text = visible_text(page)

@@ -5,10 +5,11 @@ import re
 import time
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 
 from ecosystem.render import mapview
 from ecosystem.analysis.view import Filters, View
-from tests.conftest import OfflinePage, screenshot, wait_idle
+from tests.conftest import OfflinePage, screenshot, scroll_to, wait_idle
 from tests.xss_inventory import MARKERS, hostile
 from tests.e2e.test_home_browser import map_frame, painted_pixels
 
@@ -18,14 +19,15 @@ MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 
 def wait_map(page, timeout: float = 150):
     """Until explorer.js has drawn every layer (EcoExplorer.ready). The component
-    iframe loads lazily: it is scrolled into view first."""
-    page.locator(MAP_FRAME).scroll_into_view_if_needed(timeout=timeout * 1000)
+    iframe loads lazily: it is scrolled into view first, once the run is over (a map
+    whose arguments changed is a new iframe; the old one leaves when the run ends)."""
+    scroll_to(page, MAP_FRAME, timeout * 1000)
     deadline = time.time() + timeout
     while time.time() < deadline:
         try:
             if map_frame(page).evaluate("() => !!(window.EcoExplorer && EcoExplorer.ready)"):
                 return map_frame(page)
-        except AssertionError:
+        except (AssertionError, PlaywrightError):  # no frame yet, or one being replaced
             pass
         time.sleep(0.25)
     state = [(f.url[:80], f.evaluate("() => [typeof L, typeof EcoExplorer, "

@@ -14,7 +14,7 @@ from ecosystem.access import LOCAL_ADMIN
 from ecosystem.geo import Geography
 from ecosystem.storage.store import Store
 from tests import fixtures
-from tests.conftest import ROOT, AppServer, _free_port, screenshot, wait_idle
+from tests.conftest import ROOT, AppServer, _free_port, screenshot, wait_drawn, wait_idle
 
 pytestmark = pytest.mark.e2e
 
@@ -142,8 +142,7 @@ def test_anonymous_sees_aggregates_only(browser, signin_app):
         page.get_by_text("agrégats seulement").first.wait_for()
         screenshot(page, "signin_anonymous_home")
         page.goto(f"{signin_app.url}/carte?inv=Vitrine")
-        wait_idle(page)
-        page.wait_for_timeout(3000)  # the map frame draws after the script
+        wait_drawn(page)  # the map frame draws after the script
         assert SECRET_NAME not in frames_text(page)
         screenshot(page, "signin_anonymous_map")
         for path in ("acteur?inv=Vitrine&actor=A1", "reseau?inv=Vitrine"):

@@ -7,9 +7,10 @@ import re
 import time
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 
 from ecosystem import demo
-from tests.conftest import screenshot, wait_idle
+from tests.conftest import screenshot, scroll_to, wait_idle
 from tests.e2e.test_map_browser import MAP_FRAME, wait_map
 
 pytestmark = pytest.mark.e2e
@@ -27,35 +28,45 @@ def year_shown(page) -> int:
     return int(CAPTION.search(page.get_by_text(CAPTION).first.inner_text()).group(1))
 
 
+def points_drawn(page, expected: int, timeout: float = 90) -> int:
+    """The map's point count once it is ``expected``, or the last one seen: the map of
+    the last year shown replaces the previous one (a new iframe) when its run ends."""
+    deadline = time.time() + timeout
+    while True:
+        frame = wait_map(page)
+        try:
+            frame.wait_for_function(f"() => EcoExplorer.pointCount === {expected}",
+                                    timeout=5_000)
+        except PlaywrightError:  # another count, or that frame was replaced meanwhile
+            if time.time() > deadline:
+                return wait_map(page).evaluate("() => EcoExplorer.pointCount")
+            continue
+        return frame.evaluate("() => EcoExplorer.pointCount")
+
+
 def test_year_slider_plays_and_the_map_changes(app_server, offline_page):
     actors = demo.generate(5000).actors
     page = offline_page.open(app_server.url + "/carte?asof=2013")
     page.get_by_text("Écosystème en 2013").wait_for(timeout=120_000)
-    frame = wait_map(page)
-    assert frame.evaluate("() => EcoExplorer.pointCount") == alive(actors, 2013)
-    page.locator(MAP_FRAME).scroll_into_view_if_needed()
+    assert points_drawn(page, alive(actors, 2013)) == alive(actors, 2013)
+    scroll_to(page, MAP_FRAME)
     first = screenshot(page, "map_year_2013").read_bytes()
 
     page.get_by_role("button", name="Lecture").click()
-    deadline = time.time() + 180
-    while time.time() < deadline and year_shown(page) < 2016:
-        time.sleep(0.5)
+    # playing: one rerun per year, until the caption says 2016 or later
+    page.get_by_text(re.compile(r"Écosystème en (201[6-9]|20[2-9][0-9])")).first.wait_for(
+        timeout=180_000)
     page.get_by_role("button", name="Pause").click()
     page.get_by_role("button", name="Lecture").wait_for(timeout=60_000)  # paused
     wait_idle(page)
     year = year_shown(page)
     assert year >= 2016 and "asof=" + str(year) in page.url
-    frame = wait_map(page)
-    deadline = time.time() + 60  # the map of the last year shown replaces the previous one
-    while time.time() < deadline and \
-            frame.evaluate("() => EcoExplorer.pointCount") != alive(actors, year):
-        time.sleep(0.5)
-        frame = wait_map(page)
-    assert frame.evaluate("() => EcoExplorer.pointCount") == alive(actors, year)
+    assert points_drawn(page, alive(actors, year)) == alive(actors, year)
     assert alive(actors, year) > alive(actors, 2013)
-    page.locator(MAP_FRAME).scroll_into_view_if_needed()
+    scroll_to(page, MAP_FRAME)
     second = screenshot(page, f"map_year_{year}").read_bytes()
     assert first != second
-    time.sleep(2)  # paused: the year stays
+    time.sleep(2)  # paused: no step follows (playing, a year lasts STEP_S = 0.8 s)
+    wait_idle(page)
     assert year_shown(page) == year
     assert offline_page.external == [] and offline_page.errors == []

@@ -37,7 +37,7 @@ from ecosystem.analysis.view import Filters, View
 from tests.conftest import app_pages
 from tests.property.checks import (Failure, Failures, app_on, eager_downloads, new_store,
                                    territory_of, unique_version)
-from tests.property.profiles import PROFILE
+from tests.property.profiles import PAGE_EXAMPLES, PROFILE
 from tests.property.strategies import inventories
 
 
@@ -257,7 +257,7 @@ def page_failures(name: str, data: model.InventoryData) -> Failures:
     return fails
 
 
-@settings(PROFILE, max_examples=max(1, PROFILE.max_examples // 2))
+@settings(PROFILE, max_examples=PAGE_EXAMPLES)
 @given(inventories())
 def test_every_page_renders_for_any_inventory(inv):
     name, data, _ = inv
