@@ -100,8 +100,7 @@ def test_journey_import_a_home_made_csv_and_open_it(app_server, offline_page, tm
     wait_idle(page)
     q = query(page)
     assert q.get("inv") == "Parcours maison"
-    # (the fitted position the button computes is checked in tests/app/test_importer.py;
-    # in the browser the map does not yet move to it after this page switch: see the report)
+    # (the map fitted to the imported points, read from Leaflet: test_import_open_browser.py)
     page.get_by_text(re.compile(r"3 acteurs et 0 projet")).wait_for(timeout=60_000)
     frame = wait_map(page)
     assert frame.evaluate("() => EcoExplorer.pointCount") == 3
