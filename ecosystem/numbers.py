@@ -127,6 +127,21 @@ def measure(value, lang: str = DEFAULT_LANG, places: int = 4) -> str:
     return _apply(value, lang, "decimal", places, least=0)
 
 
+def file_size(n_bytes, lang: str = DEFAULT_LANG) -> str:
+    """A file's size in decimal units with one decimal, at least 0.1 kB (Streamlit
+    writes "1.2KB" under an uploaded file): 1204 → 1,2 ko / 1.2 kB."""
+    from babel.units import format_unit
+
+    if _undefined(n_bytes):
+        return DASH
+    v = float(n_bytes)
+    unit, factor = next(((u, f) for u, f in (("digital-gigabyte", 1e9), ("digital-megabyte", 1e6))
+                         if v >= f), ("digital-kilobyte", 1e3))
+    value = max(round(v / factor, 1), 0.1) if v > 0 else 0
+    return format_unit(value, unit, length="short", format="#,##0.#",
+                       locale=locale(lang if lang in LANGS else DEFAULT_LANG))
+
+
 def percent(share, lang: str = DEFAULT_LANG, places: int = 1) -> str:
     """A share (0–1) in percent: 0.0773 → 7,7 % / 7.7%."""
     return _apply(share, lang, "percent", places)

@@ -1,7 +1,8 @@
 """What Streamlit writes in English whatever the app's language, said in the
-app's language: the file uploader's button and instructions (Streamlit has no
-locale setting; its text is hidden and CSS ``::after`` content shows ours).
-Drawn once per run by ``_shell.boot``."""
+app's language: the file uploader's button and instructions, the size under an
+uploaded file, a multiselect's bulk options ("Select all", "Select N matches") and
+a dropdown's "No results" (Streamlit has no locale setting; its text is hidden and
+CSS ``::after`` content shows ours). Drawn once per run by ``_shell.boot``."""
 
 from __future__ import annotations
 
@@ -14,6 +15,10 @@ from pages._state import lang, tr
 DROPZONE = '[data-testid="stFileUploaderDropzone"]'
 BUTTON = f'{DROPZONE} [data-testid="stBaseButton-secondary"] [data-testid="stMarkdownContainer"] p'
 INSTRUCTIONS = '[data-testid="stFileUploaderDropzoneInstructions"] span'
+SELECT_ALL = '[data-testid="stMultiSelectDropdown"] [data-key="__select_all__"] [data-item-hl]'
+SELECT_MATCHES = '[data-testid="stMultiSelectDropdown"] [data-key="__select_matches__"] [data-item-hl]'
+NO_RESULTS = '[role="listbox"][data-empty="true"] [role="option"] > span'
+FILE_SIZE = '[data-testid="stFileChipName"][title={name}] + div'  # under an uploaded file
 
 
 def _swap(selector: str, content: str) -> str:
@@ -25,5 +30,25 @@ def _swap(selector: str, content: str) -> str:
 
 def locale_css() -> None:
     limit = numbers.number(st.get_option("server.maxUploadSize"), lang())
+    sizes = "".join(_swap(FILE_SIZE.format(name=safe.css_string(f.name)),
+                          numbers.file_size(f.size, lang())) for f in _uploaded())
     st.html("<style>" + _swap(BUTTON, tr("ui.upload.button"))
-            + _swap(INSTRUCTIONS, tr("ui.upload.instructions", limit=limit)) + "</style>")
+            + _swap(INSTRUCTIONS, tr("ui.upload.instructions", limit=limit))
+            + _swap(SELECT_ALL, tr("ui.select_all")) + _swap(SELECT_MATCHES, tr("ui.select_matches"))
+            + _swap(NO_RESULTS, tr("ui.no_results")) + sizes + "</style>")
+
+
+def _uploaded() -> list:
+    """The files the session's uploaders hold (their values are known before the
+    page draws them again)."""
+    from streamlit.runtime.uploaded_file_manager import UploadedFile
+
+    files = []
+    for key in list(st.session_state.keys()):
+        try:
+            value = st.session_state[key]
+        except Exception:  # noqa: BLE001 - a widget whose state is being reset
+            continue
+        files += [f for f in (value if isinstance(value, list) else [value])
+                  if isinstance(f, UploadedFile)]
+    return files

@@ -15,7 +15,7 @@ from ecosystem.render import safe
 from pages._shell import tr
 from pages._links_review import links_review
 from pages._scdl_report import scdl_grants
-from pages._widgets import csv
+from pages._widgets import csv, url_tabs
 
 ORIGINS = {"recognised": "imp.origin.recognised", "saved": "imp.origin.saved", "given": "imp.origin.given",
            "manual": "imp.origin.manual", "auto": "imp.origin.auto"}
@@ -51,9 +51,10 @@ def report_step(session: ImportSession, summary: dict, only_active: bool, lang: 
             if chosen != imp.continuation:
                 session.set_continuation(chosen, only_active)
                 st.rerun()
-        tabs = st.tabs([tr("imp.tab.issues", n=fmt_number(imp.issues_count(p.index), lang)),
-                        tr("imp.tab.geo"), tr("imp.tab.dedup", n=fmt_number(sum(entry.get("pairs", {}).values()), lang)),
-                        tr("imp.ledger.title", n=fmt_number(entry["balance"]["merged"] + entry["balance"]["excluded"], lang))])
+        tabs, _ = url_tabs({"issues": tr("imp.tab.issues", n=fmt_number(imp.issues_count(p.index), lang)),
+                            "geo": tr("imp.tab.geo"), "dedup": tr("imp.tab.dedup", n=fmt_number(sum(entry.get("pairs", {}).values()), lang)),
+                            "ledger": tr("imp.ledger.title", n=fmt_number(entry["balance"]["merged"] + entry["balance"]["excluded"], lang))},
+                           f"w_imp_tab_{p.index}", sync=True)  # the tab in the URL, one for all parts
         with tabs[3]:
             ledger_tab(session, p, lang)
         with tabs[0]:

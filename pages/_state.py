@@ -17,22 +17,8 @@ from ecosystem.geo import Geography
 from ecosystem.i18n import DEFAULT_LANG, LANGS, t
 from ecosystem.storage.store import InventoryRef, Store
 from pages._history import history_navigation
+from pages._url import legacy_run  # importing it switches Streamlit's legacy pages/ mode off
 
-
-def _navigation_only() -> None:
-    """Streamlit runs an app that has a ``pages/`` folder in its legacy multipage
-    mode: a session whose first URL is ``/comparer`` would run pages/comparer.py
-    without app.py (no sidebar, no context). This app declares its pages with
-    ``st.navigation`` only, so the legacy mode is switched off for the process as
-    soon as any page module is imported (see :func:`context` for the first run)."""
-    try:
-        from streamlit.runtime.pages_manager import PagesManager
-    except ImportError:  # pragma: no cover - internal module moved
-        return
-    PagesManager.uses_pages_directory = False
-
-
-_navigation_only()
 
 HOME = "accueil"  # the default page's key; its address is the root (/accueil: "Page not found")
 GLOBAL_PARAMS = ("lang", "inv", "level", "terr", "types", "domains", "stages", "funders",
@@ -76,6 +62,8 @@ def init_state() -> None:
     when the browser brings a URL this session did not write (Back / Forward, a link
     followed in the same tab). A URL without parameters (a page of the menu) keeps
     the session's view, so does a widget change sent with an older URL (_history)."""
+    if legacy_run():  # the legacy mode ran app.py as a page: its widget ids would not last
+        st.rerun()
     qp = st.query_params
     if st.session_state.get("_booted"):
         url = dict(qp.to_dict())

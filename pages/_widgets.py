@@ -10,7 +10,7 @@ import streamlit as st
 from ecosystem import vocabulary as voc
 from ecosystem.geo import parse_territory
 from ecosystem.render import exports, links, safe
-from pages._state import Context, context, lang, page_param, tr
+from pages._state import Context, context, lang, page_param, sync_url, tr
 
 #: user or URL text inside Markdown (titles, captions, alerts, ``tr()`` parameters)
 md = safe.markdown
@@ -80,6 +80,28 @@ def param_choice(key: str, param: str, options: list[str], default: str) -> None
     if key not in st.session_state:
         wanted = page_param(param)
         st.session_state[key] = wanted if wanted in options else default
+
+
+def url_tabs(tabs: dict[str, str], key: str, param: str = "tab",
+             sync: bool = False) -> tuple[list, str | None]:
+    """``st.tabs`` whose selected tab is the page's URL parameter ``param`` (issue 17:
+    a shared link or Back reopens the same tab). ``tabs``: code → label; the URL
+    holds the code (the same link in French and English), left out for the first
+    tab. ``key`` starts with ``w_`` (a URL brought by Back / Forward resets it).
+    Returns the tab containers and the value to write back with ``sync_url``;
+    ``sync``: write it now when this tab bar's selection changed (a page with several
+    tab bars for one parameter: the URL keeps the one the user opened last)."""
+    labels = dict(zip(tabs.values(), tabs))
+    wanted = page_param(param)
+    containers = st.tabs(list(tabs.values()), key=key, on_change="rerun",
+                         default=tabs[wanted] if wanted in tabs else None)
+    shown = labels.get(st.session_state.get(key), next(iter(tabs)))
+    value = None if shown == next(iter(tabs)) else shown
+    last = st.session_state.setdefault("_url_tabs", {})
+    if sync and last.get(key, "") != value:
+        last[key] = value
+        sync_url({param: value})
+    return containers, value
 
 
 def navigate(page: str, params: dict[str, str]) -> None:

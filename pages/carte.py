@@ -95,6 +95,7 @@ if view.level_note:
 # (a shared link, Back, coming back from another page), then followed as the user pans
 if shell.entered() or "w_map_at0" not in st.session_state:
     st.session_state["w_map_at0"] = links.parse_position(shell.page_param("at"))
+    st.session_state["_map_fitted"] = None  # the map's own first position, not written
 at0 = st.session_state["w_map_at0"]
 with _render_lock():  # the cached map object is shared by sessions; folium renders it in place
     moved = maps.SetView(*at0).add_to(view.map) if at0 else None  # this session's place only
@@ -108,7 +109,15 @@ with _render_lock():  # the cached map object is shared by sessions; folium rend
 # the position the map reports once drawn (before, st_folium answers its defaults)
 where, zoom = (out or {}).get("center"), (out or {}).get("zoom")
 at = links.position_param(where["lat"], where["lng"], zoom) \
-    if where and zoom is not None and st.session_state.get("carte_map") else shell.page_param("at")
+    if where and zoom is not None and st.session_state.get("carte_map") else None
+start = links.position_param(*view.map.location, view.map.options["zoom"])  # before the fit
+if at and not at0 and (at == start or st.session_state.get("_map_fitted") in (None, at)):
+    if at != start:  # fitted to the view, not moved: not written (a URL entry Back
+        st.session_state["_map_fitted"] = at  # would return to, then leave again by
+    at = None  # writing the fit)
+elif at:
+    st.session_state["_map_fitted"] = ""  # moved: every position is written from now on
+at = at or shell.page_param("at")
 shell.sync_url({**options.to_params(), "at": at, "asof": asof})
 clicked = (out or {}).get("last_object_clicked")
 if clicked:

@@ -93,7 +93,8 @@ def heatmap(p: pd.DataFrame, key: str) -> None:
                     key=key)
 
 
-tabs = st.tabs([tr("grid.tab.territory"), tr("grid.tab.domain"), tr("grid.tab.project")])
+tabs, tab = ui.url_tabs({t: tr(f"grid.tab.{t}") for t in ("territory", "domain", "project")},
+                        "w_grid_tab")
 
 # ---------------------------------------------------------------- per territory
 with tabs[0]:
@@ -173,4 +174,4 @@ with tabs[2]:
                                     if lang == "fr" else
                                     f"- {md(c.label(lang))}: "
                                     f"**{md(grid.scale_label(v if pd.notna(v) else None, lang))}**")
-shell.sync_url()
+shell.sync_url({"tab": tab})

@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 import plotly.graph_objects as go
+import pytest
 
 from ecosystem import numbers as N
 from ecosystem.analysis import indicators as I
@@ -196,3 +197,13 @@ def test_import_issue_counts_take_plural_forms():
     assert reason(1200, "fr").startswith(f"1{NNBSP}200 caractères de contrôle retirés")
     assert reason(0, "en").startswith("0 control characters removed")
     assert reason(1, "en").startswith("1 control character removed")
+
+
+@pytest.mark.parametrize("n_bytes, lang, expected", [
+    (1204, "fr", "1,2\u202fko"), (1204, "en", "1.2 kB"),
+    (12_500_000, "fr", "12,5\u202fMo"), (12_500_000, "en", "12.5 MB"),
+    (300, "fr", "0,3\u202fko"), (40, "en", "0.1 kB"),
+    (2_000_000_000, "fr", "2\u202fGo")])
+def test_file_size_in_the_reader_s_units(n_bytes, lang, expected):
+    """What Streamlit writes "1.2KB" under an uploaded file, in the app's language."""
+    assert N.file_size(n_bytes, lang) == expected

@@ -21,6 +21,8 @@ def test_upload_analyse_and_save_a_map_export(app_server, offline_page):
     page.get_by_text("Lignes lues 100 = enregistrées 100 + fusionnées 0 + écartées 0").wait_for()
     page.get_by_text("Correspondance : format reconnu (Export de carte GoGoCarto / Transiscope).").wait_for()
     page.get_by_role("tab", name="Géocodage").click()
+    page.wait_for_url("**tab=geo**", timeout=60_000)  # the app keeps the tab in the URL
+    wait_idle(page)
     placed = page.get_by_text("100 / 100")
     placed.wait_for()
     placed.scroll_into_view_if_needed()

@@ -28,10 +28,6 @@ def pick(page, label: str, option: str):
     wait_idle(page)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "known bug (issue 17 item 4): opened at the app's root with a territory, the menu's Carte "
-    "loses it (the URL becomes /carte?at=…); this journey used to open /accueil, which Streamlit "
-    "answers with an English 'Page not found' dialog over an inert sidebar"))
 def test_journey_explore_a_region(app_server, offline_page):
     # the analyst opens the dashboard on Bretagne (the sidebar's pick is driven in
     # test_compare's search and the AppTests; here the view comes from the address)
@@ -48,9 +44,8 @@ def test_journey_explore_a_region(app_server, offline_page):
     assert query(page).get("terr") == "region:53"
     # the profile of the région, with its report
     menu(page, "Territoires")
-    page.wait_for_timeout(2000)
-    screenshot(page, "journey_region_territoires_fr")
     page.get_by_role("heading", name="Bretagne", level=1).wait_for(timeout=60_000)
+    wait_idle(page)
     assert page.locator('[data-testid="stException"]').count() == 0
     screenshot(page, "journey_region_profile_fr")
     assert offline_page.external == [] and offline_page.errors == []
@@ -105,8 +100,7 @@ def test_journey_import_a_home_made_csv_and_open_it(app_server, offline_page, tm
     wait_idle(page)
     q = query(page)
     assert q.get("inv") == "Parcours maison"
-    # (the fitted position the button computes is checked in tests/app/test_importer.py;
-    # in the browser the map does not yet move to it after this page switch: see the report)
+    # (the map fitted to the imported points, read from Leaflet: test_import_open_browser.py)
     page.get_by_text(re.compile(r"3 acteurs et 0 projet")).wait_for(timeout=60_000)
     frame = wait_map(page)
     assert frame.evaluate("() => EcoExplorer.pointCount") == 3

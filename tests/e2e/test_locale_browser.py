@@ -32,11 +32,14 @@ VIEWS = {
 
 #: English text Streamlit, Plotly and Leaflet write whatever the app's language
 #: (the French interface must show none of them), as whole words
-DEFAULTS_EN = ["Drag and drop", "Browse files", "Upload", "200MB", "per file",
+DEFAULTS_EN = ["Drag and drop", "Browse files", "Upload", "per file",
                "Choose an option", "Select all", "No results", "matches", "None",
                "Reset axes", "Download plot", "Autoscale", "Zoom in", "Zoom out", "Pan",
                "Box Select", "Lasso Select", "Produced with Plotly", "mi", "ft",
-               "Fiche source", "(epci)"]
+               "Fiche source", "(epci)", "Select"]
+
+#: a file size written the English way (Streamlit's "1.2KB" under an uploaded file)
+SIZE_EN = re.compile(r"(?<![\d.,])\d+(?:\.\d+)?\s?(?:B|KB|MB|GB)(?!\w)")  # 200MB, 1.2KB
 
 #: French numbers in the English interface and English ones in the French interface
 WRONG_NUMBER = {
@@ -63,7 +66,8 @@ def visible_text(page) -> str:
 
 
 def english_defaults(text: str) -> list[str]:
-    return [w for w in DEFAULTS_EN if re.search(rf"(?<!\w){re.escape(w)}(?!\w)", text)]
+    return [w for w in DEFAULTS_EN if re.search(rf"(?<!\w){re.escape(w)}(?!\w)", text)] + \
+        SIZE_EN.findall(text)
 
 
 def wrong_numbers(text: str, lang: str) -> list[str]:
@@ -73,10 +77,13 @@ def wrong_numbers(text: str, lang: str) -> list[str]:
 def test_checkers_catch_what_they_are_for():
     """The two readers find the faults on a hand-made text and nothing on a clean one."""
     assert english_defaults("Drag and drop file here\nLimit 200MB per file") == \
-        ["Drag and drop", "200MB", "per file"]
+        ["Drag and drop", "per file", "200MB"]
     assert english_defaults("Déposez un fichier ici · Parcourir · None") == ["None"]
     assert english_defaults("Minimum 10 mi") == ["mi"]
     assert english_defaults("Min: 10 km · midi · Pantin") == []
+    assert english_defaults("Select 3 matches · x.csv 1.2KB · 12 MB") == ["matches", "Select",
+                                                                         "1.2KB", "12 MB"]
+    assert english_defaults("Sélectionner · x.csv 1,2 ko · 12 Mo") == []
     assert wrong_numbers("379,648 acteurs · 0.5 · 2024-05-01 · 12,5 % · 0,978", "fr") == \
         ["379,648", "0.5"]
     assert wrong_numbers("0,77 and 1\u202f234 · 1,234 · 0.5", "en") == ["0,77", "1\u202f234"]
@@ -98,3 +105,45 @@ def test_page_speaks_one_language(app_server, offline_page, path, lang):
         shown = page.evaluate("""() => getComputedStyle(document.querySelector(
             '[data-testid="stFileUploaderDropzone"] button p'), '::after').content""")
         assert shown == {"fr": '"Parcourir"', "en": '"Browse"'}[lang]
+
+
+def _after(page, selector: str) -> str:
+    return page.evaluate("(sel) => getComputedStyle(document.querySelector(sel), '::after')"
+                         ".content", selector)
+
+
+def test_dropdowns_and_uploaded_files_speak_french(app_server, offline_page, tmp_path):
+    """What only shows once the user acts: a multiselect's bulk options ("Select all",
+    "Select N matches"), its "No results", and the size under an uploaded file."""
+    page = offline_page.open(f"{app_server.url}/importer")
+    page.get_by_role("heading", name="Importer des données").wait_for(timeout=60_000)
+    wait_idle(page)  # the sidebar is inert while a run draws it
+    types = page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').first
+    field = types.locator("input")
+    field.click()
+    dropdown = page.locator('[data-testid="stMultiSelectDropdown"]')
+    dropdown.locator('[data-key="__select_all__"]').wait_for()
+    assert english_defaults(dropdown.inner_text()) == []
+    assert _after(page, '[data-key="__select_all__"] [data-item-hl]') == '"Tout sélectionner"'
+    field.fill("e")  # several types hold an "e": the bulk option for the matches
+    dropdown.locator('[data-key="__select_matches__"]').wait_for()
+    assert english_defaults(dropdown.inner_text()) == []
+    assert _after(page, '[data-key="__select_matches__"] [data-item-hl]') == \
+        '"Sélectionner les résultats affichés"'
+    field.fill("zzzz")
+    dropdown.locator('[data-empty="true"]').wait_for()
+    assert english_defaults(dropdown.inner_text()) == []
+    assert _after(page, '[data-empty="true"] [role="option"] > span') == '"Aucun résultat"'
+    field.press("Escape")
+    path = tmp_path / "petit.csv"
+    path.write_text("a;b\n" + "1;2\n" * 300, encoding="utf-8")  # 1,204 bytes
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(path))
+    chip = page.locator('[data-testid="stFileChip"]')
+    chip.wait_for(timeout=60_000)
+    size = '[data-testid="stFileChipName"] + div'
+    page.wait_for_function("(sel) => getComputedStyle(document.querySelector(sel), '::after')"
+                           ".content !== 'none'", arg=size, timeout=90_000)  # the app answered
+    wait_idle(page)
+    assert english_defaults(chip.inner_text()) == []
+    assert _after(page, size) == '"1,2\u202fko"'
+    screenshot(page, "locale_importer_chip_fr")

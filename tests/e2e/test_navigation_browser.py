@@ -3,17 +3,43 @@
 from __future__ import annotations
 
 import re
+import time
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from tests.conftest import screenshot, wait_idle
+from tests.conftest import AppServer, OfflinePage, screenshot, wait_idle
 from tests.e2e.test_map_browser import MAP_FRAME, loire_atlantique_pixel, wait_map
 
 pytestmark = pytest.mark.e2e
 
 LEAFLET_VIEW = ("() => { const m = window.map || map_div; const c = m.getCenter();"
                 " return [c.lat, c.lng, m.getZoom()]; }")
+
+
+def watch_map_reports(page):
+    """Keep the last value the map component sent to the app (its position once drawn,
+    then after each move): install before opening the page."""
+    page.add_init_script("addEventListener('message', e => {"
+                         " if (e.data && e.data.type === 'streamlit:setComponentValue')"
+                         " window.__mapReport = e.data.value; });")
+
+
+def wait_map_settled(page, timeout: float = 60):
+    """The map drew, told the app where it stands (its last report is its position)
+    and that run is over."""
+    frame = wait_map(page)
+    deadline = time.time() + timeout
+    while True:
+        report = page.evaluate("() => window.__mapReport || null")
+        lat, lng, zoom = frame.evaluate(LEAFLET_VIEW)
+        if report and report.get("zoom") == zoom and \
+                abs(report["center"]["lat"] - lat) + abs(report["center"]["lng"] - lng) < 1e-6:
+            break
+        assert time.time() < deadline, f"the map did not report its position: {report}"
+        page.wait_for_timeout(250)  # polling the condition above
+    wait_idle(page)
+    return frame
 
 
 def query(page) -> dict[str, str]:
@@ -29,13 +55,48 @@ def menu(page, name: str):
     wait_idle(page)
 
 
+def test_first_session_of_a_fresh_server_keeps_the_view_of_its_url(tmp_path, browser):
+    """The first run of a fresh server is Streamlit's legacy pages/ mode running app.py
+    as a page (pages/_url.py): the sidebar's widgets got ids the next runs did not
+    know, so the menu's Carte dropped the URL's territory and filters."""
+    server = AppServer(tmp_path / "fresh.duckdb")  # this test's session is the first
+    visitor = OfflinePage(browser)
+    watch_map_reports(visitor.page)
+    try:
+        page = visitor.open(server.url + "/?terr=region:53&types=funder")
+        page.get_by_role("heading", name="Acteurs pour 10 000 habitants, par département").wait_for(
+            timeout=90_000)
+        menu(page, "Carte")
+        page.get_by_role("heading", name="Carte de l'écosystème").wait_for(timeout=60_000)
+        wait_map_settled(page)  # the map fitted to Bretagne: its position is not a new entry
+        assert "/carte" in page.url
+        assert (query(page).get("terr"), query(page).get("types")) == ("region:53", "funder")
+        pickers = page.locator('[data-testid="stSidebar"] [role="combobox"]').evaluate_all(
+            "els => els.map(e => e.value)")
+        assert "Bretagne" in pickers
+        page.go_back()  # Back: the home page of the same view
+        page.get_by_role("heading", name="Acteurs pour 10 000 habitants, par département").wait_for(
+            timeout=60_000)
+        wait_idle(page)
+        assert urlsplit(page.url).path == "/"
+        assert (query(page).get("terr"), query(page).get("types")) == ("region:53", "funder")
+        page.go_forward()  # Forward: the map again, still on Bretagne
+        page.get_by_role("heading", name="Carte de l'écosystème").wait_for(timeout=60_000)
+        wait_idle(page)
+        assert (query(page).get("terr"), query(page).get("types")) == ("region:53", "funder")
+        assert visitor.errors == []
+    finally:
+        visitor.close()
+        server.stop()
+
+
 def test_map_click_profile_then_back_keeps_the_map_view(app_server, offline_page):
+    watch_map_reports(offline_page.page)
     page = offline_page.open(app_server.url + "/carte?level=departement&types=funder"
                              "&ind=projects_per_100k")
     page.get_by_text("Territoires dessinés : département (101)").wait_for()
-    frame = wait_map(page)
-    page.wait_for_function("() => location.search.includes('at=')", timeout=60_000)  # settled
-    wait_idle(page)
+    frame = wait_map_settled(page)
+    assert "at" not in query(page)  # fitted to France, not moved: no position in the URL
     x, y = loire_atlantique_pixel(frame)
     page.locator(MAP_FRAME).scroll_into_view_if_needed()
     box = page.locator(MAP_FRAME).bounding_box()
@@ -59,16 +120,15 @@ def test_map_click_profile_then_back_keeps_the_map_view(app_server, offline_page
 
 
 def test_actor_card_opens_in_the_same_tab_on_the_same_territory(app_server, offline_page):
+    watch_map_reports(offline_page.page)
     page = offline_page.open(app_server.url + "/carte?terr=departement:44&layers=points,lines")
-    frame = wait_map(page)
+    frame = wait_map_settled(page)
     page.evaluate("() => { window.__same_document = true; }")
     # the popup link's own path (explorer.js inApp): push the URL, tell Streamlit's router
     link = frame.evaluate("() => EcoExplorer.pointCount") and \
         "acteur?terr=departement%3A44&actor=A0000001"
     assert frame.evaluate("""(rel) => { const a = document.createElement('a');
         a.href = new URL(rel, window.parent.location.href).href; return a.href; }""", link)
-    page.wait_for_function("() => location.search.includes('at=')", timeout=60_000)  # map settled
-    wait_idle(page)
     page.evaluate("""(rel) => { history.pushState({}, '', rel);
         dispatchEvent(new PopStateEvent('popstate', {state: {}})); }""", "/" + link)
     page.wait_for_url("**/acteur?**", timeout=60_000)
