@@ -101,7 +101,7 @@ def _origin(row) -> str:
 
 
 def history(ctx, kind: str, key: str) -> None:
-    h = editing.history(ctx.store, ctx.ref.name, kind, key)
+    h = editing.history(ctx.store, ctx.ref.name, kind, key, user=current_user())
     if h.empty:
         st.info(tr("edit.history.empty"))
         return

@@ -271,3 +271,15 @@ def test_link_changed_or_removed_since_opened_is_refused_in_the_form(inv):
         "Ce lien a été supprimé depuis que vous l'avez ouvert : rien n'a été enregistré."]
     assert editing.read(store, inv, "partnerships", ("A1", "A3")) is None
     assert "Partenariat déclaré : Durand Logistique" not in at.selectbox(key="w_ed_links_pick").options
+
+
+def test_viewer_history_tab_hides_personal_values(inv):
+    store = app_store()
+    rec = editing.read(store, inv, "actors", "A3")
+    editing.edit_actor(store, access.LOCAL_ADMIN, inv, "A3",
+                       {"contact_email": "paul.martin@example.org", "city": "Nantes"}, rec.version)
+    viewer = ok(page_test("pages/acteur.py", {"inv": inv, "actor": "A3"},
+                          {"user": access.User("someone", name="Someone")}).run())
+    assert "Nantes" in _tables(viewer) and "paul.martin@example.org" not in _tables(viewer)
+    admin = ok(page_test("pages/acteur.py", {"inv": inv, "actor": "A3"}).run())
+    assert "paul.martin@example.org" in _tables(admin)
