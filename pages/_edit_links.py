@@ -54,7 +54,8 @@ def row_prefix(kind: str, record_id: str) -> str:
 
 def _names(ctx, rows: dict) -> dict[str, str]:
     """Actor names and project titles of the ids the links point to."""
-    ids = sorted({v for df in rows.values() for c in df.columns if c.endswith("_id") or c.startswith("actor_id")
+    refs = {(table, column) for table, column, _, _ in model.REFERENCES}
+    ids = sorted({v for kind, df in rows.items() for c in df.columns if (kind, c) in refs
                   for v in df[c] if v})
     if not ids:
         return {}
