@@ -72,7 +72,7 @@ def _label(kind: str, row, names: dict, actor_id: str) -> str:
     text = " ↔ ".join(names.get(v, v) for v in others if v)
     if kind == "fundings" and row["amount_eur"] is not None:
         text += f" — {numbers.currency(float(row['amount_eur']), lang())}"
-    return f"{tr(f'links.kind.{kind}')} : {text}" if lang() == "fr" else f"{tr(f'links.kind.{kind}')}: {text}"
+    return tr("links.label", kind=tr(f"links.kind.{kind}"), what=text)
 
 
 def edit_links(ctx, actor_id: str) -> None:
