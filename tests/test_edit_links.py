@@ -188,3 +188,29 @@ def test_remove_across_two_replicas(any_store, tmp_path, geo):
     finally:
         if other is not any_store:
             other.close()
+
+
+def test_history_of_an_actors_links(inv):
+    """A1's links: partner of P2 (removed), lead of P1 (F1's amount edited), member of A9
+    (year edited); A3 leaving P1 is not A1's link. A9 sees its member's membership."""
+    rec = editing.read(inv, "tiny", "partners", ("P2", "A1"))
+    links.remove(inv, ADMIN, "tiny", "partners", ("P2", "A1"), rec.version)
+    rec = editing.read(inv, "tiny", "fundings", "F1")
+    links.edit_link(inv, ADMIN, "tiny", "fundings", "F1", {"amount_eur": 12000}, rec.version)
+    rec = editing.read(inv, "tiny", "memberships", ("A1", "A9"))
+    links.edit_link(inv, ADMIN, "tiny", "memberships", ("A1", "A9"), {"since_year": 2019}, rec.version)
+    rec = editing.read(inv, "tiny", "partners", ("P1", "A3"))
+    links.remove(inv, ADMIN, "tiny", "partners", ("P1", "A3"), rec.version)
+    rec = editing.read(inv, "tiny", "fundings", "F5")  # A5 funds A5's own P5: not A1's
+    links.edit_link(inv, ADMIN, "tiny", "fundings", "F5", {"year": 2023}, rec.version)
+    h = links.link_history(inv, "tiny", "A1")
+    assert [(r.tbl, r.record_id, r.op, r.field, r.old_value, r.new_value) for r in h.itertuples()
+            if r.op != "delete"] == [
+        ("memberships", "A1\x1fA9", "update", "since_year", "2018", "2019"),
+        ("fundings", "F1", "update", "amount_eur", "10000.0", "12000.0")]
+    assert list(h.tbl) == ["memberships", "fundings", "partners"]  # newest first
+    assert list(links.link_history(inv, "tiny", "A9").record_id) == ["A1\x1fA9"]
+    # A3 left P1 (F2, which it gives, has no logged change)
+    assert sorted(links.link_history(inv, "tiny", "A3").record_id) == ["P1\x1fA3"]
+    with pytest.raises(access.PermissionDenied):
+        links.link_history(inv, "tiny", "A1", user=access.ANONYMOUS)

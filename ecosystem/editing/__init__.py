@@ -15,12 +15,12 @@ Every write takes the acting :class:`ecosystem.access.User` and asks
 
 from ecosystem.editing.history import (AlreadyReverted, ChangeSetNotFound, RevertConflict, as_of,
                                        change_set, change_sets, history, revert)
-from ecosystem.editing.links import LINKS, actor_links, edit_link, remove
+from ecosystem.editing.links import LINKS, actor_links, edit_link, link_history, remove
 from ecosystem.editing.records import (Conflict, EditError, Record, RecordNotFound, add, close_actor,
                                        create_actor, create_project, edit, edit_actor, edit_project,
                                        read, save)
 
-__all__ = ["LINKS", "actor_links", "edit_link", "remove",
+__all__ = ["LINKS", "actor_links", "edit_link", "link_history", "remove",
            "AlreadyReverted", "ChangeSetNotFound", "Conflict", "EditError", "Record",
            "RecordNotFound", "RevertConflict", "add", "as_of", "change_set", "change_sets",
            "close_actor", "create_actor", "create_project", "edit", "edit_actor", "edit_project",

@@ -120,3 +120,32 @@ def edit_link(store, user: access.User, inventory: str, kind: str, key, values: 
         cs = _remove(con, user, inventory, kind, rid, version, "edit", None, False)
         moved = {**(current or {}), **clean}
         return records.save(store, user, inventory, kind, moved, create=True, change_set=cs, con=con)
+
+
+def link_history(store, inventory: str, actor_id: str, user: access.User | None = None) -> pd.DataFrame:
+    """The logged changes of one actor's links, newest first (``tbl`` and
+    ``record_id`` added to :data:`~ecosystem.editing.history.HISTORY_COLUMNS`): its
+    partnerships in projects, memberships (either side), declared partnerships
+    (either side), and the fundings it gives or gave (the funder in the log) or its
+    projects receive now. With ``user``: refused unless the user may read records."""
+    from ecosystem.editing.history import HISTORY_COLUMNS, _has_log, _inventory_id, _nulls
+
+    if user is not None:
+        access.require(store, user, inventory, "read_records")
+    columns = ["tbl", "record_id"] + HISTORY_COLUMNS
+    if not _has_log(store):
+        return pd.DataFrame(columns=columns)
+    inv_id = _inventory_id(store, inventory)
+    ref = store.ref(inventory)
+    part = "split_part(record_id, chr(31), {})"
+    out = store.query(f"""SELECT {', '.join(columns)} FROM change_log WHERE inv_id = ? AND (
+        (tbl = 'partners' AND {part.format(2)} = ?)
+        OR (tbl IN ('memberships', 'partnerships') AND ? IN ({part.format(1)}, {part.format(2)}))
+        OR (tbl = 'fundings' AND record_id IN (
+            SELECT record_id FROM change_log WHERE inv_id = ? AND tbl = 'fundings' AND (
+                (field = 'funder_actor_id' AND ? IN (old_value, new_value))
+                OR (op = 'delete' AND json_extract_string(old_value, '$.funder_actor_id') = ?))
+            UNION SELECT funding_id FROM {ref.table("fundings")} WHERE funder_actor_id = ?
+                OR project_id IN (SELECT project_id FROM {ref.projects} WHERE lead_actor_id = ?))))
+        ORDER BY seq DESC""", [inv_id, actor_id, actor_id, inv_id] + [actor_id] * 4)
+    return _nulls(out)

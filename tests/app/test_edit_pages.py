@@ -283,3 +283,17 @@ def test_viewer_history_tab_hides_personal_values(inv):
     assert "Nantes" in _tables(viewer) and "paul.martin@example.org" not in _tables(viewer)
     admin = ok(page_test("pages/acteur.py", {"inv": inv, "actor": "A3"}).run())
     assert "paul.martin@example.org" in _tables(admin)
+
+
+def test_a_removed_link_shows_in_the_actors_history_and_is_undone_there(inv):
+    store = app_store()
+    editing.remove(store, access.LOCAL_ADMIN, inv, "partners", ("P2", "A1"),
+                   editing.read(store, inv, "partners", ("P2", "A1")).version)
+    at = ok(page_test("pages/acteur.py", {"inv": inv, "actor": "A1"}).run())
+    history = next(df.value for df in at.dataframe if "Lien" in df.value.columns)
+    assert list(zip(history["Champ"], history["Lien"])) == [
+        ("suppression de la fiche", "Partenaire d'un projet (P2 / A1)")]
+    next(b for b in at.button if b.label == "Annuler ce changement").click()
+    ok(at.run())
+    assert "Changement annulé." in [str(s.value) for s in at.success]
+    assert editing.read(store, inv, "partners", ("P2", "A1")).values["role"] == "operational"
