@@ -7,11 +7,15 @@ Pages are thin layouts over the ``ecosystem`` package; their list is here.
 
 import streamlit as st
 
+from ecosystem import members
 from ecosystem.i18n import t
 from pages import _shell as shell
 
 ctx = shell.boot(sync=False)  # the URL is written once the page is known
 lang = ctx.lang
+# Membres is in the menu of inventory administrators only; opened by URL, the page
+# still refuses anyone else
+members_menu = "visible" if members.managed_inventories(ctx.store, ctx.user) else "hidden"
 
 PAGES = [
     st.Page("pages/accueil.py", title=t("nav.home", lang), icon=":material/home:",
@@ -31,7 +35,7 @@ PAGES = [
     st.Page("pages/importer.py", title=t("nav.import", lang), icon=":material/upload_file:",
             url_path="importer"),
     st.Page("pages/membres.py", title=t("nav.members", lang), icon=":material/group:",
-            url_path="membres"),
+            url_path="membres", visibility=members_menu),
     st.Page("pages/zonages.py", title=t("nav.zonings", lang), icon=":material/layers:",
             url_path="zonages"),
     st.Page("pages/moderation.py", title=t("nav.moderation", lang), icon=":material/rule:",

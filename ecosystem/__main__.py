@@ -1,4 +1,5 @@
-"""Command line: ``python -m ecosystem import|sirene|export|inventories``.
+"""Command line: ``python -m ecosystem import|sirene|export|inventories`` (and the
+change log's ``history|revert|as-of``: ecosystem/cli_history.py).
 
 ::
 
@@ -655,6 +656,11 @@ from ecosystem import cli_access  # noqa: E402 - members, visibility, erase, --a
 
 cli_access.register(app, say=say, row=row, open_store=_open_store, err=err, console=console,
                     lang_option=_lang)
+
+from ecosystem import cli_history  # noqa: E402 - history, revert, as-of
+
+cli_history.register(app, say=say, row=row, open_store=_open_store, err=err, console=console,
+                     lang_option=_lang)
 
 if __name__ == "__main__":
     app()

@@ -63,7 +63,9 @@ def sidebar(store: Store, geo: Geography) -> Context:
         names = mb.readable_inventories(store, user)  # the others are not even listed
         st.session_state["_default_inv"] = names[0] if names else None
         wanted = st.session_state.get("w_inv")
-        denied = wanted if wanted and wanted not in names and store.exists(wanted) else None
+        # a name this user may not read, or that does not exist: one answer for both (the
+        # existence of a private inventory is never revealed), and only a readable one shown
+        denied = wanted if wanted and wanted not in names else None
         if not names:
             st.session_state.pop("_ctx", None)
             st.info(tr("access.no_inventory"), icon=":material/lock:")
@@ -102,8 +104,8 @@ def sidebar(store: Store, geo: Geography) -> Context:
             st.button(tr("sidebar.reset"), on_click=reset_filters, width="stretch")
     ctx = Context(store=store, geo=geo, ref=ref, filters=filters, user=user)
     st.session_state["_ctx"] = ctx
-    if denied:  # a URL naming an inventory this user may not read: say so, show nothing
-        st.error(tr("access.not_readable", inventory=safe.markdown(denied)), icon=":material/lock:")
-        st.stop()
+    if denied:
+        st.error(tr("access.not_readable", inventory=safe.markdown(denied), shown=safe.markdown(inv)),
+                 icon=":material/lock:")
     return ctx
 

@@ -4,6 +4,8 @@
                    date), partners, fundings, memberships, declared partnerships;
                    one transaction per save, the model's validation, optimistic
                    concurrency (:class:`records.Conflict`)
+``links``          the links of a record (partners, fundings, memberships, declared
+                   partnerships): listed per actor, edited (their key too), removed
 ``history``        a record's history, revert of a change set, the inventory as of a date
 ``contributions``  proposals from visitors of public inventories and their moderation
 
@@ -13,11 +15,13 @@ Every write takes the acting :class:`ecosystem.access.User` and asks
 
 from ecosystem.editing.history import (AlreadyReverted, ChangeSetNotFound, RevertConflict, as_of,
                                        change_set, change_sets, history, revert)
+from ecosystem.editing.links import LINKS, actor_links, edit_link, link_history, remove
 from ecosystem.editing.records import (Conflict, EditError, Record, RecordNotFound, add, close_actor,
                                        create_actor, create_project, edit, edit_actor, edit_project,
                                        read, save)
 
-__all__ = ["AlreadyReverted", "ChangeSetNotFound", "Conflict", "EditError", "Record",
+__all__ = ["LINKS", "actor_links", "edit_link", "link_history", "remove",
+           "AlreadyReverted", "ChangeSetNotFound", "Conflict", "EditError", "Record",
            "RecordNotFound", "RevertConflict", "add", "as_of", "change_set", "change_sets",
            "close_actor", "create_actor", "create_project", "edit", "edit_actor", "edit_project",
            "history", "read", "revert", "save"]

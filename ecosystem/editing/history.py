@@ -69,16 +69,43 @@ def _inventory_id(store, inventory: str) -> int:
         return _inv_id(cur, inventory)
 
 
-def history(store, inventory: str, kind: str, key) -> pd.DataFrame:
+def history(store, inventory: str, kind: str, key, user: access.User | None = None) -> pd.DataFrame:
     """Every logged change of one record, newest first: one row per field changed
-    (who, when, origin, before, after), per creation and per removal."""
+    (who, when, origin, before, after), per creation and per removal. With ``user``:
+    refused unless the user may read records, and the values of personal fields
+    (``model.personal_columns``) blanked unless the user may read them."""
+    if user is not None:
+        access.require(store, user, inventory, "read_records")
     rid = changelog.record_id(kind, key)
     if not _has_log(store):
         return pd.DataFrame(columns=HISTORY_COLUMNS)
     inv_id = _inventory_id(store, inventory)
-    out = store.query(f"SELECT {', '.join(HISTORY_COLUMNS)} FROM change_log WHERE inv_id = ? "
-                      "AND tbl = ? AND record_id = ? ORDER BY seq DESC", [inv_id, kind, rid])
-    return _nulls(out)
+    out = _nulls(store.query(f"SELECT {', '.join(HISTORY_COLUMNS)} FROM change_log WHERE inv_id = ? "
+                             "AND tbl = ? AND record_id = ? ORDER BY seq DESC", [inv_id, kind, rid]))
+    if user is not None and not access.allowed(store, user, inventory, "read_personal"):
+        out = without_personal(kind, out)
+    return out
+
+
+def without_personal(kind: str, rows: pd.DataFrame) -> pd.DataFrame:
+    """Log rows with the values of personal fields blanked: an update's before and
+    after, and those fields of a removed record kept as JSON."""
+    personal = set(model.personal_columns(kind))
+    if not personal or rows.empty:
+        return rows
+    rows = rows.copy()
+    hide = rows.field.isin(personal)
+    rows.loc[hide, ["old_value", "new_value"]] = None
+
+    def strip(text):
+        if not isinstance(text, str) or not text.startswith("{"):
+            return text
+        return json.dumps({k: v for k, v in json.loads(text).items() if k not in personal},
+                          ensure_ascii=False)
+
+    gone = rows.op == "delete"
+    rows.loc[gone, "old_value"] = rows.loc[gone, "old_value"].map(strip)
+    return rows
 
 
 def _nulls(df: pd.DataFrame) -> pd.DataFrame:

@@ -222,7 +222,10 @@ def _save(con, user, inventory, kind, key, rid, values, version, create, origin,
         raise EditError([model.Issue(kind, None, table.key[-1], rid.replace(changelog.SEP, " / "),
                                      "id_exists")])
     if not create:
-        if current is None:
+        if current is None:  # removed since it was opened: say by whom
+            gone = [c for c in later_changes(con, inv_id, kind, rid, 0) if c["op"] == "delete"]
+            if gone and version is not None:
+                raise Conflict(kind, rid, gone[-5:])
             raise RecordNotFound(kind, rid)
         if version != version_of(current):
             raise Conflict(kind, rid, later_changes(con, inv_id, kind, rid, 0)[-5:])

@@ -20,7 +20,8 @@ CAROL = {"is_logged_in": True, "sub": "sub-carol", "name": "Carol", "email": "ca
 
 @pytest.fixture(scope="module")
 def access_db(tmp_path_factory):
-    """"Privé" (private; Carol viewer, Bob editor) and "Vitrine" (public, aggregates only)."""
+    """"Privé" (private; Carol viewer, Bob editor) and "Vitrine" (public, aggregates
+    only; Ann its administrator)."""
     path = tmp_path_factory.mktemp("access") / "access.duckdb"
     store = Store(path, geo=Geography())
     writes.create(store, LOCAL_ADMIN, "Privé", fixtures.tiny())
@@ -28,6 +29,7 @@ def access_db(tmp_path_factory):
     members.grant(store, LOCAL_ADMIN, "Privé", "sub-carol", "viewer")
     members.grant(store, LOCAL_ADMIN, "Privé", "sub-bob", "editor")
     members.set_visibility(store, LOCAL_ADMIN, "Vitrine", "public_aggregates")
+    members.grant(store, LOCAL_ADMIN, "Vitrine", "sub-ann", "admin")
     store.close()
     return path
 
@@ -86,14 +88,6 @@ def test_anonymous_cannot_import(access_db, monkeypatch):
     assert not at.get("file_uploader")
 
 
-def test_a_url_to_a_private_inventory_says_so_and_shows_nothing(access_db, monkeypatch):
-    at = ok(run("pages/accueil.py", access_db, monkeypatch, user={"is_logged_in": False},
-                params={"inv": "Privé"}))
-    assert [e.value for e in at.error] == [
-        "Vous n'avez pas accès à l'inventaire « Privé » : rien n'est affiché."]
-    assert not at.metric and not at.title
-
-
 def test_viewer_lists_her_inventory_and_reads_records(access_db, monkeypatch):
     at = ok(run("pages/acteur.py", access_db, monkeypatch, user=CAROL,
                 params={"inv": "Privé", "actor": "A1"}))
@@ -124,3 +118,66 @@ def test_anonymous_map_offers_no_actor_layer(access_db, monkeypatch):
     at = ok(run("pages/carte.py", access_db, monkeypatch, params={"inv": "Vitrine"}))
     assert sorted(t.key for t in at.toggle) == ["w_map_asof", "w_map_funders", "w_map_lines",
                                                 "w_map_points", "w_map_tiles"]
+
+
+ROOT = __import__("pathlib").Path(__file__).resolve().parents[2]
+
+
+def app_run(db, monkeypatch, user=None, params=None):
+    """app.py itself (its menu), with the pages st.navigation got and their visibility."""
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    menus = []
+    real = st.navigation
+
+    def navigation(pages, **kw):
+        menus.append({p.url_path: p._visibility for p in pages})
+        return real(pages, **kw)
+
+    monkeypatch.setattr(st, "navigation", navigation)
+    monkeypatch.setenv("ECOSYSTEM_DB", str(db))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
+    for k, v in (params or {}).items():
+        at.query_params[k] = v
+    if user is not None:
+        at.secrets["auth"] = AUTH
+        at.user = user
+    return ok(at.run()), menus
+
+
+@pytest.mark.parametrize("user,shown", [
+    (None, "visible"),                              # local mode: administrator of everything
+    ({"is_logged_in": True, "sub": "sub-ann", "name": "Ann"}, "visible"),  # admin of Vitrine
+    ({"is_logged_in": True, "sub": "sub-bob", "name": "Bob"}, "hidden"),   # editor of Privé
+    (CAROL, "hidden"),                              # viewer of Privé
+    ({"is_logged_in": False}, "hidden")])           # anonymous
+def test_members_menu_entry_for_inventory_admins_only(access_db, monkeypatch, user, shown):
+    at, menus = app_run(access_db, monkeypatch, user)
+    assert menus[-1]["membres"] == shown
+    assert menus[-1]["carte"] == "visible" and len(menus[-1]) == 12
+
+
+def test_members_page_opened_by_url_still_refuses_a_viewer(access_db, monkeypatch):
+    at, menus = app_run(access_db, monkeypatch, CAROL, {"inv": "Privé"})
+    assert menus[-1]["membres"] == "hidden"
+    ok(at.switch_page("pages/membres.py").run())
+    assert "Seuls les administrateurs" in texts(at)
+    assert not at.dataframe and not at.get("text_input")
+
+
+@pytest.mark.parametrize("user,wanted,shown", [
+    ({"is_logged_in": False}, "Privé", "Vitrine"),        # exists, not readable
+    ({"is_logged_in": False}, "Nulle part", "Vitrine"),   # does not exist
+    (CAROL, "Nulle part", "Privé"),
+    ({"is_logged_in": True, "sub": "sub-ann", "name": "Ann"}, "Privé", "Vitrine")])
+def test_a_url_to_an_unknown_or_private_inventory_gets_one_answer(access_db, monkeypatch, user,
+                                                                  wanted, shown):
+    at = ok(run("pages/accueil.py", access_db, monkeypatch, user=user, params={"inv": wanted}))
+    # the same words whether it exists or not; only an inventory the user may read is shown
+    assert [e.value for e in at.error] == [
+        f"L'inventaire « {wanted} » n'existe pas ou ne vous est pas accessible : "
+        f"l'inventaire « {shown} » est affiché à la place."]
+    assert at.sidebar.selectbox(key="w_inv").value == shown
+    assert wanted not in inventory_options(at)
+    assert at.metric  # the readable inventory's figures

@@ -190,3 +190,110 @@ def test_add_a_partner_to_an_unknown_project_is_refused(inv):
     ok(at.run())
     errors = " ".join(str(e.value) for e in at.error)
     assert "Projet (identifiant) : « P99 »" in errors
+
+
+
+def _open_link(at, kind, record_id):
+    at.selectbox(key="w_ed_links_pick").set_value(f"{kind}\x1e{record_id}")
+    return ok(at.run())
+
+
+def test_links_listed_and_a_partner_removed(inv):
+    from pages._edit_links import row_prefix
+    at = ok(page_test("pages/acteur.py", {"inv": inv, "actor": "A1"}).run())
+    # A1: partner of P2, member of A9, declared partner of A3, lead of P1 (funded by F1, F2)
+    assert at.selectbox(key="w_ed_links_pick").options == [
+        "Partenaire d'un projet : Jardin partagé d'Herblain",
+        "Adhésion à un réseau : Réseau Solidaire Ligérien",
+        "Partenariat déclaré : Durand Logistique",
+        "Financement : Épicerie solidaire de Nantes ↔ Fonds solidaire Provence — 10\u202f000\u00a0€",
+        "Financement : Épicerie solidaire de Nantes ↔ Durand Logistique — 5\u202f000\u00a0€"]
+    at = _open_link(at, "partners", "P2\x1fA1")
+    prefix = row_prefix("partners", "P2\x1fA1")
+    assert at.text_input(key=f"{prefix}_project_id").value == "P2"
+    assert at.selectbox(key=f"{prefix}_role").value == "operational"
+    at.button(key=f"FormSubmitter:{prefix}-Supprimer ce lien").click()
+    ok(at.run())
+    assert "Lien supprimé." in [str(s.value) for s in at.success]
+    assert editing.read(app_store(), inv, "partners", ("P2", "A1")) is None
+    assert list(editing.history(app_store(), inv, "partners", ("P2", "A1")).op) == ["delete"]
+    assert "Partenaire d'un projet : Jardin partagé d'Herblain" not in \
+        at.selectbox(key="w_ed_links_pick").options
+
+
+def test_edit_a_funding_and_move_a_membership_from_the_card(inv):
+    from pages._edit_links import row_prefix
+    at = ok(page_test("pages/acteur.py", {"inv": inv, "actor": "A1", "lang": "en"}).run())
+    at = _open_link(at, "fundings", "F2")
+    prefix = row_prefix("fundings", "F2")
+    at.text_input(key=f"{prefix}_amount_eur").set_value("7500")
+    at.button(key=f"FormSubmitter:{prefix}-Save").click()
+    ok(at.run())
+    assert "Changes saved." in [str(s.value) for s in at.success]
+    assert editing.read(app_store(), inv, "fundings", "F2").values["amount_eur"] == "7500.0"
+    # A1 leaves network A9 for A4's network: the key changes, one change set
+    at = _open_link(at, "memberships", "A1\x1fA9")
+    prefix = row_prefix("memberships", "A1\x1fA9")
+    at.text_input(key=f"{prefix}_network_id").set_value("A4")
+    at.button(key=f"FormSubmitter:{prefix}-Save").click()
+    ok(at.run())
+    assert [str(e.value) for e in at.error] == []
+    store = app_store()
+    assert editing.read(store, inv, "memberships", ("A1", "A9")) is None
+    assert editing.read(store, inv, "memberships", ("A1", "A4")).values["since_year"] == "2018"
+
+
+def test_link_changed_or_removed_since_opened_is_refused_in_the_form(inv):
+    from pages._edit_links import row_prefix
+    store = app_store()
+    at = ok(page_test("pages/acteur.py", {"inv": inv, "actor": "A1"}).run())
+    at = _open_link(at, "partnerships", "A1\x1fA3")
+    prefix = row_prefix("partnerships", "A1\x1fA3")
+    # someone else changes its year meanwhile: this save is refused, theirs kept
+    editing.edit(store, access.LOCAL_ADMIN, inv, "partnerships",
+                 {"actor_id_a": "A1", "actor_id_b": "A3", "since_year": 2021},
+                 editing.read(store, inv, "partnerships", ("A1", "A3")).version)
+    at.text_input(key=f"{prefix}_since_year").set_value("2019")
+    at.button(key=f"FormSubmitter:{prefix}-Enregistrer").click()
+    ok(at.run())
+    assert any("a changé depuis que vous l'avez ouverte" in str(e.value) for e in at.error)
+    assert editing.read(store, inv, "partnerships", ("A1", "A3")).values["since_year"] == "2021"
+    next(b for b in at.button if b.label == "Recharger la fiche").click()
+    ok(at.run())
+    at = _open_link(at, "partnerships", "A1\x1fA3")
+    assert at.text_input(key=f"{prefix}_since_year").value == "2021"
+    # then someone removes it: the form says so and never brings it back
+    editing.remove(store, access.LOCAL_ADMIN, inv, "partnerships", ("A1", "A3"),
+                   editing.read(store, inv, "partnerships", ("A1", "A3")).version)
+    at.button(key=f"FormSubmitter:{prefix}-Enregistrer").click()
+    ok(at.run())
+    assert [str(e.value) for e in at.error] == [
+        "Ce lien a été supprimé depuis que vous l'avez ouvert : rien n'a été enregistré."]
+    assert editing.read(store, inv, "partnerships", ("A1", "A3")) is None
+    assert "Partenariat déclaré : Durand Logistique" not in at.selectbox(key="w_ed_links_pick").options
+
+
+def test_viewer_history_tab_hides_personal_values(inv):
+    store = app_store()
+    rec = editing.read(store, inv, "actors", "A3")
+    editing.edit_actor(store, access.LOCAL_ADMIN, inv, "A3",
+                       {"contact_email": "paul.martin@example.org", "city": "Nantes"}, rec.version)
+    viewer = ok(page_test("pages/acteur.py", {"inv": inv, "actor": "A3"},
+                          {"user": access.User("someone", name="Someone")}).run())
+    assert "Nantes" in _tables(viewer) and "paul.martin@example.org" not in _tables(viewer)
+    admin = ok(page_test("pages/acteur.py", {"inv": inv, "actor": "A3"}).run())
+    assert "paul.martin@example.org" in _tables(admin)
+
+
+def test_a_removed_link_shows_in_the_actors_history_and_is_undone_there(inv):
+    store = app_store()
+    editing.remove(store, access.LOCAL_ADMIN, inv, "partners", ("P2", "A1"),
+                   editing.read(store, inv, "partners", ("P2", "A1")).version)
+    at = ok(page_test("pages/acteur.py", {"inv": inv, "actor": "A1"}).run())
+    history = next(df.value for df in at.dataframe if "Lien" in df.value.columns)
+    assert list(zip(history["Champ"], history["Lien"])) == [
+        ("suppression de la fiche", "Partenaire d'un projet (P2 / A1)")]
+    next(b for b in at.button if b.label == "Annuler ce changement").click()
+    ok(at.run())
+    assert "Changement annulé." in [str(s.value) for s in at.success]
+    assert editing.read(store, inv, "partners", ("P2", "A1")).values["role"] == "operational"

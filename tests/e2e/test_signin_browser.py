@@ -116,6 +116,10 @@ def test_members_sign_in_and_see_their_inventories(browser, signin_app, role, ex
         sign_in(page, signin_app, role)
         external.clear()  # the provider's own sign-in page loads a stylesheet from a CDN
         assert listed(page) == expected
+        # the Membres entry is in the menu of administrators only (issue 13)
+        menu = page.locator('[data-testid="stSidebarNav"]')
+        menu.get_by_role("link", name="Carte", exact=True).wait_for()
+        assert menu.get_by_role("link", name="Membres", exact=True).count() == (role == "admin")
         page.goto(f"{signin_app.url}/acteur?inv=Priv%C3%A9&actor=A1")
         wait_idle(page)
         page.get_by_text(SECRET_NAME).first.wait_for(timeout=30_000)
@@ -153,7 +157,7 @@ def test_anonymous_sees_aggregates_only(browser, signin_app):
         screenshot(page, "signin_anonymous_card_refused")
         page.goto(f"{signin_app.url}/?inv=Priv%C3%A9")
         wait_idle(page)
-        page.get_by_text("Vous n'avez pas accès à l'inventaire « Privé »").wait_for()
+        page.get_by_text("L'inventaire « Privé » n'existe pas ou ne vous est pas accessible").wait_for()
         assert SECRET_NAME not in frames_text(page)
         page.goto(f"{signin_app.url}/importer?inv=Vitrine")
         wait_idle(page)
