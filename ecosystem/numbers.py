@@ -202,7 +202,14 @@ def plural_form(n, lang: str = DEFAULT_LANG) -> str:
     """CLDR plural category of ``n``: French 0, 1 (and 1,5) are ``one``; English only 1."""
     if _undefined(n):
         return "other"
-    return locale(lang).plural_form(abs(float(n)) if float(n) != int(n) else abs(int(n)))
+    return _plural_category(abs(float(n)) if float(n) != int(n) else abs(int(n)), lang)
+
+
+@lru_cache(maxsize=4096)
+def _plural_category(n, lang: str) -> str:
+    """Babel's plural rule (about 0.1 ms a call): counts repeat, on a map's grid
+    cells and lines, so each is evaluated once."""
+    return locale(lang).plural_form(n)
 
 
 def plural(key: str, n, lang: str = DEFAULT_LANG, **params) -> str:

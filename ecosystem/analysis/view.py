@@ -80,6 +80,17 @@ class Filters:
     def cache_key(self) -> tuple:
         return tuple(asdict(self).items())
 
+    def base_filters(self) -> "Filters | None":
+        """The filters whose materialised sets a territory's sets are cut from, or
+        None (the store's view cache asks, :meth:`statements` gets their tables as
+        ``base``): with a project-side filter, the participations in the filtered
+        projects of all France (``fm``, which the territory's indicators read anyway:
+        they are computed over the view without its territory) hold those of the
+        territory's projects, a third of the rows of every participation."""
+        if self.territory is None or not self.has_project_filter:
+            return None
+        return self.with_(territory=None, level="region")
+
     def statements(self, ref: InventoryRef, prefix: str,
                    base: dict[str, str] | None = None) -> list[tuple[str, str, list]]:
         """What the store's view cache runs for these filters (the store asks its
@@ -345,7 +356,7 @@ def view_statements(ref: InventoryRef, f: Filters, prefix: str,
     scope = f.scope
     out = []
     params: list = []
-    if base is not None and scope is not None:
+    if base is not None and scope is not None and "fp" in base:
         out.append(("fp", f"CREATE TABLE {prefix}fp AS SELECT * FROM {base['fp']} p "
                           f"WHERE {_territory_clause('p', scope, params, ref, 'projects')}",
                     params))
@@ -354,13 +365,15 @@ def view_statements(ref: InventoryRef, f: Filters, prefix: str,
         out.append(("fp", f"CREATE TABLE {prefix}fp AS {select} "
                           f"WHERE {_project_where(ref, f, scope, params)}", params))
     if f.has_project_filter:
-        members = base["fm"] if base is not None and scope is not None else ref.derived("d_members")
+        # the territory's projects are among the base's: their participations too
+        members = base["fm"] if base is not None and scope is not None and "fm" in base \
+            else ref.derived("d_members")
         out.append(("fm", f"CREATE TABLE {prefix}fm AS SELECT m.* FROM {members} m "
                           f"SEMI JOIN {prefix}fp USING (project_id)", []))
     if actors_in_place(f):
         return out
     params = []
-    if base is not None and scope is not None:
+    if base is not None and scope is not None and "fa" in base:
         where = _territory_clause("a", scope, params, ref)
         if f.has_project_filter:
             where += f" AND a.actor_id IN (SELECT actor_id FROM {prefix}fm)"

@@ -486,7 +486,7 @@ def ranking_map(geo, table: pd.DataFrame, level: str, value: str, title: str, un
     fc = features(geoms, props, parents=parents)
     bounds = None
     if within and len(geoms):
-        x0, y0, x1, y1 = shapely.bounds(shapely.union_all(geoms.values)).tolist()
+        x0, y0, x1, y1 = shapely.total_bounds(geoms.values).tolist()  # = the union's bounds
         bounds = [[y0, x0], [y1, x1]]
     breaks = class_breaks(props.value)
     m = base_map(bounds=bounds, mode=mode)

@@ -427,7 +427,9 @@ def flows_data(df: pd.DataFrame, geo, level: str, insets: bool, lang: str) -> di
 # ------------------------------------------------------------------ builder
 @lru_cache(maxsize=64)
 def _bounds(geo, level: str, codes: tuple[str, ...]):
-    x0, y0, x1, y1 = shapely.bounds(shapely.union_all(geo.shapes(level, codes).values)).tolist()
+    # the extent of every shape's own bounds: the union's bounds, without the union
+    # (union_all of a région's 4,000 communes cost ~0.3 CPU-s of a map rerun)
+    x0, y0, x1, y1 = shapely.total_bounds(geo.shapes(level, codes).values).tolist()
     return [[y0, x0], [y1, x1]], max(x1 - x0, y1 - y0)
 
 

@@ -73,7 +73,7 @@ def build(view: View, lang: str = "fr") -> ReportMap | None:
     table = table[table.code.isin(geoms.index)]
     if table.empty:
         return None
-    x0, y0, x1, y1 = shapely.bounds(shapely.union_all(geoms.values)).tolist()
+    x0, y0, x1, y1 = shapely.total_bounds(geoms.values).tolist()  # = the union's bounds
     k = math.cos(math.radians((y0 + y1) / 2))  # equirectangular, true to scale at mid-latitude
     span_x, span_y = max((x1 - x0) * k, 1e-6), max(y1 - y0, 1e-6)
     scale = WIDTH / span_x

@@ -1,0 +1,86 @@
+"""Issue 15, the view's speed at 1.5 M actors: what the work left out of a rerun
+was, checked on tests/fixtures.tiny() with values worked out by hand
+(docs/performance.md, "View at 1.5 M actors, third pass")."""
+
+import math
+
+import pandas as pd
+import pytest
+import shapely
+from shapely.geometry import box
+
+from ecosystem import numbers
+from ecosystem.analysis import indicators as ind
+from ecosystem.analysis.view import Filters, View
+from ecosystem.render import mapview
+
+
+@pytest.fixture
+def tiny(tiny_store):
+    return tiny_store, tiny_store.ref("tiny")
+
+
+# ------------------------------------------------------------- view cache
+@pytest.mark.parametrize("territory, actors, participations", [
+    # P1 (Nantes, experimentation): A1 leads, A3 and A4 are partners
+    ("departement:44", ["A1", "A3", "A4"], 3),
+    # P5 (Marseille, experimentation): A5 leads, A6 (Aix, also 13) is a partner
+    ("departement:13", ["A5", "A6"], 2),
+])
+def test_a_territory_with_a_project_filter_cuts_its_sets_from_all_france(tiny, territory, actors,
+                                                                         participations):
+    store, ref = tiny
+    f = Filters(territory=territory, stages=("experimentation",))
+    view = View(store, ref, f)
+    got = view.query("SELECT string_agg(actor_id, ',' ORDER BY actor_id) AS a, "
+                     "(SELECT count(*) FROM fm) AS m FROM fa").iloc[0]
+    assert got.a.split(",") == actors and got.m == participations
+    # all France's participations were made first (the territory's indicators read
+    # them anyway) and the territory's are cut from them, not from every participation
+    national = (ref.cache_key, Filters(stages=("experimentation",)).cache_key())
+    assert national in store._views
+    statements = dict((n, s) for n, s, _ in f.statements(ref, "t_", {"fm": "nat_fm"}))
+    assert "FROM nat_fm m" in statements["fm"] and ref.derived("d_members") not in statements["fm"]
+
+
+# -------------------------------------------------------------- indicators
+def test_domain_counts_read_the_bit_mask_not_the_lists(tiny):
+    store, ref = tiny
+    seen = []
+    real = store.query
+    store.query = lambda sql, params=None: seen.append(sql) or real(sql, params)
+    row = ind.compute(View(store, ref, Filters()), "departement",
+                      ["actors"], within=("departement", "44")).iloc[0]
+    # Loire-Atlantique: P1 (poverty, food) and P2 (food), both active
+    assert row.n_domains_active == 2
+    p_food, p_poverty = 2 / 3, 1 / 3
+    expected = -(p_food * math.log(p_food) + p_poverty * math.log(p_poverty)) / math.log(17)
+    assert row.domain_entropy == pytest.approx(expected)
+    assert not any("list_contains(domains" in s for s in seen)
+
+
+# --------------------------------------------------------------------- map
+def test_map_bounds_are_the_extent_of_the_shapes_without_their_union(monkeypatch):
+    class Geo:
+        def shapes(self, level, codes):
+            return pd.Series([box(0, 0, 1, 1), box(2, 3, 4, 5)], index=["a", "b"])
+
+    def union_all(*args, **kwargs):
+        raise AssertionError("the union of every shape is not needed for its bounds")
+
+    monkeypatch.setattr(shapely, "union_all", union_all)
+    bounds, extent = mapview._bounds.__wrapped__(Geo(), "commune", ("a", "b"))
+    assert bounds == [[0.0, 0.0], [5.0, 4.0]]
+    assert extent == 5.0  # the larger span: longitude 0–4, latitude 0–5
+
+
+def test_a_rate_is_formatted_without_evaluating_the_plural_rule(monkeypatch):
+    calls = []
+    real = numbers.plural_form
+    monkeypatch.setattr(numbers, "plural_form", lambda n, lang="fr": calls.append(n) or real(n, lang))
+    # a rate's unit has no singular: 1 acteur pour 10 000 hab. reads "1,00 pour 10 000 hab."
+    assert ind.format_value("actors_per_10k", 1.0, "fr", with_unit=True) == "1,00 pour 10 000 hab."
+    assert calls == []
+    # a count's unit has one: the rule is asked, French 1 is singular
+    assert ind.format_value("actors", 1, "fr", with_unit=True) == "1 acteur"
+    assert calls == [1]
