@@ -30,8 +30,12 @@ case "$MODULE" in
   safe)       SOURCE=ecosystem/render/safe.py
               TESTS="tests/test_safe.py" ;;
   checks)     SOURCE=ecosystem/ingest/checks.py
-              TESTS="tests/ingest/test_checks.py tests/ingest/test_controls.py tests/ingest/test_continuation.py
-                    tests/ingest/test_checks_controls_once.py" ;;
+              # the fast unit tests of checks first; the CLI continuation test (a whole
+              # import into a store, 5-7 s each) is left out: test_continuation's
+              # in-process tests reach the same code
+              TESTS="tests/ingest/test_checks_sql.py tests/ingest/test_checks_controls_once.py
+                    tests/ingest/test_checks.py tests/ingest/test_controls.py tests/ingest/test_continuation.py
+                    --deselect tests/ingest/test_continuation.py::test_cli_continuation_option" ;;
   *) echo "usage: $0 indicators|view|exports|safe|checks [score|show NAME|mutmut run args]" >&2
      exit 2 ;;
 esac
