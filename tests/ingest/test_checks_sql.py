@@ -5,7 +5,7 @@ checks): every expected value below is worked out by hand from the model's rules
 (actors: siren 9 digits with a Luhn key, creation_year 1800-2100, employees >= 0, ...).
 """
 
-import json
+from types import SimpleNamespace
 
 import duckdb
 import pytest
@@ -84,3 +84,68 @@ def test_valid_sql_conditions_hold_for_good_values_only(ncon):
     siren = {c: cond for c, cond, _ in checks.valid_sql(col("actors", "siren"), "v")}
     assert holds(ncon, siren["siren"], "732829320") is True   # Luhn: 7+6+2+7+2+9+3+4+0 = 40
     assert holds(ncon, siren["siren"], "732829321") is False
+
+
+# --- _fold: continuation rows merged into the record above --------------------------------
+
+def test_fold_merges_lists_text_and_values_into_the_record_above():
+    con = duckdb.connect()
+    con.execute("""CREATE TABLE chk (_row BIGINT, name VARCHAR, domains VARCHAR[], address VARCHAR,
+        city VARCHAR, geo_method VARCHAR, _issues BIGINT)""")
+    con.execute("""INSERT INTO chk VALUES
+        (2, 'Jardins', ['food'], '1 rue A', NULL, 'none', 0),
+        (3, NULL, ['food', 'culture'], 'Bâtiment B', 'Nantes', 'commune_code', 4),
+        (4, NULL, ['health'], '1 rue A', 'Rezé', 'postal_code', 0),
+        (5, 'Épicerie', NULL, NULL, 'Brest', 'postal_code', 0),
+        (6, NULL, NULL, NULL, NULL, 'commune_code', 0)""")
+    con.execute("CREATE TABLE pairs AS SELECT * FROM (VALUES (3, 2), (4, 2), (6, 5)) t(_row, target)")
+    checks._fold(con, "chk", "pairs")
+    got = con.execute("SELECT * FROM chk WHERE _row IN (2, 5) ORDER BY _row").fetchall()
+    # lists united in row order without repeats; address lines joined, a repeat dropped;
+    # an empty value filled by the first continuation row; geo_method 'none' is no method
+    # (the continuation row's method is taken), a real one is kept; _issues untouched
+    assert got == [(2, "Jardins", ["food", "culture", "health"], "1 rue A\nBâtiment B", "Nantes",
+                    "commune_code", 0),
+                   (5, "Épicerie", None, None, "Brest", "postal_code", 0)]
+    # the folded temporary table is dropped
+    assert con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'chk__folded'"
+                       ).fetchone()[0] == 0
+
+
+# --- _action, flags -----------------------------------------------------------------------
+
+def test_action_by_column():
+    mapping = SimpleNamespace(defaults={"actor_type": "association"})
+    assert checks._action(col("actors", "actor_type"), mapping) == "default"   # required, defaulted
+    assert checks._action(col("actors", "name"), mapping) == "excluded"        # required
+    assert checks._action(col("actors", "siret"), mapping) == "cleared"        # optional
+
+
+def test_flags_evaluate_each_rule_once_per_mapped_column(ncon):
+    # actor_id (the first column) is not mapped: the columns after it still are
+    mapping = SimpleNamespace(table="actors")
+    out = checks.flags(mapping, {"name": "column", "postal_code": "column", "employees": "column"})
+    ncon.execute("CREATE TABLE t AS SELECT * FROM (VALUES ('A', '29200', '3'), ('B', '2920', '-1'),"
+                 " ('C', NULL, NULL)) v(name, postal_code, employees)")
+    got = ncon.execute(f"SELECT {', '.join(out)} FROM t j").df()
+    # name has no rule; a missing value fails its check (coalesce to FALSE)
+    assert got.columns.tolist() == ["_ok_postal_code__pattern", "_ok_employees__min"]
+    assert got.values.tolist() == [[True, True], [False, False], [False, False]]
+    assert checks.flags(mapping, {}) == []
+
+
+# --- strip_controls ------------------------------------------------------------------------
+
+def test_each_text_column_with_controls_is_cleaned_after_a_clean_one():
+    con = duckdb.connect()
+    con.execute("CREATE TABLE r (_row BIGINT, a VARCHAR, b VARCHAR, c VARCHAR)")
+    con.execute("INSERT INTO r VALUES (2, 'propre', 'x' || chr(0) || 'y' || chr(27), 'ok'),"
+                " (3, 'net', 'z', 'k' || chr(8203) || 'o')")
+    out = checks.strip_controls(con, "r", "_row")
+    assert con.execute("SELECT a, b, c FROM r ORDER BY _row").fetchall() == [("propre", "xy", "ok"),
+                                                                             ("net", "z", "ko")]
+    # one line per cell: row, the file's column, value cleaned, characters removed
+    assert con.execute(f'SELECT _row, "column", value, "check", params, action FROM {out} '
+                       "ORDER BY _row").fetchall() == [
+        (2, "b", "xy", "controls", '[["count", 2]]', "cleaned"),
+        (3, "c", "ko", "controls", '[["count", 1]]', "cleaned")]
