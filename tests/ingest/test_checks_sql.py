@@ -149,3 +149,76 @@ def test_each_text_column_with_controls_is_cleaned_after_a_clean_one():
                        "ORDER BY _row").fetchall() == [
         (2, "b", "xy", "controls", '[["count", 2]]', "cleaned"),
         (3, "c", "ko", "controls", '[["count", 1]]', "cleaned")]
+
+
+# --- continuation ----------------------------------------------------------------------
+
+def rules(*targets):
+    return {t: SimpleNamespace(columns=[t.title()]) for t in targets}
+
+
+#: targets and how they are read; "name" first (the loop over the others goes on past
+#: it), two name columns, "source" a constant (not from the file)
+HOWS = {"name": "name", "leader_name": "name", "actor_id": "text", "siret": "siret",
+        "city": "text", "address": "text", "source": "constant"}
+MAPPING = SimpleNamespace(table="actors", rules=rules("name", "leader_name", "actor_id", "siret",
+                                                      "city", "address"))
+
+
+def continuation_table(con):
+    """Rows: 2 an address before any named record (stays); 3 Jardins; 4 a city only and
+    5 an unknown city only (continuation rows of 3); 6 a record named by its leader;
+    7 nothing from the file (the constant source only: not a continuation row);
+    8 an address only (continuation row of 6)."""
+    con.execute("""CREATE TABLE chk (_row BIGINT, name VARCHAR, leader_name VARCHAR,
+        actor_id VARCHAR, siret VARCHAR, city VARCHAR, _bad_city VARCHAR, address VARCHAR,
+        source VARCHAR, _issues BIGINT)""")
+    con.execute("""INSERT INTO chk VALUES
+        (2, NULL, NULL, NULL, NULL, NULL, NULL, 'orpheline', 'f', 0),
+        (3, 'Jardins', NULL, 'J1', NULL, NULL, NULL, 'rue A', 'f', 0),
+        (4, NULL, NULL, NULL, NULL, 'Nantes', NULL, NULL, 'f', 0),
+        (5, NULL, NULL, NULL, NULL, NULL, 'Nantess', NULL, 'f', 1),
+        (6, NULL, 'Marie', NULL, NULL, NULL, NULL, NULL, 'f', 0),
+        (7, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 'f', 0),
+        (8, NULL, NULL, NULL, NULL, NULL, NULL, 'Bât B', 'f', 0)""")
+
+
+def test_continuation_rows_excluded_and_listed():
+    con = duckdb.connect()
+    continuation_table(con)
+    assert checks.continuation(con, "chk", MAPPING, HOWS, "exclude") == 3
+    assert con.execute("SELECT * FROM chk__cont ORDER BY _row").fetchall() == [
+        (4, "name", None, "continuation", '[["above", 3]]', "excluded"),
+        (5, "name", None, "continuation", '[["above", 3]]', "excluded"),
+        (8, "name", None, "continuation", '[["above", 6]]', "excluded")]
+    # removed, and nothing merged into the records above
+    assert con.execute("SELECT _row, city, address FROM chk ORDER BY _row").fetchall() == [
+        (2, None, "orpheline"), (3, None, "rue A"), (6, None, None), (7, None, None)]
+    assert con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'chk__pairs'"
+                       ).fetchone()[0] == 0
+
+
+def test_continuation_rows_folded():
+    con = duckdb.connect()
+    continuation_table(con)
+    assert checks.continuation(con, "chk", MAPPING, HOWS, "fold") == 3
+    assert [r[-1] for r in con.execute("SELECT * FROM chk__cont").fetchall()] == ["folded"] * 3
+    assert con.execute("SELECT _row, city, _bad_city, address FROM chk ORDER BY _row").fetchall() == [
+        (2, None, None, "orpheline"), (3, "Nantes", "Nantess", "rue A"), (6, None, None, "Bât B"),
+        (7, None, None, None)]
+
+
+def test_no_continuation_rows_cost_nothing_and_count_zero():
+    con = duckdb.connect()
+    continuation_table(con)
+    con.execute("DELETE FROM chk WHERE _row IN (4, 5, 8)")
+    assert checks.continuation(con, "chk", MAPPING, HOWS, "exclude") == 0
+    # no name column, or nothing but names and keys: no continuation row can be told
+    no_name = {k: ("text" if v == "name" else v) for k, v in HOWS.items()}
+    assert checks.continuation(con, "chk", MAPPING, no_name, "exclude") == 0
+    keys_only = {"name": "name", "actor_id": "text"}
+    assert checks.continuation(con, "chk", MAPPING, keys_only, "exclude") == 0
+    assert con.execute("SELECT count(*) FROM chk__cont").fetchone()[0] == 0
+    assert con.execute("SELECT count(*) FROM chk").fetchone()[0] == 4  # 7 rows less 4, 5, 8
+    with pytest.raises(ValueError):
+        checks.continuation(con, "chk", MAPPING, HOWS, "merge")
