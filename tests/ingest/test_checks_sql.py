@@ -220,5 +220,5 @@ def test_no_continuation_rows_cost_nothing_and_count_zero():
     assert checks.continuation(con, "chk", MAPPING, keys_only, "exclude") == 0
     assert con.execute("SELECT count(*) FROM chk__cont").fetchone()[0] == 0
     assert con.execute("SELECT count(*) FROM chk").fetchone()[0] == 4  # 7 rows less 4, 5, 8
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="^merge$"):  # the message names the unknown mode
         checks.continuation(con, "chk", MAPPING, HOWS, "merge")
