@@ -222,3 +222,80 @@ def test_no_continuation_rows_cost_nothing_and_count_zero():
     assert con.execute("SELECT count(*) FROM chk").fetchone()[0] == 4  # 7 rows less 4, 5, 8
     with pytest.raises(ValueError, match="^merge$"):  # the message names the unknown mode
         checks.continuation(con, "chk", MAPPING, HOWS, "merge")
+
+
+# --- plan: every check of a mapping, with its bit ----------------------------------------
+
+def checks_of(mapping, hows):
+    return [(c.bit, c.column, c.check, c.cond, c.value, c.params, c.action)
+            for c in checks.plan(mapping, hows)]
+
+
+def test_plan_lists_each_check_in_column_order():
+    from ecosystem.ingest.mapping import Mapping, Rule
+
+    read = ["actor_id", "name", "actor_type", "domains", "siret", "lat", "creation_year",
+            "employees", "volunteers"]
+    mapping = Mapping("actors", rules={t: Rule(source=t.upper()) for t in read},
+                      defaults={"actor_type": "association"})
+    hows = {"actor_id": "text", "name": "name", "actor_type": "vocab", "domains": "domains",
+            "siret": "text", "lat": "number", "creation_year": "year", "employees": "number",
+            "volunteers": "staff_band"}
+    assert checks_of(mapping, hows) == [
+        (0, "actor_id", "required", 'j."actor_id" IS NULL', "none", "[]", "excluded"),
+        (1, "name", "required", 'j."name" IS NULL', "none", "[]", "excluded"),
+        # required but defaulted: no "required" check; an unknown code takes the default
+        (2, "actor_type", "vocabulary", 'j."_bad_actor_type" IS NOT NULL', "bad",
+         '[["vocabulary", "actor_type"]]', "default"),
+        (3, "domains", "vocabulary", 'j."_bad_domains" IS NOT NULL', "bad",
+         '[["vocabulary", "domain"]]', "cleared"),
+        # a placeholder is reported as one; the SIRET key only for values that are not one
+        (4, "siret", "placeholder", 'j."siret" IS NOT NULL AND NOT j."_ok_siret__placeholder"',
+         "raw", "[]", "cleared"),
+        (5, "siret", "siret", 'j."siret" IS NOT NULL AND NOT j."_ok_siret__siret"'
+         ' AND j."_ok_siret__placeholder"', "raw", "[]", "cleared"),
+        # lat is placed by geocoding: no check here
+        (6, "creation_year", "min", 'j."creation_year" IS NOT NULL AND NOT j."_ok_creation_year__min"',
+         "raw", '[["bound", "1800"]]', "cleared"),
+        (7, "creation_year", "max", 'j."creation_year" IS NOT NULL AND NOT j."_ok_creation_year__max"',
+         "raw", '[["bound", "2100"]]', "cleared"),
+        (8, "creation_year", "type", 'j."_c_creation_year" IS NOT NULL AND j."creation_year" IS NULL',
+         "raw", '[["kind", "int"]]', "cleared"),
+        (9, "employees", "min", 'j."employees" IS NOT NULL AND NOT j."_ok_employees__min"',
+         "raw", '[["bound", "0"]]', "cleared"),
+        (10, "employees", "type", 'j."_c_employees" IS NOT NULL AND j."employees" IS NULL',
+         "raw", '[["kind", "float"]]', "cleared"),
+        # a lookup without vocabulary (a staff band): its failure is a wrong type
+        (11, "volunteers", "type", 'j."_bad_volunteers" IS NOT NULL', "bad", '[["kind", "int"]]',
+         "cleared"),
+        (12, "volunteers", "min", 'j."volunteers" IS NOT NULL AND NOT j."_ok_volunteers__min"',
+         "raw", '[["bound", "0"]]', "cleared"),
+        # source is required even when no column of the file gives it
+        (13, "source", "required", 'j."source" IS NULL', "none", "[]", "excluded"),
+    ]
+
+
+def test_plan_without_default_and_for_projects():
+    from ecosystem.ingest.mapping import Mapping, Rule
+
+    # no default: the type is required (missing and not an unknown code), unknown excludes
+    mapping = Mapping("actors", rules={"actor_type": Rule(source="T")})
+    assert checks_of(mapping, {"actor_type": "vocab"})[2:4] == [
+        (2, "actor_type", "required", 'j."actor_type" IS NULL AND j."_bad_actor_type" IS NULL',
+         "none", "[]", "excluded"),
+        (3, "actor_type", "vocabulary", 'j."_bad_actor_type" IS NOT NULL', "bad",
+         '[["vocabulary", "actor_type"]]', "excluded")]
+    # a computed value (no column of the file): no "type" check; another alias
+    plain = Mapping("actors", rules={"employees": Rule(constant="3")})
+    assert [c.check for c in checks.plan(plain, {"employees": "number"}, alias="k")
+            if c.column == "employees"] == ["min"]
+    assert checks.plan(plain, {"employees": "number"}, alias="k")[3].cond == \
+        'k."employees" IS NOT NULL AND NOT k."_ok_employees__min"'
+    # projects: an end before the start is cleared
+    projects = Mapping("projects", rules={"start_year": Rule(source="D"), "end_year": Rule(source="F")})
+    last = checks_of(projects, {"start_year": "year", "end_year": "year"})[-1]
+    assert last[1:] == ("end_year", "end_before_start",
+                        "TRY_CAST(j.end_year AS INTEGER) < TRY_CAST(j.start_year AS INTEGER)",
+                        "raw", "[]", "cleared")
+    only_end = checks_of(projects, {"end_year": "year"})
+    assert "end_before_start" not in [c[2] for c in only_end]
