@@ -299,3 +299,75 @@ def test_plan_without_default_and_for_projects():
                         "raw", "[]", "cleared")
     only_end = checks_of(projects, {"end_year": "year"})
     assert "end_before_start" not in [c[2] for c in only_end]
+
+
+# --- final_columns: the checked table's values -------------------------------------------
+
+def test_final_columns_clear_type_default_and_place(ncon):
+    from ecosystem.ingest.mapping import Mapping
+
+    mapping = Mapping("actors", defaults={"actor_type": "association", "city": "Nantes"})
+    hows = {t: "text" for t in ("actor_id", "name", "actor_type", "domains", "siren", "siret",
+                                "creation_year", "employees", "lat", "lon", "commune_code")}
+    ncon.execute("""CREATE TABLE j AS SELECT * FROM (VALUES
+        ('A1', 'Un', NULL, 'food;culture', NULL, '73282932000074', '2001', '2.5', '47.2', '-1.55',
+         '44109', FALSE, FALSE, TRUE, TRUE, TRUE, TRUE, TRUE),
+        ('A2', 'Deux', 'company', '', NULL, '732829320', '1700', '-1', '95', '0', '29019',
+         FALSE, FALSE, TRUE, FALSE, FALSE, TRUE, FALSE),
+        ('A3', 'Trois', 'company', NULL, NULL, NULL, NULL, NULL, '43.3', '5.37', '99999',
+         FALSE, FALSE, FALSE, FALSE, FALSE, FALSE, FALSE))
+        v(actor_id, name, actor_type, domains, siren, siret, creation_year, employees, lat, lon,
+          commune_code, _ok_siren__placeholder, _ok_siren__siren, _ok_siret__placeholder,
+          _ok_siret__siret, _ok_creation_year__min, _ok_creation_year__max, _ok_employees__min)""")
+    ncon.execute("CREATE TABLE gc AS SELECT * FROM (VALUES ('44109', 47.21, -1.55), "
+                 "('29019', 48.39, -4.49)) v(code, lat, lon)")
+    cols = checks.final_columns(mapping, hows, "j", place=True)
+    cur = ncon.execute(f"SELECT {', '.join(cols)} FROM j LEFT JOIN gc ON gc.code = j.commune_code "
+                       "ORDER BY actor_id")
+    names = [d[0] for d in cur.description]
+    assert names == [c.name for c in model.TABLES["actors"].columns]
+    one, two, three = (SimpleNamespace(**dict(zip(names, row))) for row in cur.fetchall())
+    # A1: the default type, a list of codes, typed values, the file's point kept, placed
+    assert (one.actor_type, list(one.domains), one.siret, one.siren) == \
+        ("association", ["food", "culture"], "73282932000074", None)
+    assert (one.creation_year, one.employees) == (2001, 2.5)
+    assert (one.commune_code, one.geo_method, one.lat, one.lon) == ("44109", "commune_code", 47.2, -1.55)
+    assert (one.city, one.volunteers, one.website) == ("Nantes", None, None)
+    # A2: an empty list is none; invalid values cleared; the SIREN written in the SIRET
+    # column (siren read too, empty) moves to siren; the point outside the world is replaced by the commune's
+    assert two.domains is None and two.siret is None and two.siren == "732829320"
+    assert (two.creation_year, two.employees) == (None, None)
+    assert (two.commune_code, two.geo_method, two.lat, two.lon) == ("29019", "commune_code", 48.39, -4.49)
+    # A3: an unknown commune places nothing (the other methods come later); the point stays
+    assert (three.commune_code, three.geo_method, three.lat, three.lon) == (None, "none", 43.3, 5.37)
+
+
+def test_final_columns_without_placing_and_for_projects(ncon):
+    from ecosystem.ingest.mapping import Mapping
+
+    # place=False (the default): the commune code is checked like any value, lat/lon typed
+    mapping = Mapping("actors")
+    hows = {"commune_code": "text", "lat": "text"}
+    cols = checks.final_columns(mapping, hows, "j")
+    ncon.execute("CREATE TABLE j AS SELECT '44109' AS commune_code, '47.5' AS lat, "
+                 "TRUE AS _ok_lat__min, TRUE AS _ok_lat__max")
+    got = ncon.execute(f"SELECT {', '.join(cols)} FROM j").fetchone()
+    names = [c.name for c in model.TABLES["actors"].columns]
+    assert (got[names.index("commune_code")], got[names.index("lat")],
+            got[names.index("geo_method")]) == ("44109", 47.5, None)
+    # an end year before the start year is cleared (only when the start is read too)
+    projects = Mapping("projects")
+    ncon.execute("""CREATE TABLE p AS SELECT * FROM (VALUES ('2020', '2019'), ('2020', '2021'))
+        v(start_year, end_year)""")
+    flags_ = "TRUE AS _ok_start_year__min, TRUE AS _ok_start_year__max, " \
+             "TRUE AS _ok_end_year__min, TRUE AS _ok_end_year__max"
+    both = checks.final_columns(projects, {"start_year": "year", "end_year": "year"}, "j")
+    pnames = [c.name for c in model.TABLES["projects"].columns]
+    rows = ncon.execute(f"SELECT {', '.join(both)} FROM (SELECT *, {flags_} FROM p) j "
+                        "ORDER BY j.end_year").fetchall()
+    assert [(r[pnames.index("start_year")], r[pnames.index("end_year")]) for r in rows] == \
+        [(2020, None), (2020, 2021)]
+    alone = checks.final_columns(projects, {"end_year": "year"}, "j")
+    rows = ncon.execute(f"SELECT {', '.join(alone)} FROM (SELECT *, {flags_} FROM p) j "
+                        "ORDER BY j.end_year").fetchall()
+    assert [r[pnames.index("end_year")] for r in rows] == [2019, 2021]
