@@ -371,3 +371,62 @@ def test_final_columns_without_placing_and_for_projects(ncon):
     rows = ncon.execute(f"SELECT {', '.join(alone)} FROM (SELECT *, {flags_} FROM p) j "
                         "ORDER BY j.end_year").fetchall()
     assert [r[pnames.index("end_year")] for r in rows] == [2019, 2021]
+
+
+# --- build: the checked table in one pass ------------------------------------------------
+
+def rule_map(default_type=None, **sources):
+    from ecosystem.ingest.mapping import Mapping, Rule
+    return Mapping("actors", rules={t: Rule(source=s) for t, s in sources.items()}, source="essai",
+                   defaults={"actor_type": default_type} if default_type else {})
+
+
+def test_build_types_clears_and_sets_the_mask_bits(ncon):
+    ncon.execute("""CREATE TABLE raw AS SELECT * FROM (VALUES (2, 'A1', 'Un', 'association', '3'),
+        (3, 'A2', NULL, 'club', 'x'), (4, 'A3', 'Trois', NULL, '-2')) v(_row, id, nom, type, salaries)""")
+    mapping = rule_map(actor_id="id", name="nom", actor_type="type", employees="salaries")
+    hows, planned = checks.build(ncon, "raw", "_row", mapping, "chk")
+    assert hows == {"actor_id": "text", "name": "name", "actor_type": "vocab", "employees": "number",
+                    "source": "text"}
+    # bits: 0 actor_id required, 1 name required, 2 actor_type required, 3 actor_type
+    # vocabulary, 4 employees min, 5 employees type, 6 source required
+    assert [(c.bit, c.column, c.check) for c in planned] == [
+        (0, "actor_id", "required"), (1, "name", "required"), (2, "actor_type", "required"),
+        (3, "actor_type", "vocabulary"), (4, "employees", "min"), (5, "employees", "type"),
+        (6, "source", "required")]
+    got = ncon.execute("SELECT _row, actor_id, name, actor_type, employees, source, _bad_actor_type, "
+                       "_issues FROM chk ORDER BY _row").fetchall()
+    assert got == [(2, "A1", "Un", "association", 3.0, "essai", None, 0),
+                   # no name (2) + unknown type (8) + "x" is no number (32)
+                   (3, "A2", None, None, None, "essai", "club", 42),
+                   # no type at all (4) + employees below 0 (16)
+                   (4, "A3", "Trois", None, None, "essai", None, 20)]
+    # a preview: the first records only, numbered as in the file
+    checks.build(ncon, "raw", "_row", mapping, "prev", limit=2)
+    assert ncon.execute("SELECT _row, actor_id FROM prev ORDER BY _row").fetchall() == \
+        [(2, "A1"), (3, "A2")]
+    assert ncon.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = '_lim'"
+                        ).fetchone()[0] == 0
+
+
+def test_build_places_by_commune_and_keeps_the_rest_for_later(ncon):
+    ncon.execute("""CREATE TABLE raw AS SELECT * FROM (VALUES (2, 'A1', 'Un', '44109', '47.2', '-1.5'),
+        (3, 'A2', 'Deux', '99999', '43.3', '5.4'), (4, 'A3', 'Trois', NULL, NULL, NULL))
+        v(_row, id, nom, insee, la, lo)""")
+    ncon.execute("CREATE TABLE geo_c AS SELECT * FROM (VALUES ('44109', 47.21, -1.55)) v(code, lat, lon)")
+    mapping = rule_map("association", actor_id="id", name="nom", commune_code="insee", lat="la",
+                       lon="lo")
+    checks.build(ncon, "raw", "_row", mapping, "chk", geo=True)
+    got = ncon.execute("SELECT _row, commune_code, geo_method, lat, lon, actor_type, _in_commune_code, "
+                       "_in_lat, _in_lon, _issues FROM chk ORDER BY _row").fetchall()
+    assert got == [
+        # placed by its code; the file's valid point is kept; nothing left to place
+        (2, "44109", "commune_code", 47.2, -1.5, "association", None, None, None, 0),
+        # an unknown code: not placed here, its inputs kept for the other methods
+        (3, None, "none", 43.3, 5.4, "association", "99999", "43.3", "5.4", 0),
+        (4, None, "none", None, None, "association", None, None, None, 0)]
+    # without a commune column every record is left to the other methods
+    checks.build(ncon, "raw", "_row", rule_map("association", actor_id="id", name="nom"), "chk2",
+                 geo=True)
+    assert ncon.execute("SELECT _row, commune_code, geo_method FROM chk2 ORDER BY _row").fetchall() == \
+        [(2, None, "none"), (3, None, "none"), (4, None, "none")]
