@@ -430,3 +430,16 @@ def test_build_places_by_commune_and_keeps_the_rest_for_later(ncon):
                  geo=True)
     assert ncon.execute("SELECT _row, commune_code, geo_method FROM chk2 ORDER BY _row").fetchall() == \
         [(2, None, "none"), (3, None, "none"), (4, None, "none")]
+
+
+def test_plan_clears_an_unknown_code_of_a_list_even_with_a_default():
+    from ecosystem.ingest.mapping import Mapping, Rule
+
+    # a list keeps its known codes: an unknown one is dropped ("cleared"), never replaced
+    # by the default; a single code (ess_family) takes the default
+    mapping = Mapping("actors", rules={"domains": Rule(source="D"), "ess_family": Rule(source="F")},
+                      defaults={"actor_type": "association", "domains": "food", "ess_family": "association"})
+    got = {(c.column, c.check): c.action for c in checks.plan(mapping, {"domains": "domains",
+                                                                         "ess_family": "vocab"})}
+    assert got[("domains", "vocabulary")] == "cleared"
+    assert got[("ess_family", "vocabulary")] == "default"
