@@ -443,3 +443,6 @@ def test_plan_clears_an_unknown_code_of_a_list_even_with_a_default():
                                                                          "ess_family": "vocab"})}
     assert got[("domains", "vocabulary")] == "cleared"
     assert got[("ess_family", "vocabulary")] == "default"
+    # a conversion with no rule (a value not read from the file): no "type" check
+    assert [c.check for c in checks.plan(Mapping("actors"), {"creation_year": "year"})
+            if c.column == "creation_year"] == ["min", "max"]
