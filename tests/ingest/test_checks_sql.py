@@ -348,13 +348,19 @@ def test_final_columns_without_placing_and_for_projects(ncon):
     # place=False (the default): the commune code is checked like any value, lat/lon typed
     mapping = Mapping("actors")
     hows = {"commune_code": "text", "lat": "text"}
-    cols = checks.final_columns(mapping, hows, "j")
-    ncon.execute("CREATE TABLE j AS SELECT '44109' AS commune_code, '47.5' AS lat, "
+    cols = checks.final_columns(mapping, hows)  # the alias "j" by default
+    ncon.execute("CREATE TABLE j AS SELECT '44109' AS commune_code, '47.5' AS lat, '-1.5' AS lon, "
                  "TRUE AS _ok_lat__min, TRUE AS _ok_lat__max")
     got = ncon.execute(f"SELECT {', '.join(cols)} FROM j").fetchone()
     names = [c.name for c in model.TABLES["actors"].columns]
     assert (got[names.index("commune_code")], got[names.index("lat")],
             got[names.index("geo_method")]) == ("44109", 47.5, None)
+    # placing with nothing but the coordinates read: the file's point is kept
+    placed = checks.final_columns(mapping, {"lat": "text", "lon": "text"}, "j", place=True)
+    got = ncon.execute(f"SELECT {', '.join(placed)} FROM j LEFT JOIN (SELECT NULL AS code, "
+                       "NULL AS lat, NULL AS lon) gc ON FALSE").fetchone()
+    assert (got[names.index("lat")], got[names.index("lon")], got[names.index("geo_method")]) == \
+        (47.5, -1.5, "none")
     # an end year before the start year is cleared (only when the start is read too)
     projects = Mapping("projects")
     ncon.execute("""CREATE TABLE p AS SELECT * FROM (VALUES ('2020', '2019'), ('2020', '2021'))
