@@ -452,3 +452,16 @@ def test_plan_clears_an_unknown_code_of_a_list_even_with_a_default():
     # a conversion with no rule (a value not read from the file): no "type" check
     assert [c.check for c in checks.plan(Mapping("actors"), {"creation_year": "year"})
             if c.column == "creation_year"] == ["min", "max"]
+
+
+def test_final_columns_place_a_project_by_its_commune_code(ncon):
+    from ecosystem.ingest.mapping import Mapping
+
+    # a project's commune is the one found in the geography (geo_c), or none
+    cols = checks.final_columns(Mapping("projects"), {"commune_code": "text"}, "j", place=True)
+    ncon.execute("CREATE TABLE j AS SELECT * FROM (VALUES ('44109'), ('99999')) v(commune_code)")
+    ncon.execute("CREATE TABLE gc AS SELECT '44109' AS code")
+    pnames = [c.name for c in model.TABLES["projects"].columns]
+    rows = ncon.execute(f"SELECT {', '.join(cols)} FROM j LEFT JOIN gc ON gc.code = j.commune_code "
+                        "ORDER BY j.commune_code").fetchall()
+    assert [r[pnames.index("commune_code")] for r in rows] == ["44109", None]
