@@ -22,8 +22,8 @@ label point lies in the zone, or, for a zone holding no commune's point (a QPV
 inside a town), the commune whose point is nearest to the zone's. Population is
 the zone's (summed from its communes, or the attribute chosen for polygons: it may
 be unknown), density is that population over the zone's area (its communes' areas
-summed, or the polygon's area; never a mean of commune densities), the rural share and overseas are read from the member
-communes as for the built-in levels. A variable unknown for the territory (a zone
+summed, or the polygon's area; never a mean of commune densities), the rural share
+and overseas are read from the member communes as for the built-in levels. A variable unknown for the territory (a zone
 without population: population and density) is left out of its comparison and
 said "unknown"; candidates lacking a compared variable are left out.
 
