@@ -39,7 +39,8 @@ def stored(pgeo, tmp_path_factory):
     """The commune zoning stored, and the geography with it as a level (as pages get it)."""
     store = Store(tmp_path_factory.mktemp("peerstore") / "s.duckdb", geo=pgeo)
     frame = zonings.read(zf.peer_table_csv(), "zonage.csv")
-    level = f"z{zstore.add(store, 'Zones pairs', zonings.from_communes(frame, pgeo, 'CODGEO', 'ZT', 'LIBZT'))}"
+    zoning = zonings.from_communes(frame, pgeo, "CODGEO", "ZT", "LIBZT")
+    level = f"z{zstore.add(store, 'Zones pairs', zoning)}"
     yield zstore.geography(store, pgeo), level
     store.close()
 

@@ -23,9 +23,10 @@ inside a town), the commune whose point is nearest to the zone's. Population is
 the zone's (summed from its communes, or the attribute chosen for polygons: it may
 be unknown), density is that population over the zone's area (its communes' areas
 summed, or the polygon's area; never a mean of commune densities), the rural share
-and overseas are read from the member communes as for the built-in levels. A variable unknown for the territory (a zone
-without population: population and density) is left out of its comparison and
-said "unknown"; candidates lacking a compared variable are left out.
+and overseas are read from the member communes as for the built-in levels. A
+variable unknown for the territory (a zone without population: population and
+density) is left out of its comparison and said "unknown"; candidates lacking a
+compared variable are left out.
 
 Each variable is standardised over the territories of the level (z-score) and
 the distance is the weighted Euclidean distance (:data:`DEFAULT_WEIGHTS`,
