@@ -242,3 +242,11 @@ def test_view_sql_keeps_the_territory_by_default(tiny_store):
     ref = tiny_store.ref("tiny")
     sql = View(tiny_store, ref, Filters(territory="region:52")).sql(BODY)
     assert tiny_store.query(sql.text, sql.params).iloc[0].tolist() == ["A1,A2,A3,A4,A9", "P1,P2"]
+
+
+def test_actors_are_read_in_place_as_of_a_year_with_no_other_filter():
+    from ecosystem.analysis.view import actors_in_place
+    assert actors_in_place(Filters(as_of=2015))
+    assert actors_in_place(Filters(as_of=2015, territory="departement:44", level="commune"))
+    assert not actors_in_place(Filters(as_of=2015, domains=("food",)))
+    assert not actors_in_place(Filters(territory="departement:44"))
