@@ -64,6 +64,13 @@ done
 cmp -s "$WORK/setup.cfg.new" "$WORK/setup.cfg" 2>/dev/null && rm "$WORK/setup.cfg.new" \
   || mv "$WORK/setup.cfg.new" "$WORK/setup.cfg"
 
+# mutmut copies tests/ once, when it makes mutants/: a rerun of some mutants after new
+# tests were written must see them
+sync_tests() {
+  [ -d "$WORK/mutants/tests" ] && cp -r "$ROOT/tests/." "$WORK/mutants/tests/"
+  return 0
+}
+
 score() {
   cd "$WORK"
   "$MUTMUT" results --all true 2>/dev/null | "$PY" "$ROOT/scripts/mutation_score.py" \
@@ -76,6 +83,7 @@ case "${1:-run}" in
   survivors)
     mapfile -t names < <(cd "$WORK" && "$MUTMUT" results 2>/dev/null | sed -n 's/^ *\([^ :]*\): .*/\1/p')
     [ ${#names[@]} -eq 0 ] && { score; exit 0; }
+    sync_tests
     (cd "$WORK" && "$MUTMUT" run --max-children "${MUTATION_CHILDREN:-1}" "${names[@]}" > run.log 2>&1) \
       || { tail -c 3000 "$WORK/run.log"; echo; echo "mutmut run failed (log: $WORK/run.log)" >&2; exit 1; }
     score ;;
@@ -83,6 +91,7 @@ case "${1:-run}" in
     [ "${1:-}" = run ] && shift
     # no names: start from scratch, so no result is kept from older tests
     [ $# -eq 0 ] && rm -rf "$WORK/mutants"
+    sync_tests
     # mutmut's progress spinner goes to .mutation/MODULE/run.log
     (cd "$WORK" && "$MUTMUT" run --max-children "${MUTATION_CHILDREN:-1}" "$@" > run.log 2>&1) \
       || { tail -c 3000 "$WORK/run.log"; echo; echo "mutmut run failed (log: $WORK/run.log)" >&2; exit 1; }
