@@ -89,13 +89,15 @@ class ZoneLevel:
     :mod:`ecosystem.storage.zonings`): ``table`` has the columns of
     :meth:`Geography.table` (code, name, population — NaN when unknown —, lat,
     lon, area_km2), ``shapes`` the display geometries by code. Zones have no
-    parent level: their reference is France."""
+    parent level: their reference is France. ``communes``: the zone of each
+    commune (indexed by commune code) for a zoning made of communes, else None."""
 
-    __slots__ = ("level", "name", "kind", "table", "shapes")
+    __slots__ = ("level", "name", "kind", "table", "shapes", "communes")
 
     def __init__(self, level: str, name: str, kind: str, table: pd.DataFrame,
-                 shapes: pd.Series):
+                 shapes: pd.Series, communes: pd.Series | None = None):
         self.level, self.name, self.kind, self.table, self.shapes = level, name, kind, table, shapes
+        self.communes = communes
 
 
 class Geography:

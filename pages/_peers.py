@@ -1,7 +1,8 @@
 """Territoires, profile: "Territoires comparables" — the territories of the same
 level most like the current one on context variables (population, density,
 rural communes, overseas), each with the difference in words, and one click
-that opens Comparer with the nearest ones (:mod:`ecosystem.analysis.peers`)."""
+that opens Comparer with the nearest ones (:mod:`ecosystem.analysis.peers`).
+The zones of a user zoning get peers too, from their member communes."""
 
 from __future__ import annotations
 
@@ -20,7 +21,9 @@ K = 5
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _peers(_geo, level: str, code: str, variables: tuple[str, ...], lang: str) -> pd.DataFrame:
+def _peers(_geo, level: str, code: str, variables: tuple[str, ...], lang: str,
+           stamp: str = "") -> pd.DataFrame:
+    # stamp: the zoning's zones and communes (peers.context_key), part of the cache key
     weights = {v: w for v, w in pe.DEFAULT_WEIGHTS.items() if v in variables}
     return pe.explained(_geo, level, code, lang=lang, k=K, weights=weights)
 
@@ -38,16 +41,16 @@ def section(ctx: shell.Context) -> None:
         return
     lang, geo = ctx.lang, ctx.geo
     level, code = scope
-    if level not in pe.LEVELS:  # user zonings have no context variables (yet)
-        return
     st.subheader(tr("peers.title"))
     st.caption(tr("peers.caption", threshold=numbers.number(pe.RURAL_DENSITY, lang)))
+    if level not in pe.LEVELS:  # a user zoning: the variables come from its communes
+        st.caption(tr("peers.zoning_caption"))
     chosen = st.multiselect(tr("peers.criteria"), list(pe.VARIABLES), default=list(pe.VARIABLES),
                             key="w_peers_vars", format_func=lambda v: tr(f"peers.var.{v}"))
     if not chosen:
         st.info(tr("peers.pick_criteria"))
         return
-    found = _peers(geo, level, code, tuple(chosen), lang)
+    found = _peers(geo, level, code, tuple(chosen), lang, pe.context_key(geo, level))
     if found.empty:
         st.info(tr("report.no_data"))
         return

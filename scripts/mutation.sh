@@ -30,8 +30,12 @@ case "$MODULE" in
   safe)       SOURCE=ecosystem/render/safe.py
               TESTS="tests/test_safe.py" ;;
   checks)     SOURCE=ecosystem/ingest/checks.py
-              TESTS="tests/ingest/test_checks.py tests/ingest/test_controls.py tests/ingest/test_continuation.py
-                    tests/ingest/test_checks_controls_once.py" ;;
+              # the fast unit tests of checks first; the CLI continuation test (a whole
+              # import into a store, 5-7 s each) is left out: test_continuation's
+              # in-process tests reach the same code
+              TESTS="tests/ingest/test_checks_sql.py tests/ingest/test_checks_controls_once.py
+                    tests/ingest/test_checks.py tests/ingest/test_controls.py tests/ingest/test_continuation.py
+                    --deselect tests/ingest/test_continuation.py::test_cli_continuation_option" ;;
   *) echo "usage: $0 indicators|view|exports|safe|checks [score|show NAME|mutmut run args]" >&2
      exit 2 ;;
 esac
@@ -60,6 +64,13 @@ done
 cmp -s "$WORK/setup.cfg.new" "$WORK/setup.cfg" 2>/dev/null && rm "$WORK/setup.cfg.new" \
   || mv "$WORK/setup.cfg.new" "$WORK/setup.cfg"
 
+# mutmut copies tests/ once, when it makes mutants/: a rerun of some mutants after new
+# tests were written must see them
+sync_tests() {
+  [ -d "$WORK/mutants/tests" ] && cp -r "$ROOT/tests/." "$WORK/mutants/tests/"
+  return 0
+}
+
 score() {
   cd "$WORK"
   "$MUTMUT" results --all true 2>/dev/null | "$PY" "$ROOT/scripts/mutation_score.py" \
@@ -72,6 +83,7 @@ case "${1:-run}" in
   survivors)
     mapfile -t names < <(cd "$WORK" && "$MUTMUT" results 2>/dev/null | sed -n 's/^ *\([^ :]*\): .*/\1/p')
     [ ${#names[@]} -eq 0 ] && { score; exit 0; }
+    sync_tests
     (cd "$WORK" && "$MUTMUT" run --max-children "${MUTATION_CHILDREN:-1}" "${names[@]}" > run.log 2>&1) \
       || { tail -c 3000 "$WORK/run.log"; echo; echo "mutmut run failed (log: $WORK/run.log)" >&2; exit 1; }
     score ;;
@@ -79,6 +91,7 @@ case "${1:-run}" in
     [ "${1:-}" = run ] && shift
     # no names: start from scratch, so no result is kept from older tests
     [ $# -eq 0 ] && rm -rf "$WORK/mutants"
+    sync_tests
     # mutmut's progress spinner goes to .mutation/MODULE/run.log
     (cd "$WORK" && "$MUTMUT" run --max-children "${MUTATION_CHILDREN:-1}" "$@" > run.log 2>&1) \
       || { tail -c 3000 "$WORK/run.log"; echo; echo "mutmut run failed (log: $WORK/run.log)" >&2; exit 1; }

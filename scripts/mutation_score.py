@@ -32,6 +32,20 @@ def main(module: str, equivalent_file: str) -> int:
           + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
     if total:
         print(f"{module}: score {detected}/{total} = {100 * detected / total:.1f} %")
+    ran = total - counts["not checked"]
+    if ran and counts["not checked"]:  # a partial run: the score of what ran
+        print(f"{module}: score of the {ran} mutants run {detected}/{ran} = "
+              f"{100 * detected / ran:.1f} % ({counts['not checked']} not run)")
+    by_function: dict[str, Counter] = {}
+    for name, state in status.items():
+        function = name.rsplit("__mutmut_", 1)[0].rsplit(".x_", 1)[-1]
+        by_function.setdefault(function, Counter())[
+            "equivalent" if name in equivalent else state] += 1
+    for function, c in sorted(by_function.items()):
+        run = sum(c.values()) - c["equivalent"] - c["not checked"]
+        print(f"  {function}: {c['killed'] + c['timeout']}/{run} killed of those run, "
+              f"{c['equivalent']} equivalent, {c['not checked']} not run "
+              f"({sum(c.values())} mutants)")
     for name, state in sorted(status.items()):
         if name not in equivalent and state not in ("killed", "timeout"):
             print(f"    {name}: {state}")

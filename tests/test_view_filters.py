@@ -40,6 +40,14 @@ def test_every_filter_is_written_and_read_back():
     assert Filters.from_params(FULL_PARAMS) == FULL
 
 
+def test_the_year_of_the_view_and_a_zoning_level_go_through_the_url():
+    # "asof": the ecosystem as of a year; "z3": the level of the user zoning number 3
+    f = Filters(level="z3", territory="z3:NA", as_of=2015)
+    assert f.to_params() == {"level": "z3", "terr": "z3:NA", "asof": "2015"}
+    assert Filters.from_params({"level": "z3", "terr": "z3:NA", "asof": "2015"}) == f
+    assert Filters.from_params({"asof": "15"}).as_of is None  # outside the years read
+
+
 def test_a_repeated_parameter_keeps_its_last_value():
     assert Filters.from_params({"level": ["departement", "epci"]}).level == "epci"
     assert Filters.from_params({"level": ["region", "departement", "epci"]}).level == "epci"
@@ -234,3 +242,11 @@ def test_view_sql_keeps_the_territory_by_default(tiny_store):
     ref = tiny_store.ref("tiny")
     sql = View(tiny_store, ref, Filters(territory="region:52")).sql(BODY)
     assert tiny_store.query(sql.text, sql.params).iloc[0].tolist() == ["A1,A2,A3,A4,A9", "P1,P2"]
+
+
+def test_actors_are_read_in_place_as_of_a_year_with_no_other_filter():
+    from ecosystem.analysis.view import actors_in_place
+    assert actors_in_place(Filters(as_of=2015))
+    assert actors_in_place(Filters(as_of=2015, territory="departement:44", level="commune"))
+    assert not actors_in_place(Filters(as_of=2015, domains=("food",)))
+    assert not actors_in_place(Filters(territory="departement:44"))

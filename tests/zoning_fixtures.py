@@ -146,3 +146,48 @@ def inventory():
                      project("Q3", "B4", None), project("Q4", "B3", "44109")])
     partners = rows([dict(project_id="Q1", actor_id="B7", role="operational")])
     return InventoryData(actors=actors, projects=projects, partners=partners)
+
+
+# ------------------------------------------------------------------ peer zones
+#: a small geography for peer zones (the one of tests/test_peers.py): each commune a
+#: 0.1° square at y = 45.0 from x; (code, dep, reg, population, km², x)
+PEER_COMMUNES = [("10000", "10", "84", 90_000, 100, 0.0), ("10001", "10", "84", 10_000, 900, 0.1),
+                 ("11100", "11", "84", 99_000, 100, 0.3), ("11101", "11", "84", 11_000, 900, 0.4),
+                 ("12200", "12", "53", 240_000, 100, 0.6), ("12201", "12", "53", 10_000, 900, 0.7),
+                 ("97130", "971", "01", 90_000, 100, 0.9), ("97131", "971", "01", 10_000, 900, 1.0),
+                 ("20400", "20", "11", 2_500_000, 250, 1.2), ("20401", "20", "11", 2_500_000, 250, 1.3),
+                 ("21500", "21", "53", 500, 2_500, 1.5), ("21501", "21", "53", 500, 2_500, 1.6)]
+
+#: commune → zone of the peer zoning. By hand (rural: density < 200 inh./km²):
+#:
+#: ====  ======================  ==========  =====  =========  =====  ========
+#: zone  communes                population  km²    density    rural  overseas
+#: ====  ======================  ==========  =====  =========  =====  ========
+#: ZA    10000 10001             100,000     1,000  100        1/2    no
+#: ZB    11100 11101             110,000     1,000  110        1/2    no
+#: ZC    12200 20400             2,740,000   350    7,828.6    0/2    no
+#: ZD    97130 97131             100,000     1,000  100        1/2    yes
+#: ZE    21500 21501 12201       11,000      5,900  1.864      3/3    no
+#: ====  ======================  ==========  =====  =========  =====  ========
+#:
+#: (20401 is in no zone.) Distances from ZA, worked out in tests/test_peers_zonings.py:
+#: ZB 0.066, ZE 2.466, ZC 3.005, ZD 3.536.
+PEER_ZONES = {"10000": "ZA", "10001": "ZA", "11100": "ZB", "11101": "ZB", "12200": "ZC",
+              "20400": "ZC", "97130": "ZD", "97131": "ZD", "21500": "ZE", "21501": "ZE",
+              "12201": "ZE"}
+
+
+def peer_geography(root: Path) -> Path:
+    """Write the geography of :data:`PEER_COMMUNES` in ``root`` (tests/minigeo.py)."""
+    from tests.minigeo import write_geography
+
+    rows = [{"code": c, "name": f"Commune {c}", "dep": d, "reg": r, "epci": None,
+             "population": p, "area_km2": float(a), "x": x, "y": 45.0}
+            for c, d, r, p, a, x in PEER_COMMUNES]
+    return write_geography(root, rows)
+
+
+def peer_table_csv() -> bytes:
+    """The commune → zone table of :data:`PEER_ZONES`, INSEE-like (CODGEO;ZT;LIBZT)."""
+    lines = ["CODGEO;ZT;LIBZT"] + [f"{c};{z};Zone {z}" for c, z in PEER_ZONES.items()]
+    return ("\n".join(lines) + "\n").encode("utf-8")

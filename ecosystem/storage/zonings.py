@@ -230,8 +230,14 @@ def levels(store) -> dict[str, ZoneLevel]:
         df = zones(store, int(zid))
         table = df.drop(columns="geometry").assign(level=row["level"])
         table = table.set_index("code", drop=False).rename_axis(None)
+        members = None
+        if row["kind"] == "communes":
+            cz = store.query("SELECT commune_code, zone FROM zoning_communes WHERE zoning_id = ? "
+                             "ORDER BY commune_code", [int(zid)])
+            members = pd.Series(cz.zone.to_numpy(), index=cz.commune_code.to_numpy())
         out[row["level"]] = ZoneLevel(row["level"], row["name"], row["kind"], table,
-                                      pd.Series(df.geometry.to_numpy(), index=df.code.to_numpy()))
+                                      pd.Series(df.geometry.to_numpy(), index=df.code.to_numpy()),
+                                      members)
     store._zoning_levels = (state, out)
     return out
 

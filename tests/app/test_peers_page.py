@@ -50,3 +50,32 @@ def test_national_profile_has_no_peers():
     at = ok(page_test("pages/territoires.py").run())
     assert t("peers.title", "fr") not in [s.value for s in at.subheader]
 
+
+
+# --- the zones of a user zoning (tests/app/test_zoning_pages.py's polygons: NA 1,000
+# inhabitants, NE 2,000 on a rectangle of the same size, MA without population)
+from tests.app.test_zoning_pages import level  # noqa: E402,F401  (the module's fixture)
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_a_zone_has_comparable_zones(lang, level):  # noqa: F811
+    at = ok(page_test("pages/territoires.py", {"level": level, "terr": f"{level}:NA",
+                                                "lang": lang}).run())
+    assert t("peers.title", lang) in [s.value for s in at.subheader]
+    assert t("peers.zoning_caption", lang) in [c.value for c in at.caption]
+    table = _peers_table(at, lang)
+    # MA has no population: it cannot be compared with NA on population and density
+    assert table[t("col.name", lang)].tolist() == ["Nantes est (NE)"]
+    said = table[t("peers.col.difference", lang)].iat[0]
+    assert said.startswith(t("peers.population.larger", lang, ratio="2") + t("peers.separator", lang)
+                           + t("peers.density.larger", lang, ratio="2"))
+    assert said.endswith(t("peers.metropole.same", lang))
+
+
+def test_a_zone_without_population_is_compared_on_the_rest(level):  # noqa: F811
+    at = ok(page_test("pages/territoires.py", {"level": level, "terr": f"{level}:MA",
+                                                "lang": "en"}).run())
+    table = _peers_table(at, "en")
+    assert sorted(table[t("col.name", "en")]) == ["Nantes est (NE)", "Nantes ouest (NA)"]
+    assert all(e.startswith("population unknown, density unknown, ")
+               for e in table[t("peers.col.difference", "en")])
