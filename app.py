@@ -13,9 +13,11 @@ from pages import _shell as shell
 
 ctx = shell.boot(sync=False)  # the URL is written once the page is known
 lang = ctx.lang
-# Membres is in the menu of inventory administrators only; opened by URL, the page
-# still refuses anyone else
+# Membres is in the menu of inventory administrators only, Modération of editors (who
+# moderate contributions); opened by URL, each page still refuses anyone else
 members_menu = "visible" if members.managed_inventories(ctx.store, ctx.user) else "hidden"
+moderation_menu = ("visible" if members.inventories_allowing(ctx.store, ctx.user, "moderate")
+                   else "hidden")
 
 PAGES = [
     st.Page("pages/accueil.py", title=t("nav.home", lang), icon=":material/home:",
@@ -39,7 +41,7 @@ PAGES = [
     st.Page("pages/zonages.py", title=t("nav.zonings", lang), icon=":material/layers:",
             url_path="zonages"),
     st.Page("pages/moderation.py", title=t("nav.moderation", lang), icon=":material/rule:",
-            url_path="moderation"),
+            url_path="moderation", visibility=moderation_menu),
     st.Page("pages/a_propos.py", title=t("nav.about", lang), icon=":material/info:",
             url_path="a_propos"),
 ]

@@ -87,6 +87,11 @@ def readable_inventories(store, user: User) -> list[str]:
                                   anonymous=user.anonymous)]
 
 
+def inventories_allowing(store, user: User, action: str) -> list[str]:
+    """Names of the readable inventories on which ``user`` may do ``action``."""
+    return [n for n in readable_inventories(store, user) if access.allowed(store, user, n, action)]
+
+
 def managed_inventories(store, user: User) -> list[str]:
     """Names of the inventories ``user`` administers."""
-    return [n for n in readable_inventories(store, user) if access.allowed(store, user, n, "manage")]
+    return inventories_allowing(store, user, "manage")

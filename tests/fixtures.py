@@ -26,6 +26,8 @@ below with their amounts.
 
 from __future__ import annotations
 
+import contextlib
+
 import pandas as pd
 
 from ecosystem.model import InventoryData
@@ -132,3 +134,18 @@ def workbook_bytes(sheets: dict[str, list[list]]) -> bytes:
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+@contextlib.contextmanager
+def second_replica(store, tmp_path, geo):
+    """A second app replica on the store's database: another PostgresStore on the same
+    PostgreSQL database (its own mirror file), or the same handle for a DuckDB file."""
+    if store.backend != "postgresql":
+        yield store
+        return
+    from ecosystem.storage.postgres import PostgresStore
+    other = PostgresStore(store.url, mirror=tmp_path / "mirror2.duckdb", geo=geo)
+    try:
+        yield other
+    finally:
+        other.close()

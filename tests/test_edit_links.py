@@ -172,12 +172,7 @@ def test_as_of_sees_a_removed_link_before_its_removal(inv):
 def test_remove_across_two_replicas(any_store, tmp_path, geo):
     """Two app replicas: the second removal of one row, opened before the first, is refused."""
     any_store.create("tiny", fixtures.tiny())
-    if any_store.backend == "postgresql":
-        from ecosystem.storage.postgres import PostgresStore
-        other = PostgresStore(any_store.url, mirror=tmp_path / "mirror2.duckdb", geo=geo)
-    else:
-        other = any_store
-    try:
+    with fixtures.second_replica(any_store, tmp_path, geo) as other:
         a = editing.read(any_store, "tiny", "fundings", "F2")
         b = editing.read(other, "tiny", "fundings", "F2")
         links.remove(any_store, ADMIN, "tiny", "fundings", "F2", a.version)
@@ -185,9 +180,6 @@ def test_remove_across_two_replicas(any_store, tmp_path, geo):
             links.edit_link(other, ADMIN, "tiny", "fundings", "F2", {"amount_eur": 1}, b.version)
         assert editing.read(other, "tiny", "fundings", "F2") is None
         assert list(editing.history(other, "tiny", "fundings", "F2").op) == ["delete"]
-    finally:
-        if other is not any_store:
-            other.close()
 
 
 def test_history_of_an_actors_links(inv):

@@ -106,12 +106,7 @@ def test_concurrent_edit_across_two_replicas(any_store, tmp_path, geo):
     """Two app replicas on one PostgreSQL database (or two handles on one DuckDB
     file's store): the second save of the same record is refused."""
     any_store.create("tiny", fixtures.tiny())
-    if any_store.backend == "postgresql":
-        from ecosystem.storage.postgres import PostgresStore
-        other = PostgresStore(any_store.url, mirror=tmp_path / "mirror2.duckdb", geo=geo)
-    else:
-        other = any_store
-    try:
+    with fixtures.second_replica(any_store, tmp_path, geo) as other:
         a = editing.read(any_store, "tiny", "actors", "A4")
         b = editing.read(other, "tiny", "actors", "A4")
         editing.edit_actor(any_store, ADMIN, "tiny", "A4", {"volunteers": 7}, a.version)
@@ -119,9 +114,6 @@ def test_concurrent_edit_across_two_replicas(any_store, tmp_path, geo):
             editing.edit_actor(other, ADMIN, "tiny", "A4", {"volunteers": 9}, b.version)
         assert editing.read(other, "tiny", "actors", "A4").values["volunteers"] == "7"
         assert [r[:4] for r in _hist(other, "actors", "A4")] == [("update", "volunteers", None, "7")]
-    finally:
-        if other is not any_store:
-            other.close()
 
 
 def test_anonymous_refused_on_private_inventory(inv):

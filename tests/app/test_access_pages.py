@@ -146,15 +146,17 @@ def app_run(db, monkeypatch, user=None, params=None):
     return ok(at.run()), menus
 
 
-@pytest.mark.parametrize("user,shown", [
-    (None, "visible"),                              # local mode: administrator of everything
-    ({"is_logged_in": True, "sub": "sub-ann", "name": "Ann"}, "visible"),  # admin of Vitrine
-    ({"is_logged_in": True, "sub": "sub-bob", "name": "Bob"}, "hidden"),   # editor of Privé
-    (CAROL, "hidden"),                              # viewer of Privé
-    ({"is_logged_in": False}, "hidden")])           # anonymous
-def test_members_menu_entry_for_inventory_admins_only(access_db, monkeypatch, user, shown):
+@pytest.mark.parametrize("user,shown,moderation", [
+    (None, "visible", "visible"),                   # local mode: administrator of everything
+    ({"is_logged_in": True, "sub": "sub-ann", "name": "Ann"}, "visible", "visible"),  # admin of Vitrine
+    ({"is_logged_in": True, "sub": "sub-bob", "name": "Bob"}, "hidden", "visible"),   # editor of Privé
+    (CAROL, "hidden", "hidden"),                    # viewer of Privé
+    ({"is_logged_in": False}, "hidden", "hidden")])  # anonymous
+def test_members_menu_entry_for_inventory_admins_only(access_db, monkeypatch, user, shown,
+                                                      moderation):
     at, menus = app_run(access_db, monkeypatch, user)
     assert menus[-1]["membres"] == shown
+    assert menus[-1]["moderation"] == moderation  # editors moderate contributions
     assert menus[-1]["carte"] == "visible" and len(menus[-1]) == 12
 
 
