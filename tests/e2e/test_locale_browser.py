@@ -13,7 +13,7 @@ import re
 
 import pytest
 
-from tests.conftest import app_pages, screenshot, wait_drawn
+from tests.conftest import app_pages, screenshot, wait_drawn, wait_idle
 
 pytestmark = pytest.mark.e2e
 

@@ -62,11 +62,29 @@ def test_map_draws_offline_with_points(app_server, offline_page):
     assert offline_page.dialogs == []
 
 
+def wait_still(page, frame, timeout: float = 60):
+    """Until the run is over and the map's view stays the same for half a second (a
+    click computed while the map still fits itself lands elsewhere)."""
+    view = ("() => { const m = window.map || map_div; const c = m.getCenter();"
+            " return [c.lat, c.lng, m.getZoom()]; }")
+    deadline = time.time() + timeout
+    last = None
+    while True:
+        wait_idle(page)
+        now = frame.evaluate(view)
+        if now == last:
+            return
+        assert time.time() < deadline, f"the map kept moving: {last} -> {now}"
+        last = now
+        page.wait_for_timeout(500)  # the view must hold still this long
+
+
 def test_click_on_a_departement_opens_its_profile(app_server, offline_page):
     # funders only: a few points, drawn on the same canvas as the départements
     page = offline_page.open(app_server.url + "/carte?level=departement&types=funder")
     page.get_by_text("Territoires dessinés : département (101)").wait_for()
     frame = wait_map(page)
+    wait_still(page, frame)
     x, y = loire_atlantique_pixel(frame)
     assert frame.evaluate("() => EcoExplorer.pointCount") > 0
     page.locator(MAP_FRAME).scroll_into_view_if_needed()
@@ -151,9 +169,11 @@ def test_line_tooltips_read_as_french_plurals(browser, store, geo, demo_small):
         page.set_content(view.html(), wait_until="load")
         page.wait_for_function("() => window.EcoExplorer && EcoExplorer.ready", timeout=60_000)
         # zoomed in: the individual lines, not the flows between territories (item 9)
-        page.evaluate("""() => { Object.keys(window).filter(k => k.startsWith('map_'))
-            .map(k => window[k]).find(v => v instanceof L.Map).setZoom(9, {animate: false}); }""")
-        page.wait_for_function("() => EcoExplorer.flowMode === 'actors'")
+        # (asked again until it holds: a zoom asked while the map is still settling is lost)
+        page.wait_for_function("""() => { const m = Object.keys(window).filter(k => k.startsWith('map_'))
+            .map(k => window[k]).find(v => v instanceof L.Map);
+            if (m.getZoom() < 9) m.setZoom(9, {animate: false});
+            return EcoExplorer.flowMode === 'actors'; }""", polling=500)
         texts = page.evaluate("""() => {
             const out = [];
             (EcoExplorer.lineLayers || []).forEach(g => g.eachLayer(l => {
