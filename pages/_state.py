@@ -62,12 +62,10 @@ def init_state() -> None:
     when the browser brings a URL this session did not write (Back / Forward, a link
     followed in the same tab). A URL without parameters (a page of the menu) keeps
     the session's view, so does a widget change sent with an older URL (_history)."""
-    # the legacy mode ran app.py as a page: its widget ids would not last. Not twice in a
-    # row (AppTest's runs all look legacy: restarting each would loop forever)
-    if not legacy_run():
-        st.session_state["_legacy_restart"] = False
-    elif not st.session_state.get("_legacy_restart"):
-        st.session_state["_legacy_restart"] = True
+    # the legacy mode ran app.py as a page: its widget ids would not last; once per session
+    # (AppTest's runs all look legacy: restarting each would loop forever)
+    if legacy_run() and not st.session_state.get("_legacy_restarted"):
+        st.session_state["_legacy_restarted"] = True
         st.rerun()
     qp = st.query_params
     if st.session_state.get("_booted"):
