@@ -191,7 +191,10 @@ def scroll_to(page, selector: str, timeout: float = 90_000):
 
 
 #: every chart and same-origin frame of the page drawn once the run is over: Plotly's
-#: SVG in each chart, each component frame loaded, the map's explorer.js ready
+#: SVG in each chart, each component frame loaded, each folium map's Leaflet map made
+#: and its explorer.js (where it has one) ready. A map frame loads lazily: one not
+#: drawn yet is scrolled into view (the component's page is loaded before the map's
+#: HTML is put in it, so a loaded frame alone proved nothing: the map could be blank).
 _DRAWN = """() => {
   const app = document.querySelector('[data-testid="stApp"]');
   if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
@@ -201,9 +204,13 @@ _DRAWN = """() => {
     let d = null;
     try { d = f.contentDocument; } catch (e) { continue; }
     if (d === null) continue;  // a sandboxed frame (the network drawing): not readable
-    if (d.readyState !== 'complete') return false;
     const x = f.contentWindow.EcoExplorer;
-    if (x && !x.ready) return false;
+    const map = f.title === 'streamlit_folium.st_folium';
+    if (d.readyState !== 'complete' || (x && !x.ready) ||
+        (map && !d.querySelector('.leaflet-container'))) {
+      if (map) f.scrollIntoView({block: 'center'});
+      return false;
+    }
   }
   return true;
 }"""
