@@ -36,6 +36,15 @@ def import_or_stop(ctx: Context) -> list[str]:
     return names
 
 
+def existing_target(names: list[str]) -> str | None:
+    """The Importer's pick among the existing inventories the user may import into;
+    with none (a viewer), no empty picker: a warning that says to create one."""
+    if names:
+        return st.selectbox(tr("imp.target.pick"), names, key="imp_target_pick")
+    st.warning(tr("access.import_none_existing", new=tr("imp.target.new")), icon=":material/lock:")
+    return None
+
+
 def denied_text(exc: access.PermissionDenied) -> str:
     return tr("access.denied", user=safe.markdown(exc.user.label),
               inventory=safe.markdown(exc.inventory), action=tr(f"access.action.{exc.action}"))

@@ -130,7 +130,7 @@ if mode == "new":
     if target in existing:
         st.warning(tr("imp.target.exists", name=md(target)))
 else:
-    target = st.selectbox(tr("imp.target.pick"), writable, key="imp_target_pick")
+    target = _access_ui.existing_target(writable)
 options = st.columns(2)
 has_active = any("active" in p.mapping.rules for p in imp.parts)
 only_active = options[0].checkbox(tr("imp.opt.only_active"), key="imp_only_active",

@@ -16,6 +16,7 @@ AUTH = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret":
         "client_id": "eco", "client_secret": "s",
         "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration"}
 CAROL = {"is_logged_in": True, "sub": "sub-carol", "name": "Carol", "email": "carol@example.org"}
+BOB = {"is_logged_in": True, "sub": "sub-bob", "name": "Bob"}
 
 
 @pytest.fixture(scope="module")
@@ -99,6 +100,32 @@ def test_viewer_lists_her_inventory_and_reads_records(access_db, monkeypatch):
 def test_viewer_importer_offers_no_inventory_of_hers(access_db, monkeypatch):
     at = ok(run("pages/importer.py", access_db, monkeypatch, user=CAROL, params={"inv": "Privé"}))
     assert at.get("file_uploader")  # she may still create an inventory of her own
+
+
+ACTORS_CSV = b"actor_id;name;actor_type;commune_code;source\nX1;Entraide;association;44109;t\n"
+
+
+@pytest.mark.parametrize("user,offered", [(CAROL, None), (BOB, ["Privé"])])
+def test_importing_into_an_existing_inventory_says_who_may(access_db, monkeypatch, user,
+                                                          offered):
+    """Carol (viewer of "Privé") asks for an existing inventory: she is told she may
+    import into none and to create one (no empty picker); Bob (editor) picks "Privé"."""
+    at = ok(run("pages/importer.py", access_db, monkeypatch, user=user,
+                params={"inv": "Privé", "imp_target_mode": "existing"}))
+    at.file_uploader[0].set_value(("acteurs.csv", ACTORS_CSV, "text/csv"))
+    ok(at.run())
+    at.radio(key="imp_target_mode").set_value("existing")
+    ok(at.run())
+    picks = [s for s in at.selectbox if s.key == "imp_target_pick"]
+    if offered is None:
+        assert not picks
+        assert [w.value for w in at.warning] == [
+            "Vous ne pouvez importer dans aucun inventaire existant (rôle éditeur ou "
+            "administrateur requis) : importez dans « un nouvel inventaire »."]
+    else:
+        assert list(picks[0].options) == offered
+        assert not at.warning
+    assert at.button(key="imp_analyse").disabled is (offered is None)
 
 
 def test_members_page_for_admins_only(access_db, monkeypatch):
