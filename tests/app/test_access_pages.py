@@ -210,3 +210,34 @@ def test_a_url_to_an_unknown_or_private_inventory_gets_one_answer(access_db, mon
     assert at.sidebar.selectbox(key="w_inv").value == shown
     assert wanted not in inventory_options(at)
     assert at.metric  # the readable inventory's figures
+
+
+@pytest.fixture
+def store_reads(monkeypatch):
+    """Counts of the store's reads of a user's roles and of the visibilities."""
+    calls = {"member_roles": 0, "visibilities": 0}
+    for name in calls:
+        real = getattr(Store, name)
+
+        def spy(self, *a, _real=real, _name=name, **kw):
+            calls[_name] += 1
+            return _real(self, *a, **kw)
+
+        monkeypatch.setattr(Store, name, spy)
+    return calls
+
+
+def test_one_run_of_the_app_reads_the_users_inventories_once(access_db, monkeypatch,
+                                                             store_reads):
+    """The sidebar's list and the Membres and Modération menu entries come from one
+    read of the user's roles and of the visibilities per run (three before)."""
+    at, menus = app_run(access_db, monkeypatch, BOB, {"inv": "Privé"})
+    assert store_reads == {"member_roles": 1, "visibilities": 1}
+    assert menus[-1]["moderation"] == "visible" and menus[-1]["membres"] == "hidden"
+
+
+def test_the_importer_reuses_the_runs_inventories(access_db, monkeypatch, store_reads):
+    """The shell (sidebar) and the Importer's targets: one read (two before)."""
+    at = ok(run("pages/importer.py", access_db, monkeypatch, user=BOB, params={"inv": "Privé"}))
+    assert at.get("file_uploader")  # Bob may import: the page went past its check
+    assert store_reads == {"member_roles": 1, "visibilities": 1}
