@@ -241,3 +241,19 @@ def test_the_importer_reuses_the_runs_inventories(access_db, monkeypatch, store_
     at = ok(run("pages/importer.py", access_db, monkeypatch, user=BOB, params={"inv": "Privé"}))
     assert at.get("file_uploader")  # Bob may import: the page went past its check
     assert store_reads == {"member_roles": 1, "visibilities": 1}
+
+
+def test_anonymous_may_propose_an_actor_on_an_aggregates_only_inventory(access_db, monkeypatch):
+    """The domain accepts proposals on a public inventory published as aggregates only
+    (tests/test_contributions.py); the Acteur page offers the form there too, and no
+    card: the proposal goes to the moderation queue, nothing is shown of the records."""
+    at = ok(run("pages/acteur.py", access_db, monkeypatch, user={"is_logged_in": False},
+                params={"inv": "Vitrine"}))
+    assert "pas disponible pour un inventaire publié en agrégats seulement" in texts(at)
+    assert [e.label for e in at.expander] == ["Proposer un nouvel acteur"]
+    at.text_input(key="w_contrib_new_name").set_value("Asso proposée")
+    at.selectbox(key="w_contrib_new_actor_type").set_value("association")
+    ok(at.button[0].click().run())  # the form's only button: Envoyer
+    store = at.session_state["_ctx"].store
+    assert list(store.query("SELECT payload FROM proposals").payload) == [
+        '{"name": "Asso proposée", "actor_type": "association"}']
