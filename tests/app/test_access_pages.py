@@ -257,3 +257,30 @@ def test_anonymous_may_propose_an_actor_on_an_aggregates_only_inventory(access_d
     store = at.session_state["_ctx"].store
     assert list(store.query("SELECT payload FROM proposals").payload) == [
         '{"name": "Asso proposée", "actor_type": "association"}']
+
+
+@pytest.mark.parametrize("user,manager", [(None, True),  # local mode
+                                          ({"is_logged_in": True, "sub": "sub-ann", "name": "Ann"}, True),
+                                          (BOB, False), (CAROL, False),
+                                          ({"is_logged_in": False}, False)])
+def test_only_administrators_are_offered_to_add_a_zoning(access_db, monkeypatch, user, manager):
+    """Zonings are shared by every inventory: the domain lets administrators (of at least
+    one inventory) add, rename and delete them (writes._require_zonings). The others
+    were offered the upload — a file of up to 200 MB read and validated for anonymous
+    visitors — and refused only at the save."""
+    at = ok(run("pages/zonages.py", access_db, monkeypatch, user=user))
+    assert bool(at.get("file_uploader")) is manager
+    note = "Seuls les administrateurs d'un inventaire ajoutent, renomment ou suppriment des zonages."
+    assert (note in texts(at)) is not manager
+
+
+@pytest.mark.parametrize("page,hidden", [("pages/territoires.py", 2), ("pages/grille.py", 1)])
+def test_aggregates_only_lists_say_they_are_hidden_not_empty(access_db, monkeypatch, page,
+                                                             hidden):
+    """The top actors and projects (Territoires) and the scores per project (Grille) of an
+    aggregates-only inventory were announced as "no data for these filters"."""
+    at = ok(run(page, access_db, monkeypatch, user={"is_logged_in": False}))
+    infos = [str(i.value) for i in at.info]
+    assert "Aucune donnée pour ces filtres." not in infos
+    assert infos.count("Non affiché : l'inventaire est publié en agrégats seulement "
+                       "(aucune liste d'acteurs ni de projets).") == hidden
