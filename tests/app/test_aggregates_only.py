@@ -2,7 +2,8 @@
 every page of the menu, each page's views, at France and at a département, and
 gets every download those pages offer (the deferred files produced as a click
 would) — no page element, no file may hold an actor's name, a project's title,
-a funder's free-text name or a personal field.
+a funder's free-text name or a personal field. A viewer of a private inventory
+walks the same way: records, but no personal field.
 
 The inventory is tests/fixtures.py's ``tiny()`` with sentinels put in: an actor
 named "Qzxv Sentinelle" with a contact, leader and e-mail, a project titled
@@ -31,9 +32,14 @@ from tests.app.pagetest import ok, page_test
 from tests.app.test_access_pages import AUTH
 from tests.conftest import app_pages
 
-SENTINELS = ["Qzxv Sentinelle", "Projet Qzxv", "Fonds Qzxv", "Marie Qzxv", "Paul Qzxv",
-             "marie.qzxv@example.org", "06 12 34 56 78"]
+PERSONAL = ["Marie Qzxv", "Paul Qzxv", "marie.qzxv@example.org", "06 12 34 56 78"]
+SENTINELS = ["Qzxv Sentinelle", "Projet Qzxv", "Fonds Qzxv", *PERSONAL]
 ANONYMOUS = {"is_logged_in": False}
+VIEWER = {"is_logged_in": True, "sub": "sub-vera", "name": "Vera"}
+#: (who, inventory, what they must never get): an anonymous visitor of the
+#: aggregates-only inventory no record at all; a viewer of the private one the records
+#: but no personal field ("hidden from exports made by viewers")
+WHO = [("anonymous", ANONYMOUS, "Vitrine", SENTINELS), ("viewer", VIEWER, "Privé", PERSONAL)]
 #: each page of the menu, plus the views that are other URLs of a page
 VIEWS = [(p, {}) for p in app_pages()] + [
     ("acteur", {"actor": "A1"}),
@@ -64,6 +70,8 @@ def vitrine_db(tmp_path_factory):
     store = Store(path, geo=Geography())
     writes.create(store, LOCAL_ADMIN, "Vitrine", data)
     members.set_visibility(store, LOCAL_ADMIN, "Vitrine", "public_aggregates")
+    writes.create(store, LOCAL_ADMIN, "Privé", data)
+    members.grant(store, LOCAL_ADMIN, "Privé", "sub-vera", "viewer")
     store.close()
     return path
 
@@ -110,9 +118,9 @@ def file_text(name: str, body: bytes) -> str:
     return body.decode("utf-8", errors="replace")
 
 
-def found(text: str) -> list[str]:
+def found(text: str, sentinels=SENTINELS) -> list[str]:
     squeezed = re.sub(r"\s+", " ", text)  # a PDF may wrap a name over two lines
-    return [s for s in SENTINELS if s in text or s in squeezed]
+    return [s for s in sentinels if s in text or s in squeezed]
 
 
 def test_the_sentinels_are_in_the_inventory(vitrine_db, monkeypatch, downloads):
@@ -127,24 +135,26 @@ def test_the_sentinels_are_in_the_inventory(vitrine_db, monkeypatch, downloads):
     assert "Qzxv Sentinelle" in found(file_text("carte-region.gpkg", downloads["carte-region.gpkg"]))
 
 
+@pytest.mark.parametrize("who,user,inventory,never", WHO, ids=[w[0] for w in WHO])
 @pytest.mark.parametrize("page,params", VIEWS, ids=[f"{p}-{'-'.join(q.values()) or 'default'}"
                                                     for p, q in VIEWS])
-def test_an_anonymous_visitor_sees_no_record_on_any_page_or_file(vitrine_db, monkeypatch,
-                                                                  downloads, page, params):
+def test_no_page_or_file_shows_what_the_user_may_not_read(vitrine_db, monkeypatch, downloads,
+                                                           page, params, who, user, inventory,
+                                                           never):
     monkeypatch.setenv("ECOSYSTEM_DB", str(vitrine_db))
     leaks = {}
     for scope in SCOPES:
-        at = page_test(f"pages/{page}.py", {"inv": "Vitrine", **params,
+        at = page_test(f"pages/{page}.py", {"inv": inventory, **params,
                                             **({"terr": scope} if scope else {})})
         at.secrets["auth"] = AUTH
-        at.user = ANONYMOUS
+        at.user = user
         ok(at.run())
         shown = elements(at._tree).decode("utf-8", errors="replace")
-        assert "Vitrine" in shown  # the page ran on the inventory
-        if found(shown):
-            leaks[f"{scope}: page"] = found(shown)
+        assert inventory in shown  # the page ran on the inventory
+        if found(shown, never):
+            leaks[f"{scope}: page"] = found(shown, never)
         for name, body in downloads.items():
-            if found(file_text(name, body)):
-                leaks[f"{scope}: {name}"] = found(file_text(name, body))
+            if found(file_text(name, body), never):
+                leaks[f"{scope}: {name}"] = found(file_text(name, body), never)
         downloads.clear()
     assert leaks == {}
