@@ -7,17 +7,17 @@ Pages are thin layouts over the ``ecosystem`` package; their list is here.
 
 import streamlit as st
 
-from ecosystem import members
 from ecosystem.i18n import t
+from pages import _access_ui
 from pages import _shell as shell
 
 ctx = shell.boot(sync=False)  # the URL is written once the page is known
 lang = ctx.lang
 # Membres is in the menu of inventory administrators only, Modération of editors (who
 # moderate contributions); opened by URL, each page still refuses anyone else
-members_menu = "visible" if members.managed_inventories(ctx.store, ctx.user) else "hidden"
-moderation_menu = ("visible" if members.inventories_allowing(ctx.store, ctx.user, "moderate")
-                   else "hidden")
+# (the user's permissions as the sidebar read them for this run)
+members_menu = "visible" if _access_ui.allowing(ctx, "manage") else "hidden"
+moderation_menu = "visible" if _access_ui.allowing(ctx, "moderate") else "hidden"
 
 PAGES = [
     st.Page("pages/accueil.py", title=t("nav.home", lang), icon=":material/home:",

@@ -2,13 +2,17 @@
 :class:`~ecosystem.access.User` and asks :func:`ecosystem.access.require` first.
 
 ``grant`` / ``revoke`` / ``set_visibility`` need ``manage`` (administrators);
-``readable_inventories`` is what the sidebar lists. A member is named by the
+``readable_inventories`` is what the sidebar lists (:func:`permissions`: every
+inventory's answer for one user, read once per page run). A member is named by the
 identity provider's ``sub`` or by an e-mail address (lower-cased; it matches a
 signed-in user whose provider verified that address), so the first
 administrator can be granted before they ever sign in.
 """
 
 from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
 
 import pandas as pd
 
@@ -72,24 +76,55 @@ def members(store, acting: User, inventory: str) -> pd.DataFrame:
     return store.members(inventory)
 
 
-def readable_inventories(store, user: User) -> list[str]:
-    """Names of the inventories ``user`` may read (at least as aggregates), sorted:
-    every one in local mode; else those the user is a member of and the public ones."""
-    names = store.names()
+@dataclass(frozen=True)
+class Permissions:
+    """What one user may do on every inventory, read from the store once (the names,
+    the visibilities and the user's roles): a page run asks it for the sidebar's list
+    and the menu entries instead of asking the store each time."""
+
+    user: User
+    names: tuple[str, ...]
+    roles: Mapping[str, str]
+    visibilities: Mapping[str, str]
+
+    def allows(self, inventory: str, action: str) -> bool:
+        if inventory not in self.names:
+            return False
+        role = "admin" if self.user.local else self.roles.get(inventory)
+        return access.role_allows(role, self.visibilities.get(inventory, "private"), action,
+                                  anonymous=self.user.anonymous)
+
+    def readable(self) -> list[str]:
+        """Names of the inventories the user may read (at least as aggregates), sorted."""
+        return self.allowing("read_aggregates")
+
+    def allowing(self, action: str) -> list[str]:
+        """Names of the inventories on which the user may do ``action``."""
+        return [n for n in self.names if self.allows(n, action)]
+
+
+def permissions(store, user: User) -> Permissions:
+    """The user's :class:`Permissions`: three reads of the store, none in local mode
+    but the names."""
+    names = tuple(store.names())
     if user.local:
-        return names
+        return Permissions(user, names, {}, {})
     vis = store.visibilities() if hasattr(store, "visibilities") else dict.fromkeys(names, "private")
     roles = {}
     if not user.anonymous and hasattr(store, "member_roles"):
         roles = store.member_roles(user.id, user.email) if user.email else store.member_roles(user.id)
-    return [n for n in names
-            if access.role_allows(roles.get(n), vis.get(n, "private"), "read_aggregates",
-                                  anonymous=user.anonymous)]
+    return Permissions(user, names, roles, vis)
+
+
+def readable_inventories(store, user: User) -> list[str]:
+    """Names of the inventories ``user`` may read (at least as aggregates), sorted:
+    every one in local mode; else those the user is a member of and the public ones."""
+    return permissions(store, user).readable()
 
 
 def inventories_allowing(store, user: User, action: str) -> list[str]:
     """Names of the readable inventories on which ``user`` may do ``action``."""
-    return [n for n in readable_inventories(store, user) if access.allowed(store, user, n, action)]
+    return permissions(store, user).allowing(action)
 
 
 def managed_inventories(store, user: User) -> list[str]:

@@ -19,10 +19,16 @@ def records_or_stop(ctx: Context) -> None:
         st.stop()
 
 
+def allowing(ctx: Context, action: str) -> list[str]:
+    """Inventories on which the user may do ``action``, from the permissions the sidebar
+    read for this run (read again only when a context has none)."""
+    perms = ctx.perms if ctx.perms is not None else mb.permissions(ctx.store, ctx.user)
+    return perms.allowing(action)
+
+
 def importable(ctx: Context) -> list[str]:
     """Inventories the user may import into."""
-    return [n for n in mb.readable_inventories(ctx.store, ctx.user)
-            if access.allowed(ctx.store, ctx.user, n, "import")]
+    return allowing(ctx, "import")
 
 
 def import_or_stop(ctx: Context) -> list[str]:
@@ -34,6 +40,15 @@ def import_or_stop(ctx: Context) -> list[str]:
                    icon=":material/lock:")
         st.stop()
     return names
+
+
+def existing_target(names: list[str]) -> str | None:
+    """The Importer's pick among the existing inventories the user may import into;
+    with none (a viewer), no empty picker: a warning that says to create one."""
+    if names:
+        return st.selectbox(tr("imp.target.pick"), names, key="imp_target_pick")
+    st.warning(tr("access.import_none_existing", new=tr("imp.target.new")), icon=":material/lock:")
+    return None
 
 
 def denied_text(exc: access.PermissionDenied) -> str:

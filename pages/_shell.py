@@ -60,7 +60,8 @@ def sidebar(store: Store, geo: Geography) -> Context:
         st.radio(tr("sidebar.language"), list(LANGS), key="w_lang", horizontal=True,
                  format_func=lambda c: {"fr": "Français", "en": "English"}[c],
                  on_change=lambda: st.session_state.update(lang=st.session_state["w_lang"]))
-        names = mb.readable_inventories(store, user)  # the others are not even listed
+        perms = mb.permissions(store, user)  # once per run: the menus and pages reuse it
+        names = perms.readable()  # the others are not even listed
         st.session_state["_default_inv"] = names[0] if names else None
         wanted = st.session_state.get("w_inv")
         # a name this user may not read, or that does not exist: one answer for both (the
@@ -102,7 +103,7 @@ def sidebar(store: Store, geo: Geography) -> Context:
                           year_min=year_min, year_max=year_max)
         if not filters.is_default:
             st.button(tr("sidebar.reset"), on_click=reset_filters, width="stretch")
-    ctx = Context(store=store, geo=geo, ref=ref, filters=filters, user=user)
+    ctx = Context(store=store, geo=geo, ref=ref, filters=filters, user=user, perms=perms)
     st.session_state["_ctx"] = ctx
     if denied:
         st.error(tr("access.not_readable", inventory=safe.markdown(denied), shown=safe.markdown(inv)),

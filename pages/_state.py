@@ -15,6 +15,7 @@ from ecosystem.access import LOCAL_ADMIN, User
 from ecosystem.analysis.view import Filters
 from ecosystem.geo import Geography
 from ecosystem.i18n import DEFAULT_LANG, LANGS, t
+from ecosystem.members import Permissions
 from ecosystem.storage.store import InventoryRef, Store
 from pages._history import history_navigation
 from pages._url import legacy_run  # importing it switches Streamlit's legacy pages/ mode off
@@ -41,6 +42,7 @@ class Context:
     ref: InventoryRef
     filters: Filters
     user: User = LOCAL_ADMIN  # the acting user (pages/_session_user.py)
+    perms: Permissions | None = None  # read once per run by the sidebar (members.permissions)
 
     @property
     def lang(self) -> str:

@@ -17,6 +17,8 @@ from pages._widgets import md
 
 ctx = shell.context()
 lang = ctx.lang
+if not ctx.ref.records:
+    edit_ui.new_actor(ctx)  # a visitor of a public inventory may still propose an actor
 _access_ui.records_or_stop(ctx)  # no actor card on an inventory seen as aggregates only
 ui.synthetic_banner(ctx.ref)
 

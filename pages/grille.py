@@ -147,7 +147,7 @@ with tabs[2]:
                               projects=numbers.plural("count.projects", len(scores), lang),
                               max=fmt_number(PROJECTS_MAX, lang)))
     if scores.empty:
-        st.info(tr("report.no_data"))
+        st.info(tr("report.no_data" if ctx.ref.records else "access.lists_hidden"))
     else:
         shown = pd.DataFrame({
             tr("col.project"): scores.title,

@@ -24,7 +24,7 @@ from ecosystem.render.exports import TEMPLATE_TABLES, template_frame, template_h
 from ecosystem.storage.store import StoreError
 from ecosystem.access import PermissionDenied
 from ecosystem.writes import Guarded
-from pages import _access_ui, _import_file, _import_mapping, _import_open, _import_report
+from pages import _access_ui, _import_file, _import_mapping, _import_open, _import_report, _import_revert
 from pages import _shell as shell
 from pages import _widgets as ui
 from pages._shell import tr
@@ -93,6 +93,7 @@ done = st.session_state.pop("_import_done", None)
 if done:
     st.success(done, icon=":material/task_alt:")
 _import_open.open_button(ctx.store, st.session_state.pop("_import_target", None) if done else None)
+_import_revert.recent_imports(ctx)  # editors: undo a whole import
 generation = st.session_state.get("_import_generation", 0)
 uploaded = st.file_uploader(tr("imp.upload"), type=TYPES, key=f"imp_file_{generation}",
                             help=tr("imp.upload_help", limit=upload_limit()))
@@ -130,7 +131,7 @@ if mode == "new":
     if target in existing:
         st.warning(tr("imp.target.exists", name=md(target)))
 else:
-    target = st.selectbox(tr("imp.target.pick"), writable, key="imp_target_pick")
+    target = _access_ui.existing_target(writable)
 options = st.columns(2)
 has_active = any("active" in p.mapping.rules for p in imp.parts)
 only_active = options[0].checkbox(tr("imp.opt.only_active"), key="imp_only_active",

@@ -19,7 +19,7 @@ lang = ctx.lang
 st.title(tr("members.title"))
 if st.session_state.pop("_members_done", False):
     st.success(tr("members.done"), icon=":material/check:")
-managed = mb.managed_inventories(ctx.store, ctx.user)
+managed = _access_ui.allowing(ctx, "manage")
 if not managed:
     st.info(tr("members.only_admins"), icon=":material/lock:")
     st.stop()

@@ -149,7 +149,7 @@ def profile() -> None:
     with left:
         st.subheader(tr("report.top_actors"))
         if actors.empty:
-            st.info(tr("report.no_data"))
+            st.info(tr("report.no_data" if ctx.ref.records else "access.lists_hidden"))
         else:
             shown = terr.actors_table(actors, geo, lang)
             st.dataframe(numbers.display(shown, {tr("report.col.projects"): numbers.formatter(
@@ -164,7 +164,7 @@ def profile() -> None:
     with right:
         st.subheader(tr("report.top_projects"))
         if projects.empty:
-            st.info(tr("report.no_data"))
+            st.info(tr("report.no_data" if ctx.ref.records else "access.lists_hidden"))
         else:
             shown = terr.projects_table(projects, lang)
             st.dataframe(numbers.display(shown, {

@@ -10,6 +10,7 @@ import streamlit as st
 from ecosystem import numbers, writes
 from ecosystem.storage import zonings as zstore
 from ecosystem.storage.store import StoreError
+from pages import _access_ui
 from pages import _shell as shell
 from pages import _widgets as ui
 from pages._shell import tr
@@ -30,10 +31,12 @@ def use_level(level: str) -> None:
     st.session_state["w_level"] = level
 
 
+# zonings serve every inventory: administrators (of one at least) add, rename, delete them
+manager = bool(_access_ui.allowing(ctx, "manage")) and not ctx.store.read_only
 listing = zstore.listing(ctx.store)
 st.subheader(tr("zoning.list"))
 if listing.empty:
-    st.info(tr("zoning.none"), icon=":material/layers:")
+    st.info(tr("zoning.none" if manager else "zoning.none_yet"), icon=":material/layers:")
 else:
     counts = {}
     for level in listing.level:
@@ -75,7 +78,7 @@ else:
             st.dataframe(report, hide_index=True, width="stretch")
             ui.download_table(report, "zonage-rapport" if lang == "fr" else "zoning-report",
                               "zon_report")
-    if not ctx.store.read_only:
+    if manager:
         with mid.popover(tr("zoning.rename"), icon=":material/edit:"):
             new = st.text_input(tr("zoning.name"), value=row["name"], key=f"zon_rn_{chosen}")
             if st.button(tr("zoning.rename"), key="zon_rename_go"):
@@ -93,5 +96,8 @@ else:
                 st.rerun()
 
 st.divider()
-add_form(ctx)
+if manager:
+    add_form(ctx)
+else:
+    st.caption(tr("zoning.admins_only"))
 shell.sync_url()

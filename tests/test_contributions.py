@@ -154,3 +154,23 @@ def test_aggregates_only_inventory_accepts_contributions(any_store):
     pid = contrib.propose(any_store, VISITOR, "tiny", "s1", "new",
                           {"name": "Asso", "actor_type": "association"})
     assert contrib.get(any_store, pid)["status"] == "pending"
+
+
+def test_rate_limit_per_inventory_whatever_the_session(pub, monkeypatch):
+    """A script opening a new session for each proposal is limited too: at most
+    RATE_INVENTORY proposals per inventory and window, all sessions together."""
+    monkeypatch.setattr(contrib, "RATE_INVENTORY", (3, 3600))
+    t0 = dt.datetime(2026, 1, 1, 12, 0)
+    for i in range(3):
+        contrib.propose(pub, VISITOR, "tiny", f"s{i}", "new",
+                        {"name": f"Asso {i}", "actor_type": "association"},
+                        now=t0 + dt.timedelta(minutes=i))
+    with pytest.raises(contrib.ContributionRefused) as err:
+        contrib.propose(pub, VISITOR, "tiny", "s9", "new", {"name": "Asso 9",
+                                                            "actor_type": "association"},
+                        now=t0 + dt.timedelta(minutes=30))
+    assert (err.value.hint, err.value.params) == ("contrib.rate_inventory", {"n": 3, "minutes": 60})
+    # an hour after the first one, one more may come
+    contrib.propose(pub, VISITOR, "tiny", "s9", "new", {"name": "Asso 10", "actor_type": "association"},
+                    now=t0 + dt.timedelta(minutes=60, seconds=1))
+    assert len(contrib.queue(pub, ADMIN, "tiny")) == 4

@@ -14,7 +14,8 @@ Every write takes the acting :class:`ecosystem.access.User` and asks
 """
 
 from ecosystem.editing.history import (AlreadyReverted, ChangeSetNotFound, RevertConflict, as_of,
-                                       change_set, change_sets, history, revert)
+                                       change_set, change_sets, history, records_touched,
+                                       revert)
 from ecosystem.editing.links import LINKS, actor_links, edit_link, link_history, remove
 from ecosystem.editing.records import (Conflict, EditError, Record, RecordNotFound, add, close_actor,
                                        create_actor, create_project, edit, edit_actor, edit_project,
@@ -22,6 +23,6 @@ from ecosystem.editing.records import (Conflict, EditError, Record, RecordNotFou
 
 __all__ = ["LINKS", "actor_links", "edit_link", "link_history", "remove",
            "AlreadyReverted", "ChangeSetNotFound", "Conflict", "EditError", "Record",
-           "RecordNotFound", "RevertConflict", "add", "as_of", "change_set", "change_sets",
+           "RecordNotFound", "RevertConflict", "add", "as_of", "change_set", "change_sets", "records_touched",
            "close_actor", "create_actor", "create_project", "edit", "edit_actor", "edit_project",
            "history", "read", "revert", "save"]

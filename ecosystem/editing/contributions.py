@@ -8,7 +8,8 @@ visible in the inventory — until an editor (action ``moderate``) accepts it
 reason. Accepting and merging write through :func:`records.save` with origin
 ``contribution``, so they are validated, logged and revertible like any edit.
 
-Limits: :data:`RATE` proposals per session and window; :data:`FIELDS` only,
+Limits: :data:`RATE` proposals per session and window, :data:`RATE_INVENTORY` per
+inventory and window (all sessions); :data:`FIELDS` only,
 each at most :data:`MAX_CHARS` characters, :data:`MAX_BYTES` in all (UTF-8).
 Text is stored as typed, control characters removed; every page shows it
 through ``render.safe``.
@@ -29,6 +30,9 @@ from ecosystem.storage.store import StoreError
 
 #: at most this many proposals per session within this many seconds
 RATE = (5, 600)
+#: and per inventory, all sessions together (a script opening a new session for each
+#: proposal would pass the per-session limit)
+RATE_INVENTORY = (100, 3600)
 #: what a visitor may propose on an actor
 FIELDS = ("name", "actor_type", "domains", "commune_code", "postal_code", "city", "address",
           "website", "description", "siren", "siret", "rna_id", "creation_year", "active")
@@ -96,6 +100,12 @@ def propose(store, user: access.User, inventory: str, session: str, kind: str, f
         if recent >= limit:
             raise ContributionRefused(f"{recent} proposals in {window // 60} minutes", "contrib.rate",
                                       n=limit, minutes=window // 60)
+        limit, window = RATE_INVENTORY
+        recent = con.execute("SELECT count(*) FROM proposals WHERE inv_id = ? AND created_at > ?",
+                             [inv_id, now - dt.timedelta(seconds=window)]).fetchall()[0][0]
+        if recent >= limit:
+            raise ContributionRefused(f"{recent} proposals to {inventory!r} in {window // 60} minutes",
+                                      "contrib.rate_inventory", n=limit, minutes=window // 60)
         pid = uuid.uuid4().hex[:12]
         con.execute("INSERT INTO proposals (id, inv_id, created_at, session, kind, record_id, payload, "
                     "message, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending')",

@@ -122,6 +122,15 @@ def change_set(store, change_set_id: str) -> pd.DataFrame:
                               "WHERE change_set = ? ORDER BY seq LIMIT 1000", [change_set_id]))
 
 
+def records_touched(store, change_set_id: str) -> tuple[int, int]:
+    """(records removed, records created or changed) by one change set: what a revert
+    says it did (every row counted, where :func:`change_set` shows the first 1,000)."""
+    df = store.query("SELECT count(DISTINCT record_id) FILTER (WHERE op = 'delete') AS removed, "
+                     "count(DISTINCT record_id) FILTER (WHERE op <> 'delete') AS other "
+                     "FROM change_log WHERE change_set = ?", [change_set_id])
+    return int(df.removed[0]), int(df.other[0])
+
+
 def change_sets(store, inventory: str, limit: int = 50) -> pd.DataFrame:
     """The latest change sets of an inventory: when, who, origin, file, rows."""
     inv_id = store.ref(inventory).id

@@ -16,6 +16,7 @@ AUTH = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret":
         "client_id": "eco", "client_secret": "s",
         "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration"}
 CAROL = {"is_logged_in": True, "sub": "sub-carol", "name": "Carol", "email": "carol@example.org"}
+BOB = {"is_logged_in": True, "sub": "sub-bob", "name": "Bob"}
 
 
 @pytest.fixture(scope="module")
@@ -101,6 +102,32 @@ def test_viewer_importer_offers_no_inventory_of_hers(access_db, monkeypatch):
     assert at.get("file_uploader")  # she may still create an inventory of her own
 
 
+ACTORS_CSV = b"actor_id;name;actor_type;commune_code;source\nX1;Entraide;association;44109;t\n"
+
+
+@pytest.mark.parametrize("user,offered", [(CAROL, None), (BOB, ["Privé"])])
+def test_importing_into_an_existing_inventory_says_who_may(access_db, monkeypatch, user,
+                                                          offered):
+    """Carol (viewer of "Privé") asks for an existing inventory: she is told she may
+    import into none and to create one (no empty picker); Bob (editor) picks "Privé"."""
+    at = ok(run("pages/importer.py", access_db, monkeypatch, user=user,
+                params={"inv": "Privé", "imp_target_mode": "existing"}))
+    at.file_uploader[0].set_value(("acteurs.csv", ACTORS_CSV, "text/csv"))
+    ok(at.run())
+    at.radio(key="imp_target_mode").set_value("existing")
+    ok(at.run())
+    picks = [s for s in at.selectbox if s.key == "imp_target_pick"]
+    if offered is None:
+        assert not picks
+        assert [w.value for w in at.warning] == [
+            "Vous ne pouvez importer dans aucun inventaire existant (rôle éditeur ou "
+            "administrateur requis) : importez dans « un nouvel inventaire »."]
+    else:
+        assert list(picks[0].options) == offered
+        assert not at.warning
+    assert at.button(key="imp_analyse").disabled is (offered is None)
+
+
 def test_members_page_for_admins_only(access_db, monkeypatch):
     at = ok(run("pages/membres.py", access_db, monkeypatch, user=CAROL, params={"inv": "Privé"}))
     assert "Seuls les administrateurs" in texts(at)
@@ -183,3 +210,77 @@ def test_a_url_to_an_unknown_or_private_inventory_gets_one_answer(access_db, mon
     assert at.sidebar.selectbox(key="w_inv").value == shown
     assert wanted not in inventory_options(at)
     assert at.metric  # the readable inventory's figures
+
+
+@pytest.fixture
+def store_reads(monkeypatch):
+    """Counts of the store's reads of a user's roles and of the visibilities."""
+    calls = {"member_roles": 0, "visibilities": 0}
+    for name in calls:
+        real = getattr(Store, name)
+
+        def spy(self, *a, _real=real, _name=name, **kw):
+            calls[_name] += 1
+            return _real(self, *a, **kw)
+
+        monkeypatch.setattr(Store, name, spy)
+    return calls
+
+
+def test_one_run_of_the_app_reads_the_users_inventories_once(access_db, monkeypatch,
+                                                             store_reads):
+    """The sidebar's list and the Membres and Modération menu entries come from one
+    read of the user's roles and of the visibilities per run (three before)."""
+    at, menus = app_run(access_db, monkeypatch, BOB, {"inv": "Privé"})
+    assert store_reads == {"member_roles": 1, "visibilities": 1}
+    assert menus[-1]["moderation"] == "visible" and menus[-1]["membres"] == "hidden"
+
+
+def test_the_importer_reuses_the_runs_inventories(access_db, monkeypatch, store_reads):
+    """The shell (sidebar) and the Importer's targets: one read (two before)."""
+    at = ok(run("pages/importer.py", access_db, monkeypatch, user=BOB, params={"inv": "Privé"}))
+    assert at.get("file_uploader")  # Bob may import: the page went past its check
+    assert store_reads == {"member_roles": 1, "visibilities": 1}
+
+
+def test_anonymous_may_propose_an_actor_on_an_aggregates_only_inventory(access_db, monkeypatch):
+    """The domain accepts proposals on a public inventory published as aggregates only
+    (tests/test_contributions.py); the Acteur page offers the form there too, and no
+    card: the proposal goes to the moderation queue, nothing is shown of the records."""
+    at = ok(run("pages/acteur.py", access_db, monkeypatch, user={"is_logged_in": False},
+                params={"inv": "Vitrine"}))
+    assert "pas disponible pour un inventaire publié en agrégats seulement" in texts(at)
+    assert [e.label for e in at.expander] == ["Proposer un nouvel acteur"]
+    at.text_input(key="w_contrib_new_name").set_value("Asso proposée")
+    at.selectbox(key="w_contrib_new_actor_type").set_value("association")
+    ok(at.button[0].click().run())  # the form's only button: Envoyer
+    store = at.session_state["_ctx"].store
+    assert list(store.query("SELECT payload FROM proposals").payload) == [
+        '{"name": "Asso proposée", "actor_type": "association"}']
+
+
+@pytest.mark.parametrize("user,manager", [(None, True),  # local mode
+                                          ({"is_logged_in": True, "sub": "sub-ann", "name": "Ann"}, True),
+                                          (BOB, False), (CAROL, False),
+                                          ({"is_logged_in": False}, False)])
+def test_only_administrators_are_offered_to_add_a_zoning(access_db, monkeypatch, user, manager):
+    """Zonings are shared by every inventory: the domain lets administrators (of at least
+    one inventory) add, rename and delete them (writes._require_zonings). The others
+    were offered the upload — a file of up to 200 MB read and validated for anonymous
+    visitors — and refused only at the save."""
+    at = ok(run("pages/zonages.py", access_db, monkeypatch, user=user))
+    assert bool(at.get("file_uploader")) is manager
+    note = "Seuls les administrateurs d'un inventaire ajoutent, renomment ou suppriment des zonages."
+    assert (note in texts(at)) is not manager
+
+
+@pytest.mark.parametrize("page,hidden", [("pages/territoires.py", 2), ("pages/grille.py", 1)])
+def test_aggregates_only_lists_say_they_are_hidden_not_empty(access_db, monkeypatch, page,
+                                                             hidden):
+    """The top actors and projects (Territoires) and the scores per project (Grille) of an
+    aggregates-only inventory were announced as "no data for these filters"."""
+    at = ok(run(page, access_db, monkeypatch, user={"is_logged_in": False}))
+    infos = [str(i.value) for i in at.info]
+    assert "Aucune donnée pour ces filtres." not in infos
+    assert infos.count("Non affiché : l'inventaire est publié en agrégats seulement "
+                       "(aucune liste d'acteurs ni de projets).") == hidden

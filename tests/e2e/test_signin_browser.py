@@ -5,6 +5,7 @@ cannot import. Screenshots: tests/artifacts/signin_<role>*.png."""
 
 from __future__ import annotations
 
+import re
 import shutil
 
 import pytest
@@ -172,27 +173,39 @@ def test_anonymous_sees_aggregates_only(browser, signin_app):
 @pytest.mark.parametrize("role,offered", [("viewer", False), ("editor", True)])
 def test_only_editors_may_import_into_the_inventory(browser, signin_app, tmp_path, role, offered):
     """Carol (viewer of "Privé") opens the Importer with the inventory in the URL and
-    uploads a file: "Privé" is not offered as a target (the domain refuses the save
-    all the same: tests/test_access.py); Bob (editor) is offered it."""
+    uploads a file: asked for an existing inventory, she is told she may import into
+    none (no picker; the domain refuses the save all the same: tests/test_access.py);
+    Bob (editor) is offered "Privé". Each waits on what that user sees once the run is
+    over: the refusal, or the picker."""
     context, page, _ = page_for(browser)
     src = tmp_path / "acteurs.csv"
     src.write_text("actor_id;name;actor_type;commune_code;source\nX1;Entraide;association;44109;t\n",
                    encoding="utf-8")
+    main = page.locator('[data-testid="stMain"]')
+    label = page.locator('[data-testid="stWidgetLabel"]').filter(has_text=re.compile("^Inventaire$"))
+    pick = main.locator('[data-testid="stSelectbox"]').filter(has=label)  # the target's picker
     try:
         sign_in(page, signin_app, role)
         page.goto(f"{signin_app.url}/importer?inv=Priv%C3%A9&imp_target_mode=existing")
         wait_idle(page)
         page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(src))
         page.get_by_text("un inventaire existant").wait_for(timeout=60_000)
-        wait_idle(page)
         page.get_by_text("un inventaire existant").click()
-        wait_idle(page)
-        pick = page.locator('[data-testid="stMain"] [data-testid="stSelectbox"]').last
-        pick.click()
-        options = [o.strip() for o in page.locator('[role="option"]').all_inner_texts()]
-        page.keyboard.press("Escape")
+        analyse = page.get_by_role("button", name="Analyser").first
+        refusal = main.get_by_text("Vous ne pouvez importer dans aucun inventaire existant")
+        if offered:
+            pick.wait_for(timeout=60_000)
+            wait_idle(page)
+            pick.click()
+            options = [o.strip() for o in page.locator('[role="option"]').all_inner_texts()]
+            page.keyboard.press("Escape")
+            assert "Privé" in options
+            assert refusal.count() == 0
+        else:
+            refusal.wait_for(timeout=60_000)
+            wait_idle(page)
+            assert pick.count() == 0
         screenshot(page, f"signin_{role}_importer")
-        assert ("Privé" in options) is offered
-        assert page.get_by_role("button", name="Analyser").first.is_disabled() is not offered
+        assert analyse.is_disabled() is not offered
     finally:
         context.close()
