@@ -17,8 +17,8 @@ from ecosystem.geo import Geography
 from ecosystem.i18n import DEFAULT_LANG, LANGS, t
 from ecosystem.members import Permissions
 from ecosystem.storage.store import InventoryRef, Store
-from pages._history import history_navigation
-from pages._url import legacy_run  # importing it switches Streamlit's legacy pages/ mode off
+from pages._url import history_navigation, legacy_run, menu_links  # importing it switches
+# Streamlit's legacy pages/ mode off
 
 
 HOME = "accueil"  # the default page's key; its address is the root (/accueil: "Page not found")
@@ -63,11 +63,8 @@ def init_state() -> None:
     """Load the view from the URL query string: on a session's first run, and again
     when the browser brings a URL this session did not write (Back / Forward, a link
     followed in the same tab). A URL without parameters (a page of the menu) keeps
-    the session's view, so does a widget change sent with an older URL (_history)."""
-    # the legacy mode ran app.py as a page: its widget ids would not last; once per session
-    # (AppTest's runs all look legacy: restarting each would loop forever)
-    if legacy_run() and not st.session_state.get("_legacy_restarted"):
-        st.session_state["_legacy_restarted"] = True
+    the session's view, so does a widget change sent with an older URL (_url)."""
+    if legacy_run():  # app.py ran as a page: its widget ids would not last (_url)
         st.rerun()
     qp = st.query_params
     if st.session_state.get("_booted"):
@@ -173,6 +170,7 @@ def _link(page: str | None, params: dict[str, str]) -> None:
     if slot is None:
         return
     with slot.container():
+        menu_links(url_params(), st.session_state.get("_page_url", {}), HOME)
         with st.popover(tr("ui.copy_link"), icon=":material/link:", width="stretch"):
             st.caption(tr("ui.copy_link_help"))
             st.code(view_url(page, params), language=None, wrap_lines=True)

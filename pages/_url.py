@@ -1,18 +1,33 @@
-"""Streamlit's legacy ``pages/`` mode, and what keeps it from breaking the view in
-the URL (issue 17).
+"""The URL and the view (issue 17): what keeps Streamlit's own navigation from losing
+the view written in the URL. ``_state`` reads and writes the URL; this module holds
+the three places where Streamlit's behaviour had to be met.
 
-Streamlit runs an app that has a ``pages/`` folder in its legacy multipage mode
-until a script calls ``st.navigation``. On a fresh server, the first run of the
-first session is such a legacy run: Streamlit runs app.py as one of *its* pages,
-so every sidebar widget gets an id made with that page's hash. From the second
-run on, app.py runs as the main script and the same widgets get other ids: their
-values (the territory, the filters read from the URL) are dropped on the first
-page change, e.g. the menu's Carte opened ``/carte`` without the URL's territory.
-:func:`navigation_only` switches the legacy mode off for the process;
-:func:`legacy_run` tells app.py to start again before drawing anything.
+1. **The legacy ``pages/`` mode.** Streamlit runs an app that has a ``pages/`` folder
+   in its legacy multipage mode until a script calls ``st.navigation``. On a fresh
+   server the first run of the first session is such a run: Streamlit runs app.py as
+   one of *its* pages, so every sidebar widget gets an id made with that page's hash,
+   and from the second run on other ids: their values (the URL's territory, filters)
+   would be dropped at the first page change. :func:`navigation_only` switches the
+   mode off for the process; :func:`legacy_run` tells ``init_state`` to start again
+   before drawing anything (a real server has one such run; AppTest resets the mode
+   before each of its runs, so there every run looks legacy and none is restarted).
+2. **History navigation.** Only a run the browser's history asked for (Back /
+   Forward, a link followed in the tab) reloads the view from a URL the session did
+   not write (:func:`history_navigation`).
+3. **The menu.** A click on a page of Streamlit's sidebar menu sends no query string:
+   the app writes the view's parameters during the run, and the browser gets two
+   history entries whose order is a race in Streamlit's front end (the page's bare
+   address ``/carte`` then ``/carte?terr=…``, or the old page's address with the new
+   parameters then the new page): Back showed the same page, or another view.
+   :func:`menu_links` makes a menu click go to the page's full address at once, as a
+   link followed in the tab: one history entry, the view kept.
 """
 
 from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from ecosystem.render import safe
 
 
 def navigation_only() -> None:
@@ -29,14 +44,70 @@ def navigation_only() -> None:
 
 def legacy_run() -> bool:
     """True when this run is Streamlit's legacy mode running app.py as a page (its
-    widgets would get ids that the next runs do not know)."""
+    widgets would get ids that the next runs do not know) in a real server. Under
+    AppTest every run is legacy (it resets the mode before each run), the ids are
+    the same from run to run, and restarting would never end: False there."""
     try:
+        from streamlit import config
         from streamlit.runtime.scriptrunner_utils.script_run_context import (
             ThreadState, get_script_run_ctx)
     except ImportError:  # pragma: no cover - internal module moved
         return False
+    if config.get_option("global.appTest"):
+        return False
     ctx = get_script_run_ctx()
     return ctx is not None and ThreadState.get().active_script_hash != ctx.pages_manager.main_script_hash
+
+
+def history_navigation() -> bool:
+    """Whether this run was asked by the browser's history (Back / Forward, a menu
+    click or ``_widgets.navigate``'s popstate): only then does a URL the session did
+    not write define the view. A widget change carries the URL the browser shows,
+    which can still be the one of before the last run (under load the browser handles
+    a click before the message with the new URL): taken for a Back, it reset every
+    widget from that URL and the user's pick was lost."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    return bool(ctx is not None and getattr(ctx, "is_history_navigation", False))
+
+
+#: the menu's click handler, installed once per browser tab; ``window.__ecoMenu`` is
+#: refreshed by every run (``{"global": query, "pages": {path: query}}``, the home
+#: page's path is "")
+MENU_JS = """(function(){
+window.__ecoMenu=%s;
+if(window.__ecoMenuOn)return;window.__ecoMenuOn=true;
+addEventListener('click',function(e){
+if(e.defaultPrevented||e.button!==0||e.metaKey||e.ctrlKey||e.shiftKey||e.altKey)return;
+var a=e.target.closest&&e.target.closest('[data-testid="stSidebarNav"] a[href]');
+var m=window.__ecoMenu;if(!a||!m)return;
+var path=new URL(a.href).pathname,key=path.split('/').pop();
+var q=Object.prototype.hasOwnProperty.call(m.pages,key)?m.pages[key]:m.global;
+var url=path+(q?'?'+q:'');
+if(url===location.pathname+location.search)return;
+e.preventDefault();e.stopPropagation();
+history.pushState({},'',url);dispatchEvent(new PopStateEvent('popstate',{state:{}}));
+},true);})();"""
+
+
+def menu_queries(global_params: dict[str, str], page_params: dict[str, dict[str, str]],
+                 home: str) -> dict:
+    """What a menu click opens: every page with the view's parameters and the page's
+    own remembered ones (``page_params``, per page), the home page under ""."""
+    pages = {("" if page == home else page): urlencode(global_params | params)
+             for page, params in page_params.items()}
+    return {"global": urlencode(global_params), "pages": pages}
+
+
+def menu_links(global_params: dict[str, str], page_params: dict[str, dict[str, str]],
+               home: str) -> None:
+    """Send the menu's addresses to the browser (an invisible element; its script
+    runs in the app's page, not in a frame)."""
+    import streamlit as st
+
+    script = MENU_JS % safe.script_json(menu_queries(global_params, page_params, home))
+    st.html(f"<script>{script}</script>", unsafe_allow_javascript=True, width="content")
 
 
 navigation_only()

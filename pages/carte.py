@@ -66,10 +66,8 @@ with left:
 offered = mapview.LAYERS if ctx.ref.records else tuple(x for x in mapview.LAYERS if x == "tiles")
 with right:
     st.markdown(f"**{tr('map.layers')}**")
-    cols = st.columns(2)
-    for n, layer in enumerate(offered):
-        cols[n % 2].toggle(tr(f"map.layer.{layer}"), key=f"w_map_{layer}",
-                           help=tr(f"map.layer_help.{layer}"))
+    for layer in offered:  # one under the other: two abreast cut "Fond de carte en ligne"
+        st.toggle(tr(f"map.layer.{layer}"), key=f"w_map_{layer}", help=tr(f"map.layer_help.{layer}"))
 layers = tuple(x for x in offered if st.session_state.get(f"w_map_{x}"))
 options = mapview.MapOptions(indicator=chosen, layers=layers, lang=lang, height=HEIGHT)
 f, year, years = _time_map.controls(ctx)

@@ -94,7 +94,12 @@ def test_checkers_catch_what_they_are_for():
 def test_page_speaks_one_language(app_server, offline_page, path, lang):
     query = "&".join(q for q in (VIEWS.get(path, ""), "" if lang == "fr" else "lang=en") if q)
     page = offline_page.open(f"{app_server.url}/{path}" + (f"?{query}" if query else ""))
-    wait_drawn(page)  # charts and map frames draw after the script ends
+    # the page's title, then what draws after the script (charts, map frames): the idle
+    # state can be seen before the first run starts (the importer's uploader was once absent)
+    page.locator('[data-testid="stMain"] h1').first.wait_for(timeout=60_000)
+    wait_drawn(page)
+    if path == "importer":  # its uploader's button (its own text is hidden: not "visible")
+        page.locator('[data-testid="stFileUploaderDropzone"] button').first.wait_for(timeout=60_000)
     screenshot(page, f"locale_{path}_{lang}")
     assert page.locator('[data-testid="stException"]').count() == 0
     text = visible_text(page)
@@ -102,8 +107,8 @@ def test_page_speaks_one_language(app_server, offline_page, path, lang):
         assert english_defaults(text) == []
     assert wrong_numbers(text, lang) == []
     if path == "importer":  # the uploader's own text is replaced by the app's language
-        shown = page.evaluate("""() => getComputedStyle(document.querySelector(
-            '[data-testid="stFileUploaderDropzone"] button p'), '::after').content""")
+        shown = page.locator('[data-testid="stFileUploaderDropzone"] button p').first.evaluate(
+            "el => getComputedStyle(el, '::after').content")
         assert shown == {"fr": '"Parcourir"', "en": '"Browse"'}[lang]
 
 

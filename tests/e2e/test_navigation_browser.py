@@ -55,10 +55,15 @@ def menu(page, name: str):
     wait_idle(page)
 
 
+def history_length(page) -> int:
+    return page.evaluate("() => history.length")
+
+
 def test_first_session_of_a_fresh_server_keeps_the_view_of_its_url(tmp_path, browser):
     """The first run of a fresh server is Streamlit's legacy pages/ mode running app.py
     as a page (pages/_url.py): the sidebar's widgets got ids the next runs did not
-    know, so the menu's Carte dropped the URL's territory and filters."""
+    know, so the menu's Carte dropped the URL's territory and filters. And a menu
+    click made two history entries in a racing order (Back showed /carte again)."""
     server = AppServer(tmp_path / "fresh.duckdb")  # this test's session is the first
     visitor = OfflinePage(browser)
     watch_map_reports(visitor.page)
@@ -66,9 +71,11 @@ def test_first_session_of_a_fresh_server_keeps_the_view_of_its_url(tmp_path, bro
         page = visitor.open(server.url + "/?terr=region:53&types=funder")
         page.get_by_role("heading", name="Acteurs pour 10 000 habitants, par département").wait_for(
             timeout=90_000)
+        entries = history_length(page)
         menu(page, "Carte")
         page.get_by_role("heading", name="Carte de l'écosystème").wait_for(timeout=60_000)
         wait_map_settled(page)  # the map fitted to Bretagne: its position is not a new entry
+        assert history_length(page) == entries + 1  # one entry: Back is the home page
         assert "/carte" in page.url
         assert (query(page).get("terr"), query(page).get("types")) == ("region:53", "funder")
         pickers = page.locator('[data-testid="stSidebar"] [role="combobox"]').evaluate_all(
@@ -150,15 +157,22 @@ def test_actor_card_opens_in_the_same_tab_on_the_same_territory(app_server, offl
 def test_comparer_survives_leaving_and_coming_back(app_server, offline_page):
     page = offline_page.open(app_server.url + "/comparer?cmp=region:53,region:52,region:28")
     page.get_by_role("heading", name="Tableau comparatif").wait_for(timeout=60_000)
+    entries = history_length(page)
     menu(page, "Carte")
     page.get_by_role("heading", name="Carte de l'écosystème").wait_for(timeout=60_000)
     assert "cmp" not in query(page)
     menu(page, "Comparer")
     page.get_by_role("heading", name="Tableau comparatif").wait_for(timeout=60_000)
     assert query(page).get("cmp") == "region:53,region:52,region:28"
+    # one history entry per click: the menu goes to the page's full address at once
+    assert history_length(page) == entries + 2
     grid = page.locator('[data-testid="stDataFrame"]').first
     grid.wait_for()
     screenshot(page, "nav_compare_back_fr")
+    page.go_back()  # Back: the map, not Comparer's bare address
+    page.get_by_role("heading", name="Carte de l'écosystème").wait_for(timeout=60_000)
+    wait_idle(page)
+    assert urlsplit(page.url).path == "/carte" and "cmp" not in query(page)
 
 
 def test_copied_link_reproduces_the_view_with_the_map_position(app_server, offline_page,

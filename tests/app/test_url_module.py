@@ -1,0 +1,51 @@
+"""pages/_url.py: the addresses a menu click opens, and the legacy-run test outside a
+real server (the menu's click handler itself is tested in the browser:
+tests/e2e/test_navigation_browser.py)."""
+
+from streamlit.testing.v1 import AppTest
+
+from pages import _url
+
+
+def test_menu_queries_give_each_page_its_own_parameters_beside_the_view():
+    queries = _url.menu_queries({"terr": "region:53", "types": "funder"},
+                                {"accueil": {}, "comparer": {"cmp": "region:53,region:52"},
+                                 "carte": {"at": "47.2,-1.55,9"}}, home="accueil")
+    assert queries["global"] == "terr=region%3A53&types=funder"
+    assert queries["pages"] == {
+        "": "terr=region%3A53&types=funder",
+        "comparer": "terr=region%3A53&types=funder&cmp=region%3A53%2Cregion%3A52",
+        "carte": "terr=region%3A53&types=funder&at=47.2%2C-1.55%2C9",
+    }
+
+
+def test_menu_script_cannot_be_closed_by_an_inventory_name():
+    script = _url.MENU_JS % __import__("ecosystem.render.safe", fromlist=["x"]).script_json(
+        _url.menu_queries({"inv": "</script><script>alert(1)</script>"}, {}, home="accueil"))
+    assert "</script>" not in script and "<script>" not in script
+
+
+PROBE = """
+import importlib.util
+import streamlit as st
+spec = importlib.util.spec_from_file_location("url_probe", {path!r})
+url = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(url)
+st.write("legacy" if url.legacy_run() else "not legacy")
+"""
+
+
+def test_no_legacy_restart_under_apptest(tmp_path):
+    """AppTest resets Streamlit's pages/ mode before each run of an app that has a
+    pages/ folder: every run looks legacy, and restarting each would never end."""
+    (tmp_path / "pages").mkdir()
+    (tmp_path / "pages" / "other.py").write_text("")
+    (tmp_path / "probe.py").write_text(PROBE.format(path=_url.__file__))
+    at = AppTest.from_file(str(tmp_path / "probe.py")).run(timeout=30)
+    assert not at.exception
+    assert [m.value for m in at.markdown] == ["not legacy"]
+
+
+def test_no_legacy_run_outside_a_script_run():
+    assert _url.legacy_run() is False
+    assert _url.history_navigation() is False

@@ -1,0 +1,24 @@
+"""Issue 17 (items 2 and 11: full labels): no widget label of a page is cut with an
+ellipsis at a laptop's width, in French and in English."""
+
+import pytest
+
+from tests.conftest import wait_drawn
+
+pytestmark = pytest.mark.e2e
+
+#: the texts of the main area's widget labels that do not fit their box
+CUT_LABELS = """() => Array.from(document.querySelectorAll(
+    '[data-testid="stMain"] [data-testid="stWidgetLabel"] [data-testid="stMarkdownContainer"]'))
+  .filter(e => e.offsetParent !== null && e.scrollWidth > e.clientWidth + 1)
+  .map(e => e.textContent)"""
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_map_layer_toggles_show_their_whole_label(app_server, offline_page, lang):
+    page = offline_page.open(app_server.url + "/carte" + ("?lang=en" if lang == "en" else ""))
+    page.locator('[data-testid="stMain"] h1').first.wait_for(timeout=60_000)
+    wait_drawn(page)
+    page.locator('[data-testid="stMain"] label').filter(
+        has_text={"fr": "Fond de carte en ligne", "en": "Online base map"}[lang]).wait_for()
+    assert page.evaluate(CUT_LABELS) == []
