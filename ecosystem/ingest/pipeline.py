@@ -207,8 +207,16 @@ class Import:
 
     def _default_mapping(self, raw: readers.Raw, table: str = "actors") -> mp.Mapping:
         slug = self._slug()
-        return mp.auto_mapping(table, raw.columns, source=f"import:{slug}",
-                               id_prefix=f"{slug}-{self.file_hash[:6]}-")
+        mapping = mp.auto_mapping(table, raw.columns, source=f"import:{slug}",
+                                  id_prefix=f"{slug}-{self.file_hash[:6]}-")
+        city = mapping.rules.get("city")
+        if city is not None and len(city.columns) == 1 and "commune_code" not in mapping.rules:
+            values = [v for v, in self.con.execute(
+                f"SELECT DISTINCT CAST({ident(city.columns[0])} AS VARCHAR) FROM {ident(raw.table)} "
+                "LIMIT 5000").fetchall()]
+            mapping = mp.city_as_code(mapping, values,
+                                      lambda v: self.geo.resolve_commune(v)[0] is not None)
+        return mapping
 
     def _adopt(self, mapping: mp.Mapping, raw: readers.Raw) -> mp.Mapping:
         """A saved mapping for this file: ids it generates (no id column) are made from
