@@ -420,6 +420,10 @@ def _print_summary(imp, lang: str, other_sheets: bool = True) -> None:
     summary = imp.summary()
     say(t("imp.cli.detected", lang, kind=summary["kind"], encoding=summary["encoding"] or "—",
           delimiter=repr(summary["delimiter"]) if summary["delimiter"] else "—"))
+    from ecosystem.ingest.pipeline import mixed_encoding_message
+    mixed = mixed_encoding_message(summary, lang)
+    if mixed:
+        say(mixed, "yellow")
     read_sheets = {p["sheet"] for p in summary["parts"]}
     for part in summary["parts"]:
         if part["sheet"]:

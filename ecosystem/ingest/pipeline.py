@@ -560,6 +560,8 @@ class Import:
     def summary(self) -> dict:
         out = {"file": self.info.name, "kind": self.info.kind, "encoding": self.info.encoding,
                "delimiter": self.info.delimiter, "sheets": list(self.info.sheets), "parts": []}
+        if self.info.mixed:  # UTF-8 and cp1252 lines in one file (sniff.mixed_lines)
+            out["mixed_encoding"] = {k: list(v) for k, v in self.info.mixed.items()}
         for p in self.parts:
             entry = {"table": p.table, "format": p.format, "rows": p.raw.n_rows,
                      "sheet": p.raw.sheet, "saved_mapping": p.saved, **p.counts,
@@ -785,6 +787,26 @@ class Import:
 
     def __exit__(self, *exc):
         self.close()
+
+
+#: lines of each encoding named in the warning of a mixed file (then "…")
+MIXED_LINES_SHOWN = 20
+
+
+def mixed_encoding_message(summary: dict, lang: str) -> str | None:
+    """The warning of a file mixing UTF-8 and cp1252 lines: which lines were read in
+    which encoding (the first :data:`MIXED_LINES_SHOWN` of each); None otherwise."""
+    from ecosystem.i18n import t
+
+    mixed = summary.get("mixed_encoding")
+    if not mixed:
+        return None
+
+    def lines(found: list[int]) -> str:
+        shown = ", ".join(str(n) for n in found[:MIXED_LINES_SHOWN])
+        return shown + (", …" if len(found) > MIXED_LINES_SHOWN else "")
+
+    return t("imp.encoding_mixed", lang, utf8=lines(mixed["utf_8"]), latin=lines(mixed["cp1252"]))
 
 
 def mapping_report(part: Part) -> dict:
