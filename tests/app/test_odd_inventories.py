@@ -12,6 +12,9 @@ from tests import fixtures
 from tests.app.pagetest import ok, page_test
 
 UNLOCATED = "Sans localisation"
+ONE = "Un acteur"
+#: a name of 10,000 characters (the property suite's "very long strings")
+LONG_NAME = "Association " + "x" * 9988
 
 
 def unlocated() -> model.InventoryData:
@@ -28,6 +31,9 @@ def odd_db(tmp_path_factory):
     path = tmp_path_factory.mktemp("odd") / "odd.duckdb"
     store = Store(path, geo=Geography())
     store.create(UNLOCATED, unlocated())
+    store.create(ONE, model.InventoryData(actors=fixtures.frame([dict(
+        actor_id="A1", name=LONG_NAME, actor_type="association", commune_code="44109",
+        source="test")])))
     store.close()
     return path
 
@@ -44,3 +50,25 @@ def test_grid_scores_of_projects_without_a_commune_are_named(odd_db, monkeypatch
     assert table[t("col.code", lang)].tolist() == ["—"]
     assert table[t("grid.projects", lang)].tolist() == ["—"]
     assert not table.isna().any().any()
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_a_network_without_any_link_says_so_instead_of_drawing_dots(odd_db, monkeypatch, lang):
+    """One actor, no link: the graph view drew a lone dot under the legend."""
+    monkeypatch.setenv("ECOSYSTEM_DB", str(odd_db))
+    at = ok(page_test("pages/reseau.py", {"inv": ONE, "lang": lang}).run())
+    assert t("net.no_links.one", lang) in [str(i.value) for i in at.info]
+    assert not at.get("iframe")  # no drawing
+    # the isolated actor is listed in its view
+    at = ok(page_test("pages/reseau.py", {"inv": ONE, "lang": lang, "view": "isolated"}).run())
+    assert len(at.dataframe[0].value) == 1
+
+
+def test_a_huge_name_is_cut_in_the_actor_title(odd_db, monkeypatch):
+    """A 10,000-character name filled the screen as the card's title: at most 200
+    characters, the last one "…"."""
+    monkeypatch.setenv("ECOSYSTEM_DB", str(odd_db))
+    at = ok(page_test("pages/acteur.py", {"inv": ONE, "actor": "A1"}).run())
+    shown = at.title[0].value
+    assert len(shown) == 200 and shown.endswith("…")
+    assert shown == LONG_NAME[:199] + "…"
