@@ -420,6 +420,10 @@ def _print_summary(imp, lang: str, other_sheets: bool = True) -> None:
     summary = imp.summary()
     say(t("imp.cli.detected", lang, kind=summary["kind"], encoding=summary["encoding"] or "—",
           delimiter=repr(summary["delimiter"]) if summary["delimiter"] else "—"))
+    from ecosystem.ingest.pipeline import mixed_encoding_message
+    mixed = mixed_encoding_message(summary, lang)
+    if mixed:
+        say(mixed, "yellow")
     read_sheets = {p["sheet"] for p in summary["parts"]}
     for part in summary["parts"]:
         if part["sheet"]:
@@ -520,13 +524,20 @@ def _export_geo(inventory: str, format: str, out: Path, db, view: str, layer: st
 
     from ecosystem import access
     from ecosystem.analysis.view import Filters, View
+    from ecosystem.geo import is_zoning_level
     from ecosystem.render import geo_exports
     from ecosystem.storage.store import StoreError
 
-    store, geo = _open_store(db, read_only=True)
+    filters = Filters.from_params(dict(parse_qsl(view.lstrip("?"))))
+    # a user zoning's level places the actors in its zones (written once in the store):
+    # the store is opened for writing and its geography answers the zonings
+    zoned = is_zoning_level(filters.level)
+    store, geo = _open_store(db, read_only=not zoned)
     try:
+        if zoned:
+            from ecosystem.storage import zonings as zstore
+            geo = zstore.geography(store, geo)
         ref = access.ref_for(store, cli_access.acting(), inventory)
-        filters = Filters.from_params(dict(parse_qsl(view.lstrip("?"))))
         v = View(store, ref, filters)
         data = geo_exports.to_gpkg(v, geo, lang=lang, personal=ref.personal) if format == "gpkg" \
             else geo_exports.to_geojson(v, geo, layer, lang=lang, personal=ref.personal)

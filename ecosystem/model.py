@@ -231,7 +231,7 @@ REFERENCES: tuple[tuple[str, str, str, str], ...] = (
 #: every reason an :class:`Issue` can give (each has a ``check.<name>`` UI text)
 CHECKS = ("type", "required", "unique", "missing_column", "min", "max", "vocabulary", "pattern",
           "siren", "siret", "empty", "unknown_ref", "duplicate_key", "end_before_start",
-          "id_exists", "placeholder", "coords_elsewhere", "coords_abroad")
+          "id_exists", "placeholder", "coords_elsewhere", "coords_abroad", "defaulted")
 
 
 @dataclass(frozen=True)
@@ -250,6 +250,8 @@ class Issue:
         params = dict(self.params)
         if "kind" in params:
             params["kind"] = t(f"kind.{params['kind']}", lang)
+        if "vocabulary" in params and "default" in params:  # the default's label
+            params["default"] = voc.ALL[params["vocabulary"]].label(params["default"], lang)
         if "vocabulary" in params:
             params["allowed"] = ", ".join(voc.ALL[params["vocabulary"]].codes)
         if "target" in params:

@@ -8,7 +8,7 @@ import streamlit as st
 from ecosystem import model
 from ecosystem.numbers import fmt_number
 from ecosystem import numbers
-from ecosystem.ingest.pipeline import ImportError_
+from ecosystem.ingest.pipeline import ImportError_, mixed_encoding_message
 from ecosystem.ingest.session import ImportSession
 from pages._shell import tr
 from pages._widgets import md
@@ -49,6 +49,9 @@ def file_step(session: ImportSession, lang: str) -> None:
                        icon=":material/pentagon:")
     st.header(tr("imp.step.file"))
     info = imp.info
+    mixed = mixed_encoding_message(imp.summary(), lang)
+    if mixed:
+        st.warning(mixed, icon=":material/translate:")
     c = st.columns(4)
     c[0].metric(tr("imp.file.kind"), info.kind.upper())
     c[1].metric(tr("imp.file.encoding"), info.encoding or NONE)

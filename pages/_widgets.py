@@ -16,6 +16,18 @@ from pages._state import Context, context, lang, page_param, sync_url, tr
 md = safe.markdown
 
 
+#: characters of a user name shown as a page title (a 10,000-character name filled the
+#: screen); the rest is cut with "…"
+TITLE_MAX = 200
+
+
+def title(text: str) -> str:
+    """A user name for ``st.title``: escaped (``md``) and at most :data:`TITLE_MAX`
+    characters."""
+    text = "" if text is None else str(text)
+    return md(text if len(text) <= TITLE_MAX else text[: TITLE_MAX - 1] + "…")
+
+
 def csv(df: pd.DataFrame) -> bytes:
     """A download: UTF-8 with BOM, ``;`` (French spreadsheets), formulas neutralised."""
     return exports.to_csv_bytes(df, sep=";")

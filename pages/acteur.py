@@ -58,7 +58,7 @@ except ActorNotFound:
     st.stop()
 
 rec = prof.record
-st.title(md(rec["name"]))
+st.title(ui.title(rec["name"]))
 domains = ", ".join(voc.DOMAINS.label(d, lang) for d in rec["domains"]) or "—"
 place = " · ".join(md(name) + f" ({code})" for _, (code, name) in reversed(prof.territory.items())) \
     if prof.territory else tr("actor.no_place")

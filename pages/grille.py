@@ -7,7 +7,7 @@ import streamlit as st
 from ecosystem.analysis import indicators as ind
 from ecosystem.analysis import territories as terr
 from ecosystem import vocabulary as voc
-from ecosystem.analysis.grid import GridError, load_grid, project_scores, score_pivot
+from ecosystem.analysis.grid import NO_TERRITORY, GridError, load_grid, project_scores, score_pivot
 from ecosystem import numbers
 from ecosystem.numbers import fmt_number
 from ecosystem.render import charts
@@ -74,8 +74,9 @@ labels = {c.id: c.label(lang) for c in grid.criteria}
 
 
 def pivot(roll: pd.DataFrame, names: dict) -> pd.DataFrame:
-    """Territories or domains × criteria of this grid (mean scores)."""
-    return score_pivot(roll, grid, names, lang, tr("col.name"))
+    """Territories or domains × criteria of this grid (mean scores); projects without a
+    known commune named as such."""
+    return score_pivot(roll, grid, names, lang, tr("col.name"), tr("grid.no_territory"))
 
 
 def shown_scores(df: pd.DataFrame, extra: dict | None = None) -> pd.DataFrame:
@@ -108,7 +109,9 @@ with tabs[0]:
         st.info(tr("grid.none"))
     else:
         share = assessed.set_index("code")
-        p.insert(1, tr("grid.projects"), share.projects.reindex(p.index).fillna(0).astype(int))
+        counts = share.projects.reindex(p.index).fillna(0).astype("Int64")
+        counts[counts.index == NO_TERRITORY] = pd.NA  # not a territory: no count of its own
+        p.insert(1, tr("grid.projects"), counts)
         p.insert(2, tr("grid.assessed"), share.grid_assessed_share.reindex(p.index))
         p = p.sort_values(tr("grid.projects"), ascending=False)
         st.dataframe(shown_scores(p.reset_index(names=tr("col.code")), {

@@ -88,6 +88,9 @@ extra = {"view": view if view != "graph" else None}
 
 # ------------------------------------------------------------------ views
 def graph_view() -> None:
+    if not graph.m:  # no link at all: a drawing would be scattered dots (listed in Isolés)
+        st.info(plural("net.no_links", graph.n, lang), icon=":material/link_off:")
+        return
     ui.param_choice("w_net_color", "color", COLORS, "type")
     ui.param_choice("w_net_size", "size", SIZES, "degree")
     left, right = st.columns(2)

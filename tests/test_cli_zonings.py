@@ -53,3 +53,42 @@ def test_refused_file_names_the_feature_and_exits_2(tmp_path):
     assert "Zoning refused: bad.geojson" in out
     r, out = cli("delete", "Nope", db=db)
     assert r.exit_code == 2 and "No zoning named “Nope”" in out
+
+
+def test_export_of_a_map_view_at_a_user_zoning_level(tmp_path, geo):
+    """``export --format geojson --view level=z1``: the zones of the user zoning with
+    their indicators (the sweep found a SQL error: the command opened the store read
+    only, whose geography has no zoning level). The tiny inventory (tests/fixtures.py)
+    with coordinates (a polygon zoning places points only): 4 actors in Nantes at
+    lon -1.5376 (zone NE: lon > -1.55), 1 in Saint-Herblain at -1.6373 (NA), 2 in
+    Marseille at (5.448, 43.294) (MA); Aix-en-Provence (lat 43.536) is north of MA."""
+    import json
+
+    from ecosystem import zonings
+    from tests import fixtures
+
+    data = fixtures.tiny()
+    points = {"44109": (47.238335, -1.537557), "44162": (47.224628, -1.637314),
+              "13055": (43.293832, 5.448061), "13001": (43.536111, 5.41962)}
+    data.actors["lat"] = data.actors.commune_code.map(lambda c: points.get(c, (None, None))[0])
+    data.actors["lon"] = data.actors.commune_code.map(lambda c: points.get(c, (None, None))[1])
+    db = tmp_path / "z.duckdb"
+    with Store(db, geo=geo) as s:
+        s.create("tiny", data)
+        z = zonings.from_polygons(zonings.read(zf.geojson(), "z.geojson"), "code_z", "lib_z", "pop_z")
+        level = f"z{zstore.add(s, 'Zones de test', z)}"
+    out = tmp_path / "zones.geojson"
+    result = CliRunner().invoke(app, ["export", str(out), "-i", "tiny", "-f", "geojson", "--db", str(db),
+                                      "--view", f"level={level}"])
+    assert result.exit_code == 0, result.output
+    features = json.loads(out.read_text())["features"]
+    actors = {f["properties"]["code"]: f["properties"]["actors"] for f in features}
+    assert sorted(actors) == ["MA", "NA", "NE"]
+    assert actors == {"NA": 1, "NE": 4, "MA": 2}
+    # one zone as the territory: the GeoPackage holds its actors
+    gpkg = tmp_path / "ma.gpkg"
+    result = CliRunner().invoke(app, ["export", str(gpkg), "-i", "tiny", "-f", "gpkg", "--db", str(db),
+                                      "--view", f"level={level}&terr={level}:MA"])
+    assert result.exit_code == 0, result.output
+    import geopandas as gpd
+    assert sorted(gpd.read_file(gpkg, layer="actors").actor_id) == ["A5", "A8"]

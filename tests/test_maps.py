@@ -131,3 +131,24 @@ def test_legends_fold_to_their_title():
     html = maps.render(m)
     assert "d.classList.toggle('eco-folded')" in html
     assert ".eco-folded .eco-legend>:not(.eco-fold){display:none}" in html
+
+
+def test_classes_do_not_collapse_when_most_territories_are_at_zero():
+    """An overseas-only inventory ranked by département: 98 at 0, three at 0.01, 0.02,
+    0.04 actors per 10,000. Quantiles collapse to one class (0 – 0.04) and the ranking
+    map painted France in the darkest shade; equal intervals instead (sweep)."""
+    values = pd.Series([0.0] * 98 + [0.01, 0.02, 0.04])
+    breaks = maps.class_breaks(values)
+    assert breaks == [0.0, 0.008, 0.016, 0.024, 0.032, 0.04]
+    assert maps.color_for(0.0, breaks) == maps.PALETTE[-5]      # the lightest of five
+    assert maps.color_for(0.01, breaks) == maps.PALETTE[-4]
+    assert maps.color_for(0.04, breaks) == maps.PALETTE[-1]
+
+
+def test_one_value_everywhere_is_the_lightest_shade():
+    """Every territory at 0 (nothing located): one class, drawn light, not as the
+    darkest "most" colour."""
+    breaks = maps.class_breaks(pd.Series([0.0, 0.0, 0.0]))
+    assert maps.color_for(0.0, breaks) == maps.PALETTE[0]
+    assert maps.PALETTE[0] in maps.legend_html("Acteurs", breaks)
+    assert maps.PALETTE[-1] not in maps.legend_html("Acteurs", breaks)

@@ -68,6 +68,19 @@ def test_grid_scores_pivot_in_the_grid_order_with_names():
     assert score_pivot(roll[roll.criterion_id == "other"], g, {}, "fr", "Nom").empty
 
 
+def test_grid_scores_of_projects_without_a_territory_are_named_not_nan():
+    """Projects with no known commune roll up under a null code: the row is named
+    (the sweep found "NaN" as its code and name on the Grille page)."""
+    from ecosystem.analysis.grid import Criterion, Grid, score_pivot
+
+    g = Grid("g", "Grille", "Grid", (Criterion("a", "core", "A", "Ay"),), ((0, "non", "no"),))
+    roll = pd.DataFrame({"code": ["44", None], "criterion_id": ["a", "a"], "mean_score": [1.0, 2.5]})
+    p = score_pivot(roll, g, {"44": "Loire-Atlantique"}, "fr", "Nom", none_name="Sans commune connue")
+    assert p.index.tolist() == ["44", "—"]
+    assert p["Nom"].tolist() == ["Loire-Atlantique", "Sans commune connue"]
+    assert p["A"].tolist() == [1.0, 2.5]
+
+
 def test_score_heatmap_labels_are_plotly_text():
     values = pd.DataFrame({"<b>x</b>": [1.0, 2.0]})
     fig = charts.score_heatmap(values, ["A", "<i>B</i>"], 0, 3, "Score")

@@ -77,21 +77,32 @@ class Grid:
         return str(value)
 
 
-def score_pivot(roll, grid: Grid, names: dict, lang: str, name_column: str):
+#: code of the row of projects without a territory (no known commune) in a pivot
+NO_TERRITORY = "—"
+
+
+def score_pivot(roll, grid: Grid, names: dict, lang: str, name_column: str,
+                none_name: str | None = None):
     """Territories or domains (rows, by ``code``) × the grid's criteria (columns, in the
     grid's order, by their label in ``lang``): the mean scores of a roll-up
     (``code``, ``criterion_id``, ``mean_score``); first column ``name_column`` from
-    ``names`` (the code when missing). Criteria of other grids are left out; empty
-    when none is left."""
+    ``names`` (the code when missing). Projects without a territory (a null code) are
+    the last row, code :data:`NO_TERRITORY`, named ``none_name``. Criteria of other
+    grids are left out; empty when none is left."""
     import pandas as pd
 
     labels = {c.id: c.label(lang) for c in grid.criteria}
     roll = roll[roll.criterion_id.isin(labels)]
     if roll.empty:
         return pd.DataFrame()
+    if roll.code.isna().any():
+        roll = roll.assign(code=roll.code.astype(object).where(roll.code.notna(), NO_TERRITORY))
+        names = {**names, NO_TERRITORY: none_name or NO_TERRITORY}
     p = roll.pivot_table(index="code", columns="criterion_id", values="mean_score",
                          aggfunc="first", dropna=False)
     p = p.reindex(columns=[c for c in grid.ids if c in p.columns])
+    if NO_TERRITORY in p.index:  # last, after the territories
+        p = p.reindex([c for c in p.index if c != NO_TERRITORY] + [NO_TERRITORY])
     p.columns = [labels[c] for c in p.columns]
     p.insert(0, name_column, [names.get(c, c) for c in p.index])
     return p

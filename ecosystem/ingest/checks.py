@@ -14,7 +14,8 @@ catalogue as ``model.validate``), parameters, and what happens:
 * ``cleared`` — the value is left empty and the record imported (an invalid
   SIRET, an unreadable number, an unknown domain);
 * ``default`` — an unknown code replaced by the import's default (e.g. the
-  actor type chosen for the file);
+  actor type chosen for the file), or an empty cell of a coded column given the
+  default (check ``defaulted``: the row and the column are listed);
 * ``folded`` — a continuation row (:func:`continuation`) merged into the record
   above it;
 * ``cleaned`` — control characters (NUL, escape, zero-width…) removed from a cell
@@ -169,6 +170,12 @@ def plan(mapping: Mapping, hows: dict[str, str], alias: str = "j") -> list[Check
         if col.required and col.name not in mapping.defaults:
             add(col.name, "required", f"{c} IS NULL" + (f" AND {bad} IS NULL" if lookup else ""),
                 "none", params(), "excluded")
+        if lookup and col.name in mapping.defaults and mapping.rules.get(col.name, Rule()).columns:
+            # an empty cell gets the mapping's default: said for each row, not silent
+            add(col.name, "defaulted", f"{alias}.{ident('_k_' + col.name)} IS NULL", "none",
+                params(default=mapping.defaults[col.name], vocabulary=col.vocabulary.name)
+                if col.vocabulary is not None else params(default=mapping.defaults[col.name]),
+                "default")
         if lookup:
             action = "cleared" if col.kind == "list" and not col.required else _action(col, mapping)
             if col.vocabulary is not None:

@@ -23,7 +23,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field, fields
+import re
+from dataclasses import asdict, dataclass, field, fields, replace
 
 import duckdb
 from rapidfuzz import fuzz
@@ -461,6 +462,33 @@ def auto_mapping(table: str, columns: list[str], source: str = "import",
     if table == "actors":  # the most common type; the user can change or remove it
         mapping.defaults["actor_type"] = "association"
     return mapping
+
+
+#: a commune code as files write it: 5 characters (Corsica 2A / 2B), or 4 digits when a
+#: spreadsheet dropped the leading zero
+COMMUNE_CODE_SHAPE = re.compile(r"\d{4,5}|2[AB]\d{3}")
+#: share of a column's distinct values that must be known commune codes (current or
+#: former) for the column to be read as codes: postal codes have the same shape
+CODE_SHARE = 0.9
+
+
+def city_as_code(mapping: Mapping, values: list[str], is_commune) -> Mapping:
+    """A mapping whose ``city`` column holds INSEE commune codes (``commune`` =
+    ``44109``, ``2A004``, ``97411``) reads it as ``commune_code`` instead: every
+    non-empty distinct value (``values``) is shaped like a code and at least
+    :data:`CODE_SHARE` of them are commune codes (``is_commune(value)``). A mapping
+    that already reads a commune code column is left as it is."""
+    rule = mapping.rules.get("city")
+    if rule is None or "commune_code" in mapping.rules or len(rule.columns) != 1:
+        return mapping
+    shown = [v.strip().upper() for v in values if v is not None and v.strip()]
+    if not shown or not all(COMMUNE_CODE_SHAPE.fullmatch(v) for v in shown):
+        return mapping
+    if sum(1 for v in shown if is_commune(v)) < CODE_SHARE * len(shown):
+        return mapping
+    rules = {t: r for t, r in mapping.rules.items() if t != "city"}
+    rules["commune_code"] = Rule(source=rule.columns[0])
+    return replace(mapping, rules=rules)
 
 
 def missing_required(mapping: Mapping) -> list[str]:

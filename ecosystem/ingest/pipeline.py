@@ -207,8 +207,16 @@ class Import:
 
     def _default_mapping(self, raw: readers.Raw, table: str = "actors") -> mp.Mapping:
         slug = self._slug()
-        return mp.auto_mapping(table, raw.columns, source=f"import:{slug}",
-                               id_prefix=f"{slug}-{self.file_hash[:6]}-")
+        mapping = mp.auto_mapping(table, raw.columns, source=f"import:{slug}",
+                                  id_prefix=f"{slug}-{self.file_hash[:6]}-")
+        city = mapping.rules.get("city")
+        if city is not None and len(city.columns) == 1 and "commune_code" not in mapping.rules:
+            values = [v for v, in self.con.execute(
+                f"SELECT DISTINCT CAST({ident(city.columns[0])} AS VARCHAR) FROM {ident(raw.table)} "
+                "LIMIT 5000").fetchall()]
+            mapping = mp.city_as_code(mapping, values,
+                                      lambda v: self.geo.resolve_commune(v)[0] is not None)
+        return mapping
 
     def _adopt(self, mapping: mp.Mapping, raw: readers.Raw) -> mp.Mapping:
         """A saved mapping for this file: ids it generates (no id column) are made from
@@ -552,6 +560,8 @@ class Import:
     def summary(self) -> dict:
         out = {"file": self.info.name, "kind": self.info.kind, "encoding": self.info.encoding,
                "delimiter": self.info.delimiter, "sheets": list(self.info.sheets), "parts": []}
+        if self.info.mixed:  # UTF-8 and cp1252 lines in one file (sniff.mixed_lines)
+            out["mixed_encoding"] = {k: list(v) for k, v in self.info.mixed.items()}
         for p in self.parts:
             entry = {"table": p.table, "format": p.format, "rows": p.raw.n_rows,
                      "sheet": p.raw.sheet, "saved_mapping": p.saved, **p.counts,
@@ -777,6 +787,26 @@ class Import:
 
     def __exit__(self, *exc):
         self.close()
+
+
+#: lines of each encoding named in the warning of a mixed file (then "…")
+MIXED_LINES_SHOWN = 20
+
+
+def mixed_encoding_message(summary: dict, lang: str) -> str | None:
+    """The warning of a file mixing UTF-8 and cp1252 lines: which lines were read in
+    which encoding (the first :data:`MIXED_LINES_SHOWN` of each); None otherwise."""
+    from ecosystem.i18n import t
+
+    mixed = summary.get("mixed_encoding")
+    if not mixed:
+        return None
+
+    def lines(found: list[int]) -> str:
+        shown = ", ".join(str(n) for n in found[:MIXED_LINES_SHOWN])
+        return shown + (", …" if len(found) > MIXED_LINES_SHOWN else "")
+
+    return t("imp.encoding_mixed", lang, utf8=lines(mixed["utf_8"]), latin=lines(mixed["cp1252"]))
 
 
 def mapping_report(part: Part) -> dict:

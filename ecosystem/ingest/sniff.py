@@ -9,6 +9,9 @@
   control characters in ISO-8859-1, never text): when the file holds none of
   them DuckDB reads it natively as ``latin-1``; otherwise it is transcoded
   from cp1252 to a temporary UTF-8 file, because DuckDB has no cp1252 reader.
+  A file mixing UTF-8 and cp1252 lines (two exports pasted together) is
+  transcoded line by line, each line in its own encoding, and the lines of each
+  are kept (``FileInfo.mixed``) for the import to say so.
 * Dialect: DuckDB's CSV sniffer (``sniff_csv``), run with ``ignore_errors``
   so that a ragged line does not make it pick the wrong delimiter; the ragged
   lines are then refused by the reader with their line numbers.
@@ -72,6 +75,9 @@ class FileInfo:
     quote: str | None = None
     escape: str | None = None
     sheets: list[str] = field(default_factory=list)
+    #: a file mixing UTF-8 and cp1252 lines: {"utf_8": [line, ...], "cp1252": [line, ...]}
+    #: (1-based lines of the file holding non-ASCII text), each read in its own encoding
+    mixed: dict[str, list[int]] | None = None
 
 
 def detect_kind(path: Path, name: str = "") -> str:
@@ -126,6 +132,10 @@ def detect_encoding(path: Path, size: int | None = None) -> str:
             return "utf_8"
         except UnicodeDecodeError:
             pass
+        if _UTF8_SEQ.search(sample) and _line_encodings(sample.splitlines(keepends=True))["utf_8"]:
+            # UTF-8 lines beside others: a mixed file, which the detector may give up on;
+            # text_encoding reads each line in its own encoding
+            return "cp1252"
     best = charset_normalizer.from_bytes(sample, cp_isolation=CANDIDATES).best()
     if best is None:
         # control characters (a NUL, a unit separator in a cell) can make the detector
@@ -139,6 +149,57 @@ def detect_encoding(path: Path, size: int | None = None) -> str:
     if enc == "ascii":
         return "utf_8"
     return enc if enc in CANDIDATES else "cp1252"
+
+
+#: a multi-byte UTF-8 sequence (a cp1252 file almost never holds one: "Ã©")
+_UTF8_SEQ = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+
+
+def _line_encodings(lines) -> dict[str, list[int]]:
+    """1-based numbers of the lines holding non-ASCII text, by encoding: ``utf_8`` when
+    the line is valid UTF-8, else ``cp1252``."""
+    out: dict[str, list[int]] = {"utf_8": [], "cp1252": []}
+    for i, line in enumerate(lines, 1):
+        if line.isascii():
+            continue
+        try:
+            line.decode("utf-8")
+            out["utf_8"].append(i)
+        except UnicodeDecodeError:
+            out["cp1252"].append(i)
+    return out
+
+
+def mixed_lines(path: Path) -> dict[str, list[int]] | None:
+    """The lines of each encoding of a text file detected as cp1252 / ISO-8859-1 that
+    also holds UTF-8 lines (two exports pasted together); None when it holds none. One
+    scan of the bytes first: the line by line pass only runs on files with a UTF-8
+    sequence."""
+    found = False
+    with open(path, "rb") as f:
+        tail = b""
+        while chunk := f.read(1 << 24):
+            if _UTF8_SEQ.search(tail + chunk):
+                found = True
+                break
+            tail = chunk[-3:]
+    if not found:
+        return None
+    with open(path, "rb") as f:
+        lines = _line_encodings(f)
+    return lines if lines["utf_8"] and lines["cp1252"] else None
+
+
+def transcode_lines(path: Path, workdir: Path) -> Path:
+    """A UTF-8 copy of a mixed file: each line decoded as UTF-8 when it is, else as cp1252."""
+    out = Path(tempfile.mkstemp(suffix=".csv", dir=workdir)[1])
+    with open(path, "rb") as src, open(out, "w", encoding="utf-8", newline="") as dst:
+        for line in src:
+            try:
+                dst.write(line.decode("utf-8"))
+            except UnicodeDecodeError:
+                dst.write(line.decode("cp1252", errors="replace"))
+    return out
 
 
 def has_c1_bytes(path: Path) -> bool:
@@ -170,7 +231,12 @@ def text_encoding(info: FileInfo, workdir: Path) -> None:
     elif enc == "utf_16":
         info.duckdb_encoding = "utf-16"
     elif enc in ("cp1252", "latin_1"):
-        if has_c1_bytes(info.path):
+        info.mixed = mixed_lines(info.path)
+        if info.mixed:
+            info.encoding = "cp1252"
+            info.read_path = transcode_lines(info.path, workdir)
+            info.duckdb_encoding = "utf-8"
+        elif has_c1_bytes(info.path):
             info.encoding = "cp1252"
             info.read_path = transcode(info.path, "cp1252", workdir)
             info.duckdb_encoding = "utf-8"

@@ -252,21 +252,36 @@ NO_DATA = palette.NO_DATA
 
 
 def class_breaks(values: pd.Series, k: int = 6) -> list[float]:
-    """Quantile class breaks (unique, increasing) of the non-null values."""
+    """Quantile class breaks (unique, increasing) of the non-null values; equal
+    intervals (``k`` breaks) when the quantiles collapse into fewer than three classes
+    over more than two distinct values (most territories at zero: an inventory of one
+    département, overseas only), so a map never paints every territory one colour."""
     v = pd.to_numeric(values, errors="coerce").dropna()
     if v.empty:
         return []
     qs = np.unique(np.round(np.quantile(v, np.linspace(0, 1, k + 1)), 6))
     if len(qs) == 1:
         qs = np.array([qs[0], qs[0] + 1])
+    elif len(qs) < 4 and v.nunique() > 2:
+        qs = np.unique(np.round(np.linspace(v.min(), v.max(), k), 6))
     return qs.tolist()
+
+
+def class_palette(n: int) -> list[str]:
+    """Colours of ``n`` classes: the darkest ``n`` of the palette; one class (every
+    territory at the same value, e.g. all at zero) is the lightest, not "the most"."""
+    if n <= 0:
+        return []
+    if n == 1:
+        return PALETTE[:1]
+    return PALETTE[-n:] if n <= len(PALETTE) else PALETTE
 
 
 def color_for(value, breaks: list[float]) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)) or not breaks:
         return NO_DATA
     i = int(np.searchsorted(breaks[1:-1], value, side="right"))
-    palette = PALETTE[-(len(breaks) - 1):] if len(breaks) - 1 <= len(PALETTE) else PALETTE
+    palette = class_palette(len(breaks) - 1)
     return palette[min(i, len(palette) - 1)]
 
 
@@ -320,7 +335,7 @@ def legend_html(title: str, breaks: list[float], unit: str = "", fmt=None,
     labels = distinct_labels(breaks, fmt, lang)
     fmt = dict(zip(breaks, labels)).get
     rows = []
-    palette = PALETTE[-(len(breaks) - 1):] if breaks else []
+    palette = class_palette(len(breaks) - 1)
     for i in range(len(breaks) - 1):
         rows.append(f'<div><i style="background:{palette[i]}"></i>{safe.html(fmt(breaks[i]))} – '
                     f'{safe.html(fmt(breaks[i + 1]))}</div>')

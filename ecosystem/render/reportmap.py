@@ -95,7 +95,7 @@ def build(view: View, lang: str = "fr") -> ReportMap | None:
         value = getattr(row, HEADLINE)
         shapes.append(Shape(str(row.name), ind.format_value(HEADLINE, value, lang),
                             maps.color_for(value, breaks), rings))
-    palette = maps.PALETTE[-(len(breaks) - 1):] if breaks else []
+    palette = maps.class_palette(len(breaks) - 1)
     legend = [(palette[n], f"{numbers.number(breaks[n], lang, 2)} – {numbers.number(breaks[n + 1], lang, 2)}")
               for n in range(len(breaks) - 1)]
     title = t("report.map_title", lang, indicator=i.titled(lang),

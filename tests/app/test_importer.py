@@ -80,8 +80,11 @@ def test_home_made_csv_is_mapped_checked_and_saved():
     metrics = {m.label: m.value for m in at.metric}
     assert metrics[FR["imp.sum.read"]] == "4" and metrics[FR["imp.sum.insert"]] == "4"
     report = frame_with(at, FR["imp.col.reason"])
-    assert report[[FR["imp.col.row"], FR["imp.col.column"], FR["imp.col.value"]]].values.tolist() == \
-        [[6, "employees", "douze"]]
+    assert report[[FR["imp.col.row"], FR["imp.col.column"]]].values.tolist() == \
+        [[6, "employees"], [7, "actor_type"]]
+    assert report[FR["imp.col.value"]].tolist()[0] == "douze"
+    # the empty type given the default is said, not silent (ingest finding b)
+    assert report[FR["imp.col.reason"]].tolist()[1] == "vide : « Association » par défaut."
     assert any(b.key == "imp_issues_dl_0" for b in at.download_button)
     button(at, "imp_save").click()
     ok(at.run())
@@ -267,3 +270,13 @@ def test_mapping_is_downloadable_for_the_command_line():
     download = next(b for b in at.download_button if b.key == "imp_map_download")
     assert download.proto.label == FR["imp.map.download"]
     assert "mappings save" in download.proto.help
+
+
+def test_a_file_mixing_utf8_and_latin1_says_which_lines_are_in_which():
+    """Known ingest finding c: two exports pasted together, read line by line."""
+    content = (b"nom;commune\n" + "Café Solidaire;44109\n".encode("utf-8")
+               + "Société Générale;44109\n".encode("cp1252"))
+    at = ok(page_test("pages/importer.py").run())
+    at = upload(at, "melange.csv", content)
+    assert FR["imp.encoding_mixed"].format(utf8="2", latin="3") in [str(w.value) for w in at.warning]
+    assert frame_with(at, "Nom")["Nom"].tolist()[:2] == ["Café Solidaire", "Société Générale"]

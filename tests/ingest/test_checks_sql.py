@@ -244,34 +244,37 @@ def test_plan_lists_each_check_in_column_order():
     assert checks_of(mapping, hows) == [
         (0, "actor_id", "required", 'j."actor_id" IS NULL', "none", "[]", "excluded"),
         (1, "name", "required", 'j."name" IS NULL', "none", "[]", "excluded"),
-        # required but defaulted: no "required" check; an unknown code takes the default
-        (2, "actor_type", "vocabulary", 'j."_bad_actor_type" IS NOT NULL', "bad",
+        # required but defaulted: no "required" check; an empty cell takes the default and
+        # is said (ingest finding b), an unknown code takes it too
+        (2, "actor_type", "defaulted", 'j."_k_actor_type" IS NULL', "none",
+         '[["default", "association"], ["vocabulary", "actor_type"]]', "default"),
+        (3, "actor_type", "vocabulary", 'j."_bad_actor_type" IS NOT NULL', "bad",
          '[["vocabulary", "actor_type"]]', "default"),
-        (3, "domains", "vocabulary", 'j."_bad_domains" IS NOT NULL', "bad",
+        (4, "domains", "vocabulary", 'j."_bad_domains" IS NOT NULL', "bad",
          '[["vocabulary", "domain"]]', "cleared"),
         # a placeholder is reported as one; the SIRET key only for values that are not one
-        (4, "siret", "placeholder", 'j."siret" IS NOT NULL AND NOT j."_ok_siret__placeholder"',
+        (5, "siret", "placeholder", 'j."siret" IS NOT NULL AND NOT j."_ok_siret__placeholder"',
          "raw", "[]", "cleared"),
-        (5, "siret", "siret", 'j."siret" IS NOT NULL AND NOT j."_ok_siret__siret"'
+        (6, "siret", "siret", 'j."siret" IS NOT NULL AND NOT j."_ok_siret__siret"'
          ' AND j."_ok_siret__placeholder"', "raw", "[]", "cleared"),
         # lat is placed by geocoding: no check here
-        (6, "creation_year", "min", 'j."creation_year" IS NOT NULL AND NOT j."_ok_creation_year__min"',
+        (7, "creation_year", "min", 'j."creation_year" IS NOT NULL AND NOT j."_ok_creation_year__min"',
          "raw", '[["bound", "1800"]]', "cleared"),
-        (7, "creation_year", "max", 'j."creation_year" IS NOT NULL AND NOT j."_ok_creation_year__max"',
+        (8, "creation_year", "max", 'j."creation_year" IS NOT NULL AND NOT j."_ok_creation_year__max"',
          "raw", '[["bound", "2100"]]', "cleared"),
-        (8, "creation_year", "type", 'j."_c_creation_year" IS NOT NULL AND j."creation_year" IS NULL',
+        (9, "creation_year", "type", 'j."_c_creation_year" IS NOT NULL AND j."creation_year" IS NULL',
          "raw", '[["kind", "int"]]', "cleared"),
-        (9, "employees", "min", 'j."employees" IS NOT NULL AND NOT j."_ok_employees__min"',
+        (10, "employees", "min", 'j."employees" IS NOT NULL AND NOT j."_ok_employees__min"',
          "raw", '[["bound", "0"]]', "cleared"),
-        (10, "employees", "type", 'j."_c_employees" IS NOT NULL AND j."employees" IS NULL',
+        (11, "employees", "type", 'j."_c_employees" IS NOT NULL AND j."employees" IS NULL',
          "raw", '[["kind", "float"]]', "cleared"),
         # a lookup without vocabulary (a staff band): its failure is a wrong type
-        (11, "volunteers", "type", 'j."_bad_volunteers" IS NOT NULL', "bad", '[["kind", "int"]]',
+        (12, "volunteers", "type", 'j."_bad_volunteers" IS NOT NULL', "bad", '[["kind", "int"]]',
          "cleared"),
-        (12, "volunteers", "min", 'j."volunteers" IS NOT NULL AND NOT j."_ok_volunteers__min"',
+        (13, "volunteers", "min", 'j."volunteers" IS NOT NULL AND NOT j."_ok_volunteers__min"',
          "raw", '[["bound", "0"]]', "cleared"),
         # source is required even when no column of the file gives it
-        (13, "source", "required", 'j."source" IS NULL', "none", "[]", "excluded"),
+        (14, "source", "required", 'j."source" IS NULL', "none", "[]", "excluded"),
     ]
 
 

@@ -66,14 +66,38 @@ class Failures:
 
 
 # ------------------------------------------------------------------ store
+#: the user zoning every example's store holds (tests/zoning_fixtures.py: zones NA and
+#: NE over Nantes, MA over Marseille, MA without population)
+ZONING = "Zones de test"
+
+
 @functools.cache
 def _template() -> Path:
-    """An empty store with the geography copied in, made once: copying the file is
-    much faster than loading 34,875 communes into every example's database."""
+    """An empty store with the geography and a user zoning (:data:`ZONING`) copied in,
+    made once: copying the file is much faster than loading 34,875 communes into
+    every example's database."""
+    from ecosystem import zonings
+    from ecosystem.storage import zonings as zstore
     from ecosystem.storage.store import Store
+    from tests import zoning_fixtures as zf
     path = Path(tempfile.mkdtemp(prefix="props-template-")) / "empty.duckdb"
-    Store(path, geo=geography()).close()
+    store = Store(path, geo=geography())
+    zstore.add(store, ZONING, zonings.from_polygons(zonings.read(zf.geojson(), "z.geojson"),
+                                                    "code_z", "lib_z", "pop_z"), source="z.geojson")
+    store.close()
     return path
+
+
+def zoning_level(store) -> str:
+    """The level of :data:`ZONING` in ``store`` (``z<id>``)."""
+    from ecosystem.storage import zonings as zstore
+    return zstore.listing(store).set_index("name").level[ZONING]
+
+
+def zoned_geo(store):
+    """The geography the pages use: the store's zonings as levels too."""
+    from ecosystem.storage import zonings as zstore
+    return zstore.geography(store, store.geo)
 
 
 def new_store(folder: Path, name: str, data: model.InventoryData):

@@ -36,7 +36,7 @@ from ecosystem.analysis import territories as terr
 from ecosystem.analysis.view import Filters, View
 from tests.conftest import app_pages
 from tests.property.checks import (Failure, Failures, app_on, eager_downloads, new_store,
-                                   territory_of, unique_version)
+                                   territory_of, unique_version, zoned_geo, zoning_level)
 from tests.property.profiles import PAGE_EXAMPLES, PROFILE
 from tests.property.strategies import inventories
 
@@ -52,6 +52,16 @@ FRANCE = Filters()
 
 def scoped(data: model.InventoryData) -> Filters:
     return Filters(level="commune", territory=territory_of(data))
+
+
+#: as of a year before any record (the model's years start in 1800)
+EARLY = Filters(as_of=1799)
+
+
+def zoned(store) -> Filters:
+    """The user zoning of the store as the level, its zone NA (Nantes ouest) as territory."""
+    level = zoning_level(store)
+    return Filters(level=level, territory=f"{level}:NA")
 
 
 def check_exports(fails: Failures, store, name: str, data: model.InventoryData, out: Path) -> None:
@@ -98,7 +108,7 @@ def check_reports(fails: Failures, store, ref, f: Filters, lang: str, pdf: bool)
 
 
 def check_network(fails: Failures, store, ref, f: Filters, lang: str) -> None:
-    geo = store.geo
+    geo = zoned_geo(store)
     where = f"network {f.territory or 'France'}"
     graph = fails.run(f"{where} build", lambda: net.analyse(net.build(View(store, ref, f))))
     if graph is None:
@@ -138,7 +148,7 @@ def check_network(fails: Failures, store, ref, f: Filters, lang: str) -> None:
 
 
 def check_maps(fails: Failures, store, ref, f: Filters, lang: str, all_maps: bool) -> None:
-    geo = store.geo
+    geo = zoned_geo(store)
     where = f"maps {lang} {f.territory or 'France'}"
     options = mapview.MapOptions(layers=("points", "lines", "funders"), lang=lang)
     view = fails.run(f"{where} explorer", mapview.build, View(store, ref, f), geo, options)
@@ -170,7 +180,7 @@ def check_geo_exports(fails: Failures, store, ref, f: Filters, lang: str) -> Non
 
     where = f"geo exports {lang} {f.territory or 'France'}"
     view = View(store, ref, f)
-    raw = fails.run(f"{where} gpkg", geo_exports.to_gpkg, view, store.geo, lang)
+    raw = fails.run(f"{where} gpkg", geo_exports.to_gpkg, view, zoned_geo(store), lang)
     located = fails.run(f"{where} located", geo_exports.located_actors, view)
     if raw is not None and located is not None:
         with tempfile.TemporaryDirectory(prefix="props-gpkg-") as tmp:
@@ -181,7 +191,8 @@ def check_geo_exports(fails: Failures, store, ref, f: Filters, lang: str) -> Non
                 fails.items.append(Failure(f"{where} gpkg", "PointCount", [],
                                            f"{len(back)} points read, {located} located actors"))
     for layer in ("territories", "actors"):
-        fails.run(f"{where} geojson {layer}", geo_exports.to_geojson, view, store.geo, layer, lang)
+        fails.run(f"{where} geojson {layer}", geo_exports.to_geojson, view, zoned_geo(store), layer,
+                  lang)
 
 
 def domain_failures(name: str, data: model.InventoryData) -> Failures:
@@ -198,6 +209,13 @@ def domain_failures(name: str, data: model.InventoryData) -> Failures:
                     check_maps(fails, store, ref, f, lang, all_maps=lang == main)
                 check_network(fails, store, ref, f, main)
                 fails.run("key figures", overview.key_figures, View(store, ref, f))
+            # a user zoning's zone, and a year before any record: one language each, the
+            # PDF once (the report's PDF takes seconds)
+            for f, lang in ((zoned(store), "fr"), (EARLY, "en")):
+                check_reports(fails, store, ref, f, lang, pdf=f is EARLY)
+                check_maps(fails, store, ref, f, lang, all_maps=True)
+                check_network(fails, store, ref, f, lang)
+                fails.run(f"key figures {f.to_params()}", overview.key_figures, View(store, ref, f))
         finally:
             store.close()
     return fails
@@ -217,16 +235,20 @@ PAGES = [f"pages/{p}.py" for p in app_pages()]
 NETWORK_VIEWS = ("brokers", "isolated", "communities", "suggestions", "export")
 
 
-def page_runs(data: model.InventoryData) -> list[tuple[str, dict, bool]]:
+def page_runs(data: model.InventoryData, zoning: str | None = None) -> list[tuple[str, dict, bool]]:
     """(page, URL parameters, build the downloads): every page in both languages for
     France and for a territory; the pages' own views and the download files (a PDF
-    report takes seconds) once per place, French for France, English for the territory."""
+    report takes seconds) once per place, French for France, English for the territory;
+    with ``zoning`` (a user zoning's level), every page in French on its zone NA, its
+    downloads built."""
     territory = {"terr": territory_of(data), "level": "commune"}
     main = (("fr", {}), ("en", territory))
     runs = []
     for lang in ("fr", "en"):
         for place in ({}, territory):
             runs += [(p, {"lang": lang, **place}, (lang, place) in main) for p in PAGES]
+    if zoning:
+        runs += [(p, {"lang": "fr", "level": zoning, "terr": f"{zoning}:NA"}, True) for p in PAGES]
     views = [("pages/territoires.py", {"view": "ranking"}),
              ("pages/carte.py", {"layers": "points,lines,funders"}),
              *[("pages/reseau.py", {"view": v}) for v in NETWORK_VIEWS]]
@@ -246,10 +268,11 @@ def page_failures(name: str, data: model.InventoryData) -> Failures:
     with tempfile.TemporaryDirectory(prefix="props-app-") as tmp:
         store = new_store(Path(tmp), name, data)
         unique_version(store, name)
+        level = zoning_level(store)
         db = store.path
         store.close()
         with app_on(db), eager_downloads(fails, where, eager):
-            for page, params, downloads in page_runs(data):
+            for page, params, downloads in page_runs(data, level):
                 where[0], eager[0] = f"{page} {params}", downloads
                 at = fails.run(where[0], lambda: page_test(page, params).run())
                 if at is not None:
@@ -274,3 +297,7 @@ def test_page_runs_cover_every_page_of_the_app_in_both_languages_and_places():
     # every page's downloads are built for France (in French) and for the territory (English)
     built = {(p, q["lang"], "terr" in q) for p, q, eager in runs if eager}
     assert {(p, "fr", False) for p in PAGES} | {(p, "en", True) for p in PAGES} <= built
+    # with a user zoning: every page once more, in French, on its zone NA, downloads built
+    zoned = [r for r in page_runs(data, "z7") if r[1].get("level") == "z7"]
+    assert zoned == [(p, {"lang": "fr", "level": "z7", "terr": "z7:NA"}, True) for p in PAGES]
+    assert len(page_runs(data, "z7")) == len(runs) + len(PAGES)
