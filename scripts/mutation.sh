@@ -24,7 +24,8 @@ case "$MODULE" in
   indicators) SOURCE=ecosystem/analysis/indicators.py
               TESTS="tests/test_indicators.py tests/test_indicators_doc.py" ;;
   view)       SOURCE=ecosystem/analysis/view.py
-              TESTS="tests/test_view.py tests/test_view_filters.py tests/test_filter_choices.py" ;;
+              TESTS="tests/test_view.py tests/test_view_filters.py tests/test_filter_choices.py
+                    tests/test_view_zoning.py" ;;
   exports)    SOURCE=ecosystem/render/exports.py
               TESTS="tests/test_exports.py tests/ingest/test_exports_cli.py" ;;
   safe)       SOURCE=ecosystem/render/safe.py

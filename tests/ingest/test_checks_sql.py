@@ -465,3 +465,25 @@ def test_final_columns_place_a_project_by_its_commune_code(ncon):
     rows = ncon.execute(f"SELECT {', '.join(cols)} FROM j LEFT JOIN gc ON gc.code = j.commune_code "
                         "ORDER BY j.commune_code").fetchall()
     assert [r[pnames.index("commune_code")] for r in rows] == ["44109", None]
+
+
+def test_build_refuses_a_required_column_with_no_rule_and_no_default(ncon):
+    # actors need an id, a name, a type and a source (the mapping's); this mapping reads an
+    # id and a name, and the user removed the default type ("—" in the wizard): no record
+    # could get a type, the build says which column is missing instead of failing in SQL
+    ncon.execute("CREATE TABLE raw AS SELECT * FROM (VALUES (2, 'A1', 'Un')) v(_row, id, nom)")
+    with pytest.raises(checks.Unmapped) as err:
+        checks.build(ncon, "raw", "_row", rule_map(actor_id="id", name="nom"), "chk")
+    assert err.value.key == "imp.err.unmapped"
+    assert err.value.params == {"table": "actors", "columns": "actor_type"}
+    assert str(err.value) == "actors: required columns with no rule and no default: actor_type"
+    assert ncon.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'chk'").fetchone()[0] == 0
+    # a project read by its title only: its lead and stage are missing (model order)
+    from ecosystem.ingest.mapping import Mapping, Rule
+    with pytest.raises(checks.Unmapped) as err:
+        checks.build(ncon, "raw", "_row", Mapping("projects", rules={"project_id": Rule(source="id"),
+                                                                     "title": Rule(source="nom")}), "chk")
+    assert err.value.params == {"table": "projects", "columns": "lead_actor_id, stage"}
+    # with the default type (the wizard's "association"), every record gets it
+    checks.build(ncon, "raw", "_row", rule_map("association", actor_id="id", name="nom"), "chk")
+    assert ncon.execute("SELECT actor_id, actor_type, _issues FROM chk").fetchall() == [("A1", "association", 0)]
