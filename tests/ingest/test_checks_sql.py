@@ -487,3 +487,78 @@ def test_build_refuses_a_required_column_with_no_rule_and_no_default(ncon):
     # with the default type (the wizard's "association"), every record gets it
     checks.build(ncon, "raw", "_row", rule_map("association", actor_id="id", name="nom"), "chk")
     assert ncon.execute("SELECT actor_id, actor_type, _issues FROM chk").fetchall() == [("A1", "association", 0)]
+
+
+# --- issues: one line per problem, values as written in the file --------------------------
+
+ISSUES_RAW = """CREATE TABLE raw AS SELECT * FROM (VALUES
+    (2, 'A1', 'Un', 'association', '111111111', NULL, '3'),
+    (3, 'A2', NULL, 'club', '000000000', NULL, 'x'),
+    (4, 'A3', 'Tr' || chr(27) || 'ois', 'association', '123 456 789', NULL, '-2'),
+    (5, 'A4', 'Quatre', 'association', '222222222', NULL, '1'),
+    (6, 'A5', 'Cinq', 'association', '333333333', NULL, '1'),
+    (7, 'A6', 'Six', 'association', '444444444', NULL, '1'),
+    (8, 'A7', 'Sept', 'association', '555555555', NULL, '1'),
+    (9, 'A8', 'Huit', 'association', '111 111 111', NULL, '1'),
+    (10, 'A9', 'Neuf', 'association', '732829320', NULL, '1')) v(_row, id, nom, type, siren, siret, sal)"""
+
+
+def issue_rows(ncon, table="iss"):
+    return ncon.execute(f'SELECT _row, "column", value, "check", params, action FROM {table} '
+                        'ORDER BY _row NULLS FIRST, "column", "check"').fetchall()
+
+
+def test_issues_lists_each_failed_check_with_the_file_s_value(ncon):
+    ncon.execute(ISSUES_RAW)
+    mapping = rule_map(actor_id="id", name="nom", actor_type="type", siren="siren", siret="siret",
+                       employees="sal")
+    _, planned = checks.build(ncon, "raw", "_row", mapping, "chk")
+    # what the other steps left for the report: a continuation row, two commune codes
+    # that the coordinates contradict (one point in another commune, one abroad)
+    ncon.execute(f"CREATE TABLE chk__cont ({checks.ISSUE_COLUMNS})")
+    ncon.execute("INSERT INTO chk__cont VALUES (12, 'nom', 'suite', 'continuation', '[[\"row\", 11]]', "
+                 "'excluded')")
+    ncon.execute("CREATE TABLE chk_mismatch (_row BIGINT, declared VARCHAR, located VARCHAR, km DOUBLE, "
+                 "placed_by VARCHAR, declared_label VARCHAR, located_label VARCHAR)")
+    ncon.execute("INSERT INTO chk_mismatch VALUES (5, '44109', '44143', 12.34, 'coords', 'Nantes', 'Rezé'), "
+                 "(6, '13055', NULL, 900, 'coords', 'Marseille', NULL)")
+    checks.issues(ncon, "raw", "_row", mapping, "chk", planned, "iss")
+    assert issue_rows(ncon) == [
+        # seven placeholder SIRENs (rows 2, 3, 5-9) in one line: the first five distinct
+        # values as written, sorted (the space sorts first); siret has none: no line
+        (None, "siren", "000000000, 111 111 111, 111111111, 222222222, 333333333", "placeholder",
+         '[["n", 7]]', "cleared"),
+        (3, "actor_type", "club", "vocabulary", '[["vocabulary", "actor_type"]]', "excluded"),
+        (3, "employees", "x", "type", '[["kind", "float"]]', "cleared"),
+        (3, "name", None, "required", "[]", "excluded"),
+        (4, "employees", "-2", "min", '[["bound", "0"]]', "cleared"),
+        (4, "nom", "Trois", "controls", '[["count", 1]]', "cleaned"),
+        (4, "siren", "123 456 789", "siren", "[]", "cleared"),
+        (5, "commune_code", "44109", "coords_elsewhere",
+         '[["declared","Nantes"],["km","12.3"],["located","Rezé"]]', "placed_by_coords"),
+        (6, "commune_code", "13055", "coords_abroad",
+         '[["declared","Marseille"],["km","900.0"],["located",""]]', "placed_by_coords"),
+        (12, "nom", "suite", "continuation", '[["row", 11]]', "excluded")]
+    assert ncon.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = '_flag'").fetchone()[0] == 0
+    # no check planned: the lines of the other steps only
+    checks.issues(ncon, "raw", "_row", mapping, "chk", [], "iss2")
+    assert [(r[0], r[3]) for r in issue_rows(ncon, "iss2")] == [
+        (4, "controls"), (5, "coords_elsewhere"), (6, "coords_abroad"), (12, "continuation")]
+
+
+def test_issues_of_a_clean_file_and_a_lookup_value(ncon):
+    ncon.execute("""CREATE TABLE raw AS SELECT * FROM (VALUES (2, 'A1', 'Un', 'club'), (3, 'A2', 'Deux', NULL))
+        v(_row, id, nom, type)""")
+    # the default type replaces an unknown one: reported as such, the raw table never read
+    mapping = rule_map("association", actor_id="id", name="nom", actor_type="type")
+    _, planned = checks.build(ncon, "raw", "_row", mapping, "chk")
+    checks.issues(ncon, "raw", "_row", mapping, "chk", planned, "iss")
+    assert issue_rows(ncon) == [(2, "actor_type", "club", "vocabulary", '[["vocabulary", "actor_type"]]',
+                                 "default")]
+    # nothing flagged, nothing else to report: an empty table with the report's columns
+    clean = rule_map("association", actor_id="id", name="nom")
+    _, planned = checks.build(ncon, "raw", "_row", clean, "chk2")
+    checks.issues(ncon, "raw", "_row", clean, "chk2", planned, "iss2")
+    assert issue_rows(ncon, "iss2") == []
+    assert [r[0] for r in ncon.execute("DESCRIBE iss2").fetchall()] == \
+        ["_row", "column", "value", "check", "params", "action"]
