@@ -562,3 +562,48 @@ def test_issues_of_a_clean_file_and_a_lookup_value(ncon):
     assert issue_rows(ncon, "iss2") == []
     assert [r[0] for r in ncon.execute("DESCRIBE iss2").fetchall()] == \
         ["_row", "column", "value", "check", "params", "action"]
+
+
+def test_build_reads_two_lookups_the_source_column_constants_and_projected_points(ncon):
+    from ecosystem.ingest.mapping import Mapping, Rule
+
+    ncon.execute("""CREATE TABLE raw AS SELECT * FROM (VALUES
+        (2, 'A1', 'Un', 'association', 'Coopérative', 'Annuaire', 'r1', '355000', '6690000', '44109'),
+        (3, 'A2', 'Deux', 'zzz', 'bidule', NULL, 'r2', '890000', '6250000', '99999'))
+        v(_row, id, nom, type, fam, origine, ref, x, y, insee)""")
+    ncon.execute("CREATE TABLE geo_c AS SELECT * FROM (VALUES ('44109', 47.21::DOUBLE, -1.55::DOUBLE)) "
+                 "v(code, lat, lon)")
+    rules = {"actor_id": "id", "name": "nom", "actor_type": "type", "ess_family": "fam", "source": "origine",
+             "source_id": "ref", "_x": "x", "_y": "y", "commune_code": "insee"}
+    mapping = Mapping("actors", rules={**{t: Rule(source=s) for t, s in rules.items()},
+                                       "employees": Rule(constant="3")},
+                      source="essai", defaults={"actor_type": "association"})
+    hows, planned = checks.build(ncon, "raw", "_row", mapping, "chk", geo=True)
+    assert hows == {"actor_id": "text", "name": "name", "actor_type": "vocab", "commune_code": "commune",
+                    "employees": "number", "source": "text", "source_id": "text", "ess_family": "vocab",
+                    "_x": "number", "_y": "number"}
+    # the model's columns, the part of each lookup not understood, what the other
+    # geocoding methods need, the mask
+    actors = [c.name for c in model.TABLES["actors"].columns]
+    assert [r[0] for r in ncon.execute("DESCRIBE chk").fetchall()] == \
+        ["_row", *actors, "_bad_actor_type", "_bad_ess_family", "_in_commune_code", "_in__x", "_in__y",
+         "_issues"]
+    bit = {(c.column, c.check): 1 << c.bit for c in planned}
+    got = ncon.execute("SELECT _row, actor_type, _bad_actor_type, ess_family, _bad_ess_family, source, "
+                       "source_id, employees, commune_code, geo_method, lat, lon, _in_commune_code, "
+                       "CAST(_in__x AS DOUBLE), CAST(_in__y AS DOUBLE), _issues FROM chk ORDER BY _row"
+                       ).fetchall()
+    assert got == [
+        # placed by its code (the commune's point: no lat/lon read); projected points are
+        # kept for conversion even so
+        (2, "association", None, "cooperative", None, "Annuaire", "r1", 3.0, "44109", "commune_code",
+         47.21, -1.55, None, 355000.0, 6690000.0, 0),
+        # an unknown type takes the default (still reported), an unknown family is
+        # cleared, no source in its column: excluded
+        (3, "association", "zzz", None, "bidule", None, "r2", 3.0, None, "none", None, None, "99999",
+         890000.0, 6250000.0,
+         bit[("actor_type", "vocabulary")] + bit[("source", "required")] + bit[("ess_family", "vocabulary")])]
+    # every table the build leaves is named after its output (the importer drops them
+    # by prefix), but the raw table and the record of its cleaning
+    tables = {r[0] for r in ncon.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+    assert tables == {"raw", "raw__ctl", "geo_c", "chk", "chk__lk_actor_type", "chk__lk_ess_family"}
