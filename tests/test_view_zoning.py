@@ -81,3 +81,29 @@ def test_a_filtered_view_of_france_at_a_zoning_level(zoned):
     view = View(store, ref, Filters(level=poly, actor_types=("association",)))
     assert rows(view, f"SELECT actor_id, {poly} FROM fa ORDER BY actor_id") == [
         ("B1", "NA"), ("B3", None), ("B4", "MA"), ("B7", "NA")]
+    # projects led by an association: Q1 (B1), Q3 (B4), Q4 (B3); Q2's lead B2 is a company
+    assert rows(view, f"SELECT project_id, {poly} FROM fp ORDER BY project_id") == [
+        ("Q1", "NA"), ("Q3", "MA"), ("Q4", None)]
+
+
+def test_the_column_of_a_level_is_the_zoning_s_own():
+    from ecosystem.analysis.view import level_column
+    assert [level_column(lv) for lv in ("region", "departement", "epci", "commune", "z7")] == \
+        ["reg", "dep", "epci", "commune_code", "z7"]
+
+
+def test_a_zone_s_sets_cut_from_national_sets(zoned):
+    from ecosystem.analysis.view import view_statements
+    from ecosystem.storage.zonings import ensure_assigned
+
+    store, ref, poly, comm = zoned
+    ensure_assigned(store, ref, poly)
+    # national sets standing in for those of the filters without the territory: the
+    # inventory's derived tables; the zone's are cut from them by its placements
+    base = {"fp": ref.derived("d_projects"), "fm": ref.derived("d_members"), "fa": ref.derived("d_actors")}
+    f = Filters(level=poly, territory=f"{poly}:NA", stages=("emergence",))
+    for name, statement, params in view_statements(ref, f, "cut_", base):
+        store.con.execute(statement, params)
+    # NA's projects: Q1 (B1's, in B1's commune); its participants B1 (lead) and B7
+    assert store.query("SELECT project_id FROM cut_fp").project_id.tolist() == ["Q1"]
+    assert store.query("SELECT actor_id FROM cut_fa ORDER BY actor_id").actor_id.tolist() == ["B1", "B7"]
