@@ -107,3 +107,16 @@ def test_a_zone_s_sets_cut_from_national_sets(zoned):
     # NA's projects: Q1 (B1's, in B1's commune); its participants B1 (lead) and B7
     assert store.query("SELECT project_id FROM cut_fp").project_id.tolist() == ["Q1"]
     assert store.query("SELECT actor_id FROM cut_fa ORDER BY actor_id").actor_id.tolist() == ["B1", "B7"]
+
+
+def test_a_zone_s_sets_computed_inside_the_query(zoned):
+    # a read-only store's fallback (view.scoped): the same sets, by the zone's placements
+    from ecosystem.analysis.view import scoped
+    from ecosystem.storage.zonings import ensure_assigned
+
+    store, ref, poly, comm = zoned
+    ensure_assigned(store, ref, poly)
+    sql = scoped(ref, Filters(level=poly, territory=f"{poly}:NA"),
+                 "SELECT (SELECT string_agg(actor_id, ',' ORDER BY actor_id) FROM fa) AS a, "
+                 "(SELECT string_agg(project_id, ',' ORDER BY project_id) FROM fp) AS p")
+    assert store.query(sql.text, sql.params).iloc[0].tolist() == ["B1,B7", "Q1"]
