@@ -607,3 +607,19 @@ def test_build_reads_two_lookups_the_source_column_constants_and_projected_point
     # by prefix), but the raw table and the record of its cleaning
     tables = {r[0] for r in ncon.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
     assert tables == {"raw", "raw__ctl", "geo_c", "chk", "chk__lk_actor_type", "chk__lk_ess_family"}
+
+
+def test_issues_of_a_constant_that_fails_a_rule_show_no_file_value(ncon):
+    from ecosystem.ingest.mapping import Mapping, Rule
+
+    ncon.execute("CREATE TABLE raw AS SELECT * FROM (VALUES (2, 'A1', 'Un'), (3, 'A2', 'Deux')) v(_row, id, nom)")
+    # a constant below the minimum (employees >= 0) fails on every record; the file holds
+    # no value for it
+    mapping = Mapping("actors", rules={"actor_id": Rule(source="id"), "name": Rule(source="nom"),
+                                       "employees": Rule(constant="-2")},
+                      source="essai", defaults={"actor_type": "association"})
+    _, planned = checks.build(ncon, "raw", "_row", mapping, "chk")
+    checks.issues(ncon, "raw", "_row", mapping, "chk", planned, "iss")
+    assert issue_rows(ncon) == [(2, "employees", None, "min", '[["bound", "0"]]', "cleared"),
+                                (3, "employees", None, "min", '[["bound", "0"]]', "cleared")]
+    assert ncon.execute("SELECT employees FROM chk ORDER BY _row").fetchall() == [(None,), (None,)]
