@@ -123,6 +123,10 @@ CASES = [
     # a territory with a project-side filter: actors of the territory in its projects
     (Filters(territory="region:52", stages=("emergence",)), "A1,A2", "P2"),
     (Filters(territory="region:52", actor_types=("company",)), "A3", None),
+    # as of 2026 every project of tiny() exists (started 2015-2024): region 52's food
+    # projects P1, P2, read as they were; its actors have no creation year, so none is
+    # in any year (asof.actor_undated)
+    (Filters(as_of=2026, territory="region:52", domains=("food",)), None, "P1,P2"),
 ]
 
 
