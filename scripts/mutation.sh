@@ -16,6 +16,7 @@
 # Score = (killed + timeout) / (total - equivalent), where the equivalent mutants are
 # the names listed for the module in scripts/mutation_equivalent.txt (with the reason).
 # MUTATION_CHILDREN (default 1) sets mutmut's --max-children: the machine is shared.
+# MUTATION_TIMEOUT_MULTIPLIER (default 60) sets mutmut's timeout_multiplier (see below).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -24,7 +25,8 @@ case "$MODULE" in
   indicators) SOURCE=ecosystem/analysis/indicators.py
               TESTS="tests/test_indicators.py tests/test_indicators_doc.py" ;;
   view)       SOURCE=ecosystem/analysis/view.py
-              TESTS="tests/test_view.py tests/test_view_filters.py tests/test_filter_choices.py" ;;
+              TESTS="tests/test_view.py tests/test_view_filters.py tests/test_filter_choices.py
+                    tests/test_view_zoning.py" ;;
   exports)    SOURCE=ecosystem/render/exports.py
               TESTS="tests/test_exports.py tests/ingest/test_exports_cli.py" ;;
   safe)       SOURCE=ecosystem/render/safe.py
@@ -56,6 +58,11 @@ done
   for extra in data static app.py pages scripts docs pytest.ini; do echo "    $extra"; done
   echo "pytest_add_cli_args_test_selection ="
   for t in $TESTS; do echo "    $t"; done
+  # mutmut stops a mutant's tests after (estimated + 1) x multiplier seconds of wall clock
+  # and counts it as detected ("timeout"); the estimate is measured once, and on a shared
+  # machine whose load grows 10-20x later a surviving mutant overran its default 15x
+  # (view.py, 2026-12-07): a larger multiplier keeps timeouts for real hangs only
+  echo "timeout_multiplier = ${MUTATION_TIMEOUT_MULTIPLIER:-60}"
   echo "pytest_add_cli_args ="
   echo "    -p"
   echo "    no:cacheprovider"

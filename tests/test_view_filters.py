@@ -113,12 +113,20 @@ CASES = [
     (Filters(actor_types=("association", "local_authority")), "A1,A10,A2,A5,A7", "P1,P2,P4,P5"),
     (Filters(domains=("employment",)), "A3,A5,A6,A8", "P3,P5"),
     (Filters(domains=("employment", "culture")), "A10,A3,A5,A6,A8", "P3,P5"),
+    # a code outside the vocabulary (no stored record has one): tested on the lists
+    # themselves, nothing found; beside a known code, the known code's records
+    (Filters(domains=("not_a_domain",)), None, None),
+    (Filters(domains=("culture", "not_a_domain")), "A10", None),
     (Filters(stages=("experimentation", "diffusion")), "A1,A3,A4,A5,A6", "P1,P3,P5"),
     (Filters(territory="region:52"), "A1,A2,A3,A4,A9", "P1,P2"),
     (Filters(territory="commune:44109"), "A1,A3,A4,A9", "P1"),
     # a territory with a project-side filter: actors of the territory in its projects
     (Filters(territory="region:52", stages=("emergence",)), "A1,A2", "P2"),
     (Filters(territory="region:52", actor_types=("company",)), "A3", None),
+    # as of 2026 every project of tiny() exists (started 2015-2024): region 52's food
+    # projects P1, P2, read as they were; its actors have no creation year, so none is
+    # in any year (asof.actor_undated)
+    (Filters(as_of=2026, territory="region:52", domains=("food",)), None, "P1,P2"),
 ]
 
 

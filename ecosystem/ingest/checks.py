@@ -38,8 +38,8 @@ from dataclasses import dataclass
 from ecosystem import model
 from ecosystem.render.safe import CONTROLS_RE2
 from ecosystem.ingest.codes import PLACEHOLDER_COLUMNS, placeholder_sql
-from ecosystem.ingest.mapping import (LOOKUPS, Mapping, Rule, build_lookup, key_sql, levels, raw_sql, row_sql,
-                      sources, targets)
+from ecosystem.ingest.mapping import (LOOKUPS, Mapping, Rule, build_lookup, key_sql, levels, missing_required,
+                      raw_sql, row_sql, sources, targets)
 from ecosystem.ingest.sql import ident, lit
 
 #: transforms whose failure is a wrong type (the cleaned value is not empty, the result is)
@@ -248,13 +248,29 @@ def final_columns(mapping: Mapping, hows: dict[str, str], alias: str = "j",
     return out
 
 
+class Unmapped(ValueError):
+    """A mapping that leaves a required column with no rule and no default (e.g. actors
+    with no type column and the default type removed): ``key`` and ``params`` are the
+    importer's message (``imp.err.unmapped``), as its ``ImportError_`` has them."""
+
+    key = "imp.err.unmapped"
+
+    def __init__(self, table: str, columns: list[str]):
+        self.params = {"table": table, "columns": ", ".join(columns)}
+        super().__init__(f"{table}: required columns with no rule and no default: {self.params['columns']}")
+
+
 def build(con, raw: str, row_expr: str, mapping: Mapping, out: str, *, geo: bool = False,
           limit: int | None = None) -> tuple[dict[str, str], list[Check]]:
     """Create the checked table ``out`` from the raw table in one pass.
 
     ``geo``: place records by their current commune code (table ``geo_c``); the
     others keep their location inputs in ``_in_*`` columns for geocode.place_others.
-    Returns ({target: how}, the checks planned)."""
+    Returns ({target: how}, the checks planned). Raises :class:`Unmapped` when a
+    required column has no rule and no default."""
+    missing = missing_required(mapping)
+    if missing:
+        raise Unmapped(mapping.table, missing)
     strip_controls(con, raw, row_expr)
     if limit:  # a preview: the first records only
         con.execute(f"CREATE OR REPLACE TEMP TABLE _lim AS SELECT {row_expr} AS __line, * "

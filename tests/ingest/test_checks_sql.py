@@ -468,3 +468,161 @@ def test_final_columns_place_a_project_by_its_commune_code(ncon):
     rows = ncon.execute(f"SELECT {', '.join(cols)} FROM j LEFT JOIN gc ON gc.code = j.commune_code "
                         "ORDER BY j.commune_code").fetchall()
     assert [r[pnames.index("commune_code")] for r in rows] == ["44109", None]
+
+
+def test_build_refuses_a_required_column_with_no_rule_and_no_default(ncon):
+    # actors need an id, a name, a type and a source (the mapping's); this mapping reads an
+    # id and a name, and the user removed the default type ("—" in the wizard): no record
+    # could get a type, the build says which column is missing instead of failing in SQL
+    ncon.execute("CREATE TABLE raw AS SELECT * FROM (VALUES (2, 'A1', 'Un')) v(_row, id, nom)")
+    with pytest.raises(checks.Unmapped) as err:
+        checks.build(ncon, "raw", "_row", rule_map(actor_id="id", name="nom"), "chk")
+    assert err.value.key == "imp.err.unmapped"
+    assert err.value.params == {"table": "actors", "columns": "actor_type"}
+    assert str(err.value) == "actors: required columns with no rule and no default: actor_type"
+    assert ncon.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'chk'").fetchone()[0] == 0
+    # a project read by its title only: its lead and stage are missing (model order)
+    from ecosystem.ingest.mapping import Mapping, Rule
+    with pytest.raises(checks.Unmapped) as err:
+        checks.build(ncon, "raw", "_row", Mapping("projects", rules={"project_id": Rule(source="id"),
+                                                                     "title": Rule(source="nom")}), "chk")
+    assert err.value.params == {"table": "projects", "columns": "lead_actor_id, stage"}
+    # with the default type (the wizard's "association"), every record gets it
+    checks.build(ncon, "raw", "_row", rule_map("association", actor_id="id", name="nom"), "chk")
+    assert ncon.execute("SELECT actor_id, actor_type, _issues FROM chk").fetchall() == [("A1", "association", 0)]
+
+
+# --- issues: one line per problem, values as written in the file --------------------------
+
+ISSUES_RAW = """CREATE TABLE raw AS SELECT * FROM (VALUES
+    (2, 'A1', 'Un', 'association', '111111111', NULL, '3'),
+    (3, 'A2', NULL, 'club', '000000000', NULL, 'x'),
+    (4, 'A3', 'Tr' || chr(27) || 'ois', 'association', '123 456 789', NULL, '-2'),
+    (5, 'A4', 'Quatre', 'association', '222222222', NULL, '1'),
+    (6, 'A5', 'Cinq', 'association', '333333333', NULL, '1'),
+    (7, 'A6', 'Six', 'association', '444444444', NULL, '1'),
+    (8, 'A7', 'Sept', 'association', '555555555', NULL, '1'),
+    (9, 'A8', 'Huit', 'association', '111 111 111', NULL, '1'),
+    (10, 'A9', 'Neuf', 'association', '732829320', NULL, '1')) v(_row, id, nom, type, siren, siret, sal)"""
+
+
+def issue_rows(ncon, table="iss"):
+    return ncon.execute(f'SELECT _row, "column", value, "check", params, action FROM {table} '
+                        'ORDER BY _row NULLS FIRST, "column", "check"').fetchall()
+
+
+def test_issues_lists_each_failed_check_with_the_file_s_value(ncon):
+    ncon.execute(ISSUES_RAW)
+    mapping = rule_map(actor_id="id", name="nom", actor_type="type", siren="siren", siret="siret",
+                       employees="sal")
+    _, planned = checks.build(ncon, "raw", "_row", mapping, "chk")
+    # what the other steps left for the report: a continuation row, two commune codes
+    # that the coordinates contradict (one point in another commune, one abroad)
+    ncon.execute(f"CREATE TABLE chk__cont ({checks.ISSUE_COLUMNS})")
+    ncon.execute("INSERT INTO chk__cont VALUES (12, 'nom', 'suite', 'continuation', '[[\"row\", 11]]', "
+                 "'excluded')")
+    ncon.execute("CREATE TABLE chk_mismatch (_row BIGINT, declared VARCHAR, located VARCHAR, km DOUBLE, "
+                 "placed_by VARCHAR, declared_label VARCHAR, located_label VARCHAR)")
+    ncon.execute("INSERT INTO chk_mismatch VALUES (5, '44109', '44143', 12.34, 'coords', 'Nantes', 'Rezé'), "
+                 "(6, '13055', NULL, 900, 'coords', 'Marseille', NULL)")
+    checks.issues(ncon, "raw", "_row", mapping, "chk", planned, "iss")
+    assert issue_rows(ncon) == [
+        # seven placeholder SIRENs (rows 2, 3, 5-9) in one line: the first five distinct
+        # values as written, sorted (the space sorts first); siret has none: no line
+        (None, "siren", "000000000, 111 111 111, 111111111, 222222222, 333333333", "placeholder",
+         '[["n", 7]]', "cleared"),
+        (3, "actor_type", "club", "vocabulary", '[["vocabulary", "actor_type"]]', "excluded"),
+        (3, "employees", "x", "type", '[["kind", "float"]]', "cleared"),
+        (3, "name", None, "required", "[]", "excluded"),
+        (4, "employees", "-2", "min", '[["bound", "0"]]', "cleared"),
+        (4, "nom", "Trois", "controls", '[["count", 1]]', "cleaned"),
+        (4, "siren", "123 456 789", "siren", "[]", "cleared"),
+        (5, "commune_code", "44109", "coords_elsewhere",
+         '[["declared","Nantes"],["km","12.3"],["located","Rezé"]]', "placed_by_coords"),
+        (6, "commune_code", "13055", "coords_abroad",
+         '[["declared","Marseille"],["km","900.0"],["located",""]]', "placed_by_coords"),
+        (12, "nom", "suite", "continuation", '[["row", 11]]', "excluded")]
+    assert ncon.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = '_flag'").fetchone()[0] == 0
+    # no check planned: the lines of the other steps only
+    checks.issues(ncon, "raw", "_row", mapping, "chk", [], "iss2")
+    assert [(r[0], r[3]) for r in issue_rows(ncon, "iss2")] == [
+        (4, "controls"), (5, "coords_elsewhere"), (6, "coords_abroad"), (12, "continuation")]
+
+
+def test_issues_of_a_clean_file_and_a_lookup_value(ncon):
+    ncon.execute("""CREATE TABLE raw AS SELECT * FROM (VALUES (2, 'A1', 'Un', 'club'), (3, 'A2', 'Deux', NULL))
+        v(_row, id, nom, type)""")
+    # the default type replaces an unknown one: reported as such, the raw table never read
+    mapping = rule_map("association", actor_id="id", name="nom", actor_type="type")
+    _, planned = checks.build(ncon, "raw", "_row", mapping, "chk")
+    checks.issues(ncon, "raw", "_row", mapping, "chk", planned, "iss")
+    assert issue_rows(ncon) == [(2, "actor_type", "club", "vocabulary", '[["vocabulary", "actor_type"]]',
+                                 "default")]
+    # nothing flagged, nothing else to report: an empty table with the report's columns
+    clean = rule_map("association", actor_id="id", name="nom")
+    _, planned = checks.build(ncon, "raw", "_row", clean, "chk2")
+    checks.issues(ncon, "raw", "_row", clean, "chk2", planned, "iss2")
+    assert issue_rows(ncon, "iss2") == []
+    assert [r[0] for r in ncon.execute("DESCRIBE iss2").fetchall()] == \
+        ["_row", "column", "value", "check", "params", "action"]
+
+
+def test_build_reads_two_lookups_the_source_column_constants_and_projected_points(ncon):
+    from ecosystem.ingest.mapping import Mapping, Rule
+
+    ncon.execute("""CREATE TABLE raw AS SELECT * FROM (VALUES
+        (2, 'A1', 'Un', 'association', 'Coopérative', 'Annuaire', 'r1', '355000', '6690000', '44109'),
+        (3, 'A2', 'Deux', 'zzz', 'bidule', NULL, 'r2', '890000', '6250000', '99999'))
+        v(_row, id, nom, type, fam, origine, ref, x, y, insee)""")
+    ncon.execute("CREATE TABLE geo_c AS SELECT * FROM (VALUES ('44109', 47.21::DOUBLE, -1.55::DOUBLE)) "
+                 "v(code, lat, lon)")
+    rules = {"actor_id": "id", "name": "nom", "actor_type": "type", "ess_family": "fam", "source": "origine",
+             "source_id": "ref", "_x": "x", "_y": "y", "commune_code": "insee"}
+    mapping = Mapping("actors", rules={**{t: Rule(source=s) for t, s in rules.items()},
+                                       "employees": Rule(constant="3")},
+                      source="essai", defaults={"actor_type": "association"})
+    hows, planned = checks.build(ncon, "raw", "_row", mapping, "chk", geo=True)
+    assert hows == {"actor_id": "text", "name": "name", "actor_type": "vocab", "commune_code": "commune",
+                    "employees": "number", "source": "text", "source_id": "text", "ess_family": "vocab",
+                    "_x": "number", "_y": "number"}
+    # the model's columns, the part of each lookup not understood, what the other
+    # geocoding methods need, the mask
+    actors = [c.name for c in model.TABLES["actors"].columns]
+    assert [r[0] for r in ncon.execute("DESCRIBE chk").fetchall()] == \
+        ["_row", *actors, "_bad_actor_type", "_bad_ess_family", "_in_commune_code", "_in__x", "_in__y",
+         "_issues"]
+    bit = {(c.column, c.check): 1 << c.bit for c in planned}
+    got = ncon.execute("SELECT _row, actor_type, _bad_actor_type, ess_family, _bad_ess_family, source, "
+                       "source_id, employees, commune_code, geo_method, lat, lon, _in_commune_code, "
+                       "CAST(_in__x AS DOUBLE), CAST(_in__y AS DOUBLE), _issues FROM chk ORDER BY _row"
+                       ).fetchall()
+    assert got == [
+        # placed by its code (the commune's point: no lat/lon read); projected points are
+        # kept for conversion even so
+        (2, "association", None, "cooperative", None, "Annuaire", "r1", 3.0, "44109", "commune_code",
+         47.21, -1.55, None, 355000.0, 6690000.0, 0),
+        # an unknown type takes the default (still reported), an unknown family is
+        # cleared, no source in its column: excluded
+        (3, "association", "zzz", None, "bidule", None, "r2", 3.0, None, "none", None, None, "99999",
+         890000.0, 6250000.0,
+         bit[("actor_type", "vocabulary")] + bit[("source", "required")] + bit[("ess_family", "vocabulary")])]
+    # every table the build leaves is named after its output (the importer drops them
+    # by prefix), but the raw table and the record of its cleaning
+    tables = {r[0] for r in ncon.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+    assert tables == {"raw", "raw__ctl", "geo_c", "chk", "chk__lk_actor_type", "chk__lk_ess_family"}
+
+
+def test_issues_of_a_constant_that_fails_a_rule_show_no_file_value(ncon):
+    from ecosystem.ingest.mapping import Mapping, Rule
+
+    ncon.execute("CREATE TABLE raw AS SELECT * FROM (VALUES (2, 'A1', 'Un'), (3, 'A2', 'Deux')) v(_row, id, nom)")
+    # a constant below the minimum (employees >= 0) fails on every record; the file holds
+    # no value for it
+    mapping = Mapping("actors", rules={"actor_id": Rule(source="id"), "name": Rule(source="nom"),
+                                       "employees": Rule(constant="-2")},
+                      source="essai", defaults={"actor_type": "association"})
+    _, planned = checks.build(ncon, "raw", "_row", mapping, "chk")
+    checks.issues(ncon, "raw", "_row", mapping, "chk", planned, "iss")
+    assert issue_rows(ncon) == [(2, "employees", None, "min", '[["bound", "0"]]', "cleared"),
+                                (3, "employees", None, "min", '[["bound", "0"]]', "cleared")]
+    assert ncon.execute("SELECT employees FROM chk ORDER BY _row").fetchall() == [(None,), (None,)]
