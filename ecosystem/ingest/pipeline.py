@@ -739,11 +739,13 @@ class Import:
             if n_upd:
                 updates[part.table] = titled(self.con.sql(
                     f"SELECT {cols} FROM {ident(part.tbl('upd'))}").to_arrow_table(), names)
-            # each insert comes from its own cursor (one open result per connection),
-            # in chunks prepared while the previous one is written
+            # each insert comes from its own cursor (one open result per connection): one
+            # stream whose batches are title-cased in a thread while the store writes the
+            # previous one, so the store runs a single INSERT … SELECT per table
             cursors.append(self.con.cursor())
-            inserts[part.table] = chunks(cursors[-1].sql(
-                f"SELECT {cols} FROM {ident(part.tbl('ins'))}").to_arrow_reader(CHUNK), names)
+            reader = cursors[-1].sql(f"SELECT {cols} FROM {ident(part.tbl('ins'))}").to_arrow_reader(CHUNK)
+            inserts[part.table] = pa.RecordBatchReader.from_batches(
+                reader.schema, (b for t in chunks(reader, names) for b in t.to_batches()))
         source = ", ".join(sorted({p.mapping.source for p in self.parts}))
         try:
             log = changelog.context("import", user, file_name=self.info.name,
