@@ -103,3 +103,18 @@ def test_reimport_overwriting_keeps_title_cased_names(imported, store, geo):
     actors = _actors(store, "RNA extrait")
     for source_id, expected in EXPECTED.items():
         assert actors[source_id][:7] == expected, source_id
+
+
+def test_a_failure_while_rows_stream_in_is_raised_as_itself_and_saves_nothing(store, geo, monkeypatch):
+    # the rows reach the store as one Arrow stream read by DuckDB: an error raised while a
+    # batch is prepared (here the title casing) comes back as that error, and the
+    # transaction leaves no inventory behind
+    from ecosystem.ingest import normalise
+
+    def fail(values):
+        raise RuntimeError("title case failed")
+
+    monkeypatch.setattr(normalise, "title_case", fail)
+    with pytest.raises(RuntimeError, match="title case failed"):
+        run_import(FILE, store, "RNA extrait", geo=geo)
+    assert not store.exists("RNA extrait")
