@@ -743,17 +743,20 @@ class Import:
             # never create or touch an inventory with nothing valid to write
             raise ImportError_("imp.err.nothing_valid", rows=sum(p.raw.n_rows for p in self.parts))
         inserts, updates, cursors = {}, {}, []
+        failures: list[Exception] = []  # raised while a stream was read by the store
         for part, (_, n_upd) in zip(self.parts, sizes):
             cols = ", ".join(ident(c) for c in model.TABLES[part.table].column_names)
             names = [t for t, h in part.hows.items() if h == "name"]
             if n_upd:
                 updates[part.table] = titled(self.con.sql(
                     f"SELECT {cols} FROM {ident(part.tbl('upd'))}").to_arrow_table(), names)
-            # each insert comes from its own cursor (one open result per connection),
-            # in chunks prepared while the previous one is written
+            # each insert comes from its own cursor (one open result per connection): one
+            # stream whose batches are title-cased in a thread while the store writes the
+            # previous one, so the store runs a single INSERT … SELECT per table
             cursors.append(self.con.cursor())
-            inserts[part.table] = chunks(cursors[-1].sql(
-                f"SELECT {cols} FROM {ident(part.tbl('ins'))}").to_arrow_reader(CHUNK), names)
+            reader = cursors[-1].sql(f"SELECT {cols} FROM {ident(part.tbl('ins'))}").to_arrow_reader(CHUNK)
+            inserts[part.table] = pa.RecordBatchReader.from_batches(
+                reader.schema, _batches(chunks(reader, names), failures))
         source = ", ".join(sorted({p.mapping.source for p in self.parts}))
         try:
             log = changelog.context("import", user, file_name=self.info.name,
@@ -762,6 +765,10 @@ class Import:
             ref = store.apply_import(inventory, inserts, updates, create=create,
                                      overwrite=self.overwrite, source=source,
                                      description=description or f"Import {self.info.name}", log=log)
+        except Exception as exc:
+            if failures:  # DuckDB wraps it in its own error: give the caller the real one
+                raise failures[0] from exc
+            raise
         finally:
             for cur in cursors:
                 cur.close()
@@ -885,6 +892,17 @@ def chunks(reader: pa.RecordBatchReader, names: list[str]):
             yield item
     finally:  # the store is done with it (or gave up): the thread stops
         stop.set()
+
+
+def _batches(tables, failures: list[Exception]):
+    """The record batches of ``tables``; an error raised while they are prepared is kept
+    in ``failures`` (DuckDB, reading them as a stream, reports it as its own error)."""
+    try:
+        for table in tables:
+            yield from table.to_batches()
+    except Exception as exc:  # not GeneratorExit: closing the stream early is no failure
+        failures.append(exc)
+        raise
 
 
 def titled_frame(df: pd.DataFrame, columns: list[str]) -> pd.DataFrame:

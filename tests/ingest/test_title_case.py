@@ -51,6 +51,22 @@ def test_title_case_of_a_column_mixes_rows_and_keeps_nulls():
     assert title_case(pa.array(written)).to_pylist() == [e for _, e in REAL_NAMES] + [None, ""]
 
 
+def test_one_word_cased_by_its_place_in_each_name():
+    # title_case decides each distinct word once per (first word?, name in capitals?):
+    # the same words, first or not, in names in capitals or in mixed case, in one column
+    written = ["DE LA SOURCE", "MAISON DE LA SOURCE", "Maison DE la SOURCE", "SOURCE DE VIE",
+               "L'ENTRAIDE DE L'ECOLE", "Club L'ENTRAIDE", "Source ADMR", "ADMR DE LA SOURCE"]
+    assert title_case(pa.array(written)).to_pylist() == [
+        "De la Source",               # a first word is never a small word
+        "Maison de la Source",
+        "Maison de la Source",        # mixed case: the small word and the long word change
+        "Source de Vie",
+        "L'Entraide de l'Ecole",      # elision: capital first, lower case after
+        "Club l'Entraide",            # mixed case: a long word in capitals changes (elision too)
+        "Source ADMR",                # mixed case, no capital word of 5 letters: as written
+        "ADMR de la Source"]
+
+
 @pytest.mark.parametrize("word, acronym", [
     ("ESS", True), ("CCAS", True), ("SCOP", True), ("SCIC", True), ("CAE", True), ("ESAT", True),
     ("EHPAD", True), ("ADMR", True), ("MJC", True), ("CCI", True), ("UNIOPSS", True),
