@@ -139,6 +139,19 @@ def top_actors(view: View, limit: int = 10) -> pd.DataFrame:
             else f"m.{level_column(scope[0])} = ?"
         params += [] if is_zoning_level(scope[0]) else [scope[1]]
     # fma: the participations of the view's actors in its filtered projects
+    if filters.has_project_filter and not (scope and is_zoning_level(scope[0])):
+        # every actor of the view takes part in one of them: the actors are those of
+        # the scope's participations (no test of every actor of France against all
+        # France's participations), their names read from the scope's row groups
+        body = f"""
+        , part AS (SELECT m.actor_id, count(*) AS projects, sum(m.n_members - 1) AS links
+                   FROM fma m WHERE {mine} GROUP BY 1)
+        SELECT a.actor_id, a.name, a.actor_type, a.commune_code, p.projects, p.links
+        FROM part p JOIN (SELECT actor_id, name, actor_type, commune_code
+                          FROM {view.ref.derived('d_actors')} a WHERE {where}) a USING (actor_id)
+        ORDER BY projects DESC, links DESC, a.name LIMIT {int(limit)}"""
+        sql = view.sql(body, territory=False)
+        return store.query(sql.text, sql.params + params[1:] + params[:1])
     body = f"""
         , va AS MATERIALIZED (SELECT a.actor_id, a.name, a.actor_type, a.commune_code
                               FROM fa a WHERE {where})
