@@ -66,3 +66,64 @@ def test_derived_rows_are_stored_by_territory(tiny_store):
     # by région: 01 (Guadeloupe: A7), 44 (Grand Est: A10 in Meuse), 52 (Loire-Atlantique:
     # A1 A2 A3 A4 A9), 93 (Bouches-du-Rhône: A5 A6 A8)
     assert deps == ["971", "55", "44", "44", "44", "44", "44", "13", "13", "13"]
+
+
+# ------------------------------------------------- participations (issue 15)
+#: tests/fixtures.tiny()'s ten participations, stored by their actor's territory
+#: (région, département, EPCI, commune, actor, project), worked out by hand:
+#: région 01 Guadeloupe: A7 (Les Abymes); 52 Pays de la Loire, Nantes Métropole:
+#: A1, A3, A4 (Nantes 44109), A2 (Saint-Herblain 44162); 93 Provence-Alpes-Côte
+#: d'Azur, Aix-Marseille-Provence: A6 (Aix 13001), A5 (Marseille 13055)
+MEMBERS = [
+    # actor, project, participants, actor's dep, actor's type, project's stage, lead's type
+    ("A7", "P4", 1, "971", "association", "evaluation", "association"),
+    ("A1", "P1", 3, "44", "association", "experimentation", "association"),
+    ("A1", "P2", 2, "44", "association", "emergence", "association"),
+    ("A3", "P1", 3, "44", "company", "experimentation", "association"),
+    ("A4", "P1", 3, "44", "research", "experimentation", "association"),
+    ("A2", "P2", 2, "44", "association", "emergence", "association"),
+    ("A6", "P3", 2, "13", "social_enterprise", "diffusion", "social_enterprise"),
+    ("A6", "P5", 2, "13", "social_enterprise", "experimentation", "local_authority"),
+    ("A5", "P3", 2, "13", "local_authority", "diffusion", "social_enterprise"),
+    ("A5", "P5", 2, "13", "local_authority", "experimentation", "local_authority"),
+]
+
+
+def test_participations_carry_their_actor_s_territory_and_their_project_s_filter_columns(tiny_store):
+    ref = tiny_store.ref("tiny")
+    rows = tiny_store.con.execute(
+        f"SELECT actor_id, project_id, n_members, dep, actor_type, stage, lead_type "
+        f"FROM {ref.derived('d_members')}").fetchall()
+    assert rows == MEMBERS  # in storage order
+    from ecosystem import vocabulary as voc
+    codes = voc.DOMAINS.codes
+    bits = lambda *ds: sum(1 << codes.index(d) for d in ds)  # noqa: E731
+    got = {(r[0], r[1]): r[2:] for r in tiny_store.con.execute(
+        f"SELECT actor_id, project_id, actor_bits, domain_bits, start_year, end_year, reg, epci "
+        f"FROM {ref.derived('d_members')}").fetchall()}
+    # A1 (poverty, social cohesion) in P2 (food, 2024–); A7 (poverty) in P4 (2015–2019)
+    assert got["A1", "P2"] == (bits("poverty", "social_cohesion"), bits("food"), 2024, None,
+                               "52", "244400404")
+    assert got["A7", "P4"] == (bits("poverty"), bits("poverty"), 2015, 2019, "01", "200018653")
+    # and the project's own territory: A5 (Marseille 13055) in P3 (Aix-en-Provence 13001)
+    assert tiny_store.con.execute(
+        f"SELECT commune_code, p_commune, p_dep, p_reg, p_epci FROM {ref.derived('d_members')} "
+        f"WHERE actor_id = 'A5' AND project_id = 'P3'").fetchone() == \
+        ("13055", "13001", "13", "93", "200054807")
+
+
+def test_associations_count_their_declared_partnerships_with_companies(store):
+    data = fixtures.tiny()
+    # A1 (association) – A3 (company) is in the fixture; add A3 – A2 (the association
+    # second), A2 – A6 (a social enterprise: not a company) and A1 – A4 (research)
+    extra = fixtures.frame([
+        dict(actor_id_a="A3", actor_id_b="A2", kind="mécénat", source="test"),
+        dict(actor_id_a="A2", actor_id_b="A6", kind="achat", source="test"),
+        dict(actor_id_a="A1", actor_id_b="A4", kind="étude", source="test"),
+    ])
+    partnerships = fixtures.pd.concat([data.partnerships, extra], ignore_index=True)
+    store.create("tiny", dataclasses.replace(data, partnerships=partnerships), validate=False)
+    ref = store.ref("tiny")
+    got = dict(store.con.execute(f"SELECT actor_id, declared_ac FROM {ref.derived('d_actors')} "
+                                 f"WHERE declared_ac > 0").fetchall())
+    assert got == {"A1": 1, "A2": 1}  # A3 is the company of both pairs: not counted

@@ -287,8 +287,18 @@ def test_in_place_derived_rows_equal_a_full_rebuild(store):
     editing.save(store, ADMIN, "tiny", "projects",
                  {"project_id": "PN", "title": "Nouveau projet", "lead_actor_id": "N1",
                   "stage": "emergence", "domains": "health", "source": "edit"}, create=True)
+    # the participations carry the actor's territory and domains, the project's stage,
+    # domains and years (storage.derived): A2 moves to Marseille, P2 to diffusion
+    rec = editing.read(store, "tiny", "actors", "A2")
+    editing.edit_actor(store, ADMIN, "tiny", "A2", {"commune_code": "13055", "domains": "housing"},
+                       rec.version)
+    rec = editing.read(store, "tiny", "projects", "P2")
+    editing.edit_project(store, ADMIN, "tiny", "P2", {"stage": "diffusion", "domains": "health",
+                                                      "start_year": 2023, "end_year": 2025,
+                                                      "commune_code": "44109"}, rec.version)
     ref = store.ref("tiny")
-    order = {"d_actors": "actor_id", "d_projects": "project_id"}
+    order = {"d_actors": "actor_id", "d_projects": "project_id",
+             "d_members": "actor_id, project_id"}
     before = {k: store.query(f"SELECT * FROM {ref.derived(k)} ORDER BY {o}") for k, o in order.items()}
     with store.transaction() as con:
         derived.build(con, ref.id)
@@ -298,3 +308,10 @@ def test_in_place_derived_rows_equal_a_full_rebuild(store):
     a1 = before["d_actors"].set_index("actor_id").loc["A1"]
     assert bool(a1.has_siret) and int(a1.domain_bits) != 0
     assert before["d_projects"].set_index("project_id").at["PN", "lead_type"] == "association"
+    members = before["d_members"].set_index(["actor_id", "project_id"])
+    # A2 leads P2 (its only participation): now in Marseille (13, région 93), P2 in diffusion
+    assert members.loc[("A2", "P2"), ["dep", "reg", "stage", "start_year"]].tolist() == \
+        ["13", "93", "diffusion", 2023]
+    assert members.loc[("A1", "P2"), ["stage", "p_commune"]].tolist() == ["diffusion", "44109"]
+    assert members.loc[("N1", "PN"), ["dep", "actor_type", "stage"]].tolist() == \
+        ["44", "association", "emergence"]

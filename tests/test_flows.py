@@ -142,3 +142,14 @@ def test_both_levels_from_one_query_match_each_level_alone(view):
     assert pairs(both["departement"]) == {("13", "55"): 2, ("13", "44"): 1, ("13", "971"): 1,
                                           ("44", "971"): 1, ("44", "49"): 1}
     assert flows.flows_by_level(view, []) == {}
+
+
+def test_the_map_computes_the_pairs_of_actors_once_for_lines_and_flows(view, geo):
+    seen = []
+    real = view.store.query
+    view.store.query = lambda sql, params=None: seen.append(sql) or real(sql, params)
+    d, counts = lines_payload(view, geo)
+    # both tiers and the 12 lines (counted by hand above) from the same pairs
+    assert counts["flows"] == {"region": 4, "departement": 5} and counts["lines_total"] == 12
+    # the pairs: participations of the same project joined two by two
+    assert sum("JOIN mem y ON x.project_id = y.project_id" in sql for sql in seen) == 1

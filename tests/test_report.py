@@ -269,3 +269,38 @@ def test_report_labels_are_never_cut(tiny_store):
         [voc.ACTOR_TYPES.label(c, "fr") for c in voc.ACTOR_TYPES.codes] + \
         [voc.STAGES.label(c, "fr") for c in voc.STAGES.codes] + \
         [voc.FUNDING_ORIGINS.label(c, "fr") for c in voc.FUNDING_ORIGINS.codes]
+
+
+def test_wrapped_breaks_at_spaces_within_the_width():
+    from fpdf import FPDF
+    pdf = FPDF(format="A4", unit="mm")
+    pdf.add_font("DejaVu", "", str(report.FONTS / "DejaVuSans.ttf"))
+    pdf.set_font("DejaVu", "", 10)
+    word = pdf.get_string_width("mmmm")
+    margins = 2 * pdf.c_margin
+    # room for one word of four m: one per line; for two words and the space: two per line
+    assert report.wrapped(pdf, "mmmm mmmm mmmm", word + margins + 0.01) == ["mmmm"] * 3
+    two = 2 * word + pdf.get_string_width(" ") + margins + 0.01
+    assert report.wrapped(pdf, "mmmm mmmm mmmm", two) == ["mmmm mmmm", "mmmm"]
+    # a line break starts a line; a word wider than a line is cut by characters
+    assert report.wrapped(pdf, "mmmm\nmm", 100) == ["mmmm", "mm"]
+    assert report.wrapped(pdf, "mmmmmmmm", word + margins + 0.01) == ["mmmm", "mmmm"]
+
+
+def test_pdf_definitions_are_written_without_fpdf_s_line_breaking(tiny_store, monkeypatch):
+    """Issue 15: fpdf2's multi_cell measured each line again for every character (the
+    46 definitions were a third of the PDF's time); they are wrapped once per word."""
+    from fpdf import FPDF
+    r = report.build(View(tiny_store, tiny_store.ref("tiny"), Filters(territory="departement:44")))
+    calls = []
+    real = FPDF.multi_cell
+    monkeypatch.setattr(FPDF, "multi_cell", lambda self, w, h, text="", *a, **k:
+                        calls.append(text) or real(self, w, h, text, *a, **k))
+    pages = PdfReader(io.BytesIO(report.to_pdf(r))).pages
+    lines = [x for p in pages for x in p.extract_text().splitlines()
+             if not re.search(r" — \d+$", x)]  # the page footers
+    text = " ".join(" ".join(lines).split())
+    assert len(r.definitions) > 40
+    assert not any(definition in c for _, _, definition, _ in r.definitions for c in calls)
+    for label, _, definition, _ in r.definitions:  # every definition whole, in order
+        assert label in text and " ".join(definition.split()) in text

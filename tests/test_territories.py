@@ -46,6 +46,25 @@ def test_top_actors_and_projects(tiny):
         ["P3", "P5"]
 
 
+@pytest.mark.parametrize("f, expected", [
+    # P1 (experimentation, Nantes): A1 leads, A3 and A4 are partners, 2 links each;
+    # ties by name: Durand Logistique, Entraide Nantes, Laboratoire ABC
+    (Filters(territory="departement:44", stages=("experimentation",)),
+     [("A3", 1, 2), ("A1", 1, 2), ("A4", 1, 2)]),
+    # P2 (emergence, Saint-Herblain): A2 leads, A1 is its partner (1 link each)
+    (Filters(territory="departement:44", stages=("emergence",)), [("A1", 1, 1), ("A2", 1, 1)]),
+    # associations of Bouches-du-Rhône in experimentation projects: none (A5 is a commune,
+    # A6 a SCOP); of Loire-Atlantique: A1 only (A3 is a company, A4 a laboratory)
+    (Filters(territory="departement:13", stages=("experimentation",), actor_types=("association",)), []),
+    (Filters(territory="region:52", stages=("experimentation",), actor_types=("association",)),
+     [("A1", 1, 2)]),
+])
+def test_top_actors_with_a_project_filter(tiny, f, expected):
+    store, ref = tiny
+    actors = T.top_actors(View(store, ref, f))
+    assert list(zip(actors.actor_id, actors.projects, actors.links)) == expected
+
+
 def test_ranking_within_scope_and_undefined_last(tiny, geo):
     store, ref = tiny
     r = T.ranking(View(store, ref, Filters(level="departement", territory="region:52")), "actors")

@@ -24,30 +24,33 @@ def test_sets_are_materialised_once_per_filters_and_shared(tiny, monkeypatch):
     calls = []
     real = store.view_sets
     monkeypatch.setattr(store, "view_sets", lambda r, f: calls.append(f) or real(r, f))
-    f = Filters(stages=("experimentation",), level="departement")
+    f = Filters(territory="departement:44", stages=("experimentation",), level="departement")
     view = View(store, ref, f)
-    # P1 and P5; actors involved: A1, A3, A4 (P1) and A5, A6 (P5)
+    # P1 (Nantes) only; actors of Loire-Atlantique involved: A1 (lead), A3, A4
     k = overview.key_figures(view)
-    assert (k["actors"], k["projects"]) == (5, 2)
+    assert (k["actors"], k["projects"]) == (3, 1)
     indicators.compute(view, "departement")
     indicators.white_zones(view)
     report.build(view)
-    # key figures, white zones: in the (whole-France) scope; compute, report: the same
-    assert {c.cache_key() for c in calls} == {Filters(stages=("experimentation",)).cache_key()}
-    # all France with a project-side filter: only fm (participations) is a table,
-    # made once; projects and actors are column tests over the derived tables
-    assert len(cached_tables(store)) == 1
+    # key figures, white zones, the report's territory: the territory's sets, asked for
+    # again and again but made once; compute and the references (all France with the
+    # stage filter) ask for none
+    assert {c.cache_key() for c in calls} == {f.with_(level="region").cache_key()}
+    # the territory's fp, fm, fa; all France with a project-side filter is column tests
+    # over the derived tables, its participations included: nothing materialised
+    assert len(cached_tables(store)) == 3
 
 
 def test_level_does_not_change_the_sets_and_territory_does(tiny):
     store, ref = tiny
     base = Filters(stages=("experimentation",))
-    View(store, ref, base).query("SELECT count(*) FROM fa")
+    a = View(store, ref, base).query("SELECT count(*) AS n FROM fa").n.iloc[0]
     View(store, ref, base.with_(level="commune")).query("SELECT count(*) FROM fa")
-    assert len(cached_tables(store)) == 1  # fm
+    assert a == 5  # A1, A3, A4 (P1), A5, A6 (P5)
+    assert len(cached_tables(store)) == 0  # participations read in place (members_inline)
     n = View(store, ref, base.with_(territory="departement:44")).query(
         "SELECT count(*) AS n FROM fa").n.iloc[0]
-    assert len(cached_tables(store)) == 4  # and the territory's fp, fm, fa
+    assert len(cached_tables(store)) == 3  # the territory's fp, fm, fa
     # actors of Loire-Atlantique in its experimentation project P1: A1, A3, A4
     assert n == 3
 
@@ -57,7 +60,9 @@ def test_france_without_project_filter_is_not_copied_and_a_territory_is(tiny):
     base = Filters(actor_types=("association",))
     sql = View(store, ref, base).sql(" SELECT 1")
     # the sets are predicates over the derived tables: nothing materialised
-    assert ref.derived("d_actors") in sql.text and sql.params == ["association", "association"]
+    # the type of the projects' leads, of the actors, then of the participations' actors
+    # and leads (fma)
+    assert ref.derived("d_actors") in sql.text and sql.params == ["association"] * 4
     assert View(store, ref, base).query("SELECT count(*) AS n FROM fa").n.iloc[0] == 4
     assert cached_tables(store) == []
     n = View(store, ref, base.with_(territory="departement:44")).query(

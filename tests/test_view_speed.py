@@ -27,20 +27,40 @@ def tiny(tiny_store):
     # P5 (Marseille, experimentation): A5 leads, A6 (Aix, also 13) is a partner
     ("departement:13", ["A5", "A6"], 2),
 ])
-def test_a_territory_with_a_project_filter_cuts_its_sets_from_all_france(tiny, territory, actors,
-                                                                         participations):
+def test_a_territory_with_a_project_filter_scans_the_participations(tiny, territory, actors,
+                                                                    participations):
     store, ref = tiny
     f = Filters(territory=territory, stages=("experimentation",))
     view = View(store, ref, f)
     got = view.query("SELECT string_agg(actor_id, ',' ORDER BY actor_id) AS a, "
                      "(SELECT count(*) FROM fm) AS m FROM fa").iloc[0]
     assert got.a.split(",") == actors and got.m == participations
-    # all France's participations were made first (the territory's indicators read
-    # them anyway) and the territory's are cut from them, not from every participation
+    # the participations carry their project's stage (storage.derived): the territory's
+    # are a scan of them with the stage test, and no set of all France is made first
     national = (ref.cache_key, Filters(stages=("experimentation",)).cache_key())
-    assert national in store._views
-    statements = dict((n, s) for n, s, _ in f.statements(ref, "t_", {"fm": "nat_fm"}))
-    assert "FROM nat_fm m" in statements["fm"] and ref.derived("d_members") not in statements["fm"]
+    assert national not in store._views and f.base_filters() is None
+    statements = {n: (s, p) for n, s, p in f.statements(ref, "t_", None)}
+    sql, params = statements["fm"]
+    # the projects' tests and the project's territory on the participations: no join
+    assert sql == (f"CREATE TABLE t_fm AS SELECT m.* FROM (SELECT * FROM "
+                   f"{ref.derived('d_members')} m WHERE m.stage IN (?) AND TRUE) m WHERE m.p_dep = ?")
+    assert params == ["experimentation", territory.split(":")[1]]
+
+
+def test_all_france_with_a_project_filter_materialises_nothing(tiny):
+    store, ref = tiny
+    view = View(store, ref, Filters(stages=("experimentation",), actor_types=("association",)))
+    got = view.query("SELECT (SELECT string_agg(actor_id || '/' || project_id, ',' "
+                     "ORDER BY actor_id, project_id) FROM fm) AS m, "
+                     "(SELECT string_agg(actor_id || '/' || project_id, ',' "
+                     "ORDER BY actor_id, project_id) FROM fma) AS ma, "
+                     "(SELECT string_agg(actor_id, ',' ORDER BY actor_id) FROM fa) AS a").iloc[0]
+    # experimentation projects led by an association: P1 (A1 lead; A3, A4 partners);
+    # P5 is led by the commune of Marseille. Its associations: A1 only
+    assert got.tolist() == ["A1/P1,A3/P1,A4/P1", "A1/P1", "A1"]
+    assert store._views == {}
+    sql = view.sql(" SELECT 1")
+    assert ref.derived("d_projects") not in sql.text.split("fm AS")[1].split("fa AS")[0]
 
 
 # -------------------------------------------------------------- indicators

@@ -22,6 +22,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ecosystem.analysis.view import View, level_column
+from ecosystem.geo import is_zoning_level
 
 #: the levels flows are offered at, coarsest first, and the levels below a scope
 FLOW_LEVELS = ("region", "departement")
@@ -52,33 +53,67 @@ def flows_by_level(view: View, levels) -> dict[str, pd.DataFrame]:
     """:func:`territory_flows` at several levels from one query: the pairs of actors
     are grouped once by the territories of both actors at every level (régions and
     départements at 100,000 actors: one pass instead of two), then rolled up per
-    level. An actor needs a territory at each of ``levels``."""
+    level. An actor needs a territory at each of ``levels``. The map's partnership
+    layer gets the same from the query of its lines
+    (:func:`ecosystem.render.mapview.partnerships`: the pairs computed once)."""
     levels = list(dict.fromkeys(levels))
     if not levels:
         return {}
-    store, ref, scope = view.store, view.ref, view.filters.scope
-    cols = [level_column(lv) for lv in levels]
+    store, scope = view.store, view.filters.scope
     where, params = "TRUE", []
     if scope is not None:
         where, params = f"{level_column(scope[0])} = ?", [scope[1]]
+    mine, mine_params = scope_members(scope)
+    known = " AND ".join(f"{level_column(lv)} IS NOT NULL" for lv in levels)
+    body = f"""
+        , va AS MATERIALIZED (SELECT actor_id FROM fa WHERE ({where}) AND {known})
+        , mem AS MATERIALIZED (SELECT m.project_id, m.actor_id FROM fma m
+                  WHERE {mine} AND m.actor_id IN (SELECT actor_id FROM va))
+        , {PAIRS}
+        {flows_select(levels)}"""
+    sql = view.sql(body, territory=False)
+    return rollup(store.query(sql.text, sql.params + params + mine_params), levels)
+
+
+#: the CTE of the pairs of actors sharing projects, over CTE ``mem`` (project_id,
+#: actor_id): each pair once (``id_a`` < ``id_b``) with its shared projects ``w``
+PAIRS = """pairs AS MATERIALIZED (
+            SELECT x.actor_id AS id_a, y.actor_id AS id_b, count(DISTINCT x.project_id) AS w
+            FROM mem x JOIN mem y ON x.project_id = y.project_id AND x.actor_id < y.actor_id
+            GROUP BY 1, 2)"""
+
+
+def scope_members(scope) -> tuple[str, list]:
+    """SQL over ``fma m`` (the view's participations of its actors) keeping those of
+    the actors of ``scope``, with its parameters: a test of the participation's own
+    territory code (stored by it: only the scope's row groups are read), or for a
+    user zoning's zone a test of its actors (``va``, the scope's actors)."""
+    if scope is None:
+        return "TRUE", []
+    if is_zoning_level(scope[0]):
+        return "m.actor_id IN (SELECT actor_id FROM va)", []
+    return f"m.{level_column(scope[0])} = ?", [scope[1]]
+
+
+def flows_select(levels) -> str:
+    """``SELECT`` of the flows over CTE ``pairs``: one row per pair of territory
+    tuples (``a<k>``, ``b<k>``: the codes of both actors at each of ``levels``) that
+    differ at some level, with ``n`` pairs of actors and ``projects`` (their shared
+    projects summed); both actors need a territory at every level."""
+    cols = [level_column(lv) for lv in levels]
     known = " AND ".join(f"{c} IS NOT NULL" for c in cols)
     terr = ", ".join(f"{c} AS t{k}" for k, c in enumerate(cols))
     ends = ", ".join(f"a.t{k} AS a{k}, b.t{k} AS b{k}" for k in range(len(cols)))
     apart = " OR ".join(f"a.t{k} <> b.t{k}" for k in range(len(cols)))
-    body = f"""
-        , va AS MATERIALIZED (SELECT actor_id, {terr} FROM fa WHERE ({where}) AND {known})
-        , mem AS MATERIALIZED (SELECT m.project_id, m.actor_id FROM {ref.derived('d_members')} m
-                  SEMI JOIN fp USING (project_id) SEMI JOIN va USING (actor_id))
-        , pairs AS (SELECT x.actor_id AS id_a, y.actor_id AS id_b,
-                           count(DISTINCT x.project_id) AS w
-                    FROM mem x JOIN mem y ON x.project_id = y.project_id AND x.actor_id < y.actor_id
-                    GROUP BY 1, 2)
-        SELECT {ends}, count(*) AS n, sum(p.w) AS projects
-        FROM pairs p JOIN va a ON a.actor_id = p.id_a JOIN va b ON b.actor_id = p.id_b
+    ends_of = f"(SELECT actor_id, {terr} FROM fa WHERE {known})"
+    return f"""SELECT {ends}, count(*) AS n, sum(p.w) AS projects
+        FROM pairs p JOIN {ends_of} a ON a.actor_id = p.id_a JOIN {ends_of} b ON b.actor_id = p.id_b
         WHERE {apart}
         GROUP BY ALL"""
-    sql = view.sql(body, territory=False)
-    raw = store.query(sql.text, sql.params + params)
+
+
+def rollup(raw: pd.DataFrame, levels) -> dict[str, pd.DataFrame]:
+    """The rows of :func:`flows_select` rolled up per level (see :func:`territory_flows`)."""
     out = {}
     for k, level in enumerate(levels):
         x, y = raw[f"a{k}"].astype(str), raw[f"b{k}"].astype(str)

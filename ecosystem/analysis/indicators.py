@@ -644,7 +644,7 @@ def by_group(group: str) -> list[Indicator]:
 
 # ---------------------------------------------------------------------- SQL
 def _base_sql(ref: InventoryRef, key: str, project_filter: bool, *, year: str = "year(current_date)",
-              fp: str = "fp", fa: str = "fa") -> str:
+              fp: str = "fp", fa: str = "fa", fma: str | None = None) -> str:
     """Per-territory base aggregates (one row per territory code), after ``WITH fp, fa``.
 
     fp and fa read the derived tables, which already carry geography codes and
@@ -654,17 +654,20 @@ def _base_sql(ref: InventoryRef, key: str, project_filter: bool, *, year: str = 
     Two grouped scans do almost all the work: projects (``p_agg``; domain counts
     come from one 0/1 column per domain, so there is no unnest and no grouping by
     (territory, domain)) and actors (``a_agg``; actor types counted per type
-    rather than with a distinct count, links summed in the same pass). Only
-    declared partnerships and, under project filters, the partnership links of
-    actors need joins.
+    rather than with a distinct count, links and declared association–company
+    partnerships (``declared_ac`` of the derived actors) summed in the same pass).
+    Under project filters, the partnership links of actors are summed over their
+    participations: ``fma`` (the view's participations of its actors, which carry the
+    actor's territory codes: no join) when the key is one of those codes, else
+    ``fm`` joined to ``fa``.
 
     ``year``: SQL for the year of the per-year flows (new actors, projects reaching
     diffusion, fundings of the year and the year before; :mod:`ecosystem.analysis.asof`);
     ``fp``/``fa``: the tables or CTEs the sets are read from (the time series read
     sets expanded by year, :mod:`ecosystem.analysis.timeline`; :func:`compute` passes
-    them cut to the territories it returns).
+    them cut to the territories it returns, ``fma`` too).
     """
-    ps, ac, fu = ref.table("partnerships"), ref.actors, ref.table("fundings")
+    fu = ref.table("fundings")
     family_counts = ", ".join(f"count(*) FILTER (WHERE ess_family = '{f}') AS n_ess_{f}"
                               for f in FAMILY_CODES)
     stage_counts = ", ".join(f"count(*) FILTER (WHERE stage = '{s}') AS n_{s}"
@@ -685,7 +688,11 @@ def _base_sql(ref: InventoryRef, key: str, project_filter: bool, *, year: str = 
     n_active_domains = " + ".join(f"(na{i} > 0)::INTEGER" for i in doms)
     type_flags = " + ".join(f"(count(*) FILTER (WHERE actor_type = '{t}') > 0)::INTEGER"
                             for t in voc.ACTOR_TYPES.codes)
-    if project_filter:  # links of each actor within the filtered projects only
+    if project_filter and fma:  # links of each actor within the filtered projects only
+        links_col = ""
+        actor_links = (f", links_of_actors AS (SELECT {fa_key} AS code, "
+                       f"sum(fa.n_members - 1) AS actor_links FROM {fma} fa GROUP BY 1)")
+    elif project_filter:
         links_col = ""
         actor_links = (f", links_of_actors AS (SELECT {fa_key} AS code, "
                        f"sum(m.n_members - 1) AS actor_links "
@@ -722,6 +729,7 @@ def _base_sql(ref: InventoryRef, key: str, project_filter: bool, *, year: str = 
         SELECT {key} AS code, count(*) AS n_actors,
                count(*) FILTER (WHERE actor_type = 'association') AS n_associations,
                count(*) FILTER (WHERE creation_year = {year}) AS n_new_actors,
+               sum(declared_ac) AS declared_assoc_company,
                {type_flags} AS n_actor_types{links_col}
         FROM {fa} fa GROUP BY 1)
     {actor_links}
@@ -739,15 +747,6 @@ def _base_sql(ref: InventoryRef, key: str, project_filter: bool, *, year: str = 
                      {_band_bound(1)} AS jobs_high
               FROM {fa} fa WHERE coalesce(active, true) AND has_siret)
         GROUP BY 1)
-    , declared AS (  -- declared association–company partnerships, by the association
-        SELECT code, count(*) AS declared_assoc_company FROM (
-            SELECT {fa_key} AS code FROM {ps} d JOIN {fa} fa ON fa.actor_id = d.actor_id_a
-            JOIN {ac} o ON o.actor_id = d.actor_id_b
-            WHERE fa.actor_type = 'association' AND o.actor_type = 'company'
-            UNION ALL
-            SELECT {fa_key} AS code FROM {ps} d JOIN {fa} fa ON fa.actor_id = d.actor_id_b
-            JOIN {ac} o ON o.actor_id = d.actor_id_a
-            WHERE fa.actor_type = 'association' AND o.actor_type = 'company') GROUP BY 1)
     , f_agg AS (  -- fundings of the flows' year and of the year before
         SELECT {fp_key} AS code,
                coalesce(sum(f.amount_eur) FILTER (WHERE f.year = {year}), 0) AS funding_year,
@@ -764,8 +763,7 @@ def _base_from(project_filter: bool, flows: bool = False) -> str:
     pay for that join, :data:`FLOW_COLUMNS`)."""
     links = "LEFT JOIN links_of_actors USING (code) " if project_filter else ""
     return (f"LEFT JOIN a_agg USING (code) LEFT JOIN p_agg USING (code) {links}"
-            f"LEFT JOIN e_agg USING (code) "
-            f"LEFT JOIN declared USING (code)" + (" LEFT JOIN f_agg USING (code)" if flows else ""))
+            f"LEFT JOIN e_agg USING (code)" + (" LEFT JOIN f_agg USING (code)" if flows else ""))
 
 
 #: base columns available to indicator expressions (with their zero default)
@@ -840,6 +838,8 @@ def compute(view: View, level: str,
     exprs = "".join(f", {INDICATORS[i].expr} AS {i}" for i in sql_ids)
     flows = _needs_flows(sql_ids)
     cut, fp, fa = "", "fp", "fa"
+    # participations carry their actor's territory codes, not a user zoning's
+    fma = None if is_zoning_level(level) else "fma"
     if within is not None and not is_zoning_level(within[0]):
         # only the rows of the territories returned are aggregated (a territory's
         # profile need not group the whole of France): every row carries the codes
@@ -848,8 +848,11 @@ def compute(view: View, level: str,
         cut, fp, fa = (f", fp_in AS (SELECT * FROM fp WHERE {column} = ?), "
                        f"fa_in AS (SELECT * FROM fa WHERE {column} = ?)"), "fp_in", "fa_in"
         tail = [within[1], within[1], *tail]
+        if fma and filters.has_project_filter:  # the territory's row groups only
+            cut += f", fma_in AS (SELECT * FROM fma WHERE {column} = ?)"
+            fma, tail = "fma_in", [within[1], *tail]
     body = (cut + _base_sql(ref, key, filters.has_project_filter, year=filters.year_sql,
-                            fp=fp, fa=fa) +
+                            fp=fp, fa=fa, fma=fma) +
             f"SELECT *{exprs} FROM (SELECT t.code, t.name, t.population, {_base_select(flows)} "
             f"FROM {territory_relation(level)} t {_base_from(filters.has_project_filter, flows)} "
             f"WHERE {where}) ORDER BY code")
@@ -904,7 +907,8 @@ def national(view: View,
     ids = [i for i in wanted if INDICATORS[i].engine == "sql"]
     exprs = "".join(f", {INDICATORS[i].expr} AS {i}" for i in ids)
     flows = _needs_flows(ids)
-    body = (_base_sql(ref, "'FR'", filters.has_project_filter, year=filters.year_sql) +
+    body = (_base_sql(ref, "'FR'", filters.has_project_filter, year=filters.year_sql,
+                      fma="fma") +
             f"SELECT *{exprs} FROM (SELECT 'FR' AS code, 'France' AS name, "
             f"(SELECT sum(population) FROM geo_communes) AS population, {_base_select(flows)} "
             f"FROM (SELECT 'FR' AS code) t {_base_from(filters.has_project_filter, flows)})")

@@ -127,21 +127,36 @@ def top_actors(view: View, limit: int = 10) -> pd.DataFrame:
 
     if limit:  # no row (limit 0) is the empty table of an aggregates-only view
         access.require_records(view)
-    store, ref, filters = view.store, view.ref, view.filters
+    store, filters = view.store, view.filters
     scope = filters.scope
-    where, params = "TRUE", []
+    where, params, mine = "TRUE", [], "TRUE"
     if scope:
         where, params = f"a.{level_column(scope[0])} = ?", [scope[1]]
-    # the scope's actors first: only their participations are counted (not those
-    # of every actor of France); with a project-side filter, fm holds the
-    # participations in the filtered projects already
-    members = ("fm m" if filters.has_project_filter else
-               f"{ref.derived('d_members')} m SEMI JOIN fp USING (project_id)")
+        # the scope's participations: their actor's territory codes are stored with
+        # them, by territory (only the scope's row groups are read); a user zoning's
+        # zone is not: its actors' participations
+        mine = "m.actor_id IN (SELECT actor_id FROM va)" if is_zoning_level(scope[0]) \
+            else f"m.{level_column(scope[0])} = ?"
+        params += [] if is_zoning_level(scope[0]) else [scope[1]]
+    # fma: the participations of the view's actors in its filtered projects
+    if filters.has_project_filter and not (scope and is_zoning_level(scope[0])):
+        # every actor of the view takes part in one of them: the actors are those of
+        # the scope's participations (no test of every actor of France against all
+        # France's participations), their names read from the scope's row groups
+        body = f"""
+        , part AS (SELECT m.actor_id, count(*) AS projects, sum(m.n_members - 1) AS links
+                   FROM fma m WHERE {mine} GROUP BY 1)
+        SELECT a.actor_id, a.name, a.actor_type, a.commune_code, p.projects, p.links
+        FROM part p JOIN (SELECT actor_id, name, actor_type, commune_code
+                          FROM {view.ref.derived('d_actors')} a WHERE {where}) a USING (actor_id)
+        ORDER BY projects DESC, links DESC, a.name LIMIT {int(limit)}"""
+        sql = view.sql(body, territory=False)
+        return store.query(sql.text, sql.params + params[1:] + params[:1])
     body = f"""
         , va AS MATERIALIZED (SELECT a.actor_id, a.name, a.actor_type, a.commune_code
                               FROM fa a WHERE {where})
         , part AS (SELECT m.actor_id, count(*) AS projects, sum(m.n_members - 1) AS links
-                   FROM {members} SEMI JOIN va USING (actor_id) GROUP BY 1)
+                   FROM fma m WHERE {mine} GROUP BY 1)
         SELECT a.actor_id, a.name, a.actor_type, a.commune_code,
                coalesce(p.projects, 0) AS projects, coalesce(p.links, 0) AS links
         FROM va a LEFT JOIN part p USING (actor_id)

@@ -24,10 +24,10 @@ from ecosystem.analysis.view import View, level_column
 #: the aggregate CTE of :func:`indicators._base_sql` each base column comes from
 #: (``p_agg`` for the others); a series joins only the ones its indicator reads
 _SOURCES = {
-    "a_agg": ("n_actors", "n_associations", "n_actor_types", "n_new_actors"),
+    "a_agg": ("n_actors", "n_associations", "n_actor_types", "n_new_actors",
+              "declared_assoc_company"),
     "e_agg": ("n_establishments", "n_ess_establishments", "n_ess_employers", "ess_jobs",
               "ess_jobs_low", "ess_jobs_high"),
-    "declared": ("declared_assoc_company",),
     "f_agg": ind.FLOW_COLUMNS,
 }
 _CODE = re.compile(r"^[0-9A-Za-z]{1,12}$")

@@ -9,7 +9,10 @@ turns it into SQL common table expressions over an inventory:
   and, when a project-side filter is set (stage, year, funder), only actors
   that lead or partner at least one project of ``fp``;
 * ``fm`` — only when a project-side filter is set: the participations (lead or
-  partner, with the project's participant count) in the projects of ``fp``.
+  partner, with the project's participant count) in the projects of ``fp``;
+* ``fma`` — the participations of the actors of ``fa`` in the projects of ``fp``
+  (top actors, their links, the map's partnership lines and flows), with the
+  actor's territory codes.
 
 Both read the derived tables (:mod:`ecosystem.storage.derived`): they carry their
 commune's ``reg``, ``dep`` and ``epci`` codes, so every analysis can group by
@@ -86,8 +89,10 @@ class Filters:
         ``base``): with a project-side filter, the participations in the filtered
         projects of all France (``fm``, which the territory's indicators read anyway:
         they are computed over the view without its territory) hold those of the
-        territory's projects, a third of the rows of every participation."""
-        if self.territory is None or not self.has_project_filter:
+        territory's projects, a third of the rows of every participation. Only as of
+        a year (or for a domain outside the vocabulary): otherwise the territory's
+        participations are a scan of the derived ones (:func:`members_inline`)."""
+        if self.territory is None or not self.has_project_filter or members_inline(self):
             return None
         return self.with_(territory=None, level="region")
 
@@ -187,32 +192,35 @@ def _domain_test(alias: str, domains: tuple[str, ...], params: list) -> str:
     return f"list_has_any({alias}.domains, ?::VARCHAR[])"
 
 
-def _project_where(ref: InventoryRef, f: Filters, scope, params: list) -> str:
-    """The WHERE clause of ``fp`` over ``d_projects p`` (parameters appended)."""
+def _project_where(ref: InventoryRef, f: Filters, scope, params: list,
+                   alias: str = "p") -> str:
+    """The WHERE clause of ``fp`` over ``d_projects p`` (parameters appended); the
+    same tests over the participations ``d_members`` with ``alias`` ``m`` (they carry
+    the project's filter columns under the same names)."""
     p_where = []
     if f.stages:
-        p_where.append(f"p.stage IN ({', '.join('?' * len(f.stages))})")
+        p_where.append(f"{alias}.stage IN ({', '.join('?' * len(f.stages))})")
         params += list(f.stages)
     if f.domains:
-        p_where.append(_domain_test("p", f.domains, params))
+        p_where.append(_domain_test(alias, f.domains, params))
     if f.year_min:
-        p_where.append("coalesce(p.end_year, 9999) >= ?")
+        p_where.append(f"coalesce({alias}.end_year, 9999) >= ?")
         params.append(f.year_min)
     if f.year_max:
-        p_where.append("coalesce(p.start_year, 0) <= ?")
+        p_where.append(f"coalesce({alias}.start_year, 0) <= ?")
         params.append(f.year_max)
     if f.funders:
-        p_where.append(f"p.project_id IN (SELECT project_id FROM {ref.table('fundings')} "
+        p_where.append(f"{alias}.project_id IN (SELECT project_id FROM {ref.table('fundings')} "
                        f"WHERE funder_actor_id IN ({', '.join('?' * len(f.funders))}))")
         params += list(f.funders)
     if f.actor_types:
         # the lead's actor type, copied into the derived projects (no join to the actors)
-        p_where.append(f"p.lead_type IN ({', '.join('?' * len(f.actor_types))})")
+        p_where.append(f"{alias}.lead_type IN ({', '.join('?' * len(f.actor_types))})")
         params += list(f.actor_types)
     if f.as_of:
-        p_where.append(asof.project_exists("p", "?"))
+        p_where.append(asof.project_exists(alias, "?"))
         params.append(int(f.as_of))
-    p_where.append(_territory_clause("p", scope, params, ref, "projects"))
+    p_where.append(_territory_clause(alias, scope, params, ref, "projects"))
     return " AND ".join(p_where)
 
 
@@ -262,6 +270,38 @@ def _actor_where(f: Filters, scope, params: list, members: str = "fm",
     return " AND ".join(a_where)
 
 
+def members_inline(f: Filters) -> bool:
+    """Whether the participations of the view's projects (``fm``) and of its actors
+    (``fma``) are predicates over the derived participations, which carry the
+    project's filter columns and the actor's (:mod:`ecosystem.storage.derived`): one
+    scan of one table, no join and nothing materialised. Not as of a year (the stage
+    then is the one the project had reached, not the stored one), nor for a domain
+    code outside the vocabulary (no bit: the lists are tested)."""
+    return not f.as_of and all(d in voc.DOMAINS.codes for d in f.domains)
+
+
+def _members(ref: InventoryRef, f: Filters, params: list, actors: bool) -> str:
+    """``(SELECT * FROM d_members m WHERE ...)``: the participations in the projects
+    of ``f`` over all France (:func:`members_inline`); ``actors``: only those of the
+    actors of ``f`` (actor type and domains tested on the participation's own
+    columns; with a project-side filter every such actor is one of ``fa``)."""
+    where = [_project_where(ref, f, None, params, alias="m")]
+    if actors and f.actor_types:
+        where.append(f"m.actor_type IN ({', '.join('?' * len(f.actor_types))})")
+        params += list(f.actor_types)
+    if actors and f.domains:
+        where.append("(m.actor_bits & ?) <> 0")
+        params.append(sum(1 << voc.DOMAINS.codes.index(d) for d in set(f.domains)))
+    return f"(SELECT * FROM {ref.derived('d_members')} m WHERE {' AND '.join(where)})"
+
+
+def _members_of_actors(ref: InventoryRef, has_fm: bool) -> str:
+    """``fma`` from the view's other sets: the participations (``fm``, or every one in
+    the projects of ``fp``) of the actors of ``fa``."""
+    source = "fm m" if has_fm else f"{ref.derived('d_members')} m SEMI JOIN fp USING (project_id)"
+    return f"fma AS NOT MATERIALIZED (SELECT m.* FROM {source} SEMI JOIN fa USING (actor_id))"
+
+
 def scoped(ref: InventoryRef, f: Filters, body: str, *, territory: bool = True) -> Sql:
     """``WITH fp AS (...), fa AS (...) <body>`` for this inventory and filters,
     computed inside the query. Analyses use :meth:`View.sql`, which reads the
@@ -279,8 +319,8 @@ def scoped(ref: InventoryRef, f: Filters, body: str, *, territory: bool = True) 
     if f.has_project_filter:
         fm = (f"fm AS MATERIALIZED (SELECT m.* FROM {ref.derived('d_members')} m "
               f"SEMI JOIN fp USING (project_id))")
-        return Sql(f"WITH {fp}, {fm}, {fa} {body}", params)
-    return Sql(f"WITH {fp}, {fa} {body}", params)
+        return Sql(f"WITH {fp}, {fm}, {fa}, {_members_of_actors(ref, True)} {body}", params)
+    return Sql(f"WITH {fp}, {fa}, {_members_of_actors(ref, False)} {body}", params)
 
 
 def members_statement(ref: InventoryRef, f: Filters, prefix: str) -> tuple[str, str, list]:
@@ -314,18 +354,27 @@ def inline(ref: InventoryRef, f: Filters, body: str, members: str | None = None,
     each is a plain column test (the lead's type is in the derived projects), so
     a query reads only the columns and rows it needs — a body that keeps one
     territory has its test pushed into the scan — instead of a copy of a large
-    part of France made on every filter change. With a project-side filter,
-    ``members`` is the table of :func:`members_statement` (``fm``), and the actors
-    are those found in it. As of a year, projects are read as they were then
+    part of France made on every filter change. With a project-side filter, the
+    participations ``fm`` are a scan of the derived participations
+    (:func:`members_inline`), or ``members``, the table of :func:`members_statement`;
+    the actors are those found in them. As of a year, projects are read as they were then
     (:func:`_project_select`); ``zoned`` adds the user zonings' columns."""
     params: list = []
     zoned = zoned or {}
     select = _project_select(ref, f, "p.*", params)
     fp = zoned_set("fp", f"({select} WHERE {_project_where(ref, f, None, params)})", zoned)
-    fm = f"fm AS NOT MATERIALIZED (SELECT * FROM {members}), " if members else ""
+    fm = ""
+    if members:
+        fm = f"fm AS NOT MATERIALIZED (SELECT * FROM {members}), "
+    elif f.has_project_filter:  # members_inline: a scan of the participations
+        fm = f"fm AS NOT MATERIALIZED {_members(ref, f, params, actors=False)}, "
     fa = zoned_set("fa", f"(SELECT *{_actor_columns(f)} FROM {ref.derived('d_actors')} a "
                          f"WHERE {_actor_where(f, None, params, ref=ref)})", zoned)
-    return Sql(f"WITH {fp}, {fm}{fa} {body}", params)
+    if members or not members_inline(f):
+        fma = _members_of_actors(ref, bool(fm))
+    else:
+        fma = f"fma AS NOT MATERIALIZED {_members(ref, f, params, actors=True)}"
+    return Sql(f"WITH {fp}, {fm}{fa}, {fma} {body}", params)
 
 
 #: columns the materialised sets leave out: long free text and identifiers no
@@ -366,10 +415,22 @@ def view_statements(ref: InventoryRef, f: Filters, prefix: str,
                           f"WHERE {_project_where(ref, f, scope, params)}", params))
     if f.has_project_filter:
         # the territory's projects are among the base's: their participations too
-        members = base["fm"] if base is not None and scope is not None and "fm" in base \
-            else ref.derived("d_members")
-        out.append(("fm", f"CREATE TABLE {prefix}fm AS SELECT m.* FROM {members} m "
-                          f"SEMI JOIN {prefix}fp USING (project_id)", []))
+        members, params = ref.derived("d_members"), []
+        if base is not None and scope is not None and "fm" in base:
+            members = base["fm"]
+        elif members_inline(f) and scope is not None and not is_zoning_level(scope[0]):
+            # the participations carry their project's filter columns and territory
+            # codes: the tests of fp on them, no join to fp
+            members = _members(ref, f, params, actors=False)
+            params.append(scope[1])
+            out.append(("fm", f"CREATE TABLE {prefix}fm AS SELECT m.* FROM {members} m "
+                              f"WHERE m.p_{LEVEL_COLUMN[scope[0]].removesuffix('_code')} = ?",
+                        params))
+        elif members_inline(f):  # the projects' tests on the participations first
+            members = _members(ref, f.with_(actor_types=(), domains=()), params, actors=False)
+        if len(out) == 1:
+            out.append(("fm", f"CREATE TABLE {prefix}fm AS SELECT m.* FROM {members} m "
+                              f"SEMI JOIN {prefix}fp USING (project_id)", params))
     if actors_in_place(f):
         return out
     params = []
@@ -438,8 +499,9 @@ class View:
         zoned = self._zonings(f)
         if f.is_default:  # the whole inventory: the derived tables themselves
             return Sql(f"WITH {self._set('fp', ref.derived('d_projects'), zoned)}, "
-                       f"{self._set('fa', ref.derived('d_actors'), zoned)} {body}")
-        if f.territory is None and not f.has_project_filter and not f.as_of:
+                       f"{self._set('fa', ref.derived('d_actors'), zoned)}, "
+                       f"fma AS NOT MATERIALIZED (SELECT * FROM {ref.derived('d_members')}) {body}")
+        if f.territory is None and not f.as_of and (not f.has_project_filter or members_inline(f)):
             # as of a year, the projects' stage and funding as they were are computed
             # once (materialised below), not in every query of the rerun
             return inline(ref, f, body, zoned=zoned)
@@ -454,6 +516,7 @@ class View:
             where = _actor_where(f, f.scope, params, ref=ref)
             ctes.append(self._set("fa", f"(SELECT {_kept('actors')}{_actor_columns(f)} "
                                         f"FROM {ref.derived('d_actors')} a WHERE {where})", zoned))
+        ctes.append(_members_of_actors(ref, "fm" in names))
         return Sql(f"WITH {', '.join(ctes)} {body}", params)
 
     def _zonings(self, f: Filters) -> dict[str, tuple[str, str]]:

@@ -304,10 +304,12 @@ def refresh_derived(con, inv_id: int, kind: str, key: dict, created: bool, chang
             SELECT a.*, g.reg, g.dep, g.epci, {ACTOR_FLAGS} FROM inv_{inv_id}__actors a
             LEFT JOIN geo_communes g ON g.code = a.commune_code WHERE a.actor_id = ?) s
             WHERE t.actor_id = s.actor_id""", [key["actor_id"]])
+        if changed & {"commune_code", "domains"}:  # the actor's columns of its participations
+            _refresh_members(con, inv_id, "actor_id", derived.MEMBER_ACTOR_COLUMNS, key["actor_id"])
         return
-    if kind == "actors" and created:  # no project yet: no link
+    if kind == "actors" and created:  # no project yet: no link; no declared partnership
         con.execute(f"""INSERT INTO {d('d_actors')} BY NAME
-            SELECT a.*, g.reg, g.dep, g.epci, 0 AS links_all, {ACTOR_FLAGS}
+            SELECT a.*, g.reg, g.dep, g.epci, 0 AS links_all, {ACTOR_FLAGS}, 0 AS declared_ac
             FROM inv_{inv_id}__actors a LEFT JOIN geo_communes g ON g.code = a.commune_code
             WHERE a.actor_id = ?""", [key["actor_id"]])
         return
@@ -319,8 +321,6 @@ def refresh_derived(con, inv_id: int, kind: str, key: dict, created: bool, chang
                             has_research=False, funding_total=0, funding_public=0,
                             funding_private=0, funding_earned=0, n_scores=0, score_sum=0)
             row = [defaults[c] for c in derived.PROJECT_STATS]
-            con.execute(f"INSERT INTO {d('d_members')} SELECT project_id, lead_actor_id, 1 "
-                        f"FROM inv_{inv_id}__projects WHERE project_id = ?", [pid])
         else:
             row = list(con.execute(f"SELECT {stats} FROM {d('d_projects')} WHERE project_id = ?",
                                    [pid]).fetchall()[0])
@@ -332,8 +332,32 @@ def refresh_derived(con, inv_id: int, kind: str, key: dict, created: bool, chang
             FROM inv_{inv_id}__projects p LEFT JOIN geo_communes g ON g.code = p.commune_code
             LEFT JOIN inv_{inv_id}__actors l ON l.actor_id = p.lead_actor_id,
             (SELECT {marks}) s WHERE p.project_id = ?""", row + [pid])
+        if created:  # the lead's participation, with its columns and the project's
+            con.execute(f"""INSERT INTO {d('d_members')} BY NAME
+                SELECT p.project_id, p.lead_actor_id AS actor_id, 1 AS n_members,
+                       a.reg, a.dep, a.epci, a.commune_code, a.actor_type,
+                       a.domain_bits AS actor_bits,
+                       {', '.join('p.' + c for c in derived.MEMBER_PROJECT_COLUMNS)},
+                       {derived.project_territory('p')}
+                FROM {d('d_projects')} p LEFT JOIN {d('d_actors')} a ON a.actor_id = p.lead_actor_id
+                WHERE p.project_id = ?""", [pid])
+        elif changed & {"stage", "domains", "start_year", "end_year", "commune_code"}:
+            _refresh_members(con, inv_id, "project_id", (*derived.MEMBER_PROJECT_COLUMNS,
+                                                        *derived.MEMBER_PROJECT_TERRITORY), pid)
         return
     derived.build(con, inv_id)
+
+
+def _refresh_members(con, inv_id: int, key: str, columns, value: str) -> None:
+    """Copy an actor's (``key`` = ``actor_id``) or a project's columns into its
+    participations (``storage.derived``: ``d_members`` carries both)."""
+    d = lambda k: derived.name(inv_id, k)  # noqa: E731
+    source = f"(SELECT *, domain_bits AS actor_bits FROM {d('d_actors')})" \
+        if key == "actor_id" else \
+        f"(SELECT *, {derived.project_territory('p')} FROM {d('d_projects')} p)"
+    sets = ", ".join(f'"{c}" = s."{c}"' for c in columns)
+    con.execute(f"UPDATE {d('d_members')} m SET {sets} FROM {source} s "
+                f"WHERE s.{key} = ? AND m.{key} = s.{key}", [value])
 
 
 def new_id(prefix: str = "ed") -> str:

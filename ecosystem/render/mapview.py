@@ -241,34 +241,50 @@ def partnership_lines(view: View,
                       limit: int) -> tuple[pd.DataFrame, int]:
     """Pairs of actors of the view that share filtered projects, weighted by the
     number of shared projects; the ``limit`` strongest, and how many pairs there are."""
+    lines, total, _ = partnerships(view, limit, [])
+    return lines, total
+
+
+def partnerships(view: View, limit: int,
+                 levels) -> tuple[pd.DataFrame, int, dict[str, pd.DataFrame]]:
+    """:func:`partnership_lines` and the same pairs aggregated between territories of
+    ``levels`` (:func:`ecosystem.analysis.flows.flows_by_level`), from one query: the
+    pairs of actors are computed once for both."""
     access.require_records(view)
-    store, ref, filters = view.store, view.ref, view.filters
+    store, filters = view.store, view.filters
+    levels = list(dict.fromkeys(levels))
     lon_a, lat_a = _position("a", "ca")
     lon_b, lat_b = _position("b", "cb")
     where_v, pv = _scope_where("fa", filters.scope)
+    mine, pm = flow.scope_members(filters.scope)
     where_a, pa = _scope_where("a", filters.scope)
     where_b, pb = _scope_where("b", filters.scope)
+    flows = (f"UNION ALL BY NAME SELECT 'flow' AS part, * FROM ({flow.flows_select(levels)})"
+             if levels else "")
     body = f"""
         , va AS MATERIALIZED (SELECT actor_id FROM fa WHERE {where_v})
-        , mem AS MATERIALIZED (SELECT m.project_id, m.actor_id FROM {ref.derived('d_members')} m
-                  SEMI JOIN fp USING (project_id) SEMI JOIN va USING (actor_id))
-        , pairs AS MATERIALIZED (
-            SELECT x.actor_id AS id_a, y.actor_id AS id_b, count(DISTINCT x.project_id) AS w
-            FROM mem x JOIN mem y ON x.project_id = y.project_id AND x.actor_id < y.actor_id
-            GROUP BY 1, 2)
+        , mem AS MATERIALIZED (SELECT m.project_id, m.actor_id FROM fma m
+                  WHERE {mine} AND m.actor_id IN (SELECT actor_id FROM va))
+        , {flow.PAIRS}
         , shown AS (SELECT p.*, {lon_a} AS lon_a, {lat_a} AS lat_a, a.dep AS dep_a,
                            {lon_b} AS lon_b, {lat_b} AS lat_b, b.dep AS dep_b
                     FROM pairs p JOIN fa a ON a.actor_id = p.id_a JOIN fa b ON b.actor_id = p.id_b
                     LEFT JOIN geo_communes ca ON ca.code = a.commune_code
                     LEFT JOIN geo_communes cb ON cb.code = b.commune_code
                     WHERE ({where_a}) AND ({where_b}))
-        SELECT *, count(*) OVER () AS total FROM shown
-        WHERE lon_a IS NOT NULL AND lon_b IS NOT NULL
-        ORDER BY w DESC, id_a, id_b LIMIT {int(limit)}"""
+        SELECT 'line' AS part, * FROM (
+            SELECT *, count(*) OVER () AS total FROM shown
+            WHERE lon_a IS NOT NULL AND lon_b IS NOT NULL
+            ORDER BY w DESC, id_a, id_b LIMIT {int(limit)})
+        {flows}"""
     sql = view.sql(body, territory=False)
-    df = store.query(sql.text, sql.params + pv + pa + pb)
+    raw = store.query(sql.text, sql.params + pv + pm + pa + pb)
+    df = raw[raw.part == "line"]
+    df = df[[c for c in df.columns if c != "part" and not (c[0] in "ab" and c[1:].isdigit())]]
+    df = df.astype({"w": "int64"}).reset_index(drop=True)
     total = int(df.total.iloc[0]) if len(df) else 0
-    return df.drop(columns="total"), total
+    tiers = flow.rollup(raw[raw.part == "flow"], levels) if levels else {}
+    return df.drop(columns=["total", "n", "projects"], errors="ignore"), total, tiers
 
 
 def funding_lines(view: View,
@@ -553,11 +569,11 @@ def build(view: View, geo, options: MapOptions,
         out["cells"], out["cell_deg"] = len(cells), cell
         _Explorer("cells", cells_data(cells, lang, insets)).add_to(m)
     if options.has("lines"):
-        lines, total = partnership_lines(view, options.line_cap)
+        # at low zoom, partnerships aggregated between territories (explorer.js
+        # switches): the same pairs of actors, from the same query
+        lines, total, tiers = partnerships(view, options.line_cap, flow.flow_levels(filters))
         out["lines"], out["lines_total"] = len(lines), total
         data = lines_data(lines, insets, {"color": "#3b3b98", "dash": None}, "map.line_tip", lang)
-        # at low zoom, partnerships aggregated between territories (explorer.js switches)
-        tiers = flow.flows_by_level(view, flow.flow_levels(filters))
         data["tiers"] = [flows_data(df, geo, lv, insets, lang) for lv, df in tiers.items()]
         out["flows"] = {tier["level"]: len(tier["n"]) for tier in data["tiers"]}
         _Explorer("lines", data).add_to(m)

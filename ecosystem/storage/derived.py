@@ -10,15 +10,26 @@ transaction:
 * ``inv_<id>__d_actors`` — actors + ``reg``, ``dep``, ``epci`` of their commune +
   ``links_all`` (their partnership links over all projects) + ``has_siret`` (an
   establishment: the indicators count those without reading the identifiers) +
-  ``domain_bits`` (see :func:`domain_bits`);
+  ``domain_bits`` (see :func:`domain_bits`) + ``declared_ac`` (an association's
+  declared partnerships with a company, on either side of the pair: the indicator
+  ``assoc_company_links`` sums it rather than joining the partnerships to the actors);
 * ``inv_<id>__d_projects`` — projects + ``reg``, ``dep``, ``epci`` + ``lead_type``
   (the lead's actor type: an actor-type filter needs no join to the actors) +
   ``domain_bits`` + per-project statistics (``n_members``, ``links``, ``links_cross``, ``links_assoc_company``,
   ``has_research``, ``funding_*``, ``n_scores``, ``score_sum``);
 * ``inv_<id>__d_members`` — one row per participation (lead or partner) with the
-  project's participant count.
+  project's participant count, the **actor's** ``reg``, ``dep``, ``epci``,
+  ``commune_code``, ``actor_type`` and ``actor_bits`` (its domains' bit mask), and the
+  **project's** filter columns under the projects' names (``stage``, ``domain_bits``,
+  ``start_year``, ``end_year``, ``lead_type``) and territory codes (``p_reg``,
+  ``p_dep``, ``p_epci``, ``p_commune``): a view's participations with a
+  project-side filter are one scan of this table with the projects' predicates
+  (:func:`ecosystem.analysis.view.inline`), with no join to the projects, and the
+  participations of one territory's actors (top actors, their links, map lines) read
+  only that territory's row groups.
 
-Actors and projects are stored by territory (:data:`TERRITORY_ORDER`).
+All three are stored by territory (:data:`TERRITORY_ORDER`; participations by their
+actor's).
 
 A link is a pair of participants of the same project (lead–partner or
 partner–partner); an actor in a project of n participants has n − 1 links there.
@@ -29,8 +40,21 @@ from __future__ import annotations
 DERIVED = ("d_actors", "d_projects", "d_members")
 #: a column each derived table must have: a store whose derived tables predate it
 #: has them rebuilt (:func:`exists` is false)
-REQUIRED = {"d_actors": ("has_siret", "domain_bits"), "d_projects": ("lead_type", "domain_bits"),
-            "d_members": ("n_members",)}
+REQUIRED = {"d_actors": ("has_siret", "domain_bits", "declared_ac"),
+            "d_projects": ("lead_type", "domain_bits"),
+            "d_members": ("n_members", "actor_bits", "lead_type", "p_commune")}
+#: the columns of ``d_members`` beside the participation: the actor's, then the project's
+MEMBER_ACTOR_COLUMNS = ("reg", "dep", "epci", "commune_code", "actor_type", "actor_bits")
+MEMBER_PROJECT_COLUMNS = ("stage", "domain_bits", "start_year", "end_year", "lead_type")
+#: the project's territory codes in ``d_members`` (the actor's have the plain names):
+#: a territory's participations in its projects are a column test, not a join
+MEMBER_PROJECT_TERRITORY = {"p_reg": "reg", "p_dep": "dep", "p_epci": "epci",
+                            "p_commune": "commune_code"}
+
+
+def project_territory(alias: str = "p") -> str:
+    """SQL: the project's territory codes under their ``d_members`` names."""
+    return ", ".join(f"{alias}.{c} AS {m}" for m, c in MEMBER_PROJECT_TERRITORY.items())
 #: rows of the derived actors and projects are stored in this order: the rows of one
 #: territory are then contiguous, and DuckDB's zone maps skip the row groups of
 #: other territories when a query keeps one (a profile, a map of a département)
@@ -110,18 +134,41 @@ def build(con, inv_id: int) -> None:
         JOIN _pstats s USING (project_id)
         ORDER BY {TERRITORY_ORDER}, project_id""")
     con.execute(f"""
-        CREATE OR REPLACE TABLE {tbl('d_members')} AS
-        SELECT m.project_id, m.actor_id, s.n_members FROM _mem m JOIN _pstats s USING (project_id)""")
-    con.execute(f"""
         CREATE OR REPLACE TABLE {tbl('d_actors')} AS
         SELECT a.*, g.reg, g.dep, g.epci, coalesce(l.links_all, 0) AS links_all,
-               a.siret IS NOT NULL AS has_siret, {domain_bits('a.domains')} AS domain_bits
+               a.siret IS NOT NULL AS has_siret, {domain_bits('a.domains')} AS domain_bits,
+               coalesce(dc.n, 0) AS declared_ac
         FROM {tbl('actors')} a LEFT JOIN geo_communes g ON g.code = a.commune_code
-        LEFT JOIN (SELECT actor_id, sum(n_members - 1) AS links_all FROM {tbl('d_members')}
-                   GROUP BY 1) l USING (actor_id)
+        LEFT JOIN (SELECT m.actor_id, sum(s.n_members - 1) AS links_all
+                   FROM _mem m JOIN _pstats s USING (project_id) GROUP BY 1) l USING (actor_id)
+        LEFT JOIN ({declared_sql(inv_id)}) dc USING (actor_id)
         ORDER BY {TERRITORY_ORDER}, actor_id""")
+    con.execute(f"""
+        CREATE OR REPLACE TABLE {tbl('d_members')} AS
+        SELECT m.project_id, m.actor_id, s.n_members,
+               {', '.join('a.' + c for c in MEMBER_ACTOR_COLUMNS[:4])}, m.actor_type,
+               a.domain_bits AS actor_bits,
+               {', '.join('p.' + c for c in MEMBER_PROJECT_COLUMNS)}, {project_territory('p')}
+        FROM _mem m JOIN _pstats s USING (project_id)
+        LEFT JOIN {tbl('d_actors')} a USING (actor_id)
+        LEFT JOIN {tbl('d_projects')} p USING (project_id)
+        ORDER BY {', '.join('a.' + c for c in TERRITORY_ORDER.split(', '))}, m.actor_id,
+                 m.project_id""")
     con.execute("DROP TABLE _mem")
     con.execute("DROP TABLE _pstats")
+
+
+def declared_sql(inv_id: int) -> str:
+    """SQL: ``(actor_id, n)`` for each association with declared partnerships with a
+    company (``n`` pairs, the association on either side; the company's type read
+    from the inventory's actors)."""
+    ps, ac = name(inv_id, "partnerships"), name(inv_id, "actors")
+    return f"""SELECT x.actor_id, count(*) AS n FROM (
+            SELECT d.actor_id_a AS actor_id, d.actor_id_b AS other FROM {ps} d
+            UNION ALL SELECT d.actor_id_b, d.actor_id_a FROM {ps} d) x
+        JOIN {ac} s ON s.actor_id = x.actor_id JOIN {ac} o ON o.actor_id = x.other
+        WHERE s.actor_type = 'association' AND o.actor_type = 'company'
+        GROUP BY 1"""
 
 
 def drop(con, inv_id: int) -> None:
