@@ -22,3 +22,21 @@ def test_map_layer_toggles_show_their_whole_label(app_server, offline_page, lang
     page.locator('[data-testid="stMain"] label').filter(
         has_text={"fr": "Fond de carte en ligne", "en": "Online base map"}[lang]).wait_for()
     assert page.evaluate(CUT_LABELS) == []
+
+
+#: the texts of the sidebar cut with an ellipsis (a picker's value may be: it opens)
+CUT_IN_SIDEBAR = """() => Array.from(document.querySelectorAll('[data-testid="stSidebar"] *'))
+  .filter(e => e.offsetParent !== null && getComputedStyle(e).textOverflow === 'ellipsis'
+    && e.scrollWidth > e.clientWidth + 1 && e.textContent.trim()
+    && !e.closest('[data-baseweb="select"]'))
+  .map(e => e.textContent.trim())"""
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_sidebar_says_local_mode_in_full(app_server, offline_page, lang):
+    page = offline_page.open(app_server.url + "/a_propos" + ("?lang=en" if lang == "en" else ""))
+    page.locator('[data-testid="stMain"] h1').first.wait_for(timeout=60_000)
+    wait_drawn(page)
+    page.locator('[data-testid="stSidebar"]').get_by_text(
+        {"fr": "Mode local", "en": "Local mode"}[lang]).wait_for()
+    assert page.evaluate(CUT_IN_SIDEBAR) == []
