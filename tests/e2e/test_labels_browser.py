@@ -51,3 +51,14 @@ def test_sidebar_says_local_mode_in_full(app_server, offline_page, lang):
     page.locator('[data-testid="stSidebar"]').get_by_text(
         {"fr": "Mode local", "en": "Local mode"}[lang]).wait_for()
     assert page.evaluate(CUT_IN_SIDEBAR) == []
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_importer_template_downloads_show_their_whole_label(app_server, offline_page, lang):
+    page = offline_page.open(app_server.url + "/importer" + ("?lang=en" if lang == "en" else ""))
+    page.locator('[data-testid="stMain"] h1').first.wait_for(timeout=60_000)
+    wait_drawn(page)
+    page.get_by_text({"fr": "Modèles de fichiers", "en": "File templates"}[lang]).first.click()
+    page.get_by_role("button", name={"fr": "Partenaires de projets", "en": "Project partners"}[lang]
+                     ).wait_for()
+    assert page.evaluate(CUT_IN_MAIN) == []
