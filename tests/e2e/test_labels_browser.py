@@ -62,3 +62,14 @@ def test_importer_template_downloads_show_their_whole_label(app_server, offline_
     page.get_by_role("button", name={"fr": "Partenaires de projets", "en": "Project partners"}[lang]
                      ).wait_for()
     assert page.evaluate(CUT_IN_MAIN) == []
+
+
+@pytest.mark.parametrize("path,shown", [
+    ("territoires?level=epci&terr=region:53", "Zones blanches (domaines sans projet actif)"),
+    ("reseau?terr=departement:29", "Plus grand groupe connecté")])
+def test_key_figures_show_their_whole_label(app_server, offline_page, path, shown):
+    page = offline_page.open(f"{app_server.url}/{path}")
+    page.locator('[data-testid="stMain"] h1').first.wait_for(timeout=60_000)
+    wait_drawn(page)
+    page.locator('[data-testid="stMetricLabel"]').filter(has_text=shown).first.wait_for()
+    assert page.evaluate(CUT_IN_MAIN) == []
