@@ -2,7 +2,8 @@
 app's language: the file uploader's button and instructions, the size under an
 uploaded file, a multiselect's bulk options ("Select all", "Select N matches") and
 a dropdown's "No results" (Streamlit has no locale setting; its text is hidden and
-CSS ``::after`` content shows ours). Drawn once per run by ``_shell.boot``."""
+CSS ``::after`` content shows ours); and key figures' labels that wrap instead of
+being cut. Drawn once per run by ``_shell.boot``."""
 
 from __future__ import annotations
 
