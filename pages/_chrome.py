@@ -2,7 +2,8 @@
 app's language: the file uploader's button and instructions, the size under an
 uploaded file, a multiselect's bulk options ("Select all", "Select N matches") and
 a dropdown's "No results" (Streamlit has no locale setting; its text is hidden and
-CSS ``::after`` content shows ours). Drawn once per run by ``_shell.boot``."""
+CSS ``::after`` content shows ours); and key figures' labels that wrap instead of
+being cut. Drawn once per run by ``_shell.boot``."""
 
 from __future__ import annotations
 
@@ -19,6 +20,11 @@ SELECT_ALL = '[data-testid="stMultiSelectDropdown"] [data-key="__select_all__"] 
 SELECT_MATCHES = '[data-testid="stMultiSelectDropdown"] [data-key="__select_matches__"] [data-item-hl]'
 NO_RESULTS = '[role="listbox"][data-empty="true"] [role="option"] > span'
 FILE_SIZE = '[data-testid="stFileChipName"][title={name}] + div'  # under an uploaded file
+#: a figure's label wraps instead of ending in "…" ("Zones blanches (domaines sans projet
+#: actif)" was cut at 1280 px)
+WHOLE_LABELS = ('[data-testid="stMetricLabel"] [data-testid="stMarkdownContainer"],'
+                '[data-testid="stMetricLabel"] [data-testid="stMarkdownContainer"] p'
+                '{white-space:normal;overflow:visible;text-overflow:clip}')
 
 
 def _swap(selector: str, content: str) -> str:
@@ -35,7 +41,7 @@ def locale_css() -> None:
     st.html("<style>" + _swap(BUTTON, tr("ui.upload.button"))
             + _swap(INSTRUCTIONS, tr("ui.upload.instructions", limit=limit))
             + _swap(SELECT_ALL, tr("ui.select_all")) + _swap(SELECT_MATCHES, tr("ui.select_matches"))
-            + _swap(NO_RESULTS, tr("ui.no_results")) + sizes + "</style>")
+            + _swap(NO_RESULTS, tr("ui.no_results")) + sizes + WHOLE_LABELS + "</style>")
 
 
 def _uploaded() -> list:

@@ -25,19 +25,20 @@ def buttons(ctx: shell.Context, key: str = "geo") -> None:
     if records and not with_actors:
         st.caption(tr("geo_export.too_many", n=numbers.number(n, lang),
                       cap=numbers.number(geo_exports.APP_ACTOR_CAP, lang)))
-    a, b, c, _ = st.columns([1, 1, 1, 2])
-    a.download_button(tr("geo_export.gpkg"),
-                      data=lambda: geo_exports.to_gpkg(view, geo, lang=lang, with_actors=with_actors,
-                                                           personal=personal),
-                      file_name=f"{stem}.gpkg", mime=geo_exports.MIME["gpkg"],
-                      key=f"dl_{key}_gpkg", on_click="ignore", icon=":material/map:")
-    b.download_button(tr("geo_export.geojson_territories"),
-                      data=lambda: geo_exports.to_geojson(view, geo, "territories", lang=lang),
-                      file_name=f"{stem}-territoires.geojson", mime=geo_exports.MIME["geojson"],
-                      key=f"dl_{key}_geojson_t", on_click="ignore", icon=":material/download:")
-    c.download_button(tr("geo_export.geojson_actors"),
-                      data=lambda: geo_exports.to_geojson(view, geo, "actors", lang=lang,
-                                                              personal=personal),
-                      file_name=f"{stem}-acteurs.geojson", mime=geo_exports.MIME["geojson"],
-                      key=f"dl_{key}_geojson_a", on_click="ignore", icon=":material/download:",
-                      disabled=not with_actors)
+    # side by side at their own width (fixed columns cut "GeoJSON territoires" at 1280 px)
+    row = st.container(horizontal=True)
+    row.download_button(tr("geo_export.gpkg"),
+                        data=lambda: geo_exports.to_gpkg(view, geo, lang=lang, with_actors=with_actors,
+                                                             personal=personal),
+                        file_name=f"{stem}.gpkg", mime=geo_exports.MIME["gpkg"],
+                        key=f"dl_{key}_gpkg", on_click="ignore", icon=":material/map:")
+    row.download_button(tr("geo_export.geojson_territories"),
+                        data=lambda: geo_exports.to_geojson(view, geo, "territories", lang=lang),
+                        file_name=f"{stem}-territoires.geojson", mime=geo_exports.MIME["geojson"],
+                        key=f"dl_{key}_geojson_t", on_click="ignore", icon=":material/download:")
+    row.download_button(tr("geo_export.geojson_actors"),
+                        data=lambda: geo_exports.to_geojson(view, geo, "actors", lang=lang,
+                                                                personal=personal),
+                        file_name=f"{stem}-acteurs.geojson", mime=geo_exports.MIME["geojson"],
+                        key=f"dl_{key}_geojson_a", on_click="ignore", icon=":material/download:",
+                        disabled=not with_actors)

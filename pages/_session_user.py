@@ -5,7 +5,7 @@ With an ``[auth]`` section in ``.streamlit/secrets.toml`` the app signs people i
 with OpenID Connect (``st.login`` / ``st.user`` / ``st.logout``); a visitor who is
 not signed in is :data:`~ecosystem.access.ANONYMOUS`. Without it the app runs in
 *local mode*: one implicit administrator (:data:`~ecosystem.access.LOCAL_ADMIN`),
-a visible badge, and ``scripts/app.sh`` binds the server to 127.0.0.1.
+a visible note, and ``scripts/app.sh`` binds the server to 127.0.0.1.
 """
 
 from __future__ import annotations
@@ -50,10 +50,11 @@ def current_user() -> User:
 
 
 def sign_in_block(user: User) -> None:
-    """The sidebar's top: the local-mode badge, or who is signed in with a sign-out
+    """The sidebar's top: the local-mode note, or who is signed in with a sign-out
     button, or a sign-in button."""
     if user.local:
-        st.badge(tr("access.local_badge"), icon=":material/computer:", color="orange")
+        # a caption, not a badge: a badge is one line and cut the sentence at the sidebar's width
+        st.caption(":orange[:material/computer: " + tr("access.local_badge") + "]")
     elif user.anonymous:
         st.caption(tr("access.anonymous"))
         st.button(tr("access.login"), key="w_login", on_click=st.login, icon=":material/login:",

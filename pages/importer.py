@@ -76,15 +76,15 @@ with st.expander(tr("imp.help.title"), icon=":material/help:"):
 
 with st.expander(tr("imp.tpl.title"), icon=":material/table_view:"):
     st.markdown(tr("imp.tpl.body"))
-    cols = st.columns(len(TEMPLATE_TABLES) + 1)
-    for col, table in zip(cols, TEMPLATE_TABLES):
-        col.download_button(tr(f"table.{table}"), ui.csv(template_frame(table)),
+    row = st.container(horizontal=True)  # at their own width: equal columns cut the labels
+    for table in TEMPLATE_TABLES:
+        row.download_button(tr(f"table.{table}"), ui.csv(template_frame(table)),
                             file_name=f"modele_{table}.csv", mime="text/csv", key=f"tpl_{table}",
                             icon=":material/download:")
-    cols[-1].download_button(tr("imp.tpl.workbook"), templates_workbook(lang),
-                             file_name="modeles_inventaire.xlsx", key="tpl_xlsx",
-                             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                             icon=":material/download:")
+    row.download_button(tr("imp.tpl.workbook"), templates_workbook(lang),
+                        file_name="modeles_inventaire.xlsx", key="tpl_xlsx",
+                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                        icon=":material/download:")
     shown = st.selectbox(tr("imp.tpl.describe"), TEMPLATE_TABLES, key="tpl_table",
                          format_func=lambda t: tr(f"table.{t}"))
     st.dataframe(template_help(shown, lang), hide_index=True, width="stretch")

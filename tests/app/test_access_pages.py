@@ -45,7 +45,7 @@ def run(page, db, monkeypatch, user=None, params=None):
 
 
 def sidebar_markdown(at) -> str:
-    return "\n".join(m.value for m in at.sidebar.markdown)
+    return "\n".join([m.value for m in at.sidebar.markdown] + [c.value for c in at.sidebar.caption])
 
 
 def inventory_options(at) -> list[str]:

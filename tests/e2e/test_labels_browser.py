@@ -14,11 +14,62 @@ CUT_LABELS = """() => Array.from(document.querySelectorAll(
   .map(e => e.textContent)"""
 
 
+#: the texts of the main area cut with an ellipsis (a picker's value, a table's cell may be)
+CUT_IN_MAIN = """() => Array.from(document.querySelectorAll('[data-testid="stMain"] *'))
+  .filter(e => e.offsetParent !== null && getComputedStyle(e).textOverflow === 'ellipsis'
+    && e.scrollWidth > e.clientWidth + 1 && e.textContent.trim()
+    && !e.closest('[data-baseweb="select"]') && !e.closest('[data-testid="stDataFrame"]'))
+  .map(e => e.textContent.trim())"""
+
+
 @pytest.mark.parametrize("lang", ["fr", "en"])
-def test_map_layer_toggles_show_their_whole_label(app_server, offline_page, lang):
+def test_map_layer_toggles_and_downloads_show_their_whole_label(app_server, offline_page, lang):
     page = offline_page.open(app_server.url + "/carte" + ("?lang=en" if lang == "en" else ""))
     page.locator('[data-testid="stMain"] h1').first.wait_for(timeout=60_000)
     wait_drawn(page)
     page.locator('[data-testid="stMain"] label').filter(
         has_text={"fr": "Fond de carte en ligne", "en": "Online base map"}[lang]).wait_for()
     assert page.evaluate(CUT_LABELS) == []
+    page.get_by_role("button", name={"fr": "GeoJSON territoires", "en": "GeoJSON territories"}[lang]
+                     ).wait_for()
+    assert page.evaluate(CUT_IN_MAIN) == []
+
+
+#: the texts of the sidebar cut with an ellipsis (a picker's value may be: it opens)
+CUT_IN_SIDEBAR = """() => Array.from(document.querySelectorAll('[data-testid="stSidebar"] *'))
+  .filter(e => e.offsetParent !== null && getComputedStyle(e).textOverflow === 'ellipsis'
+    && e.scrollWidth > e.clientWidth + 1 && e.textContent.trim()
+    && !e.closest('[data-baseweb="select"]'))
+  .map(e => e.textContent.trim())"""
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_sidebar_says_local_mode_in_full(app_server, offline_page, lang):
+    page = offline_page.open(app_server.url + "/a_propos" + ("?lang=en" if lang == "en" else ""))
+    page.locator('[data-testid="stMain"] h1').first.wait_for(timeout=60_000)
+    wait_drawn(page)
+    page.locator('[data-testid="stSidebar"]').get_by_text(
+        {"fr": "Mode local", "en": "Local mode"}[lang]).wait_for()
+    assert page.evaluate(CUT_IN_SIDEBAR) == []
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_importer_template_downloads_show_their_whole_label(app_server, offline_page, lang):
+    page = offline_page.open(app_server.url + "/importer" + ("?lang=en" if lang == "en" else ""))
+    page.locator('[data-testid="stMain"] h1').first.wait_for(timeout=60_000)
+    wait_drawn(page)
+    page.get_by_text({"fr": "Modèles de fichiers", "en": "File templates"}[lang]).first.click()
+    page.get_by_role("button", name={"fr": "Partenaires de projets", "en": "Project partners"}[lang]
+                     ).wait_for()
+    assert page.evaluate(CUT_IN_MAIN) == []
+
+
+@pytest.mark.parametrize("path,shown", [
+    ("territoires?level=epci&terr=region:53", "Zones blanches (domaines sans projet actif)"),
+    ("reseau?terr=departement:29", "Plus grand groupe connecté")])
+def test_key_figures_show_their_whole_label(app_server, offline_page, path, shown):
+    page = offline_page.open(f"{app_server.url}/{path}")
+    page.locator('[data-testid="stMain"] h1').first.wait_for(timeout=60_000)
+    wait_drawn(page)
+    page.locator('[data-testid="stMetricLabel"]').filter(has_text=shown).first.wait_for()
+    assert page.evaluate(CUT_IN_MAIN) == []
