@@ -214,3 +214,28 @@ def test_payload_strings_are_plain_text_in_script_json(tiny):
     element = mapview._Explorer("points", data)
     assert "<" not in element.payload and "&" not in element.payload
     assert json.loads(element.payload)["n"] == ["</script><b>A & B</b>"]
+
+
+def test_the_type_legend_lists_the_types_drawn_only(store):
+    """An overseas-only inventory of an association and an ESS enterprise: the legend of
+    the points names those two types, not the eight; an inventory without any located
+    actor draws no point and gets no type legend (the sweep saw eight types listed
+    above "0 acteur dessiné")."""
+    from ecosystem import model, vocabulary as voc
+    store.create("om", model.InventoryData(actors=fixtures.frame([
+        dict(actor_id="O1", name="Guadeloupe", actor_type="association", commune_code="97101",
+             source="t"),
+        dict(actor_id="O2", name="Réunion", actor_type="social_enterprise", commune_code="97411",
+             source="t")])))
+    store.create("nowhere", model.InventoryData(actors=fixtures.frame([
+        dict(actor_id="N1", name="Nulle part", actor_type="association", source="t")])))
+    options = MapOptions(layers=("points",), lang="fr")
+    def type_legends(name):
+        m = mapview.build(View(store, store.ref(name), Filters()), store.geo, options).map
+        bodies = [c.body for c in m._children.values() if isinstance(c, maps.Legend)]
+        return [re.findall(r"</i>([^<]+)</div>", b) for b in bodies if "border-radius:50%" in b]
+
+    assert type_legends("om") == [[voc.ACTOR_TYPES.label("association", "fr"),
+                                   voc.ACTOR_TYPES.label("social_enterprise", "fr")
+                                   .replace("'", "&#x27;")]]
+    assert type_legends("nowhere") == []

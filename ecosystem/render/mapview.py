@@ -588,8 +588,9 @@ def build(view: View, geo, options: MapOptions,
         (lambda v: numbers.number(v, lang, decimals))
     maps.Legend(maps.legend_html(i.titled(lang), breaks, "", fmt=fmt,
                                  no_data=t("terr.no_data", lang), lang=lang)).add_to(m)
-    if options.has("points") and not out["aggregated"]:
-        maps.Legend(type_legend(lang), position="topright").add_to(m)
+    if options.has("points") and not out["aggregated"] and out["points"]:
+        # the types of the points drawn (none drawn: no legend of types)
+        maps.Legend(type_legend(lang, set(pts.actor_type)), position="topright").add_to(m)
     return MapView(map=maps.localize(m, mode), level=level, within=within, level_note=note,
                    counts=out, shapes=shown, table=table)
 

@@ -1,7 +1,9 @@
 """Pages on inventories that are not the demo, found by the sweep: nothing located,
 overseas only, one actor (each inventory spelled out, expected values by hand)."""
 
-import pandas as pd
+import re
+from pathlib import Path
+
 import pytest
 
 from ecosystem import model
@@ -9,7 +11,8 @@ from ecosystem.geo import Geography
 from ecosystem.i18n import t
 from ecosystem.storage.store import Store
 from tests import fixtures
-from tests.app.pagetest import ok, page_test
+from tests.app.pagetest import ok, page_test, texts
+from tests.conftest import app_pages
 
 UNLOCATED = "Sans localisation"
 ONE = "Un acteur"
@@ -26,16 +29,49 @@ def unlocated() -> model.InventoryData:
     return data
 
 
+REAL = Path(__file__).resolve().parents[1] / "data" / "real"
+#: real published files imported through the pipeline (tests/data/real/README.md):
+#: 3,375 SIRENE legal units without any location, 100 Transiscope actors with coordinates
+REAL_FILES = {"ESS numérique": "ess_numerique_04_ess_flag_insee.csv",
+              "Transiscope Niort": "transiscope_niort_transiscopeDatas.js"}
+
+
 @pytest.fixture(scope="module")
 def odd_db(tmp_path_factory):
+    from ecosystem.ingest.pipeline import run_import
+
     path = tmp_path_factory.mktemp("odd") / "odd.duckdb"
-    store = Store(path, geo=Geography())
+    geo = Geography()
+    store = Store(path, geo=geo)
     store.create(UNLOCATED, unlocated())
     store.create(ONE, model.InventoryData(actors=fixtures.frame([dict(
         actor_id="A1", name=LONG_NAME, actor_type="association", commune_code="44109",
         source="test")])))
+    for name, file in REAL_FILES.items():
+        imp, _ = run_import(REAL / file, store, name, geo=geo)
+        imp.close()
     store.close()
     return path
+
+
+@pytest.mark.parametrize("page", [f"pages/{p}.py" for p in app_pages()])
+@pytest.mark.parametrize("inventory", list(REAL_FILES))
+def test_every_page_on_a_real_file_imported_through_the_pipeline(odd_db, monkeypatch, page,
+                                                                 inventory):
+    monkeypatch.setenv("ECOSYSTEM_DB", str(odd_db))
+    params = {"inv": inventory, "layers": "points,lines,funders"}
+    at = ok(page_test(page, params).run())
+    shown = texts(at) + "\n".join(" ".join(map(str, d.value.columns)) for d in at.dataframe)
+    assert not re.search(r"\bnan\b|\bNaN\b|\bNone\b|<NA>|⟦", shown)
+
+
+def test_a_real_file_without_locations_says_its_actors_are_not_drawn(odd_db, monkeypatch):
+    """The SIRENE sample has no location column: its 3,375 actors (3,376 lines less
+    the header) are not on the map, and the page says how many."""
+    from ecosystem import numbers
+    monkeypatch.setenv("ECOSYSTEM_DB", str(odd_db))
+    at = ok(page_test("pages/carte.py", {"inv": "ESS numérique"}).run())
+    assert numbers.plural("map.unlocated", 3375, "fr") in texts(at)
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
