@@ -418,19 +418,10 @@ def view_statements(ref: InventoryRef, f: Filters, prefix: str,
         members, params = ref.derived("d_members"), []
         if base is not None and scope is not None and "fm" in base:
             members = base["fm"]
-        elif members_inline(f) and scope is not None and not is_zoning_level(scope[0]):
-            # the participations carry their project's filter columns and territory
-            # codes: the tests of fp on them, no join to fp
-            members = _members(ref, f, params, actors=False)
-            params.append(scope[1])
-            out.append(("fm", f"CREATE TABLE {prefix}fm AS SELECT m.* FROM {members} m "
-                              f"WHERE m.p_{LEVEL_COLUMN[scope[0]].removesuffix('_code')} = ?",
-                        params))
         elif members_inline(f):  # the projects' tests on the participations first
             members = _members(ref, f.with_(actor_types=(), domains=()), params, actors=False)
-        if len(out) == 1:
-            out.append(("fm", f"CREATE TABLE {prefix}fm AS SELECT m.* FROM {members} m "
-                              f"SEMI JOIN {prefix}fp USING (project_id)", params))
+        out.append(("fm", f"CREATE TABLE {prefix}fm AS SELECT m.* FROM {members} m "
+                          f"SEMI JOIN {prefix}fp USING (project_id)", params))
     if actors_in_place(f):
         return out
     params = []
