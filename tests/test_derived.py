@@ -105,11 +105,6 @@ def test_participations_carry_their_actor_s_territory_and_their_project_s_filter
     assert got["A1", "P2"] == (bits("poverty", "social_cohesion"), bits("food"), 2024, None,
                                "52", "244400404")
     assert got["A7", "P4"] == (bits("poverty"), bits("poverty"), 2015, 2019, "01", "200018653")
-    # and the project's own territory: A5 (Marseille 13055) in P3 (Aix-en-Provence 13001)
-    assert tiny_store.con.execute(
-        f"SELECT commune_code, p_commune, p_dep, p_reg, p_epci FROM {ref.derived('d_members')} "
-        f"WHERE actor_id = 'A5' AND project_id = 'P3'").fetchone() == \
-        ("13055", "13001", "13", "93", "200054807")
 
 
 def test_associations_count_their_declared_partnerships_with_companies(store):

@@ -326,8 +326,10 @@ def scoped(ref: InventoryRef, f: Filters, body: str, *, territory: bool = True) 
 def members_statement(ref: InventoryRef, f: Filters, prefix: str) -> tuple[str, str, list]:
     """``("fm", CREATE TABLE statement, parameters)``: the participations (lead or
     partner, with the participant count) in the projects of ``f`` over all France,
-    the one set of a national view with a project-side filter that is materialised
-    (three narrow columns; the actors of the view are those found in it)."""
+    materialised for a national view with a project-side filter when the
+    participations' own columns cannot be tested (:func:`members_inline`: as of a
+    year, or a domain outside the vocabulary); the actors of the view are those found
+    in it."""
     params: list = []
     return ("fm", f"CREATE TABLE {prefix}fm AS SELECT m.* FROM {ref.derived('d_members')} m "
                   f"SEMI JOIN (SELECT project_id FROM {ref.derived('d_projects')} p "
@@ -418,19 +420,10 @@ def view_statements(ref: InventoryRef, f: Filters, prefix: str,
         members, params = ref.derived("d_members"), []
         if base is not None and scope is not None and "fm" in base:
             members = base["fm"]
-        elif members_inline(f) and scope is not None and not is_zoning_level(scope[0]):
-            # the participations carry their project's filter columns and territory
-            # codes: the tests of fp on them, no join to fp
-            members = _members(ref, f, params, actors=False)
-            params.append(scope[1])
-            out.append(("fm", f"CREATE TABLE {prefix}fm AS SELECT m.* FROM {members} m "
-                              f"WHERE m.p_{LEVEL_COLUMN[scope[0]].removesuffix('_code')} = ?",
-                        params))
         elif members_inline(f):  # the projects' tests on the participations first
             members = _members(ref, f.with_(actor_types=(), domains=()), params, actors=False)
-        if len(out) == 1:
-            out.append(("fm", f"CREATE TABLE {prefix}fm AS SELECT m.* FROM {members} m "
-                              f"SEMI JOIN {prefix}fp USING (project_id)", params))
+        out.append(("fm", f"CREATE TABLE {prefix}fm AS SELECT m.* FROM {members} m "
+                          f"SEMI JOIN {prefix}fp USING (project_id)", params))
     if actors_in_place(f):
         return out
     params = []
@@ -461,8 +454,9 @@ class View:
     not change the sets. A view with no filter at all reads the derived tables
     directly (nothing to copy); so does, through :func:`inline` predicates, a view
     of all France (copying most of France costs more than testing a column in each
-    query), with only its participations ``fm`` materialised when a project-side
-    filter is set; a territory's sets are made from the derived tables, which are
+    query), its participations ``fm`` with a project-side filter included (a scan
+    of the derived participations, :func:`members_inline`; materialised only as of
+    a year); a territory's sets are made from the derived tables, which are
     stored by territory. A read-only store computes the sets inside each query
     (:func:`scoped`)."""
 

@@ -337,13 +337,11 @@ def refresh_derived(con, inv_id: int, kind: str, key: dict, created: bool, chang
                 SELECT p.project_id, p.lead_actor_id AS actor_id, 1 AS n_members,
                        a.reg, a.dep, a.epci, a.commune_code, a.actor_type,
                        a.domain_bits AS actor_bits,
-                       {', '.join('p.' + c for c in derived.MEMBER_PROJECT_COLUMNS)},
-                       {derived.project_territory('p')}
+                       {', '.join('p.' + c for c in derived.MEMBER_PROJECT_COLUMNS)}
                 FROM {d('d_projects')} p LEFT JOIN {d('d_actors')} a ON a.actor_id = p.lead_actor_id
                 WHERE p.project_id = ?""", [pid])
-        elif changed & {"stage", "domains", "start_year", "end_year", "commune_code"}:
-            _refresh_members(con, inv_id, "project_id", (*derived.MEMBER_PROJECT_COLUMNS,
-                                                        *derived.MEMBER_PROJECT_TERRITORY), pid)
+        elif changed & {"stage", "domains", "start_year", "end_year"}:
+            _refresh_members(con, inv_id, "project_id", derived.MEMBER_PROJECT_COLUMNS, pid)
         return
     derived.build(con, inv_id)
 
@@ -353,8 +351,7 @@ def _refresh_members(con, inv_id: int, key: str, columns, value: str) -> None:
     participations (``storage.derived``: ``d_members`` carries both)."""
     d = lambda k: derived.name(inv_id, k)  # noqa: E731
     source = f"(SELECT *, domain_bits AS actor_bits FROM {d('d_actors')})" \
-        if key == "actor_id" else \
-        f"(SELECT *, {derived.project_territory('p')} FROM {d('d_projects')} p)"
+        if key == "actor_id" else d("d_projects")
     sets = ", ".join(f'"{c}" = s."{c}"' for c in columns)
     con.execute(f"UPDATE {d('d_members')} m SET {sets} FROM {source} s "
                 f"WHERE s.{key} = ? AND m.{key} = s.{key}", [value])

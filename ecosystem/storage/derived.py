@@ -21,8 +21,7 @@ transaction:
   project's participant count, the **actor's** ``reg``, ``dep``, ``epci``,
   ``commune_code``, ``actor_type`` and ``actor_bits`` (its domains' bit mask), and the
   **project's** filter columns under the projects' names (``stage``, ``domain_bits``,
-  ``start_year``, ``end_year``, ``lead_type``) and territory codes (``p_reg``,
-  ``p_dep``, ``p_epci``, ``p_commune``): a view's participations with a
+  ``start_year``, ``end_year``, ``lead_type``): a view's participations with a
   project-side filter are one scan of this table with the projects' predicates
   (:func:`ecosystem.analysis.view.inline`), with no join to the projects, and the
   participations of one territory's actors (top actors, their links, map lines) read
@@ -42,19 +41,10 @@ DERIVED = ("d_actors", "d_projects", "d_members")
 #: has them rebuilt (:func:`exists` is false)
 REQUIRED = {"d_actors": ("has_siret", "domain_bits", "declared_ac"),
             "d_projects": ("lead_type", "domain_bits"),
-            "d_members": ("n_members", "actor_bits", "lead_type", "p_commune")}
+            "d_members": ("n_members", "actor_bits", "lead_type")}
 #: the columns of ``d_members`` beside the participation: the actor's, then the project's
 MEMBER_ACTOR_COLUMNS = ("reg", "dep", "epci", "commune_code", "actor_type", "actor_bits")
 MEMBER_PROJECT_COLUMNS = ("stage", "domain_bits", "start_year", "end_year", "lead_type")
-#: the project's territory codes in ``d_members`` (the actor's have the plain names):
-#: a territory's participations in its projects are a column test, not a join
-MEMBER_PROJECT_TERRITORY = {"p_reg": "reg", "p_dep": "dep", "p_epci": "epci",
-                            "p_commune": "commune_code"}
-
-
-def project_territory(alias: str = "p") -> str:
-    """SQL: the project's territory codes under their ``d_members`` names."""
-    return ", ".join(f"{alias}.{c} AS {m}" for m, c in MEMBER_PROJECT_TERRITORY.items())
 #: rows of the derived actors and projects are stored in this order: the rows of one
 #: territory are then contiguous, and DuckDB's zone maps skip the row groups of
 #: other territories when a query keeps one (a profile, a map of a département)
@@ -148,7 +138,7 @@ def build(con, inv_id: int) -> None:
         SELECT m.project_id, m.actor_id, s.n_members,
                {', '.join('a.' + c for c in MEMBER_ACTOR_COLUMNS[:4])}, m.actor_type,
                a.domain_bits AS actor_bits,
-               {', '.join('p.' + c for c in MEMBER_PROJECT_COLUMNS)}, {project_territory('p')}
+               {', '.join('p.' + c for c in MEMBER_PROJECT_COLUMNS)}
         FROM _mem m JOIN _pstats s USING (project_id)
         LEFT JOIN {tbl('d_actors')} a USING (actor_id)
         LEFT JOIN {tbl('d_projects')} p USING (project_id)

@@ -281,7 +281,7 @@ class Store:
                 self._views[key] = (hit[0], now)
                 return hit[0]
             # a territory's sets are made from the derived tables (stored by
-            # territory); all France is mostly predicates (see View.sql); with a
+            # territory); all France is predicates (see View.sql); as of a year with a
             # project-side filter, from all France's participations (Filters.base_filters)
             wider = filters.base_filters() if hasattr(filters, "base_filters") else None
             base = self.view_sets(ref, wider) if wider is not None else None
