@@ -112,3 +112,19 @@ def test_actor_card_links_its_projects_to_their_cards(inv):
     projects = at.dataframe[0].value
     # P2 (partner, started 2024) then P1 (lead, 2021): the list's order, newest first
     assert projects["card"].str.replace(r"^projet\?(.*&)?project=", "", regex=True).tolist() == ["P2", "P1"]
+
+
+def test_payloads_in_title_and_lead_name_are_inert(inv):
+    store = app_store()
+    rec = editing.read(store, inv, "projects", "P1")
+    editing.edit_project(store, access.LOCAL_ADMIN, inv, "P1",
+                         {"title": "<script>alert(1)</script>**Épicerie**"}, rec.version)
+    rec = editing.read(store, inv, "actors", "A1")
+    editing.edit_actor(store, access.LOCAL_ADMIN, inv, "A1", {"name": "Asso](javascript:alert(1))"},
+                       rec.version)
+    at = ok(page_test("pages/projet.py", {"inv": inv, "project": "P1"}).run())
+    body = texts(at)
+    assert re.search(r"(?<!\\)<script", body) is None
+    assert at.title[0].value == "\\<script\\>alert(1)\\</script\\>\\*\\*Épicerie\\*\\*"
+    # the name is the link's text, escaped: its "](" cannot close the link early
+    assert re.search(r"Porteur : \[Asso\\\]\(javascript\u2060\\:alert\(1\)\)\]\(acteur\?[^)]*actor=A1\)", body)
