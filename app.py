@@ -34,6 +34,8 @@ PAGES = [
             url_path="grille"),
     st.Page("pages/acteur.py", title=t("nav.actor", lang), icon=":material/badge:",
             url_path="acteur"),
+    st.Page("pages/projet.py", title=t("nav.project", lang), icon=":material/work:",
+            url_path="projet", visibility="hidden"),  # a card, reached from links (?project=)
     st.Page("pages/importer.py", title=t("nav.import", lang), icon=":material/upload_file:",
             url_path="importer"),
     st.Page("pages/membres.py", title=t("nav.members", lang), icon=":material/group:",

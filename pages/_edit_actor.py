@@ -77,6 +77,12 @@ def edit_projects(ctx, actor_id: str) -> None:
     options = ["__new__"] + led.project_id.tolist()
     titles = dict(zip(led.project_id, led.title)) | {"__new__": tr("edit.project_new")}
     pid = st.selectbox(tr("edit.project_pick"), options, format_func=titles.get, key="w_ed_project_pick")
+    project_form(ctx, pid, actor_id)
+
+
+def project_form(ctx, pid: str, actor_id: str | None = None) -> None:
+    """A project's form (``pid`` "__new__": a project led by ``actor_id``), on the actor
+    card's and the project card's "Modifier" tabs."""
     prefix = f"w_ed_project_{pid}"
     if pid == "__new__":
         def save(values, when):
@@ -112,6 +118,8 @@ def history(ctx, kind: str, key: str) -> None:
     st.caption(tr("edit.history.caption"))
     table = pd.DataFrame({
         tr("edit.col.when"): [numbers.moment(v, lang()) for v in h.saved_at],
+        **({tr("project.col.effective"): [numbers.date(v, lang()) for v in h.effective]}
+           if kind == "projects" else {}),  # the date a stage change took effect
         tr("edit.col.who"): h.user_label.fillna(""),
         tr("edit.col.field"): [field_label(f) if f else tr(f"edit.op.{op}") for f, op in zip(h.field, h.op)],
         tr("edit.col.before"): h.old_value.fillna("").map(lambda v: v[:200]),
@@ -189,4 +197,4 @@ def visitor_report(ctx, actor_id: str) -> None:
             propose(ctx, actor_id, rec.values)
 
 
-__all__ = ["draw_tabs", "new_actor", "tab_labels", "visitor_report"]
+__all__ = ["draw_tabs", "history", "new_actor", "project_form", "tab_labels", "visitor_report"]

@@ -145,6 +145,12 @@ def actor_link(ctx: Context) -> str:
                                ctx.filters.to_params())
 
 
+def project_link(ctx: Context) -> str:
+    """The project card's URL, to be followed by the encoded project id."""
+    return links.project_card(lang(), ctx.ref.name, st.session_state.get("_default_inv"),
+                              ctx.filters.to_params())
+
+
 def download_table(df, stem: str, key: str, sheet: str | None = None) -> None:
     """CSV and XLSX download buttons for a table (formulas neutralised; the files
     are written only when a button is clicked)."""

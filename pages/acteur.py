@@ -1,5 +1,7 @@
 """Acteur: the profile of one actor (projects, partners, fundings, networks, grid, source record)."""
 
+from urllib.parse import quote
+
 import pandas as pd
 import streamlit as st
 
@@ -91,11 +93,14 @@ with tabs[0]:
             role=prof.projects.role.map(lambda r: tr("actor.lead") if r == "lead"
                                         else voc.PARTNER_ROLES.label(r, lang)),
             domains=prof.projects.domains.map(
-                lambda ds: ", ".join(voc.DOMAINS.label(d, lang) for d in (ds if ds is not None else []))))
-        st.dataframe(ui.dash_missing(df[["title", "role", "stage", "domains", "start_year", "end_year"]])
+                lambda ds: ", ".join(voc.DOMAINS.label(d, lang) for d in (ds if ds is not None else []))),
+            card=[ui.project_link(ctx) + quote(str(p), safe="") for p in prof.projects.project_id])
+        st.dataframe(ui.dash_missing(df[["title", "role", "stage", "domains", "start_year", "end_year", "card"]])
                      .rename(columns={"title": tr("col.project"), "role": tr("col.role"),
                                       "stage": tr("col.stage"), "domains": tr("col.domains"),
                                       "start_year": tr("col.start"), "end_year": tr("col.end")}),
+                     column_config={"card": st.column_config.LinkColumn(  # the project's own card
+                         tr("project.col.card"), display_text=tr("project.open"))},
                      hide_index=True, width="stretch")
 
 with tabs[1]:

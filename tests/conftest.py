@@ -32,8 +32,10 @@ ARTIFACTS = ROOT / "tests" / "artifacts"
 
 
 def app_pages() -> list[str]:
-    """The url paths of every page declared in app.py, in menu order."""
-    return re.findall(r'url_path="([a-z_]+)"', (ROOT / "app.py").read_text(encoding="utf-8"))
+    """The url paths of every page of app.py's menu, in menu order (not the cards
+    declared ``visibility="hidden"``, reached from links only: Projet)."""
+    found = re.finditer(r'url_path="([a-z_]+)"(, visibility="hidden")?', (ROOT / "app.py").read_text(encoding="utf-8"))
+    return [m.group(1) for m in found if not m.group(2)]
 
 
 @pytest.fixture(scope="session")

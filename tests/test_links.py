@@ -53,3 +53,11 @@ def test_shared_link_of_the_home_page_is_the_app_root():
 
     assert view_url("accueil", {"terr": "region:53"}) == "http://localhost:8501/?terr=region%3A53"
     assert view_url("carte", {"at": "47.2,-1.5,9"}) == "http://localhost:8501/carte?at=47.2%2C-1.5%2C9"
+
+
+def test_project_card_link_keeps_language_inventory_and_view():
+    from ecosystem.render.links import project_card
+
+    assert project_card("fr", "Démo", "Démo") == "projet?project="
+    assert project_card("en", "A & B", "Démo", {"terr": "departement:44", "actor": "A1"}) == \
+        "projet?lang=en&inv=A%20%26%20B&terr=departement%3A44&project="

@@ -46,3 +46,34 @@ def test_search_is_accent_and_case_insensitive(tiny_store):
     assert search_actors(tiny_store, ref, "reseau solidaire").actor_id.tolist() == ["A9"]
     assert search_actors(tiny_store, ref, "732829320").actor_id.tolist() == ["A3"]
     assert search_actors(tiny_store, ref, "").empty
+
+
+def test_project_profile_of_p1(tiny_store):
+    """P1 "Épicerie solidaire de Nantes": led by A1, partners A3 (financial) and A4
+    (research), funded by F1 (Fonds solidaire Provence, 10 000 €, 2021) and F2
+    (Durand Logistique, 5 000 €, 2022)."""
+    from ecosystem.analysis.profiles import project_profile
+
+    p = project_profile(tiny_store, tiny_store.ref("tiny"), "P1")
+    assert (p.record["title"], p.record["stage"], p.record["start_year"]) == \
+        ("Épicerie solidaire de Nantes", "experimentation", 2021)
+    assert p.record["domains"] == ["poverty", "food"]
+    assert p.lead == ("A1", "Entraide Nantes")
+    assert list(zip(p.partners.actor_id, p.partners.name, p.partners.role)) == [
+        ("A3", "Durand Logistique", "financial"), ("A4", "Laboratoire ABC", "research")]
+    assert list(zip(p.fundings.funding_id, p.fundings.funder, p.fundings.amount_eur)) == [
+        ("F2", "Durand Logistique", 5000.0), ("F1", "Fonds solidaire Provence", 10000.0)]
+    assert p.figures == {"partners": 2, "fundings": 2, "funding_total": 15000.0}
+
+
+def test_project_profile_unknown_and_refused_as_aggregates(tiny_store):
+    from dataclasses import replace
+
+    from ecosystem.access import RecordsDenied
+    from ecosystem.analysis.profiles import ProjectNotFound, project_profile
+
+    ref = tiny_store.ref("tiny")
+    with pytest.raises(ProjectNotFound):
+        project_profile(tiny_store, ref, "P99")
+    with pytest.raises(RecordsDenied):
+        project_profile(tiny_store, replace(ref, records=False), "P1")

@@ -143,3 +143,45 @@ def search_actors(store: Store, ref: InventoryRef, text: str, limit: int = 50) -
         WHERE strip_accents(lower(name)) LIKE '%' || strip_accents(lower(?)) || '%'
            OR actor_id = ? OR siren = ? OR rna_id = ?
         ORDER BY length(name) LIMIT {int(limit)}""", [text] * 4)
+
+
+class ProjectNotFound(KeyError):
+    pass
+
+
+@dataclass
+class ProjectProfile:
+    record: dict                    # the project's row (domains as a list)
+    lead: tuple[str, str | None]    # (lead_actor_id, its name; None when unknown)
+    partners: pd.DataFrame          # actor_id, name, actor_type, role
+    fundings: pd.DataFrame          # funding_id, funder, funder_actor_id, amount_eur, year, kind, origin
+    figures: dict = field(default_factory=dict)
+
+
+def project_profile(store: Store, ref: InventoryRef, project_id: str) -> ProjectProfile:
+    """Everything the inventory says about one project (the project card). Refused on
+    an inventory seen as aggregates only, as the actor card is."""
+    from ecosystem import access
+
+    access.require_records(ref)
+    p = ref.table("projects")
+    rec = store.query(f"SELECT * FROM {p} WHERE project_id = ?", [project_id])
+    if rec.empty:
+        raise ProjectNotFound(project_id)
+    record = rec.iloc[0].to_dict()
+    record["domains"] = _codes(record.get("domains"))
+    lead_id = record.get("lead_actor_id")
+    lead_name = store.query(f"SELECT name FROM {ref.actors} WHERE actor_id = ?", [lead_id])
+    partners = store.query(f"""
+        SELECT pa.actor_id, a.name, a.actor_type, pa.role
+        FROM {ref.table('partners')} pa LEFT JOIN {ref.actors} a USING (actor_id)
+        WHERE pa.project_id = ? ORDER BY a.name NULLS LAST, pa.actor_id""", [project_id])
+    fundings = store.query(f"""
+        SELECT f.funding_id, coalesce(fa.name, f.funder_name) AS funder, f.funder_actor_id,
+               f.amount_eur, f.year, f.kind, f.origin
+        FROM {ref.table('fundings')} f LEFT JOIN {ref.actors} fa ON fa.actor_id = f.funder_actor_id
+        WHERE f.project_id = ? ORDER BY f.year DESC NULLS LAST, f.funding_id""", [project_id])
+    figures = {"partners": len(partners), "fundings": len(fundings),
+               "funding_total": float(fundings.amount_eur.sum()) if len(fundings) else 0.0}
+    return ProjectProfile(record, (lead_id, lead_name.name.iloc[0] if len(lead_name) else None),
+                          partners, fundings, figures)

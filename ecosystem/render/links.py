@@ -16,11 +16,24 @@ def actor_profile(lang: str, inventory: str | None, default_inventory: str | Non
     the default one and the inventory unless it is the one a new session opens (the
     same rule as the URL of the current view); ``view`` (the filters' URL parameters:
     level, territory, …) is kept too, so the card opens on the same territory."""
+    return _card("acteur", "actor", lang, inventory, default_inventory, view)
+
+
+def project_card(lang: str, inventory: str | None, default_inventory: str | None,
+                 view: dict[str, str] | None = None) -> str:
+    """Relative URL of the project card, to be followed by the percent-encoded project
+    id (``projet?inv=X&project=``): the same rules as :func:`actor_profile`."""
+    return _card("projet", "project", lang, inventory, default_inventory, view)
+
+
+def _card(page: str, param: str, lang: str, inventory: str | None, default_inventory: str | None,
+          view: dict[str, str] | None) -> str:
     params = {"lang": lang if lang != DEFAULT_LANG else None,
               "inv": inventory if inventory != default_inventory else None,
-              **{k: v for k, v in (view or {}).items() if k not in ("lang", "inv", "actor")}}
+              **{k: v for k, v in (view or {}).items()
+                 if k not in ("lang", "inv", "actor", "project", "tab")}}
     query = "".join(f"{k}={quote(str(v), safe='')}&" for k, v in params.items() if v)
-    return f"acteur?{query}actor="
+    return f"{page}?{query}{param}="
 
 
 def parse_position(text: str | None) -> tuple[float, float, float] | None:

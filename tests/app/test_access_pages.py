@@ -184,7 +184,8 @@ def test_members_menu_entry_for_inventory_admins_only(access_db, monkeypatch, us
     at, menus = app_run(access_db, monkeypatch, user)
     assert menus[-1]["membres"] == shown
     assert menus[-1]["moderation"] == moderation  # editors moderate contributions
-    assert menus[-1]["carte"] == "visible" and len(menus[-1]) == 12
+    assert menus[-1]["carte"] == "visible" and len(menus[-1]) == 13
+    assert menus[-1]["projet"] == "hidden"  # the project card: reached from links, never in the menu
 
 
 def test_members_page_opened_by_url_still_refuses_a_viewer(access_db, monkeypatch):

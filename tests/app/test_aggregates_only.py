@@ -43,6 +43,8 @@ WHO = [("anonymous", ANONYMOUS, "Vitrine", SENTINELS), ("viewer", VIEWER, "Priv√
 #: each page of the menu, plus the views that are other URLs of a page
 VIEWS = [(p, {}) for p in app_pages()] + [
     ("acteur", {"actor": "A1"}),
+    ("projet", {"project": "P1"}),  # the project card (not in the menu)
+    ("projet", {}),
     ("territoires", {"view": "ranking"}),
     ("comparer", {"cmp": "departement:44,region:52"}),
     ("carte", {"layers": "points,lines,funders"}),

@@ -255,6 +255,9 @@ def page_runs(data: model.InventoryData, zoning: str | None = None) -> list[tupl
     ids = data.actors.actor_id.tolist()
     if ids:
         views.append(("pages/acteur.py", {"actor": ids[0]}))
+    projects = data.projects.project_id.tolist()
+    if projects:  # the project card (a page reached from links, not in the menu)
+        views.append(("pages/projet.py", {"project": projects[0]}))
     for lang, place in main:
         runs += [(p, {"lang": lang, **place, **extra}, True) for p, extra in views]
     return runs
