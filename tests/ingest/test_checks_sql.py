@@ -630,13 +630,16 @@ def test_build_gives_a_default_to_a_field_the_file_does_not_hold(ncon):
 
     ncon.execute("CREATE TABLE raw AS SELECT * FROM (VALUES (2, 'A1', 'Un'), (3, 'A2', 'Deux')) v(_row, id, nom)")
     # the source is the mapping's (a constant), the file's id also its source_id (a field
-    # after source in the model); a website no column holds, taken from the defaults
+    # after source in the model); a website and a number of volunteers no column holds,
+    # taken from the defaults
     mapping = Mapping("actors", rules={"actor_id": Rule(source="id"), "name": Rule(source="nom"),
                                        "source_id": Rule(source="id")},
-                      source="essai", defaults={"actor_type": "association", "website": "https://exemple.fr"})
+                      source="essai", defaults={"actor_type": "association", "website": "https://exemple.fr",
+                                                "volunteers": "0"})
     hows, _ = checks.build(ncon, "raw", "_row", mapping, "chk")
-    assert hows == {"actor_id": "text", "name": "name", "actor_type": "vocab", "website": "text",
-                    "source": "text", "source_id": "text"}
-    assert ncon.execute("SELECT _row, actor_type, website, source, source_id, _issues FROM chk ORDER BY _row"
-                        ).fetchall() == [(2, "association", "https://exemple.fr", "essai", "A1", 0),
-                                         (3, "association", "https://exemple.fr", "essai", "A2", 0)]
+    assert hows == {"actor_id": "text", "name": "name", "actor_type": "vocab", "volunteers": "int",
+                    "website": "text", "source": "text", "source_id": "text"}
+    assert ncon.execute("SELECT _row, actor_type, volunteers, website, source, source_id, _issues FROM chk "
+                        "ORDER BY _row").fetchall() == [
+        (2, "association", 0, "https://exemple.fr", "essai", "A1", 0),
+        (3, "association", 0, "https://exemple.fr", "essai", "A2", 0)]
