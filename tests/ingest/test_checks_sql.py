@@ -643,3 +643,16 @@ def test_build_gives_a_default_to_a_field_the_file_does_not_hold(ncon):
                         "ORDER BY _row").fetchall() == [
         (2, "association", 0, "https://exemple.fr", "essai", "A1", 0),
         (3, "association", 0, "https://exemple.fr", "essai", "A2", 0)]
+
+
+def test_build_with_no_check_to_make_sets_an_empty_mask(ncon):
+    from ecosystem.ingest.mapping import Mapping
+
+    # memberships whose two required fields come from the defaults and nothing is read
+    # from the file: no check applies (plan is empty), every record passes
+    ncon.execute("CREATE TABLE raw AS SELECT * FROM (VALUES (2, 'x'), (3, 'y')) v(_row, a)")
+    mapping = Mapping("memberships", defaults={"actor_id": "A1", "network_id": "N1"})
+    _, planned = checks.build(ncon, "raw", "_row", mapping, "chk")
+    assert planned == []
+    assert ncon.execute("SELECT _row, actor_id, network_id, since_year, _issues FROM chk ORDER BY _row"
+                        ).fetchall() == [(2, "A1", "N1", None, 0), (3, "A1", "N1", None, 0)]
