@@ -258,3 +258,16 @@ def test_actors_are_read_in_place_as_of_a_year_with_no_other_filter():
     assert actors_in_place(Filters(as_of=2015, territory="departement:44", level="commune"))
     assert not actors_in_place(Filters(as_of=2015, domains=("food",)))
     assert not actors_in_place(Filters(territory="departement:44"))
+
+
+def test_a_year_s_projects_have_the_columns_of_today_s(tiny_store):
+    # as of a year, stage, active and the funding totals are replaced in place: the
+    # analyses read the same columns, nothing of the fundings' join is added
+    ref = tiny_store.ref("tiny")
+    f = Filters(territory="region:52", domains=("food",))
+
+    def columns(g):
+        return list(View(tiny_store, ref, g).query("SELECT * FROM fp LIMIT 0").columns)
+
+    assert columns(f.with_(as_of=2026)) == columns(f)
+    assert "funding_total" in columns(f)

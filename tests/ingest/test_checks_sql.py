@@ -626,3 +626,36 @@ def test_issues_of_a_constant_that_fails_a_rule_show_no_file_value(ncon):
     assert issue_rows(ncon) == [(2, "employees", None, "min", '[["bound", "0"]]', "cleared"),
                                 (3, "employees", None, "min", '[["bound", "0"]]', "cleared")]
     assert ncon.execute("SELECT employees FROM chk ORDER BY _row").fetchall() == [(None,), (None,)]
+
+
+def test_build_gives_a_default_to_a_field_the_file_does_not_hold(ncon):
+    from ecosystem.ingest.mapping import Mapping, Rule
+
+    ncon.execute("CREATE TABLE raw AS SELECT * FROM (VALUES (2, 'A1', 'Un'), (3, 'A2', 'Deux')) v(_row, id, nom)")
+    # the source is the mapping's (a constant), the file's id also its source_id (a field
+    # after source in the model); a website and a number of volunteers no column holds,
+    # taken from the defaults
+    mapping = Mapping("actors", rules={"actor_id": Rule(source="id"), "name": Rule(source="nom"),
+                                       "source_id": Rule(source="id")},
+                      source="essai", defaults={"actor_type": "association", "website": "https://exemple.fr",
+                                                "volunteers": "0"})
+    hows, _ = checks.build(ncon, "raw", "_row", mapping, "chk")
+    assert hows == {"actor_id": "text", "name": "name", "actor_type": "vocab", "volunteers": "int",
+                    "website": "text", "source": "text", "source_id": "text"}
+    assert ncon.execute("SELECT _row, actor_type, volunteers, website, source, source_id, _issues FROM chk "
+                        "ORDER BY _row").fetchall() == [
+        (2, "association", 0, "https://exemple.fr", "essai", "A1", 0),
+        (3, "association", 0, "https://exemple.fr", "essai", "A2", 0)]
+
+
+def test_build_with_no_check_to_make_sets_an_empty_mask(ncon):
+    from ecosystem.ingest.mapping import Mapping
+
+    # memberships whose two required fields come from the defaults and nothing is read
+    # from the file: no check applies (plan is empty), every record passes
+    ncon.execute("CREATE TABLE raw AS SELECT * FROM (VALUES (2, 'x'), (3, 'y')) v(_row, a)")
+    mapping = Mapping("memberships", defaults={"actor_id": "A1", "network_id": "N1"})
+    _, planned = checks.build(ncon, "raw", "_row", mapping, "chk")
+    assert planned == []
+    assert ncon.execute("SELECT _row, actor_id, network_id, since_year, _issues FROM chk ORDER BY _row"
+                        ).fetchall() == [(2, "A1", "N1", None, 0), (3, "A1", "N1", None, 0)]
