@@ -552,12 +552,15 @@ def test_issues_lists_each_failed_check_with_the_file_s_value(ncon):
 def test_issues_of_a_clean_file_and_a_lookup_value(ncon):
     ncon.execute("""CREATE TABLE raw AS SELECT * FROM (VALUES (2, 'A1', 'Un', 'club'), (3, 'A2', 'Deux', NULL))
         v(_row, id, nom, type)""")
-    # the default type replaces an unknown one: reported as such, the raw table never read
+    # the default type replaces an unknown one (row 2) and fills an empty one (row 3, the
+    # "defaulted" check: its params name the default, then the vocabulary): both reported
     mapping = rule_map("association", actor_id="id", name="nom", actor_type="type")
     _, planned = checks.build(ncon, "raw", "_row", mapping, "chk")
     checks.issues(ncon, "raw", "_row", mapping, "chk", planned, "iss")
-    assert issue_rows(ncon) == [(2, "actor_type", "club", "vocabulary", '[["vocabulary", "actor_type"]]',
-                                 "default")]
+    assert issue_rows(ncon) == [
+        (2, "actor_type", "club", "vocabulary", '[["vocabulary", "actor_type"]]', "default"),
+        (3, "actor_type", None, "defaulted", '[["default", "association"], ["vocabulary", "actor_type"]]',
+         "default")]
     # nothing flagged, nothing else to report: an empty table with the report's columns
     clean = rule_map("association", actor_id="id", name="nom")
     _, planned = checks.build(ncon, "raw", "_row", clean, "chk2")
