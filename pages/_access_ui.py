@@ -9,7 +9,7 @@ import streamlit as st
 from ecosystem import access
 from ecosystem import members as mb
 from ecosystem.render import safe
-from pages._state import Context, tr
+from pages._state import Context, sync_url, tr
 
 
 def records_or_stop(ctx: Context) -> None:
@@ -17,6 +17,25 @@ def records_or_stop(ctx: Context) -> None:
     if not ctx.ref.records:
         st.info(tr("access.records_hidden"), icon=":material/lock:")
         st.stop()
+
+
+def card_or_stop(ctx: Context, kind: str, record_id: str | None, load, missing: type[Exception]):
+    """The profile of a card's record (``kind``: "actor" or "project", the prefix of its
+    messages and its URL parameter), else the card's title with why there is none: no
+    record asked for, or one the inventory does not hold; then the run stops."""
+    if record_id:
+        try:
+            return load(ctx.store, ctx.ref, record_id)
+        except missing:
+            problem = tr(f"{kind}.not_found", inventory=safe.markdown(ctx.ref.name),
+                         **{kind: safe.markdown(record_id)})
+    st.title(tr(f"{kind}.title"))
+    if record_id:
+        st.warning(problem)
+    else:
+        st.info(tr(f"{kind}.pick"))
+    sync_url()
+    st.stop()
 
 
 def allowing(ctx: Context, action: str) -> list[str]:

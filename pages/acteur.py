@@ -45,19 +45,7 @@ with st.expander(tr("actor.search"), expanded=not actor_id):
 
 edit_ui.new_actor(ctx)
 
-if not actor_id:
-    st.title(tr("actor.title"))
-    st.info(tr("actor.pick"))
-    shell.sync_url()
-    st.stop()
-
-try:
-    prof = actor_profile(ctx.store, ctx.ref, actor_id)
-except ActorNotFound:
-    st.title(tr("actor.title"))
-    st.warning(tr("actor.not_found", actor=md(actor_id), inventory=md(ctx.ref.name)))
-    shell.sync_url()
-    st.stop()
+prof = _access_ui.card_or_stop(ctx, "actor", actor_id, actor_profile, ActorNotFound)
 
 rec = prof.record
 st.title(ui.title(rec["name"]))

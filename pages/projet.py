@@ -26,19 +26,7 @@ _access_ui.records_or_stop(ctx)  # a project's title is a record: no card on agg
 ui.synthetic_banner(ctx.ref)
 
 project_id = shell.page_param("project")
-if not project_id:
-    st.title(tr("project.title"))
-    st.info(tr("project.pick"))
-    shell.sync_url()
-    st.stop()
-
-try:
-    prof = project_profile(ctx.store, ctx.ref, project_id)
-except ProjectNotFound:
-    st.title(tr("project.title"))
-    st.warning(tr("project.not_found", project=md(project_id), inventory=md(ctx.ref.name)))
-    shell.sync_url()
-    st.stop()
+prof = _access_ui.card_or_stop(ctx, "project", project_id, project_profile, ProjectNotFound)
 shell.sync_url({"project": project_id})
 
 rec = prof.record

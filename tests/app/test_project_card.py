@@ -11,6 +11,7 @@ import re
 import pytest
 
 from ecosystem import access, editing, members
+from ecosystem.render import safe
 from tests import fixtures
 from tests.app.pagetest import ok, page_test, texts
 from tests.app.test_edit_pages import app_store
@@ -128,3 +129,21 @@ def test_payloads_in_title_and_lead_name_are_inert(inv):
     assert at.title[0].value == "\\<script\\>alert(1)\\</script\\>\\*\\*Épicerie\\*\\*"
     # the name is the link's text, escaped: its "](" cannot close the link early
     assert re.search(r"Porteur : \[Asso\\\]\(javascript\u2060\\:alert\(1\)\)\]\(acteur\?[^)]*actor=A1\)", body)
+
+
+@pytest.mark.parametrize("page,param,title,pick", [
+    ("pages/projet.py", "project", "Projet", "Ouvrez un projet depuis la fiche d'un acteur"),
+    ("pages/acteur.py", "actor", "Profil d'acteur", "Choisissez un acteur")])
+def test_a_card_without_its_record_says_why(inv, page, param, title, pick):
+    """Both cards go through one fallback: no id asked → the card's title and how to
+    pick one; an id the inventory does not hold → that id named (inert) and the inventory."""
+    at = ok(page_test(page, {"inv": inv}).run())
+    assert at.title[0].value == title
+    assert [i.value for i in at.info if i.value.startswith(pick)] != []
+    assert list(at.warning) == []
+    hostile = "Z9**<b>x</b>**"
+    at = ok(page_test(page, {"inv": inv, param: hostile}).run())
+    assert at.title[0].value == title
+    (warning,) = [w.value for w in at.warning]
+    assert r"« Z9\*\*\<b\>x\</b\>\*\* »" in warning  # Markdown and HTML made inert
+    assert f"« {safe.markdown(inv)} »" in warning
