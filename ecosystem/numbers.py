@@ -229,8 +229,13 @@ def plotly_separators(lang: str = DEFAULT_LANG) -> str:
 
 
 def style_figure(fig, lang: str = DEFAULT_LANG):
-    """Give a Plotly figure the language's separators (ticks, hover, bar labels)."""
+    """Give a Plotly figure the language's separators (ticks, hover, bar labels).
+    Plotly groups the thousands of axis ticks from five digits only ("1000" beside a
+    bar labelled "3 891"): every axis groups them from four, as Babel does; an axis
+    of years sets ``tickformat="d"`` (no grouping: 2024, not 2 024)."""
     fig.update_layout(separators=plotly_separators(lang))
+    fig.update_xaxes(separatethousands=True)
+    fig.update_yaxes(separatethousands=True)
     return fig
 
 

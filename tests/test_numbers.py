@@ -81,6 +81,23 @@ def test_plotly_separators():
     assert fig.layout.separators == f",{NNBSP}"
 
 
+def test_axes_group_four_digit_thousands_and_years_stay_whole():
+    """Bar labels say "3 891" (Babel): the ticks must say "1 000", not Plotly's "1000";
+    the evolution chart's year axis keeps "2024" (tickformat "d" never groups)."""
+    import pandas as pd
+
+    from ecosystem.analysis.indicators import EVOLUTION_IDS
+    from ecosystem.render import evolution
+    ind_id = EVOLUTION_IDS[0]
+    fig = N.style_figure(go.Figure(go.Bar(x=["a", "b"], y=[1000, 3891])), "fr")
+    assert fig.layout.yaxis.separatethousands is True
+    assert fig.layout.xaxis.separatethousands is True
+    df = pd.DataFrame({"place": ["France"] * 2, "name": ["France"] * 2, "is_france": [True] * 2,
+                       "year": [2023, 2024], "value": [1000.0, 2000.0], "left_out": [0, 0]})
+    years = evolution.chart(df, ind_id, "fr").layout.xaxis
+    assert (years.tickformat, years.separatethousands) == ("d", True)
+
+
 def test_display_keeps_the_raw_frame():
     import pandas as pd
 
