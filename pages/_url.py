@@ -88,7 +88,14 @@ var url=path+(q?'?'+q:'');
 if(url===location.pathname+location.search)return;
 e.preventDefault();e.stopPropagation();
 history.pushState({},'',url);dispatchEvent(new PopStateEvent('popstate',{state:{}}));
-},true);})();"""
+},true);
+addEventListener('message',function(e){
+var d=e.data,u;if(!d||d.eco!=='open'||typeof d.url!=='string')return;
+if(![].some.call(document.querySelectorAll('iframe'),function(f){return f.contentWindow===e.source;}))return;
+try{u=new URL(d.url,location.href);}catch(x){return;}
+if(u.origin!==location.origin||!/^(\\/[\\w.-]+)*\\/[a-z_]*$/.test(u.pathname))return;
+history.pushState({},'',u.pathname+u.search);dispatchEvent(new PopStateEvent('popstate',{state:{}}));
+});})();"""
 
 
 def menu_queries(global_params: dict[str, str], page_params: dict[str, dict[str, str]],

@@ -1,5 +1,5 @@
 /* Network drawing on a canvas: precomputed layout, pan (drag), zoom (wheel),
-   tooltip on hover, click opens the actor profile in the top window.
+   tooltip on hover, click opens the actor profile in the app's tab (view kept).
    Data comes from <script id="net-data" type="application/json">; every string is
    drawn with fillText or set with textContent, never parsed as HTML.
    No dependency, no network access. */
@@ -92,17 +92,13 @@
     tip.style.top = Math.min(py + 12, H - 80) + "px";
   }
 
-  // the profile opens in the top window when the frame may navigate it, else in a new tab
-  // (Streamlit's st.iframe sandbox has no allow-top-navigation)
+  // the profile opens in the same tab, the view kept: Streamlit's st.iframe sandbox has
+  // no allow-top-navigation, so the frame asks the app's page (pages/_url.MENU_JS
+  // listens, checks the sender is one of its frames and the address its own) to open it
+  // as its menu does; a drawing opened alone (no parent) goes there itself
   function open(url) {
-    var sandbox = null;
-    try { sandbox = window.frameElement && window.frameElement.getAttribute("sandbox"); }
-    catch (e) { sandbox = ""; }
-    if (window.top !== window && sandbox !== null && sandbox.indexOf("allow-top-navigation") < 0) {
-      window.open(url, "_blank", "noopener");
-      return;
-    }
-    try { window.top.location.href = url; } catch (e) { window.open(url, "_blank", "noopener"); }
+    if (window.top !== window) { window.parent.postMessage({eco: "open", url: url}, "*"); return; }
+    window.location.href = url;
   }
 
   function pos(ev) {

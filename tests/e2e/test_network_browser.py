@@ -122,14 +122,18 @@ def test_hostile_labels_stay_text_and_a_click_opens_the_profile(hostile_server, 
         assert doc.locator("img[src=x], svg[onload], iframe[src^=javascript]").count() == 0
         assert doc.locator("[onerror], [onload], [onmouseover]").count() == 0
         assert PAYLOAD not in doc.content()        # only ever as escaped text
-    # a click on the node opens the actor profile (in a new tab: Streamlit's iframe sandbox
-    # forbids navigating the top window)
-    with offline_page.context.expect_page(timeout=60_000) as info:
-        page.mouse.click(origin["x"] + target["x"], origin["y"] + target["y"])
-    profile = info.value
-    profile.wait_for_url("**/acteur?actor=A2*", timeout=60_000)
+    # a click on the node opens the actor profile in the same tab (issue 17 item 4: a new
+    # tab lost the view), one history entry: Back returns to the network
+    pages_before = len(offline_page.context.pages)
+    page.mouse.click(origin["x"] + target["x"], origin["y"] + target["y"])
+    page.wait_for_url("**/acteur?*actor=A2*", timeout=60_000)
+    assert len(offline_page.context.pages) == pages_before
+    profile = page
     wait_idle(profile)
     profile.get_by_role("heading", level=1).filter(has_text="img src").wait_for(timeout=60_000)
     screenshot(profile, "network_hostile_profile_fr")
     assert offline_page.dialogs == [] and offline_page.external == []
     assert profile.locator("img[src=x]").count() == 0
+    page.go_back()
+    page.wait_for_url("**/reseau*", timeout=60_000)
+    page.get_by_role("heading", name="Réseau des acteurs").wait_for(timeout=90_000)
