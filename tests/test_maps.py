@@ -136,13 +136,33 @@ def test_legends_fold_to_their_title():
 def test_classes_do_not_collapse_when_most_territories_are_at_zero():
     """An overseas-only inventory ranked by département: 98 at 0, three at 0.01, 0.02,
     0.04 actors per 10,000. Quantiles collapse to one class (0 – 0.04) and the ranking
-    map painted France in the darkest shade; equal intervals instead (sweep)."""
+    map painted France in the darkest shade. Now 0 is a class of its own and the three
+    others get the quantiles of (0.01, 0.02, 0.04) at 0, 1/5 … 1: positions 0, 0.4, 0.8,
+    1.2, 1.6, 2 → 0.01, 0.014, 0.018, 0.024, 0.032, 0.04."""
     values = pd.Series([0.0] * 98 + [0.01, 0.02, 0.04])
     breaks = maps.class_breaks(values)
-    assert breaks == [0.0, 0.008, 0.016, 0.024, 0.032, 0.04]
-    assert maps.color_for(0.0, breaks) == maps.PALETTE[-5]      # the lightest of five
-    assert maps.color_for(0.01, breaks) == maps.PALETTE[-4]
+    assert breaks == [0.0, 0.01, 0.014, 0.018, 0.024, 0.032, 0.04]
+    assert maps.color_for(0.0, breaks) == maps.PALETTE[-6]      # the lightest of six
+    assert maps.color_for(0.01, breaks) == maps.PALETTE[-5]
+    assert maps.color_for(0.02, breaks) == maps.PALETTE[-3]     # 0.018 <= 0.02 < 0.024
     assert maps.color_for(0.04, breaks) == maps.PALETTE[-1]
+
+
+def test_communes_mostly_at_zero_spread_the_others_over_the_classes():
+    """Communes: 900 at 0, 100 at 1 … 100. Equal intervals (0, 20, …, 100) put 919
+    communes in the first class beside the zeros; now 0 alone, then the quintiles of
+    1 … 100 (1, 20.8, 40.6, 60.4, 80.2, 100): 20 communes in each of the five."""
+    values = pd.Series([0.0] * 900 + [float(i) for i in range(1, 101)])
+    breaks = maps.class_breaks(values)
+    assert breaks == [0.0, 1.0, 20.8, 40.6, 60.4, 80.2, 100.0]
+    shades = pd.Series([maps.color_for(x, breaks) for x in values]).value_counts()
+    assert shades.loc[maps.PALETTE[-6:]].tolist() == [900, 20, 20, 20, 20, 20]
+
+
+def test_collapsed_quantiles_not_held_by_the_minimum_get_equal_intervals():
+    """Most territories at the maximum (60 at 5, then 0, 1, 2): equal intervals of 0 … 5."""
+    breaks = maps.class_breaks(pd.Series([5.0] * 60 + [0.0, 1.0, 2.0]))
+    assert breaks == [0.0, 1.0, 2.0, 3.0, 4.0, 5.0]
 
 
 def test_one_value_everywhere_is_the_lightest_shade():

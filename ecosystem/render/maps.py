@@ -252,10 +252,13 @@ NO_DATA = palette.NO_DATA
 
 
 def class_breaks(values: pd.Series, k: int = 6) -> list[float]:
-    """Quantile class breaks (unique, increasing) of the non-null values; equal
-    intervals (``k`` breaks) when the quantiles collapse into fewer than three classes
-    over more than two distinct values (most territories at zero: an inventory of one
-    département, overseas only), so a map never paints every territory one colour."""
+    """Quantile class breaks (unique, increasing) of the non-null values. When the
+    quantiles collapse into fewer than three classes over more than two distinct values
+    (most territories at zero: communes, an inventory of one département, overseas
+    only), the minimum gets a class of its own and the values above it their quantiles
+    (``k - 1`` classes), so the few territories with actors are told apart instead of
+    sharing the first class of equal intervals; equal intervals when the minimum is not
+    what most territories hold. A map never paints every territory one colour."""
     v = pd.to_numeric(values, errors="coerce").dropna()
     if v.empty:
         return []
@@ -263,7 +266,12 @@ def class_breaks(values: pd.Series, k: int = 6) -> list[float]:
     if len(qs) == 1:
         qs = np.array([qs[0], qs[0] + 1])
     elif len(qs) < 4 and v.nunique() > 2:
-        qs = np.unique(np.round(np.linspace(v.min(), v.max(), k), 6))
+        low = v.min()
+        if (v == low).mean() >= 0.5:
+            above = np.unique(np.round(np.quantile(v[v > low], np.linspace(0, 1, k)), 6))
+            qs = np.concatenate([[round(low, 6)], above])
+        else:
+            qs = np.unique(np.round(np.linspace(v.min(), v.max(), k), 6))
     return qs.tolist()
 
 
