@@ -383,7 +383,7 @@ def points_data(df: pd.DataFrame, lang: str, insets: bool, link: str) -> dict:
         "domains": [voc.DOMAINS.label(c, lang) for c in voc.DOMAINS.codes],
         "labels": {k: t(f"map.popup.{k}", lang) for k in
                    ("type", "domains", "commune", "projects", "partners", "open")}
-        | {"sep": " : " if lang == "fr" else ": "},
+        | {"sep": " : " if lang == "fr" else ": ", "group": numbers.plotly_separators(lang)[1]},
         "link": link,
     }
 

@@ -40,6 +40,9 @@
 
   function br() { return document.createElement("br"); }
 
+  // an integer with its thousands grouped by ``sep`` (the language's, from the server)
+  function grouped(n, sep) { return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, sep || ""); }
+
   function territoryTip(p, b) {
     return el("div", [el("b", p.n), " (" + p.k + ")", br(), b.ind + b.sep + p.v, br(),
                       b.pop + b.sep + p.p, br(), el("i", b.hint)]);
@@ -114,7 +117,15 @@
       if (!isFinite(map.getMaxZoom())) { map.setMaxZoom(18); }
       var group = L.markerClusterGroup({
         chunkedLoading: false, maxClusterRadius: 45, disableClusteringAtZoom: 15,
-        showCoverageOnHover: false, spiderfyOnMaxZoom: false
+        showCoverageOnHover: false, spiderfyOnMaxZoom: false,
+        // markercluster's own icon, its count grouped the reader's way (1 150, 1,150)
+        iconCreateFunction: function (c) {
+          var n = c.getChildCount();
+          var size = n < 10 ? "small" : n < 100 ? "medium" : "large";
+          return new L.DivIcon({html: el("div", el("span", grouped(n, d.labels.group))),
+                                className: "marker-cluster marker-cluster-" + size,
+                                iconSize: new L.Point(40, 40)});
+        }
       });
       var markers = new Array(d.lat.length);
       for (var i = 0; i < d.lat.length; i++) {

@@ -58,6 +58,13 @@ def test_map_draws_offline_with_points(app_server, offline_page):
     page.frame_locator(MAP_FRAME).locator(".eco-legend").first.wait_for()
     page.locator(MAP_FRAME).scroll_into_view_if_needed()
     screenshot(page, "map_fr")
+    # zoomed out, the 5,000 actors sit in a few clusters of over a thousand: their counts
+    # are grouped the French way ("1 150" with a narrow no-break space), never "1150"
+    frame.evaluate("() => (window.map || map_div).setZoom(3)")
+    frame.wait_for_function("() => [...document.querySelectorAll('.marker-cluster span')]"
+                            ".some(s => s.textContent.length > 4)", timeout=30_000)
+    counts = frame.eval_on_selector_all(".marker-cluster span", "els => els.map(e => e.textContent)")
+    assert [c for c in counts if not re.fullmatch(r"\d{1,3}(\u202f\d{3})*", c)] == []
     assert offline_page.external == [] and offline_page.errors == []
     assert offline_page.dialogs == []
 
