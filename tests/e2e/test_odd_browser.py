@@ -34,15 +34,17 @@ def odd_server(tmp_path_factory, geo):
 
 
 def test_an_overseas_only_ranking_map_has_classes(odd_server, offline_page):
-    """98 départements at 0 and three overseas above: five classes of equal width (the
-    map was one dark shade, legend "0,00 – 0,04")."""
+    """98 départements at 0 and three overseas above (the map was one dark shade, legend
+    "0,00 – 0,04"): 0 is a class of its own, the three others spread over the five
+    quantile classes of their values (six distinct breaks above 0)."""
     page = offline_page.open(odd_server.url + "/territoires?inv=Outre-mer&level=departement"
                                               "&view=ranking")
     legend = page.frame_locator(MAP_FRAME).locator(".eco-legend").first
     legend.wait_for(timeout=90_000)
     wait_drawn(page)
     rows = legend.locator("div").all_inner_texts()
-    assert len(rows) == 6, rows  # five classes and "Non défini"
+    assert len(rows) == 7, rows  # the class of 0, five above it and "Non défini"
+    assert rows[0].startswith("0,000 – ") and rows[-1] == "Non défini", rows
     screenshot(page, "odd_overseas_ranking")
     assert offline_page.external == []
 
