@@ -78,6 +78,7 @@ def history_navigation() -> bool:
 MENU_JS = """(function(){
 window.__ecoMenu=%s;
 if(window.__ecoMenuOn)return;window.__ecoMenuOn=true;
+function go(url){history.pushState({},'',url);dispatchEvent(new PopStateEvent('popstate',{state:{}}));}
 addEventListener('click',function(e){
 if(e.defaultPrevented||e.button!==0||e.metaKey||e.ctrlKey||e.shiftKey||e.altKey)return;
 var a=e.target.closest&&e.target.closest('[data-testid="stSidebarNav"] a[href]');
@@ -86,15 +87,14 @@ var path=new URL(a.href).pathname,key=path.split('/').pop();
 var q=Object.prototype.hasOwnProperty.call(m.pages,key)?m.pages[key]:m.global;
 var url=path+(q?'?'+q:'');
 if(url===location.pathname+location.search)return;
-e.preventDefault();e.stopPropagation();
-history.pushState({},'',url);dispatchEvent(new PopStateEvent('popstate',{state:{}}));
+e.preventDefault();e.stopPropagation();go(url);
 },true);
 addEventListener('message',function(e){
 var d=e.data,u;if(!d||d.eco!=='open'||typeof d.url!=='string')return;
 if(![].some.call(document.querySelectorAll('iframe'),function(f){return f.contentWindow===e.source;}))return;
 try{u=new URL(d.url,location.href);}catch(x){return;}
 if(u.origin!==location.origin||!/^(\\/[\\w.-]+)*\\/[a-z_]*$/.test(u.pathname))return;
-history.pushState({},'',u.pathname+u.search);dispatchEvent(new PopStateEvent('popstate',{state:{}}));
+go(u.pathname+u.search);
 });})();"""
 
 
