@@ -5,6 +5,7 @@ Each test works on its own copy of tests/fixtures.tiny() in the app's store: A1 
 
 from __future__ import annotations
 
+import contextlib
 import re
 
 import pytest
@@ -21,16 +22,27 @@ def app_store():
     return _shell.get_store(str(default_path()), str(_shell.geo_dir()))
 
 
-@pytest.fixture
-def inv(request):
+@contextlib.contextmanager
+def tiny_inventory(name: str, roles: dict[str, str]):
+    """A fresh copy of fixtures.tiny() named ``name`` in the app's store, ``roles``
+    ({user id: role}) granted by the local administrator; deleted afterwards."""
     store = app_store()
-    name = f"Test édition {request.node.name}"[:80]
+    name = name[:80]
     if store.exists(name):
         store.delete(name)
     store.create(name, fixtures.tiny())
-    members.grant(store, access.LOCAL_ADMIN, name, "someone", "viewer")  # "Someone" below
-    yield name
-    store.delete(name)
+    for user_id, role in roles.items():
+        members.grant(store, access.LOCAL_ADMIN, name, user_id, role)
+    try:
+        yield name
+    finally:
+        store.delete(name)
+
+
+@pytest.fixture
+def inv(request):
+    with tiny_inventory(f"Test édition {request.node.name}", {"someone": "viewer"}) as name:
+        yield name  # "Someone" below
 
 
 def _submit(at, label):

@@ -12,9 +12,8 @@ import pytest
 
 from ecosystem import access, editing, members
 from ecosystem.render import safe
-from tests import fixtures
 from tests.app.pagetest import ok, page_test, texts
-from tests.app.test_edit_pages import app_store
+from tests.app.test_edit_pages import app_store, tiny_inventory
 
 EVA = access.User("eva", name="Eva Éditrice")
 SOMEONE = access.User("someone", name="Someone")
@@ -22,15 +21,9 @@ SOMEONE = access.User("someone", name="Someone")
 
 @pytest.fixture
 def inv(request):
-    store = app_store()
-    name = f"Test projet {request.node.name}"[:80]
-    if store.exists(name):
-        store.delete(name)
-    store.create(name, fixtures.tiny())
-    members.grant(store, access.LOCAL_ADMIN, name, "eva", "editor")
-    members.grant(store, access.LOCAL_ADMIN, name, "someone", "viewer")
-    yield name
-    store.delete(name)
+    with tiny_inventory(f"Test projet {request.node.name}",
+                        {"eva": "editor", "someone": "viewer"}) as name:
+        yield name
 
 
 def _stage_change(inv):

@@ -14,12 +14,18 @@ CUT_LABELS = """() => Array.from(document.querySelectorAll(
   .map(e => e.textContent)"""
 
 
+def cut_in(area: str, skip: tuple[str, ...]) -> str:
+    """A script listing the visible texts of ``area`` cut with an ellipsis, but for those
+    inside ``skip`` (selectors of what may be cut: a picker's value opens, a table scrolls)."""
+    kept = "".join(f" && !e.closest('{sel}')" for sel in skip)
+    return (f"() => Array.from(document.querySelectorAll('[data-testid=\"{area}\"] *'))"
+            ".filter(e => e.offsetParent !== null && getComputedStyle(e).textOverflow === 'ellipsis'"
+            f" && e.scrollWidth > e.clientWidth + 1 && e.textContent.trim(){kept})"
+            ".map(e => e.textContent.trim())")
+
+
 #: the texts of the main area cut with an ellipsis (a picker's value, a table's cell may be)
-CUT_IN_MAIN = """() => Array.from(document.querySelectorAll('[data-testid="stMain"] *'))
-  .filter(e => e.offsetParent !== null && getComputedStyle(e).textOverflow === 'ellipsis'
-    && e.scrollWidth > e.clientWidth + 1 && e.textContent.trim()
-    && !e.closest('[data-baseweb="select"]') && !e.closest('[data-testid="stDataFrame"]'))
-  .map(e => e.textContent.trim())"""
+CUT_IN_MAIN = cut_in("stMain", ('[data-baseweb="select"]', '[data-testid="stDataFrame"]'))
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
@@ -36,11 +42,7 @@ def test_map_layer_toggles_and_downloads_show_their_whole_label(app_server, offl
 
 
 #: the texts of the sidebar cut with an ellipsis (a picker's value may be: it opens)
-CUT_IN_SIDEBAR = """() => Array.from(document.querySelectorAll('[data-testid="stSidebar"] *'))
-  .filter(e => e.offsetParent !== null && getComputedStyle(e).textOverflow === 'ellipsis'
-    && e.scrollWidth > e.clientWidth + 1 && e.textContent.trim()
-    && !e.closest('[data-baseweb="select"]'))
-  .map(e => e.textContent.trim())"""
+CUT_IN_SIDEBAR = cut_in("stSidebar", ('[data-baseweb="select"]',))
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
