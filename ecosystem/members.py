@@ -1,9 +1,11 @@
 """Members and visibility of inventories, guarded: each function takes the acting
 :class:`~ecosystem.access.User` and asks :func:`ecosystem.access.require` first.
 
-``grant`` / ``revoke`` / ``set_visibility`` need ``manage`` (administrators);
+``grant`` / ``revoke`` / ``set_visibility`` need ``manage`` (administrators), and
+each change they make is audited (``access_log``: :func:`history`);
 ``readable_inventories`` is what the sidebar lists (:func:`permissions`: every
-inventory's answer for one user, read once per page run). A member is named by the
+inventory's answer for one user, read once per page run, with the proposals
+waiting for those who moderate). A member is named by the
 identity provider's ``sub`` or by an e-mail address (lower-cased; it matches a
 signed-in user whose provider verified that address), so the first
 administrator can be granted before they ever sign in.
@@ -12,7 +14,7 @@ administrator can be granted before they ever sign in.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -40,7 +42,7 @@ def grant(store, acting: User, inventory: str, user_id: str, role: str) -> None:
     uid, email = _who(user_id)
     if role != "admin":
         _keep_an_admin(store, inventory, uid)
-    store.put_member(inventory, uid, role, email=email, granted_by=acting.label)
+    store.put_member(inventory, uid, role, email=email, granted_by=acting.label, by_id=acting.id)
 
 
 def revoke(store, acting: User, inventory: str, user_id: str) -> bool:
@@ -48,7 +50,7 @@ def revoke(store, acting: User, inventory: str, user_id: str) -> bool:
     access.require(store, acting, inventory, "manage")
     uid, _ = _who(user_id)
     _keep_an_admin(store, inventory, uid)
-    return bool(store.drop_member(inventory, uid))
+    return bool(store.drop_member(inventory, uid, by_id=acting.id, by_label=acting.label))
 
 
 def _keep_an_admin(store, inventory: str, leaving: str) -> None:
@@ -67,13 +69,20 @@ def set_visibility(store, acting: User, inventory: str, visibility: str) -> None
         raise StoreError(f"unknown visibility {visibility!r} (one of {', '.join(VISIBILITIES)})",
                          "access.bad_visibility", visibility=visibility,
                          visibilities=", ".join(VISIBILITIES))
-    store.put_visibility(inventory, visibility)
+    store.put_visibility(inventory, visibility, by_id=acting.id, by_label=acting.label)
 
 
 def members(store, acting: User, inventory: str) -> pd.DataFrame:
     """The members of ``inventory`` (administrators only: the list holds e-mails)."""
     access.require(store, acting, inventory, "manage")
     return store.members(inventory)
+
+
+def history(store, acting: User, inventory: str) -> pd.DataFrame:
+    """Who gave whom which role, who revoked it, who changed the visibility, and when
+    (``Store.access_history``, newest first; administrators only)."""
+    access.require(store, acting, inventory, "manage")
+    return store.access_history(inventory)
 
 
 @dataclass(frozen=True)
@@ -86,6 +95,8 @@ class Permissions:
     names: tuple[str, ...]
     roles: Mapping[str, str]
     visibilities: Mapping[str, str]
+    #: proposals waiting, by inventory (read only when the user may moderate one)
+    pending: Mapping[str, int] = field(default_factory=dict)
 
     def allows(self, inventory: str, action: str) -> bool:
         if inventory not in self.names:
@@ -102,18 +113,34 @@ class Permissions:
         """Names of the inventories on which the user may do ``action``."""
         return [n for n in self.names if self.allows(n, action)]
 
+    def waiting(self, inventory: str) -> int:
+        """Proposals waiting on ``inventory``, for those who may moderate it (0 for others)."""
+        return int(self.pending.get(inventory, 0)) if self.allows(inventory, "moderate") else 0
+
 
 def permissions(store, user: User) -> Permissions:
     """The user's :class:`Permissions`: three reads of the store, none in local mode
     but the names."""
     names = tuple(store.names())
     if user.local:
-        return Permissions(user, names, {}, {})
+        return _with_pending(store, Permissions(user, names, {}, {}))
     vis = store.visibilities() if hasattr(store, "visibilities") else dict.fromkeys(names, "private")
     roles = {}
     if not user.anonymous and hasattr(store, "member_roles"):
         roles = store.member_roles(user.id, user.email) if user.email else store.member_roles(user.id)
-    return Permissions(user, names, roles, vis)
+    return _with_pending(store, Permissions(user, names, roles, vis))
+
+
+def _with_pending(store, perms: Permissions) -> Permissions:
+    """``perms`` with the proposals waiting (one read), when the user may moderate an
+    inventory: what the Modération menu entry counts."""
+    import dataclasses
+
+    from ecosystem.editing import contributions
+
+    if not perms.allowing("moderate") or not hasattr(store, "query"):
+        return perms
+    return dataclasses.replace(perms, pending=contributions.pending_counts(store))
 
 
 def readable_inventories(store, user: User) -> list[str]:

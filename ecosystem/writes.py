@@ -16,11 +16,23 @@ from ecosystem.access import User
 
 def _creator(store, user: User, name: str) -> None:
     if not user.local and not user.anonymous:
-        store.put_member(name, user.id, "admin", email=user.email, granted_by=user.label)
+        store.put_member(name, user.id, "admin", email=user.email, granted_by=user.label,
+                         by_id=user.id)
+
+
+def _log(user: User, options: dict):
+    """The change-log context of a write by ``user`` (its records are that user's inserts)."""
+    from ecosystem.storage import changelog
+
+    return changelog.context("import", user, file_name=options.get("source") or None)
 
 
 def create(store, user: User, name: str, data=None, **options):
+    """A new inventory (empty, or holding ``data``: one ``insert`` row per record in the
+    change log, by ``user``, so an undo removes them); ``user`` becomes its administrator."""
     access.require_create(user, name)
+    if data is not None and getattr(store, "change_log", True):
+        options.setdefault("log", _log(user, options))
     ref = store.create(name, data, **options)
     _creator(store, user, ref.name)
     return store.ref(ref.name)
@@ -33,6 +45,8 @@ def save(store, user: User, name: str, data, **options):
 
 def append(store, user: User, name: str, data, **options):
     access.require(store, user, name, "import")
+    if getattr(store, "change_log", True):
+        options.setdefault("log", _log(user, options))
     return store.append(name, data, **options)
 
 

@@ -36,7 +36,8 @@ import psycopg
 from ecosystem.storage import changelog, derived, zonings
 from ecosystem import model
 from ecosystem.geo import Geography
-from ecosystem.storage.store import APP_ID, ROOT, SCHEMA_VERSION, Store, StoreError, select_list, not_ours
+from ecosystem.storage.store import (ACCESS_LOG_COLUMNS, APP_ID, ROOT, SCHEMA_VERSION, Store, StoreError,
+                                     select_list, not_ours)
 
 URL_ENV = "ECOSYSTEM_DATABASE_URL"
 MIRROR_ENV = "ECOSYSTEM_MIRROR"
@@ -143,6 +144,9 @@ class PostgresStore(Store):
                        "granted_at timestamp, PRIMARY KEY (inv_id, user_id))")
             pg.execute("CREATE TABLE IF NOT EXISTS eco_inventory_access (inv_id integer PRIMARY KEY, "
                        "visibility text NOT NULL)")
+            pg.execute("CREATE TABLE IF NOT EXISTS eco_access_log (seq bigint, changed_at timestamp, "
+                       "inv_id integer, actor_id text, actor_label text, action text, user_id text, "
+                       "old_value text, new_value text)")
 
     # ----------------------------------------------------------- transactions
     @contextmanager
@@ -313,7 +317,8 @@ class PostgresStore(Store):
     # ---------------------------------------------------------------- access
     # members and visibilities: small tables, copied whole (like saved mappings)
     _ACCESS = {"members": "inv_id, user_id, email, role, granted_by, granted_at",
-               "inventory_access": "inv_id, visibility"}
+               "inventory_access": "inv_id, visibility",
+               "access_log": ", ".join(ACCESS_LOG_COLUMNS)}  # the audit of the two above
 
     def _remote_access(self, pg) -> dict[str, list]:
         return {t: sorted(pg.execute(f"SELECT {cols} FROM eco_{t}").fetchall(), key=repr)
@@ -359,6 +364,10 @@ class PostgresStore(Store):
     def members(self, inventory: str):
         self._pull()
         return super().members(inventory)
+
+    def access_history(self, inventory: str):
+        self._pull()
+        return super().access_history(inventory)
 
     # ---------------------------------------------------------------- reads
     def list(self):

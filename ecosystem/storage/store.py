@@ -56,6 +56,19 @@ NAME_RE = re.compile(r"^[^\x00-\x1f]{1,80}$")
 #: SQL rank of a member's role (``ecosystem.access.ROLES``, least to most)
 _ROLE_RANK = "CASE m.role WHEN 'admin' THEN 3 WHEN 'editor' THEN 2 WHEN 'viewer' THEN 1 ELSE 0 END"
 
+#: the audit of members and visibility (``access_log``): who changed whose role, when
+ACCESS_LOG_COLUMNS = ("seq", "changed_at", "inv_id", "actor_id", "actor_label", "action", "user_id",
+                      "old_value", "new_value")
+ACCESS_LOG_DDL = ("seq BIGINT, changed_at TIMESTAMP, inv_id INTEGER, actor_id VARCHAR, actor_label VARCHAR, "
+                  "action VARCHAR, user_id VARCHAR, old_value VARCHAR, new_value VARCHAR")
+
+
+def _log_access(con, inv_id: int, by_id: str, by_label: str, action: str, user_id, old, new) -> None:
+    """One row of ``access_log`` (inside the write's transaction)."""
+    seq = con.execute("SELECT coalesce(max(seq), 0) + 1 FROM access_log").fetchall()[0][0]
+    con.execute("INSERT INTO access_log VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [seq, _now(), inv_id, by_id or "", by_label or "", action, user_id, old, new])
+
 
 class StoreError(RuntimeError):
     """A store problem the user can fix; ``hint`` says how (an i18n key)."""
@@ -521,8 +534,11 @@ class Store:
         return name
 
     def create(self, name: str, data: model.InventoryData | None = None, *, description: str = "",
-               synthetic: bool = False, source: str = "", validate: bool = True) -> InventoryRef:
-        """Create a named inventory (empty, or holding ``data``) in one transaction."""
+               synthetic: bool = False, source: str = "", validate: bool = True,
+               log: dict | None = None) -> InventoryRef:
+        """Create a named inventory (empty, or holding ``data``) in one transaction.
+        ``log`` (:func:`changelog.context`): the records are logged as that change
+        set's inserts (``ecosystem.writes.create`` passes the acting user's)."""
         name = self._check_name(name)
         data = data if data is not None else model.InventoryData()
         if validate:
@@ -533,6 +549,10 @@ class Store:
                         "created_at, updated_at) VALUES (?, ?, ?, ?, ?, 1, ?, ?)",
                         [new_id, name, description, synthetic, source, now, now])
             self._write_tables(con, new_id, data)
+            if log is not None:
+                for kind, df in data.tables().items():
+                    if not df.empty:
+                        changelog.log_inserted(con, log, new_id, kind, f"inv_{new_id}__{kind}", -1)
         return self.ref(name)
 
     def save(self, name: str, data: model.InventoryData, *, validate: bool = True,
@@ -548,7 +568,8 @@ class Store:
                         [_now(), description, ref.id])
         return self.ref(name)
 
-    def append(self, name: str, data: model.InventoryData, *, validate: bool = True) -> InventoryRef:
+    def append(self, name: str, data: model.InventoryData, *, validate: bool = True,
+               log: dict | None = None) -> InventoryRef:
         """Add records to an inventory in one transaction.
 
         The new records are validated on their own (types, vocabularies,
@@ -569,7 +590,7 @@ class Store:
         else:
             checked = {k: v for k, v in data.tables().items() if not v.empty}
         frames = {k: model.conform(k, v).reset_index(drop=True) for k, v in checked.items()}
-        return self.apply_import(name, frames)
+        return self.apply_import(name, frames, log=log)
 
     def apply_import(self, name: str, inserts: dict, updates: dict | None = None, *,
                      create: bool = False, overwrite: bool = False, description: str = "",
@@ -732,11 +753,13 @@ class Store:
             granted_by VARCHAR, granted_at TIMESTAMP, PRIMARY KEY (inv_id, user_id))""")
         con.execute("CREATE TABLE IF NOT EXISTS inventory_access (inv_id INTEGER PRIMARY KEY, "
                     "visibility VARCHAR NOT NULL)")
+        con.execute(f"CREATE TABLE IF NOT EXISTS access_log ({ACCESS_LOG_DDL})")
 
     @staticmethod
     def _drop_access(con, inv_id: int) -> None:
         con.execute("DELETE FROM members WHERE inv_id = ?", [inv_id])
         con.execute("DELETE FROM inventory_access WHERE inv_id = ?", [inv_id])
+        con.execute("DELETE FROM access_log WHERE inv_id = ?", [inv_id])
 
     def _access_ready(self) -> bool:
         """False on a read-only file written before the access tables."""
@@ -789,29 +812,58 @@ class Store:
                           "WHERE inv_id = ? ORDER BY user_id", [ref.id])
 
     def put_member(self, inventory: str, user_id: str, role: str, *, email: str = "",
-                   granted_by: str = "") -> None:
-        """Grant (or change) a role; unguarded: call :func:`ecosystem.members.grant`."""
+                   granted_by: str = "", by_id: str = "") -> None:
+        """Grant (or change) a role; unguarded: call :func:`ecosystem.members.grant`.
+        A change is written to ``access_log`` (``by_id``, ``granted_by``: who)."""
         ref = self.ref(inventory)
         with self.transaction() as con:
+            old = con.execute("SELECT role FROM members WHERE inv_id = ? AND user_id = ?",
+                              [ref.id, user_id]).fetchall()
             con.execute("INSERT OR REPLACE INTO members VALUES (?, ?, ?, ?, ?, ?)",
                         [ref.id, user_id, email or None, role, granted_by, _now()])
+            if not old or old[0][0] != role:
+                _log_access(con, ref.id, by_id, granted_by, "grant", user_id,
+                            old[0][0] if old else None, role)
 
-    def drop_member(self, inventory: str, user_id: str) -> int:
+    def drop_member(self, inventory: str, user_id: str, *, by_id: str = "", by_label: str = "") -> int:
         """Remove a member; unguarded: call :func:`ecosystem.members.revoke`. Returns
-        the number of grants removed (0 or 1)."""
+        the number of grants removed (0 or 1); a removal is written to ``access_log``."""
         ref = self.ref(inventory)
         with self.transaction() as con:
-            n = con.execute("SELECT count(*) FROM members WHERE inv_id = ? AND user_id = ?",
-                            [ref.id, user_id]).fetchone()[0]
+            old = con.execute("SELECT role FROM members WHERE inv_id = ? AND user_id = ?",
+                              [ref.id, user_id]).fetchall()
             con.execute("DELETE FROM members WHERE inv_id = ? AND user_id = ?", [ref.id, user_id])
-        return n
+            if old:
+                _log_access(con, ref.id, by_id, by_label, "revoke", user_id, old[0][0], None)
+        return len(old)
 
-    def put_visibility(self, inventory: str, visibility: str) -> None:
-        """Set the visibility; unguarded: call :func:`ecosystem.members.set_visibility`."""
+    def put_visibility(self, inventory: str, visibility: str, *, by_id: str = "",
+                       by_label: str = "") -> None:
+        """Set the visibility; unguarded: call :func:`ecosystem.members.set_visibility`.
+        A change is written to ``access_log``."""
         ref = self.ref(inventory)
         with self.transaction() as con:
+            old = con.execute("SELECT visibility FROM inventory_access WHERE inv_id = ?",
+                              [ref.id]).fetchall()
+            old = old[0][0] if old else "private"
             con.execute("INSERT OR REPLACE INTO inventory_access VALUES (?, ?)",
                         [ref.id, visibility])
+            if old != visibility:
+                _log_access(con, ref.id, by_id, by_label, "visibility", None, old, visibility)
+
+    def access_history(self, inventory: str) -> pd.DataFrame:
+        """Role and visibility changes of ``inventory``, newest first: ``changed_at``, who
+        (``actor_id``, ``actor_label``), ``action`` (grant, revoke, visibility), the
+        member (``user_id``), the role or visibility before and after. Unguarded:
+        call :func:`ecosystem.members.history`."""
+        ref = self.ref(inventory)
+        if not self._has_table("access_log"):
+            return pd.DataFrame(columns=list(ACCESS_LOG_COLUMNS))
+        df = self.query(f"SELECT {', '.join(ACCESS_LOG_COLUMNS)} FROM access_log "
+                        "WHERE inv_id = ? ORDER BY seq DESC", [ref.id])
+        for col in ("user_id", "old_value", "new_value"):  # empty: None, not NaN
+            df[col] = df[col].astype(object).where(df[col].notna(), None)
+        return df
 
     def erase_personal(self, inventory: str, match: str) -> pd.DataFrame:
         """Blank every personal field (``model.Col.personal``) of the records where one of
