@@ -14,7 +14,7 @@ Every write takes the acting :class:`ecosystem.access.User` and asks
 """
 
 from ecosystem.editing.history import (AlreadyReverted, ChangeSetNotFound, RevertConflict, as_of,
-                                       change_set, change_sets, history, records_touched,
+                                       change_set, change_sets, history, labelled, records_touched,
                                        revert)
 from ecosystem.editing.links import LINKS, actor_links, edit_link, link_history, remove
 from ecosystem.editing.records import (Conflict, EditError, Record, RecordNotFound, add, close_actor,
@@ -25,4 +25,4 @@ __all__ = ["LINKS", "actor_links", "edit_link", "link_history", "remove",
            "AlreadyReverted", "ChangeSetNotFound", "Conflict", "EditError", "Record",
            "RecordNotFound", "RevertConflict", "add", "as_of", "change_set", "change_sets", "records_touched",
            "close_actor", "create_actor", "create_project", "edit", "edit_actor", "edit_project",
-           "history", "read", "revert", "save"]
+           "history", "labelled", "read", "revert", "save"]

@@ -108,6 +108,30 @@ def without_personal(kind: str, rows: pd.DataFrame) -> pd.DataFrame:
     return rows
 
 
+def labelled(rows: pd.DataFrame, lang: str, kind: str | None = None) -> pd.DataFrame:
+    """Log rows as a reader sees them: the before and after of a field with a
+    vocabulary (a stage, an actor type, domains…) as its labels in ``lang``
+    (``vocabulary.py``; a list's labels joined by ", ", an unknown code as it is).
+    The table of each row is its ``tbl`` column, else ``kind``. A copy: exports and
+    the command line keep the codes."""
+    out = rows.copy()
+    if out.empty:
+        return out
+    tables = out["tbl"] if "tbl" in out else pd.Series(kind, index=out.index)
+    for i, tbl, field in zip(out.index, tables, out["field"]):
+        table = model.TABLES.get(tbl)
+        col = table.col(field) if table is not None and field in table.column_names else None
+        if col is None or col.vocabulary is None:
+            continue
+        for side in ("old_value", "new_value"):
+            value = out.at[i, side]
+            if isinstance(value, str):
+                codes = [c.strip() for c in value.split(model.voc.LIST_SEP) if c.strip()] \
+                    if col.kind == "list" else [value]
+                out.at[i, side] = ", ".join(col.vocabulary.label(c, lang) for c in codes)
+    return out
+
+
 def _nulls(df: pd.DataFrame) -> pd.DataFrame:
     """Empty text cells as None (not NaN)."""
     for col in ("field", "old_value", "new_value", "file_name", "checksum", "user_label"):
