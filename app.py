@@ -18,6 +18,7 @@ lang = ctx.lang
 # (the user's permissions as the sidebar read them for this run)
 members_menu = "visible" if _access_ui.allowing(ctx, "manage") else "hidden"
 moderation_menu = "visible" if _access_ui.allowing(ctx, "moderate") else "hidden"
+moderation_title = _access_ui.moderation_title(ctx)  # "Modération (3)": proposals waiting
 
 PAGES = [
     st.Page("pages/accueil.py", title=t("nav.home", lang), icon=":material/home:",
@@ -42,7 +43,7 @@ PAGES = [
             url_path="membres", visibility=members_menu),
     st.Page("pages/zonages.py", title=t("nav.zonings", lang), icon=":material/layers:",
             url_path="zonages"),
-    st.Page("pages/moderation.py", title=t("nav.moderation", lang), icon=":material/rule:",
+    st.Page("pages/moderation.py", title=moderation_title, icon=":material/rule:",
             url_path="moderation", visibility=moderation_menu),
     st.Page("pages/a_propos.py", title=t("nav.about", lang), icon=":material/info:",
             url_path="a_propos"),

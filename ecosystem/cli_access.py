@@ -5,6 +5,7 @@
     python -m ecosystem members list INVENTORY
     python -m ecosystem members grant INVENTORY USER ROLE     # USER: the provider's sub, or an e-mail
     python -m ecosystem members revoke INVENTORY USER
+    python -m ecosystem members history INVENTORY            # who gave whom which role, when
     python -m ecosystem visibility INVENTORY private|public_aggregates|public
     python -m ecosystem erase --inventory INVENTORY --match "e-mail, name or phone"
 
@@ -55,7 +56,7 @@ def register(app: typer.Typer, *, say: Callable, row: Callable, open_store: Call
         """Social innovation ecosystems: import and export inventories."""
         ACTING["user"] = user_from_cli(as_)
 
-    members_app = typer.Typer(no_args_is_help=True, help="Members of an inventory: list, grant, revoke.")
+    members_app = typer.Typer(no_args_is_help=True, help="Members of an inventory: list, grant, revoke, history.")
     app.add_typer(members_app, name="members")
     DB = typer.Option(None, help="database file (default $ECOSYSTEM_DB, or the PostgreSQL "
                                  "database of $ECOSYSTEM_DATABASE_URL)")
@@ -89,6 +90,23 @@ def register(app: typer.Typer, *, say: Callable, row: Callable, open_store: Call
             table.add_column(col)
         for r in df.itertuples():
             row(table, r.user_id, r.email or "", r.role, r.granted_by or "", r.granted_at)
+        console.print(table)
+
+    @members_app.command("history")
+    def members_history(inventory: str = typer.Argument(...), lang: str = LANG,
+                        db: Optional[Path] = DB):
+        """Who gave whom which role, who revoked it, who changed the visibility, and when
+        (newest first; administrators only)."""
+        df = with_store(db, lang, lambda store: mb.history(store, acting(), inventory), read_only=True)
+        if df.empty:
+            say(t("team.cli.history_empty", lang, inventory=inventory), "yellow")
+            return
+        table = Table()
+        for col in ("changed_at", "by", "action", "user_id", "before", "after"):
+            table.add_column(col)
+        for r in df.itertuples():
+            row(table, r.changed_at, r.actor_label or r.actor_id or "", r.action, r.user_id or "",
+                r.old_value or "", r.new_value or "")
         console.print(table)
 
     @members_app.command("grant")

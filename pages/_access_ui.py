@@ -8,6 +8,7 @@ import streamlit as st
 
 from ecosystem import access
 from ecosystem import members as mb
+from ecosystem import numbers
 from ecosystem.render import safe
 from pages._state import Context, sync_url, tr
 
@@ -73,3 +74,19 @@ def existing_target(names: list[str]) -> str | None:
 def denied_text(exc: access.PermissionDenied) -> str:
     return tr("access.denied", user=safe.markdown(exc.user.label),
               inventory=safe.markdown(exc.inventory), action=tr(f"access.action.{exc.action}"))
+
+
+def moderation_title(ctx: Context) -> str:
+    """The Modération menu entry: with the number of proposals waiting on the sidebar's
+    inventory for those who may moderate it (read once per run with the permissions)."""
+    n = ctx.perms.waiting(ctx.ref.name) if ctx.perms is not None else 0
+    return tr("team.nav.moderation_pending", n=numbers.number(n, ctx.lang)) if n else tr("nav.moderation")
+
+
+def waiting_elsewhere(ctx: Context) -> str | None:
+    """The moderator's other inventories with proposals waiting (Markdown), or None."""
+    if ctx.perms is None:
+        return None
+    items = [tr("team.moderation.item", inventory=safe.markdown(n), n=numbers.number(c, ctx.lang))
+             for n in ctx.perms.names if n != ctx.ref.name and (c := ctx.perms.waiting(n))]
+    return tr("team.moderation.waiting_elsewhere", items=", ".join(items)) if items else None

@@ -108,22 +108,22 @@ def _origin(row) -> str:
 
 def history(ctx, kind: str, key: str) -> None:
     h = editing.history(ctx.store, ctx.ref.name, kind, key, user=current_user()).assign(tbl=kind)
-    links = editing.link_history(ctx.store, ctx.ref.name, key, user=current_user()) \
-        if kind == "actors" else h.iloc[:0]
+    links = editing.link_history(ctx.store, ctx.ref.name, key, user=current_user()) if kind == "actors" else h.iloc[:0]
     if not links.empty:  # the actor's links too (their changes can be undone below)
         h = pd.concat([h, links]).sort_values("seq", ascending=False, ignore_index=True)
     if h.empty:
         st.info(tr("edit.history.empty"))
         return
     st.caption(tr("edit.history.caption"))
+    shown = editing.labelled(h, lang())  # labels of a stage, a type, domains (not codes)
     table = pd.DataFrame({
         tr("edit.col.when"): [numbers.moment(v, lang()) for v in h.saved_at],
         **({tr("project.col.effective"): [numbers.date(v, lang()) for v in h.effective]}
            if kind == "projects" else {}),  # the date a stage change took effect
         tr("edit.col.who"): h.user_label.fillna(""),
         tr("edit.col.field"): [field_label(f) if f else tr(f"edit.op.{op}") for f, op in zip(h.field, h.op)],
-        tr("edit.col.before"): h.old_value.fillna("").map(lambda v: v[:200]),
-        tr("edit.col.after"): h.new_value.fillna(""),
+        tr("edit.col.before"): shown.old_value.fillna("").map(lambda v: v[:200]),
+        tr("edit.col.after"): shown.new_value.fillna(""),
         tr("edit.col.origin"): [_origin(r) for r in h.itertuples()],
         tr("links.col.record"): ["" if r.tbl == kind else tr(f"links.kind.{r.tbl}") + " ("
                                  + str(r.record_id).replace(chr(31), " / ") + ")" for r in h.itertuples()]})

@@ -70,3 +70,26 @@ with right.form("members_revoke"):
     gone = st.selectbox(tr("members.who"), table.user_id.tolist(), index=None)
     if st.form_submit_button(tr("members.revoke")) and gone:
         attempt(lambda: mb.revoke(ctx.store, ctx.user, inv, gone))
+
+# ------------------------------------------------------------------ audit
+st.subheader(tr("team.members.history"))
+log = mb.history(ctx.store, ctx.user, inv)  # who gave whom which role, when
+
+
+def _value(action: str, value) -> str:
+    if value is None or pd.isna(value):
+        return ""
+    return tr(f"access.visibility.{value}") if action == "visibility" else tr(f"access.role.{value}")
+
+
+if log.empty:
+    st.info(tr("team.members.history_empty"))
+else:
+    st.dataframe(pd.DataFrame({
+        tr("team.members.col.when"): [numbers.moment(v, lang) for v in log.changed_at],
+        tr("team.members.col.who"): log.actor_label.fillna(""),
+        tr("team.members.col.action"): [tr(f"team.action.{a}") for a in log.action],
+        tr("team.members.col.member"): log.user_id.fillna(""),
+        tr("team.members.col.before"): [_value(a, v) for a, v in zip(log.action, log.old_value)],
+        tr("team.members.col.after"): [_value(a, v) for a, v in zip(log.action, log.new_value)]}),
+        hide_index=True, width="stretch")

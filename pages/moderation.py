@@ -9,6 +9,7 @@ from ecosystem import vocabulary as voc
 from ecosystem.editing import contributions as contrib
 from ecosystem.render import safe
 from ecosystem.storage.store import StoreError
+from pages import _access_ui
 from pages import _shell as shell
 from pages._edit_forms import ACTOR_FIELDS, can, field_label, fields_form, flash, forget, show_error
 from pages._shell import tr
@@ -25,6 +26,8 @@ if not can(ctx, "moderate"):
     st.warning(tr("moderation.denied"))
     st.stop()
 flash()
+if elsewhere := _access_ui.waiting_elsewhere(ctx):
+    st.caption(elsewhere)
 
 queue = contrib.queue(ctx.store, current_user(), ctx.ref.name)
 if queue.empty:

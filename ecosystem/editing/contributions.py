@@ -115,6 +115,18 @@ def propose(store, user: access.User, inventory: str, session: str, kind: str, f
     return pid
 
 
+def pending_counts(store) -> dict[str, int]:
+    """Proposals waiting for a decision, by inventory name (those with none left out).
+    Unguarded: a count says nothing of the proposals; ``members.permissions`` reads it
+    once per page run, for the inventories the user may moderate."""
+    if store.read_only and not store.scalar("SELECT count(*) FROM information_schema.tables "
+                                            "WHERE table_name = 'proposals'"):
+        return {}
+    df = store.query("SELECT i.name, count(*) AS n FROM proposals p JOIN inventories i "
+                     "ON i.id = p.inv_id WHERE p.status = 'pending' GROUP BY i.name")
+    return {name: int(n) for name, n in zip(df.name, df.n)}
+
+
 def queue(store, user: access.User, inventory: str, status: str = "pending") -> pd.DataFrame:
     """Proposals of an inventory (oldest first), for its editors."""
     access.require(store, user, inventory, "moderate")
