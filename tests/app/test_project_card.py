@@ -50,7 +50,9 @@ def test_stage_change_shows_with_its_date_and_user(inv, lang, line, date, field,
     assert at.title[0].value == "Jardin partagé d'Herblain"
     assert line in texts(at)
     h = _history(at, cols[0])
-    assert h[list(cols)].values.tolist() == [[date, "Eva Éditrice", field, "emergence", "experimentation"]]
+    # the stages' labels in the reader's language, not their codes (issue 13 gap 4)
+    stages = ["Émergence", "Expérimentation"] if lang == "fr" else ["Emergence", "Experimentation"]
+    assert h[list(cols)].values.tolist() == [[date, "Eva Éditrice", field, *stages]]
 
 
 def test_editor_reverts_the_stage_change(inv):
