@@ -249,10 +249,40 @@ def _actor_columns(f: Filters) -> str:
     return " REPLACE (true AS active)" if f.as_of else ""
 
 
+def actor_project_test(f: Filters, params: list) -> str | None:
+    """The project-side filter of ``f`` as a test of the derived actors' summaries of
+    their projects (:data:`ecosystem.storage.derived.ACTOR_PROJECT_COLUMNS`), or None
+    when that test is not exact: an actor takes part in a project of one stage of
+    ``f.stages`` iff its stage mask has one of their bits, in a project still running
+    in ``f.year_min`` iff its latest end is that year or later, in one started by
+    ``f.year_max`` iff its earliest start is. Exact for one of these filters alone:
+    two of them, a funder, a domain or an actor type (the lead's type) must hold for
+    the same project, which only the participations say; nor as of a year (the stage
+    then is the one the project had reached)."""
+    if f.as_of or f.funders or f.domains or f.actor_types:
+        return None
+    if sum(map(bool, (f.stages, f.year_min, f.year_max))) != 1:
+        return None
+    if f.stages:
+        codes = voc.STAGES.codes
+        if not all(s in codes for s in f.stages):
+            return None
+        params.append(sum(1 << codes.index(s) for s in set(f.stages)))
+        return "(a.proj_stage_bits & ?) <> 0"
+    if f.year_min:
+        params.append(f.year_min)
+        return "a.proj_end_max >= ?"
+    params.append(f.year_max)
+    return "a.proj_start_min <= ?"
+
+
 def _actor_where(f: Filters, scope, params: list, members: str = "fm",
                  ref: InventoryRef | None = None) -> str:
     """The WHERE clause of ``fa`` over ``d_actors a``; ``members`` is where the
-    participations in ``fp`` are (used when a project-side filter is set)."""
+    participations in ``fp`` are (used when a project-side filter is set). Over all
+    France (no ``scope``), a project-side filter that :func:`actor_project_test`
+    writes exactly is that column test instead (a territory's actors must take
+    part in one of the territory's projects: the semi-join stays)."""
     a_where = []
     if f.actor_types:
         a_where.append(f"a.actor_type IN ({', '.join('?' * len(f.actor_types))})")
@@ -264,7 +294,10 @@ def _actor_where(f: Filters, scope, params: list, members: str = "fm",
         a_where.append(clause)
         params += [int(f.as_of)] * clause.count("?")
     a_where.append(_territory_clause("a", scope, params, ref))
-    if f.has_project_filter:
+    test = actor_project_test(f, params) if f.has_project_filter and scope is None else None
+    if test is not None:
+        a_where.append(test)
+    elif f.has_project_filter:
         # leads and partners are both in fm (participations in fp): one semi-join
         a_where.append(f"a.actor_id IN (SELECT actor_id FROM {members})")
     return " AND ".join(a_where)
