@@ -237,13 +237,18 @@ def test_a_territory_s_sets_are_cut_from_the_national_sets(tiny_store):
     assert p2 == []
     assert fa == ("CREATE TABLE t_fa AS SELECT * FROM nat_fa a WHERE a.dep = ? "
                   "AND a.actor_id IN (SELECT actor_id FROM t_fm)") and p3 == ["44"]
-    # without national sets, or for France itself, the sets come from the derived tables
-    for b, g in ((None, f), (base, f.with_(territory=None))):
-        statements = view_statements(ref, g, "u_", b)
-        assert [s[0] for s in statements] == ["fp", "fm", "fa"]
-        assert "nat_" not in " ".join(s[1] for s in statements)
-        assert ref.derived("d_members") in statements[1][1]
-        assert ref.derived("d_actors") in statements[2][1]
+    # for France itself, the sets come from the derived tables
+    statements = view_statements(ref, f.with_(territory=None), "u_", base)
+    assert [s[0] for s in statements] == ["fp", "fm", "fa"]
+    assert "nat_" not in " ".join(s[1] for s in statements)
+    assert ref.derived("d_members") in statements[1][1]
+    assert ref.derived("d_actors") in statements[2][1]
+    # without national sets, the territory's actors come from the participations of
+    # its own actors (stored by the actor's territory) in its projects: no fm table
+    statements = view_statements(ref, f, "u_", None)
+    assert [s[0] for s in statements] == ["fp", "fa"]
+    assert ref.derived("d_members") in statements[1][1] and "m.dep = ?" in statements[1][1]
+    assert "SEMI JOIN u_fp USING (project_id)" in statements[1][1]
 
 
 def test_view_sql_keeps_the_territory_by_default(tiny_store):
