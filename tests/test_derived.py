@@ -122,3 +122,29 @@ def test_associations_count_their_declared_partnerships_with_companies(store):
     got = dict(store.con.execute(f"SELECT actor_id, declared_ac FROM {ref.derived('d_actors')} "
                                  f"WHERE declared_ac > 0").fetchall())
     assert got == {"A1": 1, "A2": 1}  # A3 is the company of both pairs: not counted
+
+
+# ------------------------------- the actors' summaries of their projects (issue 15)
+#: per actor of tests/fixtures.tiny(), worked out by hand from MEMBERS and the
+#: projects' years (P1 2021–, P2 2024–, P3 2016–, P4 2015–2019, P5 2022–): the bit
+#: mask of its projects' stages (emergence 1, experimentation 2, diffusion 4,
+#: evaluation 8), the earliest start, the latest end (no end: 9999); A8, A9 and A10
+#: are in no project
+ACTOR_PROJECTS = {
+    "A1": (2 | 1, 2021, 9999),   # P1 experimentation, P2 emergence
+    "A2": (1, 2024, 9999),       # P2
+    "A3": (2, 2021, 9999),       # P1
+    "A4": (2, 2021, 9999),       # P1
+    "A5": (4 | 2, 2016, 9999),   # P3 diffusion, P5 experimentation
+    "A6": (4 | 2, 2016, 9999),   # P3, P5
+    "A7": (8, 2015, 2019),       # P4 evaluation, ended 2019
+    "A8": (None, None, None), "A9": (None, None, None), "A10": (None, None, None),
+}
+
+
+def test_actors_sum_up_the_stages_and_years_of_their_projects(tiny_store):
+    ref = tiny_store.ref("tiny")
+    got = {r[0]: r[1:] for r in tiny_store.con.execute(
+        f"SELECT actor_id, proj_stage_bits, proj_start_min, proj_end_max "
+        f"FROM {ref.derived('d_actors')}").fetchall()}
+    assert got == ACTOR_PROJECTS

@@ -315,3 +315,11 @@ def test_in_place_derived_rows_equal_a_full_rebuild(store):
     assert members.loc[("A1", "P2"), "stage"] == "diffusion"  # its partner's row too
     assert members.loc[("N1", "PN"), ["dep", "actor_type", "stage"]].tolist() == \
         ["44", "association", "emergence"]
+    # the summaries of each actor's projects (stage bits: emergence 1, experimentation
+    # 2, diffusion 4): A1 in P1 (experimentation, 2021–) and P2 (now diffusion,
+    # 2023–2025), A2 in P2 alone, N1 in PN (emergence, no year)
+    actors = before["d_actors"].set_index("actor_id")
+    summaries = ["proj_stage_bits", "proj_start_min", "proj_end_max"]
+    assert actors.loc["A1", summaries].tolist() == [2 | 4, 2021, 9999]
+    assert actors.loc["A2", summaries].tolist() == [4, 2023, 2025]
+    assert actors.loc["N1", summaries].tolist() == [1, 0, 9999]

@@ -237,13 +237,18 @@ def test_a_territory_s_sets_are_cut_from_the_national_sets(tiny_store):
     assert p2 == []
     assert fa == ("CREATE TABLE t_fa AS SELECT * FROM nat_fa a WHERE a.dep = ? "
                   "AND a.actor_id IN (SELECT actor_id FROM t_fm)") and p3 == ["44"]
-    # without national sets, or for France itself, the sets come from the derived tables
-    for b, g in ((None, f), (base, f.with_(territory=None))):
-        statements = view_statements(ref, g, "u_", b)
-        assert [s[0] for s in statements] == ["fp", "fm", "fa"]
-        assert "nat_" not in " ".join(s[1] for s in statements)
-        assert ref.derived("d_members") in statements[1][1]
-        assert ref.derived("d_actors") in statements[2][1]
+    # for France itself, the sets come from the derived tables
+    statements = view_statements(ref, f.with_(territory=None), "u_", base)
+    assert [s[0] for s in statements] == ["fp", "fm", "fa"]
+    assert "nat_" not in " ".join(s[1] for s in statements)
+    assert ref.derived("d_members") in statements[1][1]
+    assert ref.derived("d_actors") in statements[2][1]
+    # without national sets, the territory's actors come from the participations of
+    # its own actors (stored by the actor's territory) in its projects: no fm table
+    statements = view_statements(ref, f, "u_", None)
+    assert [s[0] for s in statements] == ["fp", "fa"]
+    assert ref.derived("d_members") in statements[1][1] and "m.dep = ?" in statements[1][1]
+    assert "SEMI JOIN u_fp USING (project_id)" in statements[1][1]
 
 
 def test_view_sql_keeps_the_territory_by_default(tiny_store):
@@ -271,3 +276,38 @@ def test_a_year_s_projects_have_the_columns_of_today_s(tiny_store):
 
     assert columns(f.with_(as_of=2026)) == columns(f)
     assert "funding_total" in columns(f)
+
+
+# ------------------- one project-side filter over all France: the actors' own columns
+def _actors_of(store, filters):
+    from ecosystem.analysis.view import View
+    view = View(store, store.ref("tiny"), filters)
+    got = view.query("SELECT string_agg(actor_id, ',' ORDER BY actor_id) AS a FROM fa").a[0]
+    return view.sql(" SELECT 1").text, got
+
+
+def test_a_single_project_filter_tests_the_actors_summaries_not_a_semi_join(tiny_store):
+    from ecosystem.analysis.view import Filters
+    # experimentation: P1 (A1 lead, A3, A4), P5 (A5 lead, A6)
+    sql, got = _actors_of(tiny_store, Filters(stages=("experimentation",)))
+    assert got == "A1,A3,A4,A5,A6"
+    assert "proj_stage_bits" in sql and "IN (SELECT actor_id FROM fm)" not in sql
+    # started by 2015: P4 (2015, A7) only
+    sql, got = _actors_of(tiny_store, Filters(year_max=2015))
+    assert got == "A7" and "proj_start_min" in sql
+    # still running in 2020: every project but P4 (ended 2019)
+    sql, got = _actors_of(tiny_store, Filters(year_min=2020))
+    assert got == "A1,A2,A3,A4,A5,A6" and "proj_end_max" in sql
+
+
+def test_combined_project_filters_keep_the_semi_join(tiny_store):
+    from ecosystem.analysis.view import Filters
+    # experimentation and started by 2020: no project (P1 starts 2021, P5 2022),
+    # although A5 and A6 are in an experimentation project and in one started in 2016
+    sql, got = _actors_of(tiny_store, Filters(stages=("experimentation",), year_max=2020))
+    assert got is None and "proj_" not in sql
+    # experimentation led by a social enterprise: none (P1's lead is an association,
+    # P5's a commune), although A6, a social enterprise, is in P5
+    sql, got = _actors_of(tiny_store, Filters(stages=("experimentation",),
+                                              actor_types=("social_enterprise",)))
+    assert got is None and "proj_" not in sql

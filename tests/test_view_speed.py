@@ -39,10 +39,38 @@ def test_a_territory_with_a_project_filter_scans_the_participations(tiny, territ
     # are a scan of them with the stage test, and no set of all France is made first
     national = (ref.cache_key, Filters(stages=("experimentation",)).cache_key())
     assert national not in store._views and f.base_filters() is None
+    # the territory's actors are found among the participations of its own actors
+    # (d_members is stored by the actor's territory), not among all France's
+    # participations in its projects: no fm table
     statements = {n: (s, p) for n, s, p in f.statements(ref, "t_", None)}
-    sql, params = statements["fm"]
-    assert ref.derived("d_members") in sql and "m.stage IN (?)" in sql
-    assert ref.derived("d_projects") not in sql and params == ["experimentation"]
+    assert list(statements) == ["fp", "fa"]
+    sql, params = statements["fa"]
+    level, code = f.scope
+    assert ref.derived("d_members") in sql and "m.stage IN (?) AND TRUE AND m.dep = ?" in sql
+    assert ref.derived("d_projects") not in sql and params == [code, "experimentation", code]
+
+
+def test_a_territory_s_participations_keep_partners_from_elsewhere(store):
+    import dataclasses
+
+    from tests import fixtures
+    data = fixtures.tiny()
+    # A7 (Les Abymes, Guadeloupe) joins P1 (Nantes, experimentation: A1 lead, A3, A4)
+    partners = fixtures.pd.concat([data.partners, fixtures.frame([
+        dict(project_id="P1", actor_id="A7", role="operational")])], ignore_index=True)
+    store.create("tiny", dataclasses.replace(data, partners=partners))
+    ref = store.ref("tiny")
+    pairs = "string_agg(actor_id || '/' || project_id, ',' ORDER BY actor_id, project_id)"
+    got = View(store, ref, Filters(territory="departement:44", stages=("experimentation",))).query(
+        f"SELECT (SELECT {pairs} FROM fm) AS fm, (SELECT {pairs} FROM fma) AS fma, "
+        f"(SELECT string_agg(actor_id, ',' ORDER BY actor_id) FROM fa) AS fa").iloc[0]
+    # the territory's project P1 with all its participants, A7 included; its actors are
+    # those of Loire-Atlantique only, and so are their participations
+    assert got.tolist() == ["A1/P1,A3/P1,A4/P1,A7/P1", "A1/P1,A3/P1,A4/P1", "A1,A3,A4"]
+    # Guadeloupe: A7 takes part in no project of its own territory's (P4 is evaluation)
+    got = View(store, ref, Filters(territory="region:01", stages=("experimentation",))).query(
+        "SELECT count(*) AS n FROM fa").n.iloc[0]
+    assert got == 0
 
 
 def test_all_france_with_a_project_filter_materialises_nothing(tiny):

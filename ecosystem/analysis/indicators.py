@@ -677,11 +677,14 @@ def _base_sql(ref: InventoryRef, key: str, project_filter: bool, *, year: str = 
     fp_key = key if key.startswith("'") else f"fp.{key}"
     reached = asof.diffusion_reached("fp")
     doms = range(N_DOMAINS)
-    # one 0/1 column per domain from the derived tables' bit mask (bit i: the i-th
+    # one 0/1 flag per domain from the derived tables' bit mask (bit i: the i-th
     # domain, :func:`ecosystem.storage.derived.domain_bits`): 17 list searches per
-    # project cost a third of a national aggregation
-    flags = ", ".join(f"((domain_bits >> {i}) & 1)::INTEGER AS dm{i}" for i in doms)
-    dom_sums = ", ".join(f"sum(dm{i}) AS nd{i}, sum(dm{i} * act) AS na{i}" for i in doms)
+    # project cost a third of a national aggregation; the projects are counted per
+    # mask first (a few hundred masks), so the 34 domain sums run over those counts,
+    # not over every project (``p_dom``)
+    flags = [f"((domain_bits >> {i}) & 1)" for i in doms]
+    dom_sums = ", ".join(f"sum({flags[i]} * n) AS nd{i}, sum({flags[i]} * n_act) AS na{i}"
+                         for i in doms)
     dom_total = " + ".join(f"nd{i}" for i in doms)
     entropy = " + ".join(f"CASE WHEN nd{i} > 0 THEN nd{i} / dom_total * ln(nd{i} / dom_total) "
                          f"ELSE 0 END" for i in doms)
@@ -714,9 +717,13 @@ def _base_sql(ref: InventoryRef, key: str, project_filter: bool, *, year: str = 
                sum(funding_private) AS funding_private, sum(funding_earned) AS funding_earned,
                count(*) FILTER (WHERE n_scores > 0) AS n_assessed,
                count(*) FILTER (WHERE reached = {year}) AS n_reach_diffusion,
-               sum(score_sum) / nullif(sum(n_scores), 0) AS grid_mean,
-               {dom_sums}
-        FROM (SELECT *, ({active})::INTEGER AS act, {reached} AS reached, {flags} FROM {fp} fp)
+               sum(score_sum) / nullif(sum(n_scores), 0) AS grid_mean
+        FROM (SELECT *, ({active})::INTEGER AS act, {reached} AS reached FROM {fp} fp)
+        GROUP BY 1)
+    , p_dom AS (  -- projects per domain mask first: few masks, then one bit per domain
+        SELECT code, {dom_sums} FROM (
+            SELECT {key} AS code, domain_bits, count(*) AS n, sum(act) AS n_act
+            FROM (SELECT *, ({active})::INTEGER AS act FROM {fp} fp) GROUP BY 1, 2)
         GROUP BY 1)
     , p_agg AS (
         SELECT code, n_projects, {', '.join(f'n_{s}' for s in voc.STAGES.codes)}, n_active,
@@ -724,7 +731,7 @@ def _base_sql(ref: InventoryRef, key: str, project_filter: bool, *, year: str = 
                n_research, funding_total, funding_public, funding_private, funding_earned,
                n_assessed, n_reach_diffusion, grid_mean, {n_active_domains} AS n_domains_active,
                CASE WHEN dom_total > 0 THEN -({entropy}) / ln({N_DOMAINS}) END AS domain_entropy
-        FROM (SELECT *, ({dom_total})::DOUBLE AS dom_total FROM p_sums))
+        FROM (SELECT *, ({dom_total})::DOUBLE AS dom_total FROM p_sums JOIN p_dom USING (code)))
     , a_agg AS (
         SELECT {key} AS code, count(*) AS n_actors,
                count(*) FILTER (WHERE actor_type = 'association') AS n_associations,

@@ -249,10 +249,40 @@ def _actor_columns(f: Filters) -> str:
     return " REPLACE (true AS active)" if f.as_of else ""
 
 
+def actor_project_test(f: Filters, params: list) -> str | None:
+    """The project-side filter of ``f`` as a test of the derived actors' summaries of
+    their projects (:data:`ecosystem.storage.derived.ACTOR_PROJECT_COLUMNS`), or None
+    when that test is not exact: an actor takes part in a project of one stage of
+    ``f.stages`` iff its stage mask has one of their bits, in a project still running
+    in ``f.year_min`` iff its latest end is that year or later, in one started by
+    ``f.year_max`` iff its earliest start is. Exact for one of these filters alone:
+    two of them, a funder, a domain or an actor type (the lead's type) must hold for
+    the same project, which only the participations say; nor as of a year (the stage
+    then is the one the project had reached)."""
+    if f.as_of or f.funders or f.domains or f.actor_types:
+        return None
+    if sum(map(bool, (f.stages, f.year_min, f.year_max))) != 1:
+        return None
+    if f.stages:
+        codes = voc.STAGES.codes
+        if not all(s in codes for s in f.stages):
+            return None
+        params.append(sum(1 << codes.index(s) for s in set(f.stages)))
+        return "(a.proj_stage_bits & ?) <> 0"
+    if f.year_min:
+        params.append(f.year_min)
+        return "a.proj_end_max >= ?"
+    params.append(f.year_max)
+    return "a.proj_start_min <= ?"
+
+
 def _actor_where(f: Filters, scope, params: list, members: str = "fm",
                  ref: InventoryRef | None = None) -> str:
     """The WHERE clause of ``fa`` over ``d_actors a``; ``members`` is where the
-    participations in ``fp`` are (used when a project-side filter is set)."""
+    participations in ``fp`` are (used when a project-side filter is set). Over all
+    France (no ``scope``), a project-side filter that :func:`actor_project_test`
+    writes exactly is that column test instead (a territory's actors must take
+    part in one of the territory's projects: the semi-join stays)."""
     a_where = []
     if f.actor_types:
         a_where.append(f"a.actor_type IN ({', '.join('?' * len(f.actor_types))})")
@@ -264,7 +294,10 @@ def _actor_where(f: Filters, scope, params: list, members: str = "fm",
         a_where.append(clause)
         params += [int(f.as_of)] * clause.count("?")
     a_where.append(_territory_clause("a", scope, params, ref))
-    if f.has_project_filter:
+    test = actor_project_test(f, params) if f.has_project_filter and scope is None else None
+    if test is not None:
+        a_where.append(test)
+    elif f.has_project_filter:
         # leads and partners are both in fm (participations in fp): one semi-join
         a_where.append(f"a.actor_id IN (SELECT actor_id FROM {members})")
     return " AND ".join(a_where)
@@ -293,6 +326,42 @@ def _members(ref: InventoryRef, f: Filters, params: list, actors: bool) -> str:
         where.append("(m.actor_bits & ?) <> 0")
         params.append(sum(1 << voc.DOMAINS.codes.index(d) for d in set(f.domains)))
     return f"(SELECT * FROM {ref.derived('d_members')} m WHERE {' AND '.join(where)})"
+
+
+def territory_members(f: Filters) -> bool:
+    """Whether a territory's participations are left inline rather than materialised
+    (:func:`view_statements` makes no ``fm`` table): a territory of a built-in level
+    with a project-side filter the participations' own columns answer
+    (:func:`members_inline`). Its actors are then found among the participations of
+    the territory's actors — ``d_members`` is stored by the actor's territory, so
+    that reads the territory's row groups only — rather than among all France's
+    participations in the territory's projects, which the report and the profile
+    never read (a third of their cost at 1.5 M actors); ``fm`` is then a query over
+    the derived participations, run by the rare analysis that reads it."""
+    scope = f.scope
+    return (scope is not None and not is_zoning_level(scope[0]) and f.has_project_filter
+            and members_inline(f))
+
+
+def _scope_members(ref: InventoryRef, f: Filters, params: list) -> str:
+    """``(SELECT * FROM d_members m WHERE ...)``: the participations of the actors of
+    ``f``'s territory (the actor's territory column) in projects passing ``f``'s
+    project tests (the lead's type and the domains are tested by a semi-join to
+    ``fp``)."""
+    level, code = f.scope
+    inner = _members(ref, f.with_(actor_types=(), domains=()), params, actors=False)
+    params.append(code)
+    return inner[:-1] + f" AND m.{level_column(level)} = ?)"
+
+
+def _territory_member_ctes(ref: InventoryRef, f: Filters, params: list) -> tuple[str, str]:
+    """``fm`` and ``fma`` of a :func:`territory_members` view, as CTEs after ``fp``
+    and ``fa`` (parameters appended in that order: ``fm``'s, then ``fma``'s)."""
+    inner = _members(ref, f.with_(actor_types=(), domains=()), params, actors=False)
+    fm = f"fm AS NOT MATERIALIZED (SELECT m.* FROM {inner} m SEMI JOIN fp USING (project_id))"
+    fma = (f"fma AS NOT MATERIALIZED (SELECT m.* FROM {_scope_members(ref, f, params)} m "
+           f"SEMI JOIN fp USING (project_id) SEMI JOIN fa USING (actor_id))")
+    return fm, fma
 
 
 def _members_of_actors(ref: InventoryRef, has_fm: bool) -> str:
@@ -415,6 +484,15 @@ def view_statements(ref: InventoryRef, f: Filters, prefix: str,
         select = _project_select(ref, f, _kept("projects", "p."), params)
         out.append(("fp", f"CREATE TABLE {prefix}fp AS {select} "
                           f"WHERE {_project_where(ref, f, scope, params)}", params))
+    if f.has_project_filter and (base is None or "fm" not in base) and territory_members(f):
+        params = []
+        members = (f"(SELECT m.actor_id FROM {_scope_members(ref, f, params)} m "
+                   f"SEMI JOIN {prefix}fp USING (project_id))")
+        mine: list = []  # the actors' tests, then the semi-join's (the last clause)
+        where = _actor_where(f, scope, mine, members=members, ref=ref)
+        out.append(("fa", f"CREATE TABLE {prefix}fa AS SELECT {_kept('actors')} "
+                          f"FROM {ref.derived('d_actors')} a WHERE {where}", mine + params))
+        return out
     if f.has_project_filter:
         # the territory's projects are among the base's: their participations too
         members, params = ref.derived("d_members"), []
@@ -510,7 +588,12 @@ class View:
             where = _actor_where(f, f.scope, params, ref=ref)
             ctes.append(self._set("fa", f"(SELECT {_kept('actors')}{_actor_columns(f)} "
                                         f"FROM {ref.derived('d_actors')} a WHERE {where})", zoned))
-        ctes.append(_members_of_actors(ref, "fm" in names))
+        if f.has_project_filter and "fm" not in names:  # territory_members: inline
+            fm, fma = _territory_member_ctes(ref, f, params)
+            ctes[1:1] = [fm]
+            ctes.append(fma)
+        else:
+            ctes.append(_members_of_actors(ref, "fm" in names))
         return Sql(f"WITH {', '.join(ctes)} {body}", params)
 
     def _zonings(self, f: Filters) -> dict[str, tuple[str, str]]:

@@ -342,6 +342,8 @@ def refresh_derived(con, inv_id: int, kind: str, key: dict, created: bool, chang
                 WHERE p.project_id = ?""", [pid])
         elif changed & {"stage", "domains", "start_year", "end_year"}:
             _refresh_members(con, inv_id, "project_id", derived.MEMBER_PROJECT_COLUMNS, pid)
+        if created or changed & {"stage", "start_year", "end_year"}:
+            _refresh_actor_projects(con, inv_id, pid)
         return
     derived.build(con, inv_id)
 
@@ -355,6 +357,18 @@ def _refresh_members(con, inv_id: int, key: str, columns, value: str) -> None:
     sets = ", ".join(f'"{c}" = s."{c}"' for c in columns)
     con.execute(f"UPDATE {d('d_members')} m SET {sets} FROM {source} s "
                 f"WHERE s.{key} = ? AND m.{key} = s.{key}", [value])
+
+
+def _refresh_actor_projects(con, inv_id: int, project_id: str) -> None:
+    """Sum up again the projects of the participants of ``project_id`` in their
+    derived rows (``storage.derived.ACTOR_PROJECT_COLUMNS``), from their
+    participations (already refreshed)."""
+    d = lambda k: derived.name(inv_id, k)  # noqa: E731
+    sets = ", ".join(f'"{c}" = s."{c}"' for c in derived.ACTOR_PROJECT_COLUMNS)
+    con.execute(f"""UPDATE {d('d_actors')} t SET {sets} FROM (
+        SELECT m.actor_id, {derived.actor_projects('m')} FROM {d('d_members')} m
+        WHERE m.actor_id IN (SELECT actor_id FROM {d('d_members')} WHERE project_id = ?)
+        GROUP BY 1) s WHERE t.actor_id = s.actor_id""", [project_id])
 
 
 def new_id(prefix: str = "ed") -> str:

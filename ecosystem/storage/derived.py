@@ -12,7 +12,15 @@ transaction:
   establishment: the indicators count those without reading the identifiers) +
   ``domain_bits`` (see :func:`domain_bits`) + ``declared_ac`` (an association's
   declared partnerships with a company, on either side of the pair: the indicator
-  ``assoc_company_links`` sums it rather than joining the partnerships to the actors);
+  ``assoc_company_links`` sums it rather than joining the partnerships to the actors)
+  + the summaries of the actor's projects (:data:`ACTOR_PROJECT_COLUMNS`:
+  ``proj_stage_bits``, the stages of its projects as a bit mask, see
+  :func:`stage_bit`; ``proj_start_min`` and ``proj_end_max``, the earliest start and
+  the latest end, a missing year read as 0 and 9999 as the year filters do; all NULL
+  for an actor in no project): a view of all France filtered on one of a project's
+  stage, first year or last year alone keeps the actors in one of its projects with
+  a test of these columns (:func:`ecosystem.analysis.view.actor_project_test`), not a
+  semi-join of every actor to the filtered participations;
 * ``inv_<id>__d_projects`` — projects + ``reg``, ``dep``, ``epci`` + ``lead_type``
   (the lead's actor type: an actor-type filter needs no join to the actors) +
   ``domain_bits`` + per-project statistics (``n_members``, ``links``, ``links_cross``, ``links_assoc_company``,
@@ -39,12 +47,14 @@ from __future__ import annotations
 DERIVED = ("d_actors", "d_projects", "d_members")
 #: a column each derived table must have: a store whose derived tables predate it
 #: has them rebuilt (:func:`exists` is false)
-REQUIRED = {"d_actors": ("has_siret", "domain_bits", "declared_ac"),
+REQUIRED = {"d_actors": ("has_siret", "domain_bits", "declared_ac", "proj_stage_bits"),
             "d_projects": ("lead_type", "domain_bits"),
             "d_members": ("n_members", "actor_bits", "lead_type")}
 #: the columns of ``d_members`` beside the participation: the actor's, then the project's
 MEMBER_ACTOR_COLUMNS = ("reg", "dep", "epci", "commune_code", "actor_type", "actor_bits")
 MEMBER_PROJECT_COLUMNS = ("stage", "domain_bits", "start_year", "end_year", "lead_type")
+#: the columns of ``d_actors`` summing up the actor's projects (:func:`actor_projects`)
+ACTOR_PROJECT_COLUMNS = ("proj_stage_bits", "proj_start_min", "proj_end_max")
 #: rows of the derived actors and projects are stored in this order: the rows of one
 #: territory are then contiguous, and DuckDB's zone maps skip the row groups of
 #: other territories when a query keeps one (a profile, a map of a département)
@@ -60,6 +70,24 @@ def domain_bits(column: str = "domains") -> str:
     bits = " + ".join(f"(CASE WHEN list_contains({column}, '{d}') THEN {1 << i} ELSE 0 END)"
                       for i, d in enumerate(voc.DOMAINS.codes))
     return f"({bits})::BIGINT"
+
+
+def stage_bit(column: str = "stage") -> str:
+    """SQL: the bit of a project's stage (bit i: the i-th stage of the vocabulary),
+    NULL for no stage or one outside the vocabulary."""
+    from ecosystem import vocabulary as voc
+
+    whens = " ".join(f"WHEN '{s}' THEN {1 << i}" for i, s in enumerate(voc.STAGES.codes))
+    return f"(CASE {column} {whens} END)"
+
+
+def actor_projects(alias: str = "m") -> str:
+    """SQL select list: :data:`ACTOR_PROJECT_COLUMNS` aggregated over the rows of
+    ``alias``, one per participation, carrying the project's ``stage``,
+    ``start_year`` and ``end_year`` (grouped by actor)."""
+    return (f"bit_or({stage_bit(alias + '.stage')}) AS proj_stage_bits, "
+            f"min(coalesce({alias}.start_year, 0)) AS proj_start_min, "
+            f"max(coalesce({alias}.end_year, 9999)) AS proj_end_max")
 
 #: columns the derived tables add to the inventory's own
 PROJECT_STATS = ("n_members", "links", "links_cross", "links_assoc_company", "has_research",
@@ -127,10 +155,12 @@ def build(con, inv_id: int) -> None:
         CREATE OR REPLACE TABLE {tbl('d_actors')} AS
         SELECT a.*, g.reg, g.dep, g.epci, coalesce(l.links_all, 0) AS links_all,
                a.siret IS NOT NULL AS has_siret, {domain_bits('a.domains')} AS domain_bits,
-               coalesce(dc.n, 0) AS declared_ac
+               coalesce(dc.n, 0) AS declared_ac,
+               {', '.join('l.' + c for c in ACTOR_PROJECT_COLUMNS)}
         FROM {tbl('actors')} a LEFT JOIN geo_communes g ON g.code = a.commune_code
-        LEFT JOIN (SELECT m.actor_id, sum(s.n_members - 1) AS links_all
-                   FROM _mem m JOIN _pstats s USING (project_id) GROUP BY 1) l USING (actor_id)
+        LEFT JOIN (SELECT m.actor_id, sum(s.n_members - 1) AS links_all, {actor_projects('s')}
+                   FROM _mem m JOIN {tbl('d_projects')} s USING (project_id) GROUP BY 1) l
+                   USING (actor_id)
         LEFT JOIN ({declared_sql(inv_id)}) dc USING (actor_id)
         ORDER BY {TERRITORY_ORDER}, actor_id""")
     con.execute(f"""
