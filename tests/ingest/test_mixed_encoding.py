@@ -86,6 +86,15 @@ def test_the_utf8_scan_finds_exactly_the_multibyte_sequences():
         assert sniff.has_utf8_sequence(data) is expected, data
 
 
+def test_the_utf8_scan_sees_a_sequence_across_its_slices():
+    # the scan works on slices of 1 MiB: a sequence whose lead is the slice's last byte
+    # is found, and a lead whose followers in the next slice are not continuations is not
+    pad = b"a" * (sniff._SLICE - 1)
+    assert sniff.has_utf8_sequence(pad + b"\xe2\x80\x93") is True
+    assert sniff.has_utf8_sequence(pad + b"\xe2\x80a" + b"a" * 10) is False
+    assert sniff.has_utf8_sequence(pad + b"a\xc3\xa9") is True   # lead opening the next slice
+
+
 def test_a_sequence_cut_by_the_scan_s_chunks_is_found(tmp_path, monkeypatch):
     # mixed_lines reads the file in chunks; a sequence across two chunks is found (the
     # last three bytes of a chunk are scanned again with the next)
