@@ -31,6 +31,7 @@ from pathlib import Path
 
 import charset_normalizer
 import duckdb
+import numpy as np
 
 from ecosystem.ingest.sql import lit
 
@@ -155,6 +156,35 @@ def detect_encoding(path: Path, size: int | None = None) -> str:
 _UTF8_SEQ = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
 
 
+def has_utf8_sequence(data: bytes) -> bool:
+    """Whether ``data`` holds a multi-byte UTF-8 sequence (what :data:`_UTF8_SEQ` finds),
+    with NumPy: the lead bytes 0xC2–0xF4 are found in one vectorised pass and only their
+    1–3 following bytes are then tested, where the regular expression steps through
+    every byte in Python's engine (0.3 CPU-s per 30 MB of an ISO-8859-1 file, all of it
+    scanned since such a file holds no sequence). Slices of 1 MiB (each with the next
+    3 bytes) bound the index arrays whatever the bytes."""
+    view = memoryview(data)
+    return any(_utf8_in(view[i:i + _SLICE + 3]) for i in range(0, len(view), _SLICE))
+
+
+_SLICE = 1 << 20
+
+
+def _utf8_in(data) -> bool:
+    b = np.frombuffer(data, dtype=np.uint8)
+    lead = np.flatnonzero((b >= 0xC2) & (b <= 0xF4))
+    if not lead.size:
+        return False
+    first = b[lead]
+    need = 1 + (first >= 0xE0) + (first >= 0xF0)   # continuation bytes the lead asks for
+    ok = np.ones(lead.size, dtype=bool)
+    for k in (1, 2, 3):
+        at = lead + k
+        follower = np.where(at < b.size, b[np.minimum(at, b.size - 1)], 0)
+        ok &= (need < k) | ((follower & 0xC0) == 0x80)
+    return bool(ok.any())
+
+
 def _line_encodings(lines) -> dict[str, list[int]]:
     """1-based numbers of the lines holding non-ASCII text, by encoding: ``utf_8`` when
     the line is valid UTF-8, else ``cp1252``."""
@@ -179,7 +209,7 @@ def mixed_lines(path: Path) -> dict[str, list[int]] | None:
     with open(path, "rb") as f:
         tail = b""
         while chunk := f.read(1 << 24):
-            if _UTF8_SEQ.search(tail + chunk):
+            if has_utf8_sequence(tail + chunk):
                 found = True
                 break
             tail = chunk[-3:]

@@ -163,6 +163,9 @@ def build(con, inv_id: int) -> None:
                    USING (actor_id)
         LEFT JOIN ({declared_sql(inv_id)}) dc USING (actor_id)
         ORDER BY {TERRITORY_ORDER}, actor_id""")
+    # participations by their actor's territory: d_actors was just written in that order
+    # (TERRITORY_ORDER, actor_id: one row per actor), so its row number is the same
+    # order as one integer key instead of four text keys
     con.execute(f"""
         CREATE OR REPLACE TABLE {tbl('d_members')} AS
         SELECT m.project_id, m.actor_id, s.n_members,
@@ -172,8 +175,7 @@ def build(con, inv_id: int) -> None:
         FROM _mem m JOIN _pstats s USING (project_id)
         LEFT JOIN {tbl('d_actors')} a USING (actor_id)
         LEFT JOIN {tbl('d_projects')} p USING (project_id)
-        ORDER BY {', '.join('a.' + c for c in TERRITORY_ORDER.split(', '))}, m.actor_id,
-                 m.project_id""")
+        ORDER BY a.rowid, m.actor_id, m.project_id""")
     con.execute("DROP TABLE _mem")
     con.execute("DROP TABLE _pstats")
 
