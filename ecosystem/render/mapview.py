@@ -319,7 +319,7 @@ def funding_lines(view: View,
 
 
 # ------------------------------------------------------------- JS elements
-class _Explorer(folium.elements.JSCSSMixin, branca.element.MacroElement):
+class _Explorer(folium.elements.JSCSSMixin, maps.Macro):
     """Calls one function of static/map/explorer.js with pre-serialised data
     (serialised once per view, so re-rendering a cached map costs nothing)."""
 
@@ -538,7 +538,7 @@ def build(view: View, geo, options: MapOptions,
     shapes, shown = display_shapes(geo, level, codes, insets, precision, round(tolerance, 5))
     fc, breaks = choropleth_data(table, shapes, options.indicator, lang)
     m = maps.base_map(height=options.height, bounds=bounds, tiles=options.has("tiles"), mode=mode)
-    m.get_root().header.add_child(branca.element.Element(
+    m.get_root().header.add_child(maps.Raw(
         "<style>.eco-pop{font-size:12px;line-height:1.4}.eco-pop b{font-size:13px}"
         ".eco-pop a{font-weight:600}.eco-cell{background:transparent;border:0}</style>"),
         name="eco_map_style")
