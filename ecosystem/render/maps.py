@@ -348,6 +348,18 @@ def class_palette(n: int) -> list[str]:
     return PALETTE[-n:] if n <= len(PALETTE) else PALETTE
 
 
+def class_index(values, breaks: list[float]) -> np.ndarray:
+    """The class of each value: an index into ``class_palette(len(breaks) - 1)``,
+    one past its end for a missing value (no data). One ``searchsorted`` for a whole
+    map; :func:`color_for` for one value."""
+    v = np.asarray(values, dtype=float)
+    k = len(class_palette(len(breaks) - 1))  # the colours there are; k: no data
+    if not k:
+        return np.full(len(v), k, dtype=np.int64)
+    i = np.searchsorted(np.asarray(breaks[1:-1], dtype=float), v, side="right")
+    return np.where(np.isnan(v), k, np.minimum(i, k - 1)).astype(np.int64)
+
+
 def color_for(value, breaks: list[float]) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)) or not breaks:
         return NO_DATA
