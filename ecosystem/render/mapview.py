@@ -535,8 +535,9 @@ def choropleth_data(table: pd.DataFrame, indicator: str, lang: str) -> tuple[dic
     pops = pd.to_numeric(table.population, errors="coerce").astype(float)
     labels = {"ind": i.label(lang), "pop": t("col.population", lang),
               "hint": t("map.click_profile", lang), "sep": " : " if lang == "fr" else ": "}
-    return {"labels": labels, "k": [safe.text(c) for c in table.code],
-            "n": [safe.text(x) for x in table.name], "v": v_txt,
+    # tolist(): iterating an Arrow-backed column yields one Python object per step
+    return {"labels": labels, "k": [safe.text(c) for c in table.code.tolist()],
+            "n": [safe.text(x) for x in table.name.tolist()], "v": v_txt,
             "p": list(_numbers(tuple(pops.tolist()), lang)),
             "c": maps.class_index(arr, breaks).tolist(), "colors": colors}, breaks
 
