@@ -366,19 +366,28 @@ def _codes(value) -> list:
 
 
 def points_data(df: pd.DataFrame, lang: str, insets: bool, link: str) -> dict:
-    """The compact array the browser draws (every string escaped)."""
+    """The compact array the browser draws (strings as plain text, see the module
+    docstring). Columns are read with ``tolist()`` (iterating an Arrow-backed column
+    costs a Python object per step) and each distinct set of domains is written once."""
     lon, lat = _place(df.lon, df.lat, df.dep, insets)
     tidx = _type_index()
-    dom_idx = {c: i for i, c in enumerate(voc.DOMAINS.codes)}
+    dom_idx = {c: str(i) for i, c in enumerate(voc.DOMAINS.codes)}
     communes = pd.Series(df.commune.fillna("").astype(str))
     cat = pd.Categorical(communes)
+    doms: dict[tuple, str] = {}
+    d = []
+    for ds in df.domains.tolist():
+        key = tuple(_codes(ds))
+        if key not in doms:
+            doms[key] = ".".join(dom_idx[x] for x in key if x in dom_idx)
+        d.append(doms[key])
     return {
         "lat": _round(lat), "lon": _round(lon),
-        "t": [tidx.get(x, len(tidx)) for x in df.actor_type],
-        "n": [safe.text(x) for x in df.name],
-        "id": [safe.text(x) for x in df.actor_id],
+        "t": [tidx.get(x, len(tidx)) for x in df.actor_type.tolist()],
+        "n": [safe.text(x) for x in df.name.tolist()],
+        "id": [safe.text(x) for x in df.actor_id.tolist()],
         "c": cat.codes.tolist(), "communes": [str(x) for x in cat.categories],
-        "d": [".".join(str(dom_idx[d]) for d in _codes(ds) if d in dom_idx) for ds in df.domains],
+        "d": d,
         "p": df.n_projects.astype(int).tolist(), "q": df.n_partners.astype(int).tolist(),
         "colors": [palette.actor_type(c) for c in voc.ACTOR_TYPES.codes] + [palette.UNKNOWN],
         "types": [voc.ACTOR_TYPES.label(c, lang) for c in voc.ACTOR_TYPES.codes]
