@@ -19,11 +19,24 @@ EVIL = "<img src=x onerror=alert(1)>"
 
 
 def payload(view, fn: str) -> dict:
-    """The data of the first explorer call ``fn`` in the rendered map."""
+    """The data of the first explorer call ``fn`` in the rendered map. The choropleth
+    gets the territories (shapes and codes) and this view's values as two arguments:
+    they are joined by code here as ``explorer.js`` does."""
     html = view.html()
     m = re.search(r"EcoExplorer\.%s\([^,]+, (.*)\);" % fn, html)
     assert m, f"no {fn} layer"
-    return json.loads(m.group(1).replace("<\\/", "</"))
+    text = m.group(1).replace("<\\/", "</")
+    if fn != "choropleth":
+        return json.loads(text)
+    decoder = json.JSONDecoder()
+    fc, end = decoder.raw_decode(text)
+    assert text[end:end + 2] == ", "
+    d = json.loads(text[end + 2:])
+    at = {k: i for i, k in enumerate(d["k"])}
+    for f in fc["features"]:
+        j = at[f["properties"]["k"]]
+        f["properties"].update(n=d["n"][j], v=d["v"][j], p=d["p"][j], c=d["colors"][d["c"][j]])
+    return fc | {"labels": d["labels"]}
 
 
 @pytest.fixture

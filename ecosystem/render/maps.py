@@ -8,6 +8,13 @@
   (:func:`inset_geometry`, :func:`inset_points`), as INSEE maps do.
 * Legends are plain HTML (a branca colormap would make streamlit-folium load
   d3 from a CDN).
+* Rendered text is never read again as a Jinja template: branca's
+  ``MacroElement.render`` wraps each macro's output in ``Element(text)``, which
+  compiles it (a 1 MB GeoJSON payload: ~0.1-0.3 CPU-s per render, twice per
+  ``st_folium`` call) and renders it, so an inventory string such as ``{{ 7*7 }}``
+  was evaluated on the server. Our elements derive from :class:`Macro` (macro output
+  added as :class:`Raw` text), and :func:`localize` makes the figure's header, html
+  and script boxes keep what folium's own elements add as raw text.
 """
 
 from __future__ import annotations
@@ -47,6 +54,61 @@ DROPPED = {"jquery", "bootstrap", "awesome_markers", "bootstrap_css", "glyphicon
 
 FRANCE_BOUNDS = [[41.2, -9.8], [51.2, 9.7]]  # metropole + insets
 
+# ------------------------------------------------------------------ raw rendering
+class Raw(branca.element.Element):
+    """Text that renders as itself (no Jinja template is compiled from it)."""
+
+    def __init__(self, text: str):
+        super().__init__()
+        self._name = "Raw"
+        self.text = text
+
+    def render(self, **kwargs) -> str:
+        return self.text
+
+
+class Macro(branca.element.MacroElement):
+    """A MacroElement whose ``header`` / ``html`` / ``script`` macros' output goes into
+    the figure as :class:`Raw` text. (branca compiles that output as a new template
+    and renders it again: slow for big payloads, and it evaluates any ``{{ }}`` or
+    ``{% %}`` in the data.) The class's own template is compiled once, at import."""
+
+    def render(self, **kwargs):
+        figure = self.get_root()
+        assert isinstance(figure, branca.element.Figure), "not in a Figure"
+        module = self._template.module
+        for part in ("header", "html", "script"):
+            macro = getattr(module, part, None)
+            if macro is not None:
+                getattr(figure, part).add_child(Raw(macro(self, kwargs)), name=self.get_name())
+        for element in self._children.values():
+            element.render(**kwargs)
+
+
+class _RawBox(branca.element.Element):
+    """A figure's header, html or script box: a plain ``Element`` added to it (the
+    rendered output of one of folium's own elements) is kept as :class:`Raw` text,
+    so it is not rendered a second time as a template."""
+
+    def add_child(self, child, name=None, index=None):
+        if type(child) is branca.element.Element and child._template_str is not None:
+            child = Raw(child._template_str)
+        return super().add_child(child, name=name, index=index)
+
+
+def _raw_boxes(figure) -> None:
+    for part in ("header", "html", "script"):
+        box = getattr(figure, part, None)
+        if box is None or type(box) not in (branca.element.Element, _RawBox):
+            continue
+        box.__class__ = _RawBox
+        for key, child in list(box._children.items()):
+            if type(child) is branca.element.Element and child._template_str is not None:
+                raw = Raw(child._template_str)
+                raw._parent = box
+                box._children[key] = raw
+
+
 # ------------------------------------------------------------------ offline assets
 
 
@@ -68,6 +130,7 @@ def localize(m: folium.Map, mode: str = "url") -> folium.Map:
     HTML such as reports). Raises :class:`RemoteAssetError` for an asset we do
     not ship.
     """
+    _raw_boxes(m.get_root())
     js, css = [], []
     for el in _walk(m):
         if not isinstance(el, folium.elements.JSCSSMixin) and el is not m:
@@ -79,10 +142,10 @@ def localize(m: folium.Map, mode: str = "url") -> folium.Map:
     if mode == "inline":
         header = m.get_root().header
         for i, rel in enumerate(dict.fromkeys(css)):
-            header.add_child(branca.element.Element(f"<style>{_asset(rel)}</style>"),
+            header.add_child(Raw(f"<style>{_asset(rel)}</style>"),
                              name=f"inline_css_{i}")
         for i, rel in enumerate(dict.fromkeys(js)):
-            header.add_child(branca.element.Element(f"<script>{_asset(rel)}</script>"),
+            header.add_child(Raw(f"<script>{_asset(rel)}</script>"),
                              name=f"inline_js_{i}")
     return m
 
@@ -144,7 +207,7 @@ def base_map(height: int = 560, bounds=None, tiles: bool = False, mode: str = "u
     if tiles:
         folium.TileLayer("OpenStreetMap", name="OpenStreetMap").add_to(m)
     m.fit_bounds(legend_room(bounds or FRANCE_BOUNDS))
-    m.get_root().header.add_child(branca.element.Element(
+    m.get_root().header.add_child(Raw(
         "<style>.leaflet-container{background:#f4f6f8;font-family:system-ui,sans-serif}"
         ".eco-legend{background:rgba(255,255,255,.92);padding:6px 8px;border-radius:4px;"
         "font-size:12px;line-height:1.35;box-shadow:0 1px 4px rgba(0,0,0,.25)}"
@@ -225,7 +288,7 @@ def inset_frames(m: folium.Map, lang: str = "fr") -> None:
         Label([y + 0.6, x - 1.12], names[dep], anchor=(0, 0)).add_to(m)
 
 
-class Label(branca.element.MacroElement):
+class Label(Macro):
     """A non-interactive text label (a divIcon marker, no default icon image)."""
 
     _template = branca.element.Template("""
@@ -283,6 +346,18 @@ def class_palette(n: int) -> list[str]:
     if n == 1:
         return PALETTE[:1]
     return PALETTE[-n:] if n <= len(PALETTE) else PALETTE
+
+
+def class_index(values, breaks: list[float]) -> np.ndarray:
+    """The class of each value: an index into ``class_palette(len(breaks) - 1)``,
+    one past its end for a missing value (no data). One ``searchsorted`` for a whole
+    map; :func:`color_for` for one value."""
+    v = np.asarray(values, dtype=float)
+    k = len(class_palette(len(breaks) - 1))  # the colours there are; k: no data
+    if not k:
+        return np.full(len(v), k, dtype=np.int64)
+    i = np.searchsorted(np.asarray(breaks[1:-1], dtype=float), v, side="right")
+    return np.where(np.isnan(v), k, np.minimum(i, k - 1)).astype(np.int64)
 
 
 def color_for(value, breaks: list[float]) -> str:
@@ -353,7 +428,7 @@ def legend_html(title: str, breaks: list[float], unit: str = "", fmt=None,
     return f'<div class="eco-legend"><b>{safe.html(title)}</b>{unit_html}{"".join(rows)}</div>'
 
 
-class MetricScale(branca.element.MacroElement):
+class MetricScale(Macro):
     """Leaflet's scale bar in kilometres and metres only (no miles or feet)."""
 
     _template = branca.element.Template("""
@@ -367,7 +442,7 @@ class MetricScale(branca.element.MacroElement):
         self._name = "MetricScale"
 
 
-class SetView(branca.element.MacroElement):
+class SetView(Macro):
     """Moves the map to a place and zoom once drawn (a shared link's map position);
     added after the map's own ``fit_bounds``, so it wins."""
 
@@ -383,7 +458,7 @@ class SetView(branca.element.MacroElement):
         self.lat, self.lng, self.zoom = float(lat), float(lng), float(zoom)
 
 
-class Legend(branca.element.MacroElement):
+class Legend(Macro):
     """A Leaflet control holding plain, already-escaped HTML."""
 
     _template = branca.element.Template("""

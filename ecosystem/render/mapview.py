@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import dataclasses
 
-import math
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -319,7 +318,7 @@ def funding_lines(view: View,
 
 
 # ------------------------------------------------------------- JS elements
-class _Explorer(folium.elements.JSCSSMixin, branca.element.MacroElement):
+class _Explorer(folium.elements.JSCSSMixin, maps.Macro):
     """Calls one function of static/map/explorer.js with pre-serialised data
     (serialised once per view, so re-rendering a cached map costs nothing)."""
 
@@ -329,15 +328,19 @@ class _Explorer(folium.elements.JSCSSMixin, branca.element.MacroElement):
                    ("markerclusterdefaultcss", maps.LOCAL_CSS["markerclusterdefaultcss"])]
     _template = branca.element.Template("""
         {% macro script(this, kwargs) %}
-        EcoExplorer.{{ this.fn }}({{ this._parent.get_name() }}, {{ this.payload }});
+        EcoExplorer.{{ this.fn }}({{ this._parent.get_name() }}, {{ this.payload }}
+        {%- if this.extra %}, {{ this.extra }}{% endif %});
         {% endmacro %}
     """)
 
-    def __init__(self, fn: str, data: dict | str):
+    def __init__(self, fn: str, data: dict | str, extra: dict | str | None = None):
         super().__init__()
         self._name = f"Eco{fn.title()}"
         self.fn = fn
-        self.payload = data if isinstance(data, str) else safe.script_json(data)  # str: already safe
+        # a str is already safe JSON text (serialised once, e.g. the cached territories)
+        self.payload = data if isinstance(data, str) else safe.script_json(data)
+        self.extra = "" if extra is None else extra if isinstance(extra, str) \
+            else safe.script_json(extra)
 
 
 def _round(a, d=5) -> list:
@@ -363,19 +366,28 @@ def _codes(value) -> list:
 
 
 def points_data(df: pd.DataFrame, lang: str, insets: bool, link: str) -> dict:
-    """The compact array the browser draws (every string escaped)."""
+    """The compact array the browser draws (strings as plain text, see the module
+    docstring). Columns are read with ``tolist()`` (iterating an Arrow-backed column
+    costs a Python object per step) and each distinct set of domains is written once."""
     lon, lat = _place(df.lon, df.lat, df.dep, insets)
     tidx = _type_index()
-    dom_idx = {c: i for i, c in enumerate(voc.DOMAINS.codes)}
+    dom_idx = {c: str(i) for i, c in enumerate(voc.DOMAINS.codes)}
     communes = pd.Series(df.commune.fillna("").astype(str))
     cat = pd.Categorical(communes)
+    doms: dict[tuple, str] = {}
+    d = []
+    for ds in df.domains.tolist():
+        key = tuple(_codes(ds))
+        if key not in doms:
+            doms[key] = ".".join(dom_idx[x] for x in key if x in dom_idx)
+        d.append(doms[key])
     return {
         "lat": _round(lat), "lon": _round(lon),
-        "t": [tidx.get(x, len(tidx)) for x in df.actor_type],
-        "n": [safe.text(x) for x in df.name],
-        "id": [safe.text(x) for x in df.actor_id],
+        "t": [tidx.get(x, len(tidx)) for x in df.actor_type.tolist()],
+        "n": [safe.text(x) for x in df.name.tolist()],
+        "id": [safe.text(x) for x in df.actor_id.tolist()],
         "c": cat.codes.tolist(), "communes": [str(x) for x in cat.categories],
-        "d": [".".join(str(dom_idx[d]) for d in _codes(ds) if d in dom_idx) for ds in df.domains],
+        "d": d,
         "p": df.n_projects.astype(int).tolist(), "q": df.n_partners.astype(int).tolist(),
         "colors": [palette.actor_type(c) for c in voc.ACTOR_TYPES.codes] + [palette.UNKNOWN],
         "types": [voc.ACTOR_TYPES.label(c, lang) for c in voc.ACTOR_TYPES.codes]
@@ -388,6 +400,18 @@ def points_data(df: pd.DataFrame, lang: str, insets: bool, link: str) -> dict:
     }
 
 
+def _plurals(key: str, counts, lang: str) -> list[str]:
+    """``numbers.plural(key, n)`` of each count, each distinct count formatted once
+    (1,500 grid cells hold a few hundred distinct counts)."""
+    done: dict[int, str] = {}
+    out = []
+    for n in pd.Series(counts).astype(int).tolist():
+        if n not in done:
+            done[n] = numbers.plural(key, n, lang)
+        out.append(done[n])
+    return out
+
+
 def cells_data(df: pd.DataFrame, lang: str, insets: bool) -> dict:
     lon, lat = _place(df.lon, df.lat, df.dep, insets)
     tidx = _type_index()
@@ -395,7 +419,7 @@ def cells_data(df: pd.DataFrame, lang: str, insets: bool) -> dict:
         "lat": _round(lat, 4), "lon": _round(lon, 4), "n": df.n.astype(int).tolist(),
         "t": [tidx.get(x, len(tidx)) for x in df.actor_type],
         "colors": [palette.actor_type(c) for c in voc.ACTOR_TYPES.codes] + [palette.UNKNOWN],
-        "nfmt": [numbers.plural("map.cell_tip", int(v), lang) for v in df.n],
+        "nfmt": _plurals("map.cell_tip", df.n, lang),
         "max": int(df.n.max()) if len(df) else 1,
     }
 
@@ -408,7 +432,7 @@ def lines_data(df: pd.DataFrame, insets: bool, style: dict, tip: str, lang: str)
     lon_b, lat_b = _place(df.lon_b, df.lat_b, df.dep_b, insets)
     out = {"a": [_round(lat_a, 4), _round(lon_a, 4)], "b": [_round(lat_b, 4), _round(lon_b, 4)],
            "w": df.w.astype(int).tolist(), "style": style,
-           "wfmt": [numbers.plural(tip, int(w), lang) for w in df.w],
+           "wfmt": _plurals(tip, df.w, lang),
            "wmax": int(df.w.max()) if len(df) else 1}
     if "id_a" in df:
         out["ia"] = [safe.text(x) for x in df.id_a]
@@ -478,31 +502,53 @@ def display_shapes(geo, level: str, codes: tuple[str, ...], insets: bool, precis
     return texts, shown
 
 
-def choropleth_data(table: pd.DataFrame, shapes: dict[str, str], indicator: str,
-                    lang: str) -> tuple[str, list[float]]:
-    """GeoJSON text of the territories (code, escaped name, formatted value and
-    population, colour per feature; labels once) and the class breaks."""
+@lru_cache(maxsize=32)
+def territory_features(geo, level: str, codes: tuple[str, ...], insets: bool, precision: int,
+                       tolerance: float) -> str:
+    """GeoJSON FeatureCollection text of the displayed territories: each feature's
+    geometry (:func:`display_shapes`) and its code (``k``), nothing that a filter,
+    an indicator or the language changes. The geography never changes at run time:
+    serialised once per (level, territories, precision) and process, and sent as is
+    on every rerun; :func:`choropleth_data` gives the values that ``explorer.js``
+    joins to it by code."""
+    shapes, _ = display_shapes(geo, level, codes, insets, precision, tolerance)
+    feats = ['{"type":"Feature","geometry":' + shapes[c] + ',"properties":{"k":'
+             + safe.script_json(safe.text(c)) + "}}" for c in codes if c in shapes]
+    return '{"type":"FeatureCollection","features":[' + ",".join(feats) + "]}"
+
+
+@lru_cache(maxsize=64)
+def _numbers(values: tuple, lang: str) -> tuple[str, ...]:
+    # the territories' populations: the same for every filter of a level
+    return tuple(numbers.number(v, lang) for v in values)
+
+
+def choropleth_data(table: pd.DataFrame, indicator: str, lang: str) -> tuple[dict, list[float]]:
+    """What the territories show for one view, as parallel arrays in the table's order:
+    code ``k``, name ``n``, formatted value ``v`` and population ``p``, class ``c``
+    (an index into ``colors``; the last colour is "no data"), and the labels once;
+    and the class breaks. ``explorer.js`` joins it to :func:`territory_features` by
+    code. Each distinct value is formatted once."""
     i = ind.get(indicator)
-    values = pd.to_numeric(table[indicator], errors="coerce")
+    values = pd.to_numeric(table[indicator], errors="coerce").astype(float)
     breaks = class_breaks(values)
-    feats = []
-    for row in table.itertuples(index=False):
-        code = row.code
-        if code not in shapes:
-            continue
-        v = getattr(row, indicator)
-        v = None if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)) \
-            else float(v)
-        props = {"k": safe.text(code), "n": safe.text(row.name),
-                 "v": ind.format_value(indicator, v, lang, with_unit=True),
-                 "p": numbers.number(row.population, lang), "c": maps.color_for(v, breaks)}
-        feats.append('{"type":"Feature","geometry":' + shapes[code] + ',"properties":'
-                     + safe.script_json(props) + "}")
+    arr = values.to_numpy(dtype=float, na_value=np.nan)
+    texts: dict = {}
+    v_txt = []
+    for v in arr.tolist():
+        key = None if v != v else v
+        if key not in texts:
+            texts[key] = ind.format_value(indicator, key, lang, with_unit=True)
+        v_txt.append(texts[key])
+    colors = maps.class_palette(len(breaks) - 1) + [maps.NO_DATA]
+    pops = pd.to_numeric(table.population, errors="coerce").astype(float)
     labels = {"ind": i.label(lang), "pop": t("col.population", lang),
               "hint": t("map.click_profile", lang), "sep": " : " if lang == "fr" else ": "}
-    fc = ('{"type":"FeatureCollection","labels":' + safe.script_json(labels) + ',"features":['
-          + ",".join(feats) + "]}")
-    return fc, breaks
+    # tolist(): iterating an Arrow-backed column yields one Python object per step
+    return {"labels": labels, "k": [safe.text(c) for c in table.code.tolist()],
+            "n": [safe.text(x) for x in table.name.tolist()], "v": v_txt,
+            "p": list(_numbers(tuple(pops.tolist()), lang)),
+            "c": maps.class_index(arr, breaks).tolist(), "colors": colors}, breaks
 
 
 def type_legend(lang: str, present=None) -> str:
@@ -535,14 +581,17 @@ def build(view: View, geo, options: MapOptions,
     # (commune and EPCI boundaries; régions and départements are few)
     precision = 3 if level in ("commune", "epci") else 4
     tolerance = extent / 800 if level in ("commune", "epci") else 0.0
-    shapes, shown = display_shapes(geo, level, codes, insets, precision, round(tolerance, 5))
-    fc, breaks = choropleth_data(table, shapes, options.indicator, lang)
+    key = (geo, level, codes, insets, precision, round(tolerance, 5))
+    _, shown = display_shapes(*key)
+    fc = territory_features(*key)
+    values, breaks = choropleth_data(table, options.indicator, lang)
+    values = safe.script_json(values)
     m = maps.base_map(height=options.height, bounds=bounds, tiles=options.has("tiles"), mode=mode)
-    m.get_root().header.add_child(branca.element.Element(
+    m.get_root().header.add_child(maps.Raw(
         "<style>.eco-pop{font-size:12px;line-height:1.4}.eco-pop b{font-size:13px}"
         ".eco-pop a{font-weight:600}.eco-cell{background:transparent;border:0}</style>"),
         name="eco_map_style")
-    _Explorer("choropleth", fc).add_to(m)
+    _Explorer("choropleth", fc, values).add_to(m)
     if insets:
         maps.inset_frames(m, lang)
 
@@ -558,7 +607,7 @@ def build(view: View, geo, options: MapOptions,
     if options.has("points") and not out["aggregated"]:
         pts = actor_points(view, options.point_cap)
         element = _Explorer("points", points_data(pts, lang, insets, link))
-        if len(element.payload) + len(fc) > HTML_BUDGET - 200_000:
+        if len(element.payload) + len(fc) + len(values) > HTML_BUDGET - 200_000:
             out["aggregated"] = True
         else:
             out["points"] = len(pts)

@@ -1,4 +1,4 @@
-/* Map explorer layers (ecosystem/mapview.py). Strings in the data are plain text
+/* Map explorer layers (ecosystem/render/mapview.py). Strings in the data are plain text
  * (the JSON itself is embedded with ecosystem.render.safe.script_json): tooltips
  * and popups are DOM nodes filled with textContent, never parsed as HTML, so a
  * name such as <img src=x onerror=...> shows as those characters.
@@ -48,7 +48,17 @@
                       b.pop + b.sep + p.p, br(), el("i", b.hint)]);
   }
 
-  E.choropleth = function (map, fc) {
+  // ``fc``: the territories' shapes and codes (the same text for every view of a
+  // territory); ``d``: this view's name, value, population and class of each code
+  E.choropleth = function (map, fc, d) {
+    var at = {};
+    for (var i = 0; i < d.k.length; i++) { at[d.k[i]] = i; }
+    fc.labels = d.labels;
+    fc.features.forEach(function (f) {
+      var p = f.properties, j = at[p.k];
+      if (j === undefined) { p.n = p.k; p.v = p.p = "—"; p.c = d.colors[d.colors.length - 1]; return; }
+      p.n = d.n[j]; p.v = d.v[j]; p.p = d.p[j]; p.c = d.colors[d.c[j]];
+    });
     var layer = L.geoJSON(fc, {
       style: function (f) {
         return {fillColor: f.properties.c, color: "#ffffff", weight: 0.7, fillOpacity: 0.8};
