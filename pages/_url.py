@@ -47,6 +47,40 @@ def navigation_only() -> None:
     PagesManager.uses_pages_directory = False
 
 
+def quiet_page_not_found() -> None:
+    """An address that is no page of the app: ``st.navigation`` runs the default page
+    and sends the browser a ``page_not_found`` message, which Streamlit's front end
+    shows as an English "Page not found" dialog (``commands/navigation.py``,
+    ``send_page_not_found``; the dialog's text is fixed in the front end's
+    ``onPageNotFound``). Streamlit offers no hook: the message is replaced by a note
+    on the run's context, and the app says it itself, in the reader's language
+    (:func:`page_not_found`, ``pages/_not_found.py``)."""
+    try:
+        from streamlit.commands import navigation
+    except ImportError:  # pragma: no cover - internal module moved
+        return
+    if getattr(navigation.send_page_not_found, "eco_quiet", False):
+        return
+
+    def note(ctx) -> None:
+        ctx.eco_page_not_found = ctx.pages_manager.intended_page_name or ""
+
+    note.eco_quiet = True
+    navigation.send_page_not_found = note
+
+
+def page_not_found() -> str | None:
+    """The address's page name when this run's address is no page of the app (the
+    default page runs instead), else None; read once per run."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    name = getattr(ctx, "eco_page_not_found", None)
+    if name is not None:
+        del ctx.eco_page_not_found
+    return name
+
+
 def legacy_run() -> bool:
     """True when this run is Streamlit's legacy mode running app.py as a page (its
     widgets would get ids that the next runs do not know) in a real server. Under
@@ -130,3 +164,4 @@ def menu_links(view_keys, page_params: dict[str, dict[str, str]], home: str) -> 
 
 
 navigation_only()
+quiet_page_not_found()

@@ -60,3 +60,18 @@ def test_no_legacy_restart_under_apptest(tmp_path):
 def test_no_legacy_run_outside_a_script_run():
     assert _url.legacy_run() is False
     assert _url.history_navigation() is False
+
+
+def test_streamlits_page_not_found_dialog_is_replaced_by_a_note_on_the_run():
+    """st.navigation calls navigation.send_page_not_found for an address that is no
+    page: importing pages._url replaces it by a note that pages/_not_found reads."""
+    from types import SimpleNamespace
+
+    from streamlit.commands import navigation
+
+    run = SimpleNamespace(pages_manager=SimpleNamespace(intended_page_name="nimportequoi"),
+                          enqueue=lambda msg: sent.append(msg))
+    sent: list = []
+    navigation.send_page_not_found(run)
+    assert sent == [] and run.eco_page_not_found == "nimportequoi"
+    assert _url.page_not_found() is None  # outside a script run
