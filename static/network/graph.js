@@ -70,7 +70,8 @@
     order.forEach(function (i) {
       var n = nodes[i], label = n.label.length > 32 ? n.label.slice(0, 31) + "…" : n.label;
       var lx = sx(n) + n.r * Math.sqrt(view.k) + 3, ly = sy(n);
-      var box = {x: lx - 2, y: ly - 8, w: ctx.measureText(label).width + 4, h: 16, i: i};
+      if (n.lw === undefined) { n.lw = ctx.measureText(label).width; }  // once: same font
+      var box = {x: lx - 2, y: ly - 8, w: n.lw + 4, h: 16, i: i};
       var hit = placed.some(function (b) {
         return box.x < b.x + b.w && b.x < box.x + box.w && box.y < b.y + b.h && b.y < box.y + box.h;
       });
