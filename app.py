@@ -9,6 +9,7 @@ import streamlit as st
 
 from ecosystem.i18n import t
 from pages import _access_ui
+from pages import _not_found
 from pages import _shell as shell
 
 ctx = shell.boot(sync=False)  # the URL is written once the page is known
@@ -50,4 +51,5 @@ PAGES = [
 ]
 page = st.navigation(PAGES, position="sidebar")
 shell.set_page(page.url_path or shell.HOME)  # the URL's page parameters belong to it
+_not_found.notice()  # the address named no page: say so (Streamlit's dialog is English)
 page.run()

@@ -170,7 +170,7 @@ def _link(page: str | None, params: dict[str, str]) -> None:
     if slot is None:
         return
     with slot.container():
-        menu_links(url_params(), st.session_state.get("_page_url", {}), HOME)
+        menu_links(GLOBAL_PARAMS, st.session_state.get("_page_url", {}), HOME)
         with st.popover(tr("ui.copy_link"), icon=":material/link:", width="stretch"):
             st.caption(tr("ui.copy_link_help"))
             st.code(view_url(page, params), language=None, wrap_lines=True)

@@ -21,6 +21,11 @@ the three places where Streamlit's behaviour had to be met.
    parameters then the new page): Back showed the same page, or another view.
    :func:`menu_links` makes a menu click go to the page's full address at once, as a
    link followed in the tab: one history entry, the view kept.
+   The address is made at click time: the view's parameters from the address bar
+   (``location.search``, restricted to the view's keys) and the page's own remembered
+   ones from the run. The run's script arrives *after* the run's new query string (a
+   filter change writes the URL, then draws the sidebar), so a click in that gap took
+   the address of the previous view and the popstate reloaded it: the filter was lost.
 """
 
 from __future__ import annotations
@@ -40,6 +45,40 @@ def navigation_only() -> None:
     except ImportError:  # pragma: no cover - internal module moved
         return
     PagesManager.uses_pages_directory = False
+
+
+def quiet_page_not_found() -> None:
+    """An address that is no page of the app: ``st.navigation`` runs the default page
+    and sends the browser a ``page_not_found`` message, which Streamlit's front end
+    shows as an English "Page not found" dialog (``commands/navigation.py``,
+    ``send_page_not_found``; the dialog's text is fixed in the front end's
+    ``onPageNotFound``). Streamlit offers no hook: the message is replaced by a note
+    on the run's context, and the app says it itself, in the reader's language
+    (:func:`page_not_found`, ``pages/_not_found.py``)."""
+    try:
+        from streamlit.commands import navigation
+    except ImportError:  # pragma: no cover - internal module moved
+        return
+    if getattr(navigation.send_page_not_found, "eco_quiet", False):
+        return
+
+    def note(ctx) -> None:
+        ctx.eco_page_not_found = ctx.pages_manager.intended_page_name or ""
+
+    note.eco_quiet = True
+    navigation.send_page_not_found = note
+
+
+def page_not_found() -> str | None:
+    """The address's page name when this run's address is no page of the app (the
+    default page runs instead), else None; read once per run."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    name = getattr(ctx, "eco_page_not_found", None)
+    if name is not None:
+        del ctx.eco_page_not_found
+    return name
 
 
 def legacy_run() -> bool:
@@ -73,20 +112,27 @@ def history_navigation() -> bool:
 
 
 #: the menu's click handler, installed once per browser tab; ``window.__ecoMenu`` is
-#: refreshed by every run (``{"global": query, "pages": {path: query}}``, the home
-#: page's path is "")
+#: refreshed by every run (``{"keys": [the view's parameters], "own": {path: query}}``,
+#: each page's own remembered parameters, the home page's path is ""). The view's
+#: parameters are read from the address bar at click time (see the module's note 3).
 MENU_JS = """(function(){
 window.__ecoMenu=%s;
 if(window.__ecoMenuOn)return;window.__ecoMenuOn=true;
 function go(url){history.pushState({},'',url);dispatchEvent(new PopStateEvent('popstate',{state:{}}));}
+function name(p){try{return decodeURIComponent(p.split('=')[0].replace(/\\+/g,' '));}catch(x){return '';}}
+function target(m,key){
+var own=Object.prototype.hasOwnProperty.call(m.own,key)?m.own[key]:'';
+var mine=own.split('&').map(name);
+var view=location.search.replace(/^\\?/,'').split('&').filter(function(p){
+var k=name(p);return p&&m.keys.indexOf(k)>=0&&mine.indexOf(k)===-1;});
+return view.concat(own?[own]:[]).join('&');}
 addEventListener('click',function(e){
 if(e.defaultPrevented||e.button!==0||e.metaKey||e.ctrlKey||e.shiftKey||e.altKey)return;
 var a=e.target.closest&&e.target.closest('[data-testid="stSidebarNav"] a[href]');
 var m=window.__ecoMenu;if(!a||!m)return;
-var path=new URL(a.href).pathname,key=path.split('/').pop();
-var q=Object.prototype.hasOwnProperty.call(m.pages,key)?m.pages[key]:m.global;
+var path=new URL(a.href).pathname;if(path===location.pathname)return;
+var q=target(m,path.split('/').pop());
 var url=path+(q?'?'+q:'');
-if(url===location.pathname+location.search)return;
 e.preventDefault();e.stopPropagation();go(url);
 },true);
 addEventListener('message',function(e){
@@ -98,23 +144,24 @@ go(u.pathname+u.search);
 });})();"""
 
 
-def menu_queries(global_params: dict[str, str], page_params: dict[str, dict[str, str]],
-                 home: str) -> dict:
-    """What a menu click opens: every page with the view's parameters and the page's
-    own remembered ones (``page_params``, per page), the home page under ""."""
-    pages = {("" if page == home else page): urlencode(global_params | params)
-             for page, params in page_params.items()}
-    return {"global": urlencode(global_params), "pages": pages}
+def menu_queries(view_keys, page_params: dict[str, dict[str, str]], home: str) -> dict:
+    """What a menu click needs: the names of the view's parameters (their values are
+    read from the address bar at click time) and each page's own remembered
+    parameters (``page_params``, per page, the home page under "")."""
+    own = {("" if page == home else page): urlencode(
+        {k: v for k, v in params.items() if v not in (None, "")})
+        for page, params in page_params.items()}
+    return {"keys": list(view_keys), "own": own}
 
 
-def menu_links(global_params: dict[str, str], page_params: dict[str, dict[str, str]],
-               home: str) -> None:
+def menu_links(view_keys, page_params: dict[str, dict[str, str]], home: str) -> None:
     """Send the menu's addresses to the browser (an invisible element; its script
     runs in the app's page, not in a frame)."""
     import streamlit as st
 
-    script = MENU_JS % safe.script_json(menu_queries(global_params, page_params, home))
+    script = MENU_JS % safe.script_json(menu_queries(view_keys, page_params, home))
     st.html(f"<script>{script}</script>", unsafe_allow_javascript=True, width="content")
 
 
 navigation_only()
+quiet_page_not_found()

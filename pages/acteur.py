@@ -22,6 +22,7 @@ lang = ctx.lang
 if not ctx.ref.records:
     edit_ui.new_actor(ctx)  # a visitor of a public inventory may still propose an actor
 _access_ui.records_or_stop(ctx)  # no actor card on an inventory seen as aggregates only
+head = st.container()  # the actor's name and what it is, above the search (filled below)
 ui.synthetic_banner(ctx.ref)
 
 actor_id = st.session_state.get("_actor") or shell.page_param("actor")
@@ -48,14 +49,14 @@ edit_ui.new_actor(ctx)
 prof = _access_ui.card_or_stop(ctx, "actor", actor_id, actor_profile, ActorNotFound)
 
 rec = prof.record
-st.title(ui.title(rec["name"]))
+head.title(ui.title(rec["name"]))
 domains = ", ".join(voc.DOMAINS.label(d, lang) for d in rec["domains"]) or "—"
 place = " · ".join(md(name) + f" ({code})" for _, (code, name) in reversed(prof.territory.items())) \
     if prof.territory else tr("actor.no_place")
 family = rec.get("ess_family")  # SIRENE imports: the ESS family of the legal category
 family = (" · " + tr("actor.ess_family", family=md(voc.ESS_FAMILIES.label(family, lang)))
           if isinstance(family, str) and family else "")
-st.markdown(f"**{voc.ACTOR_TYPES.label(rec['actor_type'], lang)}**{family} — {md(domains)}  \n{place}")
+head.markdown(f"**{voc.ACTOR_TYPES.label(rec['actor_type'], lang)}**{family} — {md(domains)}  \n{place}")
 
 cols = st.columns(5)
 cols[0].metric(tr("actor.projects_led"), numbers.number(prof.figures["projects_led"], lang))

@@ -60,13 +60,26 @@
     // labels of the most central actors (more when zoomed in), with a white halo
     ctx.font = "11px sans-serif"; ctx.textBaseline = "middle"; ctx.lineJoin = "round";
     ctx.lineWidth = 3; ctx.strokeStyle = "rgba(255,255,255,0.9)"; ctx.fillStyle = "#222";
+    // in order of centrality, a label that would cover one already drawn is left out
+    // (dense graphs: the names were written over each other); the hovered node's label
+    // is always drawn, first
     var shown = Math.min(nodes.length, Math.round(data.labels * view.k * view.k));
-    for (var i = 0; i < nodes.length; i++) {
-      if (i >= shown && i !== hover) continue;
+    var placed = [];
+    var order = hover >= 0 ? [hover] : [];
+    for (var i = 0; i < shown; i++) { if (i !== hover) order.push(i); }
+    order.forEach(function (i) {
       var n = nodes[i], label = n.label.length > 32 ? n.label.slice(0, 31) + "…" : n.label;
       var lx = sx(n) + n.r * Math.sqrt(view.k) + 3, ly = sy(n);
+      if (n.lw === undefined) { n.lw = ctx.measureText(label).width; }  // once: same font
+      var box = {x: lx - 2, y: ly - 8, w: n.lw + 4, h: 16, i: i};
+      var hit = placed.some(function (b) {
+        return box.x < b.x + b.w && b.x < box.x + box.w && box.y < b.y + b.h && b.y < box.y + box.h;
+      });
+      if (hit && i !== hover) return;
+      placed.push(box);
       ctx.strokeText(label, lx, ly); ctx.fillText(label, lx, ly);
-    }
+    });
+    window.EcoNetwork = {labels: placed};  // what was written where (read by the tests)
   }
 
   function pick(px, py) {

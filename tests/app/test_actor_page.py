@@ -34,3 +34,23 @@ def test_search_then_open():
 def test_unknown_actor_gives_a_message_not_a_traceback():
     at = ok(page_test("pages/acteur.py", {"actor": "does-not-exist"}).run())
     assert "does-not-exist" in texts(at)
+
+
+def _order(at) -> list[str]:
+    """The page's titles and expanders, in the order the reader sees them."""
+    return [f"{type(n).__name__}:{n.label if type(n).__name__ == 'Expander' else n.value}"
+            for n in at.main if type(n).__name__ in ("Title", "Expander")]
+
+
+def test_open_actor_shows_its_name_before_the_search_and_new_actor():
+    """The page review: with an actor open, its name came after the search and the
+    "Nouvel acteur" sections; the reader looks for the actor first."""
+    at = ok(page_test("pages/acteur.py", {"actor": "S-URIOPSS-PDL"}).run())
+    assert _order(at)[:3] == ["Title:URIOPSS Pays de la Loire", "Expander:Rechercher un acteur",
+                              "Expander:Nouvel acteur"]
+
+
+def test_without_an_actor_the_search_comes_first():
+    at = ok(page_test("pages/acteur.py").run())
+    assert _order(at)[0] == "Expander:Rechercher un acteur"
+    assert at.expander[0].proto.expanded is True

@@ -175,6 +175,43 @@ def test_comparer_survives_leaving_and_coming_back(app_server, offline_page):
     assert urlsplit(page.url).path == "/carte" and "cmp" not in query(page)
 
 
+#: from now on the runs' menu scripts are held back: ``window.__ecoMenu`` keeps the
+#: addresses of the view the page was opened with (a new one goes to ``__ecoMenuLate``)
+HOLD_MENU = """() => { const held = window.__ecoMenu;
+  Object.defineProperty(window, '__ecoMenu', {configurable: true, get: () => held,
+    set: v => { window.__ecoMenuLate = v; }}); }"""
+
+
+def test_menu_click_before_the_runs_menu_arrives_keeps_the_new_filter(app_server, offline_page):
+    """The race of test_concurrency (one session in ten lost its stage filter): a filter
+    change writes the new query string into the address bar, and the run's menu script
+    comes after it. A click on the menu in that gap went to the address built for the
+    previous view and reloaded it. The test holds the menu script back to make the gap
+    as long as it needs: the click must keep the filter the address bar shows."""
+    page = offline_page.open(app_server.url + "/territoires?terr=departement:44")
+    page.get_by_role("heading", name="Loire-Atlantique", level=1).wait_for(timeout=60_000)
+    page.wait_for_function("() => !!window.__ecoMenu", timeout=60_000)
+    page.evaluate(HOLD_MENU)
+    label = "Expérimentation"
+    box = page.locator('[data-testid="stMultiSelect"]').filter(
+        has_text="Étapes des projets").locator("input")
+    box.click()
+    box.fill(label)
+    page.get_by_role("option", name=label).first.click()
+    page.keyboard.press("Escape")
+    page.wait_for_function("() => location.search.includes('stages=experimentation')",
+                           timeout=60_000)
+    wait_idle(page)
+    page.locator('[data-testid="stSidebarNav"]').get_by_role(
+        "link", name="Accueil", exact=True).click()
+    page.wait_for_url(re.compile(r"^[^?]*//[^/]+/(\?.*)?$"), timeout=60_000)
+    wait_idle(page)
+    assert query(page) == {"terr": "departement:44", "stages": "experimentation"}
+    picked = page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').filter(
+        has_text="Étapes des projets").get_by_text(label, exact=True)
+    assert picked.count() == 1
+
+
 def test_copied_link_reproduces_the_view_with_the_map_position(app_server, offline_page,
                                                                 browser):
     page = offline_page.open(app_server.url + "/carte?level=departement&ind=projects_per_100k"

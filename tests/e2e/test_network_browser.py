@@ -137,3 +137,35 @@ def test_hostile_labels_stay_text_and_a_click_opens_the_profile(hostile_server, 
     page.go_back()
     page.wait_for_url("**/reseau*", timeout=60_000)
     page.get_by_role("heading", name="Réseau des acteurs").wait_for(timeout=90_000)
+
+
+#: the label boxes of the most central nodes as the drawing had them before (every one
+#: of the first ``data.labels`` nodes labelled at its node's right), and the pairs of
+#: them that overlap
+LABEL_BOXES_JS = """() => {
+  const data = JSON.parse(document.getElementById('net-data').textContent);
+  const m = document.createElement('canvas').getContext('2d');
+  m.font = '11px sans-serif';
+  const boxes = data.nodes.slice(0, data.labels).map((n, i) => {
+    const p = window.netNodeXY(i), t = n.label.length > 32 ? n.label.slice(0, 31) + '…' : n.label;
+    return {x: p[0] + n.r + 3 - 2, y: p[1] - 8, w: m.measureText(t).width + 4, h: 16};
+  });
+  const over = (a, b) => a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
+  const pairs = (bs) => { let n = 0; for (let i = 0; i < bs.length; i++)
+    for (let j = i + 1; j < bs.length; j++) if (over(bs[i], bs[j])) n++; return n; };
+  const drawn = (window.EcoNetwork || {}).labels;
+  return {before: pairs(boxes), drawn: drawn ? drawn.map(b => b.i) : null,
+          overlaps: drawn ? pairs(drawn) : null};
+}"""
+
+
+def test_dense_graph_labels_do_not_cover_each_other(app_server, offline_page):
+    """The page review: on a dense graph the names of the most central actors were
+    written over each other. A label that would cover one already drawn is left out
+    (the tooltip still names every node); the most central actor is always named."""
+    page = offline_page.open(app_server.url + "/reseau?terr=region:52", timeout=240_000)
+    frame = network_frame(page, timeout=240)
+    boxes = frame.evaluate(LABEL_BOXES_JS)
+    assert boxes["before"] > 0, boxes  # the view is dense: the old drawing overlapped
+    assert boxes["drawn"] is not None and boxes["drawn"][0] == 0, boxes
+    assert boxes["overlaps"] == 0, boxes

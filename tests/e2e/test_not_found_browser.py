@@ -1,0 +1,44 @@
+"""An address that is no page of the app (a mistyped or outdated link): the reader is
+told, in the app's language, that the page does not exist and is offered the home
+page, with the view of the address kept; no English "Page not found" dialog of
+Streamlit's (pages/_url.quiet_page_not_found)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.conftest import screenshot, wait_idle
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.mark.parametrize("lang, query, said, home, home_title", [
+    ("fr", "?terr=departement:44", "La page « nimportequoi » n'existe pas",
+     "Continuer sur l'accueil",
+     "Écosystème territorial d'innovation sociale"),
+    ("en", "?lang=en&terr=departement:44", "The page “nimportequoi” does not exist",
+     "Continue on the home page", "Territorial social innovation ecosystem"),
+])
+def test_unknown_page_says_so_in_the_readers_language(app_server, offline_page, browser, lang,
+                                                      query, said, home, home_title):
+    # not the first session of a fresh server: that one runs in Streamlit's legacy
+    # pages/ mode, whose own English dialog no app code can reach (docs/architecture.md)
+    offline_page.open(app_server.url + "/a_propos")
+    page = offline_page.context.new_page()
+    page.goto(app_server.url + "/nimportequoi" + query)
+    main = page.locator('[data-testid="stMain"]')
+    main.get_by_text(said).wait_for(timeout=60_000)
+    wait_idle(page)
+    screenshot(page, f"not_found_{lang}")
+    assert page.get_by_text("Page not found").count() == 0
+    assert page.locator('[role="dialog"]').count() == 0
+    # the address bar shows the home page's address with the link's view
+    assert re.fullmatch(r"http://[^/]+/\?(lang=en&)?terr=departement(:|%3A)44", page.url), page.url
+    main.get_by_text(said).wait_for()  # the runs that follow the first keep the note
+    # the reader carries on on the home page: the note goes
+    main.get_by_role("button", name=home).click()
+    wait_idle(page)
+    main.get_by_role("heading", name=home_title, level=1).wait_for(timeout=60_000)
+    assert main.get_by_text(said).count() == 0
