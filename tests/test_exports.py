@@ -469,4 +469,6 @@ def test_a_stored_table_older_than_a_column_exports_it_empty_in_its_place(store,
     exports.export_inventory(store, "inv", "xlsx", tmp_path / "a.xlsx", ["actors"])
     sheet = openpyxl.load_workbook(tmp_path / "a.xlsx")["actors"]
     assert [c.value for c in sheet[1]][9:11] == ["city", "address"]
+    assert [c.value for c in sheet[1]][-5:] == ["contact_name", "contact_email", "contact_phone",
+                                                "leader_name", "ess_family"]  # an editor's
     assert (sheet["J2"].value, sheet["K2"].value) == (None, "1 rue Kervégan")
