@@ -443,6 +443,9 @@ def test_a_viewer_s_export_leaves_out_the_personal_columns_and_keeps_those_after
     assert rows[0] == ACTOR_COLUMNS_NOT_PERSONAL
     assert rows[1][0] == "A1" and rows[1][-1] == "association"
     assert b"Jeanne Martin" not in raw and b"Paul Durand" not in raw
+    # text columns quoted (a viewer's file too), numbers not
+    assert raw.decode("utf-8-sig").split("\r\n")[1].startswith(
+        '"A1";"Entraide Nantes";"association";"poverty;social_cohesion";;;;"44109";;"Nantes";')
     # the workbook (personal passed by position there) says the same
     exports.export_inventory(store, "inv", "xlsx", tmp_path / "a.xlsx", ["actors"], personal=False)
     sheet = openpyxl.load_workbook(tmp_path / "a.xlsx")["actors"]
@@ -451,6 +454,7 @@ def test_a_viewer_s_export_leaves_out_the_personal_columns_and_keeps_those_after
     # an editor's export keeps them, in the model's order
     exports.export_inventory(store, "inv", "csv", out, ["actors"])
     header = read_csv_cells(out.read_bytes(), ";")[0]
+    assert ';"Jeanne Martin";;;"Paul Durand";"association"\r\n' in out.read_bytes().decode("utf-8-sig")
     assert header[-5:] == ["contact_name", "contact_email", "contact_phone", "leader_name",
                            "ess_family"]
 
@@ -472,3 +476,16 @@ def test_a_stored_table_older_than_a_column_exports_it_empty_in_its_place(store,
     assert [c.value for c in sheet[1]][-5:] == ["contact_name", "contact_email", "contact_phone",
                                                 "leader_name", "ess_family"]  # an editor's
     assert (sheet["J2"].value, sheet["K2"].value) == (None, "1 rue Kervégan")
+
+
+def test_xlsx_refusal_counts_rows_the_english_way(store, tmp_path, monkeypatch):
+    data = tiny()
+    more = pd.concat([data.actors] * 101, ignore_index=True)      # 1,010 actors
+    more["actor_id"] = [f"A{i}" for i in range(1, len(more) + 1)]
+    data.actors = more
+    store.create("inv", data)
+    monkeypatch.setattr(exports, "XLSX_MAX_ROWS", 1_000)
+    with pytest.raises(ValueError) as refused:
+        exports.export_inventory(store, "inv", "xlsx", tmp_path / "b.xlsx", ["actors"])
+    assert str(refused.value) == \
+        "actors: 1,010 rows, more than a worksheet holds (use csv or parquet)"
