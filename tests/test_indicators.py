@@ -363,3 +363,56 @@ def test_white_zones_pass_the_view_parameters(tiny):
     view = View(_PlainStore(store), ref, Filters(territory="departement:44"))
     # active projects of Loire-Atlantique: P1 (poverty, food), P2 (food)
     assert I.white_zones(view) == [d for d in voc.DOMAINS.codes if d not in ("poverty", "food")]
+
+
+def test_value_kind_and_money_read_in_euros_with_the_rest_of_the_unit():
+    assert [I.value_kind(i) for i in ("associations_share", "funding_per_inhabitant",
+                                      "funding_total", "actors_per_10k")] == \
+        ["percent", "money", "money", "number"]
+    # euros per inhabitant: 2 decimals, the currency sign where the language puts it
+    assert I.format_value("funding_per_inhabitant", 1234.5, "fr") == "1\u202f234,50\u00a0€"
+    assert I.format_value("funding_per_inhabitant", 1234.5, "fr", with_unit=True) == \
+        "1\u202f234,50\u00a0€ / hab."
+    assert I.format_value("funding_per_inhabitant", 1234.5, "en", with_unit=True) == \
+        "€1,234.50 / inh."
+    # a unit that is the sign alone adds nothing
+    assert I.format_value("funding_total", 2500, "en", with_unit=True) == "€2,500"
+    assert I.format_value("associations_share", 0.125) == "12,5\u00a0%"
+    assert I.format_value("associations_share", 0.125, "en") == "12.5%"
+    assert I.format_value("actors_per_10k", 1234.567, "en") == "1,234.57"
+    import pandas as pd
+    assert I.format_value("associations_share", pd.NA) == I.format_value("actors", None) == "—"
+
+
+def test_count_units_are_singular_for_one_and_in_french_for_zero():
+    assert [I.format_value("actors", n, "fr", with_unit=True) for n in (0, 1, 2)] == \
+        ["0 acteur", "1 acteur", "2 acteurs"]
+    assert [I.format_value("projects", n, "en", with_unit=True) for n in (0, 1, 2)] == \
+        ["0 projects", "1 project", "2 projects"]
+    # a rate's unit has no singular
+    assert I.format_value("actors_per_10k", 1, "fr", with_unit=True) == "1,00 pour 10 000 hab."
+
+
+def test_sample_base_per_group_and_fragile_below_five():
+    # projects, needs, money, results, cooperation, grid: counted in projects
+    assert [I.sample_base(i) for i in ("projects_per_100k", "white_zones", "funding_per_inhabitant",
+                                       "beneficiaries", "partners_per_actor", "grid_assessed_share",
+                                       "associations_share", "net_density", "ess_establishment_share")] \
+        == ["projects"] * 6 + ["actors"] * 3
+    assert [I.is_fragile("associations_share", n) for n in (0, 4, 4.9, 5, 6)] == \
+        [True, True, True, False, False]
+    assert not I.is_fragile("associations_share", None)
+    assert not I.is_fragile("associations_share", float("nan"))
+    assert not I.is_fragile("actors", 1)                        # a count is never fragile
+
+
+def test_a_rate_s_formula_in_words_per_population():
+    i = I.get("projects_per_100k")
+    assert i.formula_words() == "nombre de projets ÷ population municipale × 100 000"
+    assert i.formula_words("en") == "number of projects ÷ municipal population × 100,000"
+
+
+def test_per_population_in_words_fr_and_en():
+    # built once at import (FORMULA_WORDS), so called here
+    assert I._per(("a", "b"), "10 000") == ("a ÷ population municipale × 10 000",
+                                            "b ÷ municipal population × 10,000")
