@@ -416,3 +416,29 @@ def test_per_population_in_words_fr_and_en():
     # built once at import (FORMULA_WORDS), so called here
     assert I._per(("a", "b"), "10 000") == ("a ÷ population municipale × 10 000",
                                             "b ÷ municipal population × 10,000")
+
+
+@pytest.mark.parametrize("changes, missing", [
+    # only A1 (an association, of the ESS by its type) has a SIRET: no establishment
+    # outside the ESS was imported
+    ({1: {}}, True),
+    # A3, a company, is an establishment outside the ESS: the share is defined
+    ({1: {}, 3: {}}, False),
+    # ... unless it is closed
+    ({1: {}, 3: {"active": False}}, True),
+    # an association whose legal category is outside the ESS (family "none") is outside
+    ({1: {}, 2: {"ess_family": "none"}}, False),
+    # a company of an ESS family is of the ESS
+    ({3: {"ess_family": "cooperative"}}, True),
+    # no SIRET at all: nothing imported from SIRENE
+    ({}, False)])
+def test_the_ess_share_is_undefined_when_only_the_ess_was_imported(store, changes, missing):
+    from tests.fixtures import tiny as tiny_data
+
+    data = tiny_data()
+    for row, values in changes.items():                    # rows 1.. are A1..
+        data.actors.loc[row, "siret"] = "73282932000074"
+        for column, value in values.items():
+            data.actors.loc[row, column] = value
+    store.create("inv", data)
+    assert I.denominator_missing(View(store, store.ref("inv"))) is missing
