@@ -442,3 +442,32 @@ def test_the_ess_share_is_undefined_when_only_the_ess_was_imported(store, change
             data.actors.loc[row, column] = value
     store.create("inv", data)
     assert I.denominator_missing(View(store, store.ref("inv"))) is missing
+
+
+@pytest.fixture(scope="module")
+def polygons(tmp_path_factory):
+    """tests/zoning_fixtures.inventory() with its polygon zoning (NA, NE, MA)."""
+    from ecosystem.geo import Geography
+    from ecosystem.storage.store import Store
+    from tests import zoning_fixtures as zf
+    from tests.test_store_zonings import add_polygons
+
+    store = Store(tmp_path_factory.mktemp("ind_zoning") / "z.duckdb", geo=Geography())
+    store.create("inv", zf.inventory())
+    level = add_polygons(store)
+    yield store, store.ref("inv"), level
+    store.close()
+
+
+def test_indicators_and_breakdowns_by_the_zones_of_a_user_zoning(polygons):
+    store, ref, level = polygons
+    view = View(store, ref, Filters())            # the view at the region level
+    # actors by zone (zoning_fixtures.inventory): NA B1, B7 (associations); NE B2 (a
+    # company); MA B4 (an association); B3, B5, B6 in no zone
+    d = I.compute(view, level, ["actors", "associations_share"]).set_index("code")
+    assert d.loc[["MA", "NA", "NE"], "actors"].tolist() == [1, 2, 1]
+    assert d.loc[["MA", "NA", "NE"], "associations_share"].tolist() == [1.0, 1.0, 0.0]
+    b = I.breakdown(view, "actor_type", level=level)
+    assert [tuple(r) for r in b[b.code.notna()].itertuples(index=False)] == [
+        ("MA", "association", 1.0, 1.0), ("NA", "association", 2.0, 1.0),
+        ("NE", "company", 1.0, 1.0)]
