@@ -471,3 +471,11 @@ def test_indicators_and_breakdowns_by_the_zones_of_a_user_zoning(polygons):
     assert [tuple(r) for r in b[b.code.notna()].itertuples(index=False)] == [
         ("MA", "association", 1.0, 1.0), ("NA", "association", 2.0, 1.0),
         ("NE", "company", 1.0, 1.0)]
+
+
+def test_national_growth_as_of_a_year_reads_that_year_s_fundings(tiny):
+    store, ref = tiny
+    # as of 2022 (P1 from 2021, P3 from 2016, P5 from 2022 exist): fundings of 2022,
+    # F2 5,000 + F5 40,000 = 45,000, against 2021's F1 10,000: (45,000 - 10,000) / 10,000
+    row = I.national(View(store, ref, Filters(as_of=2022)), ["funding_growth"])
+    assert row["funding_growth"] == pytest.approx(3.5)
