@@ -471,6 +471,9 @@ def test_indicators_and_breakdowns_by_the_zones_of_a_user_zoning(polygons):
     assert [tuple(r) for r in b[b.code.notna()].itertuples(index=False)] == [
         ("MA", "association", 1.0, 1.0), ("NA", "association", 2.0, 1.0),
         ("NE", "company", 1.0, 1.0)]
+    # within one zone of the zoning: its rows only
+    b = I.breakdown(view, "actor_type", level=level, within=(level, "NA"))
+    assert [tuple(r) for r in b.itertuples(index=False)] == [("NA", "association", 2.0, 1.0)]
 
 
 def test_national_growth_as_of_a_year_reads_that_year_s_fundings(tiny):
