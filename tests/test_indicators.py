@@ -452,8 +452,16 @@ def polygons(tmp_path_factory):
     from tests import zoning_fixtures as zf
     from tests.test_store_zonings import add_polygons
 
+    from tests.fixtures import frame
+
     store = Store(tmp_path_factory.mktemp("ind_zoning") / "z.duckdb", geo=Geography())
-    store.create("inv", zf.inventory())
+    data = zf.inventory()
+    # Q1 in NA, Q3 in MA, Q2 in no zone; Q1's scalability not assessed
+    data.scores = frame([dict(project_id="Q1", criterion_id="social_need", score=3),
+                         dict(project_id="Q1", criterion_id="scalability"),
+                         dict(project_id="Q3", criterion_id="social_need", score=1),
+                         dict(project_id="Q2", criterion_id="social_need", score=5)])
+    store.create("inv", data)
     level = add_polygons(store)
     yield store, store.ref("inv"), level
     store.close()
@@ -482,3 +490,13 @@ def test_national_growth_as_of_a_year_reads_that_year_s_fundings(tiny):
     # F2 5,000 + F5 40,000 = 45,000, against 2021's F1 10,000: (45,000 - 10,000) / 10,000
     row = I.national(View(store, ref, Filters(as_of=2022)), ["funding_growth"])
     assert row["funding_growth"] == pytest.approx(3.5)
+
+
+def test_the_grid_rolled_up_by_the_zones_of_a_user_zoning(polygons):
+    store, ref, level = polygons
+    g = I.grid_rollup(View(store, ref, Filters()), "territory", level=level)
+    g = g[g.code.notna()].astype(object).where(g.notna(), None)
+    # (zone, criterion, mean score, scored, not assessed, projects)
+    assert [tuple(r) for r in g.itertuples(index=False)] == [
+        ("MA", "social_need", 1.0, 1, 0, 1), ("NA", "scalability", None, 0, 1, 1),
+        ("NA", "social_need", 3.0, 1, 0, 1)]
