@@ -415,3 +415,77 @@ def test_notes_sheet_of_its_own_name_and_width():
     # its first three columns are 24 wide (one <col> element for A to C)
     dim = notes.column_dimensions["A"]
     assert (dim.min, dim.max, dim.width) == (1, 3, reference_widths([24])[0])
+
+
+ACTOR_COLUMNS_NOT_PERSONAL = [
+    "actor_id", "name", "actor_type", "domains", "siren", "siret", "rna_id", "commune_code",
+    "postal_code", "city", "address", "lat", "lon", "geo_method", "creation_year",
+    "closing_year", "employees", "volunteers", "website", "description", "active", "source",
+    "source_id", "ess_family"]  # contact_name, contact_email, contact_phone, leader_name left out
+
+
+def _personal_inventory(store):
+    data = tiny()
+    data.actors.loc[1, "contact_name"] = "Jeanne Martin"
+    data.actors.loc[1, "leader_name"] = "Paul Durand"
+    data.actors.loc[1, "ess_family"] = "association"      # the column after the personal ones
+    data.actors.loc[1, "city"] = "Nantes"
+    data.actors.loc[1, "address"] = "1 rue Kervégan"
+    store.create("inv", data)
+
+
+def test_a_viewer_s_export_leaves_out_the_personal_columns_and_keeps_those_after(store, tmp_path):
+    _personal_inventory(store)
+    out = tmp_path / "a.csv"
+    exports.export_inventory(store, "inv", "csv", out, ["actors"], personal=False)
+    raw = out.read_bytes()
+    rows = read_csv_cells(raw, ";")
+    assert rows[0] == ACTOR_COLUMNS_NOT_PERSONAL
+    assert rows[1][0] == "A1" and rows[1][-1] == "association"
+    assert b"Jeanne Martin" not in raw and b"Paul Durand" not in raw
+    # text columns quoted (a viewer's file too), numbers not
+    assert raw.decode("utf-8-sig").split("\r\n")[1].startswith(
+        '"A1";"Entraide Nantes";"association";"poverty;social_cohesion";;;;"44109";;"Nantes";')
+    # the workbook (personal passed by position there) says the same
+    exports.export_inventory(store, "inv", "xlsx", tmp_path / "a.xlsx", ["actors"], personal=False)
+    sheet = openpyxl.load_workbook(tmp_path / "a.xlsx")["actors"]
+    assert [c.value for c in sheet[1]] == ACTOR_COLUMNS_NOT_PERSONAL
+    assert sheet["X2"].value == "association"                 # X: the 24th column
+    # an editor's export keeps them, in the model's order
+    exports.export_inventory(store, "inv", "csv", out, ["actors"])
+    header = read_csv_cells(out.read_bytes(), ";")[0]
+    assert ';"Jeanne Martin";;;"Paul Durand";"association"\r\n' in out.read_bytes().decode("utf-8-sig")
+    assert header[-5:] == ["contact_name", "contact_email", "contact_phone", "leader_name",
+                           "ess_family"]
+
+
+def test_a_stored_table_older_than_a_column_exports_it_empty_in_its_place(store, tmp_path):
+    _personal_inventory(store)
+    with store._cursor() as cur:                               # a file written before "city"
+        cur.execute(f"ALTER TABLE {store.ref('inv').table('actors')} DROP COLUMN city")
+    out = tmp_path / "a.csv"
+    exports.export_inventory(store, "inv", "csv", out, ["actors"], personal=False)
+    rows = read_csv_cells(out.read_bytes(), ";")
+    assert rows[0] == ACTOR_COLUMNS_NOT_PERSONAL
+    a1 = dict(zip(rows[0], rows[1]))
+    assert (a1["actor_id"], a1["city"], a1["address"], a1["ess_family"]) == \
+        ("A1", "", "1 rue Kervégan", "association")
+    exports.export_inventory(store, "inv", "xlsx", tmp_path / "a.xlsx", ["actors"])
+    sheet = openpyxl.load_workbook(tmp_path / "a.xlsx")["actors"]
+    assert [c.value for c in sheet[1]][9:11] == ["city", "address"]
+    assert [c.value for c in sheet[1]][-5:] == ["contact_name", "contact_email", "contact_phone",
+                                                "leader_name", "ess_family"]  # an editor's
+    assert (sheet["J2"].value, sheet["K2"].value) == (None, "1 rue Kervégan")
+
+
+def test_xlsx_refusal_counts_rows_the_english_way(store, tmp_path, monkeypatch):
+    data = tiny()
+    more = pd.concat([data.actors] * 101, ignore_index=True)      # 1,010 actors
+    more["actor_id"] = [f"A{i}" for i in range(1, len(more) + 1)]
+    data.actors = more
+    store.create("inv", data)
+    monkeypatch.setattr(exports, "XLSX_MAX_ROWS", 1_000)
+    with pytest.raises(ValueError) as refused:
+        exports.export_inventory(store, "inv", "xlsx", tmp_path / "b.xlsx", ["actors"])
+    assert str(refused.value) == \
+        "actors: 1,010 rows, more than a worksheet holds (use csv or parquet)"

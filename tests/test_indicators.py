@@ -363,3 +363,140 @@ def test_white_zones_pass_the_view_parameters(tiny):
     view = View(_PlainStore(store), ref, Filters(territory="departement:44"))
     # active projects of Loire-Atlantique: P1 (poverty, food), P2 (food)
     assert I.white_zones(view) == [d for d in voc.DOMAINS.codes if d not in ("poverty", "food")]
+
+
+def test_value_kind_and_money_read_in_euros_with_the_rest_of_the_unit():
+    assert [I.value_kind(i) for i in ("associations_share", "funding_per_inhabitant",
+                                      "funding_total", "actors_per_10k")] == \
+        ["percent", "money", "money", "number"]
+    # euros per inhabitant: 2 decimals, the currency sign where the language puts it
+    assert I.format_value("funding_per_inhabitant", 1234.5, "fr") == "1\u202f234,50\u00a0€"
+    assert I.format_value("funding_per_inhabitant", 1234.5, "fr", with_unit=True) == \
+        "1\u202f234,50\u00a0€ / hab."
+    assert I.format_value("funding_per_inhabitant", 1234.5, "en", with_unit=True) == \
+        "€1,234.50 / inh."
+    # a unit that is the sign alone adds nothing
+    assert I.format_value("funding_total", 2500, "en", with_unit=True) == "€2,500"
+    assert I.format_value("associations_share", 0.125) == "12,5\u00a0%"
+    assert I.format_value("associations_share", 0.125, "en") == "12.5%"
+    assert I.format_value("actors_per_10k", 1234.567, "en") == "1,234.57"
+    import pandas as pd
+    assert I.format_value("associations_share", pd.NA) == I.format_value("actors", None) == "—"
+
+
+def test_count_units_are_singular_for_one_and_in_french_for_zero():
+    assert [I.format_value("actors", n, "fr", with_unit=True) for n in (0, 1, 2)] == \
+        ["0 acteur", "1 acteur", "2 acteurs"]
+    assert [I.format_value("projects", n, "en", with_unit=True) for n in (0, 1, 2)] == \
+        ["0 projects", "1 project", "2 projects"]
+    # a rate's unit has no singular
+    assert I.format_value("actors_per_10k", 1, "fr", with_unit=True) == "1,00 pour 10 000 hab."
+
+
+def test_sample_base_per_group_and_fragile_below_five():
+    # projects, needs, money, results, cooperation, grid: counted in projects
+    assert [I.sample_base(i) for i in ("projects_per_100k", "white_zones", "funding_per_inhabitant",
+                                       "beneficiaries", "partners_per_actor", "grid_assessed_share",
+                                       "associations_share", "net_density", "ess_establishment_share")] \
+        == ["projects"] * 6 + ["actors"] * 3
+    assert [I.is_fragile("associations_share", n) for n in (0, 4, 4.9, 5, 6)] == \
+        [True, True, True, False, False]
+    assert not I.is_fragile("associations_share", None)
+    assert not I.is_fragile("associations_share", float("nan"))
+    assert not I.is_fragile("actors", 1)                        # a count is never fragile
+
+
+def test_a_rate_s_formula_in_words_per_population():
+    i = I.get("projects_per_100k")
+    assert i.formula_words() == "nombre de projets ÷ population municipale × 100 000"
+    assert i.formula_words("en") == "number of projects ÷ municipal population × 100,000"
+
+
+def test_per_population_in_words_fr_and_en():
+    # built once at import (FORMULA_WORDS), so called here
+    assert I._per(("a", "b"), "10 000") == ("a ÷ population municipale × 10 000",
+                                            "b ÷ municipal population × 10,000")
+
+
+@pytest.mark.parametrize("changes, missing", [
+    # only A1 (an association, of the ESS by its type) has a SIRET: no establishment
+    # outside the ESS was imported
+    ({1: {}}, True),
+    # A3, a company, is an establishment outside the ESS: the share is defined
+    ({1: {}, 3: {}}, False),
+    # ... unless it is closed
+    ({1: {}, 3: {"active": False}}, True),
+    # an association whose legal category is outside the ESS (family "none") is outside
+    ({1: {}, 2: {"ess_family": "none"}}, False),
+    # a company of an ESS family is of the ESS
+    ({3: {"ess_family": "cooperative"}}, True),
+    # no SIRET at all: nothing imported from SIRENE
+    ({}, False)])
+def test_the_ess_share_is_undefined_when_only_the_ess_was_imported(store, changes, missing):
+    from tests.fixtures import tiny as tiny_data
+
+    data = tiny_data()
+    for row, values in changes.items():                    # rows 1.. are A1..
+        data.actors.loc[row, "siret"] = "73282932000074"
+        for column, value in values.items():
+            data.actors.loc[row, column] = value
+    store.create("inv", data)
+    assert I.denominator_missing(View(store, store.ref("inv"))) is missing
+
+
+@pytest.fixture(scope="module")
+def polygons(tmp_path_factory):
+    """tests/zoning_fixtures.inventory() with its polygon zoning (NA, NE, MA)."""
+    from ecosystem.geo import Geography
+    from ecosystem.storage.store import Store
+    from tests import zoning_fixtures as zf
+    from tests.test_store_zonings import add_polygons
+
+    from tests.fixtures import frame
+
+    store = Store(tmp_path_factory.mktemp("ind_zoning") / "z.duckdb", geo=Geography())
+    data = zf.inventory()
+    # Q1 in NA, Q3 in MA, Q2 in no zone; Q1's scalability not assessed
+    data.scores = frame([dict(project_id="Q1", criterion_id="social_need", score=3),
+                         dict(project_id="Q1", criterion_id="scalability"),
+                         dict(project_id="Q3", criterion_id="social_need", score=1),
+                         dict(project_id="Q2", criterion_id="social_need", score=5)])
+    store.create("inv", data)
+    level = add_polygons(store)
+    yield store, store.ref("inv"), level
+    store.close()
+
+
+def test_indicators_and_breakdowns_by_the_zones_of_a_user_zoning(polygons):
+    store, ref, level = polygons
+    view = View(store, ref, Filters())            # the view at the region level
+    # actors by zone (zoning_fixtures.inventory): NA B1, B7 (associations); NE B2 (a
+    # company); MA B4 (an association); B3, B5, B6 in no zone
+    d = I.compute(view, level, ["actors", "associations_share"]).set_index("code")
+    assert d.loc[["MA", "NA", "NE"], "actors"].tolist() == [1, 2, 1]
+    assert d.loc[["MA", "NA", "NE"], "associations_share"].tolist() == [1.0, 1.0, 0.0]
+    b = I.breakdown(view, "actor_type", level=level)
+    assert [tuple(r) for r in b[b.code.notna()].itertuples(index=False)] == [
+        ("MA", "association", 1.0, 1.0), ("NA", "association", 2.0, 1.0),
+        ("NE", "company", 1.0, 1.0)]
+    # within one zone of the zoning: its rows only
+    b = I.breakdown(view, "actor_type", level=level, within=(level, "NA"))
+    assert [tuple(r) for r in b.itertuples(index=False)] == [("NA", "association", 2.0, 1.0)]
+
+
+def test_national_growth_as_of_a_year_reads_that_year_s_fundings(tiny):
+    store, ref = tiny
+    # as of 2022 (P1 from 2021, P3 from 2016, P5 from 2022 exist): fundings of 2022,
+    # F2 5,000 + F5 40,000 = 45,000, against 2021's F1 10,000: (45,000 - 10,000) / 10,000
+    row = I.national(View(store, ref, Filters(as_of=2022)), ["funding_growth"])
+    assert row["funding_growth"] == pytest.approx(3.5)
+
+
+def test_the_grid_rolled_up_by_the_zones_of_a_user_zoning(polygons):
+    store, ref, level = polygons
+    g = I.grid_rollup(View(store, ref, Filters()), "territory", level=level)
+    g = g[g.code.notna()].astype(object).where(g.notna(), None)
+    # (zone, criterion, mean score, scored, not assessed, projects)
+    assert [tuple(r) for r in g.itertuples(index=False)] == [
+        ("MA", "social_need", 1.0, 1, 0, 1), ("NA", "scalability", None, 0, 1, 1),
+        ("NA", "social_need", 3.0, 1, 0, 1)]

@@ -144,3 +144,30 @@ def test_read_only_store_computes_the_sets_in_the_query(tiny, tmp_path):
         assert (k["actors"], k["projects"]) == (5, 2)
     finally:
         ro.close()
+
+
+FMA = " SELECT string_agg(project_id || ':' || actor_id, ',' ORDER BY project_id, actor_id) FROM fma"
+
+
+@pytest.mark.parametrize("f, expected", [
+    # Loire-Atlantique: projects P1 (lead A1, partners A3, A4) and P2 (lead A2, partner A1)
+    (Filters(territory="departement:44"), "P1:A1,P1:A3,P1:A4,P2:A1,P2:A2"),
+    # Bouches-du-Rhône in experimentation: P5 only (lead A5, partner A6); A8 takes no part
+    (Filters(territory="departement:13", stages=("experimentation",)), "P5:A5,P5:A6")])
+def test_scoped_participations_of_the_view_s_actors_in_its_projects(tiny, f, expected):
+    store, ref = tiny
+    sql = scoped(ref, f, FMA)
+    assert store.query(sql.text, sql.params).iloc[0, 0] == expected
+
+
+def test_base_filters_only_as_of_a_year_with_a_territory_and_a_project_filter():
+    f = Filters(level="departement", territory="region:52", stages=("emergence",), as_of=2020)
+    # the same filters over all France, at the region level
+    assert f.base_filters() == Filters(stages=("emergence",), as_of=2020)
+    assert Filters(stages=("emergence",), as_of=2020).base_filters() is None     # France
+    assert Filters(territory="region:52", as_of=2020).base_filters() is None     # no project filter
+    # today's participations are a scan of the derived ones: nothing to cut from
+    assert Filters(territory="region:52", stages=("emergence",)).base_filters() is None
+    # a domain outside the vocabulary has no bit: the lists are tested, fm is cut
+    g = Filters(territory="region:52", stages=("emergence",), domains=("other",))
+    assert g.base_filters() == Filters(stages=("emergence",), domains=("other",))

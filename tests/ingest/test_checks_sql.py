@@ -662,3 +662,21 @@ def test_build_with_no_check_to_make_sets_an_empty_mask(ncon):
     assert planned == []
     assert ncon.execute("SELECT _row, actor_id, network_id, since_year, _issues FROM chk ORDER BY _row"
                         ).fetchall() == [(2, "A1", "N1", None, 0), (3, "A1", "N1", None, 0)]
+
+
+def test_plan_says_the_default_of_a_lookup_without_vocabulary():
+    # a staff band (a lookup with no vocabulary) given a default: the "defaulted" check
+    # names the default only (no vocabulary to name), the band's checks take its action
+    from ecosystem.ingest.mapping import Mapping, Rule
+
+    mapping = Mapping("actors", rules={"actor_id": Rule(source="ID"), "name": Rule(source="NOM"),
+                                       "volunteers": Rule(source="BENEVOLES")},
+                      defaults={"volunteers": "5"})
+    hows = {"actor_id": "text", "name": "name", "volunteers": "staff_band"}
+    assert [c for c in checks_of(mapping, hows) if c[1] == "volunteers"] == [
+        (3, "volunteers", "defaulted", 'j."_k_volunteers" IS NULL', "none", '[["default", "5"]]',
+         "default"),
+        (4, "volunteers", "type", 'j."_bad_volunteers" IS NOT NULL', "bad", '[["kind", "int"]]',
+         "default"),
+        (5, "volunteers", "min", 'j."volunteers" IS NOT NULL AND NOT j."_ok_volunteers__min"',
+         "raw", '[["bound", "0"]]', "default")]
