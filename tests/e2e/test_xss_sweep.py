@@ -11,7 +11,7 @@ import pytest
 from ecosystem.storage.store import Store
 from ecosystem import access
 from ecosystem.editing import contributions
-from tests.conftest import AppServer, app_pages, screenshot, wait_idle
+from tests.conftest import AppServer, app_pages, screenshot, wait_drawn, wait_idle
 from tests.xss_inventory import MARKERS, PAYLOADS, hostile, hostile_zoning
 
 pytestmark = pytest.mark.e2e
@@ -138,6 +138,11 @@ def hostile_server(tmp_path_factory, geo):
     server.stop()
 
 
+#: payload 8's template syntax, which a server-side template engine would turn into 49
+TEMPLATED = "{{7*7}}${7*7}"
+assert TEMPLATED in PAYLOADS[8]
+
+
 def _kind(page, frame) -> str:
     if frame == page.main_frame:
         return "page"
@@ -169,6 +174,12 @@ def sweep(page) -> tuple[dict, list[str]]:
         page.wait_for_timeout(300)
         bad += [f"{kind}: {b}" for b in frame.evaluate(SCAN)]
         text = frame.evaluate("() => document.body.innerText") + "\n" + extra
+        # payload 8 shown: its template syntax reads as written. A guard on what is shown:
+        # branca's evaluation of the names (fixed by maps.Macro) reached the rendered HTML
+        # but not the text st_folium sends, so it is tests/test_map_render.py that fails
+        # on that bug
+        if "xss-b" in text:
+            assert TEMPLATED in text, f"{kind}: a name's '{{{{7*7}}}}' was evaluated on the server"
         assert kind not in seen, f"two {kind} frames"
         seen[kind] = ({m for m in (*MARKERS, "xss-inv") if m in text}, opened)
     return seen, bad
@@ -181,7 +192,9 @@ def test_no_payload_runs_on_any_page(hostile_server, offline_page):
     for name in pages:
         query = PARAMS.get(name, "")
         page = offline_page.open(f"{hostile_server.url}/{name}" + (f"?{query}" if query else ""))
-        page.wait_for_timeout(2500)  # iframes (maps, graphs) draw after the script ends
+        wait_drawn(page)  # iframes (maps, graphs) draw after the script ends
+        if "network" in EXPECTED[name]:  # a sandboxed frame: wait_drawn cannot read it
+            page.locator('iframe[srcdoc*="net-data"]').wait_for(state="attached", timeout=90_000)
         seen, bad = sweep(page)
         screenshot(page, f"xss_{name}")
         assert bad == [], f"{name}: payload markup in the DOM: {bad[:5]}"
