@@ -63,7 +63,8 @@ with left:
                           max_selections=terr.MAX_COMPARED, format_func=ui.territory_label,
                           placeholder=tr("cmp.territories_ph"), help=tr("cmp.territories_help"))
 with right:
-    query = st.text_input(tr("cmp.commune"), key="w_cmp_q", placeholder=tr("cmp.commune_ph"))
+    query = st.text_input(tr("cmp.commune"), key="w_cmp_q", placeholder=tr("cmp.commune_ph"),
+                          help=tr("cmp.commune_help"))
     if query.strip():
         found = geo.search(query, limit=20)
         if found.empty:

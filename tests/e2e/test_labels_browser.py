@@ -75,3 +75,26 @@ def test_key_figures_show_their_whole_label(app_server, offline_page, path, show
     wait_drawn(page)
     page.locator('[data-testid="stMetricLabel"]').filter(has_text=shown).first.wait_for()
     assert page.evaluate(CUT_IN_MAIN) == []
+
+
+#: the placeholders of the main area's text inputs wider than their box: a cut
+#: placeholder hides what the field asks for (the width of the text in the input's font)
+CUT_PLACEHOLDERS = """() => {
+  const c = document.createElement('canvas').getContext('2d');
+  return Array.from(document.querySelectorAll('[data-testid="stMain"] input[placeholder]'))
+    .filter(i => i.offsetParent !== null && i.placeholder).filter(i => {
+      const s = getComputedStyle(i);
+      c.font = s.font;
+      const room = i.clientWidth - parseFloat(s.paddingLeft) - parseFloat(s.paddingRight);
+      return c.measureText(i.placeholder).width > room + 1;
+    }).map(i => i.placeholder);
+}"""
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_comparer_search_shows_its_whole_placeholder(app_server, offline_page, lang):
+    page = offline_page.open(app_server.url + "/comparer" + ("?lang=en" if lang == "en" else ""))
+    page.locator('[data-testid="stMain"] h1').first.wait_for(timeout=60_000)
+    wait_drawn(page)
+    page.get_by_label({"fr": "Ajouter un territoire", "en": "Add a territory"}[lang], exact=True).wait_for()
+    assert page.evaluate(CUT_PLACEHOLDERS) == []
