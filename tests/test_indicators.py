@@ -536,3 +536,18 @@ def test_partners_per_actor_by_the_zones_of_a_user_zoning_under_a_project_filter
     d = I.compute(view, level, ["actors", "partners_per_actor"]).set_index("code")
     assert d.loc[["MA", "NA", "NE"], "actors"].tolist() == [1, 2, 1]
     assert d.loc[["MA", "NA", "NE"], "partners_per_actor"].tolist() == [0.0, 1.0, 0.0]
+
+
+def test_ess_jobs_read_a_staff_band_s_bounds_and_a_head_count_as_is(store):
+    from tests.fixtures import tiny as tiny_data
+
+    data = tiny_data()
+    # A1 (association, Nantes) with 4 employees, the middle of SIRENE's band 02 (3 to 5);
+    # A2 (association, Saint-Herblain) with 12, no band's middle: a head count
+    for row, employees in ((1, 4.0), (2, 12.0)):           # rows 1.. are A1..
+        data.actors.loc[row, "siret"] = "73282932000074"
+        data.actors.loc[row, "employees"] = employees
+    store.create("inv", data)
+    df = I.compute(View(store, store.ref("inv")), "departement",
+                   ["ess_jobs", "ess_jobs_low", "ess_jobs_high"]).set_index("code")
+    assert df.loc["44", ["ess_jobs", "ess_jobs_low", "ess_jobs_high"]].tolist() == [16, 15, 17]
