@@ -3,6 +3,10 @@
 #
 #   scripts/mutation.sh MODULE                        fresh run of every mutant, then the score
 #   scripts/mutation.sh MODULE run 'NAME*' ...        rerun only those mutants (after a new test)
+#   scripts/mutation.sh MODULE resume                 run only the mutants without a result: never
+#                                                     run, or of a function whose source changed
+#                                                     (mutmut keeps a hash per function and forgets
+#                                                     the results of the changed ones)
 #   scripts/mutation.sh MODULE survivors              rerun only the mutants not killed yet
 #                                                     (after adding tests: a killed mutant
 #                                                     stays killed when tests are only added)
@@ -87,6 +91,11 @@ score() {
 case "${1:-run}" in
   score) score ;;
   show)  cd "$WORK" && "$MUTMUT" show "$2" ;;
+  resume)
+    sync_tests
+    (cd "$WORK" && "$MUTMUT" run --max-children "${MUTATION_CHILDREN:-1}" > run.log 2>&1) \
+      || { tail -c 3000 "$WORK/run.log"; echo; echo "mutmut run failed (log: $WORK/run.log)" >&2; exit 1; }
+    score ;;
   survivors)
     mapfile -t names < <(cd "$WORK" && "$MUTMUT" results 2>/dev/null | sed -n 's/^ *\([^ :]*\): .*/\1/p')
     [ ${#names[@]} -eq 0 ] && { score; exit 0; }

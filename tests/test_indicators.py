@@ -500,3 +500,54 @@ def test_the_grid_rolled_up_by_the_zones_of_a_user_zoning(polygons):
     assert [tuple(r) for r in g.itertuples(index=False)] == [
         ("MA", "social_need", 1.0, 1, 0, 1), ("NA", "scalability", None, 0, 1, 1),
         ("NA", "social_need", 3.0, 1, 0, 1)]
+
+
+def test_communes_within_a_departement_under_a_project_filter(tiny):
+    store, ref = tiny
+    # experimentation: P1 (Nantes 44109: A1 lead, A3, A4) and P5 (Marseille); the actors
+    # of the view are their participants. Within Loire-Atlantique: Nantes only, each of
+    # A1 A3 A4 with 2 links in P1 -> 6 / 3; Saint-Herblain (A2, P2 emergence) none
+    df = I.compute(View(store, ref, Filters(stages=("experimentation",))), "commune",
+                   ids=["actors", "projects", "partners_per_actor"],
+                   within=("departement", "44")).set_index("code")
+    assert (df.at["44109", "actors"], df.at["44109", "projects"]) == (3, 1)
+    assert df.at["44109", "partners_per_actor"] == pytest.approx(2.0)
+    assert (df.at["44162", "actors"], df.at["44162", "projects"]) == (0, 0)
+    assert df.index.str.startswith("44").all()
+
+
+def test_growth_per_departement_as_of_a_year_reads_that_year_s_fundings(tiny):
+    store, ref = tiny
+    # as of 2022, Loire-Atlantique's P1: F2 5,000 in 2022 against F1 10,000 in 2021:
+    # (5,000 - 10,000) / 10,000; Bouches-du-Rhône: F5 40,000 in 2022, nothing in 2021
+    df = I.compute(View(store, ref, Filters(as_of=2022)), "departement",
+                   ids=["funding_growth"]).set_index("code")
+    assert df.at["44", "funding_growth"] == pytest.approx(-0.5)
+    assert df.at["44", "funding_year"] == 5000 and df.at["44", "funding_prev_year"] == 10000
+    assert df.at["13", "funding_year"] == 40000 and df.at["13", "funding_prev_year"] == 0
+
+
+def test_partners_per_actor_by_the_zones_of_a_user_zoning_under_a_project_filter(polygons):
+    store, ref, level = polygons
+    # every project is in emergence, so the filter keeps them all but makes the links
+    # count per participation: Q1 {B1, B7} one link each (NA: 2 / 2); B2 (NE) leads Q2
+    # alone, B4 (MA) Q3 alone
+    view = View(store, ref, Filters(stages=("emergence",)))
+    d = I.compute(view, level, ["actors", "partners_per_actor"]).set_index("code")
+    assert d.loc[["MA", "NA", "NE"], "actors"].tolist() == [1, 2, 1]
+    assert d.loc[["MA", "NA", "NE"], "partners_per_actor"].tolist() == [0.0, 1.0, 0.0]
+
+
+def test_ess_jobs_read_a_staff_band_s_bounds_and_a_head_count_as_is(store):
+    from tests.fixtures import tiny as tiny_data
+
+    data = tiny_data()
+    # A1 (association, Nantes) with 4 employees, the middle of SIRENE's band 02 (3 to 5);
+    # A2 (association, Saint-Herblain) with 12, no band's middle: a head count
+    for row, employees in ((1, 4.0), (2, 12.0)):           # rows 1.. are A1..
+        data.actors.loc[row, "siret"] = "73282932000074"
+        data.actors.loc[row, "employees"] = employees
+    store.create("inv", data)
+    df = I.compute(View(store, store.ref("inv")), "departement",
+                   ["ess_jobs", "ess_jobs_low", "ess_jobs_high"]).set_index("code")
+    assert df.loc["44", ["ess_jobs", "ess_jobs_low", "ess_jobs_high"]].tolist() == [16, 15, 17]
