@@ -171,3 +171,28 @@ def test_base_filters_only_as_of_a_year_with_a_territory_and_a_project_filter():
     # a domain outside the vocabulary has no bit: the lists are tested, fm is cut
     g = Filters(territory="region:52", stages=("emergence",), domains=("other",))
     assert g.base_filters() == Filters(stages=("emergence",), domains=("other",))
+
+
+def test_actor_project_test_only_for_one_project_filter_alone():
+    """The derived actors' summary columns stand for a project-side filter only when
+    it is alone: a funder, a domain, an actor type or a year of the view must hold for
+    the same project, which only the participations say."""
+    from ecosystem.analysis.view import actor_project_test
+    params: list = []
+    # stages in vocabulary order: emergence bit 1, experimentation 2, diffusion 4
+    assert actor_project_test(Filters(stages=("emergence", "diffusion")), params) \
+        == "(a.proj_stage_bits & ?) <> 0"
+    assert params == [5]
+    params = []
+    assert actor_project_test(Filters(year_min=2021), params) == "a.proj_end_max >= ?"
+    assert params == [2021]
+    params = []
+    assert actor_project_test(Filters(year_max=2019), params) == "a.proj_start_min <= ?"
+    assert params == [2019]
+    for other in ({"funders": ("Région",)}, {"as_of": 2022}, {"domains": ("employment",)},
+                  {"actor_types": ("association",)}, {"year_min": 2020},
+                  {"stages": ("unknown-stage",)}):
+        params = []
+        f = Filters(stages=("experimentation",)).with_(**other)
+        assert actor_project_test(f, params) is None, other
+        assert params == [], other
