@@ -196,3 +196,26 @@ def test_actor_project_test_only_for_one_project_filter_alone():
         f = Filters(stages=("experimentation",)).with_(**other)
         assert actor_project_test(f, params) is None, other
         assert params == [], other
+
+
+def test_france_as_of_a_year_with_a_project_filter_materialises_its_participations(tiny):
+    """As of a year the participations cannot be column tests (members_inline): the
+    store materialises fm from the projects of the filter (members_statement)."""
+    store, ref = tiny
+    f = Filters(year_min=2022, as_of=2026)
+    view = View(store, ref, f)
+    # running in 2022: P1 (2021-), P2 (2024-), P3 (2016-), P5 (2022-); P4 ended 2019
+    assert sorted(view.query("SELECT project_id FROM fp").project_id) == ["P1", "P2", "P3", "P5"]
+    # their participants, lead or partner: P1 A1 A3 A4, P2 A2 A1, P3 A6 A5, P5 A5 A6
+    members = view.query("SELECT project_id, actor_id FROM fm ORDER BY project_id, actor_id")
+    assert list(zip(members.project_id, members.actor_id)) == [
+        ("P1", "A1"), ("P1", "A3"), ("P1", "A4"), ("P2", "A1"), ("P2", "A2"),
+        ("P3", "A5"), ("P3", "A6"), ("P5", "A5"), ("P5", "A6")]
+    # the tiny actors have no creation year: none exists as of a year (asof.actor_undated)
+    assert len(view.query("SELECT actor_id FROM fa")) == 0
+    assert [t.rsplit("_", 1)[1] for t in cached_tables(store)] == ["fm"]
+    # funded by A5 (the fundings table): F3 P3 and F5 P5, whose participants are A5 and A6
+    members = View(store, ref, Filters(funders=("A5",), as_of=2026)).query(
+        "SELECT project_id, actor_id FROM fm ORDER BY project_id, actor_id")
+    assert list(zip(members.project_id, members.actor_id)) == [
+        ("P3", "A5"), ("P3", "A6"), ("P5", "A5"), ("P5", "A6")]
