@@ -219,3 +219,21 @@ def test_france_as_of_a_year_with_a_project_filter_materialises_its_participatio
         "SELECT project_id, actor_id FROM fm ORDER BY project_id, actor_id")
     assert list(zip(members.project_id, members.actor_id)) == [
         ("P3", "A5"), ("P3", "A6"), ("P5", "A5"), ("P5", "A6")]
+
+
+def test_a_territory_s_participations_left_inline_under_a_project_filter(tiny):
+    """A territory with a project filter the participations' columns answer
+    (territory_members): fm and fma are queries over the derived participations."""
+    store, ref = tiny
+    # Loire-Atlantique's experimentation projects: P1 (lead A1, partners A3, A4);
+    # its actors taking part: A1, A3, A4, all of Nantes
+    view = View(store, ref, Filters(territory="departement:44", stages=("experimentation",)))
+    for name in ("fm", "fma"):
+        rows = view.query(f"SELECT project_id, actor_id FROM {name} ORDER BY actor_id")
+        assert list(zip(rows.project_id, rows.actor_id)) == [
+            ("P1", "A1"), ("P1", "A3"), ("P1", "A4")], name
+    # Bouches-du-Rhône's: P5 (lead A5 Marseille, partner A6 Aix), P3 being diffusion
+    view = View(store, ref, Filters(territory="departement:13", stages=("experimentation",)))
+    for name in ("fm", "fma"):
+        rows = view.query(f"SELECT project_id, actor_id FROM {name} ORDER BY actor_id")
+        assert list(zip(rows.project_id, rows.actor_id)) == [("P5", "A5"), ("P5", "A6")], name
