@@ -237,3 +237,15 @@ def test_a_territory_s_participations_left_inline_under_a_project_filter(tiny):
     for name in ("fm", "fma"):
         rows = view.query(f"SELECT project_id, actor_id FROM {name} ORDER BY actor_id")
         assert list(zip(rows.project_id, rows.actor_id)) == [("P5", "A5"), ("P5", "A6")], name
+
+
+def test_france_s_participations_under_a_project_filter_and_an_actor_type(tiny):
+    """All France, a stage and an actor type (the lead's type for the projects): fm
+    holds every participation in the projects, not only the type's."""
+    store, ref = tiny
+    # experimentation projects led by an association: P1 (A1); P5's lead A5 is a
+    # local authority. P1's participants: A1 (lead), A3 (company), A4 (research)
+    view = View(store, ref, Filters(stages=("experimentation",), actor_types=("association",)))
+    rows = view.query("SELECT project_id, actor_id FROM fm ORDER BY actor_id")
+    assert list(zip(rows.project_id, rows.actor_id)) == [("P1", "A1"), ("P1", "A3"), ("P1", "A4")]
+    assert list(view.query("SELECT actor_id FROM fa").actor_id) == ["A1"]
