@@ -249,3 +249,13 @@ def test_france_s_participations_under_a_project_filter_and_an_actor_type(tiny):
     rows = view.query("SELECT project_id, actor_id FROM fm ORDER BY actor_id")
     assert list(zip(rows.project_id, rows.actor_id)) == [("P1", "A1"), ("P1", "A3"), ("P1", "A4")]
     assert list(view.query("SELECT actor_id FROM fa").actor_id) == ["A1"]
+    # fma: the participations of the view's actors only
+    rows = view.query("SELECT project_id, actor_id FROM fma")
+    assert list(zip(rows.project_id, rows.actor_id)) == [("P1", "A1")]
+    # a domain: experimentation projects of poverty: P1 (poverty;food), not P5
+    # (employment); actors of poverty: A1 and A7 (no experimentation project)
+    view = View(store, ref, Filters(stages=("experimentation",), domains=("poverty",)))
+    rows = view.query("SELECT project_id, actor_id FROM fm ORDER BY actor_id")
+    assert list(zip(rows.project_id, rows.actor_id)) == [("P1", "A1"), ("P1", "A3"), ("P1", "A4")]
+    rows = view.query("SELECT project_id, actor_id FROM fma")
+    assert list(zip(rows.project_id, rows.actor_id)) == [("P1", "A1")]
