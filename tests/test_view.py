@@ -171,3 +171,91 @@ def test_base_filters_only_as_of_a_year_with_a_territory_and_a_project_filter():
     # a domain outside the vocabulary has no bit: the lists are tested, fm is cut
     g = Filters(territory="region:52", stages=("emergence",), domains=("other",))
     assert g.base_filters() == Filters(stages=("emergence",), domains=("other",))
+
+
+def test_actor_project_test_only_for_one_project_filter_alone():
+    """The derived actors' summary columns stand for a project-side filter only when
+    it is alone: a funder, a domain, an actor type or a year of the view must hold for
+    the same project, which only the participations say."""
+    from ecosystem.analysis.view import actor_project_test
+    params: list = []
+    # stages in vocabulary order: emergence bit 1, experimentation 2, diffusion 4
+    assert actor_project_test(Filters(stages=("emergence", "diffusion")), params) \
+        == "(a.proj_stage_bits & ?) <> 0"
+    assert params == [5]
+    params = []
+    assert actor_project_test(Filters(year_min=2021), params) == "a.proj_end_max >= ?"
+    assert params == [2021]
+    params = []
+    assert actor_project_test(Filters(year_max=2019), params) == "a.proj_start_min <= ?"
+    assert params == [2019]
+    for other in ({"funders": ("Région",)}, {"as_of": 2022}, {"domains": ("employment",)},
+                  {"actor_types": ("association",)}, {"year_min": 2020},
+                  {"stages": ("unknown-stage",)}):
+        params = []
+        f = Filters(stages=("experimentation",)).with_(**other)
+        assert actor_project_test(f, params) is None, other
+        assert params == [], other
+
+
+def test_france_as_of_a_year_with_a_project_filter_materialises_its_participations(tiny):
+    """As of a year the participations cannot be column tests (members_inline): the
+    store materialises fm from the projects of the filter (members_statement)."""
+    store, ref = tiny
+    f = Filters(year_min=2022, as_of=2026)
+    view = View(store, ref, f)
+    # running in 2022: P1 (2021-), P2 (2024-), P3 (2016-), P5 (2022-); P4 ended 2019
+    assert sorted(view.query("SELECT project_id FROM fp").project_id) == ["P1", "P2", "P3", "P5"]
+    # their participants, lead or partner: P1 A1 A3 A4, P2 A2 A1, P3 A6 A5, P5 A5 A6
+    members = view.query("SELECT project_id, actor_id FROM fm ORDER BY project_id, actor_id")
+    assert list(zip(members.project_id, members.actor_id)) == [
+        ("P1", "A1"), ("P1", "A3"), ("P1", "A4"), ("P2", "A1"), ("P2", "A2"),
+        ("P3", "A5"), ("P3", "A6"), ("P5", "A5"), ("P5", "A6")]
+    # the tiny actors have no creation year: none exists as of a year (asof.actor_undated)
+    assert len(view.query("SELECT actor_id FROM fa")) == 0
+    assert [t.rsplit("_", 1)[1] for t in cached_tables(store)] == ["fm"]
+    # funded by A5 (the fundings table): F3 P3 and F5 P5, whose participants are A5 and A6
+    members = View(store, ref, Filters(funders=("A5",), as_of=2026)).query(
+        "SELECT project_id, actor_id FROM fm ORDER BY project_id, actor_id")
+    assert list(zip(members.project_id, members.actor_id)) == [
+        ("P3", "A5"), ("P3", "A6"), ("P5", "A5"), ("P5", "A6")]
+
+
+def test_a_territory_s_participations_left_inline_under_a_project_filter(tiny):
+    """A territory with a project filter the participations' columns answer
+    (territory_members): fm and fma are queries over the derived participations."""
+    store, ref = tiny
+    # Loire-Atlantique's experimentation projects: P1 (lead A1, partners A3, A4);
+    # its actors taking part: A1, A3, A4, all of Nantes
+    view = View(store, ref, Filters(territory="departement:44", stages=("experimentation",)))
+    for name in ("fm", "fma"):
+        rows = view.query(f"SELECT project_id, actor_id FROM {name} ORDER BY actor_id")
+        assert list(zip(rows.project_id, rows.actor_id)) == [
+            ("P1", "A1"), ("P1", "A3"), ("P1", "A4")], name
+    # Bouches-du-Rhône's: P5 (lead A5 Marseille, partner A6 Aix), P3 being diffusion
+    view = View(store, ref, Filters(territory="departement:13", stages=("experimentation",)))
+    for name in ("fm", "fma"):
+        rows = view.query(f"SELECT project_id, actor_id FROM {name} ORDER BY actor_id")
+        assert list(zip(rows.project_id, rows.actor_id)) == [("P5", "A5"), ("P5", "A6")], name
+
+
+def test_france_s_participations_under_a_project_filter_and_an_actor_type(tiny):
+    """All France, a stage and an actor type (the lead's type for the projects): fm
+    holds every participation in the projects, not only the type's."""
+    store, ref = tiny
+    # experimentation projects led by an association: P1 (A1); P5's lead A5 is a
+    # local authority. P1's participants: A1 (lead), A3 (company), A4 (research)
+    view = View(store, ref, Filters(stages=("experimentation",), actor_types=("association",)))
+    rows = view.query("SELECT project_id, actor_id FROM fm ORDER BY actor_id")
+    assert list(zip(rows.project_id, rows.actor_id)) == [("P1", "A1"), ("P1", "A3"), ("P1", "A4")]
+    assert list(view.query("SELECT actor_id FROM fa").actor_id) == ["A1"]
+    # fma: the participations of the view's actors only
+    rows = view.query("SELECT project_id, actor_id FROM fma")
+    assert list(zip(rows.project_id, rows.actor_id)) == [("P1", "A1")]
+    # a domain: experimentation projects of poverty: P1 (poverty;food), not P5
+    # (employment); actors of poverty: A1 and A7 (no experimentation project)
+    view = View(store, ref, Filters(stages=("experimentation",), domains=("poverty",)))
+    rows = view.query("SELECT project_id, actor_id FROM fm ORDER BY actor_id")
+    assert list(zip(rows.project_id, rows.actor_id)) == [("P1", "A1"), ("P1", "A3"), ("P1", "A4")]
+    rows = view.query("SELECT project_id, actor_id FROM fma")
+    assert list(zip(rows.project_id, rows.actor_id)) == [("P1", "A1")]
