@@ -24,15 +24,22 @@ def cut_in(area: str, skip: tuple[str, ...]) -> str:
             ".map(e => e.textContent.trim())")
 
 
+def opened(app_server, offline_page, path: str, lang: str = "fr"):
+    """The page at ``path`` in ``lang``, once its title is there and it is drawn."""
+    sep = "&" if "?" in path else "?"
+    page = offline_page.open(f"{app_server.url}/{path}" + (f"{sep}lang=en" if lang == "en" else ""))
+    page.locator('[data-testid="stMain"] h1').first.wait_for(timeout=60_000)
+    wait_drawn(page)
+    return page
+
+
 #: the texts of the main area cut with an ellipsis (a picker's value, a table's cell may be)
 CUT_IN_MAIN = cut_in("stMain", ('[data-baseweb="select"]', '[data-testid="stDataFrame"]'))
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
 def test_map_layer_toggles_and_downloads_show_their_whole_label(app_server, offline_page, lang):
-    page = offline_page.open(app_server.url + "/carte" + ("?lang=en" if lang == "en" else ""))
-    page.locator('[data-testid="stMain"] h1').first.wait_for(timeout=60_000)
-    wait_drawn(page)
+    page = opened(app_server, offline_page, "carte", lang)
     page.locator('[data-testid="stMain"] label').filter(
         has_text={"fr": "Fond de carte en ligne", "en": "Online base map"}[lang]).wait_for()
     assert page.evaluate(CUT_LABELS) == []
@@ -47,9 +54,7 @@ CUT_IN_SIDEBAR = cut_in("stSidebar", ('[data-baseweb="select"]',))
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
 def test_sidebar_says_local_mode_in_full(app_server, offline_page, lang):
-    page = offline_page.open(app_server.url + "/a_propos" + ("?lang=en" if lang == "en" else ""))
-    page.locator('[data-testid="stMain"] h1').first.wait_for(timeout=60_000)
-    wait_drawn(page)
+    page = opened(app_server, offline_page, "a_propos", lang)
     page.locator('[data-testid="stSidebar"]').get_by_text(
         {"fr": "Mode local", "en": "Local mode"}[lang]).wait_for()
     assert page.evaluate(CUT_IN_SIDEBAR) == []
@@ -57,9 +62,7 @@ def test_sidebar_says_local_mode_in_full(app_server, offline_page, lang):
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
 def test_importer_template_downloads_show_their_whole_label(app_server, offline_page, lang):
-    page = offline_page.open(app_server.url + "/importer" + ("?lang=en" if lang == "en" else ""))
-    page.locator('[data-testid="stMain"] h1').first.wait_for(timeout=60_000)
-    wait_drawn(page)
+    page = opened(app_server, offline_page, "importer", lang)
     page.get_by_text({"fr": "Modèles de fichiers", "en": "File templates"}[lang]).first.click()
     page.get_by_role("button", name={"fr": "Partenaires de projets", "en": "Project partners"}[lang]
                      ).wait_for()
@@ -70,9 +73,7 @@ def test_importer_template_downloads_show_their_whole_label(app_server, offline_
     ("territoires?level=epci&terr=region:53", "Zones blanches (domaines sans projet actif)"),
     ("reseau?terr=departement:29", "Plus grand groupe connecté")])
 def test_key_figures_show_their_whole_label(app_server, offline_page, path, shown):
-    page = offline_page.open(f"{app_server.url}/{path}")
-    page.locator('[data-testid="stMain"] h1').first.wait_for(timeout=60_000)
-    wait_drawn(page)
+    page = opened(app_server, offline_page, path)
     page.locator('[data-testid="stMetricLabel"]').filter(has_text=shown).first.wait_for()
     assert page.evaluate(CUT_IN_MAIN) == []
 
@@ -93,8 +94,6 @@ CUT_PLACEHOLDERS = """() => {
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
 def test_comparer_search_shows_its_whole_placeholder(app_server, offline_page, lang):
-    page = offline_page.open(app_server.url + "/comparer" + ("?lang=en" if lang == "en" else ""))
-    page.locator('[data-testid="stMain"] h1').first.wait_for(timeout=60_000)
-    wait_drawn(page)
+    page = opened(app_server, offline_page, "comparer", lang)
     page.get_by_label({"fr": "Ajouter un territoire", "en": "Add a territory"}[lang], exact=True).wait_for()
     assert page.evaluate(CUT_PLACEHOLDERS) == []
