@@ -150,8 +150,9 @@ def test_anonymous_map_offers_no_actor_layer(access_db, monkeypatch):
 ROOT = __import__("pathlib").Path(__file__).resolve().parents[2]
 
 
-def app_run(db, monkeypatch, user=None, params=None):
-    """app.py itself (its menu), with the pages st.navigation got and their visibility."""
+def app_run(db, monkeypatch, user=None, params=None, record=lambda page: page._visibility):
+    """app.py itself (its menu), with the pages st.navigation got, each as ``record``
+    reads it (by default its visibility in the menu)."""
     import streamlit as st
     from streamlit.testing.v1 import AppTest
 
@@ -159,7 +160,7 @@ def app_run(db, monkeypatch, user=None, params=None):
     real = st.navigation
 
     def navigation(pages, **kw):
-        menus.append({p.url_path: p._visibility for p in pages})
+        menus.append({p.url_path: record(p) for p in pages})
         return real(pages, **kw)
 
     monkeypatch.setattr(st, "navigation", navigation)

@@ -44,21 +44,12 @@ def team_db(tmp_path_factory):
 
 
 def _titles(monkeypatch, db, user, inv):
-    import streamlit as st
-
-    titles = []
-    real = st.navigation
-
-    def navigation(pages, **kw):
-        titles.append({p.url_path: p.title for p in pages})
-        return real(pages, **kw)
-
-    monkeypatch.setattr(st, "navigation", navigation)
     calls = []
     real_count = contrib.pending_counts
     monkeypatch.setattr(contrib, "pending_counts", lambda store: calls.append(1) or real_count(store))
-    at, menus = app_run(db, monkeypatch, user, {"inv": inv})
-    return titles[-1]["moderation"], menus[-1]["moderation"], len(calls)
+    at, menus = app_run(db, monkeypatch, user, {"inv": inv},
+                        record=lambda page: (page.title, page._visibility))
+    return (*menus[-1]["moderation"], len(calls))
 
 
 @pytest.mark.parametrize("user,inv,title,shown,reads", [
