@@ -285,6 +285,20 @@ def pg_url(pg_server):
     return pg_server.get_uri(database=name)
 
 
+@pytest.fixture
+def pg_replicas(pg_url, tmp_path, geo):
+    """Two app servers on one PostgreSQL database, each with its own DuckDB mirror."""
+    from ecosystem.storage.postgres import PostgresStore
+
+    one = PostgresStore(pg_url, mirror=tmp_path / "one.duckdb", geo=geo)
+    two = PostgresStore(pg_url, mirror=tmp_path / "two.duckdb", geo=geo)
+    try:
+        yield one, two
+    finally:
+        one.close()
+        two.close()
+
+
 @pytest.fixture(params=["duckdb", "postgresql"])
 def any_store(request, tmp_path, geo):
     """The store test suite runs against both backends."""

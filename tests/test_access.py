@@ -164,28 +164,21 @@ def test_ref_for_aggregates_only(team):
         access.ref_for(team, ANONYMOUS, "Autre")
 
 
-def test_postgres_replicas_share_members_and_visibility(pg_url, tmp_path, geo):
+def test_postgres_replicas_share_members_and_visibility(pg_replicas):
     """A grant, a visibility and a revocation made on one replica are seen by another
     (each has its own DuckDB mirror)."""
-    from ecosystem.storage.postgres import PostgresStore
-
-    one = PostgresStore(pg_url, mirror=tmp_path / "one.duckdb", geo=geo)
-    two = PostgresStore(pg_url, mirror=tmp_path / "two.duckdb", geo=geo)
-    try:
-        writes.create(one, ALICE, "Obs", tiny())
-        members.grant(one, ALICE, "Obs", CAROL.id, "viewer")
-        members.set_visibility(one, ALICE, "Obs", "public_aggregates")
-        assert access.role_of(two, CAROL, "Obs") == "viewer"
-        assert access.role_of(two, ALICE, "Obs") == "admin"
-        assert two.visibility("Obs") == "public_aggregates"
-        assert members.readable_inventories(two, ANONYMOUS) == ["Obs"]
-        members.revoke(two, ALICE, "Obs", CAROL.id)  # written by the other replica
-        assert access.role_of(one, CAROL, "Obs") is None
-        writes.delete(one, ALICE, "Obs")
-        assert two.member_roles(ALICE.id) == {}
-    finally:
-        one.close()
-        two.close()
+    one, two = pg_replicas
+    writes.create(one, ALICE, "Obs", tiny())
+    members.grant(one, ALICE, "Obs", CAROL.id, "viewer")
+    members.set_visibility(one, ALICE, "Obs", "public_aggregates")
+    assert access.role_of(two, CAROL, "Obs") == "viewer"
+    assert access.role_of(two, ALICE, "Obs") == "admin"
+    assert two.visibility("Obs") == "public_aggregates"
+    assert members.readable_inventories(two, ANONYMOUS) == ["Obs"]
+    members.revoke(two, ALICE, "Obs", CAROL.id)  # written by the other replica
+    assert access.role_of(one, CAROL, "Obs") is None
+    writes.delete(one, ALICE, "Obs")
+    assert two.member_roles(ALICE.id) == {}
 
 
 def test_actor_level_analyses_refuse_an_aggregates_only_view(store):

@@ -57,23 +57,16 @@ def test_a_deleted_inventory_takes_its_membership_history_along(any_store):
         ("Carol", "grant", "sub-carol", None, "admin")]
 
 
-def test_postgres_replicas_share_the_membership_history(pg_url, tmp_path, geo):
-    from ecosystem.storage.postgres import PostgresStore
-
-    one = PostgresStore(pg_url, mirror=tmp_path / "one.duckdb", geo=geo)
-    two = PostgresStore(pg_url, mirror=tmp_path / "two.duckdb", geo=geo)
-    try:
-        writes.create(one, ALICE, "Obs", tiny())
-        members.grant(one, ALICE, "Obs", BOB.id, "editor")
-        members.set_visibility(two, ALICE, "Obs", "public_aggregates")
-        assert _rows(members.history(one, ALICE, "Obs")) == [
-            ("Alice", "visibility", None, "private", "public_aggregates"),
-            ("Alice", "grant", "sub-bob", None, "editor"),
-            ("Alice", "grant", "sub-alice", None, "admin")]
-        assert _rows(members.history(two, ALICE, "Obs")) == _rows(members.history(one, ALICE, "Obs"))
-    finally:
-        one.close()
-        two.close()
+def test_postgres_replicas_share_the_membership_history(pg_replicas):
+    one, two = pg_replicas
+    writes.create(one, ALICE, "Obs", tiny())
+    members.grant(one, ALICE, "Obs", BOB.id, "editor")
+    members.set_visibility(two, ALICE, "Obs", "public_aggregates")
+    assert _rows(members.history(one, ALICE, "Obs")) == [
+        ("Alice", "visibility", None, "private", "public_aggregates"),
+        ("Alice", "grant", "sub-bob", None, "editor"),
+        ("Alice", "grant", "sub-alice", None, "admin")]
+    assert _rows(members.history(two, ALICE, "Obs")) == _rows(members.history(one, ALICE, "Obs"))
 
 
 def test_cli_members_history(tmp_path, geo):

@@ -33,16 +33,9 @@ def test_waiting_counts_pending_proposals_for_moderators_only(any_store):
     assert members.permissions(any_store, access.LOCAL_ADMIN).waiting("Obs") == 2
 
 
-def test_a_proposal_made_on_one_replica_is_counted_on_the_other(pg_url, tmp_path, geo):
-    from ecosystem.storage.postgres import PostgresStore
-
-    one = PostgresStore(pg_url, mirror=tmp_path / "one.duckdb", geo=geo)
-    two = PostgresStore(pg_url, mirror=tmp_path / "two.duckdb", geo=geo)
-    try:
-        _team(one)
-        assert members.permissions(two, BOB).waiting("Obs") == 0
-        contrib.propose(one, ANONYMOUS, "Obs", "s1", "new", NEW)
-        assert members.permissions(two, BOB).waiting("Obs") == 1
-    finally:
-        one.close()
-        two.close()
+def test_a_proposal_made_on_one_replica_is_counted_on_the_other(pg_replicas):
+    one, two = pg_replicas
+    _team(one)
+    assert members.permissions(two, BOB).waiting("Obs") == 0
+    contrib.propose(one, ANONYMOUS, "Obs", "s1", "new", NEW)
+    assert members.permissions(two, BOB).waiting("Obs") == 1
