@@ -55,7 +55,7 @@ def test_journey_compare_three_regions(app_server, offline_page):
     page = offline_page.open(app_server.url + "/comparer")
     page.get_by_role("heading", name="Comparer des territoires").wait_for()
     for name in ("Bretagne", "Occitanie", "Normandie"):
-        box = page.get_by_label("Ajouter un territoire")
+        box = page.get_by_role("textbox", name="Ajouter un territoire", exact=True)
         box.fill(name)
         box.press("Enter")
         add = page.get_by_role("button", name="Ajouter", exact=True)

@@ -18,7 +18,7 @@ def test_compare_two_departements(app_server, offline_page):
     page.get_by_role("heading", name="Comparer des territoires").wait_for()
     # territories are added one at a time from the ranked search (issue 17 item 5)
     for name in ("Gironde", "Loire-Atlantique"):
-        box = page.get_by_label("Ajouter un territoire")
+        box = page.get_by_role("textbox", name="Ajouter un territoire", exact=True)
         box.fill(name)
         box.press("Enter")
         add = page.get_by_role("button", name="Ajouter", exact=True)
