@@ -2,6 +2,7 @@
 counts, points, lines and aggregates checked against values worked out by hand
 from tests/fixtures.py, escaping of hostile names, payload bounds."""
 
+import dataclasses
 import json
 import re
 
@@ -101,6 +102,31 @@ def test_filters_apply_to_points_and_counts(tiny, geo):
     assert view.counts["lines_total"] == 4          # A1-A3, A1-A4, A3-A4, A5-A6
     view = mapview.build(View(store, ref, Filters(actor_types=("association",))), geo, ALL)
     assert sorted(payload(view, "points")["id"]) == ["A1", "A10", "A2", "A7"]
+
+
+def test_partnership_lines_count_a_project_once_and_only_located_actors(store):
+    """A1 takes part in P1 twice (its lead and a partner): its pairs there still weigh
+    one project; A11 (no commune, no coordinates) shares P1 with A1, A3 and A4, but a
+    pair needs both ends on the map, so it is neither drawn nor counted."""
+    data = fixtures.tiny()
+    actors = pd.concat([data.actors, fixtures.frame([dict(
+        actor_id="A11", name="Sans adresse", actor_type="association", domains="food",
+        source="test")])], ignore_index=True)
+    partners = pd.concat([data.partners, fixtures.frame([
+        dict(project_id="P1", actor_id="A11", role="operational"),
+        dict(project_id="P1", actor_id="A1", role="operational")])], ignore_index=True)
+    store.create("dup", dataclasses.replace(data, actors=actors, partners=partners))
+    view = View(store, store.ref("dup"), Filters())
+    lines, total = mapview.partnership_lines(view, 100)
+    assert [(r.id_a, r.id_b, r.w) for r in lines.itertuples()] == [
+        ("A5", "A6", 2), ("A1", "A2", 1), ("A1", "A3", 1), ("A1", "A4", 1), ("A3", "A4", 1)]
+    assert total == 5
+    lines, total = mapview.partnership_lines(view, 1)
+    assert [(r.id_a, r.id_b) for r in lines.itertuples()] == [("A5", "A6")] and total == 5
+    # ends placed: A1's own commune (Nantes, 44), A5 in Marseille (13)
+    first = mapview.partnership_lines(view, 100)[0].set_index(["id_a", "id_b"])
+    assert (first.loc[("A1", "A2")].dep_a, first.loc[("A1", "A2")].dep_b) == ("44", "44")
+    assert first.loc[("A5", "A6")].dep_a == "13"
 
 
 def test_partnership_and_funding_lines(tiny):

@@ -67,20 +67,27 @@ def flows_by_level(view: View, levels) -> dict[str, pd.DataFrame]:
     known = " AND ".join(f"{level_column(lv)} IS NOT NULL" for lv in levels)
     body = f"""
         , va AS MATERIALIZED (SELECT actor_id FROM fa WHERE ({where}) AND {known})
-        , mem AS MATERIALIZED (SELECT m.project_id, m.actor_id FROM fma m
+        , mem AS MATERIALIZED (SELECT DISTINCT m.project_id, m.actor_id FROM fma m
                   WHERE {mine} AND m.actor_id IN (SELECT actor_id FROM va))
-        , {PAIRS}
+        , {pairs_cte()}
         {flows_select(levels)}"""
     sql = view.sql(body, territory=False)
     return rollup(store.query(sql.text, sql.params + params + mine_params), levels)
 
 
-#: the CTE of the pairs of actors sharing projects, over CTE ``mem`` (project_id,
-#: actor_id): each pair once (``id_a`` < ``id_b``) with its shared projects ``w``
-PAIRS = """pairs AS MATERIALIZED (
-            SELECT x.actor_id AS id_a, y.actor_id AS id_b, count(DISTINCT x.project_id) AS w
+def pairs_cte(carry: str = "") -> str:
+    """The CTE ``pairs`` of the pairs of actors sharing projects, over CTE ``mem``
+    (project_id, actor_id, …), which must be ``DISTINCT`` (an actor may take part in a
+    project twice, as its lead and as a partner): each pair once (``id_a`` < ``id_b``)
+    with its shared projects ``w``, counted by ``count(*)`` (half the cost of a
+    ``DISTINCT`` count at national scale, where the pairs are millions). ``carry``:
+    more columns of the pair, from ``mem x`` and ``mem y`` (each a property of the
+    actor, so the pairs stay one row each), e.g. whether both ends are located."""
+    more = f", {carry}" if carry else ""
+    return f"""pairs AS MATERIALIZED (
+            SELECT x.actor_id AS id_a, y.actor_id AS id_b{more}, count(*) AS w
             FROM mem x JOIN mem y ON x.project_id = y.project_id AND x.actor_id < y.actor_id
-            GROUP BY 1, 2)"""
+            GROUP BY ALL)"""
 
 
 def scope_members(scope) -> tuple[str, list]:

@@ -252,35 +252,36 @@ def partnerships(view: View, limit: int,
     access.require_records(view)
     store, filters = view.store, view.filters
     levels = list(dict.fromkeys(levels))
-    lon_a, lat_a = _position("a", "ca")
-    lon_b, lat_b = _position("b", "cb")
+    lon, lat = _position("a", "ca")
     where_v, pv = _scope_where("fa", filters.scope)
     mine, pm = flow.scope_members(filters.scope)
     where_a, pa = _scope_where("a", filters.scope)
-    where_b, pb = _scope_where("b", filters.scope)
     flows = (f"UNION ALL BY NAME SELECT 'flow' AS part, * FROM ({flow.flows_select(levels)})"
              if levels else "")
+    # positions are computed per actor of the view (not per pair: millions at national
+    # scale); each participation carries whether its actor is located, so the pairs
+    # know it without a join, and only the ``limit`` strongest are joined to positions
     body = f"""
         , va AS MATERIALIZED (SELECT actor_id FROM fa WHERE {where_v})
-        , mem AS MATERIALIZED (SELECT m.project_id, m.actor_id FROM fma m
-                  WHERE {mine} AND m.actor_id IN (SELECT actor_id FROM va))
-        , {flow.PAIRS}
-        , shown AS (SELECT p.*, {lon_a} AS lon_a, {lat_a} AS lat_a, a.dep AS dep_a,
-                           {lon_b} AS lon_b, {lat_b} AS lat_b, b.dep AS dep_b
-                    FROM pairs p JOIN fa a ON a.actor_id = p.id_a JOIN fa b ON b.actor_id = p.id_b
-                    LEFT JOIN geo_communes ca ON ca.code = a.commune_code
-                    LEFT JOIN geo_communes cb ON cb.code = b.commune_code
-                    WHERE ({where_a}) AND ({where_b}))
-        SELECT 'line' AS part, * FROM (
-            SELECT *, count(*) OVER () AS total FROM shown
-            WHERE lon_a IS NOT NULL AND lon_b IS NOT NULL
-            ORDER BY w DESC, id_a, id_b LIMIT {int(limit)})
+        , pos AS MATERIALIZED (SELECT a.actor_id, {lon} AS lon, {lat} AS lat, a.dep FROM fa a
+                  LEFT JOIN geo_communes ca ON ca.code = a.commune_code WHERE {where_a})
+        , mem AS MATERIALIZED (SELECT DISTINCT m.project_id, m.actor_id,
+                  v.lon IS NOT NULL AS located FROM fma m JOIN pos v ON v.actor_id = m.actor_id
+                  WHERE {mine})
+        , {flow.pairs_cte("x.located AND y.located AS located")}
+        , shown AS MATERIALIZED (SELECT id_a, id_b, w FROM pairs WHERE located)
+        , top AS (SELECT * FROM shown ORDER BY w DESC, id_a, id_b LIMIT {int(limit)})
+        SELECT 'line' AS part, t.*, a.lon AS lon_a, a.lat AS lat_a, a.dep AS dep_a,
+               b.lon AS lon_b, b.lat AS lat_b, b.dep AS dep_b,
+               (SELECT count(*) FROM shown) AS total
+        FROM top t JOIN pos a ON a.actor_id = t.id_a JOIN pos b ON b.actor_id = t.id_b
         {flows}"""
     sql = view.sql(body, territory=False)
-    raw = store.query(sql.text, sql.params + pv + pm + pa + pb)
+    raw = store.query(sql.text, sql.params + pv + pa + pm)
     df = raw[raw.part == "line"]
     df = df[[c for c in df.columns if c != "part" and not (c[0] in "ab" and c[1:].isdigit())]]
-    df = df.astype({"w": "int64"}).reset_index(drop=True)
+    df = df.astype({"w": "int64"}).sort_values(["w", "id_a", "id_b"], ascending=[False, True, True])
+    df = df.reset_index(drop=True)
     total = int(df.total.iloc[0]) if len(df) else 0
     tiers = flow.rollup(raw[raw.part == "flow"], levels) if levels else {}
     return df.drop(columns=["total", "n", "projects"], errors="ignore"), total, tiers
