@@ -42,3 +42,93 @@ def test_grid_criteria_of_a_users_file_are_inert_in_the_table():
     # a word joiner (U+2060) breaks the "javascript:" autolink
     assert row["Critère"] == "\\[x\\](javascript\u2060\\:alert(1)) \\| \\*\\*gras\\*\\*"
     assert row["Description"] == "\\<b\\>texte\\</b\\> \\# titre"
+
+
+def english_defaults(at) -> list[tuple]:
+    """What Streamlit fills in itself, in English, whatever the app's language: a
+    picker with no value (or no option) and no placeholder of ours shows "Choose an
+    option", "Choose options" or "No options to select"; a table with no row "empty"."""
+    found = []
+    for w in at.selectbox:
+        if not w.proto.placeholder and (w.value is None or not w.options):
+            found.append(("selectbox", w.label))
+    for w in at.multiselect:
+        if not w.proto.placeholder and (not w.value or not w.options):
+            found.append(("multiselect", w.label))
+    found += [("dataframe", list(d.value.columns)) for d in at.dataframe if len(d.value) == 0]
+    return found
+
+
+@pytest.fixture(scope="module")
+def small_db(tmp_path_factory):
+    """A store holding only small non-demo inventories (tests/fixtures.tiny): "petit"
+    and "équipe" (which is given a member)."""
+    from ecosystem.geo import Geography
+    from ecosystem.storage.store import Store
+    from tests import fixtures
+
+    path = tmp_path_factory.mktemp("review") / "small.duckdb"
+    store = Store(path, geo=Geography())
+    store.create("petit", fixtures.tiny())
+    store.create("équipe", fixtures.tiny())
+    store.close()
+    return path
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_members_of_an_inventory_without_members_is_said_in_words(small_db, monkeypatch, lang):
+    """Membres of an inventory nobody was given a role in (local mode): Streamlit's
+    English "empty" table and a "Member to remove" picker with "No options to select"
+    (a control that could do nothing) were shown. The page says there is no member
+    yet and offers only to add one."""
+    from ecosystem.i18n import t
+
+    monkeypatch.setenv("ECOSYSTEM_DB", str(small_db))
+    at = ok(page_test("pages/membres.py", {"lang": lang, "inv": "petit"}).run())
+    assert english_defaults(at) == []
+    assert t("members.none", lang, inventory=safe.markdown("petit")) in [str(i.value) for i in at.info]
+    assert [b.label for b in at.button if b.label == t("members.revoke", lang)] == []
+    assert [s.label for s in at.selectbox if s.label == t("members.who", lang)] == []
+    # the grant form stays
+    assert [b.label for b in at.button if b.label == t("members.grant", lang)] == [t("members.grant", lang)]
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_members_to_remove_are_picked_in_the_apps_language(small_db, monkeypatch, lang):
+    from ecosystem import access
+    from ecosystem import members as mb
+    from ecosystem.geo import Geography
+    from ecosystem.storage.store import Store
+
+    monkeypatch.setenv("ECOSYSTEM_DB", str(small_db))
+    store = Store(small_db, geo=Geography())
+    try:
+        mb.grant(store, access.LOCAL_ADMIN, "équipe", "claire@example.org", "viewer")
+    finally:
+        store.close()
+    at = ok(page_test("pages/membres.py", {"lang": lang, "inv": "équipe"}).run())
+    assert english_defaults(at) == []
+    picker = [s for s in at.selectbox if s.label == t_("members.who", lang)][0]
+    assert picker.options == ["claire@example.org"] and picker.value is None
+    assert picker.proto.placeholder == t_("ui.choose", lang)
+
+
+def t_(key, lang):
+    from ecosystem.i18n import t
+    return t(key, lang)
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_edit_forms_pickers_have_a_placeholder_in_the_apps_language(small_db, monkeypatch, lang):
+    """The actor card's Modifier tab (and Nouvel acteur): an empty type, stage, role,
+    yes / no or domains field showed Streamlit's "Choose an option" / "Choose options"."""
+    monkeypatch.setenv("ECOSYSTEM_DB", str(small_db))
+    at = ok(page_test("pages/acteur.py", {"lang": lang, "inv": "petit", "actor": "A1"}).run())
+    # the forms' pickers with no value: the new actor's type, in activity (yes / no),
+    # the new project's stage, a new link's role, domains (not the sidebar's filter)
+    labels = {t_(f"edit.field.{f}", lang) for f in ("actor_type", "active", "stage", "role", "domains")}
+    empty = [w for w in at.selectbox if w.value is None and w.label in labels] + \
+        [w for w in at.multiselect if not w.value and w.label in labels and w.key != "w_domains"]
+    assert {w.label for w in empty} == labels
+    assert english_defaults(at) == []
+    assert {w.proto.placeholder for w in empty} == {t_("ui.choose", lang)}
