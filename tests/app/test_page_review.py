@@ -132,3 +132,23 @@ def test_edit_forms_pickers_have_a_placeholder_in_the_apps_language(small_db, mo
     assert {w.label for w in empty} == labels
     assert english_defaults(at) == []
     assert {w.proto.placeholder for w in empty} == {t_("ui.choose", lang)}
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_evolution_with_no_value_but_zero_is_said_in_words(small_db, monkeypatch, lang):
+    """Territoires on a small inventory whose ten actors carry no creation year: the
+    evolution of "actors per 10,000 inhabitants" was drawn as a flat line at 0 on a
+    −1…1 axis for every year, as if there had never been an actor. The page says that
+    the indicator is 0 every year and why (the left-out records), without the chart."""
+    monkeypatch.setenv("ECOSYSTEM_DB", str(small_db))
+    at = ok(page_test("pages/territoires.py", {"lang": lang, "inv": "petit"}).run())
+    assert [c for c in at.get("plotly_chart") if c.proto.id and "terr_evo" in c.proto.id] == []
+    infos = [str(i.value) for i in at.info]
+    said = {"fr": "« Acteurs pour 10 000 habitants » vaut 0 chaque année de 2015 à 2024 : "
+                  "pas de courbe à tracer.",
+            "en": "“Actors per 10,000 inhabitants” is 0 every year from 2015 to 2024: "
+                  "no line to draw."}[lang]
+    assert said in infos, infos
+    left_out = {"fr": "France entière : 10 acteurs sans date utilisable",
+                "en": "All of France: 10 actors without a usable date"}[lang]
+    assert any(c.value.startswith(left_out) for c in at.caption), [c.value for c in at.caption]
