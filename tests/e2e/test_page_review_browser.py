@@ -36,3 +36,56 @@ def test_grid_descriptions_are_whole_at_1280_px(app_server, offline_page, lang):
     assert got["cut"] == [] and got["scroll"] <= 0, got
     page.locator('[data-testid="stTable"]').scroll_into_view_if_needed()
     screenshot(page, f"grid_criteria_{lang}")
+
+
+#: per Plotly chart of the page: its criteria / category tick labels that leave the
+#: chart's box, its colour bar's height, and the value labels drawn rotated
+CHARTS_JS = """() => [...document.querySelectorAll('[data-testid="stPlotlyChart"]')].map(c => {
+  const svg = c.querySelector('.main-svg').getBoundingClientRect();
+  const out = [...c.querySelectorAll('.xtick text, .ytick text')].filter(t => {
+    const r = t.getBoundingClientRect();
+    return r.width > 0 && (r.left < svg.left - 1 || r.right > svg.right + 1
+                           || r.top < svg.top - 1 || r.bottom > svg.bottom + 1);
+  }).map(t => t.textContent);
+  const bar = c.querySelector('.colorbar .cbbg');
+  const rotated = [...c.querySelectorAll('.bartext')].filter(t =>
+    /rotate\\((-?90|270)/.test(t.getAttribute('transform') || '')).map(t => t.textContent);
+  return {out, colorbar: bar ? bar.getBoundingClientRect().height : null, rotated};
+})"""
+
+
+def charts_drawn(page, n: int) -> list[dict]:
+    """Once ``n`` Plotly charts at least are drawn and the app is idle (a page can end
+    its run and start another at once: idle alone came before the charts), each chart's
+    findings (:data:`CHARTS_JS`)."""
+    wait_drawn(page)
+    page.wait_for_function("""n => [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
+        .filter(c => c.querySelector('.main-svg')).length >= n""", arg=n, timeout=90_000)
+    wait_drawn(page)
+    return page.evaluate(CHARTS_JS)
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_grid_heatmap_of_two_territories_keeps_a_readable_colour_bar(app_server, offline_page,
+                                                                     lang):
+    """Grille of Corse by département: the heatmap of two rows was 176 px high, its
+    colour bar squeezed to a few pixels (its ticks written over each other)."""
+    page = offline_page.open(app_server.url +
+                             f"/grille?lang={lang}&level=departement&terr=region:94")
+    charts = charts_drawn(page, 2)
+    assert len(charts) == 2, charts  # per territory, per domain (the tabs' heatmaps)
+    assert [c["out"] for c in charts] == [[], []], charts
+    assert charts[0]["colorbar"] >= 100, charts
+    page.locator('[data-testid="stPlotlyChart"]').first.scroll_into_view_if_needed()
+    screenshot(page, f"grid_heatmap_corse_{lang}")
+
+
+def test_bar_values_are_written_level(app_server, offline_page):
+    """Territoires of a small territory: the counts written in narrow bars (1, 2…)
+    were turned a quarter so they read sideways."""
+    page = offline_page.open(app_server.url + "/territoires?terr=departement:53")
+    charts = charts_drawn(page, 3)
+    assert len(charts) >= 3, charts  # actors by type, by domain, projects by domain
+    assert [c["rotated"] for c in charts if c["rotated"]] == [], charts
+    page.locator('[data-testid="stPlotlyChart"]').first.scroll_into_view_if_needed()
+    screenshot(page, "territory_bars_53_fr")
