@@ -152,3 +152,20 @@ def test_evolution_with_no_value_but_zero_is_said_in_words(small_db, monkeypatch
     left_out = {"fr": "France entière : 10 acteurs sans date utilisable",
                 "en": "All of France: 10 actors without a usable date"}[lang]
     assert any(c.value.startswith(left_out) for c in at.caption), [c.value for c in at.caption]
+
+
+@pytest.mark.parametrize("page, params, n_bars", [
+    # Valeurs par indicateur: six charts of three bars (two territories and France)
+    ("pages/comparer.py", {"cmp": "departement:44,departement:13"}, 6),
+    # Composition: actors by type, by domain, projects by domain (the funnel is no bar)
+    ("pages/territoires.py", {"terr": "departement:44"}, 3),
+])
+def test_values_in_bars_are_written_level(small_db, monkeypatch, page, params, n_bars):
+    """A value written inside a narrow bar ("100,0 %", "1") was turned a quarter by
+    Plotly to fit (textangle "auto"): every bar chart writes its values level."""
+    monkeypatch.setenv("ECOSYSTEM_DB", str(small_db))
+    at = ok(page_test(page, {"inv": "petit"} | params).run())
+    bars = [t for c in at.get("plotly_chart") for t in json.loads(c.proto.spec)["data"]
+            if t.get("type") == "bar" and (t.get("text") is not None or t.get("texttemplate"))]
+    assert len(bars) == n_bars
+    assert [t.get("textangle") for t in bars] == [0] * n_bars
