@@ -89,3 +89,45 @@ def test_bar_values_are_written_level(app_server, offline_page):
     assert [c["rotated"] for c in charts if c["rotated"]] == [], charts
     page.locator('[data-testid="stPlotlyChart"]').first.scroll_into_view_if_needed()
     screenshot(page, "territory_bars_53_fr")
+
+
+#: in a folium frame: the box (frame pixels) of each territory whose code is asked,
+#: and the legend's box
+UNDER_LEGEND_JS = """codes => {
+  const map = Object.values(window).find(v => v instanceof L.Map);
+  const legend = document.querySelector('.eco-legend').getBoundingClientRect();
+  const origin = map.getContainer().getBoundingClientRect();
+  const boxes = [];
+  map.eachLayer(l => {
+    const p = l.feature && l.feature.properties;
+    if (!p || !codes.includes(p.code) || !l.getBounds) return;
+    const b = l.getBounds();
+    const a = map.latLngToContainerPoint(b.getNorthWest()),
+          z = map.latLngToContainerPoint(b.getSouthEast());
+    boxes.push({code: p.code, x: origin.left + a.x, y: origin.top + a.y,
+                w: z.x - a.x, h: z.y - a.y});
+  });
+  return {boxes, legend: {x: legend.left, y: legend.top, w: legend.width, h: legend.height}};
+}"""
+
+
+def test_ranking_legend_leaves_corsica_visible(app_server, offline_page):
+    """Territoires, ranking of the départements: the legend, its unit on the title's
+    line, was ~350 px wide and covered Corsica (the map keeps the east of its frame
+    for a legend of ~270 px)."""
+    page = offline_page.open(app_server.url +
+                             "/territoires?view=ranking&level=departement&ind=actors_per_10k")
+    wait_drawn(page)
+    frame = next(f.content_frame() for f in page.query_selector_all("iframe")
+                 if f.get_attribute("title") == "streamlit_folium.st_folium")
+    frame.wait_for_function("() => !!document.querySelector('.eco-legend')")
+    got = frame.evaluate(UNDER_LEGEND_JS, ["2A", "2B"])
+    assert sorted(b["code"] for b in got["boxes"]) == ["2A", "2B"], got
+    assert [b["code"] for b in got["boxes"] if _overlap(b, got["legend"])] == [], got
+    frame.locator(".eco-legend").scroll_into_view_if_needed()
+    screenshot(page, "ranking_legend_fr")
+
+
+def _overlap(a, b) -> bool:
+    return a["x"] < b["x"] + b["w"] and b["x"] < a["x"] + a["w"] and \
+        a["y"] < b["y"] + b["h"] and b["y"] < a["y"] + a["h"]
