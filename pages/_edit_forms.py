@@ -47,14 +47,15 @@ def fields_form(kind: str, fields, values: dict, prefix: str) -> dict:
             codes = list(labels)
             if col.kind == "list":
                 out[name] = st.multiselect(label, codes, default=[c for c in _split(value) if c in codes],
-                                           format_func=labels.get, key=key)
+                                           format_func=labels.get, key=key, placeholder=tr("ui.choose"))
             else:
                 out[name] = st.selectbox(label, codes, index=codes.index(value) if value in codes else None,
-                                         format_func=labels.get, key=key)
+                                         format_func=labels.get, key=key, placeholder=tr("ui.choose"))
         elif col.kind == "bool":  # yes / no / not known
             yes_no = {"true": tr("edit.yes"), "false": tr("edit.no")}
             out[name] = st.selectbox(label, list(yes_no), format_func=yes_no.get, key=key,
-                                     index=list(yes_no).index(value) if value in yes_no else None)
+                                     index=list(yes_no).index(value) if value in yes_no else None,
+                                     placeholder=tr("ui.choose"))
         elif name == "description":
             out[name] = st.text_area(label, value or "", key=key)
         else:

@@ -46,7 +46,12 @@ def section(places: list, key: str, title: str | None = None) -> None:
                           format_func=lambda i: ind.get(i).titled(lang))
     st.caption(md(ind.get(chosen).definition(lang)) + "  \n" + tr("time.caption"))
     df = _data(ctx.store, ctx.ref, ctx.filters, chosen, tuple(years), tuple(places), lang)
-    st.plotly_chart(evolution.chart(df, chosen, lang), width="stretch",
-                    config=charts.plotly_config(lang), key=f"{key}_chart")
+    values = df.value.dropna() if len(df) else df
+    if len(values) and (values != 0).any():
+        st.plotly_chart(evolution.chart(df, chosen, lang), width="stretch",
+                        config=charts.plotly_config(lang), key=f"{key}_chart")
+    else:  # a flat line at 0 (or nothing) read as "there never was any": said in words
+        st.info(tr("time.flat" if len(values) else "time.undefined",
+                   indicator=md(ind.get(chosen).titled(lang)), first=min(years), last=max(years)))
     st.caption("  \n".join(evolution.left_out_lines(df, chosen, lang, escape=md)))
     ui.download_table(evolution.table(df, chosen, lang), tr("time.file"), f"dl_{key}")

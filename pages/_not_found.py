@@ -2,7 +2,8 @@
 outdated link): a note in the app's language above the home page, which Streamlit
 runs instead (the address bar then shows the home page's address with the view of
 the link), and a button to carry on on the home page. Streamlit's own English dialog
-is switched off by ``_url.quiet_page_not_found``."""
+is switched off by ``_url.quiet_page_not_found`` (on a fresh server's first session,
+sent before any app code ran, it is closed: ``_url.legacy_page_not_found``)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,10 @@ def notice() -> None:
     or opens another page (the runs that follow at once, e.g. a map reporting its
     position, keep it)."""
     name = _url.page_not_found()
+    legacy = st.session_state.pop("_not_found_legacy", None)  # a fresh server's first run
+    if legacy is not None:
+        name = legacy
+        _url.close_page_not_found_dialog()  # sent by Streamlit before any app code ran
     if name is not None:
         st.session_state["_not_found"] = name
     name = st.session_state.get("_not_found")

@@ -19,6 +19,7 @@ from ecosystem.members import Permissions
 from ecosystem.storage.store import InventoryRef, Store
 from pages._url import history_navigation, legacy_run, menu_links  # importing it switches
 # Streamlit's legacy pages/ mode off
+from pages._url import legacy_page_not_found
 
 
 HOME = "accueil"  # the default page's key; its address is the root (/accueil: "Page not found")
@@ -65,6 +66,8 @@ def init_state() -> None:
     followed in the same tab). A URL without parameters (a page of the menu) keeps
     the session's view, so does a widget change sent with an older URL (_url)."""
     if legacy_run():  # app.py ran as a page: its widget ids would not last (_url)
+        # an unknown address: the run that starts again has lost its name (_not_found)
+        st.session_state["_not_found_legacy"] = legacy_page_not_found()
         st.rerun()
     qp = st.query_params
     if st.session_state.get("_booted"):

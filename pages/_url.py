@@ -98,6 +98,35 @@ def legacy_run() -> bool:
     return ctx is not None and ThreadState.get().active_script_hash != ctx.pages_manager.main_script_hash
 
 
+def legacy_page_not_found() -> str | None:
+    """In a legacy run (:func:`legacy_run`), the address's page name when it named no
+    page, else None. The legacy mode's own navigation (``_mpa_v1``) runs before any
+    app code, so before :func:`quiet_page_not_found`: it sent Streamlit's English
+    dialog, and the run that starts again has lost the name. A legacy run reaches
+    app.py only as the default page (an address naming ``pages/carte.py`` runs that
+    file), so a name here is one that matched no page."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    return (ctx and ctx.pages_manager.intended_page_name) or None
+
+
+#: closes Streamlit's English "Page not found" dialog (sent by a legacy run before any
+#: app code could replace it: :func:`legacy_page_not_found`); it is on the page when the
+#: next run's elements arrive, looked for during 10 s at most
+CLOSE_NOT_FOUND_JS = """(function(){var n=0,t=setInterval(function(){
+var b=document.querySelector('[role="dialog"] button[aria-label="Close"]');
+if(b){b.click();clearInterval(t);}else if(++n>100){clearInterval(t);}},100);})();"""
+
+
+def close_page_not_found_dialog() -> None:
+    """Close Streamlit's own dialog in the app's page (an invisible element)."""
+    import streamlit as st
+
+    st.html(f"<script>{CLOSE_NOT_FOUND_JS}</script>", unsafe_allow_javascript=True,
+            width="content")
+
+
 def history_navigation() -> bool:
     """Whether this run was asked by the browser's history (Back / Forward, a menu
     click or ``_widgets.navigate``'s popstate): only then does a URL the session did

@@ -149,7 +149,7 @@ for k, i in enumerate(ids):
     fig = go.Figure(go.Bar(
         x=charts.labels(names[key] for key in table.key), y=values * scale,
         marker_color=[FRANCE_COLOUR if key == terr.FRANCE else "#0570b0" for key in table.key],
-        text=[ind.format_value(i, v, lang) for v in table[i]], textposition="auto"))
+        text=[ind.format_value(i, v, lang) for v in table[i]], textposition="auto", textangle=0))
     fig.update_layout(title=dict(text=charts.labels([d.label(lang)])[0], font=dict(size=13)),
                       height=280, margin=dict(l=0, r=0, t=40, b=0),
                       yaxis_title=charts.labels([d.unit(lang)])[0])

@@ -64,12 +64,14 @@ if note:
     st.caption(md(note))
 scale = " · ".join(f"**{v}** {md(en if lang == 'en' else fr)}" for v, fr, en in grid.scale)
 st.markdown(tr("grid.scale") + " " + scale + " · **—** " + md(grid.scale_label(None, lang)))
+# a static table: its text wraps (a data grid cut the description at 1280 px); its
+# cells are Markdown, and a loaded grid's texts are the user's
 criteria = pd.DataFrame({
     tr("col.group"): [tr(f"grid.group.{c.group}") for c in grid.criteria],
-    tr("col.criterion"): [c.label(lang) for c in grid.criteria],
-    tr("col.description"): [c.help(lang) for c in grid.criteria],
+    tr("col.criterion"): [md(c.label(lang)) for c in grid.criteria],
+    tr("col.description"): [md(c.help(lang)) for c in grid.criteria],
 })
-st.dataframe(criteria, hide_index=True, width="stretch")
+st.table(criteria, hide_index=True)
 labels = {c.id: c.label(lang) for c in grid.criteria}
 
 

@@ -52,24 +52,30 @@ with st.form("members_visibility"):
 # ------------------------------------------------------------------ members
 st.subheader(tr("members.list", inventory=md(inv)))
 table = mb.members(ctx.store, ctx.user, inv)
-shown = pd.DataFrame({
-    tr("members.col.user"): table.user_id, tr("members.col.email"): table.email.fillna(""),
-    tr("members.col.role"): [tr(f"access.role.{r}") for r in table.role],
-    tr("members.col.by"): table.granted_by.fillna(""),
-    tr("members.col.at"): [numbers.date(v, lang) if pd.notna(v) else "" for v in table.granted_at]})
-st.dataframe(shown, hide_index=True, width="stretch")
+if table.empty:  # said in words: an empty table reads "empty", in English
+    st.info(tr("members.none", inventory=md(inv)), icon=":material/group_off:")
+else:
+    shown = pd.DataFrame({
+        tr("members.col.user"): table.user_id, tr("members.col.email"): table.email.fillna(""),
+        tr("members.col.role"): [tr(f"access.role.{r}") for r in table.role],
+        tr("members.col.by"): table.granted_by.fillna(""),
+        tr("members.col.at"): [numbers.date(v, lang) if pd.notna(v) else "" for v in table.granted_at]})
+    st.dataframe(shown, hide_index=True, width="stretch")
 
-left, right = st.columns(2)
+# nobody to remove: no remove form (its picker had no option and did nothing)
+left, right = st.columns(2) if not table.empty else (st.container(), None)
 with left.form("members_grant", clear_on_submit=True):
     who = st.text_input(tr("members.user"), max_chars=255)
     role = st.selectbox(tr("members.role"), list(access.ROLES),
                         format_func=lambda r: tr(f"access.role.{r}"))
     if st.form_submit_button(tr("members.grant"), type="primary"):
         attempt(lambda: mb.grant(ctx.store, ctx.user, inv, who, role))
-with right.form("members_revoke"):
-    gone = st.selectbox(tr("members.who"), table.user_id.tolist(), index=None)
-    if st.form_submit_button(tr("members.revoke")) and gone:
-        attempt(lambda: mb.revoke(ctx.store, ctx.user, inv, gone))
+if right is not None:
+    with right.form("members_revoke"):
+        gone = st.selectbox(tr("members.who"), table.user_id.tolist(), index=None,
+                            placeholder=tr("ui.choose"))
+        if st.form_submit_button(tr("members.revoke")) and gone:
+            attempt(lambda: mb.revoke(ctx.store, ctx.user, inv, gone))
 
 # ------------------------------------------------------------------ audit
 st.subheader(tr("team.members.history"))

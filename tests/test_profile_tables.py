@@ -85,4 +85,8 @@ def test_score_heatmap_labels_are_plotly_text():
     values = pd.DataFrame({"<b>x</b>": [1.0, 2.0]})
     fig = charts.score_heatmap(values, ["A", "<i>B</i>"], 0, 3, "Score")
     assert "<b>" not in "".join(fig.data[0].x) and "<i>" not in "".join(fig.data[0].y)
-    assert fig.layout.height == 120 + 28 * 2
+    # two rows: the minimum height (room for the angled criteria and the colour bar)
+    assert fig.layout.height == 380
+    taller = charts.score_heatmap(pd.DataFrame({"a": [1.0] * 20}), [str(i) for i in range(20)],
+                                  0, 3, "Score")
+    assert taller.layout.height == 120 + 28 * 20

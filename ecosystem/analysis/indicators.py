@@ -622,12 +622,12 @@ def format_value(indicator_id: str, value, lang: str = "fr", with_unit: bool = F
         return numbers.DASH
     kind = value_kind(indicator_id)
     if kind == "percent":
-        return numbers.percent(float(value), lang, 1)
+        return _not_zero(numbers.percent, float(value), lang, 1, 3)
     if kind == "money":
-        text = numbers.currency(float(value), lang, i.decimals)
+        text = _not_zero(numbers.currency, float(value), lang, i.decimals, i.decimals)
         rest = i.unit(lang).removeprefix("€").strip()
         return f"{text} {rest}" if with_unit and rest else text
-    text = numbers.number(float(value), lang, i.decimals)
+    text = _not_zero(numbers.number, float(value), lang, i.decimals, i.decimals)
     if not with_unit:
         return text
     unit = i.unit(lang)
@@ -636,6 +636,17 @@ def format_value(indicator_id: str, value, lang: str = "fr", with_unit: bool = F
     if unit in UNIT_ONE and numbers.plural_form(value, lang) == "one":
         unit = UNIT_ONE[unit]
     return f"{text} {unit}"
+
+
+def _not_zero(fmt, value: float, lang: str, places: int, step_places: int) -> str:
+    """``fmt(value, lang, places)``, or "< 0,01" (the smallest value those places write,
+    ``10 ** -step_places`` in ``value``'s scale) when a value that is not zero would be
+    written as zero: 10 actors over France read "0,00 acteurs pour 10 000 habitants"."""
+    text = fmt(value, lang, places)
+    if value == 0 or fmt(abs(value), lang, places) != fmt(0.0, lang, places):
+        return text
+    step = 10.0 ** -step_places
+    return ("<\u00a0" + fmt(step, lang, places)) if value > 0 else (">\u00a0" + fmt(-step, lang, places))
 
 
 def by_group(group: str) -> list[Indicator]:

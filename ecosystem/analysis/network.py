@@ -820,23 +820,29 @@ DRAW_JS = ROOT / "static" / "network" / "graph.js"
 
 
 def drawing_html(data: dict, height: int = 600, title: str = "") -> str:
-    """A self-contained page (inline script, no remote asset) drawing ``data`` on a canvas."""
+    """A self-contained page (inline script, no remote asset) drawing ``data`` on a canvas.
+    The legend stands above the canvas and the hint below it, in the page's height: laid
+    over the drawing, they hid the nodes they explain."""
     script = DRAW_JS.read_text(encoding="utf-8")
     return f"""<!DOCTYPE html><html><head><meta charset="utf-8"><title>{safe.html(title)}</title>
 <style>
 html,body{{margin:0;padding:0;font-family:sans-serif;background:#fff}}
-#wrap{{position:relative;width:100%;height:{int(height)}px;border:1px solid #ddd;box-sizing:border-box}}
+#wrap{{display:flex;flex-direction:column;width:100%;height:{int(height)}px;border:1px solid #ddd;
+box-sizing:border-box}}
+#stage{{position:relative;flex:1;min-height:0}}
 canvas{{width:100%;height:100%;display:block;cursor:grab}}
 #tip{{position:absolute;display:none;pointer-events:none;background:#fffffff0;border:1px solid #999;
 padding:4px 6px;font-size:12px;max-width:280px;border-radius:3px}}
 #tip b{{display:block}}
-#legend{{position:absolute;left:6px;top:6px;background:#ffffffe0;font-size:12px;padding:4px 6px;
-border:1px solid #ddd;border-radius:3px}}
+#legend{{display:flex;flex-wrap:wrap;gap:2px 14px;font-size:12px;padding:4px 6px;
+border-bottom:1px solid #eee}}
+#legend div{{white-space:nowrap}}
 #legend span{{display:inline-block;width:10px;height:10px;border-radius:5px;margin-right:4px}}
-#hint{{position:absolute;right:6px;bottom:4px;font-size:11px;color:#555}}
+#hint{{font-size:11px;color:#555;padding:2px 6px;text-align:right;border-top:1px solid #eee}}
 </style></head><body>
-<div id="wrap"><canvas id="net" role="img" aria-label="{safe.html(title)}"></canvas>
-<div id="legend"></div><div id="tip"></div><div id="hint"></div></div>
+<div id="wrap"><div id="legend"></div>
+<div id="stage"><canvas id="net" role="img" aria-label="{safe.html(title)}"></canvas><div id="tip"></div></div>
+<div id="hint"></div></div>
 <script id="net-data" type="application/json">{safe.script_json(data)}</script>
 <script>{script}</script></body></html>"""
 

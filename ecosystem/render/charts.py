@@ -25,6 +25,7 @@ def actor_type_bars(codes: Iterable, counts: Iterable, lang: str, value_label: s
     values = [int(n) for _, n in rows]
     fig = go.Figure(go.Bar(
         x=values, y=labels, orientation="h", texttemplate="%{x:,d}", textposition="auto",
+        textangle=0,  # level: Plotly turned the value a quarter to fit a narrow bar
         marker_color=[palette.actor_type(c) for c, _ in rows],
         hovertemplate="%{y} : %{x:,d}<extra></extra>" if lang == "fr" else
         "%{y}: %{x:,d}<extra></extra>"))
@@ -47,7 +48,7 @@ def category_bars(counts: pd.DataFrame, vocab: voc.Vocabulary, lang: str,
     fig = px.bar(d.sort_values("n"), x="n", y="label", orientation="h", text="n",
                  labels={"n": safe.plotly(value_label), "label": ""},
                  color_discrete_sequence=[palette.ACCENT])
-    fig.update_traces(texttemplate="%{x:,d}")
+    fig.update_traces(texttemplate="%{x:,d}", textangle=0)  # level, as actor_type_bars
     fig.update_layout(height=max(180, 26 * len(d) + 60), margin=dict(l=0, r=10, t=10, b=0))
     return numbers.style_figure(fig, lang)
 
@@ -65,6 +66,9 @@ def stage_funnel(counts: pd.DataFrame, lang: str, value_label: str) -> go.Figure
     return numbers.style_figure(fig, lang)
 
 
+HEATMAP_MIN_HEIGHT = 380
+
+
 def score_heatmap(values: pd.DataFrame, names: Iterable, zmin: float, zmax: float,
                   color_label: str) -> go.Figure:
     """Mean scores (rows × criteria) as a heatmap; criteria and row names come from
@@ -72,8 +76,11 @@ def score_heatmap(values: pd.DataFrame, names: Iterable, zmin: float, zmax: floa
     fig = px.imshow(values.values, x=labels(values.columns), y=labels(names),
                     color_continuous_scale="Blues", zmin=zmin, zmax=zmax,
                     aspect="auto", text_auto=".1f", labels={"color": safe.plotly(color_label)})
-    fig.update_layout(height=120 + 28 * len(values), margin=dict(l=0, r=0, t=10, b=0))
-    fig.update_xaxes(tickangle=-35)
+    # the criteria under the cells need ~200 px at their angle, the colour bar ~150:
+    # a heatmap of one or two rows was squeezed (labels cut, colour bar a few pixels)
+    fig.update_layout(height=max(HEATMAP_MIN_HEIGHT, 120 + 28 * len(values)),
+                      margin=dict(l=0, r=0, t=10, b=0))
+    fig.update_xaxes(tickangle=-35, automargin=True)
     return fig
 
 

@@ -424,7 +424,9 @@ def legend_html(title: str, breaks: list[float], unit: str = "", fmt=None,
                     f'{safe.html(fmt(breaks[i + 1]))}</div>')
     if no_data:
         rows.append(f'<div><i style="background:{NO_DATA}"></i>{safe.html(no_data)}</div>')
-    unit_html = f' <span style="color:#52606d">({safe.html(unit)})</span>' if unit else ""
+    # the unit on a line of its own: beside the title the legend grew to ~350 px and
+    # covered Corsica (the map keeps ~270 px of its east for it: LEGEND_ROOM)
+    unit_html = f'<div style="color:#52606d">({safe.html(unit)})</div>' if unit else ""
     return f'<div class="eco-legend"><b>{safe.html(title)}</b>{unit_html}{"".join(rows)}</div>'
 
 

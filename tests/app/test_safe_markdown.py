@@ -98,8 +98,9 @@ def test_grid_criterion_label_with_html_is_text_in_the_heatmap():
     ticks = heatmaps[0]["x"]
     assert ticks[0] == "&lt;a href=\"http://x\"&gt;y&lt;/a&gt;"
     assert not any("<a" in str(x) for t in heatmaps for x in list(t["x"]) + list(t["y"]))
-    # the same label stays readable (unescaped) in the criteria table
-    assert '<a href="http://x">y</a>' in at.dataframe[0].value.iloc[:, 1].tolist()
+    # the same label is Markdown-escaped text in the criteria table (its cells are Markdown)
+    assert at.table[0].value.iloc[0, 1] == '\\<a href="http\u2060\\://x"\\>y\\</a\\>'
+    assert live_markdown(at.table[0].value.iloc[0, 1]) == []
 
 
 def test_plotly_helper_is_what_the_heatmap_uses():

@@ -131,9 +131,9 @@ def test_compare_asks_for_two_territories():
 def test_grid_page(lang):
     at = ok(page_test("pages/grille.py", {"lang": lang, "level": "departement",
                                           "terr": "region:52"}).run())
-    criteria = at.dataframe[0].value
+    criteria = at.table[0].value
     assert len(criteria) == 12
-    by_territory = at.dataframe[1].value
+    by_territory = at.dataframe[0].value
     # the five départements of Pays de la Loire, each with assessed demo projects
     assert sorted(by_territory.iloc[:, 0]) == ["44", "49", "53", "72", "85"]
     body = texts(at)
@@ -148,7 +148,7 @@ def test_grid_file_rejected_with_a_clear_message(tmp_path):
     uploader.set_value(("grid.json", json.dumps(bad).encode(), "application/json"))
     ok(at.run())
     assert any("group must be one of" in str(e.value) for e in at.error)
-    assert len(at.dataframe[0].value) == 12  # the default grid is still used
+    assert len(at.table[0].value) == 12  # the default grid is still used
 
 
 def test_a_one_criterion_grid_is_announced_in_the_singular():
@@ -158,7 +158,7 @@ def test_a_one_criterion_grid_is_announced_in_the_singular():
     at.get("file_uploader")[0].set_value(("one.json", json.dumps(grid).encode(), "application/json"))
     ok(at.run())
     assert [str(s.value) for s in at.success if "chargée" in str(s.value)][0].endswith(" : 1 critère.")
-    assert len(at.dataframe[0].value) == 1
+    assert len(at.table[0].value) == 1
 
 
 def test_profile_of_a_commune_with_no_inhabitant():

@@ -169,3 +169,49 @@ def test_dense_graph_labels_do_not_cover_each_other(app_server, offline_page):
     assert boxes["before"] > 0, boxes  # the view is dense: the old drawing overlapped
     assert boxes["drawn"] is not None and boxes["drawn"][0] == 0, boxes
     assert boxes["overlaps"] == 0, boxes
+
+
+#: the legend's and the hint's boxes, the canvas's, and the nodes drawn (centre, radius)
+#: that one of the two covers
+COVERED_JS = """() => {
+  const box = (el) => { const r = el.getBoundingClientRect();
+    return {x: r.left, y: r.top, w: r.width, h: r.height}; };
+  const canvas = box(document.getElementById('net'));
+  const data = JSON.parse(document.getElementById('net-data').textContent);
+  const boxes = ['legend', 'hint'].map(id => box(document.getElementById(id)));
+  const covered = [];
+  data.nodes.forEach((n, i) => {
+    const p = window.netNodeXY(i), x = canvas.x + p[0], y = canvas.y + p[1];
+    boxes.forEach((b, j) => {
+      if (x + n.r > b.x && x - n.r < b.x + b.w && y + n.r > b.y && y - n.r < b.y + b.h)
+        covered.push([j ? 'hint' : 'legend', n.label]);
+    });
+  });
+  return {canvas, legend: boxes[0], hint: boxes[1], covered,
+          rows: document.querySelectorAll('#legend div').length};
+}"""
+
+
+def _overlap(a, b) -> bool:
+    return a["x"] < b["x"] + b["w"] and b["x"] < a["x"] + a["w"] and \
+        a["y"] < b["y"] + b["h"] and b["y"] < a["y"] + a["h"]
+
+
+@pytest.mark.parametrize("query", ["terr=region:52", "color=community&size=betweenness"])
+def test_legend_and_hint_stand_outside_the_drawing(app_server, offline_page, query):
+    """The page review: the legend was drawn over the top-left corner of the graph and
+    the hint over its bottom-right one, hiding the nodes they explain. Both stand
+    outside the canvas now, in the frame's height, and cover no node."""
+    page = offline_page.open(app_server.url + "/reseau?" + query, timeout=240_000)
+    frame = network_frame(page, timeout=240)
+    got = frame.evaluate(COVERED_JS)
+    assert got["rows"] >= 5, got  # five actor types or communities at least in the legend
+    assert not _overlap(got["canvas"], got["legend"]), got
+    assert not _overlap(got["canvas"], got["hint"]), got
+    assert got["covered"] == [], got
+    # the whole drawing, legend and hint in the iframe: nothing cut at its bottom
+    frame_h = frame.frame_element().bounding_box()["height"]
+    assert got["hint"]["y"] + got["hint"]["h"] <= frame_h, (got, frame_h)
+    assert got["canvas"]["h"] >= 450, got
+    page.mouse.move(5, 5)
+    screenshot(page, "network_legend_outside_" + query.split("=")[0])
