@@ -85,6 +85,16 @@ def history(store, acting: User, inventory: str) -> pd.DataFrame:
     return store.access_history(inventory)
 
 
+def deletions(store, acting: User) -> pd.DataFrame:
+    """Inventories deleted from the store: who, when, the name (``Store.deletions``,
+    newest first). The operator's (local mode, the command line on the server): an
+    inventory's administrators are gone with it, and names of other teams' private
+    inventories are not theirs to read."""
+    if not acting.local:
+        raise access.PermissionDenied(acting, "*", "manage")
+    return store.deletions()
+
+
 @dataclass(frozen=True)
 class Permissions:
     """What one user may do on every inventory, read from the store once (the names,

@@ -73,13 +73,17 @@ def copy(store, user: User, src: str, dst: str):
 
 
 def rename(store, user: User, old: str, new: str):
+    """Rename an inventory (administrators); the inventory's audit log keeps who, when,
+    the old and the new name (:func:`ecosystem.members.history`)."""
     access.require(store, user, old, "manage")
-    return store.rename(old, new)
+    return store.rename(old, new, by_id=user.id, by_label=user.label)
 
 
 def delete(store, user: User, name: str) -> None:
+    """Delete an inventory (administrators); the store keeps who deleted it, when and
+    its name (:func:`ecosystem.members.deletions`)."""
     access.require(store, user, name, "manage")
-    store.delete(name)
+    store.delete(name, by_id=user.id, by_label=user.label)
 
 
 def commit_import(imp, store, user: User, inventory: str, **options):
