@@ -79,6 +79,8 @@ log = mb.history(ctx.store, ctx.user, inv)  # who gave whom which role, when
 def _value(action: str, value) -> str:
     if value is None or pd.isna(value):
         return ""
+    if action in ("rename", "delete"):  # the inventory's names, as they were
+        return str(value)
     return tr(f"access.visibility.{value}") if action == "visibility" else tr(f"access.role.{value}")
 
 
