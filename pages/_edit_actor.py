@@ -21,7 +21,12 @@ from pages._widgets import download_table
 
 
 def tab_labels(ctx) -> list[str]:
-    return ([tr("edit.tab.edit")] if can(ctx, "edit") else []) + [tr("edit.tab.history")]
+    return list(tab_codes(ctx))
+
+
+def tab_codes(ctx) -> dict[str, str]:
+    """The editing tabs' labels and their URL codes (``tab=history`` opens a card's history)."""
+    return ({tr("edit.tab.edit"): "edit"} if can(ctx, "edit") else {}) | {tr("edit.tab.history"): "history"}
 
 
 def draw_tabs(ctx, actor_id: str, tabs) -> None:

@@ -21,7 +21,7 @@ import math
 
 import pandas as pd
 
-from ecosystem import access, i18n, model, numbers
+from ecosystem import access, audit, i18n, model, numbers
 from ecosystem.editing.records import _bump, _inv_id
 from ecosystem.storage import changelog, derived
 from ecosystem.storage.store import StoreError
@@ -236,14 +236,49 @@ def records_touched(store, change_set_id: str) -> tuple[int, int]:
     return int(df.removed[0]), int(df.other[0])
 
 
-def change_sets(store, inventory: str, limit: int = 50) -> pd.DataFrame:
-    """The latest change sets of an inventory: when, who, origin, file, rows."""
+def change_sets(store, inventory: str, limit: int = 50, *, who: str | None = None,
+                since: dt.date | None = None, until: dt.date | None = None,
+                origins=None, kind: str | None = None, key=None) -> pd.DataFrame:
+    """The latest change sets of an inventory, newest first: when, who (``user_id``,
+    ``user_label``), origin, file, rows, the tables and the number of records they
+    touched, and the first record (``tbl``, ``record_id``: a card to open). Filters:
+    ``who`` (a user's id or label, any case), ``since`` / ``until`` (days, both
+    included), ``origins`` (some of ``changelog.ORIGINS``), a record (``kind`` and
+    its ``key``): change sets with a row of it."""
     inv_id = store.ref(inventory).id
-    return store.query("SELECT change_set, min(saved_at) AS saved_at, any_value(user_label) AS user_label, "
-                       "any_value(origin) AS origin, any_value(file_name) AS file_name, "
-                       "any_value(checksum) AS checksum, count(*) AS n_rows FROM change_log "
-                       "WHERE inv_id = ? GROUP BY change_set ORDER BY min(seq) DESC LIMIT ?",
-                       [inv_id, limit])
+    where, params = ["inv_id = ?"], [inv_id]
+    if who:
+        where.append("(lower(user_id) = lower(?) OR lower(user_label) = lower(?))")
+        params += [who.strip(), who.strip()]
+    if since is not None:
+        where.append("saved_at >= ?")
+        params.append(dt.datetime.combine(since, dt.time()) if not isinstance(since, dt.datetime) else since)
+    if until is not None:
+        where.append("saved_at < ?")
+        params.append(_end_of(until))
+    if origins:
+        where.append(f"origin IN ({', '.join('?' * len(list(origins)))})")
+        params += list(origins)
+    if kind is not None:
+        where.append("change_set IN (SELECT change_set FROM change_log WHERE inv_id = ? AND tbl = ? "
+                     "AND record_id = ?)")
+        params += [inv_id, kind, changelog.record_id(kind, key)]
+    return store.query(
+        "SELECT change_set, min(saved_at) AS saved_at, any_value(user_id) AS user_id, "
+        "any_value(user_label) AS user_label, any_value(origin) AS origin, "
+        "any_value(file_name) AS file_name, any_value(checksum) AS checksum, count(*) AS n_rows, "
+        "string_agg(DISTINCT tbl, ',' ORDER BY tbl) AS tables, "
+        "count(DISTINCT tbl || chr(30) || record_id) AS n_records, "
+        "arg_min(tbl, seq) AS tbl, arg_min(record_id, seq) AS record_id FROM change_log "
+        f"WHERE {' AND '.join(where)} GROUP BY change_set ORDER BY min(seq) DESC LIMIT ?",
+        params + [limit])
+
+
+def authors(store, inventory: str) -> list[str]:
+    """The labels of everyone who changed ``inventory`` (a filter's choices), sorted."""
+    inv_id = store.ref(inventory).id
+    return store.query("SELECT DISTINCT user_label FROM change_log WHERE inv_id = ? AND "
+                       "coalesce(user_label, '') <> '' ORDER BY 1", [inv_id]).user_label.tolist()
 
 
 def typed_sql(col: model.Col, expr: str) -> str:
@@ -273,7 +308,9 @@ def revert(store, user: access.User, change_set_id: str) -> str:
     inventory = names.name[0]
     access.require(store, user, inventory, "edit")
     with store.transaction() as con:
-        return _revert(con, user, inv_id, change_set_id)
+        cs = _revert(con, user, inv_id, change_set_id)
+    audit.event("record.revert", user, inventory, reverted=change_set_id, change_set=cs)
+    return cs
 
 
 def _revert(con, user, inv_id: int, cs: str) -> str:

@@ -49,3 +49,32 @@ def table(rows: pd.DataFrame, lang: str, kind: str, cut: int | None = None) -> p
         t("edit.col.after", lang): shown.new_value.fillna("").tolist() if len(shown) else [],
         t("edit.col.origin", lang): [origin_text(r, lang) for r in rows.itertuples()],
         t("links.col.record", lang): [_link(r, kind, lang) for r in rows.itertuples()]})
+
+
+#: the card a record of each table opens on: (page, the key part naming its record)
+CARDS = {"actors": ("actor", 0), "projects": ("project", 0), "partners": ("actor", 1),
+         "memberships": ("actor", 0), "partnerships": ("actor", 0), "scores": ("project", 0)}
+
+
+def card(tbl: str | None, record_id: str | None) -> tuple[str, str] | None:
+    """(``actor`` or ``project``, its id): the card where a logged record's history is
+    read (a link's card is its actor's; a funding has none)."""
+    if tbl not in CARDS or not isinstance(record_id, str):
+        return None
+    kind, part = CARDS[tbl]
+    parts = record_id.split(chr(31))
+    return (kind, parts[part]) if part < len(parts) else None
+
+
+def journal(sets: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The inventory's change sets (``editing.change_sets``) as the Journal shows and
+    downloads them: when, who, origin (an import with its file), the tables touched,
+    how many records and rows, the change set's id (to undo it from the command line)."""
+    return pd.DataFrame({
+        t("edit.col.when", lang): [numbers.moment(v, lang) for v in sets.saved_at],
+        t("edit.col.who", lang): sets.user_label.fillna("").tolist(),
+        t("edit.col.origin", lang): [origin_text(r, lang) for r in sets.itertuples()],
+        t("journal.col.tables", lang): [", ".join(t(f"table.{n}", lang) for n in str(v).split(","))
+                                        for v in sets.tables],
+        t("journal.col.records", lang): [int(n) for n in sets.n_records],  # raw: downloads too
+        t("hist.cli.col.change_set", lang): sets.change_set.tolist()})

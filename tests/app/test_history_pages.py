@@ -4,6 +4,7 @@ downloads (formulas neutralised); the Membres page's audit names an inventory's
 rename with its old and new names. Expected texts written out by hand."""
 
 import csv
+import datetime as dt
 import io
 
 import openpyxl
@@ -88,3 +89,41 @@ def test_members_page_names_a_rename(hist_db, monkeypatch, lang, action, before,
     log = at.dataframe[-1].value
     change, old, new = (("Changement", "Avant", "Après") if lang == "fr" else ("Change", "Before", "After"))
     assert list(zip(log[change], log[old], log[new]))[-1] == (action, before, after)
+
+
+@pytest.mark.parametrize("page,params,key,tab_label", [
+    ("pages/acteur.py", {"actor": "A1"}, "w_actor_tab", "Historique"),
+    ("pages/projet.py", {"project": "P1", "lang": "en"}, "w_project_tab", "History")])
+def test_a_card_opens_on_its_history_from_its_link(hist_db, monkeypatch, page, params, key, tab_label):
+    """``?tab=history`` opens a card on its history, and the URL keeps it (a link to share)."""
+    monkeypatch.setenv("ECOSYSTEM_DB", str(hist_db))
+    at = ok(page_test(page, {"inv": "Hist", "tab": "history", **params}).run())
+    assert at.query_params["tab"] == "history"
+    assert at.session_state[key] == tab_label
+
+
+@pytest.mark.parametrize("lang,cols,origins", [
+    ("fr", ("Qui", "Origine", "Tables", "Fiches"), ["modification", "import"]),
+    ("en", ("Who", "Origin", "Tables", "Records"), ["edit", "import"])])
+def test_journal_lists_the_change_sets_with_a_link_to_the_card_history(hist_db, monkeypatch, downloads,
+                                                                       lang, cols, origins):
+    monkeypatch.setenv("ECOSYSTEM_DB", str(hist_db))
+    at = ok(page_test("pages/journal.py", {"inv": "Hist", "lang": lang}).run())
+    table = at.dataframe[0].value
+    who, origin, tables, records = (table[c].tolist() for c in cols)
+    assert origin == origins and who == ["local", "local"]
+    assert (tables[0], records[0]) == (("Acteurs", 1) if lang == "fr" else ("Actors", 1))
+    assert records[1] == 33  # tiny(): 10 actors, 5 projects, 5 partners, 5 fundings, 2 memberships,
+    # 1 partnership, 5 scores
+    assert table["card"][0].endswith("actor=A1&tab=history")
+    rows = list(csv.reader(io.StringIO(downloads[f"journal.csv"].decode("utf-8-sig"))))
+    assert [r[list(table.columns).index(cols[1])] for r in rows[1:]] == origins
+
+
+def test_journal_filters_by_origin_and_days(hist_db, monkeypatch):
+    monkeypatch.setenv("ECOSYSTEM_DB", str(hist_db))
+    at = ok(page_test("pages/journal.py", {"inv": "Hist"}, {"w_journal_origins": ["import"]}).run())
+    assert at.dataframe[0].value["Origine"].tolist() == ["import"]
+    long_ago = (dt.date(2001, 1, 1), dt.date(2001, 1, 31))  # before the inventory existed
+    at = ok(page_test("pages/journal.py", {"inv": "Hist"}, {"w_journal_days": long_ago}).run())
+    assert not at.dataframe and "Aucun changement ne correspond à ces filtres." in [i.value for i in at.info]
