@@ -16,6 +16,7 @@ from ecosystem.access import LOCAL_ADMIN
 from ecosystem.geo import Geography
 from ecosystem.storage.store import Store
 from tests import fixtures
+from ecosystem.i18n import catalogue
 from tests.app.pagetest import ok, page_test
 
 NNBSP = "\u202f"
@@ -127,3 +128,40 @@ def test_journal_filters_by_origin_and_days(hist_db, monkeypatch):
     long_ago = (dt.date(2001, 1, 1), dt.date(2001, 1, 31))  # before the inventory existed
     at = ok(page_test("pages/journal.py", {"inv": "Hist"}, {"w_journal_days": long_ago}).run())
     assert not at.dataframe and "Aucun changement ne correspond à ces filtres." in [i.value for i in at.info]
+
+
+@pytest.fixture
+def two_db(tmp_path):
+    path = tmp_path / "two.duckdb"
+    store = Store(path, geo=Geography())
+    writes.create(store, LOCAL_ADMIN, "Brouillon", fixtures.tiny())
+    writes.create(store, LOCAL_ADMIN, "Autre", fixtures.tiny())
+    store.close()
+    return path
+
+
+@pytest.mark.parametrize("lang,field,button,action", [
+    ("fr", "Nom de l'inventaire", "Renommer l'inventaire", "Inventaire renommé"),
+    ("en", "Inventory name", "Rename the inventory", "Inventory renamed")])
+def test_an_administrator_renames_the_inventory_and_the_audit_says_so(two_db, monkeypatch, lang,
+                                                                       field, button, action):
+    monkeypatch.setenv("ECOSYSTEM_DB", str(two_db))
+    at = ok(page_test("pages/membres.py", {"inv": "Brouillon", "lang": lang}).run())
+    box = next(t for t in at.text_input if t.label == field)
+    box.input("Observatoire 44")
+    at = ok(next(b for b in at.button if b.label == button).click().run())
+    assert at.sidebar.selectbox(key="w_inv").value == "Observatoire 44"  # the sidebar follows
+    log = at.dataframe[-1].value
+    assert log.iloc[0].tolist()[1:] == ["local", action, "", "Brouillon", "Observatoire 44"]
+    with Store(two_db, geo=Geography()) as store:
+        assert sorted(store.names()) == ["Autre", "Observatoire 44"]
+
+
+def test_a_rename_to_a_taken_name_is_refused_with_the_name(two_db, monkeypatch):
+    monkeypatch.setenv("ECOSYSTEM_DB", str(two_db))
+    at = ok(page_test("pages/membres.py", {"inv": "Brouillon"}).run())
+    next(t for t in at.text_input if t.label == "Nom de l'inventaire").input("Autre")
+    at = ok(next(b for b in at.button if b.label == "Renommer l'inventaire").click().run())
+    assert [e.value for e in at.error] == [catalogue("fr")["store.hint.exists"].format(name="Autre")]
+    with Store(two_db, geo=Geography()) as store:
+        assert sorted(store.names()) == ["Autre", "Brouillon"]
