@@ -122,3 +122,26 @@ def test_postgres_replicas_share_a_rename(pg_replicas):
     writes.create(one, ALICE, "Obs", tiny())
     writes.rename(two, ALICE, "Obs", "Obs 2")
     assert _rows(members.history(one, ALICE, "Obs 2"))[0] == ("Alice", "rename", None, "Obs", "Obs 2")
+
+
+def test_cli_members_deleted(tmp_path, geo):
+    from typer.testing import CliRunner
+
+    from ecosystem.__main__ import app
+    from ecosystem.storage.store import Store
+
+    db = tmp_path / "cli.duckdb"
+    with Store(db, geo=geo) as store:
+        writes.create(store, ALICE, "Ancien", tiny())
+        writes.create(store, ALICE, "Gardé", tiny())
+    run = CliRunner().invoke
+    r = run(app, ["members", "deleted", "--db", str(db), "--lang", "en"])
+    assert r.exit_code == 0 and "No inventory deleted." in r.output
+    with Store(db, geo=geo) as store:
+        writes.delete(store, ALICE, "Ancien")
+    r = run(app, ["members", "deleted", "--db", str(db)])
+    assert r.exit_code == 0, r.output
+    lines = [ln for ln in r.output.splitlines() if "Ancien" in ln]
+    assert len(lines) == 1 and "Alice" in lines[0] and "Gardé" not in r.output
+    r = run(app, ["--as", "sub-alice", "members", "deleted", "--db", str(db), "--lang", "en"])
+    assert r.exit_code == 1
