@@ -37,7 +37,7 @@ days = tuple(days) if isinstance(days, (tuple, list)) else (days,)
 since, until = (days[0], days[-1]) if days else (None, None)
 
 sets = editing.change_sets(ctx.store, ctx.ref.name, 500, who=who, since=since, until=until,
-                           origins=origins or None)
+                           origins=origins or None, details=True)
 if sets.empty:
     st.info(tr("journal.empty"))
     st.stop()
