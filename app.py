@@ -20,6 +20,7 @@ lang = ctx.lang
 members_menu = "visible" if _access_ui.allowing(ctx, "manage") else "hidden"
 moderation_menu = "visible" if _access_ui.allowing(ctx, "moderate") else "hidden"
 moderation_title = _access_ui.moderation_title(ctx)  # "Modération (3)": proposals waiting
+journal_menu = "visible" if _access_ui.allowing(ctx, "read_records") else "hidden"  # who changed what
 
 PAGES = [
     st.Page("pages/accueil.py", title=t("nav.home", lang), icon=":material/home:",
@@ -46,6 +47,8 @@ PAGES = [
             url_path="zonages"),
     st.Page("pages/moderation.py", title=moderation_title, icon=":material/rule:",
             url_path="moderation", visibility=moderation_menu),
+    st.Page("pages/journal.py", title=t("nav.journal", lang), icon=":material/history:",
+            url_path="journal", visibility=journal_menu),
     st.Page("pages/a_propos.py", title=t("nav.about", lang), icon=":material/info:",
             url_path="a_propos"),
 ]

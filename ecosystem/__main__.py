@@ -19,6 +19,7 @@ the page's default decisions: exact duplicates merged, fuzzy ones kept
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Optional
 
@@ -27,7 +28,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from ecosystem import model
+from ecosystem import audit, model
 from ecosystem import numbers as num
 from ecosystem.cli_zonings import zonings_app
 from ecosystem.i18n import LANGS, t
@@ -61,6 +62,8 @@ def _open_store(db: Optional[Path], read_only: bool = False, lang: str = "en"):
     from ecosystem.storage import open_store
     from ecosystem.storage.store import StoreError
 
+    if os.environ.get(audit.ENV):  # the command line's audit lines: only where asked
+        audit.configure()
     try:
         geo = Geography()
         return open_store(db, geo=geo, read_only=read_only), geo

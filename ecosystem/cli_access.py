@@ -6,6 +6,7 @@
     python -m ecosystem members grant INVENTORY USER ROLE     # USER: the provider's sub, or an e-mail
     python -m ecosystem members revoke INVENTORY USER
     python -m ecosystem members history INVENTORY            # who gave whom which role, when
+    python -m ecosystem members deleted                      # inventories deleted: who, when
     python -m ecosystem visibility INVENTORY private|public_aggregates|public
     python -m ecosystem erase --inventory INVENTORY --match "e-mail, name or phone"
 
@@ -107,6 +108,21 @@ def register(app: typer.Typer, *, say: Callable, row: Callable, open_store: Call
         for r in df.itertuples():
             row(table, r.changed_at, r.actor_label or r.actor_id or "", r.action, r.user_id or "",
                 r.old_value or "", r.new_value or "")
+        console.print(table)
+
+    @members_app.command("deleted")
+    def members_deleted(lang: str = LANG, db: Optional[Path] = DB):
+        """Inventories deleted from the store: who, when, the name (the operator's: local
+        mode only)."""
+        df = with_store(db, lang, lambda store: mb.deletions(store, acting()), read_only=True)
+        if df.empty:
+            say(t("team.cli.deleted_empty", lang), "yellow")
+            return
+        table = Table()
+        for col in ("changed_at", "by", "inventory"):
+            table.add_column(col)
+        for r in df.itertuples():
+            row(table, r.changed_at, r.actor_label or r.actor_id or "", r.old_value or "")
         console.print(table)
 
     @members_app.command("grant")

@@ -3,6 +3,7 @@
 ::
 
     python -m ecosystem history -i INVENTORY                     # the latest change sets
+    python -m ecosystem history -i INVENTORY --user sub-bob --since 2026-03-01 --origin edit
     python -m ecosystem history -i INVENTORY --record A1         # one record's changes
     python -m ecosystem history -i INVENTORY --table partners --record "P2;A1"
     python -m ecosystem revert CHANGE_SET                         # undo one change set
@@ -27,6 +28,7 @@ from rich.table import Table
 
 from ecosystem import access, model
 from ecosystem.i18n import t
+from ecosystem.storage.changelog import ORIGINS
 
 LINK_SEP = ";"  # the parts of a composite key on the command line ("P2;A1")
 
@@ -83,13 +85,32 @@ def register(app: typer.Typer, *, say: Callable, row: Callable, open_store: Call
                     None, "--record", help=f"the record's id; a link's key parts joined by "
                                            f"'{LINK_SEP}' (partners: \"P2{LINK_SEP}A1\")"),
                 limit: int = typer.Option(50, "--limit", help="change sets listed without --record"),
+                user: Optional[str] = typer.Option(None, "--user", help="change sets by this user "
+                                                                        "(id or name)"),
+                since: Optional[str] = typer.Option(None, "--since", help="from this day (YYYY-MM-DD)"),
+                until: Optional[str] = typer.Option(None, "--until", help="to this day (YYYY-MM-DD)"),
+                origins: Optional[list[str]] = typer.Option(None, "--origin", help="edit, import, "
+                                                            "merge, contribution or revert"),
                 lang: str = LANG, db: Optional[Path] = DB):
-        """The change log: one record's changes (--record), or the inventory's latest change sets."""
+        """The change log: one record's changes (--record), or the inventory's latest change
+        sets (filtered by --user, --since, --until, --origin)."""
         check_table(table, lang)
+        days = {}
+        for name, text in (("since", since), ("until", until)):
+            if text is not None:
+                days[name] = parse_when(text)
+                if not isinstance(days[name], dt.date) or isinstance(days[name], dt.datetime):
+                    say(t("hist.cli.bad_day", lang, value=text), "red", err)
+                    raise typer.Exit(2)
+        if origins and set(origins) - set(ORIGINS):
+            say(t("hist.cli.bad_origin", lang, value=", ".join(sorted(set(origins) - set(ORIGINS))),
+                  allowed=", ".join(ORIGINS)), "red", err)
+            raise typer.Exit(2)
         if record is None:
             def sets(store):
                 access.require(store, acting(), inventory, "read_records")
-                return editing.change_sets(store, inventory, limit)
+                return editing.change_sets(store, inventory, limit, who=user, origins=origins or None,
+                                           **days)
 
             df = run(db, lang, sets, read_only=True)
             grid = Table()

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from ecosystem import access
+from ecosystem import access, audit
 from ecosystem.access import ROLES, VISIBILITIES, User
 from ecosystem.storage.store import StoreError
 
@@ -42,7 +42,17 @@ def grant(store, acting: User, inventory: str, user_id: str, role: str) -> None:
     uid, email = _who(user_id)
     if role != "admin":
         _keep_an_admin(store, inventory, uid)
+    before = _role_of(store, inventory, uid)
     store.put_member(inventory, uid, role, email=email, granted_by=acting.label, by_id=acting.id)
+    if before != role:
+        audit.event("access.grant", acting, inventory, member=uid, before=before, after=role)
+
+
+def _role_of(store, inventory: str, uid: str) -> str | None:
+    """The role granted to exactly ``uid`` (not through an e-mail), before a change."""
+    m = store.members(inventory)
+    roles = m.role[m.user_id == uid].tolist()
+    return roles[0] if roles else None
 
 
 def revoke(store, acting: User, inventory: str, user_id: str) -> bool:
@@ -50,7 +60,11 @@ def revoke(store, acting: User, inventory: str, user_id: str) -> bool:
     access.require(store, acting, inventory, "manage")
     uid, _ = _who(user_id)
     _keep_an_admin(store, inventory, uid)
-    return bool(store.drop_member(inventory, uid, by_id=acting.id, by_label=acting.label))
+    before = _role_of(store, inventory, uid)
+    removed = bool(store.drop_member(inventory, uid, by_id=acting.id, by_label=acting.label))
+    if removed:
+        audit.event("access.revoke", acting, inventory, member=uid, before=before, after=None)
+    return removed
 
 
 def _keep_an_admin(store, inventory: str, leaving: str) -> None:
@@ -69,7 +83,10 @@ def set_visibility(store, acting: User, inventory: str, visibility: str) -> None
         raise StoreError(f"unknown visibility {visibility!r} (one of {', '.join(VISIBILITIES)})",
                          "access.bad_visibility", visibility=visibility,
                          visibilities=", ".join(VISIBILITIES))
+    before = store.visibility(inventory)
     store.put_visibility(inventory, visibility, by_id=acting.id, by_label=acting.label)
+    if before != visibility:
+        audit.event("access.visibility", acting, inventory, before=before, after=visibility)
 
 
 def members(store, acting: User, inventory: str) -> pd.DataFrame:
@@ -83,6 +100,16 @@ def history(store, acting: User, inventory: str) -> pd.DataFrame:
     (``Store.access_history``, newest first; administrators only)."""
     access.require(store, acting, inventory, "manage")
     return store.access_history(inventory)
+
+
+def deletions(store, acting: User) -> pd.DataFrame:
+    """Inventories deleted from the store: who, when, the name (``Store.deletions``,
+    newest first). The operator's (local mode, the command line on the server): an
+    inventory's administrators are gone with it, and names of other teams' private
+    inventories are not theirs to read."""
+    if not acting.local:
+        raise access.PermissionDenied(acting, "*", "manage")
+    return store.deletions()
 
 
 @dataclass(frozen=True)

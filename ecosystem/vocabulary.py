@@ -212,6 +212,17 @@ FIELDS = Vocabulary("field", (
     Term("criterion_id", "Critère de la grille", "Grid criterion"),
     Term("score", "Note", "Score"),
     Term("assessed_year", "Année d'évaluation", "Year assessed"),
+    # declared after the first release (the history and the mapping name them too)
+    Term("closing_year", "Année de fermeture", "Year closed"),
+    Term("experimentation_year", "Année d'entrée en expérimentation", "Year experimentation began"),
+    Term("diffusion_year", "Année d'entrée en diffusion", "Year diffusion began"),
+    Term("evaluation_year", "Année d'entrée en évaluation", "Year evaluation began"),
+    Term("contact_name", "Personne à contacter", "Contact person"),
+    Term("contact_email", "Courriel de contact", "Contact e-mail"),
+    Term("contact_phone", "Téléphone de contact", "Contact phone"),
+    Term("leader_name", "Dirigeant·e", "Leader"),
+    Term("ess_family", "Famille de l'ESS", "ESS family"),
+    Term("outside_territory", "Bénéficiaire hors du territoire", "Beneficiary outside the territory"),
 ))
 
 GEO_METHODS = Vocabulary("geo_method", (

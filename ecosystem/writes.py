@@ -10,7 +10,7 @@ tests) stay as they are. Whoever creates an inventory becomes its administrator
 
 from __future__ import annotations
 
-from ecosystem import access
+from ecosystem import access, audit
 from ecosystem.access import User
 
 
@@ -35,6 +35,7 @@ def create(store, user: User, name: str, data=None, **options):
         options.setdefault("log", _log(user, options))
     ref = store.create(name, data, **options)
     _creator(store, user, ref.name)
+    audit.event("inventory.create", user, ref.name)
     return store.ref(ref.name)
 
 
@@ -61,6 +62,10 @@ def apply_import(store, user: User, name: str, inserts: dict, updates: dict | No
     ref = store.apply_import(name, inserts, updates, create=create, **options)
     if create:
         _creator(store, user, ref.name)
+    log = options.get("log") or {}
+    audit.event("inventory.import", user, ref.name, created=str(bool(create)).lower(),
+                file=log.get("file_name") or options.get("source"), checksum=log.get("checksum"),
+                change_set=log.get("change_set"))
     return ref
 
 
@@ -69,17 +74,25 @@ def copy(store, user: User, src: str, dst: str):
     access.require_create(user, dst)
     ref = store.copy(src, dst)
     _creator(store, user, ref.name)
+    audit.event("inventory.create", user, ref.name, source=src)
     return ref
 
 
 def rename(store, user: User, old: str, new: str):
+    """Rename an inventory (administrators); the inventory's audit log keeps who, when,
+    the old and the new name (:func:`ecosystem.members.history`)."""
     access.require(store, user, old, "manage")
-    return store.rename(old, new)
+    ref = store.rename(old, new, by_id=user.id, by_label=user.label)
+    audit.event("inventory.rename", user, ref.name, before=old, after=ref.name)
+    return ref
 
 
 def delete(store, user: User, name: str) -> None:
+    """Delete an inventory (administrators); the store keeps who deleted it, when and
+    its name (:func:`ecosystem.members.deletions`)."""
     access.require(store, user, name, "manage")
-    store.delete(name)
+    store.delete(name, by_id=user.id, by_label=user.label)
+    audit.event("inventory.delete", user, name)
 
 
 def commit_import(imp, store, user: User, inventory: str, **options):

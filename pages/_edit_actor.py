@@ -10,16 +10,23 @@ import pandas as pd
 import streamlit as st
 
 from ecosystem import editing, numbers
+from ecosystem.render import history as rh
 from ecosystem.editing import contributions as contrib
 from ecosystem.storage.store import StoreError
-from pages._edit_forms import (ACTOR_FIELDS, PROJECT_FIELDS, can, field_label, fields_form, flash,
+from pages._edit_forms import (ACTOR_FIELDS, PROJECT_FIELDS, can, fields_form, flash,
                                forget, show_error)
 from pages._edit_links import add_links
 from pages._state import current_user, lang, session_id, tr
+from pages._widgets import download_table
 
 
 def tab_labels(ctx) -> list[str]:
-    return ([tr("edit.tab.edit")] if can(ctx, "edit") else []) + [tr("edit.tab.history")]
+    return list(tab_codes(ctx))
+
+
+def tab_codes(ctx) -> dict[str, str]:
+    """The editing tabs' labels and their URL codes (``tab=history`` opens a card's history)."""
+    return ({tr("edit.tab.edit"): "edit"} if can(ctx, "edit") else {}) | {tr("edit.tab.history"): "history"}
 
 
 def draw_tabs(ctx, actor_id: str, tabs) -> None:
@@ -102,8 +109,7 @@ def project_form(ctx, pid: str, actor_id: str | None = None) -> None:
 
 
 def _origin(row) -> str:
-    text = tr(f"edit.origin.{row.origin}")
-    return f"{text} ({row.file_name})" if row.origin == "import" and row.file_name else text
+    return rh.origin_text(row, lang())
 
 
 def history(ctx, kind: str, key: str) -> None:
@@ -114,20 +120,9 @@ def history(ctx, kind: str, key: str) -> None:
     if h.empty:
         st.info(tr("edit.history.empty"))
         return
-    st.caption(tr("edit.history.caption"))
-    shown = editing.labelled(h, lang())  # labels of a stage, a type, domains (not codes)
-    table = pd.DataFrame({
-        tr("edit.col.when"): [numbers.moment(v, lang()) for v in h.saved_at],
-        **({tr("project.col.effective"): [numbers.date(v, lang()) for v in h.effective]}
-           if kind == "projects" else {}),  # the date a stage change took effect
-        tr("edit.col.who"): h.user_label.fillna(""),
-        tr("edit.col.field"): [field_label(f) if f else tr(f"edit.op.{op}") for f, op in zip(h.field, h.op)],
-        tr("edit.col.before"): shown.old_value.fillna("").map(lambda v: v[:200]),
-        tr("edit.col.after"): shown.new_value.fillna(""),
-        tr("edit.col.origin"): [_origin(r) for r in h.itertuples()],
-        tr("links.col.record"): ["" if r.tbl == kind else tr(f"links.kind.{r.tbl}") + " ("
-                                 + str(r.record_id).replace(chr(31), " / ") + ")" for r in h.itertuples()]})
-    st.dataframe(table, hide_index=True, width="stretch")
+    st.caption(tr("edit.history.caption"))  # labels, yes / no, numbers as the UI reads them
+    st.dataframe(rh.table(h, lang(), kind, cut=200), hide_index=True, width="stretch")
+    download_table(rh.table(h, lang(), kind), tr("hist.file"), f"w_ed_hist_dl_{kind}")
     if not can(ctx, "edit"):
         return
     sets = h.drop_duplicates("change_set")

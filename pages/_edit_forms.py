@@ -8,6 +8,7 @@ import streamlit as st
 from ecosystem import access, model
 from ecosystem import vocabulary as voc
 from ecosystem.editing import EditError
+from ecosystem.editing.history import field_label as _field_label
 from ecosystem.storage.store import StoreError
 from pages._state import current_user, lang, tr
 from pages._widgets import md
@@ -24,9 +25,8 @@ def can(ctx, action: str) -> bool:
 
 
 def field_label(name: str | None) -> str:
-    key = f"edit.field.{name}"
-    text = tr(key)
-    return text if text != key else str(name or "—")
+    """The form's label of a field, else the fields vocabulary's (never a missing key)."""
+    return _field_label(name, lang()) or "—"
 
 
 def _split(value) -> list[str]:

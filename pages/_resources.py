@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from ecosystem import audit
 from ecosystem.geo import Geography, GeographyError, geo_dir
 from ecosystem.ingest.session import REGISTRY
 from ecosystem.storage import open_store, store_location
@@ -23,7 +24,10 @@ def get_geo(root: str) -> Geography:
 @st.cache_resource(show_spinner=False)
 def get_store(location: str, geo_root: str) -> Store:
     """One store per database (the DuckDB path or PostgreSQL URL is the cache key,
-    so changing ``ECOSYSTEM_DB`` / ``ECOSYSTEM_DATABASE_URL`` opens another store)."""
+    so changing ``ECOSYSTEM_DB`` / ``ECOSYSTEM_DATABASE_URL`` opens another store).
+    The audit lines of saves and role changes go to the server's standard error (or
+    ``$ECOSYSTEM_AUDIT_LOG``) from here on (docs/deploy.md, "Operations")."""
+    audit.configure()
     try:
         store = open_store(location, geo=get_geo(geo_root))
     except StoreError as exc:

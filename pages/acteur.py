@@ -66,10 +66,10 @@ cols[3].metric(tr("actor.funding_received"), numbers.compact_currency(prof.figur
 cols[4].metric(tr("actor.funding_given"), numbers.compact_currency(prof.figures["funding_given"], lang))
 
 TABS = ["projects", "partners", "fundings", "networks", "grid", "record"]
-names = {tr(f"actor.tab.{t}"): t for t in TABS}  # the editing tabs follow
+names = {tr(f"actor.tab.{t}"): t for t in TABS} | edit_ui.tab_codes(ctx)  # ?tab=history: its history
 wanted = shell.page_param("tab")
-tabs = st.tabs(list(names) + edit_ui.tab_labels(ctx), key="w_actor_tab", on_change="rerun",
-               default=tr(f"actor.tab.{wanted}") if wanted in TABS else None)
+tabs = st.tabs(list(names), key="w_actor_tab", on_change="rerun",
+               default=next((label for label, code in names.items() if code == wanted), None))
 shown_tab = names.get(st.session_state.get("w_actor_tab"), "projects")
 shell.sync_url({"actor": actor_id, "tab": None if shown_tab == "projects" else shown_tab})
 

@@ -8,7 +8,7 @@ from ecosystem import access
 from ecosystem import members as mb
 from ecosystem import numbers
 from ecosystem.storage.store import StoreError
-from pages import _access_ui
+from pages import _access_ui, _inventory_rename
 from pages import _shell as shell
 from pages._shell import tr
 from pages._widgets import md
@@ -41,13 +41,18 @@ def attempt(action) -> None:
 
 
 # ------------------------------------------------------------------ visibility
+# labels made now: a widget may format its options after the run (AppTest does)
+VISIBILITY_LABELS = {v: tr(f"access.visibility.{v}") for v in access.VISIBILITIES}
+ROLE_LABELS = {r: tr(f"access.role.{r}") for r in access.ROLES}
 current = ctx.store.visibility(inv)
 with st.form("members_visibility"):
     choice = st.radio(tr("members.visibility"), list(access.VISIBILITIES),
                       index=access.VISIBILITIES.index(current),
-                      format_func=lambda v: tr(f"access.visibility.{v}"))
+                      format_func=lambda v, labels=VISIBILITY_LABELS: labels[v])
     if st.form_submit_button(tr("members.save_visibility")):
         attempt(lambda: mb.set_visibility(ctx.store, ctx.user, inv, choice))
+
+_inventory_rename.rename_form(ctx, inv)  # its name (the audit below keeps the old one)
 
 # ------------------------------------------------------------------ members
 st.subheader(tr("members.list", inventory=md(inv)))
@@ -67,7 +72,7 @@ left, right = st.columns(2) if not table.empty else (st.container(), None)
 with left.form("members_grant", clear_on_submit=True):
     who = st.text_input(tr("members.user"), max_chars=255)
     role = st.selectbox(tr("members.role"), list(access.ROLES),
-                        format_func=lambda r: tr(f"access.role.{r}"))
+                        format_func=lambda r, labels=ROLE_LABELS: labels[r])
     if st.form_submit_button(tr("members.grant"), type="primary"):
         attempt(lambda: mb.grant(ctx.store, ctx.user, inv, who, role))
 if right is not None:
@@ -85,6 +90,8 @@ log = mb.history(ctx.store, ctx.user, inv)  # who gave whom which role, when
 def _value(action: str, value) -> str:
     if value is None or pd.isna(value):
         return ""
+    if action in ("rename", "delete"):  # the inventory's names, as they were
+        return str(value)
     return tr(f"access.visibility.{value}") if action == "visibility" else tr(f"access.role.{value}")
 
 

@@ -27,7 +27,8 @@ ui.synthetic_banner(ctx.ref)
 
 project_id = shell.page_param("project")
 prof = _access_ui.card_or_stop(ctx, "project", project_id, project_profile, ProjectNotFound)
-shell.sync_url({"project": project_id})
+names = {tr("actor.tab.partners"): "partners", tr("actor.tab.fundings"): "fundings"} | edit_ui.tab_codes(ctx)
+wanted = shell.page_param("tab")  # ?tab=history: the card opened on its history
 
 rec = prof.record
 actor_url = ui.actor_link(ctx)
@@ -65,7 +66,10 @@ if not changes.empty:  # the stage changes with their date (the edit form's "dat
                           for r in changes.itertuples()))
 
 editor = can(ctx, "edit")
-tabs = st.tabs([tr("actor.tab.partners"), tr("actor.tab.fundings")] + edit_ui.tab_labels(ctx))
+tabs = st.tabs(list(names), key="w_project_tab", on_change="rerun",
+               default=next((label for label, code in names.items() if code == wanted), None))
+shown_tab = names.get(st.session_state.get("w_project_tab"), "partners")
+shell.sync_url({"project": project_id, "tab": None if shown_tab == "partners" else shown_tab})
 
 with tabs[0]:
     if prof.partners.empty:

@@ -124,3 +124,31 @@ def test_as_of_a_date(db, geo, tmp_path):
     assert r.exit_code == 1
     with Store(db, geo=geo) as store:
         assert access.allowed(store, access.User("sub-carol"), "tiny", "read_records")
+
+
+def test_history_of_the_inventory_filtered_by_user_days_and_origin(db, geo):
+    cs1 = _edit(db, geo, "actors", "A1", {"city": "Nantes"})  # the local administrator
+    with Store(db, geo=geo) as store:
+        members.grant(store, ADMIN, "tiny", "sub-carol", "editor")
+        rec = editing.read(store, "tiny", "actors", "A2")
+        cs2 = editing.save(store, access.User("sub-carol", name="Carol"), "tiny", "actors",
+                           {"actor_id": "A2", "city": "Saint-Herblain"}, version=rec.version)
+
+    def listed(*args):
+        r = run(db, "history", "-i", "tiny", *args)
+        assert r.exit_code == 0, r.output
+        return [cs for cs in (cs1, cs2) if cs in r.output]
+
+    today = dt.datetime.now(dt.timezone.utc).date()
+    around = ["--since", str(today - dt.timedelta(days=1)), "--until", str(today + dt.timedelta(days=1))]
+    assert listed() == [cs1, cs2]
+    assert listed("--user", "carol") == [cs2]
+    assert listed("--user", "local") == [cs1]
+    assert listed("--origin", "import") == []
+    assert listed("--origin", "edit", "--origin", "revert") == [cs1, cs2]
+    assert listed("--until", "2001-01-31") == []
+    assert listed(*around) == [cs1, cs2]
+    r = run(db, "history", "-i", "tiny", "--since", "hier")
+    assert r.exit_code == 2 and "“hier”: write a day, YYYY-MM-DD." in r.output
+    r = run(db, "history", "-i", "tiny", "--origin", "magic")
+    assert r.exit_code == 2 and "“magic”: unknown origin; one of edit, import, merge" in r.output

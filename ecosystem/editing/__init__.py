@@ -14,7 +14,7 @@ Every write takes the acting :class:`ecosystem.access.User` and asks
 """
 
 from ecosystem.editing.history import (AlreadyReverted, ChangeSetNotFound, RevertConflict, as_of,
-                                       change_set, change_sets, history, labelled, records_touched,
+                                       authors, change_set, change_sets, history, labelled, records_touched,
                                        revert)
 from ecosystem.editing.links import LINKS, actor_links, edit_link, link_history, remove
 from ecosystem.editing.records import (Conflict, EditError, Record, RecordNotFound, add, close_actor,
@@ -23,6 +23,6 @@ from ecosystem.editing.records import (Conflict, EditError, Record, RecordNotFou
 
 __all__ = ["LINKS", "actor_links", "edit_link", "link_history", "remove",
            "AlreadyReverted", "ChangeSetNotFound", "Conflict", "EditError", "Record",
-           "RecordNotFound", "RevertConflict", "add", "as_of", "change_set", "change_sets", "records_touched",
+           "RecordNotFound", "RevertConflict", "add", "as_of", "authors", "change_set", "change_sets", "records_touched",
            "close_actor", "create_actor", "create_project", "edit", "edit_actor", "edit_project",
            "history", "labelled", "read", "revert", "save"]

@@ -23,7 +23,7 @@ import uuid
 
 import pandas as pd
 
-from ecosystem import access
+from ecosystem import access, audit
 from ecosystem.editing import records
 from ecosystem.storage import changelog
 from ecosystem.storage.store import StoreError
@@ -112,6 +112,8 @@ def propose(store, user: access.User, inventory: str, session: str, kind: str, f
                     [pid, inv_id, now, session, kind, record_id if kind == "report" else None,
                      json.dumps(fields, ensure_ascii=False, default=str), message])
         changelog.touch_proposals(con)
+    audit.event("contribution.propose", user, inventory, proposal=pid, kind=kind,
+                **({"record": record_id} if kind == "report" else {}))
     return pid
 
 
@@ -227,6 +229,7 @@ def accept(store, user: access.User, proposal_id: str, edits: dict | None = None
             cs = records.save(store, user, inventory, "actors", {**values, "actor_id": aid},
                               version=version, origin="contribution", action="moderate", con=con)
         _decide(con, proposal_id, "accepted", user, None, aid, cs)
+    audit.event("moderation.accept", user, inventory, proposal=proposal_id, record=aid, change_set=cs)
     return aid
 
 
@@ -247,6 +250,8 @@ def merge(store, user: access.User, proposal_id: str, actor_id: str, edits: dict
                           version=version or records.version_of(current), origin="contribution",
                           action="moderate", con=con)
         _decide(con, proposal_id, "merged", user, None, actor_id, cs)
+    audit.event("moderation.merge", user, inventory, proposal=proposal_id, record=actor_id,
+                change_set=cs)
     return cs
 
 
@@ -260,6 +265,7 @@ def reject(store, user: access.User, proposal_id: str, reason: str) -> None:
     with store.transaction() as con:
         _pending(con, proposal_id)
         _decide(con, proposal_id, "rejected", user, reason, None, None)
+    audit.event("moderation.reject", user, inventory, proposal=proposal_id, reason=reason)
 
 
 __all__ = ["ContributionRefused", "FIELDS", "MAX_BYTES", "MAX_CHARS", "RATE", "accept",

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ecosystem import access, model
+from ecosystem import access, audit, model
 from ecosystem.editing import records
 from ecosystem.editing.records import Conflict, RecordNotFound
 from ecosystem.storage import changelog, derived
@@ -67,7 +67,10 @@ def remove(store, user: access.User, inventory: str, kind: str, key, version: st
     rid = changelog.record_id(kind, key)
     if con is None:
         with store.transaction() as tx:
-            return _remove(tx, user, inventory, kind, rid, version, origin, change_set, True)
+            cs = _remove(tx, user, inventory, kind, rid, version, origin, change_set, True)
+        audit.event("record.remove", user, inventory, table=kind, record=rid, origin=origin,
+                    change_set=cs)
+        return cs
     return _remove(con, user, inventory, kind, rid, version, origin, change_set, True)
 
 
@@ -119,7 +122,11 @@ def edit_link(store, user: access.User, inventory: str, kind: str, key, values: 
         current = records._fetch(con, inv_id, kind, old_key)
         cs = _remove(con, user, inventory, kind, rid, version, "edit", None, False)
         moved = {**(current or {}), **clean}
-        return records.save(store, user, inventory, kind, moved, create=True, change_set=cs, con=con)
+        cs = records.save(store, user, inventory, kind, moved, create=True, change_set=cs, con=con)
+    audit.event("record.save", user, inventory, table=kind, record=rid, op="move",
+                fields=",".join(k for k in table.key if new_key[k] != old_key[k]), origin="edit",
+                change_set=cs)
+    return cs
 
 
 def link_history(store, inventory: str, actor_id: str, user: access.User | None = None) -> pd.DataFrame:

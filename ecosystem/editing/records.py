@@ -31,7 +31,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ecosystem import access, model
+from ecosystem import access, audit, model
 from ecosystem.render.safe import strip_controls
 from ecosystem.storage import changelog, derived
 from ecosystem.storage.store import InventoryNotFound, StoreError, select_list, _types
@@ -204,16 +204,22 @@ def save(store, user: access.User, inventory: str, kind: str, values: dict, *,
         raise EditError([model.Issue(kind, None, k, None, "required") for k in missing])
     key = {k: str(values[k]) for k in table.key}
     rid = changelog.record_id(kind, key)
-    if con is None:
+    if con is None:  # one audit line once committed (a caller's transaction logs its own)
         with store.transaction() as tx:
-            return _save(tx, user, inventory, kind, key, rid, values, version, create, origin,
-                         effective, change_set)
+            cs, changed = _save(tx, user, inventory, kind, key, rid, values, version, create,
+                                origin, effective, change_set)
+        if cs is not None:
+            audit.event("record.save", user, inventory, table=kind, record=rid,
+                        op="insert" if create else "update", fields=",".join(changed),
+                        origin=origin, change_set=cs)
+        return cs
     return _save(con, user, inventory, kind, key, rid, values, version, create, origin,
-                 effective, change_set)
+                 effective, change_set)[0]
 
 
 def _save(con, user, inventory, kind, key, rid, values, version, create, origin, effective,
-          change_set) -> str | None:
+          change_set) -> tuple[str | None, list[str]]:
+    """(change set or None, the fields changed)."""
     table = model.TABLES[kind]
     inv_id = _inv_id(con, inventory)
     target = f"inv_{inv_id}__{kind}"
@@ -235,7 +241,7 @@ def _save(con, user, inventory, kind, key, rid, values, version, create, origin,
     touched = None if current is None else \
         [c for c, v in values.items() if (None if v is None else str(v)) != current.get(c)]
     if touched == []:
-        return None
+        return None, []
     checked, issues = validate(kind, merged, touched)
     if not issues:
         issues = _references(con, inv_id, kind, merged)
@@ -253,7 +259,7 @@ def _save(con, user, inventory, kind, key, rid, values, version, create, origin,
     after = _fetch(con, inv_id, kind, key)
     changed = [c for c in table.column_names if (current or {}).get(c) != after.get(c)]
     if not changed:
-        return None
+        return None, []
     ctx = changelog.context(origin, user, change_set=change_set)
     when = ctx["saved_at"] if effective is None else _as_datetime(effective)
     rows = []
@@ -267,7 +273,7 @@ def _save(con, user, inventory, kind, key, rid, values, version, create, origin,
     changelog.append(con, rows)
     refresh_derived(con, inv_id, kind, key, create, set(changed))
     _bump(con, inv_id)
-    return ctx["change_set"]
+    return ctx["change_set"], changed
 
 
 def _as_datetime(value) -> dt.datetime:

@@ -15,6 +15,7 @@ Plotly labels      :func:`plotly` (Plotly's HTML subset shown as text)
 SQL literal        :func:`sql_literal` (only where a parameter cannot be bound)
 CSV / XLSX cell    :func:`cell` (no formula; control characters removed)
 Rich console       :func:`console` (no ``[style]`` markup)
+Log line (logfmt)  :func:`log_value` (one line: breaks, controls escaped)
 =================  =====================================================
 
 A test (``tests/test_safe.py``) checks that no other module defines an escaping
@@ -35,7 +36,7 @@ if TYPE_CHECKING:  # pragma: no cover
     import jinja2
 
 __all__ = ["text", "html", "html_templates", "script_json", "markdown", "plotly", "sql_literal", "cell",
-           "console", "FORMULA_START", "BREAK_START", "CONTROL_RANGES", "SPACE_RANGES",
+           "console", "log_value", "FORMULA_START", "BREAK_START", "CONTROL_RANGES", "SPACE_RANGES",
            "char_class", "strip_controls"]
 
 
@@ -205,3 +206,23 @@ def console(value) -> str:
     """Text for a Rich console (``[red]`` and ``[link=…]`` shown, not applied) and
     without terminal control sequences."""
     return _rich_escape(_CONTROLS.sub("", text(value)).replace("\x1b", ""))
+
+
+# ------------------------------------------------------------------ log lines
+#: characters a log value shows as escapes: quotes and backslashes (logfmt), C0 and C1
+#: controls (line breaks, ESC), line and paragraph separators, zero-width characters
+_LOG_ESCAPE = re.compile("[\"\\\\\x00-\x1f\x7f-\x9f\u2028\u2029\u200b-\u200f\u2060\ufeff]")
+_LOG_NAMED = {"\"": "\\\"", "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+_LOG_BARE = re.compile(r"[^\s=\"\\]+")
+
+
+def log_value(value) -> str:
+    """A value of a structured log line (logfmt ``key=value``): as it is when it is one
+    word, else double-quoted with quotes, backslashes, line breaks, control and
+    zero-width characters escaped (``\\n``, ``\\u001b``), so a user's text stays
+    on its line and cannot forge a field or colour a terminal."""
+    out = text(value)
+    if out and _LOG_BARE.fullmatch(out) and not _LOG_ESCAPE.search(out):
+        return out
+    escaped = _LOG_ESCAPE.sub(lambda m: _LOG_NAMED.get(m.group(), "\\u%04x" % ord(m.group())), out)
+    return '"' + escaped + '"'

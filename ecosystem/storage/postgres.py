@@ -369,6 +369,10 @@ class PostgresStore(Store):
         self._pull()
         return super().access_history(inventory)
 
+    def deletions(self):
+        self._pull()
+        return super().deletions()
+
     # ---------------------------------------------------------------- reads
     def list(self):
         self._pull()

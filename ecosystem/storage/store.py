@@ -63,7 +63,7 @@ ACCESS_LOG_DDL = ("seq BIGINT, changed_at TIMESTAMP, inv_id INTEGER, actor_id VA
                   "action VARCHAR, user_id VARCHAR, old_value VARCHAR, new_value VARCHAR")
 
 
-def _log_access(con, inv_id: int, by_id: str, by_label: str, action: str, user_id, old, new) -> None:
+def _log_access(con, inv_id: int | None, by_id: str, by_label: str, action: str, user_id, old, new) -> None:
     """One row of ``access_log`` (inside the write's transaction)."""
     seq = con.execute("SELECT coalesce(max(seq), 0) + 1 FROM access_log").fetchall()[0][0]
     con.execute("INSERT INTO access_log VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -703,7 +703,9 @@ class Store:
             derived.build(con, new_id)
         return self.ref(dst)
 
-    def rename(self, old: str, new: str) -> InventoryRef:
+    def rename(self, old: str, new: str, *, by_id: str = "", by_label: str = "") -> InventoryRef:
+        """Rename an inventory; the change is written to its ``access_log`` (``rename``,
+        old and new names; ``by_id``, ``by_label``: who)."""
         ref = self.ref(old)
         new = self._check_name(new)
         with self.transaction() as con:
@@ -712,11 +714,17 @@ class Store:
                 raise InventoryExists(new)
             con.execute("UPDATE inventories SET name = ?, updated_at = ? WHERE id = ?",
                         [new, _now(), ref.id])
+            if new != ref.name:
+                _log_access(con, ref.id, by_id, by_label, "rename", None, ref.name, new)
         return self.ref(new)
 
-    def delete(self, name: str) -> None:
+    def delete(self, name: str, *, by_id: str = "", by_label: str = "") -> None:
+        """Delete an inventory with its members, change log and proposals; one row of
+        ``access_log`` without inventory (``inv_id`` NULL: ids are reused) keeps who
+        deleted it and its name (:meth:`deletions`)."""
         ref = self.ref(name)
         with self.transaction() as con:
+            _log_access(con, None, by_id, by_label, "delete", None, ref.name, None)
             for kind in model.TABLES:
                 con.execute(f"DROP TABLE IF EXISTS {ref.table(kind)}")
             derived.drop(con, ref.id)
@@ -864,6 +872,15 @@ class Store:
         for col in ("user_id", "old_value", "new_value"):  # empty: None, not NaN
             df[col] = df[col].astype(object).where(df[col].notna(), None)
         return df
+
+    def deletions(self) -> pd.DataFrame:
+        """Inventories deleted, newest first (``access_log`` rows without inventory):
+        ``changed_at``, who, the name (``old_value``). Unguarded: call
+        :func:`ecosystem.members.deletions`."""
+        if not self._has_table("access_log"):
+            return pd.DataFrame(columns=list(ACCESS_LOG_COLUMNS))
+        return self.query(f"SELECT {', '.join(ACCESS_LOG_COLUMNS)} FROM access_log "
+                          "WHERE inv_id IS NULL AND action = 'delete' ORDER BY seq DESC")
 
     def erase_personal(self, inventory: str, match: str) -> pd.DataFrame:
         """Blank every personal field (``model.Col.personal``) of the records where one of

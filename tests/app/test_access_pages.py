@@ -185,7 +185,9 @@ def test_members_menu_entry_for_inventory_admins_only(access_db, monkeypatch, us
     at, menus = app_run(access_db, monkeypatch, user)
     assert menus[-1]["membres"] == shown
     assert menus[-1]["moderation"] == moderation  # editors moderate contributions
-    assert menus[-1]["carte"] == "visible" and len(menus[-1]) == 13
+    assert menus[-1]["carte"] == "visible" and len(menus[-1]) == 14
+    # the journal: for readers of records (the anonymous visitor sees Vitrine as aggregates only)
+    assert menus[-1]["journal"] == ("hidden" if user == {"is_logged_in": False} else "visible")
     assert menus[-1]["projet"] == "hidden"  # the project card: reached from links, never in the menu
 
 

@@ -11,7 +11,7 @@ from tests.app.pagetest import metrics, ok, page_test, texts
 ROOT = Path(__file__).resolve().parents[2]
 PAGES = ["pages/accueil.py", "pages/carte.py", "pages/acteur.py", "pages/a_propos.py",
          "pages/territoires.py", "pages/comparer.py", "pages/grille.py", "pages/importer.py",
-         "pages/reseau.py", "pages/moderation.py"]
+         "pages/reseau.py", "pages/moderation.py", "pages/journal.py"]
 
 
 def test_app_entry_point_opens_the_home_page_in_french():

@@ -36,3 +36,15 @@ def test_project_card_by_url_and_its_lead_link(app_server, offline_page):
     assert "/acteur" in card.url and q.get("actor") == p.lead_actor_id
     assert q.get("inv", DEMO_NAME) == DEMO_NAME  # no inv: the inventory a new session opens
     card.close()
+
+
+@pytest.mark.parametrize("path,name", [("projet", "project=P0000001"), ("acteur", "actor=A0000001")])
+def test_a_card_link_opens_its_history_tab(app_server, offline_page, path, name):
+    """``?tab=history`` (the Journal's links) opens the card on Historique, in a real browser."""
+    page = offline_page.open(f"{app_server.url}/{path}?inv={quote(DEMO_NAME)}&{name}&tab=history")
+    tab = page.get_by_role("tab", name="Historique")
+    tab.wait_for(timeout=60_000)
+    wait_idle(page)
+    assert tab.get_attribute("aria-selected") == "true"
+    assert parse_qs(urlsplit(page.url).query).get("tab") == ["history"]
+    screenshot(page, f"{path}_history_tab")

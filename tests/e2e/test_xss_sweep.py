@@ -116,6 +116,8 @@ EXPECTED = {
     "a_propos": {"page": {"xss-inv"}},
     # the members page names the inventory it manages
     "membres": {"page": {"xss-inv"}},
+    # the journal's caption names the inventory (created without a change log: no row)
+    "journal": {"page": {"xss-inv"}},
     # captions: the inventory's name, the hostile zoning's name and source file
     "zonages": {"page": {"xss-inv", "xss-img", "xss-svg"}},
 }

@@ -295,8 +295,8 @@ def test_page_runs_cover_every_page_of_the_app_in_both_languages_and_places():
     data = model.InventoryData()
     runs = page_runs(data)
     plain = [(p, tuple(sorted(q.items()))) for p, q, _ in runs if set(q) <= {"lang", "terr", "level"}]
-    assert len(PAGES) == 12  # app.py declares twelve pages (Membres, Zonages and Modération last)
-    assert len(plain) == 12 * 2 * 2 and len(set(plain)) == len(plain)
+    assert len(PAGES) == 13  # app.py declares thirteen menu pages (Membres, Zonages, Modération, Journal among the last)
+    assert len(plain) == 13 * 2 * 2 and len(set(plain)) == len(plain)
     # every page's downloads are built for France (in French) and for the territory (English)
     built = {(p, q["lang"], "terr" in q) for p, q, eager in runs if eager}
     assert {(p, "fr", False) for p in PAGES} | {(p, "en", True) for p in PAGES} <= built
