@@ -148,3 +148,62 @@ def test_actors_sum_up_the_stages_and_years_of_their_projects(tiny_store):
         f"SELECT actor_id, proj_stage_bits, proj_start_min, proj_end_max "
         f"FROM {ref.derived('d_actors')}").fetchall()}
     assert got == ACTOR_PROJECTS
+
+
+#: the derived actors' columns, worked out from model.ACTORS minus the free text,
+#: identifiers and personal fields no analysis of a view reads, then the additions
+D_ACTORS_COLUMNS = ["actor_id", "name", "actor_type", "domains", "commune_code", "lat", "lon",
+                    "creation_year", "closing_year", "employees", "volunteers", "active",
+                    "ess_family", "reg", "dep", "epci", "links_all", "has_siret", "domain_bits",
+                    "declared_ac", "proj_stage_bits", "proj_start_min", "proj_end_max"]
+
+
+def _with_text_fields(store):
+    data = fixtures.tiny()
+    actors = data.actors.copy()
+    a3 = actors.actor_id == "A3"
+    actors.loc[a3, "siret"] = "73282932000074"
+    actors.loc[a3, "website"] = "https://durand.example"
+    actors.loc[a3, "description"] = "Transport et logistique"
+    actors.loc[a3, "address"] = "3 quai de la Fosse"
+    actors.loc[a3, "contact_email"] = "contact@durand.example"
+    store.create("tiny", dataclasses.replace(data, actors=actors), validate=False)
+    return store.ref("tiny")
+
+
+def test_derived_actors_leave_out_free_text_identifiers_and_personal_fields(store):
+    ref = _with_text_fields(store)
+    got = store.query(f"SELECT * FROM {ref.derived('d_actors')} ORDER BY actor_id")
+    assert got.columns.tolist() == D_ACTORS_COLUMNS
+    a3 = got.set_index("actor_id").loc["A3"]
+    # the flag is still read from the SIRET the table no longer holds
+    assert bool(a3.has_siret) and (a3.reg, a3.dep, a3["name"]) == ("52", "44", "Durand Logistique")
+    assert got.has_siret.sum() == 1
+
+
+def test_derived_actors_of_an_older_layout_are_rebuilt_without_those_columns(store):
+    ref = _with_text_fields(store)
+    # an older version stored the whole actor row in d_actors
+    store.con.execute(f"ALTER TABLE {ref.derived('d_actors')} ADD COLUMN IF NOT EXISTS website VARCHAR")
+    ref = store.ref("tiny")  # opened by this version
+    cols = store.query(f"SELECT * FROM {ref.derived('d_actors')} LIMIT 0").columns.tolist()
+    assert cols == D_ACTORS_COLUMNS
+
+
+def test_actor_card_reads_the_left_out_fields_from_the_inventory(store):
+    from ecosystem.analysis.profiles import actor_profile
+
+    ref = _with_text_fields(store)
+    rec = actor_profile(store, ref, "A3").record
+    assert (rec["siren"], rec["siret"], rec["website"], rec["description"], rec["address"],
+            rec["contact_email"]) == ("732829320", "73282932000074", "https://durand.example",
+                                      "Transport et logistique", "3 quai de la Fosse",
+                                      "contact@durand.example")
+    # the same fields, in the same order, as when the card read the whole derived row:
+    # the inventory's columns, then the derived ones
+    from ecosystem import model
+    assert list(rec) == model.TABLES["actors"].column_names + [
+        "reg", "dep", "epci", "links_all", "has_siret", "domain_bits", "declared_ac",
+        "proj_stage_bits", "proj_start_min", "proj_end_max"]
+    # A3 is a partner of P1 (3 participants: 2 links), SIRET set, domain employment
+    assert (rec["dep"], rec["links_all"], bool(rec["has_siret"])) == ("44", 2, True)

@@ -323,3 +323,28 @@ def test_in_place_derived_rows_equal_a_full_rebuild(store):
     assert actors.loc["A1", summaries].tolist() == [2 | 4, 2021, 9999]
     assert actors.loc["A2", summaries].tolist() == [4, 2023, 2025]
     assert actors.loc["N1", summaries].tolist() == [1, 0, 9999]
+
+
+def test_card_follows_edits_of_fields_the_derived_actors_leave_out(inv):
+    """``d_actors`` holds no website, SIRET, description or contact: an edit of those
+    (the in-place refresh) and a new actor (its derived row inserted) still show on
+    the card, which reads them from the inventory; the analysis columns follow."""
+    from ecosystem.analysis.profiles import actor_profile
+
+    rec = editing.read(inv, "tiny", "actors", "A2")
+    editing.edit_actor(inv, ADMIN, "tiny", "A2", {"website": "https://jardins.example",
+                                                 "siret": "73282932000074",
+                                                 "description": "Potagers partagés"}, rec.version)
+    card = actor_profile(inv, inv.ref("tiny"), "A2").record
+    assert (card["website"], card["siret"], card["description"]) == (
+        "https://jardins.example", "73282932000074", "Potagers partagés")
+    assert bool(card["has_siret"]) and card["dep"] == "44"
+    new_id, _ = editing.create_actor(inv, ADMIN, "tiny", {
+        "name": "Atelier Vélo Rezé", "actor_type": "association", "commune_code": "44143",
+        "website": "https://velo.example", "contact_email": "velo@example.org"})
+    card = actor_profile(inv, inv.ref("tiny"), new_id).record
+    assert (card["name"], card["website"], card["contact_email"], card["dep"], card["links_all"]) == (
+        "Atelier Vélo Rezé", "https://velo.example", "velo@example.org", "44", 0)
+    n = inv.query(f"SELECT count(*) AS n FROM {inv.ref('tiny').derived('d_actors')} "
+                  "WHERE has_siret").n[0]
+    assert n == 1  # A2 alone

@@ -41,8 +41,13 @@ def actor_profile(store: Store, ref: InventoryRef, actor_id: str) -> ActorProfil
     from ecosystem import access, model
 
     access.require_records(ref)  # an inventory seen as aggregates only has no cards
-    actors = ref.derived("d_actors")
-    rec = store.query(f"SELECT * FROM {actors} WHERE actor_id = ?", [actor_id])
+    from ecosystem.storage import derived
+
+    # the inventory's row (the derived copy leaves free text, identifiers and personal
+    # fields out: derived.DROPPED), then the derived columns (territories, links, flags)
+    rec = store.query(f"SELECT a.*, {', '.join('d.' + c for c in derived.ACTOR_ADDED)} "
+                      f"FROM {ref.actors} a JOIN {ref.derived('d_actors')} d USING (actor_id) "
+                      "WHERE a.actor_id = ?", [actor_id])
     if rec.empty:
         raise ActorNotFound(actor_id)
     record = rec.iloc[0].to_dict()

@@ -29,6 +29,7 @@ import pandas as pd
 from ecosystem import vocabulary as voc
 from ecosystem.analysis import asof
 from ecosystem.geo import LEVELS, is_zoning_level, parse_territory, territory_key, zoning_id
+from ecosystem.storage import derived
 from ecosystem.storage.store import InventoryRef
 
 LEVEL_COLUMN = {"region": "reg", "departement": "dep", "epci": "epci", "commune": "commune_code"}
@@ -450,16 +451,14 @@ def inline(ref: InventoryRef, f: Filters, body: str, members: str | None = None,
 
 #: columns the materialised sets leave out: long free text and identifiers no
 #: analysis of a view reads (copying them is most of the cost at national scale);
-#: a body that needs one joins the inventory's own table
-VIEW_DROPPED = {
-    "actors": ("siren", "siret", "rna_id", "postal_code", "city", "address", "geo_method",
-               "website", "description", "source", "source_id",
-               "contact_name", "contact_email", "contact_phone", "leader_name"),  # personal
-    "projects": ("description", "source", "source_id"),
-}
+#: a body that needs one joins the inventory's own table. The derived actors
+#: (``storage.derived.DROPPED``) do not hold the actors' ones at all.
+VIEW_DROPPED = derived.DROPPED
 
 
 def _kept(kind: str, alias: str = "") -> str:
+    if kind == "actors":  # read from d_actors, which holds none of them
+        return f"{alias}*"
     return f"{alias}* EXCLUDE ({', '.join(VIEW_DROPPED[kind])})"
 
 

@@ -300,22 +300,25 @@ def refresh_derived(con, inv_id: int, kind: str, key: dict, created: bool, chang
     d = lambda k: derived.name(inv_id, k)  # noqa: E731
     if kind == "actors" and not created and "actor_type" not in changed:
         # the changed columns (and the territory codes when the commune changed), in place
-        cols = [c for c in model.TABLES["actors"].column_names if c in changed]
+        cols = [c for c in model.TABLES["actors"].column_names
+                if c in changed and c not in derived.DROPPED["actors"]]
         if "commune_code" in changed:
             cols += ["reg", "dep", "epci"]
         cols += [c for c, src in (("has_siret", "siret"), ("domain_bits", "domains"))
                  if src in changed]  # derived flags of the changed columns
         sets = ", ".join(f'"{c}" = s."{c}"' for c in cols)
-        con.execute(f"""UPDATE {d('d_actors')} t SET {sets} FROM (
-            SELECT a.*, g.reg, g.dep, g.epci, {ACTOR_FLAGS} FROM inv_{inv_id}__actors a
-            LEFT JOIN geo_communes g ON g.code = a.commune_code WHERE a.actor_id = ?) s
-            WHERE t.actor_id = s.actor_id""", [key["actor_id"]])
+        if cols:  # none when only columns d_actors leaves out changed (a website)
+            con.execute(f"""UPDATE {d('d_actors')} t SET {sets} FROM (
+                SELECT a.*, g.reg, g.dep, g.epci, {ACTOR_FLAGS} FROM inv_{inv_id}__actors a
+                LEFT JOIN geo_communes g ON g.code = a.commune_code WHERE a.actor_id = ?) s
+                WHERE t.actor_id = s.actor_id""", [key["actor_id"]])
         if changed & {"commune_code", "domains"}:  # the actor's columns of its participations
             _refresh_members(con, inv_id, "actor_id", derived.MEMBER_ACTOR_COLUMNS, key["actor_id"])
         return
     if kind == "actors" and created:  # no project yet: no link; no declared partnership
         con.execute(f"""INSERT INTO {d('d_actors')} BY NAME
-            SELECT a.*, g.reg, g.dep, g.epci, 0 AS links_all, {ACTOR_FLAGS}, 0 AS declared_ac
+            SELECT {derived.actor_columns('a')}, g.reg, g.dep, g.epci, 0 AS links_all,
+                   {ACTOR_FLAGS}, 0 AS declared_ac
             FROM inv_{inv_id}__actors a LEFT JOIN geo_communes g ON g.code = a.commune_code
             WHERE a.actor_id = ?""", [key["actor_id"]])
         return

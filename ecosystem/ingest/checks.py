@@ -37,6 +37,7 @@ from dataclasses import dataclass
 
 from ecosystem import model
 from ecosystem.render.safe import CONTROLS_RE2
+from ecosystem.ingest import normalise
 from ecosystem.ingest.codes import PLACEHOLDER_COLUMNS, placeholder_sql
 from ecosystem.ingest.mapping import (LOOKUPS, Mapping, Rule, build_lookup, key_sql, levels, missing_required,
                       raw_sql, row_sql, sources, targets)
@@ -316,12 +317,13 @@ def build(con, raw: str, row_expr: str, mapping: Mapping, out: str, *, geo: bool
                     f"CASE WHEN gc.code IS NULL THEN j.{ident(target)} END"
                 hidden.append(f"{value} AS {ident('_in_' + target)}")
     bad_cols = [f"j.{ident('_bad_' + t)}" for t, h in hows.items() if h in LOOKUPS]
-    con.execute(f"""CREATE OR REPLACE TABLE {ident(out)} AS
-        SELECT j._row, {', '.join(cols + bad_cols + hidden)}, CAST({mask} AS BIGINT) AS _issues
-        FROM (SELECT j.*{''.join(', ' + f for f in flags(mapping, hows))}
-              FROM (SELECT {', '.join(joined)} FROM (SELECT {', '.join(inner)} FROM {src}) s
-                    {' '.join(joins)}) j) j
-        {' '.join(extra_joins)}""")
+    with normalise.inline_in_lists(con):  # the empty markers' test after its guard
+        con.execute(f"""CREATE OR REPLACE TABLE {ident(out)} AS
+            SELECT j._row, {', '.join(cols + bad_cols + hidden)}, CAST({mask} AS BIGINT) AS _issues
+            FROM (SELECT j.*{''.join(', ' + f for f in flags(mapping, hows))}
+                  FROM (SELECT {', '.join(joined)} FROM (SELECT {', '.join(inner)} FROM {src}) s
+                        {' '.join(joins)}) j) j
+            {' '.join(extra_joins)}""")
     con.execute("DROP TABLE IF EXISTS _lim")
     return hows, checks_
 

@@ -338,10 +338,13 @@ def build_lookup(con: duckdb.DuckDBPyConnection, raw: str, mapping: Mapping, tar
     """Create table ``name`` (k, v, bad) for every distinct key of a lookup; returns its size."""
     import pandas as pd
 
+    from ecosystem.ingest.normalise import inline_in_lists
+
     src, refs = levels(raw, "0", mapping.rules[target].columns)
-    keys = [r[0] for r in con.execute(
-        f"SELECT DISTINCT {key_sql(mapping, target, refs)} AS k FROM {src} WHERE k IS NOT NULL"
-    ).fetchall()]
+    with inline_in_lists(con):  # every cell cleaned: the empty markers' test inline
+        keys = [r[0] for r in con.execute(
+            f"SELECT DISTINCT {key_sql(mapping, target, refs)} AS k FROM {src} WHERE k IS NOT NULL"
+        ).fetchall()]
     rows = [(k, *lookup(mapping, target, k)) for k in keys]
     frame = pd.DataFrame(rows, columns=["k", "v", "bad"], dtype="object")
     con.register("_lookup", frame)

@@ -7,7 +7,9 @@ grid scores). Joining those each time costs more than the aggregation itself
 at national scale, so each saved version gets, inside the store's write
 transaction:
 
-* ``inv_<id>__d_actors`` — actors + ``reg``, ``dep``, ``epci`` of their commune +
+* ``inv_<id>__d_actors`` — actors without the columns no analysis of a view reads
+  (:data:`DROPPED`: free text, identifiers, personal fields; a reader of those joins
+  the inventory's own table, as the actor card does) + ``reg``, ``dep``, ``epci`` of their commune +
   ``links_all`` (their partnership links over all projects) + ``has_siret`` (an
   establishment: the indicators count those without reading the identifiers) +
   ``domain_bits`` (see :func:`domain_bits`) + ``declared_ac`` (an association's
@@ -50,11 +52,25 @@ DERIVED = ("d_actors", "d_projects", "d_members")
 REQUIRED = {"d_actors": ("has_siret", "domain_bits", "declared_ac", "proj_stage_bits"),
             "d_projects": ("lead_type", "domain_bits"),
             "d_members": ("n_members", "actor_bits", "lead_type")}
+#: columns of the inventory's tables that the derived copies leave out (``d_actors``)
+#: or that the view's sets leave out (``analysis.view.VIEW_DROPPED``): long free text,
+#: identifiers and personal fields no analysis of a view reads. Writing them into
+#: ``d_actors`` was a third of its cost at 1.5 M actors (compressing identifier-like
+#: strings); the actor card and the exports read them from the inventory's table.
+DROPPED = {
+    "actors": ("siren", "siret", "rna_id", "postal_code", "city", "address", "geo_method",
+               "website", "description", "source", "source_id",
+               "contact_name", "contact_email", "contact_phone", "leader_name"),  # personal
+    "projects": ("description", "source", "source_id"),
+}
 #: the columns of ``d_members`` beside the participation: the actor's, then the project's
 MEMBER_ACTOR_COLUMNS = ("reg", "dep", "epci", "commune_code", "actor_type", "actor_bits")
 MEMBER_PROJECT_COLUMNS = ("stage", "domain_bits", "start_year", "end_year", "lead_type")
 #: the columns of ``d_actors`` summing up the actor's projects (:func:`actor_projects`)
 ACTOR_PROJECT_COLUMNS = ("proj_stage_bits", "proj_start_min", "proj_end_max")
+#: the columns ``d_actors`` adds to the actors' own, in its order
+ACTOR_ADDED = ("reg", "dep", "epci", "links_all", "has_siret", "domain_bits", "declared_ac",
+               *ACTOR_PROJECT_COLUMNS)
 #: rows of the derived actors and projects are stored in this order: the rows of one
 #: territory are then contiguous, and DuckDB's zone maps skip the row groups of
 #: other territories when a query keeps one (a profile, a map of a département)
@@ -93,6 +109,12 @@ def actor_projects(alias: str = "m") -> str:
 PROJECT_STATS = ("n_members", "links", "links_cross", "links_assoc_company", "has_research",
                  "funding_total", "funding_public", "funding_private", "funding_earned",
                  "n_scores", "score_sum")
+
+
+def actor_columns(alias: str = "a") -> str:
+    """SQL select list: the inventory's actor columns ``d_actors`` keeps (all but
+    :data:`DROPPED`), from the actors table aliased ``alias``."""
+    return f"{alias}.* EXCLUDE ({', '.join(DROPPED['actors'])})"
 
 
 def name(inv_id: int, kind: str) -> str:
@@ -153,7 +175,7 @@ def build(con, inv_id: int) -> None:
         ORDER BY {TERRITORY_ORDER}, project_id""")
     con.execute(f"""
         CREATE OR REPLACE TABLE {tbl('d_actors')} AS
-        SELECT a.*, g.reg, g.dep, g.epci, coalesce(l.links_all, 0) AS links_all,
+        SELECT {actor_columns('a')}, g.reg, g.dep, g.epci, coalesce(l.links_all, 0) AS links_all,
                a.siret IS NOT NULL AS has_siret, {domain_bits('a.domains')} AS domain_bits,
                coalesce(dc.n, 0) AS declared_ac,
                {', '.join('l.' + c for c in ACTOR_PROJECT_COLUMNS)}
@@ -200,9 +222,13 @@ def drop(con, inv_id: int) -> None:
 
 def exists(store, inv_id: int) -> bool:
     """Whether the inventory's derived tables are there, each with its
-    :data:`REQUIRED` column (tables built by an older version lack it)."""
+    :data:`REQUIRED` column (tables built by an older version lack it) and
+    ``d_actors`` without the :data:`DROPPED` ones (an older version copied them)."""
     pairs = [(name(inv_id, k), c) for k in DERIVED for c in REQUIRED[k]]
-    n = store.scalar("SELECT count(*) FROM information_schema.columns WHERE "
-                     + " OR ".join("(table_name = ? AND column_name = ?)" for _ in pairs),
-                     [v for pair in pairs for v in pair])
-    return n == len(pairs)
+    old = [(name(inv_id, "d_actors"), c) for c in DROPPED["actors"]]
+    test = lambda ps: " OR ".join("(table_name = ? AND column_name = ?)" for _ in ps)  # noqa: E731
+    n, stale = store.query(f"SELECT count(*) FILTER (WHERE {test(pairs)}) AS n, "
+                           f"count(*) FILTER (WHERE {test(old)}) AS stale "
+                           "FROM information_schema.columns",
+                           [v for pair in pairs + old for v in pair]).iloc[0]
+    return n == len(pairs) and not stale

@@ -83,8 +83,10 @@ def test_identifiers_addresses_and_text(imported):
 
 def test_derived_rows_and_change_log(imported, store):
     ref = store.ref("RNA extrait")
-    rows = store.con.execute(f"SELECT source_id, name, reg, dep, has_siret FROM {derived.name(ref.id, 'd_actors')} "
-                             "ORDER BY source_id").fetchall()
+    # the derived copy holds no source id (derived.DROPPED): joined from the actors
+    rows = store.con.execute(f"SELECT a.source_id, d.name, d.reg, d.dep, d.has_siret "
+                             f"FROM {derived.name(ref.id, 'd_actors')} d "
+                             f"JOIN {ref.actors} a USING (actor_id) ORDER BY a.source_id").fetchall()
     assert rows == sorted((sid, e[0], "53", "29", sid == "291S0291007816") for sid, e in EXPECTED.items())
     log = store.con.execute("SELECT record_id, op, origin, file_name FROM change_log WHERE inv_id = ? "
                             "ORDER BY record_id", [ref.id]).fetchall()
