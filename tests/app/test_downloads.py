@@ -12,8 +12,6 @@ import json
 
 import openpyxl
 import pytest
-import streamlit as st
-from streamlit.delta_generator import DeltaGenerator
 
 from tests.app.pagetest import ok, page_test
 
@@ -34,24 +32,6 @@ SCOPES = [None, "departement:971", "region:52", "commune:44109"]
 #: downloads (the templates) do not read the territory: once
 CASES = [(page, params, terr) for page, params in VIEWS for terr in SCOPES] + \
     [("pages/importer.py", {}, None)]
-
-
-@pytest.fixture
-def downloads(monkeypatch):
-    """Every download button's file, produced as a click would (file name -> bytes)."""
-    files: dict[str, bytes] = {}
-    original = DeltaGenerator.download_button
-
-    def record(self, label, data, file_name=None, *args, **kwargs):
-        body = data() if callable(data) else data
-        body = body.encode("utf-8") if isinstance(body, str) else body
-        files[file_name] = body
-        return original(self, label, body, file_name, *args, **kwargs)
-
-    monkeypatch.setattr(DeltaGenerator, "download_button", record)
-    monkeypatch.setattr(st, "download_button",
-                        lambda *a, **k: record(st._main, *a, **k))
-    return files
 
 
 def check_file(name: str, body: bytes) -> None:

@@ -9,7 +9,6 @@ import io
 
 import openpyxl
 import pytest
-from streamlit.delta_generator import DeltaGenerator
 
 from ecosystem import editing, members, writes
 from ecosystem.access import LOCAL_ADMIN
@@ -37,21 +36,6 @@ def hist_db(tmp_path_factory):
                         "name": "=HYPERLINK(\"http://x\")"}, rec.version)
     store.close()
     return path
-
-
-@pytest.fixture
-def downloads(monkeypatch):
-    """Every download button's file, produced as a click would (file name -> bytes)."""
-    files: dict[str, bytes] = {}
-    original = DeltaGenerator.download_button
-
-    def record(self, label, data, file_name=None, *args, **kwargs):
-        body = data() if callable(data) else data
-        files[file_name] = body
-        return original(self, label, body, file_name, *args, **kwargs)
-
-    monkeypatch.setattr(DeltaGenerator, "download_button", record)
-    return files
 
 
 @pytest.mark.parametrize("lang,cols,expected,file", [
@@ -117,7 +101,7 @@ def test_journal_lists_the_change_sets_with_a_link_to_the_card_history(hist_db, 
     assert records[1] == 33  # tiny(): 10 actors, 5 projects, 5 partners, 5 fundings, 2 memberships,
     # 1 partnership, 5 scores
     assert table["card"][0].endswith("actor=A1&tab=history")
-    rows = list(csv.reader(io.StringIO(downloads[f"journal.csv"].decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(downloads["journal.csv"].decode("utf-8-sig"))))
     assert [r[list(table.columns).index(cols[1])] for r in rows[1:]] == origins
 
 
