@@ -8,7 +8,6 @@ P2 is "Jardin partagé d'Herblain" (emergence, lead A2).
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import pandas as pd
 import pytest

@@ -6,7 +6,7 @@ tests/e2e/test_signin_browser.py)."""
 import pytest
 
 from ecosystem import members, writes
-from ecosystem.access import LOCAL_ADMIN, User
+from ecosystem.access import LOCAL_ADMIN
 from ecosystem.geo import Geography
 from ecosystem.storage.store import Store
 from tests import fixtures
