@@ -143,6 +143,12 @@ def test_read_only_store_computes_the_sets_in_the_query(tiny, tmp_path):
     try:
         k = overview.key_figures(View(ro, ro.ref("tiny"), Filters(stages=("experimentation",))))
         assert (k["actors"], k["projects"]) == (5, 2)
+        # a territory (not inline: the store would materialise it, a read-only one
+        # cannot): Loire-Atlantique's experimentation project P1 and its actors A1, A3, A4
+        view = View(ro, ro.ref("tiny"), Filters(territory="departement:44",
+                                                stages=("experimentation",)))
+        assert list(view.query("SELECT actor_id FROM fa ORDER BY 1").actor_id) == ["A1", "A3", "A4"]
+        assert list(view.query("SELECT project_id FROM fp").project_id) == ["P1"]
     finally:
         ro.close()
 
@@ -287,6 +293,8 @@ def test_as_of_a_year_the_view_s_actors_were_active_then_and_today_s_flag_otherw
     as_of = [("H1", True), ("H2", True), ("H4", True)]
     # the year alone: the actors read in place (actors_in_place)
     assert actors(View(store, ref, Filters(as_of=2016))) == as_of
+    # read in place too with a territory: those of Loire-Atlantique (H4 is in Marseille)
+    assert actors(View(store, ref, Filters(as_of=2016, territory="departement:44"))) == as_of[:2]
     # with an actor type: the actors' table made by view_statements; all three are
     # associations
     assert actors(View(store, ref, Filters(as_of=2016, actor_types=("association",)))) == as_of

@@ -120,3 +120,30 @@ def test_a_zone_s_sets_computed_inside_the_query(zoned):
                  "SELECT (SELECT string_agg(actor_id, ',' ORDER BY actor_id) FROM fa) AS a, "
                  "(SELECT string_agg(project_id, ',' ORDER BY project_id) FROM fp) AS p")
     assert store.query(sql.text, sql.params).iloc[0].tolist() == ["B1,B7", "Q1"]
+
+
+def test_as_of_a_year_the_actors_read_in_place_get_their_zone(tmp_path, geo):
+    """As of a year with no other filter the actors are read in place
+    (view.actors_in_place): they still get the zone column, and a zone's territory
+    keeps the actors placed in it. zf.inventory() with every actor created in 2020."""
+    data = zf.inventory()
+    data.actors["creation_year"] = 2020
+    store = Store(tmp_path / "dated.duckdb", geo=geo)
+    try:
+        store.create("inv", data)
+        ref, poly = store.ref("inv"), add_polygons(store)
+        view = View(store, ref, Filters(level=poly, as_of=2024))
+        # the zones of the table in zf.inventory()
+        assert rows(view, f"SELECT actor_id, {poly} FROM fa ORDER BY actor_id") == [
+            ("B1", "NA"), ("B2", "NE"), ("B3", None), ("B4", "MA"), ("B5", None), ("B6", None),
+            ("B7", "NA")]
+        # the zone NA: B1 and B7, its project Q1 (started 2023)
+        view = View(store, ref, Filters(level=poly, territory=f"{poly}:NA", as_of=2024))
+        assert rows(view, f"SELECT actor_id, {poly} FROM fa ORDER BY actor_id") == [
+            ("B1", "NA"), ("B7", "NA")]
+        assert rows(view, "SELECT project_id FROM fp") == [("Q1",)]
+        # created in 2020: none of them exists as of 2019
+        assert rows(View(store, ref, Filters(level=poly, territory=f"{poly}:NA", as_of=2019)),
+                    "SELECT actor_id FROM fa") == []
+    finally:
+        store.close()
