@@ -311,3 +311,23 @@ def test_as_of_a_year_the_view_s_actors_were_active_then_and_today_s_flag_otherw
         == ["H2", "H4"]
     assert list(View(store, ref, Filters(territory="departement:13")).query(closed).actor_id) \
         == ["H4", "H6"]
+
+
+def test_a_domain_outside_the_vocabulary_over_all_france(tiny):
+    """A domain code outside the vocabulary has no bit: the lists are tested. Over all
+    France the sets stay predicates (nothing copied), but with a project-side filter
+    the participations cannot be a column test (they carry no list): fm is made from
+    the projects (members_statement)."""
+    store, ref = tiny
+    f = Filters(domains=("food", "not_a_domain"))
+    view = View(store, ref, f)
+    # food: the actor A2, the projects P1 (poverty;food) and P2
+    assert list(view.query("SELECT actor_id FROM fa").actor_id) == ["A2"]
+    assert list(view.query("SELECT project_id FROM fp ORDER BY 1").project_id) == ["P1", "P2"]
+    assert cached_tables(store) == []
+    # at the emergence stage: P2 (lead A2, partner A1); of its participants, A2 is food
+    view = View(store, ref, f.with_(stages=("emergence",)))
+    rows = view.query("SELECT project_id, actor_id FROM fm ORDER BY actor_id")
+    assert list(zip(rows.project_id, rows.actor_id)) == [("P2", "A1"), ("P2", "A2")]
+    assert list(view.query("SELECT actor_id FROM fa").actor_id) == ["A2"]
+    assert [t.rsplit("_", 1)[1] for t in cached_tables(store)] == ["fm"]
