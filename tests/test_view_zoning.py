@@ -147,3 +147,21 @@ def test_as_of_a_year_the_actors_read_in_place_get_their_zone(tmp_path, geo):
                     "SELECT actor_id FROM fa") == []
     finally:
         store.close()
+
+
+def test_a_read_only_store_places_no_record_in_a_zone(tmp_path, geo):
+    """A read-only store cannot write the zone placements (storage.zonings.assign):
+    at a zoning level never placed, its view answers without the zone column."""
+    path = tmp_path / "ro.duckdb"
+    store = Store(path, geo=geo)
+    store.create("inv", zf.inventory())
+    poly = add_polygons(store)
+    store.close()
+    ro = Store(path, geo=geo, read_only=True)
+    try:
+        view = View(ro, ro.ref("inv"), Filters(level=poly))
+        # the seven actors B1-B7 of zf.inventory(), no zone column
+        assert rows(view, "SELECT count(*) FROM fa") == [(7,)]
+        assert poly not in columns(view, "fa")
+    finally:
+        ro.close()
