@@ -142,6 +142,13 @@ def test_as_of_a_year_the_actors_read_in_place_get_their_zone(tmp_path, geo):
         assert rows(view, f"SELECT actor_id, {poly} FROM fa ORDER BY actor_id") == [
             ("B1", "NA"), ("B7", "NA")]
         assert rows(view, "SELECT project_id FROM fp") == [("Q1",)]
+        # with a project filter over all France (the participations materialised, the
+        # rest inline): the participants of the four emergence projects, with their zone
+        view = View(store, ref, Filters(level=poly, stages=("emergence",), as_of=2024))
+        assert rows(view, f"SELECT actor_id, {poly} FROM fa ORDER BY actor_id") == [
+            ("B1", "NA"), ("B2", "NE"), ("B3", None), ("B4", "MA"), ("B7", "NA")]
+        assert rows(view, f"SELECT project_id, {poly} FROM fp ORDER BY project_id") == [
+            ("Q1", "NA"), ("Q2", None), ("Q3", "MA"), ("Q4", None)]
         # created in 2020: none of them exists as of 2019
         assert rows(View(store, ref, Filters(level=poly, territory=f"{poly}:NA", as_of=2019)),
                     "SELECT actor_id FROM fa") == []
