@@ -331,3 +331,10 @@ def test_a_domain_outside_the_vocabulary_over_all_france(tiny):
     assert list(zip(rows.project_id, rows.actor_id)) == [("P2", "A1"), ("P2", "A2")]
     assert list(view.query("SELECT actor_id FROM fa").actor_id) == ["A2"]
     assert [t.rsplit("_", 1)[1] for t in cached_tables(store)] == ["fm"]
+
+
+def test_a_territory_s_cached_sets_give_the_participations_of_its_actors(tiny):
+    store, ref = tiny
+    # Loire-Atlantique: P1 (lead A1, partners A3, A4) and P2 (lead A2, partner A1)
+    got = View(store, ref, Filters(territory="departement:44")).query(FMA).iloc[0, 0]
+    assert got == "P1:A1,P1:A3,P1:A4,P2:A1,P2:A2"
