@@ -1,6 +1,7 @@
 """The view computed once: filters.View and the store's view cache, on
 tests/fixtures.tiny() (values worked out by hand in tests/test_overview.py)."""
 
+import pandas as pd
 import pytest
 
 from ecosystem.analysis import indicators, overview
@@ -142,6 +143,12 @@ def test_read_only_store_computes_the_sets_in_the_query(tiny, tmp_path):
     try:
         k = overview.key_figures(View(ro, ro.ref("tiny"), Filters(stages=("experimentation",))))
         assert (k["actors"], k["projects"]) == (5, 2)
+        # a territory (not inline: the store would materialise it, a read-only one
+        # cannot): Loire-Atlantique's experimentation project P1 and its actors A1, A3, A4
+        view = View(ro, ro.ref("tiny"), Filters(territory="departement:44",
+                                                stages=("experimentation",)))
+        assert list(view.query("SELECT actor_id FROM fa ORDER BY 1").actor_id) == ["A1", "A3", "A4"]
+        assert list(view.query("SELECT project_id FROM fp").project_id) == ["P1"]
     finally:
         ro.close()
 
@@ -259,3 +266,75 @@ def test_france_s_participations_under_a_project_filter_and_an_actor_type(tiny):
     assert list(zip(rows.project_id, rows.actor_id)) == [("P1", "A1"), ("P1", "A3"), ("P1", "A4")]
     rows = view.query("SELECT project_id, actor_id FROM fma")
     assert list(zip(rows.project_id, rows.actor_id)) == [("P1", "A1")]
+
+
+@pytest.fixture
+def history(store):
+    from tests.fixtures_time import history as data
+    store.create("history", data())
+    return store, store.ref("history")
+
+
+def test_as_of_a_year_the_view_s_actors_were_active_then_and_today_s_flag_otherwise(history):
+    """tests/fixtures_time.history(): H2 (2015-2018) and H4 (2012-2020) are closed
+    today (active false) but were active in 2016; H1 (2010-) too. H3 (2018), H5 (no
+    creation year) and H6 (closed at an unknown date) are not of 2016."""
+    store, ref = history
+    body = "SELECT actor_id, active FROM fa ORDER BY actor_id"
+
+    def actors(view_or_sql):
+        if isinstance(view_or_sql, View):
+            df = view_or_sql.query(body)
+        else:
+            df = store.query(view_or_sql.text, view_or_sql.params)
+        return [(r.actor_id, None if pd.isna(r.active) else bool(r.active))
+                for r in df.itertuples(index=False)]
+
+    as_of = [("H1", True), ("H2", True), ("H4", True)]
+    # the year alone: the actors read in place (actors_in_place)
+    assert actors(View(store, ref, Filters(as_of=2016))) == as_of
+    # read in place too with a territory: those of Loire-Atlantique (H4 is in Marseille)
+    assert actors(View(store, ref, Filters(as_of=2016, territory="departement:44"))) == as_of[:2]
+    # with an actor type: the actors' table made by view_statements; all three are
+    # associations
+    assert actors(View(store, ref, Filters(as_of=2016, actor_types=("association",)))) == as_of
+    # the read-only fallback, computed in the query
+    assert actors(scoped(ref, Filters(as_of=2016), body)) == as_of
+    # with a project filter over all France (fm materialised, actors inline): running in
+    # 2016 and started by then, Q1 (2015-, lead H1) and Q3 (2012-2016, lead H4)
+    assert actors(View(store, ref, Filters(as_of=2016, year_min=2016))) == [
+        ("H1", True), ("H4", True)]
+    # today, the stored flag: the closed associations H2 and H4 (inline, all France),
+    # and in the Bouches-du-Rhône H4 and H6 (a territory's table)
+    closed = "SELECT actor_id FROM fa WHERE NOT active ORDER BY actor_id"
+    assert list(View(store, ref, Filters(actor_types=("association",))).query(closed).actor_id) \
+        == ["H2", "H4"]
+    assert list(View(store, ref, Filters(territory="departement:13")).query(closed).actor_id) \
+        == ["H4", "H6"]
+
+
+def test_a_domain_outside_the_vocabulary_over_all_france(tiny):
+    """A domain code outside the vocabulary has no bit: the lists are tested. Over all
+    France the sets stay predicates (nothing copied), but with a project-side filter
+    the participations cannot be a column test (they carry no list): fm is made from
+    the projects (members_statement)."""
+    store, ref = tiny
+    f = Filters(domains=("food", "not_a_domain"))
+    view = View(store, ref, f)
+    # food: the actor A2, the projects P1 (poverty;food) and P2
+    assert list(view.query("SELECT actor_id FROM fa").actor_id) == ["A2"]
+    assert list(view.query("SELECT project_id FROM fp ORDER BY 1").project_id) == ["P1", "P2"]
+    assert cached_tables(store) == []
+    # at the emergence stage: P2 (lead A2, partner A1); of its participants, A2 is food
+    view = View(store, ref, f.with_(stages=("emergence",)))
+    rows = view.query("SELECT project_id, actor_id FROM fm ORDER BY actor_id")
+    assert list(zip(rows.project_id, rows.actor_id)) == [("P2", "A1"), ("P2", "A2")]
+    assert list(view.query("SELECT actor_id FROM fa").actor_id) == ["A2"]
+    assert [t.rsplit("_", 1)[1] for t in cached_tables(store)] == ["fm"]
+
+
+def test_a_territory_s_cached_sets_give_the_participations_of_its_actors(tiny):
+    store, ref = tiny
+    # Loire-Atlantique: P1 (lead A1, partners A3, A4) and P2 (lead A2, partner A1)
+    got = View(store, ref, Filters(territory="departement:44")).query(FMA).iloc[0, 0]
+    assert got == "P1:A1,P1:A3,P1:A4,P2:A1,P2:A2"

@@ -171,6 +171,10 @@ def test_a_store_without_a_view_cache_computes_the_sets_in_the_query(tiny_store)
     ref = tiny_store.ref("tiny")
     got = View(Plain(), ref, Filters(stages=("emergence",))).query(BODY).iloc[0].tolist()
     assert got == ["A1,A2", "P2"]
+    # a territory, which a store with a view cache would materialise: région 52's
+    # emergence project P2 (lead A2, partner A1)
+    f = Filters(territory="region:52", stages=("emergence",))
+    assert View(Plain(), ref, f).query(BODY).iloc[0].tolist() == ["A1,A2", "P2"]
 
 
 def test_view_reads_level_scope_and_changes_filters(tiny_store):

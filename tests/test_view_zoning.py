@@ -120,3 +120,55 @@ def test_a_zone_s_sets_computed_inside_the_query(zoned):
                  "SELECT (SELECT string_agg(actor_id, ',' ORDER BY actor_id) FROM fa) AS a, "
                  "(SELECT string_agg(project_id, ',' ORDER BY project_id) FROM fp) AS p")
     assert store.query(sql.text, sql.params).iloc[0].tolist() == ["B1,B7", "Q1"]
+
+
+def test_as_of_a_year_the_actors_read_in_place_get_their_zone(tmp_path, geo):
+    """As of a year with no other filter the actors are read in place
+    (view.actors_in_place): they still get the zone column, and a zone's territory
+    keeps the actors placed in it. zf.inventory() with every actor created in 2020."""
+    data = zf.inventory()
+    data.actors["creation_year"] = 2020
+    store = Store(tmp_path / "dated.duckdb", geo=geo)
+    try:
+        store.create("inv", data)
+        ref, poly = store.ref("inv"), add_polygons(store)
+        view = View(store, ref, Filters(level=poly, as_of=2024))
+        # the zones of the table in zf.inventory()
+        assert rows(view, f"SELECT actor_id, {poly} FROM fa ORDER BY actor_id") == [
+            ("B1", "NA"), ("B2", "NE"), ("B3", None), ("B4", "MA"), ("B5", None), ("B6", None),
+            ("B7", "NA")]
+        # the zone NA: B1 and B7, its project Q1 (started 2023)
+        view = View(store, ref, Filters(level=poly, territory=f"{poly}:NA", as_of=2024))
+        assert rows(view, f"SELECT actor_id, {poly} FROM fa ORDER BY actor_id") == [
+            ("B1", "NA"), ("B7", "NA")]
+        assert rows(view, "SELECT project_id FROM fp") == [("Q1",)]
+        # with a project filter over all France (the participations materialised, the
+        # rest inline): the participants of the four emergence projects, with their zone
+        view = View(store, ref, Filters(level=poly, stages=("emergence",), as_of=2024))
+        assert rows(view, f"SELECT actor_id, {poly} FROM fa ORDER BY actor_id") == [
+            ("B1", "NA"), ("B2", "NE"), ("B3", None), ("B4", "MA"), ("B7", "NA")]
+        assert rows(view, f"SELECT project_id, {poly} FROM fp ORDER BY project_id") == [
+            ("Q1", "NA"), ("Q2", None), ("Q3", "MA"), ("Q4", None)]
+        # created in 2020: none of them exists as of 2019
+        assert rows(View(store, ref, Filters(level=poly, territory=f"{poly}:NA", as_of=2019)),
+                    "SELECT actor_id FROM fa") == []
+    finally:
+        store.close()
+
+
+def test_a_read_only_store_places_no_record_in_a_zone(tmp_path, geo):
+    """A read-only store cannot write the zone placements (storage.zonings.assign):
+    at a zoning level never placed, its view answers without the zone column."""
+    path = tmp_path / "ro.duckdb"
+    store = Store(path, geo=geo)
+    store.create("inv", zf.inventory())
+    poly = add_polygons(store)
+    store.close()
+    ro = Store(path, geo=geo, read_only=True)
+    try:
+        view = View(ro, ro.ref("inv"), Filters(level=poly))
+        # the seven actors B1-B7 of zf.inventory(), no zone column
+        assert rows(view, "SELECT count(*) FROM fa") == [(7,)]
+        assert poly not in columns(view, "fa")
+    finally:
+        ro.close()
