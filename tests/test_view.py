@@ -338,3 +338,33 @@ def test_a_territory_s_cached_sets_give_the_participations_of_its_actors(tiny):
     # Loire-Atlantique: P1 (lead A1, partners A3, A4) and P2 (lead A2, partner A1)
     got = View(store, ref, Filters(territory="departement:44")).query(FMA).iloc[0, 0]
     assert got == "P1:A1,P1:A3,P1:A4,P2:A1,P2:A2"
+
+
+def test_as_of_a_year_a_stage_filter_tests_the_stage_the_project_had_reached(history):
+    """tests/fixtures_time.history(), stages as of a year (docs/time.md): Q1 (diffusion
+    today) started 2015, experimentation 2017, diffusion 2019; Q2 experimentation from
+    its start in 2018; Q3 (evaluation today) experimentation 2013, diffusion 2014,
+    evaluation 2016. In 2018 Q1 and Q2 were in experimentation and none in diffusion;
+    in 2015 Q3 was in diffusion. Leads: Q1 H1 (44), Q2 H3 (44), Q3 H4 (13)."""
+    store, ref = history
+    body = "SELECT project_id, stage FROM fp ORDER BY project_id"
+
+    def projects(f, territory=None):
+        f = f if territory is None else f.with_(territory=territory)
+        return [tuple(r) for r in View(store, ref, f).query(body).itertuples(index=False)]
+
+    exp18 = Filters(stages=("experimentation",), as_of=2018)
+    assert projects(exp18) == [("Q1", "experimentation"), ("Q2", "experimentation")]
+    assert list(View(store, ref, exp18).query("SELECT actor_id FROM fa ORDER BY 1").actor_id) \
+        == ["H1", "H3"]
+    assert projects(exp18, "departement:44") == [("Q1", "experimentation"),
+                                                ("Q2", "experimentation")]
+    sql = scoped(ref, exp18, body)
+    assert [tuple(r) for r in store.query(sql.text, sql.params).itertuples(index=False)] == [
+        ("Q1", "experimentation"), ("Q2", "experimentation")]
+    assert projects(Filters(stages=("diffusion",), as_of=2018)) == []
+    assert projects(Filters(stages=("diffusion",), as_of=2015)) == [("Q3", "diffusion")]
+    assert projects(Filters(stages=("diffusion",), as_of=2015), "departement:13") == [
+        ("Q3", "diffusion")]
+    # today the stored stage
+    assert projects(Filters(stages=("diffusion",))) == [("Q1", "diffusion")]

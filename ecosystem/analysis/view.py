@@ -200,7 +200,12 @@ def _project_where(ref: InventoryRef, f: Filters, scope, params: list,
     the project's filter columns under the same names)."""
     p_where = []
     if f.stages:
-        p_where.append(f"{alias}.stage IN ({', '.join('?' * len(f.stages))})")
+        # as of a year, the stage the project had reached then (the stored one is today's)
+        stage = f"{alias}.stage"
+        if f.as_of:
+            stage = asof.stage(alias, "?")
+            params += [int(f.as_of)] * stage.count("?")
+        p_where.append(f"{stage} IN ({', '.join('?' * len(f.stages))})")
         params += list(f.stages)
     if f.domains:
         p_where.append(_domain_test(alias, f.domains, params))
