@@ -52,7 +52,9 @@ PAGES = [
     st.Page("pages/a_propos.py", title=t("nav.about", lang), icon=":material/info:",
             url_path="a_propos"),
 ]
-page = st.navigation(PAGES, position="sidebar")
+# expanded: the whole menu (13 pages with the Journal); Streamlit folds a menu of more
+# than 12 behind "View more", which hid À propos and the Journal
+page = st.navigation(PAGES, position="sidebar", expanded=True)
 shell.set_page(page.url_path or shell.HOME)  # the URL's page parameters belong to it
 _not_found.notice()  # the address named no page: say so (Streamlit's dialog is English)
 page.run()

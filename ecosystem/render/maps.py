@@ -426,7 +426,8 @@ def legend_html(title: str, breaks: list[float], unit: str = "", fmt=None,
         rows.append(f'<div><i style="background:{NO_DATA}"></i>{safe.html(no_data)}</div>')
     # the unit on a line of its own: beside the title the legend grew to ~350 px and
     # covered Corsica (the map keeps ~270 px of its east for it: LEGEND_ROOM)
-    unit_html = f'<div style="color:#52606d">({safe.html(unit)})</div>' if unit else ""
+    unit_html = (f'<div class="eco-unit" style="color:#52606d">({safe.html(unit)})</div>'
+                 if unit else "")
     return f'<div class="eco-legend"><b>{safe.html(title)}</b>{unit_html}{"".join(rows)}</div>'
 
 

@@ -42,8 +42,9 @@ def test_an_overseas_only_ranking_map_has_classes(odd_server, offline_page):
     legend = page.frame_locator(MAP_FRAME).locator(".eco-legend").first
     legend.wait_for(timeout=90_000)
     wait_drawn(page)
-    rows = legend.locator("div").all_inner_texts()
+    rows = legend.locator("div:has(> i)").all_inner_texts()  # a class: its colour, its bounds
     assert len(rows) == 7, rows  # the class of 0, five above it and "Non défini"
+    assert legend.locator(".eco-unit").inner_text() == "(pour 10 000 hab.)"
     assert rows[0].startswith("0,000 – ") and rows[-1] == "Non défini", rows
     screenshot(page, "odd_overseas_ranking")
     assert offline_page.external == []

@@ -28,6 +28,8 @@ def test_grid_descriptions_are_whole_at_1280_px(app_server, offline_page, lang):
     """Grille at 1280 px: the description column of the criteria was cut at the page's
     right edge (a data grid does not wrap its cells)."""
     page = offline_page.open(app_server.url + f"/grille?lang={lang}")
+    # the criteria's table itself (under load a run can follow the one wait_drawn saw end)
+    page.locator('[data-testid="stTable"]').first.wait_for(timeout=90_000)
     wait_drawn(page)
     got = page.evaluate(CELLS_JS)
     assert got["tables"] == 1, got
