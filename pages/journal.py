@@ -32,7 +32,7 @@ who = left.selectbox(tr("journal.who"), editing.authors(ctx.store, ctx.ref.name)
                      placeholder=tr("journal.anyone"), key="w_journal_who")
 days = middle.date_input(tr("journal.days"), value=(), format="DD/MM/YYYY", key="w_journal_days")
 origins = right.multiselect(tr("journal.origins"), list(ORIGINS), key="w_journal_origins",
-                            format_func=lambda o: tr(f"edit.origin.{o}"))
+                            format_func=lambda o: tr(f"edit.origin.{o}"), placeholder=tr("ui.choose"))
 days = tuple(days) if isinstance(days, (tuple, list)) else (days,)
 since, until = (days[0], days[-1]) if days else (None, None)
 

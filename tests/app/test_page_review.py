@@ -169,3 +169,14 @@ def test_values_in_bars_are_written_level(small_db, monkeypatch, page, params, n
             if t.get("type") == "bar" and (t.get("text") is not None or t.get("texttemplate"))]
     assert len(bars) == n_bars
     assert [t.get("textangle") for t in bars] == [0] * n_bars
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_journal_pickers_have_a_placeholder_in_the_apps_language(small_db, monkeypatch, lang):
+    """The Journal (added beside the review) showed Streamlit's English "Choose options"
+    in its empty origin picker."""
+    monkeypatch.setenv("ECOSYSTEM_DB", str(small_db))
+    at = ok(page_test("pages/journal.py", {"lang": lang, "inv": "petit"}).run())
+    assert english_defaults(at) == []
+    origins = [w for w in at.multiselect if w.key == "w_journal_origins"]
+    assert [w.proto.placeholder for w in origins] == [t_("ui.choose", lang)]
