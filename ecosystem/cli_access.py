@@ -9,6 +9,7 @@
     python -m ecosystem members deleted                      # inventories deleted: who, when
     python -m ecosystem visibility INVENTORY private|public_aggregates|public
     python -m ecosystem erase --inventory INVENTORY --match "e-mail, name or phone"
+    python -m ecosystem delete INVENTORY --yes                # an inventory, for good
 
 The command line runs on the server, with the database file: it acts as the
 implicit administrator (:data:`ecosystem.access.LOCAL_ADMIN`) unless
@@ -45,7 +46,7 @@ def user_from_cli(who: str | None) -> access.User:
 
 def register(app: typer.Typer, *, say: Callable, row: Callable, open_store: Callable, err,
              console, lang_option: Callable) -> None:
-    """Add ``members``, ``visibility`` and ``erase`` to ``app`` and its ``--as`` option."""
+    """Add ``members``, ``visibility``, ``erase`` and ``delete`` to ``app`` and its ``--as`` option."""
     from ecosystem import members as mb
     from ecosystem import privacy
     from ecosystem.storage.store import StoreError
@@ -171,3 +172,28 @@ def register(app: typer.Typer, *, say: Callable, row: Callable, open_store: Call
         say(t("access.cli.erased", lang, fields=plural("access.count.fields", len(done), lang),
               records=plural("access.count.records", done.key.nunique(), lang),
               inventory=inventory), "green")
+
+    @app.command("delete")
+    def delete(inventory: str = typer.Argument(...),
+               yes: bool = typer.Option(False, "--yes", help="delete for good (it cannot be undone)"),
+               lang: str = LANG, db: Optional[Path] = DB):
+        """Delete an inventory with its records, change log, proposals and members
+        (administrators; cannot be undone: without --yes, says what would go)."""
+        from ecosystem import writes
+        from ecosystem.numbers import plural
+
+        def act(store):
+            access.require(store, acting(), inventory, "manage")  # an unknown name: same refusal
+            if yes:
+                writes.delete(store, acting(), inventory)
+                return None
+            ref = store.ref(inventory)
+            return store.list().set_index("name").loc[ref.name, ["n_actors", "n_projects"]]
+
+        counts = with_store(db, lang, act)
+        if counts is not None:
+            say(t("inv.cli.delete_needs_yes", lang, inventory=inventory,
+                  actors=plural("hist.cli.count.actors", int(counts.n_actors), lang),
+                  projects=plural("hist.cli.count.projects", int(counts.n_projects), lang)), "yellow")
+            raise typer.Exit(2)
+        say(t("inv.cli.deleted", lang, inventory=inventory), "green")

@@ -8,7 +8,7 @@ from ecosystem import access
 from ecosystem import members as mb
 from ecosystem import numbers
 from ecosystem.storage.store import StoreError
-from pages import _access_ui, _inventory_rename
+from pages import _access_ui, _inventory_admin
 from pages import _shell as shell
 from pages._shell import tr
 from pages._widgets import md
@@ -19,6 +19,8 @@ lang = ctx.lang
 st.title(tr("members.title"))
 if st.session_state.pop("_members_done", False):
     st.success(tr("members.done"), icon=":material/check:")
+if gone := st.session_state.pop("_members_deleted", None):
+    st.success(tr("members.deleted", inventory=md(gone)), icon=":material/check:")
 managed = _access_ui.allowing(ctx, "manage")
 if not managed:
     st.info(tr("members.only_admins"), icon=":material/lock:")
@@ -52,7 +54,8 @@ with st.form("members_visibility"):
     if st.form_submit_button(tr("members.save_visibility")):
         attempt(lambda: mb.set_visibility(ctx.store, ctx.user, inv, choice))
 
-_inventory_rename.rename_form(ctx, inv)  # its name (the audit below keeps the old one)
+_inventory_admin.rename_form(ctx, inv)  # its name (the audit below keeps the old one)
+_inventory_admin.delete_form(ctx, inv)
 
 # ------------------------------------------------------------------ members
 st.subheader(tr("members.list", inventory=md(inv)))

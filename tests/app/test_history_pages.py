@@ -149,3 +149,39 @@ def test_a_rename_to_a_taken_name_is_refused_with_the_name(two_db, monkeypatch):
     assert [e.value for e in at.error] == [catalogue("fr")["store.hint.exists"].format(name="Autre")]
     with Store(two_db, geo=Geography()) as store:
         assert sorted(store.names()) == ["Autre", "Brouillon"]
+
+
+@pytest.fixture
+def delete_db(tmp_path):
+    """"Brouillon" and "Garde", both tiny() (10 actors, 5 projects)."""
+    path = tmp_path / "delete.duckdb"
+    store = Store(path, geo=Geography())
+    for name in ("Brouillon", "Garde"):
+        writes.create(store, LOCAL_ADMIN, name, fixtures.tiny())
+    store.close()
+    return path
+
+
+def _submit_delete(at, typed: str):
+    box = next(b for b in at.text_input if b.key == "w_members_delete_Brouillon")
+    box.input(typed)
+    button = next(b for b in at.button if b.label == "Supprimer définitivement")
+    return ok(button.click().run())
+
+
+def test_members_page_deletes_an_inventory_only_when_its_name_is_typed(delete_db, monkeypatch):
+    monkeypatch.setenv("ECOSYSTEM_DB", str(delete_db))
+    at = ok(page_test("pages/membres.py", {"inv": "Brouillon"}).run())
+    assert [e.label for e in at.expander] == ["Supprimer l'inventaire"]
+    warning = " ".join(str(w.value) for w in at.warning)
+    assert "Supprimer « Brouillon » efface 10 acteurs, 5 projets, leurs liens" in warning
+    at = _submit_delete(at, "brouillon")  # not the name: nothing goes
+    assert [str(e.value) for e in at.error] == ["Le nom tapé n'est pas « Brouillon » : rien n'a été supprimé."]
+    with Store(delete_db, geo=Geography()) as store:  # the app's own configuration
+        assert sorted(store.list().name) == ["Brouillon", "Garde"]
+    at = _submit_delete(at, "Brouillon")
+    assert "Inventaire « Brouillon » supprimé." in [str(s.value) for s in at.success]
+    assert at.session_state["w_members_inv"] == "Garde"  # the page moved to what is left
+    with Store(delete_db, geo=Geography()) as store:
+        assert sorted(store.list().name) == ["Garde"]
+        assert store.deletions().old_value.tolist() == ["Brouillon"]
