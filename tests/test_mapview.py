@@ -278,3 +278,16 @@ def test_the_type_legend_lists_the_types_drawn_only(store):
                                    voc.ACTOR_TYPES.label("social_enterprise", "fr")
                                    .replace("'", "&#x27;")]]
     assert type_legends("nowhere") == []
+
+
+def test_each_inset_is_its_own_cluster_group():
+    """With insets, a point's group is 0 in the metropole and its inset's rank in
+    ``maps.INSETS`` (971, 972, 973, 974, 976) overseas; without insets, no groups."""
+    import pandas as pd
+    df = pd.DataFrame({"lon": [-1.55, 55.45, 45.23, -61.5], "lat": [47.22, -20.88, -12.78, 16.27],
+                       "dep": ["44", "974", "976", "971"], "actor_type": ["association"] * 4,
+                       "name": ["a", "b", "c", "d"], "actor_id": ["1", "2", "3", "4"],
+                       "commune": ["x"] * 4, "domains": [[]] * 4, "n_projects": [0] * 4,
+                       "n_partners": [0] * 4})
+    assert mapview.points_data(df, "fr", True, "acteur?actor=")["g"] == [0, 4, 5, 1]
+    assert "g" not in mapview.points_data(df, "fr", False, "acteur?actor=")

@@ -354,6 +354,14 @@ def _place(lon, lat, deps, insets: bool):
     return np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
 
 
+def _inset_group(deps) -> list[int]:
+    """Each point's cluster group on a map with insets: 0 for the metropole, 1… for
+    each overseas département's inset (``maps.INSETS`` order). The browser clusters
+    each group apart: insets drawn 1° apart (La Réunion, Mayotte) never share a cluster."""
+    index = {dep: i + 1 for i, dep in enumerate(maps.INSETS)}
+    return [index.get(x, 0) for x in pd.Series(deps, dtype=object).tolist()]
+
+
 def _type_index() -> dict[str, int]:
     return {c: i for i, c in enumerate(voc.ACTOR_TYPES.codes)}
 
@@ -398,6 +406,7 @@ def points_data(df: pd.DataFrame, lang: str, insets: bool, link: str) -> dict:
                    ("type", "domains", "commune", "projects", "partners", "open")}
         | {"sep": " : " if lang == "fr" else ": ", "group": numbers.plotly_separators(lang)[1]},
         "link": link,
+        **({"g": _inset_group(df.dep)} if insets else {}),
     }
 
 

@@ -125,18 +125,24 @@
       var r = canvas(map);
       // markercluster needs a maximum zoom, which a map without tiles lacks
       if (!isFinite(map.getMaxZoom())) { map.setMaxZoom(18); }
-      var group = L.markerClusterGroup({
-        chunkedLoading: false, maxClusterRadius: 45, disableClusteringAtZoom: 15,
-        showCoverageOnHover: false, spiderfyOnMaxZoom: false,
-        // markercluster's own icon, its count grouped the reader's way (1 150, 1,150)
-        iconCreateFunction: function (c) {
-          var n = c.getChildCount();
-          var size = n < 10 ? "small" : n < 100 ? "medium" : "large";
-          return new L.DivIcon({html: el("div", el("span", grouped(n, d.labels.group))),
-                                className: "marker-cluster marker-cluster-" + size,
-                                iconSize: new L.Point(40, 40)});
-        }
-      });
+      // one cluster group per inset (d.g: 0 the metropole, 1… each overseas
+      // département drawn beside it): Réunion's and Mayotte's points, 1° apart on the
+      // national map, are never counted in one cluster
+      function clusterGroup() {
+        return L.markerClusterGroup({
+          chunkedLoading: false, maxClusterRadius: 45, disableClusteringAtZoom: 15,
+          showCoverageOnHover: false, spiderfyOnMaxZoom: false,
+          // markercluster's own icon, its count grouped the reader's way (1 150, 1,150)
+          iconCreateFunction: function (c) {
+            var n = c.getChildCount();
+            var size = n < 10 ? "small" : n < 100 ? "medium" : "large";
+            return new L.DivIcon({html: el("div", el("span", grouped(n, d.labels.group))),
+                                  className: "marker-cluster marker-cluster-" + size,
+                                  iconSize: new L.Point(40, 40)});
+          }
+        });
+      }
+      var byGroup = {};
       var markers = new Array(d.lat.length);
       for (var i = 0; i < d.lat.length; i++) {
         var m = L.circleMarker([d.lat[i], d.lon[i]], {
@@ -145,21 +151,42 @@
         });
         m._eco = i;
         markers[i] = m;
+        var k = d.g ? d.g[i] : 0;
+        (byGroup[k] = byGroup[k] || []).push(m);
       }
-      group.on("click", function (e) {
+      function onClick(e) {
         var i = e.layer._eco;
         var p = L.popup({maxWidth: 320}).setLatLng(e.layer.getLatLng()).setContent(popup(d, i));
         p.once("remove", function () { selected(null); });
         p.openOn(map);
         selected(d.id[i]);
-      });
-      group.on("mouseover", function (e) {
+      }
+      function onOver(e) {
         var l = e.layer;
         if (!l.getTooltip()) { l.bindTooltip(el("span", d.n[l._eco] + " — " + d.types[d.t[l._eco]]), {direction: "auto"}); }
         l.openTooltip();
+      }
+      var groups = Object.keys(byGroup).map(function (k) {
+        var g = clusterGroup();
+        g.on("click", onClick);
+        g.on("mouseover", onOver);
+        g.addLayers(byGroup[k]);
+        map.addLayer(g);
+        return g;
       });
-      group.addLayers(markers);
-      map.addLayer(group);
+      // the points as one layer for whoever reads them (tests, the XSS sweep): every
+      // marker, and an event fired on a marker goes to its own group
+      var group = {
+        groups: groups,
+        getLayers: function () { return markers.slice(); },
+        eachLayer: function (fn) { markers.forEach(function (m) { fn(m); }); return group; },
+        hasLayer: function (m) { return groups.some(function (g) { return g.hasLayer(m); }); },
+        fire: function (type, e) {
+          var g = groups.filter(function (x) { return e && x.hasLayer(e.layer); })[0];
+          if (g) { g.fire(type, e); }
+          return group;
+        }
+      };
       E.pointLayer = group;
       E.pointCount = markers.length;
       E.pointIds = d.id;

@@ -143,3 +143,35 @@ def test_legends_leave_france_and_clusters_visible(browser, store, geo):
         assert p.errors == [] and p.external == []
     finally:
         p.close()
+
+
+def test_reunion_and_mayotte_are_never_one_cluster(browser, store, geo):
+    """The insets of La Réunion and Mayotte are drawn 1.15° apart: at zoom 4 (France in
+    a narrow frame), 4 actors of Saint-Denis (97411) and 3 of Mamoudzou (97611) are two
+    clusters, 4 and 3, not one of 7 (each inset is its own cluster group)."""
+    from ecosystem.model import InventoryData
+    from tests.fixtures import frame
+    rows = [dict(actor_id=f"R{i}", name=f"Asso réunionnaise {i}", actor_type="association",
+                 commune_code="97411", source="test") for i in range(4)] + \
+           [dict(actor_id=f"M{i}", name=f"Asso mahoraise {i}", actor_type="association",
+                 commune_code="97611", source="test") for i in range(3)]
+    store.create("ocean", InventoryData(actors=frame(rows)))
+    view = mapview.build(View(store, store.ref("ocean"), Filters()), geo,
+                         mapview.MapOptions(layers=("points",)), mode="inline")
+    p = OfflinePage(browser, viewport=(980, 620))
+    try:
+        page = p.page
+        page.set_content(view.html(), wait_until="load")
+        page.wait_for_function("() => window.EcoExplorer && EcoExplorer.ready", timeout=60_000)
+        zoom_to(page, 4)
+        shown = """() => [...document.querySelectorAll('.marker-cluster span')]
+            .map(e => e.textContent)"""
+        # markercluster fades the previous zoom's icons out: wait until the icons
+        # shown count the 7 actors once
+        page.wait_for_function(f"() => ({shown})().reduce((a, b) => a + Number(b), 0) === 7")
+        counts = page.evaluate(shown)
+        assert sorted(counts) == ["3", "4"]
+        assert page.evaluate("() => EcoExplorer.pointLayer.getLayers().length") == 7
+        screenshot(page, "map_insets_clusters")
+    finally:
+        p.close()
