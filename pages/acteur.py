@@ -84,7 +84,8 @@ with tabs[0]:
             domains=prof.projects.domains.map(
                 lambda ds: ", ".join(voc.DOMAINS.label(d, lang) for d in (ds if ds is not None else []))),
             card=[ui.project_link(ctx) + quote(str(p), safe="") for p in prof.projects.project_id])
-        st.dataframe(ui.dash_missing(df[["title", "role", "stage", "domains", "start_year", "end_year", "card"]])
+        # the card's link beside the title: last, it fell past the edge of the frame at 1,280 px
+        st.dataframe(ui.dash_missing(df[["title", "card", "role", "stage", "start_year", "end_year", "domains"]])
                      .rename(columns={"title": tr("col.project"), "role": tr("col.role"),
                                       "stage": tr("col.stage"), "domains": tr("col.domains"),
                                       "start_year": tr("col.start"), "end_year": tr("col.end")}),

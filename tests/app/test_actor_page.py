@@ -54,3 +54,14 @@ def test_without_an_actor_the_search_comes_first():
     at = ok(page_test("pages/acteur.py").run())
     assert _order(at)[0] == "Expander:Rechercher un acteur"
     assert at.expander[0].proto.expanded is True
+
+
+@pytest.mark.parametrize("lang,head", [("fr", ["Projet", "card", "Rôle"]),
+                                       ("en", ["Project", "card", "Role"])])
+def test_the_project_card_link_sits_beside_the_title(lang, head):
+    """At 1,280 px the projects table scrolls sideways: the link to each project's card
+    comes second, beside its title, not after the domains past the frame's edge (the
+    ``card`` column is labelled "Fiche" / "Card" by its column configuration)."""
+    at = ok(page_test("pages/acteur.py", {"actor": "S-AVISE", "lang": lang}).run())
+    table = at.dataframe[0].value
+    assert list(table.columns[:3]) == head
