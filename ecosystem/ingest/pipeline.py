@@ -486,7 +486,13 @@ class Import:
                 expr = (f"coalesce((SELECT m.new_id FROM id_remap m WHERE m.kind = {lit(target)} "
                         f"AND m.old_id = CAST(b.{ident(c)} AS VARCHAR) LIMIT 1), b.{ident(c)})")
             if part.table == "projects" and c == "commune_code":  # the lead's commune by default
-                expr = f"coalesce(b.commune_code, {self._lead_commune_sql('b.lead_actor_id')})"
+                # the lead as saved: a lead merged into an inventory actor (a SCDL
+                # beneficiary matched by its SIRET) is found under that actor's id
+                lead = "b.lead_actor_id"
+                if remaps:
+                    lead = (f"coalesce((SELECT m.new_id FROM id_remap m WHERE m.kind = 'actors' "
+                            f"AND m.old_id = CAST(b.lead_actor_id AS VARCHAR) LIMIT 1), b.lead_actor_id)")
+                expr = f"coalesce(b.commune_code, {self._lead_commune_sql(lead)})"
             if part.format == "scdl" and c == "outside_territory":  # ingest/scdl.py
                 projects = next(p for p in self.parts if p.format == "scdl" and p.table == "projects")
                 expr = scdl.outside_sql(self, "b.project_id", ident(projects.tbl("rows")))
