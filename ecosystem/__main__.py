@@ -473,6 +473,8 @@ def _print_summary(imp, lang: str, other_sheets: bool = True) -> None:
             ok = b["read"] == b["saved"] + b["merged"] + b["excluded"]
             say(t("imp.sum.balance" if ok else "imp.sum.unbalanced", lang, **numbers),
                 "green" if ok else "red")
+        if part.get("from_unit"):  # SIRENE establishments after their legal units
+            say(num.plural("sirene.from_unit", part["from_unit"], lang))
     if imp.prepared and any(p.format == "scdl" for p in imp.parts):
         _print_scdl(imp, lang)
     others = [s for s in summary["sheets"] if s not in read_sheets]

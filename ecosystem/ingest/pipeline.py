@@ -35,7 +35,7 @@ import pyarrow as pa
 from ecosystem import model
 from ecosystem.geo import Geography
 from ecosystem.storage import changelog
-from ecosystem.ingest import checks, dedup, geocode, mapping as mp, normalise, readers, recognise, scdl, sniff
+from ecosystem.ingest import checks, dedup, geocode, mapping as mp, normalise, readers, recognise, scdl, sirene, sniff
 from ecosystem.ingest.sql import ident, lit
 
 Progress = Callable[[str, float], None]
@@ -330,6 +330,7 @@ class Import:
         if geo:
             geocode.register_geography(con, self.geo)
         part.hows, part.checks = checks.build(con, raw, row, part.mapping, part.tbl("chk"), geo=geo)
+        part.counts["from_unit"] = sirene.from_units(self, part)  # establishments after their units
         n_cont = checks.continuation(con, part.tbl("chk"), part.mapping, part.hows, self.continuation)
         part.counts["continuation"] = n_cont
         part.counts["folded"] = n_cont if self.continuation == "fold" else 0
@@ -346,7 +347,8 @@ class Import:
         self.progress("dedup", 0.0)
         inv = f"inv_{part.table}" if self._has(f"inv_{part.table}") else None
         dedup.candidates(con, part.table, part.tbl("chk"), inv, part.tbl("pairs"),
-                         redundant_keys(part.mapping))
+                         redundant_keys(part.mapping),
+                         establishments=part.format == "sirene" and "siret" in part.hows)
         t4, c4 = time.perf_counter(), time.process_time()
         part.analysed = True
         part.counts["read"] = part.raw.n_rows
