@@ -305,7 +305,7 @@ def from_units(imp, part) -> int:
             or imp.store is None or not imp.inventory or not imp.store.exists(imp.inventory)):
         return 0
     ref = imp.store.ref(imp.inventory)
-    cols = ", ".join(f"any_value({c}) AS {c}" for c in FROM_UNIT)
+    cols = ", ".join(f"min({c}) AS {c}" for c in FROM_UNIT)  # one per SIREN (min: any SQL)
     units = imp.store.arrow(f"SELECT siren, {cols} FROM {ref.table('actors')} "
                             f"WHERE siren IS NOT NULL AND siret IS NULL AND source = 'sirene' "
                             f"GROUP BY siren")

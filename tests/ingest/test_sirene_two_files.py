@@ -27,7 +27,8 @@ FAMILY_IDS = ["ess_establishments_association", "ess_establishments_cooperative"
 
 
 @pytest.fixture
-def both(store, geo):
+def both(any_store, geo):  # DuckDB and PostgreSQL stores
+    store = any_store
     imp, _ = run_import(UNITS, store, "SIRENE", geo=geo)
     imp.close()
     imp, ref = run_import(ETABS, store, "SIRENE", geo=geo)
