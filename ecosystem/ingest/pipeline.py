@@ -494,8 +494,8 @@ class Import:
                 # beneficiary matched by its SIRET) is found under that actor's id
                 lead = "b.lead_actor_id"
                 if remaps:
-                    lead = (f"coalesce((SELECT m.new_id FROM id_remap m WHERE m.kind = 'actors' "
-                            f"AND m.old_id = CAST(b.lead_actor_id AS VARCHAR) LIMIT 1), b.lead_actor_id)")
+                    lead = ("coalesce((SELECT m.new_id FROM id_remap m WHERE m.kind = 'actors' "
+                            "AND m.old_id = CAST(b.lead_actor_id AS VARCHAR) LIMIT 1), b.lead_actor_id)")
                 expr = f"coalesce(b.commune_code, {self._lead_commune_sql(lead)})"
             if part.format == "scdl" and c == "outside_territory":  # ingest/scdl.py
                 projects = next(p for p in self.parts if p.format == "scdl" and p.table == "projects")
