@@ -129,6 +129,12 @@ def import_(files: list[Path] = typer.Argument(..., exists=True, dir_okay=False,
                                                              "rows merged and rows left out"),
             geometry: str = typer.Option("refuse", help="GeoJSON features that are not points: refuse, "
                                                         "or point-on-surface (their representative point)"),
+            links: bool = typer.Option(False, "--links", help="list the structures the file's "
+                                       "records form with the inventory's (SIRET, RNA number, "
+                                       "SIREN) and their conflicts, as the page's review"),
+            keep_apart: list[str] = typer.Option([], "--keep-apart", help="a structure in "
+                                                 "conflict (as --links lists it) whose records "
+                                                 "are saved apart, not merged; repeatable"),
             lang: str = typer.Option("fr", callback=_lang, help="language of messages: fr or en"),
             db: Optional[Path] = typer.Option(None, help="database file (default $ECOSYSTEM_DB, or the PostgreSQL database of $ECOSYSTEM_DATABASE_URL)")):
     """Import files into an inventory (one transaction per file, or per sheet with --sheet all)."""
@@ -170,7 +176,8 @@ def import_(files: list[Path] = typer.Argument(..., exists=True, dir_okay=False,
                 outcome = _import_one(path, store, geo, inventory, target, chosen, mapping, merge,
                                       only_active, overwrite, dry_run, lang, every and target is not None,
                                       frames if report else None, continuation=continuation,
-                                      geometry=geometry, pair_frames=pair_frames)
+                                      geometry=geometry, pair_frames=pair_frames,
+                                      links=links, keep_apart=tuple(keep_apart))
                 failed |= outcome is False
                 imported += outcome is True
             if every and targets != [None] and not imported:
@@ -266,7 +273,7 @@ def links_(inventory: str = typer.Option(..., "--inventory", "-i"),
 
 def _import_one(path, store, geo, inventory, sheet, chosen, mapping_name, merge, only_active,
                 overwrite, dry_run, lang, known_only, frames, *, continuation="exclude",
-                geometry="refuse", pair_frames=None):
+                geometry="refuse", pair_frames=None, links=False, keep_apart=()):
     """One file (or one sheet): True imported, False refused, None skipped (not recognised)."""
     from ecosystem.access import PermissionDenied
     from ecosystem.ingest.pipeline import ImportError_, NotRecognised, run_import
@@ -295,7 +302,7 @@ def _import_one(path, store, geo, inventory, sheet, chosen, mapping_name, merge,
                                   mapping_name=mapping_name, merge=merge, only_active=only_active,
                                   overwrite=overwrite, progress=step, dry_run=dry_run,
                                   known_only=known_only, continuation=continuation,
-                                  geometry=geometry)
+                                  geometry=geometry, links=links, keep_apart=keep_apart)
         except NotRecognised as exc:
             say(t(exc.key, lang, **exc.params), "yellow")
             return None
@@ -390,6 +397,27 @@ def _pairs_frame(imp, lang: str):
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
 
+def _print_links(got, lang: str) -> None:
+    """The import's linking review (as the page's): counts, the structures of several
+    records with their identifiers, the conflicts and how to keep one apart."""
+    say(t("links.review.summary", lang, **{k: fmt_number(v, lang) for k, v in got.summary().items()
+                                           if k in ("records", "structures", "linked", "conflicts")}))
+    several = got.structures[got.structures.n_records > 1]
+    if not several.empty:
+        cols = ["structure", "n_records", "sirens", "sirets", "rna_ids", "actor_ids"]
+        table = Table(title=safe.console(t("links.review.structures", lang)))
+        for c in cols:
+            table.add_column(safe.console(t(f"links.col.{c}", lang)), overflow="fold")
+        for values in several[cols].fillna("").itertuples(index=False):
+            row(table, *[str(v) for v in values])
+        console.print(table)
+    if not got.conflicts.empty:  # one line each: the structure is what --keep-apart takes
+        say(t("links.cli.conflicts", lang))
+        for c in got.conflicts.itertuples(index=False):
+            say(f"  {c.structure} {c.kind} {c.values} {c.actor_ids}")
+        say(t("links.cli.keep_apart_hint", lang))
+
+
 def _print_scdl(imp, lang: str) -> None:
     """SCDL grants: beneficiaries matched / new / unmatched, amounts per funder, the
     inventory's territory and the grants to beneficiaries outside it."""
@@ -473,8 +501,12 @@ def _print_summary(imp, lang: str, other_sheets: bool = True) -> None:
             ok = b["read"] == b["saved"] + b["merged"] + b["excluded"]
             say(t("imp.sum.balance" if ok else "imp.sum.unbalanced", lang, **numbers),
                 "green" if ok else "red")
+        if part.get("from_unit"):  # SIRENE establishments after their legal units
+            say(num.plural("sirene.from_unit", part["from_unit"], lang))
     if imp.prepared and any(p.format == "scdl" for p in imp.parts):
         _print_scdl(imp, lang)
+    for got in imp.link_reviews.values():  # --links / --keep-apart
+        _print_links(got, lang)
     others = [s for s in summary["sheets"] if s not in read_sheets]
     if other_sheets and others and summary["kind"] == "xlsx":
         say(t("imp.cli.sheets_other", lang, sheets=", ".join(f"“{s}”" for s in others)))

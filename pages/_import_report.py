@@ -37,6 +37,8 @@ def report_step(session: ImportSession, summary: dict, only_active: bool, lang: 
             st.caption(numbers.plural("imp.sum.active_caption", entry["active"], lang,
                                       total=fmt_number(entry["rows"], lang)))
         summary_part(entry, summary, lang)
+        if entry.get("from_unit"):  # SIRENE establishments completed by their legal unit
+            st.caption(numbers.plural("sirene.from_unit", entry["from_unit"], lang))
         if p.format == "scdl" and p.table == "fundings":  # grants: who got them, who gave what
             scdl_grants(imp, lang)
         if entry.get("continuation"):  # records spread over several rows: fold or exclude

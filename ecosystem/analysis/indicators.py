@@ -430,6 +430,21 @@ _REGISTRY: list[Indicator] = [
          "Establishments with no known family (not imported from SIRENE) are not counted.",
          f"n_ess_{f.code}", f"n_ess_{f.code}", 0, tags=TOTAL)
       for f in voc.ESS_FAMILIES if f.code != "none"],
+    # the families' shares: comparable across territories of different sizes (Comparer)
+    *[_I(f"ess_family_share_{f.code}", "employment",
+         f"Part des {_FAMILY_FR[f.code]} parmi les établissements de l'ESS",
+         f"Share of {_FAMILY_EN[f.code]} among ESS establishments", "%", "%",
+         f"Établissements de la famille « {f.fr} » parmi les établissements de l'ESS dont la "
+         "famille est connue (associations, coopératives, mutuelles, fondations et sociétés "
+         "commerciales de l'ESS, données par la catégorie juridique SIRENE de leur unité "
+         "légale). Non défini sans établissement de famille connue (imports autres que SIRENE).",
+         f"Establishments of the “{f.en}” family among the ESS establishments whose family is "
+         "known (associations, cooperatives, mutuals, foundations and commercial ESS companies, "
+         "given by their legal unit's SIRENE legal category). Undefined with no establishment "
+         "of known family (imports other than SIRENE).",
+         f"n_ess_{f.code} / Σ n_ess_<family>",
+         _share(f"n_ess_{f.code}", "(" + " + ".join(f"n_ess_{g}" for g in _FAMILY_FR) + ")"), 3)
+      for f in voc.ESS_FAMILIES if f.code != "none"],
 ]
 
 INDICATORS: dict[str, Indicator] = {i.id: i for i in _REGISTRY}
@@ -560,6 +575,11 @@ FORMULA_WORDS: dict[str, tuple[str, str]] = {
                                       f"« {_FAMILY_FR[code]} »",
                                       f"number of active ESS establishments of the "
                                       f"“{_FAMILY_EN[code]}” family")
+       for code in _FAMILY_FR},
+    **{f"ess_family_share_{code}": (f"établissements de l'ESS de la famille « {_FAMILY_FR[code]} » ÷ "
+                                    "établissements de l'ESS de famille connue",
+                                    f"ESS establishments of the “{_FAMILY_EN[code]}” family ÷ "
+                                    "ESS establishments of known family")
        for code in _FAMILY_FR},
     "new_actors_per_10k": _per(("nombre d'acteurs créés dans l'année",
                                 "number of actors created in the year"), "10 000"),

@@ -72,11 +72,15 @@ def _key_cond(table: str, key: list[str], a: str, b: str) -> str:
 
 
 def candidates(con, table: str, final: str, inventory: str | None, out: str,
-               redundant: frozenset[str] = frozenset()) -> pd.DataFrame:
+               redundant: frozenset[str] = frozenset(), establishments: bool = False) -> pd.DataFrame:
     """Create the pairs table ``out`` from the checked table ``final`` (``_row`` + model
     columns) and the inventory's table (None when the import creates an inventory).
     ``redundant``: keys not compared inside the file because another key is read from
-    the same source column (``id`` when ids are generated, hence unique)."""
+    the same source column (``id`` when ids are generated, hence unique).
+    ``establishments`` (a SIRENE file): a record with a SIRET matches an inventory
+    record by its SIREN or RNA number only when the two SIRETs are the same: an
+    establishment is never merged into a legal unit or an RNA record that has no SIRET
+    (every establishment of the unit would merge into it, ingest/sirene.py)."""
     f = ident(final)
     parts = []
     keys = _exact_keys(table)
@@ -106,7 +110,8 @@ def candidates(con, table: str, final: str, inventory: str | None, out: str,
         for basis, key in bases:
             label = lit(id_key[-1] if basis == "id" else basis)
             cond = _key_cond(table, key, "f", "i")
-            extra = (" AND (f.siret IS NULL OR i.siret IS NULL OR f.siret = i.siret)"
+            wildcard = "" if establishments else "i.siret IS NULL OR "
+            extra = (f" AND (f.siret IS NULL OR {wildcard}f.siret = i.siret)"
                      if basis in ("siren", "rna_id") else "")
             parts.append(f"""SELECT 'exact', {label}, f._row, NULL, CAST(i.{ident(id_key[0])} AS VARCHAR), 100.0
                 FROM {f} f JOIN {inv} i ON {cond}{extra}""")

@@ -35,7 +35,7 @@ import pyarrow as pa
 from ecosystem import model
 from ecosystem.geo import Geography
 from ecosystem.storage import changelog
-from ecosystem.ingest import checks, dedup, geocode, mapping as mp, normalise, readers, recognise, scdl, sniff
+from ecosystem.ingest import checks, dedup, geocode, mapping as mp, normalise, readers, recognise, scdl, sirene, sniff
 from ecosystem.ingest.sql import ident, lit
 
 Progress = Callable[[str, float], None]
@@ -114,6 +114,8 @@ class Import:
         #: continuation rows of hand-made spreadsheets: "exclude" (listed) or "fold"
         self.continuation = checks.CONTINUATION_MODES[0]
         self.geometry = "refuse"    # GeoJSON features that are not points (readers.point_features)
+        #: linking reviews of the actors parts, by part index (run_import's ``links``)
+        self.link_reviews: dict = {}
         started, cpu0 = time.perf_counter(), time.process_time()
         self.progress("sniff", 0.0)
         try:
@@ -330,6 +332,7 @@ class Import:
         if geo:
             geocode.register_geography(con, self.geo)
         part.hows, part.checks = checks.build(con, raw, row, part.mapping, part.tbl("chk"), geo=geo)
+        part.counts["from_unit"] = sirene.from_units(self, part)  # establishments after their units
         n_cont = checks.continuation(con, part.tbl("chk"), part.mapping, part.hows, self.continuation)
         part.counts["continuation"] = n_cont
         part.counts["folded"] = n_cont if self.continuation == "fold" else 0
@@ -346,7 +349,8 @@ class Import:
         self.progress("dedup", 0.0)
         inv = f"inv_{part.table}" if self._has(f"inv_{part.table}") else None
         dedup.candidates(con, part.table, part.tbl("chk"), inv, part.tbl("pairs"),
-                         redundant_keys(part.mapping))
+                         redundant_keys(part.mapping),
+                         establishments=part.format == "sirene" and "siret" in part.hows)
         t4, c4 = time.perf_counter(), time.process_time()
         part.analysed = True
         part.counts["read"] = part.raw.n_rows
@@ -486,7 +490,13 @@ class Import:
                 expr = (f"coalesce((SELECT m.new_id FROM id_remap m WHERE m.kind = {lit(target)} "
                         f"AND m.old_id = CAST(b.{ident(c)} AS VARCHAR) LIMIT 1), b.{ident(c)})")
             if part.table == "projects" and c == "commune_code":  # the lead's commune by default
-                expr = f"coalesce(b.commune_code, {self._lead_commune_sql('b.lead_actor_id')})"
+                # the lead as saved: a lead merged into an inventory actor (a SCDL
+                # beneficiary matched by its SIRET) is found under that actor's id
+                lead = "b.lead_actor_id"
+                if remaps:
+                    lead = ("coalesce((SELECT m.new_id FROM id_remap m WHERE m.kind = 'actors' "
+                            "AND m.old_id = CAST(b.lead_actor_id AS VARCHAR) LIMIT 1), b.lead_actor_id)")
+                expr = f"coalesce(b.commune_code, {self._lead_commune_sql(lead)})"
             if part.format == "scdl" and c == "outside_territory":  # ingest/scdl.py
                 projects = next(p for p in self.parts if p.format == "scdl" and p.table == "projects")
                 expr = scdl.outside_sql(self, "b.project_id", ident(projects.tbl("rows")))
@@ -953,7 +963,8 @@ def run_import(path: str | Path, store, inventory: str, *, geo: Geography, name:
                only_active: bool = False, overwrite: bool = False, progress: Progress | None = None,
                dry_run: bool = False, mapping_name: str | None = None,
                known_only: bool = False, continuation: str = "exclude",
-               geometry: str = "refuse") -> tuple[Import, object]:
+               geometry: str = "refuse", links: bool = False,
+               keep_apart: tuple[str, ...] = ()) -> tuple[Import, object]:
     """The whole pipeline with default decisions (the command line's path).
 
     ``sheet``: the workbook's sheet to read (ignored for other files; by default the
@@ -963,7 +974,11 @@ def run_import(path: str | Path, store, inventory: str, *, geo: Geography, name:
     ``known_only`` a sheet neither recognised nor mapped (saved mapping for its
     columns, or ``mapping`` whose columns it has) raises :class:`NotRecognised`.
     ``continuation``: ``exclude`` or ``fold`` the continuation rows
-    (``checks.continuation``). Nothing is saved unless every row read is saved, merged or excluded
+    (``checks.continuation``). ``links`` (or ``keep_apart``): the linking review of
+    each actors part giving a SIRET, SIREN or RNA number (``linking.review``, in
+    :attr:`Import.link_reviews`), and the records of each conflict structure named in
+    ``keep_apart`` saved apart (``linking.decide``; an unknown one raises
+    :class:`ImportError_`). Nothing is saved unless every row read is saved, merged or excluded
     (:meth:`Import.balanced`). Returns (import, reference or None)."""
     imp = Import(path, name, geo=geo, store=store, progress=progress)
     try:
@@ -982,6 +997,8 @@ def run_import(path: str | Path, store, inventory: str, *, geo: Geography, name:
         imp.analyse(inventory if store.exists(inventory) else None)
         for part in imp.parts:
             imp.decide(part.index, all_exact=merge in ("exact", "all"), all_fuzzy=merge == "all")
+        if links or keep_apart:
+            _review_links(imp, keep_apart)
         imp.overwrite = overwrite
         imp.prepare(only_active=only_active)
         if not imp.balanced():
@@ -993,6 +1010,24 @@ def run_import(path: str | Path, store, inventory: str, *, geo: Geography, name:
     except BaseException:
         imp.close()
         raise
+
+
+def _review_links(imp: Import, keep_apart: tuple[str, ...]) -> None:
+    """The page's linking review (pages/_links_review.py) for run_import."""
+    from ecosystem.ingest import linking
+
+    left, conflicts = list(dict.fromkeys(keep_apart)), []
+    for part in imp.parts:
+        if part.table != "actors" or not {"siren", "siret", "rna_id"} & set(part.hows):
+            continue
+        got = imp.link_reviews[part.index] = linking.review(imp, part.index)
+        conflicts += got.conflicts.structure.tolist()
+        for structure in [s for s in left if s in set(got.conflicts.structure)]:
+            linking.decide(imp, part.index, got, structure, merge=False)
+            left.remove(structure)
+    if left:
+        raise ImportError_("links.err.keep_apart", structures=", ".join(left),
+                           known=", ".join(conflicts) or "—")
 
 
 def _own_workbook(imp: Import) -> bool:

@@ -41,7 +41,7 @@ from pathlib import Path
 import duckdb
 
 from ecosystem.ingest.codes import EXCLUDED_ACTIVITIES, FAMILY_CATEGORIES, MUTUAL_CATEGORIES  # noqa: F401
-from ecosystem.ingest.sql import lit
+from ecosystem.ingest.sql import ident, lit
 
 ESS_MODES = ("either", "flag", "categories", "both", "all")
 LEVELS = {"reg": "region", "dep": "departement", "epci": "epci", "commune": "commune"}
@@ -283,3 +283,49 @@ def extract(out: str | Path, *, units: str | Path | None = None,
                           detail=str(exc).splitlines()[0][:300]) from exc
     finally:
         con.close()
+
+
+# ------------------------------------------ establishments after their legal units
+#: what an establishment takes from its legal unit already in the inventory when its
+#: own file does not say it (``StockEtablissement`` has no name for most head offices,
+#: no legal category, no RNA number)
+FROM_UNIT = ("name", "actor_type", "ess_family", "rna_id", "domains")
+
+
+def from_units(imp, part) -> int:
+    """Complete the checked records of a SIRENE establishment file (records with a
+    SIRET) from their legal unit already in the inventory (an actor of source
+    ``sirene`` with the same SIREN and no SIRET): the columns of :data:`FROM_UNIT` the
+    file leaves empty (the actor type when the file has no legal category: it was the
+    mapping's default). The checks those values answer (a missing name, a defaulted
+    type) are cleared. Runs before the duplicates are looked for: the establishments
+    are saved apart from the unit (:func:`ecosystem.ingest.dedup.candidates`). Returns
+    the number of records completed."""
+    if (part.table != "actors" or part.format != "sirene" or "siret" not in part.hows
+            or imp.store is None or not imp.inventory or not imp.store.exists(imp.inventory)):
+        return 0
+    ref = imp.store.ref(imp.inventory)
+    cols = ", ".join(f"min({c}) AS {c}" for c in FROM_UNIT)  # one per SIREN (min: any SQL)
+    units = imp.store.arrow(f"SELECT siren, {cols} FROM {ref.table('actors')} "
+                            f"WHERE siren IS NOT NULL AND siret IS NULL AND source = 'sirene' "
+                            f"GROUP BY siren")
+    if units.num_rows == 0:
+        return 0
+    con, chk = imp.con, part.tbl("chk")
+    con.register("_units", units)
+    try:
+        typed = "actor_type" in part.mapping.rules  # read from a legal category of the file
+        sets = [f"{c} = coalesce(k.{c}, u.{c})" for c in FROM_UNIT if c != "actor_type"]
+        if not typed:
+            sets.append("actor_type = coalesce(u.actor_type, k.actor_type)")
+        answered = {"name": "required"} | ({} if typed else {"actor_type": "defaulted"})
+        clear = " + ".join(
+            f"CASE WHEN u.{c.column} IS NOT NULL AND (k._issues & {1 << c.bit}) <> 0 "
+            f"THEN {1 << c.bit} ELSE 0 END"
+            for c in part.checks if answered.get(c.column) == c.check) or "0"
+        n = con.execute(f"""UPDATE {ident(chk)} k SET {', '.join(sets)}, _issues = k._issues - ({clear})
+            FROM (SELECT siren, {', '.join(FROM_UNIT)} FROM _units) u
+            WHERE u.siren = k.siren AND k.siret IS NOT NULL""").fetchall()[0][0]
+    finally:
+        con.unregister("_units")
+    return int(n)

@@ -66,6 +66,9 @@ class Report:
     #: indicator, then one per year, then the records left out), None without dates
     evolution: pd.DataFrame | None = None
     evolution_caption: str = ""
+    #: the view's grants flagged outside the inventory's territory (SCDL import), a
+    #: sentence; empty when there is none
+    outside_grants: str = ""
 
     def file_stem(self) -> str:
         return file_stem(self.territory, self.lang)
@@ -105,6 +108,20 @@ def _chart(view: View, dimension, vocab, lang, title_key, value_fmt="int") -> Ch
         [c for c in vocab.codes if counts.get(c)], key=lambda c: -counts[c])
     return Chart(t(title_key, lang), [(vocab.label(c, lang), float(counts.get(c, 0)))
                                       for c in order], value_fmt)
+
+
+def outside_grants(view: View, lang: str = "fr") -> str:
+    """The view's fundings flagged ``outside_territory`` (SCDL grants to beneficiaries
+    outside the inventory's territory, ingest/scdl.py), counted and summed, as a
+    sentence; "" when there is none. Like the funding chart, a funding belongs to the
+    view through its project."""
+    df = view.query(f"SELECT count(*) AS n, sum(f.amount_eur) AS eur FROM {view.ref.table('fundings')} f "
+                    f"JOIN fp USING (project_id) WHERE f.outside_territory")
+    n = int(df.n.iloc[0]) if len(df) else 0
+    if not n:
+        return ""
+    return numbers.plural("report.outside_grants", n, lang,
+                          amount=numbers.currency(float(df.eur.iloc[0] or 0), lang))
 
 
 def build(view: View, lang: str = "fr",
@@ -161,6 +178,7 @@ def build(view: View, lang: str = "fr",
         national=scope is None,
         map=reportmap.build(view, lang),
         **dict(zip(("evolution", "evolution_caption"), evolution(view, lang))),
+        outside_grants=outside_grants(view, lang),
     )
 
 
@@ -260,7 +278,7 @@ def to_html(r: Report) -> str:
                                             "definitions")} | {"formula": t("ind.formula", L)},
         filters=r.filters,
         figures=_table(fig, {r.territory, r.parent, t("scope.france", L)}),
-        charts=[_bars(c, L) for c in r.charts],
+        charts=[_bars(c, L) for c in r.charts], outside_grants=r.outside_grants,
         white_zones=", ".join(r.white_zones) if r.white_zones else t("report.no_white_zone", L),
         white_zones_help=t("report.white_zones_help", L),
         tops=tops, no_data=t("report.no_data", L),
@@ -520,6 +538,9 @@ def to_pdf(r: Report) -> bytes:
             pdf.set_xy(pdf.l_margin, y + 5.5)
         pdf.ln(2)
 
+    if r.outside_grants:
+        pdf.set_font("DejaVu", "", 8.5)
+        _paragraph(pdf, r.outside_grants, width, 4.5)
     heading(t("time.report.title", L))
     pdf.set_font("DejaVu", "", 7.5)
     pdf.multi_cell(width, 4, r.evolution_caption, align="L", new_x="LMARGIN", new_y="NEXT")

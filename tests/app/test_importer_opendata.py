@@ -37,3 +37,26 @@ def test_dataincl_structures_on_the_page():
     at = ok(page_test("pages/importer.py").run())
     at = upload(at, "structures.csv", (SHAPED / "dataincl_structures_loire_atlantique.csv").read_bytes())
     assert any(FR["imp.format.dataincl"] in str(s.value) for s in at.success)
+
+
+
+def test_sirene_establishments_after_their_units_on_the_page():
+    """The two SIRENE files one after the other (tests/ingest/test_sirene_two_files.py):
+    the 14 establishments saved apart, completed from their 8 units."""
+    import uuid
+
+    from ecosystem.ingest.pipeline import run_import
+
+    store, name = get_store(), f"Test SIRENE {uuid.uuid4().hex[:8]}"
+    run_import(SHAPED / "sirene_StockUniteLegale.csv", store, name, geo=store.geo)[0].close()
+    at = ok(page_test("pages/importer.py").run())
+    at = upload(at, "StockEtablissement.csv", (SHAPED / "sirene_StockEtablissement.csv").read_bytes())
+    at.radio(key="imp_target_mode").set_value("existing")
+    ok(at.run())
+    at.selectbox(key="imp_target_pick").set_value(name)
+    button(at, "imp_analyse").click()
+    ok(at.run())
+    assert FR["sirene.from_unit.other"].format(n="14") in texts(at)
+    button(at, "imp_save").click()
+    ok(at.run())
+    assert store.info(name)["n_actors"] == 8 + 14

@@ -88,3 +88,18 @@ def test_dataincl_unknown_typology_is_reported(store, geo):
             ["actor_type", "XYZ", "vocabulary"], ["domains", "XYZ", "vocabulary"]]
     finally:
         imp.close()
+
+
+def test_dataincl_on_the_command_line(tmp_path):
+    """Recognised with no mapping on the command line too (the page: tests/app/
+    test_importer_opendata.py); the same balance as test_dataincl_import."""
+    from typer.testing import CliRunner
+
+    from ecosystem.__main__ import app
+
+    got = CliRunner().invoke(app, ["import", str(FILE), "-i", "Inclusion", "--db",
+                                   str(tmp_path / "cli.duckdb"), "--lang", "en"])
+    out = " ".join(got.output.split())
+    assert got.exit_code == 0, out
+    assert "recognised format (data·inclusion structures (structures-insertion))" in out
+    assert "Rows read 28 = saved 25 + merged 2 + left out 1" in out

@@ -145,3 +145,38 @@ def test_import_rule_agrees_with_the_extract_rule(tmp_path, geo):
     assert [codes.ess_family(c, f, n) for c, f, n, _ in rows] == \
         [fam or "none" for *_, fam in rows] == \
         ["association", "cooperative", "mutual", "foundation", "commercial", "none", "none", "none"]
+
+
+SHARE_IDS = ["ess_family_share_association", "ess_family_share_cooperative",
+             "ess_family_share_mutual", "ess_family_share_foundation",
+             "ess_family_share_commercial"]
+
+
+def test_family_shares_compare_territories(tmp_path, store, geo):
+    """Each family's share of the ESS establishments whose family is known: comparable
+    across territories of different sizes (Comparer offers only such indicators)."""
+    from ecosystem.analysis import territories as terr
+
+    view = _all_establishments(tmp_path, store, geo)
+    assert set(SHARE_IDS) <= set(I.COMPARABLE_IDS) and len(SHARE_IDS) == 5
+    table = terr.compare(view, ["departement:29", "departement:35"], SHARE_IDS).set_index("key")
+    # 29: families 2, 1, 1, 1, 1 of 6; 35: 0, 1, 0, 0, 1 of 2; France: 3, 2, 2, 1, 2 of 10
+    assert table.loc["departement:29", SHARE_IDS].tolist() == pytest.approx([2 / 6] + [1 / 6] * 4)
+    assert table.loc["departement:35", SHARE_IDS].tolist() == pytest.approx([0, 0.5, 0, 0, 0.5])
+    assert table.loc["france", SHARE_IDS].tolist() == pytest.approx([0.3, 0.2, 0.2, 0.1, 0.2])
+    # 44: E2 Nantes (U1, association), E6 Saint-Nazaire (U3, mutual): 1 / 2 each
+    df = I.compute(view, "departement", SHARE_IDS).set_index("code")
+    assert df.loc["44", SHARE_IDS].tolist() == pytest.approx([0.5, 0, 0.5, 0, 0])
+    assert I.get("ess_family_share_mutual").label("en") == "Share of mutuals among ESS establishments"
+
+
+def test_family_shares_undefined_without_a_known_family(store, geo, tmp_path):
+    """Actors of other sources (no family) leave the shares undefined, not 0 %."""
+    src = tmp_path / "rna.csv"
+    src.write_text("actor_id;name;actor_type;siret;commune_code;source\n"
+                   "A1;Entraide;association;10000001700010;29019;cress\n", encoding="utf-8")
+    imp, ref = run_import(src, store, "Autres", geo=geo)
+    imp.close()
+    fr = I.national(View(store, ref, Filters()), ["ess_establishments"] + SHARE_IDS)
+    assert fr.ess_establishments == 1
+    assert all(fr[i] != fr[i] for i in SHARE_IDS)                  # NaN: undefined

@@ -73,3 +73,54 @@ def test_keep_apart_then_merge_in_the_equation(imp, store):
 def test_unknown_structure(imp):
     with pytest.raises(KeyError):
         linking.decide(imp, 0, linking.review(imp, 0), "siren:999999999", merge=True)
+
+
+def _cli_inventory(tmp_path):
+    from typer.testing import CliRunner
+
+    from ecosystem.__main__ import app
+
+    db = str(tmp_path / "cli.duckdb")
+    src = tmp_path / "rna.csv"
+    src.write_text("actor_id;name;actor_type;rna_id;siret;commune_code;source\n"
+                   "rna:W291000001;Entraide;association;W291000001;10000001700010;29019;rna\n"
+                   "rna:W291000007;Parti local;association;W291000007;10000006600017;29151;rna\n"
+                   "rna:W292000002;Club;association;W292000002;;29019;rna\n", encoding="utf-8")
+    runner = CliRunner()
+    assert runner.invoke(app, ["import", str(src), "-i", "RNA", "--db", db]).exit_code == 0
+    return runner, app, db
+
+
+def test_command_line_lists_the_conflicts_then_keeps_apart(tmp_path):
+    """The page's review on the command line: ``--links`` lists the structures and
+    conflicts of the import, ``--keep-apart STRUCTURE`` saves their records apart."""
+    from ecosystem.storage.store import Store
+
+    runner, app, db = _cli_inventory(tmp_path)
+    base = ["import", str(UNITS), "-i", "RNA", "--db", db, "--lang", "en"]
+    dry = runner.invoke(app, base + ["--links", "--dry-run"])
+    out = " ".join(dry.output.split())
+    assert dry.exit_code == 0, out
+    assert ("11 records (file and inventory) in 8 structures; 5 linked to another; "
+            "1 structures in conflict.") in out
+    assert "actor:file:7 siren 100000066;100000074 file:7;file:8;rna:W291000007" in out
+    assert "Rows read 8 = saved 6 + merged 2 + left out 0" in out       # merged by default
+    kept = runner.invoke(app, base + ["--keep-apart", "actor:file:7"])
+    out = " ".join(kept.output.split())
+    assert kept.exit_code == 0, out
+    assert "Rows read 8 = saved 7 + merged 1 + left out 0" in out
+    store = Store(tmp_path / "cli.duckdb")
+    try:
+        ids = set(store.query(f"SELECT actor_id FROM {store.ref('RNA').table('actors')}").actor_id)
+    finally:
+        store.close()
+    assert len(ids) == 3 + 7 and "sirene:100000074" in ids
+
+
+def test_command_line_unknown_structure_to_keep_apart(tmp_path):
+    runner, app, db = _cli_inventory(tmp_path)
+    got = runner.invoke(app, ["import", str(UNITS), "-i", "RNA", "--db", db, "--lang", "en",
+                              "--keep-apart", "siren:999999999"])
+    out = " ".join(got.output.split())
+    assert got.exit_code != 0
+    assert "siren:999999999 is not a structure in conflict of this import (actor:file:7)" in out
