@@ -238,6 +238,16 @@ def _run(view: View, base_view: View, body: str) -> pd.DataFrame:
     return df
 
 
+def left_out(view: View) -> dict[str, int]:
+    """The view's actors and projects (its as-of year ignored, its other filters and
+    territory kept) that no year can hold: the records left out of every point of a
+    series and of the map at any year (``asof.actor_undated``, ``project_undated``)."""
+    base = view.with_(as_of=None)
+    df = base.query(f"SELECT (SELECT count(*) FROM fa a WHERE {asof.actor_undated('a')}) AS actors, "
+                    f"(SELECT count(*) FROM fp p WHERE {asof.project_undated('p')}) AS projects")
+    return {k: int(df[k].iat[0]) for k in ("actors", "projects")}
+
+
 def year_range(store, ref) -> tuple[int, int] | None:
     """The years the inventory's dates span: the first creation or start year to
     the last creation, closing, start, end, stage or funding year (within the years

@@ -38,6 +38,30 @@ def test_map_as_of_a_year_from_the_url(data, lang, year):
     assert at.query_params["asof"] == str(year)
 
 
+@pytest.mark.parametrize("lang,params", [("fr", {}), ("en", {"terr": "departement:44"})])
+def test_map_at_a_year_says_what_is_left_out(data, lang, params):
+    """The map as of a year is a point of the series: it says how many actors and
+    projects of the view no year can hold (docs/time.md, "What is left out")."""
+    at = ok(page_test("pages/carte.py", {"lang": lang, "asof": "2015", **params}).run())
+    a, p = data.actors, data.projects
+    undated = a.creation_year.isna() | (a.closing_year.isna() & ~a.active.astype(bool))
+    if params:  # Loire-Atlantique only
+        undated &= a.commune_code.str.startswith("44")
+        no_start = (p.start_year.isna() & p.commune_code.str.startswith("44")).fillna(False)
+    else:
+        no_start = p.start_year.isna()
+    k, kp = int(undated.sum()), int(no_start.sum())
+    assert k > 0 and kp == 0  # the demo dates every project, not every actor
+    expected = {"fr": f"Laissés de côté faute de date utilisable, cette année comme les "
+                      f"autres : {number(k, 'fr')} acteurs et 0 projet.",
+                "en": f"Left out for want of a usable date, this year as every other: "
+                      f"{number(k, 'en')} actors and 0 projects."}[lang]
+    assert expected in texts(at)
+    # without a year, nothing is said
+    at = ok(page_test("pages/carte.py", {"lang": lang, **params}).run())
+    assert expected not in texts(at)
+
+
 def test_map_year_slider_changes_the_map_and_play_advances(data):
     at = ok(page_test("pages/carte.py").run())
     assert not at.toggle(key="w_map_asof").value and "asof" not in at.query_params
