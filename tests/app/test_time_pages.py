@@ -102,10 +102,18 @@ def test_territory_evolution_chart_with_left_out_counts(data, lang):
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
-def test_compare_evolution_chart(lang):
+def test_compare_evolution_chart(data, lang):
     at = ok(page_test("pages/comparer.py", {"lang": lang,
                                             "cmp": "departement:44,departement:13"}).run())
     own = catalogue(lang)
     assert own["time.compare.title"] in [s.value for s in at.subheader]
     body = texts(at)
     assert "Loire-Atlantique" in body and "Bouches-du-Rhône" in body
+    # the records left out of each place compared, as on Territoires
+    a = data.actors
+    undated = a.creation_year.isna() | (a.closing_year.isna() & ~a.active.astype(bool))
+    sep, word = (" : ", "acteurs") if lang == "fr" else (": ", "actors")
+    for place, dep in (("Loire-Atlantique", "44"), ("Bouches-du-Rhône", "13")):
+        k = int((undated & a.commune_code.str.startswith(dep)).sum())
+        assert k > 1
+        assert f"{place}{sep}{number(k, lang)} {word}" in body
