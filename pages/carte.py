@@ -156,5 +156,5 @@ if "funders" in layers:
                   total=fmt_number(c["fundings_total"], lang)) +
                (" " + tr("map.lines_capped", n=fmt_number(mapview.FUNDING_CAP, lang))
                 if c["fundings_total"] > c["fundings"] else ""))
-_geo_downloads.buttons(ctx, "map")
+_geo_downloads.buttons(ctx, "map", f)  # as of the year shown
 _time_map.step(years)
