@@ -92,6 +92,11 @@ def test_territory_evolution_chart_with_left_out_counts(data, lang):
     assert 0 < k < k_fr
     assert f"Loire-Atlantique{sep}{number(k, lang)} {word}" in body
     assert f"{own['scope.france']}{sep}{number(k_fr, lang)} {word}" in body
+    # its parent, Pays de la Loire: départements 44, 49, 53, 72, 85
+    in52 = a.commune_code.str[:2].isin(["44", "49", "53", "72", "85"])
+    k52 = int((in52 & undated).sum())
+    assert k < k52 < k_fr
+    assert f"Pays de la Loire{sep}{number(k52, lang)} {word}" in body
     # another indicator from the URL: projects, all dated in the demo
     at = ok(page_test("pages/territoires.py", {"lang": lang, "terr": "departement:44",
                                                "evo": "projects_reaching_diffusion"}).run())
