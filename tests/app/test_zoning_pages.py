@@ -117,3 +117,50 @@ def test_reset_clears_the_zone(level):
     ok(at.run())
     assert at.sidebar.selectbox(key=f"w_t_{level}").value is None
     assert "terr" not in at.query_params
+
+
+def test_zonages_page_adds_renames_and_deletes_a_zoning(level, tmp_path):
+    """The page's own path, upload to delete: a Lambert-93 zipped Shapefile of the three
+    test zones is read (reprojection said in the report), its population column picked,
+    saved under a name; the list then shows it with the demo actors placed in it — those
+    whose point lies strictly inside one of the three rectangles of
+    tests/zoning_fixtures.py, recomputed from the generator — then it is renamed and
+    deleted from the page."""
+    a = demo.generate(5000).actors
+    inside = 0
+    for _, _, _, box in zf.ZONES:
+        x0, y0, x1, y1 = box.bounds
+        inside += int(((a.lon > x0) & (a.lon < x1) & (a.lat > y0) & (a.lat < y1)).sum())
+    assert inside > 0
+    data = zf.shapefile_zip(tmp_path, zf.frame(crs="EPSG:2154"))
+    at = ok(page_test("pages/zonages.py", {"lang": "en"}).run())
+    at.file_uploader(key="zon_file").set_value(("zones-l93.zip", data, "application/zip")).run()
+    ok(at)
+    assert at.selectbox(key="zon_code").value == "code_z"
+    assert at.selectbox(key="zon_name").value == "lib_z"
+    assert "3 zones" in texts(at)
+    report = at.dataframe[-1].value
+    assert "Coordinates reprojected from EPSG:2154 to WGS 84 (longitude/latitude)" in \
+        report.iloc[:, -1].tolist()
+    at.selectbox(key="zon_pop").set_value("pop_z").run()
+    at.text_input(key="zon_new_name").set_value("Zones L93 (page)")
+    [b for b in at.button if b.label == t("zoning.save", "en")][0].click().run()
+    ok(at)
+    listing = at.dataframe[0].value.set_index("Name")
+    row = listing.loc["Zones L93 (page)"]
+    assert (row["Made of"], row["Zones"], row["Population known"]) == ("polygons", "3", "yes")
+    assert row["Actors placed"] == f"{number(inside, 'en')} of 5,000"
+    saved = [str(s.value) for s in at.success if "Zones L93 (page)" in str(s.value)]
+    new = re.search(r"\((z\d+)\)", saved[0]).group(1)
+    assert new != level
+    at.selectbox(key="zon_chosen").set_value(new).run()
+    at.text_input(key=f"zon_rn_{new}").set_value("Zones renommées (page)")
+    at.button(key="zon_rename_go").click().run()
+    ok(at)
+    names = at.dataframe[0].value["Name"].tolist()
+    assert "Zones renommées (page)" in names and "Zones L93 (page)" not in names
+    at.selectbox(key="zon_chosen").set_value(new).run()
+    at.button(key="zon_delete_go").click().run()
+    ok(at)
+    names = at.dataframe[0].value["Name"].tolist()
+    assert "Zones renommées (page)" not in names and "Zones de test" in names
