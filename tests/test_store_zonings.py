@@ -284,3 +284,25 @@ def test_geo_export_of_a_zoning_level(any_store, tmp_path):
         View(any_store, ref, Filters(level=level, territory=f"{level}:NA")), geo, ids=["actors"]))
     points = gpd.read_file(path, layer="actors")
     assert sorted(points.actor_id) == ["B1", "B7"]
+
+
+def test_time_series_per_zone(any_store):
+    """A series of actor counts at a zoning level (issue 14: "time series per territory,
+    at every level"). The hand-placed fixture with creation years given here: B1 (NA)
+    2010, B7 (NA) 2018, B2 (NE) 2015, B4 (MA) 2012, B4 closed in 2019; the others have
+    none (left out: B3, B5, B6, but none of them is placed in a polygon zone)."""
+    from ecosystem.analysis import timeline
+    data = zf.inventory()
+    years = {"B1": 2010, "B7": 2018, "B2": 2015, "B4": 2012}
+    data.actors["creation_year"] = data.actors.actor_id.map(years).astype("Int64")
+    data.actors["closing_year"] = data.actors.actor_id.map({"B4": 2019}).astype("Int64")
+    data.actors["active"] = data.actors.actor_id != "B4"
+    any_store.create("inv", data)
+    level = add_polygons(any_store)
+    df = timeline.series(View(any_store, any_store.ref("inv")), "actors", [2012, 2016, 2020],
+                         level)
+    got = {(r.code, r.year): r.value for r in df.itertuples(index=False)}
+    assert got == {("NA", 2012): 1, ("NA", 2016): 1, ("NA", 2020): 2,
+                   ("NE", 2012): 0, ("NE", 2016): 1, ("NE", 2020): 1,
+                   ("MA", 2012): 1, ("MA", 2016): 1, ("MA", 2020): 0}
+    assert set(df.left_out) == {0}

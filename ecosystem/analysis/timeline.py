@@ -154,7 +154,9 @@ def series(view: View, indicator_id: str, years, level: str | None = None,
     years = sorted({int(y) for y in years})
     if not years:
         raise ValueError("no year")
-    base_view = View(view.store, view.ref, view.filters.with_(as_of=None, territory=None))
+    # at the series' level (a user zoning's zone column exists only at its level)
+    base_view = View(view.store, view.ref, view.filters.with_(
+        as_of=None, territory=None, level=level or view.filters.level))
     pf = base_view.filters.has_project_filter
     ref = view.ref
     yrs = ", ".join(str(y) for y in years)

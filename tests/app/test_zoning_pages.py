@@ -164,3 +164,23 @@ def test_zonages_page_adds_renames_and_deletes_a_zoning(level, tmp_path):
     ok(at)
     names = at.dataframe[0].value["Name"].tolist()
     assert "Zones renommées (page)" not in names and "Zones de test" in names
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_compare_a_zone_with_a_departement_at_the_default_level(lang, level):
+    """Comparer takes zones like any territory whatever the sidebar's level: here the
+    default level (régions) with a zone and Loire-Atlantique, evolution chart included
+    (its series at the zone's level once failed: the zone column was missing)."""
+    at = ok(page_test("pages/comparer.py", {"lang": lang, "cmp": f"{level}:NA,departement:44"})
+            .run())
+    assert at.sidebar.selectbox(key="w_level").value == "region"
+    body = texts(at)
+    own = {"fr": " : ", "en": ": "}[lang]
+    assert "Nantes ouest" in body and "Loire-Atlantique" in body
+    # the records left out of the zone's series: NA's actors with no usable date
+    a = demo.generate(5000).actors
+    inside = (a.lon > -1.70) & (a.lon < -1.55) & (a.lat > 47.15) & (a.lat < 47.30)
+    undated = a.creation_year.isna() | (a.closing_year.isna() & ~a.active.astype(bool))
+    k = int((inside & undated).sum())
+    word = {"fr": "acteur" if k <= 1 else "acteurs", "en": "actor" if k == 1 else "actors"}[lang]
+    assert f"Nantes ouest{own}{number(k, lang)} {word}" in body
