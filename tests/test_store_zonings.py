@@ -199,6 +199,12 @@ def test_report_of_a_zone(any_store):
     fig = r.figures.set_index("id")
     assert fig.loc["actors", "territory"] == "1" and fig.loc["actors", "france"] == "7"
     assert fig.loc["actors_per_10k", "territory"] == "5.00"  # 1 × 10,000 / 2,000
+    # the zone's evolution: its one actor (B2) has no creation year, so it is left out;
+    # its projects (none: Q2 is in Marseille) start in 2023, the only year of the dates
+    rows = r.evolution.set_index(r.evolution.columns[0])
+    assert list(r.evolution.columns[1:]) == ["2023", "No date"]
+    assert rows.loc["Actors per 10,000 inhabitants", "No date"] == "1"
+    assert rows.loc["Actors per 10,000 inhabitants", "2023"] == "0.00"
     assert "Nantes est" in report.to_html(r)
     assert report.to_pdf(r)[:5] == b"%PDF-"
 
