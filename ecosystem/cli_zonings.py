@@ -80,6 +80,8 @@ def add(file: Path = typer.Argument(..., exists=True, dir_okay=False, readable=T
         name_col = name_col or guess["name"]
         if not zonings.is_spatial(file.name):
             commune_col = commune_col or guess["commune"]
+        else:  # as the Zonages page suggests it (a table's populations are its communes')
+            population_col = population_col or guess["population"]
         _say(t("zoning.cli.columns", lang, columns=", ".join(zonings.attribute_columns(frame)),
                code=code_col or "—", name=name_col or "—",
                population=population_col or "—", commune=commune_col or "—"))

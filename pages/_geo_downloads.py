@@ -14,8 +14,10 @@ from pages import _shell as shell
 from pages._shell import tr
 
 
-def buttons(ctx: shell.Context, key: str = "geo") -> None:
-    view, geo, lang = View(ctx.store, ctx.ref, ctx.filters), ctx.geo, ctx.lang
+def buttons(ctx: shell.Context, key: str = "geo", filters=None) -> None:
+    """``filters``: the view the page shows when not the sidebar's (the Carte as of a
+    year), so the files are what the user sees."""
+    view, geo, lang = View(ctx.store, ctx.ref, filters or ctx.filters), ctx.geo, ctx.lang
     stem = geo_exports.file_stem(view, geo)
     st.markdown(f"**{tr('geo_export.title')}**")
     st.caption(tr("geo_export.caption"))

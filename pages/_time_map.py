@@ -10,6 +10,8 @@ import time
 import streamlit as st
 
 from ecosystem.analysis import timeline
+from ecosystem.analysis.view import View
+from ecosystem.numbers import plural
 from pages import _shell as shell
 from pages._shell import tr
 
@@ -20,6 +22,18 @@ STEP_S = 0.8
 @st.cache_data(show_spinner=False, max_entries=16)
 def _years(_store, ref) -> list[int]:
     return timeline.default_years(_store, ref, n=30)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _left_out(_store, ref, filters) -> dict[str, int]:
+    return timeline.left_out(View(_store, ref, filters))
+
+
+def left_out_caption(ctx, filters) -> None:
+    """Under the map at a year: the records of the view no year can hold."""
+    n = _left_out(ctx.store, ctx.ref, filters.with_(as_of=None))
+    st.caption(tr("time.map.left_out", actors=plural("count.actors", n["actors"], ctx.lang),
+                  projects=plural("count.projects", n["projects"], ctx.lang)))
 
 
 def controls(ctx):

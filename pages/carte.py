@@ -82,6 +82,7 @@ st.caption(tr("map.caption", actors=plural("count.actors", c["actors"], lang),
               inventory=md(ctx.ref.name)))
 if year:
     st.caption(tr("time.map.caption", year=year))
+    _time_map.left_out_caption(ctx, f)
 within = tr("map.within", territory=md(ui.territory_label(view.within, with_level=False))) \
     if view.within else ""
 st.caption(tr("map.level_caption", level=ui.level_name(view.level, lower=True),
@@ -155,5 +156,5 @@ if "funders" in layers:
                   total=fmt_number(c["fundings_total"], lang)) +
                (" " + tr("map.lines_capped", n=fmt_number(mapview.FUNDING_CAP, lang))
                 if c["fundings_total"] > c["fundings"] else ""))
-_geo_downloads.buttons(ctx, "map")
+_geo_downloads.buttons(ctx, "map", f)  # as of the year shown
 _time_map.step(years)

@@ -92,3 +92,18 @@ def test_export_of_a_map_view_at_a_user_zoning_level(tmp_path, geo):
     assert result.exit_code == 0, result.output
     import geopandas as gpd
     assert sorted(gpd.read_file(gpkg, layer="actors").actor_id) == ["A5", "A8"]
+
+
+def test_spatial_file_with_columns_guessed_like_the_page(tmp_path, geo):
+    """Without --code-col/--name-col/--population-col, a spatial file gets the columns
+    the Zonages page suggests: code_z, lib_z and the population pop_z (NA 1,000, NE
+    2,000), so its per-capita indicators are defined, as on the page."""
+    db = tmp_path / "z.duckdb"
+    shp = tmp_path / "ze.zip"
+    shp.write_bytes(zf.shapefile_zip(tmp_path, zf.frame(zf.ZONES[:2], crs="EPSG:2154")))
+    r, out = cli("add", shp, "--name", "Zones devinées", db=db)
+    assert r.exit_code == 0, out
+    assert "Zone code: code_z; name: lib_z; population: pop_z" in " ".join(out.split())
+    with Store(db, geo=geo) as s:
+        zones = zstore.zones(s, 1).set_index("code")
+        assert zones.population.to_dict() == {"NA": 1000, "NE": 2000}

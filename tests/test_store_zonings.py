@@ -149,11 +149,11 @@ def test_zoning_shared_between_inventories(store):
     assert two.to_dict() == {"MA": 1, "NA": 0, "NE": 0}
 
 
-def test_network_rollup_per_zone(store):
+def test_network_rollup_per_zone(any_store):
     from ecosystem.analysis import network
-    store.create("inv", zf.inventory())
-    level = add_polygons(store)
-    m = network.territory_metrics(View(store, store.ref("inv")), level).set_index("code")
+    any_store.create("inv", zf.inventory())
+    level = add_polygons(any_store)
+    m = network.territory_metrics(View(any_store, any_store.ref("inv")), level).set_index("code")
     # NA: B1 and B7 linked by Q1 (one link between two actors: density 1)
     assert m.loc["NA", "n"] == 2 and m.loc["NA", "m"] == 1
     assert m.loc["NA", "net_density"] == pytest.approx(1.0)
@@ -172,12 +172,12 @@ def test_geography_answers_zoning_levels(store):
     assert not store.geo.extra_levels  # the shared geography is left as it was
 
 
-def test_map_of_a_zoning_draws_its_zones_without_insets(store):
+def test_map_of_a_zoning_draws_its_zones_without_insets(any_store):
     from ecosystem.render import mapview
-    store.create("inv", zf.inventory())
-    level = add_polygons(store)
-    geo = zstore.geography(store)
-    view = View(store, store.ref("inv"), Filters(level=level))
+    any_store.create("inv", zf.inventory())
+    level = add_polygons(any_store)
+    geo = zstore.geography(any_store)
+    view = View(any_store, any_store.ref("inv"), Filters(level=level))
     mv = mapview.build(view, geo, mapview.MapOptions(indicator="actors", layers=("points",)))
     assert mv.level == level and mv.within is None
     assert mv.counts["territories"] == 3
@@ -187,11 +187,11 @@ def test_map_of_a_zoning_draws_its_zones_without_insets(store):
     assert mv.table.set_index("code").actors.to_dict() == {"MA": 1, "NA": 2, "NE": 1}
 
 
-def test_report_of_a_zone(store):
+def test_report_of_a_zone(any_store):
     from ecosystem.render import report
-    store.create("inv", zf.inventory())
-    level = add_polygons(store)
-    view = View(store, store.ref("inv"), Filters(level=level, territory=f"{level}:NE"))
+    any_store.create("inv", zf.inventory())
+    level = add_polygons(any_store)
+    view = View(any_store, any_store.ref("inv"), Filters(level=level, territory=f"{level}:NE"))
     r = report.build(view, "en")
     assert "Nantes est (NE)" in r.title
     from ecosystem.i18n import t
@@ -199,21 +199,27 @@ def test_report_of_a_zone(store):
     fig = r.figures.set_index("id")
     assert fig.loc["actors", "territory"] == "1" and fig.loc["actors", "france"] == "7"
     assert fig.loc["actors_per_10k", "territory"] == "5.00"  # 1 × 10,000 / 2,000
+    # the zone's evolution: its one actor (B2) has no creation year, so it is left out;
+    # its projects (none: Q2 is in Marseille) start in 2023, the only year of the dates
+    rows = r.evolution.set_index(r.evolution.columns[0])
+    assert list(r.evolution.columns[1:]) == ["2023", "No date"]
+    assert rows.loc["Actors per 10,000 inhabitants", "No date"] == "1"
+    assert rows.loc["Actors per 10,000 inhabitants", "2023"] == "0.00"
     assert "Nantes est" in report.to_html(r)
     assert report.to_pdf(r)[:5] == b"%PDF-"
 
 
-def test_compare_zones_with_a_region_and_france(store):
-    store.create("inv", zf.inventory())
-    level = add_polygons(store)
-    view = View(store, store.ref("inv"))
+def test_compare_zones_with_a_region_and_france(any_store):
+    any_store.create("inv", zf.inventory())
+    level = add_polygons(any_store)
+    view = View(any_store, any_store.ref("inv"))
     got = territories.compare(view, [f"{level}:NA", "region:52"], ["actors", "actors_per_10k"])
     # NA: B1, B7; Pays de la Loire (52): the four actors of Nantes (B1, B2, B3, B7); France: 7
     assert got[["key", "name", "actors"]].values.tolist() == [
         [f"{level}:NA", "Nantes ouest", 2], ["region:52", "Pays de la Loire", 4],
         ["france", "France", 7]]
     assert got.actors_per_10k.iat[0] == pytest.approx(20.0)
-    assert territories.parse_keys(f"{level}:NA,{level}:XX,region:52", zstore.geography(store)) \
+    assert territories.parse_keys(f"{level}:NA,{level}:XX,region:52", zstore.geography(any_store)) \
         == [f"{level}:NA", "region:52"]
 
 
@@ -239,3 +245,70 @@ def test_search_finds_zones_for_the_comparer(store):
     found = zstore.geography(store).search("nantes est")
     assert found[["code", "level"]].values.tolist()[0] == ["NE", level]
     assert "NE" not in store.geo.search("nantes est").code.tolist()  # built-in levels only
+
+
+def test_white_zones_of_a_zone(any_store):
+    """White zones (domains without an active project) of a zone as the territory:
+    NA holds Q1 (food, active), NE no project, MA Q3 (food); by commune, Z1 holds Q1
+    and Q4 (food). Every other domain of the vocabulary is white."""
+    from ecosystem import vocabulary as voc
+    any_store.create("inv", zf.inventory())
+    ref = any_store.ref("inv")
+    level = add_polygons(any_store)
+    every = list(voc.DOMAINS.codes)
+    assert "food" in every and len(every) > 1
+    but_food = [d for d in every if d != "food"]
+
+    def white(territory):
+        return ind.white_zones(View(any_store, ref, Filters(level=level, territory=territory)))
+
+    assert white(f"{level}:NA") == but_food
+    assert white(f"{level}:NE") == every
+    assert white(f"{level}:MA") == but_food
+
+
+def test_geo_export_of_a_zoning_level(any_store, tmp_path):
+    """The GeoPackage of a map view at a zoning level, re-read with GeoPandas: the three
+    zones with their actor counts (NA: B1, B7; NE: B2; MA: B4) and, a zone being the
+    territory, the actor points of that zone only."""
+    import geopandas as gpd
+    from ecosystem.render import geo_exports
+    any_store.create("inv", zf.inventory())
+    ref = any_store.ref("inv")
+    level = add_polygons(any_store)
+    geo = zstore.geography(any_store)
+    path = tmp_path / "zones.gpkg"
+    path.write_bytes(geo_exports.to_gpkg(View(any_store, ref, Filters(level=level)), geo,
+                                         ids=["actors", "actors_per_10k"]))
+    zones = gpd.read_file(path, layer="territories").set_index("code")
+    assert zones.crs.to_epsg() == 4326
+    assert zones.actors.to_dict() == {"NA": 2, "NE": 1, "MA": 1}
+    assert zones.actors_per_10k["NA"] == pytest.approx(20.0)
+    assert math.isnan(zones.actors_per_10k["MA"])
+    assert zones.geometry["NE"].bounds == pytest.approx((-1.55, 47.15, -1.40, 47.30), abs=1e-3)
+    path.write_bytes(geo_exports.to_gpkg(
+        View(any_store, ref, Filters(level=level, territory=f"{level}:NA")), geo, ids=["actors"]))
+    points = gpd.read_file(path, layer="actors")
+    assert sorted(points.actor_id) == ["B1", "B7"]
+
+
+def test_time_series_per_zone(any_store):
+    """A series of actor counts at a zoning level (issue 14: "time series per territory,
+    at every level"). The hand-placed fixture with creation years given here: B1 (NA)
+    2010, B7 (NA) 2018, B2 (NE) 2015, B4 (MA) 2012, B4 closed in 2019; the others have
+    none (left out: B3, B5, B6, but none of them is placed in a polygon zone)."""
+    from ecosystem.analysis import timeline
+    data = zf.inventory()
+    years = {"B1": 2010, "B7": 2018, "B2": 2015, "B4": 2012}
+    data.actors["creation_year"] = data.actors.actor_id.map(years).astype("Int64")
+    data.actors["closing_year"] = data.actors.actor_id.map({"B4": 2019}).astype("Int64")
+    data.actors["active"] = data.actors.actor_id != "B4"
+    any_store.create("inv", data)
+    level = add_polygons(any_store)
+    df = timeline.series(View(any_store, any_store.ref("inv")), "actors", [2012, 2016, 2020],
+                         level)
+    got = {(r.code, r.year): r.value for r in df.itertuples(index=False)}
+    assert got == {("NA", 2012): 1, ("NA", 2016): 1, ("NA", 2020): 2,
+                   ("NE", 2012): 0, ("NE", 2016): 1, ("NE", 2020): 1,
+                   ("MA", 2012): 1, ("MA", 2016): 1, ("MA", 2020): 0}
+    assert set(df.left_out) == {0}

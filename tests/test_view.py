@@ -220,7 +220,8 @@ def test_france_as_of_a_year_with_a_project_filter_materialises_its_participatio
         ("P3", "A5"), ("P3", "A6"), ("P5", "A5"), ("P5", "A6")]
     # the tiny actors have no creation year: none exists as of a year (asof.actor_undated)
     assert len(view.query("SELECT actor_id FROM fa")) == 0
-    assert [t.rsplit("_", 1)[1] for t in cached_tables(store)] == ["fm"]
+    # and each project's fundings up to the year (fundings_statement), read by fp in place
+    assert [t.rsplit("_", 1)[1] for t in cached_tables(store)] == ["fm", "fy"]
     # funded by A5 (the fundings table): F3 P3 and F5 P5, whose participants are A5 and A6
     members = View(store, ref, Filters(funders=("A5",), as_of=2026)).query(
         "SELECT project_id, actor_id FROM fm ORDER BY project_id, actor_id")
@@ -273,6 +274,33 @@ def history(store):
     from tests.fixtures_time import history as data
     store.create("history", data())
     return store, store.ref("history")
+
+
+def test_france_as_of_a_year_copies_no_project(history):
+    """All France as of a year with no other filter: the projects are read in place as
+    they were then (stage, active flag, fundings cumulated to the year); only each
+    project's fundings up to the year are materialised. Copying every project started
+    by the year made each later year of the Carte's play slower (docs/performance.md,
+    "Time"). By hand (tests/fixtures_time.py): Q1 started 2015, still at emergence
+    (experimentation 2017), F1 1,000 € (2015) + F2 3,000 € (2016) public; Q3 started
+    2012, diffusion 2014, evaluation 2016, ends 2016, F3 2,000 € private (2015); Q2
+    starts 2018, Q4 has no start year."""
+    store, ref = history
+    body = ("SELECT project_id, stage, active, funding_total, funding_public, "
+            "funding_private FROM fp ORDER BY project_id")
+
+    def rows(year):
+        got = View(store, ref, Filters(as_of=year)).query(body)
+        return [(r.project_id, r.stage, bool(r.active), r.funding_total, r.funding_public,
+                 r.funding_private) for r in got.itertuples(index=False)]
+
+    assert rows(2016) == [("Q1", "emergence", True, 4000.0, 4000.0, 0.0),
+                          ("Q3", "evaluation", True, 2000.0, 0.0, 2000.0)]
+    assert rows(2015) == [("Q1", "emergence", True, 1000.0, 1000.0, 0.0),
+                          ("Q3", "diffusion", True, 2000.0, 0.0, 2000.0)]
+    assert rows(2017) == [("Q1", "experimentation", True, 4000.0, 4000.0, 0.0),
+                          ("Q3", "evaluation", False, 2000.0, 0.0, 2000.0)]
+    assert [t.rsplit("_", 1)[1] for t in cached_tables(store)] == ["fy", "fy", "fy"]
 
 
 def test_as_of_a_year_the_view_s_actors_were_active_then_and_today_s_flag_otherwise(history):

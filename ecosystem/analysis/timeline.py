@@ -154,7 +154,9 @@ def series(view: View, indicator_id: str, years, level: str | None = None,
     years = sorted({int(y) for y in years})
     if not years:
         raise ValueError("no year")
-    base_view = View(view.store, view.ref, view.filters.with_(as_of=None, territory=None))
+    # at the series' level (a user zoning's zone column exists only at its level)
+    base_view = View(view.store, view.ref, view.filters.with_(
+        as_of=None, territory=None, level=level or view.filters.level))
     pf = base_view.filters.has_project_filter
     ref = view.ref
     yrs = ", ".join(str(y) for y in years)
@@ -236,6 +238,16 @@ def _run(view: View, base_view: View, body: str) -> pd.DataFrame:
     df["year"] = df["year"].astype(int)
     df["left_out"] = df["left_out"].astype(int)
     return df
+
+
+def left_out(view: View) -> dict[str, int]:
+    """The view's actors and projects (its as-of year ignored, its other filters and
+    territory kept) that no year can hold: the records left out of every point of a
+    series and of the map at any year (``asof.actor_undated``, ``project_undated``)."""
+    base = view.with_(as_of=None)
+    df = base.query(f"SELECT (SELECT count(*) FROM fa a WHERE {asof.actor_undated('a')}) AS actors, "
+                    f"(SELECT count(*) FROM fp p WHERE {asof.project_undated('p')}) AS projects")
+    return {k: int(df[k].iat[0]) for k in ("actors", "projects")}
 
 
 def year_range(store, ref) -> tuple[int, int] | None:

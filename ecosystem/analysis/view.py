@@ -104,6 +104,9 @@ class Filters:
         project-side filter, only the participations ``fm`` (:func:`members_statement`;
         the projects and actors are then column tests, see :func:`inline`); otherwise
         :func:`view_statements`."""
+        if self.territory is None and self.as_of:  # all France as of a year: see fundings_statement
+            return ([members_statement(ref, self, prefix)] if self.has_project_filter else []) \
+                + [fundings_statement(ref, self, prefix)]
         if self.territory is None and self.has_project_filter:
             return [members_statement(ref, self, prefix)]
         return view_statements(ref, self, prefix, base)
@@ -230,14 +233,17 @@ def _project_where(ref: InventoryRef, f: Filters, scope, params: list,
     return " AND ".join(p_where)
 
 
-def _project_select(ref: InventoryRef, f: Filters, columns: str, params: list) -> str:
+def _project_select(ref: InventoryRef, f: Filters, columns: str, params: list,
+                    fundings: str | None = None) -> str:
     """``SELECT <columns> FROM d_projects p`` — as of the filters' year, the stage,
-    the active flag and the funding totals as they were then (parameters appended)."""
+    the active flag and the funding totals as they were then (parameters appended);
+    ``fundings``: the table of :func:`fundings_statement` for that year, else they are
+    summed in the query."""
     if not f.as_of:
         return f"SELECT {columns} FROM {ref.derived('d_projects')} p"
+    until = fundings or f"({asof.fundings_until(ref.table('fundings'), '?')})"
     text = (f"SELECT {columns} {asof.project_columns('p', '?', 'fy')} "
-            f"FROM {ref.derived('d_projects')} p LEFT JOIN "
-            f"({asof.fundings_until(ref.table('fundings'), '?')}) fy USING (project_id)")
+            f"FROM {ref.derived('d_projects')} p LEFT JOIN {until} fy USING (project_id)")
     params += [int(f.as_of)] * text.count("?")  # every placeholder is the year
     return text
 
@@ -411,6 +417,16 @@ def members_statement(ref: InventoryRef, f: Filters, prefix: str) -> tuple[str, 
                   f"WHERE {_project_where(ref, f, None, params)}) USING (project_id)", params)
 
 
+def fundings_statement(ref: InventoryRef, f: Filters, prefix: str) -> tuple[str, str, list]:
+    """``("fy", CREATE TABLE statement, parameters)``: each project's fundings of the
+    years up to the view's year (:func:`asof.fundings_until`), materialised for a view
+    of all France as of a year. The projects themselves are then read in place
+    (:func:`inline`, their stage and active flag as of the year are column
+    expressions): a copy of every project started by the year grew with the year."""
+    return ("fy", f"CREATE TABLE {prefix}fy AS "
+                  f"{asof.fundings_until(ref.table('fundings'), '?')}", [int(f.as_of)])
+
+
 def zoned_set(name: str, table: str, zoned: dict[str, tuple[str, str]]) -> str:
     """The CTE of set ``name`` read from ``table`` (a table or a parenthesised query),
     with one ``z<id>`` column per user zoning of the view (the zone of each actor or
@@ -425,7 +441,7 @@ def zoned_set(name: str, table: str, zoned: dict[str, tuple[str, str]]) -> str:
 
 
 def inline(ref: InventoryRef, f: Filters, body: str, members: str | None = None,
-           zoned: dict[str, tuple[str, str]] | None = None) -> Sql:
+           zoned: dict[str, tuple[str, str]] | None = None, fundings: str | None = None) -> Sql:
     """The sets of filters without a territory nor a project-side filter, as
     predicates over the derived tables inlined in the query (``NOT MATERIALIZED``):
     each is a plain column test (the lead's type is in the derived projects), so
@@ -435,10 +451,11 @@ def inline(ref: InventoryRef, f: Filters, body: str, members: str | None = None,
     participations ``fm`` are a scan of the derived participations
     (:func:`members_inline`), or ``members``, the table of :func:`members_statement`;
     the actors are those found in them. As of a year, projects are read as they were then
-    (:func:`_project_select`); ``zoned`` adds the user zonings' columns."""
+    (:func:`_project_select`; ``fundings``: the table of :func:`fundings_statement`);
+    ``zoned`` adds the user zonings' columns."""
     params: list = []
     zoned = zoned or {}
-    select = _project_select(ref, f, "p.*", params)
+    select = _project_select(ref, f, "p.*", params, fundings)
     fp = zoned_set("fp", f"({select} WHERE {_project_where(ref, f, None, params)})", zoned)
     fm = ""
     if members:
@@ -578,14 +595,16 @@ class View:
                        f"{self._set('fa', ref.derived('d_actors'), zoned)}, "
                        f"fma AS NOT MATERIALIZED (SELECT * FROM {ref.derived('d_members')}) {body}")
         if f.territory is None and not f.as_of and (not f.has_project_filter or members_inline(f)):
-            # as of a year, the projects' stage and funding as they were are computed
-            # once (materialised below), not in every query of the rerun
+            # as of a year, each project's fundings up to the year are summed once
+            # (fy, materialised below: fundings_statement), not in every query of the rerun
             return inline(ref, f, body, zoned=zoned)
         names = self.store.view_sets(ref, f) if hasattr(self.store, "view_sets") else None
         if names is None:
             return scoped(ref, f, body)
-        if f.territory is None and f.has_project_filter:  # all France: only fm is a table
-            return inline(ref, f, body, members=names["fm"], zoned=zoned)
+        if f.territory is None and (f.has_project_filter or f.as_of):
+            # all France: only fm (project filter) and fy (as of a year) are tables
+            return inline(ref, f, body, members=names.get("fm"), zoned=zoned,
+                          fundings=names.get("fy"))
         ctes = [self._set(k, names[k], zoned) for k in ("fp", "fm", "fa") if k in names]
         params: list = []
         if "fa" not in names:  # actors_in_place

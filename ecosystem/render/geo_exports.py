@@ -175,11 +175,14 @@ def to_geojson(view: View, geo, layer: str = "territories", lang: str = "fr",
 
 
 def file_stem(view: View, geo) -> str:
-    """``carte-departement`` or ``carte-commune-44`` (territory level and code)."""
+    """``carte-departement`` or ``carte-commune-44`` (territory level and code),
+    ``carte-departement-2015`` as of a year."""
     level, within, _ = map_level(view.filters)
     stem = f"carte-{level}"
     if within is not None:
         stem += f"-{within[1]}"
+    if view.filters.as_of:
+        stem += f"-{int(view.filters.as_of)}"
     return stem
 
 

@@ -23,3 +23,26 @@ def test_actors_left_out_of_app_downloads_above_the_cap(monkeypatch):
     assert buttons[t("geo_export.geojson_actors", "fr")].disabled
     assert not buttons[t("geo_export.gpkg", "fr")].disabled
     assert "5\u202f000 acteurs dans la vue, plus que les 4\u202f999" in texts(at)
+
+
+def test_map_at_a_year_downloads_that_year(downloads):
+    """The map as of 2015 is the view a GIS user downloads: its actors layer holds the
+    actors alive in 2015 (created by then, not closed; recomputed from the generator
+    with the rules of docs/time.md), not today's, and the file names say the year."""
+    import json
+
+    from ecosystem import demo
+
+    a = demo.generate(5000).actors
+    active = a.active.fillna(True).astype(bool)
+    alive = ((a.creation_year <= 2015)
+             & ((a.closing_year > 2015) | (a.closing_year.isna() & active))).fillna(False)
+    located = a.lat.notna() | a.commune_code.notna()
+    expected, today = int((alive & located).sum()), int((active & located).sum())
+    assert 0 < expected < today
+    ok(page_test("pages/carte.py", {"lang": "en", "asof": "2015"}).run())
+    actors = json.loads(downloads["carte-region-2015-acteurs.geojson"])
+    assert len(actors["features"]) == expected
+    zones = json.loads(downloads["carte-region-2015-territoires.geojson"])
+    assert sum(f["properties"]["actors"] for f in zones["features"]) == expected
+    assert "carte-region-2015.gpkg" in downloads

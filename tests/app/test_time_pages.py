@@ -38,6 +38,30 @@ def test_map_as_of_a_year_from_the_url(data, lang, year):
     assert at.query_params["asof"] == str(year)
 
 
+@pytest.mark.parametrize("lang,params", [("fr", {}), ("en", {"terr": "departement:44"})])
+def test_map_at_a_year_says_what_is_left_out(data, lang, params):
+    """The map as of a year is a point of the series: it says how many actors and
+    projects of the view no year can hold (docs/time.md, "What is left out")."""
+    at = ok(page_test("pages/carte.py", {"lang": lang, "asof": "2015", **params}).run())
+    a, p = data.actors, data.projects
+    undated = a.creation_year.isna() | (a.closing_year.isna() & ~a.active.astype(bool))
+    if params:  # Loire-Atlantique only
+        undated &= a.commune_code.str.startswith("44")
+        no_start = (p.start_year.isna() & p.commune_code.str.startswith("44")).fillna(False)
+    else:
+        no_start = p.start_year.isna()
+    k, kp = int(undated.sum()), int(no_start.sum())
+    assert k > 0 and kp == 0  # the demo dates every project, not every actor
+    expected = {"fr": f"Laissés de côté faute de date utilisable, cette année comme les "
+                      f"autres : {number(k, 'fr')} acteurs et 0 projet.",
+                "en": f"Left out for want of a usable date, this year as every other: "
+                      f"{number(k, 'en')} actors and 0 projects."}[lang]
+    assert expected in texts(at)
+    # without a year, nothing is said
+    at = ok(page_test("pages/carte.py", {"lang": lang, **params}).run())
+    assert expected not in texts(at)
+
+
 def test_map_year_slider_changes_the_map_and_play_advances(data):
     at = ok(page_test("pages/carte.py").run())
     assert not at.toggle(key="w_map_asof").value and "asof" not in at.query_params
@@ -68,6 +92,11 @@ def test_territory_evolution_chart_with_left_out_counts(data, lang):
     assert 0 < k < k_fr
     assert f"Loire-Atlantique{sep}{number(k, lang)} {word}" in body
     assert f"{own['scope.france']}{sep}{number(k_fr, lang)} {word}" in body
+    # its parent, Pays de la Loire: départements 44, 49, 53, 72, 85
+    in52 = a.commune_code.str[:2].isin(["44", "49", "53", "72", "85"])
+    k52 = int((in52 & undated).sum())
+    assert k < k52 < k_fr
+    assert f"Pays de la Loire{sep}{number(k52, lang)} {word}" in body
     # another indicator from the URL: projects, all dated in the demo
     at = ok(page_test("pages/territoires.py", {"lang": lang, "terr": "departement:44",
                                                "evo": "projects_reaching_diffusion"}).run())
@@ -78,10 +107,18 @@ def test_territory_evolution_chart_with_left_out_counts(data, lang):
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
-def test_compare_evolution_chart(lang):
+def test_compare_evolution_chart(data, lang):
     at = ok(page_test("pages/comparer.py", {"lang": lang,
                                             "cmp": "departement:44,departement:13"}).run())
     own = catalogue(lang)
     assert own["time.compare.title"] in [s.value for s in at.subheader]
     body = texts(at)
     assert "Loire-Atlantique" in body and "Bouches-du-Rhône" in body
+    # the records left out of each place compared, as on Territoires
+    a = data.actors
+    undated = a.creation_year.isna() | (a.closing_year.isna() & ~a.active.astype(bool))
+    sep, word = (" : ", "acteurs") if lang == "fr" else (": ", "actors")
+    for place, dep in (("Loire-Atlantique", "44"), ("Bouches-du-Rhône", "13")):
+        k = int((undated & a.commune_code.str.startswith(dep)).sum())
+        assert k > 1
+        assert f"{place}{sep}{number(k, lang)} {word}" in body
