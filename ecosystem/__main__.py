@@ -503,6 +503,8 @@ def _print_summary(imp, lang: str, other_sheets: bool = True) -> None:
                 "green" if ok else "red")
         if part.get("from_unit"):  # SIRENE establishments after their legal units
             say(num.plural("sirene.from_unit", part["from_unit"], lang))
+        if part.get("without_unit"):
+            say(num.plural("sirene.without_unit", part["without_unit"], lang), "yellow")
     if imp.prepared and any(p.format == "scdl" for p in imp.parts):
         _print_scdl(imp, lang)
     for got in imp.link_reviews.values():  # --links / --keep-apart
