@@ -45,9 +45,10 @@ def _now() -> dt.datetime:
 def loaded(store) -> bool:
     """Whether counts are loaded in the store's DuckDB file (the mirror, for PostgreSQL:
     brought up to date by :meth:`ref`, as the inventories)."""
-    if not store._has_table("establishment_counts_meta"):
-        return False
-    return bool(store.scalar("SELECT count(*) FROM establishment_counts_meta"))
+    found = store.query("SELECT count(*) AS n FROM information_schema.tables "
+                        "WHERE table_name = 'establishment_counts_meta'").n.iat[0]
+    return bool(found) and bool(store.query("SELECT count(*) AS n FROM "
+                                            "establishment_counts_meta").n.iat[0])
 
 
 def save(store, counts, loaded_by: str) -> dict:
