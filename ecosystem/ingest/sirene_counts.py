@@ -115,3 +115,23 @@ def count(path: str | Path, geo, *, threads: int | None = None,
                     .sort_values("commune_code", ignore_index=True))
     out.seconds = time.perf_counter() - started
     return out
+
+
+def describe(counts: Counts, lang: str = "fr", shown: int = 10) -> list[str]:
+    """What was counted and what was left out, in ``lang`` (the CLI and the page say the
+    same): the totals, the left-out establishments, the first ``shown`` unknown codes.
+    Plain text: the caller escapes it for its medium (:mod:`ecosystem.render.safe`)."""
+    from ecosystem.i18n import t
+    from ecosystem.numbers import fmt_number as n
+
+    lines = [t("counts.summary", lang, file=counts.file, rows=n(counts.rows, lang),
+               active=n(counts.active, lang), communes=n(len(counts.communes), lang),
+               employing=n(counts.employing, lang), seconds=n(counts.seconds, lang, 1)),
+             t("counts.left_out", lang, closed=n(counts.closed, lang),
+               no_commune=n(counts.no_commune, lang), unknown=n(counts.n_unknown, lang),
+               codes=n(len(counts.unknown), lang))]
+    lines += [t("counts.unknown_code", lang, code=code, n=n(k, lang))
+              for code, k in counts.unknown[:shown]]
+    if len(counts.unknown) > shown:
+        lines.append(t("counts.more_codes", lang, n=n(len(counts.unknown) - shown, lang)))
+    return lines

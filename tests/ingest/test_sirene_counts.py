@@ -95,3 +95,22 @@ def test_only_an_administrator_loads_them(store, geo):
     with pytest.raises(access.PermissionDenied):
         writes.load_establishment_counts(store, viewer, sirene_counts.count(COUNTS, geo))
     assert ec.info(store) is None
+
+
+def test_command_line_counts_then_says_it(tmp_path):
+    from typer.testing import CliRunner
+
+    from ecosystem.__main__ import app
+
+    db = tmp_path / "cli.duckdb"
+    r = CliRunner().invoke(app, ["sirene-counts", str(COUNTS), "--db", str(db), "--lang", "en"])
+    assert r.exit_code == 0, r.output
+    out = " ".join(r.output.split())
+    assert "18 establishments read; 13 active establishments counted in 5 communes (7 employing)" in out
+    assert "Left out: 2 closed, 1 without a commune code (abroad), 2 whose code is no commune" in out
+    assert "code 99999: 2 establishments" in out
+    bad = tmp_path / "etab.csv"
+    bad.write_text("siren,etatAdministratifEtablissement\n1,A\n")
+    r = CliRunner().invoke(app, ["sirene-counts", str(bad), "--db", str(db)])
+    assert r.exit_code == 2
+    assert "etab.csv : la colonne « codeCommuneEtablissement » manque" in " ".join(r.output.split())
