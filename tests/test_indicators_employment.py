@@ -198,3 +198,16 @@ def test_counts_reach_ranking_comparison_and_report(bretagne, geo):
     r = report.build(View(view.store, view.ref, Filters(territory="departement:29")), "en")
     fig = r.figures.set_index("id")
     assert fig.at["ess_establishment_share", "territory"] == "75.0%"
+
+
+def test_counts_reach_the_map(bretagne, geo):
+    from ecosystem.render import mapview
+
+    view = _with_counts(bretagne, geo)
+    scoped = View(view.store, view.ref, Filters(level="departement", territory="region:53"))
+    built = mapview.build(scoped, geo, mapview.MapOptions(indicator="ess_establishment_share",
+                                                          layers=(), lang="en"))
+    shares = dict(zip(built.table.code, built.table.ess_establishment_share))
+    assert shares["29"] == pytest.approx(6 / 8) and shares["35"] == pytest.approx(2 / 3)
+    html = built.html()
+    assert '"75.0%"' in html and '"66.7%"' in html            # the values the map shows
