@@ -243,6 +243,36 @@ def sirene_(inventory: str = typer.Option(..., "--inventory", "-i",
         store.close()
 
 
+@app.command("sirene-counts")
+def sirene_counts_(file: Path = typer.Argument(..., exists=True, dir_okay=False,
+                                              help="StockEtablissement (CSV or Parquet)"),
+                   lang: str = typer.Option("fr", callback=_lang, help="language of messages: fr or en"),
+                   db: Optional[Path] = typer.Option(None, help="database file (default $ECOSYSTEM_DB)")):
+    """Count every establishment of a StockEtablissement file per commune: the denominator
+    of the ESS share of establishments, stored for every inventory, never as actors."""
+    from ecosystem import writes
+    from ecosystem.access import PermissionDenied
+    from ecosystem.ingest import sirene, sirene_counts
+
+    store, geo = _open_store(db, lang=lang)
+    try:
+        try:
+            got = sirene_counts.count(file, geo)
+        except sirene.SireneError as exc:
+            say(t(exc.key, lang, **exc.params), "red", err)
+            raise typer.Exit(2) from exc
+        for line in sirene_counts.describe(got, lang):
+            say(line)
+        try:
+            writes.load_establishment_counts(store, cli_access.acting(), got)
+        except PermissionDenied as exc:
+            say(t("counts.page.admins_only", lang), "red", err)
+            raise typer.Exit(2) from exc
+        say(t("counts.saved", lang), "green")
+    finally:
+        store.close()
+
+
 @app.command("links")
 def links_(inventory: str = typer.Option(..., "--inventory", "-i"),
            out: Path = typer.Argument(..., help="structures CSV; beside it <name>_records.csv "
@@ -503,6 +533,8 @@ def _print_summary(imp, lang: str, other_sheets: bool = True) -> None:
                 "green" if ok else "red")
         if part.get("from_unit"):  # SIRENE establishments after their legal units
             say(num.plural("sirene.from_unit", part["from_unit"], lang))
+        if part.get("without_unit"):
+            say(num.plural("sirene.without_unit", part["without_unit"], lang), "yellow")
     if imp.prepared and any(p.format == "scdl" for p in imp.parts):
         _print_scdl(imp, lang)
     for got in imp.link_reviews.values():  # --links / --keep-apart

@@ -162,3 +162,14 @@ def delete_zoning(store, user: User, name_or_level) -> None:
 
     _require_zonings(store, user, str(name_or_level))
     zonings.delete(store, name_or_level)
+
+
+# ------------------------------------------------- establishment counts (SIRENE)
+def load_establishment_counts(store, user: User, counts) -> dict:
+    """Store the full SIRENE establishment counts per commune (shared by every
+    inventory, like zonings: an inventory administrator, or local mode), replacing the
+    previous ones; their :func:`ecosystem.storage.establishment_counts.info`."""
+    from ecosystem.storage import establishment_counts
+
+    _require_zonings(store, user, f"establishment counts {counts.file}")
+    return establishment_counts.save(store, counts, user.label)

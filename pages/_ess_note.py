@@ -15,5 +15,8 @@ def _missing(_store, ref) -> bool:
 def share_note(store, ref, indicator_ids) -> None:
     """Say why the share of ESS establishments is undefined (a dash, not 0 % nor 100 %)
     when it is among ``indicator_ids`` and the inventory lacks the other establishments."""
-    if "ess_establishment_share" in indicator_ids and _missing(store, ref):
+    from ecosystem.storage import establishment_counts
+
+    if "ess_establishment_share" in indicator_ids and not establishment_counts.loaded(store) \
+            and _missing(store, ref):  # loaded counts: the denominator is there
         st.info(tr("ess.share.needs_all"))

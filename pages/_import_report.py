@@ -39,6 +39,8 @@ def report_step(session: ImportSession, summary: dict, only_active: bool, lang: 
         summary_part(entry, summary, lang)
         if entry.get("from_unit"):  # SIRENE establishments completed by their legal unit
             st.caption(numbers.plural("sirene.from_unit", entry["from_unit"], lang))
+        if entry.get("without_unit"):
+            st.warning(numbers.plural("sirene.without_unit", entry["without_unit"], lang))
         if p.format == "scdl" and p.table == "fundings":  # grants: who got them, who gave what
             scdl_grants(imp, lang)
         if entry.get("continuation"):  # records spread over several rows: fold or exclude

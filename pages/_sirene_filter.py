@@ -40,6 +40,9 @@ def sirene_filter(session, ctx) -> None:
     has_commune = "codecommuneetablissement" in cols
     if not (has_unit or has_commune):
         return
+    if has_commune and "etatadministratifetablissement" in cols:
+        from pages._sirene_counts import counts_box
+        counts_box(session, ctx)  # every establishment as a denominator, not as actors
     with st.expander(tr("sirene.page.title"), icon=":material/filter_alt:"):
         st.caption(tr("sirene.page.help"))
         modes = list(sirene.ESS_MODES) if has_unit else ["all"]

@@ -115,3 +115,99 @@ def test_ranking_comparison_and_report(bretagne):
     assert (fig.at["ess_jobs_low", "territory"], fig.at["ess_jobs_high", "territory"]) == ("11", "18")
     assert fig.at["ess_establishments", "label"] == "ESS establishments"
     assert "staff bands" in report.to_html(r)
+
+
+# ------------------------------------------- the full establishment counts as denominator
+# tests/data/shaped/sirene_StockEtablissement_comptes.csv, counted by hand in
+# tests/ingest/test_sirene_counts.py: active establishments Brest 4, Quimper 3 (one under
+# a former code), Morlaix 1, Rennes 3, Paris 2 (two arrondissements); 13 in all.
+# "ESS Bretagne"'s ESS establishments: Brest 3 (E1 E7 E10), Quimper 2 (E3 E8), Morlaix 1
+# (E4), Rennes 2 (E5 E9); associations among them: E1 (Brest), E3 (Quimper).
+COUNTS = SHAPED / "sirene_StockEtablissement_comptes.csv"
+
+
+def _with_counts(view, geo):
+    from ecosystem import access, writes
+    from ecosystem.ingest import sirene_counts
+
+    writes.load_establishment_counts(view.store, access.LOCAL_ADMIN,
+                                     sirene_counts.count(COUNTS, geo))
+    return View(view.store, view.store.ref(view.ref.name), view.filters)
+
+
+def test_share_over_the_loaded_counts_at_every_level(bretagne, geo):
+    before = I.for_territory(bretagne, "departement", "29", IDS)
+    assert before.ess_establishment_share != before.ess_establishment_share  # only the ESS: —
+    view = _with_counts(bretagne, geo)
+    com = I.compute(view, "commune", ["ess_establishment_share"], within=("departement", "29"))
+    share = com.set_index("code").ess_establishment_share
+    assert share["29019"] == pytest.approx(3 / 4)
+    assert share["29232"] == pytest.approx(2 / 3)
+    assert share["29151"] == pytest.approx(1 / 1)
+    assert share["29039"] != share["29039"]                 # no establishment counted: —
+    deps = I.compute(view, "departement", IDS).set_index("code")
+    assert deps.loc["29", "ess_establishment_share"] == pytest.approx(6 / 8)
+    assert deps.loc["35", "ess_establishment_share"] == pytest.approx(2 / 3)
+    assert deps.loc["75", "ess_establishment_share"] == 0   # Paris counted, no ESS actor
+    assert deps.loc["22"].isna()["ess_establishment_share"]
+    assert I.for_territory(view, "region", "53", IDS).ess_establishment_share == pytest.approx(8 / 11)
+    assert I.for_territory(view, "epci", "242900314", IDS).ess_establishment_share == \
+        pytest.approx(3 / 4)                                 # Brest métropole: Brest only
+    assert I.national(view, IDS).ess_establishment_share == pytest.approx(8 / 13)
+    assert not I.denominator_missing(view)
+    # the other indicators do not see the counted establishments
+    assert deps.loc["29", "ess_establishments"] == 6
+
+
+def test_filters_apply_to_the_numerator_only(bretagne, geo):
+    view = _with_counts(bretagne, geo)
+    assoc = View(view.store, view.ref, Filters(actor_types=("association",)))
+    assert I.for_territory(assoc, "departement", "29", IDS).ess_establishment_share == \
+        pytest.approx(2 / 8)
+
+
+def test_share_in_user_zonings(bretagne, geo):
+    import pandas as pd
+
+    from ecosystem import zonings
+    from ecosystem.storage import zonings as zstore
+    from tests import zoning_fixtures as zf
+
+    view = _with_counts(bretagne, geo)
+    table = pd.DataFrame({"CODGEO": ["29019", "29151", "29232", "35238"],
+                          "ZT": ["A", "A", "B", "B"], "LIBZT": ["Zone A", "Zone A", "Zone B", "Zone B"]})
+    level = f"z{zstore.add(view.store, 'Bassins', zonings.from_communes(table, geo, 'CODGEO', 'ZT', 'LIBZT'))}"
+    zones = I.compute(view, level, ["ess_establishments", "ess_establishment_share"]).set_index("code")
+    assert zones.loc["A", "ess_establishment_share"] == pytest.approx(4 / 5)   # (3 + 1) / (4 + 1)
+    assert zones.loc["B", "ess_establishment_share"] == pytest.approx(4 / 6)   # (2 + 2) / (3 + 3)
+    poly = zonings.from_polygons(zonings.read(zf.geojson(), "z.geojson"), "code_z", "lib_z", "pop_z")
+    plevel = f"z{zstore.add(view.store, 'Dessin', poly, source='z.geojson')}"
+    drawn = I.compute(view, plevel, ["ess_establishment_share"])
+    assert len(drawn) == 3 and drawn.ess_establishment_share.isna().all()      # undefined: —
+
+
+def test_counts_reach_ranking_comparison_and_report(bretagne, geo):
+    from ecosystem.analysis import territories as terr
+    from ecosystem.render import report
+
+    view = _with_counts(bretagne, geo)
+    rank = terr.ranking(view, "ess_establishment_share", "departement")
+    assert rank.code.iloc[:3].tolist() == ["29", "35", "75"]          # 0.75, 0.667, 0
+    table = terr.compare(view, ["departement:29", "commune:29019"], ["ess_establishment_share"])
+    assert table.ess_establishment_share.tolist() == pytest.approx([6 / 8, 3 / 4, 8 / 13])
+    r = report.build(View(view.store, view.ref, Filters(territory="departement:29")), "en")
+    fig = r.figures.set_index("id")
+    assert fig.at["ess_establishment_share", "territory"] == "75.0%"
+
+
+def test_counts_reach_the_map(bretagne, geo):
+    from ecosystem.render import mapview
+
+    view = _with_counts(bretagne, geo)
+    scoped = View(view.store, view.ref, Filters(level="departement", territory="region:53"))
+    built = mapview.build(scoped, geo, mapview.MapOptions(indicator="ess_establishment_share",
+                                                          layers=(), lang="en"))
+    shares = dict(zip(built.table.code, built.table.ess_establishment_share))
+    assert shares["29"] == pytest.approx(6 / 8) and shares["35"] == pytest.approx(2 / 3)
+    html = built.html()
+    assert '"75.0%"' in html and '"66.7%"' in html            # the values the map shows

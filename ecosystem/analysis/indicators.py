@@ -374,16 +374,32 @@ _REGISTRY: list[Indicator] = [
        "Σ band upper bound", "ess_jobs_high", 0, tags=TOTAL),
     _I("ess_establishment_share", "employment", "Part de l'ESS parmi les établissements",
        "ESS share of establishments", "%", "%",
-       "Établissements de l'ESS parmi tous les établissements actifs de l'inventaire (acteurs "
-       "identifiés par un SIRET). Il faut tous les établissements du territoire (import "
-       "SIRENE avec --ess all) : non défini quand l'inventaire n'a aucun établissement hors "
-       "de l'ESS (seule l'ESS a été importée, la part lirait 100 %) ou aucun établissement.",
-       "ESS establishments among all the inventory's active establishments (actors identified "
-       "by a SIRET). It needs every establishment of the territory (SIRENE import with "
-       "--ess all): undefined when the inventory holds no establishment outside the ESS (only "
-       "the ESS was imported: the share would read 100 %) or none at all.",
+       "Établissements de l'ESS de l'inventaire parmi tous les établissements actifs du "
+       "territoire. Dénominateur : les effectifs complets d'établissements SIRENE par commune "
+       "chargés pour toute la base (sirene-counts ou l'étape SIRENE de l'Importer : "
+       "établissements actifs, etatAdministratifEtablissement = A), jamais comme acteurs ; les "
+       "filtres de la barre latérale ne s'appliquent qu'au numérateur. Non défini pour un "
+       "territoire sans établissement compté et pour les zones d'un zonage dessiné (polygones, "
+       "qui coupent les communes). Sans effectifs chargés : tous les établissements actifs de "
+       "l'inventaire (acteurs identifiés par un SIRET, import SIRENE avec --ess all), non "
+       "défini quand l'inventaire n'a aucun établissement hors de l'ESS (la part lirait 100 %) "
+       "ou aucun établissement. L'évolution dans le temps suit toujours cette seconde règle "
+       "(les effectifs sont ceux d'une date).",
+       "The inventory's ESS establishments among all the territory's active establishments. "
+       "Denominator: the full SIRENE establishment counts per commune loaded for the whole "
+       "store (sirene-counts or the Importer's SIRENE step: active establishments, "
+       "etatAdministratifEtablissement = A), never as actors; the sidebar's filters apply to "
+       "the numerator only. Undefined for a territory with no counted establishment and for "
+       "the zones of a drawn zoning (polygons, which cut communes). Without loaded counts: "
+       "every active establishment of the inventory (actors identified by a SIRET, SIRENE "
+       "import with --ess all), undefined when the inventory holds no establishment outside "
+       "the ESS (the share would read 100 %) or none at all. The evolution through time always "
+       "follows this second rule (the counts are of one date).",
+       "n_ess_establishments / n_all_establishments (loaded counts), else "
        "n_ess_establishments / n_establishments",
-       f"CASE WHEN n_inventory_outside_ess > 0 THEN {_share('n_ess_establishments', 'n_establishments')} END",
+       f"CASE WHEN n_all_establishments IS NOT NULL THEN "
+       f"{_share('n_ess_establishments', 'n_all_establishments')} "
+       f"WHEN n_inventory_outside_ess > 0 THEN {_share('n_ess_establishments', 'n_establishments')} END",
        3),
     # ---------------------------------------------- growth (per-year flows, issue 14)
     _I("new_actors_per_10k", "actors", "Créations d'acteurs pour 10 000 habitants",
@@ -569,8 +585,10 @@ FORMULA_WORDS: dict[str, tuple[str, str]] = {
                      "sum of the staff bands' lower bounds"),
     "ess_jobs_high": ("somme des bornes hautes de tranche d'effectif salarié",
                       "sum of the staff bands' upper bounds"),
-    "ess_establishment_share": ("établissements de l'ESS ÷ ensemble des établissements",
-                                "ESS establishments ÷ all establishments"),
+    "ess_establishment_share": ("établissements de l'ESS ÷ ensemble des établissements du "
+                                "territoire (effectifs SIRENE chargés)",
+                                "ESS establishments ÷ all the territory's establishments "
+                                "(loaded SIRENE counts)"),
     **{f"ess_establishments_{code}": (f"nombre d'établissements actifs de l'ESS de la famille "
                                       f"« {_FAMILY_FR[code]} »",
                                       f"number of active ESS establishments of the "
@@ -675,7 +693,8 @@ def by_group(group: str) -> list[Indicator]:
 
 # ---------------------------------------------------------------------- SQL
 def _base_sql(ref: InventoryRef, key: str, project_filter: bool, *, year: str = "year(current_date)",
-              fp: str = "fp", fa: str = "fa", fma: str | None = None) -> str:
+              fp: str = "fp", fa: str = "fa", fma: str | None = None,
+              counts: str | None = None) -> str:
     """Per-territory base aggregates (one row per territory code), after ``WITH fp, fa``.
 
     fp and fa read the derived tables, which already carry geography codes and
@@ -697,6 +716,11 @@ def _base_sql(ref: InventoryRef, key: str, project_filter: bool, *, year: str = 
     ``fp``/``fa``: the tables or CTEs the sets are read from (the time series read
     sets expanded by year, :mod:`ecosystem.analysis.timeline`; :func:`compute` passes
     them cut to the territories it returns, ``fma`` too).
+
+    ``counts``: SQL of the full SIRENE establishment counts per territory (``code``,
+    ``n_all_establishments``; :func:`ecosystem.storage.establishment_counts.counts_sql`)
+    when the store holds them, the denominator of the share of ESS establishments
+    (``c_agg``, empty otherwise).
     """
     fu = ref.table("fundings")
     family_counts = ", ".join(f"count(*) FILTER (WHERE ess_family = '{f}') AS n_ess_{f}"
@@ -792,6 +816,7 @@ def _base_sql(ref: InventoryRef, key: str, project_filter: bool, *, year: str = 
                    AS funding_prev_year
         FROM {fu} f JOIN {fp} fp USING (project_id)
         WHERE f.year BETWEEN {year} - 1 AND {year} GROUP BY 1)
+    , c_agg AS ({counts or _NO_COUNTS})  -- every establishment (loaded counts), unfiltered
     """
 
 
@@ -801,7 +826,8 @@ def _base_from(project_filter: bool, flows: bool = False) -> str:
     pay for that join, :data:`FLOW_COLUMNS`)."""
     links = "LEFT JOIN links_of_actors USING (code) " if project_filter else ""
     return (f"LEFT JOIN a_agg USING (code) LEFT JOIN p_agg USING (code) {links}"
-            f"LEFT JOIN e_agg USING (code)" + (" LEFT JOIN f_agg USING (code)" if flows else ""))
+            f"LEFT JOIN e_agg USING (code) LEFT JOIN c_agg USING (code)"
+            + (" LEFT JOIN f_agg USING (code)" if flows else ""))
 
 
 #: base columns available to indicator expressions (with their zero default)
@@ -816,7 +842,11 @@ BASE_COLUMNS = {
     "ess_jobs_low": 0, "ess_jobs_high": 0, "n_inventory_outside_ess": 0,
     **{f"n_ess_{f}": 0 for f in FAMILY_CODES},
     "n_new_actors": 0, "n_reach_diffusion": 0, "funding_year": 0, "funding_prev_year": 0,
+    # NULL without loaded counts (the share then keeps the inventory's rule), else 0
+    # for a territory none of whose communes is counted (:func:`_base_select`)
+    "n_all_establishments": None,
 }
+_NO_COUNTS = "SELECT NULL::VARCHAR AS code, NULL::BIGINT AS n_all_establishments WHERE false"
 #: base columns read from ``f_agg`` (the fundings of the year), joined only when needed
 FLOW_COLUMNS = ("funding_year", "funding_prev_year")
 
@@ -831,8 +861,13 @@ ESS_SQL = f"coalesce(ess_family <> 'none', actor_type IN ({ESS_TYPES_SQL}))"
 
 def denominator_missing(view: View) -> bool:
     """True when the inventory holds ESS establishments but none outside the ESS: only
-    the ESS was imported, not every establishment (``--ess all``), so the share of ESS
-    establishments is undefined (it would read 100 %); the pages say why."""
+    the ESS was imported, not every establishment (``--ess all``), and no full
+    establishment counts are loaded, so the share of ESS establishments is undefined (it
+    would read 100 %); the pages say why."""
+    from ecosystem.storage import establishment_counts as ec
+
+    if ec.loaded(view.store):
+        return False
     n = view.store.query(f"SELECT count(*) FILTER (WHERE {ESS_SQL}) AS ess, "
                          f"count(*) FILTER (WHERE NOT ({ESS_SQL})) AS other FROM {view.ref.actors} "
                          "WHERE siret IS NOT NULL AND coalesce(active, true)").iloc[0]
@@ -849,9 +884,27 @@ def _band_bound(end: int) -> str:
     return f"CASE employees {whens} ELSE employees END"
 
 
-def _base_select(flows: bool = True) -> str:
+def _base_select(flows: bool = True, counted: bool = False) -> str:
+    defaults = {**BASE_COLUMNS, "n_all_establishments": 0 if counted else None}
     return ", ".join(f"coalesce({c}, {d}) AS {c}" if d is not None else c
-                     for c, d in BASE_COLUMNS.items() if flows or c not in FLOW_COLUMNS)
+                     for c, d in defaults.items() if flows or c not in FLOW_COLUMNS)
+
+
+def _counts_sql(store, level: str | None, ids) -> str | None:
+    """The loaded establishment counts per territory of ``level`` (None: France), or
+    None when the store holds none or no indicator of ``ids`` reads them."""
+    from ecosystem.storage import establishment_counts as ec
+
+    if not any("n_all_establishments" in INDICATORS[i].expr for i in ids) or not ec.loaded(store):
+        return None
+    if level is None:
+        return ec.counts_sql("'FR'")
+    if is_zoning_level(level):
+        from ecosystem.storage import zonings
+        row = zonings.get(store, level)
+        return ec.counts_sql("", (int(row["id"]), row["kind"]))
+    return ec.counts_sql({"commune": "code", "epci": "epci", "departement": "dep",
+                          "region": "reg"}[level])
 
 
 def _needs_flows(ids) -> bool:
@@ -889,9 +942,11 @@ def compute(view: View, level: str,
         if fma and filters.has_project_filter:  # the territory's row groups only
             cut += f", fma_in AS (SELECT * FROM fma WHERE {column} = ?)"
             fma, tail = "fma_in", [within[1], *tail]
+    counts = _counts_sql(store, level, sql_ids)
     body = (cut + _base_sql(ref, key, filters.has_project_filter, year=filters.year_sql,
-                            fp=fp, fa=fa, fma=fma) +
-            f"SELECT *{exprs} FROM (SELECT t.code, t.name, t.population, {_base_select(flows)} "
+                            fp=fp, fa=fa, fma=fma, counts=counts) +
+            f"SELECT *{exprs} FROM (SELECT t.code, t.name, t.population, "
+            f"{_base_select(flows, counts is not None)} "
             f"FROM {territory_relation(level)} t {_base_from(filters.has_project_filter, flows)} "
             f"WHERE {where}) ORDER BY code")
     sql = view.sql(body, territory=False)
@@ -945,10 +1000,12 @@ def national(view: View,
     ids = [i for i in wanted if INDICATORS[i].engine == "sql"]
     exprs = "".join(f", {INDICATORS[i].expr} AS {i}" for i in ids)
     flows = _needs_flows(ids)
+    counts = _counts_sql(store, None, ids)
     body = (_base_sql(ref, "'FR'", filters.has_project_filter, year=filters.year_sql,
-                      fma="fma") +
+                      fma="fma", counts=counts) +
             f"SELECT *{exprs} FROM (SELECT 'FR' AS code, 'France' AS name, "
-            f"(SELECT sum(population) FROM geo_communes) AS population, {_base_select(flows)} "
+            f"(SELECT sum(population) FROM geo_communes) AS population, "
+            f"{_base_select(flows, counts is not None)} "
             f"FROM (SELECT 'FR' AS code) t {_base_from(filters.has_project_filter, flows)})")
     sql = view.sql(body, territory=False)
     row = store.query(sql.text, sql.params).iloc[0]

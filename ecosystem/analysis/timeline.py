@@ -29,6 +29,7 @@ _SOURCES = {
     "e_agg": ("n_establishments", "n_ess_establishments", "n_ess_employers", "ess_jobs",
               "ess_jobs_low", "ess_jobs_high"),
     "f_agg": ind.FLOW_COLUMNS,
+    "c_agg": ("n_all_establishments",),  # empty in a series: the counts are of one date
 }
 _CODE = re.compile(r"^[0-9A-Za-z]{1,12}$")
 

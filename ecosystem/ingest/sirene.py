@@ -300,7 +300,8 @@ def from_units(imp, part) -> int:
     mapping's default). The checks those values answer (a missing name, a defaulted
     type) are cleared. Runs before the duplicates are looked for: the establishments
     are saved apart from the unit (:func:`ecosystem.ingest.dedup.candidates`). Returns
-    the number of records completed."""
+    the number of records completed; ``part.counts["without_unit"]``: the named
+    establishments whose unit the inventory lacks (default type, family unknown)."""
     if (part.table != "actors" or part.format != "sirene" or "siret" not in part.hows
             or imp.store is None or not imp.inventory or not imp.store.exists(imp.inventory)):
         return 0
@@ -326,6 +327,10 @@ def from_units(imp, part) -> int:
         n = con.execute(f"""UPDATE {ident(chk)} k SET {', '.join(sets)}, _issues = k._issues - ({clear})
             FROM (SELECT siren, {', '.join(FROM_UNIT)} FROM _units) u
             WHERE u.siren = k.siren AND k.siret IS NOT NULL""").fetchall()[0][0]
+        if not typed:  # named establishments of units the inventory lacks: default type
+            part.counts["without_unit"] = int(con.execute(
+                f"SELECT count(*) FROM {ident(chk)} WHERE siret IS NOT NULL AND name IS NOT NULL "
+                f"AND siren NOT IN (SELECT siren FROM _units)").fetchall()[0][0])
     finally:
         con.unregister("_units")
     return int(n)

@@ -33,7 +33,7 @@ from pathlib import Path
 
 import psycopg
 
-from ecosystem.storage import changelog, derived, zonings
+from ecosystem.storage import changelog, derived, establishment_counts, zonings
 from ecosystem import model
 from ecosystem.geo import Geography
 from ecosystem.storage.store import (ACCESS_LOG_COLUMNS, APP_ID, ROOT, SCHEMA_VERSION, Store, StoreError,
@@ -127,6 +127,7 @@ class PostgresStore(Store):
                        "target text, signature text, body text, created_at timestamp, "
                        "updated_at timestamp)")
             zonings.ensure_pg_schema(pg)
+            establishment_counts.ensure_pg_schema(pg)
             changelog.pg_ddl(pg)
             for kind, table in model.TABLES.items():
                 cols = ", ".join(f'"{c.name}" {PG_TYPES[c.kind]}' for c in table.columns)
@@ -206,6 +207,7 @@ class PostgresStore(Store):
             con.execute("INSERT OR REPLACE INTO pg_sync VALUES (?, ?)", [inv_id, revision])
         self._push_access(pg, con)
         zonings.push_pg(pg, con)
+        establishment_counts.push_pg(pg, con)
         if self._has_table_in(con, "import_mappings"):
             pg.execute("DELETE FROM eco_import_mappings")
             rows = con.execute("SELECT name, target, signature, body, created_at, updated_at "
@@ -248,6 +250,7 @@ class PostgresStore(Store):
             mappings = pg.execute("SELECT name, target, signature, body, created_at, updated_at "
                                   "FROM eco_import_mappings").fetchall()
             zonings.pull_pg(self, pg)
+            establishment_counts.pull_pg(self, pg)
             access = self._remote_access(pg)
             with self._cursor() as cur:
                 log = changelog.pg_stale(pg, cur)

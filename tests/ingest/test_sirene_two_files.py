@@ -86,3 +86,29 @@ def test_command_line_says_it(tmp_path, geo):
     assert ("14 establishments completed from their legal unit already in the inventory "
             "(name when they have none, type, ESS family, RNA number); each stays an actor "
             "of its own.") in out
+
+
+def test_establishments_without_their_unit_are_said(tmp_path):
+    """Only U2–U5 imported first (rows 3–6 of the unit file): their 8 establishments are
+    completed; Entraide's (U1) Nantes and Quimper establishments, named, have no unit in
+    the inventory: default type, no family, counted as ESS by their type — said, so the
+    user can import their units or filter the file. The head offices of U1, U6, U7, U8
+    have no name of their own and no unit to take one from: left out (4)."""
+    from typer.testing import CliRunner
+
+    from ecosystem.__main__ import app
+
+    lines = UNITS.read_text(encoding="utf-8").splitlines()
+    some = tmp_path / "StockUniteLegale_some.csv"
+    some.write_text("\n".join([lines[0]] + lines[2:6]) + "\n", encoding="utf-8")
+    db = str(tmp_path / "cli.duckdb")
+    runner = CliRunner()
+    assert runner.invoke(app, ["import", str(some), "-i", "S", "--db", db]).exit_code == 0
+    got = runner.invoke(app, ["import", str(ETABS), "-i", "S", "--db", db, "--lang", "en"])
+    out = " ".join(got.output.split())
+    assert got.exit_code == 0, out
+    assert "Rows read 14 = saved 10 + merged 0 + left out 4" in out
+    assert "8 establishments completed from their legal unit" in out
+    assert ("2 establishments have no legal unit in the inventory: their type is the default "
+            "and their ESS family unknown, so they count as ESS establishments by that type; "
+            "import their legal units first, or filter the file.") in out
