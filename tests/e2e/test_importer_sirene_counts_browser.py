@@ -25,6 +25,6 @@ def test_load_an_establishment_file_as_counts(app_server, offline_page):
     page.get_by_role("button", name="Compter et enregistrer les effectifs").click()
     page.get_by_text("13 établissements actifs comptés dans 6 communes (dont 9 employeurs)",
                      exact=False).wait_for(timeout=90_000)
-    page.get_by_text("Laissés de côté : 1 fermés", exact=False).wait_for()
+    page.get_by_text("Laissés de côté : fermés 1 ;", exact=False).wait_for()
     page.get_by_text("Effectifs chargés : sirene_StockEtablissement.csv", exact=False).wait_for()
     screenshot(page, "importer_sirene_counts_fr")
