@@ -36,11 +36,12 @@ def own_db(tmp_path, monkeypatch):
 @pytest.mark.parametrize("lang, counted, left_out, saved", [
     ("fr", "sirene_StockEtablissement.csv : 14 établissements lus ; 13 établissements actifs "
            "comptés dans 6 communes (dont 9 employeurs)",
-     "Laissés de côté : 1 fermés, 0 sans code commune (à l'étranger), 0 dont le code n'est pas "
-     "une commune", "Effectifs enregistrés pour toute la base"),
+     "Laissés de côté : fermés 1 ; sans code commune (à l'étranger) 0 ; code qui n'est pas une "
+     "commune 0 (codes distincts : 0)", "Effectifs enregistrés pour toute la base"),
     ("en", "sirene_StockEtablissement.csv: 14 establishments read; 13 active establishments "
            "counted in 6 communes (9 employing)",
-     "Left out: 1 closed, 0 without a commune code (abroad), 0 whose code is no commune",
+     "Left out: closed 1; without a commune code (abroad) 0; code that is no commune 0 "
+     "(distinct codes: 0)",
      "Counts stored for the whole database")])
 def test_load_the_establishments_as_counts(own_db, monkeypatch, lang, counted, left_out, saved):
     # AppTest formats the select boxes' values in the test process, outside the script

@@ -107,8 +107,8 @@ def test_command_line_counts_then_says_it(tmp_path):
     assert r.exit_code == 0, r.output
     out = " ".join(r.output.split())
     assert "18 establishments read; 13 active establishments counted in 5 communes (7 employing)" in out
-    assert "Left out: 2 closed, 1 without a commune code (abroad), 2 whose code is no commune" in out
-    assert "code 99999: 2 establishments" in out
+    assert "Left out: closed 2; without a commune code (abroad) 1; code that is no commune 2 (distinct codes: 1)" in out
+    assert "code 99999 (establishments: 2)" in out
     bad = tmp_path / "etab.csv"
     bad.write_text("siren,etatAdministratifEtablissement\n1,A\n")
     r = CliRunner().invoke(app, ["sirene-counts", str(bad), "--db", str(db)])
