@@ -1,5 +1,6 @@
 """Map builders: no remote asset, every user string escaped, insets for overseas."""
 
+import json
 import re
 
 import folium
@@ -172,3 +173,17 @@ def test_one_value_everywhere_is_the_lightest_shade():
     assert maps.color_for(0.0, breaks) == maps.PALETTE[0]
     assert maps.PALETTE[0] in maps.legend_html("Acteurs", breaks)
     assert maps.PALETTE[-1] not in maps.legend_html("Acteurs", breaks)
+
+
+def test_first_view_is_set_without_animation():
+    """The fit and a shared link's position are set in place: Leaflet ignores a pan
+    or zoom made while a zoom animates, and the map reported its construction place
+    (France, zoom 5) before the animation ran (maps.DRAWN_IN_PLACE)."""
+    m = maps.base_map(bounds=[[47.0, -2.0], [48.0, -1.0]])
+    maps.SetView(47.2, -1.55, 9).add_to(m)
+    html = maps.render(m)
+    fit = re.search(r"\.fitBounds\(\s*(\[\[.*?\]\]),\s*(\{.*?\})\s*\);", html, re.S)
+    assert fit is not None and json.loads(fit.group(2)) == {"animate": False}
+    assert re.search(r"\.setView\(\[47\.2, -1\.55\], 9\.0, \{animate: false\}\);", html)
+    # the fit comes first, the link's position after it (the last view wins)
+    assert html.index(".fitBounds(") < html.index(".setView([47.2")

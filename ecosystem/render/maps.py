@@ -199,6 +199,17 @@ def legend_room(bounds) -> list[list[float]]:
     return [[float(s), float(w)], [float(n), float(e) + (float(e) - float(w)) * LEGEND_ROOM]]
 
 
+#: The map's first view (the fit, a shared link's position) is set without animation.
+#: Leaflet animates a zoom on the next animation frames and, until the animation ends,
+#: ignores any other ``setView`` (``_tryAnimatedZoom`` returns at once while
+#: ``_animatingZoom``): a pan or zoom made then was lost, the map sprang back to the
+#: link's place. And streamlit-folium reports the position as soon as the map script
+#: has run, before those frames: the first report was the construction place (France,
+#: zoom 5), which Carte wrote into the URL, and the animation's end sent a second one —
+#: two reruns after the page looked finished instead of one.
+DRAWN_IN_PLACE = {"animate": False}
+
+
 def base_map(height: int = 560, bounds=None, tiles: bool = False, mode: str = "url") -> folium.Map:
     """An empty offline map fitted to ``bounds`` (default: France with insets)."""
     m = folium.Map(location=[46.6, 2.2], zoom_start=5, tiles=None, control_scale=False,
@@ -206,7 +217,9 @@ def base_map(height: int = 560, bounds=None, tiles: bool = False, mode: str = "u
     MetricScale().add_to(m)  # folium's own scale bar also shows miles
     if tiles:
         folium.TileLayer("OpenStreetMap", name="OpenStreetMap").add_to(m)
-    m.fit_bounds(legend_room(bounds or FRANCE_BOUNDS))
+    fit = folium.map.FitBounds(legend_room(bounds or FRANCE_BOUNDS))
+    fit.options.update(DRAWN_IN_PLACE)
+    m.add_child(fit)
     m.get_root().header.add_child(Raw(
         "<style>.leaflet-container{background:#f4f6f8;font-family:system-ui,sans-serif}"
         ".eco-legend{background:rgba(255,255,255,.92);padding:6px 8px;border-radius:4px;"
@@ -447,11 +460,12 @@ class MetricScale(Macro):
 
 class SetView(Macro):
     """Moves the map to a place and zoom once drawn (a shared link's map position);
-    added after the map's own ``fit_bounds``, so it wins."""
+    added after the map's own ``fit_bounds``, so it wins; without animation, like the
+    fit (:data:`DRAWN_IN_PLACE`)."""
 
     _template = branca.element.Template("""
         {% macro script(this, kwargs) %}
-        {{ this._parent.get_name() }}.setView([{{ this.lat }}, {{ this.lng }}], {{ this.zoom }});
+        {{ this._parent.get_name() }}.setView([{{ this.lat }}, {{ this.lng }}], {{ this.zoom }}, {animate: false});
         {% endmacro %}
     """)
 
