@@ -183,6 +183,22 @@ def _territory_sql(where: list[tuple[str, str]], code: str, geo) -> str:
     return "(" + " OR ".join(tests) + ")"
 
 
+def streaming_connection(threads: int | None, memory_limit: str | None,
+                         temp_directory: Path | None = None) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB connection that streams a stock file: at most ``threads``
+    threads and ``memory_limit`` of memory (spilling to ``temp_directory`` when given),
+    rows in any order (no insertion order kept)."""
+    con = duckdb.connect(":memory:")
+    if threads:
+        con.execute(f"SET threads = {int(threads)}")
+    if memory_limit:
+        con.execute(f"SET memory_limit = {lit(memory_limit)}")
+        if temp_directory is not None:
+            con.execute(f"SET temp_directory = {lit(str(temp_directory))}")
+    con.execute("SET preserve_insertion_order = false")
+    return con
+
+
 def extract(out: str | Path, *, units: str | Path | None = None,
             establishments: str | Path | None = None, ess: str = "either",
             where: list[tuple[str, str]] | None = None, geo=None,
@@ -207,14 +223,8 @@ def extract(out: str | Path, *, units: str | Path | None = None,
     if establishments is None and where:
         raise SireneError("sirene.err.needs_establishments")
     out = Path(out)
-    con = duckdb.connect(":memory:")
+    con = streaming_connection(threads, memory_limit, out.parent / (out.stem + ".tmp"))
     try:
-        if threads:
-            con.execute(f"SET threads = {int(threads)}")
-        if memory_limit:
-            con.execute(f"SET memory_limit = {lit(memory_limit)}")
-            con.execute(f"SET temp_directory = {lit(str(out.parent / (out.stem + '.tmp')))}")
-        con.execute("SET preserve_insertion_order = false")
         selects, combined = [], False
         if units is not None:
             units = Path(units)

@@ -30,8 +30,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from ecosystem.ingest.sirene import SireneError, _q, _reader
-from ecosystem.ingest.sql import lit
+from ecosystem.ingest.sirene import SireneError, _q, _reader, streaming_connection
 
 #: the columns read (all three needed)
 COLUMNS = ("codeCommuneEtablissement", "etatAdministratifEtablissement",
@@ -76,13 +75,8 @@ def count(path: str | Path, geo, *, threads: int | None = None,
     first line, which names the line of a bad CSV) for a file that cannot be read."""
     started = time.perf_counter()
     path = Path(path)
-    con = duckdb.connect(":memory:")
+    con = streaming_connection(threads, memory_limit)
     try:
-        if threads:
-            con.execute(f"SET threads = {int(threads)}")
-        if memory_limit:
-            con.execute(f"SET memory_limit = {lit(memory_limit)}")
-        con.execute("SET preserve_insertion_order = false")
         src = _reader(path)
         have = {r[0].lower(): r[0] for r in con.execute(f"DESCRIBE SELECT * FROM {src}").fetchall()}
         for column in COLUMNS:

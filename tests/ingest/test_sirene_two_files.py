@@ -10,20 +10,13 @@ their 8 units by the SIREN: Entraide's three establishments (Brest, Nantes, Quim
 became one actor.
 """
 
-from pathlib import Path
-
 import pytest
 
 from ecosystem.analysis import indicators as I
 from ecosystem.analysis.view import Filters, View
 from ecosystem.ingest.pipeline import run_import
 
-SHAPED = Path(__file__).resolve().parent.parent / "data" / "shaped"
-UNITS = SHAPED / "sirene_StockUniteLegale.csv"
-ETABS = SHAPED / "sirene_StockEtablissement.csv"
-FAMILY_IDS = ["ess_establishments_association", "ess_establishments_cooperative",
-              "ess_establishments_mutual", "ess_establishments_foundation",
-              "ess_establishments_commercial"]
+from tests.ingest.test_ess_families import ETABS, FAMILY_IDS, UNITS  # the same files
 
 
 @pytest.fixture
