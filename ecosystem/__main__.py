@@ -479,7 +479,10 @@ def _print_scdl(imp, lang: str) -> None:
 
 def _print_summary(imp, lang: str, other_sheets: bool = True) -> None:
     summary = imp.summary()
-    say(t("imp.cli.detected", lang, kind=summary["kind"], encoding=summary["encoding"] or "—",
+    from ecosystem.ingest.sniff import encoding_name
+
+    say(t("imp.cli.detected", lang, kind=summary["kind"],
+          encoding=encoding_name(summary["encoding"]) or "—",
           delimiter=repr(summary["delimiter"]) if summary["delimiter"] else "—"))
     from ecosystem.ingest.pipeline import mixed_encoding_message
     mixed = mixed_encoding_message(summary, lang)

@@ -9,6 +9,7 @@ from ecosystem import model
 from ecosystem.numbers import fmt_number
 from ecosystem import numbers
 from ecosystem.ingest.pipeline import ImportError_, mixed_encoding_message
+from ecosystem.ingest import sniff
 from ecosystem.ingest.session import ImportSession
 from pages._shell import tr
 from pages._widgets import md
@@ -54,7 +55,7 @@ def file_step(session: ImportSession, lang: str) -> None:
         st.warning(mixed, icon=":material/translate:")
     c = st.columns(4)
     c[0].metric(tr("imp.file.kind"), info.kind.upper())
-    c[1].metric(tr("imp.file.encoding"), info.encoding or NONE)
+    c[1].metric(tr("imp.file.encoding"), sniff.encoding_name(info.encoding) or NONE)
     c[2].metric(tr("imp.file.delimiter"), {"\t": "TAB", None: NONE}.get(info.delimiter, info.delimiter))
     c[3].metric(tr("imp.file.rows"), fmt_number(sum(p.raw.n_rows for p in imp.parts), lang))
     if info.kind == "xlsx" and len(imp.parts) == 1:

@@ -38,6 +38,14 @@ from ecosystem.ingest.sql import lit
 KINDS = ("csv", "xlsx", "json", "js", "parquet")
 #: encodings considered by the detector (Python codec names)
 CANDIDATES = ["utf_8", "utf_16", "cp1252", "latin_1"]
+#: each candidate as people name it (the Importer shows it; the code keeps Python's name)
+ENCODING_NAMES = {"utf_8": "UTF-8", "utf_16": "UTF-16", "cp1252": "Windows-1252",
+                  "latin_1": "ISO-8859-1 (Latin-1)"}
+
+
+def encoding_name(encoding: str | None) -> str | None:
+    """``utf_8`` → ``UTF-8``; an encoding outside the candidates as it is."""
+    return ENCODING_NAMES.get(encoding, encoding) if encoding else encoding
 HEAD = 256 * 1024
 CHUNK = 32 * 1024
 CHUNKS = 12

@@ -113,7 +113,7 @@ def test_rna_file_is_recognised_geocoded_and_saved():
     at = upload(at, "rna_import_20200901_dpt_29.csv", (REAL / "rna_import_20200901_dpt_29.csv").read_bytes())
     assert any("RNA (rna_import)" in str(s.value) for s in at.success)
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics[FR["imp.file.rows"]] == "10\u202f553" and metrics[FR["imp.file.encoding"]] == "cp1252"
+    assert metrics[FR["imp.file.rows"]] == "10\u202f553" and metrics[FR["imp.file.encoding"]] == "Windows-1252"
     at.text_input(key="imp_target_name").set_value("Test RNA Finistère")
     button(at, "imp_analyse").click()
     ok(at.run())
